@@ -1,0 +1,86 @@
+//! Findings: what a rule reports, independent of how it is printed.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" | "note" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding. Never contains a sensitive value: rules build messages with
+/// [`crate::model::Field::show`], which redacts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Rule id, e.g. `NET070`.
+    pub rule: String,
+    pub severity: Severity,
+    /// Resource instance address the finding is about.
+    pub address: String,
+    /// Attribute path inside that resource, e.g. `network_configuration[0].subnets`
+    /// or `container_definitions[0].portMappings[1].hostPort`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    /// One-line statement of the problem.
+    pub message: String,
+    /// The arithmetic or evidence behind the finding (may span lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// AWS documentation for the rule.
+    pub url: String,
+    /// True when the rule could not decide because an input is unknown at plan time or
+    /// lives outside the plan; `help` then says how to supply it.
+    #[serde(default)]
+    pub unverifiable: bool,
+    /// Other resources involved (target group, cluster, subnets...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// Index of the plan (order given on the command line) the address belongs to.
+    #[serde(default)]
+    pub plan: usize,
+    /// Set when an `ignore` block in the configuration suppresses the finding: its reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+impl Diagnostic {
+    /// Sort key for stable output: plan, address, rule, attribute, message.
+    pub fn sort_key(&self) -> (usize, &str, &str, &str, &str) {
+        (
+            self.plan,
+            &self.address,
+            &self.rule,
+            self.attribute.as_deref().unwrap_or(""),
+            &self.message,
+        )
+    }
+}

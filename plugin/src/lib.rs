@@ -1,0 +1,21 @@
+//! ecsnet: catches Amazon ECS network-mode mistakes in Terraform and OpenTofu plans.
+//!
+//! Architecture, in the order data flows:
+//! - [`plan`]: reads `terraform show -json` output (or a binary plan) into resources with
+//!   known / null / unknown / sensitive values and the configuration's references.
+//! - [`model`]: extracts the ECS entities and resolves the links between them.
+//! - [`instances`]: embedded EC2 ENI limits and ECS ENI-trunking tables.
+//! - [`capacity`]: ENI slots, subnet addresses and static ports against task demand.
+//! - [`rules`]: one file per NET rule, run over the model.
+//! - [`config`]: `.ecsnet.hcl` (fail_on, rule overrides, assumptions, ignores).
+//! - [`engine`]: plan(s) + configuration → report; shared by the CLI and the plugin server.
+//! - [`report`]: text, JSON, SARIF, JUnit and GitHub output.
+//! - [`server`]: the go-plugin gRPC server.
+//! - [`cli`]: the `ecsnet` command line.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod error;
+pub mod model;
+pub mod rules;

@@ -1,0 +1,536 @@
+//! The ECS model: the entities a network rule needs, already decoded from the plan
+//! and linked to each other. This is the contract between plan reading
+//! (`crate::plan`, `crate::model::extract`) and the rules (`crate::rules`): rules
+//! never look at plan JSON.
+//!
+//! Every entity carries its full instance address
+//! (`module.app["blue"].aws_ecs_service.api`) and the index of the plan it came from.
+
+use serde::Serialize;
+
+use super::field::Field;
+
+/// How a link between two entities was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// A known attribute value (ARN, id, name, `family:revision`) matched an entity in the plan.
+    KnownValue,
+    /// The configuration expression references the entity (followed through module
+    /// variables and outputs when needed).
+    ConfigReference,
+    /// `ECS_CLUSTER=<name>` in the user data of a launch template, launch configuration or instance.
+    UserData,
+    /// An `assume` block in the ecsnet configuration supplied it.
+    Assumption,
+    /// A known literal (id, ARN, name) whose target is not in the plan.
+    OutsidePlan,
+    /// The value is unknown at plan time and no configuration reference names a target.
+    Unresolved,
+}
+
+/// A link from one entity to another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    /// Address of the linked entity in the plan, when it is in the plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The literal id / ARN / name when the target is outside the plan (never sensitive values).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub literal: Option<String>,
+    pub resolved_by: Resolution,
+    /// False when the link is a best guess among several candidates (e.g. a reference to a
+    /// resource with `count` whose index is not known).
+    pub certain: bool,
+}
+
+impl Link {
+    pub fn to_address(address: impl Into<String>, by: Resolution, certain: bool) -> Self {
+        Link {
+            address: Some(address.into()),
+            literal: None,
+            resolved_by: by,
+            certain,
+        }
+    }
+    pub fn outside(literal: impl Into<String>) -> Self {
+        Link {
+            address: None,
+            literal: Some(literal.into()),
+            resolved_by: Resolution::OutsidePlan,
+            certain: true,
+        }
+    }
+    pub fn unresolved() -> Self {
+        Link {
+            address: None,
+            literal: None,
+            resolved_by: Resolution::Unresolved,
+            certain: false,
+        }
+    }
+    /// What a message should name: the address, else the literal, else "(known after apply)".
+    pub fn describe(&self) -> String {
+        if let Some(a) = &self.address {
+            a.clone()
+        } else if let Some(l) = &self.literal {
+            format!("{l} (outside the plan)")
+        } else {
+            "(known after apply)".to_string()
+        }
+    }
+}
+
+/// Which plan (by position on the command line) an entity came from, for multi-plan runs.
+pub type PlanIndex = usize;
+
+/// Network mode after applying AWS defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkMode {
+    Awsvpc,
+    Bridge,
+    Host,
+    None,
+    /// Windows `default` (Docker nat): what an omitted mode means on Windows EC2.
+    WindowsDefault,
+    /// A value ECS does not accept (NET001 reports it).
+    Invalid(String),
+    /// `network_mode` unknown at plan time.
+    Unknown,
+}
+
+impl NetworkMode {
+    pub fn as_str(&self) -> &str {
+        match self {
+            NetworkMode::Awsvpc => "awsvpc",
+            NetworkMode::Bridge => "bridge",
+            NetworkMode::Host => "host",
+            NetworkMode::None => "none",
+            NetworkMode::WindowsDefault => "default",
+            NetworkMode::Invalid(s) => s,
+            NetworkMode::Unknown => "(known after apply)",
+        }
+    }
+}
+
+/// Operating system family from `runtime_platform.operating_system_family`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OsFamily {
+    Linux,
+    Windows,
+    /// Not set in the plan: ECS treats it as Linux.
+    Unspecified,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PortMapping {
+    /// `containerPort`; `None` when absent.
+    pub container_port: Option<i64>,
+    /// `hostPort`; `None` when absent (dynamic in bridge mode). `Some(0)` is explicit 0.
+    pub host_port: Option<i64>,
+    /// `protocol`, lower-cased; "tcp" when absent.
+    pub protocol: String,
+    pub name: Option<String>,
+    pub app_protocol: Option<String>,
+    /// `containerPortRange` as written ("8000-8100").
+    pub container_port_range: Option<String>,
+    pub host_port_range: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Container {
+    pub name: String,
+    pub essential: Option<bool>,
+    pub port_mappings: Vec<PortMapping>,
+    pub links: Vec<String>,
+    pub hostname: Option<String>,
+    /// `extraHosts[].hostname`.
+    pub extra_hosts: Vec<String>,
+    pub dns_servers: Vec<String>,
+    pub dns_search_domains: Vec<String>,
+    pub disable_networking: Option<bool>,
+    /// The whole decoded container object, for rules that need keys not modelled above.
+    #[serde(skip)]
+    pub raw: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskDefinition {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub family: Field<String>,
+    /// `network_mode` as planned (null when omitted).
+    pub network_mode_raw: Field<String>,
+    /// The mode ECS will use: the raw value, or the OS default when omitted (NET002).
+    pub network_mode: NetworkMode,
+    /// False when the mode was omitted and defaulted.
+    pub network_mode_explicit: bool,
+    pub requires_compatibilities: Field<Vec<String>>,
+    pub os_family: OsFamily,
+    pub cpu: Field<String>,
+    pub memory: Field<String>,
+    /// Decoded `container_definitions`; unknown when the JSON string is unknown at plan time.
+    /// Sensitive when Terraform marks the string sensitive (ports may be computed with, never printed).
+    pub containers: Field<Vec<Container>>,
+    /// A decode problem with a known `container_definitions` string (invalid JSON, not an array).
+    pub containers_error: Option<String>,
+}
+
+impl TaskDefinition {
+    pub fn requires_fargate(&self) -> Option<bool> {
+        self.requires_compatibilities
+            .get()
+            .map(|v| v.iter().any(|c| c.eq_ignore_ascii_case("FARGATE")))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CapacityProviderStrategyItem {
+    /// The capacity provider name as written (FARGATE, FARGATE_SPOT, or a custom name).
+    pub capacity_provider: Field<String>,
+    /// The `aws_ecs_capacity_provider` it names, when in the plan.
+    pub link: Option<Link>,
+    pub weight: Field<i64>,
+    pub base: Field<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AwsvpcConfiguration {
+    pub subnets: Field<Vec<Link>>,
+    /// Number of security groups (ids are not needed by any rule).
+    pub security_groups: Field<Vec<String>>,
+    pub assign_public_ip: Field<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadBalancer {
+    pub target_group: Option<Link>,
+    /// Classic ELB name (`elb_name`).
+    pub elb_name: Field<String>,
+    pub container_name: Field<String>,
+    pub container_port: Field<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceRegistry {
+    pub registry: Link,
+    pub port: Field<i64>,
+    pub container_name: Field<String>,
+    pub container_port: Field<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceConnect {
+    pub enabled: Field<bool>,
+    /// `service[].port_name` values.
+    pub port_names: Vec<Field<String>>,
+}
+
+/// The kind of ECS deployment controller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeploymentController {
+    Ecs,
+    CodeDeploy,
+    External,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    pub task_definition: Link,
+    pub cluster: Link,
+    pub launch_type: Field<String>,
+    pub capacity_provider_strategy: Field<Vec<CapacityProviderStrategyItem>>,
+    /// "REPLICA" or "DAEMON"; null means REPLICA.
+    pub scheduling_strategy: Field<String>,
+    pub desired_count: Field<i64>,
+    pub deployment_maximum_percent: Field<i64>,
+    pub deployment_minimum_healthy_percent: Field<i64>,
+    pub deployment_controller: Field<DeploymentController>,
+    /// ECS-native deployment strategy (`deployment_configuration.strategy`: ROLLING, BLUE_GREEN, ...).
+    pub deployment_strategy: Field<String>,
+    /// `network_configuration`: `Known(None)` when the block is absent.
+    pub network_configuration: Field<Option<AwsvpcConfiguration>>,
+    pub load_balancers: Field<Vec<LoadBalancer>>,
+    pub service_registries: Field<Vec<ServiceRegistry>>,
+    pub service_connect: Field<Option<ServiceConnect>>,
+    pub iam_role: Field<String>,
+    pub platform_version: Field<String>,
+    /// Where the tasks run, derived from the launch type, the capacity provider strategy
+    /// (the service's or the cluster default) and the task definition.
+    pub launch: Field<Launch>,
+}
+
+/// Where a service's tasks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Launch {
+    Fargate,
+    Ec2,
+    External,
+    ManagedInstances,
+}
+
+impl Service {
+    pub fn is_daemon(&self) -> bool {
+        self.scheduling_strategy
+            .get()
+            .is_some_and(|s| s.eq_ignore_ascii_case("DAEMON"))
+    }
+}
+
+/// `aws_ecs_task_set`: extra tasks of a service, for EXTERNAL controllers.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskSet {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub service: Link,
+    pub cluster: Link,
+    pub task_definition: Link,
+    pub launch_type: Field<String>,
+    pub network_configuration: Field<Option<AwsvpcConfiguration>>,
+    pub load_balancers: Field<Vec<LoadBalancer>>,
+    /// `scale` as a percentage of the service's desired count.
+    pub scale_percent: Field<f64>,
+}
+
+/// Where the container instances of a cluster come from.
+#[derive(Debug, Clone, Serialize)]
+pub struct CapacitySource {
+    /// An `aws_autoscaling_group` or `aws_instance` address, when in the plan.
+    pub address: Option<String>,
+    pub kind: CapacityKind,
+    pub via: Resolution,
+    pub certain: bool,
+    /// The capacity provider that leads to it, if any.
+    pub capacity_provider: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityKind {
+    AutoscalingGroup,
+    Instance,
+    Fargate,
+    /// From an `assume` block: capacity living outside the plan.
+    Assumed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    /// Capacity provider names attached to the cluster (inline or `aws_ecs_cluster_capacity_providers`).
+    pub capacity_providers: Field<Vec<String>>,
+    pub default_strategy: Field<Vec<CapacityProviderStrategyItem>>,
+    /// Container instance capacity found for this cluster.
+    pub capacity: Vec<CapacitySource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CapacityProvider {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    pub autoscaling_group: Link,
+    pub managed_scaling: Field<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AutoscalingGroup {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    pub min_size: Field<i64>,
+    pub max_size: Field<i64>,
+    pub desired_capacity: Field<i64>,
+    /// Instance types the group can launch: the launch template's / configuration's type and
+    /// every `mixed_instances_policy` override. Unknown when any of them is unknown.
+    pub instance_types: Field<Vec<String>>,
+    pub launch_template: Option<Link>,
+    pub launch_configuration: Option<Link>,
+    /// `vpc_zone_identifier` subnets.
+    pub subnets: Field<Vec<Link>>,
+    pub availability_zones: Field<Vec<String>>,
+    /// `ECS_CLUSTER=` value found in the launch template / configuration user data.
+    pub ecs_cluster_from_user_data: Option<String>,
+    pub uses_mixed_instances_policy: bool,
+    /// Instance requirements (attribute-based selection) make the types unknowable from the plan.
+    pub uses_instance_requirements: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaunchTemplate {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    pub instance_type: Field<String>,
+    pub ecs_cluster_from_user_data: Option<String>,
+    /// `private_dns_name_options[0].enable_resource_name_dns_a_record`.
+    pub resource_name_dns_a_record: Field<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaunchConfiguration {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    pub instance_type: Field<String>,
+    pub ecs_cluster_from_user_data: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ec2Instance {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub instance_type: Field<String>,
+    pub subnet: Option<Link>,
+    pub availability_zone: Field<String>,
+    pub ecs_cluster_from_user_data: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subnet {
+    /// `aws_subnet.x` or `data.aws_subnet.x`.
+    pub address: String,
+    pub plan: PlanIndex,
+    pub id: Field<String>,
+    pub cidr_block: Field<String>,
+    pub ipv6_cidr_block: Field<String>,
+    pub ipv6_native: Field<bool>,
+    pub availability_zone: Field<String>,
+    pub availability_zone_id: Field<String>,
+    pub vpc: Option<Link>,
+    pub map_public_ip_on_launch: Field<bool>,
+    /// Is the subnet's route table routing 0.0.0.0/0 to an internet gateway (public)?
+    /// Unknown when the plan does not show it.
+    pub public: Field<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vpc {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub id: Field<String>,
+    pub cidr_block: Field<String>,
+    pub enable_dns_support: Field<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetGroup {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    /// `target_type`; null means the provider default, `instance`.
+    pub target_type: Field<String>,
+    pub port: Field<i64>,
+    pub protocol: Field<String>,
+    /// `health_check[0].port`; null or "traffic-port" means the traffic port.
+    pub health_check_port: Field<String>,
+    pub ip_address_type: Field<String>,
+    pub vpc: Option<Link>,
+}
+
+/// `aws_ecs_account_setting_default` values, by setting name.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AccountSettings {
+    /// `awsvpcTrunking`: `Known(true)` when enabled in the plan, `Null` when the plan does not set it.
+    pub awsvpc_trunking: Field<bool>,
+    pub awsvpc_trunking_address: Option<String>,
+    pub dual_stack_ipv6: Field<bool>,
+    pub dual_stack_ipv6_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceDiscoveryService {
+    pub address: String,
+    pub plan: PlanIndex,
+    pub name: Field<String>,
+    /// `dns_config[0].dns_records[].type` (A, AAAA, SRV, CNAME).
+    pub record_types: Field<Vec<String>>,
+}
+
+/// One plan that was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanSummary {
+    /// Path as given (`-` for stdin).
+    pub path: String,
+    pub format_version: Option<String>,
+    pub terraform_version: Option<String>,
+    /// Resource instances in the planned world.
+    pub resources: usize,
+}
+
+/// Everything ecsnet knows about the ECS estate in one or more plans.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Model {
+    pub plans: Vec<PlanSummary>,
+    pub task_definitions: Vec<TaskDefinition>,
+    pub services: Vec<Service>,
+    pub task_sets: Vec<TaskSet>,
+    pub clusters: Vec<Cluster>,
+    pub capacity_providers: Vec<CapacityProvider>,
+    pub autoscaling_groups: Vec<AutoscalingGroup>,
+    pub launch_templates: Vec<LaunchTemplate>,
+    pub launch_configurations: Vec<LaunchConfiguration>,
+    pub instances: Vec<Ec2Instance>,
+    pub subnets: Vec<Subnet>,
+    pub vpcs: Vec<Vpc>,
+    pub target_groups: Vec<TargetGroup>,
+    pub account_settings: AccountSettings,
+    pub service_discovery_services: Vec<ServiceDiscoveryService>,
+}
+
+macro_rules! finder {
+    ($fn:ident, $field:ident, $ty:ty) => {
+        pub fn $fn(&self, address: &str) -> Option<&$ty> {
+            self.$field.iter().find(|e| e.address == address)
+        }
+    };
+}
+
+impl Model {
+    finder!(task_definition, task_definitions, TaskDefinition);
+    finder!(service, services, Service);
+    finder!(cluster, clusters, Cluster);
+    finder!(capacity_provider, capacity_providers, CapacityProvider);
+    finder!(autoscaling_group, autoscaling_groups, AutoscalingGroup);
+    finder!(launch_template, launch_templates, LaunchTemplate);
+    finder!(
+        launch_configuration,
+        launch_configurations,
+        LaunchConfiguration
+    );
+    finder!(instance, instances, Ec2Instance);
+    finder!(subnet, subnets, Subnet);
+    finder!(target_group, target_groups, TargetGroup);
+    finder!(
+        service_discovery_service,
+        service_discovery_services,
+        ServiceDiscoveryService
+    );
+
+    /// The task definition a service runs, when it is in the plan.
+    pub fn task_definition_of(&self, service: &Service) -> Option<&TaskDefinition> {
+        service
+            .task_definition
+            .address
+            .as_deref()
+            .and_then(|a| self.task_definition(a))
+    }
+    /// The cluster a service runs on, when it is in the plan.
+    pub fn cluster_of(&self, service: &Service) -> Option<&Cluster> {
+        service
+            .cluster
+            .address
+            .as_deref()
+            .and_then(|a| self.cluster(a))
+    }
+}

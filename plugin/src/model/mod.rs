@@ -1,0 +1,7 @@
+//! The ECS model: entities extracted from plans and linked together.
+
+pub mod entities;
+pub mod field;
+
+pub use entities::*;
+pub use field::{show_value, Field, Val};
