@@ -2,6 +2,8 @@
 
 pub mod entities;
 pub mod field;
+#[doc(hidden)]
+pub mod testing;
 
 pub use entities::*;
 pub use field::{show_value, Field, Val};
