@@ -13,9 +13,15 @@
 //! - [`server`]: the go-plugin gRPC server.
 //! - [`cli`]: the `ecsnet` command line.
 
+pub mod capacity;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod engine;
 pub mod error;
+pub mod instances;
 pub mod model;
+pub mod plan;
+pub mod report;
 pub mod rules;
+pub mod server;

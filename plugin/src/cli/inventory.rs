@@ -1,11 +1,91 @@
-//! `ecsnet inventory` (placeholder until its owner fills it in).
+//! `ecsnet inventory`: show what ecsnet found in the plans and how it linked it, so a user
+//! can see why a rule did or did not fire.
 
-use crate::error::Result;
+use std::path::PathBuf;
 
-/// Placeholder.
+use super::check::{load_config, print_stdout, write_file};
+use crate::error::{Result, UserError};
+use crate::plan::LoadOptions;
+use crate::report::inventory;
+
+const EXAMPLES: &str = "\
+Examples:
+  # What does this plan contain, cluster by cluster?
+  terraform show -json tfplan > plan.json && ecsnet inventory plan.json
+
+  # Machine-readable, e.g. to see how a service's subnets were resolved
+  ecsnet inventory plan.json --format json | jq '.services[] | {address, subnets: .network_configuration.subnets}'
+
+  # Several plans (e.g. network and services stacks) are linked together
+  ecsnet inventory network.json services.json
+
+Links say how they were found: a known value (ARN, id, name, family), a configuration
+reference (followed through module variables and outputs), ECS_CLUSTER in user data, an
+`assume` block in .ecsnet.hcl, or outside the plan. Sensitive values print as (sensitive).
+The JSON schema is described in docs/inventory-schema.md.
+
+Exit codes: 0 success, 2 bad input, configuration or usage.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
+    /// A tree per cluster: services, task definitions, capacity, subnets.
+    Text,
+    /// Every entity with its address and links (docs/inventory-schema.md).
+    Json,
+}
+
+/// List the ECS services, task definitions, clusters, capacity and subnets found in plans, and how they are linked.
 #[derive(Debug, clap::Args)]
-pub struct InventoryArgs {}
+#[command(after_help = EXAMPLES)]
+pub struct InventoryArgs {
+    /// Plan files: `terraform show -json` output, binary plan files, or `-` for stdin.
+    #[arg(value_name = "PLAN", required = true)]
+    pub plans: Vec<String>,
 
-pub fn run(_args: InventoryArgs) -> Result<u8> {
-    Err(crate::error::UserError::new("not built yet"))
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = InventoryFormat::Text)]
+    pub format: InventoryFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file whose `assume` blocks add capacity outside the plan [default: .ecsnet.hcl when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// terraform or tofu binary used to read binary plan files.
+    #[arg(long, value_name = "PATH", env = "ECSNET_TERRAFORM_BIN")]
+    pub terraform_bin: Option<PathBuf>,
+}
+
+pub fn run(args: InventoryArgs) -> Result<u8> {
+    if args.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
+        return Err(UserError::new(
+            "standard input (`-`) is given more than once; pass it once, other plans as files",
+        ));
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let config = load_config(args.config.as_deref(), &cwd)?;
+    let load = LoadOptions {
+        terraform_bin: args.terraform_bin.clone(),
+        ..LoadOptions::default()
+    };
+    let plans = crate::plan::load_all(&args.plans, &load)?;
+    for p in plans.iter().filter(|p| p.errored) {
+        eprintln!(
+            "warning: {} was saved after a failed plan and may be incomplete; fix the plan errors and re-run",
+            p.name
+        );
+    }
+    let model = crate::model::build(&plans, &config.assume);
+    let text = match args.format {
+        InventoryFormat::Text => inventory::render_text(&model),
+        InventoryFormat::Json => inventory::render_json(&model),
+    };
+    match &args.output {
+        Some(path) => write_file(path, &text)?,
+        None => print_stdout(&text)?,
+    }
+    Ok(crate::error::exit::OK)
 }

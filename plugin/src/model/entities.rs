@@ -486,17 +486,56 @@ pub struct Model {
     pub target_groups: Vec<TargetGroup>,
     pub account_settings: AccountSettings,
     pub service_discovery_services: Vec<ServiceDiscoveryService>,
+    /// Address index behind the finders (built on first lookup; not part of the output).
+    #[serde(skip)]
+    #[doc(hidden)]
+    pub index: super::index::AddressIndex,
 }
 
 macro_rules! finder {
     ($fn:ident, $field:ident, $ty:ty) => {
+        /// O(1) by address (see `model::index`).
         pub fn $fn(&self, address: &str) -> Option<&$ty> {
-            self.$field.iter().find(|e| e.address == address)
+            self.index.find(
+                stringify!($field),
+                &self.$field,
+                address,
+                |e| e.address.as_str(),
+                || self.address_positions(),
+            )
         }
     };
 }
 
 impl Model {
+    fn address_positions(
+        &self,
+    ) -> std::collections::HashMap<&'static str, (usize, std::collections::HashMap<String, usize>)> {
+        use super::index::positions;
+        let mut m = std::collections::HashMap::new();
+        macro_rules! add {
+            ($($field:ident),*) => {
+                $(m.insert(stringify!($field), positions(&self.$field, |e| e.address.as_str()));)*
+            };
+        }
+        add!(
+            task_definitions,
+            services,
+            task_sets,
+            clusters,
+            capacity_providers,
+            autoscaling_groups,
+            launch_templates,
+            launch_configurations,
+            instances,
+            subnets,
+            vpcs,
+            target_groups,
+            service_discovery_services
+        );
+        m
+    }
+
     finder!(task_definition, task_definitions, TaskDefinition);
     finder!(service, services, Service);
     finder!(cluster, clusters, Cluster);
@@ -509,6 +548,8 @@ impl Model {
         LaunchConfiguration
     );
     finder!(instance, instances, Ec2Instance);
+    finder!(task_set, task_sets, TaskSet);
+    finder!(vpc, vpcs, Vpc);
     finder!(subnet, subnets, Subnet);
     finder!(target_group, target_groups, TargetGroup);
     finder!(

@@ -1,7 +1,12 @@
-//! Rules of this group: one file per rule.
+//! Container network parameters that depend on the mode (NET030-NET032): one file per rule.
 
 use super::Rule;
 
+mod common;
+mod extra_hosts;
+mod hostname;
+mod links;
+
 pub(super) fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![&links::Links, &hostname::Hostname, &extra_hosts::ExtraHosts]
 }

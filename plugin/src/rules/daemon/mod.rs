@@ -1,7 +1,13 @@
-//! Rules of this group: one file per rule.
+//! DAEMON scheduling rules (NET080-NET081): one file per rule.
 
 use super::Rule;
 
+mod daemon_reservations;
+mod daemon_restrictions;
+
 pub(super) fn rules() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &daemon_restrictions::DaemonRestrictions,
+        &daemon_reservations::DaemonReservations,
+    ]
 }

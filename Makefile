@@ -1,0 +1,39 @@
+# ecsnet developer tasks. `make help` lists them.
+CARGO ?= cargo
+PLAN  ?= testdata/sample/plan.json
+PREFIX ?= $(HOME)/.cargo
+
+.PHONY: help build test check fmt clippy demo bench install fixtures fuzz clean-bench
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+build: ## Build the ecsnet binary (release)
+	$(CARGO) build --release -p ecsnet
+
+test: ## Run every test (unit, fixtures, snapshots, CLI, plugin, real-plan corpus when ../shared exists)
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+fmt: ## Check formatting
+	$(CARGO) fmt --all -- --check
+
+clippy: ## Lint with warnings as errors
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+check: fmt clippy test ## What CI runs: fmt, clippy -D warnings, tests
+
+demo: ## Run ecsnet check on the bundled sample plan
+	$(CARGO) run --quiet -p ecsnet -- check $(PLAN) --fail-on never
+
+bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor
+	bash scripts/bench.sh
+
+install: ## Install the ecsnet binary into $(PREFIX)/bin
+	$(CARGO) install --path plugin --root $(PREFIX) --locked
+
+fixtures: ## Regenerate testdata plan fixtures from their *.spec.json
+	python3 testdata/tools/mkplan.py --all
+
+fuzz: ## Fuzz the plan reader for 60 s (needs nightly + cargo-fuzz)
+	cd plugin/fuzz && cargo +nightly fuzz run parse_plan -- -max_total_time=60

@@ -1,0 +1,40 @@
+//! Generates the gRPC code for the plugin server from `../proto` with protox (a pure-Rust
+//! protobuf compiler), so building ecsnet never needs a system `protoc`.
+
+use std::path::PathBuf;
+
+const PROTO_ROOT: &str = "../proto";
+const PROTOS: &[&str] = &[
+    "ecsnet/v1/validator.proto",
+    "plugin/grpc_controller.proto",
+    "plugin/grpc_stdio.proto",
+    "plugin/grpc_broker.proto",
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed={PROTO_ROOT}");
+    for p in PROTOS {
+        println!("cargo:rerun-if-changed={PROTO_ROOT}/{p}");
+    }
+    let mut compiler = protox::Compiler::new([PROTO_ROOT])?;
+    compiler.include_imports(true).include_source_info(true);
+    compiler.open_files(PROTOS)?;
+    let fds = compiler.file_descriptor_set();
+
+    // The encoded descriptor set feeds gRPC reflection, which also lets hosts without
+    // generated code (examples/go-host) build messages at run time.
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(
+        out_dir.join("ecsnet_descriptor.bin"),
+        compiler.encode_file_descriptor_set(),
+    )?;
+
+    tonic_prost_build::configure()
+        .build_server(true)
+        // Clients are used by the integration tests and the benchmark.
+        .build_client(true)
+        // Unimplemented RPCs (GRPCStdio, GRPCBroker streams) answer UNIMPLEMENTED.
+        .generate_default_stubs(true)
+        .compile_fds(fds)?;
+    Ok(())
+}

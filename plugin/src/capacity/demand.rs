@@ -1,0 +1,404 @@
+//! What one service asks for: tasks at steady state and at a deployment's peak, whether
+//! they take an ENI on an instance, an address in a subnet, or a static host port.
+
+use serde::Serialize;
+
+use super::bound::Bound;
+use super::Missing;
+use crate::model::{
+    DeploymentController, Field, Launch, Model, NetworkMode, Service, TaskDefinition, Val,
+};
+
+/// A count with the words that explain it ("desired_count 6", "desired 6 × maximum_percent 200%").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counted {
+    pub n: u64,
+    pub why: String,
+}
+
+/// Does a service take part in some kind of demand?
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "snake_case")]
+pub enum Involved {
+    Yes,
+    No,
+    /// Cannot tell: the missing input.
+    Maybe(Missing),
+}
+
+/// How a service deploys new revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeployKind {
+    /// ECS rolling update: peak = floor(desired × maximum_percent / 100).
+    Rolling,
+    /// CODE_DEPLOY, or the ECS-native BLUE_GREEN / LINEAR / CANARY strategies: both
+    /// revisions run at full size, so the peak is twice the desired count.
+    BlueGreen,
+    /// EXTERNAL controller: task sets decide, which the plan does not show.
+    External,
+    /// Controller or strategy unknown at plan time.
+    Unknown,
+}
+
+/// One service's demand.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceDemand {
+    pub address: String,
+    pub plan: usize,
+    pub daemon: bool,
+    /// The network mode ECS will use; `None` when unknown or the task definition is outside the plan.
+    pub mode: Option<NetworkMode>,
+    pub launch: Option<Launch>,
+    pub deploy: DeployKind,
+    /// Words for the deployment kind, e.g. "deployment_controller CODE_DEPLOY".
+    pub deploy_why: String,
+    pub desired: Result<Counted, Missing>,
+    pub maximum_percent: Result<Counted, Missing>,
+    pub minimum_healthy_percent: Result<Counted, Missing>,
+    /// Tasks running at once during a deployment.
+    pub peak: Result<Counted, Missing>,
+    /// Takes one ENI per task on a container instance (awsvpc on EC2, not a daemon).
+    pub eni_on_instances: Involved,
+    /// Takes one IPv4 address per task in its subnets (awsvpc, EC2 or Fargate).
+    pub uses_subnets: Involved,
+    /// Runs on EC2 container instances (host ports and ENIs live there).
+    pub on_instances: Involved,
+}
+
+impl ServiceDemand {
+    /// Desired tasks as a bound, `[0, ∞)` when unknown.
+    pub fn desired_bound(&self) -> Bound {
+        self.desired
+            .as_ref()
+            .map_or(Bound::unknown(), |c| Bound::exact(c.n))
+    }
+    pub fn peak_bound(&self) -> Bound {
+        self.peak
+            .as_ref()
+            .map_or(Bound::unknown(), |c| Bound::exact(c.n))
+    }
+    pub fn short_name(&self) -> &str {
+        short(&self.address)
+    }
+}
+
+/// The last two address segments (`aws_ecs_service.api`), for compact arithmetic.
+pub fn short(address: &str) -> &str {
+    // Scan from the right for the second dot outside `[...]` instance keys, which may
+    // themselves contain dots (`module.a["x.y"]`).
+    let mut depth = 0i32;
+    let mut dots = 0;
+    for (i, c) in address.char_indices().rev() {
+        match c {
+            ']' => depth += 1,
+            '[' => depth -= 1,
+            '.' if depth == 0 => {
+                dots += 1;
+                if dots == 2 {
+                    return &address[i + 1..];
+                }
+            }
+            _ => {}
+        }
+    }
+    address
+}
+
+pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
+    let td = model.task_definition_of(s);
+    let daemon = s.is_daemon();
+    let mode = td.and_then(|t| match t.network_mode {
+        NetworkMode::Unknown => None,
+        ref m => Some(m.clone()),
+    });
+    let launch = s.launch.get().copied();
+    let (deploy, deploy_why) = deploy_kind(s);
+    let desired = desired(s, daemon);
+    let maximum_percent = percent(
+        &s.deployment_maximum_percent,
+        "deployment_maximum_percent",
+        if daemon { 100 } else { 200 },
+        &s.address,
+    );
+    let minimum_healthy_percent = percent(
+        &s.deployment_minimum_healthy_percent,
+        "deployment_minimum_healthy_percent",
+        if daemon { 0 } else { 100 },
+        &s.address,
+    );
+    let peak = peak(&desired, &maximum_percent, deploy, &deploy_why, &s.address);
+
+    let mode_missing = || mode_missing(s, td);
+    let launch_missing = || Missing {
+        what: format!(
+            "where {} runs (launch type / capacity provider known after apply)",
+            s.address
+        ),
+        supply: "a known launch_type or capacity_provider_strategy in the plan".to_string(),
+    };
+    let on_instances = match launch {
+        Some(Launch::Ec2) => Involved::Yes,
+        Some(_) => Involved::No,
+        None => Involved::Maybe(launch_missing()),
+    };
+    let awsvpc = match &mode {
+        Some(NetworkMode::Awsvpc) => Involved::Yes,
+        Some(_) => Involved::No,
+        None => Involved::Maybe(mode_missing()),
+    };
+    let eni_on_instances = if daemon {
+        Involved::No
+    } else {
+        both(&on_instances, &awsvpc)
+    };
+    // Any awsvpc task takes an address from its subnet, on Fargate as on EC2. A service
+    // with a network_configuration block is awsvpc unless its mode says otherwise.
+    let uses_subnets = match (&awsvpc, s.network_configuration.get()) {
+        (Involved::Maybe(_), Some(Some(_))) => Involved::Yes,
+        (a, _) => a.clone(),
+    };
+    ServiceDemand {
+        address: s.address.clone(),
+        plan: s.plan,
+        daemon,
+        mode,
+        launch,
+        deploy,
+        deploy_why,
+        desired,
+        maximum_percent,
+        minimum_healthy_percent,
+        peak,
+        eni_on_instances,
+        uses_subnets,
+        on_instances,
+    }
+}
+
+fn both(a: &Involved, b: &Involved) -> Involved {
+    match (a, b) {
+        (Involved::No, _) | (_, Involved::No) => Involved::No,
+        (Involved::Maybe(m), _) | (_, Involved::Maybe(m)) => Involved::Maybe(m.clone()),
+        (Involved::Yes, Involved::Yes) => Involved::Yes,
+    }
+}
+
+fn mode_missing(s: &Service, td: Option<&TaskDefinition>) -> Missing {
+    match td {
+        Some(t) => Missing {
+            what: format!("network_mode of {} (known after apply)", t.address),
+            supply: "a known network_mode in the task definition".to_string(),
+        },
+        None => Missing {
+            what: format!(
+                "the task definition of {} ({}), which is not in the plan",
+                s.address,
+                s.task_definition.describe()
+            ),
+            supply: "a plan that includes the task definition (pass several plans to ecsnet)"
+                .to_string(),
+        },
+    }
+}
+
+fn desired(s: &Service, daemon: bool) -> Result<Counted, Missing> {
+    if daemon {
+        // One task per container instance: the cluster's capacity decides, not desired_count.
+        return Ok(Counted {
+            n: 0,
+            why: "DAEMON: one task per instance".to_string(),
+        });
+    }
+    let field = &s.desired_count;
+    match &field.val {
+        Val::Known(n) => Ok(Counted {
+            n: (*n).max(0) as u64,
+            why: format!("desired_count {}", field.show()),
+        }),
+        // The AWS provider's default desired_count is 0.
+        Val::Null => Ok(Counted {
+            n: 0,
+            why: "desired_count not set (0)".to_string(),
+        }),
+        Val::Unknown => Err(Missing {
+            what: format!("desired_count of {} (known after apply)", s.address),
+            supply: "a known desired_count in the plan".to_string(),
+        }),
+    }
+}
+
+fn percent(f: &Field<i64>, attr: &str, default: u64, address: &str) -> Result<Counted, Missing> {
+    match &f.val {
+        Val::Known(n) => Ok(Counted {
+            n: (*n).max(0) as u64,
+            why: format!("{attr} {}%", f.show()),
+        }),
+        Val::Null => Ok(Counted {
+            n: default,
+            why: format!("{attr} {default}% (default)"),
+        }),
+        Val::Unknown => Err(Missing {
+            what: format!("{attr} of {address} (known after apply)"),
+            supply: format!("a known {attr} in the plan"),
+        }),
+    }
+}
+
+fn deploy_kind(s: &Service) -> (DeployKind, String) {
+    let controller = match &s.deployment_controller.val {
+        Val::Known(c) => Some(*c),
+        Val::Null => Some(DeploymentController::Ecs),
+        Val::Unknown => None,
+    };
+    match controller {
+        None => (
+            DeployKind::Unknown,
+            "deployment_controller (known after apply)".to_string(),
+        ),
+        Some(DeploymentController::CodeDeploy) => (
+            DeployKind::BlueGreen,
+            "deployment_controller CODE_DEPLOY".to_string(),
+        ),
+        Some(DeploymentController::External) => (
+            DeployKind::External,
+            "deployment_controller EXTERNAL".to_string(),
+        ),
+        Some(DeploymentController::Ecs) => match &s.deployment_strategy.val {
+            Val::Known(st)
+                if ["BLUE_GREEN", "LINEAR", "CANARY"]
+                    .iter()
+                    .any(|b| st.eq_ignore_ascii_case(b)) =>
+            {
+                (
+                    DeployKind::BlueGreen,
+                    format!("deployment strategy {}", s.deployment_strategy.show()),
+                )
+            }
+            Val::Unknown => (
+                DeployKind::Unknown,
+                "deployment strategy (known after apply)".to_string(),
+            ),
+            _ => (DeployKind::Rolling, "rolling update".to_string()),
+        },
+    }
+}
+
+fn peak(
+    desired: &Result<Counted, Missing>,
+    max: &Result<Counted, Missing>,
+    deploy: DeployKind,
+    deploy_why: &str,
+    address: &str,
+) -> Result<Counted, Missing> {
+    let d = desired.as_ref().map_err(Clone::clone)?;
+    match deploy {
+        DeployKind::Rolling => {
+            let m = max.as_ref().map_err(Clone::clone)?;
+            // ECS rounds the maximum down (DeploymentConfiguration.maximumPercent).
+            let n = d.n.saturating_mul(m.n) / 100;
+            Ok(Counted {
+                n,
+                why: format!("desired {} × maximum_percent {}% = {n}", d.n, m.n),
+            })
+        }
+        DeployKind::BlueGreen => Ok(Counted {
+            n: d.n.saturating_mul(2),
+            why: format!(
+                "desired {} × 2 = {} ({deploy_why} runs both revisions)",
+                d.n,
+                d.n.saturating_mul(2)
+            ),
+        }),
+        DeployKind::External => Err(Missing {
+            what: format!(
+                "the deployment peak of {address}: an EXTERNAL controller's task sets decide it"
+            ),
+            supply: "an ignore block for this finding once capacity for the task sets is planned"
+                .to_string(),
+        }),
+        DeployKind::Unknown => Err(Missing {
+            what: format!("the {deploy_why} of {address}"),
+            supply: "a known deployment_controller in the plan".to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing as t;
+
+    fn model_with(s: Service, td: TaskDefinition) -> Model {
+        Model {
+            services: vec![s],
+            task_definitions: vec![td],
+            ..Model::default()
+        }
+    }
+
+    #[test]
+    fn rolling_peak_rounds_down() {
+        let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
+        s.desired_count = Field::known(5);
+        s.deployment_maximum_percent = Field::known(150);
+        let m = model_with(
+            s,
+            t::task_definition("aws_ecs_task_definition.api", NetworkMode::Awsvpc),
+        );
+        let d = service_demand(&m, &m.services[0]);
+        assert_eq!(d.peak.as_ref().unwrap().n, 7);
+        assert_eq!(
+            d.peak.as_ref().unwrap().why,
+            "desired 5 × maximum_percent 150% = 7"
+        );
+        assert_eq!(d.eni_on_instances, Involved::Yes);
+        assert_eq!(d.uses_subnets, Involved::Yes);
+    }
+
+    #[test]
+    fn defaults_and_blue_green() {
+        let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
+        s.desired_count = Field::known(6);
+        let m = model_with(
+            s.clone(),
+            t::task_definition("aws_ecs_task_definition.api", NetworkMode::Bridge),
+        );
+        let d = service_demand(&m, &m.services[0]);
+        assert_eq!(d.peak.as_ref().unwrap().n, 12);
+        assert_eq!(d.minimum_healthy_percent.as_ref().unwrap().n, 100);
+        assert_eq!(d.eni_on_instances, Involved::No);
+
+        s.deployment_controller = Field::known(DeploymentController::CodeDeploy);
+        s.deployment_maximum_percent = Field::known(100);
+        let m = model_with(
+            s,
+            t::task_definition("aws_ecs_task_definition.api", NetworkMode::Bridge),
+        );
+        let d = service_demand(&m, &m.services[0]);
+        assert_eq!(d.deploy, DeployKind::BlueGreen);
+        assert_eq!(d.peak.as_ref().unwrap().n, 12);
+    }
+
+    #[test]
+    fn unknown_inputs_become_missing() {
+        let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.x", "c");
+        s.desired_count = Field::unknown();
+        let m = Model {
+            services: vec![s],
+            ..Model::default()
+        };
+        let d = service_demand(&m, &m.services[0]);
+        assert!(d.peak.is_err());
+        match &d.eni_on_instances {
+            Involved::Maybe(m) => assert!(m.what.contains("not in the plan"), "{}", m.what),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn short_names() {
+        assert_eq!(short("module.a[\"x.y\"].aws_ecs_service.api"), "aws_ecs_service.api");
+        assert_eq!(short("aws_ecs_service.api"), "aws_ecs_service.api");
+    }
+}

@@ -1,0 +1,550 @@
+//! Capacity math shared by the capacity rules (NET070–NET076) and `ecsnet capacity`:
+//! ENI slots per cluster at max size against awsvpc EC2 tasks, subnet IPv4 addresses
+//! against awsvpc tasks and instances, and static host ports against instances.
+//!
+//! Every count is a [`Bound`] so unknown inputs widen it instead of being guessed, and
+//! carries words (`why`) so findings can show the arithmetic. [`analyze`] computes
+//! everything once per model.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::config::Assumptions;
+use crate::model::{Cluster, Model, NetworkMode, Service, Val};
+
+pub mod bound;
+pub mod cluster;
+pub mod demand;
+pub mod ports;
+pub mod subnets;
+pub mod trunking;
+
+pub use bound::{compare, Bound, Verdict};
+pub use cluster::{ClusterCapacity, ClusterKey, SourceCapacity};
+pub use demand::{short, Counted, DeployKind, Involved, ServiceDemand};
+pub use ports::{PortDemand, StaticPort};
+pub use subnets::{SubnetInfo, SubnetKey, SubnetUser};
+pub use trunking::TrunkingSetting;
+
+/// An input ecsnet needs but cannot see, and how the user can supply it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// What is missing, naming the resource and attribute.
+    pub what: String,
+    /// How to supply it (usually an `assume` block in `.ecsnet.hcl`).
+    pub supply: String,
+}
+
+/// One cluster: its capacity and the services placed on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterReport {
+    pub key: ClusterKey,
+    pub label: String,
+    pub plan: usize,
+    /// The `aws_ecs_cluster` address when in the plan.
+    pub address: Option<String>,
+    pub capacity: ClusterCapacity,
+    /// Services on the cluster (indices into [`Analysis::services`]).
+    pub services: Vec<usize>,
+    /// Static host ports held on the cluster's instances.
+    pub ports: Vec<PortDemand>,
+    /// Services on instances whose static ports are unknown.
+    pub ports_unknown: Vec<(usize, Missing)>,
+}
+
+/// Everything computed for one model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub trunking: TrunkingSetting,
+    /// One per `model.services`, same order.
+    pub services: Vec<ServiceDemand>,
+    pub clusters: Vec<ClusterReport>,
+    /// Per service: index into `clusters`, `Err` when the cluster is unknown at plan time.
+    pub service_cluster: Vec<Result<usize, Missing>>,
+    /// Per service using subnets: its subnets, or why they are unknown.
+    pub service_subnets: Vec<Option<Result<Vec<SubnetKey>, Missing>>>,
+    pub subnet_users: Vec<SubnetUser>,
+    pub subnets: BTreeMap<SubnetKey, SubnetInfo>,
+}
+
+/// A total with its arithmetic ("aws_ecs_service.api desired 6 + aws_ecs_service.web peak 8 = 14").
+#[derive(Debug, Clone, Serialize)]
+pub struct Need {
+    pub total: Bound,
+    pub why: String,
+    pub missing: Vec<Missing>,
+}
+
+/// Which count of a service to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Desired,
+    Peak,
+}
+
+fn involved_bound(inv: &Involved, b: Bound) -> Bound {
+    match inv {
+        Involved::Yes => b,
+        Involved::No => Bound::ZERO,
+        Involved::Maybe(_) => Bound {
+            lo: 0,
+            hi: b.hi,
+        },
+    }
+}
+
+impl Analysis {
+    pub fn cluster_of(&self, service: usize) -> Option<&ClusterReport> {
+        self.service_cluster[service]
+            .as_ref()
+            .ok()
+            .map(|&c| &self.clusters[c])
+    }
+
+    /// awsvpc task ENIs the cluster's services need, each at `Desired`, except `deploying`
+    /// which is counted at `phase`.
+    pub fn eni_need(&self, c: &ClusterReport, deploying: Option<(usize, Phase)>) -> Need {
+        let mut parts = Vec::new();
+        let mut total = Bound::ZERO;
+        let mut missing = Vec::new();
+        for &i in &c.services {
+            let d = &self.services[i];
+            if d.eni_on_instances == Involved::No {
+                continue;
+            }
+            let phase = match deploying {
+                Some((j, p)) if j == i => p,
+                _ => Phase::Desired,
+            };
+            let (b, why, m) = match phase {
+                Phase::Desired => (
+                    d.desired_bound(),
+                    d.desired.as_ref().map(|c| c.why.clone()),
+                    d.desired.as_ref().err(),
+                ),
+                Phase::Peak => (
+                    d.peak_bound(),
+                    d.peak.as_ref().map(|c| format!("peak {}", c.why)),
+                    d.peak.as_ref().err(),
+                ),
+            };
+            let b = involved_bound(&d.eni_on_instances, b);
+            if let Involved::Maybe(m) = &d.eni_on_instances {
+                missing.push(m.clone());
+            }
+            if let Some(m) = m {
+                missing.push(m.clone());
+            }
+            total = total + b;
+            let why = why.unwrap_or_else(|_| "unknown".to_string());
+            let maybe = if matches!(d.eni_on_instances, Involved::Maybe(_)) {
+                " if awsvpc on EC2"
+            } else {
+                ""
+            };
+            parts.push(format!("{} {why}{maybe}", d.short_name()));
+        }
+        let why = if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            format!("{} = {}", parts.join(" + "), total.show())
+        };
+        Need {
+            total,
+            why,
+            missing,
+        }
+    }
+
+    /// IPv4 addresses taken within `set` by every user, with the arithmetic; `phase`
+    /// selects desired or peak tasks for services (instances count the same in both).
+    pub fn subnet_need(&self, set: &[SubnetKey], phase: Phase) -> Need {
+        let set: Vec<SubnetKey> = set
+            .iter()
+            .filter(|k| !self.subnets.get(*k).is_some_and(|s| s.ipv6_only))
+            .cloned()
+            .collect();
+        let mut total = Bound::ZERO;
+        let mut parts = Vec::new();
+        let mut missing = Vec::new();
+        for u in &self.subnet_users {
+            let (count, why) = match (phase, u.service) {
+                (Phase::Desired, Some(i)) => {
+                    let d = &self.services[i];
+                    if d.daemon {
+                        (u.count, u.why.clone())
+                    } else {
+                        (
+                            involved_bound(&d.uses_subnets, d.desired_bound()),
+                            d.desired
+                                .as_ref()
+                                .map_or("desired unknown".into(), |c| c.why.clone()),
+                        )
+                    }
+                }
+                _ => (u.count, u.why.clone()),
+            };
+            let scaled = SubnetUser {
+                count,
+                ..u.clone()
+            };
+            let within = scaled.within(&set);
+            let shared = u.subnets.iter().filter(|s| set.contains(s)).count();
+            if shared == 0 {
+                continue;
+            }
+            if let Some(i) = u.service {
+                let d = &self.services[i];
+                if let Involved::Maybe(m) = &d.uses_subnets {
+                    missing.push(m.clone());
+                }
+                let m = match phase {
+                    Phase::Desired => d.desired.as_ref().err(),
+                    Phase::Peak => d.peak.as_ref().err(),
+                };
+                if let Some(m) = m {
+                    missing.push(m.clone());
+                }
+            }
+            total = total + within;
+            let share = if shared == u.subnets.len() {
+                String::new()
+            } else {
+                format!(" × {shared}/{} subnets", u.subnets.len())
+            };
+            parts.push(format!("{} {why}{share}", short(&u.label)));
+        }
+        let why = if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            format!("{} = {}", parts.join(" + "), total.show())
+        };
+        Need {
+            total,
+            why,
+            missing,
+        }
+    }
+
+    /// Usable IPv4 addresses over `set` (IPv6-only subnets excluded).
+    pub fn subnet_usable(&self, set: &[SubnetKey]) -> Need {
+        let mut total = Bound::ZERO;
+        let mut parts = Vec::new();
+        let mut missing = Vec::new();
+        for k in set {
+            let Some(info) = self.subnets.get(k) else {
+                continue;
+            };
+            if info.ipv6_only {
+                continue;
+            }
+            total = total + info.usable_bound();
+            match &info.usable {
+                Ok(c) => parts.push(format!("{}: {}", short(k.label()), c.why)),
+                Err(m) => {
+                    parts.push(format!("{}: unknown", short(k.label())));
+                    missing.push(m.clone());
+                }
+            }
+        }
+        Need {
+            total,
+            why: parts.join("; "),
+            missing,
+        }
+    }
+}
+
+/// Compute everything for `model` under `assume`.
+pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
+    let setting = trunking::setting(model, assume);
+    let services: Vec<ServiceDemand> = model
+        .services
+        .iter()
+        .map(|s| demand::service_demand(model, s))
+        .collect();
+
+    // Group services by cluster; every cluster in the plan gets a report.
+    let mut keys: Vec<(ClusterKey, Option<&Cluster>)> = model
+        .clusters
+        .iter()
+        .map(|c| {
+            (
+                ClusterKey::Plan {
+                    plan: c.plan,
+                    address: c.address.clone(),
+                },
+                Some(c),
+            )
+        })
+        .collect();
+    let mut index: HashMap<ClusterKey, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.clone(), i))
+        .collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+    let mut service_cluster = Vec::with_capacity(services.len());
+    for (i, s) in model.services.iter().enumerate() {
+        match cluster_key(model, s) {
+            Ok(k) => {
+                let ci = *index.entry(k.clone()).or_insert_with(|| {
+                    keys.push((k, None));
+                    members.push(Vec::new());
+                    keys.len() - 1
+                });
+                members[ci].push(i);
+                service_cluster.push(Ok(ci));
+            }
+            Err(m) => service_cluster.push(Err(m)),
+        }
+    }
+
+    let clusters: Vec<ClusterReport> = keys
+        .into_iter()
+        .zip(members)
+        .map(|((key, cluster), members)| {
+            let daemons = daemons(&services, &members);
+            let capacity = cluster::capacity(model, assume, &setting, &key, cluster, daemons);
+            let (ports, ports_unknown) = port_demand(model, &services, &members);
+            ClusterReport {
+                label: key.label(),
+                plan: cluster.map_or_else(
+                    || members.first().map_or(0, |&i| services[i].plan),
+                    |c| c.plan,
+                ),
+                address: cluster.map(|c| c.address.clone()),
+                key,
+                capacity,
+                services: members,
+                ports,
+                ports_unknown,
+            }
+        })
+        .collect();
+
+    let mut subnet_users = Vec::new();
+    let mut service_subnets = Vec::with_capacity(services.len());
+    for (i, (s, d)) in model.services.iter().zip(&services).enumerate() {
+        if d.uses_subnets == Involved::No {
+            service_subnets.push(None);
+            continue;
+        }
+        let keys = match &s.network_configuration.val {
+            Val::Known(Some(cfg)) => match &cfg.subnets.val {
+                Val::Known(links) => subnets::keys(model, links).map_err(|l| Missing {
+                    what: format!("a subnet of {} ({l})", s.address),
+                    supply: "subnet ids known at plan time".into(),
+                }),
+                _ => Err(Missing {
+                    what: format!(
+                        "network_configuration[0].subnets of {} (known after apply)",
+                        s.address
+                    ),
+                    supply: "subnet ids known at plan time".into(),
+                }),
+            },
+            // No awsvpc configuration: NET040 reports that, no addresses to count.
+            Val::Known(None) | Val::Null => {
+                service_subnets.push(None);
+                continue;
+            }
+            Val::Unknown => Err(Missing {
+                what: format!("network_configuration of {} (known after apply)", s.address),
+                supply: "a known network_configuration in the plan".into(),
+            }),
+        };
+        if let Ok(k) = &keys {
+            if !k.is_empty() {
+                let (count, why) = if d.daemon {
+                    let inst = service_cluster[i]
+                        .as_ref()
+                        .ok()
+                        .map_or(Bound::unknown(), |&c| clusters[c].capacity.instances);
+                    (
+                        inst,
+                        format!("DAEMON: one task on each of {} instances", inst.show()),
+                    )
+                } else {
+                    (
+                        d.peak_bound(),
+                        d.peak
+                            .as_ref()
+                            .map_or("peak unknown".into(), |c| format!("peak {}", c.why)),
+                    )
+                };
+                subnet_users.push(SubnetUser {
+                    label: s.address.clone(),
+                    service: Some(i),
+                    subnets: k.clone(),
+                    count: involved_bound(&d.uses_subnets, count),
+                    why,
+                });
+            }
+        }
+        service_subnets.push(Some(keys));
+    }
+    instance_users(model, &mut subnet_users);
+    let subnets = subnets::infos(model, assume, &subnet_users);
+
+    Analysis {
+        trunking: setting,
+        services,
+        clusters,
+        service_cluster,
+        service_subnets,
+        subnet_users,
+        subnets,
+    }
+}
+
+/// Instances the plan puts in subnets: groups at max size, spread over their subnets.
+fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
+    for g in &model.autoscaling_groups {
+        let Some(links) = g.subnets.get() else {
+            continue;
+        };
+        let Ok(keys) = subnets::keys(model, links) else {
+            continue;
+        };
+        if keys.is_empty() {
+            continue;
+        }
+        let (count, why) = match &g.max_size.val {
+            Val::Known(n) => (
+                Bound::exact((*n).max(0) as u64),
+                format!("max_size {}", g.max_size.show()),
+            ),
+            _ => (Bound::unknown(), "max_size unknown".to_string()),
+        };
+        users.push(SubnetUser {
+            label: g.address.clone(),
+            service: None,
+            subnets: keys,
+            count,
+            why,
+        });
+    }
+    for i in &model.instances {
+        let Some(l) = &i.subnet else { continue };
+        let Ok(keys) = subnets::keys(model, std::slice::from_ref(l)) else {
+            continue;
+        };
+        users.push(SubnetUser {
+            label: i.address.clone(),
+            service: None,
+            subnets: keys,
+            count: Bound::exact(1),
+            why: "1 instance".to_string(),
+        });
+    }
+}
+
+fn cluster_key(model: &Model, s: &Service) -> Result<ClusterKey, Missing> {
+    let l = &s.cluster;
+    if let Some(a) = &l.address {
+        // Prefer the cluster of the same plan when several plans have the address.
+        let c = model
+            .clusters
+            .iter()
+            .find(|c| &c.address == a && c.plan == s.plan)
+            .or_else(|| model.clusters.iter().find(|c| &c.address == a));
+        return Ok(match c {
+            Some(c) => ClusterKey::Plan {
+                plan: c.plan,
+                address: c.address.clone(),
+            },
+            None => ClusterKey::Outside { name: a.clone() },
+        });
+    }
+    if let Some(lit) = &l.literal {
+        return Ok(ClusterKey::Outside {
+            name: cluster::name_from_arn(lit).to_string(),
+        });
+    }
+    Err(Missing {
+        what: format!("the cluster of {} (known after apply)", s.address),
+        supply: "a cluster reference ecsnet can follow in the plan configuration".into(),
+    })
+}
+
+fn daemons(services: &[ServiceDemand], members: &[usize]) -> cluster::Daemons {
+    let mut d = cluster::Daemons::default();
+    for &i in members {
+        let s = &services[i];
+        if !s.daemon || s.on_instances == Involved::No {
+            continue;
+        }
+        match &s.mode {
+            Some(NetworkMode::Awsvpc) => d.awsvpc_services.push(s.address.clone()),
+            Some(_) => {}
+            None => d.maybe_awsvpc_services.push(s.address.clone()),
+        }
+    }
+    d.awsvpc = Bound::range(
+        d.awsvpc_services.len() as u64,
+        (d.awsvpc_services.len() + d.maybe_awsvpc_services.len()) as u64,
+    );
+    d
+}
+
+fn port_demand(
+    model: &Model,
+    services: &[ServiceDemand],
+    members: &[usize],
+) -> (Vec<PortDemand>, Vec<(usize, Missing)>) {
+    let mut by_port: BTreeMap<StaticPort, PortDemand> = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for &i in members {
+        let d = &services[i];
+        let s = &model.services[i];
+        // host and bridge tasks only run on container instances (EC2 or external), so an
+        // unknown launch type does not exempt them.
+        let static_mode = matches!(d.mode, Some(NetworkMode::Host | NetworkMode::Bridge));
+        if d.on_instances == Involved::No || (!static_mode && d.mode.is_some()) {
+            continue;
+        }
+        let Some(td) = model.task_definition_of(s) else {
+            if let Involved::Maybe(m) = &d.eni_on_instances {
+                unknown.push((i, m.clone()));
+            }
+            continue;
+        };
+        if td.network_mode == NetworkMode::Unknown {
+            unknown.push((
+                i,
+                Missing {
+                    what: format!("network_mode of {} (known after apply)", td.address),
+                    supply: "a known network_mode in the task definition".into(),
+                },
+            ));
+            continue;
+        }
+        match ports::static_ports(td) {
+            Ok((set, sensitive)) => {
+                for p in set {
+                    let e = by_port.entry(p.clone()).or_insert_with(|| PortDemand {
+                        port: p,
+                        sensitive: false,
+                        services: Vec::new(),
+                        daemons: Vec::new(),
+                        desired: Bound::ZERO,
+                    });
+                    e.sensitive |= sensitive;
+                    if d.daemon {
+                        e.daemons.push(i);
+                    } else {
+                        e.services.push(i);
+                        e.desired = e.desired + d.desired_bound();
+                    }
+                }
+            }
+            Err(m) => unknown.push((i, m)),
+        }
+    }
+    (by_port.into_values().collect(), unknown)
+}
+
+#[cfg(test)]
+mod tests;

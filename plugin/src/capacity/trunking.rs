@@ -1,0 +1,140 @@
+//! Whether the `awsvpcTrunking` account setting applies, and what it does to one
+//! instance type's awsvpc task slots.
+
+use serde::Serialize;
+
+use super::bound::Bound;
+use crate::config::Assumptions;
+use crate::instances::{InstanceFacts, Trunking};
+use crate::model::{Model, Val};
+
+/// The `awsvpcTrunking` setting as far as the plan and the configuration tell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TrunkingSetting {
+    Enabled { by: String },
+    Disabled { by: String },
+    Unknown { why: String },
+}
+
+impl TrunkingSetting {
+    pub fn is_enabled(&self) -> bool {
+        matches!(self, TrunkingSetting::Enabled { .. })
+    }
+    pub fn is_disabled(&self) -> bool {
+        matches!(self, TrunkingSetting::Disabled { .. })
+    }
+    /// Where the value came from, or why it is unknown.
+    pub fn describe(&self) -> String {
+        match self {
+            TrunkingSetting::Enabled { by } => format!("awsvpcTrunking enabled ({by})"),
+            TrunkingSetting::Disabled { by } => format!("awsvpcTrunking disabled ({by})"),
+            TrunkingSetting::Unknown { why } => format!("awsvpcTrunking unknown ({why})"),
+        }
+    }
+}
+
+/// How to tell ecsnet the setting when the plan does not.
+pub const SUPPLY_TRUNKING: &str =
+    "`assume { awsvpc_trunking = true }` (or false) in .ecsnet.hcl, or an aws_ecs_account_setting_default \"awsvpcTrunking\" in the plan";
+
+/// The plan's `aws_ecs_account_setting_default` wins (it is what apply will set); the
+/// configuration's `assume` covers a setting made outside the plan.
+pub fn setting(model: &Model, assume: &Assumptions) -> TrunkingSetting {
+    let s = &model.account_settings;
+    let addr = s
+        .awsvpc_trunking_address
+        .clone()
+        .unwrap_or_else(|| "aws_ecs_account_setting_default".to_string());
+    match &s.awsvpc_trunking.val {
+        Val::Known(true) => TrunkingSetting::Enabled { by: addr },
+        Val::Known(false) => TrunkingSetting::Disabled { by: addr },
+        other => match assume.awsvpc_trunking {
+            Some(true) => TrunkingSetting::Enabled {
+                by: "assume awsvpc_trunking = true".to_string(),
+            },
+            Some(false) => TrunkingSetting::Disabled {
+                by: "assume awsvpc_trunking = false".to_string(),
+            },
+            None => TrunkingSetting::Unknown {
+                why: if matches!(other, Val::Unknown) {
+                    format!("the value of {addr} is known after apply")
+                } else {
+                    "the plan does not set it and no assume block does".to_string()
+                },
+            },
+        },
+    }
+}
+
+/// awsvpc task slots of one instance of `facts` before daemons, given the setting.
+///
+/// `dns_a_record_on`: the launch template turns on resource-based IPv4 DNS A records,
+/// which the ECS documentation says trunked instances must not have; such an instance may
+/// fail to register, so its slots fall to between 0 and the untrunked limit.
+pub fn slots(facts: &InstanceFacts, setting: &TrunkingSetting, dns_a_record_on: bool) -> Bound {
+    let without = u64::from(facts.awsvpc_slots_without_trunking());
+    if setting.is_disabled() {
+        return Bound::exact(without);
+    }
+    let maybe_on = match &facts.trunking {
+        Trunking::Supported { tasks_with, .. } => Bound::exact(u64::from(*tasks_with)),
+        Trunking::Unsupported { .. } => Bound::exact(without),
+        // No usable table row: the instance gets at least its regular ENIs when no trunk
+        // is attached; what a trunk would give is not known.
+        Trunking::Unknown { .. } => Bound::at_least(without),
+    };
+    if dns_a_record_on && !matches!(facts.trunking, Trunking::Unsupported { .. }) {
+        return Bound::range(0, without);
+    }
+    if setting.is_enabled() {
+        maybe_on
+    } else {
+        maybe_on.hull(Bound::exact(without))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instances::lookup;
+
+    fn on() -> TrunkingSetting {
+        TrunkingSetting::Enabled { by: "t".into() }
+    }
+    fn off() -> TrunkingSetting {
+        TrunkingSetting::Disabled { by: "t".into() }
+    }
+    fn unk() -> TrunkingSetting {
+        TrunkingSetting::Unknown { why: "t".into() }
+    }
+
+    #[test]
+    fn c5_large() {
+        let f = lookup("c5.large").unwrap();
+        assert_eq!(slots(f, &off(), false), Bound::exact(2));
+        assert_eq!(slots(f, &on(), false), Bound::exact(10));
+        assert_eq!(slots(f, &unk(), false), Bound::range(2, 10));
+        assert_eq!(slots(f, &on(), true), Bound::range(0, 2));
+    }
+
+    #[test]
+    fn unsupported_and_unknown_types() {
+        let n = lookup("c5n.large").unwrap();
+        assert_eq!(slots(n, &on(), false), Bound::exact(2));
+        let t3 = lookup("t3.medium").unwrap();
+        assert_eq!(slots(t3, &on(), false), Bound::at_least(2));
+        assert_eq!(slots(t3, &off(), false), Bound::exact(2));
+    }
+
+    #[test]
+    fn setting_precedence() {
+        let mut m = Model::default();
+        let mut a = Assumptions::default();
+        assert!(matches!(setting(&m, &a), TrunkingSetting::Unknown { .. }));
+        a.awsvpc_trunking = Some(true);
+        assert!(setting(&m, &a).is_enabled());
+        m.account_settings.awsvpc_trunking = crate::model::Field::known(false);
+        assert!(setting(&m, &a).is_disabled());
+    }
+}

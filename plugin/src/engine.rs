@@ -1,0 +1,443 @@
+//! The check pipeline shared by the CLI and the plugin server: plans + configuration →
+//! [`Report`]. Build the model, run the enabled rules, apply severity overrides and
+//! `ignore` blocks, sort, and count.
+
+use serde::Serialize;
+
+use crate::config::{Config, FailOn};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::error::UserError;
+use crate::model::{Model, PlanSummary};
+use crate::plan::{LoadOptions, Plan};
+use crate::rules::{self, Context, Rule};
+
+/// JSON report schema version (`docs/report-schema.md`).
+pub const REPORT_VERSION: u32 = 1;
+
+/// What a caller may override on top of the configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--fail-on`; wins over `fail_on` in the configuration. Default: error.
+    pub fail_on: Option<FailOn>,
+}
+
+impl CheckOptions {
+    /// The threshold in force: the option, else the configuration, else `error`.
+    pub fn effective_fail_on(&self, config: &Config) -> FailOn {
+        self.fail_on
+            .or(config.fail_on)
+            .unwrap_or(FailOn::Severity(Severity::Error))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Counts over the diagnostics. Suppressed findings count only in `suppressed`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Infos, unverifiable ones included.
+    pub infos: usize,
+    pub suppressed: usize,
+    /// Unverifiable infos (not suppressed).
+    pub unverifiable: usize,
+    #[serde(serialize_with = "ser_fail_on")]
+    pub fail_on: FailOn,
+    /// Whether a non-suppressed finding reaches `fail_on` (exit code 1).
+    pub failed: bool,
+}
+
+fn ser_fail_on<S: serde::Serializer>(f: &FailOn, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(fail_on_str(*f))
+}
+
+/// `error`, `warning`, `info` or `never`.
+pub fn fail_on_str(f: FailOn) -> &'static str {
+    match f {
+        FailOn::Severity(s) => s.as_str(),
+        FailOn::Never => "never",
+    }
+}
+
+/// The result of a check, rendered by `crate::report`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub tool: Tool,
+    pub plans: Vec<PlanSummary>,
+    /// Sorted by plan, address, rule, attribute, message.
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Assemble a report: sorts the diagnostics and computes the summary against `fail_on`.
+    pub fn new(plans: Vec<PlanSummary>, mut diagnostics: Vec<Diagnostic>, fail_on: FailOn) -> Self {
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Two rules paths reaching the same finding must not print it twice.
+        diagnostics.dedup();
+        let mut summary = Summary {
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            suppressed: 0,
+            unverifiable: 0,
+            fail_on,
+            failed: false,
+        };
+        for d in &diagnostics {
+            if d.suppressed.is_some() {
+                summary.suppressed += 1;
+                continue;
+            }
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+            if d.unverifiable {
+                summary.unverifiable += 1;
+            }
+        }
+        let mut report = Report {
+            version: REPORT_VERSION,
+            tool: Tool::default(),
+            plans,
+            diagnostics,
+            summary,
+        };
+        report.summary.failed = report.exit_code(fail_on) != crate::error::exit::OK;
+        report
+    }
+
+    /// Does this finding reach `fail_on`? Suppressed findings never do.
+    pub fn reaches(d: &Diagnostic, fail_on: FailOn) -> bool {
+        match fail_on {
+            FailOn::Never => false,
+            FailOn::Severity(s) => d.suppressed.is_none() && d.severity >= s,
+        }
+    }
+
+    /// 0 when nothing non-suppressed reaches `fail_on`, 1 when something does.
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        if self.diagnostics.iter().any(|d| Self::reaches(d, fail_on)) {
+            crate::error::exit::FINDINGS
+        } else {
+            crate::error::exit::OK
+        }
+    }
+
+    /// The exit code for the threshold the report was made with.
+    pub fn status(&self) -> u8 {
+        self.exit_code(self.summary.fail_on)
+    }
+
+    /// Path of the plan a diagnostic belongs to (`-` for stdin), if known.
+    pub fn plan_path(&self, d: &Diagnostic) -> Option<&str> {
+        self.plans.get(d.plan).map(|p| p.path.as_str())
+    }
+}
+
+/// The rules a configuration leaves enabled, in id order.
+pub fn enabled_rules(config: &Config) -> Vec<&'static dyn Rule> {
+    rules::all()
+        .into_iter()
+        .filter(|r| {
+            config
+                .rules
+                .get(r.meta().id)
+                .and_then(|o| o.enabled)
+                .unwrap_or(true)
+        })
+        .collect()
+}
+
+/// What the report says about one input plan.
+pub fn plan_summary(plan: &Plan) -> PlanSummary {
+    PlanSummary {
+        path: plan.name.clone(),
+        format_version: plan.format_version.clone(),
+        terraform_version: plan.terraform_version.clone(),
+        resources: plan.resource_count,
+    }
+}
+
+/// Check plans with a configuration; `fail_on` from the configuration (default error).
+pub fn check_plans(plans: &[Plan], config: &Config) -> Report {
+    check_plans_with(plans, config, &CheckOptions::default())
+}
+
+/// Check plans with a configuration and caller overrides (`--fail-on`).
+pub fn check_plans_with(plans: &[Plan], config: &Config, opts: &CheckOptions) -> Report {
+    let model = crate::model::build(plans, &config.assume);
+    check_model(
+        &model,
+        plans.iter().map(plan_summary).collect(),
+        config,
+        opts,
+    )
+}
+
+/// Check one plan held in memory (the plugin server): `config_text` is `.ecsnet.hcl`
+/// content, if the host sends one. Bad plan or configuration → a one-line [`UserError`].
+pub fn check_bytes(
+    bytes: &[u8],
+    name: &str,
+    config_text: Option<&str>,
+    opts: &CheckOptions,
+) -> Result<Report, UserError> {
+    let config = match config_text {
+        Some(text) => crate::config::parse_str(text, CONFIG_SOURCE_INLINE)?,
+        None => Config::default(),
+    };
+    let plan = crate::plan::parse_bytes(bytes, name, &LoadOptions::default())?;
+    Ok(check_plans_with(std::slice::from_ref(&plan), &config, opts))
+}
+
+/// How configuration text passed in memory is named in error messages.
+pub const CONFIG_SOURCE_INLINE: &str = ".ecsnet.hcl (sent by the plugin host)";
+
+/// Run the enabled rules over a model already built, then apply the configuration.
+pub fn check_model(
+    model: &Model,
+    plans: Vec<PlanSummary>,
+    config: &Config,
+    opts: &CheckOptions,
+) -> Report {
+    let cx = Context {
+        model,
+        assume: &config.assume,
+    };
+    let mut diagnostics = rules::run(&cx, &enabled_rules(config));
+    apply_config(&mut diagnostics, config);
+    Report::new(plans, diagnostics, opts.effective_fail_on(config))
+}
+
+/// Severity overrides and `ignore` blocks. Unverifiable findings stay `info` whatever the
+/// override: they say "could not check", not "found a problem".
+pub fn apply_config(diagnostics: &mut [Diagnostic], config: &Config) {
+    let ignores: Vec<(&crate::config::Ignore, globset::GlobMatcher)> = config
+        .ignores
+        .iter()
+        // Patterns were validated when the configuration was parsed; a configuration built
+        // in code with a bad pattern simply ignores nothing.
+        .filter_map(|i| address_matcher(&i.address).ok().map(|m| (i, m)))
+        .collect();
+    for d in diagnostics.iter_mut() {
+        if let Some(sev) = config.rules.get(&d.rule).and_then(|o| o.severity) {
+            if !d.unverifiable {
+                d.severity = sev;
+            }
+        }
+        if d.suppressed.is_none() {
+            if let Some((ig, _)) = ignores
+                .iter()
+                .find(|(ig, m)| (ig.rule == "*" || ig.rule == d.rule) && m.is_match(&d.address))
+            {
+                d.suppressed = Some(ig.reason.clone());
+            }
+        }
+    }
+}
+
+/// Compile an `ignore` address pattern. Only `*` (any run of characters, brackets and dots
+/// included) and `?` (one character) are wildcards; everything else is literal, so
+/// `module.app["blue"].*` means what it says instead of `[...]` being a character class.
+pub fn address_matcher(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    if pattern.is_empty() {
+        return Err("the pattern is empty; use \"*\" for every address".to_string());
+    }
+    let mut escaped = String::with_capacity(pattern.len() + 8);
+    for c in pattern.chars() {
+        if matches!(c, '[' | ']' | '{' | '}' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    globset::GlobBuilder::new(&escaped)
+        .literal_separator(false)
+        .backslash_escape(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| e.kind().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Ignore, RuleOverride};
+
+    fn diag(rule: &str, sev: Severity, address: &str) -> Diagnostic {
+        Diagnostic {
+            rule: rule.into(),
+            severity: sev,
+            address: address.into(),
+            attribute: None,
+            message: format!("{rule} finding"),
+            detail: None,
+            help: None,
+            url: "https://docs.aws.amazon.com/".into(),
+            unverifiable: false,
+            related: vec![],
+            plan: 0,
+            suppressed: None,
+        }
+    }
+
+    fn ignore(rule: &str, address: &str) -> Ignore {
+        Ignore {
+            rule: rule.into(),
+            address: address.into(),
+            reason: format!("accepted: {rule} {address}"),
+            location: ".ecsnet.hcl:1".into(),
+        }
+    }
+
+    #[test]
+    fn address_patterns_are_literal_except_star() {
+        let m = address_matcher("module.app[\"blue\"].*").unwrap();
+        assert!(m.is_match("module.app[\"blue\"].aws_ecs_service.api"));
+        assert!(!m.is_match("module.app[\"green\"].aws_ecs_service.api"));
+        let m = address_matcher("module.legacy.*").unwrap();
+        assert!(m.is_match("module.legacy.module.inner[0].aws_ecs_service.x"));
+        assert!(!m.is_match("module.legacy2.aws_ecs_service.x"));
+        let m = address_matcher("*.aws_ecs_service.api").unwrap();
+        assert!(m.is_match("module.a[\"x/y\"].aws_ecs_service.api"));
+        assert!(address_matcher("").is_err());
+    }
+
+    #[test]
+    fn ignores_suppress_and_keep_the_reason() {
+        let mut config = Config::default();
+        config.ignores.push(ignore("NET018", "module.legacy.*"));
+        config.ignores.push(ignore("*", "aws_ecs_service.sandbox"));
+        let mut ds = vec![
+            diag(
+                "NET018",
+                Severity::Warning,
+                "module.legacy.aws_ecs_service.a",
+            ),
+            diag("NET018", Severity::Warning, "aws_ecs_service.b"),
+            diag("NET070", Severity::Error, "module.legacy.aws_ecs_service.a"),
+            diag("NET070", Severity::Error, "aws_ecs_service.sandbox"),
+        ];
+        apply_config(&mut ds, &config);
+        assert_eq!(
+            ds[0].suppressed.as_deref(),
+            Some("accepted: NET018 module.legacy.*")
+        );
+        assert!(ds[1].suppressed.is_none());
+        assert!(ds[2].suppressed.is_none(), "other rule, same address");
+        assert!(ds[3].suppressed.is_some(), "wildcard rule");
+    }
+
+    #[test]
+    fn severity_overrides_spare_unverifiable() {
+        let mut config = Config::default();
+        config.rules.insert(
+            "NET070".into(),
+            RuleOverride {
+                enabled: None,
+                severity: Some(Severity::Warning),
+            },
+        );
+        let mut unverifiable = diag("NET070", Severity::Info, "aws_ecs_service.c");
+        unverifiable.unverifiable = true;
+        let mut ds = vec![
+            diag("NET070", Severity::Error, "aws_ecs_service.a"),
+            unverifiable,
+            diag("NET071", Severity::Error, "aws_ecs_service.a"),
+        ];
+        apply_config(&mut ds, &config);
+        assert_eq!(ds[0].severity, Severity::Warning);
+        assert_eq!(ds[1].severity, Severity::Info);
+        assert_eq!(ds[2].severity, Severity::Error);
+    }
+
+    #[test]
+    fn summary_and_exit_codes() {
+        let mut suppressed = diag("NET010", Severity::Error, "aws_ecs_task_definition.z");
+        suppressed.suppressed = Some("known".into());
+        let mut unv = diag("NET072", Severity::Info, "aws_ecs_service.b");
+        unv.unverifiable = true;
+        let ds = vec![
+            diag("NET018", Severity::Warning, "aws_ecs_service.b"),
+            unv,
+            suppressed,
+            diag("NET018", Severity::Warning, "aws_ecs_service.a"),
+        ];
+        let r = Report::new(vec![], ds, FailOn::Severity(Severity::Error));
+        assert_eq!(r.summary.errors, 0);
+        assert_eq!(r.summary.warnings, 2);
+        assert_eq!(r.summary.infos, 1);
+        assert_eq!(r.summary.unverifiable, 1);
+        assert_eq!(r.summary.suppressed, 1);
+        assert!(!r.summary.failed, "the only error is suppressed");
+        assert_eq!(r.exit_code(FailOn::Severity(Severity::Error)), 0);
+        assert_eq!(r.exit_code(FailOn::Severity(Severity::Warning)), 1);
+        assert_eq!(r.exit_code(FailOn::Severity(Severity::Info)), 1);
+        assert_eq!(r.exit_code(FailOn::Never), 0);
+        // sorted by address
+        assert_eq!(r.diagnostics[0].address, "aws_ecs_service.a");
+        let j = serde_json::to_value(&r.summary).unwrap();
+        assert_eq!(j["fail_on"], "error");
+    }
+
+    #[test]
+    fn duplicates_collapse() {
+        let d = diag("NET018", Severity::Warning, "aws_ecs_service.b");
+        let r = Report::new(vec![], vec![d.clone(), d], FailOn::Never);
+        assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn fail_on_precedence() {
+        let config = Config {
+            fail_on: Some(FailOn::Severity(Severity::Warning)),
+            ..Config::default()
+        };
+        assert_eq!(
+            CheckOptions::default().effective_fail_on(&config),
+            FailOn::Severity(Severity::Warning)
+        );
+        let opts = CheckOptions {
+            fail_on: Some(FailOn::Never),
+        };
+        assert_eq!(opts.effective_fail_on(&config), FailOn::Never);
+        assert_eq!(
+            CheckOptions::default().effective_fail_on(&Config::default()),
+            FailOn::Severity(Severity::Error)
+        );
+    }
+
+    #[test]
+    fn disabled_rules_do_not_run() {
+        let all = rules::all();
+        let first = all.first().expect("the build registers rules");
+        let mut config = Config::default();
+        config.rules.insert(
+            first.meta().id.to_string(),
+            RuleOverride {
+                enabled: Some(false),
+                severity: None,
+            },
+        );
+        let enabled = enabled_rules(&config);
+        assert_eq!(enabled.len(), all.len() - 1);
+        assert!(enabled.iter().all(|r| r.meta().id != first.meta().id));
+    }
+}

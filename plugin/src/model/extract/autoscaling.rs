@@ -1,0 +1,147 @@
+//! EC2 capacity: `aws_autoscaling_group` (with `mixed_instances_policy`),
+//! `aws_launch_template`, `aws_launch_configuration` and `aws_instance`. The group's
+//! launch template / configuration links, subnets and instance types are resolved later
+//! (`resolve::capacity`), because they depend on other entities.
+
+use super::{key, opt_string, user_data};
+use crate::model::resolve::{Kind, Lookup};
+use crate::model::{
+    AutoscalingGroup, Ec2Instance, Field, LaunchConfiguration, LaunchTemplate, Model, PlanIndex,
+    Val,
+};
+use crate::plan::{Plan, Resource};
+
+pub(super) fn extract_group(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+    let v = res.values.root();
+    let mip = v.get("mixed_instances_policy").items();
+    let uses_mip = matches!(&mip.val, Val::Known(items) if !items.is_empty()) || mip.is_unknown();
+    let uses_requirements = match &mip.val {
+        Val::Known(items) => items.iter().any(|p| {
+            match p.path("launch_template.0.override").items().val {
+                Val::Known(ovs) => ovs.iter().any(|o| {
+                    matches!(o.get("instance_requirements").items().val, Val::Known(r) if !r.is_empty())
+                }),
+                _ => false,
+            }
+        }),
+        _ => false,
+    };
+    let asg = AutoscalingGroup {
+        address: res.address.clone(),
+        plan,
+        name: v.get("name").string(),
+        min_size: v.get("min_size").int(),
+        max_size: v.get("max_size").int(),
+        desired_capacity: v.get("desired_capacity").int(),
+        instance_types: Field::unknown(),
+        launch_template: None,
+        launch_configuration: None,
+        subnets: Field::null(),
+        availability_zones: v.get("availability_zones").strings(),
+        ecs_cluster_from_user_data: None,
+        uses_mixed_instances_policy: uses_mip,
+        uses_instance_requirements: uses_requirements,
+    };
+    let pos = model.autoscaling_groups.len();
+    lookup.add_address(plan, &asg.address, Kind::AutoscalingGroup, pos);
+    if let Some(n) = key(&asg.name) {
+        lookup.asg_name.insert(n, plan, pos);
+    }
+    for attr in ["arn", "id"] {
+        if let Some(a) = key(&v.get(attr).string()) {
+            // The provider's `id` of a group is its name.
+            if attr == "id" {
+                lookup.asg_name.insert(a, plan, pos);
+            } else {
+                lookup.asg_arn.insert(a, plan, pos);
+            }
+        }
+    }
+    model.autoscaling_groups.push(asg);
+}
+
+pub(super) fn extract_launch_template(
+    p: &Plan,
+    res: &Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
+    let v = res.values.root();
+    let lt = LaunchTemplate {
+        address: res.address.clone(),
+        plan,
+        name: v.get("name").string(),
+        instance_type: opt_string(v.get("instance_type")),
+        ecs_cluster_from_user_data: user_data::cluster_of(p, res, &["user_data"]),
+        resource_name_dns_a_record: v
+            .path("private_dns_name_options.0.enable_resource_name_dns_a_record")
+            .bool(),
+    };
+    let pos = model.launch_templates.len();
+    lookup.add_address(plan, &lt.address, Kind::LaunchTemplate, pos);
+    if let Some(n) = key(&lt.name) {
+        lookup.lt_name.insert(n, plan, pos);
+    }
+    for attr in ["id", "arn"] {
+        if let Some(i) = key(&v.get(attr).string()) {
+            lookup.lt_id.insert(i, plan, pos);
+        }
+    }
+    model.launch_templates.push(lt);
+}
+
+pub(super) fn extract_launch_configuration(
+    p: &Plan,
+    res: &Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
+    let v = res.values.root();
+    let lc = LaunchConfiguration {
+        address: res.address.clone(),
+        plan,
+        name: v.get("name").string(),
+        instance_type: opt_string(v.get("instance_type")),
+        ecs_cluster_from_user_data: user_data::cluster_of(
+            p,
+            res,
+            &["user_data", "user_data_base64"],
+        ),
+    };
+    let pos = model.launch_configurations.len();
+    lookup.add_address(plan, &lc.address, Kind::LaunchConfiguration, pos);
+    if let Some(n) = key(&lc.name) {
+        lookup.lc_name.insert(n, plan, pos);
+    }
+    if let Some(i) = key(&v.get("id").string()) {
+        lookup.lc_name.insert(i, plan, pos);
+    }
+    model.launch_configurations.push(lc);
+}
+
+pub(super) fn extract_instance(
+    p: &Plan,
+    res: &Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
+    let v = res.values.root();
+    let inst = Ec2Instance {
+        address: res.address.clone(),
+        plan,
+        instance_type: opt_string(v.get("instance_type")),
+        subnet: None,
+        availability_zone: opt_string(v.get("availability_zone")),
+        ecs_cluster_from_user_data: user_data::cluster_of(
+            p,
+            res,
+            &["user_data", "user_data_base64"],
+        ),
+    };
+    let pos = model.instances.len();
+    lookup.add_address(plan, &inst.address, Kind::Instance, pos);
+    model.instances.push(inst);
+}

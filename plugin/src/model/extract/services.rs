@@ -1,0 +1,98 @@
+//! `aws_ecs_service`: the service's own settings. Its links (task definition, cluster,
+//! subnets, target groups, registries, capacity providers) and `launch` are filled in by
+//! `resolve::services`.
+
+use super::{first_block, key, opt_string};
+use crate::model::resolve::{Kind, Lookup};
+use crate::model::{
+    DeploymentController, Field, Link, Model, PlanIndex, Service, ServiceConnect, Val,
+};
+use crate::plan::{AttrRef, Resource};
+
+pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+    let v = res.values.root();
+    let svc = Service {
+        address: res.address.clone(),
+        plan,
+        name: v.get("name").string(),
+        task_definition: Link::unresolved(),
+        cluster: Link::unresolved(),
+        launch_type: opt_string(v.get("launch_type")),
+        capacity_provider_strategy: Field::null(),
+        scheduling_strategy: opt_string(v.get("scheduling_strategy")),
+        desired_count: v.get("desired_count").int(),
+        deployment_maximum_percent: v.get("deployment_maximum_percent").int(),
+        deployment_minimum_healthy_percent: v.get("deployment_minimum_healthy_percent").int(),
+        deployment_controller: deployment_controller(v.get("deployment_controller")),
+        deployment_strategy: block_string(v.get("deployment_configuration"), "strategy"),
+        network_configuration: Field::null(),
+        load_balancers: Field::null(),
+        service_registries: Field::null(),
+        service_connect: service_connect(v.get("service_connect_configuration")),
+        iam_role: opt_string(v.get("iam_role")),
+        platform_version: opt_string(v.get("platform_version")),
+        launch: Field::unknown(),
+    };
+    let pos = model.services.len();
+    lookup.add_address(plan, &svc.address, Kind::Service, pos);
+    if let Some(n) = key(&svc.name) {
+        lookup.service_name.insert(n, plan, pos);
+    }
+    // The provider's `id` of a service is its ARN.
+    for attr in ["id", "arn"] {
+        if let Some(a) = key(&v.get(attr).string()) {
+            lookup.service_arn.insert(a, plan, pos);
+        }
+    }
+    model.services.push(svc);
+}
+
+/// `deployment_controller[0].type`; an absent block means the ECS controller, which we
+/// leave as Null so that "not set" stays visible.
+fn deployment_controller(a: AttrRef<'_>) -> Field<DeploymentController> {
+    let f = block_string(a, "type");
+    let sensitive = f.sensitive;
+    match f.val {
+        Val::Known(t) => match t.to_ascii_uppercase().as_str() {
+            "ECS" => Field::known(DeploymentController::Ecs),
+            "CODE_DEPLOY" => Field::known(DeploymentController::CodeDeploy),
+            "EXTERNAL" => Field::known(DeploymentController::External),
+            _ => Field::null(),
+        },
+        Val::Null => Field::null(),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}
+
+/// A string inside the first element of a nested block (Null when the block is absent).
+pub(crate) fn block_string(a: AttrRef<'_>, attr: &str) -> Field<String> {
+    let b = first_block(a);
+    let sensitive = b.sensitive;
+    match b.val {
+        Val::Known(Some(item)) => opt_string(item.get(attr)),
+        Val::Known(None) | Val::Null => Field::null(),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}
+
+fn service_connect(a: AttrRef<'_>) -> Field<Option<ServiceConnect>> {
+    let b = first_block(a);
+    let sensitive = b.sensitive;
+    match b.val {
+        Val::Known(Some(sc)) => {
+            let port_names = match sc.get("service").items().val {
+                Val::Known(items) => items.iter().map(|s| opt_string(s.get("port_name"))).collect(),
+                _ => vec![],
+            };
+            Field::known(Some(ServiceConnect {
+                enabled: sc.get("enabled").bool(),
+                port_names,
+            }))
+        }
+        Val::Known(None) | Val::Null => Field::known(None),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}

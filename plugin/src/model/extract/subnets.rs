@@ -1,0 +1,49 @@
+//! `aws_subnet` / `data.aws_subnet` and `aws_vpc` / `data.aws_vpc`. Data sources read
+//! during planning come from `prior_state` (the plan reader puts them in the planned world);
+//! a read deferred to apply is all unknown.
+
+use super::{key, opt_string};
+use crate::model::resolve::{Kind, Lookup};
+use crate::model::{Field, Model, PlanIndex, Subnet, Vpc};
+use crate::plan::Resource;
+
+pub(super) fn extract_subnet(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+    let v = res.values.root();
+    let subnet = Subnet {
+        address: res.address.clone(),
+        plan,
+        id: opt_string(v.get("id")),
+        cidr_block: opt_string(v.get("cidr_block")),
+        ipv6_cidr_block: opt_string(v.get("ipv6_cidr_block")),
+        ipv6_native: v.get("ipv6_native").bool(),
+        availability_zone: opt_string(v.get("availability_zone")),
+        availability_zone_id: opt_string(v.get("availability_zone_id")),
+        vpc: None,
+        map_public_ip_on_launch: v.get("map_public_ip_on_launch").bool(),
+        // Filled by resolve::routes when the plan shows the subnet's route table.
+        public: Field::unknown(),
+    };
+    let pos = model.subnets.len();
+    lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);
+    if let Some(id) = key(&subnet.id) {
+        lookup.subnet_id.insert(id, plan, pos);
+    }
+    model.subnets.push(subnet);
+}
+
+pub(super) fn extract_vpc(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+    let v = res.values.root();
+    let vpc = Vpc {
+        address: res.address.clone(),
+        plan,
+        id: opt_string(v.get("id")),
+        cidr_block: opt_string(v.get("cidr_block")),
+        enable_dns_support: v.get("enable_dns_support").bool(),
+    };
+    let pos = model.vpcs.len();
+    lookup.add_address(plan, &vpc.address, Kind::Vpc, pos);
+    if let Some(id) = key(&vpc.id) {
+        lookup.vpc_id.insert(id, plan, pos);
+    }
+    model.vpcs.push(vpc);
+}

@@ -1,0 +1,278 @@
+//! `aws_ecs_task_definition`: network mode with its AWS default, OS family and the
+//! decoded `container_definitions` JSON string.
+
+use serde_json::Value;
+
+use super::{first_block, key};
+use crate::model::resolve::{Kind, Lookup};
+use crate::model::{
+    Container, Field, Model, NetworkMode, OsFamily, PlanIndex, PortMapping, TaskDefinition, Val,
+};
+use crate::plan::{AttrRef, Resource};
+
+pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+    let v = res.values.root();
+    let family = v.get("family").string();
+    let network_mode_raw = v.get("network_mode").string();
+    let os_family = os_family(v.get("runtime_platform"));
+    let (network_mode, network_mode_explicit) = network_mode(&network_mode_raw, os_family);
+    let (containers, containers_error) = decode_containers(v.get("container_definitions"));
+    let td = TaskDefinition {
+        address: res.address.clone(),
+        plan,
+        family,
+        network_mode_raw,
+        network_mode,
+        network_mode_explicit,
+        requires_compatibilities: v.get("requires_compatibilities").strings(),
+        os_family,
+        cpu: v.get("cpu").string(),
+        memory: v.get("memory").string(),
+        containers,
+        containers_error,
+    };
+    let pos = model.task_definitions.len();
+    lookup.add_address(plan, &td.address, Kind::TaskDefinition, pos);
+    if let Some(f) = key(&td.family) {
+        lookup.td_family.insert(f, plan, pos);
+    }
+    for attr in ["arn", "arn_without_revision"] {
+        if let Some(a) = key(&v.get(attr).string()) {
+            lookup.td_arn.insert(a, plan, pos);
+        }
+    }
+    model.task_definitions.push(td);
+}
+
+/// The network mode ECS will use and whether it was written: an omitted mode is `bridge`
+/// on Linux and Docker's `default` (nat) on Windows.
+pub(crate) fn network_mode(raw: &Field<String>, os: OsFamily) -> (NetworkMode, bool) {
+    match &raw.val {
+        Val::Known(s) if !s.is_empty() => (parse_mode(s), true),
+        Val::Known(_) | Val::Null => {
+            let mode = if os == OsFamily::Windows {
+                NetworkMode::WindowsDefault
+            } else {
+                NetworkMode::Bridge
+            };
+            (mode, false)
+        }
+        Val::Unknown => (NetworkMode::Unknown, true),
+    }
+}
+
+fn parse_mode(s: &str) -> NetworkMode {
+    // ECS compares modes case-sensitively: "AWSVPC" is rejected by the API, so keep it Invalid.
+    match s {
+        "awsvpc" => NetworkMode::Awsvpc,
+        "bridge" => NetworkMode::Bridge,
+        "host" => NetworkMode::Host,
+        "none" => NetworkMode::None,
+        "default" => NetworkMode::WindowsDefault,
+        other => NetworkMode::Invalid(other.to_string()),
+    }
+}
+
+/// `runtime_platform[0].operating_system_family`: LINUX, WINDOWS_SERVER_2019_FULL, ...
+fn os_family(block: AttrRef<'_>) -> OsFamily {
+    let first = first_block(block);
+    match first.val {
+        Val::Unknown => OsFamily::Unknown,
+        Val::Null | Val::Known(None) => OsFamily::Unspecified,
+        Val::Known(Some(rp)) => match rp.get("operating_system_family").string().val {
+            Val::Unknown => OsFamily::Unknown,
+            Val::Null => OsFamily::Unspecified,
+            Val::Known(s) if s.is_empty() => OsFamily::Unspecified,
+            Val::Known(s) if s.to_ascii_uppercase().starts_with("WINDOWS") => OsFamily::Windows,
+            Val::Known(_) => OsFamily::Linux,
+        },
+    }
+}
+
+/// Decode `container_definitions`. Unknown string → unknown containers; sensitive string →
+/// sensitive containers (usable by rules, never printed). A known string that is not a JSON
+/// array of objects gives an error message (which never quotes the content).
+pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Option<String>) {
+    let sensitive = a.is_sensitive();
+    let decoded = match a.decode_json() {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                Field::null().with_sensitive(sensitive),
+                Some(format!("container_definitions is {e}")),
+            )
+        }
+    };
+    match decoded.val {
+        Val::Known(attrs) => match attrs.after() {
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::Object(_) => out.push(container(item)),
+                        _ => {
+                            return (
+                                Field::null().with_sensitive(sensitive),
+                                Some(format!("container_definitions[{i}] is not an object")),
+                            )
+                        }
+                    }
+                }
+                (Field::known(out).with_sensitive(sensitive), None)
+            }
+            _ => (
+                Field::null().with_sensitive(sensitive),
+                Some("container_definitions is not a JSON array".to_string()),
+            ),
+        },
+        Val::Null => (Field::null().with_sensitive(sensitive), None),
+        Val::Unknown => (Field::unknown().with_sensitive(sensitive), None),
+    }
+}
+
+fn container(v: &Value) -> Container {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let strings = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let port_mappings = v
+        .get("portMappings")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(port_mapping).collect())
+        .unwrap_or_default();
+    let extra_hosts = v
+        .get("extraHosts")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.get("hostname").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Container {
+        name: s("name").unwrap_or_default(),
+        essential: v.get("essential").and_then(as_bool),
+        port_mappings,
+        links: strings("links"),
+        hostname: s("hostname"),
+        extra_hosts,
+        dns_servers: strings("dnsServers"),
+        dns_search_domains: strings("dnsSearchDomains"),
+        disable_networking: v.get("disableNetworking").and_then(as_bool),
+        raw: v.clone(),
+    }
+}
+
+fn port_mapping(p: &Value) -> PortMapping {
+    let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+    PortMapping {
+        container_port: p.get("containerPort").and_then(as_int),
+        host_port: p.get("hostPort").and_then(as_int),
+        protocol: s("protocol")
+            .map(|x| x.to_ascii_lowercase())
+            .unwrap_or_else(|| "tcp".to_string()),
+        name: s("name"),
+        app_protocol: s("appProtocol"),
+        container_port_range: s("containerPortRange"),
+        host_port_range: s("hostPortRange"),
+    }
+}
+
+/// Container definitions written by hand sometimes quote numbers and booleans.
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Attrs;
+    use serde_json::json;
+
+    #[test]
+    fn omitted_mode_defaults_by_os() {
+        assert_eq!(
+            network_mode(&Field::null(), OsFamily::Linux),
+            (NetworkMode::Bridge, false)
+        );
+        assert_eq!(
+            network_mode(&Field::null(), OsFamily::Windows),
+            (NetworkMode::WindowsDefault, false)
+        );
+        assert_eq!(
+            network_mode(&Field::known("awsvpc".into()), OsFamily::Linux),
+            (NetworkMode::Awsvpc, true)
+        );
+        assert_eq!(
+            network_mode(&Field::known("AWSVPC".into()), OsFamily::Linux),
+            (NetworkMode::Invalid("AWSVPC".into()), true)
+        );
+        assert_eq!(
+            network_mode(&Field::unknown(), OsFamily::Linux),
+            (NetworkMode::Unknown, true)
+        );
+    }
+
+    #[test]
+    fn windows_family_from_runtime_platform() {
+        let a = Attrs::known(json!({"runtime_platform": [{"operating_system_family": "WINDOWS_SERVER_2022_CORE"}]}));
+        assert_eq!(os_family(a.root().get("runtime_platform")), OsFamily::Windows);
+        let a = Attrs::known(json!({"runtime_platform": []}));
+        assert_eq!(os_family(a.root().get("runtime_platform")), OsFamily::Unspecified);
+        let a = Attrs::new(json!({}), json!({"runtime_platform": true}), json!(null));
+        assert_eq!(os_family(a.root().get("runtime_platform")), OsFamily::Unknown);
+    }
+
+    #[test]
+    fn containers_decode_known_unknown_sensitive_and_broken() {
+        let cd = r#"[{"name":"web","essential":true,"portMappings":[{"containerPort":80,"hostPort":"8080","protocol":"UDP"}],"links":["db"]}]"#;
+        let a = Attrs::known(json!({ "container_definitions": cd }));
+        let (c, err) = decode_containers(a.root().get("container_definitions"));
+        assert!(err.is_none());
+        let c = c.get().unwrap();
+        assert_eq!(c[0].name, "web");
+        assert_eq!(c[0].port_mappings[0].host_port, Some(8080));
+        assert_eq!(c[0].port_mappings[0].protocol, "udp");
+        assert_eq!(c[0].links, vec!["db".to_string()]);
+
+        let a = Attrs::new(json!({}), json!({"container_definitions": true}), json!({}));
+        let (c, _) = decode_containers(a.root().get("container_definitions"));
+        assert!(c.is_unknown());
+
+        let a = Attrs::new(
+            json!({ "container_definitions": cd }),
+            json!({}),
+            json!({"container_definitions": true}),
+        );
+        let (c, _) = decode_containers(a.root().get("container_definitions"));
+        assert!(c.sensitive && c.is_known());
+
+        let a = Attrs::known(json!({ "container_definitions": "{\"name\":1}" }));
+        let (c, err) = decode_containers(a.root().get("container_definitions"));
+        assert!(c.is_null());
+        assert_eq!(err.as_deref(), Some("container_definitions is not a JSON array"));
+        let a = Attrs::known(json!({ "container_definitions": "[{" }));
+        let (_, err) = decode_containers(a.root().get("container_definitions"));
+        assert!(err.unwrap().starts_with("container_definitions is not valid JSON"));
+    }
+}

@@ -1,0 +1,51 @@
+//! O(1) address lookups for [`super::Model`]'s finders (`model.service(addr)`, ...).
+//!
+//! The index is built lazily on the first lookup. Model fields stay public (rules' tests
+//! build models by hand and may push entities later), so every hit is verified against
+//! the vector and a stale index falls back to a scan instead of answering wrongly.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Address → position, per entity vector (by field name).
+#[derive(Debug, Clone, Default)]
+pub struct AddressIndex {
+    cell: OnceLock<HashMap<&'static str, (usize, HashMap<String, usize>)>>,
+}
+
+impl AddressIndex {
+    /// Find an entity by address in `items` (the vector called `field`), building the
+    /// whole index with `build` on first use.
+    pub fn find<'m, T>(
+        &self,
+        field: &'static str,
+        items: &'m [T],
+        address: &str,
+        addr_of: impl Fn(&T) -> &str,
+        build: impl FnOnce() -> HashMap<&'static str, (usize, HashMap<String, usize>)>,
+    ) -> Option<&'m T> {
+        let map = self.cell.get_or_init(build);
+        match map.get(field) {
+            Some((len, positions)) => match positions.get(address) {
+                Some(&i) => match items.get(i) {
+                    Some(e) if addr_of(e) == address => Some(e),
+                    _ => items.iter().find(|e| addr_of(e) == address),
+                },
+                // A miss is trusted only while the vector has the length it was indexed at.
+                None if *len == items.len() => None,
+                None => items.iter().find(|e| addr_of(e) == address),
+            },
+            None => items.iter().find(|e| addr_of(e) == address),
+        }
+    }
+}
+
+/// Positions of one entity vector.
+pub fn positions<T>(items: &[T], addr_of: impl Fn(&T) -> &str) -> (usize, HashMap<String, usize>) {
+    let mut m = HashMap::with_capacity(items.len());
+    for (i, e) in items.iter().enumerate() {
+        // First entity wins for duplicate addresses (several plans), like the scan does.
+        m.entry(addr_of(e).to_string()).or_insert(i);
+    }
+    (items.len(), m)
+}

@@ -1,0 +1,241 @@
+//! Turning an attribute into a [`Link`]: a known value matched against the lookup
+//! indexes first, then the configuration's references, then "outside the plan".
+
+use super::lookup::{Kind, KeyIndex, Lookup};
+use crate::model::{Field, Link, Model, PlanIndex, Resolution, Val};
+use crate::plan::{Plan, Resource};
+
+/// Everything a link needs: the plan the referring resource is in, and the indexes.
+pub(crate) struct Cx<'a> {
+    pub plan: &'a Plan,
+    pub idx: PlanIndex,
+    pub lookup: &'a Lookup,
+    pub model: &'a Model,
+}
+
+/// Literal text for a link that leaves the plan; a sensitive value is never copied.
+fn literal(value: &str, sensitive: bool) -> String {
+    if sensitive {
+        "(sensitive)".to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// The address of an entity by kind and position.
+    pub(crate) fn address(&self, kind: Kind, pos: usize) -> String {
+        let m = self.model;
+        match kind {
+            Kind::TaskDefinition => m.task_definitions[pos].address.clone(),
+            Kind::Service => m.services[pos].address.clone(),
+            Kind::Cluster => m.clusters[pos].address.clone(),
+            Kind::CapacityProvider => m.capacity_providers[pos].address.clone(),
+            Kind::AutoscalingGroup => m.autoscaling_groups[pos].address.clone(),
+            Kind::LaunchTemplate => m.launch_templates[pos].address.clone(),
+            Kind::LaunchConfiguration => m.launch_configurations[pos].address.clone(),
+            Kind::Instance => m.instances[pos].address.clone(),
+            Kind::Subnet => m.subnets[pos].address.clone(),
+            Kind::Vpc => m.vpcs[pos].address.clone(),
+            Kind::TargetGroup => m.target_groups[pos].address.clone(),
+            Kind::ServiceDiscovery => m.service_discovery_services[pos].address.clone(),
+        }
+    }
+
+    /// Entities of `kind` that the attribute's configuration expression references
+    /// (through module variables and outputs), deduplicated, with certainty.
+    pub(crate) fn referenced(&self, res: &Resource, path: &str, kind: Kind) -> Vec<(usize, bool)> {
+        let mut out: Vec<(usize, bool)> = Vec::new();
+        for t in self.plan.resolve_references(res, path) {
+            if let Some(pos) = self.lookup.at(self.idx, &t.address, kind) {
+                match out.iter_mut().find(|(p, _)| *p == pos) {
+                    Some(existing) => existing.1 |= t.certain,
+                    None => out.push((pos, t.certain)),
+                }
+            }
+        }
+        out
+    }
+
+    /// A link from a reference: the single target, or the first of several (uncertain).
+    pub(crate) fn link_from_refs(&self, res: &Resource, path: &str, kind: Kind) -> Option<Link> {
+        let refs = self.referenced(res, path, kind);
+        let (pos, certain) = *refs.first()?;
+        Some(Link::to_address(
+            self.address(kind, pos),
+            Resolution::ConfigReference,
+            certain && refs.len() == 1,
+        ))
+    }
+
+    /// The general rule for a single-valued link attribute:
+    /// known value matched by `matcher` → reference → outside the plan → unresolved.
+    /// `None` when the value is null and no reference names a target (not set).
+    pub(crate) fn link(
+        &self,
+        res: &Resource,
+        path: &str,
+        value: &Field<String>,
+        kind: Kind,
+        matcher: impl Fn(&str) -> Option<(usize, bool)>,
+    ) -> Option<Link> {
+        match &value.val {
+            Val::Known(v) if !v.is_empty() => {
+                if let Some((pos, certain)) = matcher(v) {
+                    return Some(Link::to_address(
+                        self.address(kind, pos),
+                        Resolution::KnownValue,
+                        certain,
+                    ));
+                }
+                if let Some(l) = self.link_from_refs(res, path, kind) {
+                    return Some(l);
+                }
+                Some(Link::outside(literal(v, value.sensitive)))
+            }
+            Val::Unknown => Some(
+                self.link_from_refs(res, path, kind)
+                    .unwrap_or_else(Link::unresolved),
+            ),
+            Val::Known(_) | Val::Null => self.link_from_refs(res, path, kind),
+        }
+    }
+
+    /// A list of subnet ids (service `network_configuration`, ASG `vpc_zone_identifier`).
+    /// Known ids are matched to subnets in the plan (including `data.aws_subnet` read during
+    /// planning); an unknown list is resolved through the configuration's references and
+    /// stays unknown when they name no subnet.
+    pub(crate) fn subnet_links(&self, res: &Resource, path: &str, ids: Field<Vec<String>>) -> Field<Vec<Link>> {
+        let sensitive = ids.sensitive;
+        match ids.val {
+            Val::Known(list) => Field::known(
+                list.iter()
+                    .map(|id| match self.lookup.subnet_id.pick(id, self.idx) {
+                        Some((pos, certain)) => Link::to_address(
+                            self.address(Kind::Subnet, pos),
+                            Resolution::KnownValue,
+                            certain,
+                        ),
+                        None => Link::outside(literal(id, sensitive)),
+                    })
+                    .collect(),
+            ),
+            Val::Unknown => {
+                let refs = self.referenced(res, path, Kind::Subnet);
+                if refs.is_empty() {
+                    Field::unknown()
+                } else {
+                    Field::known(
+                        refs.into_iter()
+                            .map(|(pos, certain)| {
+                                Link::to_address(
+                                    self.address(Kind::Subnet, pos),
+                                    Resolution::ConfigReference,
+                                    certain,
+                                )
+                            })
+                            .collect(),
+                    )
+                }
+            }
+            Val::Null => Field::null(),
+        }
+        .with_sensitive(sensitive)
+    }
+}
+
+/// The part of an ARN after `<marker>` (`task-definition/`, `cluster/`, ...), if it is one.
+pub(crate) fn arn_resource<'v>(value: &'v str, marker: &str) -> Option<&'v str> {
+    if !value.starts_with("arn:") {
+        return None;
+    }
+    value.find(marker).map(|i| &value[i + marker.len()..])
+}
+
+/// A task definition named by ARN, `family:revision` or family.
+pub(crate) fn match_task_definition(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+    if let Some(hit) = lookup.td_arn.pick(value, plan) {
+        return Some(hit);
+    }
+    let name = arn_resource(value, "task-definition/").unwrap_or(value);
+    let family = name.split(':').next().unwrap_or(name);
+    lookup.td_family.pick(family, plan)
+}
+
+/// A cluster named by ARN or name.
+pub(crate) fn match_cluster(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+    if let Some(hit) = lookup.cluster_arn.pick(value, plan) {
+        return Some(hit);
+    }
+    let name = arn_resource(value, ":cluster/").unwrap_or(value);
+    lookup.cluster_name.pick(name, plan)
+}
+
+/// An autoscaling group named by ARN (`...:autoScalingGroupName/<name>`) or name.
+pub(crate) fn match_asg(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+    if let Some(hit) = lookup.asg_arn.pick(value, plan) {
+        return Some(hit);
+    }
+    let name = arn_resource(value, "autoScalingGroupName/").unwrap_or(value);
+    lookup.asg_name.pick(name, plan)
+}
+
+/// A service named by ARN (`.../service/<cluster>/<name>` or the old `.../service/<name>`) or name.
+pub(crate) fn match_service(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+    if let Some(hit) = lookup.service_arn.pick(value, plan) {
+        return Some(hit);
+    }
+    let name = arn_resource(value, ":service/")
+        .map(|r| r.rsplit('/').next().unwrap_or(r))
+        .unwrap_or(value);
+    lookup.service_name.pick(name, plan)
+}
+
+/// A value looked up in one index.
+pub(crate) fn match_in(index: &KeyIndex, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+    index.pick(value, plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_and_short_names_match() {
+        let mut l = Lookup::default();
+        l.td_family.insert("web", 0, 4);
+        l.cluster_name.insert("prod", 0, 1);
+        l.asg_name.insert("ecs-asg", 0, 2);
+        l.service_name.insert("api", 0, 5);
+        assert_eq!(
+            match_task_definition(&l, 0, "arn:aws:ecs:eu-west-1:1:task-definition/web:41"),
+            Some((4, true))
+        );
+        assert_eq!(match_task_definition(&l, 0, "web:7"), Some((4, true)));
+        assert_eq!(match_task_definition(&l, 0, "web"), Some((4, true)));
+        assert_eq!(match_task_definition(&l, 0, "other:1"), None);
+        assert_eq!(
+            match_cluster(&l, 0, "arn:aws:ecs:eu-west-1:1:cluster/prod"),
+            Some((1, true))
+        );
+        assert_eq!(match_cluster(&l, 0, "prod"), Some((1, true)));
+        assert_eq!(
+            match_asg(
+                &l,
+                0,
+                "arn:aws:autoscaling:eu-west-1:1:autoScalingGroup:0f-11:autoScalingGroupName/ecs-asg"
+            ),
+            Some((2, true))
+        );
+        assert_eq!(
+            match_service(&l, 0, "arn:aws:ecs:eu-west-1:1:service/prod/api"),
+            Some((5, true))
+        );
+    }
+
+    #[test]
+    fn sensitive_literals_are_not_copied() {
+        assert_eq!(literal("subnet-1", false), "subnet-1");
+        assert_eq!(literal("subnet-1", true), "(sensitive)");
+    }
+}

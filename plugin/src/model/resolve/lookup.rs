@@ -1,0 +1,141 @@
+//! Hash indexes over the extracted entities, so that every link is found in O(1):
+//! by plan address, and by the identifying values AWS uses in references (ARN, id, name,
+//! task definition family). Values are matched even when sensitive (computation is
+//! allowed); they are never printed from here.
+
+use std::collections::HashMap;
+
+use crate::model::PlanIndex;
+
+/// Which model vector an index position points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    TaskDefinition,
+    Service,
+    Cluster,
+    CapacityProvider,
+    AutoscalingGroup,
+    LaunchTemplate,
+    LaunchConfiguration,
+    Instance,
+    Subnet,
+    Vpc,
+    TargetGroup,
+    ServiceDiscovery,
+}
+
+/// Positions of entities sharing one key, with the plan each came from.
+type Candidates = Vec<(PlanIndex, usize)>;
+
+/// A value-keyed index for one kind of key (family, name, ARN, id).
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex(HashMap<String, Candidates>);
+
+impl KeyIndex {
+    pub(crate) fn insert(&mut self, key: &str, plan: PlanIndex, pos: usize) {
+        if key.is_empty() {
+            return;
+        }
+        let entry = self.0.entry(key.to_string()).or_default();
+        if !entry.contains(&(plan, pos)) {
+            entry.push((plan, pos));
+        }
+    }
+
+    /// The entity a key names, preferring the plan the reference comes from. `certain` is
+    /// false when several entities share the key (e.g. the same family in two modules).
+    pub(crate) fn pick(&self, key: &str, plan: PlanIndex) -> Option<(usize, bool)> {
+        let cands = self.0.get(key)?;
+        let same: Vec<usize> = cands
+            .iter()
+            .filter(|(p, _)| *p == plan)
+            .map(|(_, i)| *i)
+            .collect();
+        let pool: Vec<usize> = if same.is_empty() {
+            cands.iter().map(|(_, i)| *i).collect()
+        } else {
+            same
+        };
+        let first = *pool.first()?;
+        Some((first, pool.len() == 1))
+    }
+}
+
+/// Every index used by resolution.
+#[derive(Debug, Default)]
+pub(crate) struct Lookup {
+    /// Per plan (by position): address → entity.
+    by_address: Vec<HashMap<String, (Kind, usize)>>,
+    pub(crate) td_family: KeyIndex,
+    pub(crate) td_arn: KeyIndex,
+    pub(crate) service_name: KeyIndex,
+    pub(crate) service_arn: KeyIndex,
+    pub(crate) cluster_name: KeyIndex,
+    pub(crate) cluster_arn: KeyIndex,
+    pub(crate) cp_name: KeyIndex,
+    pub(crate) asg_name: KeyIndex,
+    pub(crate) asg_arn: KeyIndex,
+    pub(crate) lt_id: KeyIndex,
+    pub(crate) lt_name: KeyIndex,
+    pub(crate) lc_name: KeyIndex,
+    pub(crate) subnet_id: KeyIndex,
+    pub(crate) vpc_id: KeyIndex,
+    pub(crate) tg_arn: KeyIndex,
+    pub(crate) tg_name: KeyIndex,
+    pub(crate) sd_arn: KeyIndex,
+    pub(crate) sd_id: KeyIndex,
+}
+
+impl Lookup {
+    pub(crate) fn add_address(&mut self, plan: PlanIndex, address: &str, kind: Kind, pos: usize) {
+        if self.by_address.len() <= plan {
+            self.by_address.resize_with(plan + 1, HashMap::new);
+        }
+        self.by_address[plan].insert(address.to_string(), (kind, pos));
+    }
+
+    /// The position of the entity of `kind` at `address` in `plan`.
+    pub(crate) fn at(&self, plan: PlanIndex, address: &str, kind: Kind) -> Option<usize> {
+        match self.by_address.get(plan)?.get(address) {
+            Some((k, pos)) if *k == kind => Some(*pos),
+            _ => None,
+        }
+    }
+
+    /// Like [`Lookup::at`], but a link found by a known value may point into another plan:
+    /// the referring plan is tried first, then every other plan.
+    pub(crate) fn at_any(&self, plan: PlanIndex, address: &str, kind: Kind) -> Option<usize> {
+        self.at(plan, address, kind).or_else(|| {
+            self.by_address.iter().enumerate().find_map(|(p, m)| match m.get(address) {
+                Some((k, pos)) if p != plan && *k == kind => Some(*pos),
+                _ => None,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_prefers_same_plan_and_flags_ambiguity() {
+        let mut k = KeyIndex::default();
+        k.insert("web", 0, 3);
+        k.insert("web", 1, 7);
+        assert_eq!(k.pick("web", 1), Some((7, true)));
+        assert_eq!(k.pick("web", 2), Some((3, false)));
+        k.insert("web", 1, 8);
+        assert_eq!(k.pick("web", 1), Some((7, false)));
+        assert_eq!(k.pick("api", 0), None);
+    }
+
+    #[test]
+    fn address_lookup_checks_kind() {
+        let mut l = Lookup::default();
+        l.add_address(0, "aws_subnet.a", Kind::Subnet, 2);
+        assert_eq!(l.at(0, "aws_subnet.a", Kind::Subnet), Some(2));
+        assert_eq!(l.at(0, "aws_subnet.a", Kind::Vpc), None);
+        assert_eq!(l.at(1, "aws_subnet.a", Kind::Subnet), None);
+    }
+}

@@ -1,0 +1,136 @@
+//! Blocks shared by services and task sets whose parts link to other entities:
+//! `network_configuration`, `load_balancer`, `service_registries` and
+//! `capacity_provider_strategy`.
+
+use super::links::{match_in, Cx};
+use super::lookup::Kind;
+use crate::model::extract::{first_block, opt_nonzero, opt_string};
+use crate::model::{
+    AwsvpcConfiguration, CapacityProviderStrategyItem, Field, Link, LoadBalancer, ServiceRegistry,
+    Val,
+};
+use crate::plan::{AttrRef, Resource};
+
+/// `network_configuration`: `Known(None)` when the block is absent.
+pub(crate) fn awsvpc_configuration(cx: &Cx<'_>, res: &Resource) -> Field<Option<AwsvpcConfiguration>> {
+    let block = first_block(res.values.root().get("network_configuration"));
+    let sensitive = block.sensitive;
+    match block.val {
+        Val::Known(Some(nc)) => Field::known(Some(AwsvpcConfiguration {
+            subnets: cx.subnet_links(res, "network_configuration.0.subnets", nc.get("subnets").strings()),
+            security_groups: nc.get("security_groups").strings(),
+            assign_public_ip: nc.get("assign_public_ip").bool(),
+        })),
+        Val::Known(None) | Val::Null => Field::known(None),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}
+
+/// `load_balancer` blocks with their target groups.
+pub(crate) fn load_balancers(cx: &Cx<'_>, res: &Resource) -> Field<Vec<LoadBalancer>> {
+    let items = res.values.root().get("load_balancer").items();
+    let sensitive = items.sensitive;
+    match items.val {
+        Val::Known(lbs) => Field::known(
+            lbs.iter()
+                .enumerate()
+                .map(|(i, lb)| LoadBalancer {
+                    target_group: cx.link(
+                        res,
+                        &format!("load_balancer.{i}.target_group_arn"),
+                        &opt_string(lb.get("target_group_arn")),
+                        Kind::TargetGroup,
+                        |v| match_in(&cx.lookup.tg_arn, cx.idx, v),
+                    ),
+                    elb_name: opt_string(lb.get("elb_name")),
+                    container_name: opt_string(lb.get("container_name")),
+                    container_port: lb.get("container_port").int(),
+                })
+                .collect(),
+        ),
+        Val::Null => Field::known(vec![]),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}
+
+/// `service_registries` blocks with their Cloud Map services. The provider writes `0` and
+/// `""` for ports and names that are not set; those become Null.
+pub(crate) fn service_registries(cx: &Cx<'_>, res: &Resource) -> Field<Vec<ServiceRegistry>> {
+    let items = res.values.root().get("service_registries").items();
+    let sensitive = items.sensitive;
+    match items.val {
+        Val::Known(regs) => Field::known(
+            regs.iter()
+                .enumerate()
+                .map(|(i, r)| ServiceRegistry {
+                    registry: cx
+                        .link(
+                            res,
+                            &format!("service_registries.{i}.registry_arn"),
+                            &opt_string(r.get("registry_arn")),
+                            Kind::ServiceDiscovery,
+                            |v| {
+                                match_in(&cx.lookup.sd_arn, cx.idx, v)
+                                    .or_else(|| match_in(&cx.lookup.sd_id, cx.idx, v))
+                            },
+                        )
+                        .unwrap_or_else(Link::unresolved),
+                    port: opt_nonzero(r.get("port")),
+                    container_name: opt_string(r.get("container_name")),
+                    container_port: opt_nonzero(r.get("container_port")),
+                })
+                .collect(),
+        ),
+        Val::Null => Field::known(vec![]),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}
+
+/// `capacity_provider_strategy` / `default_capacity_provider_strategy` items, each linked
+/// to its `aws_ecs_capacity_provider` when the plan has it (FARGATE and FARGATE_SPOT are
+/// built in and have no link).
+pub(crate) fn strategy(
+    cx: &Cx<'_>,
+    res: &Resource,
+    attr: &str,
+) -> Field<Vec<CapacityProviderStrategyItem>> {
+    let block: AttrRef<'_> = res.values.root().get(attr);
+    let items = block.items();
+    let sensitive = items.sensitive;
+    match items.val {
+        Val::Known(list) => Field::known(
+            list.iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let name = opt_string(item.get("capacity_provider"));
+                    let builtin = name
+                        .get()
+                        .is_some_and(|n| n == "FARGATE" || n == "FARGATE_SPOT");
+                    let link = if builtin {
+                        None
+                    } else {
+                        cx.link(
+                            res,
+                            &format!("{attr}.{i}.capacity_provider"),
+                            &name,
+                            Kind::CapacityProvider,
+                            |v| match_in(&cx.lookup.cp_name, cx.idx, v),
+                        )
+                    };
+                    CapacityProviderStrategyItem {
+                        capacity_provider: name,
+                        link,
+                        weight: item.get("weight").int(),
+                        base: item.get("base").int(),
+                    }
+                })
+                .collect(),
+        ),
+        Val::Null => Field::null(),
+        Val::Unknown => Field::unknown(),
+    }
+    .with_sensitive(sensitive)
+}

@@ -1,0 +1,165 @@
+//! Terraform addresses and references as text: `module.app["blue"].aws_ecs_service.api[0]`,
+//! `var.cluster.id`, `data.aws_subnet.all["a.b"]`. Keys may contain dots and brackets inside
+//! quotes, so splitting on '.' is not enough.
+
+use serde_json::Value;
+
+/// One traversal step.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Step {
+    /// `.name` (or the first identifier).
+    Name(String),
+    /// `[key]`: the raw text between the brackets (`0`, `"blue"`, `*`).
+    Index(String),
+}
+
+/// Split into steps, with the byte offset where each step ends. `None` when malformed
+/// (unbalanced brackets or quotes).
+pub(crate) fn steps_with_end(s: &str) -> Option<Vec<(Step, usize)>> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'.' => i += 1,
+            b'[' => {
+                let start = i + 1;
+                let mut j = start;
+                let mut in_str = false;
+                loop {
+                    let c = *b.get(j)?;
+                    if in_str {
+                        if c == b'\\' {
+                            j += 1;
+                        } else if c == b'"' {
+                            in_str = false;
+                        }
+                    } else if c == b'"' {
+                        in_str = true;
+                    } else if c == b']' {
+                        break;
+                    }
+                    j += 1;
+                }
+                out.push((Step::Index(s[start..j].to_string()), j + 1));
+                i = j + 1;
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && b[i] != b'.' && b[i] != b'[' {
+                    i += 1;
+                }
+                out.push((Step::Name(s[start..i].to_string()), i));
+            }
+        }
+    }
+    Some(out)
+}
+
+pub(crate) fn steps(s: &str) -> Option<Vec<Step>> {
+    Some(steps_with_end(s)?.into_iter().map(|(st, _)| st).collect())
+}
+
+/// The value of an index key's text: `0` → number, `"blue"` → string. Unparsable text is
+/// kept as a string so that comparisons still work on the raw form.
+pub(crate) fn key_value(raw: &str) -> Value {
+    serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()))
+}
+
+/// The `(call name, instance key)` path of a module instance address; `""` is the root.
+pub(crate) fn module_path(module_address: &str) -> Option<Vec<(String, Option<String>)>> {
+    let steps = steps(module_address)?;
+    let mut out = Vec::new();
+    let mut it = steps.into_iter().peekable();
+    while let Some(step) = it.next() {
+        match step {
+            Step::Name(n) if n == "module" => match it.next() {
+                Some(Step::Name(call)) => {
+                    let key = match it.peek() {
+                        Some(Step::Index(_)) => match it.next() {
+                            Some(Step::Index(k)) => Some(k),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    out.push((call, key));
+                }
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The module instance prefix of a resource instance address (`module.a["x"]` for
+/// `module.a["x"].aws_vpc.main`, `""` in the root).
+pub(crate) fn module_prefix(resource_address: &str) -> String {
+    let Some(steps) = steps_with_end(resource_address) else {
+        return String::new();
+    };
+    let mut end = 0;
+    let mut i = 0;
+    while i + 1 < steps.len() {
+        match (&steps[i].0, &steps[i + 1].0) {
+            (Step::Name(m), Step::Name(_)) if m == "module" => {
+                i += 2;
+                end = steps[i - 1].1;
+                if let Some((Step::Index(_), e)) = steps.get(i) {
+                    end = *e;
+                    i += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    resource_address[..end].to_string()
+}
+
+/// `prefix.rest`, or `rest` in the root module.
+pub(crate) fn join(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_keep_quoted_dots_and_brackets() {
+        let s = steps(r#"module.app["a.b]"].aws_x.y[0].id"#).unwrap();
+        assert_eq!(
+            s,
+            vec![
+                Step::Name("module".into()),
+                Step::Name("app".into()),
+                Step::Index(r#""a.b]""#.into()),
+                Step::Name("aws_x".into()),
+                Step::Name("y".into()),
+                Step::Index("0".into()),
+                Step::Name("id".into()),
+            ]
+        );
+        assert!(steps(r#"aws_x.y["open"#).is_none());
+    }
+
+    #[test]
+    fn module_prefix_and_path() {
+        assert_eq!(module_prefix(r#"module.a["x"].module.b.aws_vpc.main"#), r#"module.a["x"].module.b"#);
+        assert_eq!(module_prefix("aws_vpc.main"), "");
+        assert_eq!(module_prefix("data.aws_vpc.main"), "");
+        assert_eq!(module_prefix("module.a[0].data.aws_vpc.main[1]"), "module.a[0]");
+        assert_eq!(
+            module_path(r#"module.a["x"].module.b"#).unwrap(),
+            vec![("a".to_string(), Some(r#""x""#.to_string())), ("b".to_string(), None)]
+        );
+        assert_eq!(module_path("").unwrap(), vec![]);
+        assert!(module_path("aws_vpc.main").is_none());
+        assert_eq!(key_value(r#""blue""#), Value::String("blue".into()));
+        assert_eq!(key_value("2"), serde_json::json!(2));
+    }
+}

@@ -1,0 +1,330 @@
+//! Attribute values of one resource instance with their "known after apply" and
+//! sensitivity mirrors.
+//!
+//! Terraform writes three parallel trees per resource change (plan-format.md §9, §10):
+//! `after` (unknown object attributes removed, unknown list elements `null`),
+//! `after_unknown` (`true` at unknown leaves, or `true` for a wholly unknown collection) and
+//! `after_sensitive` (`true` at sensitive leaves, or a plain `true` for everything). Instead
+//! of merging them into one tree we keep all three and walk them in step, so that a lookup
+//! costs only the depth of the path and nothing is copied.
+
+use serde_json::Value;
+
+use crate::model::{Field, Val};
+
+/// A value tree with its unknown and sensitive mirrors. Navigation never panics; a missing
+/// key under an unknown parent is unknown, under a sensitive parent is sensitive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attrs {
+    after: Value,
+    unknown: Value,
+    sensitive: Value,
+    /// Deferred data reads: an attribute absent from `after` will be read at apply time, so
+    /// absence means unknown rather than null.
+    missing_is_unknown: bool,
+}
+
+impl Attrs {
+    /// Values with their unknown and sensitive mirrors, in the shape Terraform writes them
+    /// (`after`, `after_unknown`, `after_sensitive`). Missing mirrors are `Value::Null`.
+    pub fn new(after: Value, unknown: Value, sensitive: Value) -> Self {
+        Attrs {
+            after,
+            unknown,
+            sensitive,
+            missing_is_unknown: false,
+        }
+    }
+
+    /// Fully known, non-sensitive values (tests, assumptions).
+    pub fn known(after: Value) -> Self {
+        Attrs::new(after, Value::Null, Value::Null)
+    }
+
+    /// Everything unknown (a deferred change whose values Terraform did not plan).
+    pub fn all_unknown() -> Self {
+        Attrs::new(Value::Null, Value::Bool(true), Value::Null)
+    }
+
+    /// Treat attributes that are absent from `after` as unknown (deferred data reads).
+    pub fn with_missing_unknown(mut self, yes: bool) -> Self {
+        self.missing_is_unknown = yes;
+        self
+    }
+
+    /// Mark the whole tree sensitive (e.g. decoded from a sensitive string).
+    pub fn with_all_sensitive(mut self) -> Self {
+        self.sensitive = Value::Bool(true);
+        self
+    }
+
+    pub fn root(&self) -> AttrRef<'_> {
+        AttrRef {
+            value: Some(&self.after),
+            unknown: Some(&self.unknown),
+            sensitive: Some(&self.sensitive),
+            inherited_unknown: false,
+            inherited_sensitive: false,
+            missing_is_unknown: self.missing_is_unknown,
+        }
+    }
+
+    /// Mark every string that contains one of `secrets` as sensitive (values derived from
+    /// sensitive variables in plans without sensitivity marks).
+    pub fn mark_sensitive_strings(&mut self, secrets: &[String]) {
+        mark(&self.after, &mut self.sensitive, secrets);
+    }
+
+    /// The raw `after` tree (unknown parts absent or null). Prefer [`Attrs::root`].
+    pub fn after(&self) -> &Value {
+        &self.after
+    }
+}
+
+/// A borrowed position inside an [`Attrs`] tree, carrying the flags inherited from its
+/// ancestors.
+#[derive(Debug, Clone, Copy)]
+pub struct AttrRef<'a> {
+    value: Option<&'a Value>,
+    unknown: Option<&'a Value>,
+    sensitive: Option<&'a Value>,
+    inherited_unknown: bool,
+    inherited_sensitive: bool,
+    missing_is_unknown: bool,
+}
+
+fn is_true(v: Option<&Value>) -> bool {
+    matches!(v, Some(Value::Bool(true)))
+}
+
+/// Whether a mirror tree marks anything at or below this node. Recursion depth is bounded
+/// by serde_json's nesting limit (128) on the parsed tree.
+fn any_true(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Array(a)) => a.iter().any(|x| any_true(Some(x))),
+        Some(Value::Object(o)) => o.values().any(|x| any_true(Some(x))),
+        _ => false,
+    }
+}
+
+impl<'a> AttrRef<'a> {
+    fn child(self, value: Option<&'a Value>, unknown: Option<&'a Value>, sens: Option<&'a Value>) -> Self {
+        AttrRef {
+            value,
+            unknown,
+            sensitive: sens,
+            inherited_unknown: self.inherited_unknown || is_true(self.unknown),
+            inherited_sensitive: self.inherited_sensitive || is_true(self.sensitive),
+            missing_is_unknown: self.missing_is_unknown,
+        }
+    }
+
+    /// Object member.
+    pub fn get(self, key: &str) -> AttrRef<'a> {
+        let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
+        self.child(pick(self.value), pick(self.unknown), pick(self.sensitive))
+    }
+
+    /// Array element.
+    pub fn at(self, i: usize) -> AttrRef<'a> {
+        let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_array()).and_then(|a| a.get(i));
+        self.child(pick(self.value), pick(self.unknown), pick(self.sensitive))
+    }
+
+    /// A dotted path such as `network_configuration.0.subnets`. A numeric segment indexes an
+    /// array; on an object it is treated as a member name.
+    pub fn path(self, dotted: &str) -> AttrRef<'a> {
+        let mut cur = self;
+        for seg in dotted.split('.').filter(|s| !s.is_empty()) {
+            cur = match (seg.parse::<usize>(), cur.value) {
+                (Ok(_), Some(Value::Object(o))) if o.contains_key(seg) => cur.get(seg),
+                // A single nested block is an object where the path (written for the
+                // list form) says `.0.`: stay on the object.
+                (Ok(0), Some(Value::Object(_))) => cur,
+                (Ok(i), _) => cur.at(i),
+                _ => cur.get(seg),
+            };
+        }
+        cur
+    }
+
+    /// Whether this node itself is unknown (not whether something below it is).
+    pub fn is_unknown(self) -> bool {
+        if self.inherited_unknown || is_true(self.unknown) {
+            return true;
+        }
+        self.value.is_none() && self.missing_is_unknown
+    }
+
+    /// Whether this node, or anything below it, is unknown.
+    pub fn contains_unknown(self) -> bool {
+        self.is_unknown() || any_true(self.unknown)
+    }
+
+    /// Whether this value, or any part of it, is sensitive. A partly sensitive object counts as
+    /// sensitive, so that printing it can never leak the sensitive part.
+    pub fn is_sensitive(self) -> bool {
+        self.inherited_sensitive || any_true(self.sensitive)
+    }
+
+    fn state(self) -> Val<&'a Value> {
+        if self.is_unknown() {
+            return Val::Unknown;
+        }
+        match self.value {
+            None | Some(Value::Null) => Val::Null,
+            Some(v) => Val::Known(v),
+        }
+    }
+
+    fn field<T>(self, f: impl FnOnce(&'a Value) -> Option<T>) -> Field<T> {
+        let val = match self.state() {
+            Val::Known(v) => match f(v) {
+                Some(t) => Val::Known(t),
+                None => Val::Null,
+            },
+            Val::Null => Val::Null,
+            Val::Unknown => Val::Unknown,
+        };
+        Field {
+            val,
+            sensitive: self.is_sensitive(),
+        }
+    }
+
+    /// Known(value) | Null | Unknown, plus sensitivity. A known object or array may still
+    /// contain unknown parts: navigate with `get`/`at` or check [`AttrRef::contains_unknown`].
+    pub fn raw(self) -> Field<&'a Value> {
+        self.field(Some)
+    }
+
+    /// Strings; numbers and bools are stringified; other kinds give Null.
+    pub fn string(self) -> Field<String> {
+        self.field(scalar_string)
+    }
+
+    /// Numbers (integral) and numeric strings; other kinds give Null.
+    pub fn int(self) -> Field<i64> {
+        self.field(|v| match v {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        })
+    }
+
+    /// Bools and the strings "true"/"false".
+    pub fn bool(self) -> Field<bool> {
+        self.field(|v| match v {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" => Some(true),
+            Value::String(s) if s == "false" => Some(false),
+            _ => None,
+        })
+    }
+
+    /// A list or set of strings. Unknown if the list or any element is unknown; null elements
+    /// are skipped; sensitive if any element is.
+    pub fn strings(self) -> Field<Vec<String>> {
+        match self.items().val {
+            Val::Known(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.string().val {
+                        Val::Known(s) => out.push(s),
+                        Val::Null => {}
+                        Val::Unknown => return Field::unknown().with_sensitive(self.is_sensitive()),
+                    }
+                }
+                Field::known(out).with_sensitive(self.is_sensitive())
+            }
+            Val::Null => Field::null().with_sensitive(self.is_sensitive()),
+            Val::Unknown => Field::unknown().with_sensitive(self.is_sensitive()),
+        }
+    }
+
+    /// Array elements (nested block list). A single object counts as one item, so that
+    /// single-nested blocks read the same way as one-element lists.
+    pub fn items(self) -> Field<Vec<AttrRef<'a>>> {
+        let sensitive = self.is_sensitive();
+        match self.state() {
+            Val::Known(Value::Array(a)) => Field::known((0..a.len()).map(|i| self.at(i)).collect()).with_sensitive(sensitive),
+            Val::Known(Value::Object(_)) => Field::known(vec![self]).with_sensitive(sensitive),
+            Val::Known(_) | Val::Null => Field::null().with_sensitive(sensitive),
+            Val::Unknown => Field::unknown().with_sensitive(sensitive),
+        }
+    }
+
+    /// Member names of a known object (e.g. `tags`), in sorted order.
+    pub fn keys(self) -> Field<Vec<&'a str>> {
+        self.field(|v| v.as_object().map(|o| o.keys().map(String::as_str).collect()))
+    }
+
+    /// Decode a string holding JSON (`container_definitions`). An unknown string gives
+    /// Unknown; a sensitive string gives a tree that is sensitive throughout. `Err` when the
+    /// string is known but is not JSON.
+    pub fn decode_json(self) -> Result<Field<Attrs>, String> {
+        let sensitive = self.is_sensitive();
+        match self.state() {
+            Val::Known(Value::String(s)) => {
+                let v: Value = serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}"))?;
+                let attrs = if sensitive { Attrs::known(v).with_all_sensitive() } else { Attrs::known(v) };
+                Ok(Field::known(attrs).with_sensitive(sensitive))
+            }
+            Val::Known(_) => Err("not a string".to_string()),
+            Val::Null => Ok(Field::null().with_sensitive(sensitive)),
+            Val::Unknown => Ok(Field::unknown().with_sensitive(sensitive)),
+        }
+    }
+}
+
+/// Set `true` in the sensitivity mirror at every string of `after` containing a secret.
+/// Recursion depth is bounded by serde_json's nesting limit on `after`.
+fn mark(after: &Value, mirror: &mut Value, secrets: &[String]) {
+    if is_true(Some(mirror)) {
+        return;
+    }
+    match after {
+        Value::String(s) => {
+            if secrets.iter().any(|x| s.contains(x.as_str())) {
+                *mirror = Value::Bool(true);
+            }
+        }
+        Value::Object(o) => {
+            if !mirror.is_object() {
+                *mirror = Value::Object(Default::default());
+            }
+            if let Value::Object(m) = mirror {
+                for (k, v) in o {
+                    let slot = m.entry(k.clone()).or_insert(Value::Null);
+                    mark(v, slot, secrets);
+                    if slot.is_null() {
+                        m.remove(k);
+                    }
+                }
+            }
+        }
+        Value::Array(a) => {
+            if !matches!(mirror, Value::Array(m) if m.len() == a.len()) {
+                *mirror = Value::Array(vec![Value::Bool(false); a.len()]);
+            }
+            if let Value::Array(m) = mirror {
+                for (v, slot) in a.iter().zip(m.iter_mut()) {
+                    mark(v, slot, secrets);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,250 @@
+//! Getting the bytes of a plan: a file or stdin, capped in size; text encodings
+//! (UTF-8 ± BOM, UTF-16 LE/BE, which Windows PowerShell writes); binary plans (zip files),
+//! which only terraform or tofu can read, so they are converted with `show -json`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::{errors, LoadOptions, TERRAFORM_BIN_ENV};
+use crate::error::UserError;
+
+/// What the first bytes say the input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// UTF-8 JSON starting at `start` (3 when a BOM is skipped).
+    Utf8 { start: usize },
+    Utf16Le { start: usize },
+    Utf16Be { start: usize },
+    /// A zip archive: a binary plan file.
+    Zip,
+}
+
+pub(crate) fn classify(b: &[u8]) -> Encoding {
+    match b {
+        [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8 { start: 3 },
+        [0xFF, 0xFE, ..] => Encoding::Utf16Le { start: 2 },
+        [0xFE, 0xFF, ..] => Encoding::Utf16Be { start: 2 },
+        [b'P', b'K', 3, 4, ..] | [b'P', b'K', 5, 6, ..] => Encoding::Zip,
+        // UTF-16 without BOM (Out-File -Encoding unicode variants): JSON starts with an
+        // ASCII character, so one of the first two bytes is zero.
+        [c, 0, ..] if *c != 0 => Encoding::Utf16Le { start: 0 },
+        [0, c, ..] if *c != 0 => Encoding::Utf16Be { start: 0 },
+        _ => Encoding::Utf8 { start: 0 },
+    }
+}
+
+pub(crate) fn check_size(len: u64, name: &str, opts: &LoadOptions) -> Result<(), UserError> {
+    if len > opts.max_bytes {
+        return Err(errors::too_large(name, opts.max_bytes));
+    }
+    Ok(())
+}
+
+/// The bytes of an input and, for a file, its path (needed to hand a binary plan to
+/// terraform).
+pub(crate) struct Raw {
+    pub bytes: Vec<u8>,
+    pub path: Option<PathBuf>,
+}
+
+pub(crate) fn read_input(input: &str, opts: &LoadOptions) -> Result<Raw, UserError> {
+    if input == "-" {
+        return read_stdin(opts).map(|bytes| Raw { bytes, path: None });
+    }
+    let path = PathBuf::from(input);
+    let cannot = |e: std::io::Error| {
+        UserError::new(format!(
+            "cannot read {input}: {}: check the path and permissions",
+            io_reason(&e)
+        ))
+    };
+    let meta = std::fs::metadata(&path).map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(UserError::new(format!(
+            "{input} is a directory: pass a plan file (`terraform show -json tfplan > plan.json`) or `-` for stdin"
+        )));
+    }
+    check_size(meta.len(), input, opts)?;
+    let file = std::fs::File::open(&path).map_err(cannot)?;
+    // Exact capacity: the buffer is the largest allocation of a run, avoid doubling it.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(opts.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    check_size(bytes.len() as u64, input, opts)?;
+    Ok(Raw { bytes, path: Some(path) })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_stdin(opts: &LoadOptions) -> Result<Vec<u8>, UserError> {
+    // SAFETY: isatty only inspects the descriptor.
+    if unsafe { libc::isatty(0) } == 1 {
+        return Err(UserError::new(
+            "stdin is a terminal, not a plan: pipe one in, e.g. `terraform show -json tfplan | ecsnet check -`",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(opts.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| UserError::new(format!("cannot read stdin: {e}: pipe a plan into ecsnet")))?;
+    check_size(bytes.len() as u64, "stdin", opts)?;
+    Ok(bytes)
+}
+
+/// UTF-8 JSON text, possibly starting after a BOM inside the buffer.
+pub(crate) struct Json {
+    buf: Vec<u8>,
+    start: usize,
+}
+
+impl Json {
+    pub fn as_slice(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+}
+
+/// Turn any accepted input into UTF-8 JSON.
+pub(crate) fn to_json_utf8(raw: Raw, name: &str, opts: &LoadOptions) -> Result<Json, UserError> {
+    match classify(&raw.bytes) {
+        Encoding::Utf8 { start } => Ok(Json { buf: raw.bytes, start }),
+        Encoding::Utf16Le { start } => decode_utf16(&raw.bytes[start..], name, u16::from_le_bytes),
+        Encoding::Utf16Be { start } => decode_utf16(&raw.bytes[start..], name, u16::from_be_bytes),
+        Encoding::Zip => {
+            let json = match &raw.path {
+                Some(p) => terraform_show(p, name, opts)?,
+                None => {
+                    // stdin or in-memory bytes: terraform needs a file.
+                    let mut tmp = tempfile::Builder::new()
+                        .prefix("ecsnet-plan-")
+                        .tempfile()
+                        .map_err(|e| UserError::new(format!("cannot create a temporary file for {name}: {e}")))?;
+                    std::io::Write::write_all(&mut tmp, &raw.bytes)
+                        .map_err(|e| UserError::new(format!("cannot write a temporary file for {name}: {e}")))?;
+                    drop(raw);
+                    terraform_show(tmp.path(), name, opts)?
+                }
+            };
+            // What terraform printed is itself one of the text encodings (UTF-8 in practice).
+            match classify(&json) {
+                Encoding::Zip => Err(UserError::new(format!(
+                    "{name}: `terraform show -json` printed a binary file, not JSON: check --terraform-bin"
+                ))),
+                _ => to_json_utf8(Raw { bytes: json, path: None }, name, opts),
+            }
+        }
+    }
+}
+
+fn decode_utf16(b: &[u8], name: &str, unit: fn([u8; 2]) -> u16) -> Result<Json, UserError> {
+    if b.len() % 2 != 0 {
+        return Err(UserError::new(format!(
+            "{name} is UTF-16 text with an odd number of bytes: the file is truncated; write it again"
+        )));
+    }
+    let units = b.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut s = String::with_capacity(b.len() / 2);
+    for ch in char::decode_utf16(units) {
+        match ch {
+            Ok(c) => s.push(c),
+            Err(e) => {
+                return Err(UserError::new(format!(
+                    "{name} is not valid UTF-16 (unpaired surrogate 0x{:04x}): write it again, e.g. `terraform show -json tfplan | Out-File -Encoding utf8 plan.json`",
+                    e.unpaired_surrogate()
+                )))
+            }
+        }
+    }
+    Ok(Json {
+        buf: s.into_bytes(),
+        start: 0,
+    })
+}
+
+/// The terraform (or tofu) binary: option, then `ECSNET_TERRAFORM_BIN`, then PATH.
+pub(crate) fn find_terraform(opts: &LoadOptions) -> Option<PathBuf> {
+    if let Some(b) = &opts.terraform_bin {
+        return Some(b.clone());
+    }
+    if let Some(b) = std::env::var_os(TERRAFORM_BIN_ENV).filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(b));
+    }
+    search_path(&["terraform", "tofu"], std::env::var_os("PATH"))
+}
+
+/// The first of `names` found as an executable file in the directories of `path_var`.
+pub(crate) fn search_path(names: &[&str], path_var: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let path = path_var?;
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).filter(|d| !d.as_os_str().is_empty()).collect();
+    names
+        .iter()
+        .find_map(|n| dirs.iter().map(|d| d.join(n)).find(|p| is_executable(p)))
+}
+
+pub(crate) fn terraform_missing_message(name: &str) -> String {
+    format!(
+        "{name} is a binary plan file, and reading it needs terraform or tofu, but neither is on PATH: \
+         install one, pass --terraform-bin <path> (or set {TERRAFORM_BIN_ENV}), or pipe `terraform show -json tfplan | ecsnet check -`"
+    )
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn terraform_show(plan: &Path, name: &str, opts: &LoadOptions) -> Result<Vec<u8>, UserError> {
+    let Some(bin) = find_terraform(opts) else {
+        return Err(UserError::new(terraform_missing_message(name)));
+    };
+    let out = Command::new(&bin)
+        .arg("show")
+        .arg("-json")
+        .arg("-no-color")
+        .arg(plan)
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_IN_AUTOMATION", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            UserError::new(format!(
+                "{name} is a binary plan file, but `{}` could not be run ({}): pass --terraform-bin <path> (or set {TERRAFORM_BIN_ENV}) to a terraform or tofu binary",
+                bin.display(),
+                io_reason(&e)
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(UserError::new(format!(
+            "`{} show -json {name}` failed ({}): run ecsnet in the Terraform working directory after `terraform init`, or pipe `terraform show -json tfplan | ecsnet check -`",
+            bin.display(),
+            first_error_line(&String::from_utf8_lossy(&out.stderr)).unwrap_or_else(|| out.status.to_string())
+        )));
+    }
+    check_size(out.stdout.len() as u64, name, opts)?;
+    Ok(out.stdout)
+}
+
+/// The gist of terraform's boxed error output: the `Error:` line and the sentence after.
+fn first_error_line(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']).trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let i = lines.iter().position(|l| l.starts_with("Error:")).unwrap_or(0);
+    let mut s = lines.get(i)?.to_string();
+    if let Some(next) = lines.get(i + 1) {
+        s.push_str(": ");
+        s.push_str(next);
+    }
+    Some(s)
+}

@@ -1,0 +1,337 @@
+//! Plan reader: `terraform show -json` output (or a binary plan) → [`Plan`].
+//!
+//! The reader builds the *planned world*: every resource instance that will exist after
+//! apply, with each attribute Known, Null or Unknown and its sensitivity, plus the
+//! configuration needed to follow references through modules. See
+//! `../shared/reference/plan-format.md` for the format; keys are recognised by presence,
+//! never by `format_version`.
+//!
+//! Large plans: the file is read into one buffer and only the top level is deserialized,
+//! with per-resource bodies captured as raw slices; only [`INTERESTING_TYPES`] are parsed
+//! into value trees (see `document.rs`).
+
+mod address;
+mod attrs;
+pub mod configuration;
+mod document;
+mod errors;
+mod input;
+mod references;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+pub use attrs::{AttrRef, Attrs};
+pub use configuration::{
+    Block, ConfigOutput, ConfigResource, ConfigVariable, Configuration, ExprNode, Expression, ModuleCall,
+    ModuleConfig,
+};
+pub use references::RefTarget;
+
+use crate::error::UserError;
+use crate::model::Field;
+
+/// Default cap on input size: 2 GiB.
+pub const DEFAULT_MAX_BYTES: u64 = 2 << 30;
+
+/// Environment variable naming the terraform/tofu binary used for binary plans.
+pub const TERRAFORM_BIN_ENV: &str = "ECSNET_TERRAFORM_BIN";
+/// Environment variable overriding the input size cap (bytes).
+pub const MAX_BYTES_ENV: &str = "ECSNET_MAX_PLAN_BYTES";
+
+/// How to read inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Binary used to turn a binary plan into JSON; `None`: `ECSNET_TERRAFORM_BIN`, then
+    /// `terraform`, then `tofu` on PATH.
+    pub terraform_bin: Option<PathBuf>,
+    /// Inputs larger than this are refused (protects against a wrong file or a runaway pipe).
+    pub max_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    /// 2 GiB, or `ECSNET_MAX_PLAN_BYTES` when set to a number.
+    fn default() -> Self {
+        let max_bytes = std::env::var(MAX_BYTES_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(DEFAULT_MAX_BYTES);
+        LoadOptions {
+            terraform_bin: None,
+            max_bytes,
+        }
+    }
+}
+
+/// Read one input: a path or "-" (stdin). JSON in UTF-8 (with or without BOM), UTF-16 LE/BE
+/// with BOM, or a binary plan (zip), which is turned into JSON by running
+/// `<terraform|tofu> show -json <file>`.
+pub fn load(input: &str, opts: &LoadOptions) -> Result<Plan, UserError> {
+    let raw = input::read_input(input, opts)?;
+    let json = input::to_json_utf8(raw, input, opts)?;
+    document::parse(json.as_slice(), input)
+}
+
+/// Read several inputs, in order. Stops at the first error.
+pub fn load_all(inputs: &[String], opts: &LoadOptions) -> Result<Vec<Plan>, UserError> {
+    inputs.iter().map(|i| load(i, opts)).collect()
+}
+
+/// Parse bytes already in memory (gRPC server, tests). `name` is used in messages.
+pub fn parse_bytes(bytes: &[u8], name: &str, opts: &LoadOptions) -> Result<Plan, UserError> {
+    input::check_size(bytes.len() as u64, name, opts)?;
+    match input::classify(bytes) {
+        // The common case needs no copy.
+        input::Encoding::Utf8 { start } => document::parse(&bytes[start..], name),
+        _ => {
+            let raw = input::Raw {
+                bytes: bytes.to_vec(),
+                path: None,
+            };
+            let json = input::to_json_utf8(raw, name, opts)?;
+            document::parse(json.as_slice(), name)
+        }
+    }
+}
+
+/// Resource types whose values are parsed; everything else is only counted.
+pub const INTERESTING_TYPES: &[&str] = &[
+    "aws_ecs_task_definition",
+    "aws_ecs_service",
+    "aws_ecs_task_set",
+    "aws_ecs_cluster",
+    "aws_ecs_capacity_provider",
+    "aws_ecs_cluster_capacity_providers",
+    "aws_autoscaling_group",
+    "aws_launch_template",
+    "aws_launch_configuration",
+    "aws_instance",
+    "aws_subnet",
+    "aws_vpc",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_ecs_account_setting_default",
+    "aws_service_discovery_service",
+    "aws_route_table",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+];
+
+/// Whether values of this resource type are parsed.
+pub fn is_interesting(type_: &str) -> bool {
+    // Every interesting type starts with "aws_": a cheap reject for the common case.
+    type_.starts_with("aws_") && INTERESTING_TYPES.contains(&type_)
+}
+
+/// Managed resource or data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// What the plan does to a resource instance of the planned world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Create,
+    Update,
+    /// Delete and create (either order), or forget and create.
+    Replace,
+    NoOp,
+    /// A data source read deferred to apply: values not in `after` are unknown.
+    Read,
+    /// A data source read during planning (only in `prior_state`): fully known.
+    DataRead,
+    /// In `planned_values` without a change entry (old plans): values as planned.
+    Unchanged,
+}
+
+/// One resource instance of the planned world.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Absolute instance address: `module.app["blue"].aws_ecs_service.api`.
+    pub address: String,
+    /// `""` in the root module, else e.g. `module.app["blue"]`.
+    pub module_address: String,
+    pub mode: Mode,
+    pub type_: String,
+    pub name: String,
+    /// `count` index (number) or `for_each` key (string).
+    pub index: Option<serde_json::Value>,
+    pub action: Action,
+    /// `after` + `after_unknown` + `after_sensitive` (or `values` + `sensitive_values`).
+    pub values: Attrs,
+}
+
+impl Resource {
+    /// The address without the instance key: `module.app["blue"].aws_ecs_service.api`
+    /// for `…api[0]`.
+    pub fn base_address(&self) -> String {
+        let prefix = if self.module_address.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.module_address)
+        };
+        match self.mode {
+            Mode::Managed => format!("{prefix}{}.{}", self.type_, self.name),
+            Mode::Data => format!("{prefix}data.{}.{}", self.type_, self.name),
+        }
+    }
+
+    /// Shortcut for `self.values.root().path(dotted)`.
+    pub fn attr(&self, dotted: &str) -> AttrRef<'_> {
+        self.values.root().path(dotted)
+    }
+}
+
+/// A root input variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    /// The value as given (null when the plan omits it). Terraform writes it in clear text
+    /// even when the variable is declared sensitive: print it only through [`Variable::field`].
+    pub value: serde_json::Value,
+    /// Declared `sensitive = true` in the root module's configuration.
+    pub sensitive: bool,
+}
+
+impl Variable {
+    pub fn field(&self) -> Field<&serde_json::Value> {
+        let f = if self.value.is_null() {
+            Field::null()
+        } else {
+            Field::known(&self.value)
+        };
+        f.with_sensitive(self.sensitive)
+    }
+}
+
+/// A parsed plan: the planned world plus configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The input as given (a path, or "-" for stdin).
+    pub name: String,
+    pub format_version: Option<String>,
+    pub terraform_version: Option<String>,
+    /// The plan was saved after an error (Terraform 1.6+ `errored`): it may be incomplete.
+    pub errored: bool,
+    /// Every resource instance of the planned world whose type is in [`INTERESTING_TYPES`]:
+    /// planned_values + resource_changes (a delete-only change is not in the planned world, a
+    /// replace is), data sources read during planning (prior_state only), and deferred data
+    /// reads (unknown). Sorted by address.
+    pub resources: Vec<Resource>,
+    /// All instances in the planned world, interesting or not.
+    pub resource_count: usize,
+    /// Root variables: value + declared sensitivity.
+    pub variables: BTreeMap<String, Variable>,
+    pub config: Configuration,
+    /// Every module instance address of the planned world (`module.app["blue"]`, and its
+    /// ancestors), for expanding references to `count`/`for_each` module calls.
+    pub module_instances: BTreeSet<String>,
+    /// Whether the plan carries sensitivity information (`after_sensitive` /
+    /// `sensitive_values`, Terraform 0.15+). Without it, nothing can be known to be
+    /// sensitive except values equal to sensitive root variables.
+    pub has_sensitivity_info: bool,
+    by_address: HashMap<String, usize>,
+    /// Address without instance key → indexes into `resources`.
+    by_base: HashMap<String, Vec<usize>>,
+}
+
+impl Plan {
+    /// Build the address index; called once the resources are final.
+    fn index(&mut self) {
+        self.resources.sort_by(|a, b| a.address.cmp(&b.address));
+        self.by_address = self.resources.iter().enumerate().map(|(i, r)| (r.address.clone(), i)).collect();
+        let mut by_base: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in self.resources.iter().enumerate() {
+            by_base.entry(r.base_address()).or_default().push(i);
+        }
+        self.by_base = by_base;
+    }
+
+    /// The kept instances of a resource given its address without instance key.
+    pub fn instances_of(&self, base_address: &str) -> Vec<&Resource> {
+        self.by_base
+            .get(base_address)
+            .map(|v| v.iter().map(|&i| &self.resources[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The instances (`module.app["blue"]`, …) of a module call given its address without
+    /// instance key (`module.app`, `module.a["x"].module.b`).
+    pub fn module_instances_of(&self, base: &str) -> Vec<String> {
+        let depth = address::module_path(base).map_or(0, |p| p.len());
+        self.module_instances
+            .range(base.to_string()..)
+            .take_while(|m| m.starts_with(base))
+            .filter(|m| {
+                let rest = &m[base.len()..];
+                (rest.is_empty() || rest.starts_with('['))
+                    && address::module_path(m).is_some_and(|p| p.len() == depth)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Resource by absolute instance address (interesting types only). O(1).
+    pub fn resource(&self, address: &str) -> Option<&Resource> {
+        self.by_address.get(address).map(|&i| &self.resources[i])
+    }
+
+    pub fn resources_of_type<'a>(&'a self, type_: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources.iter().filter(move |r| r.type_ == type_)
+    }
+
+    /// The module configuration for a module instance address (`module.a["x"].module.b`),
+    /// instance keys ignored.
+    pub fn module_config(&self, module_address: &str) -> Option<&ModuleConfig> {
+        let mut m = &self.config.root;
+        for (call, _key) in address::module_path(module_address)? {
+            m = &m.module_calls.get(call.as_str())?.module;
+        }
+        Some(m)
+    }
+
+    /// The configuration block of a resource instance.
+    pub fn config_resource(&self, res: &Resource) -> Option<&ConfigResource> {
+        let rel = match res.mode {
+            Mode::Managed => format!("{}.{}", res.type_, res.name),
+            Mode::Data => format!("data.{}.{}", res.type_, res.name),
+        };
+        self.module_config(&res.module_address)?.resources.get(&rel)
+    }
+
+    /// The configuration expression of an attribute of this resource instance, e.g.
+    /// `"cluster"` or `"network_configuration.0.subnets"`.
+    pub fn expression(&self, res: &Resource, dotted_path: &str) -> Option<&Expression> {
+        self.config_resource(res)?.expressions.lookup(dotted_path)
+    }
+
+    /// Follow an attribute's references to the resources they name, through `var.x` (the
+    /// caller's module call expression), `module.m.out` (the output expression inside the
+    /// called module) and across nesting. `local.*`, `each.*`, `count.*` and root variables
+    /// cannot be followed and yield nothing. Each target is an absolute resource address
+    /// with the attribute the reference selects; `certain` is false when the instance could
+    /// not be determined (then every candidate instance is returned).
+    pub fn resolve_references(&self, res: &Resource, dotted_path: &str) -> Vec<RefTarget> {
+        match self.expression(res, dotted_path) {
+            Some(expr) => self.follow(&res.module_address, res.index.as_ref(), &expr.references),
+            None => Vec::new(),
+        }
+    }
+
+    /// Follow references written in module `module_address` (an instance address) by an
+    /// object whose own instance key is `each_key` (used for `each.key` / `count.index`).
+    pub fn follow(
+        &self,
+        module_address: &str,
+        each_key: Option<&serde_json::Value>,
+        references: &[String],
+    ) -> Vec<RefTarget> {
+        references::follow(self, module_address, each_key, references)
+    }
+}
+
+#[cfg(test)]
+mod tests;

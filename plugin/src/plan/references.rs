@@ -1,0 +1,307 @@
+//! Following configuration references to the resources they name.
+//!
+//! An expression inside a module says `var.cluster_id`; the caller's module call says
+//! `cluster_id = aws_ecs_cluster.main.id`; so the attribute comes from
+//! `aws_ecs_cluster.main`. Likewise `module.svc.name` leads to the `name` output inside the
+//! called module. The walk is a worklist (no recursion) with a visited set, so crafted
+//! configurations with cycles or deep nesting cannot hang or overflow it.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::address::{self, Step};
+use super::{Mode, Plan};
+
+/// A resource an attribute's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RefTarget {
+    /// Absolute address in the planned world: an instance address when the instance is
+    /// known, otherwise the resource's address without key (when no instance of it is kept).
+    pub address: String,
+    /// The attribute the reference selects (`id`, `arn`, `name`), if any.
+    pub attribute: Option<String>,
+    /// False when the instance could not be determined: one of several candidates.
+    pub certain: bool,
+}
+
+/// Upper bound on expressions visited for one query, against pathological configurations.
+const MAX_WORK: usize = 10_000;
+
+struct Work {
+    /// Module instance the references are written in.
+    module: String,
+    /// Instance key of the object evaluating the expression (`each.key` / `count.index`).
+    each_key: Option<Value>,
+    refs: Vec<String>,
+    certain: bool,
+    /// Attribute names selected by the outer reference, applied after this one's own.
+    tail: Vec<String>,
+}
+
+pub(crate) fn follow(plan: &Plan, module: &str, each_key: Option<&Value>, refs: &[String]) -> Vec<RefTarget> {
+    let mut out: Vec<RefTarget> = Vec::new();
+    let mut queue = vec![Work {
+        module: module.to_string(),
+        each_key: each_key.cloned(),
+        refs: refs.to_vec(),
+        certain: true,
+        tail: Vec::new(),
+    }];
+    let mut visited: HashSet<(String, String, String)> = HashSet::new();
+    let mut budget = MAX_WORK;
+    while let Some(w) = queue.pop() {
+        let uses_each = w
+            .refs
+            .iter()
+            .any(|r| r == "each.key" || r.starts_with("each.key.") || r == "count.index");
+        for steps in distinct_traversals(&w.refs) {
+            let key = (w.module.clone(), format!("{steps:?}"), format!("{:?}{:?}", w.each_key, w.tail));
+            if !visited.insert(key) {
+                continue;
+            }
+            if budget == 0 {
+                return dedupe(out);
+            }
+            budget -= 1;
+            let ctx = Ctx {
+                plan,
+                w: &w,
+                uses_each,
+            };
+            ctx.step(&steps, &mut queue, &mut out);
+        }
+    }
+    dedupe(out)
+}
+
+/// Keep each traversal once, and drop those that are a prefix of another in the list:
+/// Terraform lists `aws_x.y.id` and then `aws_x.y`, which name the same thing.
+fn distinct_traversals(refs: &[String]) -> Vec<Vec<Step>> {
+    let mut parsed: Vec<Vec<Step>> = Vec::new();
+    for r in refs {
+        if let Some(s) = address::steps(r) {
+            if !s.is_empty() && !parsed.contains(&s) {
+                parsed.push(s);
+            }
+        }
+    }
+    let keep: Vec<bool> = parsed
+        .iter()
+        .map(|s| !parsed.iter().any(|o| o.len() > s.len() && o[..s.len()] == s[..]))
+        .collect();
+    parsed.into_iter().zip(keep).filter_map(|(s, k)| k.then_some(s)).collect()
+}
+
+fn names(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Name(n) => Some(n.clone()),
+            Step::Index(_) => None,
+        })
+        .collect()
+}
+
+fn dedupe(v: Vec<RefTarget>) -> Vec<RefTarget> {
+    let mut out: Vec<RefTarget> = Vec::new();
+    for t in v {
+        match out.iter_mut().find(|o| o.address == t.address && o.attribute == t.attribute) {
+            Some(o) => o.certain |= t.certain,
+            None => out.push(t),
+        }
+    }
+    out
+}
+
+struct Ctx<'p> {
+    plan: &'p Plan,
+    w: &'p Work,
+    uses_each: bool,
+}
+
+impl Ctx<'_> {
+    fn step(&self, steps: &[Step], queue: &mut Vec<Work>, out: &mut Vec<RefTarget>) {
+        let Some(Step::Name(first)) = steps.first() else { return };
+        match first.as_str() {
+            "var" => self.through_variable(steps, queue),
+            "module" => self.through_output(steps, queue),
+            // Values that are not resources, or that ecsnet cannot evaluate.
+            "local" | "each" | "count" | "path" | "terraform" | "self" => {}
+            "data" => self.resource(Mode::Data, &steps[1..], out),
+            _ => self.resource(Mode::Managed, steps, out),
+        }
+    }
+
+    /// `var.NAME…` inside a module → the caller's expression for NAME, evaluated in the
+    /// caller with the module instance's key as `each.key`.
+    fn through_variable(&self, steps: &[Step], queue: &mut Vec<Work>) {
+        let Some(Step::Name(var)) = steps.get(1) else { return };
+        let Some(mut path) = address::module_path(&self.w.module) else { return };
+        // A root variable is a value given by the user, not a resource.
+        let Some((call, key)) = path.pop() else { return };
+        let parent = parent_prefix(&self.w.module);
+        let Some(parent_cfg) = self.plan.module_config(&parent) else { return };
+        let Some(expr) = parent_cfg.module_calls.get(&call).and_then(|c| c.expressions.get(var)) else {
+            return;
+        };
+        queue.push(Work {
+            module: parent,
+            each_key: key.as_deref().map(address::key_value),
+            refs: expr.references.clone(),
+            certain: self.w.certain,
+            tail: concat(names(&steps[2..]), &self.w.tail),
+        });
+    }
+
+    /// `module.CALL[KEY].OUTPUT…` → the output's expression inside each matching instance.
+    fn through_output(&self, steps: &[Step], queue: &mut Vec<Work>) {
+        let Some(Step::Name(call)) = steps.get(1) else { return };
+        let (key, rest) = match steps.get(2) {
+            Some(Step::Index(k)) => (Some(k.as_str()), &steps[3..]),
+            _ => (None, &steps[2..]),
+        };
+        let Some(Step::Name(output)) = rest.first() else { return };
+        let Some(cfg) = self.plan.module_config(&self.w.module) else { return };
+        let Some(mc) = cfg.module_calls.get(call) else { return };
+        let Some(expr) = mc.module.outputs.get(output).and_then(|o| o.expression.as_ref()) else {
+            return;
+        };
+        let base = address::join(&self.w.module, &format!("module.{call}"));
+        let (instances, certain) = if let Some(k) = key {
+            (vec![format!("{base}[{k}]")], self.w.certain)
+        } else if !mc.is_multi_instance() {
+            (vec![base], self.w.certain)
+        } else {
+            let all = self.plan.module_instances_of(&base);
+            let same = self.same_key(&all, |m| module_key(m));
+            match same {
+                Some(m) => (vec![m], false),
+                None => (all, false),
+            }
+        };
+        for inst in instances {
+            queue.push(Work {
+                module: inst,
+                each_key: None,
+                refs: expr.references.clone(),
+                certain,
+                tail: concat(names(&rest[1..]), &self.w.tail),
+            });
+        }
+    }
+
+    /// When the expression uses `each.key`/`count.index` and one candidate has the
+    /// evaluating object's own key, that candidate is the likely one (a common pattern:
+    /// `aws_x.y[each.key]`), though still not certain.
+    fn same_key(&self, candidates: &[String], key_of: impl Fn(&str) -> Option<Value>) -> Option<String> {
+        if !self.uses_each {
+            return None;
+        }
+        let k = self.w.each_key.as_ref()?;
+        candidates.iter().find(|c| key_of(c).as_ref() == Some(k)).cloned()
+    }
+
+    /// `TYPE.NAME[KEY].ATTR…` (steps start at TYPE).
+    fn resource(&self, mode: Mode, steps: &[Step], out: &mut Vec<RefTarget>) {
+        let (Some(Step::Name(type_)), Some(Step::Name(name))) = (steps.first(), steps.get(1)) else {
+            return;
+        };
+        let (key, rest) = match steps.get(2) {
+            Some(Step::Index(k)) => (Some(k.as_str()), &steps[3..]),
+            _ => (None, &steps[2..]),
+        };
+        let rel = match mode {
+            Mode::Managed => format!("{type_}.{name}"),
+            Mode::Data => format!("data.{type_}.{name}"),
+        };
+        let base = address::join(&self.w.module, &rel);
+        let attribute = names(rest).into_iter().chain(self.w.tail.iter().cloned()).next();
+        let push = |out: &mut Vec<RefTarget>, address: String, certain: bool| {
+            out.push(RefTarget {
+                address,
+                attribute: attribute.clone(),
+                certain,
+            })
+        };
+        if let Some(k) = key {
+            if k != "*" {
+                push(out, format!("{base}[{k}]"), self.w.certain);
+                return;
+            }
+        }
+        let instances = self.plan.instances_of(&base);
+        let multi = match self.plan.module_config(&self.w.module).and_then(|m| m.resources.get(&rel)) {
+            Some(cfg) => cfg.is_multi_instance(),
+            None => instances.iter().any(|r| r.index.is_some()),
+        };
+        if !multi {
+            push(out, base, self.w.certain);
+            return;
+        }
+        let addrs: Vec<String> = instances.iter().map(|r| r.address.clone()).collect();
+        let by_key = |a: &str| instances.iter().find(|r| r.address == a).and_then(|r| r.index.clone());
+        if let Some(a) = self.same_key(&addrs, by_key) {
+            push(out, a, false);
+        } else if addrs.is_empty() {
+            push(out, base, false);
+        } else {
+            for a in addrs {
+                push(out, a, false);
+            }
+        }
+    }
+}
+
+fn concat(mut a: Vec<String>, b: &[String]) -> Vec<String> {
+    a.extend(b.iter().cloned());
+    a
+}
+
+/// `module.a["x"].module.b` → `module.a["x"]`; a root-level module → `""`.
+fn parent_prefix(module: &str) -> String {
+    let Some(steps) = address::steps_with_end(module) else {
+        return String::new();
+    };
+    // The last `module` step starts the last segment; the parent ends before it.
+    let mut last_module_start = 0;
+    let mut prev_end = 0;
+    for (step, end) in &steps {
+        if matches!(step, Step::Name(n) if n == "module") {
+            last_module_start = prev_end;
+        }
+        prev_end = *end;
+    }
+    module[..last_module_start].trim_end_matches('.').to_string()
+}
+
+/// The instance key of a module instance address's last segment.
+fn module_key(module: &str) -> Option<Value> {
+    let path = address::module_path(module)?;
+    let (_, key) = path.last()?;
+    key.as_deref().map(address::key_value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_prefixes_are_dropped() {
+        let refs: Vec<String> = ["aws_ecs_cluster.main.id", "aws_ecs_cluster.main", "var.a", "var.a", "module.m"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let d = distinct_traversals(&refs);
+        assert_eq!(d.len(), 3, "{d:?}");
+    }
+
+    #[test]
+    fn parent_of_module_instance() {
+        assert_eq!(parent_prefix(r#"module.a["x.y"].module.b[0]"#), r#"module.a["x.y"]"#);
+        assert_eq!(parent_prefix("module.a"), "");
+        assert_eq!(module_key(r#"module.a["x"]"#), Some(Value::String("x".into())));
+        assert_eq!(module_key("module.a[2]"), Some(serde_json::json!(2)));
+        assert_eq!(module_key("module.a"), None);
+    }
+}

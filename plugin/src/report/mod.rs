@@ -1,0 +1,170 @@
+//! Rendering a [`Report`] for people and machines. Every format carries the same
+//! findings, suppressed ones included (marked with their reason).
+
+use crate::engine::Report;
+use crate::rules::RuleMeta;
+
+pub mod github;
+pub mod inventory;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+pub mod suggest;
+pub mod text;
+
+/// `--format` of `ecsnet check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable, grouped by resource (colours on a terminal only).
+    Text,
+    /// JSON report, schema version 1 (docs/report-schema.md).
+    Json,
+    /// SARIF 2.1.0 for code scanning dashboards.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Presentation choices that are not part of the report itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Emit ANSI colours (text format only).
+    pub color: bool,
+}
+
+/// Render `report` in `format`. The result ends with a newline.
+pub fn render(report: &Report, format: Format, opts: RenderOptions) -> String {
+    match format {
+        Format::Text => text::render(report, opts.color),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Github => github::render(report),
+    }
+}
+
+/// A rule's doc comment as markdown: `///` comments keep the space after the slashes,
+/// which is dropped here so headings and code blocks render.
+pub fn rule_doc(meta: &RuleMeta) -> String {
+    let mut out = String::with_capacity(meta.doc.len());
+    for line in meta.doc.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    out.trim().to_string() + "\n"
+}
+
+/// The text of one `## Heading` section of a rule doc (without the heading), trimmed.
+pub fn doc_section(doc: &str, heading_prefix: &str) -> Option<String> {
+    let mut lines = doc.lines();
+    lines.find(|l| {
+        l.trim_start()
+            .strip_prefix("## ")
+            .is_some_and(|h| h.starts_with(heading_prefix))
+    })?;
+    let body: Vec<&str> = lines
+        .take_while(|l| !l.trim_start().starts_with("## "))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect();
+    let text = body.join("\n").trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Rule metadata by id, for renderers that print names or help.
+pub fn meta(rule: &str) -> Option<&'static RuleMeta> {
+    crate::rules::find(rule).map(|r| r.meta())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A report with one finding of each kind, for the renderers' unit tests.
+    use crate::config::FailOn;
+    use crate::diagnostics::{Diagnostic, Severity};
+    use crate::engine::Report;
+    use crate::model::PlanSummary;
+
+    pub fn diag(rule: &str, severity: Severity, address: &str, message: &str) -> Diagnostic {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            address: address.into(),
+            attribute: None,
+            message: message.into(),
+            detail: None,
+            help: None,
+            url: format!("https://docs.aws.amazon.com/{rule}"),
+            unverifiable: false,
+            related: vec![],
+            plan: 0,
+            suppressed: None,
+        }
+    }
+
+    pub fn sample(fail_on: FailOn) -> Report {
+        let mut eni = diag(
+            "NET070",
+            Severity::Error,
+            "module.app[\"blue\"].aws_ecs_service.api",
+            "cluster cannot place the desired tasks even at max size",
+        );
+        eni.attribute = Some("desired_count".into());
+        eni.detail = Some(
+            "needs 12 tasks (desired 6 × maximum_percent 200%)\ncluster capacity 6 slots: 3 × c5.large at 2 awsvpc ENIs each"
+                .into(),
+        );
+        eni.help = Some("enable awsvpcTrunking: c5.large then takes 10 tasks".into());
+        eni.related = vec!["aws_ecs_cluster.main".into()];
+        let mut unv = diag(
+            "NET072",
+            Severity::Info,
+            "module.app[\"blue\"].aws_ecs_service.api",
+            "subnet size unknown: cidr_block of subnet-0abc is outside the plan",
+        );
+        unv.unverifiable = true;
+        unv.help =
+            Some("add assume { subnet \"subnet-0abc\" { cidr_block = \"10.0.1.0/24\" } }".into());
+        let mut sup = diag(
+            "NET018",
+            Severity::Warning,
+            "module.legacy.aws_ecs_task_definition.web",
+            "static host port 50000 is inside the ephemeral range 49153-65535",
+        );
+        sup.attribute = Some("container_definitions[0].portMappings[0].hostPort".into());
+        sup.suppressed = Some("legacy: keeps port, 50% off, until Q3".into());
+        let mut warn = diag(
+            "NET018",
+            Severity::Warning,
+            "aws_ecs_task_definition.worker",
+            "static host port 50001 is inside the ephemeral range: 49153-65535, 100% sure",
+        );
+        warn.attribute = Some("container_definitions[1].portMappings[0].hostPort".into());
+        Report::new(
+            vec![PlanSummary {
+                path: "plans/prod plan.json".into(),
+                format_version: Some("1.2".into()),
+                terraform_version: Some("1.9.5".into()),
+                resources: 42,
+            }],
+            vec![eni, unv, sup, warn],
+            fail_on,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_extracted() {
+        let doc = " ## What it checks\n Ports.\n More.\n\n ## Why it matters\n Because.\n";
+        assert_eq!(
+            doc_section(doc, "What it checks").as_deref(),
+            Some("Ports.\nMore.")
+        );
+        assert_eq!(doc_section(doc, "Why").as_deref(), Some("Because."));
+        assert_eq!(doc_section(doc, "How to fix"), None);
+    }
+}

@@ -1,0 +1,212 @@
+//! NET072: awsvpc tasks (EC2 and Fargate) and instances against subnet IPv4 addresses.
+
+use crate::capacity::{self, compare, Phase, SubnetKey, Verdict};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::support::{self, Unverifiable};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every awsvpc task, on EC2 or Fargate, takes one private IPv4 address from its subnet
+    /// (unless the subnet is IPv6-only). A subnet offers 2^(32 − prefix) − 5 addresses (AWS
+    /// reserves the first four and the last), or the `free_addresses` an `assume subnet`
+    /// block gives. Demand is the deployment peak of every awsvpc service using the subnet
+    /// (floor(desired × maximum_percent / 100), twice the desired count for blue/green),
+    /// spread evenly over each service's subnets, plus the instances the plan puts there
+    /// (autoscaling groups at max size). Error when the desired count, or the peak, cannot
+    /// fit in the service's subnets together; warning when one subnet's even share does not.
+    ///
+    /// ## Why it matters
+    /// When a subnet runs out of addresses the task cannot get its ENI: tasks stop with
+    /// `InsufficientFreeAddressesInSubnet` while RunTask and the deployment report success.
+    /// Sources: Amazon VPC user guide, subnet sizing (5 reserved addresses per subnet);
+    /// Amazon ECS developer guide, task networking with awsvpc (each task ENI gets a private
+    /// IPv4 address); ECS API `DeploymentConfiguration.maximumPercent`.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_subnet" "a" { cidr_block = "10.0.1.0/28" }   # 16 − 5 = 11 usable
+    /// resource "aws_ecs_service" "api" {
+    ///   desired_count = 8                  # peak 16 > 11: NET072 error
+    ///   network_configuration { subnets = [aws_subnet.a.id] }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use larger subnets or more of them, lower `deployment_maximum_percent`, or lower the
+    /// desired count. Addresses used by things outside the plan (load balancers, endpoints,
+    /// other instances) are not counted: give `assume { subnet "subnet-…" { free_addresses = N } }`
+    /// for existing subnets.
+    pub struct SubnetIpv4 {
+        id: "NET072",
+        name: "subnet-ipv4-exhaustion",
+        severity: Error,
+        summary: "awsvpc tasks at their deployment peak must fit the subnets' usable IPv4 addresses",
+        url: "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html",
+    }
+}
+
+const ATTR: &str = "network_configuration[0].subnets";
+
+impl Rule for SubnetIpv4 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let a = capacity::analyze(cx.model, cx.assume);
+        for (i, d) in a.services.iter().enumerate() {
+            let Some(keys) = &a.service_subnets[i] else {
+                continue;
+            };
+            let tasks = if d.daemon {
+                capacity::Bound::unknown()
+            } else {
+                d.peak_bound()
+            };
+            if tasks.hi == Some(0) {
+                continue;
+            }
+            let keys = match keys {
+                Ok(k) => k,
+                Err(m) => {
+                    support::push_unverifiable(
+                        cx,
+                        &SubnetIpv4::META,
+                        Unverifiable {
+                            address: &d.address,
+                            plan: d.plan,
+                            attribute: ATTR,
+                            message: "cannot verify the subnets have enough IPv4 addresses: the subnets are unknown".into(),
+                            detail: "Each awsvpc task takes one address in its subnet.".into(),
+                            missing: vec![m.clone()],
+                        },
+                        out,
+                    );
+                    continue;
+                }
+            };
+            let v4: Vec<SubnetKey> = keys
+                .iter()
+                .filter(|k| !a.subnets.get(*k).is_some_and(|s| s.ipv6_only))
+                .cloned()
+                .collect();
+            if v4.is_empty() {
+                continue;
+            }
+            let usable = a.subnet_usable(&v4);
+            let steady = a.subnet_need(&v4, Phase::Desired);
+            let peak = a.subnet_need(&v4, Phase::Peak);
+            let names = v4
+                .iter()
+                .map(|k| capacity::short(k.label()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let detail = |need: &capacity::Need| {
+                format!(
+                    "needs {} addresses in {names} ({}); usable {} ({}).",
+                    need.total.show(),
+                    need.why,
+                    usable.total.show(),
+                    usable.why
+                )
+            };
+            let fix = "Use larger or more subnets, lower deployment_maximum_percent or desired_count; give `assume { subnet \"…\" { free_addresses = N } }` if the subnets already hold other addresses.";
+            if compare(steady.total, usable.total) == Verdict::Exceeds {
+                cx.diag(
+                    &SubnetIpv4::META,
+                    &d.address,
+                    format!(
+                        "the subnets cannot hold the desired tasks: {} IPv4 addresses needed, {} usable",
+                        steady.total.show(),
+                        usable.total.show()
+                    ),
+                )
+                .severity(Severity::Error)
+                .attribute(ATTR)
+                .detail(detail(&steady))
+                .help(fix)
+                .plan(d.plan)
+                .push(out);
+                continue;
+            }
+            match compare(peak.total, usable.total) {
+                Verdict::Exceeds => {
+                    cx.diag(
+                        &SubnetIpv4::META,
+                        &d.address,
+                        format!(
+                            "the subnets run out of IPv4 addresses at the deployment peak: {} needed, {} usable",
+                            peak.total.show(),
+                            usable.total.show()
+                        ),
+                    )
+                    .severity(Severity::Error)
+                    .attribute(ATTR)
+                    .detail(detail(&peak))
+                    .help(fix)
+                    .plan(d.plan)
+                    .push(out);
+                    continue;
+                }
+                Verdict::Unverifiable => {
+                    let mut missing = peak.missing.clone();
+                    missing.extend(usable.missing.clone());
+                    support::push_unverifiable(
+                        cx,
+                        &SubnetIpv4::META,
+                        Unverifiable {
+                            address: &d.address,
+                            plan: d.plan,
+                            attribute: ATTR,
+                            message: format!(
+                                "cannot verify that {names} have enough IPv4 addresses for the deployment peak"
+                            ),
+                            detail: detail(&peak),
+                            missing,
+                        },
+                        out,
+                    );
+                    continue;
+                }
+                Verdict::Fits => {}
+            }
+            // Together they fit; does each subnet's even share?
+            if v4.len() < 2 {
+                continue;
+            }
+            for k in &v4 {
+                let one = std::slice::from_ref(k);
+                let share = a.subnet_need(one, Phase::Peak);
+                let room = a.subnet_usable(one);
+                if compare(share.total, room.total) == Verdict::Exceeds {
+                    cx.diag(
+                        &SubnetIpv4::META,
+                        &d.address,
+                        format!(
+                            "subnet {} cannot hold its even share of the deployment peak: {} addresses needed, {} usable",
+                            k.label(),
+                            share.total.show(),
+                            room.total.show()
+                        ),
+                    )
+                    .severity(Severity::Warning)
+                    .attribute(ATTR)
+                    .detail(format!(
+                        "ECS spreads tasks across the service's subnets' Availability Zones; {} gets {} ({}); usable {} ({}).",
+                        capacity::short(k.label()),
+                        share.total.show(),
+                        share.why,
+                        room.total.show(),
+                        room.why
+                    ))
+                    .help("Balance subnet sizes across Availability Zones, or use a larger subnet in this zone.")
+                    .related(k.label().to_string())
+                    .plan(d.plan)
+                    .push(out);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! NET080: what a DAEMON service cannot have.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{DeploymentController, Launch};
+use crate::rules::service::support::{self, Missing};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it checks
+    /// An `aws_ecs_service` with `scheduling_strategy = "DAEMON"`:
+    /// - does not run on Fargate (`launch_type = "FARGATE"` or a Fargate capacity provider);
+    /// - does not use the `CODE_DEPLOY` or `EXTERNAL` deployment controller;
+    /// - sets no `desired_count` (a warning: the AWS provider drops it for daemons).
+    ///
+    /// ## Why it matters
+    /// A daemon runs one task on every container instance, so it needs instances: Fargate
+    /// has none, and CreateService rejects the combination. Blue/green and external
+    /// deployments replace task sets, which the daemon scheduler does not support. A
+    /// `desired_count` on a daemon is silently ignored, which hides a misunderstanding of how
+    /// many tasks will run.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_ecs_service" "log_router" {
+    ///   scheduling_strategy = "DAEMON"
+    ///   launch_type         = "FARGATE"   # NET080
+    ///   desired_count       = 3           # NET080 (ignored)
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Run daemons on EC2 capacity with the ECS deployment controller and without
+    /// `desired_count`; on Fargate, run the agent as a sidecar container in each task
+    /// definition instead.
+    pub struct DaemonRestrictions {
+        id: "NET080",
+        name: "daemon-restrictions",
+        severity: Error,
+        summary: "DAEMON services cannot run on Fargate, use CODE_DEPLOY/EXTERNAL controllers or set desired_count",
+        url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html#ECS-CreateService-request-schedulingStrategy",
+    }
+}
+
+impl Rule for DaemonRestrictions {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in cx.model.services.iter().filter(|s| s.is_daemon()) {
+            match svc.launch.get() {
+                Some(Launch::Fargate) => {
+                    let attr = support::launch_attribute(svc);
+                    cx.diag(
+                        &Self::META,
+                        &svc.address,
+                        format!("this DAEMON service runs on Fargate (set by {attr}); daemons need container instances"),
+                    )
+                    .attribute(attr)
+                    .detail("The DAEMON strategy places one task on every container instance; Fargate has none, and CreateService rejects the service.")
+                    .help("Run the daemon on EC2 capacity (launch_type = \"EC2\" or an Auto Scaling group capacity provider), or use a sidecar container on Fargate.")
+                    .plan(svc.plan)
+                    .push(out);
+                }
+                Some(_) => {}
+                None => out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    "launch_type",
+                    "that this DAEMON service does not run on Fargate",
+                    &Missing::new(
+                        "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
+                        "Set launch_type or capacity_provider_strategy from values known at plan time.",
+                    ),
+                )),
+            }
+            if let Some(c @ (DeploymentController::CodeDeploy | DeploymentController::External)) =
+                svc.deployment_controller.get()
+            {
+                let name = match c {
+                    DeploymentController::CodeDeploy => "CODE_DEPLOY",
+                    _ => "EXTERNAL",
+                };
+                cx.diag(
+                    &Self::META,
+                    &svc.address,
+                    format!("this DAEMON service uses the {name} deployment controller, which supports only REPLICA services"),
+                )
+                .attribute("deployment_controller[0].type")
+                .help("Use the ECS deployment controller (the default) for daemons.")
+                .plan(svc.plan)
+                .push(out);
+            } else if svc.deployment_controller.is_unknown() {
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    "deployment_controller[0].type",
+                    "that this DAEMON service uses the ECS deployment controller",
+                    &Missing::new(
+                        "deployment_controller type is known only after apply",
+                        "Set deployment_controller.type from a literal.",
+                    ),
+                ));
+            }
+            // The provider never sends desired_count for daemons, so it is a misleading
+            // setting rather than an apply failure: a warning.
+            if let Some(n) = svc.desired_count.get() {
+                if *n > 0 {
+                    cx.diag(
+                        &Self::META,
+                        &svc.address,
+                        format!(
+                            "desired_count = {} is set on a DAEMON service; daemons run one task per container instance and the value is ignored",
+                            svc.desired_count.show()
+                        ),
+                    )
+                    .severity(Severity::Warning)
+                    .attribute("desired_count")
+                    .help("Remove desired_count from daemon services (in modules, pass null for DAEMON).")
+                    .plan(svc.plan)
+                    .push(out);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing as t;
+    use crate::model::{Field, Model};
+    use crate::rules::service::support::test_support::{firm, run, unverified};
+
+    fn model(launch: Field<Launch>) -> Model {
+        let mut m = Model::default();
+        let mut s = t::service("aws_ecs_service.agent", "aws_ecs_task_definition.agent", "c");
+        s.scheduling_strategy = Field::known("DAEMON".into());
+        s.desired_count = Field::null();
+        s.launch = launch;
+        m.services.push(s);
+        m
+    }
+
+    #[test]
+    fn fires_on_fargate_and_controllers() {
+        let d = run(&DaemonRestrictions, &model(Field::known(Launch::Fargate)));
+        assert_eq!(firm(&d).len(), 1);
+        let mut m = model(Field::known(Launch::Ec2));
+        m.services[0].deployment_controller = Field::known(DeploymentController::CodeDeploy);
+        let d = run(&DaemonRestrictions, &m);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].attribute.as_deref(), Some("deployment_controller[0].type"));
+    }
+
+    #[test]
+    fn desired_count_is_a_warning() {
+        let mut m = model(Field::known(Launch::Ec2));
+        m.services[0].desired_count = Field::known(3);
+        let d = run(&DaemonRestrictions, &m);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn passes_for_ec2_daemon_and_replicas() {
+        assert!(run(&DaemonRestrictions, &model(Field::known(Launch::Ec2))).is_empty());
+        let mut m = model(Field::known(Launch::Fargate));
+        m.services[0].scheduling_strategy = Field::known("REPLICA".into());
+        assert!(run(&DaemonRestrictions, &m).is_empty());
+    }
+
+    #[test]
+    fn unknown_launch_is_unverifiable() {
+        let d = run(&DaemonRestrictions, &model(Field::unknown()));
+        assert_eq!(unverified(&d).len(), 1);
+    }
+}

@@ -1,0 +1,187 @@
+//! NET062: Service Connect `port_name` must name a port mapping.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::show_value;
+use crate::rules::service::support::{self, Missing};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every `service_connect_configuration { service { port_name = ... } }` of an
+    /// `aws_ecs_service` names a port mapping of its task definition
+    /// (`portMappings[].name` in `container_definitions`).
+    ///
+    /// ## Why it matters
+    /// Service Connect finds the port to publish by that name. CreateService fails when no
+    /// container has a port mapping with that name, and port mappings without a `name` are
+    /// the default in most task definitions written before Service Connect existed.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "api" {
+    ///   container_definitions = jsonencode([{
+    ///     name         = "api"
+    ///     portMappings = [{ containerPort = 8080 }]   # no name
+    ///   }])
+    /// }
+    /// resource "aws_ecs_service" "api" {
+    ///   service_connect_configuration {
+    ///     enabled = true
+    ///     service {
+    ///       port_name = "http"                        # NET062
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the port mapping a `name` (and usually an `appProtocol`) and use the same name in
+    /// `port_name`.
+    pub struct ServiceConnectPortNames {
+        id: "NET062",
+        name: "service-connect-port-name",
+        severity: Error,
+        summary: "Service Connect port_name must match a portMappings[].name in the task definition",
+        url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html",
+    }
+}
+
+impl Rule for ServiceConnectPortNames {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let check = "that Service Connect port names exist in the task definition";
+        for svc in &cx.model.services {
+            let Some(Some(sc)) = svc.service_connect.get() else {
+                continue;
+            };
+            if sc.enabled.get() == Some(&false) || sc.port_names.is_empty() {
+                continue;
+            }
+            let attr0 = "service_connect_configuration[0].service[0].port_name";
+            let td = match support::task_definition(cx.model, &svc.task_definition) {
+                Ok(td) => td,
+                Err(m) => {
+                    out.push(support::unverifiable(cx, &Self::META, svc, attr0, check, &m));
+                    continue;
+                }
+            };
+            let Some(containers) = td.containers.get() else {
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    attr0,
+                    check,
+                    &support::containers_missing(td),
+                ));
+                continue;
+            };
+            let sensitive = td.containers.sensitive;
+            let names: Vec<&String> = containers
+                .iter()
+                .flat_map(|c| c.port_mappings.iter().filter_map(|m| m.name.as_ref()))
+                .collect();
+            let mut missing: Option<(String, Missing)> = None;
+            for (j, pn) in sc.port_names.iter().enumerate() {
+                let attr = format!("service_connect_configuration[0].service[{j}].port_name");
+                let Some(p) = pn.get() else {
+                    missing.get_or_insert((
+                        attr,
+                        Missing::new(
+                            "port_name is known only after apply",
+                            "Set port_name from a literal or a variable known at plan time.",
+                        ),
+                    ));
+                    continue;
+                };
+                if names.iter().any(|n| *n == p) {
+                    continue;
+                }
+                let listed = if names.is_empty() {
+                    "no port mapping has a name".to_string()
+                } else {
+                    let shown: Vec<String> = names.iter().map(|n| show_value(n, sensitive)).collect();
+                    format!("named port mappings: {}", support::and_list(&shown))
+                };
+                cx.diag(
+                    &Self::META,
+                    &svc.address,
+                    format!(
+                        "Service Connect port_name {} matches no portMappings[].name in task definition {}",
+                        pn.show(),
+                        td.address
+                    ),
+                )
+                .attribute(attr)
+                .detail(format!("In {}: {listed}.", td.address))
+                .help("Add \"name\" (and \"appProtocol\") to the port mapping Service Connect should publish, and use that name as port_name.")
+                .related(td.address.clone())
+                .plan(svc.plan)
+                .push(out);
+            }
+            if let Some((attr, m)) = missing {
+                out.push(support::unverifiable(cx, &Self::META, svc, &attr, check, &m));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing as t;
+    use crate::model::{Field, Link, Model, NetworkMode, ServiceConnect};
+    use crate::rules::service::support::test_support::{firm, run, unverified};
+
+    fn model(mapping_name: Option<&str>, port_name: Field<String>) -> Model {
+        let mut m = Model::default();
+        let mut td = t::task_definition("aws_ecs_task_definition.api", NetworkMode::Awsvpc);
+        let mut p = t::port(8080, None);
+        p.name = mapping_name.map(|s| s.to_string());
+        td.containers = Field::known(vec![t::container("api", vec![p])]);
+        m.task_definitions.push(td);
+        let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
+        s.service_connect = Field::known(Some(ServiceConnect {
+            enabled: Field::known(true),
+            port_names: vec![port_name],
+        }));
+        m.services.push(s);
+        m
+    }
+
+    #[test]
+    fn fires_on_unknown_name() {
+        let d = run(&ServiceConnectPortNames, &model(Some("web"), Field::known("http".into())));
+        assert_eq!(firm(&d).len(), 1);
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("service_connect_configuration[0].service[0].port_name")
+        );
+        assert!(d[0].detail.as_deref().unwrap().contains("web"));
+        let d = run(&ServiceConnectPortNames, &model(None, Field::known("http".into())));
+        assert!(d[0].detail.as_deref().unwrap().contains("no port mapping has a name"));
+    }
+
+    #[test]
+    fn passes_on_match_or_disabled() {
+        assert!(run(&ServiceConnectPortNames, &model(Some("http"), Field::known("http".into()))).is_empty());
+        let mut m = model(None, Field::known("http".into()));
+        if let crate::model::Val::Known(Some(sc)) = &mut m.services[0].service_connect.val {
+            sc.enabled = Field::known(false);
+        }
+        assert!(run(&ServiceConnectPortNames, &m).is_empty());
+    }
+
+    #[test]
+    fn unknown_inputs_are_unverifiable() {
+        let d = run(&ServiceConnectPortNames, &model(Some("http"), Field::unknown()));
+        assert_eq!(unverified(&d).len(), 1);
+        let mut m = model(Some("http"), Field::known("http".into()));
+        m.task_definitions.clear();
+        m.services[0].task_definition = Link::outside("api:9");
+        assert_eq!(unverified(&run(&ServiceConnectPortNames, &m)).len(), 1);
+    }
+}

@@ -1,0 +1,252 @@
+//! NET053: `load_balancer` container name and port exist in the task definition.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{show_value, Container, PortMapping};
+use crate::rules::service::support::{self, Missing};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it checks
+    /// For every `load_balancer` block of an `aws_ecs_service`, the task definition has a
+    /// container named `container_name`, and that container has a port mapping whose
+    /// `containerPort` is `container_port` (or a `containerPortRange` that contains it).
+    ///
+    /// ## Why it matters
+    /// ECS registers the task's port for that container with the target group. A name or
+    /// port that does not exist makes CreateService fail: "The container X did not have a
+    /// container port Y defined." Renaming a container or changing a port in a module often
+    /// updates one side only.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "api" {
+    ///   container_definitions = jsonencode([{
+    ///     name         = "api"
+    ///     portMappings = [{ containerPort = 8080 }]
+    ///   }])
+    /// }
+    /// resource "aws_ecs_service" "api" {
+    ///   load_balancer {
+    ///     container_name = "api"
+    ///     container_port = 80        # NET053: the container listens on 8080
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Make `container_name` and `container_port` match a container's `name` and one of its
+    /// `portMappings[].containerPort`; in modules, feed both from the same variable.
+    pub struct ContainerPortExists {
+        id: "NET053",
+        name: "load-balancer-container-port-exists",
+        severity: Error,
+        summary: "load_balancer container_name and container_port must exist in the task definition",
+        url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html",
+    }
+}
+
+/// True when `m` serves container port `p`.
+pub(super) fn serves(m: &PortMapping, p: i64) -> bool {
+    if m.container_port == Some(p) {
+        return true;
+    }
+    m.container_port_range
+        .as_deref()
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse::<i64>().ok()?)))
+        .is_some_and(|(a, b)| a <= p && p <= b)
+}
+
+fn container_ports(c: &Container, sensitive: bool) -> String {
+    let ports: Vec<String> = c
+        .port_mappings
+        .iter()
+        .map(|m| match (m.container_port, &m.container_port_range) {
+            (Some(p), _) => show_value(&p, sensitive),
+            (None, Some(r)) => show_value(r, sensitive),
+            (None, None) => "(none)".to_string(),
+        })
+        .collect();
+    if ports.is_empty() {
+        "no port mappings".to_string()
+    } else {
+        format!("containerPort {}", ports.join(", "))
+    }
+}
+
+impl Rule for ContainerPortExists {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.model.services {
+            let Some(lbs) = svc.load_balancers.get() else {
+                continue;
+            };
+            if lbs.is_empty() {
+                continue;
+            }
+            let check = "that the load balancer's container and port exist in the task definition";
+            let td = match support::task_definition(cx.model, &svc.task_definition) {
+                Ok(td) => td,
+                Err(m) => {
+                    out.push(support::unverifiable(cx, &Self::META, svc, "load_balancer[0].container_name", check, &m));
+                    continue;
+                }
+            };
+            let Some(containers) = td.containers.get() else {
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    "load_balancer[0].container_name",
+                    check,
+                    &support::containers_missing(td),
+                ));
+                continue;
+            };
+            let sensitive = td.containers.sensitive;
+            let mut missing: Option<(String, Missing)> = None;
+            for (i, lb) in lbs.iter().enumerate() {
+                let name_attr = format!("load_balancer[{i}].container_name");
+                let port_attr = format!("load_balancer[{i}].container_port");
+                let Some(name) = lb.container_name.get() else {
+                    missing.get_or_insert((
+                        name_attr,
+                        Missing::new(
+                            "container_name is known only after apply",
+                            "Set container_name from a literal or a variable known at plan time.",
+                        ),
+                    ));
+                    continue;
+                };
+                let Some(c) = containers.iter().find(|c| &c.name == name) else {
+                    let names: Vec<String> =
+                        containers.iter().map(|c| show_value(&c.name, sensitive)).collect();
+                    cx.diag(
+                        &Self::META,
+                        &svc.address,
+                        format!(
+                            "load_balancer names container {}, but task definition {} has no container of that name",
+                            lb.container_name.show(),
+                            td.address
+                        ),
+                    )
+                    .attribute(name_attr)
+                    .detail(format!("Containers in {}: {}", td.address, support::and_list(&names)))
+                    .help("Set container_name to the name of the container that serves the traffic.")
+                    .related(td.address.clone())
+                    .plan(svc.plan)
+                    .push(out);
+                    continue;
+                };
+                let Some(port) = lb.container_port.get() else {
+                    missing.get_or_insert((
+                        port_attr,
+                        Missing::new(
+                            "container_port is known only after apply",
+                            "Set container_port from a literal or a variable known at plan time.",
+                        ),
+                    ));
+                    continue;
+                };
+                if c.port_mappings.iter().any(|m| serves(m, *port)) {
+                    continue;
+                }
+                cx.diag(
+                    &Self::META,
+                    &svc.address,
+                    format!(
+                        "load_balancer sends traffic to port {} of container {}, but that container in {} has no such containerPort",
+                        lb.container_port.show(),
+                        lb.container_name.show(),
+                        td.address
+                    ),
+                )
+                .attribute(port_attr)
+                .detail(format!(
+                    "The container has {}. CreateService fails: \"The container {} did not have a container port {} defined.\"",
+                    container_ports(c, sensitive),
+                    lb.container_name.show(),
+                    lb.container_port.show()
+                ))
+                .help("Set container_port to one of the container's portMappings[].containerPort, or add that port mapping to the task definition.")
+                .related(td.address.clone())
+                .plan(svc.plan)
+                .push(out);
+            }
+            if let Some((attr, m)) = missing {
+                out.push(support::unverifiable(cx, &Self::META, svc, &attr, check, &m));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing as t;
+    use crate::model::{Field, Link, LoadBalancer, Model, NetworkMode};
+    use crate::rules::service::support::test_support::{firm, run, unverified};
+
+    fn model(name: &str, port: i64) -> Model {
+        let mut m = Model::default();
+        let mut td = t::task_definition("aws_ecs_task_definition.api", NetworkMode::Awsvpc);
+        td.containers = Field::known(vec![
+            t::container("api", vec![t::port(8080, None)]),
+            t::container("sidecar", vec![]),
+        ]);
+        m.task_definitions.push(td);
+        let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
+        s.load_balancers = Field::known(vec![LoadBalancer {
+            target_group: Some(Link::outside("arn:tg")),
+            elb_name: Field::null(),
+            container_name: Field::known(name.into()),
+            container_port: Field::known(port),
+        }]);
+        m.services.push(s);
+        m
+    }
+
+    #[test]
+    fn fires_on_wrong_port_and_name() {
+        let d = run(&ContainerPortExists, &model("api", 80));
+        assert_eq!(firm(&d).len(), 1);
+        assert_eq!(d[0].attribute.as_deref(), Some("load_balancer[0].container_port"));
+        assert!(d[0].detail.as_deref().unwrap().contains("containerPort 8080"));
+        let d = run(&ContainerPortExists, &model("web", 8080));
+        assert_eq!(firm(&d).len(), 1);
+        assert_eq!(d[0].attribute.as_deref(), Some("load_balancer[0].container_name"));
+    }
+
+    #[test]
+    fn passes_when_matching_or_in_range() {
+        assert!(run(&ContainerPortExists, &model("api", 8080)).is_empty());
+        let mut m = model("api", 8050);
+        if let crate::model::Val::Known(cs) = &mut m.task_definitions[0].containers.val {
+            cs[0].port_mappings[0].container_port = None;
+            cs[0].port_mappings[0].container_port_range = Some("8000-8100".into());
+        }
+        assert!(run(&ContainerPortExists, &m).is_empty());
+    }
+
+    #[test]
+    fn sensitive_definitions_are_not_printed() {
+        let mut m = model("web", 8080);
+        m.task_definitions[0].containers.sensitive = true;
+        let d = run(&ContainerPortExists, &m);
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].detail.as_deref().unwrap().contains("sidecar"));
+    }
+
+    #[test]
+    fn unknown_inputs_are_unverifiable() {
+        let mut m = model("api", 80);
+        m.task_definitions[0].containers = Field::unknown();
+        assert_eq!(unverified(&run(&ContainerPortExists, &m)).len(), 1);
+        let mut m = model("api", 80);
+        m.task_definitions.clear();
+        assert_eq!(unverified(&run(&ContainerPortExists, &m)).len(), 1);
+    }
+}

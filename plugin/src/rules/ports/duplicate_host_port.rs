@@ -1,0 +1,313 @@
+//! NET013: each host port/protocol is bound once per task.
+
+use super::common::{cname, mapping_path, num, ports_containers, valid_range, PORT_MAX, PORT_MIN};
+use crate::diagnostics::Diagnostic;
+use crate::model::{Container, NetworkMode};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it checks
+    /// Within one task definition, no two port mappings bind the same host port with the same
+    /// protocol, across all containers:
+    /// - `awsvpc`: the host port is the container port (and a `containerPortRange` binds the
+    ///   same range on the task ENI);
+    /// - `host`: the host port is the container port;
+    /// - `bridge` (and Windows `default`): only static host ports (`hostPort` set and not 0);
+    ///   dynamic mappings get distinct ports from the agent.
+    ///
+    /// Overlapping ranges inside one container are NET016's. When `container_definitions` is
+    /// known only after apply, this rule reports the port group's single unverifiable info for
+    /// `bridge` task definitions.
+    ///
+    /// ## Why it matters
+    /// A port can be bound only once on an address. RegisterTaskDefinition rejects the
+    /// definition ("TCP host port 'N' is mapped multiple times in task"), so the apply fails.
+    /// It usually comes from a sidecar copied from another task that listens on the same port.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "api" {
+    ///   network_mode = "awsvpc"
+    ///   container_definitions = jsonencode([
+    ///     { name = "api",   image = "example/api:1",   portMappings = [{ containerPort = 8080 }] },
+    ///     { name = "proxy", image = "example/proxy:1", portMappings = [{ containerPort = 8080 }] },  # NET013
+    ///   ])
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give each container its own port (change what the second container listens on), or drop
+    /// the mapping from the container that does not need to be reachable.
+    pub struct DuplicateHostPort {
+        id: "NET013",
+        name: "duplicate-host-port",
+        severity: Error,
+        summary: "A host port/protocol may be mapped only once per task",
+        url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html",
+    }
+}
+
+/// The host ports one mapping binds.
+struct Binding {
+    container: usize,
+    mapping: usize,
+    lo: i64,
+    hi: i64,
+    protocol: String,
+    is_range: bool,
+    attribute: String,
+}
+
+fn bindings(mode: &NetworkMode, containers: &[Container]) -> Vec<Binding> {
+    let mut v = Vec::new();
+    for (i, c) in containers.iter().enumerate() {
+        for (j, pm) in c.port_mappings.iter().enumerate() {
+            let path = mapping_path(i, j);
+            let found = match mode {
+                NetworkMode::Awsvpc | NetworkMode::Host => {
+                    if let Some(r) = &pm.container_port_range {
+                        // Ranges are static on the ENI in awsvpc; in host mode NET016 rejects them.
+                        match (mode, valid_range(r)) {
+                            (NetworkMode::Awsvpc, Some((lo, hi))) => {
+                                Some((lo, hi, true, format!("{path}.containerPortRange")))
+                            }
+                            _ => None,
+                        }
+                    } else {
+                        pm.container_port
+                            .filter(|p| (PORT_MIN..=PORT_MAX).contains(p))
+                            .map(|p| (p, p, false, format!("{path}.containerPort")))
+                    }
+                }
+                NetworkMode::Bridge | NetworkMode::WindowsDefault => match pm.host_port {
+                    Some(h) if h != 0 && pm.container_port_range.is_none() => {
+                        Some((h, h, false, format!("{path}.hostPort")))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((lo, hi, is_range, attribute)) = found {
+                v.push(Binding {
+                    container: i,
+                    mapping: j,
+                    lo,
+                    hi,
+                    protocol: pm.protocol.clone(),
+                    is_range,
+                    attribute,
+                });
+            }
+        }
+    }
+    v
+}
+
+fn describe(b: &Binding, sensitive: bool) -> String {
+    if b.is_range {
+        format!("{}-{}", num(b.lo, sensitive), num(b.hi, sensitive))
+    } else {
+        num(b.lo, sensitive)
+    }
+}
+
+impl Rule for DuplicateHostPort {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for td in &cx.model.task_definitions {
+            // none: NET012; invalid: NET001. An unknown mode is NET001's, but this rule still
+            // owns the unknown-containers info then.
+            let relevant = match td.network_mode {
+                NetworkMode::Awsvpc
+                | NetworkMode::Host
+                | NetworkMode::Bridge
+                | NetworkMode::WindowsDefault => true,
+                NetworkMode::Unknown => td.containers.is_unknown(),
+                NetworkMode::None | NetworkMode::Invalid(_) => false,
+            };
+            if !relevant {
+                continue;
+            }
+            let Some((containers, sensitive)) = ports_containers(cx, &Self::META, td, out) else {
+                continue;
+            };
+            let bs = bindings(&td.network_mode, containers);
+            for (k, b) in bs.iter().enumerate() {
+                let clash = bs[..k].iter().find(|a| {
+                    a.protocol == b.protocol
+                        && a.lo <= b.hi
+                        && b.lo <= a.hi
+                        && !(a.container == b.container && (a.is_range || b.is_range))
+                });
+                let Some(a) = clash else { continue };
+                let ca = &containers[a.container];
+                let cb = &containers[b.container];
+                let proto = b.protocol.to_ascii_uppercase();
+                let port = if a.is_range || b.is_range {
+                    format!(
+                        "host ports {} and {} overlap",
+                        describe(a, sensitive),
+                        describe(b, sensitive)
+                    )
+                } else {
+                    format!(
+                        "host port {} is mapped more than once",
+                        describe(b, sensitive)
+                    )
+                };
+                cx.diag(
+                    &Self::META,
+                    &td.address,
+                    format!(
+                        "{proto} {port} in this {} task: container {} ({}) and container {} ({})",
+                        td.network_mode.as_str(),
+                        cname(ca, sensitive),
+                        mapping_path(a.container, a.mapping),
+                        cname(cb, sensitive),
+                        mapping_path(b.container, b.mapping),
+                    ),
+                )
+                .attribute(b.attribute.clone())
+                .detail(format!(
+                    "RegisterTaskDefinition rejects it: \"{proto} host port '{}' is mapped multiple times in task.\"",
+                    num(b.lo.max(a.lo), sensitive)
+                ))
+                .help("Give each container its own port, or remove the mapping from the container that does not need it.")
+                .plan(td.plan)
+                .push(out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Assumptions;
+    use crate::model::testing::{container, port, task_definition};
+    use crate::model::{Field, Model, PortMapping};
+    use crate::rules::ports::common::run_rule;
+
+    fn run(mode: NetworkMode, cs: Vec<Container>) -> Vec<Diagnostic> {
+        let mut td = task_definition("aws_ecs_task_definition.a", mode);
+        td.containers = Field::known(cs);
+        let model = Model {
+            task_definitions: vec![td],
+            ..Default::default()
+        };
+        run_rule(&DuplicateHostPort, &model, &Assumptions::default())
+    }
+
+    fn udp(p: i64, h: Option<i64>) -> PortMapping {
+        PortMapping {
+            protocol: "udp".into(),
+            ..port(p, h)
+        }
+    }
+
+    fn range(r: &str) -> PortMapping {
+        PortMapping {
+            container_port: None,
+            container_port_range: Some(r.into()),
+            ..port(0, None)
+        }
+    }
+
+    #[test]
+    fn fires_across_containers_in_awsvpc() {
+        let d = run(
+            NetworkMode::Awsvpc,
+            vec![
+                container("api", vec![port(8080, None)]),
+                container("proxy", vec![port(8080, Some(8080))]),
+            ],
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("container_definitions[1].portMappings[0].containerPort")
+        );
+        assert!(
+            d[0].message.contains("TCP host port 8080"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0].message.contains("'api'") && d[0].message.contains("'proxy'"));
+    }
+
+    #[test]
+    fn fires_on_static_bridge_ports_and_awsvpc_ranges() {
+        let d = run(
+            NetworkMode::Bridge,
+            vec![
+                container("a", vec![port(80, Some(8080))]),
+                container("b", vec![port(81, Some(8080))]),
+            ],
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("container_definitions[1].portMappings[0].hostPort")
+        );
+
+        let d = run(
+            NetworkMode::Awsvpc,
+            vec![
+                container("a", vec![range("8000-8100")]),
+                container("b", vec![port(8050, None)]),
+            ],
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("overlap"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn passes_dynamic_bridge_other_protocol_and_distinct_ports() {
+        assert!(run(
+            NetworkMode::Bridge,
+            vec![
+                container("a", vec![port(80, None), port(80, Some(0))]),
+                container("b", vec![port(80, None)])
+            ],
+        )
+        .is_empty());
+        assert!(run(
+            NetworkMode::Host,
+            vec![
+                container("a", vec![port(53, None)]),
+                container("b", vec![udp(53, None)])
+            ]
+        )
+        .is_empty());
+        assert!(run(
+            NetworkMode::Awsvpc,
+            vec![container("a", vec![port(80, None), port(443, None)])]
+        )
+        .is_empty());
+        // Same-container range overlaps are NET016's.
+        assert!(run(
+            NetworkMode::Awsvpc,
+            vec![container("a", vec![range("10-20"), port(15, None)])]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn unknown_containers_give_one_info_for_bridge() {
+        let mut td = task_definition("aws_ecs_task_definition.a", NetworkMode::Bridge);
+        td.containers = Field::unknown();
+        let mut awsvpc = task_definition("aws_ecs_task_definition.b", NetworkMode::Awsvpc);
+        awsvpc.containers = Field::unknown();
+        let model = Model {
+            task_definitions: vec![td, awsvpc],
+            ..Default::default()
+        };
+        let d = run_rule(&DuplicateHostPort, &model, &Assumptions::default());
+        assert_eq!(d.len(), 1);
+        assert!(d[0].unverifiable);
+        assert_eq!(d[0].address, "aws_ecs_task_definition.a");
+    }
+}

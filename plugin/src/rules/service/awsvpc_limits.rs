@@ -1,0 +1,218 @@
+//! NET042: at most 16 subnets and 5 security groups, all in one VPC.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::support::{self, Missing};
+
+const MAX_SUBNETS: usize = 16;
+const MAX_SECURITY_GROUPS: usize = 5;
+
+declare_rule! {
+    /// ## What it checks
+    /// The `network_configuration` of an `aws_ecs_service` lists at most 16 subnets and at
+    /// most 5 security groups, and the subnets the plan knows all belong to the same VPC.
+    ///
+    /// ## Why it matters
+    /// These are the limits of the ECS `AwsVpcConfiguration` API object: CreateService and
+    /// UpdateService reject longer lists, so the apply fails. Subnets from different VPCs
+    /// cannot share the task's security groups (a security group belongs to one VPC), so
+    /// tasks placed in the other VPC fail to start. An empty security group list is allowed
+    /// and means the VPC's default group.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_ecs_service" "api" {
+    ///   network_configuration {
+    ///     subnets         = concat(module.vpc_a.private_subnets, module.vpc_b.private_subnets)
+    ///     security_groups = [for k, sg in aws_security_group.api : sg.id]   # 7 groups: NET042
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Pass at most 16 subnets of one VPC, and merge rules into at most 5 security groups.
+    pub struct AwsvpcLimits {
+        id: "NET042",
+        name: "awsvpc-configuration-limits",
+        severity: Error,
+        summary: "network_configuration allows at most 16 subnets and 5 security groups, in one VPC",
+        url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html",
+    }
+}
+
+impl Rule for AwsvpcLimits {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.model.services {
+            let Some(cfg) = support::awsvpc_config(svc) else {
+                continue;
+            };
+            let mut unknown: Vec<&str> = Vec::new();
+            match cfg.subnets.get() {
+                Some(v) if v.len() > MAX_SUBNETS => cx
+                    .diag(
+                        &Self::META,
+                        &svc.address,
+                        format!(
+                            "network_configuration lists {} subnets; ECS allows at most {MAX_SUBNETS}",
+                            v.len()
+                        ),
+                    )
+                    .attribute("network_configuration[0].subnets")
+                    .help("Pass at most 16 subnets (one or two per Availability Zone is enough).")
+                    .plan(svc.plan)
+                    .push(out),
+                Some(v) => {
+                    // Same VPC: compare the VPCs of the subnets the plan knows.
+                    let mut by_vpc: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                    for l in v {
+                        if let Some(s) = support::subnet(cx.model, l) {
+                            if let Some(vpc) = &s.vpc {
+                                if vpc.address.is_some() || vpc.literal.is_some() {
+                                    by_vpc
+                                        .entry(vpc.describe())
+                                        .or_default()
+                                        .push(s.address.clone());
+                                }
+                            }
+                        }
+                    }
+                    if by_vpc.len() > 1 {
+                        let detail: Vec<String> = by_vpc
+                            .iter()
+                            .map(|(vpc, subnets)| format!("{vpc}: {}", support::and_list(subnets)))
+                            .collect();
+                        let mut d = cx
+                            .diag(
+                                &Self::META,
+                                &svc.address,
+                                format!(
+                                    "network_configuration mixes subnets of {} VPCs; a task's subnets and security groups must share one VPC",
+                                    by_vpc.len()
+                                ),
+                            )
+                            .severity(Severity::Warning)
+                            .attribute("network_configuration[0].subnets")
+                            .detail(detail.join("\n"))
+                            .help("Use subnets of the VPC the security groups belong to.")
+                            .plan(svc.plan);
+                        for s in by_vpc.values().flatten() {
+                            d = d.related(s.clone());
+                        }
+                        d.push(out);
+                    }
+                }
+                None => unknown.push("the number of subnets"),
+            }
+            match cfg.security_groups.get() {
+                Some(v) if v.len() > MAX_SECURITY_GROUPS => cx
+                    .diag(
+                        &Self::META,
+                        &svc.address,
+                        format!(
+                            "network_configuration lists {} security groups; ECS allows at most {MAX_SECURITY_GROUPS}",
+                            v.len()
+                        ),
+                    )
+                    .attribute("network_configuration[0].security_groups")
+                    .help("Merge the rules into at most 5 security groups.")
+                    .plan(svc.plan)
+                    .push(out),
+                Some(_) => {}
+                None => unknown.push("the number of security groups"),
+            }
+            if !unknown.is_empty() {
+                let attr = if unknown.len() == 2 {
+                    "network_configuration[0]"
+                } else if unknown[0].contains("subnets") {
+                    "network_configuration[0].subnets"
+                } else {
+                    "network_configuration[0].security_groups"
+                };
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    attr,
+                    "the subnet and security group limits",
+                    &Missing::new(
+                        format!("{} is known only after apply", support::and_list(&unknown)),
+                        "Build the lists from resources, data sources or variables whose length Terraform knows at plan time (a set containing ids that are still unknown has an unknown length).",
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing as t;
+    use crate::model::{AwsvpcConfiguration, Field, Link, Model, Resolution};
+    use crate::rules::service::support::test_support::{firm, run, unverified};
+
+    fn model_with(c: AwsvpcConfiguration) -> Model {
+        let mut m = Model::default();
+        let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
+        s.network_configuration = Field::known(Some(c));
+        m.services.push(s);
+        m
+    }
+
+    fn model(subnets: usize, sgs: usize) -> Model {
+        let names: Vec<String> = (0..subnets).map(|i| format!("aws_subnet.s[{i}]")).collect();
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let mut c = t::awsvpc(&refs);
+        c.security_groups = Field::known((0..sgs).map(|i| format!("sg-{i}")).collect());
+        model_with(c)
+    }
+
+    #[test]
+    fn fires_over_limits() {
+        let d = run(&AwsvpcLimits, &model(17, 6));
+        assert_eq!(firm(&d).len(), 2);
+        assert!(d.iter().any(|d| d.message.contains("17 subnets")));
+        assert!(d
+            .iter()
+            .any(|d| d.attribute.as_deref() == Some("network_configuration[0].security_groups")));
+    }
+
+    #[test]
+    fn passes_at_limits() {
+        assert!(run(&AwsvpcLimits, &model(16, 5)).is_empty());
+        assert!(run(&AwsvpcLimits, &model(1, 0)).is_empty());
+    }
+
+    #[test]
+    fn warns_on_two_vpcs() {
+        let mut m = model(2, 1);
+        for (i, vpc) in ["aws_vpc.a", "aws_vpc.b"].iter().enumerate() {
+            let mut s = t::subnet(&format!("aws_subnet.s[{i}]"), "10.0.0.0/24", "eu-west-1a");
+            s.vpc = Some(Link::to_address(*vpc, Resolution::ConfigReference, true));
+            m.subnets.push(s);
+        }
+        let d = run(&AwsvpcLimits, &m);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(d[0].related.len(), 2);
+    }
+
+    #[test]
+    fn unknown_lists_give_one_unverifiable() {
+        let mut c = t::awsvpc(&[]);
+        c.subnets = Field::unknown();
+        c.security_groups = Field::unknown();
+        let m = model_with(c);
+        let d = run(&AwsvpcLimits, &m);
+        assert_eq!(d.len(), 1);
+        assert_eq!(unverified(&d).len(), 1);
+        assert!(d[0].message.contains("subnets and the number of security groups"));
+    }
+}

@@ -1,0 +1,508 @@
+//! NET046: EC2 awsvpc tasks only land in Availability Zones where the cluster has instances.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{CapacityKind, CapacitySource, Cluster, Launch, Link, Service};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::support::{self, Awsvpc, Missing};
+
+declare_rule! {
+    /// ## What it checks
+    /// For an `aws_ecs_service` running awsvpc tasks on EC2 capacity, the Availability Zones
+    /// of its `network_configuration` subnets are compared with the Availability Zones of the
+    /// cluster's container instances: the subnets of the Auto Scaling groups behind the
+    /// capacity providers the service uses (or all of the cluster's groups and instances),
+    /// or the `availability_zones` of an `assume { cluster "..." {} }` block. No common zone
+    /// is an error; service subnets in zones without instances are a warning.
+    ///
+    /// ## Why it matters
+    /// An awsvpc task's network interface is created in one of the service subnets, and it can
+    /// only be attached to an instance in the same Availability Zone. With no overlap ECS can
+    /// place no task at all (service events report no container instance meeting the
+    /// requirements); with a partial overlap tasks crowd into fewer zones than intended.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_autoscaling_group" "ecs" {
+    ///   vpc_zone_identifier = [aws_subnet.a.id]        # eu-west-1a only
+    /// }
+    /// resource "aws_ecs_service" "api" {
+    ///   launch_type = "EC2"
+    ///   network_configuration {
+    ///     subnets = [aws_subnet.b.id, aws_subnet.c.id]   # eu-west-1b, eu-west-1c: NET046
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the service subnets in the zones where the Auto Scaling group launches instances,
+    /// or extend the group's `vpc_zone_identifier` to the service's zones.
+    pub struct CapacityAvailabilityZones {
+        id: "NET046",
+        name: "service-subnets-match-capacity-azs",
+        severity: Error,
+        summary: "EC2 awsvpc service subnets must be in Availability Zones where the cluster has instances",
+        url: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html",
+    }
+}
+
+const ATTR: &str = "network_configuration[0].subnets";
+
+/// Availability Zones found for something, with what each came from.
+#[derive(Default)]
+struct Zones {
+    /// (what, zone)
+    found: Vec<(String, String)>,
+    /// What could not be placed in a zone, with the `assume` hint for it.
+    missing: Vec<(String, String)>,
+    related: Vec<String>,
+}
+
+impl Zones {
+    fn set(&self) -> BTreeSet<String> {
+        self.found.iter().map(|(_, z)| z.clone()).collect()
+    }
+}
+
+fn subnet_zone(cx: &Context<'_>, l: &Link, zones: &mut Zones) {
+    let s = support::subnet(cx.model, l);
+    let label = support::subnet_label(l);
+    if let Some(z) = s.and_then(|s| s.availability_zone.get()) {
+        zones.found.push((label, z.clone()));
+    } else if let Some(z) = support::subnet_assumption(cx, l, s).and_then(|a| a.availability_zone.clone()) {
+        zones.found.push((format!("{label} (assumed)"), z));
+    } else {
+        let key = s
+            .and_then(|s| s.id.get().cloned())
+            .unwrap_or_else(|| label.clone());
+        zones.missing.push((
+            format!("the Availability Zone of subnet {label}"),
+            format!("subnet \"{key}\" {{ availability_zone = \"...\" }}"),
+        ));
+    }
+}
+
+/// The capacity sources of `cluster` that can run `svc`'s tasks.
+fn relevant_sources<'a>(cx: &Context<'_>, cluster: &'a Cluster, svc: &Service) -> Vec<&'a CapacitySource> {
+    let all: Vec<&CapacitySource> = cluster
+        .capacity
+        .iter()
+        .filter(|s| s.kind != CapacityKind::Fargate)
+        .collect();
+    // A capacity provider strategy (the service's, or the cluster default when the service
+    // sets no launch type) limits placement to those providers' groups.
+    let launch_type_set = svc.launch_type.get().is_some_and(|s| !s.is_empty());
+    let strategy = match svc.capacity_provider_strategy.get() {
+        Some(v) if !v.is_empty() => Some(v),
+        _ if !launch_type_set => cluster.default_strategy.get().filter(|v| !v.is_empty()),
+        _ => None,
+    };
+    let Some(items) = strategy else {
+        return all;
+    };
+    let mut names: Vec<String> = Vec::new();
+    for i in items {
+        match i.capacity_provider.get() {
+            Some(n) => names.push(n.clone()),
+            // An unknown provider name: keep every source rather than guess which one.
+            None => return all,
+        }
+        if let Some(a) = i.link.as_ref().and_then(|l| l.address.clone()) {
+            if let Some(cp) = cx.model.capacity_provider(&a) {
+                if let Some(n) = cp.name.get() {
+                    names.push(n.clone());
+                }
+            }
+            names.push(a);
+        }
+    }
+    all.into_iter()
+        .filter(|s| {
+            s.capacity_provider
+                .as_ref()
+                .is_some_and(|p| names.iter().any(|n| n == p))
+        })
+        .collect()
+}
+
+fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
+    let cluster = cx.model.cluster_of(svc);
+    let assumed = support::cluster_assumption(cx, &svc.cluster, cluster)
+        .filter(|a| !a.availability_zones.is_empty());
+    let key = support::cluster_assume_key(&svc.cluster, cluster);
+    let assume_help = format!(
+        "Add to .ecsnet.hcl: assume {{ cluster \"{key}\" {{ instance_type = \"...\", max_instances = N, availability_zones = [\"...\"] }} }}"
+    );
+    let mut zones = Zones::default();
+    let from_assumption = |zones: &mut Zones| {
+        if let Some(a) = assumed {
+            for z in &a.availability_zones {
+                zones.found.push((format!("assume cluster \"{key}\""), z.clone()));
+            }
+            true
+        } else {
+            false
+        }
+    };
+    let Some(cluster) = cluster else {
+        if from_assumption(&mut zones) {
+            return Ok(zones);
+        }
+        let what = match &svc.cluster.literal {
+            Some(_) => format!(
+                "cluster {} is outside the plan, so the Availability Zones of its instances are unknown",
+                svc.cluster.describe()
+            ),
+            None => "the cluster is known only after apply, so the Availability Zones of its instances are unknown".to_string(),
+        };
+        return Err(Missing::new(what, assume_help));
+    };
+    zones.related.push(cluster.address.clone());
+    let sources = relevant_sources(cx, cluster, svc);
+    if sources.is_empty() {
+        if from_assumption(&mut zones) {
+            return Ok(zones);
+        }
+        return Err(Missing::new(
+            format!(
+                "no container instance capacity (Auto Scaling group or instance) of cluster {} that this service can use is in the plan",
+                cluster.address
+            ),
+            assume_help,
+        ));
+    }
+    for src in sources {
+        match src.kind {
+            CapacityKind::Fargate => {}
+            CapacityKind::Assumed => {
+                if !from_assumption(&mut zones) {
+                    zones.missing.push((
+                        format!("the Availability Zones of the assumed capacity of cluster {key}"),
+                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
+                    ));
+                }
+            }
+            CapacityKind::AutoscalingGroup => {
+                let Some(asg) = src.address.as_deref().and_then(|a| cx.model.autoscaling_group(a)) else {
+                    zones.missing.push((
+                        "an Auto Scaling group outside the plan".to_string(),
+                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
+                    ));
+                    continue;
+                };
+                zones.related.push(asg.address.clone());
+                match (asg.subnets.get(), asg.availability_zones.get()) {
+                    (Some(sn), _) if !sn.is_empty() => {
+                        let mut sub = Zones::default();
+                        for l in sn {
+                            subnet_zone(cx, l, &mut sub);
+                        }
+                        for (what, z) in sub.found {
+                            zones.found.push((format!("{} via {what}", asg.address), z));
+                        }
+                        zones.missing.extend(sub.missing);
+                    }
+                    (_, Some(az)) if !az.is_empty() => {
+                        for z in az {
+                            zones.found.push((asg.address.clone(), z.clone()));
+                        }
+                    }
+                    _ => zones.missing.push((
+                        format!("the subnets / Availability Zones of {}", asg.address),
+                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
+                    )),
+                }
+            }
+            CapacityKind::Instance => {
+                let Some(i) = src.address.as_deref().and_then(|a| cx.model.instance(a)) else {
+                    zones.missing.push((
+                        "an instance outside the plan".to_string(),
+                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
+                    ));
+                    continue;
+                };
+                zones.related.push(i.address.clone());
+                if let Some(z) = i.availability_zone.get() {
+                    zones.found.push((i.address.clone(), z.clone()));
+                } else if let Some(l) = &i.subnet {
+                    let mut sub = Zones::default();
+                    subnet_zone(cx, l, &mut sub);
+                    for (what, z) in sub.found {
+                        zones.found.push((format!("{} via {what}", i.address), z));
+                    }
+                    zones.missing.extend(sub.missing);
+                } else {
+                    zones.missing.push((
+                        format!("the Availability Zone of {}", i.address),
+                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(zones)
+}
+
+fn missing_of(parts: &[(String, String)]) -> Missing {
+    let what: Vec<&str> = parts.iter().map(|(w, _)| w.as_str()).collect();
+    let mut hints: Vec<&str> = parts.iter().map(|(_, h)| h.as_str()).collect();
+    hints.dedup();
+    Missing::new(
+        format!("{} is known only after apply or outside the plan", support::and_list(&what)),
+        format!("Supply it in .ecsnet.hcl: assume {{ {} }}", hints.join(" ")),
+    )
+}
+
+impl Rule for CapacityAvailabilityZones {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for svc in &cx.model.services {
+            let Some(cfg) = support::awsvpc_config(svc) else {
+                continue;
+            };
+            if !matches!(support::service_awsvpc(cx.model, svc), Awsvpc::Yes(_)) {
+                continue;
+            }
+            match svc.launch.get() {
+                Some(Launch::Ec2) => {}
+                Some(_) => continue,
+                None => {
+                    out.push(support::unverifiable(
+                        cx,
+                        &Self::META,
+                        svc,
+                        "launch_type",
+                        "that this awsvpc service's subnets match its capacity's Availability Zones",
+                        &Missing::new(
+                            "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
+                            "Set launch_type or capacity_provider_strategy from values known at plan time.",
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            let Some(subnets) = cfg.subnets.get() else {
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    ATTR,
+                    "that this service's subnets match its capacity's Availability Zones",
+                    &Missing::new(
+                        "the subnet list is known only after apply",
+                        "Reference the subnet resources or data sources directly so ecsnet can follow them.",
+                    ),
+                ));
+                continue;
+            };
+            if subnets.is_empty() {
+                continue; // NET040
+            }
+            let mut service = Zones::default();
+            for l in subnets {
+                subnet_zone(cx, l, &mut service);
+            }
+            let capacity = match capacity_zones(cx, svc) {
+                Ok(z) => z,
+                Err(m) => {
+                    out.push(support::unverifiable(
+                        cx,
+                        &Self::META,
+                        svc,
+                        ATTR,
+                        "that this service's subnets match its capacity's Availability Zones",
+                        &m,
+                    ));
+                    continue;
+                }
+            };
+            let mut missing = service.missing.clone();
+            missing.extend(capacity.missing.iter().cloned());
+            if !missing.is_empty() {
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    ATTR,
+                    "that this service's subnets match its capacity's Availability Zones",
+                    &missing_of(&missing),
+                ));
+                continue;
+            }
+            let s = service.set();
+            let c = capacity.set();
+            let without: Vec<String> = service
+                .found
+                .iter()
+                .filter(|(_, z)| !c.contains(z))
+                .map(|(w, z)| format!("{w} ({z})"))
+                .collect();
+            if without.is_empty() {
+                continue;
+            }
+            let list = |set: &BTreeSet<String>| {
+                support::and_list(&set.iter().cloned().collect::<Vec<_>>())
+            };
+            let detail = format!(
+                "Service subnets: {}\nContainer instances: {}",
+                service
+                    .found
+                    .iter()
+                    .map(|(w, z)| format!("{w} ({z})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                capacity
+                    .found
+                    .iter()
+                    .map(|(w, z)| format!("{w} ({z})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let overlap: BTreeSet<String> = s.intersection(&c).cloned().collect();
+            let mut d = if overlap.is_empty() {
+                cx.diag(
+                    &Self::META,
+                    &svc.address,
+                    format!(
+                        "no service subnet is in an Availability Zone with container instances: subnets are in {}, instances only in {}; no task can be placed",
+                        list(&s),
+                        list(&c)
+                    ),
+                )
+            } else {
+                cx.diag(
+                    &Self::META,
+                    &svc.address,
+                    format!(
+                        "subnet(s) {} are in Availability Zones without container instances; tasks can only be placed in {}",
+                        support::and_list(&without),
+                        list(&overlap)
+                    ),
+                )
+                .severity(Severity::Warning)
+            }
+            .attribute(ATTR)
+            .detail(detail)
+            .help("Use service subnets in the zones where the Auto Scaling group launches instances, or add subnets of the service's zones to the group's vpc_zone_identifier.")
+            .plan(svc.plan);
+            for r in capacity.related {
+                d = d.related(r);
+            }
+            d.push(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Assumptions, ClusterAssumption, SubnetAssumption};
+    use crate::model::testing as t;
+    use crate::model::{Field, Model, NetworkMode, Resolution};
+    use crate::rules::service::support::test_support::{firm, run, run_with, unverified};
+
+    fn model(service_azs: &[&str], asg_azs: &[&str]) -> Model {
+        let mut m = Model::default();
+        m.task_definitions.push(t::task_definition(
+            "aws_ecs_task_definition.api",
+            NetworkMode::Awsvpc,
+        ));
+        let mut svc_subnets = Vec::new();
+        for (i, az) in service_azs.iter().enumerate() {
+            let a = format!("aws_subnet.svc[{i}]");
+            m.subnets.push(t::subnet(&a, "10.0.0.0/24", az));
+            svc_subnets.push(a);
+        }
+        let mut asg_subnets = Vec::new();
+        for (i, az) in asg_azs.iter().enumerate() {
+            let a = format!("aws_subnet.asg[{i}]");
+            m.subnets.push(t::subnet(&a, "10.1.0.0/24", az));
+            asg_subnets.push(Link::to_address(a, Resolution::ConfigReference, true));
+        }
+        let mut asg = t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 3);
+        asg.subnets = Field::known(asg_subnets);
+        m.autoscaling_groups.push(asg);
+        m.clusters
+            .push(t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]));
+        let refs: Vec<&str> = svc_subnets.iter().map(|s| s.as_str()).collect();
+        let mut s = t::service(
+            "aws_ecs_service.api",
+            "aws_ecs_task_definition.api",
+            "aws_ecs_cluster.main",
+        );
+        s.network_configuration = Field::known(Some(t::awsvpc(&refs)));
+        m.services.push(s);
+        m
+    }
+
+    #[test]
+    fn no_overlap_is_error() {
+        let d = run(&CapacityAvailabilityZones, &model(&["eu-west-1b"], &["eu-west-1a"]));
+        assert_eq!(firm(&d).len(), 1);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert!(d[0].related.contains(&"aws_autoscaling_group.ecs".to_string()));
+    }
+
+    #[test]
+    fn partial_overlap_is_warning() {
+        let d = run(
+            &CapacityAvailabilityZones,
+            &model(&["eu-west-1a", "eu-west-1c"], &["eu-west-1a", "eu-west-1b"]),
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(d[0].message.contains("aws_subnet.svc[1] (eu-west-1c)"));
+    }
+
+    #[test]
+    fn full_overlap_passes() {
+        let m = model(&["eu-west-1a", "eu-west-1b"], &["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        assert!(run(&CapacityAvailabilityZones, &m).is_empty());
+    }
+
+    #[test]
+    fn unknown_zone_is_unverifiable_and_assumption_resolves_it() {
+        let mut m = model(&["eu-west-1a"], &["eu-west-1a"]);
+        m.subnets[0].availability_zone = Field::unknown();
+        let d = run(&CapacityAvailabilityZones, &m);
+        assert_eq!(unverified(&d).len(), 1);
+        assert!(d[0].help.as_deref().unwrap().contains("subnet \"aws_subnet.svc[0]\""));
+        let mut a = Assumptions::default();
+        a.subnets.insert(
+            "aws_subnet.svc[0]".into(),
+            SubnetAssumption {
+                availability_zone: Some("eu-west-1c".into()),
+                ..Default::default()
+            },
+        );
+        let d = run_with(&CapacityAvailabilityZones, &m, &a);
+        assert_eq!(firm(&d).len(), 1);
+    }
+
+    #[test]
+    fn cluster_outside_plan_uses_assumption() {
+        let mut m = model(&["eu-west-1a"], &[]);
+        m.clusters.clear();
+        m.services[0].cluster = Link::outside("arn:aws:ecs:eu-west-1:1:cluster/prod");
+        let d = run(&CapacityAvailabilityZones, &m);
+        assert_eq!(unverified(&d).len(), 1);
+        assert!(d[0].help.as_deref().unwrap().contains("cluster \"prod\""));
+        let mut a = Assumptions::default();
+        a.clusters.insert(
+            "prod".into(),
+            ClusterAssumption {
+                instance_type: "c5.large".into(),
+                max_instances: 3,
+                availability_zones: vec!["eu-west-1b".into()],
+            },
+        );
+        let d = run_with(&CapacityAvailabilityZones, &m, &a);
+        assert_eq!(firm(&d).len(), 1);
+        assert_eq!(d[0].severity, Severity::Error);
+    }
+}

@@ -1,0 +1,457 @@
+//! Lookups shared by the service-wiring rule groups (service, load_balancer, discovery,
+//! daemon, ipv6): a service's task definition and network mode, its subnets and cluster,
+//! and how a missing input becomes a single unverifiable finding.
+//!
+//! Everything here answers "known, or why not": a rule either gets the value it needs or a
+//! [`Missing`] that says what could not be read and how the user can supply it.
+
+use crate::config::{ClusterAssumption, SubnetAssumption};
+use crate::diagnostics::Diagnostic;
+use crate::model::{
+    AwsvpcConfiguration, Cluster, Launch, Link, Model, NetworkMode, Resolution, Service, Subnet,
+    TaskDefinition,
+};
+use crate::rules::{Context, RuleMeta};
+
+/// An input a rule needs that the plan does not show, and how to supply it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Missing {
+    /// What could not be read, e.g. "task definition web:3 is outside the plan".
+    pub what: String,
+    /// How to make it readable (a reference, another plan, an `assume` block).
+    pub help: String,
+}
+
+impl Missing {
+    pub fn new(what: impl Into<String>, help: impl Into<String>) -> Self {
+        Missing {
+            what: what.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// The one unverifiable finding a rule reports for a resource whose input is missing.
+pub fn unverifiable(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    svc: &Service,
+    attribute: &str,
+    check: &str,
+    missing: &Missing,
+) -> Diagnostic {
+    cx.diag(
+        meta,
+        &svc.address,
+        format!("could not verify {check}: {}", missing.what),
+    )
+    .attribute(attribute)
+    .help(missing.help.clone())
+    .plan(svc.plan)
+    .unverifiable()
+    .build()
+}
+
+/// The task definition a link points at, when the plan has it.
+pub fn task_definition<'a>(model: &'a Model, link: &Link) -> Result<&'a TaskDefinition, Missing> {
+    match (&link.address, &link.literal) {
+        (Some(a), _) => model.task_definition(a).ok_or_else(|| {
+            Missing::new(
+                format!("task definition {a} is not among the planned resources"),
+                "Pass every plan that manages the task definition to `ecsnet check`.",
+            )
+        }),
+        (None, Some(l)) => Err(Missing::new(
+            format!("task definition {l} is outside the plan"),
+            "Manage the task definition in the same plan as the service, or pass the plan that manages it as another PLAN argument to `ecsnet check`.",
+        )),
+        (None, None) => Err(Missing::new(
+            "the task_definition value is known only after apply and no configuration reference names a task definition",
+            "Reference the aws_ecs_task_definition resource directly (for example task_definition = aws_ecs_task_definition.app.arn) so ecsnet can follow it.",
+        )),
+    }
+}
+
+/// True when the service's tasks are known to run on Fargate.
+pub fn on_fargate(svc: &Service) -> bool {
+    svc.launch.get() == Some(&Launch::Fargate)
+}
+
+/// What is known about a service's network mode.
+pub struct ModeView<'a> {
+    /// The task definition, when the plan has it.
+    pub td: Result<&'a TaskDefinition, Missing>,
+    /// The network mode ECS will use; `None` when it cannot be known.
+    pub mode: Option<NetworkMode>,
+    /// Where the mode came from, for messages.
+    pub basis: String,
+}
+
+impl<'a> ModeView<'a> {
+    /// Why the mode is unknown (only meaningful when `mode` is `None`).
+    pub fn missing(&self) -> Missing {
+        match &self.td {
+            Err(m) => m.clone(),
+            Ok(td) => Missing::new(
+                format!("network_mode of task definition {} is known only after apply", td.address),
+                "Set network_mode from a literal or a variable known at plan time.",
+            ),
+        }
+    }
+}
+
+/// The network mode of `task_definition`; Fargate tasks are awsvpc whatever the task
+/// definition says (a non-awsvpc one is rejected, which NET003/NET004 report), so a task
+/// definition outside the plan does not hide the mode of a Fargate service.
+pub fn mode_of<'a>(model: &'a Model, task_definition: &Link, fargate: bool) -> ModeView<'a> {
+    let td = self::task_definition(model, task_definition);
+    let (mode, basis) = match &td {
+        Ok(t) if t.network_mode != NetworkMode::Unknown => {
+            let basis = if t.network_mode_explicit {
+                format!(
+                    "task definition {} uses network_mode {}",
+                    t.address,
+                    t.network_mode_raw.show()
+                )
+            } else {
+                format!(
+                    "task definition {} omits network_mode, which means {}",
+                    t.address,
+                    t.network_mode.as_str()
+                )
+            };
+            (Some(t.network_mode.clone()), basis)
+        }
+        _ if fargate => (
+            Some(NetworkMode::Awsvpc),
+            "the service runs on Fargate, which supports only awsvpc".to_string(),
+        ),
+        _ => (None, String::new()),
+    };
+    ModeView { td, mode, basis }
+}
+
+pub fn service_mode<'a>(model: &'a Model, svc: &Service) -> ModeView<'a> {
+    mode_of(model, &svc.task_definition, on_fargate(svc))
+}
+
+/// Whether a service's tasks use awsvpc, for rules that only need that bit.
+pub enum Awsvpc {
+    /// Yes, with the reason.
+    Yes(String),
+    /// No (bridge, host, none or Windows default), with the mode and the reason.
+    No(Option<NetworkMode>, String),
+    /// Cannot tell.
+    Unknown(Missing),
+    /// The mode is invalid: NET001 reports it and nothing else applies.
+    Invalid,
+}
+
+/// Whether `svc` runs awsvpc tasks. When the task definition cannot be read, the presence
+/// of `network_configuration` decides: ECS accepts the block exactly for awsvpc task
+/// definitions (NET040/NET041 report the unverified side of that).
+pub fn service_awsvpc(model: &Model, svc: &Service) -> Awsvpc {
+    let view = service_mode(model, svc);
+    match view.mode {
+        Some(NetworkMode::Awsvpc) => Awsvpc::Yes(view.basis),
+        Some(NetworkMode::Invalid(_)) => Awsvpc::Invalid,
+        Some(m) => Awsvpc::No(Some(m), view.basis),
+        None => {
+            let missing = view.missing();
+            match svc.network_configuration.get() {
+                Some(Some(_)) => Awsvpc::Yes(format!(
+                    "the service has a network_configuration block, which ECS accepts only for awsvpc task definitions ({})",
+                    missing.what
+                )),
+                Some(None) => Awsvpc::No(
+                    None,
+                    format!(
+                        "the service has no network_configuration block, which ECS requires for awsvpc task definitions ({})",
+                        missing.what
+                    ),
+                ),
+                None => Awsvpc::Unknown(missing),
+            }
+        }
+    }
+}
+
+/// The service's awsvpc configuration, when the block is present and known.
+pub fn awsvpc_config(svc: &Service) -> Option<&AwsvpcConfiguration> {
+    svc.network_configuration.get().and_then(|c| c.as_ref())
+}
+
+/// The subnet a link points at, when the plan has it.
+pub fn subnet<'a>(model: &'a Model, link: &Link) -> Option<&'a Subnet> {
+    link.address.as_deref().and_then(|a| model.subnet(a))
+}
+
+/// An `assume { subnet "..." {} }` block for this subnet, by plan address, id or literal.
+pub fn subnet_assumption<'a>(
+    cx: &Context<'a>,
+    link: &Link,
+    subnet: Option<&Subnet>,
+) -> Option<&'a SubnetAssumption> {
+    let a = &cx.assume.subnets;
+    link.address
+        .as_deref()
+        .and_then(|k| a.get(k))
+        .or_else(|| link.literal.as_deref().and_then(|k| a.get(k)))
+        .or_else(|| subnet.and_then(|s| s.id.get()).and_then(|k| a.get(k.as_str())))
+}
+
+/// A short name for a subnet link in messages.
+pub fn subnet_label(link: &Link) -> String {
+    link.address
+        .clone()
+        .or_else(|| link.literal.clone())
+        .unwrap_or_else(|| "(known after apply)".to_string())
+}
+
+/// `Some(true)` when both links name the same cluster, `None` when either is unknown.
+pub fn same_cluster(a: &Link, b: &Link) -> Option<bool> {
+    if let (Some(x), Some(y)) = (&a.address, &b.address) {
+        return Some(x == y);
+    }
+    match (&a.literal, &b.literal) {
+        (Some(x), Some(y)) => Some(cluster_key(x) == cluster_key(y)),
+        // One in the plan and one outside: different unless a literal names the planned one,
+        // which the model would have resolved to its address.
+        _ if a.resolved_by != Resolution::Unresolved && b.resolved_by != Resolution::Unresolved => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// A cluster name from a name or an ARN (`arn:aws:ecs:...:cluster/NAME`).
+pub fn cluster_key(s: &str) -> &str {
+    if s.starts_with("arn:") {
+        s.rsplit('/').next().unwrap_or(s)
+    } else {
+        s
+    }
+}
+
+/// An `assume { cluster "..." {} }` block for the service's cluster: by plan address, name,
+/// ARN or the name inside the ARN.
+pub fn cluster_assumption<'a>(
+    cx: &Context<'a>,
+    link: &Link,
+    cluster: Option<&Cluster>,
+) -> Option<&'a ClusterAssumption> {
+    let a = &cx.assume.clusters;
+    let mut keys: Vec<String> = Vec::new();
+    if let Some(c) = cluster {
+        keys.push(c.address.clone());
+        if let Some(n) = c.name.get() {
+            keys.push(n.clone());
+        }
+    }
+    if let Some(ad) = &link.address {
+        keys.push(ad.clone());
+    }
+    if let Some(l) = &link.literal {
+        keys.push(l.clone());
+        keys.push(cluster_key(l).to_string());
+    }
+    keys.iter().find_map(|k| a.get(k.as_str()))
+}
+
+/// How a cluster link is named in `assume` help text.
+pub fn cluster_assume_key(link: &Link, cluster: Option<&Cluster>) -> String {
+    if let Some(n) = cluster.and_then(|c| c.name.get()) {
+        return n.clone();
+    }
+    if let Some(l) = &link.literal {
+        return cluster_key(l).to_string();
+    }
+    link.address.clone().unwrap_or_else(|| "NAME".to_string())
+}
+
+/// A host port a task reserves on its container instance, so that no other task can use
+/// it there: host mode ports, and bridge mappings with a fixed (non-zero) host port.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaticPort {
+    pub port: i64,
+    pub protocol: String,
+    /// Index of the container in `container_definitions`.
+    pub container: usize,
+    /// Index of the mapping in that container's `portMappings`.
+    pub mapping: usize,
+}
+
+impl StaticPort {
+    pub fn path(&self) -> String {
+        format!(
+            "container_definitions[{}].portMappings[{}].hostPort",
+            self.container, self.mapping
+        )
+    }
+}
+
+/// Static host ports of a task definition. `Err` when its containers are not readable.
+pub fn static_host_ports(td: &TaskDefinition) -> Result<Vec<StaticPort>, Missing> {
+    let Some(containers) = td.containers.get() else {
+        return Err(containers_missing(td));
+    };
+    let mut out = Vec::new();
+    for (ci, c) in containers.iter().enumerate() {
+        for (mi, m) in c.port_mappings.iter().enumerate() {
+            let port = match td.network_mode {
+                // Host mode binds the container port itself when hostPort is omitted (or 0,
+                // which NET011 rejects).
+                NetworkMode::Host => m.host_port.filter(|p| *p != 0).or(m.container_port),
+                // Bridge: 0 or omitted is a dynamic port, exempt.
+                NetworkMode::Bridge => m.host_port.filter(|p| *p != 0),
+                _ => None,
+            };
+            if let Some(port) = port {
+                out.push(StaticPort {
+                    port,
+                    protocol: m.protocol.clone(),
+                    container: ci,
+                    mapping: mi,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Why a task definition's containers cannot be read.
+pub fn containers_missing(td: &TaskDefinition) -> Missing {
+    if td.containers_error.is_some() {
+        Missing::new(
+            format!(
+                "container_definitions of task definition {} could not be decoded",
+                td.address
+            ),
+            "Fix container_definitions so it is a JSON array of container objects.",
+        )
+    } else {
+        Missing::new(
+            format!(
+                "container_definitions of task definition {} is known only after apply",
+                td.address
+            ),
+            "Build container_definitions (jsonencode) from values known at plan time; image tags and secrets may stay unknown only if ports and names are known.",
+        )
+    }
+}
+
+/// Which attribute decides where a service runs, for pointing at it.
+pub fn launch_attribute(svc: &Service) -> &'static str {
+    if svc.launch_type.get().is_some_and(|s| !s.is_empty()) {
+        "launch_type"
+    } else if svc
+        .capacity_provider_strategy
+        .get()
+        .is_some_and(|v| !v.is_empty())
+    {
+        "capacity_provider_strategy"
+    } else {
+        "cluster"
+    }
+}
+
+/// Text for a list of names, "a, b and c".
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].as_ref().to_string(),
+        n => {
+            let head: Vec<&str> = items[..n - 1].iter().map(|s| s.as_ref()).collect();
+            format!("{} and {}", head.join(", "), items[n - 1].as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+pub mod test_support {
+    //! Running one rule over a hand-built model.
+
+    use crate::config::Assumptions;
+    use crate::diagnostics::Diagnostic;
+    use crate::model::Model;
+    use crate::rules::{Context, Rule};
+
+    pub fn run(rule: &dyn Rule, model: &Model) -> Vec<Diagnostic> {
+        run_with(rule, model, &Assumptions::default())
+    }
+
+    pub fn run_with(rule: &dyn Rule, model: &Model, assume: &Assumptions) -> Vec<Diagnostic> {
+        let cx = Context { model, assume };
+        let mut out = Vec::new();
+        rule.check(&cx, &mut out);
+        for d in &out {
+            assert_eq!(d.rule, rule.meta().id, "rule id on {d:?}");
+        }
+        out
+    }
+
+    /// Findings that are not unverifiable.
+    pub fn firm(d: &[Diagnostic]) -> Vec<&Diagnostic> {
+        d.iter().filter(|d| !d.unverifiable).collect()
+    }
+
+    pub fn unverified(d: &[Diagnostic]) -> Vec<&Diagnostic> {
+        d.iter().filter(|d| d.unverifiable).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing as t;
+    use crate::model::Field;
+
+    #[test]
+    fn fargate_service_is_awsvpc_without_task_definition() {
+        let model = Model::default();
+        let mut svc = t::service("aws_ecs_service.a", "aws_ecs_task_definition.x", "c");
+        svc.task_definition = Link::outside("web:3");
+        svc.launch = Field::known(Launch::Fargate);
+        assert!(matches!(service_awsvpc(&model, &svc), Awsvpc::Yes(_)));
+        svc.launch = Field::known(Launch::Ec2);
+        // Absent network_configuration on EC2: not awsvpc (or NET040 applies).
+        assert!(matches!(service_awsvpc(&model, &svc), Awsvpc::No(None, _)));
+        svc.network_configuration = Field::unknown();
+        match service_awsvpc(&model, &svc) {
+            Awsvpc::Unknown(m) => assert!(m.what.contains("web:3 is outside the plan")),
+            _ => panic!("expected unknown"),
+        }
+    }
+
+    #[test]
+    fn static_ports_by_mode() {
+        let mut td = t::task_definition("aws_ecs_task_definition.x", NetworkMode::Bridge);
+        td.containers = Field::known(vec![t::container(
+            "a",
+            vec![t::port(80, Some(8080)), t::port(81, Some(0)), t::port(82, None)],
+        )]);
+        let p = static_host_ports(&td).unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].port, 8080);
+        td.network_mode = NetworkMode::Host;
+        let p: Vec<i64> = static_host_ports(&td).unwrap().iter().map(|p| p.port).collect();
+        assert_eq!(p, vec![8080, 81, 82]);
+        td.network_mode = NetworkMode::Awsvpc;
+        assert!(static_host_ports(&td).unwrap().is_empty());
+        td.containers = Field::unknown();
+        assert!(static_host_ports(&td).is_err());
+    }
+
+    #[test]
+    fn clusters_compare_by_address_or_name() {
+        let a = Link::to_address("aws_ecs_cluster.a", Resolution::ConfigReference, true);
+        let b = Link::to_address("aws_ecs_cluster.b", Resolution::ConfigReference, true);
+        assert_eq!(same_cluster(&a, &a), Some(true));
+        assert_eq!(same_cluster(&a, &b), Some(false));
+        let arn = Link::outside("arn:aws:ecs:eu-west-1:1:cluster/prod");
+        let name = Link::outside("prod");
+        assert_eq!(same_cluster(&arn, &name), Some(true));
+        assert_eq!(same_cluster(&a, &Link::unresolved()), None);
+        assert_eq!(same_cluster(&a, &name), Some(false));
+    }
+}

@@ -1,0 +1,238 @@
+//! The go-plugin layer: serves any set of tonic services next to the services every
+//! go-plugin host expects (plugin-protocol.md §1.4): `grpc.health.v1.Health` with service
+//! `plugin` SERVING, `plugin.GRPCController/Shutdown`, `plugin.GRPCBroker` (held open,
+//! never used: ecsnet needs no callbacks), `plugin.GRPCStdio` (answers UNIMPLEMENTED, which
+//! hosts treat as "no stdio syncing") and gRPC reflection (v1 and v1alpha).
+//!
+//! It knows nothing about ecsnet's Validator: `mod.rs` hands it the app's routes.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
+use tonic::service::RoutesBuilder;
+use tonic::{Request, Response, Status, Streaming};
+
+use super::lifecycle::{Shutdown, GRACE};
+use super::listener::{Conn, Listener};
+use super::log;
+use super::pb;
+use super::tls::AutoMtls;
+use crate::error::UserError;
+
+/// go-plugin's health service name (`GRPCServiceName`).
+pub const HEALTH_SERVICE: &str = "plugin";
+
+/// A TLS handshake that has not finished by then is dropped, so a stuck peer cannot hold a
+/// task forever.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The app's services plus what reflection should describe.
+pub struct AppServices {
+    pub routes: RoutesBuilder,
+    /// Encoded `FileDescriptorSet`s of the app's protos.
+    pub descriptor_sets: Vec<&'static [u8]>,
+}
+
+/// Serves until `shutdown` triggers, then lets calls in flight finish for [`GRACE`] and
+/// cancels the rest.
+pub async fn serve(
+    app: AppServices,
+    listener: Listener,
+    tls: Option<AutoMtls>,
+    shutdown: Shutdown,
+) -> Result<(), UserError> {
+    let mut routes = app.routes;
+
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_service_status(HEALTH_SERVICE, tonic_health::ServingStatus::Serving)
+        .await;
+    routes.add_service(health);
+
+    routes.add_service(pb::plugin::grpc_controller_server::GrpcControllerServer::new(
+        Controller {
+            shutdown: shutdown.clone(),
+        },
+    ));
+    routes.add_service(pb::plugin::grpc_broker_server::GrpcBrokerServer::new(
+        Broker {
+            shutdown: shutdown.clone(),
+        },
+    ));
+    routes.add_service(pb::plugin::grpc_stdio_server::GrpcStdioServer::new(Stdio));
+
+    // v1 for current tools, v1alpha for older clients (grpc-go 1.33 in Debian 12, grpcurl).
+    let reflection_err = |e| UserError::new(format!("cannot set up gRPC reflection: {e}"));
+    routes.add_service(
+        reflection_builder(&app.descriptor_sets)
+            .build_v1()
+            .map_err(reflection_err)?,
+    );
+    routes.add_service(
+        reflection_builder(&app.descriptor_sets)
+            .build_v1alpha()
+            .map_err(reflection_err)?,
+    );
+
+    let incoming = accept_loop(listener, tls, shutdown.clone());
+
+    let server = tonic::transport::Server::builder()
+        // Large plans arrive in big messages; bigger windows keep the socket busy.
+        .initial_stream_window_size(Some(8 << 20))
+        .initial_connection_window_size(Some(16 << 20))
+        .add_routes(routes.routes())
+        .serve_with_incoming_shutdown(incoming, shutdown.wait());
+    tokio::pin!(server);
+
+    let grace = async {
+        shutdown.wait().await;
+        tokio::time::sleep(GRACE).await;
+    };
+    tokio::select! {
+        r = &mut server => r.map_err(|e| UserError::new(format!("plugin server failed: {e}")))?,
+        _ = grace => {
+            log::warning!("calls still running {} ms after shutdown: cancelling them", GRACE.as_millis());
+        }
+    }
+    shutdown.cancel_all();
+    Ok(())
+}
+
+fn reflection_builder<'a>(app: &[&'a [u8]]) -> tonic_reflection::server::Builder<'a> {
+    let mut b = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET);
+    for fds in app {
+        b = b.register_encoded_file_descriptor_set(fds);
+    }
+    b
+}
+
+/// Accepts connections and runs each TLS handshake in its own task, so one slow or hostile
+/// peer cannot block the others. Failed handshakes (e.g. a client without the host's
+/// certificate) are logged and the connection dropped.
+fn accept_loop(
+    listener: Listener,
+    tls: Option<AutoMtls>,
+    shutdown: Shutdown,
+) -> impl Stream<Item = Result<Conn, std::io::Error>> {
+    let (tx, rx) = mpsc::channel::<Result<Conn, std::io::Error>>(16);
+    let acceptor = tls.as_ref().map(AutoMtls::acceptor);
+    tokio::spawn(async move {
+        // Owning the listener here keeps the socket file until serving stops.
+        let listener = listener;
+        loop {
+            let conn = tokio::select! {
+                c = listener.accept() => c,
+                _ = shutdown.wait() => break,
+            };
+            let conn = match conn {
+                Ok(c) => c,
+                Err(e) => {
+                    log::warning!("accept failed: {e}");
+                    // Avoid a hot loop on persistent errors such as EMFILE.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let tx = tx.clone();
+            match &acceptor {
+                None => {
+                    if tx.send(Ok(conn)).await.is_err() {
+                        break;
+                    }
+                }
+                Some(acceptor) => {
+                    let acceptor = acceptor.clone();
+                    tokio::spawn(async move {
+                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(conn))
+                            .await
+                        {
+                            Ok(Ok(tls)) => {
+                                let _ = tx.send(Ok(Conn::new(tls))).await;
+                            }
+                            Ok(Err(e)) => log::warning!("refused a connection: TLS handshake failed: {e}"),
+                            Err(_) => log::warning!("refused a connection: TLS handshake timed out"),
+                        }
+                    });
+                }
+            }
+        }
+        log::debug!("stopped accepting connections");
+    });
+    ReceiverStream::new(rx)
+}
+
+struct Controller {
+    shutdown: Shutdown,
+}
+
+#[tonic::async_trait]
+impl pb::plugin::grpc_controller_server::GrpcController for Controller {
+    async fn shutdown(
+        &self,
+        _req: Request<pb::plugin::Empty>,
+    ) -> Result<Response<pb::plugin::Empty>, Status> {
+        log::info!("shutdown requested by the host");
+        self.shutdown.trigger();
+        Ok(Response::new(pb::plugin::Empty {}))
+    }
+}
+
+/// Holds the broker stream the host opens at connect time, so the host's broker loop stays
+/// quiet, and ends it on shutdown so graceful shutdown is not held up.
+type ConnInfoStream = std::pin::Pin<
+    Box<dyn Stream<Item = Result<pb::plugin::ConnInfo, Status>> + Send + 'static>,
+>;
+
+struct Broker {
+    shutdown: Shutdown,
+}
+
+#[tonic::async_trait]
+impl pb::plugin::grpc_broker_server::GrpcBroker for Broker {
+    async fn start_stream(
+        &self,
+        req: Request<Streaming<pb::plugin::ConnInfo>>,
+    ) -> Result<Response<ConnInfoStream>, Status> {
+        let mut inbound = req.into_inner();
+        let shutdown = self.shutdown.clone();
+        let stop = async move {
+            loop {
+                tokio::select! {
+                    m = inbound.next() => match m {
+                        Some(Ok(info)) => log::debug!(
+                            "broker offered connection {} ({} {}); ecsnet makes no callbacks",
+                            info.service_id, info.network, info.address
+                        ),
+                        _ => break,
+                    },
+                    _ = shutdown.wait() => break,
+                }
+            }
+        };
+        // A stream that sends nothing and ends when the host closes its side or we stop.
+        let out = futures_stream_end(stop);
+        Ok(Response::new(Box::pin(out)))
+    }
+}
+
+fn futures_stream_end(
+    until: impl std::future::Future<Output = ()> + Send + 'static,
+) -> impl Stream<Item = Result<pb::plugin::ConnInfo, Status>> + Send {
+    let (tx, rx) = mpsc::channel::<Result<pb::plugin::ConnInfo, Status>>(1);
+    tokio::spawn(async move {
+        until.await;
+        drop(tx);
+    });
+    ReceiverStream::new(rx)
+}
+
+/// Every RPC answers UNIMPLEMENTED (the generated default): ecsnet writes nothing to stdout
+/// after the handshake, and its stderr is read by the host directly.
+struct Stdio;
+
+#[tonic::async_trait]
+impl pb::plugin::grpc_stdio_server::GrpcStdio for Stdio {}

@@ -1,0 +1,371 @@
+//! `ecsnet.v1.Validator`: the gRPC face of [`crate::engine`]. It does no checking of its own,
+//! so a host gets exactly what `ecsnet check --format json` reports for the same plan.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio_stream::StreamExt;
+use tonic::{Request, Response, Status, Streaming};
+
+use super::lifecycle::Shutdown;
+use super::log;
+use super::pb::ecsnet::v1 as pbv;
+use crate::config::FailOn;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::engine::{self, CheckOptions, Report};
+use crate::error::UserError;
+
+/// The go-plugin app protocol version `ecsnet.v1` is served as.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// `terraform show -json` format versions ecsnet has been checked against
+/// (plan-format.md §2). Plans are read by the keys present, so later 1.x formats work too.
+pub const PLAN_FORMAT_VERSIONS: &[&str] = &["0.1", "0.2", "1.0", "1.1", "1.2"];
+
+/// Default cap on one plan's size: real plans of large estates reach hundreds of MB.
+pub const DEFAULT_MAX_PLAN_BYTES: usize = 1 << 30;
+
+/// Room for the configuration text and the other fields next to the plan in one message.
+const MESSAGE_OVERHEAD: usize = 4 << 20;
+
+pub const MAX_PLAN_BYTES_ENV: &str = "ECSNET_PLUGIN_MAX_PLAN_BYTES";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest plan accepted, through either RPC.
+    pub max_plan_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_plan_bytes: DEFAULT_MAX_PLAN_BYTES,
+        }
+    }
+}
+
+/// `1073741824`, `512MiB`, `512M`, `2GiB`, `64k`: bytes with an optional binary suffix.
+pub fn parse_size(s: &str) -> Option<usize> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num.parse().ok()?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(mult).filter(|v| *v > 0)
+}
+
+/// The tonic service, with message limits sized for the plan cap.
+pub fn service(limits: Limits, shutdown: Shutdown) -> pbv::validator_server::ValidatorServer<Validator> {
+    let per_message = limits.max_plan_bytes.saturating_add(MESSAGE_OVERHEAD);
+    pbv::validator_server::ValidatorServer::new(Validator { limits, shutdown })
+        .max_decoding_message_size(per_message)
+        .max_encoding_message_size(usize::MAX)
+}
+
+pub struct Validator {
+    limits: Limits,
+    shutdown: Shutdown,
+}
+
+#[tonic::async_trait]
+impl pbv::validator_server::Validator for Validator {
+    async fn get_plugin_info(
+        &self,
+        _req: Request<pbv::GetPluginInfoRequest>,
+    ) -> Result<Response<pbv::GetPluginInfoResponse>, Status> {
+        Ok(Response::new(pbv::GetPluginInfoResponse {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            protocol_version: PROTOCOL_VERSION,
+            plan_format_versions: PLAN_FORMAT_VERSIONS.iter().map(|s| s.to_string()).collect(),
+            rule_count: crate::rules::all().len() as u32,
+        }))
+    }
+
+    async fn list_rules(
+        &self,
+        _req: Request<pbv::ListRulesRequest>,
+    ) -> Result<Response<pbv::ListRulesResponse>, Status> {
+        let rules = crate::rules::all()
+            .into_iter()
+            .map(|r| {
+                let m = r.meta();
+                pbv::RuleInfo {
+                    id: m.id.to_string(),
+                    name: m.name.to_string(),
+                    default_severity: severity(m.default_severity) as i32,
+                    summary: m.summary.to_string(),
+                    url: m.url.to_string(),
+                    doc: m.doc.to_string(),
+                }
+            })
+            .collect();
+        Ok(Response::new(pbv::ListRulesResponse { rules }))
+    }
+
+    async fn validate_plan(
+        &self,
+        req: Request<pbv::ValidatePlanRequest>,
+    ) -> Result<Response<pbv::ValidatePlanResponse>, Status> {
+        let r = req.into_inner();
+        self.check_size(r.plan_json.len(), "ValidatePlan")?;
+        let header = pbv::ValidatePlanHeader {
+            config: r.config,
+            options: r.options,
+            plan_name: r.plan_name,
+        };
+        self.validate(r.plan_json, header).await.map(Response::new)
+    }
+
+    async fn validate_plan_stream(
+        &self,
+        req: Request<Streaming<pbv::ValidatePlanChunk>>,
+    ) -> Result<Response<pbv::ValidatePlanResponse>, Status> {
+        let mut stream = req.into_inner();
+        let mut header: Option<pbv::ValidatePlanHeader> = None;
+        let mut plan: Vec<u8> = Vec::new();
+        let mut chunks = 0usize;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            if let Some(h) = chunk.header {
+                if chunks > 0 {
+                    return Err(Status::invalid_argument(
+                        "ValidatePlanStream: the header came in a later chunk; send it in the first chunk only",
+                    ));
+                }
+                header = Some(h);
+            }
+            chunks += 1;
+            self.check_size(plan.len() + chunk.plan_json.len(), "ValidatePlanStream")?;
+            if plan.is_empty() {
+                // The first chunk's buffer is reused when the plan arrives in one piece.
+                plan = chunk.plan_json;
+            } else {
+                plan.extend_from_slice(&chunk.plan_json);
+            }
+        }
+        if chunks == 0 {
+            return Err(Status::invalid_argument(
+                "ValidatePlanStream: the stream held no chunks; send the plan JSON in one or more chunks",
+            ));
+        }
+        self.validate(plan, header.unwrap_or_default())
+            .await
+            .map(Response::new)
+    }
+}
+
+impl Validator {
+    fn check_size(&self, len: usize, rpc: &str) -> Result<(), Status> {
+        let max = self.limits.max_plan_bytes;
+        if len > max {
+            return Err(Status::resource_exhausted(format!(
+                "{rpc}: the plan is over this plugin's limit of {max} bytes; raise it with {MAX_PLAN_BYTES_ENV} or `ecsnet serve --max-plan-bytes`"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Runs the engine on a blocking thread. If the caller goes away (the call is cancelled
+    /// or times out) the future is dropped, the guard raises the call's cancel flag, and the
+    /// worker skips whatever has not started yet.
+    async fn validate(
+        &self,
+        plan: Vec<u8>,
+        header: pbv::ValidatePlanHeader,
+    ) -> Result<pbv::ValidatePlanResponse, Status> {
+        let fail_on = match header.options.as_ref().map(|o| o.fail_on.trim()) {
+            None | Some("") => None,
+            Some(s) => Some(FailOn::parse(s).ok_or_else(|| {
+                Status::invalid_argument(format!(
+                    "options.fail_on={s:?} is not a threshold: use error, warning, info or never"
+                ))
+            })?),
+        };
+        let plan_name = non_empty(header.plan_name, "plan");
+        let config = (!header.config.trim().is_empty()).then_some(header.config);
+        let opts = CheckOptions { fail_on };
+
+        let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+        let call_cancelled = cancel.0.clone();
+        let server_cancelled = self.shutdown.cancel_flag();
+        let started = std::time::Instant::now();
+        let size = plan.len();
+        let max_bytes = self.limits.max_plan_bytes as u64;
+        let work = tokio::task::spawn_blocking(move || {
+            let stop = || {
+                call_cancelled.load(Ordering::Relaxed) || server_cancelled.load(Ordering::Relaxed)
+            };
+            check(&plan, &plan_name, config.as_deref(), &opts, max_bytes, &stop)
+        });
+        let outcome = work.await;
+        drop(cancel);
+        match outcome {
+            Ok(Ok(report)) => {
+                log::debug!(
+                    "validated a {size}-byte plan in {} ms: {} findings",
+                    started.elapsed().as_millis(),
+                    report.diagnostics.len()
+                );
+                Ok(response(&report))
+            }
+            Ok(Err(Failure::Cancelled)) => Err(Status::cancelled("the call was cancelled")),
+            Ok(Err(Failure::User(e))) => Err(Status::invalid_argument(e.message)),
+            Err(join) => {
+                log::error!("the check failed unexpectedly: {join}");
+                Err(Status::internal(
+                    "ecsnet failed unexpectedly on this plan; please report it with `ecsnet check` output for the same plan",
+                ))
+            }
+        }
+    }
+}
+
+enum Failure {
+    User(UserError),
+    Cancelled,
+}
+
+impl From<UserError> for Failure {
+    fn from(e: UserError) -> Self {
+        Failure::User(e)
+    }
+}
+
+/// [`engine::check_bytes`], step by step, so a cancelled call stops between the steps
+/// (reading a large plan is the long one) instead of running to the end for nobody.
+fn check(
+    plan: &[u8],
+    plan_name: &str,
+    config: Option<&str>,
+    opts: &CheckOptions,
+    max_bytes: u64,
+    stop: &dyn Fn() -> bool,
+) -> Result<Report, Failure> {
+    let cancelled = |stop: &dyn Fn() -> bool| if stop() { Err(Failure::Cancelled) } else { Ok(()) };
+    cancelled(stop)?;
+    let config = match config {
+        Some(text) => crate::config::parse_str(text, engine::CONFIG_SOURCE_INLINE)
+            .map_err(UserError::from)?,
+        None => crate::config::Config::default(),
+    };
+    cancelled(stop)?;
+    // The plugin's own cap was applied on receipt; the reader gets the same one.
+    let load = crate::plan::LoadOptions {
+        terraform_bin: None,
+        max_bytes,
+    };
+    let plan = crate::plan::parse_bytes(plan, plan_name, &load)?;
+    cancelled(stop)?;
+    Ok(engine::check_plans_with(
+        std::slice::from_ref(&plan),
+        &config,
+        opts,
+    ))
+}
+
+fn non_empty(s: String, default: &str) -> String {
+    if s.trim().is_empty() {
+        default.to_string()
+    } else {
+        s
+    }
+}
+
+/// Raises the call's cancel flag when the call's future is dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+pub fn severity(s: Severity) -> pbv::Severity {
+    match s {
+        Severity::Info => pbv::Severity::Info,
+        Severity::Warning => pbv::Severity::Warning,
+        Severity::Error => pbv::Severity::Error,
+    }
+}
+
+fn diagnostic(d: &Diagnostic) -> pbv::Diagnostic {
+    pbv::Diagnostic {
+        rule: d.rule.clone(),
+        severity: severity(d.severity) as i32,
+        address: d.address.clone(),
+        attribute: d.attribute.clone().unwrap_or_default(),
+        message: d.message.clone(),
+        detail: d.detail.clone().unwrap_or_default(),
+        help: d.help.clone().unwrap_or_default(),
+        url: d.url.clone(),
+        unverifiable: d.unverifiable,
+        related: d.related.clone(),
+        suppressed: d.suppressed.clone().unwrap_or_default(),
+        is_suppressed: d.suppressed.is_some(),
+    }
+}
+
+pub fn response(r: &Report) -> pbv::ValidatePlanResponse {
+    let s = &r.summary;
+    pbv::ValidatePlanResponse {
+        diagnostics: r.diagnostics.iter().map(diagnostic).collect(),
+        summary: Some(pbv::Summary {
+            errors: s.errors as u32,
+            warnings: s.warnings as u32,
+            infos: s.infos as u32,
+            unverifiable: s.unverifiable as u32,
+            suppressed: s.suppressed as u32,
+            failed: s.failed,
+            exit_code: r.status() as u32,
+            fail_on: engine::fail_on_str(s.fail_on).to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("1024"), Some(1024));
+        assert_eq!(parse_size("512MiB"), Some(512 << 20));
+        assert_eq!(parse_size("2g"), Some(2 << 30));
+        assert_eq!(parse_size("64 k"), Some(64 << 10));
+        assert_eq!(parse_size("0"), None);
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("5 parsecs"), None);
+    }
+
+    #[test]
+    fn diagnostics_map_every_field() {
+        let d = Diagnostic {
+            rule: "NET070".into(),
+            severity: Severity::Warning,
+            address: "aws_ecs_service.a".into(),
+            attribute: Some("desired_count".into()),
+            message: "m".into(),
+            detail: None,
+            help: Some("h".into()),
+            url: "https://docs.aws.amazon.com/x".into(),
+            unverifiable: true,
+            related: vec!["aws_subnet.a".into()],
+            plan: 0,
+            suppressed: Some("accepted".into()),
+        };
+        let p = diagnostic(&d);
+        assert_eq!(p.severity, pbv::Severity::Warning as i32);
+        assert_eq!(p.attribute, "desired_count");
+        assert_eq!(p.detail, "");
+        assert!(p.unverifiable && p.is_suppressed);
+        assert_eq!(p.suppressed, "accepted");
+        assert_eq!(p.related, vec!["aws_subnet.a".to_string()]);
+    }
+}

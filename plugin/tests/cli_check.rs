@@ -1,0 +1,323 @@
+//! `ecsnet check`, `explain` and `rules` as a user runs them: exit codes, configuration,
+//! `--output`, stdin, and that every format carries the same findings and no secret.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/reports")
+        .join(name)
+}
+
+/// Run ecsnet in `dir` (a temporary directory unless given) so no stray `.ecsnet.hcl` is
+/// picked up, with colour forced off by the environment as in CI.
+fn ecsnet_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnet"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("ECSNET_TERRAFORM_BIN")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run ecsnet");
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn ecsnet(args: &[&str]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ecsnet_in(dir.path(), args, None);
+    (out, dir)
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn findings_at_fail_on_exit_1_and_never_exits_0() {
+    let mixed = fixture("mixed.json");
+    let (o, _d) = ecsnet(&["check", path(&mixed)]);
+    assert_eq!(code(&o), 1, "stdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("error["), "{}", stdout(&o));
+    assert!(stdout(&o).contains("fail-on error: failed"), "{}", stdout(&o));
+
+    let (o, _d) = ecsnet(&["check", path(&mixed), "--fail-on", "never"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("fail-on never: passed"));
+}
+
+#[test]
+fn a_correct_plan_exits_0() {
+    let (o, _d) = ecsnet(&["check", path(&fixture("clean.json"))]);
+    assert_eq!(code(&o), 0, "stdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("error["), "{}", stdout(&o));
+}
+
+#[test]
+fn text_is_not_coloured_when_not_a_terminal() {
+    let (o, _d) = ecsnet(&["check", path(&fixture("mixed.json"))]);
+    assert!(!o.stdout.contains(&0x1b), "escape codes in piped output");
+}
+
+#[test]
+fn fail_on_from_config_and_flag_precedence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".ecsnet.hcl"), "fail_on = \"never\"\n").unwrap();
+    let mixed = fixture("mixed.json");
+    let o = ecsnet_in(dir.path(), &["check", path(&mixed)], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = ecsnet_in(dir.path(), &["check", path(&mixed), "--fail-on", "error"], None);
+    assert_eq!(code(&o), 1, "the flag wins over the file");
+}
+
+#[test]
+fn ignore_all_suppresses_and_keeps_findings_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".ecsnet.hcl"),
+        "ignore {\n  rule    = \"*\"\n  address = \"*\"\n  reason  = \"fixture accepted wholesale\"\n}\n",
+    )
+    .unwrap();
+    let o = ecsnet_in(
+        dir.path(),
+        &["check", path(&fixture("mixed.json")), "--format", "json", "--fail-on", "info"],
+        None,
+    );
+    assert_eq!(code(&o), 0, "every finding is suppressed: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(!diags.is_empty());
+    assert!(diags
+        .iter()
+        .all(|d| d["suppressed"] == "fixture accepted wholesale"));
+    assert_eq!(v["summary"]["suppressed"].as_u64().unwrap() as usize, diags.len());
+    assert_eq!(v["summary"]["failed"], false);
+}
+
+#[test]
+fn bad_configuration_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".ecsnet.hcl"),
+        "fail_on = \"error\"\n\nassume {\n  awsvpc_trunking = \"yes\"\n}\n",
+    )
+    .unwrap();
+    let o = ecsnet_in(dir.path(), &["check", path(&fixture("mixed.json"))], None);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.starts_with("error: .ecsnet.hcl:4: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(o.stdout.is_empty());
+
+    // malformed HCL, via --config
+    let cfg = dir.path().join("broken.hcl");
+    std::fs::write(&cfg, "rule \"NET003\" {\n  enabled = \n").unwrap();
+    let o = ecsnet_in(
+        dir.path(),
+        &["check", path(&fixture("mixed.json")), "--config", path(&cfg)],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("broken.hcl:"), "{}", stderr(&o));
+
+    // missing --config file
+    let o = ecsnet_in(
+        dir.path(),
+        &["check", path(&fixture("mixed.json")), "--config", "nope.hcl"],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("nope.hcl: cannot read configuration"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_input_and_usage_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, "this is not json").unwrap();
+    for args in [
+        vec!["check", path(&junk)],
+        vec!["check", "/nonexistent/plan.json"],
+        vec!["check"],
+        vec!["check", path(&fixture("mixed.json")), "--format", "xml"],
+        vec!["check", path(&fixture("mixed.json")), "--fail-on", "sometimes"],
+        vec!["check", "-", "-"],
+    ] {
+        let o = ecsnet_in(dir.path(), &args, Some(b""));
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty(), "{args:?} explains itself");
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn output_file_gets_the_report_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.sarif");
+    let o = ecsnet_in(
+        dir.path(),
+        &["check", path(&fixture("mixed.json")), "--format", "sarif", "--output", path(&out)],
+        None,
+    );
+    assert_eq!(code(&o), 1, "exit code does not depend on --output");
+    assert!(o.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+
+    let o = ecsnet_in(
+        dir.path(),
+        &["check", path(&fixture("mixed.json")), "-o", "/nonexistent/dir/report.txt"],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot write /nonexistent/dir/report.txt"), "{}", stderr(&o));
+}
+
+#[test]
+fn stdin_gives_the_same_findings_as_the_file() {
+    let mixed = fixture("mixed.json");
+    let bytes = std::fs::read(&mixed).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let from_stdin = ecsnet_in(dir.path(), &["check", "-", "--format", "json"], Some(&bytes));
+    let from_file = ecsnet_in(dir.path(), &["check", path(&mixed), "--format", "json"], None);
+    assert_eq!(code(&from_stdin), code(&from_file));
+    let a: serde_json::Value = serde_json::from_slice(&from_stdin.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
+    assert_eq!(a["plans"][0]["path"], "-");
+    assert_eq!(a["diagnostics"], b["diagnostics"]);
+}
+
+fn run_format(plan: &Path, format: &str) -> String {
+    let (o, _d) = ecsnet(&["check", path(plan), "--format", format, "--fail-on", "never"]);
+    assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn every_format_carries_the_same_findings() {
+    let mixed = fixture("mixed.json");
+    let json: serde_json::Value = serde_json::from_str(&run_format(&mixed, "json")).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert!(!diags.is_empty());
+    let mut keys: Vec<(String, String)> = diags
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().into(), d["address"].as_str().unwrap().into()))
+        .collect();
+
+    let sarif: serde_json::Value = serde_json::from_str(&run_format(&mixed, "sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let mut sarif_keys: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().into(),
+                r["locations"][0]["logicalLocations"][0]["name"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    keys.sort();
+    sarif_keys.sort();
+    assert_eq!(keys, sarif_keys);
+
+    let github = run_format(&mixed, "github");
+    let annotations: Vec<&str> = github.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), diags.len(), "{github}");
+    for d in diags {
+        let needle = format!("title={} ", d["rule"].as_str().unwrap());
+        assert!(github.contains(&needle), "{needle} in {github}");
+    }
+
+    let junit = run_format(&mixed, "junit");
+    let mut pairs = keys.clone();
+    pairs.dedup();
+    assert_eq!(junit.matches("<testcase ").count(), pairs.len(), "{junit}");
+    for (rule, _) in &pairs {
+        assert!(junit.contains(&format!("classname=\"{rule}\"")), "{rule}");
+    }
+
+    let text = run_format(&mixed, "text");
+    for d in diags {
+        let head = format!("{}[{}]", d["severity"].as_str().unwrap(), d["rule"].as_str().unwrap());
+        assert!(text.contains(&head), "{head} in {text}");
+        assert!(text.contains(d["message"].as_str().unwrap()), "{text}");
+    }
+}
+
+#[test]
+fn no_format_ever_prints_a_sensitive_value() {
+    let sensitive = fixture("sensitive.json");
+    let raw = std::fs::read_to_string(&sensitive).unwrap();
+    assert!(raw.contains("CANARY-SENSITIVE-reports"), "the fixture carries the canaries");
+    for format in ["text", "json", "sarif", "junit", "github"] {
+        let (o, _d) = ecsnet(&["check", path(&sensitive), "--format", format, "--fail-on", "never"]);
+        assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
+        for (stream, text) in [("stdout", stdout(&o)), ("stderr", stderr(&o))] {
+            assert!(
+                !text.contains("CANARY-SENSITIVE"),
+                "{format} {stream} leaks a sensitive value:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    let (o, _d) = ecsnet(&["check", "--help"]);
+    assert_eq!(code(&o), 0);
+    let h = stdout(&o);
+    assert!(h.contains("terraform show -json tfplan | ecsnet check -"), "{h}");
+    assert!(h.contains("--fail-on"));
+    assert!(h.contains("Exit codes"));
+    for cmd in ["explain", "rules"] {
+        let (o, _d) = ecsnet(&[cmd, "--help"]);
+        assert_eq!(code(&o), 0);
+        assert!(stdout(&o).contains("Examples:"), "{cmd}");
+    }
+}
+
+#[test]
+fn explain_and_rules() {
+    let (o, _d) = ecsnet(&["rules", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = rules[0]["id"].as_str().expect("at least one rule").to_string();
+
+    let (o, _d) = ecsnet(&["explain", &first]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with(&first), "{}", stdout(&o));
+    assert!(stdout(&o).contains("## How to fix"));
+
+    let (o, _d) = ecsnet(&["explain", "NET9999"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).starts_with("error: unknown rule \"NET9999\""), "{}", stderr(&o));
+
+    let (o, _d) = ecsnet(&["explain", &first[..5]]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains(&first), "close ids are listed: {}", stderr(&o));
+
+    let (o, _d) = ecsnet(&["rules"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains(&first));
+}
