@@ -2,6 +2,8 @@
 //! [`Report`]. Build the model, run the enabled rules, apply severity overrides and
 //! `ignore` blocks, sort, and count.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::config::{Config, FailOn};
@@ -223,8 +225,52 @@ pub fn check_model(
         assume: &config.assume,
     };
     let mut diagnostics = rules::run(&cx, &enabled_rules(config));
+    assign_plans(model, &mut diagnostics);
     apply_config(&mut diagnostics, config);
     Report::new(plans, diagnostics, opts.effective_fail_on(config))
+}
+
+/// Rules that do not call `DiagnosticBuilder::plan` leave every finding on plan 0. With
+/// several plans, a finding whose address belongs to exactly one other plan is moved there,
+/// so reports name the right file. (An address present in several plans keeps what the
+/// rule said.)
+pub fn assign_plans(model: &Model, diagnostics: &mut [Diagnostic]) {
+    if model.plans.len() < 2 {
+        return;
+    }
+    let mut plans_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    macro_rules! collect {
+        ($($field:ident),*) => {
+            $(for e in &model.$field {
+                let v = plans_of.entry(e.address.as_str()).or_default();
+                if !v.contains(&e.plan) {
+                    v.push(e.plan);
+                }
+            })*
+        };
+    }
+    collect!(
+        task_definitions,
+        services,
+        task_sets,
+        clusters,
+        capacity_providers,
+        autoscaling_groups,
+        launch_templates,
+        launch_configurations,
+        instances,
+        subnets,
+        vpcs,
+        target_groups,
+        service_discovery_services
+    );
+    for d in diagnostics.iter_mut() {
+        if let Some(plans) = plans_of.get(d.address.as_str()) {
+            if !plans.contains(&d.plan) && plans.len() == 1 {
+                d.plan = plans[0];
+            }
+        }
+    }
 }
 
 /// Severity overrides and `ignore` blocks. Unverifiable findings stay `info` whatever the
@@ -402,6 +448,42 @@ mod tests {
         let d = diag("NET018", Severity::Warning, "aws_ecs_service.b");
         let r = Report::new(vec![], vec![d.clone(), d], FailOn::Never);
         assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn findings_move_to_the_plan_that_holds_their_address() {
+        use crate::model::testing;
+        let mut model = Model::default();
+        for (i, p) in ["a.json", "b.json"].iter().enumerate() {
+            model.plans.push(PlanSummary {
+                path: p.to_string(),
+                format_version: None,
+                terraform_version: None,
+                resources: 1,
+            });
+            let mut td = testing::task_definition(
+                &format!("aws_ecs_task_definition.t{i}"),
+                crate::model::NetworkMode::Bridge,
+            );
+            td.plan = i;
+            model.task_definitions.push(td);
+        }
+        // same address in both plans: ambiguous, left alone
+        let mut shared = testing::task_definition(
+            "aws_ecs_task_definition.t0",
+            crate::model::NetworkMode::Bridge,
+        );
+        shared.plan = 1;
+        model.task_definitions.push(shared);
+        let mut ds = vec![
+            diag("NET018", Severity::Warning, "aws_ecs_task_definition.t1"),
+            diag("NET018", Severity::Warning, "aws_ecs_task_definition.t0"),
+            diag("NET018", Severity::Warning, "aws_ecs_service.elsewhere"),
+        ];
+        assign_plans(&model, &mut ds);
+        assert_eq!(ds[0].plan, 1);
+        assert_eq!(ds[1].plan, 0);
+        assert_eq!(ds[2].plan, 0);
     }
 
     #[test]

@@ -59,9 +59,19 @@ fn path(p: &Path) -> &str {
 fn findings_at_fail_on_exit_1_and_never_exits_0() {
     let mixed = fixture("mixed.json");
     let (o, _d) = ecsnet(&["check", path(&mixed)]);
-    assert_eq!(code(&o), 1, "stdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        code(&o),
+        1,
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
     assert!(stdout(&o).contains("error["), "{}", stdout(&o));
-    assert!(stdout(&o).contains("fail-on error: failed"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("fail-on error: failed"),
+        "{}",
+        stdout(&o)
+    );
 
     let (o, _d) = ecsnet(&["check", path(&mixed), "--fail-on", "never"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -71,7 +81,13 @@ fn findings_at_fail_on_exit_1_and_never_exits_0() {
 #[test]
 fn a_correct_plan_exits_0() {
     let (o, _d) = ecsnet(&["check", path(&fixture("clean.json"))]);
-    assert_eq!(code(&o), 0, "stdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        code(&o),
+        0,
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
     assert!(!stdout(&o).contains("error["), "{}", stdout(&o));
 }
 
@@ -82,13 +98,39 @@ fn text_is_not_coloured_when_not_a_terminal() {
 }
 
 #[test]
+fn colour_follows_clicolor_force_no_color_and_the_flag() {
+    let run = |envs: &[(&str, &str)], extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnet"));
+        cmd.arg("check")
+            .arg(fixture("mixed.json"))
+            .args(extra)
+            .current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap().stdout
+    };
+    assert!(run(&[("CLICOLOR_FORCE", "1")], &[]).contains(&0x1b));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]).contains(&0x1b));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--no-color"]).contains(&0x1b));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--format", "json"]).contains(&0x1b));
+}
+
+#[test]
 fn fail_on_from_config_and_flag_precedence() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(".ecsnet.hcl"), "fail_on = \"never\"\n").unwrap();
     let mixed = fixture("mixed.json");
     let o = ecsnet_in(dir.path(), &["check", path(&mixed)], None);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = ecsnet_in(dir.path(), &["check", path(&mixed), "--fail-on", "error"], None);
+    let o = ecsnet_in(
+        dir.path(),
+        &["check", path(&mixed), "--fail-on", "error"],
+        None,
+    );
     assert_eq!(code(&o), 1, "the flag wins over the file");
 }
 
@@ -102,7 +144,14 @@ fn ignore_all_suppresses_and_keeps_findings_in_the_report() {
     .unwrap();
     let o = ecsnet_in(
         dir.path(),
-        &["check", path(&fixture("mixed.json")), "--format", "json", "--fail-on", "info"],
+        &[
+            "check",
+            path(&fixture("mixed.json")),
+            "--format",
+            "json",
+            "--fail-on",
+            "info",
+        ],
         None,
     );
     assert_eq!(code(&o), 0, "every finding is suppressed: {}", stderr(&o));
@@ -112,7 +161,10 @@ fn ignore_all_suppresses_and_keeps_findings_in_the_report() {
     assert!(diags
         .iter()
         .all(|d| d["suppressed"] == "fixture accepted wholesale"));
-    assert_eq!(v["summary"]["suppressed"].as_u64().unwrap() as usize, diags.len());
+    assert_eq!(
+        v["summary"]["suppressed"].as_u64().unwrap() as usize,
+        diags.len()
+    );
     assert_eq!(v["summary"]["failed"], false);
 }
 
@@ -136,7 +188,12 @@ fn bad_configuration_exits_2_naming_file_and_line() {
     std::fs::write(&cfg, "rule \"NET003\" {\n  enabled = \n").unwrap();
     let o = ecsnet_in(
         dir.path(),
-        &["check", path(&fixture("mixed.json")), "--config", path(&cfg)],
+        &[
+            "check",
+            path(&fixture("mixed.json")),
+            "--config",
+            path(&cfg),
+        ],
         None,
     );
     assert_eq!(code(&o), 2);
@@ -145,11 +202,20 @@ fn bad_configuration_exits_2_naming_file_and_line() {
     // missing --config file
     let o = ecsnet_in(
         dir.path(),
-        &["check", path(&fixture("mixed.json")), "--config", "nope.hcl"],
+        &[
+            "check",
+            path(&fixture("mixed.json")),
+            "--config",
+            "nope.hcl",
+        ],
         None,
     );
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("nope.hcl: cannot read configuration"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nope.hcl: cannot read configuration"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -162,7 +228,12 @@ fn bad_input_and_usage_exit_2() {
         vec!["check", "/nonexistent/plan.json"],
         vec!["check"],
         vec!["check", path(&fixture("mixed.json")), "--format", "xml"],
-        vec!["check", path(&fixture("mixed.json")), "--fail-on", "sometimes"],
+        vec![
+            "check",
+            path(&fixture("mixed.json")),
+            "--fail-on",
+            "sometimes",
+        ],
         vec!["check", "-", "-"],
     ] {
         let o = ecsnet_in(dir.path(), &args, Some(b""));
@@ -178,7 +249,14 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
     let out = dir.path().join("report.sarif");
     let o = ecsnet_in(
         dir.path(),
-        &["check", path(&fixture("mixed.json")), "--format", "sarif", "--output", path(&out)],
+        &[
+            "check",
+            path(&fixture("mixed.json")),
+            "--format",
+            "sarif",
+            "--output",
+            path(&out),
+        ],
         None,
     );
     assert_eq!(code(&o), 1, "exit code does not depend on --output");
@@ -188,11 +266,20 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
 
     let o = ecsnet_in(
         dir.path(),
-        &["check", path(&fixture("mixed.json")), "-o", "/nonexistent/dir/report.txt"],
+        &[
+            "check",
+            path(&fixture("mixed.json")),
+            "-o",
+            "/nonexistent/dir/report.txt",
+        ],
         None,
     );
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("cannot write /nonexistent/dir/report.txt"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write /nonexistent/dir/report.txt"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -200,8 +287,16 @@ fn stdin_gives_the_same_findings_as_the_file() {
     let mixed = fixture("mixed.json");
     let bytes = std::fs::read(&mixed).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let from_stdin = ecsnet_in(dir.path(), &["check", "-", "--format", "json"], Some(&bytes));
-    let from_file = ecsnet_in(dir.path(), &["check", path(&mixed), "--format", "json"], None);
+    let from_stdin = ecsnet_in(
+        dir.path(),
+        &["check", "-", "--format", "json"],
+        Some(&bytes),
+    );
+    let from_file = ecsnet_in(
+        dir.path(),
+        &["check", path(&mixed), "--format", "json"],
+        None,
+    );
     assert_eq!(code(&from_stdin), code(&from_file));
     let a: serde_json::Value = serde_json::from_slice(&from_stdin.stdout).unwrap();
     let b: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
@@ -209,8 +304,51 @@ fn stdin_gives_the_same_findings_as_the_file() {
     assert_eq!(a["diagnostics"], b["diagnostics"]);
 }
 
+#[test]
+fn several_plans_name_the_plan_of_each_finding() {
+    let (o, _d) = ecsnet(&[
+        "check",
+        path(&fixture("clean.json")),
+        path(&fixture("mixed.json")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["plans"].as_array().unwrap().len(), 2);
+    assert!(v["plans"][1]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("mixed.json"));
+    let batch = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["address"] == "aws_ecs_task_definition.batch")
+        .expect("the Fargate bridge task definition is reported");
+    assert_eq!(batch["plan"], 1, "{batch}");
+
+    let (o, _d) = ecsnet(&[
+        "check",
+        path(&fixture("clean.json")),
+        path(&fixture("mixed.json")),
+    ]);
+    assert!(
+        stdout(&o).contains("aws_ecs_task_definition.batch  ("),
+        "text names the plan when there are several: {}",
+        stdout(&o)
+    );
+}
+
 fn run_format(plan: &Path, format: &str) -> String {
-    let (o, _d) = ecsnet(&["check", path(plan), "--format", format, "--fail-on", "never"]);
+    let (o, _d) = ecsnet(&[
+        "check",
+        path(plan),
+        "--format",
+        format,
+        "--fail-on",
+        "never",
+    ]);
     assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
     stdout(&o)
 }
@@ -223,7 +361,12 @@ fn every_format_carries_the_same_findings() {
     assert!(!diags.is_empty());
     let mut keys: Vec<(String, String)> = diags
         .iter()
-        .map(|d| (d["rule"].as_str().unwrap().into(), d["address"].as_str().unwrap().into()))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().into(),
+                d["address"].as_str().unwrap().into(),
+            )
+        })
         .collect();
 
     let sarif: serde_json::Value = serde_json::from_str(&run_format(&mixed, "sarif")).unwrap();
@@ -233,7 +376,10 @@ fn every_format_carries_the_same_findings() {
         .map(|r| {
             (
                 r["ruleId"].as_str().unwrap().into(),
-                r["locations"][0]["logicalLocations"][0]["name"].as_str().unwrap().into(),
+                r["locations"][0]["logicalLocations"][0]["name"]
+                    .as_str()
+                    .unwrap()
+                    .into(),
             )
         })
         .collect();
@@ -259,7 +405,11 @@ fn every_format_carries_the_same_findings() {
 
     let text = run_format(&mixed, "text");
     for d in diags {
-        let head = format!("{}[{}]", d["severity"].as_str().unwrap(), d["rule"].as_str().unwrap());
+        let head = format!(
+            "{}[{}]",
+            d["severity"].as_str().unwrap(),
+            d["rule"].as_str().unwrap()
+        );
         assert!(text.contains(&head), "{head} in {text}");
         assert!(text.contains(d["message"].as_str().unwrap()), "{text}");
     }
@@ -269,9 +419,19 @@ fn every_format_carries_the_same_findings() {
 fn no_format_ever_prints_a_sensitive_value() {
     let sensitive = fixture("sensitive.json");
     let raw = std::fs::read_to_string(&sensitive).unwrap();
-    assert!(raw.contains("CANARY-SENSITIVE-reports"), "the fixture carries the canaries");
+    assert!(
+        raw.contains("CANARY-SENSITIVE-reports"),
+        "the fixture carries the canaries"
+    );
     for format in ["text", "json", "sarif", "junit", "github"] {
-        let (o, _d) = ecsnet(&["check", path(&sensitive), "--format", format, "--fail-on", "never"]);
+        let (o, _d) = ecsnet(&[
+            "check",
+            path(&sensitive),
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+        ]);
         assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
         for (stream, text) in [("stdout", stdout(&o)), ("stderr", stderr(&o))] {
             assert!(
@@ -287,7 +447,10 @@ fn help_teaches_with_examples() {
     let (o, _d) = ecsnet(&["check", "--help"]);
     assert_eq!(code(&o), 0);
     let h = stdout(&o);
-    assert!(h.contains("terraform show -json tfplan | ecsnet check -"), "{h}");
+    assert!(
+        h.contains("terraform show -json tfplan | ecsnet check -"),
+        "{h}"
+    );
     assert!(h.contains("--fail-on"));
     assert!(h.contains("Exit codes"));
     for cmd in ["explain", "rules"] {
@@ -302,7 +465,10 @@ fn explain_and_rules() {
     let (o, _d) = ecsnet(&["rules", "--format", "json"]);
     assert_eq!(code(&o), 0);
     let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let first = rules[0]["id"].as_str().expect("at least one rule").to_string();
+    let first = rules[0]["id"]
+        .as_str()
+        .expect("at least one rule")
+        .to_string();
 
     let (o, _d) = ecsnet(&["explain", &first]);
     assert_eq!(code(&o), 0);
@@ -311,11 +477,19 @@ fn explain_and_rules() {
 
     let (o, _d) = ecsnet(&["explain", "NET9999"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).starts_with("error: unknown rule \"NET9999\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: unknown rule \"NET9999\""),
+        "{}",
+        stderr(&o)
+    );
 
     let (o, _d) = ecsnet(&["explain", &first[..5]]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains(&first), "close ids are listed: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&first),
+        "close ids are listed: {}",
+        stderr(&o)
+    );
 
     let (o, _d) = ecsnet(&["rules"]);
     assert_eq!(code(&o), 0);

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn go_available() -> bool {
@@ -74,7 +77,11 @@ fn go_plugin_host_validates_through_automtls() {
             "same exit code as `ecsnet check --fail-on {fail_on}`; stdout:\n{}\nstderr:\n{}",
             run.stdout, run.stderr
         );
-        assert!(run.stdout.contains("(AutoMTLS, protocol 1)"), "{}", run.stdout);
+        assert!(
+            run.stdout.contains("(AutoMTLS, protocol 1)"),
+            "{}",
+            run.stdout
+        );
         let diags = report["diagnostics"].as_array().expect("CLI diagnostics");
         assert!(!diags.is_empty(), "the fixture has findings");
         let lines: Vec<&str> = run
@@ -120,7 +127,11 @@ fn go_plugin_host_gets_the_clis_error_for_a_bad_plan() {
         .output()
         .unwrap();
     let cli_err = String::from_utf8_lossy(&cli.stderr);
-    let cli_line = cli_err.lines().next().unwrap().trim_start_matches("error: ");
+    let cli_line = cli_err
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("error: ");
     assert!(
         run.stderr.contains(cli_line),
         "go host: {} / CLI: {cli_line}",

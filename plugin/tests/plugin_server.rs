@@ -18,7 +18,10 @@ use tonic::Code;
 const EXIT_LIMIT: Duration = Duration::from_secs(10);
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Plan fixtures generated from specs in testdata (the `.json` next to each `.spec.json`).
@@ -92,8 +95,14 @@ fn handshake_mtls_and_every_rpc() {
     assert_eq!((h.core, h.app), (1, 1));
     assert_eq!(h.network, "unix");
     assert_eq!(h.protocol, "grpc");
-    let cert = h.cert_der.clone().expect("AutoMTLS puts the server certificate in the line");
-    assert!(cert.len() > 50, "go-plugin ignores a certificate field of 50 bytes or less");
+    let cert = h
+        .cert_der
+        .clone()
+        .expect("AutoMTLS puts the server certificate in the line");
+    assert!(
+        cert.len() > 50,
+        "go-plugin ignores a certificate field of 50 bytes or less"
+    );
     let socket = PathBuf::from(&h.address);
     #[cfg(unix)]
     {
@@ -115,7 +124,10 @@ fn handshake_mtls_and_every_rpc() {
             .await
             .unwrap()
             .into_inner();
-        assert_eq!(s.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+        assert_eq!(
+            s.status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
 
         // GetPluginInfo.
         let mut v = ValidatorClient::new(ch.clone());
@@ -140,12 +152,20 @@ fn handshake_mtls_and_every_rpc() {
         assert_eq!(rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), lib);
         assert_eq!(info.rule_count as usize, lib.len());
         for r in &rules {
-            assert!(r.url.starts_with("https://") && !r.summary.is_empty(), "{}", r.id);
+            assert!(
+                r.url.starts_with("https://") && !r.summary.is_empty(),
+                "{}",
+                r.id
+            );
             assert_ne!(r.default_severity, pbv::Severity::Unspecified as i32);
         }
 
         // ValidatePlan and ValidatePlanStream agree.
-        let unary = v.validate_plan(request(plan.clone())).await.unwrap().into_inner();
+        let unary = v
+            .validate_plan(request(plan.clone()))
+            .await
+            .unwrap()
+            .into_inner();
         let chunks: Vec<pbv::ValidatePlanChunk> = plan
             .chunks(1000)
             .enumerate()
@@ -204,13 +224,21 @@ fn handshake_mtls_and_every_rpc() {
         shutdown(ch).await;
     });
     let status = p.wait_exit(EXIT_LIMIT).expect("exits after Shutdown");
-    assert!(status.success(), "exit status {status:?}; stderr: {}", p.stderr());
+    assert!(
+        status.success(),
+        "exit status {status:?}; stderr: {}",
+        p.stderr()
+    );
     assert!(!socket.exists(), "socket removed on exit");
     assert!(
         p.rest_of_stdout.lock().unwrap().is_empty(),
         "nothing but the handshake line on stdout"
     );
-    assert!(p.stderr().contains("[INFO]"), "logs are [LEVEL]-prefixed: {}", p.stderr());
+    assert!(
+        p.stderr().contains("[INFO]"),
+        "logs are [LEVEL]-prefixed: {}",
+        p.stderr()
+    );
 }
 
 async fn reflection_services(ch: tonic::transport::Channel) -> Vec<String> {
@@ -243,7 +271,10 @@ fn connections_without_the_hosts_certificate_are_refused() {
     let p = start(Some(&id), &[]);
     let stranger = go_plugin_client_identity();
     rt().block_on(async {
-        for (who, identity) in [("another certificate", Some(&stranger)), ("no certificate", None)] {
+        for (who, identity) in [
+            ("another certificate", Some(&stranger)),
+            ("no certificate", None),
+        ] {
             let result = match connect(&p.handshake, identity).await {
                 Err(e) => Err(e),
                 Ok(ch) => ValidatorClient::new(ch)
@@ -262,7 +293,11 @@ fn connections_without_the_hosts_certificate_are_refused() {
             .unwrap();
         shutdown(ch).await;
     });
-    assert!(p.stderr().contains("TLS handshake failed"), "{}", p.stderr());
+    assert!(
+        p.stderr().contains("TLS handshake failed"),
+        "{}",
+        p.stderr()
+    );
 }
 
 #[test]
@@ -318,7 +353,10 @@ fn protocol_versions_in_any_order_and_socket_dir() {
                 .expect("still serving after SIGINT");
         });
         unsafe { libc::kill(pid, libc::SIGTERM) };
-        assert!(p.wait_exit(EXIT_LIMIT).is_some(), "SIGTERM stops the plugin");
+        assert!(
+            p.wait_exit(EXIT_LIMIT).is_some(),
+            "SIGTERM stops the plugin"
+        );
         assert!(!Path::new(&p.handshake.address).exists());
     }
 }
@@ -343,7 +381,10 @@ fn bare_binary_explains_itself_and_help_works() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("plugin meant to be launched by a go-plugin host"), "{err}");
+    assert!(
+        err.contains("plugin meant to be launched by a go-plugin host"),
+        "{err}"
+    );
     assert!(err.contains("ecsnet check"), "{err}");
     let help = std::process::Command::new(host::binary())
         .arg("--help")
@@ -355,15 +396,7 @@ fn bare_binary_explains_itself_and_help_works() {
 }
 
 /// The CLI's findings for a plan, as its JSON report gives them, in a shape both sides share.
-fn cli_findings(plan: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, i32) {
-    let out = std::process::Command::new(host::binary())
-        .env_remove(host::COOKIE_KEY)
-        .args(["check", "--format", "json"])
-        .args(extra)
-        .arg(plan)
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap_or(-1);
+fn cli_findings(out: &std::process::Output, plan: &Path) -> Vec<serde_json::Value> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "`ecsnet check --format json {}` printed no JSON ({e}); stderr: {}",
@@ -372,7 +405,7 @@ fn cli_findings(plan: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, i32) {
         )
     });
     let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
-    (diags.iter().map(normalise_cli).collect(), code)
+    diags.iter().map(normalise_cli).collect()
 }
 
 fn normalise_cli(d: &serde_json::Value) -> serde_json::Value {
@@ -439,18 +472,33 @@ fn same_findings_as_the_cli() {
             match grpc {
                 Ok(resp) => {
                     let resp = resp.into_inner();
-                    let (cli_diags, code) = cli_findings(plan, &[]);
+                    let cli_diags = cli_findings(&cli, plan);
+                    let code = cli.status.code().unwrap_or(-1);
                     let ours: Vec<_> = resp.diagnostics.iter().map(normalise_grpc).collect();
                     assert_eq!(ours, cli_diags, "{}", plan.display());
-                    assert_eq!(resp.summary.unwrap().exit_code as i32, code, "{}", plan.display());
+                    assert_eq!(
+                        resp.summary.unwrap().exit_code as i32,
+                        code,
+                        "{}",
+                        plan.display()
+                    );
                     compared += 1;
                 }
                 Err(status) => {
                     // A plan the CLI rejects: same one-line message, exit 2.
-                    assert_eq!(status.code(), Code::InvalidArgument, "{}: {status:?}", plan.display());
+                    assert_eq!(
+                        status.code(),
+                        Code::InvalidArgument,
+                        "{}: {status:?}",
+                        plan.display()
+                    );
                     assert_eq!(cli.status.code(), Some(2), "{}", plan.display());
                     let err = String::from_utf8_lossy(&cli.stderr);
-                    let cli_msg = err.lines().next().unwrap_or("").trim_start_matches("error: ");
+                    let cli_msg = err
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("error: ");
                     assert!(
                         cli_msg.contains(status.message().trim_start_matches("plan: "))
                             || status.message().contains(cli_msg),
@@ -479,7 +527,10 @@ fn bad_plan_and_bad_config_are_invalid_argument() {
             .await
             .unwrap_err();
         assert_eq!(e.code(), Code::InvalidArgument);
-        assert!(!e.message().is_empty() && !e.message().contains('\n'), "{e:?}");
+        assert!(
+            !e.message().is_empty() && !e.message().contains('\n'),
+            "{e:?}"
+        );
 
         let e = v
             .validate_plan(pbv::ValidatePlanRequest {
@@ -527,7 +578,9 @@ fn bad_plan_and_bad_config_are_invalid_argument() {
         assert_eq!(e.code(), Code::InvalidArgument);
 
         // The plugin survived all of that.
-        v.get_plugin_info(pbv::GetPluginInfoRequest {}).await.unwrap();
+        v.get_plugin_info(pbv::GetPluginInfoRequest {})
+            .await
+            .unwrap();
         shutdown(ch).await;
     });
 }
@@ -541,7 +594,10 @@ fn plans_over_the_cap_are_resource_exhausted() {
         let big = vec![b' '; 5000];
         let e = v.validate_plan(request(big.clone())).await.unwrap_err();
         assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
-        assert!(e.message().contains("ECSNET_PLUGIN_MAX_PLAN_BYTES"), "{e:?}");
+        assert!(
+            e.message().contains("ECSNET_PLUGIN_MAX_PLAN_BYTES"),
+            "{e:?}"
+        );
         let chunks: Vec<_> = big
             .chunks(1000)
             .map(|c| pbv::ValidatePlanChunk {
@@ -554,8 +610,62 @@ fn plans_over_the_cap_are_resource_exhausted() {
             .await
             .unwrap_err();
         assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+        // Far past the cap, tonic refuses the message from its length prefix; the answer
+        // is still RESOURCE_EXHAUSTED with the setting to change.
+        let huge = vec![b' '; 6 << 20];
+        let e = v.validate_plan(request(huge.clone())).await.unwrap_err();
+        assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+        assert!(
+            e.message().contains("ECSNET_PLUGIN_MAX_PLAN_BYTES"),
+            "{e:?}"
+        );
+        let one_chunk = vec![pbv::ValidatePlanChunk {
+            header: None,
+            plan_json: huge,
+        }];
+        let e = v
+            .validate_plan_stream(tokio_stream::iter(one_chunk))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+        assert!(e.message().contains("ValidatePlanStream"), "{e:?}");
+        // Still serving.
+        v.get_plugin_info(pbv::GetPluginInfoRequest {})
+            .await
+            .unwrap();
         shutdown(ch).await;
     });
+}
+
+#[test]
+fn serve_command_works_without_the_cookie() {
+    let mut cmd = command(&[], None);
+    cmd.env_remove(host::COOKIE_KEY).args([
+        "serve",
+        "--transport",
+        "tcp",
+        "--max-plan-bytes",
+        "64M",
+    ]);
+    let mut p = launch(cmd).unwrap_or_else(|e| panic!("ecsnet serve did not start: {e}"));
+    assert_eq!(p.handshake.network, "tcp");
+    rt().block_on(async {
+        let ch = connect(&p.handshake, None).await.unwrap();
+        ValidatorClient::new(ch.clone())
+            .get_plugin_info(pbv::GetPluginInfoRequest {})
+            .await
+            .unwrap();
+        shutdown(ch).await;
+    });
+    assert!(p.wait_exit(EXIT_LIMIT).is_some_and(|s| s.success()));
+    let bad = command(&[], None)
+        .env_remove(host::COOKIE_KEY)
+        .args(["serve", "--max-plan-bytes", "lots"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(bad.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--max-plan-bytes"));
 }
 
 #[test]

@@ -18,13 +18,16 @@ ignore {
 "#;
 
 fn report(fail_on: Option<FailOn>) -> engine::Report {
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/reports/mixed.json"),
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/reports/mixed.json"))
+            .unwrap();
+    // A fixed name keeps the snapshots independent of where the checkout lives.
+    let plan = plan::parse_bytes(
+        &bytes,
+        "testdata/reports/mixed.json",
+        &LoadOptions::default(),
     )
     .unwrap();
-    // A fixed name keeps the snapshots independent of where the checkout lives.
-    let plan = plan::parse_bytes(&bytes, "testdata/reports/mixed.json", &LoadOptions::default())
-        .unwrap();
     let config = config::parse_str(CONFIG, ".ecsnet.hcl").unwrap();
     engine::check_plans_with(&[plan], &config, &CheckOptions { fail_on })
 }

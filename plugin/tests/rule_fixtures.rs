@@ -18,8 +18,22 @@ use ecsnet::diagnostics::Diagnostic;
 use ecsnet::engine;
 use ecsnet::plan::{self, LoadOptions};
 
+fn repo_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
+}
+
 fn rules_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/rules")
+    repo_root().join("testdata/rules")
+}
+
+/// `testdata/rules/NET001/pass-x.json`, for messages.
+fn shown(path: &Path) -> String {
+    let root = repo_root();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +109,11 @@ fn describe(ds: &[&Diagnostic]) -> String {
                 d.severity,
                 d.rule,
                 d.address,
-                if d.unverifiable { " (unverifiable)" } else { "" },
+                if d.unverifiable {
+                    " (unverifiable)"
+                } else {
+                    ""
+                },
                 d.message
             )
         })
@@ -105,8 +123,8 @@ fn describe(ds: &[&Diagnostic]) -> String {
 
 /// Problems with one fixture, or `None` when it behaves.
 fn check_fixture(f: &Fixture) -> Option<String> {
-    let name = f.path.display().to_string();
-    let plan = match plan::load(&name, &LoadOptions::default()) {
+    let name = shown(&f.path);
+    let plan = match plan::load(&f.path.display().to_string(), &LoadOptions::default()) {
         Ok(p) => p,
         Err(e) => return Some(format!("{name}: cannot be read: {e}")),
     };
@@ -168,9 +186,12 @@ fn fixture_directories_name_real_rules() {
     let unknown: Vec<String> = fixtures()
         .into_iter()
         .filter(|f| !ids.contains(&f.rule.as_str()))
-        .map(|f| f.path.display().to_string())
+        .map(|f| shown(&f.path))
         .collect();
-    assert!(unknown.is_empty(), "fixtures for rules that do not exist: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "fixtures for rules that do not exist: {unknown:?}"
+    );
 }
 
 #[test]

@@ -42,7 +42,7 @@ impl Bound {
     pub fn is_exact(self) -> bool {
         self.exact_value().is_some()
     }
-    pub fn add(self, o: Bound) -> Bound {
+    pub fn plus(self, o: Bound) -> Bound {
         Bound {
             lo: self.lo.saturating_add(o.lo),
             hi: match (self.hi, o.hi) {
@@ -51,7 +51,7 @@ impl Bound {
             },
         }
     }
-    pub fn mul(self, o: Bound) -> Bound {
+    pub fn times(self, o: Bound) -> Bound {
         let hi = match (self.hi, o.hi) {
             (Some(a), Some(b)) => Some(a.saturating_mul(b)),
             // Zero times anything is zero, even an unbounded count.
@@ -64,7 +64,7 @@ impl Bound {
         }
     }
     /// `self − o`, floored at zero.
-    pub fn sub(self, o: Bound) -> Bound {
+    pub fn minus(self, o: Bound) -> Bound {
         let lo = match o.hi {
             Some(h) => self.lo.saturating_sub(h),
             None => 0,
@@ -140,13 +140,13 @@ impl Default for Bound {
 impl std::ops::Add for Bound {
     type Output = Bound;
     fn add(self, o: Bound) -> Bound {
-        Bound::add(self, o)
+        Bound::plus(self, o)
     }
 }
 
 impl std::iter::Sum for Bound {
     fn sum<I: Iterator<Item = Bound>>(iter: I) -> Bound {
-        iter.fold(Bound::ZERO, Bound::add)
+        iter.fold(Bound::ZERO, Bound::plus)
     }
 }
 
@@ -179,13 +179,13 @@ mod tests {
 
     #[test]
     fn arithmetic_keeps_unknowns_unbounded() {
-        let a = Bound::exact(3).mul(Bound::exact(2));
+        let a = Bound::exact(3).times(Bound::exact(2));
         assert_eq!(a, Bound::exact(6));
-        let b = a.add(Bound::unknown());
+        let b = a.plus(Bound::unknown());
         assert_eq!(b, Bound::at_least(6));
-        assert_eq!(Bound::exact(0).mul(Bound::unknown()), Bound::ZERO);
-        assert_eq!(Bound::exact(2).sub(Bound::range(0, 1)), Bound::range(1, 2));
-        assert_eq!(Bound::exact(1).sub(Bound::exact(3)), Bound::ZERO);
+        assert_eq!(Bound::exact(0).times(Bound::unknown()), Bound::ZERO);
+        assert_eq!(Bound::exact(2).minus(Bound::range(0, 1)), Bound::range(1, 2));
+        assert_eq!(Bound::exact(1).minus(Bound::exact(3)), Bound::ZERO);
         assert_eq!(Bound::exact(7).scale(1, 2), Bound::range(3, 4));
     }
 

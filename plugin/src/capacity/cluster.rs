@@ -93,7 +93,7 @@ impl SourceCapacity {
             .map_or(Bound::unknown(), |c| Bound::exact(c.n))
     }
     pub fn slots(&self) -> Bound {
-        self.instances_bound().mul(self.per_instance)
+        self.instances_bound().times(self.per_instance)
     }
     pub fn smallest_type(&self) -> Option<&TypeSlots> {
         self.smallest.map(|i| &self.types[i])
@@ -104,11 +104,11 @@ impl SourceCapacity {
     pub fn describe(&self, setting: &TrunkingSetting, daemons: &Daemons) -> String {
         let count = match &self.instances {
             Ok(c) => c.n.to_string(),
-            Err(_) => "? ".to_string(),
+            Err(_) => "?".to_string(),
         };
         let why = match &self.instances {
             Ok(c) => format!("{} {}", self.label, c.why),
-            Err(m) => format!("{}: {}", self.label, m.what),
+            Err(_) => format!("{}, size unknown", self.label),
         };
         let Some(t) = self.smallest_type() else {
             let types = if self.types.is_empty() {
@@ -339,13 +339,13 @@ pub(crate) fn capacity(
     let without = unknown_if_empty(
         sources
             .iter()
-            .map(|s| s.instances_bound().mul(s.per_instance_without_trunking))
+            .map(|s| s.instances_bound().times(s.per_instance_without_trunking))
             .sum(),
     );
     let with = unknown_if_empty(
         sources
             .iter()
-            .map(|s| s.instances_bound().mul(s.per_instance_with_trunking))
+            .map(|s| s.instances_bound().times(s.per_instance_with_trunking))
             .sum(),
     );
     ClusterCapacity {
@@ -379,7 +379,7 @@ fn type_slots(
         with_trunking: facts.and_then(|f| f.trunking.tasks_with()),
         trunking_status: facts.map_or("unknown", |f| f.trunking.status()),
         slots,
-        slots_after_daemons: slots.sub(daemons.awsvpc),
+        slots_after_daemons: slots.minus(daemons.awsvpc),
     }
 }
 
@@ -423,12 +423,12 @@ fn finish(src: &mut SourceCapacity, daemons: &Daemons, dns: bool) {
     src.per_instance = fold(&|t| t.slots_after_daemons);
     src.per_instance_without_trunking = fold(&|t| {
         t.facts.map_or(Bound::unknown(), |f| {
-            trunking::slots(f, &off, dns).sub(daemons.awsvpc)
+            trunking::slots(f, &off, dns).minus(daemons.awsvpc)
         })
     });
     src.per_instance_with_trunking = fold(&|t| {
         t.facts.map_or(Bound::unknown(), |f| {
-            trunking::slots(f, &on, dns).sub(daemons.awsvpc)
+            trunking::slots(f, &on, dns).minus(daemons.awsvpc)
         })
     });
 }
@@ -517,6 +517,9 @@ fn plan_source(
         (CapacityKind::AutoscalingGroup, Some(addr)) => match model.autoscaling_group(addr) {
             Some(g) => {
                 src.instances = match &g.max_size.val {
+                    _ if g.max_size.sensitive => {
+                        Err(super::demand::sensitive_missing("max_size", addr))
+                    }
                     Val::Known(n) => Ok(Counted {
                         n: (*n).max(0) as u64,
                         why: format!("max_size {}", g.max_size.show()),
@@ -538,6 +541,9 @@ fn plan_source(
                     src.missing.push(miss(format!(
                         "the instance types of {addr} (chosen by instance_requirements)"
                     )));
+                } else if g.instance_types.sensitive {
+                    src.missing
+                        .push(super::demand::sensitive_missing("instance types", addr));
                 } else {
                     match g.instance_types.get() {
                         Some(ts) if !ts.is_empty() => {
@@ -565,7 +571,7 @@ fn plan_source(
                     n: 1,
                     why: "instance".into(),
                 });
-                match i.instance_type.get() {
+                match i.instance_type.get().filter(|_| !i.instance_type.sensitive) {
                     Some(t) => {
                         let ts = type_slots(t, setting, false, daemons);
                         if ts.facts.is_none() {

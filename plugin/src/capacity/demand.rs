@@ -145,6 +145,9 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
     let awsvpc = match &mode {
         Some(NetworkMode::Awsvpc) => Involved::Yes,
         Some(_) => Involved::No,
+        // ECS accepts a network_configuration block only for awsvpc task definitions
+        // (NET041), so a plan that can apply with one is awsvpc.
+        None if matches!(s.network_configuration.get(), Some(Some(_))) => Involved::Yes,
         None => Involved::Maybe(mode_missing()),
     };
     let eni_on_instances = if daemon {
@@ -152,12 +155,8 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
     } else {
         both(&on_instances, &awsvpc)
     };
-    // Any awsvpc task takes an address from its subnet, on Fargate as on EC2. A service
-    // with a network_configuration block is awsvpc unless its mode says otherwise.
-    let uses_subnets = match (&awsvpc, s.network_configuration.get()) {
-        (Involved::Maybe(_), Some(Some(_))) => Involved::Yes,
-        (a, _) => a.clone(),
-    };
+    // Any awsvpc task takes an address from its subnet, on Fargate as on EC2.
+    let uses_subnets = awsvpc.clone();
     ServiceDemand {
         address: s.address.clone(),
         plan: s.plan,
@@ -211,6 +210,9 @@ fn desired(s: &Service, daemon: bool) -> Result<Counted, Missing> {
         });
     }
     let field = &s.desired_count;
+    if field.sensitive {
+        return Err(sensitive_missing("desired_count", &s.address));
+    }
     match &field.val {
         Val::Known(n) => Ok(Counted {
             n: (*n).max(0) as u64,
@@ -229,6 +231,9 @@ fn desired(s: &Service, daemon: bool) -> Result<Counted, Missing> {
 }
 
 fn percent(f: &Field<i64>, attr: &str, default: u64, address: &str) -> Result<Counted, Missing> {
+    if f.sensitive {
+        return Err(sensitive_missing(attr, address));
+    }
     match &f.val {
         Val::Known(n) => Ok(Counted {
             n: (*n).max(0) as u64,
@@ -242,6 +247,14 @@ fn percent(f: &Field<i64>, attr: &str, default: u64, address: &str) -> Result<Co
             what: format!("{attr} of {address} (known after apply)"),
             supply: format!("a known {attr} in the plan"),
         }),
+    }
+}
+
+/// Capacity findings print their arithmetic, so a sensitive count cannot take part.
+pub(crate) fn sensitive_missing(attr: &str, address: &str) -> Missing {
+    Missing {
+        what: format!("{attr} of {address} is sensitive, and ecsnet never prints sensitive values"),
+        supply: format!("a non-sensitive {attr} (capacity findings show their arithmetic)"),
     }
 }
 

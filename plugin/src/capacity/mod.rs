@@ -194,6 +194,9 @@ impl Analysis {
             if shared == 0 {
                 continue;
             }
+            if let Some(m) = &u.missing {
+                missing.push(m.clone());
+            }
             if let Some(i) = u.service {
                 let d = &self.services[i];
                 if let Involved::Maybe(m) = &d.uses_subnets {
@@ -374,12 +377,21 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
                             .map_or("peak unknown".into(), |c| format!("peak {}", c.why)),
                     )
                 };
+                let missing = if d.daemon && count.hi.is_none() {
+                    service_cluster[i]
+                        .as_ref()
+                        .ok()
+                        .and_then(|&c| clusters[c].capacity.missing.first().cloned())
+                } else {
+                    None
+                };
                 subnet_users.push(SubnetUser {
                     label: s.address.clone(),
                     service: Some(i),
                     subnets: k.clone(),
                     count: involved_bound(&d.uses_subnets, count),
                     why,
+                    missing,
                 });
             }
         }
@@ -411,12 +423,23 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
         if keys.is_empty() {
             continue;
         }
-        let (count, why) = match &g.max_size.val {
-            Val::Known(n) => (
+        let (count, why, missing) = match &g.max_size.val {
+            Val::Known(n) if !g.max_size.sensitive => (
                 Bound::exact((*n).max(0) as u64),
-                format!("max_size {}", g.max_size.show()),
+                format!("max_size {n}"),
+                None,
             ),
-            _ => (Bound::unknown(), "max_size unknown".to_string()),
+            _ => (
+                Bound::unknown(),
+                "max_size unknown".to_string(),
+                Some(Missing {
+                    what: format!(
+                        "max_size of {} (known after apply or sensitive), whose instances take addresses in its subnets",
+                        g.address
+                    ),
+                    supply: "a known, non-sensitive max_size in the plan".into(),
+                }),
+            ),
         };
         users.push(SubnetUser {
             label: g.address.clone(),
@@ -424,6 +447,7 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
             subnets: keys,
             count,
             why,
+            missing,
         });
     }
     for i in &model.instances {
@@ -437,6 +461,7 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
             subnets: keys,
             count: Bound::exact(1),
             why: "1 instance".to_string(),
+            missing: None,
         });
     }
 }
@@ -476,10 +501,12 @@ fn daemons(services: &[ServiceDemand], members: &[usize]) -> cluster::Daemons {
         if !s.daemon || s.on_instances == Involved::No {
             continue;
         }
-        match &s.mode {
-            Some(NetworkMode::Awsvpc) => d.awsvpc_services.push(s.address.clone()),
-            Some(_) => {}
-            None => d.maybe_awsvpc_services.push(s.address.clone()),
+        match (&s.mode, &s.uses_subnets) {
+            (Some(NetworkMode::Awsvpc), _) | (None, Involved::Yes) => {
+                d.awsvpc_services.push(s.address.clone())
+            }
+            (Some(_), _) => {}
+            (None, _) => d.maybe_awsvpc_services.push(s.address.clone()),
         }
     }
     d.awsvpc = Bound::range(

@@ -58,6 +58,9 @@ pub struct SubnetUser {
     pub count: Bound,
     /// "peak 12 (desired 6 × maximum_percent 200% = 12)".
     pub why: String,
+    /// Why `count` is not exact, for users other than services (whose inputs live in
+    /// their [`super::ServiceDemand`]).
+    pub missing: Option<Missing>,
 }
 
 impl SubnetUser {
@@ -81,16 +84,12 @@ pub fn usable_for_prefix(prefix: u32) -> u64 {
     (1u64 << (32 - prefix)).saturating_sub(5)
 }
 
-fn from_cidr(cidr: &str, shown: &str) -> Option<Counted> {
+fn from_cidr(cidr: &str) -> Option<Counted> {
     let p = prefix_len(cidr)?;
     let n = usable_for_prefix(p);
     Some(Counted {
         n,
-        why: if shown == "(sensitive)" {
-            format!("{n} usable (sensitive CIDR)")
-        } else {
-            format!("2^(32 − {p}) − 5 = {n} usable ({shown})")
-        },
+        why: format!("2^(32 − {p}) − 5 = {n} usable ({})", cidr.trim()),
     })
 }
 
@@ -108,7 +107,7 @@ fn from_assumption(k: &str, a: &SubnetAssumption) -> Option<Counted> {
         });
     }
     let c = a.cidr_block.as_deref()?;
-    from_cidr(c, c).map(|mut c| {
+    from_cidr(c).map(|mut c| {
         c.why = format!("{} from assume subnet \"{k}\"", c.why);
         c
     })
@@ -137,13 +136,19 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
                 .and_then(|(k, a)| from_assumption(k, a))
                 .or_else(|| {
                     s.and_then(|s| match &s.cidr_block.val {
-                        Val::Known(c) => from_cidr(c, &s.cidr_block.show()),
+                        Val::Known(c) if !s.cidr_block.sensitive => from_cidr(c),
                         _ => None,
                     })
                 })
                 .or_else(|| assumed.as_ref().and_then(|(k, a)| from_assumption(k, a)))
                 .ok_or_else(|| Missing {
-                    what: format!("the IPv4 CIDR of {addr} (known after apply)"),
+                    what: match s.map(|s| &s.cidr_block) {
+                        Some(f) if f.sensitive => format!("the IPv4 CIDR of {addr} (sensitive)"),
+                        Some(f) if f.is_known() => {
+                            format!("the IPv4 CIDR of {addr} ({} is not an IPv4 CIDR)", f.show())
+                        }
+                        _ => format!("the IPv4 CIDR of {addr} (known after apply)"),
+                    },
                     supply: supply(id.as_deref().unwrap_or(addr)),
                 });
             SubnetInfo {
@@ -241,6 +246,7 @@ mod tests {
             subnets: vec![SubnetKey::Plan("a".into()), SubnetKey::Plan("b".into())],
             count: Bound::exact(7),
             why: String::new(),
+            missing: None,
         };
         assert_eq!(u.within(&[SubnetKey::Plan("a".into())]), Bound::range(3, 4));
         assert_eq!(

@@ -1,3 +1,185 @@
 //! Tests of the whole analysis on models built with `model::testing`.
 
 use super::*;
+use crate::model::testing as t;
+use crate::model::{Field, Launch};
+
+/// Cluster `main` with an autoscaling group of `types` at `max`, one awsvpc service with
+/// `desired` tasks in subnet `a` (`cidr`).
+fn model(types: &[&str], max: i64, desired: i64, cidr: &str) -> Model {
+    let mut m = Model::default();
+    m.clusters.push(t::cluster(
+        "aws_ecs_cluster.main",
+        &["aws_autoscaling_group.ecs"],
+    ));
+    m.autoscaling_groups
+        .push(t::autoscaling_group("aws_autoscaling_group.ecs", types, max));
+    m.task_definitions.push(t::task_definition(
+        "aws_ecs_task_definition.api",
+        NetworkMode::Awsvpc,
+    ));
+    let mut s = t::service(
+        "aws_ecs_service.api",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    s.desired_count = Field::known(desired);
+    s.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
+    m.services.push(s);
+    m.subnets.push(t::subnet("aws_subnet.a", cidr, "eu-west-1a"));
+    m
+}
+
+fn off() -> Assumptions {
+    Assumptions {
+        awsvpc_trunking: Some(false),
+        ..Assumptions::default()
+    }
+}
+
+#[test]
+fn issue_example_arithmetic() {
+    let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
+    let a = analyze(&m, &off());
+    let c = a.cluster_of(0).unwrap();
+    assert_eq!(c.capacity.slots, Bound::exact(6));
+    let need = a.eni_need(c, None);
+    assert_eq!(need.total, Bound::exact(6));
+    let peak = a.eni_need(c, Some((0, Phase::Peak)));
+    assert_eq!(peak.total, Bound::exact(12));
+    assert_eq!(
+        peak.why,
+        "aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12"
+    );
+    assert_eq!(compare(peak.total, c.capacity.slots), Verdict::Exceeds);
+    let words = c.capacity.describe(&a.trunking);
+    assert!(
+        words.starts_with("3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"),
+        "{words}"
+    );
+    assert!(words.ends_with("without trunking; with awsvpcTrunking, c5.large takes 10"), "{words}");
+}
+
+#[test]
+fn trunking_unknown_widens_the_slots() {
+    let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
+    let a = analyze(&m, &Assumptions::default());
+    let c = a.cluster_of(0).unwrap();
+    assert_eq!(c.capacity.slots, Bound::range(6, 30));
+    assert_eq!(c.capacity.slots_without_trunking, Bound::exact(6));
+    assert_eq!(c.capacity.slots_with_trunking, Bound::exact(30));
+}
+
+#[test]
+fn daemons_take_a_slot_per_instance_and_fargate_takes_none() {
+    let mut m = model(&["c5.large"], 3, 2, "10.0.0.0/24");
+    let mut daemon = t::service(
+        "aws_ecs_service.agent",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    daemon.scheduling_strategy = Field::known("DAEMON".into());
+    daemon.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
+    m.services.push(daemon);
+    let mut fg = t::service(
+        "aws_ecs_service.fg",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    fg.launch = Field::known(Launch::Fargate);
+    fg.desired_count = Field::known(50);
+    fg.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
+    m.services.push(fg);
+    let a = analyze(&m, &off());
+    let c = a.cluster_of(0).unwrap();
+    assert_eq!(c.capacity.daemons.awsvpc, Bound::exact(1));
+    assert_eq!(c.capacity.slots, Bound::exact(3));
+    // The Fargate service takes no ENI slot but does take addresses.
+    assert_eq!(a.eni_need(c, None).total, Bound::exact(2));
+    let keys = vec![SubnetKey::Plan("aws_subnet.a".into())];
+    let need = a.subnet_need(&keys, Phase::Peak);
+    // api peak 4 + the daemon on each of 3 instances + fargate peak 100.
+    assert_eq!(need.total, Bound::exact(4 + 3 + 100));
+    let steady = a.subnet_need(&keys, Phase::Desired);
+    assert_eq!(steady.total, Bound::exact(2 + 3 + 50));
+}
+
+#[test]
+fn subnet_usable_and_instances() {
+    let mut m = model(&["c5.large"], 3, 8, "10.0.1.0/28");
+    m.autoscaling_groups[0].subnets = Field::known(vec![crate::model::Link::to_address(
+        "aws_subnet.a",
+        crate::model::Resolution::ConfigReference,
+        true,
+    )]);
+    let a = analyze(&m, &off());
+    let keys = vec![SubnetKey::Plan("aws_subnet.a".into())];
+    assert_eq!(a.subnet_usable(&keys).total, Bound::exact(11));
+    let need = a.subnet_need(&keys, Phase::Peak);
+    assert_eq!(need.total, Bound::exact(16 + 3));
+    assert!(need.why.contains("aws_autoscaling_group.ecs max_size 3"), "{}", need.why);
+}
+
+#[test]
+fn static_ports_are_grouped_per_cluster() {
+    let mut m = model(&["c5.large"], 2, 0, "10.0.0.0/24");
+    let mut td = t::task_definition("aws_ecs_task_definition.web", NetworkMode::Host);
+    td.containers = Field::known(vec![t::container("web", vec![t::port(80, None)])]);
+    m.task_definitions.push(td);
+    for (name, n) in [("aws_ecs_service.web", 2), ("aws_ecs_service.web2", 1)] {
+        let mut s = t::service(name, "aws_ecs_task_definition.web", "aws_ecs_cluster.main");
+        s.desired_count = Field::known(n);
+        m.services.push(s);
+    }
+    let a = analyze(&m, &off());
+    let c = a.cluster_of(1).unwrap();
+    assert_eq!(c.ports.len(), 1);
+    assert_eq!(c.ports[0].show(), "80/tcp");
+    assert_eq!(c.ports[0].desired, Bound::exact(3));
+    assert_eq!(c.capacity.instances, Bound::exact(2));
+}
+
+#[test]
+fn unknown_cluster_and_outside_cluster() {
+    let mut m = model(&["c5.large"], 2, 1, "10.0.0.0/24");
+    m.services[0].cluster = crate::model::Link::unresolved();
+    let mut s2 = t::service("aws_ecs_service.b", "aws_ecs_task_definition.api", "x");
+    s2.cluster = crate::model::Link::outside("arn:aws:ecs:eu-west-1:1:cluster/prod");
+    m.services.push(s2);
+    let mut assume = off();
+    assume.clusters.insert(
+        "prod".into(),
+        crate::config::ClusterAssumption {
+            instance_type: "m5.large".into(),
+            max_instances: 2,
+            availability_zones: vec![],
+        },
+    );
+    let a = analyze(&m, &assume);
+    assert!(a.service_cluster[0].is_err());
+    let c = a.cluster_of(1).unwrap();
+    assert_eq!(c.key, ClusterKey::Outside { name: "prod".into() });
+    assert_eq!(c.capacity.slots, Bound::exact(4));
+}
+
+#[test]
+fn unknown_mode_is_a_maybe() {
+    let mut m = model(&["c5.large"], 1, 4, "10.0.0.0/24");
+    m.task_definitions[0].network_mode = NetworkMode::Unknown;
+    // Without a network_configuration block nothing says the tasks are awsvpc.
+    m.services[0].network_configuration = Field::known(None);
+    let a = analyze(&m, &off());
+    let c = a.cluster_of(0).unwrap();
+    let need = a.eni_need(c, None);
+    assert_eq!(need.total, Bound::range(0, 4));
+    assert_eq!(compare(need.total, c.capacity.slots), Verdict::Unverifiable);
+    assert!(!need.missing.is_empty());
+}
+
+#[test]
+fn network_configuration_implies_awsvpc_when_the_mode_is_unknown() {
+    let mut m = model(&["c5.large"], 1, 4, "10.0.0.0/24");
+    m.task_definitions[0].network_mode = NetworkMode::Unknown;
+    let a = analyze(&m, &off());
+    assert_eq!(a.services[0].eni_on_instances, Involved::Yes);
+}

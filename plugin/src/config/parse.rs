@@ -5,7 +5,6 @@
 //! (unknown key, wrong type, unknown rule id, ignore without a reason) can then name the
 //! line of the offending key, not just the file.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -124,21 +123,20 @@ impl Parser<'_> {
         format!("{}:{}", self.source, self.line_of(span))
     }
 
+    /// The top level. (A key set twice in one body never gets here: the HCL parser already
+    /// rejects a redefined attribute, with its position.)
     fn config(&self, body: &Body) -> Result<Config, ConfigError> {
         let mut cfg = Config {
             source: Some(self.source.to_string()),
             ..Config::default()
         };
-        let mut seen = Seen::default();
         let mut assume_seen: Option<usize> = None;
         for s in body.iter() {
             match s {
-                Structure::Attribute(a) => {
-                    seen.check(self, a)?;
-                    match a.key.as_str() {
-                        "fail_on" => {
-                            let v = self.string(a)?;
-                            cfg.fail_on = Some(FailOn::parse(v).ok_or_else(|| {
+                Structure::Attribute(a) => match a.key.as_str() {
+                    "fail_on" => {
+                        let v = self.string(a)?;
+                        cfg.fail_on = Some(FailOn::parse(v).ok_or_else(|| {
                                 self.err(
                                     a.span(),
                                     format!(
@@ -146,18 +144,15 @@ impl Parser<'_> {
                                     ),
                                 )
                             })?);
-                        }
-                        k if TOP_KEYS.contains(&k) => {
-                            return Err(self.err(
-                                a.span(),
-                                format!(
-                                    "`{k}` is a block, not an attribute; write `{k} {{ ... }}`"
-                                ),
-                            ))
-                        }
-                        k => return Err(self.unknown_key(a.span(), k, "the top level", TOP_KEYS)),
                     }
-                }
+                    k if TOP_KEYS.contains(&k) => {
+                        return Err(self.err(
+                            a.span(),
+                            format!("`{k}` is a block, not an attribute; write `{k} {{ ... }}`"),
+                        ))
+                    }
+                    k => return Err(self.unknown_key(a.span(), k, "the top level", TOP_KEYS)),
+                },
                 Structure::Block(b) => match b.ident.as_str() {
                     "rule" => {
                         let (id, ov) = self.rule_block(b)?;
@@ -197,9 +192,7 @@ impl Parser<'_> {
         let label = self.one_label(b, "rule \"NET070\" { ... }")?;
         let id = self.rule_id(label, b.span())?;
         let mut ov = RuleOverride::default();
-        let mut seen = Seen::default();
         for a in self.attributes_only(&b.body, "a rule block", RULE_KEYS)? {
-            seen.check(self, a)?;
             match a.key.as_str() {
                 "enabled" => ov.enabled = Some(self.bool(a)?),
                 "severity" => {
@@ -220,42 +213,31 @@ impl Parser<'_> {
     fn assume_block(&self, b: &Block) -> Result<Assumptions, ConfigError> {
         self.no_labels(b)?;
         let mut out = Assumptions::default();
-        let mut seen = Seen::default();
         for s in b.body.iter() {
             match s {
-                Structure::Attribute(a) => {
-                    seen.check(self, a)?;
-                    match a.key.as_str() {
-                        "awsvpc_trunking" => out.awsvpc_trunking = Some(self.bool(a)?),
-                        "dual_stack_ipv6" => out.dual_stack_ipv6 = Some(self.bool(a)?),
-                        "dynamic_port_range" => {
-                            let v = self.string(a)?;
-                            out.dynamic_port_range = Some(parse_port_range(v).ok_or_else(|| {
+                Structure::Attribute(a) => match a.key.as_str() {
+                    "awsvpc_trunking" => out.awsvpc_trunking = Some(self.bool(a)?),
+                    "dual_stack_ipv6" => out.dual_stack_ipv6 = Some(self.bool(a)?),
+                    "dynamic_port_range" => {
+                        let v = self.string(a)?;
+                        out.dynamic_port_range = Some(parse_port_range(v).ok_or_else(|| {
                                 self.err(
                                     a.span(),
                                     format!("dynamic_port_range = \"{v}\" is not a port range; write it as \"32768-60999\" (first ≤ last, 1-65535)"),
                                 )
                             })?);
-                        }
-                        "reserved_ports" => out.reserved_ports = Some(self.port_list(a)?),
-                        k @ ("subnet" | "cluster") => {
-                            return Err(self.err(
-                                a.span(),
-                                format!(
-                                    "`{k}` is a labelled block; write `{k} \"<id>\" {{ ... }}`"
-                                ),
-                            ))
-                        }
-                        k => {
-                            return Err(self.unknown_key(
-                                a.span(),
-                                k,
-                                "the assume block",
-                                ASSUME_KEYS,
-                            ))
-                        }
                     }
-                }
+                    "reserved_ports" => out.reserved_ports = Some(self.port_list(a)?),
+                    k @ ("subnet" | "cluster") => {
+                        return Err(self.err(
+                            a.span(),
+                            format!("`{k}` is a labelled block; write `{k} \"<id>\" {{ ... }}`"),
+                        ))
+                    }
+                    k => {
+                        return Err(self.unknown_key(a.span(), k, "the assume block", ASSUME_KEYS))
+                    }
+                },
                 Structure::Block(inner) => match inner.ident.as_str() {
                     "subnet" => {
                         let id = self.one_label(inner, "subnet \"subnet-0abc\" { ... }")?;
@@ -295,9 +277,7 @@ impl Parser<'_> {
 
     fn subnet_block(&self, b: &Block) -> Result<SubnetAssumption, ConfigError> {
         let mut out = SubnetAssumption::default();
-        let mut seen = Seen::default();
         for a in self.attributes_only(&b.body, "a subnet block", SUBNET_KEYS)? {
-            seen.check(self, a)?;
             match a.key.as_str() {
                 "cidr_block" => {
                     let v = self.string(a)?;
@@ -327,9 +307,7 @@ impl Parser<'_> {
         let mut instance_type = None;
         let mut max_instances = None;
         let mut zones = Vec::new();
-        let mut seen = Seen::default();
         for a in self.attributes_only(&b.body, "a cluster block", CLUSTER_KEYS)? {
-            seen.check(self, a)?;
             match a.key.as_str() {
                 "instance_type" => instance_type = Some(self.string(a)?.to_string()),
                 "max_instances" => {
@@ -364,9 +342,7 @@ impl Parser<'_> {
         let mut rule = None;
         let mut address = None;
         let mut reason = None;
-        let mut seen = Seen::default();
         for a in self.attributes_only(&b.body, "an ignore block", IGNORE_KEYS)? {
-            seen.check(self, a)?;
             match a.key.as_str() {
                 "rule" => {
                     let v = self.string(a)?;
@@ -572,26 +548,6 @@ impl Parser<'_> {
                 _ => Err(self.type_err(a, "a list of port numbers", "[22, 2375]")),
             })
             .collect()
-    }
-}
-
-/// Attribute keys already seen in one body, to reject duplicates with both lines.
-#[derive(Default)]
-struct Seen(BTreeMap<String, usize>);
-
-impl Seen {
-    fn check(&mut self, p: &Parser<'_>, a: &Attribute) -> Result<(), ConfigError> {
-        let line = p.line_of(a.span());
-        if let Some(first) = self.0.insert(a.key.as_str().to_string(), line) {
-            return Err(p.err(
-                a.span(),
-                format!(
-                    "`{}` is set twice (first at line {first}); keep one",
-                    a.key.as_str()
-                ),
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -862,6 +818,8 @@ ignore {
         let e = err("fail_on = \"error\"\nfail_on = \"info\"\n");
         assert!(e.starts_with(".ecsnet.hcl:2:1: invalid HCL"), "{e}");
         assert!(e.contains("redefined"), "{e}");
+        let e = err("assume {\n  awsvpc_trunking = true\n  awsvpc_trunking = false\n}\n");
+        assert!(e.starts_with(".ecsnet.hcl:3:"), "{e}");
         let e = err("rule \"NET070\" {\n}\nrule \"NET070\" {\n}\n");
         assert!(
             e.starts_with(".ecsnet.hcl:3: rule \"NET070\" is configured twice"),

@@ -34,3 +34,6 @@ pub fn build(plans: &[Plan], assume: &Assumptions) -> Model {
     resolve::resolve(plans, &mut model, &lookup, assume);
     model
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,8 @@
 //! `var.cluster.id`, `data.aws_subnet.all["a.b"]`. Keys may contain dots and brackets inside
 //! quotes, so splitting on '.' is not enough.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 /// One traversal step.
@@ -116,6 +118,48 @@ pub(crate) fn module_prefix(resource_address: &str) -> String {
     resource_address[..end].to_string()
 }
 
+/// The instances (`module.app["blue"]`, …) in `set` of a module call given its address
+/// without instance key (`module.app`, `module.a["x"].module.b`).
+pub(crate) fn module_instances_of(set: &BTreeSet<String>, base: &str) -> Vec<String> {
+    let depth = module_path(base).map_or(0, |p| p.len());
+    set.range(base.to_string()..)
+        .take_while(|m| m.starts_with(base))
+        .filter(|m| {
+            let rest = &m[base.len()..];
+            (rest.is_empty() || rest.starts_with('['))
+                && module_path(m).is_some_and(|p| p.len() == depth)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The address without its final instance key: `aws_x.y` for `aws_x.y["a[b]"]` or
+/// `aws_x.y[3]`; `None` when it has no key.
+pub(crate) fn strip_instance_key(address: &str) -> Option<&str> {
+    let b = address.as_bytes();
+    if !address.ends_with(']') {
+        return None;
+    }
+    if address.ends_with("\"]") {
+        // A quoted key: find its opening quote, skipping escaped quotes.
+        let mut i = b.len() - 2;
+        while i > 0 {
+            i -= 1;
+            if b[i] == b'"' {
+                let mut backslashes = 0;
+                while i > backslashes && b[i - 1 - backslashes] == b'\\' {
+                    backslashes += 1;
+                }
+                if backslashes % 2 == 0 {
+                    return (i > 0 && b[i - 1] == b'[').then(|| &address[..i - 1]);
+                }
+            }
+        }
+        return None;
+    }
+    address.rfind('[').map(|i| &address[..i])
+}
+
 /// `prefix.rest`, or `rest` in the root module.
 pub(crate) fn join(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
@@ -149,17 +193,32 @@ mod tests {
 
     #[test]
     fn module_prefix_and_path() {
-        assert_eq!(module_prefix(r#"module.a["x"].module.b.aws_vpc.main"#), r#"module.a["x"].module.b"#);
+        assert_eq!(
+            module_prefix(r#"module.a["x"].module.b.aws_vpc.main"#),
+            r#"module.a["x"].module.b"#
+        );
         assert_eq!(module_prefix("aws_vpc.main"), "");
         assert_eq!(module_prefix("data.aws_vpc.main"), "");
-        assert_eq!(module_prefix("module.a[0].data.aws_vpc.main[1]"), "module.a[0]");
+        assert_eq!(
+            module_prefix("module.a[0].data.aws_vpc.main[1]"),
+            "module.a[0]"
+        );
         assert_eq!(
             module_path(r#"module.a["x"].module.b"#).unwrap(),
-            vec![("a".to_string(), Some(r#""x""#.to_string())), ("b".to_string(), None)]
+            vec![
+                ("a".to_string(), Some(r#""x""#.to_string())),
+                ("b".to_string(), None)
+            ]
         );
         assert_eq!(module_path("").unwrap(), vec![]);
         assert!(module_path("aws_vpc.main").is_none());
         assert_eq!(key_value(r#""blue""#), Value::String("blue".into()));
+        assert_eq!(
+            strip_instance_key(r#"module.m["k"].aws_x.y["a[\"b"]"#),
+            Some(r#"module.m["k"].aws_x.y"#)
+        );
+        assert_eq!(strip_instance_key("aws_x.y[12]"), Some("aws_x.y"));
+        assert_eq!(strip_instance_key(r#"module.m["k"].aws_x.y"#), None);
         assert_eq!(key_value("2"), serde_json::json!(2));
     }
 }

@@ -10,13 +10,28 @@
 
 use serde_json::Value;
 
+use super::lazy::LazyObject;
 use crate::model::{Field, Val};
+
+/// The `after` tree: parsed, or (resources read from a plan) an object parsed member by
+/// member on demand.
+#[derive(Debug, Clone)]
+enum After {
+    Eager(Value),
+    Lazy(LazyObject),
+}
+
+impl Default for After {
+    fn default() -> Self {
+        After::Eager(Value::Null)
+    }
+}
 
 /// A value tree with its unknown and sensitive mirrors. Navigation never panics; a missing
 /// key under an unknown parent is unknown, under a sensitive parent is sensitive.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Attrs {
-    after: Value,
+    after: After,
     unknown: Value,
     sensitive: Value,
     /// Deferred data reads: an attribute absent from `after` will be read at apply time, so
@@ -28,6 +43,21 @@ impl Attrs {
     /// Values with their unknown and sensitive mirrors, in the shape Terraform writes them
     /// (`after`, `after_unknown`, `after_sensitive`). Missing mirrors are `Value::Null`.
     pub fn new(after: Value, unknown: Value, sensitive: Value) -> Self {
+        Attrs {
+            after: After::Eager(after),
+            unknown,
+            sensitive,
+            missing_is_unknown: false,
+        }
+    }
+
+    /// From the JSON text of `after` (valid JSON, checked no deeper than
+    /// [`super::lazy::MAX_DEPTH`]): an object is kept as text and parsed on access.
+    pub(crate) fn from_text(after: &str, unknown: Value, sensitive: Value) -> Self {
+        let after = match LazyObject::new(after) {
+            Some(l) => After::Lazy(l),
+            None => After::Eager(serde_json::from_str(after).unwrap_or(Value::Null)),
+        };
         Attrs {
             after,
             unknown,
@@ -59,8 +89,12 @@ impl Attrs {
     }
 
     pub fn root(&self) -> AttrRef<'_> {
+        let value = match &self.after {
+            After::Eager(v) => Node::Value(v),
+            After::Lazy(l) => Node::Lazy(l),
+        };
         AttrRef {
-            value: Some(&self.after),
+            value,
             unknown: Some(&self.unknown),
             sensitive: Some(&self.sensitive),
             inherited_unknown: false,
@@ -72,12 +106,60 @@ impl Attrs {
     /// Mark every string that contains one of `secrets` as sensitive (values derived from
     /// sensitive variables in plans without sensitivity marks).
     pub fn mark_sensitive_strings(&mut self, secrets: &[String]) {
-        mark(&self.after, &mut self.sensitive, secrets);
+        match &self.after {
+            After::Eager(v) => mark(v, &mut self.sensitive, secrets),
+            After::Lazy(l) => {
+                // Only members whose text could hold a secret are parsed. A secret appears
+                // in the text JSON-escaped, possibly twice (JSON strings inside JSON), and
+                // Terraform escapes <, > and & as \u003c etc.; when escaping could change
+                // it, every member is checked.
+                let mut keys: Vec<&str> = Vec::new();
+                for secret in secrets {
+                    if secret
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || " -_.:/@+=,;!?#$%*()'".contains(c))
+                    {
+                        keys.extend(l.members_containing(secret));
+                    } else {
+                        keys = l.keys();
+                        break;
+                    }
+                }
+                keys.sort_unstable();
+                keys.dedup();
+                for k in keys {
+                    if let Some(v) = l.get(k) {
+                        if !self.sensitive.is_object() && !is_true(Some(&self.sensitive)) {
+                            self.sensitive = Value::Object(Default::default());
+                        }
+                        if let Value::Object(m) = &mut self.sensitive {
+                            let slot = m.entry(k.to_string()).or_insert(Value::Null);
+                            mark(v, slot, secrets);
+                            if slot.is_null() {
+                                m.remove(k);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The raw `after` tree (unknown parts absent or null). Prefer [`Attrs::root`].
     pub fn after(&self) -> &Value {
-        &self.after
+        match &self.after {
+            After::Eager(v) => v,
+            After::Lazy(l) => l.whole(),
+        }
+    }
+}
+
+impl PartialEq for Attrs {
+    fn eq(&self, other: &Self) -> bool {
+        self.after() == other.after()
+            && self.unknown == other.unknown
+            && self.sensitive == other.sensitive
+            && self.missing_is_unknown == other.missing_is_unknown
     }
 }
 
@@ -85,12 +167,33 @@ impl Attrs {
 /// ancestors.
 #[derive(Debug, Clone, Copy)]
 pub struct AttrRef<'a> {
-    value: Option<&'a Value>,
+    value: Node<'a>,
     unknown: Option<&'a Value>,
     sensitive: Option<&'a Value>,
     inherited_unknown: bool,
     inherited_sensitive: bool,
     missing_is_unknown: bool,
+}
+
+/// Where an [`AttrRef`] points in the `after` tree.
+#[derive(Debug, Clone, Copy)]
+enum Node<'a> {
+    Missing,
+    Value(&'a Value),
+    Lazy(&'a LazyObject),
+}
+
+impl<'a> Node<'a> {
+    fn from(v: Option<&'a Value>) -> Self {
+        v.map_or(Node::Missing, Node::Value)
+    }
+    fn value(self) -> Option<&'a Value> {
+        match self {
+            Node::Missing => None,
+            Node::Value(v) => Some(v),
+            Node::Lazy(l) => Some(l.whole()),
+        }
+    }
 }
 
 fn is_true(v: Option<&Value>) -> bool {
@@ -109,7 +212,7 @@ fn any_true(v: Option<&Value>) -> bool {
 }
 
 impl<'a> AttrRef<'a> {
-    fn child(self, value: Option<&'a Value>, unknown: Option<&'a Value>, sens: Option<&'a Value>) -> Self {
+    fn child(self, value: Node<'a>, unknown: Option<&'a Value>, sens: Option<&'a Value>) -> Self {
         AttrRef {
             value,
             unknown,
@@ -123,13 +226,22 @@ impl<'a> AttrRef<'a> {
     /// Object member.
     pub fn get(self, key: &str) -> AttrRef<'a> {
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
-        self.child(pick(self.value), pick(self.unknown), pick(self.sensitive))
+        let value = match self.value {
+            Node::Lazy(l) => Node::from(l.get(key)),
+            Node::Value(v) => Node::from(pick(Some(v))),
+            Node::Missing => Node::Missing,
+        };
+        self.child(value, pick(self.unknown), pick(self.sensitive))
     }
 
     /// Array element.
     pub fn at(self, i: usize) -> AttrRef<'a> {
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_array()).and_then(|a| a.get(i));
-        self.child(pick(self.value), pick(self.unknown), pick(self.sensitive))
+        let value = match self.value {
+            Node::Value(v) => Node::from(pick(Some(v))),
+            Node::Lazy(_) | Node::Missing => Node::Missing,
+        };
+        self.child(value, pick(self.unknown), pick(self.sensitive))
     }
 
     /// A dotted path such as `network_configuration.0.subnets`. A numeric segment indexes an
@@ -137,13 +249,19 @@ impl<'a> AttrRef<'a> {
     pub fn path(self, dotted: &str) -> AttrRef<'a> {
         let mut cur = self;
         for seg in dotted.split('.').filter(|s| !s.is_empty()) {
-            cur = match (seg.parse::<usize>(), cur.value) {
-                (Ok(_), Some(Value::Object(o))) if o.contains_key(seg) => cur.get(seg),
+            let is_object = matches!(cur.value, Node::Lazy(_) | Node::Value(Value::Object(_)));
+            let has_member = match cur.value {
+                Node::Lazy(l) => l.get(seg).is_some(),
+                Node::Value(Value::Object(o)) => o.contains_key(seg),
+                _ => false,
+            };
+            cur = match seg.parse::<usize>() {
+                Ok(_) if has_member => cur.get(seg),
                 // A single nested block is an object where the path (written for the
                 // list form) says `.0.`: stay on the object.
-                (Ok(0), Some(Value::Object(_))) => cur,
-                (Ok(i), _) => cur.at(i),
-                _ => cur.get(seg),
+                Ok(0) if is_object => cur,
+                Ok(i) => cur.at(i),
+                Err(_) => cur.get(seg),
             };
         }
         cur
@@ -154,7 +272,7 @@ impl<'a> AttrRef<'a> {
         if self.inherited_unknown || is_true(self.unknown) {
             return true;
         }
-        self.value.is_none() && self.missing_is_unknown
+        matches!(self.value, Node::Missing) && self.missing_is_unknown
     }
 
     /// Whether this node, or anything below it, is unknown.
@@ -172,7 +290,7 @@ impl<'a> AttrRef<'a> {
         if self.is_unknown() {
             return Val::Unknown;
         }
-        match self.value {
+        match self.value.value() {
             None | Some(Value::Null) => Val::Null,
             Some(v) => Val::Known(v),
         }
@@ -207,9 +325,11 @@ impl<'a> AttrRef<'a> {
     /// Numbers (integral) and numeric strings; other kinds give Null.
     pub fn int(self) -> Field<i64> {
         self.field(|v| match v {
-            Value::Number(n) => n
-                .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+            Value::Number(n) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            }),
             Value::String(s) => s.trim().parse::<i64>().ok(),
             _ => None,
         })
@@ -235,7 +355,9 @@ impl<'a> AttrRef<'a> {
                     match item.string().val {
                         Val::Known(s) => out.push(s),
                         Val::Null => {}
-                        Val::Unknown => return Field::unknown().with_sensitive(self.is_sensitive()),
+                        Val::Unknown => {
+                            return Field::unknown().with_sensitive(self.is_sensitive())
+                        }
                     }
                 }
                 Field::known(out).with_sensitive(self.is_sensitive())
@@ -249,8 +371,13 @@ impl<'a> AttrRef<'a> {
     /// single-nested blocks read the same way as one-element lists.
     pub fn items(self) -> Field<Vec<AttrRef<'a>>> {
         let sensitive = self.is_sensitive();
+        if let (Node::Lazy(_), false) = (self.value, self.is_unknown()) {
+            return Field::known(vec![self]).with_sensitive(sensitive);
+        }
         match self.state() {
-            Val::Known(Value::Array(a)) => Field::known((0..a.len()).map(|i| self.at(i)).collect()).with_sensitive(sensitive),
+            Val::Known(Value::Array(a)) => {
+                Field::known((0..a.len()).map(|i| self.at(i)).collect()).with_sensitive(sensitive)
+            }
             Val::Known(Value::Object(_)) => Field::known(vec![self]).with_sensitive(sensitive),
             Val::Known(_) | Val::Null => Field::null().with_sensitive(sensitive),
             Val::Unknown => Field::unknown().with_sensitive(sensitive),
@@ -259,7 +386,13 @@ impl<'a> AttrRef<'a> {
 
     /// Member names of a known object (e.g. `tags`), in sorted order.
     pub fn keys(self) -> Field<Vec<&'a str>> {
-        self.field(|v| v.as_object().map(|o| o.keys().map(String::as_str).collect()))
+        if let (Node::Lazy(l), false) = (self.value, self.is_unknown()) {
+            return Field::known(l.keys()).with_sensitive(self.is_sensitive());
+        }
+        self.field(|v| {
+            v.as_object()
+                .map(|o| o.keys().map(String::as_str).collect())
+        })
     }
 
     /// Decode a string holding JSON (`container_definitions`). An unknown string gives
@@ -269,8 +402,13 @@ impl<'a> AttrRef<'a> {
         let sensitive = self.is_sensitive();
         match self.state() {
             Val::Known(Value::String(s)) => {
-                let v: Value = serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}"))?;
-                let attrs = if sensitive { Attrs::known(v).with_all_sensitive() } else { Attrs::known(v) };
+                let v: Value =
+                    serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}"))?;
+                let attrs = if sensitive {
+                    Attrs::known(v).with_all_sensitive()
+                } else {
+                    Attrs::known(v)
+                };
                 Ok(Field::known(attrs).with_sensitive(sensitive))
             }
             Val::Known(_) => Err("not a string".to_string()),
@@ -287,10 +425,8 @@ fn mark(after: &Value, mirror: &mut Value, secrets: &[String]) {
         return;
     }
     match after {
-        Value::String(s) => {
-            if secrets.iter().any(|x| s.contains(x.as_str())) {
-                *mirror = Value::Bool(true);
-            }
+        Value::String(s) if secrets.iter().any(|x| s.contains(x.as_str())) => {
+            *mirror = Value::Bool(true);
         }
         Value::Object(o) => {
             if !mirror.is_object() {

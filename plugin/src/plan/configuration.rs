@@ -138,7 +138,10 @@ impl Expression {
     fn from_value(v: &Value) -> Option<Expression> {
         let o = v.as_object()?;
         let references = match o.get("references") {
-            Some(Value::Array(a)) => a.iter().filter_map(|r| r.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         };
         Some(Expression {
@@ -152,7 +155,7 @@ impl Expression {
     fn looks_like(o: &serde_json::Map<String, Value>) -> bool {
         o.is_empty()
             || (o.keys().all(|k| k == "constant_value" || k == "references")
-                && o.get("references").map_or(true, Value::is_array))
+                && o.get("references").is_none_or(Value::is_array))
     }
 }
 
@@ -173,7 +176,9 @@ impl Block {
 impl ExprNode {
     fn from_value(v: &Value) -> Option<ExprNode> {
         match v {
-            Value::Object(o) if Expression::looks_like(o) => Expression::from_value(v).map(ExprNode::Expr),
+            Value::Object(o) if Expression::looks_like(o) => {
+                Expression::from_value(v).map(ExprNode::Expr)
+            }
             Value::Object(_) => Some(ExprNode::Block(Block::from_value(v))),
             Value::Array(a) => Some(ExprNode::List(a.iter().map(Block::from_value).collect())),
             _ => None,
@@ -240,7 +245,10 @@ pub(crate) fn parse(raw: &str) -> Result<Configuration, serde_json::Error> {
         Some(m) => convert_module(m)?,
         None => ModuleConfig::default(),
     };
-    Ok(Configuration { root, present: true })
+    Ok(Configuration {
+        root,
+        present: true,
+    })
 }
 
 fn convert_module(m: RawModule<'_>) -> Result<ModuleConfig, serde_json::Error> {
@@ -265,7 +273,10 @@ fn convert_module(m: RawModule<'_>) -> Result<ModuleConfig, serde_json::Error> {
             _ => Block::default(),
         };
         let count = r.count_expression.as_ref().and_then(Expression::from_value);
-        let for_each = r.for_each_expression.as_ref().and_then(Expression::from_value);
+        let for_each = r
+            .for_each_expression
+            .as_ref()
+            .and_then(Expression::from_value);
         out.resources.insert(
             address.clone(),
             ConfigResource {
@@ -295,10 +306,21 @@ fn convert_module(m: RawModule<'_>) -> Result<ModuleConfig, serde_json::Error> {
         out.module_calls.insert(
             name,
             ModuleCall {
-                source: call.source.as_ref().and_then(Value::as_str).unwrap_or_default().to_string(),
+                source: call
+                    .source
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
                 expressions,
-                count: call.count_expression.as_ref().and_then(Expression::from_value),
-                for_each: call.for_each_expression.as_ref().and_then(Expression::from_value),
+                count: call
+                    .count_expression
+                    .as_ref()
+                    .and_then(Expression::from_value),
+                for_each: call
+                    .for_each_expression
+                    .as_ref()
+                    .and_then(Expression::from_value),
                 module,
             },
         );

@@ -13,7 +13,7 @@
 //! in the value trees can overflow the stack.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -23,7 +23,10 @@ use serde_json::Value;
 
 use super::attrs::Attrs;
 use super::errors;
-use super::{address, configuration, is_interesting, Action, Configuration, Mode, Plan, Resource, Variable};
+use super::{
+    address, configuration, is_interesting, lazy, Action, Configuration, Mode, Plan, Resource,
+    Variable,
+};
 use crate::error::UserError;
 
 /// Flags recorded per resource address while streaming.
@@ -43,12 +46,13 @@ enum Source {
 /// An interesting resource instance, still as raw JSON slices.
 struct Entry<'a> {
     source: Source,
+    /// JSON string literals (quotes and escapes included), see [`Lit`].
     address: Cow<'a, str>,
     module_address: Option<Cow<'a, str>>,
     mode: Mode,
     type_: Cow<'a, str>,
     name: Cow<'a, str>,
-    index: Option<Value>,
+    index: Option<&'a RawValue>,
     action: Action,
     values: Option<&'a RawValue>,
     unknown: Option<&'a RawValue>,
@@ -81,10 +85,15 @@ struct Collected<'a> {
     errored: bool,
     variables: Option<&'a RawValue>,
     configuration: Option<&'a RawValue>,
-    seen: HashMap<Cow<'a, str>, u8>,
-    prior_data: Vec<(Cow<'a, str>, Option<usize>)>,
+    /// Address literal → CHANGE_IN / CHANGE_OUT / PLANNED flags.
+    seen: HashMap<Cow<'a, str>, u8, SeededHash>,
+    /// Address literals of data sources in prior_state.
+    prior_data: Vec<Cow<'a, str>>,
     entries: Vec<Entry<'a>>,
-    module_instances: BTreeSet<String>,
+    /// Module instance address literals.
+    module_instances: HashSet<Cow<'a, str>>,
+    /// Addresses (without key) of resources with keyed instances, of any type.
+    keyed_bases: HashSet<String>,
     has_sensitivity: bool,
     /// The top-level key being read, for error messages.
     section: &'static str,
@@ -152,20 +161,99 @@ enum ActionWord {
     Other,
 }
 
+/// A JSON string kept as its literal text (quotes and escapes included). Addresses are
+/// compared and hashed in this form, which saves unescaping (and allocating) the tens of
+/// thousands of addresses with `["key"]` that are only counted; Terraform writes an address
+/// the same way wherever it appears.
+struct Lit<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Lit<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <&'de RawValue>::deserialize(d)?;
+        if raw.get().starts_with('"') {
+            Ok(Lit(Cow::Borrowed(raw.get())))
+        } else {
+            Err(de::Error::custom(format!(
+                "expected an address string, found {}",
+                raw.get()
+            )))
+        }
+    }
+}
+
+/// The text between the quotes of a literal.
+fn lit_inner(lit: &str) -> &str {
+    lit.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or("")
+}
+
+/// The string a literal stands for.
+fn unescape(lit: &str) -> String {
+    if lit.contains('\\') {
+        serde_json::from_str(lit).unwrap_or_default()
+    } else {
+        lit_inner(lit).to_string()
+    }
+}
+
+/// `actions` as a set of bits: no allocation per resource.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+struct Actions(u8);
+
+const A_NOOP: u8 = 1;
+const A_CREATE: u8 = 2;
+const A_READ: u8 = 4;
+const A_UPDATE: u8 = 8;
+const A_DELETE: u8 = 16;
+const A_FORGET: u8 = 32;
+const A_OTHER: u8 = 64;
+
+impl<'de> Deserialize<'de> for Actions {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Actions;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of actions")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Actions, E> {
+                Ok(Actions(0))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Actions, A::Error> {
+                let mut bits = 0;
+                while let Some(w) = seq.next_element::<ActionWord>()? {
+                    bits |= match w {
+                        ActionWord::NoOp => A_NOOP,
+                        ActionWord::Create => A_CREATE,
+                        ActionWord::Read => A_READ,
+                        ActionWord::Update => A_UPDATE,
+                        ActionWord::Delete => A_DELETE,
+                        ActionWord::Forget => A_FORGET,
+                        ActionWord::Other => A_OTHER,
+                    };
+                }
+                Ok(Actions(bits))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Deserialize)]
 struct RawChange<'a> {
     #[serde(borrow, default)]
-    address: Cow<'a, str>,
+    address: Option<Lit<'a>>,
     #[serde(borrow, default)]
-    module_address: Cow<'a, str>,
+    module_address: Option<Lit<'a>>,
     #[serde(borrow, default)]
     mode: Cow<'a, str>,
     #[serde(borrow, default, rename = "type")]
     type_: Cow<'a, str>,
     #[serde(borrow, default)]
     name: Cow<'a, str>,
-    #[serde(default)]
-    index: Option<Value>,
+    #[serde(borrow, default)]
+    index: Option<&'a RawValue>,
     #[serde(default)]
     deposed: Option<IgnoredAny>,
     #[serde(borrow, default)]
@@ -175,7 +263,7 @@ struct RawChange<'a> {
 #[derive(Deserialize)]
 struct RawChangeBody<'a> {
     #[serde(default)]
-    actions: Vec<ActionWord>,
+    actions: Actions,
     #[serde(borrow, default)]
     after: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -193,15 +281,15 @@ struct RawDeferred<'a> {
 #[derive(Deserialize)]
 struct RawValuesResource<'a> {
     #[serde(borrow, default)]
-    address: Cow<'a, str>,
+    address: Option<Lit<'a>>,
     #[serde(borrow, default)]
     mode: Cow<'a, str>,
     #[serde(borrow, default, rename = "type")]
     type_: Cow<'a, str>,
     #[serde(borrow, default)]
     name: Cow<'a, str>,
-    #[serde(default)]
-    index: Option<Value>,
+    #[serde(borrow, default)]
+    index: Option<&'a RawValue>,
     #[serde(borrow, default)]
     values: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -218,21 +306,20 @@ fn mode_of(s: &str) -> Mode {
 
 /// The planned-world action of a change, or `None` when the object will not exist after
 /// apply (delete or forget only).
-fn action_of(words: &[ActionWord]) -> Option<Action> {
-    use ActionWord as W;
-    let has = |w: W| words.contains(&w);
-    if has(W::Create) && (has(W::Delete) || has(W::Forget)) {
+fn action_of(a: Actions) -> Option<Action> {
+    let has = |bit: u8| a.0 & bit != 0;
+    if has(A_CREATE) && (has(A_DELETE) || has(A_FORGET)) {
         return Some(Action::Replace);
     }
-    if has(W::Create) {
+    if has(A_CREATE) {
         return Some(Action::Create);
     }
-    if has(W::Delete) || has(W::Forget) {
+    if has(A_DELETE) || has(A_FORGET) {
         return None;
     }
-    match words {
-        [] | [W::NoOp] => Some(Action::NoOp),
-        [W::Read] => Some(Action::Read),
+    match a.0 {
+        0 | A_NOOP => Some(Action::NoOp),
+        A_READ => Some(Action::Read),
         // Update, and any action word from a newer Terraform: the object stays, its values
         // may change.
         _ => Some(Action::Update),
@@ -240,36 +327,70 @@ fn action_of(words: &[ActionWord]) -> Option<Action> {
 }
 
 impl<'a> Collected<'a> {
+    fn note_keyed(&mut self, address: &str, index: Option<&RawValue>) {
+        if index.is_some_and(|i| i.get() != "null") {
+            let address = unescape(address);
+            if let Some(base) = address::strip_instance_key(&address) {
+                if !self.keyed_bases.contains(base) {
+                    self.keyed_bases.insert(base.to_string());
+                }
+            }
+        }
+    }
+
+    // A `&Cow` rather than `&str`: cloning a borrowed Cow into the map costs nothing.
+    #[allow(clippy::ptr_arg)]
+    fn flag(&mut self, address: &Cow<'a, str>, flag: u8) {
+        match self.seen.get_mut(address.as_ref()) {
+            Some(f) => *f |= flag,
+            None => {
+                self.seen.insert(address.clone(), flag);
+            }
+        }
+    }
+
     fn add_change(&mut self, rc: RawChange<'a>, deferred: bool) {
+        let Some(Lit(address)) = rc.address else {
+            return;
+        };
         // A deposed object is an old generation being destroyed; the current object has
         // its own entry.
-        if rc.deposed.is_some() || rc.address.is_empty() {
+        if rc.deposed.is_some() {
             return;
         }
         let (action, values, unknown, sensitive) = match &rc.change {
-            Some(c) => (action_of(&c.actions), c.after, c.after_unknown, c.after_sensitive),
+            Some(c) => (
+                action_of(c.actions),
+                c.after,
+                c.after_unknown,
+                c.after_sensitive,
+            ),
             None => (Some(Action::NoOp), None, None, None),
         };
         if sensitive.is_some() {
             self.has_sensitivity = true;
         }
-        let flag = if action.is_some() { CHANGE_IN } else { CHANGE_OUT };
-        let interesting = action.is_some() && is_interesting(&rc.type_);
-        match self.seen.get_mut(&rc.address) {
-            Some(f) => *f |= flag,
-            None => {
-                self.seen.insert(rc.address.clone(), flag);
+        let Some(action) = action else {
+            self.flag(&address, CHANGE_OUT);
+            return;
+        };
+        self.flag(&address, CHANGE_IN);
+        self.note_keyed(&address, rc.index);
+        let module_address = rc.module_address.map(|m| m.0);
+        if let Some(m) = &module_address {
+            if !self.module_instances.contains(m.as_ref()) {
+                self.module_instances.insert(m.clone());
             }
         }
-        let Some(action) = action else { return };
-        if !rc.module_address.is_empty() && !self.module_instances.contains(rc.module_address.as_ref()) {
-            self.module_instances.insert(rc.module_address.to_string());
-        }
-        if interesting {
+        if is_interesting(&rc.type_) {
             self.entries.push(Entry {
-                source: if deferred { Source::Deferred } else { Source::Change },
-                module_address: Some(rc.module_address),
-                address: rc.address,
+                source: if deferred {
+                    Source::Deferred
+                } else {
+                    Source::Change
+                },
+                module_address,
+                address,
                 mode: mode_of(&rc.mode),
                 type_: rc.type_,
                 name: rc.name,
@@ -283,9 +404,9 @@ impl<'a> Collected<'a> {
     }
 
     fn add_values_resource(&mut self, r: RawValuesResource<'a>, prior: bool) {
-        if r.address.is_empty() {
+        let Some(Lit(address)) = r.address else {
             return;
-        }
+        };
         if r.sensitive_values.is_some() {
             self.has_sensitivity = true;
         }
@@ -295,32 +416,85 @@ impl<'a> Collected<'a> {
             // planned_values / resource_changes.
             return;
         }
-        let entry = is_interesting(&r.type_).then(|| self.entries.len());
+        self.note_keyed(&address, r.index);
         if prior {
-            self.prior_data.push((r.address.clone(), entry));
+            self.prior_data.push(address.clone());
         } else {
-            match self.seen.get_mut(&r.address) {
-                Some(f) => *f |= PLANNED,
-                None => {
-                    self.seen.insert(r.address.clone(), PLANNED);
-                }
-            }
+            self.flag(&address, PLANNED);
         }
-        if entry.is_some() {
+        if is_interesting(&r.type_) {
             self.entries.push(Entry {
-                source: if prior { Source::PriorData } else { Source::Planned },
+                source: if prior {
+                    Source::PriorData
+                } else {
+                    Source::Planned
+                },
                 module_address: None,
-                address: r.address,
+                address,
                 mode,
                 type_: r.type_,
                 name: r.name,
                 index: r.index,
-                action: if prior { Action::DataRead } else { Action::Unchanged },
+                action: if prior {
+                    Action::DataRead
+                } else {
+                    Action::Unchanged
+                },
                 values: r.values,
                 unknown: None,
                 sensitive: r.sensitive_values,
             });
         }
+    }
+}
+
+/// A fast hash for the address map (the std SipHash showed in profiles), keyed with a
+/// random seed and multiplicative mixing, so that crafted addresses cannot be made to
+/// collide without knowing the seed.
+#[derive(Clone, Copy)]
+struct SeededHash(u64);
+
+impl Default for SeededHash {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        SeededHash(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64) | 1)
+    }
+}
+
+impl std::hash::BuildHasher for SeededHash {
+    type Hasher = Mixer;
+    fn build_hasher(&self) -> Mixer {
+        Mixer(self.0)
+    }
+}
+
+struct Mixer(u64);
+
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl std::hash::Hasher for Mixer {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h ^ w).wrapping_mul(MIX);
+            h ^= h >> 32;
+        }
+        let rest = chunks.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(last) ^ ((bytes.len() as u64) << 56)).wrapping_mul(MIX);
+        self.0 = h ^ (h >> 29);
+    }
+    fn finish(&self) -> u64 {
+        // murmur3's finaliser: every input bit affects every output bit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -383,16 +557,25 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                 TopKey::PlannedValues => {
                     c.keys.planned_values = true;
                     c.section = "planned_values";
-                    map.next_value_seed(ValuesSeed { c: &mut *c, prior: false })?;
+                    map.next_value_seed(ValuesSeed {
+                        c: &mut *c,
+                        prior: false,
+                    })?;
                 }
                 TopKey::ResourceChanges => {
                     c.keys.resource_changes = true;
                     c.section = "resource_changes";
-                    map.next_value_seed(ChangesSeed { c: &mut *c, deferred: false })?;
+                    map.next_value_seed(ChangesSeed {
+                        c: &mut *c,
+                        deferred: false,
+                    })?;
                 }
                 TopKey::DeferredChanges => {
                     c.section = "deferred_changes";
-                    map.next_value_seed(ChangesSeed { c: &mut *c, deferred: true })?;
+                    map.next_value_seed(ChangesSeed {
+                        c: &mut *c,
+                        deferred: true,
+                    })?;
                 }
                 TopKey::PriorState => {
                     c.keys.prior_state = true;
@@ -445,6 +628,7 @@ impl<'de> Visitor<'de> for ValuesSeed<'_, 'de> {
                 ValuesKey::RootModule => map.next_value_seed(ModuleSeed {
                     c: &mut *self.c,
                     prior: self.prior,
+                    child: false,
                 })?,
                 ValuesKey::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -495,6 +679,42 @@ impl<'de> Visitor<'de> for PriorSeed<'_, 'de> {
 struct ModuleSeed<'c, 'a> {
     c: &'c mut Collected<'a>,
     prior: bool,
+    /// A child module (not the root).
+    child: bool,
+}
+
+/// The module being read, for making resource addresses absolute.
+struct Frame<'a> {
+    child: bool,
+    addr: Option<Cow<'a, str>>,
+    pending: Vec<RawValuesResource<'a>>,
+}
+
+impl<'a> Frame<'a> {
+    /// Terraform 0.12 writes module-relative resource addresses inside the child modules of
+    /// `prior_state`; prefix them with the module address. That address may come after the
+    /// resources (Terraform writes `resources` first), so such resources wait for it.
+    fn absolute(&mut self, mut r: RawValuesResource<'a>) -> Option<RawValuesResource<'a>> {
+        let relative = match &r.address {
+            Some(Lit(a)) => !a.starts_with("\"module."),
+            None => false,
+        };
+        if !self.child || !relative {
+            return Some(r);
+        }
+        match self.addr.as_deref().map(lit_inner) {
+            Some(m) if !m.is_empty() => {
+                let rel = r.address.as_ref().map_or("", |a| lit_inner(&a.0));
+                r.address = Some(Lit(Cow::Owned(format!("\"{m}.{rel}\""))));
+                Some(r)
+            }
+            Some(_) => Some(r),
+            None => {
+                self.pending.push(r);
+                None
+            }
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for ModuleSeed<'_, 'de> {
@@ -513,25 +733,40 @@ impl<'de> Visitor<'de> for ModuleSeed<'_, 'de> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut frame = Frame {
+            child: self.child,
+            addr: None,
+            pending: Vec::new(),
+        };
         while let Some(key) = map.next_key::<ModuleKey>()? {
             match key {
                 ModuleKey::Resources => map.next_value_seed(ResourcesSeed {
                     c: &mut *self.c,
                     prior: self.prior,
+                    frame: &mut frame,
                 })?,
                 ModuleKey::ChildModules => map.next_value_seed(ChildModulesSeed {
                     c: &mut *self.c,
                     prior: self.prior,
                 })?,
                 ModuleKey::Address => {
-                    let a: Cow<'de, str> = map.next_value()?;
-                    if !self.prior && !a.is_empty() && !self.c.module_instances.contains(a.as_ref()) {
-                        self.c.module_instances.insert(a.into_owned());
+                    let Lit(a) = map.next_value()?;
+                    if !self.prior && a.len() > 2 && !self.c.module_instances.contains(a.as_ref()) {
+                        self.c.module_instances.insert(a.clone());
                     }
+                    frame.addr = Some(a);
                 }
                 ModuleKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
+            }
+        }
+        if frame.addr.is_none() {
+            frame.addr = Some(Cow::Borrowed("\"\""));
+        }
+        for r in std::mem::take(&mut frame.pending) {
+            if let Some(r) = frame.absolute(r) {
+                self.c.add_values_resource(r, self.prior);
             }
         }
         Ok(())
@@ -563,6 +798,7 @@ impl<'de> Visitor<'de> for ChildModulesSeed<'_, 'de> {
             .next_element_seed(ModuleSeed {
                 c: &mut *self.c,
                 prior: self.prior,
+                child: true,
             })?
             .is_some()
         {}
@@ -573,6 +809,7 @@ impl<'de> Visitor<'de> for ChildModulesSeed<'_, 'de> {
 struct ResourcesSeed<'c, 'a> {
     c: &'c mut Collected<'a>,
     prior: bool,
+    frame: &'c mut Frame<'a>,
 }
 
 impl<'de> DeserializeSeed<'de> for ResourcesSeed<'_, 'de> {
@@ -592,7 +829,9 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(r) = seq.next_element::<RawValuesResource<'de>>()? {
-            self.c.add_values_resource(r, self.prior);
+            if let Some(r) = self.frame.absolute(r) {
+                self.c.add_values_resource(r, self.prior);
+            }
         }
         Ok(())
     }
@@ -643,7 +882,9 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
     match trimmed.as_bytes().first() {
         None => return Err(errors::empty(name)),
         Some(b'{') => {}
-        Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') if serde_json::from_str::<IgnoredAny>(text).is_ok() => {
+        Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
+            if serde_json::from_str::<IgnoredAny>(text).is_ok() =>
+        {
             return Err(errors::not_an_object(name, trimmed.as_bytes()[0]));
         }
         Some(_) => {}
@@ -668,11 +909,21 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
         }
         _ => Configuration::default(),
     };
-    let variables = root_variables(c.variables, &config).map_err(|e| errors::json(name, &e, "variables"))?;
+    let variables =
+        root_variables(c.variables, &config).map_err(|e| errors::json(name, &e, "variables"))?;
 
-    let module_instances = with_ancestors(std::mem::take(&mut c.module_instances));
-    let resource_count = count_world(&c, &module_instances, &config);
-    let resources = build_resources(&c, &module_instances, &config, name)?;
+    let mut module_instances =
+        with_ancestors(c.module_instances.iter().map(|l| unescape(l)).collect());
+    let prior_kept = prior_data_kept(&c, &module_instances, &config);
+    // Module instances that hold only data sources appear nowhere else.
+    let extra: BTreeSet<String> = prior_kept
+        .iter()
+        .map(|a| address::module_prefix(&unescape(a)))
+        .filter(|m| !m.is_empty())
+        .collect();
+    module_instances.extend(with_ancestors(extra));
+    let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
+    let resources = build_resources(&c, &prior_kept, name)?;
 
     let mut plan = Plan {
         name: name.to_string(),
@@ -685,6 +936,7 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
         config,
         module_instances,
         has_sensitivity_info: c.has_sensitivity,
+        keyed_bases: std::mem::take(&mut c.keyed_bases),
         ..Plan::default()
     };
     mark_sensitive_variable_values(&mut plan);
@@ -723,17 +975,59 @@ fn with_ancestors(set: BTreeSet<String>) -> BTreeSet<String> {
     out
 }
 
-/// Whether a data source found only in prior_state is still part of the planned world: its
-/// module instance still exists and (when the configuration is present) its block does.
+/// The data sources found only in prior_state that are still part of the planned world
+/// (as address literals).
+fn prior_data_kept(
+    c: &Collected<'_>,
+    modules: &BTreeSet<String>,
+    config: &Configuration,
+) -> BTreeSet<String> {
+    c.prior_data
+        .iter()
+        .filter(|a| {
+            !c.seen.contains_key(a.as_ref()) && prior_data_in_world(&unescape(a), modules, config)
+        })
+        .map(|a| a.to_string())
+        .collect()
+}
+
+/// Whether a data source found only in prior_state is still part of the planned world: each
+/// module instance on its way still exists, and (when the configuration is present) so does
+/// its block. A module instance is known to exist from planned_values / resource_changes; a
+/// module holding only data sources appears in neither, so when no instance of a call is
+/// known at all the instance is assumed to exist.
 fn prior_data_in_world(address: &str, modules: &BTreeSet<String>, config: &Configuration) -> bool {
     let prefix = address::module_prefix(address);
-    if !prefix.is_empty() && !modules.contains(&prefix) {
+    let Some(path) = address::module_path(&prefix) else {
         return false;
+    };
+    let mut parent = String::new();
+    let mut cfg = config.present.then_some(&config.root);
+    for (call, key) in &path {
+        let base = address::join(&parent, &format!("module.{call}"));
+        let inst = match key {
+            Some(k) => format!("{base}[{k}]"),
+            None => base.clone(),
+        };
+        if !modules.contains(&inst) && !address::module_instances_of(modules, &base).is_empty() {
+            return false;
+        }
+        if let Some(m) = cfg {
+            match m.module_calls.get(call) {
+                Some(c) => cfg = Some(&c.module),
+                None => return false,
+            }
+        }
+        parent = inst;
     }
-    if !config.present {
+    let Some(m) = cfg else {
         return true;
-    }
-    let rest = if prefix.is_empty() { address } else { &address[prefix.len() + 1..] };
+    };
+    let rest = if prefix.is_empty() {
+        address
+    } else {
+        &address[prefix.len() + 1..]
+    };
     // `data.TYPE.NAME[key]` → `data.TYPE.NAME`
     let rel = match address::steps(rest) {
         Some(steps) => steps
@@ -744,17 +1038,8 @@ fn prior_data_in_world(address: &str, modules: &BTreeSet<String>, config: &Confi
             })
             .collect::<Vec<_>>()
             .join("."),
-        None => return true,
+        None => return false,
     };
-    let mut m = &config.root;
-    if let Some(path) = address::module_path(&prefix) {
-        for (call, _) in path {
-            match m.module_calls.get(&call) {
-                Some(c) => m = &c.module,
-                None => return false,
-            }
-        }
-    }
     m.resources.contains_key(&rel)
 }
 
@@ -762,70 +1047,79 @@ fn in_world(flags: u8) -> bool {
     flags & CHANGE_IN != 0 || (flags & (CHANGE_IN | CHANGE_OUT) == 0 && flags & PLANNED != 0)
 }
 
-fn count_world(c: &Collected<'_>, modules: &BTreeSet<String>, config: &Configuration) -> usize {
-    let mut n = c.seen.values().filter(|&&f| in_world(f)).count();
-    let mut prior_seen: BTreeSet<&str> = BTreeSet::new();
-    for (addr, _) in &c.prior_data {
-        if !c.seen.contains_key(addr) && prior_seen.insert(addr) && prior_data_in_world(addr, modules, config) {
-            n += 1;
-        }
-    }
-    n
-}
-
 fn parse_raw(raw: Option<&RawValue>, name: &str, address: &str) -> Result<Value, UserError> {
     match raw {
         None => Ok(Value::Null),
-        Some(r) => serde_json::from_str(r.get()).map_err(|e| errors::resource_values(name, address, &e)),
+        Some(r) => {
+            serde_json::from_str(r.get()).map_err(|e| errors::resource_values(name, address, &e))
+        }
     }
+}
+
+/// The values of a kept resource: `after` (or `values`) stays text until read, after a
+/// check that it is not nested deeper than anything later parsing it could handle.
+fn attrs_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Attrs, UserError> {
+    let unknown = parse_raw(e.unknown, name, address)?;
+    let sensitive = parse_raw(e.sensitive, name, address)?;
+    let attrs = match e.values {
+        None => Attrs::new(Value::Null, unknown, sensitive),
+        Some(raw) => {
+            if lazy::nests_deeper_than(raw.get(), lazy::MAX_DEPTH) {
+                return Err(errors::too_deep_values(name, address));
+            }
+            Attrs::from_text(raw.get(), unknown, sensitive)
+        }
+    };
+    Ok(attrs.with_missing_unknown(e.action == Action::Read))
 }
 
 fn build_resources(
     c: &Collected<'_>,
-    modules: &BTreeSet<String>,
-    config: &Configuration,
+    prior_kept: &BTreeSet<String>,
     name: &str,
 ) -> Result<Vec<Resource>, UserError> {
     let mut out = Vec::new();
-    let mut taken: BTreeSet<&str> = BTreeSet::new();
     // Precedence: a change describes the planned object best; planned_values only covers
     // resources without a change entry; prior_state only data sources read while planning.
-    for pass in [Source::Change, Source::Deferred, Source::Planned, Source::PriorData] {
+    // (An address listed twice in one section is removed by `Plan::index`.)
+    for pass in [
+        Source::Change,
+        Source::Deferred,
+        Source::Planned,
+        Source::PriorData,
+    ] {
         for e in c.entries.iter().filter(|e| e.source == pass) {
             let addr = e.address.as_ref();
-            if taken.contains(addr) {
-                continue;
-            }
-            let flags = c.seen.get(addr).copied().unwrap_or(0);
             let keep = match pass {
                 Source::Change | Source::Deferred => true,
-                Source::Planned => in_world(flags),
-                Source::PriorData => flags == 0 && prior_data_in_world(addr, modules, config),
+                Source::Planned => c.seen.get(addr).copied().unwrap_or(0) == PLANNED,
+                Source::PriorData => prior_kept.contains(addr),
             };
             if !keep {
                 continue;
             }
-            taken.insert(addr);
+            let address = unescape(addr);
             let values = match pass {
                 Source::Deferred => Attrs::all_unknown(),
-                _ => Attrs::new(
-                    parse_raw(e.values, name, addr)?,
-                    parse_raw(e.unknown, name, addr)?,
-                    parse_raw(e.sensitive, name, addr)?,
-                )
-                .with_missing_unknown(e.action == Action::Read),
+                _ => attrs_of(e, name, &address)?,
             };
             let module_address = match &e.module_address {
-                Some(m) => m.to_string(),
-                None => address::module_prefix(addr),
+                Some(m) => unescape(m),
+                None => address::module_prefix(&address),
+            };
+            let index = match e.index {
+                Some(raw) => serde_json::from_str::<Value>(raw.get())
+                    .ok()
+                    .filter(|v| !v.is_null()),
+                None => None,
             };
             out.push(Resource {
-                address: addr.to_string(),
+                address,
                 module_address,
                 mode: e.mode,
                 type_: e.type_.to_string(),
                 name: e.name.to_string(),
-                index: e.index.clone(),
+                index,
                 action: e.action,
                 values,
             });
@@ -834,14 +1128,21 @@ fn build_resources(
     Ok(out)
 }
 
-fn root_variables(raw: Option<&RawValue>, config: &Configuration) -> Result<BTreeMap<String, Variable>, serde_json::Error> {
+fn root_variables(
+    raw: Option<&RawValue>,
+    config: &Configuration,
+) -> Result<BTreeMap<String, Variable>, serde_json::Error> {
     let mut out = BTreeMap::new();
     let parsed: BTreeMap<String, Value> = match raw {
         Some(r) if r.get() != "null" => serde_json::from_str(r.get())?,
         _ => BTreeMap::new(),
     };
     for (name, v) in parsed {
-        let sensitive = config.root.variables.get(&name).is_some_and(|d| d.sensitive);
+        let sensitive = config
+            .root
+            .variables
+            .get(&name)
+            .is_some_and(|d| d.sensitive);
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         out.insert(name, Variable { value, sensitive });
     }

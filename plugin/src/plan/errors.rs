@@ -74,6 +74,13 @@ pub(crate) fn json(name: &str, e: &serde_json::Error, section: &str) -> UserErro
     }
 }
 
+pub(crate) fn too_deep_values(name: &str, address: &str) -> UserError {
+    UserError::new(format!(
+        "{name}: the values of {address} nest JSON more than {} levels deep, deeper than any Terraform plan: the file is corrupt; {HOW}",
+        super::lazy::MAX_DEPTH
+    ))
+}
+
 pub(crate) fn resource_values(name: &str, address: &str, e: &serde_json::Error) -> UserError {
     let msg = bare(e);
     if msg.contains("recursion limit exceeded") {
@@ -81,7 +88,9 @@ pub(crate) fn resource_values(name: &str, address: &str, e: &serde_json::Error) 
             "{name}: the values of {address} nest JSON more than 128 levels deep, deeper than any Terraform plan: the file is corrupt; {HOW}"
         ));
     }
-    UserError::new(format!("{name}: the values of {address} are not valid JSON ({msg}): {HOW}"))
+    UserError::new(format!(
+        "{name}: the values of {address} are not valid JSON ({msg}): {HOW}"
+    ))
 }
 
 /// Decide by the keys present whether the document is a plan, and if not, say what it is.
@@ -112,7 +121,9 @@ pub(crate) fn check_kind(name: &str, k: &TopKeys) -> Result<(), UserError> {
         )));
     }
     if k.validate_output {
-        return Err(UserError::new(format!("{name} is `terraform validate -json` output, not a plan: {HOW}")));
+        return Err(UserError::new(format!(
+            "{name} is `terraform validate -json` output, not a plan: {HOW}"
+        )));
     }
     if k.format_version && !k.prior_state && !k.configuration && !k.variables && !k.output_changes {
         return Err(UserError::new(format!(
@@ -131,7 +142,11 @@ pub(crate) fn check_kind(name: &str, k: &TopKeys) -> Result<(), UserError> {
 /// Major versions 0 and 1 are readable; 2 and later are refused, as the format's own rule
 /// says. An unparsable version is not refused: keys decide, not the string.
 pub(crate) fn check_format_version(name: &str, v: &str) -> Result<(), UserError> {
-    let major = v.trim().split('.').next().and_then(|m| m.parse::<u64>().ok());
+    let major = v
+        .trim()
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u64>().ok());
     match major {
         Some(m) if m >= 2 => Err(UserError::new(format!(
             "{name} has plan format_version {v}, which this ecsnet cannot read (it reads 0.x and 1.x): \

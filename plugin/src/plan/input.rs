@@ -13,9 +13,15 @@ use crate::error::UserError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Encoding {
     /// UTF-8 JSON starting at `start` (3 when a BOM is skipped).
-    Utf8 { start: usize },
-    Utf16Le { start: usize },
-    Utf16Be { start: usize },
+    Utf8 {
+        start: usize,
+    },
+    Utf16Le {
+        start: usize,
+    },
+    Utf16Be {
+        start: usize,
+    },
     /// A zip archive: a binary plan file.
     Zip,
 }
@@ -73,7 +79,10 @@ pub(crate) fn read_input(input: &str, opts: &LoadOptions) -> Result<Raw, UserErr
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     check_size(bytes.len() as u64, input, opts)?;
-    Ok(Raw { bytes, path: Some(path) })
+    Ok(Raw {
+        bytes,
+        path: Some(path),
+    })
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -91,13 +100,20 @@ fn read_stdin(opts: &LoadOptions) -> Result<Vec<u8>, UserError> {
             "stdin is a terminal, not a plan: pipe one in, e.g. `terraform show -json tfplan | ecsnet check -`",
         ));
     }
+    read_capped(std::io::stdin().lock(), "stdin", opts)
+}
+
+/// Read all of `r`, refusing more than the cap without reading much past it.
+pub(crate) fn read_capped(
+    r: impl Read,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<Vec<u8>, UserError> {
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(opts.max_bytes.saturating_add(1))
+    r.take(opts.max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| UserError::new(format!("cannot read stdin: {e}: pipe a plan into ecsnet")))?;
-    check_size(bytes.len() as u64, "stdin", opts)?;
+        .map_err(|e| UserError::new(format!("cannot read {name}: {e}: pipe a plan into ecsnet")))?;
+    check_size(bytes.len() as u64, name, opts)?;
     Ok(bytes)
 }
 
@@ -116,7 +132,10 @@ impl Json {
 /// Turn any accepted input into UTF-8 JSON.
 pub(crate) fn to_json_utf8(raw: Raw, name: &str, opts: &LoadOptions) -> Result<Json, UserError> {
     match classify(&raw.bytes) {
-        Encoding::Utf8 { start } => Ok(Json { buf: raw.bytes, start }),
+        Encoding::Utf8 { start } => Ok(Json {
+            buf: raw.bytes,
+            start,
+        }),
         Encoding::Utf16Le { start } => decode_utf16(&raw.bytes[start..], name, u16::from_le_bytes),
         Encoding::Utf16Be { start } => decode_utf16(&raw.bytes[start..], name, u16::from_be_bytes),
         Encoding::Zip => {
@@ -127,9 +146,14 @@ pub(crate) fn to_json_utf8(raw: Raw, name: &str, opts: &LoadOptions) -> Result<J
                     let mut tmp = tempfile::Builder::new()
                         .prefix("ecsnet-plan-")
                         .tempfile()
-                        .map_err(|e| UserError::new(format!("cannot create a temporary file for {name}: {e}")))?;
-                    std::io::Write::write_all(&mut tmp, &raw.bytes)
-                        .map_err(|e| UserError::new(format!("cannot write a temporary file for {name}: {e}")))?;
+                        .map_err(|e| {
+                            UserError::new(format!(
+                                "cannot create a temporary file for {name}: {e}"
+                            ))
+                        })?;
+                    std::io::Write::write_all(&mut tmp, &raw.bytes).map_err(|e| {
+                        UserError::new(format!("cannot write a temporary file for {name}: {e}"))
+                    })?;
                     drop(raw);
                     terraform_show(tmp.path(), name, opts)?
                 }
@@ -146,7 +170,7 @@ pub(crate) fn to_json_utf8(raw: Raw, name: &str, opts: &LoadOptions) -> Result<J
 }
 
 fn decode_utf16(b: &[u8], name: &str, unit: fn([u8; 2]) -> u16) -> Result<Json, UserError> {
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(UserError::new(format!(
             "{name} is UTF-16 text with an odd number of bytes: the file is truncated; write it again"
         )));
@@ -184,7 +208,9 @@ pub(crate) fn find_terraform(opts: &LoadOptions) -> Option<PathBuf> {
 /// The first of `names` found as an executable file in the directories of `path_var`.
 pub(crate) fn search_path(names: &[&str], path_var: Option<std::ffi::OsString>) -> Option<PathBuf> {
     let path = path_var?;
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).filter(|d| !d.as_os_str().is_empty()).collect();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
     names
         .iter()
         .find_map(|n| dirs.iter().map(|d| d.join(n)).find(|p| is_executable(p)))
@@ -240,7 +266,10 @@ fn first_error_line(stderr: &str) -> Option<String> {
         .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']).trim())
         .filter(|l| !l.is_empty())
         .collect();
-    let i = lines.iter().position(|l| l.starts_with("Error:")).unwrap_or(0);
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with("Error:"))
+        .unwrap_or(0);
     let mut s = lines.get(i)?.to_string();
     if let Some(next) = lines.get(i + 1) {
         s.push_str(": ");

@@ -16,15 +16,16 @@ pub mod configuration;
 mod document;
 mod errors;
 mod input;
+mod lazy;
 mod references;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 pub use attrs::{AttrRef, Attrs};
 pub use configuration::{
-    Block, ConfigOutput, ConfigResource, ConfigVariable, Configuration, ExprNode, Expression, ModuleCall,
-    ModuleConfig,
+    Block, ConfigOutput, ConfigResource, ConfigVariable, Configuration, ExprNode, Expression,
+    ModuleCall, ModuleConfig,
 };
 pub use references::RefTarget;
 
@@ -68,8 +69,12 @@ impl Default for LoadOptions {
 /// `<terraform|tofu> show -json <file>`.
 pub fn load(input: &str, opts: &LoadOptions) -> Result<Plan, UserError> {
     let raw = input::read_input(input, opts)?;
-    let json = input::to_json_utf8(raw, input, opts)?;
-    document::parse(json.as_slice(), input)
+    // Messages say "stdin", the plan keeps the name as given ("-").
+    let shown = if input == "-" { "stdin" } else { input };
+    let json = input::to_json_utf8(raw, shown, opts)?;
+    let mut plan = document::parse(json.as_slice(), shown)?;
+    plan.name = input.to_string();
+    Ok(plan)
 }
 
 /// Read several inputs, in order. Stops at the first error.
@@ -236,18 +241,35 @@ pub struct Plan {
     by_address: HashMap<String, usize>,
     /// Address without instance key → indexes into `resources`.
     by_base: HashMap<String, Vec<usize>>,
+    /// Addresses without key of every resource (any type) that has keyed instances.
+    keyed_bases: HashSet<String>,
 }
 
 impl Plan {
     /// Build the address index; called once the resources are final.
     fn index(&mut self) {
+        // Stable: of two entries for one address (a malformed plan), the first (from
+        // resource_changes) is kept.
         self.resources.sort_by(|a, b| a.address.cmp(&b.address));
-        self.by_address = self.resources.iter().enumerate().map(|(i, r)| (r.address.clone(), i)).collect();
+        self.resources
+            .dedup_by(|later, earlier| later.address == earlier.address);
+        self.by_address = self
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.address.clone(), i))
+            .collect();
         let mut by_base: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in self.resources.iter().enumerate() {
             by_base.entry(r.base_address()).or_default().push(i);
         }
         self.by_base = by_base;
+    }
+
+    /// Whether a resource (any type, by address without key) has `count`/`for_each`
+    /// instances in the planned world.
+    pub fn has_keyed_instances(&self, base_address: &str) -> bool {
+        self.keyed_bases.contains(base_address)
     }
 
     /// The kept instances of a resource given its address without instance key.
@@ -261,17 +283,7 @@ impl Plan {
     /// The instances (`module.app["blue"]`, …) of a module call given its address without
     /// instance key (`module.app`, `module.a["x"].module.b`).
     pub fn module_instances_of(&self, base: &str) -> Vec<String> {
-        let depth = address::module_path(base).map_or(0, |p| p.len());
-        self.module_instances
-            .range(base.to_string()..)
-            .take_while(|m| m.starts_with(base))
-            .filter(|m| {
-                let rest = &m[base.len()..];
-                (rest.is_empty() || rest.starts_with('['))
-                    && address::module_path(m).is_some_and(|p| p.len() == depth)
-            })
-            .cloned()
-            .collect()
+        address::module_instances_of(&self.module_instances, base)
     }
 
     /// Resource by absolute instance address (interesting types only). O(1).
@@ -279,7 +291,10 @@ impl Plan {
         self.by_address.get(address).map(|&i| &self.resources[i])
     }
 
-    pub fn resources_of_type<'a>(&'a self, type_: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+    pub fn resources_of_type<'a>(
+        &'a self,
+        type_: &'a str,
+    ) -> impl Iterator<Item = &'a Resource> + 'a {
         self.resources.iter().filter(move |r| r.type_ == type_)
     }
 

@@ -39,7 +39,12 @@ struct Work {
     tail: Vec<String>,
 }
 
-pub(crate) fn follow(plan: &Plan, module: &str, each_key: Option<&Value>, refs: &[String]) -> Vec<RefTarget> {
+pub(crate) fn follow(
+    plan: &Plan,
+    module: &str,
+    each_key: Option<&Value>,
+    refs: &[String],
+) -> Vec<RefTarget> {
     let mut out: Vec<RefTarget> = Vec::new();
     let mut queue = vec![Work {
         module: module.to_string(),
@@ -56,7 +61,11 @@ pub(crate) fn follow(plan: &Plan, module: &str, each_key: Option<&Value>, refs: 
             .iter()
             .any(|r| r == "each.key" || r.starts_with("each.key.") || r == "count.index");
         for steps in distinct_traversals(&w.refs) {
-            let key = (w.module.clone(), format!("{steps:?}"), format!("{:?}{:?}", w.each_key, w.tail));
+            let key = (
+                w.module.clone(),
+                format!("{steps:?}"),
+                format!("{:?}{:?}", w.each_key, w.tail),
+            );
             if !visited.insert(key) {
                 continue;
             }
@@ -88,9 +97,17 @@ fn distinct_traversals(refs: &[String]) -> Vec<Vec<Step>> {
     }
     let keep: Vec<bool> = parsed
         .iter()
-        .map(|s| !parsed.iter().any(|o| o.len() > s.len() && o[..s.len()] == s[..]))
+        .map(|s| {
+            !parsed
+                .iter()
+                .any(|o| o.len() > s.len() && o[..s.len()] == s[..])
+        })
         .collect();
-    parsed.into_iter().zip(keep).filter_map(|(s, k)| k.then_some(s)).collect()
+    parsed
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(s, k)| k.then_some(s))
+        .collect()
 }
 
 fn names(steps: &[Step]) -> Vec<String> {
@@ -106,7 +123,10 @@ fn names(steps: &[Step]) -> Vec<String> {
 fn dedupe(v: Vec<RefTarget>) -> Vec<RefTarget> {
     let mut out: Vec<RefTarget> = Vec::new();
     for t in v {
-        match out.iter_mut().find(|o| o.address == t.address && o.attribute == t.attribute) {
+        match out
+            .iter_mut()
+            .find(|o| o.address == t.address && o.attribute == t.attribute)
+        {
             Some(o) => o.certain |= t.certain,
             None => out.push(t),
         }
@@ -122,7 +142,9 @@ struct Ctx<'p> {
 
 impl Ctx<'_> {
     fn step(&self, steps: &[Step], queue: &mut Vec<Work>, out: &mut Vec<RefTarget>) {
-        let Some(Step::Name(first)) = steps.first() else { return };
+        let Some(Step::Name(first)) = steps.first() else {
+            return;
+        };
         match first.as_str() {
             "var" => self.through_variable(steps, queue),
             "module" => self.through_output(steps, queue),
@@ -136,13 +158,25 @@ impl Ctx<'_> {
     /// `var.NAME…` inside a module → the caller's expression for NAME, evaluated in the
     /// caller with the module instance's key as `each.key`.
     fn through_variable(&self, steps: &[Step], queue: &mut Vec<Work>) {
-        let Some(Step::Name(var)) = steps.get(1) else { return };
-        let Some(mut path) = address::module_path(&self.w.module) else { return };
+        let Some(Step::Name(var)) = steps.get(1) else {
+            return;
+        };
+        let Some(mut path) = address::module_path(&self.w.module) else {
+            return;
+        };
         // A root variable is a value given by the user, not a resource.
-        let Some((call, key)) = path.pop() else { return };
+        let Some((call, key)) = path.pop() else {
+            return;
+        };
         let parent = parent_prefix(&self.w.module);
-        let Some(parent_cfg) = self.plan.module_config(&parent) else { return };
-        let Some(expr) = parent_cfg.module_calls.get(&call).and_then(|c| c.expressions.get(var)) else {
+        let Some(parent_cfg) = self.plan.module_config(&parent) else {
+            return;
+        };
+        let Some(expr) = parent_cfg
+            .module_calls
+            .get(&call)
+            .and_then(|c| c.expressions.get(var))
+        else {
             return;
         };
         queue.push(Work {
@@ -156,25 +190,41 @@ impl Ctx<'_> {
 
     /// `module.CALL[KEY].OUTPUT…` → the output's expression inside each matching instance.
     fn through_output(&self, steps: &[Step], queue: &mut Vec<Work>) {
-        let Some(Step::Name(call)) = steps.get(1) else { return };
+        let Some(Step::Name(call)) = steps.get(1) else {
+            return;
+        };
         let (key, rest) = match steps.get(2) {
             Some(Step::Index(k)) => (Some(k.as_str()), &steps[3..]),
             _ => (None, &steps[2..]),
         };
-        let Some(Step::Name(output)) = rest.first() else { return };
-        let Some(cfg) = self.plan.module_config(&self.w.module) else { return };
-        let Some(mc) = cfg.module_calls.get(call) else { return };
-        let Some(expr) = mc.module.outputs.get(output).and_then(|o| o.expression.as_ref()) else {
+        let Some(Step::Name(output)) = rest.first() else {
+            return;
+        };
+        let Some(cfg) = self.plan.module_config(&self.w.module) else {
+            return;
+        };
+        let Some(mc) = cfg.module_calls.get(call) else {
+            return;
+        };
+        let Some(expr) = mc
+            .module
+            .outputs
+            .get(output)
+            .and_then(|o| o.expression.as_ref())
+        else {
             return;
         };
         let base = address::join(&self.w.module, &format!("module.{call}"));
+        let all = self.plan.module_instances_of(&base);
+        // Terraform omits `for_each_expression` when it has no references (a literal
+        // `toset([...])`), so keyed instances in the plan count as much as the configuration.
+        let multi = mc.is_multi_instance() || all.iter().any(|m| m.len() > base.len());
         let (instances, certain) = if let Some(k) = key {
             (vec![format!("{base}[{k}]")], self.w.certain)
-        } else if !mc.is_multi_instance() {
+        } else if !multi {
             (vec![base], self.w.certain)
         } else {
-            let all = self.plan.module_instances_of(&base);
-            let same = self.same_key(&all, |m| module_key(m));
+            let same = self.same_key(&all, module_key);
             match same {
                 Some(m) => (vec![m], false),
                 None => (all, false),
@@ -194,17 +244,25 @@ impl Ctx<'_> {
     /// When the expression uses `each.key`/`count.index` and one candidate has the
     /// evaluating object's own key, that candidate is the likely one (a common pattern:
     /// `aws_x.y[each.key]`), though still not certain.
-    fn same_key(&self, candidates: &[String], key_of: impl Fn(&str) -> Option<Value>) -> Option<String> {
+    fn same_key(
+        &self,
+        candidates: &[String],
+        key_of: impl Fn(&str) -> Option<Value>,
+    ) -> Option<String> {
         if !self.uses_each {
             return None;
         }
         let k = self.w.each_key.as_ref()?;
-        candidates.iter().find(|c| key_of(c).as_ref() == Some(k)).cloned()
+        candidates
+            .iter()
+            .find(|c| key_of(c).as_ref() == Some(k))
+            .cloned()
     }
 
     /// `TYPE.NAME[KEY].ATTR…` (steps start at TYPE).
     fn resource(&self, mode: Mode, steps: &[Step], out: &mut Vec<RefTarget>) {
-        let (Some(Step::Name(type_)), Some(Step::Name(name))) = (steps.first(), steps.get(1)) else {
+        let (Some(Step::Name(type_)), Some(Step::Name(name))) = (steps.first(), steps.get(1))
+        else {
             return;
         };
         let (key, rest) = match steps.get(2) {
@@ -216,7 +274,10 @@ impl Ctx<'_> {
             Mode::Data => format!("data.{type_}.{name}"),
         };
         let base = address::join(&self.w.module, &rel);
-        let attribute = names(rest).into_iter().chain(self.w.tail.iter().cloned()).next();
+        let attribute = names(rest)
+            .into_iter()
+            .chain(self.w.tail.iter().cloned())
+            .next();
         let push = |out: &mut Vec<RefTarget>, address: String, certain: bool| {
             out.push(RefTarget {
                 address,
@@ -231,16 +292,24 @@ impl Ctx<'_> {
             }
         }
         let instances = self.plan.instances_of(&base);
-        let multi = match self.plan.module_config(&self.w.module).and_then(|m| m.resources.get(&rel)) {
-            Some(cfg) => cfg.is_multi_instance(),
-            None => instances.iter().any(|r| r.index.is_some()),
-        };
+        // As for modules: a literal `for_each` leaves no trace in the configuration.
+        let multi = self.plan.has_keyed_instances(&base)
+            || self
+                .plan
+                .module_config(&self.w.module)
+                .and_then(|m| m.resources.get(&rel))
+                .is_some_and(|cfg| cfg.is_multi_instance());
         if !multi {
             push(out, base, self.w.certain);
             return;
         }
         let addrs: Vec<String> = instances.iter().map(|r| r.address.clone()).collect();
-        let by_key = |a: &str| instances.iter().find(|r| r.address == a).and_then(|r| r.index.clone());
+        let by_key = |a: &str| {
+            instances
+                .iter()
+                .find(|r| r.address == a)
+                .and_then(|r| r.index.clone())
+        };
         if let Some(a) = self.same_key(&addrs, by_key) {
             push(out, a, false);
         } else if addrs.is_empty() {
@@ -272,7 +341,9 @@ fn parent_prefix(module: &str) -> String {
         }
         prev_end = *end;
     }
-    module[..last_module_start].trim_end_matches('.').to_string()
+    module[..last_module_start]
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// The instance key of a module instance address's last segment.
@@ -288,19 +359,31 @@ mod tests {
 
     #[test]
     fn traversal_prefixes_are_dropped() {
-        let refs: Vec<String> = ["aws_ecs_cluster.main.id", "aws_ecs_cluster.main", "var.a", "var.a", "module.m"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let refs: Vec<String> = [
+            "aws_ecs_cluster.main.id",
+            "aws_ecs_cluster.main",
+            "var.a",
+            "var.a",
+            "module.m",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let d = distinct_traversals(&refs);
         assert_eq!(d.len(), 3, "{d:?}");
     }
 
     #[test]
     fn parent_of_module_instance() {
-        assert_eq!(parent_prefix(r#"module.a["x.y"].module.b[0]"#), r#"module.a["x.y"]"#);
+        assert_eq!(
+            parent_prefix(r#"module.a["x.y"].module.b[0]"#),
+            r#"module.a["x.y"]"#
+        );
         assert_eq!(parent_prefix("module.a"), "");
-        assert_eq!(module_key(r#"module.a["x"]"#), Some(Value::String("x".into())));
+        assert_eq!(
+            module_key(r#"module.a["x"]"#),
+            Some(Value::String("x".into()))
+        );
         assert_eq!(module_key("module.a[2]"), Some(serde_json::json!(2)));
         assert_eq!(module_key("module.a"), None);
     }

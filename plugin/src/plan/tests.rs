@@ -20,10 +20,23 @@ fn parse(v: &Value) -> Plan {
 }
 
 fn err(bytes: &[u8]) -> String {
-    parse_bytes(bytes, "plan.json", &opts()).expect_err("must be refused").message
+    parse_bytes(bytes, "plan.json", &opts())
+        .expect_err("must be refused")
+        .message
 }
 
-fn change(address: &str, module: &str, type_: &str, name: &str, index: Value, actions: &[&str], after: Value, unknown: Value, sensitive: Value) -> Value {
+#[allow(clippy::too_many_arguments)]
+fn change(
+    address: &str,
+    module: &str,
+    type_: &str,
+    name: &str,
+    index: Value,
+    actions: &[&str],
+    after: Value,
+    unknown: Value,
+    sensitive: Value,
+) -> Value {
     let mut c = json!({
         "address": address, "mode": if address.contains("data.") { "data" } else { "managed" },
         "type": type_, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
@@ -188,13 +201,36 @@ fn planned_world_membership() {
     let p = parse(&sample());
     let a = addresses(&p);
     assert!(a.contains(&"aws_ecs_cluster.main"));
-    assert!(!a.contains(&"aws_ecs_service.old"), "delete-only is not in the planned world");
-    assert_eq!(p.resource("aws_ecs_task_definition.td").unwrap().action, Action::Replace);
-    assert_eq!(p.resource("data.aws_subnet.picked").unwrap().action, Action::DataRead);
-    assert!(p.resource("data.aws_subnet.removed").is_none(), "data source whose block is gone");
-    assert_eq!(p.resource("aws_vpc.only_planned").unwrap().action, Action::Unchanged);
-    assert_eq!(p.resource("data.aws_vpc.later").unwrap().action, Action::Read);
-    assert_eq!(p.resource(r#"module.app["blue"].aws_ecs_service.api"#).unwrap().module_address, r#"module.app["blue"]"#);
+    assert!(
+        !a.contains(&"aws_ecs_service.old"),
+        "delete-only is not in the planned world"
+    );
+    assert_eq!(
+        p.resource("aws_ecs_task_definition.td").unwrap().action,
+        Action::Replace
+    );
+    assert_eq!(
+        p.resource("data.aws_subnet.picked").unwrap().action,
+        Action::DataRead
+    );
+    assert!(
+        p.resource("data.aws_subnet.removed").is_none(),
+        "data source whose block is gone"
+    );
+    assert_eq!(
+        p.resource("aws_vpc.only_planned").unwrap().action,
+        Action::Unchanged
+    );
+    assert_eq!(
+        p.resource("data.aws_vpc.later").unwrap().action,
+        Action::Read
+    );
+    assert_eq!(
+        p.resource(r#"module.app["blue"].aws_ecs_service.api"#)
+            .unwrap()
+            .module_address,
+        r#"module.app["blue"]"#
+    );
     // Uninteresting resources are counted, not kept: cluster, vpc, log group, db, deferred
     // vpc, td, 2 services, 4 subnets, data subnet, iam document.
     assert!(p.resource("aws_cloudwatch_log_group.logs").is_none());
@@ -203,30 +239,71 @@ fn planned_world_membership() {
     assert_eq!(p.format_version.as_deref(), Some("1.2"));
     assert_eq!(p.terraform_version.as_deref(), Some("1.9.5"));
     assert!(p.has_sensitivity_info);
-    assert!(p.module_instances.contains(r#"module.app["green"].module.net"#));
+    assert!(p
+        .module_instances
+        .contains(r#"module.app["green"].module.net"#));
 }
 
 #[test]
 fn known_null_unknown() {
     let p = parse(&sample());
-    let s = p.resource(r#"module.app["blue"].aws_ecs_service.api"#).unwrap();
+    let s = p
+        .resource(r#"module.app["blue"].aws_ecs_service.api"#)
+        .unwrap();
     assert_eq!(s.attr("desired_count").int(), Field::known(2));
-    assert_eq!(s.attr("name").string(), Field::known("api-blue".to_string()));
-    assert!(s.attr("cluster").string().is_unknown(), "unknown attribute is absent from after");
+    assert_eq!(
+        s.attr("name").string(),
+        Field::known("api-blue".to_string())
+    );
+    assert!(
+        s.attr("cluster").string().is_unknown(),
+        "unknown attribute is absent from after"
+    );
     assert!(s.attr("tags").raw().is_null(), "explicit null");
-    assert!(s.attr("platform_version").raw().is_null(), "absent and not unknown");
-    assert!(s.attr("load_balancer").items().is_unknown(), "whole block unknown (`true`)");
-    assert!(s.attr("load_balancer.0.target_group_arn").string().is_unknown(), "below an unknown parent");
+    assert!(
+        s.attr("platform_version").raw().is_null(),
+        "absent and not unknown"
+    );
+    assert!(
+        s.attr("load_balancer").items().is_unknown(),
+        "whole block unknown (`true`)"
+    );
+    assert!(
+        s.attr("load_balancer.0.target_group_arn")
+            .string()
+            .is_unknown(),
+        "below an unknown parent"
+    );
     // An unknown list element is null in `after` and true in `after_unknown`.
-    assert!(s.attr("network_configuration.0.subnets.0").string().is_unknown());
-    assert_eq!(s.attr("network_configuration.0.subnets.1").string(), Field::known("subnet-b".into()));
-    assert!(s.attr("network_configuration.0.subnets").strings().is_unknown());
-    assert_eq!(s.attr("network_configuration.0.security_groups").strings(), Field::known(vec![]));
-    assert_eq!(s.attr("network_configuration.0.assign_public_ip").bool(), Field::known(false));
-    assert!(s.attr("network_configuration").items().get().unwrap()[0].get("subnets").contains_unknown());
+    assert!(s
+        .attr("network_configuration.0.subnets.0")
+        .string()
+        .is_unknown());
+    assert_eq!(
+        s.attr("network_configuration.0.subnets.1").string(),
+        Field::known("subnet-b".into())
+    );
+    assert!(s
+        .attr("network_configuration.0.subnets")
+        .strings()
+        .is_unknown());
+    assert_eq!(
+        s.attr("network_configuration.0.security_groups").strings(),
+        Field::known(vec![])
+    );
+    assert_eq!(
+        s.attr("network_configuration.0.assign_public_ip").bool(),
+        Field::known(false)
+    );
+    assert!(s.attr("network_configuration").items().get().unwrap()[0]
+        .get("subnets")
+        .contains_unknown());
     // A single nested object can be addressed in list form.
     let c = p.resource("aws_ecs_cluster.main").unwrap();
-    assert_eq!(c.attr("setting.0.name").string(), Field::known("containerInsights".into()));
+    assert_eq!(
+        c.attr("setting.0.name").string(),
+        Field::known("containerInsights".into())
+    );
     assert!(c.attr("arn").string().is_unknown());
 }
 
@@ -237,15 +314,24 @@ fn deferred_data_read_is_unknown() {
     assert!(v.attr("cidr_block").string().is_unknown(), "not read yet");
     assert!(v.attr("id").string().is_unknown());
     assert!(v.attr("tags").raw().is_null(), "configured null stays null");
-    assert_eq!(v.attr("filter.0.values").strings(), Field::known(vec!["x".to_string()]));
+    assert_eq!(
+        v.attr("filter.0.values").strings(),
+        Field::known(vec!["x".to_string()])
+    );
 }
 
 #[test]
 fn data_read_during_planning_comes_from_prior_state() {
     let p = parse(&sample());
     let d = p.resource("data.aws_subnet.picked").unwrap();
-    assert_eq!(d.attr("cidr_block").string(), Field::known("10.9.0.0/24".into()));
-    assert_eq!(d.attr("map_public_ip_on_launch").bool(), Field::known(false));
+    assert_eq!(
+        d.attr("cidr_block").string(),
+        Field::known("10.9.0.0/24".into())
+    );
+    assert_eq!(
+        d.attr("map_public_ip_on_launch").bool(),
+        Field::known(false)
+    );
 }
 
 #[test]
@@ -253,7 +339,10 @@ fn sensitivity() {
     let p = parse(&sample());
     let td = p.resource("aws_ecs_task_definition.td").unwrap();
     let cd = td.attr("container_definitions");
-    assert!(cd.is_sensitive() && cd.is_unknown(), "unknown and sensitive at once");
+    assert!(
+        cd.is_sensitive() && cd.is_unknown(),
+        "unknown and sensitive at once"
+    );
     assert_eq!(cd.decode_json().unwrap().val, Val::Unknown);
     assert!(!td.attr("family").is_sensitive());
     let v = &p.variables["db_password"];
@@ -281,8 +370,14 @@ fn pre_015_plan_marks_values_of_sensitive_variables() {
     plan["format_version"] = json!("0.1");
     let rcs = plan["resource_changes"].as_array_mut().unwrap();
     for rc in rcs.iter_mut() {
-        rc["change"].as_object_mut().unwrap().remove("after_sensitive");
-        rc["change"].as_object_mut().unwrap().remove("before_sensitive");
+        rc["change"]
+            .as_object_mut()
+            .unwrap()
+            .remove("after_sensitive");
+        rc["change"]
+            .as_object_mut()
+            .unwrap()
+            .remove("before_sensitive");
     }
     rcs.push(change("aws_instance.i", "", "aws_instance", "i", Value::Null, &["create"],
         json!({"user_data": "DB=hunter2-secret\n", "ami": "ami-1", "tags": {"k": ["a", "hunter2-secret"]}}), json!({}), Value::Null));
@@ -291,7 +386,10 @@ fn pre_015_plan_marks_values_of_sensitive_variables() {
     let p = parse(&plan);
     assert!(!p.has_sensitivity_info);
     let i = p.resource("aws_instance.i").unwrap();
-    assert!(i.attr("user_data").is_sensitive(), "contains a sensitive variable's value");
+    assert!(
+        i.attr("user_data").is_sensitive(),
+        "contains a sensitive variable's value"
+    );
     assert!(i.attr("tags.k.1").is_sensitive());
     assert!(!i.attr("tags.k.0").is_sensitive());
     assert!(!i.attr("ami").is_sensitive());
@@ -319,10 +417,17 @@ fn decode_json_strings() {
     );
     let cd = a.root().get("cd").decode_json().unwrap();
     let cd = cd.get().unwrap();
-    assert_eq!(cd.root().path("0.portMappings.0.containerPort").int(), Field::known(80));
+    assert_eq!(
+        cd.root().path("0.portMappings.0.containerPort").int(),
+        Field::known(80)
+    );
     assert!(a.root().get("bad").decode_json().is_err());
     assert!(a.root().get("n").decode_json().is_err());
-    let s = Attrs::new(json!({"cd": "[{\"name\":\"x\"}]"}), json!({}), json!({"cd": true}));
+    let s = Attrs::new(
+        json!({"cd": "[{\"name\":\"x\"}]"}),
+        json!({}),
+        json!({"cd": true}),
+    );
     let f = s.root().get("cd").decode_json().unwrap();
     assert!(f.sensitive);
     assert!(f.get().unwrap().root().path("0.name").string().sensitive);
@@ -330,14 +435,19 @@ fn decode_json_strings() {
 
 #[test]
 fn scalar_conversions() {
-    let a = Attrs::known(json!({"s": "8080", "n": 80, "f": 1.5, "b": "true", "o": {"x": 1}, "l": ["a", 1, null]}));
+    let a = Attrs::known(
+        json!({"s": "8080", "n": 80, "f": 1.5, "b": "true", "o": {"x": 1}, "l": ["a", 1, null]}),
+    );
     let r = a.root();
     assert_eq!(r.get("s").int(), Field::known(8080));
     assert_eq!(r.get("n").string(), Field::known("80".into()));
     assert!(r.get("f").int().is_null(), "non-integral number");
     assert_eq!(r.get("b").bool(), Field::known(true));
     assert!(r.get("o").string().is_null());
-    assert_eq!(r.get("l").strings(), Field::known(vec!["a".into(), "1".into()]));
+    assert_eq!(
+        r.get("l").strings(),
+        Field::known(vec!["a".into(), "1".into()])
+    );
     assert!(r.path("o.x.y.z").raw().is_null());
     assert!(r.at(3).raw().is_null(), "indexing an object");
     assert_eq!(r.get("o").keys(), Field::known(vec!["x"]));
@@ -346,17 +456,27 @@ fn scalar_conversions() {
 // ---- configuration and references ----------------------------------------------------------
 
 fn svc(p: &Plan, key: &str) -> Resource {
-    p.resource(&format!("module.app[\"{key}\"].aws_ecs_service.api")).unwrap().clone()
+    p.resource(&format!("module.app[\"{key}\"].aws_ecs_service.api"))
+        .unwrap()
+        .clone()
 }
 
 #[test]
 fn expression_lookup() {
     let p = parse(&sample());
     let s = svc(&p, "blue");
-    assert_eq!(p.expression(&s, "cluster").unwrap().references, vec!["var.cluster_id"]);
-    let e = p.expression(&s, "network_configuration.0.assign_public_ip").unwrap();
+    assert_eq!(
+        p.expression(&s, "cluster").unwrap().references,
+        vec!["var.cluster_id"]
+    );
+    let e = p
+        .expression(&s, "network_configuration.0.assign_public_ip")
+        .unwrap();
     assert_eq!(e.constant_value, Some(json!(false)));
-    assert!(p.expression(&s, "network_configuration.subnets").is_some(), "one-element block list without index");
+    assert!(
+        p.expression(&s, "network_configuration.subnets").is_some(),
+        "one-element block list without index"
+    );
     assert!(p.expression(&s, "nope").is_none());
     assert_eq!(p.config.root.module_calls["app"].source, "./modules/app");
     assert!(p.config.root.module_calls["app"].is_multi_instance());
@@ -400,13 +520,19 @@ fn nested_module_output_to_counted_resource() {
         ],
         "the instances of the same module instance, not blue's"
     );
-    assert!(t.iter().all(|t| !t.certain), "a whole counted resource: not one certain instance");
+    assert!(
+        t.iter().all(|t| !t.certain),
+        "a whole counted resource: not one certain instance"
+    );
 }
 
 #[test]
 fn root_output_through_for_each_instance_key() {
     let p = parse(&sample());
-    let out = p.config.root.outputs["blue_service"].expression.clone().unwrap();
+    let out = p.config.root.outputs["blue_service"]
+        .expression
+        .clone()
+        .unwrap();
     let t = p.follow("", None, &out.references);
     assert_eq!(
         t,
@@ -425,7 +551,11 @@ fn root_output_through_for_each_instance_key() {
 #[test]
 fn explicit_instance_index_is_certain() {
     let p = parse(&sample());
-    let t = p.follow(r#"module.app["blue"]"#, None, &["module.net.first".to_string()]);
+    let t = p.follow(
+        r#"module.app["blue"]"#,
+        None,
+        &["module.net.first".to_string()],
+    );
     assert_eq!(
         t,
         vec![RefTarget {
@@ -440,12 +570,18 @@ fn explicit_instance_index_is_certain() {
 fn locals_and_unknown_targets() {
     let p = parse(&sample());
     let s = svc(&p, "blue");
-    assert!(p.resolve_references(&s, "name").is_empty(), "local.* cannot be followed");
+    assert!(
+        p.resolve_references(&s, "name").is_empty(),
+        "local.* cannot be followed"
+    );
     let td = p.resource("aws_ecs_task_definition.td").unwrap();
     assert!(p.resolve_references(td, "container_definitions").is_empty());
     // A resource not in the plan (not kept, not in config) still yields its address.
     let t = p.resolve_references(&s, "task_definition");
-    assert_eq!(t[0].address, r#"module.app["blue"].aws_ecs_task_definition.missing"#);
+    assert_eq!(
+        t[0].address,
+        r#"module.app["blue"].aws_ecs_task_definition.missing"#
+    );
     assert_eq!(t[0].attribute.as_deref(), Some("arn"));
     // Root variables are values, not resources.
     assert!(p.follow("", None, &["var.desired".to_string()]).is_empty());
@@ -460,7 +596,10 @@ fn each_key_selects_same_instance_uncertainly() {
         &["aws_subnet.s".to_string(), "count.index".to_string()],
     );
     assert_eq!(t.len(), 1, "{t:?}");
-    assert_eq!(t[0].address, r#"module.app["blue"].module.net.aws_subnet.s[1]"#);
+    assert_eq!(
+        t[0].address,
+        r#"module.app["blue"].module.net.aws_subnet.s[1]"#
+    );
     assert!(!t[0].certain);
 }
 
@@ -470,8 +609,8 @@ fn reference_cycles_terminate() {
     // module.app's input refers to its own output: invalid Terraform, must not hang.
     plan["configuration"]["root_module"]["module_calls"]["app"]["expressions"]["cluster_id"] =
         json!({"references": ["module.app[\"blue\"].service_name"]});
-    plan["configuration"]["root_module"]["module_calls"]["app"]["module"]["outputs"]["service_name"] =
-        json!({"expression": {"references": ["var.cluster_id"]}});
+    plan["configuration"]["root_module"]["module_calls"]["app"]["module"]["outputs"]
+        ["service_name"] = json!({"expression": {"references": ["var.cluster_id"]}});
     let p = parse(&plan);
     assert!(p.resolve_references(&svc(&p, "blue"), "cluster").is_empty());
 }
@@ -495,8 +634,16 @@ fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
 fn text_encodings() {
     let check = |b: &[u8]| {
         let p = parse_bytes(b, "p", &opts()).expect("parses");
-        assert_eq!(p.resource("aws_vpc.v").unwrap().attr("cidr_block").string(), Field::known("10.0.0.0/16".into()));
-        assert!(p.resource("aws_vpc.v").unwrap().attr("id").string().is_unknown());
+        assert_eq!(
+            p.resource("aws_vpc.v").unwrap().attr("cidr_block").string(),
+            Field::known("10.0.0.0/16".into())
+        );
+        assert!(p
+            .resource("aws_vpc.v")
+            .unwrap()
+            .attr("id")
+            .string()
+            .is_unknown());
     };
     check(ORDERED.as_bytes());
     check(&[b"\xEF\xBB\xBF".as_slice(), ORDERED.as_bytes()].concat());
@@ -544,9 +691,16 @@ fn wrong_inputs_give_one_clear_line() {
     ];
     for (bytes, want) in cases {
         let m = err(&bytes);
-        assert!(m.contains(want), "{:?}: got {m:?}, want {want:?}", String::from_utf8_lossy(&bytes));
+        assert!(
+            m.contains(want),
+            "{:?}: got {m:?}, want {want:?}",
+            String::from_utf8_lossy(&bytes)
+        );
         assert!(!m.contains('\n'), "one line: {m:?}");
-        assert!(m.starts_with("plan.json") || m.starts_with('`'), "names the input: {m:?}");
+        assert!(
+            m.starts_with("plan.json") || m.starts_with('`'),
+            "names the input: {m:?}"
+        );
     }
 }
 
@@ -577,20 +731,32 @@ fn deep_nesting_is_refused_without_overflow() {
         nested(100_000)
     );
     assert!(err(config.as_bytes()).contains("128 levels deep"));
-    let vars = format!(r#"{{"resource_changes":[],"variables":{{"x":{{"value":{}}}}}}}"#, nested(100_000));
+    let vars = format!(
+        r#"{{"resource_changes":[],"variables":{{"x":{{"value":{}}}}}}}"#,
+        nested(100_000)
+    );
     assert!(err(vars.as_bytes()).contains("128 levels deep"));
     let wrong_shape = format!(r#"{{"resource_changes":{}}}"#, nested(100_000));
     assert!(err(wrong_shape.as_bytes()).contains("not a valid Terraform plan"));
-    let vals = ORDERED.replace(r#""after":{"cidr_block""#, &format!(r#""after":{{"deep":{},"cidr_block""#, nested(200)));
+    let vals = ORDERED.replace(
+        r#""after":{"cidr_block""#,
+        &format!(r#""after":{{"deep":{},"cidr_block""#, nested(200)),
+    );
     let m = err(vals.as_bytes());
-    assert!(m.contains("aws_vpc.v") && m.contains("128 levels deep"), "{m}");
+    assert!(m.contains("aws_vpc.v") && m.contains("levels deep"), "{m}");
     let modules = format!(
         r#"{{"planned_values":{{"root_module":{}}}}}"#,
         r#"{"child_modules":["#.repeat(300) + &"]}".repeat(300)
     );
     assert!(err(modules.as_bytes()).contains("128 levels deep"));
     // Deep inside a resource ecsnet skips: skipped iteratively, the plan is fine.
-    let skipped = ORDERED.replace(r#""type":"aws_vpc","name":"v","change""#, &format!(r#""type":"aws_vpc","name":"v","junk":{},"change""#, nested(100_000)));
+    let skipped = ORDERED.replace(
+        r#""type":"aws_vpc","name":"v","change""#,
+        &format!(
+            r#""type":"aws_vpc","name":"v","junk":{},"change""#,
+            nested(100_000)
+        ),
+    );
     assert!(parse_bytes(skipped.as_bytes(), "p", &opts()).is_ok());
 }
 
@@ -600,8 +766,13 @@ fn size_cap() {
         terraform_bin: None,
         max_bytes: 100,
     };
-    let m = parse_bytes(ORDERED.as_bytes(), "plan.json", &small).unwrap_err().message;
-    assert!(m.contains("100-byte input limit") && m.contains(MAX_BYTES_ENV), "{m}");
+    let m = parse_bytes(ORDERED.as_bytes(), "plan.json", &small)
+        .unwrap_err()
+        .message;
+    assert!(
+        m.contains("100-byte input limit") && m.contains(MAX_BYTES_ENV),
+        "{m}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("p.json");
     std::fs::write(&f, ORDERED).unwrap();
@@ -614,9 +785,16 @@ fn size_cap() {
 fn unreadable_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.json");
-    let m = load(missing.to_str().unwrap(), &opts()).unwrap_err().message;
-    assert!(m.starts_with("cannot read") && m.contains("no such file"), "{m}");
-    let m = load(dir.path().to_str().unwrap(), &opts()).unwrap_err().message;
+    let m = load(missing.to_str().unwrap(), &opts())
+        .unwrap_err()
+        .message;
+    assert!(
+        m.starts_with("cannot read") && m.contains("no such file"),
+        "{m}"
+    );
+    let m = load(dir.path().to_str().unwrap(), &opts())
+        .unwrap_err()
+        .message;
     assert!(m.contains("is a directory"), "{m}");
 }
 
@@ -628,16 +806,30 @@ fn binary_plan_without_terraform() {
         max_bytes: DEFAULT_MAX_BYTES,
     };
     let m = parse_bytes(zip, "tfplan", &o).unwrap_err().message;
-    assert!(m.contains("binary plan") && m.contains("could not be run") && m.contains("--terraform-bin"), "{m}");
+    assert!(
+        m.contains("binary plan")
+            && m.contains("could not be run")
+            && m.contains("--terraform-bin"),
+        "{m}"
+    );
     let m = input::terraform_missing_message("tfplan");
-    assert!(m.contains("neither is on PATH") && m.contains("ECSNET_TERRAFORM_BIN"), "{m}");
-    assert_eq!(input::search_path(&["terraform", "tofu"], Some("".into())), None);
+    assert!(
+        m.contains("neither is on PATH") && m.contains("ECSNET_TERRAFORM_BIN"),
+        "{m}"
+    );
+    assert_eq!(
+        input::search_path(&["terraform", "tofu"], Some("".into())),
+        None
+    );
 }
 
 #[test]
 fn failing_terraform_is_reported() {
     // `false` exits 1 without output: stands in for a terraform that cannot read the file.
-    let Some(f) = ["/bin/false", "/usr/bin/false"].iter().find(|p| std::path::Path::new(p).exists()) else {
+    let Some(f) = ["/bin/false", "/usr/bin/false"]
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
         eprintln!("skipped: no `false` binary");
         return;
     };
@@ -645,6 +837,147 @@ fn failing_terraform_is_reported() {
         terraform_bin: Some(f.into()),
         max_bytes: DEFAULT_MAX_BYTES,
     };
-    let m = parse_bytes(b"PK\x03\x04zip", "tfplan", &o).unwrap_err().message;
+    let m = parse_bytes(b"PK\x03\x04zip", "tfplan", &o)
+        .unwrap_err()
+        .message;
     assert!(m.contains("show -json tfplan` failed"), "{m}");
+}
+
+#[test]
+fn piped_input_is_capped() {
+    let small = LoadOptions {
+        terraform_bin: None,
+        max_bytes: 10,
+    };
+    let m = input::read_capped(std::io::Cursor::new(vec![b' '; 11]), "stdin", &small)
+        .unwrap_err()
+        .message;
+    assert!(
+        m.starts_with("stdin is larger than the 10-byte input limit"),
+        "{m}"
+    );
+    assert_eq!(
+        input::read_capped(std::io::Cursor::new(vec![b' '; 10]), "stdin", &small)
+            .unwrap()
+            .len(),
+        10
+    );
+}
+
+#[test]
+fn terraform_0_12_relative_prior_state_addresses() {
+    // Terraform 0.12 writes module-relative addresses inside prior_state child modules, with
+    // the module's own address after its resources.
+    let vpc = |cidr: &str| {
+        format!(
+            r#"{{"address":"data.aws_vpc.default","mode":"data","type":"aws_vpc","name":"default","values":{{"cidr_block":"{cidr}"}}}}"#
+        )
+    };
+    let call = r#"{"source":"./m","module":{"resources":[{"address":"data.aws_vpc.default","mode":"data","type":"aws_vpc","name":"default"}]}}"#;
+    let text = format!(
+        r#"{{"format_version":"0.1","planned_values":{{"root_module":{{}}}},"prior_state":{{"values":{{"root_module":{{"child_modules":[{{"resources":[{}],"address":"module.a"}},{{"address":"module.b","resources":[{}]}}]}}}}}},"configuration":{{"root_module":{{"module_calls":{{"a":{call},"b":{call}}}}}}}}}"#,
+        vpc("10.1.0.0/16"),
+        vpc("10.2.0.0/16")
+    );
+    serde_json::from_str::<Value>(&text).expect("test input is JSON");
+    let p = parse_bytes(text.as_bytes(), "p", &opts()).unwrap();
+    let a = p
+        .resource("module.a.data.aws_vpc.default")
+        .expect("made absolute");
+    assert_eq!(
+        a.attr("cidr_block").string(),
+        Field::known("10.1.0.0/16".into())
+    );
+    assert_eq!(a.module_address, "module.a");
+    assert!(p.resource("module.b.data.aws_vpc.default").is_some());
+    assert_eq!(p.resource_count, 2);
+}
+
+#[test]
+fn literal_for_each_is_recognised_from_instances() {
+    // `for_each = toset([...])` has no references, so Terraform omits for_each_expression:
+    // the keyed instances in the plan must still make the reference uncertain.
+    let mut plan = sample();
+    let subnet = &mut plan["configuration"]["root_module"]["module_calls"]["app"]["module"]
+        ["module_calls"]["net"]["module"]["resources"][0];
+    subnet.as_object_mut().unwrap().remove("count_expression");
+    plan["configuration"]["root_module"]["module_calls"]["app"]
+        .as_object_mut()
+        .unwrap()
+        .remove("for_each_expression");
+    let p = parse(&plan);
+    let t = p.follow(
+        r#"module.app["blue"].module.net"#,
+        None,
+        &["aws_subnet.s.id".to_string()],
+    );
+    assert_eq!(t.len(), 2);
+    assert!(t.iter().all(|t| !t.certain));
+    let t = p.follow("", None, &["module.app.service_name".to_string()]);
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert!(t.iter().all(|t| !t.certain));
+}
+
+/// A small deterministic fuzzer over the sample plan: truncations, byte flips, inserted
+/// brackets and quotes, spliced slices. Every outcome is a plan or a one-line error; reading
+/// a parsed plan's attributes and references must not panic. (The libFuzzer target in
+/// `plugin/fuzz` does the same with coverage guidance.)
+#[test]
+fn mutated_plans_never_panic() {
+    let base = sample().to_string().into_bytes();
+    let mut seed: u64 = 0x1234_5678;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let small = LoadOptions {
+        terraform_bin: Some("/nonexistent/terraform".into()),
+        max_bytes: 1 << 20,
+    };
+    let (mut ok, mut refused) = (0, 0);
+    for _ in 0..1500 {
+        let mut b = base.clone();
+        for _ in 0..1 + next(4) {
+            let i = next(b.len());
+            match next(6) {
+                0 => b.truncate(i),
+                1 => b[i] = next(256) as u8,
+                2 => b.insert(i, b"[{\"}]:,"[next(7)]),
+                3 => {
+                    let j = (i + next(200)).min(b.len());
+                    let piece = b[i..j].to_vec();
+                    let k = next(b.len());
+                    b.splice(k..k, piece);
+                }
+                4 => {
+                    let j = (i + next(50)).min(b.len());
+                    b.drain(i..j);
+                }
+                _ => b.insert(i, b'\\'),
+            }
+            if b.is_empty() {
+                break;
+            }
+        }
+        match parse_bytes(&b, "m.json", &small) {
+            Ok(p) => {
+                ok += 1;
+                for r in &p.resources {
+                    let root = r.values.root();
+                    for k in root.keys().get().cloned().unwrap_or_default() {
+                        let a = root.get(k);
+                        let _ = (a.string(), a.int(), a.strings(), a.items(), a.decode_json());
+                        let _ = p.resolve_references(r, k);
+                    }
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                assert!(!e.message.contains('\n'), "{}", e.message);
+            }
+        }
+    }
+    assert!(ok > 0 && refused > 0, "ok {ok}, refused {refused}");
 }

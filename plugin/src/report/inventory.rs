@@ -72,7 +72,15 @@ fn launch_name(l: Launch) -> &'static str {
 }
 
 fn list(f: &Field<Vec<String>>) -> String {
-    f.as_ref().map(|v| if v.is_empty() { "none".to_string() } else { v.join(", ") }).show()
+    f.as_ref()
+        .map(|v| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        })
+        .show()
 }
 
 fn strategy(f: &Field<Vec<CapacityProviderStrategyItem>>) -> String {
@@ -141,7 +149,10 @@ pub fn render_text(model: &Model) -> String {
     for c in &model.clusters {
         out.push('\n');
         cluster(&mut out, model, c);
-        let services = by_cluster.get(c.address.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let services = by_cluster
+            .get(c.address.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         if services.is_empty() {
             out.push_str("  services: none in the plan\n");
         }
@@ -160,7 +171,12 @@ pub fn render_text(model: &Model) -> String {
         .services
         .iter()
         .filter_map(|s| s.task_definition.address.as_deref())
-        .chain(model.task_sets.iter().filter_map(|t| t.task_definition.address.as_deref()))
+        .chain(
+            model
+                .task_sets
+                .iter()
+                .filter_map(|t| t.task_definition.address.as_deref()),
+        )
         .collect();
     let unused: Vec<&TaskDefinition> = model
         .task_definitions
@@ -297,14 +313,24 @@ fn service(out: &mut String, model: &Model, s: &Service) {
         s.scheduling_strategy.show(),
         s.desired_count.show()
     );
-    if s.capacity_provider_strategy.get().is_some_and(|i| !i.is_empty()) {
-        let _ = writeln!(out, "    capacity provider strategy: {}", strategy(&s.capacity_provider_strategy));
+    if s.capacity_provider_strategy
+        .get()
+        .is_some_and(|i| !i.is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "    capacity provider strategy: {}",
+            strategy(&s.capacity_provider_strategy)
+        );
     }
     let _ = writeln!(out, "    task definition: {}", link(&s.task_definition));
     if let Some(td) = model.task_definition_of(s) {
         task_definition(out, td, "      ");
     }
-    match (&s.network_configuration.val, s.network_configuration.sensitive) {
+    match (
+        &s.network_configuration.val,
+        s.network_configuration.sensitive,
+    ) {
         (_, true) => out.push_str("    network configuration: (sensitive)\n"),
         (Val::Known(Some(nc)), _) => {
             let _ = writeln!(out, "    assign public IP: {}", nc.assign_public_ip.show());
@@ -452,9 +478,13 @@ mod tests {
     #[test]
     fn sensitive_values_are_redacted_in_both_formats() {
         let mut model = Model::default();
-        let mut td = testing::task_definition("aws_ecs_task_definition.x", crate::model::NetworkMode::Awsvpc);
+        let mut td = testing::task_definition(
+            "aws_ecs_task_definition.x",
+            crate::model::NetworkMode::Awsvpc,
+        );
         td.family = Field::known("SECRET-FAMILY".into()).with_sensitive(true);
-        td.containers = Field::known(vec![testing::container("SECRET-NAME", vec![])]).with_sensitive(true);
+        td.containers =
+            Field::known(vec![testing::container("SECRET-NAME", vec![])]).with_sensitive(true);
         model.task_definitions.push(td);
         let text = render_text(&model);
         let json = render_json(&model);
@@ -463,6 +493,9 @@ mod tests {
         assert!(text.contains("(sensitive)"));
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["version"], 1);
-        assert_eq!(v["task_definitions"][0]["family"], serde_json::json!({"sensitive": true}));
+        assert_eq!(
+            v["task_definitions"][0]["family"],
+            serde_json::json!({"sensitive": true})
+        );
     }
 }

@@ -26,6 +26,11 @@ fn xml_safe(s: &str) -> String {
         .collect()
 }
 
+/// Element text: only `<`, `>` and `&` need escaping there, which keeps quotes readable.
+fn text(s: &str) -> BytesText<'static> {
+    BytesText::from_escaped(quick_xml::escape::partial_escape(s).into_owned())
+}
+
 /// Attribute values are single-line.
 fn attr_safe(s: &str) -> String {
     xml_safe(s).replace(['\n', '\r'], " ")
@@ -162,7 +167,7 @@ fn write_case<W: io::Write>(
                 w.create_element("failure")
                     .with_attribute(("message", attr_safe(&worst.message).as_str()))
                     .with_attribute(("type", worst.severity.as_str()))
-                    .write_text_content(BytesText::new(&body))?;
+                    .write_text_content(text(&body))?;
             } else if skipped {
                 let reason = c.findings[0].suppressed.as_deref().unwrap_or("");
                 w.create_element("skipped")
@@ -172,11 +177,11 @@ fn write_case<W: io::Write>(
                     ))
                     .write_empty()?;
                 w.create_element("system-out")
-                    .write_text_content(BytesText::new(&body))?;
+                    .write_text_content(text(&body))?;
             } else {
                 let note = format!("below fail-on {fail_on}:\n{body}");
                 w.create_element("system-out")
-                    .write_text_content(BytesText::new(&note))?;
+                    .write_text_content(text(&note))?;
             }
             Ok(())
         })?;

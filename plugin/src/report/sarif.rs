@@ -80,7 +80,12 @@ fn result(d: &Diagnostic, rule_index: Option<usize>, artifact: Option<(usize, &s
     if let Some((index, path)) = artifact {
         location.insert(
             "physicalLocation".into(),
-            json!({ "artifactLocation": { "uri": path_uri(path), "index": index } }),
+            // A plan's JSON is usually one line and a resource has no line of its own; code
+            // scanning needs a start line to show a result, so the result points at line 1.
+            json!({
+                "artifactLocation": { "uri": path_uri(path), "index": index },
+                "region": { "startLine": 1 }
+            }),
         );
     }
     let fqn = match &d.attribute {
@@ -409,6 +414,23 @@ pub(crate) mod tests {
                 ],
                 &["kind"],
             ),
+            "region" => (
+                &[
+                    "startLine",
+                    "startColumn",
+                    "endLine",
+                    "endColumn",
+                    "charOffset",
+                    "charLength",
+                    "byteOffset",
+                    "byteLength",
+                    "snippet",
+                    "message",
+                    "sourceLanguage",
+                    "properties",
+                ],
+                &[],
+            ),
             other => panic!("no shape for {other}"),
         }
     }
@@ -575,6 +597,7 @@ pub(crate) mod tests {
                     ));
                 }
                 sub("artifactLocation", "artifactLocation", errors);
+                sub("region", "region", errors);
             }
             "artifactLocation" => {
                 if let Some(uri) = obj.get("uri").and_then(Value::as_str) {
@@ -583,6 +606,15 @@ pub(crate) mod tests {
                         .any(|c| c == ' ' || c == '"' || c == '\\' || c.is_control())
                     {
                         errors.push(format!("{path}: uri {uri} is not a URI reference"));
+                    }
+                }
+            }
+            "region" => {
+                for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+                    if let Some(n) = obj.get(k) {
+                        if !matches!(n.as_i64(), Some(n) if n >= 1) {
+                            errors.push(format!("{path}: {k} must be an integer ≥ 1"));
+                        }
                     }
                 }
             }

@@ -51,11 +51,11 @@ pub async fn serve(
         .await;
     routes.add_service(health);
 
-    routes.add_service(pb::plugin::grpc_controller_server::GrpcControllerServer::new(
-        Controller {
+    routes.add_service(
+        pb::plugin::grpc_controller_server::GrpcControllerServer::new(Controller {
             shutdown: shutdown.clone(),
-        },
-    ));
+        }),
+    );
     routes.add_service(pb::plugin::grpc_broker_server::GrpcBrokerServer::new(
         Broker {
             shutdown: shutdown.clone(),
@@ -153,8 +153,12 @@ fn accept_loop(
                             Ok(Ok(tls)) => {
                                 let _ = tx.send(Ok(Conn::new(tls))).await;
                             }
-                            Ok(Err(e)) => log::warning!("refused a connection: TLS handshake failed: {e}"),
-                            Err(_) => log::warning!("refused a connection: TLS handshake timed out"),
+                            Ok(Err(e)) => {
+                                log::warning!("refused a connection: TLS handshake failed: {e}")
+                            }
+                            Err(_) => {
+                                log::warning!("refused a connection: TLS handshake timed out")
+                            }
                         }
                     });
                 }
@@ -183,9 +187,8 @@ impl pb::plugin::grpc_controller_server::GrpcController for Controller {
 
 /// Holds the broker stream the host opens at connect time, so the host's broker loop stays
 /// quiet, and ends it on shutdown so graceful shutdown is not held up.
-type ConnInfoStream = std::pin::Pin<
-    Box<dyn Stream<Item = Result<pb::plugin::ConnInfo, Status>> + Send + 'static>,
->;
+type ConnInfoStream =
+    std::pin::Pin<Box<dyn Stream<Item = Result<pb::plugin::ConnInfo, Status>> + Send + 'static>>;
 
 struct Broker {
     shutdown: Shutdown,

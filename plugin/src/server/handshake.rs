@@ -86,8 +86,10 @@ impl HandshakeConfig {
         env: &dyn Fn(&str) -> Option<String>,
         transport: Option<Transport>,
     ) -> Result<HandshakeConfig, UserError> {
-        let app_version =
-            negotiate(spec.app_versions, env("PLUGIN_PROTOCOL_VERSIONS").as_deref())?;
+        let app_version = negotiate(
+            spec.app_versions,
+            env("PLUGIN_PROTOCOL_VERSIONS").as_deref(),
+        )?;
         let min = port_env(env, "PLUGIN_MIN_PORT")?;
         let max = port_env(env, "PLUGIN_MAX_PORT")?;
         let port_range = match (min, max) {

@@ -49,7 +49,9 @@ impl BoundListener {
         if cfg.transport == Transport::Unix {
             match bind_unix(cfg) {
                 Ok(l) => return Ok(l),
-                Err(e) => log::warning!("cannot listen on a unix socket ({e}); using TCP on 127.0.0.1"),
+                Err(e) => {
+                    log::warning!("cannot listen on a unix socket ({e}); using TCP on 127.0.0.1")
+                }
             }
         }
         bind_tcp(cfg.port_range)
@@ -93,7 +95,9 @@ fn bind_unix(cfg: &HandshakeConfig) -> io::Result<BoundListener> {
         Some(d) => (d.clone(), None),
         None => {
             // A fresh directory only we can enter (tempfile creates it 0700).
-            let d = tempfile::Builder::new().prefix("ecsnet-plugin-").tempdir()?;
+            let d = tempfile::Builder::new()
+                .prefix("ecsnet-plugin-")
+                .tempdir()?;
             (d.path().to_path_buf(), Some(d))
         }
     };

@@ -106,7 +106,11 @@ pub fn log(level: Level, message: &str) {
         })
         .to_string()
     } else {
-        format!("[{}] ecsnet: {}", level.prefix(), message.replace('\n', "\\n"))
+        format!(
+            "[{}] ecsnet: {}",
+            level.prefix(),
+            message.replace('\n', "\\n")
+        )
     };
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{line}");

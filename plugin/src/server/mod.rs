@@ -6,11 +6,12 @@
 //! - [`tls`]: AutoMTLS with a pinned client certificate.
 //! - [`goplugin`]: serves any set of tonic services plus the services go-plugin hosts expect.
 //! - [`validator`]: `ecsnet.v1.Validator` on top of [`crate::engine`].
-//! - [`lifecycle`], [`log`]: shutdown and stderr logging.
+//! - [`lifecycle`], [`log`], [`limits`]: shutdown, stderr logging, message-size errors.
 
 pub mod goplugin;
 pub mod handshake;
 pub mod lifecycle;
+pub mod limits;
 pub mod listener;
 pub mod log;
 pub mod pb;
@@ -92,7 +93,11 @@ pub fn run_plugin(
             cfg.app_version,
             listener.addr().network(),
             listener.addr(),
-            if tls.is_some() { " with AutoMTLS" } else { " (plaintext)" }
+            if tls.is_some() {
+                " with AutoMTLS"
+            } else {
+                " (plaintext)"
+            }
         );
         handshake::announce(&line)
             .map_err(|e| UserError::new(format!("cannot write the handshake to stdout: {e}")))?;

@@ -11,8 +11,8 @@
 use std::sync::Arc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, KeyPair, KeyUsagePurpose, SerialNumber,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose, SerialNumber,
 };
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
@@ -84,7 +84,9 @@ fn tls_err(e: rustls::Error) -> UserError {
 fn generate_cert(
     provider: &CryptoProvider,
 ) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), UserError> {
-    let err = |e: rcgen::Error| UserError::new(format!("cannot create the plugin's TLS certificate: {e}"));
+    let err = |e: rcgen::Error| {
+        UserError::new(format!("cannot create the plugin's TLS certificate: {e}"))
+    };
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(err)?;
     let mut params = CertificateParams::new(vec!["localhost".to_string()]).map_err(err)?;
     let mut dn = DistinguishedName::new();

@@ -8,6 +8,7 @@ use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::lifecycle::Shutdown;
+use super::limits::{self, ClearLimitErrors};
 use super::log;
 use super::pb::ecsnet::v1 as pbv;
 use crate::config::FailOn;
@@ -61,11 +62,15 @@ pub fn parse_size(s: &str) -> Option<usize> {
 }
 
 /// The tonic service, with message limits sized for the plan cap.
-pub fn service(limits: Limits, shutdown: Shutdown) -> pbv::validator_server::ValidatorServer<Validator> {
+pub fn service(
+    limits: Limits,
+    shutdown: Shutdown,
+) -> ClearLimitErrors<pbv::validator_server::ValidatorServer<Validator>> {
     let per_message = limits.max_plan_bytes.saturating_add(MESSAGE_OVERHEAD);
-    pbv::validator_server::ValidatorServer::new(Validator { limits, shutdown })
+    let server = pbv::validator_server::ValidatorServer::new(Validator { limits, shutdown })
         .max_decoding_message_size(per_message)
-        .max_encoding_message_size(usize::MAX)
+        .max_encoding_message_size(usize::MAX);
+    ClearLimitErrors::new(server, limits.max_plan_bytes)
 }
 
 pub struct Validator {
@@ -132,7 +137,13 @@ impl pbv::validator_server::Validator for Validator {
         let mut plan: Vec<u8> = Vec::new();
         let mut chunks = 0usize;
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk?;
+            let chunk = chunk.map_err(|e| {
+                if limits::is_too_large(&e) {
+                    limits::too_large("ValidatePlanStream", self.limits.max_plan_bytes)
+                } else {
+                    e
+                }
+            })?;
             if let Some(h) = chunk.header {
                 if chunks > 0 {
                     return Err(Status::invalid_argument(
@@ -163,11 +174,8 @@ impl pbv::validator_server::Validator for Validator {
 
 impl Validator {
     fn check_size(&self, len: usize, rpc: &str) -> Result<(), Status> {
-        let max = self.limits.max_plan_bytes;
-        if len > max {
-            return Err(Status::resource_exhausted(format!(
-                "{rpc}: the plan is over this plugin's limit of {max} bytes; raise it with {MAX_PLAN_BYTES_ENV} or `ecsnet serve --max-plan-bytes`"
-            )));
+        if len > self.limits.max_plan_bytes {
+            return Err(limits::too_large(rpc, self.limits.max_plan_bytes));
         }
         Ok(())
     }
@@ -202,7 +210,14 @@ impl Validator {
             let stop = || {
                 call_cancelled.load(Ordering::Relaxed) || server_cancelled.load(Ordering::Relaxed)
             };
-            check(&plan, &plan_name, config.as_deref(), &opts, max_bytes, &stop)
+            check(
+                &plan,
+                &plan_name,
+                config.as_deref(),
+                &opts,
+                max_bytes,
+                &stop,
+            )
         });
         let outcome = work.await;
         drop(cancel);
@@ -248,11 +263,19 @@ fn check(
     max_bytes: u64,
     stop: &dyn Fn() -> bool,
 ) -> Result<Report, Failure> {
-    let cancelled = |stop: &dyn Fn() -> bool| if stop() { Err(Failure::Cancelled) } else { Ok(()) };
+    let cancelled = |stop: &dyn Fn() -> bool| {
+        if stop() {
+            log::debug!("a cancelled call stopped before finishing its check");
+            Err(Failure::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
     cancelled(stop)?;
     let config = match config {
-        Some(text) => crate::config::parse_str(text, engine::CONFIG_SOURCE_INLINE)
-            .map_err(UserError::from)?,
+        Some(text) => {
+            crate::config::parse_str(text, engine::CONFIG_SOURCE_INLINE).map_err(UserError::from)?
+        }
         None => crate::config::Config::default(),
     };
     cancelled(stop)?;

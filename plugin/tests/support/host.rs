@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
@@ -70,7 +70,9 @@ pub struct Handshake {
 /// Parses the line as go-plugin 1.0.1 does (six fields, cert decoded with RawStdEncoding),
 /// and rejects what it would reject.
 pub fn parse_handshake(line: &str) -> Result<Handshake, String> {
-    let line = line.strip_suffix('\n').ok_or("the handshake line must end in a newline")?;
+    let line = line
+        .strip_suffix('\n')
+        .ok_or("the handshake line must end in a newline")?;
     let parts: Vec<&str> = line.split('|').collect();
     if parts.len() != 6 {
         return Err(format!("expected 6 fields, got {}: {line:?}", parts.len()));
@@ -97,8 +99,21 @@ pub fn parse_handshake(line: &str) -> Result<Handshake, String> {
     })
 }
 
+/// The ecsnet binary: Cargo's for integration tests; for examples (which Cargo gives no
+/// binary path) `ECSNET_BIN`, else `ecsnet` next to the example's directory.
 pub fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_ecsnet"))
+    if let Some(p) = option_env!("CARGO_BIN_EXE_ecsnet") {
+        return PathBuf::from(p);
+    }
+    if let Ok(p) = std::env::var("ECSNET_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("current executable");
+    // target/<profile>/examples/<example> → target/<profile>/ecsnet
+    exe.parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("ecsnet"))
+        .expect("target directory")
 }
 
 /// A launched plugin. Dropping it kills the process if it is still running.

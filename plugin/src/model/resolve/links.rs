@@ -121,7 +121,24 @@ impl<'a> Cx<'a> {
                     .collect(),
             ),
             Val::Unknown => {
-                let refs = self.referenced(res, path, Kind::Subnet);
+                let mut refs = self.referenced(res, path, Kind::Subnet);
+                // A list attribute referencing a counted resource as a whole (`aws_subnet.x[*].id`)
+                // means every instance: the reader marks each "uncertain" because no single
+                // instance is named, but together they are exactly the list. Only candidates
+                // spread over several module instances remain a guess.
+                let bases: std::collections::HashSet<String> = refs
+                    .iter()
+                    .filter(|(_, certain)| !certain)
+                    .filter_map(|(pos, _)| {
+                        let a = &self.model.subnets[*pos].address;
+                        self.plan.resource(a).map(|r| r.base_address())
+                    })
+                    .collect();
+                if bases.len() == 1 {
+                    for r in refs.iter_mut() {
+                        r.1 = true;
+                    }
+                }
                 if refs.is_empty() {
                     Field::unknown()
                 } else {

@@ -227,11 +227,18 @@ pub(super) fn check(cx: &Context<'_>, a: &capacity::Analysis, out: &mut Vec<Diag
                         address: &d.address,
                         plan: d.plan,
                         attribute: "deployment_maximum_percent",
-                        message: format!(
-                            "cannot verify that a deployment's peak of {} awsvpc tasks fits the ENI slots of {}",
-                            peak.total.show(),
-                            c.label
-                        ),
+                        message: if peak.total.hi.is_none() && peak.total.lo == 0 {
+                            format!(
+                                "cannot verify that a deployment's peak fits the ENI slots of {}",
+                                c.label
+                            )
+                        } else {
+                            format!(
+                                "cannot verify that a deployment's peak of {} awsvpc tasks fits the ENI slots of {}",
+                                peak.total.show(),
+                                c.label
+                            )
+                        },
                         detail: format!(
                             "needs {} ({}), cluster capacity {} slots: {}.",
                             peak.total.show(),

@@ -24,3 +24,6 @@ pub(super) fn rules() -> Vec<&'static dyn Rule> {
         &unschedulable::Unschedulable,
     ]
 }
+
+#[cfg(test)]
+mod tests;

@@ -161,7 +161,7 @@ impl Rule for SubnetIpv4 {
                             plan: d.plan,
                             attribute: ATTR,
                             message: format!(
-                                "cannot verify that {names} have enough IPv4 addresses for the deployment peak"
+                                "cannot verify that the subnets ({names}) have enough IPv4 addresses for the deployment peak"
                             ),
                             detail: detail(&peak),
                             missing,

@@ -3,7 +3,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Container, NetworkMode, OsFamily, TaskDefinition};
-use crate::rules::ports::common::{known_containers, UNKNOWN_CONTAINERS_HELP};
+use crate::rules::ports::common::{known_containers, DECODE_ERROR_HELP, UNKNOWN_CONTAINERS_HELP};
 use crate::rules::{Context, RuleMeta};
 
 /// The rule of this group that reports unknown inputs: NET030 comes first and is relevant
@@ -53,6 +53,21 @@ pub(crate) fn group_containers<'t>(
     let known = known_containers(td);
     if meta.id != OWNER {
         return known;
+    }
+    if let Some(err) = &td.containers_error {
+        if group_relevant(td) {
+            cx.diag(
+                meta,
+                &td.address,
+                format!("{err}, so the container network parameter checks (NET030-NET032) could not run"),
+            )
+            .attribute("container_definitions")
+            .help(DECODE_ERROR_HELP)
+            .plan(td.plan)
+            .unverifiable()
+            .push(out);
+        }
+        return None;
     }
     if td.containers.is_unknown() {
         if group_relevant(td) {

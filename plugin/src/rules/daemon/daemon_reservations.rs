@@ -48,7 +48,11 @@ declare_rule! {
 }
 
 fn port_text(p: &StaticPort, sensitive: bool) -> String {
-    format!("{}/{}", show_value(&p.port, sensitive), show_value(&p.protocol, sensitive))
+    format!(
+        "{}/{}",
+        show_value(&p.port, sensitive),
+        show_value(&p.protocol, sensitive)
+    )
 }
 
 impl DaemonReservations {
@@ -104,7 +108,7 @@ impl DaemonReservations {
         cx: &Context<'a>,
         svc: &Service,
     ) -> Result<Option<(&'a TaskDefinition, Vec<StaticPort>)>, Missing> {
-        match support::task_definition(cx.model, &svc.task_definition) {
+        match support::service_task_definition(cx.model, svc) {
             Ok(td) => {
                 if td.network_mode == crate::model::NetworkMode::Unknown {
                     return Err(support::service_mode(cx.model, svc).missing());
@@ -119,12 +123,20 @@ impl DaemonReservations {
     }
 
     fn port_clashes(&self, cx: &Context<'_>, daemon: &Service, out: &mut Vec<Diagnostic>) {
-        let check = "that this daemon's static host ports are free for the other services on its cluster";
+        let check =
+            "that this daemon's static host ports are free for the other services on its cluster";
         let (dtd, dports) = match Self::ports(cx, daemon) {
             Ok(Some((td, p))) if !p.is_empty() => (td, p),
             Ok(_) => return,
             Err(m) => {
-                out.push(support::unverifiable(cx, &Self::META, daemon, "task_definition", check, &m));
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    daemon,
+                    "task_definition",
+                    check,
+                    &m,
+                ));
                 return;
             }
         };
@@ -138,7 +150,7 @@ impl DaemonReservations {
             if other.is_daemon() && other.address < daemon.address {
                 continue;
             }
-            match support::same_cluster(&daemon.cluster, &other.cluster) {
+            match support::same_cluster(&daemon.cluster, daemon.plan, &other.cluster, other.plan) {
                 Some(true) => {}
                 Some(false) => continue,
                 None => {
@@ -210,7 +222,7 @@ impl DaemonReservations {
             }
             d.push(out);
         }
-        if support::same_cluster(&daemon.cluster, &daemon.cluster).is_none() {
+        if daemon.cluster.address.is_none() && daemon.cluster.literal.is_none() {
             out.push(support::unverifiable(
                 cx,
                 &Self::META,
@@ -300,7 +312,11 @@ mod tests {
         assert_eq!(f[0].severity, Severity::Error);
         assert_eq!(f[0].address, "aws_ecs_service.web");
         assert!(f[0].message.contains("8125/tcp"));
-        assert!(f[0].detail.as_deref().unwrap().contains("portMappings[0].hostPort"));
+        assert!(f[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("portMappings[0].hostPort"));
     }
 
     #[test]
@@ -319,11 +335,11 @@ mod tests {
         m.services[0].deployment_maximum_percent = Field::known(150);
         let d = run(&DaemonReservations, &m);
         assert_eq!(d.len(), 2);
-        assert!(d.iter().any(|d| d.severity == Severity::Info && !d.unverifiable));
         assert!(d
             .iter()
-            .any(|d| d.severity == Severity::Warning
-                && d.attribute.as_deref() == Some("deployment_maximum_percent")));
+            .any(|d| d.severity == Severity::Info && !d.unverifiable));
+        assert!(d.iter().any(|d| d.severity == Severity::Warning
+            && d.attribute.as_deref() == Some("deployment_maximum_percent")));
         m.services[0].deployment_maximum_percent = Field::known(200);
         assert_eq!(run(&DaemonReservations, &m).len(), 1);
     }

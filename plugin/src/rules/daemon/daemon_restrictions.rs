@@ -48,6 +48,8 @@ impl Rule for DaemonRestrictions {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in cx.model.services.iter().filter(|s| s.is_daemon()) {
+            // (attribute, what could not be checked, what is unknown, how to supply it)
+            let mut missing: Vec<(&str, &str, &str, &str)> = Vec::new();
             match svc.launch.get() {
                 Some(Launch::Fargate) => {
                     let attr = support::launch_attribute(svc);
@@ -63,16 +65,11 @@ impl Rule for DaemonRestrictions {
                     .push(out);
                 }
                 Some(_) => {}
-                None => out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
+                None => missing.push((
                     "launch_type",
-                    "that this DAEMON service does not run on Fargate",
-                    &Missing::new(
-                        "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
-                        "Set launch_type or capacity_provider_strategy from values known at plan time.",
-                    ),
+                    "that it does not run on Fargate",
+                    "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
+                    "Set launch_type or capacity_provider_strategy from values known at plan time.",
                 )),
             }
             if let Some(c @ (DeploymentController::CodeDeploy | DeploymentController::External)) =
@@ -92,16 +89,25 @@ impl Rule for DaemonRestrictions {
                 .plan(svc.plan)
                 .push(out);
             } else if svc.deployment_controller.is_unknown() {
+                missing.push((
+                    "deployment_controller[0].type",
+                    "that it uses the ECS deployment controller",
+                    "the deployment_controller type is known only after apply",
+                    "Set deployment_controller.type from a literal.",
+                ));
+            }
+            // One unverifiable finding per service, naming everything that was unknown.
+            if let Some((attr, _, _, _)) = missing.first() {
+                let checks: Vec<&str> = missing.iter().map(|m| m.1).collect();
+                let whats: Vec<&str> = missing.iter().map(|m| m.2).collect();
+                let helps: Vec<&str> = missing.iter().map(|m| m.3).collect();
                 out.push(support::unverifiable(
                     cx,
                     &Self::META,
                     svc,
-                    "deployment_controller[0].type",
-                    "that this DAEMON service uses the ECS deployment controller",
-                    &Missing::new(
-                        "deployment_controller type is known only after apply",
-                        "Set deployment_controller.type from a literal.",
-                    ),
+                    attr,
+                    &format!("this DAEMON service: {}", support::and_list(&checks)),
+                    &Missing::new(support::and_list(&whats), helps.join(" ")),
                 ));
             }
             // The provider never sends desired_count for daemons, so it is a misleading
@@ -136,7 +142,11 @@ mod tests {
 
     fn model(launch: Field<Launch>) -> Model {
         let mut m = Model::default();
-        let mut s = t::service("aws_ecs_service.agent", "aws_ecs_task_definition.agent", "c");
+        let mut s = t::service(
+            "aws_ecs_service.agent",
+            "aws_ecs_task_definition.agent",
+            "c",
+        );
         s.scheduling_strategy = Field::known("DAEMON".into());
         s.desired_count = Field::null();
         s.launch = launch;
@@ -152,7 +162,10 @@ mod tests {
         m.services[0].deployment_controller = Field::known(DeploymentController::CodeDeploy);
         let d = run(&DaemonRestrictions, &m);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].attribute.as_deref(), Some("deployment_controller[0].type"));
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("deployment_controller[0].type")
+        );
     }
 
     #[test]
@@ -173,8 +186,15 @@ mod tests {
     }
 
     #[test]
-    fn unknown_launch_is_unverifiable() {
+    fn unknown_launch_and_controller_give_one_unverifiable() {
         let d = run(&DaemonRestrictions, &model(Field::unknown()));
         assert_eq!(unverified(&d).len(), 1);
+        let mut m = model(Field::unknown());
+        m.services[0].deployment_controller = Field::unknown();
+        let d = run(&DaemonRestrictions, &m);
+        assert_eq!(d.len(), 1);
+        assert!(d[0]
+            .message
+            .contains("Fargate and that it uses the ECS deployment controller"));
     }
 }

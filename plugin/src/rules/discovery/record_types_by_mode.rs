@@ -199,12 +199,17 @@ impl Rule for RecordTypesByMode {
             }
             let mut missing: Option<Missing> = None;
             for (i, r) in regs.iter().enumerate() {
-                let sd = r
-                    .registry
-                    .address
-                    .as_deref()
-                    .and_then(|a| cx.model.service_discovery_service(a));
+                let sd =
+                    r.registry.address.as_deref().and_then(|a| {
+                        support::at::service_discovery_service(cx.model, a, svc.plan)
+                    });
                 let types: Result<&[String], Missing> = match sd {
+                    // Record types are never secret in practice, but a sensitive list must
+                    // not be printed, so it is treated as unreadable.
+                    Some(s) if s.record_types.sensitive => Err(Missing::new(
+                        format!("the DNS record types of {} are sensitive", s.address),
+                        "Do not derive dns_config record types from sensitive values.",
+                    )),
                     Some(s) => s.record_types.get().map(|v| v.as_slice()).ok_or_else(|| {
                         Missing::new(
                             format!("the DNS record types of {} are known only after apply", s.address),
@@ -241,7 +246,14 @@ impl Rule for RecordTypesByMode {
                 }
             }
             if let Some(m) = missing {
-                out.push(support::unverifiable(cx, &Self::META, svc, "service_registries", check, &m));
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    "service_registries",
+                    check,
+                    &m,
+                ));
             }
         }
     }
@@ -254,7 +266,13 @@ mod tests {
     use crate::model::{Field, Link, Model, Resolution, ServiceDiscoveryService};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
-    fn model(mode: NetworkMode, types: &[&str], name: Option<&str>, cport: i64, port: i64) -> Model {
+    fn model(
+        mode: NetworkMode,
+        types: &[&str],
+        name: Option<&str>,
+        cport: i64,
+        port: i64,
+    ) -> Model {
         let mut m = Model::default();
         m.task_definitions
             .push(t::task_definition("aws_ecs_task_definition.w", mode));
@@ -282,9 +300,14 @@ mod tests {
 
     #[test]
     fn bridge_needs_srv_and_container_pair() {
-        let d = run(&RecordTypesByMode, &model(NetworkMode::Bridge, &["A"], None, 0, 0));
+        let d = run(
+            &RecordTypesByMode,
+            &model(NetworkMode::Bridge, &["A"], None, 0, 0),
+        );
         assert_eq!(firm(&d).len(), 2);
-        assert!(d.iter().any(|d| d.attribute.as_deref() == Some("service_registries[0].container_name")));
+        assert!(d
+            .iter()
+            .any(|d| d.attribute.as_deref() == Some("service_registries[0].container_name")));
         assert!(d.iter().any(|d| d.message.contains("A record")));
         let ok = model(NetworkMode::Host, &["SRV"], Some("w"), 80, 0);
         assert!(run(&RecordTypesByMode, &ok).is_empty());
@@ -292,18 +315,38 @@ mod tests {
 
     #[test]
     fn awsvpc_srv_needs_exactly_one_way() {
-        let d = run(&RecordTypesByMode, &model(NetworkMode::Awsvpc, &["SRV"], Some("w"), 80, 80));
+        let d = run(
+            &RecordTypesByMode,
+            &model(NetworkMode::Awsvpc, &["SRV"], Some("w"), 80, 80),
+        );
         assert_eq!(firm(&d).len(), 1);
-        assert_eq!(d[0].attribute.as_deref(), Some("service_registries[0].port"));
-        let d = run(&RecordTypesByMode, &model(NetworkMode::Awsvpc, &["A", "SRV"], None, 0, 0));
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("service_registries[0].port")
+        );
+        let d = run(
+            &RecordTypesByMode,
+            &model(NetworkMode::Awsvpc, &["A", "SRV"], None, 0, 0),
+        );
         assert_eq!(firm(&d).len(), 1);
-        assert!(run(&RecordTypesByMode, &model(NetworkMode::Awsvpc, &["SRV"], None, 0, 80)).is_empty());
-        assert!(run(&RecordTypesByMode, &model(NetworkMode::Awsvpc, &["A"], None, 0, 0)).is_empty());
+        assert!(run(
+            &RecordTypesByMode,
+            &model(NetworkMode::Awsvpc, &["SRV"], None, 0, 80)
+        )
+        .is_empty());
+        assert!(run(
+            &RecordTypesByMode,
+            &model(NetworkMode::Awsvpc, &["A"], None, 0, 0)
+        )
+        .is_empty());
     }
 
     #[test]
     fn none_is_unsupported() {
-        let d = run(&RecordTypesByMode, &model(NetworkMode::None, &["A"], None, 0, 0));
+        let d = run(
+            &RecordTypesByMode,
+            &model(NetworkMode::None, &["A"], None, 0, 0),
+        );
         assert_eq!(firm(&d).len(), 1);
         assert_eq!(d[0].attribute.as_deref(), Some("service_registries"));
     }

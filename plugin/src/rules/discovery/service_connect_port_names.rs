@@ -61,10 +61,17 @@ impl Rule for ServiceConnectPortNames {
                 continue;
             }
             let attr0 = "service_connect_configuration[0].service[0].port_name";
-            let td = match support::task_definition(cx.model, &svc.task_definition) {
+            let td = match support::service_task_definition(cx.model, svc) {
                 Ok(td) => td,
                 Err(m) => {
-                    out.push(support::unverifiable(cx, &Self::META, svc, attr0, check, &m));
+                    out.push(support::unverifiable(
+                        cx,
+                        &Self::META,
+                        svc,
+                        attr0,
+                        check,
+                        &m,
+                    ));
                     continue;
                 }
             };
@@ -97,13 +104,14 @@ impl Rule for ServiceConnectPortNames {
                     ));
                     continue;
                 };
-                if names.iter().any(|n| *n == p) {
+                if names.contains(&p) {
                     continue;
                 }
                 let listed = if names.is_empty() {
                     "no port mapping has a name".to_string()
                 } else {
-                    let shown: Vec<String> = names.iter().map(|n| show_value(n, sensitive)).collect();
+                    let shown: Vec<String> =
+                        names.iter().map(|n| show_value(n, sensitive)).collect();
                     format!("named port mappings: {}", support::and_list(&shown))
                 };
                 cx.diag(
@@ -123,7 +131,14 @@ impl Rule for ServiceConnectPortNames {
                 .push(out);
             }
             if let Some((attr, m)) = missing {
-                out.push(support::unverifiable(cx, &Self::META, svc, &attr, check, &m));
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    &attr,
+                    check,
+                    &m,
+                ));
             }
         }
     }
@@ -154,20 +169,34 @@ mod tests {
 
     #[test]
     fn fires_on_unknown_name() {
-        let d = run(&ServiceConnectPortNames, &model(Some("web"), Field::known("http".into())));
+        let d = run(
+            &ServiceConnectPortNames,
+            &model(Some("web"), Field::known("http".into())),
+        );
         assert_eq!(firm(&d).len(), 1);
         assert_eq!(
             d[0].attribute.as_deref(),
             Some("service_connect_configuration[0].service[0].port_name")
         );
         assert!(d[0].detail.as_deref().unwrap().contains("web"));
-        let d = run(&ServiceConnectPortNames, &model(None, Field::known("http".into())));
-        assert!(d[0].detail.as_deref().unwrap().contains("no port mapping has a name"));
+        let d = run(
+            &ServiceConnectPortNames,
+            &model(None, Field::known("http".into())),
+        );
+        assert!(d[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("no port mapping has a name"));
     }
 
     #[test]
     fn passes_on_match_or_disabled() {
-        assert!(run(&ServiceConnectPortNames, &model(Some("http"), Field::known("http".into()))).is_empty());
+        assert!(run(
+            &ServiceConnectPortNames,
+            &model(Some("http"), Field::known("http".into()))
+        )
+        .is_empty());
         let mut m = model(None, Field::known("http".into()));
         if let crate::model::Val::Known(Some(sc)) = &mut m.services[0].service_connect.val {
             sc.enabled = Field::known(false);
@@ -177,7 +206,10 @@ mod tests {
 
     #[test]
     fn unknown_inputs_are_unverifiable() {
-        let d = run(&ServiceConnectPortNames, &model(Some("http"), Field::unknown()));
+        let d = run(
+            &ServiceConnectPortNames,
+            &model(Some("http"), Field::unknown()),
+        );
         assert_eq!(unverified(&d).len(), 1);
         let mut m = model(Some("http"), Field::known("http".into()));
         m.task_definitions.clear();

@@ -88,10 +88,17 @@ impl Rule for ContainerPortExists {
                 continue;
             }
             let check = "that the load balancer's container and port exist in the task definition";
-            let td = match support::task_definition(cx.model, &svc.task_definition) {
+            let td = match support::service_task_definition(cx.model, svc) {
                 Ok(td) => td,
                 Err(m) => {
-                    out.push(support::unverifiable(cx, &Self::META, svc, "load_balancer[0].container_name", check, &m));
+                    out.push(support::unverifiable(
+                        cx,
+                        &Self::META,
+                        svc,
+                        "load_balancer[0].container_name",
+                        check,
+                        &m,
+                    ));
                     continue;
                 }
             };
@@ -122,8 +129,10 @@ impl Rule for ContainerPortExists {
                     continue;
                 };
                 let Some(c) = containers.iter().find(|c| &c.name == name) else {
-                    let names: Vec<String> =
-                        containers.iter().map(|c| show_value(&c.name, sensitive)).collect();
+                    let names: Vec<String> = containers
+                        .iter()
+                        .map(|c| show_value(&c.name, sensitive))
+                        .collect();
                     cx.diag(
                         &Self::META,
                         &svc.address,
@@ -177,7 +186,14 @@ impl Rule for ContainerPortExists {
                 .push(out);
             }
             if let Some((attr, m)) = missing {
-                out.push(support::unverifiable(cx, &Self::META, svc, &attr, check, &m));
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    &attr,
+                    check,
+                    &m,
+                ));
             }
         }
     }
@@ -213,11 +229,21 @@ mod tests {
     fn fires_on_wrong_port_and_name() {
         let d = run(&ContainerPortExists, &model("api", 80));
         assert_eq!(firm(&d).len(), 1);
-        assert_eq!(d[0].attribute.as_deref(), Some("load_balancer[0].container_port"));
-        assert!(d[0].detail.as_deref().unwrap().contains("containerPort 8080"));
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("load_balancer[0].container_port")
+        );
+        assert!(d[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("containerPort 8080"));
         let d = run(&ContainerPortExists, &model("web", 8080));
         assert_eq!(firm(&d).len(), 1);
-        assert_eq!(d[0].attribute.as_deref(), Some("load_balancer[0].container_name"));
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("load_balancer[0].container_name")
+        );
     }
 
     #[test]

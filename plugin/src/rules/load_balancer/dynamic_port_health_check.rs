@@ -112,7 +112,7 @@ impl Rule for DynamicPortHealthCheck {
                 if !dynamic {
                     continue;
                 }
-                let tg = match target_group_of(cx.model, lb) {
+                let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue,
                     Err(m) => {
@@ -161,7 +161,14 @@ impl Rule for DynamicPortHealthCheck {
                 }
             }
             if let Some((i, m)) = missing {
-                out.push(support::unverifiable(cx, &Self::META, svc, &tg_attr(i), check, &m));
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    &tg_attr(i),
+                    check,
+                    &m,
+                ));
             }
         }
     }
@@ -205,13 +212,19 @@ mod tests {
                 &model(NetworkMode::Bridge, hp, Field::known("8080".into())),
             );
             assert_eq!(firm(&d).len(), 1);
-            assert!(d[0].related.contains(&"aws_lb_target_group.web".to_string()));
+            assert!(d[0]
+                .related
+                .contains(&"aws_lb_target_group.web".to_string()));
         }
     }
 
     #[test]
     fn passes_for_traffic_port_static_port_or_awsvpc() {
-        let m = model(NetworkMode::Bridge, None, Field::known("traffic-port".into()));
+        let m = model(
+            NetworkMode::Bridge,
+            None,
+            Field::known("traffic-port".into()),
+        );
         assert!(run(&DynamicPortHealthCheck, &m).is_empty());
         let m = model(NetworkMode::Bridge, None, Field::null());
         assert!(run(&DynamicPortHealthCheck, &m).is_empty());

@@ -23,12 +23,16 @@ pub(super) fn rules() -> Vec<&'static dyn Rule> {
 /// The target group of a `load_balancer` block: `Ok(None)` for a classic load balancer
 /// (`elb_name`) or a block without a target group, `Err` when the target group is outside
 /// the plan or unknown.
-fn target_group_of<'a>(model: &'a Model, lb: &LoadBalancer) -> Result<Option<&'a TargetGroup>, Missing> {
+fn target_group_of<'a>(
+    model: &'a Model,
+    lb: &LoadBalancer,
+    plan: usize,
+) -> Result<Option<&'a TargetGroup>, Missing> {
     let Some(link) = &lb.target_group else {
         return Ok(None);
     };
     match (&link.address, &link.literal) {
-        (Some(a), _) => model.target_group(a).map(Some).ok_or_else(|| {
+        (Some(a), _) => super::service::support::at::target_group(model, a, plan).map(Some).ok_or_else(|| {
             Missing::new(
                 format!("target group {a} is not among the planned resources"),
                 "Pass every plan that manages the target group to `ecsnet check`.",

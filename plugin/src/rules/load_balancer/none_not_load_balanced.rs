@@ -50,7 +50,7 @@ impl Rule for NoneNotLoadBalanced {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for svc in &cx.model.services {
-            if !svc.load_balancers.get().is_some_and(|v| !v.is_empty()) {
+            if svc.load_balancers.get().is_none_or(|v| v.is_empty()) {
                 continue;
             }
             let view = support::service_mode(cx.model, svc);

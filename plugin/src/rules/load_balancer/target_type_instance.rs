@@ -76,7 +76,7 @@ impl Rule for TargetTypeInstance {
             };
             let mut missing: Option<(usize, Missing)> = None;
             for (i, lb) in lbs.iter().enumerate() {
-                let tg = match target_group_of(cx.model, lb) {
+                let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue,
                     Err(m) => {
@@ -135,7 +135,7 @@ impl Rule for TargetTypeInstance {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, LoadBalancer, Link, Model, Resolution};
+    use crate::model::{Field, Link, LoadBalancer, Model, Resolution};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
     fn model(mode: NetworkMode, target_type: Option<&str>) -> Model {
@@ -164,14 +164,21 @@ mod tests {
         for mode in [NetworkMode::Bridge, NetworkMode::Host] {
             let d = run(&TargetTypeInstance, &model(mode, Some("ip")));
             assert_eq!(firm(&d).len(), 1);
-            assert_eq!(d[0].attribute.as_deref(), Some("load_balancer[0].target_group_arn"));
+            assert_eq!(
+                d[0].attribute.as_deref(),
+                Some("load_balancer[0].target_group_arn")
+            );
         }
     }
 
     #[test]
     fn passes_for_instance_default_awsvpc_none() {
         assert!(run(&TargetTypeInstance, &model(NetworkMode::Bridge, None)).is_empty());
-        assert!(run(&TargetTypeInstance, &model(NetworkMode::Host, Some("instance"))).is_empty());
+        assert!(run(
+            &TargetTypeInstance,
+            &model(NetworkMode::Host, Some("instance"))
+        )
+        .is_empty());
         assert!(run(&TargetTypeInstance, &model(NetworkMode::Awsvpc, Some("ip"))).is_empty());
         assert!(run(&TargetTypeInstance, &model(NetworkMode::None, Some("ip"))).is_empty());
     }

@@ -82,7 +82,7 @@ impl Rule for TargetTypeIp {
             };
             let mut missing: Option<(usize, Missing)> = None;
             for (i, lb) in lbs.iter().enumerate() {
-                let tg = match target_group_of(cx.model, lb) {
+                let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue, // classic load balancer: NET054
                     Err(m) => {
@@ -143,7 +143,7 @@ impl Rule for TargetTypeIp {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, Launch, LoadBalancer, Link, Model, NetworkMode, Resolution};
+    use crate::model::{Field, Launch, Link, LoadBalancer, Model, NetworkMode, Resolution};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
     pub(crate) fn lb(tg: Option<Link>) -> LoadBalancer {
@@ -176,7 +176,10 @@ mod tests {
         for tt in [None, Some("instance")] {
             let d = run(&TargetTypeIp, &model(NetworkMode::Awsvpc, tt));
             assert_eq!(firm(&d).len(), 1, "{tt:?}");
-            assert_eq!(d[0].attribute.as_deref(), Some("load_balancer[0].target_group_arn"));
+            assert_eq!(
+                d[0].attribute.as_deref(),
+                Some("load_balancer[0].target_group_arn")
+            );
             assert_eq!(d[0].related, vec!["aws_lb_target_group.api".to_string()]);
         }
     }
@@ -199,7 +202,12 @@ mod tests {
     #[test]
     fn unknown_target_group_is_unverifiable() {
         let mut m = model(NetworkMode::Awsvpc, None);
-        m.services[0].load_balancers = Field::known(vec![lb(Some(Link::unresolved())), lb(Some(Link::outside("arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/x/1")))]);
+        m.services[0].load_balancers = Field::known(vec![
+            lb(Some(Link::unresolved())),
+            lb(Some(Link::outside(
+                "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/x/1",
+            ))),
+        ]);
         let d = run(&TargetTypeIp, &m);
         assert_eq!(d.len(), 1);
         assert_eq!(unverified(&d).len(), 1);

@@ -161,6 +161,9 @@ pub(crate) fn ports_unknown_owner(mode: &NetworkMode) -> Option<&'static str> {
 /// Help text for container definitions that are unknown at plan time.
 pub(crate) const UNKNOWN_CONTAINERS_HELP: &str = "Build container_definitions from values known at plan time (literals, variables, locals and jsonencode() of them); an attribute of a resource created in the same apply (for example an image URL from a new aws_ecr_repository) makes the whole JSON string unknown. Or re-run ecsnet on a plan made after those resources exist.";
 
+/// Help text for container definitions that are known but could not be decoded.
+pub(crate) const DECODE_ERROR_HELP: &str = "container_definitions must be a JSON array of container objects; build it with jsonencode() so it is valid JSON.";
+
 /// When `td`'s container definitions are unknown at plan time, emits the port group's single
 /// unverifiable info if `meta` is the group's owner for this mode. Returns the containers when
 /// they are known; `None` means the caller has nothing to check.
@@ -170,7 +173,20 @@ pub(crate) fn ports_containers<'t>(
     td: &'t TaskDefinition,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(&'t [Container], bool)> {
-    if td.containers.is_unknown() && ports_unknown_owner(&td.network_mode) == Some(meta.id) {
+    let owner = ports_unknown_owner(&td.network_mode) == Some(meta.id);
+    if let (Some(err), true) = (&td.containers_error, owner) {
+        cx.diag(
+            meta,
+            &td.address,
+            format!("{err}, so the port mapping checks (NET010-NET019) could not run for this task definition"),
+        )
+        .attribute("container_definitions")
+        .help(DECODE_ERROR_HELP)
+        .plan(td.plan)
+        .unverifiable()
+        .push(out);
+    }
+    if td.containers.is_unknown() && owner {
         cx.diag(
             meta,
             &td.address,

@@ -30,6 +30,14 @@ declare_rule! {
     /// Together that is 32768-65535, matching the reference's "ports below 32768 are outside of
     /// the ephemeral port range". On Windows the range is 49152-65535.
     ///
+    /// Sources: the ECS API reference `PortMapping.hostPort` (kernel range first, 49153-65535
+    /// Linux / 49152-65535 Windows when it is unavailable); the Linux kernel's
+    /// `Documentation/networking/ip-sysctl.rst` (default 32768 60999); aws/amazon-ecs-agent
+    /// issue #2331 (ECS-optimized AMIs have `ip_local_port_range` 32768-60999); the agent's
+    /// `agent/utils/ephemeral_ports_linux.go` and `getDefaultDynamicHostPortRange` (the
+    /// fallback), and its README row `ECS_DYNAMIC_HOST_PORT_RANGE`. Since agent 1.70.0 the
+    /// agent assigns bridge host ports from that range itself.
+    ///
     /// ## Why it matters
     /// The PortMapping reference says not to specify a host port in the ephemeral range because
     /// those ports are reserved for automatic assignment. A bridge task with dynamic ports, or

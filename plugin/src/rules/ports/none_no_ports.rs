@@ -125,6 +125,23 @@ mod tests {
     }
 
     #[test]
+    fn undecodable_containers_give_one_info() {
+        let mut td = task_definition("aws_ecs_task_definition.a", NetworkMode::None);
+        td.containers = Field::null();
+        td.containers_error = Some("container_definitions is not a JSON array".into());
+        let model = Model {
+            task_definitions: vec![td],
+            ..Default::default()
+        };
+        let d = run_rule(&NoneNoPorts, &model, &Assumptions::default());
+        assert_eq!(d.len(), 1);
+        assert!(d[0].unverifiable);
+        assert!(d[0]
+            .message
+            .starts_with("container_definitions is not a JSON array"));
+    }
+
+    #[test]
     fn unknown_containers_give_one_info() {
         let d = run(NetworkMode::None, Field::unknown());
         assert_eq!(d.len(), 1);

@@ -133,7 +133,10 @@ mod tests {
             &model(Field::known(true), Field::known(Launch::Ec2)),
         );
         assert_eq!(firm(&d).len(), 1);
-        assert_eq!(d[0].attribute.as_deref(), Some("network_configuration[0].assign_public_ip"));
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("network_configuration[0].assign_public_ip")
+        );
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl Rule for AwsvpcLimits {
                     // Same VPC: compare the VPCs of the subnets the plan knows.
                     let mut by_vpc: BTreeMap<String, Vec<String>> = BTreeMap::new();
                     for l in v {
-                        if let Some(s) = support::subnet(cx.model, l) {
+                        if let Some(s) = support::subnet(cx.model, l, svc.plan) {
                             if let Some(vpc) = &s.vpc {
                                 if vpc.address.is_some() || vpc.literal.is_some() {
                                     by_vpc
@@ -213,6 +213,8 @@ mod tests {
         let d = run(&AwsvpcLimits, &m);
         assert_eq!(d.len(), 1);
         assert_eq!(unverified(&d).len(), 1);
-        assert!(d[0].message.contains("subnets and the number of security groups"));
+        assert!(d[0]
+            .message
+            .contains("subnets and the number of security groups"));
     }
 }

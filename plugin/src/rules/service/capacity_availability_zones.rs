@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{CapacityKind, CapacitySource, Cluster, Launch, Link, Service};
+use crate::model::{show_value, CapacityKind, CapacitySource, Cluster, Launch, Link, Service};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::support::{self, Awsvpc, Missing};
@@ -58,6 +58,8 @@ struct Zones {
     /// What could not be placed in a zone, with the `assume` hint for it.
     missing: Vec<(String, String)>,
     related: Vec<String>,
+    /// A zone came from a sensitive value: compare it, never print it.
+    sensitive: bool,
 }
 
 impl Zones {
@@ -66,15 +68,19 @@ impl Zones {
     }
 }
 
-fn subnet_zone(cx: &Context<'_>, l: &Link, zones: &mut Zones) {
-    let s = support::subnet(cx.model, l);
+fn subnet_zone(cx: &Context<'_>, l: &Link, plan: usize, zones: &mut Zones) {
+    let s = support::subnet(cx.model, l, plan);
     let label = support::subnet_label(l);
     if let Some(z) = s.and_then(|s| s.availability_zone.get()) {
+        zones.sensitive |= s.is_some_and(|s| s.availability_zone.sensitive);
         zones.found.push((label, z.clone()));
-    } else if let Some(z) = support::subnet_assumption(cx, l, s).and_then(|a| a.availability_zone.clone()) {
+    } else if let Some(z) =
+        support::subnet_assumption(cx, l, s).and_then(|a| a.availability_zone.clone())
+    {
         zones.found.push((format!("{label} (assumed)"), z));
     } else {
         let key = s
+            .filter(|s| !s.id.sensitive)
             .and_then(|s| s.id.get().cloned())
             .unwrap_or_else(|| label.clone());
         zones.missing.push((
@@ -85,7 +91,11 @@ fn subnet_zone(cx: &Context<'_>, l: &Link, zones: &mut Zones) {
 }
 
 /// The capacity sources of `cluster` that can run `svc`'s tasks.
-fn relevant_sources<'a>(cx: &Context<'_>, cluster: &'a Cluster, svc: &Service) -> Vec<&'a CapacitySource> {
+fn relevant_sources<'a>(
+    cx: &Context<'_>,
+    cluster: &'a Cluster,
+    svc: &Service,
+) -> Vec<&'a CapacitySource> {
     let all: Vec<&CapacitySource> = cluster
         .capacity
         .iter()
@@ -110,7 +120,7 @@ fn relevant_sources<'a>(cx: &Context<'_>, cluster: &'a Cluster, svc: &Service) -
             None => return all,
         }
         if let Some(a) = i.link.as_ref().and_then(|l| l.address.clone()) {
-            if let Some(cp) = cx.model.capacity_provider(&a) {
+            if let Some(cp) = support::at::capacity_provider(cx.model, &a, svc.plan) {
                 if let Some(n) = cp.name.get() {
                     names.push(n.clone());
                 }
@@ -128,7 +138,7 @@ fn relevant_sources<'a>(cx: &Context<'_>, cluster: &'a Cluster, svc: &Service) -
 }
 
 fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
-    let cluster = cx.model.cluster_of(svc);
+    let cluster = support::cluster_of(cx.model, svc);
     let assumed = support::cluster_assumption(cx, &svc.cluster, cluster)
         .filter(|a| !a.availability_zones.is_empty());
     let key = support::cluster_assume_key(&svc.cluster, cluster);
@@ -139,7 +149,9 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
     let from_assumption = |zones: &mut Zones| {
         if let Some(a) = assumed {
             for z in &a.availability_zones {
-                zones.found.push((format!("assume cluster \"{key}\""), z.clone()));
+                zones
+                    .found
+                    .push((format!("assume cluster \"{key}\""), z.clone()));
             }
             true
         } else {
@@ -185,7 +197,11 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                 }
             }
             CapacityKind::AutoscalingGroup => {
-                let Some(asg) = src.address.as_deref().and_then(|a| cx.model.autoscaling_group(a)) else {
+                let Some(asg) = src
+                    .address
+                    .as_deref()
+                    .and_then(|a| support::at::autoscaling_group(cx.model, a, svc.plan))
+                else {
                     zones.missing.push((
                         "an Auto Scaling group outside the plan".to_string(),
                         format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
@@ -197,14 +213,16 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                     (Some(sn), _) if !sn.is_empty() => {
                         let mut sub = Zones::default();
                         for l in sn {
-                            subnet_zone(cx, l, &mut sub);
+                            subnet_zone(cx, l, svc.plan, &mut sub);
                         }
+                        zones.sensitive |= sub.sensitive;
                         for (what, z) in sub.found {
                             zones.found.push((format!("{} via {what}", asg.address), z));
                         }
                         zones.missing.extend(sub.missing);
                     }
                     (_, Some(az)) if !az.is_empty() => {
+                        zones.sensitive |= asg.availability_zones.sensitive;
                         for z in az {
                             zones.found.push((asg.address.clone(), z.clone()));
                         }
@@ -216,7 +234,11 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                 }
             }
             CapacityKind::Instance => {
-                let Some(i) = src.address.as_deref().and_then(|a| cx.model.instance(a)) else {
+                let Some(i) = src
+                    .address
+                    .as_deref()
+                    .and_then(|a| support::at::instance(cx.model, a, svc.plan))
+                else {
                     zones.missing.push((
                         "an instance outside the plan".to_string(),
                         format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
@@ -225,10 +247,12 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                 };
                 zones.related.push(i.address.clone());
                 if let Some(z) = i.availability_zone.get() {
+                    zones.sensitive |= i.availability_zone.sensitive;
                     zones.found.push((i.address.clone(), z.clone()));
                 } else if let Some(l) = &i.subnet {
                     let mut sub = Zones::default();
-                    subnet_zone(cx, l, &mut sub);
+                    subnet_zone(cx, l, svc.plan, &mut sub);
+                    zones.sensitive |= sub.sensitive;
                     for (what, z) in sub.found {
                         zones.found.push((format!("{} via {what}", i.address), z));
                     }
@@ -250,7 +274,10 @@ fn missing_of(parts: &[(String, String)]) -> Missing {
     let mut hints: Vec<&str> = parts.iter().map(|(_, h)| h.as_str()).collect();
     hints.dedup();
     Missing::new(
-        format!("{} is known only after apply or outside the plan", support::and_list(&what)),
+        format!(
+            "{} is known only after apply or outside the plan",
+            support::and_list(&what)
+        ),
         format!("Supply it in .ecsnet.hcl: assume {{ {} }}", hints.join(" ")),
     )
 }
@@ -305,7 +332,7 @@ impl Rule for CapacityAvailabilityZones {
             }
             let mut service = Zones::default();
             for l in subnets {
-                subnet_zone(cx, l, &mut service);
+                subnet_zone(cx, l, svc.plan, &mut service);
             }
             let capacity = match capacity_zones(cx, svc) {
                 Ok(z) => z,
@@ -336,30 +363,32 @@ impl Rule for CapacityAvailabilityZones {
             }
             let s = service.set();
             let c = capacity.set();
+            let sens = service.sensitive || capacity.sensitive;
+            let zone = |z: &str| show_value(&z, sens);
             let without: Vec<String> = service
                 .found
                 .iter()
                 .filter(|(_, z)| !c.contains(z))
-                .map(|(w, z)| format!("{w} ({z})"))
+                .map(|(w, z)| format!("{w} ({})", zone(z)))
                 .collect();
             if without.is_empty() {
                 continue;
             }
             let list = |set: &BTreeSet<String>| {
-                support::and_list(&set.iter().cloned().collect::<Vec<_>>())
+                support::and_list(&set.iter().map(|z| zone(z)).collect::<Vec<_>>())
             };
             let detail = format!(
                 "Service subnets: {}\nContainer instances: {}",
                 service
                     .found
                     .iter()
-                    .map(|(w, z)| format!("{w} ({z})"))
+                    .map(|(w, z)| format!("{w} ({})", zone(z)))
                     .collect::<Vec<_>>()
                     .join(", "),
                 capacity
                     .found
                     .iter()
-                    .map(|(w, z)| format!("{w} ({z})"))
+                    .map(|(w, z)| format!("{w} ({})", zone(z)))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -427,8 +456,10 @@ mod tests {
         let mut asg = t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 3);
         asg.subnets = Field::known(asg_subnets);
         m.autoscaling_groups.push(asg);
-        m.clusters
-            .push(t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]));
+        m.clusters.push(t::cluster(
+            "aws_ecs_cluster.main",
+            &["aws_autoscaling_group.ecs"],
+        ));
         let refs: Vec<&str> = svc_subnets.iter().map(|s| s.as_str()).collect();
         let mut s = t::service(
             "aws_ecs_service.api",
@@ -442,10 +473,15 @@ mod tests {
 
     #[test]
     fn no_overlap_is_error() {
-        let d = run(&CapacityAvailabilityZones, &model(&["eu-west-1b"], &["eu-west-1a"]));
+        let d = run(
+            &CapacityAvailabilityZones,
+            &model(&["eu-west-1b"], &["eu-west-1a"]),
+        );
         assert_eq!(firm(&d).len(), 1);
         assert_eq!(d[0].severity, Severity::Error);
-        assert!(d[0].related.contains(&"aws_autoscaling_group.ecs".to_string()));
+        assert!(d[0]
+            .related
+            .contains(&"aws_autoscaling_group.ecs".to_string()));
     }
 
     #[test]
@@ -461,7 +497,10 @@ mod tests {
 
     #[test]
     fn full_overlap_passes() {
-        let m = model(&["eu-west-1a", "eu-west-1b"], &["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        let m = model(
+            &["eu-west-1a", "eu-west-1b"],
+            &["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        );
         assert!(run(&CapacityAvailabilityZones, &m).is_empty());
     }
 
@@ -471,7 +510,11 @@ mod tests {
         m.subnets[0].availability_zone = Field::unknown();
         let d = run(&CapacityAvailabilityZones, &m);
         assert_eq!(unverified(&d).len(), 1);
-        assert!(d[0].help.as_deref().unwrap().contains("subnet \"aws_subnet.svc[0]\""));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("subnet \"aws_subnet.svc[0]\""));
         let mut a = Assumptions::default();
         a.subnets.insert(
             "aws_subnet.svc[0]".into(),

@@ -70,7 +70,7 @@ impl Rule for Ec2PublicSubnets {
             let mut public: Vec<(String, &'static str)> = Vec::new();
             let mut undetermined: Vec<String> = Vec::new();
             for l in subnets {
-                let Some(s) = support::subnet(cx.model, l) else {
+                let Some(s) = support::subnet(cx.model, l, svc.plan) else {
                     undetermined.push(support::subnet_label(l));
                     continue;
                 };
@@ -183,7 +183,10 @@ mod tests {
 
     #[test]
     fn fires_with_route_evidence() {
-        let d = run(&Ec2PublicSubnets, &model(Field::known(true), false, Launch::Ec2));
+        let d = run(
+            &Ec2PublicSubnets,
+            &model(Field::known(true), false, Launch::Ec2),
+        );
         assert_eq!(firm(&d).len(), 1);
         assert!(d[0].detail.as_deref().unwrap().contains("internet gateway"));
         assert_eq!(d[0].related, vec!["aws_subnet.pub".to_string()]);
@@ -191,20 +194,38 @@ mod tests {
 
     #[test]
     fn fires_with_map_public_ip_evidence() {
-        let d = run(&Ec2PublicSubnets, &model(Field::unknown(), true, Launch::Ec2));
+        let d = run(
+            &Ec2PublicSubnets,
+            &model(Field::unknown(), true, Launch::Ec2),
+        );
         assert_eq!(firm(&d).len(), 1);
-        assert!(d[0].detail.as_deref().unwrap().contains("map_public_ip_on_launch"));
+        assert!(d[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("map_public_ip_on_launch"));
     }
 
     #[test]
     fn passes_for_private_or_fargate() {
-        assert!(run(&Ec2PublicSubnets, &model(Field::known(false), true, Launch::Ec2)).is_empty());
-        assert!(run(&Ec2PublicSubnets, &model(Field::known(true), true, Launch::Fargate)).is_empty());
+        assert!(run(
+            &Ec2PublicSubnets,
+            &model(Field::known(false), true, Launch::Ec2)
+        )
+        .is_empty());
+        assert!(run(
+            &Ec2PublicSubnets,
+            &model(Field::known(true), true, Launch::Fargate)
+        )
+        .is_empty());
     }
 
     #[test]
     fn undetermined_subnet_is_unverifiable() {
-        let d = run(&Ec2PublicSubnets, &model(Field::unknown(), false, Launch::Ec2));
+        let d = run(
+            &Ec2PublicSubnets,
+            &model(Field::unknown(), false, Launch::Ec2),
+        );
         assert_eq!(unverified(&d).len(), 1);
         let mut m = model(Field::known(false), false, Launch::Ec2);
         let mut c = t::awsvpc(&[]);

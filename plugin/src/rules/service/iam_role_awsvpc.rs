@@ -130,9 +130,14 @@ mod tests {
     fn passes_for_bridge_unknown_or_service_linked() {
         let role = Field::known("ecs-service".to_string());
         assert!(run(&IamRoleAwsvpc, &model(NetworkMode::Bridge, role)).is_empty());
-        assert!(run(&IamRoleAwsvpc, &model(NetworkMode::Awsvpc, Field::unknown())).is_empty());
+        assert!(run(
+            &IamRoleAwsvpc,
+            &model(NetworkMode::Awsvpc, Field::unknown())
+        )
+        .is_empty());
         let slr = Field::known(
-            "arn:aws:iam::1:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS".to_string(),
+            "arn:aws:iam::1:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+                .to_string(),
         );
         assert!(run(&IamRoleAwsvpc, &model(NetworkMode::Awsvpc, slr)).is_empty());
     }

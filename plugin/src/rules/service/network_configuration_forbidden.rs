@@ -63,7 +63,7 @@ impl NetworkConfigurationForbidden {
             Some(None) => return,
             None => None,
         };
-        let view = support::mode_of(cx.model, td, fargate);
+        let view = support::mode_of(cx.model, td, fargate, plan);
         match &view.mode {
             Some(NetworkMode::Awsvpc) | Some(NetworkMode::Invalid(_)) => {}
             Some(_) if present == Some(true) => {
@@ -191,8 +191,16 @@ mod tests {
 
     #[test]
     fn passes_for_awsvpc_or_without_block() {
-        assert!(run(&NetworkConfigurationForbidden, &model(NetworkMode::Awsvpc, true)).is_empty());
-        assert!(run(&NetworkConfigurationForbidden, &model(NetworkMode::Bridge, false)).is_empty());
+        assert!(run(
+            &NetworkConfigurationForbidden,
+            &model(NetworkMode::Awsvpc, true)
+        )
+        .is_empty());
+        assert!(run(
+            &NetworkConfigurationForbidden,
+            &model(NetworkMode::Bridge, false)
+        )
+        .is_empty());
     }
 
     #[test]
@@ -206,6 +214,9 @@ mod tests {
         let mut m = model(NetworkMode::Bridge, true);
         m.task_definitions.clear();
         m.services[0].task_definition = Link::unresolved();
-        assert_eq!(unverified(&run(&NetworkConfigurationForbidden, &m)).len(), 1);
+        assert_eq!(
+            unverified(&run(&NetworkConfigurationForbidden, &m)).len(),
+            1
+        );
     }
 }

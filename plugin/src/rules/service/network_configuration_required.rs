@@ -53,7 +53,7 @@ struct Subject<'a> {
 
 impl NetworkConfigurationRequired {
     fn check_one(&self, cx: &Context<'_>, s: Subject<'_>, out: &mut Vec<Diagnostic>) {
-        let view = support::mode_of(cx.model, s.task_definition, s.fargate);
+        let view = support::mode_of(cx.model, s.task_definition, s.fargate, s.plan);
         let unverified = |attr: &str, m: &Missing, out: &mut Vec<Diagnostic>| {
             cx.diag(
                 &Self::META,
@@ -217,7 +217,9 @@ mod tests {
         let d = run(&NetworkConfigurationRequired, &model(NetworkMode::Awsvpc));
         assert_eq!(firm(&d).len(), 1);
         assert_eq!(d[0].attribute.as_deref(), Some("network_configuration"));
-        assert!(d[0].related.contains(&"aws_ecs_task_definition.api".to_string()));
+        assert!(d[0]
+            .related
+            .contains(&"aws_ecs_task_definition.api".to_string()));
     }
 
     #[test]
@@ -235,8 +237,7 @@ mod tests {
     #[test]
     fn passes_with_subnets_and_for_bridge() {
         let mut m = model(NetworkMode::Awsvpc);
-        m.services[0].network_configuration =
-            Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
+        m.services[0].network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
         assert!(run(&NetworkConfigurationRequired, &m).is_empty());
         assert!(run(&NetworkConfigurationRequired, &model(NetworkMode::Bridge)).is_empty());
     }
@@ -263,8 +264,7 @@ mod tests {
         assert!(d[0].message.contains("api:7"));
         assert!(d[0].help.is_some());
         // With a network_configuration block nothing depends on the mode.
-        m.services[0].network_configuration =
-            Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
+        m.services[0].network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
         assert!(run(&NetworkConfigurationRequired, &m).is_empty());
     }
 

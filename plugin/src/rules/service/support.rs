@@ -31,6 +31,43 @@ impl Missing {
     }
 }
 
+/// Plan-aware finders. An address is unique only within one plan, and a multi-plan run can
+/// hold the same address twice, so the entity from the referring resource's plan wins; one
+/// from another plan is the fallback (a link across plans).
+pub mod at {
+    use crate::model::*;
+
+    macro_rules! at {
+        ($name:ident, $field:ident, $ty:ty) => {
+            pub fn $name<'a>(model: &'a Model, address: &str, plan: usize) -> Option<&'a $ty> {
+                let mut other = None;
+                for e in &model.$field {
+                    if e.address == address {
+                        if e.plan == plan {
+                            return Some(e);
+                        }
+                        other.get_or_insert(e);
+                    }
+                }
+                other
+            }
+        };
+    }
+
+    at!(task_definition, task_definitions, TaskDefinition);
+    at!(cluster, clusters, Cluster);
+    at!(capacity_provider, capacity_providers, CapacityProvider);
+    at!(autoscaling_group, autoscaling_groups, AutoscalingGroup);
+    at!(instance, instances, Ec2Instance);
+    at!(subnet, subnets, Subnet);
+    at!(target_group, target_groups, TargetGroup);
+    at!(
+        service_discovery_service,
+        service_discovery_services,
+        ServiceDiscoveryService
+    );
+}
+
 /// The one unverifiable finding a rule reports for a resource whose input is missing.
 pub fn unverifiable(
     cx: &Context<'_>,
@@ -53,9 +90,13 @@ pub fn unverifiable(
 }
 
 /// The task definition a link points at, when the plan has it.
-pub fn task_definition<'a>(model: &'a Model, link: &Link) -> Result<&'a TaskDefinition, Missing> {
+pub fn task_definition<'a>(
+    model: &'a Model,
+    link: &Link,
+    plan: usize,
+) -> Result<&'a TaskDefinition, Missing> {
     match (&link.address, &link.literal) {
-        (Some(a), _) => model.task_definition(a).ok_or_else(|| {
+        (Some(a), _) => at::task_definition(model, a, plan).ok_or_else(|| {
             Missing::new(
                 format!("task definition {a} is not among the planned resources"),
                 "Pass every plan that manages the task definition to `ecsnet check`.",
@@ -93,7 +134,10 @@ impl<'a> ModeView<'a> {
         match &self.td {
             Err(m) => m.clone(),
             Ok(td) => Missing::new(
-                format!("network_mode of task definition {} is known only after apply", td.address),
+                format!(
+                    "network_mode of task definition {} is known only after apply",
+                    td.address
+                ),
                 "Set network_mode from a literal or a variable known at plan time.",
             ),
         }
@@ -103,8 +147,13 @@ impl<'a> ModeView<'a> {
 /// The network mode of `task_definition`; Fargate tasks are awsvpc whatever the task
 /// definition says (a non-awsvpc one is rejected, which NET003/NET004 report), so a task
 /// definition outside the plan does not hide the mode of a Fargate service.
-pub fn mode_of<'a>(model: &'a Model, task_definition: &Link, fargate: bool) -> ModeView<'a> {
-    let td = self::task_definition(model, task_definition);
+pub fn mode_of<'a>(
+    model: &'a Model,
+    task_definition: &Link,
+    fargate: bool,
+    plan: usize,
+) -> ModeView<'a> {
+    let td = self::task_definition(model, task_definition, plan);
     let (mode, basis) = match &td {
         Ok(t) if t.network_mode != NetworkMode::Unknown => {
             let basis = if t.network_mode_explicit {
@@ -132,7 +181,7 @@ pub fn mode_of<'a>(model: &'a Model, task_definition: &Link, fargate: bool) -> M
 }
 
 pub fn service_mode<'a>(model: &'a Model, svc: &Service) -> ModeView<'a> {
-    mode_of(model, &svc.task_definition, on_fargate(svc))
+    mode_of(model, &svc.task_definition, on_fargate(svc), svc.plan)
 }
 
 /// Whether a service's tasks use awsvpc, for rules that only need that bit.
@@ -182,8 +231,26 @@ pub fn awsvpc_config(svc: &Service) -> Option<&AwsvpcConfiguration> {
 }
 
 /// The subnet a link points at, when the plan has it.
-pub fn subnet<'a>(model: &'a Model, link: &Link) -> Option<&'a Subnet> {
-    link.address.as_deref().and_then(|a| model.subnet(a))
+pub fn subnet<'a>(model: &'a Model, link: &Link, plan: usize) -> Option<&'a Subnet> {
+    link.address
+        .as_deref()
+        .and_then(|a| at::subnet(model, a, plan))
+}
+
+/// The task definition a service runs, when the plan has it.
+pub fn service_task_definition<'a>(
+    model: &'a Model,
+    svc: &Service,
+) -> Result<&'a TaskDefinition, Missing> {
+    task_definition(model, &svc.task_definition, svc.plan)
+}
+
+/// The cluster a service runs on, when the plan has it.
+pub fn cluster_of<'a>(model: &'a Model, svc: &Service) -> Option<&'a Cluster> {
+    svc.cluster
+        .address
+        .as_deref()
+        .and_then(|a| at::cluster(model, a, svc.plan))
 }
 
 /// An `assume { subnet "..." {} }` block for this subnet, by plan address, id or literal.
@@ -197,7 +264,11 @@ pub fn subnet_assumption<'a>(
         .as_deref()
         .and_then(|k| a.get(k))
         .or_else(|| link.literal.as_deref().and_then(|k| a.get(k)))
-        .or_else(|| subnet.and_then(|s| s.id.get()).and_then(|k| a.get(k.as_str())))
+        .or_else(|| {
+            subnet
+                .and_then(|s| s.id.get())
+                .and_then(|k| a.get(k.as_str()))
+        })
 }
 
 /// A short name for a subnet link in messages.
@@ -208,10 +279,11 @@ pub fn subnet_label(link: &Link) -> String {
         .unwrap_or_else(|| "(known after apply)".to_string())
 }
 
-/// `Some(true)` when both links name the same cluster, `None` when either is unknown.
-pub fn same_cluster(a: &Link, b: &Link) -> Option<bool> {
+/// `Some(true)` when both links (from resources of plans `pa` and `pb`) name the same
+/// cluster, `None` when either is unknown. Addresses only compare within one plan.
+pub fn same_cluster(a: &Link, pa: usize, b: &Link, pb: usize) -> Option<bool> {
     if let (Some(x), Some(y)) = (&a.address, &b.address) {
-        return Some(x == y);
+        return Some(x == y && pa == pb);
     }
     match (&a.literal, &b.literal) {
         (Some(x), Some(y)) => Some(cluster_key(x) == cluster_key(y)),
@@ -260,7 +332,10 @@ pub fn cluster_assumption<'a>(
 
 /// How a cluster link is named in `assume` help text.
 pub fn cluster_assume_key(link: &Link, cluster: Option<&Cluster>) -> String {
-    if let Some(n) = cluster.and_then(|c| c.name.get()) {
+    if let Some(n) = cluster
+        .filter(|c| !c.name.sensitive)
+        .and_then(|c| c.name.get())
+    {
         return n.clone();
     }
     if let Some(l) = &link.literal {
@@ -428,13 +503,21 @@ mod tests {
         let mut td = t::task_definition("aws_ecs_task_definition.x", NetworkMode::Bridge);
         td.containers = Field::known(vec![t::container(
             "a",
-            vec![t::port(80, Some(8080)), t::port(81, Some(0)), t::port(82, None)],
+            vec![
+                t::port(80, Some(8080)),
+                t::port(81, Some(0)),
+                t::port(82, None),
+            ],
         )]);
         let p = static_host_ports(&td).unwrap();
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].port, 8080);
         td.network_mode = NetworkMode::Host;
-        let p: Vec<i64> = static_host_ports(&td).unwrap().iter().map(|p| p.port).collect();
+        let p: Vec<i64> = static_host_ports(&td)
+            .unwrap()
+            .iter()
+            .map(|p| p.port)
+            .collect();
         assert_eq!(p, vec![8080, 81, 82]);
         td.network_mode = NetworkMode::Awsvpc;
         assert!(static_host_ports(&td).unwrap().is_empty());
@@ -446,12 +529,45 @@ mod tests {
     fn clusters_compare_by_address_or_name() {
         let a = Link::to_address("aws_ecs_cluster.a", Resolution::ConfigReference, true);
         let b = Link::to_address("aws_ecs_cluster.b", Resolution::ConfigReference, true);
-        assert_eq!(same_cluster(&a, &a), Some(true));
-        assert_eq!(same_cluster(&a, &b), Some(false));
+        assert_eq!(same_cluster(&a, 0, &a, 0), Some(true));
+        assert_eq!(same_cluster(&a, 0, &a, 1), Some(false));
+        assert_eq!(same_cluster(&a, 0, &b, 0), Some(false));
         let arn = Link::outside("arn:aws:ecs:eu-west-1:1:cluster/prod");
         let name = Link::outside("prod");
-        assert_eq!(same_cluster(&arn, &name), Some(true));
-        assert_eq!(same_cluster(&a, &Link::unresolved()), None);
-        assert_eq!(same_cluster(&a, &name), Some(false));
+        assert_eq!(same_cluster(&arn, 0, &name, 1), Some(true));
+        assert_eq!(same_cluster(&a, 0, &Link::unresolved(), 0), None);
+        assert_eq!(same_cluster(&a, 0, &name, 0), Some(false));
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use crate::model::testing as t;
+
+    #[test]
+    fn lookups_prefer_the_referring_plan() {
+        let mut m = Model::default();
+        let mut a = t::task_definition("aws_ecs_task_definition.x", NetworkMode::Awsvpc);
+        a.plan = 0;
+        let mut b = t::task_definition("aws_ecs_task_definition.x", NetworkMode::Bridge);
+        b.plan = 1;
+        m.task_definitions.push(a);
+        m.task_definitions.push(b);
+        let link = Link::to_address(
+            "aws_ecs_task_definition.x",
+            Resolution::ConfigReference,
+            true,
+        );
+        assert_eq!(
+            task_definition(&m, &link, 1).unwrap().network_mode,
+            NetworkMode::Bridge
+        );
+        assert_eq!(
+            task_definition(&m, &link, 0).unwrap().network_mode,
+            NetworkMode::Awsvpc
+        );
+        // Not in plan 2: the link crosses plans.
+        assert!(task_definition(&m, &link, 2).is_ok());
     }
 }

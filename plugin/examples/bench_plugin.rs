@@ -1,0 +1,153 @@
+//! Plugin benchmark (`make bench` runs it through scripts/bench_plugin.sh):
+//! - launch-to-ready: spawn `ecsnet` as a go-plugin host would (AutoMTLS), read the
+//!   handshake line, connect and get a health answer;
+//! - `ValidatePlan` (unary) and `ValidatePlanStream` (4 MiB chunks) through gRPC over the
+//!   unix socket with mutual TLS, against in-process `engine::check_bytes` on the same bytes,
+//!   as a ratio (target: gRPC within 1.3× of in-process).
+//!
+//! Usage: bench_plugin PLAN.json [ROUNDS]   (build the `ecsnet` binary in the same profile)
+
+#[path = "../tests/support/host.rs"]
+mod host;
+
+use std::time::{Duration, Instant};
+
+use ecsnet::server::pb::ecsnet::v1 as pbv;
+use ecsnet::server::pb::plugin as pbp;
+use pbv::validator_client::ValidatorClient;
+
+const CHUNK: usize = 4 << 20;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(plan_path) = args.next() else {
+        eprintln!("usage: bench_plugin PLAN.json [ROUNDS]");
+        std::process::exit(2);
+    };
+    let rounds: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let plan = std::fs::read(&plan_path).unwrap_or_else(|e| {
+        eprintln!("error: cannot read {plan_path}: {e}");
+        std::process::exit(2)
+    });
+    let binary = host::binary();
+    println!(
+        "plugin benchmark: {} ({:.1} MB), binary {}, {rounds} rounds",
+        plan_path,
+        plan.len() as f64 / 1e6,
+        binary.display()
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let id = host::go_plugin_client_identity();
+
+    // Launch to ready, several times: process start, key and certificate generation,
+    // handshake line, TLS handshake, first RPC.
+    let mut launches = Vec::new();
+    for _ in 0..rounds.max(5) {
+        let t = Instant::now();
+        let p = host::launch(host::command(&[], Some(&id))).expect("plugin starts");
+        let ch = rt.block_on(async {
+            let ch = host::connect(&p.handshake, Some(&id)).await.unwrap();
+            tonic_health::pb::health_client::HealthClient::new(ch.clone())
+                .check(tonic_health::pb::HealthCheckRequest {
+                    service: "plugin".into(),
+                })
+                .await
+                .unwrap();
+            ch
+        });
+        launches.push(t.elapsed());
+        rt.block_on(shutdown(ch));
+    }
+    println!(
+        "launch-to-ready (spawn → handshake → mTLS → health): median {}, min {}",
+        ms(median(launches.clone())),
+        ms(*launches.iter().min().unwrap())
+    );
+
+    // In process: the function the plugin itself calls.
+    let opts = ecsnet::engine::CheckOptions::default();
+    let mut inproc = Vec::new();
+    let mut findings = 0;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let r = ecsnet::engine::check_bytes(&plan, &plan_path, None, &opts).expect("plan checks");
+        inproc.push(t.elapsed());
+        findings = r.diagnostics.len();
+    }
+
+    // Through gRPC, on one long-lived mTLS connection as a host would use it.
+    let p = host::launch(host::command(&[], Some(&id))).expect("plugin starts");
+    let (unary, stream, grpc_findings) = rt.block_on(async {
+        let ch = host::connect(&p.handshake, Some(&id)).await.unwrap();
+        let mut v = ValidatorClient::new(ch.clone())
+            .max_decoding_message_size(usize::MAX)
+            .max_encoding_message_size(usize::MAX);
+        let mut unary = Vec::new();
+        let mut stream = Vec::new();
+        let mut n = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let r = v
+                .validate_plan(pbv::ValidatePlanRequest {
+                    plan_json: plan.clone(),
+                    ..Default::default()
+                })
+                .await
+                .expect("ValidatePlan");
+            unary.push(t.elapsed());
+            n = r.into_inner().diagnostics.len();
+
+            let t = Instant::now();
+            let chunks: Vec<pbv::ValidatePlanChunk> = plan
+                .chunks(CHUNK)
+                .map(|c| pbv::ValidatePlanChunk {
+                    header: None,
+                    plan_json: c.to_vec(),
+                })
+                .collect();
+            v.validate_plan_stream(tokio_stream::iter(chunks))
+                .await
+                .expect("ValidatePlanStream");
+            stream.push(t.elapsed());
+        }
+        shutdown(ch).await;
+        (unary, stream, n)
+    });
+    assert_eq!(findings, grpc_findings, "same findings both ways");
+
+    let base = median(inproc.clone());
+    let u = median(unary);
+    let s = median(stream);
+    println!(
+        "in-process check_bytes:      median {} ({findings} findings)",
+        ms(base)
+    );
+    println!(
+        "gRPC ValidatePlan (unary):   median {}  ratio {:.2}x",
+        ms(u),
+        u.as_secs_f64() / base.as_secs_f64()
+    );
+    println!(
+        "gRPC ValidatePlanStream:     median {}  ratio {:.2}x  (target ≤ 1.30x)",
+        ms(s),
+        s.as_secs_f64() / base.as_secs_f64()
+    );
+}
+
+async fn shutdown(ch: tonic::transport::Channel) {
+    let _ = pbp::grpc_controller_client::GrpcControllerClient::new(ch)
+        .shutdown(pbp::Empty {})
+        .await;
+}

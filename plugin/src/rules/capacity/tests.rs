@@ -1,0 +1,239 @@
+//! The capacity rules on models built with `model::testing`.
+
+use crate::config::Assumptions;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::testing as t;
+use crate::model::{DeploymentController, Field, Model, NetworkMode};
+use crate::rules::{Context, Rule};
+
+fn model(types: &[&str], max: i64, desired: i64) -> Model {
+    let mut m = Model::default();
+    m.clusters.push(t::cluster(
+        "aws_ecs_cluster.main",
+        &["aws_autoscaling_group.ecs"],
+    ));
+    m.autoscaling_groups
+        .push(t::autoscaling_group("aws_autoscaling_group.ecs", types, max));
+    m.task_definitions.push(t::task_definition(
+        "aws_ecs_task_definition.api",
+        NetworkMode::Awsvpc,
+    ));
+    let mut s = t::service(
+        "aws_ecs_service.api",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    s.desired_count = Field::known(desired);
+    s.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
+    m.services.push(s);
+    m.subnets
+        .push(t::subnet("aws_subnet.a", "10.0.0.0/24", "eu-west-1a"));
+    m
+}
+
+fn trunking(v: Option<bool>) -> Assumptions {
+    Assumptions {
+        awsvpc_trunking: v,
+        ..Assumptions::default()
+    }
+}
+
+fn run(rule: &dyn Rule, m: &Model, a: &Assumptions) -> Vec<Diagnostic> {
+    let cx = Context {
+        model: m,
+        assume: a,
+    };
+    let mut out = Vec::new();
+    rule.check(&cx, &mut out);
+    out
+}
+
+fn net070() -> &'static dyn Rule {
+    &super::eni_capacity::EniCapacity
+}
+
+#[test]
+fn net070_peak_warning_shows_the_arithmetic() {
+    let m = model(&["c5.large"], 3, 6);
+    let d = run(net070(), &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[0].attribute.as_deref(), Some("deployment_maximum_percent"));
+    let detail = d[0].detail.as_deref().unwrap();
+    assert!(detail.contains("needs 12 tasks (aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12), cluster capacity 6 slots: 3 × c5.large"), "{detail}");
+    assert!(detail.contains("with awsvpcTrunking, c5.large takes 10"), "{detail}");
+}
+
+#[test]
+fn net070_error_when_desired_cannot_fit_and_net071_suggests_trunking() {
+    let m = model(&["c5.large"], 3, 8);
+    let d = run(net070(), &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert_eq!(d[0].attribute.as_deref(), Some("desired_count"));
+    assert!(d[0].help.as_deref().unwrap().contains("Enable ENI trunking"));
+    let t71 = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(false)));
+    assert_eq!(t71.len(), 1, "{t71:#?}");
+    assert!(t71[0].message.contains("6 ENI slots without it, 30 with it, 8 needed"));
+    // Enabled: 30 slots, everything fits, NET071 has nothing to say about c5.large.
+    assert!(run(net070(), &m, &trunking(Some(true))).is_empty());
+    assert!(run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true))).is_empty());
+}
+
+#[test]
+fn net070_unverifiable_when_only_trunking_would_fit() {
+    let m = model(&["c5.large"], 3, 8);
+    let d = run(net070(), &m, &Assumptions::default());
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].unverifiable);
+    assert_eq!(d[0].severity, Severity::Info);
+    assert!(d[0].message.contains("only if awsvpcTrunking is enabled"), "{}", d[0].message);
+    assert!(d[0].help.as_deref().unwrap().contains("awsvpc_trunking"));
+}
+
+#[test]
+fn net070_unknown_max_size_names_the_assume_block() {
+    let mut m = model(&["c5.large"], 3, 8);
+    m.autoscaling_groups[0].max_size = Field::unknown();
+    let d = run(net070(), &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1);
+    assert!(d[0].unverifiable);
+    assert!(d[0].help.as_deref().unwrap().contains("assume { cluster \"main\""), "{:?}", d[0].help);
+}
+
+#[test]
+fn net071_unsupported_and_unknown_types() {
+    let m = model(&["c5n.large"], 3, 8);
+    let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(d[0].message.contains("c5n.large does not support ENI trunking"));
+    let m = model(&["t3.large"], 3, 8);
+    let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].unverifiable);
+}
+
+#[test]
+fn net071_dns_a_record_blocks_trunking() {
+    let mut m = model(&["c5.large"], 3, 4);
+    m.launch_templates.push(crate::model::LaunchTemplate {
+        address: "aws_launch_template.ecs".into(),
+        plan: 0,
+        name: Field::known("ecs".into()),
+        instance_type: Field::known("c5.large".into()),
+        ecs_cluster_from_user_data: None,
+        resource_name_dns_a_record: Field::known(true),
+    });
+    m.autoscaling_groups[0].launch_template = Some(crate::model::Link::to_address(
+        "aws_launch_template.ecs",
+        crate::model::Resolution::ConfigReference,
+        true,
+    ));
+    let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].address, "aws_launch_template.ecs");
+    assert_eq!(
+        d[0].attribute.as_deref(),
+        Some("private_dns_name_options[0].enable_resource_name_dns_a_record")
+    );
+}
+
+#[test]
+fn net072_small_subnet() {
+    let mut m = model(&["c5.large"], 30, 8);
+    m.subnets[0].cidr_block = Field::known("10.0.0.0/28".into());
+    let d = run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(d[0].message.contains("16 needed, 11 usable"), "{}", d[0].message);
+    assert_eq!(d[0].attribute.as_deref(), Some("network_configuration[0].subnets"));
+    // 5 tasks: peak 10 ≤ 11.
+    m.services[0].desired_count = Field::known(5);
+    assert!(run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false))).is_empty());
+    m.subnets[0].cidr_block = Field::unknown();
+    let d = run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false)));
+    assert!(d[0].unverifiable && d[0].help.as_deref().unwrap().contains("assume { subnet"));
+}
+
+fn host_model(max: i64, desired: i64) -> Model {
+    let mut m = model(&["c5.large"], max, 0);
+    let mut td = t::task_definition("aws_ecs_task_definition.web", NetworkMode::Host);
+    td.containers = Field::known(vec![t::container("web", vec![t::port(80, None)])]);
+    m.task_definitions.push(td);
+    let mut s = t::service(
+        "aws_ecs_service.web",
+        "aws_ecs_task_definition.web",
+        "aws_ecs_cluster.main",
+    );
+    s.desired_count = Field::known(desired);
+    m.services.push(s);
+    m
+}
+
+#[test]
+fn net073_static_ports() {
+    let r = &super::static_host_ports::StaticHostPorts;
+    let d = run(r, &host_model(2, 3), &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(d[0].message.contains("3 tasks need host port 80/tcp"), "{}", d[0].message);
+    let d = run(r, &host_model(3, 2), &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(run(r, &host_model(4, 2), &trunking(Some(false))).is_empty());
+}
+
+#[test]
+fn net074_deadlock_and_headroom() {
+    let r = &super::deployment_headroom::DeploymentHeadroom;
+    let mut m = host_model(4, 3);
+    m.services[1].deployment_maximum_percent = Field::known(100);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(d[0].detail.as_deref().unwrap().contains("floor(3 × 100 / 100) = 3"));
+    assert!(d[0].help.as_deref().unwrap().contains("at least 134"));
+    // 3 tasks on port 80, 3 instances, minimum healthy 100%: no room for the first new task.
+    let m = host_model(3, 3);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    let mut m = host_model(3, 3);
+    m.services[1].deployment_minimum_healthy_percent = Field::known(50);
+    assert!(run(r, &m, &trunking(Some(false))).is_empty());
+}
+
+#[test]
+fn net075_blue_green() {
+    let r = &super::blue_green::BlueGreenCapacity;
+    let mut m = model(&["c5.large"], 3, 4);
+    m.services[0].deployment_controller = Field::known(DeploymentController::CodeDeploy);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].message.contains("needs 8 awsvpc tasks"), "{}", d[0].message);
+    // NET070 leaves the blue/green peak to NET075.
+    assert!(run(net070(), &m, &trunking(Some(false))).is_empty());
+    m.autoscaling_groups[0].max_size = Field::known(4);
+    assert!(run(r, &m, &trunking(Some(false))).is_empty());
+}
+
+#[test]
+fn net076_daemon_takes_the_only_slot() {
+    let r = &super::unschedulable::Unschedulable;
+    let mut m = model(&["m6g.medium"], 3, 2);
+    let mut daemon = t::service(
+        "aws_ecs_service.agent",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    daemon.scheduling_strategy = Field::known("DAEMON".into());
+    m.services.push(daemon);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].address, "aws_ecs_service.api");
+    assert!(d[0].detail.as_deref().unwrap().contains("m6g.medium 0"));
+    // With a larger type in the group, the tasks can be placed.
+    m.autoscaling_groups[0].instance_types = Field::known(vec!["m6g.medium".into(), "m6g.xlarge".into()]);
+    assert!(run(r, &m, &trunking(Some(false))).is_empty());
+}
