@@ -205,7 +205,10 @@ fn model_counts(m: &Model, plan: &Plan) -> BTreeMap<String, usize> {
     // aws_alb_target_group (the old alias) is modelled too, but SOURCES.md does not count it.
     put(
         "aws_lb_target_group",
-        m.target_groups.iter().filter(|t| t.address.contains("aws_lb_target_group.")).count(),
+        m.target_groups
+            .iter()
+            .filter(|t| t.address.contains("aws_lb_target_group."))
+            .count(),
     );
     c
 }

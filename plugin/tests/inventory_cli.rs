@@ -115,7 +115,10 @@ fn stdin_and_several_plans() {
     let out = stdout(&o);
     assert!(out.contains("Plan - ("), "{out}");
     assert!(out.contains("aws_ecs_service.web"), "{out}");
-    assert!(out.contains("module.ecs[0].aws_ecs_cluster.this[0]"), "{out}");
+    assert!(
+        out.contains("module.ecs[0].aws_ecs_cluster.this[0]"),
+        "{out}"
+    );
     assert!(out.contains("ECS_CLUSTER in user data"), "{out}");
 }
 

@@ -15,10 +15,7 @@ pub struct Bound {
 }
 
 impl Bound {
-    pub const ZERO: Bound = Bound {
-        lo: 0,
-        hi: Some(0),
-    };
+    pub const ZERO: Bound = Bound { lo: 0, hi: Some(0) };
 
     pub fn exact(n: u64) -> Bound {
         Bound { lo: n, hi: Some(n) }
@@ -184,7 +181,10 @@ mod tests {
         let b = a.plus(Bound::unknown());
         assert_eq!(b, Bound::at_least(6));
         assert_eq!(Bound::exact(0).times(Bound::unknown()), Bound::ZERO);
-        assert_eq!(Bound::exact(2).minus(Bound::range(0, 1)), Bound::range(1, 2));
+        assert_eq!(
+            Bound::exact(2).minus(Bound::range(0, 1)),
+            Bound::range(1, 2)
+        );
         assert_eq!(Bound::exact(1).minus(Bound::exact(3)), Bound::ZERO);
         assert_eq!(Bound::exact(7).scale(1, 2), Bound::range(3, 4));
     }
@@ -197,8 +197,14 @@ mod tests {
             compare(Bound::exact(12), Bound::range(6, 30)),
             Verdict::Unverifiable
         );
-        assert_eq!(compare(Bound::exact(40), Bound::range(6, 30)), Verdict::Exceeds);
-        assert_eq!(compare(Bound::unknown(), Bound::exact(6)), Verdict::Unverifiable);
+        assert_eq!(
+            compare(Bound::exact(40), Bound::range(6, 30)),
+            Verdict::Exceeds
+        );
+        assert_eq!(
+            compare(Bound::unknown(), Bound::exact(6)),
+            Verdict::Unverifiable
+        );
         assert_eq!(
             compare(Bound::at_least(7), Bound::exact(6)),
             Verdict::Exceeds

@@ -299,7 +299,11 @@ pub(crate) fn capacity(
         // The assume block describes the cluster's container instances in full.
         replaced = plan_sources
             .iter()
-            .map(|s| s.address.clone().unwrap_or_else(|| "(outside the plan)".into()))
+            .map(|s| {
+                s.address
+                    .clone()
+                    .unwrap_or_else(|| "(outside the plan)".into())
+            })
             .collect();
         sources.push(assumed_source(k, a, setting, &daemons));
     } else {
@@ -322,8 +326,7 @@ pub(crate) fn capacity(
         for d in &daemons.maybe_awsvpc_services {
             missing.push(Missing {
                 what: format!("the network mode of DAEMON service {d}"),
-                supply: "a plan that includes its task definition with a known network_mode"
-                    .into(),
+                supply: "a plan that includes its task definition with a known network_mode".into(),
             });
         }
     }
@@ -489,7 +492,11 @@ fn plan_source(
         label: s
             .address
             .clone()
-            .or_else(|| s.capacity_provider.clone().map(|c| format!("capacity provider {c}")))
+            .or_else(|| {
+                s.capacity_provider
+                    .clone()
+                    .map(|c| format!("capacity provider {c}"))
+            })
             .unwrap_or_else(|| "(unknown capacity)".into()),
         address: s.address.clone(),
         kind: s.kind,
@@ -624,8 +631,11 @@ mod tests {
     #[test]
     fn asg_at_max_size() {
         let mut m = Model::default();
-        m.autoscaling_groups
-            .push(t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 3));
+        m.autoscaling_groups.push(t::autoscaling_group(
+            "aws_autoscaling_group.ecs",
+            &["c5.large"],
+            3,
+        ));
         let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
         let a = Assumptions::default();
         let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
@@ -633,7 +643,12 @@ mod tests {
         assert_eq!(cap.slots, Bound::exact(6));
         assert_eq!(cap.slots_with_trunking, Bound::exact(30));
         let d = cap.describe(&off());
-        assert!(d.contains("3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"), "{d}");
+        assert!(
+            d.contains(
+                "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"
+            ),
+            "{d}"
+        );
         assert!(d.contains("with awsvpcTrunking, c5.large takes 10"), "{d}");
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
         assert_eq!(cap.slots, Bound::exact(30));
@@ -653,7 +668,14 @@ mod tests {
             maybe_awsvpc_services: vec![],
             awsvpc: Bound::exact(1),
         };
-        let cap = capacity(&m, &Assumptions::default(), &off(), &key(), Some(&c), daemons);
+        let cap = capacity(
+            &m,
+            &Assumptions::default(),
+            &off(),
+            &key(),
+            Some(&c),
+            daemons,
+        );
         // c5.large: 3 ENIs − 1 primary − 1 daemon = 1 per instance.
         assert_eq!(cap.slots, Bound::exact(4));
         let d = cap.describe(&off());
@@ -667,13 +689,27 @@ mod tests {
         g.max_size = crate::model::Field::unknown();
         m.autoscaling_groups.push(g);
         let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
-        let cap = capacity(&m, &Assumptions::default(), &off(), &key(), Some(&c), Daemons::default());
+        let cap = capacity(
+            &m,
+            &Assumptions::default(),
+            &off(),
+            &key(),
+            Some(&c),
+            Daemons::default(),
+        );
         assert_eq!(cap.slots.hi, None);
         assert!(cap.missing.iter().any(|x| x.what.contains("max_size")));
         assert!(cap.missing.iter().all(|x| x.supply.contains("assume")));
 
         let c = t::cluster("aws_ecs_cluster.main", &[]);
-        let cap = capacity(&m, &Assumptions::default(), &off(), &key(), Some(&c), Daemons::default());
+        let cap = capacity(
+            &m,
+            &Assumptions::default(),
+            &off(),
+            &key(),
+            Some(&c),
+            Daemons::default(),
+        );
         assert_eq!(cap.slots, Bound::unknown());
         assert_eq!(cap.missing.len(), 1);
     }
@@ -681,8 +717,11 @@ mod tests {
     #[test]
     fn assumption_replaces_plan_capacity() {
         let mut m = Model::default();
-        m.autoscaling_groups
-            .push(t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 3));
+        m.autoscaling_groups.push(t::autoscaling_group(
+            "aws_autoscaling_group.ecs",
+            &["c5.large"],
+            3,
+        ));
         let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
         let mut a = Assumptions::default();
         a.clusters.insert(
@@ -695,12 +734,18 @@ mod tests {
         );
         let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
         assert_eq!(cap.slots, Bound::exact(15));
-        assert_eq!(cap.replaced_by_assumption, vec!["aws_autoscaling_group.ecs"]);
+        assert_eq!(
+            cap.replaced_by_assumption,
+            vec!["aws_autoscaling_group.ecs"]
+        );
     }
 
     #[test]
     fn arn_names() {
-        assert_eq!(name_from_arn("arn:aws:ecs:eu-west-1:1:cluster/prod"), "prod");
+        assert_eq!(
+            name_from_arn("arn:aws:ecs:eu-west-1:1:cluster/prod"),
+            "prod"
+        );
         assert_eq!(name_from_arn("prod"), "prod");
     }
 }

@@ -411,7 +411,10 @@ mod tests {
 
     #[test]
     fn short_names() {
-        assert_eq!(short("module.a[\"x.y\"].aws_ecs_service.api"), "aws_ecs_service.api");
+        assert_eq!(
+            short("module.a[\"x.y\"].aws_ecs_service.api"),
+            "aws_ecs_service.api"
+        );
         assert_eq!(short("aws_ecs_service.api"), "aws_ecs_service.api");
     }
 }

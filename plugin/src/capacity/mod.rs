@@ -87,10 +87,7 @@ fn involved_bound(inv: &Involved, b: Bound) -> Bound {
     match inv {
         Involved::Yes => b,
         Involved::No => Bound::ZERO,
-        Involved::Maybe(_) => Bound {
-            lo: 0,
-            hi: b.hi,
-        },
+        Involved::Maybe(_) => Bound { lo: 0, hi: b.hi },
     }
 }
 
@@ -185,10 +182,7 @@ impl Analysis {
                 }
                 _ => (u.count, u.why.clone()),
             };
-            let scaled = SubnetUser {
-                count,
-                ..u.clone()
-            };
+            let scaled = SubnetUser { count, ..u.clone() };
             let within = scaled.within(&set);
             let shared = u.subnets.iter().filter(|s| set.contains(s)).count();
             if shared == 0 {

@@ -30,7 +30,10 @@ pub fn static_ports(td: &TaskDefinition) -> Result<(BTreeSet<StaticPort>, bool),
         Val::Null => return Ok((BTreeSet::new(), td.containers.sensitive)),
         Val::Unknown => {
             return Err(Missing {
-                what: format!("container_definitions of {} (known after apply)", td.address),
+                what: format!(
+                    "container_definitions of {} (known after apply)",
+                    td.address
+                ),
                 supply: "known container_definitions in the plan".to_string(),
             })
         }
@@ -133,7 +136,11 @@ mod tests {
         let mut td = t::task_definition("aws_ecs_task_definition.b", NetworkMode::Bridge);
         td.containers = Field::known(vec![t::container(
             "web",
-            vec![t::port(80, Some(8080)), t::port(81, Some(0)), t::port(82, None)],
+            vec![
+                t::port(80, Some(8080)),
+                t::port(81, Some(0)),
+                t::port(82, None),
+            ],
         )]);
         let (p, _) = static_ports(&td).unwrap();
         assert_eq!(

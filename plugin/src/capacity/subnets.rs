@@ -219,11 +219,17 @@ mod tests {
     #[test]
     fn plan_cidr_then_assumption() {
         let mut m = Model::default();
-        m.subnets.push(t::subnet("aws_subnet.a", "10.0.1.0/28", "eu-west-1a"));
+        m.subnets
+            .push(t::subnet("aws_subnet.a", "10.0.1.0/28", "eu-west-1a"));
         let mut a = Assumptions::default();
         let i = info(&m, &a, &SubnetKey::Plan("aws_subnet.a".into()));
         assert_eq!(i.usable.as_ref().unwrap().n, 11);
-        assert!(i.usable.as_ref().unwrap().why.contains("2^(32 − 28) − 5 = 11"));
+        assert!(i
+            .usable
+            .as_ref()
+            .unwrap()
+            .why
+            .contains("2^(32 − 28) − 5 = 11"));
         a.subnets.insert(
             "aws_subnet.a".into(),
             SubnetAssumption {

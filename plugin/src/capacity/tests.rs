@@ -12,8 +12,11 @@ fn model(types: &[&str], max: i64, desired: i64, cidr: &str) -> Model {
         "aws_ecs_cluster.main",
         &["aws_autoscaling_group.ecs"],
     ));
-    m.autoscaling_groups
-        .push(t::autoscaling_group("aws_autoscaling_group.ecs", types, max));
+    m.autoscaling_groups.push(t::autoscaling_group(
+        "aws_autoscaling_group.ecs",
+        types,
+        max,
+    ));
     m.task_definitions.push(t::task_definition(
         "aws_ecs_task_definition.api",
         NetworkMode::Awsvpc,
@@ -26,7 +29,8 @@ fn model(types: &[&str], max: i64, desired: i64, cidr: &str) -> Model {
     s.desired_count = Field::known(desired);
     s.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
     m.services.push(s);
-    m.subnets.push(t::subnet("aws_subnet.a", cidr, "eu-west-1a"));
+    m.subnets
+        .push(t::subnet("aws_subnet.a", cidr, "eu-west-1a"));
     m
 }
 
@@ -54,10 +58,15 @@ fn issue_example_arithmetic() {
     assert_eq!(compare(peak.total, c.capacity.slots), Verdict::Exceeds);
     let words = c.capacity.describe(&a.trunking);
     assert!(
-        words.starts_with("3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"),
+        words.starts_with(
+            "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"
+        ),
         "{words}"
     );
-    assert!(words.ends_with("without trunking; with awsvpcTrunking, c5.large takes 10"), "{words}");
+    assert!(
+        words.ends_with("without trunking; with awsvpcTrunking, c5.large takes 10"),
+        "{words}"
+    );
 }
 
 #[test]
@@ -117,7 +126,11 @@ fn subnet_usable_and_instances() {
     assert_eq!(a.subnet_usable(&keys).total, Bound::exact(11));
     let need = a.subnet_need(&keys, Phase::Peak);
     assert_eq!(need.total, Bound::exact(16 + 3));
-    assert!(need.why.contains("aws_autoscaling_group.ecs max_size 3"), "{}", need.why);
+    assert!(
+        need.why.contains("aws_autoscaling_group.ecs max_size 3"),
+        "{}",
+        need.why
+    );
 }
 
 #[test]
@@ -158,7 +171,12 @@ fn unknown_cluster_and_outside_cluster() {
     let a = analyze(&m, &assume);
     assert!(a.service_cluster[0].is_err());
     let c = a.cluster_of(1).unwrap();
-    assert_eq!(c.key, ClusterKey::Outside { name: "prod".into() });
+    assert_eq!(
+        c.key,
+        ClusterKey::Outside {
+            name: "prod".into()
+        }
+    );
     assert_eq!(c.capacity.slots, Bound::exact(4));
 }
 

@@ -223,7 +223,9 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                             d.peak.as_ref().ok().map(|c| c.why.clone())
                         },
                         takes_eni: match &d.eni_on_instances {
-                            _ if d.daemon && c.capacity.daemons.awsvpc_services.contains(&d.address) => {
+                            _ if d.daemon
+                                && c.capacity.daemons.awsvpc_services.contains(&d.address) =>
+                            {
                                 "1 per instance"
                             }
                             capacity::Involved::Yes => "yes",
@@ -480,9 +482,7 @@ pub fn render_text(r: &CapacityReport) -> String {
                 "USED BY".into(),
             ]];
             for p in &c.static_ports {
-                let port = p
-                    .port
-                    .map_or("(sensitive)".to_string(), |n| n.to_string());
+                let port = p.port.map_or("(sensitive)".to_string(), |n| n.to_string());
                 let mut users = p.services.clone();
                 users.extend(p.daemons.iter().map(|d| format!("{d} (daemon)")));
                 rows.push(vec![
@@ -551,8 +551,11 @@ mod tests {
             "aws_ecs_cluster.main",
             &["aws_autoscaling_group.ecs"],
         ));
-        m.autoscaling_groups
-            .push(t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 3));
+        m.autoscaling_groups.push(t::autoscaling_group(
+            "aws_autoscaling_group.ecs",
+            &["c5.large"],
+            3,
+        ));
         m.task_definitions.push(t::task_definition(
             "aws_ecs_task_definition.api",
             NetworkMode::Awsvpc,
@@ -576,9 +579,15 @@ mod tests {
         );
         let r = build_report(&a);
         let text = render_text(&r);
-        assert!(text.contains("3 instances, 6 awsvpc ENI slots (6 without trunking, 30 with)"), "{text}");
+        assert!(
+            text.contains("3 instances, 6 awsvpc ENI slots (6 without trunking, 30 with)"),
+            "{text}"
+        );
         assert!(text.contains("ENI: desired 6 of 6 slots"), "{text}");
-        assert!(text.contains("ENI: deployment peak 12 of 6 slots"), "{text}");
+        assert!(
+            text.contains("ENI: deployment peak 12 of 6 slots"),
+            "{text}"
+        );
         assert!(text.contains("EXCEEDS"), "{text}");
         assert!(text.contains("aws_subnet.a"), "{text}");
         let json = serde_json::to_value(&r).unwrap();

@@ -91,11 +91,7 @@ fn lookup(name: &str) -> Result<&'static InstanceFacts> {
 fn render_text(f: &InstanceFacts) -> String {
     let mut s = format!("{}\n", f.instance_type);
     let row = |s: &mut String, k: &str, v: String| s.push_str(&format!("  {k:<34}{v}\n"));
-    row(
-        &mut s,
-        "ENIs (all network cards):",
-        f.max_enis.to_string(),
-    );
+    row(&mut s, "ENIs (all network cards):", f.max_enis.to_string());
     if f.network_cards.count > 1 {
         row(
             &mut s,
@@ -114,7 +110,11 @@ fn render_text(f: &InstanceFacts) -> String {
     } else {
         row(&mut s, "Network cards:", "1".into());
     }
-    row(&mut s, "IPv4 addresses per ENI:", f.ipv4_per_eni.to_string());
+    row(
+        &mut s,
+        "IPv4 addresses per ENI:",
+        f.ipv4_per_eni.to_string(),
+    );
     row(
         &mut s,
         "IPv6 addresses per ENI:",
@@ -124,7 +124,9 @@ fn render_text(f: &InstanceFacts) -> String {
     row(
         &mut s,
         "Hypervisor:",
-        f.hypervisor.unwrap_or("not stated (bare metal or unknown)").to_string(),
+        f.hypervisor
+            .unwrap_or("not stated (bare metal or unknown)")
+            .to_string(),
     );
     row(
         &mut s,
@@ -176,8 +178,14 @@ mod tests {
     #[test]
     fn text_for_c5_large() {
         let t = render_text(lookup("c5.large").unwrap());
-        assert!(t.contains("awsvpc tasks without trunking:    2 (3 ENIs − 1 primary)"), "{t}");
-        assert!(t.contains("supported: 10 awsvpc tasks with awsvpcTrunking"), "{t}");
+        assert!(
+            t.contains("awsvpc tasks without trunking:    2 (3 ENIs − 1 primary)"),
+            "{t}"
+        );
+        assert!(
+            t.contains("supported: 10 awsvpc tasks with awsvpcTrunking"),
+            "{t}"
+        );
         assert!(t.contains("getmoto/moto"), "{t}");
     }
 
@@ -189,6 +197,10 @@ mod tests {
         let e = lookup("c5.larg").unwrap_err();
         assert!(e.message.contains("did you mean c5.large"), "{}", e.message);
         let e = lookup("").unwrap_err();
-        assert!(e.message.starts_with("unknown instance type"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unknown instance type"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! binary and parsed once, on first use, into a `HashMap`. Every fact keeps the `source`
 //! column of the row it came from so messages and `ecsnet instance-type` can cite it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -56,7 +56,10 @@ pub enum Trunking {
         source: &'static str,
     },
     /// The type or its family is in the page's explicit "not supported" list.
-    Unsupported { reason: String, source: &'static str },
+    Unsupported {
+        reason: String,
+        source: &'static str,
+    },
     /// No row, an impossible value, or a row that contradicts the exclusion list.
     Unknown { reason: String },
 }
@@ -152,10 +155,10 @@ fn build() -> HashMap<&'static str, InstanceFacts> {
 
     // A family with any impossible value in the table (i4i.large: −2) makes every row of
     // that family suspect: the i4i rows are all 2 below the pattern of the other families.
-    let suspect_families: HashSet<&str> = trunk
+    let suspect_families: HashMap<&str, &table::TrunkRow> = trunk
         .iter()
         .filter(|r| r.tasks_with < 0 || r.tasks_without < 0)
-        .map(|r| family(r.instance_type))
+        .map(|r| (family(r.instance_type), r))
         .collect();
     let trunk_by_type: HashMap<&str, &table::TrunkRow> =
         trunk.iter().map(|r| (r.instance_type, r)).collect();
@@ -210,7 +213,7 @@ fn classify(
     instance_type: &str,
     row: Option<&table::TrunkRow>,
     excluded: Option<table::UnsupportedRow>,
-    suspect_families: &HashSet<&str>,
+    suspect_families: &HashMap<&str, &table::TrunkRow>,
 ) -> Trunking {
     let fam = family(instance_type);
     match (row, excluded) {
@@ -229,13 +232,19 @@ fn classify(
             ),
             source: u.source,
         },
-        (Some(r), None) if suspect_families.contains(fam) => Trunking::Unknown {
-            reason: format!(
-                "the ECS trunking table (2023) has implausible values for the {fam} family \
-                 ({instance_type}: {} without, {} with trunking; {fam}.large has a negative limit)",
-                r.tasks_without, r.tasks_with
-            ),
-        },
+        (Some(r), None) if suspect_families.contains_key(fam) => {
+            let bad = suspect_families[fam];
+            Trunking::Unknown {
+                reason: format!(
+                    "the ECS trunking table (2023) has implausible values for the {fam} family \
+                     ({instance_type}: {} without, {} with trunking; {} has a negative limit, {})",
+                    r.tasks_without,
+                    r.tasks_with,
+                    bad.instance_type,
+                    bad.tasks_with.min(bad.tasks_without)
+                ),
+            }
+        }
         (Some(r), None) => Trunking::Supported {
             tasks_without: r.tasks_without.max(0) as u32,
             tasks_with: r.tasks_with.max(0) as u32,

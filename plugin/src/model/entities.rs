@@ -262,6 +262,8 @@ pub struct Service {
     pub service_connect: Field<Option<ServiceConnect>>,
     pub iam_role: Field<String>,
     pub platform_version: Field<String>,
+    /// `ordered_placement_strategy[].type` values; empty when the service sets none.
+    pub placement_strategies: Field<Vec<String>>,
     /// Where the tasks run, derived from the launch type, the capacity provider strategy
     /// (the service's or the cluster default) and the task definition.
     pub launch: Field<Launch>,
@@ -510,7 +512,8 @@ macro_rules! finder {
 impl Model {
     fn address_positions(
         &self,
-    ) -> std::collections::HashMap<&'static str, (usize, std::collections::HashMap<String, usize>)> {
+    ) -> std::collections::HashMap<&'static str, (usize, std::collections::HashMap<String, usize>)>
+    {
         use super::index::positions;
         let mut m = std::collections::HashMap::new();
         macro_rules! add {

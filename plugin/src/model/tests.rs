@@ -7,7 +7,10 @@ use crate::config::{Assumptions, ClusterAssumption};
 use crate::plan::{self, LoadOptions, Plan};
 
 fn load(name: &str) -> Plan {
-    let path = format!("{}/../testdata/plans/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../testdata/plans/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     plan::load(&path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -22,7 +25,9 @@ fn addr(l: &Link) -> &str {
 #[test]
 fn service_links_follow_module_variables_outputs_and_for_each_keys() {
     let m = model("ec2-modules");
-    let api = m.service(r#"module.service["api"].aws_ecs_service.this"#).unwrap();
+    let api = m
+        .service(r#"module.service["api"].aws_ecs_service.this"#)
+        .unwrap();
     // task_definition = module.task.arn → output in the nested module instance of the same key.
     assert_eq!(
         addr(&api.task_definition),
@@ -45,11 +50,19 @@ fn service_links_follow_module_variables_outputs_and_for_each_keys() {
         ]
     );
     let sn = m.subnet("module.network.aws_subnet.private[1]").unwrap();
-    assert_eq!(sn.cidr_block.get().map(String::as_str), Some("10.20.4.0/22"));
-    assert_eq!(sn.availability_zone.get().map(String::as_str), Some("eu-west-1b"));
+    assert_eq!(
+        sn.cidr_block.get().map(String::as_str),
+        Some("10.20.4.0/22")
+    );
+    assert_eq!(
+        sn.availability_zone.get().map(String::as_str),
+        Some("eu-west-1b")
+    );
     assert!(sn.id.is_unknown());
     // The worker's for_each key picks the worker's own target group and task definition.
-    let worker = m.service(r#"module.service["worker"].aws_ecs_service.this"#).unwrap();
+    let worker = m
+        .service(r#"module.service["worker"].aws_ecs_service.this"#)
+        .unwrap();
     assert_eq!(
         addr(&worker.task_definition),
         r#"module.service["worker"].module.task.aws_ecs_task_definition.this"#
@@ -64,7 +77,10 @@ fn service_links_follow_module_variables_outputs_and_for_each_keys() {
     assert!(reg.port.is_null(), "port 0 means not set");
     // Capacity provider strategy item links to the provider in the root module.
     let item = &api.capacity_provider_strategy.get().unwrap()[0];
-    assert_eq!(addr(item.link.as_ref().unwrap()), "aws_ecs_capacity_provider.ec2");
+    assert_eq!(
+        addr(item.link.as_ref().unwrap()),
+        "aws_ecs_capacity_provider.ec2"
+    );
     assert_eq!(api.launch.get(), Some(&Launch::Ec2));
 }
 
@@ -73,20 +89,34 @@ fn known_values_match_by_family_arn_name_and_id() {
     let m = model("ec2-modules");
     let legacy = m.service("aws_ecs_service.legacy").unwrap();
     // "legacy-web:12" → the plan's task definition with family legacy-web.
-    assert_eq!(addr(&legacy.task_definition), "aws_ecs_task_definition.legacy");
+    assert_eq!(
+        addr(&legacy.task_definition),
+        "aws_ecs_task_definition.legacy"
+    );
     assert_eq!(legacy.task_definition.resolved_by, Resolution::KnownValue);
     // A cluster ARN is matched by the cluster name it ends with.
     assert_eq!(addr(&legacy.cluster), "aws_ecs_cluster.main");
     assert_eq!(legacy.cluster.resolved_by, Resolution::KnownValue);
     // Literal subnet ids: two data sources read during planning, one outside the plan.
-    let nc = legacy.network_configuration.get().unwrap().as_ref().unwrap();
+    let nc = legacy
+        .network_configuration
+        .get()
+        .unwrap()
+        .as_ref()
+        .unwrap();
     let links = nc.subnets.get().unwrap();
     assert_eq!(addr(&links[0]), r#"data.aws_subnet.legacy["a"]"#);
     assert_eq!(addr(&links[1]), r#"data.aws_subnet.legacy["b"]"#);
     assert_eq!(links[2].resolved_by, Resolution::OutsidePlan);
-    assert_eq!(links[2].literal.as_deref(), Some("subnet-0ffffffffffff0009"));
+    assert_eq!(
+        links[2].literal.as_deref(),
+        Some("subnet-0ffffffffffff0009")
+    );
     let data = m.subnet(r#"data.aws_subnet.legacy["a"]"#).unwrap();
-    assert_eq!(data.cidr_block.get().map(String::as_str), Some("172.31.16.0/20"));
+    assert_eq!(
+        data.cidr_block.get().map(String::as_str),
+        Some("172.31.16.0/20")
+    );
     assert!(data.ipv6_cidr_block.is_null(), "\"\" means no IPv6 block");
     assert_eq!(legacy.launch.get(), Some(&Launch::Ec2));
     // A service only being deleted is not in the planned world.
@@ -112,7 +142,10 @@ fn task_definitions_decode_containers_defaults_and_sensitivity() {
     assert!(worker.containers.sensitive);
     assert_eq!(worker.containers.get().unwrap()[0].port_mappings.len(), 2);
     assert_eq!(worker.network_mode, NetworkMode::Unknown);
-    assert_eq!(worker.containers.as_ref().map(|v| v.len()).show(), "(sensitive)");
+    assert_eq!(
+        worker.containers.as_ref().map(|v| v.len()).show(),
+        "(sensitive)"
+    );
 }
 
 #[test]
@@ -129,21 +162,39 @@ fn capacity_provider_to_group_to_template_and_mixed_instances() {
         .filter(|c| c.kind == CapacityKind::AutoscalingGroup)
         .collect();
     assert_eq!(asg_src.len(), 1);
-    assert_eq!(asg_src[0].address.as_deref(), Some("aws_autoscaling_group.ecs"));
+    assert_eq!(
+        asg_src[0].address.as_deref(),
+        Some("aws_autoscaling_group.ecs")
+    );
     assert_eq!(asg_src[0].via, Resolution::ConfigReference);
-    assert_eq!(asg_src[0].capacity_provider.as_deref(), Some("prod-core-ec2"));
-    assert!(cluster.capacity.iter().any(|c| c.kind == CapacityKind::Fargate));
-    let cp = m.capacity_provider("aws_ecs_capacity_provider.ec2").unwrap();
+    assert_eq!(
+        asg_src[0].capacity_provider.as_deref(),
+        Some("prod-core-ec2")
+    );
+    assert!(cluster
+        .capacity
+        .iter()
+        .any(|c| c.kind == CapacityKind::Fargate));
+    let cp = m
+        .capacity_provider("aws_ecs_capacity_provider.ec2")
+        .unwrap();
     assert_eq!(addr(&cp.autoscaling_group), "aws_autoscaling_group.ecs");
     assert_eq!(cp.managed_scaling.get(), Some(&true));
     let asg = m.autoscaling_group("aws_autoscaling_group.ecs").unwrap();
     assert!(asg.uses_mixed_instances_policy);
     assert_eq!(
         asg.instance_types.get().unwrap(),
-        &vec!["c5.large".to_string(), "c5a.large".to_string(), "m5.xlarge".to_string()]
+        &vec![
+            "c5.large".to_string(),
+            "c5a.large".to_string(),
+            "m5.xlarge".to_string()
+        ]
     );
     assert_eq!(asg.max_size.get(), Some(&6));
-    assert_eq!(addr(asg.launch_template.as_ref().unwrap()), "aws_launch_template.ecs");
+    assert_eq!(
+        addr(asg.launch_template.as_ref().unwrap()),
+        "aws_launch_template.ecs"
+    );
     // The template's user data is base64; it names the cluster.
     assert_eq!(asg.ecs_cluster_from_user_data.as_deref(), Some("prod-core"));
     assert_eq!(asg.subnets.get().unwrap().len(), 3);
@@ -167,9 +218,21 @@ fn user_data_links_capacity_without_capacity_providers() {
     assert_eq!(
         found,
         vec![
-            ("aws_autoscaling_group.batch", CapacityKind::AutoscalingGroup, Resolution::UserData),
-            ("aws_instance.gpu[0]", CapacityKind::Instance, Resolution::UserData),
-            ("aws_instance.gpu[1]", CapacityKind::Instance, Resolution::UserData),
+            (
+                "aws_autoscaling_group.batch",
+                CapacityKind::AutoscalingGroup,
+                Resolution::UserData
+            ),
+            (
+                "aws_instance.gpu[0]",
+                CapacityKind::Instance,
+                Resolution::UserData
+            ),
+            (
+                "aws_instance.gpu[1]",
+                CapacityKind::Instance,
+                Resolution::UserData
+            ),
         ]
     );
     // The launch configuration's user_data is a hash in the plan: the literal comes from
@@ -179,7 +242,10 @@ fn user_data_links_capacity_without_capacity_providers() {
         addr(asg.launch_configuration.as_ref().unwrap()),
         "aws_launch_configuration.batch"
     );
-    assert_eq!(asg.instance_types.get().unwrap(), &vec!["m5.large".to_string()]);
+    assert_eq!(
+        asg.instance_types.get().unwrap(),
+        &vec!["m5.large".to_string()]
+    );
     let subnets: Vec<(&str, Resolution)> = asg
         .subnets
         .get()
@@ -198,8 +264,14 @@ fn user_data_links_capacity_without_capacity_providers() {
     assert_eq!(addr(inst.subnet.as_ref().unwrap()), "aws_subnet.batch[1]");
     // cluster = module.ecs[0].cluster_arn → output of a counted module instance.
     let report = m.service("aws_ecs_service.report").unwrap();
-    assert_eq!(addr(&report.cluster), "module.ecs[0].aws_ecs_cluster.this[0]");
-    assert_eq!(addr(&report.task_definition), "aws_ecs_task_definition.report");
+    assert_eq!(
+        addr(&report.cluster),
+        "module.ecs[0].aws_ecs_cluster.this[0]"
+    );
+    assert_eq!(
+        addr(&report.task_definition),
+        "aws_ecs_task_definition.report"
+    );
     assert_eq!(report.launch.get(), Some(&Launch::Ec2));
     assert!(m.service("aws_ecs_service.agent").unwrap().is_daemon());
 }
@@ -239,15 +311,25 @@ fn fargate_literals_outside_clusters_data_subnets_windows_and_task_sets() {
     let late = m.subnet("data.aws_subnet.late").unwrap();
     assert!(late.cidr_block.is_unknown() && late.id.is_unknown());
     // Unknown container definitions stay unknown, never empty.
-    assert!(m.task_definition("aws_ecs_task_definition.web").unwrap().containers.is_unknown());
+    assert!(m
+        .task_definition("aws_ecs_task_definition.web")
+        .unwrap()
+        .containers
+        .is_unknown());
     // Windows without network_mode: Docker's default (nat), not explicit.
     let win = m.task_definition("aws_ecs_task_definition.winsvc").unwrap();
     assert_eq!(win.os_family, OsFamily::Windows);
     assert_eq!(win.network_mode, NetworkMode::WindowsDefault);
     assert!(!win.network_mode_explicit);
     let winsvc = m.service("aws_ecs_service.winsvc").unwrap();
-    assert_eq!(addr(&winsvc.task_definition), "aws_ecs_task_definition.winsvc");
-    assert_eq!(winsvc.deployment_controller.get(), Some(&DeploymentController::External));
+    assert_eq!(
+        addr(&winsvc.task_definition),
+        "aws_ecs_task_definition.winsvc"
+    );
+    assert_eq!(
+        winsvc.deployment_controller.get(),
+        Some(&DeploymentController::External)
+    );
     let ts = m.task_set("aws_ecs_task_set.winsvc_green").unwrap();
     assert_eq!(addr(&ts.service), "aws_ecs_service.winsvc");
     assert_eq!(addr(&ts.task_definition), "aws_ecs_task_definition.winsvc");
@@ -283,7 +365,10 @@ fn assumptions_add_capacity_for_clusters_without_any_in_the_plan() {
 fn several_plans_link_across_each_other_by_known_values() {
     // The legacy service names its cluster by ARN; with the cluster's plan second, the
     // link still finds it (and records which plan each entity came from).
-    let m = build(&[load("fargate-literals"), load("ec2-modules")], &Assumptions::default());
+    let m = build(
+        &[load("fargate-literals"), load("ec2-modules")],
+        &Assumptions::default(),
+    );
     assert_eq!(m.plans.len(), 2);
     let legacy = m.service("aws_ecs_service.legacy").unwrap();
     assert_eq!(legacy.plan, 1);
@@ -294,12 +379,17 @@ fn several_plans_link_across_each_other_by_known_values() {
 #[test]
 fn finder_index_survives_hand_built_models() {
     let mut m = Model::default();
-    m.services.push(testing::service("aws_ecs_service.a", "td", "c"));
+    m.services
+        .push(testing::service("aws_ecs_service.a", "td", "c"));
     assert!(m.service("aws_ecs_service.a").is_some());
     assert!(m.service("aws_ecs_service.b").is_none());
     // Pushed after the index was built: found by the fallback.
-    m.services.push(testing::service("aws_ecs_service.b", "td", "c"));
+    m.services
+        .push(testing::service("aws_ecs_service.b", "td", "c"));
     assert!(m.service("aws_ecs_service.b").is_some());
     m.services.swap(0, 1);
-    assert_eq!(m.service("aws_ecs_service.a").unwrap().address, "aws_ecs_service.a");
+    assert_eq!(
+        m.service("aws_ecs_service.a").unwrap().address,
+        "aws_ecs_service.a"
+    );
 }

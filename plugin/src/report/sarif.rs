@@ -13,7 +13,6 @@ use crate::engine::Report;
 use crate::rules::RuleMeta;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/ecsnet/ecsnet";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -178,7 +177,6 @@ pub fn to_value(report: &Report) -> Value {
                     "name": report.tool.name,
                     "version": report.tool.version,
                     "semanticVersion": report.tool.version,
-                    "informationUri": INFORMATION_URI,
                     "rules": metas.iter().map(|m| rule_descriptor(m)).collect::<Vec<_>>(),
                 }
             },

@@ -11,7 +11,12 @@ use crate::model::{
 };
 use crate::plan::{Plan, Resource};
 
-pub(super) fn extract_group(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(super) fn extract_group(
+    res: &Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let v = res.values.root();
     let mip = v.get("mixed_instances_policy").items();
     let uses_mip = matches!(&mip.val, Val::Known(items) if !items.is_empty()) || mip.is_unknown();

@@ -7,7 +7,12 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{CapacityProvider, Cluster, Field, Link, Model, PlanIndex, Val};
 use crate::plan::Resource;
 
-pub(super) fn extract_cluster(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(super) fn extract_cluster(
+    res: &Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let v = res.values.root();
     let cluster = Cluster {
         address: res.address.clone(),

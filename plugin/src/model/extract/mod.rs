@@ -20,13 +20,14 @@ mod task_definitions;
 mod task_sets;
 pub(crate) mod user_data;
 
-
 /// Extract every ECS-related resource of one plan into `model`.
 pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
     for res in &plan.resources {
         let data = res.mode == Mode::Data;
         match (res.type_.as_str(), data) {
-            ("aws_ecs_task_definition", false) => task_definitions::extract(res, idx, model, lookup),
+            ("aws_ecs_task_definition", false) => {
+                task_definitions::extract(res, plan, idx, model, lookup)
+            }
             ("aws_ecs_service", false) => services::extract(res, idx, model, lookup),
             ("aws_ecs_task_set", false) => task_sets::extract(res, idx, model),
             ("aws_ecs_cluster", false) => clusters::extract_cluster(res, idx, model, lookup),

@@ -31,6 +31,12 @@ pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup
         service_connect: service_connect(v.get("service_connect_configuration")),
         iam_role: opt_string(v.get("iam_role")),
         platform_version: opt_string(v.get("platform_version")),
+        placement_strategies: v.get("ordered_placement_strategy").items().map(|items| {
+            items
+                .into_iter()
+                .map(|i| i.get("type").string().get().cloned().unwrap_or_default())
+                .collect()
+        }),
         launch: Field::unknown(),
     };
     let pos = model.services.len();
@@ -83,7 +89,10 @@ fn service_connect(a: AttrRef<'_>) -> Field<Option<ServiceConnect>> {
     match b.val {
         Val::Known(Some(sc)) => {
             let port_names = match sc.get("service").items().val {
-                Val::Known(items) => items.iter().map(|s| opt_string(s.get("port_name"))).collect(),
+                Val::Known(items) => items
+                    .iter()
+                    .map(|s| opt_string(s.get("port_name")))
+                    .collect(),
                 _ => vec![],
             };
             Field::known(Some(ServiceConnect {

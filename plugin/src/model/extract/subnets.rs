@@ -7,7 +7,12 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Field, Model, PlanIndex, Subnet, Vpc};
 use crate::plan::Resource;
 
-pub(super) fn extract_subnet(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(super) fn extract_subnet(
+    res: &Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let v = res.values.root();
     let subnet = Subnet {
         address: res.address.clone(),

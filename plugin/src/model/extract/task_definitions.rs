@@ -8,12 +8,27 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
     Container, Field, Model, NetworkMode, OsFamily, PlanIndex, PortMapping, TaskDefinition, Val,
 };
-use crate::plan::{AttrRef, Resource};
+use crate::plan::{AttrRef, Plan, Resource};
 
-pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(super) fn extract(
+    res: &Resource,
+    source: &Plan,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let v = res.values.root();
     let family = v.get("family").string();
-    let network_mode_raw = v.get("network_mode").string();
+    let mut network_mode_raw = v.get("network_mode").string();
+    // The AWS provider plans an omitted `network_mode` as "known after apply" (the attribute
+    // is optional + computed). When the configuration has no `network_mode` argument at all,
+    // the mode is omitted, so ECS's default applies (NET002) rather than "unknown".
+    if network_mode_raw.is_unknown()
+        && source.config_resource(res).is_some()
+        && source.expression(res, "network_mode").is_none()
+    {
+        network_mode_raw = Field::null();
+    }
     let os_family = os_family(v.get("runtime_platform"));
     let (network_mode, network_mode_explicit) = network_mode(&network_mode_raw, os_family);
     let (containers, containers_error) = decode_containers(v.get("container_definitions"));
@@ -152,7 +167,11 @@ fn container(v: &Value) -> Container {
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
-                .filter_map(|h| h.get("hostname").and_then(Value::as_str).map(str::to_string))
+                .filter_map(|h| {
+                    h.get("hostname")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -235,12 +254,23 @@ mod tests {
 
     #[test]
     fn windows_family_from_runtime_platform() {
-        let a = Attrs::known(json!({"runtime_platform": [{"operating_system_family": "WINDOWS_SERVER_2022_CORE"}]}));
-        assert_eq!(os_family(a.root().get("runtime_platform")), OsFamily::Windows);
+        let a = Attrs::known(
+            json!({"runtime_platform": [{"operating_system_family": "WINDOWS_SERVER_2022_CORE"}]}),
+        );
+        assert_eq!(
+            os_family(a.root().get("runtime_platform")),
+            OsFamily::Windows
+        );
         let a = Attrs::known(json!({"runtime_platform": []}));
-        assert_eq!(os_family(a.root().get("runtime_platform")), OsFamily::Unspecified);
+        assert_eq!(
+            os_family(a.root().get("runtime_platform")),
+            OsFamily::Unspecified
+        );
         let a = Attrs::new(json!({}), json!({"runtime_platform": true}), json!(null));
-        assert_eq!(os_family(a.root().get("runtime_platform")), OsFamily::Unknown);
+        assert_eq!(
+            os_family(a.root().get("runtime_platform")),
+            OsFamily::Unknown
+        );
     }
 
     #[test]
@@ -270,9 +300,14 @@ mod tests {
         let a = Attrs::known(json!({ "container_definitions": "{\"name\":1}" }));
         let (c, err) = decode_containers(a.root().get("container_definitions"));
         assert!(c.is_null());
-        assert_eq!(err.as_deref(), Some("container_definitions is not a JSON array"));
+        assert_eq!(
+            err.as_deref(),
+            Some("container_definitions is not a JSON array")
+        );
         let a = Attrs::known(json!({ "container_definitions": "[{" }));
         let (_, err) = decode_containers(a.root().get("container_definitions"));
-        assert!(err.unwrap().starts_with("container_definitions is not valid JSON"));
+        assert!(err
+            .unwrap()
+            .starts_with("container_definitions is not valid JSON"));
     }
 }

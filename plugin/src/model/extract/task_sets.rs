@@ -28,10 +28,7 @@ fn scale_percent(a: crate::plan::AttrRef<'_>) -> Field<f64> {
         Val::Known(Some(s)) => {
             let value = s.get("value").raw();
             match value.val {
-                Val::Known(n) => n
-                    .as_f64()
-                    .map(Field::known)
-                    .unwrap_or_else(Field::null),
+                Val::Known(n) => n.as_f64().map(Field::known).unwrap_or_else(Field::null),
                 Val::Null => Field::null(),
                 Val::Unknown => Field::unknown(),
             }

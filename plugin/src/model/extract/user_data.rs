@@ -34,7 +34,9 @@ pub(crate) fn ecs_cluster(text: &str) -> Option<String> {
         let value: String = rest
             .trim_start_matches(['"', '\''])
             .chars()
-            .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '>' | '|' | '&' | ')' | '`'))
+            .take_while(|c| {
+                !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '>' | '|' | '&' | ')' | '`')
+            })
             .collect();
         if value.is_empty() || value.contains('$') || value.contains('{') {
             // The last assignment wins in ecs.config, and a templated one hides the name.
@@ -153,6 +155,8 @@ mod tests {
         let plain = "#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n";
         assert_eq!(decode(plain).as_deref(), Some(plain));
         assert!(is_sha1_hex("4c2a8b3f9e1d7a6c5b4e3d2c1b0a9f8e7d6c5b4a"));
-        assert!(!looks_like_base64("4c2a8b3f9e1d7a6c5b4e3d2c1b0a9f8e7d6c5b4a"));
+        assert!(!looks_like_base64(
+            "4c2a8b3f9e1d7a6c5b4e3d2c1b0a9f8e7d6c5b4a"
+        ));
     }
 }

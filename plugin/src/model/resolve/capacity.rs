@@ -70,10 +70,18 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
         }
     }
     let lc_value = opt_string(res.attr("launch_configuration"));
-    let launch_configuration = cx.link(res, "launch_configuration", &lc_value, Kind::LaunchConfiguration, |v| {
-        match_in(&cx.lookup.lc_name, cx.idx, v)
-    });
-    let subnets = cx.subnet_links(res, "vpc_zone_identifier", res.attr("vpc_zone_identifier").strings());
+    let launch_configuration = cx.link(
+        res,
+        "launch_configuration",
+        &lc_value,
+        Kind::LaunchConfiguration,
+        |v| match_in(&cx.lookup.lc_name, cx.idx, v),
+    );
+    let subnets = cx.subnet_links(
+        res,
+        "vpc_zone_identifier",
+        res.attr("vpc_zone_identifier").strings(),
+    );
     GroupLinks {
         launch_template,
         launch_configuration,
@@ -83,7 +91,9 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
 }
 
 fn override_types(res: &Resource) -> Field<Vec<String>> {
-    let overrides = res.attr("mixed_instances_policy.0.launch_template.0.override").items();
+    let overrides = res
+        .attr("mixed_instances_policy.0.launch_template.0.override")
+        .items();
     let sensitive = overrides.sensitive;
     match overrides.val {
         Val::Known(list) => {

@@ -79,14 +79,22 @@ pub(crate) fn capacity_sources(
     }
     // User data joins instances to the cluster by name (the name is compared, never printed).
     if let Some(name) = cluster.name.get() {
-        let groups = inp.groups_by_user_data.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let groups = inp
+            .groups_by_user_data
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for &g in groups {
             let addr = &inp.model.autoscaling_groups[g].address;
             if seen.insert(addr.clone()) {
                 out.push(user_data_source(addr, CapacityKind::AutoscalingGroup));
             }
         }
-        let instances = inp.instances_by_user_data.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let instances = inp
+            .instances_by_user_data
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for &i in instances {
             let addr = &inp.model.instances[i].address;
             if seen.insert(addr.clone()) {
@@ -94,9 +102,12 @@ pub(crate) fn capacity_sources(
             }
         }
     }
-    let has_ec2 = out
-        .iter()
-        .any(|s| matches!(s.kind, CapacityKind::AutoscalingGroup | CapacityKind::Instance));
+    let has_ec2 = out.iter().any(|s| {
+        matches!(
+            s.kind,
+            CapacityKind::AutoscalingGroup | CapacityKind::Instance
+        )
+    });
     if !has_ec2 && assumption_for(cluster, inp.arn, inp.assume) {
         out.push(CapacitySource {
             address: None,
@@ -125,12 +136,19 @@ pub(crate) fn assumption_for(cluster: &Cluster, arn: Option<&str>, assume: &Assu
         return false;
     }
     assume.clusters.contains_key(&cluster.address)
-        || cluster.name.get().is_some_and(|n| assume.clusters.contains_key(n))
+        || cluster
+            .name
+            .get()
+            .is_some_and(|n| assume.clusters.contains_key(n))
         || arn.is_some_and(|a| assume.clusters.contains_key(a))
 }
 
 /// The capacity providers a link list names, as [`ProviderRef`]s.
-pub(crate) fn provider_from_item(name: Option<&str>, link: Option<&Link>, pos_of: impl Fn(&str) -> Option<usize>) -> Option<ProviderRef> {
+pub(crate) fn provider_from_item(
+    name: Option<&str>,
+    link: Option<&Link>,
+    pos_of: impl Fn(&str) -> Option<usize>,
+) -> Option<ProviderRef> {
     if let Some(pos) = link.and_then(|l| l.address.as_deref()).and_then(&pos_of) {
         return Some(ProviderRef::Position(pos, link.is_some_and(|l| l.certain)));
     }
@@ -146,8 +164,11 @@ mod tests {
 
     fn model_with_provider() -> Model {
         let mut m = Model::default();
-        m.autoscaling_groups
-            .push(testing::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 4));
+        m.autoscaling_groups.push(testing::autoscaling_group(
+            "aws_autoscaling_group.ecs",
+            &["c5.large"],
+            4,
+        ));
         m.instances.push(crate::model::Ec2Instance {
             address: "aws_instance.box".into(),
             plan: 0,

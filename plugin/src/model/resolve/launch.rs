@@ -27,7 +27,9 @@ pub(crate) fn derive(
         Val::Unknown | Val::Null => {}
     }
     match &strategy.val {
-        Val::Known(items) if !items.is_empty() => return from_strategy(items, is_managed_instances),
+        Val::Known(items) if !items.is_empty() => {
+            return from_strategy(items, is_managed_instances)
+        }
         Val::Unknown => return Field::unknown(),
         _ => {}
     }
@@ -60,7 +62,9 @@ fn from_strategy(
 ) -> Field<Launch> {
     let first = &items[0];
     match &first.capacity_provider.val {
-        Val::Known(name) if name == "FARGATE" || name == "FARGATE_SPOT" => Field::known(Launch::Fargate),
+        Val::Known(name) if name == "FARGATE" || name == "FARGATE_SPOT" => {
+            Field::known(Launch::Fargate)
+        }
         Val::Known(_) if is_managed_instances(first) => Field::known(Launch::ManagedInstances),
         Val::Known(_) => Field::known(Launch::Ec2),
         Val::Null | Val::Unknown => Field::unknown(),
@@ -93,25 +97,67 @@ mod tests {
         );
         // Computed launch_type (not configured) with a strategy: the strategy decides.
         assert_eq!(
-            derive(&Field::unknown(), false, &fargate, ClusterDefault::Unseen, NO_MI).get(),
+            derive(
+                &Field::unknown(),
+                false,
+                &fargate,
+                ClusterDefault::Unseen,
+                NO_MI
+            )
+            .get(),
             Some(&Launch::Fargate)
         );
-        assert!(derive(&Field::unknown(), true, &fargate, ClusterDefault::Unseen, NO_MI).is_unknown());
+        assert!(derive(
+            &Field::unknown(),
+            true,
+            &fargate,
+            ClusterDefault::Unseen,
+            NO_MI
+        )
+        .is_unknown());
         assert_eq!(
-            derive(&Field::null(), false, &none, ClusterDefault::Known(&custom), NO_MI).get(),
+            derive(
+                &Field::null(),
+                false,
+                &none,
+                ClusterDefault::Known(&custom),
+                NO_MI
+            )
+            .get(),
             Some(&Launch::Ec2)
         );
         assert_eq!(
-            derive(&Field::null(), false, &none, ClusterDefault::Known(&fargate), NO_MI).get(),
+            derive(
+                &Field::null(),
+                false,
+                &none,
+                ClusterDefault::Known(&fargate),
+                NO_MI
+            )
+            .get(),
             Some(&Launch::Fargate)
         );
         // No launch type, no strategy, cluster without default: ECS uses EC2.
         assert_eq!(
-            derive(&Field::null(), false, &none, ClusterDefault::Known(&Field::null()), NO_MI).get(),
+            derive(
+                &Field::null(),
+                false,
+                &none,
+                ClusterDefault::Known(&Field::null()),
+                NO_MI
+            )
+            .get(),
             Some(&Launch::Ec2)
         );
         assert!(derive(&Field::null(), false, &none, ClusterDefault::Unseen, NO_MI).is_unknown());
-        assert!(derive(&Field::null(), false, &Field::unknown(), ClusterDefault::Unseen, NO_MI).is_unknown());
+        assert!(derive(
+            &Field::null(),
+            false,
+            &Field::unknown(),
+            ClusterDefault::Unseen,
+            NO_MI
+        )
+        .is_unknown());
         let mi: &dyn Fn(&CapacityProviderStrategyItem) -> bool = &|_| true;
         assert_eq!(
             derive(&Field::null(), false, &custom, ClusterDefault::Unseen, mi).get(),

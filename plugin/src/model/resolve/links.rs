@@ -1,7 +1,7 @@
 //! Turning an attribute into a [`Link`]: a known value matched against the lookup
 //! indexes first, then the configuration's references, then "outside the plan".
 
-use super::lookup::{Kind, KeyIndex, Lookup};
+use super::lookup::{KeyIndex, Kind, Lookup};
 use crate::model::{Field, Link, Model, PlanIndex, Resolution, Val};
 use crate::plan::{Plan, Resource};
 
@@ -105,7 +105,12 @@ impl<'a> Cx<'a> {
     /// Known ids are matched to subnets in the plan (including `data.aws_subnet` read during
     /// planning); an unknown list is resolved through the configuration's references and
     /// stays unknown when they name no subnet.
-    pub(crate) fn subnet_links(&self, res: &Resource, path: &str, ids: Field<Vec<String>>) -> Field<Vec<Link>> {
+    pub(crate) fn subnet_links(
+        &self,
+        res: &Resource,
+        path: &str,
+        ids: Field<Vec<String>>,
+    ) -> Field<Vec<Link>> {
         let sensitive = ids.sensitive;
         match ids.val {
             Val::Known(list) => Field::known(
@@ -170,7 +175,11 @@ pub(crate) fn arn_resource<'v>(value: &'v str, marker: &str) -> Option<&'v str> 
 }
 
 /// A task definition named by ARN, `family:revision` or family.
-pub(crate) fn match_task_definition(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+pub(crate) fn match_task_definition(
+    lookup: &Lookup,
+    plan: PlanIndex,
+    value: &str,
+) -> Option<(usize, bool)> {
     if let Some(hit) = lookup.td_arn.pick(value, plan) {
         return Some(hit);
     }
@@ -180,7 +189,11 @@ pub(crate) fn match_task_definition(lookup: &Lookup, plan: PlanIndex, value: &st
 }
 
 /// A cluster named by ARN or name.
-pub(crate) fn match_cluster(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+pub(crate) fn match_cluster(
+    lookup: &Lookup,
+    plan: PlanIndex,
+    value: &str,
+) -> Option<(usize, bool)> {
     if let Some(hit) = lookup.cluster_arn.pick(value, plan) {
         return Some(hit);
     }
@@ -198,7 +211,11 @@ pub(crate) fn match_asg(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option
 }
 
 /// A service named by ARN (`.../service/<cluster>/<name>` or the old `.../service/<name>`) or name.
-pub(crate) fn match_service(lookup: &Lookup, plan: PlanIndex, value: &str) -> Option<(usize, bool)> {
+pub(crate) fn match_service(
+    lookup: &Lookup,
+    plan: PlanIndex,
+    value: &str,
+) -> Option<(usize, bool)> {
     if let Some(hit) = lookup.service_arn.pick(value, plan) {
         return Some(hit);
     }

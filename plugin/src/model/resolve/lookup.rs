@@ -106,10 +106,13 @@ impl Lookup {
     /// the referring plan is tried first, then every other plan.
     pub(crate) fn at_any(&self, plan: PlanIndex, address: &str, kind: Kind) -> Option<usize> {
         self.at(plan, address, kind).or_else(|| {
-            self.by_address.iter().enumerate().find_map(|(p, m)| match m.get(address) {
-                Some((k, pos)) if p != plan && *k == kind => Some(*pos),
-                _ => None,
-            })
+            self.by_address
+                .iter()
+                .enumerate()
+                .find_map(|(p, m)| match m.get(address) {
+                    Some((k, pos)) if p != plan && *k == kind => Some(*pos),
+                    _ => None,
+                })
         })
     }
 }

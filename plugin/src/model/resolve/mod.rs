@@ -72,23 +72,50 @@ macro_rules! per_entity {
 }
 
 fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
-    per_entity!(plans, model, lookup, subnets, |c, res, _e| {
-        c.link(res, "vpc_id", &opt_string(res.attr("vpc_id")), Kind::Vpc, |v| {
-            match_in(&c.lookup.vpc_id, c.idx, v)
-        })
-    }, |t, v| t.vpc = v);
-    per_entity!(plans, model, lookup, target_groups, |c, res, _e| {
-        c.link(res, "vpc_id", &opt_string(res.attr("vpc_id")), Kind::Vpc, |v| {
-            match_in(&c.lookup.vpc_id, c.idx, v)
-        })
-    }, |t, v| t.vpc = v);
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        subnets,
+        |c, res, _e| {
+            c.link(
+                res,
+                "vpc_id",
+                &opt_string(res.attr("vpc_id")),
+                Kind::Vpc,
+                |v| match_in(&c.lookup.vpc_id, c.idx, v),
+            )
+        },
+        |t, v| t.vpc = v
+    );
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        target_groups,
+        |c, res, _e| {
+            c.link(
+                res,
+                "vpc_id",
+                &opt_string(res.attr("vpc_id")),
+                Kind::Vpc,
+                |v| match_in(&c.lookup.vpc_id, c.idx, v),
+            )
+        },
+        |t, v| t.vpc = v
+    );
 }
 
 /// Capacity provider → autoscaling group; returns which providers are Managed Instances.
 fn capacity_providers(plans: &[Plan], model: &mut Model, lookup: &Lookup) -> Vec<bool> {
-    per_entity!(plans, model, lookup, capacity_providers, |c, res, _e| {
-        capacity::capacity_provider_asg(&c, res)
-    }, |t, v| t.autoscaling_group = v);
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        capacity_providers,
+        |c, res, _e| capacity::capacity_provider_asg(&c, res),
+        |t, v| t.autoscaling_group = v
+    );
     model
         .capacity_providers
         .iter()
@@ -102,14 +129,19 @@ fn capacity_providers(plans: &[Plan], model: &mut Model, lookup: &Lookup) -> Vec
 }
 
 fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
-    per_entity!(plans, model, lookup, autoscaling_groups, |c, res, _e| {
-        capacity::group_links(&c, res)
-    }, |t, v| {
-        t.launch_template = v.launch_template;
-        t.launch_configuration = v.launch_configuration;
-        t.subnets = v.subnets;
-        t.instance_types = v.override_types;
-    });
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        autoscaling_groups,
+        |c, res, _e| capacity::group_links(&c, res),
+        |t, v| {
+            t.launch_template = v.launch_template;
+            t.launch_configuration = v.launch_configuration;
+            t.subnets = v.subnets;
+            t.instance_types = v.override_types;
+        }
+    );
     // Instance types and user data come from the linked template / configuration.
     let m: &Model = model;
     let derived: Vec<(Field<Vec<String>>, Option<String>)> = m
@@ -147,9 +179,14 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
 }
 
 fn instances(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
-    per_entity!(plans, model, lookup, instances, |c, res, _e| {
-        capacity::instance_subnet(&c, res)
-    }, |t, v| t.subnet = v);
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        instances,
+        |c, res, _e| capacity::instance_subnet(&c, res),
+        |t, v| t.subnet = v
+    );
 }
 
 /// How clusters are wired to capacity providers, collected from
@@ -165,12 +202,22 @@ struct Wiring {
 
 fn cluster_providers(plans: &[Plan], model: &mut Model, lookup: &Lookup) -> Wiring {
     // Inline attributes first (AWS provider v4 and earlier): the dedicated resource wins.
-    per_entity!(plans, model, lookup, clusters, |c, res, _e| {
-        (res.attr("capacity_providers").strings(), network::strategy(&c, res, "default_capacity_provider_strategy"))
-    }, |t, v| {
-        t.capacity_providers = v.0;
-        t.default_strategy = v.1;
-    });
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        clusters,
+        |c, res, _e| {
+            (
+                res.attr("capacity_providers").strings(),
+                network::strategy(&c, res, "default_capacity_provider_strategy"),
+            )
+        },
+        |t, v| {
+            t.capacity_providers = v.0;
+            t.default_strategy = v.1;
+        }
+    );
     let mut wiring = Wiring::default();
     let mut updates = Vec::new();
     for (idx, plan) in plans.iter().enumerate() {
@@ -214,28 +261,44 @@ fn cluster_providers(plans: &[Plan], model: &mut Model, lookup: &Lookup) -> Wiri
 }
 
 fn services_and_task_sets(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
-    per_entity!(plans, model, lookup, services, |c, res, _e| {
-        services::service_links(&c, res)
-    }, |t, v| {
-        t.task_definition = v.task_definition;
-        t.cluster = v.cluster;
-        t.capacity_provider_strategy = v.strategy;
-        t.network_configuration = v.network;
-        t.load_balancers = v.load_balancers;
-        t.service_registries = v.registries;
-    });
-    per_entity!(plans, model, lookup, task_sets, |c, res, _e| {
-        services::task_set_links(&c, res)
-    }, |t, v| {
-        t.service = v.service;
-        t.cluster = v.cluster;
-        t.task_definition = v.task_definition;
-        t.network_configuration = v.network;
-        t.load_balancers = v.load_balancers;
-    });
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        services,
+        |c, res, _e| services::service_links(&c, res),
+        |t, v| {
+            t.task_definition = v.task_definition;
+            t.cluster = v.cluster;
+            t.capacity_provider_strategy = v.strategy;
+            t.network_configuration = v.network;
+            t.load_balancers = v.load_balancers;
+            t.service_registries = v.registries;
+        }
+    );
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        task_sets,
+        |c, res, _e| services::task_set_links(&c, res),
+        |t, v| {
+            t.service = v.service;
+            t.cluster = v.cluster;
+            t.task_definition = v.task_definition;
+            t.network_configuration = v.network;
+            t.load_balancers = v.load_balancers;
+        }
+    );
 }
 
-fn cluster_capacity(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume: &Assumptions, wiring: &Wiring) {
+fn cluster_capacity(
+    plans: &[Plan],
+    model: &mut Model,
+    lookup: &Lookup,
+    assume: &Assumptions,
+    wiring: &Wiring,
+) {
     let m: &Model = model;
     // Providers named by each cluster, its default strategy and its services' strategies.
     let mut providers: Vec<Vec<ProviderRef>> = vec![Vec::new(); m.clusters.len()];
@@ -252,7 +315,12 @@ fn cluster_capacity(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume: 
         }
     }
     for s in &m.services {
-        let Some(pos) = s.cluster.address.as_deref().and_then(|a| lookup.at_any(s.plan, a, Kind::Cluster)) else {
+        let Some(pos) = s
+            .cluster
+            .address
+            .as_deref()
+            .and_then(|a| lookup.at_any(s.plan, a, Kind::Cluster))
+        else {
             continue;
         };
         if let Some(items) = s.capacity_provider_strategy.get() {
@@ -297,15 +365,29 @@ fn cluster_capacity(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume: 
     }
 }
 
-fn push_items(out: &mut Vec<ProviderRef>, items: &[CapacityProviderStrategyItem], pos_of: impl Fn(&str) -> Option<usize>) {
+fn push_items(
+    out: &mut Vec<ProviderRef>,
+    items: &[CapacityProviderStrategyItem],
+    pos_of: impl Fn(&str) -> Option<usize>,
+) {
     for it in items {
-        if let Some(p) = clusters::provider_from_item(it.capacity_provider.get().map(String::as_str), it.link.as_ref(), &pos_of) {
+        if let Some(p) = clusters::provider_from_item(
+            it.capacity_provider.get().map(String::as_str),
+            it.link.as_ref(),
+            &pos_of,
+        ) {
             out.push(p);
         }
     }
 }
 
-fn launches(plans: &[Plan], model: &mut Model, lookup: &Lookup, wiring: &Wiring, managed_instances: &[bool]) {
+fn launches(
+    plans: &[Plan],
+    model: &mut Model,
+    lookup: &Lookup,
+    wiring: &Wiring,
+    managed_instances: &[bool],
+) {
     let m: &Model = model;
     let launches: Vec<Field<crate::model::Launch>> = m
         .services
@@ -340,7 +422,13 @@ fn launches(plans: &[Plan], model: &mut Model, lookup: &Lookup, wiring: &Wiring,
                     .and_then(|a| lookup.at_any(s.plan, a, Kind::CapacityProvider))
                     .is_some_and(|i| managed_instances.get(i).copied().unwrap_or(false))
             };
-            launch::derive(&s.launch_type, configured, &s.capacity_provider_strategy, default, &is_mi)
+            launch::derive(
+                &s.launch_type,
+                configured,
+                &s.capacity_provider_strategy,
+                default,
+                &is_mi,
+            )
         })
         .collect();
     for (s, l) in model.services.iter_mut().zip(launches) {

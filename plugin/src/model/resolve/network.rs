@@ -12,12 +12,19 @@ use crate::model::{
 use crate::plan::{AttrRef, Resource};
 
 /// `network_configuration`: `Known(None)` when the block is absent.
-pub(crate) fn awsvpc_configuration(cx: &Cx<'_>, res: &Resource) -> Field<Option<AwsvpcConfiguration>> {
+pub(crate) fn awsvpc_configuration(
+    cx: &Cx<'_>,
+    res: &Resource,
+) -> Field<Option<AwsvpcConfiguration>> {
     let block = first_block(res.values.root().get("network_configuration"));
     let sensitive = block.sensitive;
     match block.val {
         Val::Known(Some(nc)) => Field::known(Some(AwsvpcConfiguration {
-            subnets: cx.subnet_links(res, "network_configuration.0.subnets", nc.get("subnets").strings()),
+            subnets: cx.subnet_links(
+                res,
+                "network_configuration.0.subnets",
+                nc.get("subnets").strings(),
+            ),
             security_groups: nc.get("security_groups").strings(),
             assign_public_ip: nc.get("assign_public_ip").bool(),
         })),

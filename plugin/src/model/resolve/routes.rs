@@ -36,10 +36,10 @@ fn classify(plan: &Plan, res: &Resource, prefix: &str, dest_attr: &str) -> Route
         Val::Known(g) if g.starts_with("igw-") => Route::Igw,
         Val::Known(_) => Route::DefaultElsewhere,
         Val::Unknown => {
-            let to_igw = plan
-                .resolve_references(res, &path)
-                .iter()
-                .any(|t| plan.resource(&t.address).is_some_and(|r| r.type_ == "aws_internet_gateway"));
+            let to_igw = plan.resolve_references(res, &path).iter().any(|t| {
+                plan.resource(&t.address)
+                    .is_some_and(|r| r.type_ == "aws_internet_gateway")
+            });
             if to_igw {
                 Route::Igw
             } else {
@@ -108,7 +108,9 @@ pub(crate) fn public_subnets(plans: &[Plan], model: &mut Model, lookup: &Lookup)
             model,
         };
         for assoc in plan.resources_of_type("aws_route_table_association") {
-            let Some(table) = table_of(assoc) else { continue };
+            let Some(table) = table_of(assoc) else {
+                continue;
+            };
             let subnet = c.link(
                 assoc,
                 "subnet_id",
@@ -122,7 +124,10 @@ pub(crate) fn public_subnets(plans: &[Plan], model: &mut Model, lookup: &Lookup)
             else {
                 continue;
             };
-            let public = routes.get(table).map(|r| combine(r)).unwrap_or_else(Field::unknown);
+            let public = routes
+                .get(table)
+                .map(|r| combine(r))
+                .unwrap_or_else(Field::unknown);
             updates.push((pos, public));
         }
     }

@@ -90,7 +90,9 @@ impl Rule for DeploymentHeadroom {
             let max_why = d
                 .maximum_percent
                 .as_ref()
-                .map_or("deployment_maximum_percent unknown".into(), |c| c.why.clone());
+                .map_or("deployment_maximum_percent unknown".into(), |c| {
+                    c.why.clone()
+                });
             let min_why = d
                 .minimum_healthy_percent
                 .as_ref()
@@ -140,7 +142,9 @@ impl Rule for DeploymentHeadroom {
                             address: &d.address,
                             plan: d.plan,
                             attribute: "deployment_maximum_percent",
-                            message: "cannot verify that a rolling deployment can start or stop a task".into(),
+                            message:
+                                "cannot verify that a rolling deployment can start or stop a task"
+                                    .into(),
                             detail: format!("{max_why}; {min_why}."),
                             missing,
                         },

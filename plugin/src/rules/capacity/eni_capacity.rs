@@ -69,8 +69,7 @@ pub(super) fn check(cx: &Context<'_>, a: &capacity::Analysis, out: &mut Vec<Diag
             continue;
         }
         // Nothing to place.
-        if d.desired.as_ref().is_ok_and(|c| c.n == 0) && d.peak.as_ref().is_ok_and(|c| c.n == 0)
-        {
+        if d.desired.as_ref().is_ok_and(|c| c.n == 0) && d.peak.as_ref().is_ok_and(|c| c.n == 0) {
             continue;
         }
         let c = match &a.service_cluster[i] {
@@ -99,9 +98,7 @@ pub(super) fn check(cx: &Context<'_>, a: &capacity::Analysis, out: &mut Vec<Diag
         match compare(need.total, slots) {
             Verdict::Exceeds => {
                 let mut help = "Raise max_size or use an instance type with more ENIs, lower desired_count, or run the tasks on Fargate or in bridge mode.".to_string();
-                if !a.trunking.is_enabled()
-                    && compare(need.total, with_trunking) == Verdict::Fits
-                {
+                if !a.trunking.is_enabled() && compare(need.total, with_trunking) == Verdict::Fits {
                     help = format!(
                         "Enable ENI trunking (aws_ecs_account_setting_default \"awsvpcTrunking\" = \"enabled\", then replace the instances): with it the cluster has {} slots. Otherwise: {help}",
                         with_trunking.show()
@@ -116,7 +113,9 @@ pub(super) fn check(cx: &Context<'_>, a: &capacity::Analysis, out: &mut Vec<Diag
                     arithmetic
                 );
                 if c.capacity.uncertain {
-                    detail.push_str(" (The link from the cluster to some of its capacity is a best guess.)");
+                    detail.push_str(
+                        " (The link from the cluster to some of its capacity is a best guess.)",
+                    );
                 }
                 let mut b = cx
                     .diag(

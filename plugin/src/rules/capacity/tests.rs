@@ -12,8 +12,11 @@ fn model(types: &[&str], max: i64, desired: i64) -> Model {
         "aws_ecs_cluster.main",
         &["aws_autoscaling_group.ecs"],
     ));
-    m.autoscaling_groups
-        .push(t::autoscaling_group("aws_autoscaling_group.ecs", types, max));
+    m.autoscaling_groups.push(t::autoscaling_group(
+        "aws_autoscaling_group.ecs",
+        types,
+        max,
+    ));
     m.task_definitions.push(t::task_definition(
         "aws_ecs_task_definition.api",
         NetworkMode::Awsvpc,
@@ -58,10 +61,16 @@ fn net070_peak_warning_shows_the_arithmetic() {
     let d = run(net070(), &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Warning);
-    assert_eq!(d[0].attribute.as_deref(), Some("deployment_maximum_percent"));
+    assert_eq!(
+        d[0].attribute.as_deref(),
+        Some("deployment_maximum_percent")
+    );
     let detail = d[0].detail.as_deref().unwrap();
     assert!(detail.contains("needs 12 tasks (aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12), cluster capacity 6 slots: 3 × c5.large"), "{detail}");
-    assert!(detail.contains("with awsvpcTrunking, c5.large takes 10"), "{detail}");
+    assert!(
+        detail.contains("with awsvpcTrunking, c5.large takes 10"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -71,10 +80,20 @@ fn net070_error_when_desired_cannot_fit_and_net071_suggests_trunking() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Error);
     assert_eq!(d[0].attribute.as_deref(), Some("desired_count"));
-    assert!(d[0].help.as_deref().unwrap().contains("Enable ENI trunking"));
-    let t71 = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(false)));
+    assert!(d[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("Enable ENI trunking"));
+    let t71 = run(
+        &super::eni_trunking::EniTrunking,
+        &m,
+        &trunking(Some(false)),
+    );
     assert_eq!(t71.len(), 1, "{t71:#?}");
-    assert!(t71[0].message.contains("6 ENI slots without it, 30 with it, 8 needed"));
+    assert!(t71[0]
+        .message
+        .contains("6 ENI slots without it, 30 with it, 8 needed"));
     // Enabled: 30 slots, everything fits, NET071 has nothing to say about c5.large.
     assert!(run(net070(), &m, &trunking(Some(true))).is_empty());
     assert!(run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true))).is_empty());
@@ -87,7 +106,11 @@ fn net070_unverifiable_when_only_trunking_would_fit() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert!(d[0].unverifiable);
     assert_eq!(d[0].severity, Severity::Info);
-    assert!(d[0].message.contains("only if awsvpcTrunking is enabled"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("only if awsvpcTrunking is enabled"),
+        "{}",
+        d[0].message
+    );
     assert!(d[0].help.as_deref().unwrap().contains("awsvpc_trunking"));
 }
 
@@ -98,7 +121,14 @@ fn net070_unknown_max_size_names_the_assume_block() {
     let d = run(net070(), &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1);
     assert!(d[0].unverifiable);
-    assert!(d[0].help.as_deref().unwrap().contains("assume { cluster \"main\""), "{:?}", d[0].help);
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap()
+            .contains("assume { cluster \"main\""),
+        "{:?}",
+        d[0].help
+    );
 }
 
 #[test]
@@ -107,7 +137,9 @@ fn net071_unsupported_and_unknown_types() {
     let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Warning);
-    assert!(d[0].message.contains("c5n.large does not support ENI trunking"));
+    assert!(d[0]
+        .message
+        .contains("c5n.large does not support ENI trunking"));
     let m = model(&["t3.large"], 3, 8);
     let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
     assert_eq!(d.len(), 1, "{d:#?}");
@@ -146,8 +178,15 @@ fn net072_small_subnet() {
     let d = run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Error);
-    assert!(d[0].message.contains("16 needed, 11 usable"), "{}", d[0].message);
-    assert_eq!(d[0].attribute.as_deref(), Some("network_configuration[0].subnets"));
+    assert!(
+        d[0].message.contains("16 needed, 11 usable"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(
+        d[0].attribute.as_deref(),
+        Some("network_configuration[0].subnets")
+    );
     // 5 tasks: peak 10 ≤ 11.
     m.services[0].desired_count = Field::known(5);
     assert!(run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false))).is_empty());
@@ -177,7 +216,11 @@ fn net073_static_ports() {
     let d = run(r, &host_model(2, 3), &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Error);
-    assert!(d[0].message.contains("3 tasks need host port 80/tcp"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("3 tasks need host port 80/tcp"),
+        "{}",
+        d[0].message
+    );
     let d = run(r, &host_model(3, 2), &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Warning);
@@ -192,7 +235,11 @@ fn net074_deadlock_and_headroom() {
     let d = run(r, &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].severity, Severity::Error);
-    assert!(d[0].detail.as_deref().unwrap().contains("floor(3 × 100 / 100) = 3"));
+    assert!(d[0]
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("floor(3 × 100 / 100) = 3"));
     assert!(d[0].help.as_deref().unwrap().contains("at least 134"));
     // 3 tasks on port 80, 3 instances, minimum healthy 100%: no room for the first new task.
     let m = host_model(3, 3);
@@ -211,7 +258,11 @@ fn net075_blue_green() {
     m.services[0].deployment_controller = Field::known(DeploymentController::CodeDeploy);
     let d = run(r, &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains("needs 8 awsvpc tasks"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("needs 8 awsvpc tasks"),
+        "{}",
+        d[0].message
+    );
     // NET070 leaves the blue/green peak to NET075.
     assert!(run(net070(), &m, &trunking(Some(false))).is_empty());
     m.autoscaling_groups[0].max_size = Field::known(4);
@@ -234,6 +285,7 @@ fn net076_daemon_takes_the_only_slot() {
     assert_eq!(d[0].address, "aws_ecs_service.api");
     assert!(d[0].detail.as_deref().unwrap().contains("m6g.medium 0"));
     // With a larger type in the group, the tasks can be placed.
-    m.autoscaling_groups[0].instance_types = Field::known(vec!["m6g.medium".into(), "m6g.xlarge".into()]);
+    m.autoscaling_groups[0].instance_types =
+        Field::known(vec!["m6g.medium".into(), "m6g.xlarge".into()]);
     assert!(run(r, &m, &trunking(Some(false))).is_empty());
 }

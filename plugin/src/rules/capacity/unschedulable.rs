@@ -96,8 +96,7 @@ impl Rule for Unschedulable {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let a = capacity::analyze(cx.model, cx.assume);
         for (i, d) in a.services.iter().enumerate() {
-            if d.eni_on_instances != Involved::Yes || d.desired.as_ref().is_ok_and(|c| c.n == 0)
-            {
+            if d.eni_on_instances != Involved::Yes || d.desired.as_ref().is_ok_and(|c| c.n == 0) {
                 continue;
             }
             let Some(c) = a.cluster_of(i) else { continue };
@@ -109,9 +108,15 @@ impl Rule for Unschedulable {
             let daemon_words = if daemons.is_empty() {
                 String::new()
             } else {
-                format!(" after {} awsvpc DAEMON service(s) ({})", daemons.len(), daemons.join(", "))
+                format!(
+                    " after {} awsvpc DAEMON service(s) ({})",
+                    daemons.len(),
+                    daemons.join(", ")
+                )
             };
-            let known = sources.iter().all(|s| s.missing.is_empty() && !s.types.is_empty());
+            let known = sources
+                .iter()
+                .all(|s| s.missing.is_empty() && !s.types.is_empty());
             let all_zero = sources
                 .iter()
                 .flat_map(|s| &s.types)
