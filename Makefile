@@ -28,6 +28,7 @@ demo: ## Run ecsnet check on the bundled sample plan
 
 bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor
 	bash scripts/bench.sh
+	bash scripts/bench_plugin.sh
 
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked

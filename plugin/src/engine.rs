@@ -300,6 +300,23 @@ pub fn apply_config(diagnostics: &mut [Diagnostic], config: &Config) {
     }
 }
 
+/// `ignore` blocks that suppress nothing in this report: stale exceptions worth removing.
+pub fn unused_ignores<'a>(config: &'a Config, report: &Report) -> Vec<&'a crate::config::Ignore> {
+    config
+        .ignores
+        .iter()
+        .filter(|ig| {
+            let Ok(m) = address_matcher(&ig.address) else {
+                return true;
+            };
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| (ig.rule == "*" || ig.rule == d.rule) && m.is_match(&d.address))
+        })
+        .collect()
+}
+
 /// Compile an `ignore` address pattern. Only `*` (any run of characters, brackets and dots
 /// included) and `?` (one character) are wildcards; everything else is literal, so
 /// `module.app["blue"].*` means what it says instead of `[...]` being a character class.
@@ -389,6 +406,25 @@ mod tests {
         assert!(ds[1].suppressed.is_none());
         assert!(ds[2].suppressed.is_none(), "other rule, same address");
         assert!(ds[3].suppressed.is_some(), "wildcard rule");
+    }
+
+    #[test]
+    fn unused_ignores_are_found() {
+        let mut config = Config::default();
+        config.ignores.push(ignore("NET018", "module.legacy.*"));
+        config.ignores.push(ignore("NET070", "module.legacy.*"));
+        let report = Report::new(
+            vec![],
+            vec![diag(
+                "NET018",
+                Severity::Warning,
+                "module.legacy.aws_ecs_task_definition.a",
+            )],
+            FailOn::Never,
+        );
+        let unused = unused_ignores(&config, &report);
+        assert_eq!(unused.len(), 1);
+        assert_eq!(unused[0].rule, "NET070");
     }
 
     #[test]

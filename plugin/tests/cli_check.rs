@@ -166,6 +166,24 @@ fn ignore_all_suppresses_and_keeps_findings_in_the_report() {
         diags.len()
     );
     assert_eq!(v["summary"]["failed"], false);
+    assert!(!stderr(&o).contains("matched no finding"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_stale_ignore_is_pointed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".ecsnet.hcl"),
+        "\nignore {\n  rule    = \"*\"\n  address = \"module.gone.*\"\n  reason  = \"old exception\"\n}\n",
+    )
+    .unwrap();
+    let o = ecsnet_in(dir.path(), &["check", path(&fixture("clean.json"))], None);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stderr(&o).contains("note: the ignore block at .ecsnet.hcl:2 (rule *, address module.gone.*) matched no finding"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -109,6 +109,8 @@ fn handshake_mtls_and_every_rpc() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "socket readable by its owner alone");
+        let dir = std::fs::metadata(socket.parent().unwrap()).unwrap();
+        assert_eq!(dir.permissions().mode() & 0o777, 0o700, "private directory");
     }
 
     let (_, plan) = some_plan();

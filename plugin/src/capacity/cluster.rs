@@ -402,7 +402,7 @@ fn unknown_type_missing(t: &str, example: &str) -> Missing {
 }
 
 /// Fill the per-instance figures from the types (smallest wins).
-fn finish(src: &mut SourceCapacity, daemons: &Daemons, dns: bool) {
+fn finish(src: &mut SourceCapacity, daemons: &Daemons) {
     let off = TrunkingSetting::Disabled { by: String::new() };
     let on = TrunkingSetting::Enabled { by: String::new() };
     if src.types.is_empty() {
@@ -426,12 +426,14 @@ fn finish(src: &mut SourceCapacity, daemons: &Daemons, dns: bool) {
     src.per_instance = fold(&|t| t.slots_after_daemons);
     src.per_instance_without_trunking = fold(&|t| {
         t.facts.map_or(Bound::unknown(), |f| {
-            trunking::slots(f, &off, dns).minus(daemons.awsvpc)
+            trunking::slots(f, &off, false).minus(daemons.awsvpc)
         })
     });
+    // "With trunking" answers "what would enabling it give": the DNS A record setting that
+    // blocks it is reported separately (NET071), so it is left out here.
     src.per_instance_with_trunking = fold(&|t| {
         t.facts.map_or(Bound::unknown(), |f| {
-            trunking::slots(f, &on, dns).minus(daemons.awsvpc)
+            trunking::slots(f, &on, false).minus(daemons.awsvpc)
         })
     });
 }
@@ -470,7 +472,7 @@ fn assumed_source(
         certain: true,
         missing,
     };
-    finish(&mut src, daemons, false);
+    finish(&mut src, daemons);
     src
 }
 
@@ -606,7 +608,7 @@ fn plan_source(
         }
         src.missing.push(m.clone());
     }
-    finish(&mut src, daemons, dns);
+    finish(&mut src, daemons);
     src
 }
 

@@ -142,10 +142,10 @@ impl Analysis {
             };
             parts.push(format!("{} {why}{maybe}", d.short_name()));
         }
-        let why = if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            format!("{} = {}", parts.join(" + "), total.show())
+        let why = match parts.len() {
+            0 => "no awsvpc tasks on container instances".to_string(),
+            1 => parts.remove(0),
+            _ => format!("{} = {}", parts.join(" + "), total.show()),
         };
         Need {
             total,
@@ -212,10 +212,10 @@ impl Analysis {
             };
             parts.push(format!("{} {why}{share}", short(&u.label)));
         }
-        let why = if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            format!("{} = {}", parts.join(" + "), total.show())
+        let why = match parts.len() {
+            0 => "nothing".to_string(),
+            1 => parts.remove(0),
+            _ => format!("{} = {}", parts.join(" + "), total.show()),
         };
         Need {
             total,

@@ -118,6 +118,8 @@ pub struct CapacityReport {
 pub struct ClusterOut {
     pub cluster: String,
     pub plan: usize,
+    /// Some service may run on container instances (EC2); false for Fargate-only clusters.
+    pub uses_instances: bool,
     pub instances: Bound,
     pub eni_slots: Bound,
     pub eni_slots_without_trunking: Bound,
@@ -269,7 +271,15 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                     }
                 })
                 .collect();
-            let mut missing = c.capacity.missing.clone();
+            let uses_instances = c
+                .services
+                .iter()
+                .any(|&i| a.services[i].on_instances != capacity::Involved::No);
+            let mut missing = if uses_instances {
+                c.capacity.missing.clone()
+            } else {
+                Vec::new()
+            };
             missing.extend(need.missing.clone());
             for (_, m) in &c.ports_unknown {
                 missing.push(m.clone());
@@ -277,6 +287,7 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
             ClusterOut {
                 cluster: c.label.clone(),
                 plan: c.plan,
+                uses_instances,
                 instances,
                 eni_slots: c.capacity.slots,
                 eni_slots_without_trunking: c.capacity.slots_without_trunking,
@@ -405,13 +416,17 @@ pub fn render_text(r: &CapacityReport) -> String {
     }
     for c in &r.clusters {
         out.push_str(&format!("\nCluster {}\n", c.cluster));
-        out.push_str(&format!(
+        if c.capacity.is_empty() && !c.uses_instances {
+            out.push_str("  No container instances found, and no service needs them.\n");
+        } else {
+            out.push_str(&format!(
             "  Capacity at max size: {} instances, {} awsvpc ENI slots ({} without trunking, {} with)\n",
             c.instances.show(),
             c.eni_slots.show(),
             c.eni_slots_without_trunking.show(),
             c.eni_slots_with_trunking.show()
-        ));
+            ));
+        }
         for line in &c.capacity {
             out.push_str(&format!("    - {line}\n"));
         }
@@ -457,6 +472,8 @@ pub fn render_text(r: &CapacityReport) -> String {
                 ]);
             }
             out.push_str(&table(&rows));
+        }
+        if c.uses_instances && !c.services.is_empty() {
             out.push_str(&format!(
                 "  ENI: desired {} of {} slots ({}): {}\n",
                 c.eni.desired.show(),

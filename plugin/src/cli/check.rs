@@ -148,6 +148,12 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         fail_on: args.fail_on.map(FailOn::from),
     };
     let report = engine::check_plans_with(&plans, &config, &opts);
+    for ig in engine::unused_ignores(&config, &report) {
+        eprintln!(
+            "note: the ignore block at {} (rule {}, address {}) matched no finding; remove it if the problem is fixed",
+            ig.location, ig.rule, ig.address
+        );
+    }
 
     let color = args.format == Format::Text
         && args.output.is_none()

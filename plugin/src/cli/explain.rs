@@ -42,7 +42,7 @@ fn unknown(key: &str) -> UserError {
     let all = rules::all();
     let mut candidates: Vec<&str> = all.iter().map(|r| r.meta().id).collect();
     candidates.extend(all.iter().map(|r| r.meta().name));
-    let close = suggest::close_matches(key.trim(), &candidates, 5);
+    let close = suggest::close_matches(key.trim(), &candidates, 10);
     let hint = if close.is_empty() {
         String::new()
     } else {

@@ -263,6 +263,8 @@ pub struct Service {
     pub iam_role: Field<String>,
     pub platform_version: Field<String>,
     /// `ordered_placement_strategy[].type` values; empty when the service sets none.
+    /// A rule input only (NET080), left out of the inventory output.
+    #[serde(skip)]
     pub placement_strategies: Field<Vec<String>>,
     /// Where the tasks run, derived from the launch type, the capacity provider strategy
     /// (the service's or the cluster default) and the task definition.
@@ -510,10 +512,7 @@ macro_rules! finder {
 }
 
 impl Model {
-    fn address_positions(
-        &self,
-    ) -> std::collections::HashMap<&'static str, (usize, std::collections::HashMap<String, usize>)>
-    {
+    fn address_positions(&self) -> super::index::PositionsByField {
         use super::index::positions;
         let mut m = std::collections::HashMap::new();
         macro_rules! add {

@@ -7,10 +7,16 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// Positions of one entity vector: its length when indexed, and address → position.
+pub type Positions = (usize, HashMap<String, usize>);
+
+/// [`Positions`] per entity vector, by field name (`"services"`, ...).
+pub type PositionsByField = HashMap<&'static str, Positions>;
+
 /// Address → position, per entity vector (by field name).
 #[derive(Debug, Clone, Default)]
 pub struct AddressIndex {
-    cell: OnceLock<HashMap<&'static str, (usize, HashMap<String, usize>)>>,
+    cell: OnceLock<PositionsByField>,
 }
 
 impl AddressIndex {
@@ -22,7 +28,7 @@ impl AddressIndex {
         items: &'m [T],
         address: &str,
         addr_of: impl Fn(&T) -> &str,
-        build: impl FnOnce() -> HashMap<&'static str, (usize, HashMap<String, usize>)>,
+        build: impl FnOnce() -> PositionsByField,
     ) -> Option<&'m T> {
         let map = self.cell.get_or_init(build);
         match map.get(field) {
@@ -41,7 +47,7 @@ impl AddressIndex {
 }
 
 /// Positions of one entity vector.
-pub fn positions<T>(items: &[T], addr_of: impl Fn(&T) -> &str) -> (usize, HashMap<String, usize>) {
+pub fn positions<T>(items: &[T], addr_of: impl Fn(&T) -> &str) -> Positions {
     let mut m = HashMap::with_capacity(items.len());
     for (i, e) in items.iter().enumerate() {
         // First entity wins for duplicate addresses (several plans), like the scan does.

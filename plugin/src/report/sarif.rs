@@ -648,6 +648,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn valid_on_real_pipeline_output() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/reports");
+        let mut plans = Vec::new();
+        for name in ["mixed.json", "sensitive.json", "clean.json"] {
+            let path = dir.join(name).display().to_string();
+            plans.push(crate::plan::load(&path, &Default::default()).unwrap());
+        }
+        // one plan at a time, and all three together (several artifacts)
+        for chunk in [&plans[0..1], &plans[1..2], &plans[..]] {
+            let report = crate::engine::check_plans(chunk, &crate::config::Config::default());
+            assert!(!report.diagnostics.is_empty() || chunk.len() == 1);
+            let errors = validate(&to_value(&report));
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
+    }
+
+    #[test]
     fn the_validator_catches_mistakes() {
         let mut v = to_value(&sample(FailOn::Severity(Severity::Error)));
         v["runs"][0]["results"][0]["level"] = json!("info");

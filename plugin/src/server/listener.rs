@@ -94,9 +94,10 @@ fn bind_unix(cfg: &HandshakeConfig) -> io::Result<BoundListener> {
     let (dir_path, dir_guard) = match &cfg.socket_dir {
         Some(d) => (d.clone(), None),
         None => {
-            // A fresh directory only we can enter (tempfile creates it 0700).
+            // A fresh directory only we can enter.
             let d = tempfile::Builder::new()
                 .prefix("ecsnet-plugin-")
+                .permissions(std::fs::Permissions::from_mode(0o700))
                 .tempdir()?;
             (d.path().to_path_buf(), Some(d))
         }

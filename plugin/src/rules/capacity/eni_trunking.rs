@@ -104,7 +104,10 @@ impl Rule for EniTrunking {
                                 need.why,
                                 cap.describe(&a.trunking)
                             ))
-                            .help("Set aws_ecs_account_setting_default \"awsvpcTrunking\" to \"enabled\" (or enable it for the container instance role), then replace the container instances: only instances launched afterwards get the trunk interface.")
+                            .help(format!(
+                                "Set aws_ecs_account_setting_default \"awsvpcTrunking\" to \"enabled\" (or enable it for the container instance role), then replace the container instances: only instances launched afterwards get the trunk interface.{}",
+                                dns_note(cap)
+                            ))
                             .plan(d.plan);
                         if let capacity::TrunkingSetting::Disabled { by } = &a.trunking {
                             if by.starts_with("aws_ecs_account_setting_default") {
@@ -116,6 +119,23 @@ impl Rule for EniTrunking {
                 }
             }
         }
+    }
+}
+
+/// Launch templates that would block trunking once enabled.
+fn dns_note(cap: &capacity::ClusterCapacity) -> String {
+    let lts: Vec<&str> = cap
+        .sources
+        .iter()
+        .filter_map(|s| s.dns_a_record_on.as_deref())
+        .collect();
+    if lts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Also set private_dns_name_options.enable_resource_name_dns_a_record = false in {}.",
+            lts.join(", ")
+        )
     }
 }
 

@@ -289,3 +289,38 @@ fn net076_daemon_takes_the_only_slot() {
         Field::known(vec!["m6g.medium".into(), "m6g.xlarge".into()]);
     assert!(run(r, &m, &trunking(Some(false))).is_empty());
 }
+
+#[test]
+fn net072_one_subnet_share_warns() {
+    let mut m = model(&["c5.large"], 30, 12);
+    m.subnets[0].cidr_block = Field::known("10.0.0.0/28".into());
+    m.subnets
+        .push(t::subnet("aws_subnet.b", "10.0.1.0/24", "eu-west-1b"));
+    m.services[0].network_configuration =
+        Field::known(Some(t::awsvpc(&["aws_subnet.a", "aws_subnet.b"])));
+    let d = run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(
+        d[0].message.contains("subnet aws_subnet.a"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains("12 addresses needed, 11 usable"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn sensitive_desired_count_is_never_printed() {
+    let mut m = model(&["c5.large"], 3, 987);
+    m.services[0].desired_count = Field::known(987).with_sensitive(true);
+    for r in super::rules() {
+        for d in run(r, &m, &trunking(Some(false))) {
+            let text = format!("{} {:?} {:?}", d.message, d.detail, d.help);
+            assert!(!text.contains("987"), "{}: {text}", d.rule);
+        }
+    }
+}

@@ -10,11 +10,13 @@ declare_rule! {
     /// An `aws_ecs_service` with `scheduling_strategy = "DAEMON"`:
     /// - does not run on Fargate (`launch_type = "FARGATE"` or a Fargate capacity provider);
     /// - does not use the `CODE_DEPLOY` or `EXTERNAL` deployment controller;
+    /// - has no `ordered_placement_strategy`;
     /// - sets no `desired_count` (a warning: the AWS provider drops it for daemons).
     ///
     /// ## Why it matters
     /// A daemon runs one task on every container instance, so it needs instances: Fargate
-    /// has none, and CreateService rejects the combination. Blue/green and external
+    /// has none, and CreateService rejects the combination, as it rejects a placement
+    /// strategy (there is nothing to choose between). Blue/green and external
     /// deployments replace task sets, which the daemon scheduler does not support. A
     /// `desired_count` on a daemon is silently ignored, which hides a misunderstanding of how
     /// many tasks will run.
@@ -25,18 +27,23 @@ declare_rule! {
     ///   scheduling_strategy = "DAEMON"
     ///   launch_type         = "FARGATE"   # NET080
     ///   desired_count       = 3           # NET080 (ignored)
+    ///   ordered_placement_strategy {      # NET080
+    ///     type  = "spread"
+    ///     field = "attribute:ecs.availability-zone"
+    ///   }
     /// }
     /// ```
     ///
     /// ## How to fix
     /// Run daemons on EC2 capacity with the ECS deployment controller and without
-    /// `desired_count`; on Fargate, run the agent as a sidecar container in each task
+    /// `ordered_placement_strategy` or `desired_count` (use `placement_constraints` to pick
+    /// instances); on Fargate, run the agent as a sidecar container in each task
     /// definition instead.
     pub struct DaemonRestrictions {
         id: "NET080",
         name: "daemon-restrictions",
         severity: Error,
-        summary: "DAEMON services cannot run on Fargate, use CODE_DEPLOY/EXTERNAL controllers or set desired_count",
+        summary: "DAEMON services cannot run on Fargate, use CODE_DEPLOY/EXTERNAL controllers, or set a placement strategy or desired_count",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html#ECS-CreateService-request-schedulingStrategy",
     }
 }
@@ -95,6 +102,34 @@ impl Rule for DaemonRestrictions {
                     "the deployment_controller type is known only after apply",
                     "Set deployment_controller.type from a literal.",
                 ));
+            }
+            match svc.placement_strategies.get() {
+                Some(v) if !v.is_empty() => cx
+                    .diag(
+                        &Self::META,
+                        &svc.address,
+                        format!(
+                            "this DAEMON service sets ordered_placement_strategy ({}); daemons place exactly one task per instance and take no placement strategy",
+                            if svc.placement_strategies.sensitive {
+                                "(sensitive)".to_string()
+                            } else {
+                                support::and_list(v)
+                            }
+                        ),
+                    )
+                    .attribute("ordered_placement_strategy")
+                    .detail("ECS rejects it: \"The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again\" (seen in kayac/ecspresso#402).")
+                    .help("Remove ordered_placement_strategy from the daemon; use placement_constraints to limit which instances run it.")
+                    .plan(svc.plan)
+                    .push(out),
+                Some(_) => {}
+                None if svc.placement_strategies.is_unknown() => missing.push((
+                    "ordered_placement_strategy",
+                    "that it sets no placement strategy",
+                    "ordered_placement_strategy is known only after apply",
+                    "Write ordered_placement_strategy blocks from values known at plan time.",
+                )),
+                None => {}
             }
             // One unverifiable finding per service, naming everything that was unknown.
             if let Some((attr, _, _, _)) = missing.first() {
@@ -165,6 +200,19 @@ mod tests {
         assert_eq!(
             d[0].attribute.as_deref(),
             Some("deployment_controller[0].type")
+        );
+    }
+
+    #[test]
+    fn placement_strategy_is_an_error() {
+        let mut m = model(Field::known(Launch::Ec2));
+        m.services[0].placement_strategies = Field::known(vec!["spread".into()]);
+        let d = run(&DaemonRestrictions, &m);
+        assert_eq!(firm(&d).len(), 1);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert_eq!(
+            d[0].attribute.as_deref(),
+            Some("ordered_placement_strategy")
         );
     }
 

@@ -169,6 +169,13 @@ pub fn mode_of<'a>(
                     t.network_mode.as_str()
                 )
             };
+            // An uncertain link (one of several `count`/`for_each` candidates) is named as
+            // such, so a finding built on it does not read as a certainty.
+            let basis = if task_definition.certain {
+                basis
+            } else {
+                format!("{basis} (ecsnet's best match among several candidates)")
+            };
             (Some(t.network_mode.clone()), basis)
         }
         _ if fargate => (
