@@ -513,3 +513,18 @@ fn explain_and_rules() {
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains(&first));
 }
+
+#[test]
+fn the_documented_configuration_is_valid() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/configuration.md"),
+    )
+    .unwrap();
+    let start = doc.find("```hcl\n").expect("an hcl example") + "```hcl\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".ecsnet.hcl"), &doc[start..end]).unwrap();
+    let o = ecsnet_in(dir.path(), &["check", path(&fixture("clean.json"))], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("fail-on warning"), "{}", stdout(&o));
+}

@@ -317,6 +317,67 @@ fn links_are_resolved_where_the_plan_holds_them() {
         6
     );
 
+    // The private subnets' route table (in the plan) sends 0.0.0.0/0 to a NAT gateway.
+    for a in ["aws_subnet.private_1", "aws_subnet.private_2"] {
+        assert_eq!(m.subnet(a).unwrap().public.get(), Some(&false), "{a}");
+    }
+
+    // Route tables from routes written as `route = [...]` attribute expressions and as
+    // separate aws_route resources (terraform-aws-modules/vpc).
+    for (file, public, private) in [
+        (
+            "dgaliata__The-Magnolia-Project__terraform-plan.json",
+            "aws_subnet.public",
+            "aws_subnet.private",
+        ),
+        (
+            "TripleAze__Production-Grade-Cloud-Native-DevOps-Platform__infra-plan.json",
+            "module.vpc.aws_subnet.public[0]",
+            "module.vpc.aws_subnet.private[0]",
+        ),
+        (
+            "kapilkumaria__cv-challenge-03__terraform-tfplan.json",
+            "module.network.aws_subnet.public[0]",
+            "module.network.aws_subnet.private[0]",
+        ),
+    ] {
+        let m = model::build(&[load(&dir, file)], &Assumptions::default());
+        assert_eq!(
+            m.subnet(public).unwrap().public.get(),
+            Some(&true),
+            "{file} {public}"
+        );
+        assert_eq!(
+            m.subnet(private).unwrap().public.get(),
+            Some(&false),
+            "{file} {private}"
+        );
+    }
+
+    // Launch templates in a module: the groups' instance types come from them (the
+    // provider plans mixed_instances_policy as unknown although none is configured).
+    let m = model::build(
+        &[load(&dir, "maromshriki__marom-stream__terraform-plan.json")],
+        &Assumptions::default(),
+    );
+    for g in &m.autoscaling_groups {
+        assert!(!g.uses_mixed_instances_policy, "{}", g.address);
+        assert!(
+            g.launch_template
+                .as_ref()
+                .is_some_and(|l| l.address.is_some()),
+            "{}",
+            g.address
+        );
+        assert_eq!(
+            g.instance_types.get(),
+            Some(&vec!["t3.micro".to_string()]),
+            "{}",
+            g.address
+        );
+        assert_eq!(g.subnets.get().map(Vec::len), Some(2), "{}", g.address);
+    }
+
     let m = model::build(
         &[load(
             &dir,

@@ -70,8 +70,18 @@ fn issue_example_arithmetic() {
 }
 
 #[test]
-fn trunking_unknown_widens_the_slots() {
+fn trunking_not_enabled_anywhere_means_regular_enis() {
     let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
+    let a = analyze(&m, &Assumptions::default());
+    let c = a.cluster_of(0).unwrap();
+    assert_eq!(c.capacity.slots, Bound::exact(6));
+    assert_eq!(c.capacity.slots_with_trunking, Bound::exact(30));
+}
+
+#[test]
+fn trunking_unknown_widens_the_slots() {
+    let mut m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
+    m.account_settings.awsvpc_trunking = Field::unknown();
     let a = analyze(&m, &Assumptions::default());
     let c = a.cluster_of(0).unwrap();
     assert_eq!(c.capacity.slots, Bound::range(6, 30));

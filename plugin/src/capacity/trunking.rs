@@ -56,12 +56,15 @@ pub fn setting(model: &Model, assume: &Assumptions) -> TrunkingSetting {
             Some(false) => TrunkingSetting::Disabled {
                 by: "assume awsvpc_trunking = false".to_string(),
             },
-            None => TrunkingSetting::Unknown {
-                why: if matches!(other, Val::Unknown) {
-                    format!("the value of {addr} is known after apply")
-                } else {
-                    "the plan does not set it and no assume block does".to_string()
-                },
+            // The rule and AWS's: trunking raises the limit only where the setting is
+            // enabled. A plan that does not enable it (and no assumption that says it is
+            // enabled elsewhere) gets the regular ENI limit; NET071 suggests trunking.
+            None if matches!(other, Val::Unknown) => TrunkingSetting::Unknown {
+                why: format!("the value of {addr} is known after apply"),
+            },
+            None => TrunkingSetting::Disabled {
+                by: "not enabled in the plan nor by `assume { awsvpc_trunking = true }`"
+                    .to_string(),
             },
         },
     }
@@ -131,6 +134,9 @@ mod tests {
     fn setting_precedence() {
         let mut m = Model::default();
         let mut a = Assumptions::default();
+        // Not enabled anywhere: trunking does not apply.
+        assert!(setting(&m, &a).is_disabled());
+        m.account_settings.awsvpc_trunking = crate::model::Field::unknown();
         assert!(matches!(setting(&m, &a), TrunkingSetting::Unknown { .. }));
         a.awsvpc_trunking = Some(true);
         assert!(setting(&m, &a).is_enabled());

@@ -21,7 +21,7 @@ mod serve;
     version,
     about = "Catch Amazon ECS network-mode mistakes in Terraform and OpenTofu plans before apply",
     long_about = None,
-    after_help = "Typical use:\n  terraform plan -out tfplan && terraform show -json tfplan | ecsnet check -\n\nExit codes: 0 nothing reached --fail-on, 1 a finding did, 2 bad input or usage."
+    after_help = "Typical use:\n  terraform plan -out tfplan && terraform show -json tfplan | ecsnet check -\n  ecsnet check plan.json --format sarif -o ecsnet.sarif   # CI: code scanning upload\n  ecsnet inventory plan.json                             # what ecsnet found and how it is linked\n  ecsnet explain NET070                                  # what a rule checks and how to fix it\n\nConfiguration: .ecsnet.hcl in the working directory (see `ecsnet check --help`).\nExit codes: 0 nothing reached --fail-on, 1 a finding did, 2 bad input or usage."
 )]
 pub struct Cli {
     #[command(subcommand)]

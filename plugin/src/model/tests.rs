@@ -393,3 +393,57 @@ fn finder_index_survives_hand_built_models() {
         "aws_ecs_service.a"
     );
 }
+
+#[test]
+fn bundled_sample_models_the_demo_estate() {
+    let path = format!(
+        "{}/../testdata/sample/plan.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let p = plan::load(&path, &LoadOptions::default()).unwrap();
+    let m = build(&[p], &Assumptions::default());
+    let shop = m.cluster("aws_ecs_cluster.shop").unwrap();
+    assert!(shop
+        .capacity
+        .iter()
+        .any(|c| c.address.as_deref() == Some("aws_autoscaling_group.ecs")));
+    // Every service lands on the shop cluster.
+    assert_eq!(m.services.len(), 10);
+    for s in &m.services {
+        assert_eq!(addr(&s.cluster), "aws_ecs_cluster.shop", "{}", s.address);
+        assert!(s.task_definition.address.is_some(), "{}", s.address);
+    }
+    let payments = m.service("module.payments.aws_ecs_service.this").unwrap();
+    let subnets = payments
+        .network_configuration
+        .get()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .subnets
+        .get()
+        .unwrap();
+    assert_eq!(subnets.len(), 1);
+    let sn = m.subnet(addr(&subnets[0])).unwrap();
+    assert_eq!(
+        sn.cidr_block.get().map(String::as_str),
+        Some("10.40.12.0/28")
+    );
+    // The NAT-routed private route table makes the subnets private.
+    assert_eq!(sn.public.get(), Some(&false));
+    assert_eq!(
+        m.service("aws_ecs_service.catalog").unwrap().launch.get(),
+        Some(&Launch::Ec2)
+    );
+    assert_eq!(
+        m.service("aws_ecs_service.reports").unwrap().launch.get(),
+        Some(&Launch::Fargate)
+    );
+    assert_eq!(m.account_settings.awsvpc_trunking.get(), Some(&false));
+    let asg = m.autoscaling_group("aws_autoscaling_group.ecs").unwrap();
+    assert_eq!(
+        asg.instance_types.get(),
+        Some(&vec!["c5.large".to_string()])
+    );
+    assert_eq!(asg.ecs_cluster_from_user_data.as_deref(), Some("shop"));
+}

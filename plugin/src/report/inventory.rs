@@ -199,6 +199,7 @@ pub fn render_text(model: &Model) -> String {
             let _ = writeln!(out, "    launch type: {}", t.launch_type.show());
         }
     }
+    unlinked_capacity(&mut out, model);
     if !model.subnets.is_empty() {
         out.push_str("\nSubnets\n");
         for s in &model.subnets {
@@ -240,6 +241,55 @@ pub fn render_text(model: &Model) -> String {
             .unwrap_or_default()
     );
     out
+}
+
+/// Autoscaling groups and instances that no cluster in the plan claims (their cluster may
+/// live elsewhere, or their user data names it in a way ecsnet cannot read).
+fn unlinked_capacity(out: &mut String, model: &Model) {
+    let claimed: std::collections::HashSet<&str> = model
+        .clusters
+        .iter()
+        .flat_map(|c| c.capacity.iter().filter_map(|s| s.address.as_deref()))
+        .collect();
+    let groups: Vec<_> = model
+        .autoscaling_groups
+        .iter()
+        .filter(|g| !claimed.contains(g.address.as_str()))
+        .collect();
+    let instances: Vec<_> = model
+        .instances
+        .iter()
+        .filter(|i| !claimed.contains(i.address.as_str()))
+        .collect();
+    if groups.is_empty() && instances.is_empty() {
+        return;
+    }
+    out.push_str("\nEC2 capacity not linked to a cluster in the plan\n");
+    let joins = |c: &Option<String>| match c {
+        Some(name) => format!("user data joins cluster {name}"),
+        None => "no ECS_CLUSTER found in user data".to_string(),
+    };
+    for g in groups {
+        let _ = writeln!(
+            out,
+            "  autoscaling group {}: instance types {}; min {}, max {}, desired {}; {}",
+            g.address,
+            list(&g.instance_types),
+            g.min_size.show(),
+            g.max_size.show(),
+            g.desired_capacity.show(),
+            joins(&g.ecs_cluster_from_user_data)
+        );
+    }
+    for i in instances {
+        let _ = writeln!(
+            out,
+            "  instance {}: {}; {}",
+            i.address,
+            i.instance_type.show(),
+            joins(&i.ecs_cluster_from_user_data)
+        );
+    }
 }
 
 fn enabled(f: &Field<bool>) -> String {

@@ -72,11 +72,6 @@ pub fn doc_section(doc: &str, heading_prefix: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Rule metadata by id, for renderers that print names or help.
-pub fn meta(rule: &str) -> Option<&'static RuleMeta> {
-    crate::rules::find(rule).map(|r| r.meta())
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
     //! A report with one finding of each kind, for the renderers' unit tests.

@@ -12,6 +12,7 @@ use crate::model::{
 use crate::plan::{Plan, Resource};
 
 pub(super) fn extract_group(
+    p: &Plan,
     res: &Resource,
     plan: PlanIndex,
     model: &mut Model,
@@ -19,7 +20,9 @@ pub(super) fn extract_group(
 ) {
     let v = res.values.root();
     let mip = v.get("mixed_instances_policy").items();
-    let uses_mip = matches!(&mip.val, Val::Known(items) if !items.is_empty()) || mip.is_unknown();
+    // Unknown but not configured: the provider computes the attribute; no policy is set.
+    let uses_mip = matches!(&mip.val, Val::Known(items) if !items.is_empty())
+        || (mip.is_unknown() && super::configured(p, res, "mixed_instances_policy"));
     let uses_requirements = match &mip.val {
         Val::Known(items) => items.iter().any(|p| {
             match p.path("launch_template.0.override").items().val {

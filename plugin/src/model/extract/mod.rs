@@ -34,7 +34,9 @@ pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, looku
             ("aws_ecs_capacity_provider", false) => {
                 clusters::extract_capacity_provider(res, idx, model, lookup)
             }
-            ("aws_autoscaling_group", false) => autoscaling::extract_group(res, idx, model, lookup),
+            ("aws_autoscaling_group", false) => {
+                autoscaling::extract_group(plan, res, idx, model, lookup)
+            }
             ("aws_launch_template", false) => {
                 autoscaling::extract_launch_template(plan, res, idx, model, lookup)
             }
@@ -83,6 +85,16 @@ pub(crate) fn first_block(a: AttrRef<'_>) -> Field<Option<AttrRef<'_>>> {
         Val::Null => Field::known(None).with_sensitive(sensitive),
         Val::Unknown => Field::unknown().with_sensitive(sensitive),
     }
+}
+
+/// Whether the configuration writes a top-level argument or block. `false` only when the
+/// resource's configuration is in the plan and lacks it: the provider then plans an
+/// optional + computed attribute as unknown although nothing sets it (`network_mode`,
+/// `mixed_instances_policy`). Expressions inside `dynamic` blocks are not in the plan's
+/// configuration, so a dynamically built block also reads as absent here.
+pub(crate) fn configured(plan: &Plan, res: &crate::plan::Resource, attr: &str) -> bool {
+    plan.config_resource(res)
+        .is_none_or(|c| c.expressions.0.contains_key(attr))
 }
 
 /// Known, non-empty value for matching (sensitive allowed: matching computes, never prints).

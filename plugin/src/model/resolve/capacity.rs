@@ -86,7 +86,12 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
         launch_template,
         launch_configuration,
         subnets,
-        override_types: override_types(res),
+        override_types: if crate::model::extract::configured(cx.plan, res, "mixed_instances_policy")
+        {
+            override_types(res)
+        } else {
+            Field::known(vec![])
+        },
     }
 }
 

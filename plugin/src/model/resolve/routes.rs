@@ -36,11 +36,17 @@ fn classify(plan: &Plan, res: &Resource, prefix: &str, dest_attr: &str) -> Route
         Val::Known(g) if g.starts_with("igw-") => Route::Igw,
         Val::Known(_) => Route::DefaultElsewhere,
         Val::Unknown => {
-            let to_igw = plan.resolve_references(res, &path).iter().any(|t| {
+            let is_igw = |t: &crate::plan::RefTarget| {
                 plan.resource(&t.address)
                     .is_some_and(|r| r.type_ == "aws_internet_gateway")
-            });
-            if to_igw {
+            };
+            let mut refs = plan.resolve_references(res, &path);
+            if refs.is_empty() && !prefix.is_empty() {
+                // `route` written as one attribute expression (`route = [{...}]`) has no
+                // per-route paths in the configuration: use the expression's references.
+                refs = plan.resolve_references(res, prefix.split('.').next().unwrap_or(prefix));
+            }
+            if refs.iter().any(is_igw) {
                 Route::Igw
             } else {
                 Route::Unknown
@@ -76,7 +82,12 @@ pub(crate) fn public_subnets(plans: &[Plan], model: &mut Model, lookup: &Lookup)
                         entry.push(classify(plan, rt, &format!("route.{i}."), "cidr_block"));
                     }
                 }
-                Val::Unknown => entry.push(Route::Unknown),
+                // `route` is optional + computed: unknown without an inline route block means
+                // the routes come from aws_route resources (or none).
+                Val::Unknown if crate::model::extract::configured(plan, rt, "route") => {
+                    entry.push(Route::Unknown)
+                }
+                Val::Unknown => {}
                 Val::Null => {}
             }
             if let Some(id) = rt.attr("id").string().get() {

@@ -101,7 +101,9 @@ fn net070_error_when_desired_cannot_fit_and_net071_suggests_trunking() {
 
 #[test]
 fn net070_unverifiable_when_only_trunking_would_fit() {
-    let m = model(&["c5.large"], 3, 8);
+    let mut m = model(&["c5.large"], 3, 8);
+    // The plan sets awsvpcTrunking, but to a value known only after apply.
+    m.account_settings.awsvpc_trunking = crate::model::Field::unknown();
     let d = run(net070(), &m, &Assumptions::default());
     assert_eq!(d.len(), 1, "{d:#?}");
     assert!(d[0].unverifiable);
@@ -323,4 +325,50 @@ fn sensitive_desired_count_is_never_printed() {
             assert!(!text.contains("987"), "{}: {text}", d.rule);
         }
     }
+}
+
+#[test]
+fn net076_managed_scaling_smallest_type() {
+    let r = &super::unschedulable::Unschedulable;
+    let mut m = model(&["m6g.medium", "m6g.xlarge"], 3, 2);
+    m.clusters[0].capacity[0].capacity_provider = Some("ec2".into());
+    m.capacity_providers.push(crate::model::CapacityProvider {
+        address: "aws_ecs_capacity_provider.ec2".into(),
+        plan: 0,
+        name: Field::known("ec2".into()),
+        autoscaling_group: crate::model::Link::to_address(
+            "aws_autoscaling_group.ecs",
+            crate::model::Resolution::ConfigReference,
+            true,
+        ),
+        managed_scaling: Field::known(true),
+    });
+    m.services[0].capacity_provider_strategy =
+        Field::known(vec![crate::model::CapacityProviderStrategyItem {
+            capacity_provider: Field::known("ec2".into()),
+            link: None,
+            weight: Field::known(1),
+            base: Field::known(0),
+        }]);
+    let mut daemon = t::service(
+        "aws_ecs_service.agent",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    daemon.scheduling_strategy = Field::known("DAEMON".into());
+    m.services.push(daemon);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        d[0].attribute.as_deref(),
+        Some("capacity_provider_strategy")
+    );
+    assert!(
+        d[0].message.contains("smallest type m6g.medium"),
+        "{}",
+        d[0].message
+    );
+    // Without managed scaling the larger type still places the tasks.
+    m.capacity_providers[0].managed_scaling = Field::known(false);
+    assert!(run(r, &m, &trunking(Some(false))).is_empty());
 }

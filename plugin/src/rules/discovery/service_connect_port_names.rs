@@ -1,7 +1,7 @@
 //! NET062: Service Connect `port_name` must name a port mapping.
 
-use crate::diagnostics::Diagnostic;
-use crate::model::show_value;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{show_value, Launch, OsFamily, Service, TaskDefinition};
 use crate::rules::service::support::{self, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it checks
     /// Every `service_connect_configuration { service { port_name = ... } }` of an
     /// `aws_ecs_service` names a port mapping of its task definition
-    /// (`portMappings[].name` in `container_definitions`).
+    /// (`portMappings[].name` in `container_definitions`). It also warns when Service
+    /// Connect cannot run at all: Windows task definitions, EXTERNAL (ECS Anywhere) capacity,
+    /// or a task definition without task-level `memory`.
     ///
     /// ## Why it matters
     /// Service Connect finds the port to publish by that name. CreateService fails when no
@@ -46,6 +48,48 @@ declare_rule! {
     }
 }
 
+impl ServiceConnectPortNames {
+    /// Where Service Connect cannot run (warnings: the service is created, the proxy is not).
+    fn platform(
+        &self,
+        cx: &Context<'_>,
+        svc: &Service,
+        td: &TaskDefinition,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut problems: Vec<String> = Vec::new();
+        if td.os_family == OsFamily::Windows {
+            problems.push(format!(
+                "task definition {} is Windows, which Service Connect does not support",
+                td.address
+            ));
+        }
+        if svc.launch.get() == Some(&Launch::External) {
+            problems.push("the service runs on EXTERNAL (ECS Anywhere) instances, which Service Connect does not support".to_string());
+        }
+        if td.memory.is_null() {
+            problems.push(format!(
+                "task definition {} sets no task-level memory, which Service Connect requires",
+                td.address
+            ));
+        }
+        if problems.is_empty() {
+            return;
+        }
+        cx.diag(
+            &Self::META,
+            &svc.address,
+            format!("Service Connect is enabled, but {}", support::and_list(&problems)),
+        )
+        .severity(Severity::Warning)
+        .attribute("service_connect_configuration[0].enabled")
+        .help("Run Service Connect services on Linux (Fargate or EC2) with task-level memory set, or disable Service Connect for this service.")
+        .related(td.address.clone())
+        .plan(svc.plan)
+        .push(out);
+    }
+}
+
 impl Rule for ServiceConnectPortNames {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -75,6 +119,7 @@ impl Rule for ServiceConnectPortNames {
                     continue;
                 }
             };
+            self.platform(cx, svc, td, out);
             let Some(containers) = td.containers.get() else {
                 out.push(support::unverifiable(
                     cx,
@@ -154,6 +199,7 @@ mod tests {
     fn model(mapping_name: Option<&str>, port_name: Field<String>) -> Model {
         let mut m = Model::default();
         let mut td = t::task_definition("aws_ecs_task_definition.api", NetworkMode::Awsvpc);
+        td.memory = Field::known("512".into());
         let mut p = t::port(8080, None);
         p.name = mapping_name.map(|s| s.to_string());
         td.containers = Field::known(vec![t::container("api", vec![p])]);
@@ -202,6 +248,17 @@ mod tests {
             sc.enabled = Field::known(false);
         }
         assert!(run(&ServiceConnectPortNames, &m).is_empty());
+    }
+
+    #[test]
+    fn windows_and_missing_memory_warn() {
+        let mut m = model(Some("http"), Field::known("http".into()));
+        m.task_definitions[0].os_family = OsFamily::Windows;
+        m.task_definitions[0].memory = Field::null();
+        let d = run(&ServiceConnectPortNames, &m);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(d[0].message.contains("Windows") && d[0].message.contains("memory"));
     }
 
     #[test]
