@@ -167,3 +167,46 @@ fn help_has_an_example() {
     assert!(out.contains("ecsnet inventory plan.json"), "{out}");
     assert!(out.contains("--format"), "{out}");
 }
+
+#[test]
+fn config_assumptions_add_capacity_and_bad_config_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ecsnet.hcl");
+    std::fs::write(
+        &cfg,
+        "assume {\n  cluster \"ops\" {\n    instance_type = \"m5.large\"\n    max_instances = 4\n  }\n}\n",
+    )
+    .unwrap();
+    let plan = "testdata/plans/fargate-literals.json";
+    let without = stdout(&ecsnet(&["inventory", plan]));
+    assert!(!without.contains("assume cluster` block\n"), "{without}");
+    let o = ecsnet(&["inventory", plan, "--config", &cfg.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("capacity: from the `assume cluster` block"),
+        "{out}"
+    );
+    let o = ecsnet(&[
+        "inventory",
+        plan,
+        "--config",
+        &cfg.to_string_lossy(),
+        "-f",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ops = v["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "aws_ecs_cluster.ops")
+        .unwrap();
+    assert_eq!(ops["capacity"][0]["kind"], "assumed");
+    assert_eq!(ops["capacity"][0]["via"], "assumption");
+
+    std::fs::write(&cfg, "assume { cluster \"ops\" { instance_type = 3 } }\n").unwrap();
+    let o = ecsnet(&["inventory", plan, "--config", &cfg.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+}

@@ -65,8 +65,30 @@ pub struct Analysis {
     /// Per service using subnets: its subnets, or why they are unknown.
     pub service_subnets: Vec<Option<Result<Vec<SubnetKey>, Missing>>>,
     pub subnet_users: Vec<SubnetUser>,
+    /// Positions in `subnet_users` by subnet, so a subnet's users are found without
+    /// scanning every user (the large-estate benchmark has thousands of services).
+    #[serde(skip)]
+    pub users_by_subnet: HashMap<SubnetKey, Vec<usize>>,
     pub subnets: BTreeMap<SubnetKey, SubnetInfo>,
+    /// `subnet_need` results by (subnet set, phase): services of one module usually share
+    /// a subnet set, and every one of them asks for the same sum.
+    #[serde(skip)]
+    need_cache: NeedCache,
 }
+
+/// A memo of `subnet_need`; cloning an analysis clones what was computed so far.
+#[derive(Debug, Default)]
+struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, Phase), Need>>);
+
+impl Clone for NeedCache {
+    fn clone(&self) -> Self {
+        let map = self.0.lock().map(|m| m.clone()).unwrap_or_default();
+        NeedCache(std::sync::Mutex::new(map))
+    }
+}
+
+/// How many users the arithmetic text of a subnet total names before summarising the rest.
+const SHOWN_SUBNET_USERS: usize = 8;
 
 /// A total with its arithmetic ("aws_ecs_service.api desired 6 + aws_ecs_service.web peak 8 = 14").
 #[derive(Debug, Clone, Serialize)]
@@ -77,7 +99,7 @@ pub struct Need {
 }
 
 /// Which count of a service to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
     Desired,
     Peak,
@@ -157,6 +179,18 @@ impl Analysis {
     /// IPv4 addresses taken within `set` by every user, with the arithmetic; `phase`
     /// selects desired or peak tasks for services (instances count the same in both).
     pub fn subnet_need(&self, set: &[SubnetKey], phase: Phase) -> Need {
+        let key = (set.to_vec(), phase);
+        if let Some(hit) = self.need_cache.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let need = self.compute_subnet_need(set, phase);
+        if let Ok(mut m) = self.need_cache.0.lock() {
+            m.insert(key, need.clone());
+        }
+        need
+    }
+
+    fn compute_subnet_need(&self, set: &[SubnetKey], phase: Phase) -> Need {
         let set: Vec<SubnetKey> = set
             .iter()
             .filter(|k| !self.subnets.get(*k).is_some_and(|s| s.ipv6_only))
@@ -164,8 +198,22 @@ impl Analysis {
             .collect();
         let mut total = Bound::ZERO;
         let mut parts = Vec::new();
+        let mut more = 0usize;
         let mut missing = Vec::new();
-        for u in &self.subnet_users {
+        let mut candidates: Vec<usize> = set
+            .iter()
+            .filter_map(|k| self.users_by_subnet.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        // Users in their original order, each once, for stable arithmetic text.
+        candidates.sort_unstable();
+        candidates.dedup();
+        for u in candidates.iter().map(|&i| &self.subnet_users[i]) {
+            let shared = u.subnets.iter().filter(|s| set.contains(s)).count();
+            if shared == 0 {
+                continue;
+            }
             let (count, why) = match (phase, u.service) {
                 (Phase::Desired, Some(i)) => {
                     let d = &self.services[i];
@@ -184,10 +232,6 @@ impl Analysis {
             };
             let scaled = SubnetUser { count, ..u.clone() };
             let within = scaled.within(&set);
-            let shared = u.subnets.iter().filter(|s| set.contains(s)).count();
-            if shared == 0 {
-                continue;
-            }
             if let Some(m) = &u.missing {
                 missing.push(m.clone());
             }
@@ -210,12 +254,17 @@ impl Analysis {
             } else {
                 format!(" × {shared}/{} subnets", u.subnets.len())
             };
-            parts.push(format!("{} {why}{share}", short(&u.label)));
+            if parts.len() < SHOWN_SUBNET_USERS {
+                parts.push(format!("{} {why}{share}", short(&u.label)));
+            } else {
+                more += 1;
+            }
         }
-        let why = match parts.len() {
-            0 => "nothing".to_string(),
-            1 => parts.remove(0),
-            _ => format!("{} = {}", parts.join(" + "), total.show()),
+        let why = match (parts.len(), more) {
+            (0, _) => "nothing".to_string(),
+            (1, 0) => parts.remove(0),
+            (_, 0) => format!("{} = {}", parts.join(" + "), total.show()),
+            _ => format!("{} + {more} more = {}", parts.join(" + "), total.show()),
         };
         Need {
             total,
@@ -394,6 +443,12 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
     instance_users(model, &mut subnet_users);
     let subnets = subnets::infos(model, assume, &subnet_users);
 
+    let mut users_by_subnet: HashMap<SubnetKey, Vec<usize>> = HashMap::new();
+    for (i, u) in subnet_users.iter().enumerate() {
+        for k in &u.subnets {
+            users_by_subnet.entry(k.clone()).or_default().push(i);
+        }
+    }
     Analysis {
         trunking: setting,
         services,
@@ -401,7 +456,9 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         service_cluster,
         service_subnets,
         subnet_users,
+        users_by_subnet,
         subnets,
+        need_cache: NeedCache::default(),
     }
 }
 

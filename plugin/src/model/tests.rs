@@ -345,17 +345,29 @@ fn fargate_literals_outside_clusters_data_subnets_windows_and_task_sets() {
 fn assumptions_add_capacity_for_clusters_without_any_in_the_plan() {
     let p = load("fargate-literals");
     let base = build(std::slice::from_ref(&p), &Assumptions::default());
-    assert!(base.clusters.is_empty());
+    // The ops cluster's instances are managed elsewhere: nothing in the plan.
+    assert!(base
+        .cluster("aws_ecs_cluster.ops")
+        .unwrap()
+        .capacity
+        .is_empty());
+    let assumption = ClusterAssumption {
+        instance_type: "m5.large".into(),
+        max_instances: 4,
+        availability_zones: vec![],
+    };
+    for key in ["ops", "aws_ecs_cluster.ops"] {
+        let mut assume = Assumptions::default();
+        assume.clusters.insert(key.into(), assumption.clone());
+        let m = build(std::slice::from_ref(&p), &assume);
+        let cap = &m.cluster("aws_ecs_cluster.ops").unwrap().capacity;
+        assert_eq!(cap.len(), 1, "{key}");
+        assert_eq!(cap[0].kind, CapacityKind::Assumed);
+        assert_eq!(cap[0].via, Resolution::Assumption);
+    }
     // ec2-modules' cluster has capacity in the plan: an assumption does not replace it.
     let mut assume = Assumptions::default();
-    assume.clusters.insert(
-        "prod-core".into(),
-        ClusterAssumption {
-            instance_type: "c5.large".into(),
-            max_instances: 4,
-            availability_zones: vec![],
-        },
-    );
+    assume.clusters.insert("prod-core".into(), assumption);
     let m = build(&[load("ec2-modules")], &assume);
     let c = m.cluster("aws_ecs_cluster.main").unwrap();
     assert!(!c.capacity.iter().any(|s| s.kind == CapacityKind::Assumed));
@@ -446,4 +458,25 @@ fn bundled_sample_models_the_demo_estate() {
         Some(&vec!["c5.large".to_string()])
     );
     assert_eq!(asg.ecs_cluster_from_user_data.as_deref(), Some("shop"));
+}
+
+#[test]
+fn a_shared_family_is_settled_by_the_configuration_reference() {
+    let m = model("blue-green-family");
+    for color in ["blue", "green"] {
+        let s = m
+            .service(&format!(
+                r#"module.checkout["{color}"].aws_ecs_service.this"#
+            ))
+            .unwrap();
+        assert_eq!(
+            addr(&s.task_definition),
+            format!(r#"module.checkout["{color}"].aws_ecs_task_definition.this"#)
+        );
+        assert_eq!(s.task_definition.resolved_by, Resolution::ConfigReference);
+        assert!(s.task_definition.certain);
+        // The cluster is a data source: outside the plan's entities, kept as the literal ARN.
+        assert_eq!(s.cluster.resolved_by, Resolution::OutsidePlan);
+        assert!(s.launch.get() == Some(&Launch::Fargate));
+    }
 }

@@ -82,6 +82,15 @@ impl<'a> Cx<'a> {
         match &value.val {
             Val::Known(v) if !v.is_empty() => {
                 if let Some((pos, certain)) = matcher(v) {
+                    // Several entities share the value (one family in many module
+                    // instances): a reference that names one of them settles it.
+                    if !certain {
+                        if let Some(l) = self.link_from_refs(res, path, kind) {
+                            if l.certain {
+                                return Some(l);
+                            }
+                        }
+                    }
                     return Some(Link::to_address(
                         self.address(kind, pos),
                         Resolution::KnownValue,
