@@ -40,16 +40,17 @@ pub mod at {
     macro_rules! at {
         ($name:ident, $field:ident, $ty:ty) => {
             pub fn $name<'a>(model: &'a Model, address: &str, plan: usize) -> Option<&'a $ty> {
-                let mut other = None;
-                for e in &model.$field {
-                    if e.address == address {
-                        if e.plan == plan {
-                            return Some(e);
-                        }
-                        other.get_or_insert(e);
-                    }
+                // O(1) through the model's address index; only when several plans hold
+                // the same address is the list scanned for the one of `plan`.
+                let first = model.$name(address)?;
+                if first.plan == plan {
+                    return Some(first);
                 }
-                other
+                model
+                    .$field
+                    .iter()
+                    .find(|e| e.plan == plan && e.address == address)
+                    .or(Some(first))
             }
         };
     }
