@@ -180,7 +180,13 @@ impl Analysis {
     /// selects desired or peak tasks for services (instances count the same in both).
     pub fn subnet_need(&self, set: &[SubnetKey], phase: Phase) -> Need {
         let key = (set.to_vec(), phase);
-        if let Some(hit) = self.need_cache.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(hit) = self
+            .need_cache
+            .0
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
             return hit;
         }
         let need = self.compute_subnet_need(set, phase);

@@ -38,7 +38,7 @@ pub trait Rule: Sync {
 
 /// Declares a rule type and its metadata from its doc comment.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it checks
 ///     /// ...
