@@ -401,6 +401,23 @@ fn unknown_type_missing(t: &str, example: &str) -> Missing {
     }
 }
 
+/// Count instance type `t` in a plan source; a type ecsnet has no ENI facts for is also
+/// recorded as missing, with how to supply one.
+fn add_type(
+    src: &mut SourceCapacity,
+    t: &str,
+    setting: &TrunkingSetting,
+    dns_a_record_on: bool,
+    daemons: &Daemons,
+    example: &str,
+) {
+    let ts = type_slots(t, setting, dns_a_record_on, daemons);
+    if ts.facts.is_none() {
+        src.missing.push(unknown_type_missing(t, example));
+    }
+    src.types.push(ts);
+}
+
 /// Fill the per-instance figures from the types (smallest wins).
 fn finish(src: &mut SourceCapacity, daemons: &Daemons) {
     let off = TrunkingSetting::Disabled { by: String::new() };
@@ -557,11 +574,7 @@ fn plan_source(
                     match g.instance_types.get() {
                         Some(ts) if !ts.is_empty() => {
                             for t in ts {
-                                let ts = type_slots(t, setting, dns, daemons);
-                                if ts.facts.is_none() {
-                                    src.missing.push(unknown_type_missing(t, example));
-                                }
-                                src.types.push(ts);
+                                add_type(&mut src, t, setting, dns, daemons, example);
                             }
                         }
                         _ => src.missing.push(miss(format!(
@@ -581,13 +594,7 @@ fn plan_source(
                     why: "instance".into(),
                 });
                 match i.instance_type.get().filter(|_| !i.instance_type.sensitive) {
-                    Some(t) => {
-                        let ts = type_slots(t, setting, false, daemons);
-                        if ts.facts.is_none() {
-                            src.missing.push(unknown_type_missing(t, example));
-                        }
-                        src.types.push(ts);
-                    }
+                    Some(t) => add_type(&mut src, t, setting, false, daemons, example),
                     None => src.missing.push(miss(format!(
                         "the instance_type of {addr} (known after apply)"
                     ))),

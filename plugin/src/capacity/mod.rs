@@ -636,4 +636,6 @@ fn port_demand(
 }
 
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;

@@ -5,11 +5,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::check::{load_config, print_stdout, write_file};
+use super::common::{emit, Inputs, PlanSource};
 use crate::capacity::{self, compare, Analysis, Bound, Phase, SubnetKey, Verdict};
 use crate::error::{Result, UserError};
 use crate::model::Launch;
-use crate::plan::LoadOptions;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -50,10 +49,6 @@ pub enum CapacityFormat {
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct CapacityArgs {
-    /// Plan files: `terraform show -json` output, binary plan files, or `-` for stdin.
-    #[arg(value_name = "PLAN", required = true)]
-    pub plans: Vec<String>,
-
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = CapacityFormat::Text)]
     pub format: CapacityFormat,
@@ -66,24 +61,13 @@ pub struct CapacityArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// terraform or tofu binary used to read binary plan files.
-    #[arg(long, value_name = "PATH", env = "ECSNET_TERRAFORM_BIN")]
-    pub terraform_bin: Option<PathBuf>,
+    // PLAN... and --terraform-bin, as in every command that reads plans.
+    #[command(flatten)]
+    pub source: PlanSource,
 }
 
 pub fn run(args: CapacityArgs) -> Result<u8> {
-    if args.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
-        return Err(UserError::new(
-            "standard input (`-`) is given more than once; pass it once, other plans as files",
-        ));
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let config = load_config(args.config.as_deref(), &cwd)?;
-    let load = LoadOptions {
-        terraform_bin: args.terraform_bin.clone(),
-        ..LoadOptions::default()
-    };
-    let plans = crate::plan::load_all(&args.plans, &load)?;
+    let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref())?;
     let model = crate::model::build(&plans, &config.assume);
     let analysis = capacity::analyze(&model, &config.assume);
     let report = build_report(&analysis);
@@ -96,10 +80,7 @@ pub fn run(args: CapacityArgs) -> Result<u8> {
             s
         }
     };
-    match &args.output {
-        Some(path) => write_file(path, &text)?,
-        None => print_stdout(&text)?,
-    }
+    emit(args.output.as_deref(), &text)?;
     Ok(crate::error::exit::OK)
 }
 
@@ -558,35 +539,10 @@ pub fn render_text(r: &CapacityReport) -> String {
 mod tests {
     use super::*;
     use crate::config::Assumptions;
-    use crate::model::testing as t;
-    use crate::model::{Field, Model, NetworkMode};
 
     #[test]
     fn text_shows_demand_against_slots() {
-        let mut m = Model::default();
-        m.clusters.push(t::cluster(
-            "aws_ecs_cluster.main",
-            &["aws_autoscaling_group.ecs"],
-        ));
-        m.autoscaling_groups.push(t::autoscaling_group(
-            "aws_autoscaling_group.ecs",
-            &["c5.large"],
-            3,
-        ));
-        m.task_definitions.push(t::task_definition(
-            "aws_ecs_task_definition.api",
-            NetworkMode::Awsvpc,
-        ));
-        let mut s = t::service(
-            "aws_ecs_service.api",
-            "aws_ecs_task_definition.api",
-            "aws_ecs_cluster.main",
-        );
-        s.desired_count = Field::known(6);
-        s.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
-        m.services.push(s);
-        m.subnets
-            .push(t::subnet("aws_subnet.a", "10.0.1.0/28", "eu-west-1a"));
+        let m = crate::capacity::testing::awsvpc_cluster(&["c5.large"], 3, 6, "10.0.1.0/28");
         let a = capacity::analyze(
             &m,
             &Assumptions {

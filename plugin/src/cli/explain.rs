@@ -17,7 +17,7 @@ pub struct ExplainArgs {
 
 pub fn run(args: ExplainArgs) -> Result<u8> {
     let text = explain(&args.rule)?;
-    crate::cli::check::print_stdout(&text)?;
+    crate::cli::common::print_stdout(&text)?;
     Ok(crate::error::exit::OK)
 }
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::check::print_stdout;
+use super::common::print_stdout;
 use crate::error::{Result, UserError};
 use crate::instances::{self, InstanceFacts, Trunking, TRUNKING_DOC_URL};
 

@@ -3,9 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::check::{load_config, print_stdout, write_file};
-use crate::error::{Result, UserError};
-use crate::plan::LoadOptions;
+use super::common::{emit, warn_errored, Inputs, PlanSource};
+use crate::error::Result;
 use crate::report::inventory;
 
 const EXAMPLES: &str = "\
@@ -38,10 +37,6 @@ pub enum InventoryFormat {
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct InventoryArgs {
-    /// Plan files: `terraform show -json` output, binary plan files, or `-` for stdin.
-    #[arg(value_name = "PLAN", required = true)]
-    pub plans: Vec<String>,
-
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = InventoryFormat::Text)]
     pub format: InventoryFormat,
@@ -54,38 +49,19 @@ pub struct InventoryArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// terraform or tofu binary used to read binary plan files.
-    #[arg(long, value_name = "PATH", env = "ECSNET_TERRAFORM_BIN")]
-    pub terraform_bin: Option<PathBuf>,
+    // PLAN... and --terraform-bin, as in every command that reads plans.
+    #[command(flatten)]
+    pub source: PlanSource,
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8> {
-    if args.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
-        return Err(UserError::new(
-            "standard input (`-`) is given more than once; pass it once, other plans as files",
-        ));
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let config = load_config(args.config.as_deref(), &cwd)?;
-    let load = LoadOptions {
-        terraform_bin: args.terraform_bin.clone(),
-        ..LoadOptions::default()
-    };
-    let plans = crate::plan::load_all(&args.plans, &load)?;
-    for p in plans.iter().filter(|p| p.errored) {
-        eprintln!(
-            "warning: {} was saved after a failed plan and may be incomplete; fix the plan errors and re-run",
-            p.name
-        );
-    }
+    let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref())?;
+    warn_errored(&plans);
     let model = crate::model::build(&plans, &config.assume);
     let text = match args.format {
         InventoryFormat::Text => inventory::render_text(&model),
         InventoryFormat::Json => inventory::render_json(&model),
     };
-    match &args.output {
-        Some(path) => write_file(path, &text)?,
-        None => print_stdout(&text)?,
-    }
+    emit(args.output.as_deref(), &text)?;
     Ok(crate::error::exit::OK)
 }

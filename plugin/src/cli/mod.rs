@@ -9,6 +9,7 @@ use crate::error::exit;
 
 mod capacity;
 mod check;
+mod common;
 mod explain;
 mod instance_type;
 mod inventory;

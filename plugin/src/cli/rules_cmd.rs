@@ -85,7 +85,7 @@ pub fn render(format: RulesFormat) -> String {
 }
 
 pub fn run(args: RulesArgs) -> Result<u8> {
-    crate::cli::check::print_stdout(&render(args.format))?;
+    crate::cli::common::print_stdout(&render(args.format))?;
     Ok(crate::error::exit::OK)
 }
 

@@ -500,6 +500,35 @@ impl std::hash::Hasher for Mixer {
 
 // ---- seeds ----------------------------------------------------------------------------------
 
+/// Reads a section below the top level with the visitor it wraps; `null` in place of the
+/// section reads as an empty one. One wrapper instead of the same `DeserializeSeed` and
+/// `visit_unit` in every seed: a plain newtype, dispatched at compile time, so the streaming
+/// loop stays as it was (no allocation, slices still borrowed from the input).
+struct OrNull<V>(V);
+
+impl<'de, V: Visitor<'de, Value = ()>> DeserializeSeed<'de> for OrNull<V> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, V: Visitor<'de, Value = ()>> Visitor<'de> for OrNull<V> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.expecting(f)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.0.visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.0.visit_seq(seq)
+    }
+}
+
 struct TopSeed<'c, 'a>(&'c mut Collected<'a>);
 
 impl<'de> DeserializeSeed<'de> for TopSeed<'_, 'de> {
@@ -557,30 +586,30 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                 TopKey::PlannedValues => {
                     c.keys.planned_values = true;
                     c.section = "planned_values";
-                    map.next_value_seed(ValuesSeed {
+                    map.next_value_seed(OrNull(ValuesSeed {
                         c: &mut *c,
                         prior: false,
-                    })?;
+                    }))?;
                 }
                 TopKey::ResourceChanges => {
                     c.keys.resource_changes = true;
                     c.section = "resource_changes";
-                    map.next_value_seed(ChangesSeed {
+                    map.next_value_seed(OrNull(ChangesSeed {
                         c: &mut *c,
                         deferred: false,
-                    })?;
+                    }))?;
                 }
                 TopKey::DeferredChanges => {
                     c.section = "deferred_changes";
-                    map.next_value_seed(ChangesSeed {
+                    map.next_value_seed(OrNull(ChangesSeed {
                         c: &mut *c,
                         deferred: true,
-                    })?;
+                    }))?;
                 }
                 TopKey::PriorState => {
                     c.keys.prior_state = true;
                     c.section = "prior_state";
-                    map.next_value_seed(PriorSeed { c: &mut *c })?;
+                    map.next_value_seed(OrNull(PriorSeed { c: &mut *c }))?;
                 }
                 other => {
                     match other {
@@ -607,29 +636,19 @@ struct ValuesSeed<'c, 'a> {
     prior: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for ValuesSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ValuesSeed<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a values object with root_module")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<ValuesKey>()? {
             match key {
-                ValuesKey::RootModule => map.next_value_seed(ModuleSeed {
+                ValuesKey::RootModule => map.next_value_seed(OrNull(ModuleSeed {
                     c: &mut *self.c,
                     prior: self.prior,
                     child: false,
-                })?,
+                }))?,
                 ValuesKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -644,28 +663,18 @@ struct PriorSeed<'c, 'a> {
     c: &'c mut Collected<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for PriorSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for PriorSeed<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a state object")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<StateKey>()? {
             match key {
-                StateKey::Values => map.next_value_seed(ValuesSeed {
+                StateKey::Values => map.next_value_seed(OrNull(ValuesSeed {
                     c: &mut *self.c,
                     prior: true,
-                })?,
+                }))?,
                 StateKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -717,20 +726,10 @@ impl<'a> Frame<'a> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for ModuleSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ModuleSeed<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a module object")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut frame = Frame {
@@ -740,15 +739,15 @@ impl<'de> Visitor<'de> for ModuleSeed<'_, 'de> {
         };
         while let Some(key) = map.next_key::<ModuleKey>()? {
             match key {
-                ModuleKey::Resources => map.next_value_seed(ResourcesSeed {
+                ModuleKey::Resources => map.next_value_seed(OrNull(ResourcesSeed {
                     c: &mut *self.c,
                     prior: self.prior,
                     frame: &mut frame,
-                })?,
-                ModuleKey::ChildModules => map.next_value_seed(ChildModulesSeed {
+                }))?,
+                ModuleKey::ChildModules => map.next_value_seed(OrNull(ChildModulesSeed {
                     c: &mut *self.c,
                     prior: self.prior,
-                })?,
+                }))?,
                 ModuleKey::Address => {
                     let Lit(a) = map.next_value()?;
                     if !self.prior && a.len() > 2 && !self.c.module_instances.contains(a.as_ref()) {
@@ -778,28 +777,18 @@ struct ChildModulesSeed<'c, 'a> {
     prior: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for ChildModulesSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ChildModulesSeed<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of modules")
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq
-            .next_element_seed(ModuleSeed {
+            .next_element_seed(OrNull(ModuleSeed {
                 c: &mut *self.c,
                 prior: self.prior,
                 child: true,
-            })?
+            }))?
             .is_some()
         {}
         Ok(())
@@ -812,20 +801,10 @@ struct ResourcesSeed<'c, 'a> {
     frame: &'c mut Frame<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResourcesSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ResourcesSeed<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of resources")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(r) = seq.next_element::<RawValuesResource<'de>>()? {
@@ -842,20 +821,10 @@ struct ChangesSeed<'c, 'a> {
     deferred: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for ChangesSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for ChangesSeed<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of resource changes")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         if self.deferred {

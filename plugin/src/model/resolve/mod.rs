@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use crate::config::Assumptions;
 use crate::model::extract::opt_string;
-use crate::model::{CapacityProviderStrategyItem, Field, Model};
-use crate::plan::Plan;
+use crate::model::{CapacityProviderStrategyItem, Field, Link, Model};
+use crate::plan::{Plan, Resource};
 
 mod capacity;
 mod clusters;
@@ -77,15 +77,7 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         subnets,
-        |c, res, _e| {
-            c.link(
-                res,
-                "vpc_id",
-                &opt_string(res.attr("vpc_id")),
-                Kind::Vpc,
-                |v| match_in(&c.lookup.vpc_id, c.idx, v),
-            )
-        },
+        |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
     per_entity!(
@@ -93,17 +85,20 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         target_groups,
-        |c, res, _e| {
-            c.link(
-                res,
-                "vpc_id",
-                &opt_string(res.attr("vpc_id")),
-                Kind::Vpc,
-                |v| match_in(&c.lookup.vpc_id, c.idx, v),
-            )
-        },
+        |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
+}
+
+/// The VPC of a subnet or target group, from its `vpc_id`.
+fn vpc_link(c: &Cx<'_>, res: &Resource) -> Option<Link> {
+    c.link(
+        res,
+        "vpc_id",
+        &opt_string(res.attr("vpc_id")),
+        Kind::Vpc,
+        |v| match_in(&c.lookup.vpc_id, c.idx, v),
+    )
 }
 
 /// Capacity provider → autoscaling group; returns which providers are Managed Instances.

@@ -6,32 +6,9 @@ use crate::model::testing as t;
 use crate::model::{DeploymentController, Field, Model, NetworkMode};
 use crate::rules::{Context, Rule};
 
+/// The capacity tests' cluster ([`crate::capacity::testing::awsvpc_cluster`]) in a /24.
 fn model(types: &[&str], max: i64, desired: i64) -> Model {
-    let mut m = Model::default();
-    m.clusters.push(t::cluster(
-        "aws_ecs_cluster.main",
-        &["aws_autoscaling_group.ecs"],
-    ));
-    m.autoscaling_groups.push(t::autoscaling_group(
-        "aws_autoscaling_group.ecs",
-        types,
-        max,
-    ));
-    m.task_definitions.push(t::task_definition(
-        "aws_ecs_task_definition.api",
-        NetworkMode::Awsvpc,
-    ));
-    let mut s = t::service(
-        "aws_ecs_service.api",
-        "aws_ecs_task_definition.api",
-        "aws_ecs_cluster.main",
-    );
-    s.desired_count = Field::known(desired);
-    s.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.a"])));
-    m.services.push(s);
-    m.subnets
-        .push(t::subnet("aws_subnet.a", "10.0.0.0/24", "eu-west-1a"));
-    m
+    crate::capacity::testing::awsvpc_cluster(types, max, desired, "10.0.0.0/24")
 }
 
 fn trunking(v: Option<bool>) -> Assumptions {

@@ -203,7 +203,8 @@ impl Rule for ContainerPortExists {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, Link, LoadBalancer, Model, NetworkMode};
+    use crate::model::{Field, Link, Model, NetworkMode};
+    use crate::rules::load_balancer::test_support::lb;
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
     fn model(name: &str, port: i64) -> Model {
@@ -215,12 +216,7 @@ mod tests {
         ]);
         m.task_definitions.push(td);
         let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
-        s.load_balancers = Field::known(vec![LoadBalancer {
-            target_group: Some(Link::outside("arn:tg")),
-            elb_name: Field::null(),
-            container_name: Field::known(name.into()),
-            container_port: Field::known(port),
-        }]);
+        s.load_balancers = Field::known(vec![lb(Some(Link::outside("arn:tg")), name, port)]);
         m.services.push(s);
         m
     }

@@ -6,7 +6,7 @@ use crate::rules::service::support::{self, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::container_port_exists::serves;
-use super::{target_group_of, tg_attr};
+use super::{push_first_missing, target_group_of, tg_attr};
 
 declare_rule! {
     /// ## What it checks
@@ -160,16 +160,7 @@ impl Rule for DynamicPortHealthCheck {
                     }
                 }
             }
-            if let Some((i, m)) = missing {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    &tg_attr(i),
-                    check,
-                    &m,
-                ));
-            }
+            push_first_missing(cx, &Self::META, svc, check, missing, out);
         }
     }
 }
@@ -178,7 +169,8 @@ impl Rule for DynamicPortHealthCheck {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, Link, LoadBalancer, Model, Resolution};
+    use crate::model::{Field, Link, Model};
+    use crate::rules::load_balancer::test_support::{lb, tg_ref};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
     fn model(mode: NetworkMode, host_port: Option<i64>, hc: Field<String>) -> Model {
@@ -190,16 +182,11 @@ mod tests {
         tg.health_check_port = hc;
         m.target_groups.push(tg);
         let mut s = t::service("aws_ecs_service.web", "aws_ecs_task_definition.web", "c");
-        s.load_balancers = Field::known(vec![LoadBalancer {
-            target_group: Some(Link::to_address(
-                "aws_lb_target_group.web",
-                Resolution::ConfigReference,
-                true,
-            )),
-            elb_name: Field::null(),
-            container_name: Field::known("web".into()),
-            container_port: Field::known(8080),
-        }]);
+        s.load_balancers = Field::known(vec![lb(
+            Some(tg_ref("aws_lb_target_group.web")),
+            "web",
+            8080,
+        )]);
         m.services.push(s);
         m
     }

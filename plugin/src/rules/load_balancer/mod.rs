@@ -1,8 +1,9 @@
 //! Load balancer rules (NET050-NET055): one file per rule.
 
-use super::service::support::Missing;
-use super::Rule;
-use crate::model::{LoadBalancer, Model, TargetGroup};
+use super::service::support::{self, Missing};
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostics::Diagnostic;
+use crate::model::{LoadBalancer, Model, Service, TargetGroup};
 
 mod container_port_exists;
 mod dynamic_port_health_check;
@@ -32,7 +33,7 @@ fn target_group_of<'a>(
         return Ok(None);
     };
     match (&link.address, &link.literal) {
-        (Some(a), _) => super::service::support::at::target_group(model, a, plan).map(Some).ok_or_else(|| {
+        (Some(a), _) => support::at::target_group(model, a, plan).map(Some).ok_or_else(|| {
             Missing::new(
                 format!("target group {a} is not among the planned resources"),
                 "Pass every plan that manages the target group to `ecsnet check`.",
@@ -52,4 +53,69 @@ fn target_group_of<'a>(
 /// `load_balancer[i].target_group_arn`.
 fn tg_attr(i: usize) -> String {
     format!("load_balancer[{i}].target_group_arn")
+}
+
+/// Why a target group's `target_type` cannot be compared: it is known only after apply.
+fn target_type_unknown(tg: &TargetGroup) -> Missing {
+    Missing::new(
+        format!("target_type of {} is known only after apply", tg.address),
+        "Set target_type from a literal or a variable known at plan time.",
+    )
+}
+
+/// The target-type rules (NET050, NET051) for a service whose network mode is unknown: the
+/// target type it needs cannot be told, which matters only when a block names a target group.
+fn push_mode_unknown(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    svc: &Service,
+    lbs: &[LoadBalancer],
+    missing: &Missing,
+    out: &mut Vec<Diagnostic>,
+) {
+    if lbs.iter().any(|l| l.target_group.is_some()) {
+        out.push(support::unverifiable(
+            cx,
+            meta,
+            svc,
+            &tg_attr(0),
+            "the target type its network mode needs",
+            missing,
+        ));
+    }
+}
+
+/// One unverifiable finding per service, pointing at the first `load_balancer` block whose
+/// input could not be read (`missing` holds its index).
+fn push_first_missing(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    svc: &Service,
+    check: &str,
+    missing: Option<(usize, Missing)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some((i, m)) = missing {
+        out.push(support::unverifiable(cx, meta, svc, &tg_attr(i), check, &m));
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    use crate::model::{Field, Link, LoadBalancer, Resolution};
+
+    /// A `load_balancer` block sending to `container`:`port` through `target_group`.
+    pub fn lb(target_group: Option<Link>, container: &str, port: i64) -> LoadBalancer {
+        LoadBalancer {
+            target_group,
+            elb_name: Field::null(),
+            container_name: Field::known(container.into()),
+            container_port: Field::known(port),
+        }
+    }
+
+    /// A configuration reference to a planned target group.
+    pub fn tg_ref(address: &str) -> Link {
+        Link::to_address(address, Resolution::ConfigReference, true)
+    }
 }

@@ -96,7 +96,8 @@ impl Rule for NoneNotLoadBalanced {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, Link, LoadBalancer, Model};
+    use crate::model::{Field, Link, Model};
+    use crate::rules::load_balancer::test_support::lb;
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
     fn model(mode: NetworkMode, with_lb: bool) -> Model {
@@ -105,12 +106,7 @@ mod tests {
             .push(t::task_definition("aws_ecs_task_definition.b", mode));
         let mut s = t::service("aws_ecs_service.b", "aws_ecs_task_definition.b", "c");
         if with_lb {
-            s.load_balancers = Field::known(vec![LoadBalancer {
-                target_group: Some(Link::outside("arn:tg")),
-                elb_name: Field::null(),
-                container_name: Field::known("b".into()),
-                container_port: Field::known(80),
-            }]);
+            s.load_balancers = Field::known(vec![lb(Some(Link::outside("arn:tg")), "b", 80)]);
         }
         m.services.push(s);
         m

@@ -5,7 +5,7 @@ use crate::model::{NetworkMode, Val};
 use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{target_group_of, tg_attr};
+use super::{push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr};
 
 declare_rule! {
     /// ## What it checks
@@ -60,16 +60,7 @@ impl Rule for TargetTypeInstance {
                 Awsvpc::No(Some(NetworkMode::None), _) => continue,
                 Awsvpc::No(_, b) => b,
                 Awsvpc::Unknown(m) => {
-                    if lbs.iter().any(|l| l.target_group.is_some()) {
-                        out.push(support::unverifiable(
-                            cx,
-                            &Self::META,
-                            svc,
-                            &tg_attr(0),
-                            "the target type its network mode needs",
-                            &m,
-                        ));
-                    }
+                    push_mode_unknown(cx, &Self::META, svc, lbs, &m, out);
                     continue;
                 }
                 _ => continue,
@@ -87,13 +78,7 @@ impl Rule for TargetTypeInstance {
                 match &tg.target_type.val {
                     Val::Known(t) if t.eq_ignore_ascii_case("ip") => {}
                     Val::Unknown => {
-                        missing.get_or_insert((
-                            i,
-                            Missing::new(
-                                format!("target_type of {} is known only after apply", tg.address),
-                                "Set target_type from a literal or a variable known at plan time.",
-                            ),
-                        ));
+                        missing.get_or_insert((i, target_type_unknown(tg)));
                         continue;
                     }
                     _ => continue,
@@ -117,16 +102,14 @@ impl Rule for TargetTypeInstance {
                 .plan(svc.plan)
                 .push(out);
             }
-            if let Some((i, m)) = missing {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    &tg_attr(i),
-                    "that the target group uses target_type instance",
-                    &m,
-                ));
-            }
+            push_first_missing(
+                cx,
+                &Self::META,
+                svc,
+                "that the target group uses target_type instance",
+                missing,
+                out,
+            );
         }
     }
 }
@@ -135,7 +118,8 @@ impl Rule for TargetTypeInstance {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, Link, LoadBalancer, Model, Resolution};
+    use crate::model::{Field, Link, Model};
+    use crate::rules::load_balancer::test_support::{lb, tg_ref};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
     fn model(mode: NetworkMode, target_type: Option<&str>) -> Model {
@@ -145,16 +129,8 @@ mod tests {
         m.target_groups
             .push(t::target_group("aws_lb_target_group.web", target_type));
         let mut s = t::service("aws_ecs_service.web", "aws_ecs_task_definition.web", "c");
-        s.load_balancers = Field::known(vec![LoadBalancer {
-            target_group: Some(Link::to_address(
-                "aws_lb_target_group.web",
-                Resolution::ConfigReference,
-                true,
-            )),
-            elb_name: Field::null(),
-            container_name: Field::known("web".into()),
-            container_port: Field::known(80),
-        }]);
+        s.load_balancers =
+            Field::known(vec![lb(Some(tg_ref("aws_lb_target_group.web")), "web", 80)]);
         m.services.push(s);
         m
     }

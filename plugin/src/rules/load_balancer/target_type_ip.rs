@@ -5,7 +5,7 @@ use crate::model::Val;
 use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{target_group_of, tg_attr};
+use super::{push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr};
 
 declare_rule! {
     /// ## What it checks
@@ -66,16 +66,7 @@ impl Rule for TargetTypeIp {
             let basis = match support::service_awsvpc(cx.model, svc) {
                 Awsvpc::Yes(b) => b,
                 Awsvpc::Unknown(m) => {
-                    if lbs.iter().any(|l| l.target_group.is_some()) {
-                        out.push(support::unverifiable(
-                            cx,
-                            &Self::META,
-                            svc,
-                            &tg_attr(0),
-                            "the target type its network mode needs",
-                            &m,
-                        ));
-                    }
+                    push_mode_unknown(cx, &Self::META, svc, lbs, &m, out);
                     continue;
                 }
                 _ => continue,
@@ -97,13 +88,7 @@ impl Rule for TargetTypeIp {
                     Val::Null => "no target_type, so the provider default instance".to_string(),
                     Val::Known(_) => continue,
                     Val::Unknown => {
-                        missing.get_or_insert((
-                            i,
-                            Missing::new(
-                                format!("target_type of {} is known only after apply", tg.address),
-                                "Set target_type from a literal or a variable known at plan time.",
-                            ),
-                        ));
+                        missing.get_or_insert((i, target_type_unknown(tg)));
                         continue;
                     }
                 };
@@ -125,16 +110,14 @@ impl Rule for TargetTypeIp {
                 .plan(svc.plan)
                 .push(out);
             }
-            if let Some((i, m)) = missing {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    &tg_attr(i),
-                    "that the target group uses target_type ip",
-                    &m,
-                ));
-            }
+            push_first_missing(
+                cx,
+                &Self::META,
+                svc,
+                "that the target group uses target_type ip",
+                missing,
+                out,
+            );
         }
     }
 }
@@ -143,16 +126,12 @@ impl Rule for TargetTypeIp {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::{Field, Launch, Link, LoadBalancer, Model, NetworkMode, Resolution};
+    use crate::model::{Field, Launch, Link, LoadBalancer, Model, NetworkMode};
+    use crate::rules::load_balancer::test_support::{self, tg_ref};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
-    pub(crate) fn lb(tg: Option<Link>) -> LoadBalancer {
-        LoadBalancer {
-            target_group: tg,
-            elb_name: Field::null(),
-            container_name: Field::known("api".into()),
-            container_port: Field::known(8080),
-        }
+    fn lb(tg: Option<Link>) -> LoadBalancer {
+        test_support::lb(tg, "api", 8080)
     }
 
     fn model(mode: NetworkMode, target_type: Option<&str>) -> Model {
@@ -162,11 +141,7 @@ mod tests {
         m.target_groups
             .push(t::target_group("aws_lb_target_group.api", target_type));
         let mut s = t::service("aws_ecs_service.api", "aws_ecs_task_definition.api", "c");
-        s.load_balancers = Field::known(vec![lb(Some(Link::to_address(
-            "aws_lb_target_group.api",
-            Resolution::ConfigReference,
-            true,
-        )))]);
+        s.load_balancers = Field::known(vec![lb(Some(tg_ref("aws_lb_target_group.api")))]);
         m.services.push(s);
         m
     }

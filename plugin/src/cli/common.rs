@@ -1,0 +1,172 @@
+//! Plumbing shared by the commands that read plans (`check`, `inventory`, `capacity`):
+//! find the configuration, load the plans, and write the result to `--output` or stdout.
+//! One place, so the three commands keep the same flags' behaviour, messages and exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Config};
+use crate::error::{Result, UserError};
+use crate::plan::{LoadOptions, Plan};
+
+/// Name of the configuration file looked up in the working directory.
+pub const CONFIG_FILE: &str = ".ecsnet.hcl";
+
+/// The plan arguments of every plan-reading command. The `PLAN` positional is listed on its
+/// own in `--help`, so flattening it with `--terraform-bin` keeps each command's help as it was.
+#[derive(Debug, clap::Args)]
+pub struct PlanSource {
+    /// Plan files: `terraform show -json` output, binary plan files, or `-` for stdin.
+    #[arg(value_name = "PLAN", required = true)]
+    pub plans: Vec<String>,
+
+    /// terraform or tofu binary used to read binary plan files.
+    #[arg(long, value_name = "PATH", env = "ECSNET_TERRAFORM_BIN")]
+    pub terraform_bin: Option<PathBuf>,
+}
+
+/// The configuration in force and the plans, as a plan-reading command starts from.
+pub struct Inputs {
+    pub config: Config,
+    pub plans: Vec<Plan>,
+}
+
+impl Inputs {
+    /// Check the plan arguments, then load the configuration (`--config`, else `.ecsnet.hcl` in
+    /// the working directory) and the plans (binary plans through `terraform_bin`), in that order
+    /// so the first problem reported is the same whichever command the user ran.
+    pub fn load(source: &PlanSource, config: Option<&Path>) -> Result<Self> {
+        if source.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
+            return Err(UserError::new(
+                "standard input (`-`) is given more than once; pass it once, other plans as files",
+            ));
+        }
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let config = load_config(config, &cwd)?;
+        let load = LoadOptions {
+            terraform_bin: source.terraform_bin.clone(),
+            ..LoadOptions::default()
+        };
+        let plans = crate::plan::load_all(&source.plans, &load)?;
+        Ok(Inputs { config, plans })
+    }
+}
+
+/// Warn (stderr) about plans saved after a failed `terraform plan`: they may lack resources.
+pub fn warn_errored(plans: &[Plan]) {
+    for p in plans.iter().filter(|p| p.errored) {
+        eprintln!(
+            "warning: {} was saved after a failed plan and may be incomplete; fix the plan errors and re-run",
+            p.name
+        );
+    }
+}
+
+/// The configuration in force: `--config FILE`, else `.ecsnet.hcl` in `dir`, else defaults.
+pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<Config> {
+    if let Some(path) = explicit {
+        return Ok(config::load(path)?);
+    }
+    let implicit = dir.join(CONFIG_FILE);
+    if implicit.is_file() {
+        // Name it as the user knows it, not with the absolute path of the working directory.
+        let text = std::fs::read(&implicit).map_err(|e| {
+            UserError::new(format!("{CONFIG_FILE}: cannot read configuration: {e}"))
+        })?;
+        let text = String::from_utf8(text).map_err(|_| {
+            UserError::new(format!(
+                "{CONFIG_FILE}: configuration is not UTF-8 text; save it as UTF-8"
+            ))
+        })?;
+        return Ok(config::parse_str(&text, CONFIG_FILE)?);
+    }
+    Ok(Config::default())
+}
+
+/// Write `text` to `--output FILE` when given, else to standard output.
+pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) => write_file(path, text),
+        None => print_stdout(text),
+    }
+}
+
+/// Write a report file; a failure is a usage error (exit 2).
+pub fn write_file(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| {
+        UserError::new(format!(
+            "cannot write {}: {e}; check that the directory exists and is writable",
+            path.display()
+        ))
+    })
+}
+
+/// Print to stdout. A closed pipe (`ecsnet check plan.json | head`) is not an error.
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(UserError::new(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FailOn;
+    use crate::diagnostics::Severity;
+
+    #[test]
+    fn explicit_config_wins_and_missing_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "fail_on = \"warning\"\n").unwrap();
+        let c = load_config(None, dir.path()).unwrap();
+        assert_eq!(c.fail_on, Some(FailOn::Severity(Severity::Warning)));
+        assert_eq!(c.source.as_deref(), Some(CONFIG_FILE));
+        let other = dir.path().join("other.hcl");
+        std::fs::write(&other, "fail_on = \"never\"\n").unwrap();
+        let c = load_config(Some(&other), dir.path()).unwrap();
+        assert_eq!(c.fail_on, Some(FailOn::Never));
+        let e = load_config(Some(&dir.path().join("nope.hcl")), dir.path()).unwrap_err();
+        assert!(
+            e.message.contains("nope.hcl: cannot read configuration"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn no_config_file_means_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load_config(None, dir.path()).unwrap();
+        assert!(c.fail_on.is_none() && c.source.is_none());
+    }
+
+    #[test]
+    fn bad_implicit_config_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "\nfail_on = \"sometimes\"\n").unwrap();
+        let e = load_config(None, dir.path()).unwrap_err();
+        assert!(e.message.starts_with(".ecsnet.hcl:2: "), "{e}");
+    }
+
+    #[test]
+    fn stdin_twice_is_refused_before_anything_is_read() {
+        let source = PlanSource {
+            plans: vec!["-".to_string(), "-".to_string()],
+            terraform_bin: None,
+        };
+        // The configuration path does not exist: the stdin check must come first.
+        let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl"))) {
+            Err(e) => e,
+            Ok(_) => panic!("two `-` plans were accepted"),
+        };
+        assert!(
+            e.message
+                .contains("standard input (`-`) is given more than once"),
+            "{e}"
+        );
+    }
+}
