@@ -185,13 +185,24 @@ pub fn check_plans(plans: &[Plan], config: &Config) -> Report {
 
 /// Check plans with a configuration and caller overrides (`--fail-on`).
 pub fn check_plans_with(plans: &[Plan], config: &Config, opts: &CheckOptions) -> Report {
+    check_plans_keeping_model(plans, config, opts).1
+}
+
+/// [`check_plans_with`], also handing back the model it built, so that a caller about to
+/// exit can skip freeing it (see `cli::check`).
+pub fn check_plans_keeping_model(
+    plans: &[Plan],
+    config: &Config,
+    opts: &CheckOptions,
+) -> (Model, Report) {
     let model = crate::model::build(plans, &config.assume);
-    check_model(
+    let report = check_model(
         &model,
         plans.iter().map(plan_summary).collect(),
         config,
         opts,
-    )
+    );
+    (model, report)
 }
 
 /// Check one plan held in memory (the plugin server): `config_text` is `.ecsnet.hcl`

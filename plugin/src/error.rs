@@ -19,6 +19,48 @@ impl UserError {
 
 pub type Result<T, E = UserError> = std::result::Result<T, E>;
 
+/// What went wrong with a file, in words a user acts on, without the OS error number
+/// (`No such file or directory (os error 2)` becomes `it does not exist`).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "it does not exist".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        K::IsADirectory => "it is a directory, not a file".to_string(),
+        K::NotADirectory => "a part of the path is not a directory".to_string(),
+        K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+        K::StorageFull => "the disk is full".to_string(),
+        _ => {
+            // Keep the OS's words, minus the trailing "(os error N)".
+            let text = e.to_string();
+            match text.rfind(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::io_reason;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn io_reasons_are_plain_words() {
+        assert_eq!(
+            io_reason(&Error::from(ErrorKind::NotFound)),
+            "it does not exist"
+        );
+        assert_eq!(
+            io_reason(&Error::from_raw_os_error(21)),
+            "it is a directory, not a file"
+        );
+        let other = io_reason(&Error::from_raw_os_error(5));
+        assert!(!other.contains("os error"), "{other}");
+    }
+}
+
 /// Process exit codes, shared by every command.
 pub mod exit {
     /// Nothing reached `--fail-on`.

@@ -21,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod instances;
 pub mod model;
+pub mod par;
 pub mod plan;
 pub mod report;
 pub mod rules;

@@ -16,6 +16,7 @@ use crate::model::{Cluster, Model, NetworkMode, Service, Val};
 pub mod bound;
 pub mod cluster;
 pub mod demand;
+pub mod memo;
 pub mod ports;
 pub mod subnets;
 pub mod trunking;

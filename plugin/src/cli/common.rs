@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
-use crate::error::{Result, UserError};
+use crate::error::{io_reason, Result, UserError};
 use crate::plan::{LoadOptions, Plan};
 
 /// Name of the configuration file looked up in the working directory.
@@ -20,8 +20,11 @@ pub struct PlanSource {
     #[arg(value_name = "PLAN", required = true)]
     pub plans: Vec<String>,
 
-    /// terraform or tofu binary used to read binary plan files.
-    #[arg(long, value_name = "PATH", env = "ECSNET_TERRAFORM_BIN")]
+    /// terraform or tofu binary used to read binary plan files [default: $ECSNET_TERRAFORM_BIN,
+    /// else terraform or tofu from PATH].
+    // Not a clap `env` argument: CI templates often export the variable empty, which clap would
+    // reject as a missing value; the plan reader reads it and treats empty as unset.
+    #[arg(long, value_name = "PATH")]
     pub terraform_bin: Option<PathBuf>,
 }
 
@@ -71,7 +74,10 @@ pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<Config> {
     if implicit.is_file() {
         // Name it as the user knows it, not with the absolute path of the working directory.
         let text = std::fs::read(&implicit).map_err(|e| {
-            UserError::new(format!("{CONFIG_FILE}: cannot read configuration: {e}"))
+            UserError::new(format!(
+                "{CONFIG_FILE}: cannot read configuration: {}",
+                io_reason(&e)
+            ))
         })?;
         let text = String::from_utf8(text).map_err(|_| {
             UserError::new(format!(
@@ -94,9 +100,15 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
 /// Write a report file; a failure is a usage error (exit 2).
 pub fn write_file(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| {
+        let fix = match e.kind() {
+            std::io::ErrorKind::IsADirectory => "give --output a file name",
+            std::io::ErrorKind::NotFound => "create the directory first or choose another path",
+            _ => "choose a path you can write to",
+        };
         UserError::new(format!(
-            "cannot write {}: {e}; check that the directory exists and is writable",
-            path.display()
+            "cannot write {}: {}; {fix}",
+            path.display(),
+            io_reason(&e)
         ))
     })
 }

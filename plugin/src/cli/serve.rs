@@ -11,7 +11,8 @@ use crate::server::ServeOptions;
 /// Serve ecsnet's Validator over gRPC for a go-plugin host (Terraform-style plugin protocol)
 #[derive(Debug, clap::Args)]
 #[command(
-    long_about = "Serve ecsnet's Validator (ecsnet.v1) over gRPC for a host using HashiCorp's go-plugin protocol.\n\nHosts normally launch `ecsnet` with ECSNET_PLUGIN_MAGIC_COOKIE set, which serves automatically. The handshake line goes to stdout; logs go to stderr (level from ECSNET_LOG, hclog JSON with ECSNET_LOG_FORMAT=json). AutoMTLS is used whenever the host sets PLUGIN_CLIENT_CERT."
+    long_about = "Serve ecsnet's Validator (ecsnet.v1) over gRPC for a host using HashiCorp's go-plugin protocol.\n\nHosts normally launch `ecsnet` with ECSNET_PLUGIN_MAGIC_COOKIE set, which serves automatically. The handshake line goes to stdout; logs go to stderr (level from ECSNET_LOG, hclog JSON with ECSNET_LOG_FORMAT=json). AutoMTLS is used whenever the host sets PLUGIN_CLIENT_CERT.",
+    after_help = "Examples:\n  # what a go-plugin host does (see examples/go-host/ for a complete host)\n  ECSNET_PLUGIN_MAGIC_COOKIE=a800653c8c41ae6c89be8ba5f9e71f15038bfa49c92a6e43e1e0eca360cc3a9e \\\n    PLUGIN_PROTOCOL_VERSIONS=1 ecsnet\n\n  # serve by hand over TCP with a 512 MiB plan cap, logging at debug level\n  ECSNET_LOG=debug ecsnet serve --transport tcp --max-plan-bytes 512M"
 )]
 pub struct ServeArgs {
     /// Listen on a unix socket (default on Unix) or TCP on 127.0.0.1 within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT

@@ -40,8 +40,9 @@ pub fn parse_str(text: &str, source: &str) -> Result<Config, ConfigError> {
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let bytes = std::fs::read(path).map_err(|e| {
         ConfigError(format!(
-            "{}: cannot read configuration: {e}; check the path given to --config",
-            path.display()
+            "{}: cannot read configuration: {}; check the path given to --config",
+            path.display(),
+            crate::error::io_reason(&e)
         ))
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {

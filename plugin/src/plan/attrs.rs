@@ -152,6 +152,15 @@ impl Attrs {
             After::Lazy(l) => l.whole(),
         }
     }
+
+    /// [`Attrs::after`], taken out: for a decoded tree that is consumed whole (container
+    /// definitions), which saves copying it.
+    pub fn into_after(self) -> Value {
+        match self.after {
+            After::Eager(v) => v,
+            After::Lazy(l) => l.whole().clone(),
+        }
+    }
 }
 
 impl PartialEq for Attrs {

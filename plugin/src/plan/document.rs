@@ -29,6 +29,8 @@ use super::{
 };
 use crate::error::UserError;
 
+mod split;
+
 /// Flags recorded per resource address while streaming.
 const CHANGE_IN: u8 = 1;
 const CHANGE_OUT: u8 = 2;
@@ -97,6 +99,10 @@ struct Collected<'a> {
     has_sensitivity: bool,
     /// The top-level key being read, for error messages.
     section: &'static str,
+    /// Modules being read, nested in one another (child_modules), and the most ever; see
+    /// `split::MAX_MODULE_DEPTH`.
+    module_depth: u32,
+    deepest_module: u32,
 }
 
 #[derive(Deserialize)]
@@ -732,6 +738,8 @@ impl<'de> Visitor<'de> for ModuleSeed<'_, 'de> {
         f.write_str("a module object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.c.module_depth += 1;
+        self.c.deepest_module = self.c.deepest_module.max(self.c.module_depth);
         let mut frame = Frame {
             child: self.child,
             addr: None,
@@ -768,6 +776,7 @@ impl<'de> Visitor<'de> for ModuleSeed<'_, 'de> {
                 self.c.add_values_resource(r, self.prior);
             }
         }
+        self.c.module_depth -= 1;
         Ok(())
     }
 }
@@ -846,7 +855,13 @@ impl<'de> Visitor<'de> for ChangesSeed<'_, 'de> {
 
 /// Parse a UTF-8 JSON plan (BOM already removed).
 pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| errors::not_utf8(name, e.valid_up_to()))?;
+    parse_splitting_from(bytes, name, split::MIN_LEN)
+}
+
+/// [`parse`], reading the top-level sections on two threads when the text is at least
+/// `split_min` bytes long (tests lower it to check both ways give the same plan).
+fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Plan, UserError> {
+    let text = utf8(bytes).map_err(|e| errors::not_utf8(name, e.valid_up_to()))?;
     let trimmed = text.trim_start();
     match trimmed.as_bytes().first() {
         None => return Err(errors::empty(name)),
@@ -859,12 +874,17 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
         Some(_) => {}
     }
 
-    let mut c = Collected::default();
-    let mut de = serde_json::Deserializer::from_str(text);
-    TopSeed(&mut c)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| errors::json(name, &e, c.section))?;
+    // A large plan is read on two cores when its layout allows (see `split`); anything
+    // unusual, including every error, goes the sequential way, which gives the messages.
+    let split = if text.len() >= split_min {
+        split::collect(text)
+    } else {
+        None
+    };
+    let mut c = match split {
+        Some(c) => c,
+        None => collect(text, name)?,
+    };
 
     errors::check_kind(name, &c.keys)?;
     let format_version = c.format_version.and_then(raw_to_string);
@@ -885,11 +905,13 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
         with_ancestors(c.module_instances.iter().map(|l| unescape(l)).collect());
     let prior_kept = prior_data_kept(&c, &module_instances, &config);
     // Module instances that hold only data sources appear nowhere else.
-    let extra: BTreeSet<String> = prior_kept
-        .iter()
-        .map(|a| address::module_prefix(&unescape(a)))
-        .filter(|m| !m.is_empty())
-        .collect();
+    // (Most are known already, and with them their ancestors: those need no second look.)
+    let kept: Vec<&String> = prior_kept.iter().collect();
+    let extra: BTreeSet<String> =
+        crate::par::map(&kept, 256, |a| address::module_prefix(&unescape(a)))
+            .into_iter()
+            .filter(|m| !m.is_empty() && !module_instances.contains(m))
+            .collect();
     module_instances.extend(with_ancestors(extra));
     let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
     let resources = build_resources(&c, &prior_kept, name)?;
@@ -911,6 +933,43 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
     mark_sensitive_variable_values(&mut plan);
     plan.index();
     Ok(plan)
+}
+
+/// `bytes` as text. A large input is checked as two halves on two threads, split where a
+/// character starts: both halves valid means the whole is. When either is not, the whole is
+/// checked again on one thread for the exact offset of the first bad byte.
+fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    let mut mid = bytes.len() / 2;
+    // At most three continuation bytes (10xxxxxx) follow the first byte of a character.
+    while mid < bytes.len() && bytes[mid] & 0xC0 == 0x80 {
+        mid += 1;
+    }
+    if bytes.len() < split::MIN_LEN || mid == bytes.len() {
+        return std::str::from_utf8(bytes);
+    }
+    let (head, tail) = bytes.split_at(mid);
+    let both = std::thread::scope(|s| {
+        let tail = s.spawn(|| std::str::from_utf8(tail).is_ok());
+        std::str::from_utf8(head).is_ok() && tail.join().unwrap_or(false)
+    });
+    if both {
+        // SAFETY: `bytes` is the concatenation of two valid UTF-8 strings, which is valid
+        // UTF-8 (each ends with a whole character).
+        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        std::str::from_utf8(bytes)
+    }
+}
+
+/// The whole document in one sequential pass.
+fn collect<'a>(text: &'a str, name: &str) -> Result<Collected<'a>, UserError> {
+    let mut c = Collected::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    TopSeed(&mut c)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| errors::json(name, &e, c.section))?;
+    Ok(c)
 }
 
 fn raw_to_string(raw: &RawValue) -> Option<String> {
@@ -951,12 +1010,15 @@ fn prior_data_kept(
     modules: &BTreeSet<String>,
     config: &Configuration,
 ) -> BTreeSet<String> {
+    // Each check parses an address; a large plan has thousands: spread over the cores.
+    let keep = crate::par::map(&c.prior_data, 256, |a| {
+        !c.seen.contains_key(a.as_ref()) && prior_data_in_world(&unescape(a), modules, config)
+    });
     c.prior_data
         .iter()
-        .filter(|a| {
-            !c.seen.contains_key(a.as_ref()) && prior_data_in_world(&unescape(a), modules, config)
-        })
-        .map(|a| a.to_string())
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(a, _)| a.to_string())
         .collect()
 }
 
@@ -1047,54 +1109,64 @@ fn build_resources(
     prior_kept: &BTreeSet<String>,
     name: &str,
 ) -> Result<Vec<Resource>, UserError> {
-    let mut out = Vec::new();
     // Precedence: a change describes the planned object best; planned_values only covers
     // resources without a change entry; prior_state only data sources read while planning.
     // (An address listed twice in one section is removed by `Plan::index`.)
+    let mut kept: Vec<&Entry<'_>> = Vec::new();
     for pass in [
         Source::Change,
         Source::Deferred,
         Source::Planned,
         Source::PriorData,
     ] {
-        for e in c.entries.iter().filter(|e| e.source == pass) {
-            let addr = e.address.as_ref();
-            let keep = match pass {
-                Source::Change | Source::Deferred => true,
-                Source::Planned => c.seen.get(addr).copied().unwrap_or(0) == PLANNED,
-                Source::PriorData => prior_kept.contains(addr),
-            };
-            if !keep {
-                continue;
-            }
-            let address = unescape(addr);
-            let values = match pass {
-                Source::Deferred => Attrs::all_unknown(),
-                _ => attrs_of(e, name, &address)?,
-            };
-            let module_address = match &e.module_address {
-                Some(m) => unescape(m),
-                None => address::module_prefix(&address),
-            };
-            let index = match e.index {
-                Some(raw) => serde_json::from_str::<Value>(raw.get())
-                    .ok()
-                    .filter(|v| !v.is_null()),
-                None => None,
-            };
-            out.push(Resource {
-                address,
-                module_address,
-                mode: e.mode,
-                type_: e.type_.to_string(),
-                name: e.name.to_string(),
-                index,
-                action: e.action,
-                values,
-            });
-        }
+        kept.extend(c.entries.iter().filter(|e| {
+            e.source == pass
+                && match pass {
+                    Source::Change | Source::Deferred => true,
+                    Source::Planned => {
+                        c.seen.get(e.address.as_ref()).copied().unwrap_or(0) == PLANNED
+                    }
+                    Source::PriorData => prior_kept.contains(e.address.as_ref()),
+                }
+        }));
     }
-    Ok(out)
+    // Each entry is built on its own (parsing its unknown/sensitive marks, indexing its
+    // values), so with thousands of them the work is spread over the cores. Results come
+    // back in order, so the first error reported is the one a sequential run would report.
+    crate::par::map(&kept, PARALLEL_BUILD_MIN, |e| resource_of(e, name))
+        .into_iter()
+        .collect()
+}
+
+/// Kept resources per thread below which [`build_resources`] stays on one thread.
+const PARALLEL_BUILD_MIN: usize = 256;
+
+fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
+    let address = unescape(e.address.as_ref());
+    let values = match e.source {
+        Source::Deferred => Attrs::all_unknown(),
+        _ => attrs_of(e, name, &address)?,
+    };
+    let module_address = match &e.module_address {
+        Some(m) => unescape(m),
+        None => address::module_prefix(&address),
+    };
+    let index = match e.index {
+        Some(raw) => serde_json::from_str::<Value>(raw.get())
+            .ok()
+            .filter(|v| !v.is_null()),
+        None => None,
+    };
+    Ok(Resource {
+        address,
+        module_address,
+        mode: e.mode,
+        type_: e.type_.to_string(),
+        name: e.name.to_string(),
+        index,
+        action: e.action,
+        values,
+    })
 }
 
 fn root_variables(
@@ -1130,9 +1202,10 @@ fn mark_sensitive_variable_values(plan: &mut Plan) {
     if secrets.is_empty() {
         return;
     }
-    for r in &mut plan.resources {
-        r.values.mark_sensitive_strings(&secrets);
-    }
+    // Each resource searches its own text: on a large plan, spread over the cores.
+    crate::par::for_each_mut(&mut plan.resources, 256, |r| {
+        r.values.mark_sensitive_strings(&secrets)
+    });
 }
 
 fn collect_strings(v: &Value, out: &mut Vec<String>) {

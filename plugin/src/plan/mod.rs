@@ -99,6 +99,9 @@ pub fn parse_bytes(bytes: &[u8], name: &str, opts: &LoadOptions) -> Result<Plan,
     }
 }
 
+/// Kept resources from which [`Plan`]'s two address indexes are built on two threads.
+const PARALLEL_INDEX_MIN: usize = 2048;
+
 /// Resource types whose values are parsed; everything else is only counted.
 pub const INTERESTING_TYPES: &[&str] = &[
     "aws_ecs_task_definition",
@@ -253,16 +256,26 @@ impl Plan {
         self.resources.sort_by(|a, b| a.address.cmp(&b.address));
         self.resources
             .dedup_by(|later, earlier| later.address == earlier.address);
-        self.by_address = self
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.address.clone(), i))
-            .collect();
-        let mut by_base: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, r) in self.resources.iter().enumerate() {
-            by_base.entry(r.base_address()).or_default().push(i);
-        }
+        // The two indexes are independent: on a large plan, built at the same time.
+        let resources = &self.resources;
+        let (by_address, by_base) = crate::par::join(
+            resources.len() >= PARALLEL_INDEX_MIN,
+            || {
+                resources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.address.clone(), i))
+                    .collect()
+            },
+            || {
+                let mut by_base: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, r) in resources.iter().enumerate() {
+                    by_base.entry(r.base_address()).or_default().push(i);
+                }
+                by_base
+            },
+        );
+        self.by_address = by_address;
         self.by_base = by_base;
     }
 

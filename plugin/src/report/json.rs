@@ -6,32 +6,37 @@
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::{Report, Summary, Tool};
-use crate::model::PlanSummary;
+use crate::engine::Report;
 
+// Keys come out in sorted order, as they always have: the report used to be rendered
+// through a `serde_json::Value`, whose objects sort their keys. It is now serialized
+// straight from these structs (no tree of the whole report on large plans), so their
+// fields are declared in sorted order; `render_matches_the_value_form` checks both agree.
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    version: u32,
-    tool: &'a Tool,
-    plans: &'a [PlanSummary],
     diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: &'a Summary,
+    // Small structs declared elsewhere in their own field order: as values, their keys
+    // are sorted like everything else in the document.
+    plans: serde_json::Value,
+    summary: serde_json::Value,
+    tool: serde_json::Value,
+    version: u32,
 }
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
-    rule: &'a str,
-    severity: Severity,
     address: &'a str,
     attribute: Option<&'a str>,
-    message: &'a str,
     detail: Option<&'a str>,
     help: Option<&'a str>,
-    url: &'a str,
-    unverifiable: bool,
-    related: &'a [String],
-    suppressed: Option<&'a str>,
+    message: &'a str,
     plan: usize,
+    related: &'a [String],
+    rule: &'a str,
+    severity: Severity,
+    suppressed: Option<&'a str>,
+    unverifiable: bool,
+    url: &'a str,
 }
 
 impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
@@ -53,26 +58,77 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
     }
 }
 
-/// The report as a JSON value (used by the plugin server too).
-pub fn to_value(report: &Report) -> serde_json::Value {
-    let doc = JsonReport {
-        version: report.version,
-        tool: &report.tool,
-        plans: &report.plans,
+fn document(report: &Report) -> JsonReport<'_> {
+    // Serializing plain structs of strings, numbers and bools cannot fail.
+    let value = |v: Result<serde_json::Value, _>| v.unwrap_or(serde_json::Value::Null);
+    JsonReport {
         diagnostics: report
             .diagnostics
             .iter()
             .map(JsonDiagnostic::from)
             .collect(),
-        summary: &report.summary,
-    };
-    // Serializing plain structs of strings, numbers and bools cannot fail.
-    serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
+        plans: value(serde_json::to_value(&report.plans)),
+        summary: value(serde_json::to_value(&report.summary)),
+        tool: value(serde_json::to_value(&report.tool)),
+        version: report.version,
+    }
+}
+
+/// The report as a JSON value (used by the plugin server too).
+pub fn to_value(report: &Report) -> serde_json::Value {
+    serde_json::to_value(document(report)).unwrap_or(serde_json::Value::Null)
 }
 
 /// Pretty-printed JSON followed by a newline.
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
+    render_splitting_from(report, PARALLEL_RENDER_MIN)
+}
+
+/// Diagnostics from which [`render`] writes the array in pieces on several threads.
+const PARALLEL_RENDER_MIN: usize = 1024;
+
+/// How the document starts: its first key is `diagnostics` (keys are sorted).
+const HEAD: &str = "{\n  \"diagnostics\": [";
+
+fn render_splitting_from(report: &Report, min: usize) -> String {
+    let mut doc = document(report);
+    let items = std::mem::take(&mut doc.diagnostics);
+    // Everything but the diagnostics, which are nearly all of a large report.
+    let rest = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let rest = rest.strip_prefix(HEAD).and_then(|r| r.strip_prefix(']'));
+    let (Some(rest), true) = (rest, items.len() >= min.max(1)) else {
+        doc.diagnostics = items;
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        return s;
+    };
+    // Each piece is written as serde_json's pretty printer writes those elements inside the
+    // array: on lines of their own, two levels (four spaces) in, separated by commas. JSON
+    // strings hold no raw line breaks, so indenting every line is exact.
+    let chunk = items.len().div_ceil(crate::par::threads());
+    let chunks: Vec<&[JsonDiagnostic<'_>]> = items.chunks(chunk).collect();
+    let pieces = crate::par::map(&chunks, 1, |chunk| {
+        let mut out = String::new();
+        for d in chunk.iter() {
+            let text = serde_json::to_string_pretty(d).unwrap_or_default();
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str("\n    ");
+            out.push_str(&text.replace('\n', "\n    "));
+        }
+        out
+    });
+    let mut s = String::with_capacity(pieces.iter().map(String::len).sum::<usize>() + 64);
+    s.push_str(HEAD);
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(piece);
+    }
+    s.push_str("\n  ]");
+    s.push_str(rest);
     s.push('\n');
     s
 }
@@ -123,5 +179,18 @@ mod tests {
         assert_eq!(v["summary"]["failed"], true);
         assert_eq!(v["summary"]["suppressed"], 1);
         assert!(render(&sample(FailOn::Never)).ends_with("}\n"));
+    }
+
+    #[test]
+    fn render_matches_the_value_form() {
+        for fail_on in [FailOn::Never, FailOn::Severity(Severity::Warning)] {
+            let report = sample(fail_on);
+            let via_value = serde_json::to_string_pretty(&to_value(&report)).unwrap() + "\n";
+            assert_eq!(render(&report), via_value);
+            // Written in pieces on several threads: the same text.
+            for min in [1, 2, 3] {
+                assert_eq!(render_splitting_from(&report, min), via_value, "{min}");
+            }
+        }
     }
 }

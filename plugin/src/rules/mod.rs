@@ -114,17 +114,85 @@ pub fn find(key: &str) -> Option<&'static dyn Rule> {
 
 /// Run every rule on the model. Severity overrides, disabling and ignores are applied by
 /// `crate::engine`, not here.
+///
+/// Rules only read the model, so on a large plan they run on every core: worker threads take
+/// the next rule from a shared counter (rules differ a lot in cost, so no fixed split), and
+/// the findings are put back in rule order, exactly as a sequential run would produce them.
+/// Small models stay on the calling thread: starting threads would cost more than it saves.
 pub fn run(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for r in rules {
-        r.check(cx, &mut out);
-    }
-    out
+    let m = cx.model;
+    let size = m.services.len() + m.task_definitions.len() + m.task_sets.len();
+    let workers = if size < PARALLEL_RULES_MIN_ENTITIES {
+        1
+    } else {
+        crate::par::threads()
+    };
+    run_on(cx, rules, workers)
 }
+
+/// [`run`] on `workers` threads (the calling one included).
+fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<Diagnostic> {
+    // The capacity rules share one analysis of the model (see `capacity::memo`).
+    let _analysis = crate::capacity::memo::scope(cx.model, cx.assume);
+    let workers = workers.min(rules.len());
+    if workers < 2 {
+        let mut out = Vec::new();
+        for r in rules {
+            r.check(cx, &mut out);
+        }
+        return out;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(r) = rules.get(i) else {
+                return done;
+            };
+            let mut out = Vec::new();
+            r.check(cx, &mut out);
+            done.push((i, out));
+        }
+    };
+    let mut per_rule: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            // A panicking rule panics the caller, as it would without threads.
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        all
+    });
+    per_rule.sort_unstable_by_key(|(i, _)| *i);
+    per_rule.into_iter().flat_map(|(_, out)| out).collect()
+}
+
+/// Below this many services, task definitions and task sets (what most rules iterate over)
+/// the rules run on one thread (see [`run`]).
+const PARALLEL_RULES_MIN_ENTITIES: usize = 200;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_come_in_the_same_order_on_several_threads() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/sample/plan.json");
+        let plan = crate::plan::load(path, &crate::plan::LoadOptions::default()).unwrap();
+        let assume = crate::config::Assumptions::default();
+        let model = crate::model::build(std::slice::from_ref(&plan), &assume);
+        let cx = Context {
+            model: &model,
+            assume: &assume,
+        };
+        let rules = all();
+        let one = run_on(&cx, &rules, 1);
+        assert!(one.len() > 3, "the sample has findings: {}", one.len());
+        for workers in [2, 3, 8] {
+            assert!(run_on(&cx, &rules, workers) == one, "{workers} threads");
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_documented() {

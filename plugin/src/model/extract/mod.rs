@@ -6,8 +6,8 @@
 //! name, family) are recorded in the [`Lookup`] so that resolution never scans.
 
 use crate::model::resolve::Lookup;
-use crate::model::{Field, Model, PlanIndex, Val};
-use crate::plan::{AttrRef, Mode, Plan};
+use crate::model::{Field, Model, PlanIndex, Service, TargetGroup, TaskDefinition, Val};
+use crate::plan::{AttrRef, Mode, Plan, Resource};
 
 mod account;
 mod autoscaling;
@@ -22,38 +22,91 @@ pub(crate) mod user_data;
 
 /// Extract every ECS-related resource of one plan into `model`.
 pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
-    for res in &plan.resources {
+    // On a large plan, most of the extraction time is reading the values of its thousands
+    // of task definitions, services and target groups. That only reads the plan, so it is
+    // done first, spread over the cores; then every entity is added to the model and the
+    // lookup in plan order, as if extracted one by one.
+    let decoded = crate::par::map(&plan.resources, PARALLEL_MIN, |res| decode(plan, res, idx));
+    for (res, decoded) in plan.resources.iter().zip(decoded) {
         let data = res.mode == Mode::Data;
-        match (res.type_.as_str(), data) {
-            ("aws_ecs_task_definition", false) => {
-                task_definitions::extract(res, plan, idx, model, lookup)
+        match (res.type_.as_str(), data, decoded) {
+            (_, _, Some(Decoded::TaskDefinition(td, arns))) => {
+                task_definitions::register(td, arns, idx, model, lookup)
             }
-            ("aws_ecs_service", false) => services::extract(res, idx, model, lookup),
-            ("aws_ecs_task_set", false) => task_sets::extract(res, idx, model),
-            ("aws_ecs_cluster", false) => clusters::extract_cluster(res, idx, model, lookup),
-            ("aws_ecs_capacity_provider", false) => {
+            (_, _, Some(Decoded::Service(svc, arns))) => {
+                services::register(svc, arns, idx, model, lookup)
+            }
+            (_, _, Some(Decoded::TargetGroup(tg, arns))) => {
+                target_groups::register(tg, arns, idx, model, lookup)
+            }
+            ("aws_ecs_task_set", false, _) => task_sets::extract(res, idx, model),
+            ("aws_ecs_cluster", false, _) => clusters::extract_cluster(res, idx, model, lookup),
+            ("aws_ecs_capacity_provider", false, _) => {
                 clusters::extract_capacity_provider(res, idx, model, lookup)
             }
-            ("aws_autoscaling_group", false) => {
+            ("aws_autoscaling_group", false, _) => {
                 autoscaling::extract_group(plan, res, idx, model, lookup)
             }
-            ("aws_launch_template", false) => {
+            ("aws_launch_template", false, _) => {
                 autoscaling::extract_launch_template(plan, res, idx, model, lookup)
             }
-            ("aws_launch_configuration", false) => {
+            ("aws_launch_configuration", false, _) => {
                 autoscaling::extract_launch_configuration(plan, res, idx, model, lookup)
             }
-            ("aws_instance", false) => autoscaling::extract_instance(plan, res, idx, model, lookup),
-            ("aws_subnet", _) => subnets::extract_subnet(res, idx, model, lookup),
-            ("aws_vpc", _) => subnets::extract_vpc(res, idx, model, lookup),
-            ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
-                target_groups::extract(res, idx, model, lookup)
+            ("aws_instance", false, _) => {
+                autoscaling::extract_instance(plan, res, idx, model, lookup)
             }
-            ("aws_ecs_account_setting_default", false) => account::extract(res, model),
-            ("aws_service_discovery_service", false) => discovery::extract(res, idx, model, lookup),
+            ("aws_subnet", _, _) => subnets::extract_subnet(res, idx, model, lookup),
+            ("aws_vpc", _, _) => subnets::extract_vpc(res, idx, model, lookup),
+            ("aws_ecs_account_setting_default", false, _) => account::extract(res, model),
+            ("aws_service_discovery_service", false, _) => {
+                discovery::extract(res, idx, model, lookup)
+            }
             _ => {}
         }
     }
+}
+
+/// Resources per thread below which [`extract_plan`] decodes on one thread.
+const PARALLEL_MIN: usize = 256;
+
+/// An entity decoded ahead of being added to the model (the numerous kinds only), with
+/// the known values of its ARN attributes for the lookup. Short-lived and moved into the
+/// model right away, so the variants are not boxed (that would add an allocation each).
+#[allow(clippy::large_enum_variant)]
+enum Decoded {
+    TaskDefinition(TaskDefinition, Vec<String>),
+    Service(Service, Vec<String>),
+    TargetGroup(TargetGroup, Vec<String>),
+}
+
+fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
+    match (res.type_.as_str(), res.mode == Mode::Data) {
+        ("aws_ecs_task_definition", false) => Some(Decoded::TaskDefinition(
+            task_definitions::decode(res, plan, idx),
+            known_strings(res, task_definitions::ARN_ATTRS),
+        )),
+        ("aws_ecs_service", false) => Some(Decoded::Service(
+            services::decode(res, idx),
+            known_strings(res, services::ARN_ATTRS),
+        )),
+        ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
+            Some(Decoded::TargetGroup(
+                target_groups::decode(res, idx),
+                known_strings(res, target_groups::ARN_ATTRS),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The known, non-empty values of string attributes of a resource, in the order given.
+fn known_strings(res: &Resource, attrs: &[&str]) -> Vec<String> {
+    let v = res.values.root();
+    attrs
+        .iter()
+        .filter_map(|a| key(&v.get(a).string()).map(str::to_string))
+        .collect()
 }
 
 /// A string attribute where the AWS provider writes `""` for "not set" (launch_type,

@@ -9,9 +9,10 @@ use crate::model::{
 };
 use crate::plan::{AttrRef, Resource};
 
-pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+/// A service as read from its resource, not yet in the model (links unresolved).
+pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
     let v = res.values.root();
-    let svc = Service {
+    Service {
         address: res.address.clone(),
         plan,
         name: v.get("name").string(),
@@ -38,17 +39,28 @@ pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup
                 .collect()
         }),
         launch: Field::unknown(),
-    };
+    }
+}
+
+/// The attributes holding a service's ARN (the provider's `id` of a service is its ARN).
+pub(super) const ARN_ATTRS: &[&str] = &["id", "arn"];
+
+/// Add a decoded service (from [`decode`]) to the model and the lookup; `arns` are the known
+/// values of [`ARN_ATTRS`].
+pub(super) fn register(
+    svc: Service,
+    arns: Vec<String>,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let pos = model.services.len();
     lookup.add_address(plan, &svc.address, Kind::Service, pos);
     if let Some(n) = key(&svc.name) {
         lookup.service_name.insert(n, plan, pos);
     }
-    // The provider's `id` of a service is its ARN.
-    for attr in ["id", "arn"] {
-        if let Some(a) = key(&v.get(attr).string()) {
-            lookup.service_arn.insert(a, plan, pos);
-        }
+    for a in &arns {
+        lookup.service_arn.insert(a, plan, pos);
     }
     model.services.push(svc);
 }

@@ -5,9 +5,10 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Model, PlanIndex, TargetGroup};
 use crate::plan::Resource;
 
-pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+/// A target group as read from its resource, not yet in the model.
+pub(super) fn decode(res: &Resource, plan: PlanIndex) -> TargetGroup {
     let v = res.values.root();
-    let tg = TargetGroup {
+    TargetGroup {
         address: res.address.clone(),
         plan,
         name: v.get("name").string(),
@@ -17,16 +18,28 @@ pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup
         health_check_port: super::services::block_string(v.get("health_check"), "port"),
         ip_address_type: opt_string(v.get("ip_address_type")),
         vpc: None,
-    };
+    }
+}
+
+/// The attributes holding a target group's ARN.
+pub(super) const ARN_ATTRS: &[&str] = &["arn", "id"];
+
+/// Add a decoded target group (from [`decode`]) to the model and the lookup; `arns` are the
+/// known values of [`ARN_ATTRS`].
+pub(super) fn register(
+    tg: TargetGroup,
+    arns: Vec<String>,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let pos = model.target_groups.len();
     lookup.add_address(plan, &tg.address, Kind::TargetGroup, pos);
     if let Some(n) = key(&tg.name) {
         lookup.tg_name.insert(n, plan, pos);
     }
-    for attr in ["arn", "id"] {
-        if let Some(a) = key(&v.get(attr).string()) {
-            lookup.tg_arn.insert(a, plan, pos);
-        }
+    for a in &arns {
+        lookup.tg_arn.insert(a, plan, pos);
     }
     model.target_groups.push(tg);
 }

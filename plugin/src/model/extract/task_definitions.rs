@@ -10,13 +10,9 @@ use crate::model::{
 };
 use crate::plan::{AttrRef, Plan, Resource};
 
-pub(super) fn extract(
-    res: &Resource,
-    source: &Plan,
-    plan: PlanIndex,
-    model: &mut Model,
-    lookup: &mut Lookup,
-) {
+/// A task definition as read from its resource, not yet in the model. Decoding
+/// `container_definitions` (JSON inside a JSON string) makes this the costliest extraction.
+pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TaskDefinition {
     let v = res.values.root();
     let family = v.get("family").string();
     let mut network_mode_raw = v.get("network_mode").string();
@@ -32,7 +28,7 @@ pub(super) fn extract(
     let os_family = os_family(v.get("runtime_platform"));
     let (network_mode, network_mode_explicit) = network_mode(&network_mode_raw, os_family);
     let (containers, containers_error) = decode_containers(v.get("container_definitions"));
-    let td = TaskDefinition {
+    TaskDefinition {
         address: res.address.clone(),
         plan,
         family,
@@ -45,16 +41,28 @@ pub(super) fn extract(
         memory: v.get("memory").string(),
         containers,
         containers_error,
-    };
+    }
+}
+
+/// The attributes holding a task definition's ARN, for [`register`].
+pub(super) const ARN_ATTRS: &[&str] = &["arn", "arn_without_revision"];
+
+/// Add a decoded task definition (from [`decode`]) to the model and the lookup; `arns` are
+/// the known values of [`ARN_ATTRS`].
+pub(super) fn register(
+    td: TaskDefinition,
+    arns: Vec<String>,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup,
+) {
     let pos = model.task_definitions.len();
     lookup.add_address(plan, &td.address, Kind::TaskDefinition, pos);
     if let Some(f) = key(&td.family) {
         lookup.td_family.insert(f, plan, pos);
     }
-    for attr in ["arn", "arn_without_revision"] {
-        if let Some(a) = key(&v.get(attr).string()) {
-            lookup.td_arn.insert(a, plan, pos);
-        }
+    for a in &arns {
+        lookup.td_arn.insert(a, plan, pos);
     }
     model.task_definitions.push(td);
 }
@@ -119,10 +127,10 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
         }
     };
     match decoded.val {
-        Val::Known(attrs) => match attrs.after() {
+        Val::Known(attrs) => match attrs.into_after() {
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in items.into_iter().enumerate() {
                     match item {
                         Value::Object(_) => out.push(container(item)),
                         _ => {
@@ -145,7 +153,8 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
     }
 }
 
-fn container(v: &Value) -> Container {
+/// The decoded container object `v` is kept whole in `raw` (moved, not copied).
+fn container(v: Value) -> Container {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let strings = |k: &str| -> Vec<String> {
         v.get(k)
@@ -185,7 +194,7 @@ fn container(v: &Value) -> Container {
         dns_servers: strings("dnsServers"),
         dns_search_domains: strings("dnsSearchDomains"),
         disable_networking: v.get("disableNetworking").and_then(as_bool),
-        raw: v.clone(),
+        raw: v,
     }
 }
 

@@ -49,19 +49,17 @@ fn cx<'a>(plans: &'a [Plan], idx: usize, lookup: &'a Lookup, model: &'a Model) -
     })
 }
 
-/// Compute one value per entity of a vector from its plan resource, then store them.
+/// Compute one value per entity of a vector from its plan resource, then store them. The
+/// computing only reads, so on a large plan it is spread over the cores (`crate::par`).
 macro_rules! per_entity {
     ($plans:expr, $model:expr, $lookup:expr, $vec:ident, |$cx:ident, $res:ident, $e:ident| $compute:expr, |$t:ident, $v:ident| $store:expr) => {{
         let results: Vec<_> = {
             let m: &Model = $model;
-            m.$vec
-                .iter()
-                .map(|$e| {
-                    let $cx = cx($plans, $e.plan, $lookup, m)?;
-                    let $res = $cx.plan.resource(&$e.address)?;
-                    Some($compute)
-                })
-                .collect()
+            crate::par::map(&m.$vec, PARALLEL_MIN, |$e| {
+                let $cx = cx($plans, $e.plan, $lookup, m)?;
+                let $res = $cx.plan.resource(&$e.address)?;
+                Some($compute)
+            })
         };
         for ($t, r) in $model.$vec.iter_mut().zip(results) {
             if let Some($v) = r {
@@ -70,6 +68,9 @@ macro_rules! per_entity {
         }
     }};
 }
+
+/// Entities per thread below which [`per_entity!`] stays on one thread.
+const PARALLEL_MIN: usize = 256;
 
 fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
     per_entity!(

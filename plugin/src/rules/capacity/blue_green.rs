@@ -48,7 +48,7 @@ impl Rule for BlueGreenCapacity {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         for (i, d) in a.services.iter().enumerate() {
             if d.deploy != DeployKind::BlueGreen || d.daemon {
                 continue;

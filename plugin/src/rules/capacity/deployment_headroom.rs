@@ -74,7 +74,7 @@ impl Rule for DeploymentHeadroom {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         for (i, d) in a.services.iter().enumerate() {
             if d.daemon || d.deploy != DeployKind::Rolling {
                 continue;

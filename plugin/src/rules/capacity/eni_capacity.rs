@@ -58,7 +58,7 @@ impl Rule for EniCapacity {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         check(cx, &a, out);
     }
 }

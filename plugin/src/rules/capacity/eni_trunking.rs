@@ -61,7 +61,7 @@ impl Rule for EniTrunking {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         for c in &a.clusters {
             let awsvpc_services: Vec<usize> = c
                 .services

@@ -53,7 +53,7 @@ impl Rule for StaticHostPorts {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         for c in &a.clusters {
             for p in &c.ports {
                 check_port(cx, &a, c, p, out);

@@ -55,7 +55,7 @@ impl Rule for SubnetIpv4 {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         for (i, d) in a.services.iter().enumerate() {
             let Some(keys) = &a.service_subnets[i] else {
                 continue;

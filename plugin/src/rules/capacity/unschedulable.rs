@@ -94,7 +94,7 @@ impl Rule for Unschedulable {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let a = capacity::analyze(cx.model, cx.assume);
+        let a = capacity::memo::analysis(cx.model, cx.assume);
         for (i, d) in a.services.iter().enumerate() {
             if d.eni_on_instances != Involved::Yes || d.desired.as_ref().is_ok_and(|c| c.n == 0) {
                 continue;

@@ -1,13 +1,15 @@
 //! NET001: the network mode must be one ECS accepts.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::NetworkMode;
+use crate::model::{NetworkMode, TaskDefinition};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it checks
     /// `network_mode` of every `aws_ecs_task_definition` is one of `awsvpc`, `bridge`, `host`
-    /// or `none` (the `NetworkMode` enum of RegisterTaskDefinition), or is omitted.
+    /// or `none` (the `NetworkMode` enum of RegisterTaskDefinition), or is omitted. A written
+    /// `"default"` is reported too: that is the name of the mode an omitted attribute gives
+    /// on Windows, not a value the API accepts.
     ///
     /// When `network_mode` is known only after apply, the rule reports one unverifiable info
     /// for the task definition instead: every rule that depends on the mode (NET003, NET005,
@@ -47,28 +49,13 @@ impl Rule for ValidNetworkMode {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for td in &cx.model.task_definitions {
+            // The model reads an explicit `"default"` as the Windows default mode, which is
+            // what omitting the attribute means; written out, RegisterTaskDefinition rejects it.
+            let written_default = td.network_mode == NetworkMode::WindowsDefault
+                && td.network_mode_raw.get().is_some_and(|v| v == "default");
             match &td.network_mode {
-                NetworkMode::Invalid(_) => {
-                    let shown = td.network_mode_raw.show();
-                    let hint = if td.network_mode_raw.get().is_some_and(|v| {
-                        v.eq_ignore_ascii_case("default") || v.eq_ignore_ascii_case("nat")
-                    }) {
-                        " For the Windows default (nat) mode, omit network_mode."
-                    } else {
-                        ""
-                    };
-                    cx.diag(
-                        &Self::META,
-                        &td.address,
-                        format!("network_mode \"{shown}\" is not a network mode ECS accepts (awsvpc, bridge, host or none)"),
-                    )
-                    .attribute("network_mode")
-                    .help(format!(
-                        "Set network_mode to \"awsvpc\" (required on Fargate), \"bridge\", \"host\" or \"none\".{hint}"
-                    ))
-                    .plan(td.plan)
-                    .push(out);
-                }
+                NetworkMode::Invalid(_) => self.invalid(cx, td, out),
+                _ if written_default => self.invalid(cx, td, out),
                 NetworkMode::Unknown => {
                     cx.diag(
                         &Self::META,
@@ -84,6 +71,32 @@ impl Rule for ValidNetworkMode {
                 _ => {}
             }
         }
+    }
+}
+
+impl ValidNetworkMode {
+    fn invalid(&self, cx: &Context<'_>, td: &TaskDefinition, out: &mut Vec<Diagnostic>) {
+        let shown = td.network_mode_raw.show();
+        let hint = if td
+            .network_mode_raw
+            .get()
+            .is_some_and(|v| v.eq_ignore_ascii_case("default") || v.eq_ignore_ascii_case("nat"))
+        {
+            " For the Windows default (nat) mode, omit network_mode."
+        } else {
+            ""
+        };
+        cx.diag(
+                &Self::META,
+                &td.address,
+                format!("network_mode \"{shown}\" is not a network mode ECS accepts (awsvpc, bridge, host or none)"),
+            )
+            .attribute("network_mode")
+            .help(format!(
+                "Set network_mode to \"awsvpc\" (required on Fargate), \"bridge\", \"host\" or \"none\".{hint}"
+            ))
+            .plan(td.plan)
+            .push(out);
     }
 }
 
@@ -122,6 +135,21 @@ mod tests {
         assert_eq!(d[0].severity, Severity::Error);
         assert_eq!(d[0].attribute.as_deref(), Some("network_mode"));
         assert!(d[0].message.contains("\"default\""), "{}", d[0].message);
+        assert!(d[0].help.as_deref().unwrap().contains("omit network_mode"));
+    }
+
+    #[test]
+    fn fires_on_a_written_default_that_the_model_reads_as_windows_default() {
+        let mut td = task_definition("aws_ecs_task_definition.a", NetworkMode::WindowsDefault);
+        td.network_mode_raw = Field::known("default".into());
+        td.network_mode_explicit = true;
+        let model = Model {
+            task_definitions: vec![td],
+            ..Default::default()
+        };
+        let d = run(&model);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, Severity::Error);
         assert!(d[0].help.as_deref().unwrap().contains("omit network_mode"));
     }
 
