@@ -78,31 +78,6 @@ impl ServiceDemand {
             .as_ref()
             .map_or(Bound::unknown(), |c| Bound::exact(c.n))
     }
-    pub fn short_name(&self) -> &str {
-        short(&self.address)
-    }
-}
-
-/// The last two address segments (`aws_ecs_service.api`), for compact arithmetic.
-pub fn short(address: &str) -> &str {
-    // Scan from the right for the second dot outside `[...]` instance keys, which may
-    // themselves contain dots (`module.a["x.y"]`).
-    let mut depth = 0i32;
-    let mut dots = 0;
-    for (i, c) in address.char_indices().rev() {
-        match c {
-            ']' => depth += 1,
-            '[' => depth -= 1,
-            '.' if depth == 0 => {
-                dots += 1;
-                if dots == 2 {
-                    return &address[i + 1..];
-                }
-            }
-            _ => {}
-        }
-    }
-    address
 }
 
 pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
@@ -407,14 +382,5 @@ mod tests {
             Involved::Maybe(m) => assert!(m.what.contains("not in the plan"), "{}", m.what),
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn short_names() {
-        assert_eq!(
-            short("module.a[\"x.y\"].aws_ecs_service.api"),
-            "aws_ecs_service.api"
-        );
-        assert_eq!(short("aws_ecs_service.api"), "aws_ecs_service.api");
     }
 }

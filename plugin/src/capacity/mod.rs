@@ -23,7 +23,7 @@ pub mod trunking;
 
 pub use bound::{compare, Bound, Verdict};
 pub use cluster::{ClusterCapacity, ClusterKey, SourceCapacity};
-pub use demand::{short, Counted, DeployKind, Involved, ServiceDemand};
+pub use demand::{Counted, DeployKind, Involved, ServiceDemand};
 pub use ports::{PortDemand, StaticPort};
 pub use subnets::{SubnetInfo, SubnetKey, SubnetUser};
 pub use trunking::TrunkingSetting;
@@ -163,7 +163,7 @@ impl Analysis {
             } else {
                 ""
             };
-            parts.push(format!("{} {why}{maybe}", d.short_name()));
+            parts.push(format!("{} {why}{maybe}", d.address));
         }
         let why = match parts.len() {
             0 => "no awsvpc tasks on container instances".to_string(),
@@ -262,7 +262,7 @@ impl Analysis {
                 format!(" × {shared}/{} subnets", u.subnets.len())
             };
             if parts.len() < SHOWN_SUBNET_USERS {
-                parts.push(format!("{} {why}{share}", short(&u.label)));
+                parts.push(format!("{} {why}{share}", u.label));
             } else {
                 more += 1;
             }
@@ -294,9 +294,9 @@ impl Analysis {
             }
             total = total + info.usable_bound();
             match &info.usable {
-                Ok(c) => parts.push(format!("{}: {}", short(k.label()), c.why)),
+                Ok(c) => parts.push(format!("{}: {}", k.label(), c.why)),
                 Err(m) => {
-                    parts.push(format!("{}: unknown", short(k.label())));
+                    parts.push(format!("{}: unknown", k.label()));
                     missing.push(m.clone());
                 }
             }
@@ -386,7 +386,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         }
         let keys = match &s.network_configuration.val {
             Val::Known(Some(cfg)) => match &cfg.subnets.val {
-                Val::Known(links) => subnets::keys(model, links).map_err(|l| Missing {
+                Val::Known(links) => subnets::keys(model, links, s.plan).map_err(|l| Missing {
                     what: format!("a subnet of {} ({l})", s.address),
                     supply: "subnet ids known at plan time".into(),
                 }),
@@ -475,7 +475,7 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
         let Some(links) = g.subnets.get() else {
             continue;
         };
-        let Ok(keys) = subnets::keys(model, links) else {
+        let Ok(keys) = subnets::keys(model, links, g.plan) else {
             continue;
         };
         if keys.is_empty() {
@@ -510,7 +510,7 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
     }
     for i in &model.instances {
         let Some(l) = &i.subnet else { continue };
-        let Ok(keys) = subnets::keys(model, std::slice::from_ref(l)) else {
+        let Ok(keys) = subnets::keys(model, std::slice::from_ref(l), i.plan) else {
             continue;
         };
         users.push(SubnetUser {

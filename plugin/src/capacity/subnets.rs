@@ -10,20 +10,37 @@ use super::bound::Bound;
 use super::demand::Counted;
 use super::Missing;
 use crate::config::{Assumptions, SubnetAssumption};
-use crate::model::{Link, Model, Subnet, Val};
+use crate::model::{Link, Model, PlanIndex, Subnet, Val};
 
 /// A subnet by plan address, or by id when it is outside the plan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum SubnetKey {
-    Plan(String),
+    /// A subnet the plan creates or reads. An address is unique only within one plan:
+    /// `ecsnet check staging.json prod.json` holds `module.vpc.aws_subnet.a` twice, as two
+    /// subnets in two VPCs, so the plan is part of the key and demand never adds up across
+    /// plans.
+    Plan { plan: PlanIndex, address: String },
+    /// A subnet outside the plan, by its literal id. That id names one real AWS subnet
+    /// whichever plan mentions it, so the demand of every plan using it is summed.
     Outside(String),
 }
 
 impl SubnetKey {
+    /// The address (or id) alone: what findings and `ecsnet capacity` name the subnet by.
     pub fn label(&self) -> &str {
         match self {
-            SubnetKey::Plan(a) | SubnetKey::Outside(a) => a,
+            SubnetKey::Plan { address, .. } => address,
+            SubnetKey::Outside(id) => id,
+        }
+    }
+
+    /// The plan holding the subnet; `None` for a subnet outside the plan, which every
+    /// plan shares.
+    pub fn plan(&self) -> Option<PlanIndex> {
+        match self {
+            SubnetKey::Plan { plan, .. } => Some(*plan),
+            SubnetKey::Outside(_) => None,
         }
     }
 }
@@ -119,8 +136,11 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
             .find_map(|k| assume.subnets.get(*k).map(|a| (k.to_string(), a)))
     };
     match key {
-        SubnetKey::Plan(addr) => {
-            let s: Option<&Subnet> = model.subnet(addr);
+        SubnetKey::Plan {
+            plan,
+            address: addr,
+        } => {
+            let s: Option<&Subnet> = subnet_of_plan(model, addr, *plan);
             let id = s.and_then(|s| s.id.get().cloned());
             let mut keys = vec![addr.as_str()];
             if let Some(i) = id.as_deref() {
@@ -170,13 +190,43 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
     }
 }
 
-/// Subnet keys of a list of links; `Err` when one cannot be resolved.
-pub(crate) fn keys(model: &Model, links: &[Link]) -> Result<Vec<SubnetKey>, String> {
+/// The subnet at `address` in `plan` exactly (the key already chose the plan).
+fn subnet_of_plan<'a>(model: &'a Model, address: &str, plan: PlanIndex) -> Option<&'a Subnet> {
+    // O(1) through the model's address index; the list is scanned only when several
+    // plans hold the address.
+    let first = model.subnet(address)?;
+    if first.plan == plan {
+        return Some(first);
+    }
+    model
+        .subnets
+        .iter()
+        .find(|s| s.plan == plan && s.address == address)
+}
+
+/// The subnet a link from a resource of plan `from` points at: the one of the same plan,
+/// else one of another plan (a link across plans, e.g. a network plan and an app plan).
+fn linked_subnet<'a>(model: &'a Model, address: &str, from: PlanIndex) -> Option<&'a Subnet> {
+    subnet_of_plan(model, address, from).or_else(|| model.subnet(address))
+}
+
+/// Subnet keys of a list of links from a resource of plan `from`; `Err` when one cannot
+/// be resolved.
+pub(crate) fn keys(
+    model: &Model,
+    links: &[Link],
+    from: PlanIndex,
+) -> Result<Vec<SubnetKey>, String> {
     let mut out = Vec::new();
     for l in links {
         match (&l.address, &l.literal) {
-            (Some(a), _) if model.subnet(a).is_some() => out.push(SubnetKey::Plan(a.clone())),
-            (Some(a), _) => out.push(SubnetKey::Outside(a.clone())),
+            (Some(a), _) => match linked_subnet(model, a, from) {
+                Some(s) => out.push(SubnetKey::Plan {
+                    plan: s.plan,
+                    address: s.address.clone(),
+                }),
+                None => out.push(SubnetKey::Outside(a.clone())),
+            },
             (None, Some(id)) => out.push(SubnetKey::Outside(id.clone())),
             (None, None) => return Err(l.describe()),
         }
@@ -205,6 +255,13 @@ mod tests {
     use super::*;
     use crate::model::testing as t;
 
+    fn plan_key(address: &str) -> SubnetKey {
+        SubnetKey::Plan {
+            plan: 0,
+            address: address.into(),
+        }
+    }
+
     #[test]
     fn usable_addresses() {
         assert_eq!(usable_for_prefix(28), 11);
@@ -222,7 +279,7 @@ mod tests {
         m.subnets
             .push(t::subnet("aws_subnet.a", "10.0.1.0/28", "eu-west-1a"));
         let mut a = Assumptions::default();
-        let i = info(&m, &a, &SubnetKey::Plan("aws_subnet.a".into()));
+        let i = info(&m, &a, &plan_key("aws_subnet.a"));
         assert_eq!(i.usable.as_ref().unwrap().n, 11);
         assert!(i
             .usable
@@ -238,7 +295,7 @@ mod tests {
                 availability_zone: None,
             },
         );
-        let i = info(&m, &a, &SubnetKey::Plan("aws_subnet.a".into()));
+        let i = info(&m, &a, &plan_key("aws_subnet.a"));
         assert_eq!(i.usable.as_ref().unwrap().n, 3);
         let o = info(&m, &a, &SubnetKey::Outside("subnet-0abc".into()));
         assert!(o.usable.unwrap_err().supply.contains("subnet-0abc"));
@@ -249,15 +306,12 @@ mod tests {
         let u = SubnetUser {
             label: "s".into(),
             service: None,
-            subnets: vec![SubnetKey::Plan("a".into()), SubnetKey::Plan("b".into())],
+            subnets: vec![plan_key("a"), plan_key("b")],
             count: Bound::exact(7),
             why: String::new(),
             missing: None,
         };
-        assert_eq!(u.within(&[SubnetKey::Plan("a".into())]), Bound::range(3, 4));
-        assert_eq!(
-            u.within(&[SubnetKey::Plan("a".into()), SubnetKey::Plan("b".into())]),
-            Bound::exact(7)
-        );
+        assert_eq!(u.within(&[plan_key("a")]), Bound::range(3, 4));
+        assert_eq!(u.within(&[plan_key("a"), plan_key("b")]), Bound::exact(7));
     }
 }

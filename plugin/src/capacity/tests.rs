@@ -86,7 +86,10 @@ fn daemons_take_a_slot_per_instance_and_fargate_takes_none() {
     assert_eq!(c.capacity.slots, Bound::exact(3));
     // The Fargate service takes no ENI slot but does take addresses.
     assert_eq!(a.eni_need(c, None).total, Bound::exact(2));
-    let keys = vec![SubnetKey::Plan("aws_subnet.a".into())];
+    let keys = vec![SubnetKey::Plan {
+        plan: 0,
+        address: "aws_subnet.a".into(),
+    }];
     let need = a.subnet_need(&keys, Phase::Peak);
     // api peak 4 + the daemon on each of 3 instances + fargate peak 100.
     assert_eq!(need.total, Bound::exact(4 + 3 + 100));
@@ -103,7 +106,10 @@ fn subnet_usable_and_instances() {
         true,
     )]);
     let a = analyze(&m, &off());
-    let keys = vec![SubnetKey::Plan("aws_subnet.a".into())];
+    let keys = vec![SubnetKey::Plan {
+        plan: 0,
+        address: "aws_subnet.a".into(),
+    }];
     assert_eq!(a.subnet_usable(&keys).total, Bound::exact(11));
     let need = a.subnet_need(&keys, Phase::Peak);
     assert_eq!(need.total, Bound::exact(16 + 3));
@@ -181,4 +187,48 @@ fn network_configuration_implies_awsvpc_when_the_mode_is_unknown() {
     m.task_definitions[0].network_mode = NetworkMode::Unknown;
     let a = analyze(&m, &off());
     assert_eq!(a.services[0].eni_on_instances, Involved::Yes);
+}
+
+/// Two plans of one configuration (staging and prod) hold `aws_subnet.a` twice: two
+/// subnets, each with its own plan's demand. A subnet id outside the plans is one AWS
+/// subnet, so every plan's tasks count against it.
+#[test]
+fn subnets_are_per_plan_but_outside_ids_are_shared() {
+    let mut m = model(&["c5.large"], 3, 4, "10.0.1.0/24");
+    let mut second = model(&["c5.large"], 3, 4, "10.0.1.0/24");
+    second.clusters[0].plan = 1;
+    second.autoscaling_groups[0].plan = 1;
+    second.task_definitions[0].plan = 1;
+    second.services[0].plan = 1;
+    second.subnets[0].plan = 1;
+    m.clusters.append(&mut second.clusters);
+    m.autoscaling_groups.append(&mut second.autoscaling_groups);
+    m.task_definitions.append(&mut second.task_definitions);
+    m.services.append(&mut second.services);
+    m.subnets.append(&mut second.subnets);
+    // Both services also use a subnet outside the plans, by id.
+    for s in &mut m.services {
+        let mut cfg = t::awsvpc(&["aws_subnet.a"]);
+        if let crate::model::Val::Known(links) = &mut cfg.subnets.val {
+            links.push(crate::model::Link::outside("subnet-0abc"));
+        }
+        s.network_configuration = Field::known(Some(cfg));
+    }
+    let a = analyze(&m, &off());
+    let key = |plan| SubnetKey::Plan {
+        plan,
+        address: "aws_subnet.a".into(),
+    };
+    assert_eq!(a.subnets.len(), 3, "{:?}", a.subnets.keys());
+    for plan in [0, 1] {
+        // Each service: peak 8 spread over 2 subnets, 4 in its plan's aws_subnet.a.
+        let need = a.subnet_need(&[key(plan)], Phase::Peak);
+        assert_eq!(need.total, Bound::exact(4), "plan {plan}: {}", need.why);
+        assert_eq!(
+            a.service_subnets[plan].as_ref().unwrap().as_ref().unwrap()[0],
+            key(plan)
+        );
+    }
+    let outside = a.subnet_need(&[SubnetKey::Outside("subnet-0abc".into())], Phase::Peak);
+    assert_eq!(outside.total, Bound::exact(8), "{}", outside.why);
 }

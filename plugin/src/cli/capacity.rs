@@ -67,7 +67,8 @@ pub struct CapacityArgs {
 }
 
 pub fn run(args: CapacityArgs) -> Result<u8> {
-    let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref())?;
+    let Inputs { config, plans } =
+        Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
     let model = crate::model::build(&plans, &config.assume);
     let analysis = capacity::analyze(&model, &config.assume);
     let report = build_report(&analysis);
@@ -156,7 +157,11 @@ pub struct PortOut {
 
 #[derive(Debug, Serialize)]
 pub struct SubnetOut {
+    /// The address in the plan (or the id outside it), as findings name it.
     pub subnet: String,
+    /// The plan holding the subnet, as for clusters; `null` for a subnet outside the plan,
+    /// whose demand adds up over every plan naming it.
+    pub plan: Option<usize>,
     pub ipv6_only: bool,
     pub usable: Option<u64>,
     pub usable_why: String,
@@ -306,6 +311,7 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
             let usable = s.usable_bound();
             SubnetOut {
                 subnet: s.key.label().to_string(),
+                plan: s.key.plan(),
                 ipv6_only: s.ipv6_only,
                 usable: s.usable.as_ref().ok().map(|c| c.n),
                 usable_why: match &s.usable {

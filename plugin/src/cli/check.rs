@@ -97,7 +97,8 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref())?;
+    let Inputs { config, plans } =
+        Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
     warn_errored(&plans);
     let opts = CheckOptions {
         fail_on: args.fail_on.map(FailOn::from),

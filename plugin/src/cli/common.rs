@@ -38,12 +38,13 @@ impl Inputs {
     /// Check the plan arguments, then load the configuration (`--config`, else `.ecsnet.hcl` in
     /// the working directory) and the plans (binary plans through `terraform_bin`), in that order
     /// so the first problem reported is the same whichever command the user ran.
-    pub fn load(source: &PlanSource, config: Option<&Path>) -> Result<Self> {
+    pub fn load(source: &PlanSource, config: Option<&Path>, output: Option<&Path>) -> Result<Self> {
         if source.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
             return Err(UserError::new(
                 "standard input (`-`) is given more than once; pass it once, other plans as files",
             ));
         }
+        refuse_output_over_input(source, output)?;
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let config = load_config(config, &cwd)?;
         let load = LoadOptions {
@@ -53,6 +54,26 @@ impl Inputs {
         let plans = crate::plan::load_all(&source.plans, &load)?;
         Ok(Inputs { config, plans })
     }
+}
+
+/// `--output` naming one of the plans would replace the user's plan with the report: refuse
+/// before anything is read or written.
+fn refuse_output_over_input(source: &PlanSource, output: Option<&Path>) -> Result<()> {
+    let Some(out) = output else { return Ok(()) };
+    // Only an existing file can be an input; compare resolved paths so `./plan.json` and
+    // `plan.json` (or a symlink) are the same file.
+    let Ok(out_real) = std::fs::canonicalize(out) else {
+        return Ok(());
+    };
+    for plan in source.plans.iter().filter(|p| p.as_str() != "-") {
+        if std::fs::canonicalize(plan).is_ok_and(|p| p == out_real) {
+            return Err(UserError::new(format!(
+                "--output {} is also an input plan; writing the report there would replace the plan: choose another output file",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Warn (stderr) about plans saved after a failed `terraform plan`: they may lack resources.
@@ -171,7 +192,7 @@ mod tests {
             terraform_bin: None,
         };
         // The configuration path does not exist: the stdin check must come first.
-        let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl"))) {
+        let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl")), None) {
             Err(e) => e,
             Ok(_) => panic!("two `-` plans were accepted"),
         };

@@ -311,14 +311,56 @@ fn terraform_show(plan: &Path, name: &str, opts: &LoadOptions) -> Result<Vec<u8>
             ))
         })?;
     if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Terraform reads any zip it is given; its verdict on a zip that is not a plan ends
+        // a long box of text, so look for it rather than quoting the first line.
+        if stderr.contains("not a valid plan file") {
+            return Err(UserError::new(format!(
+                "{name} is not a Terraform plan file (`{} show -json` says: the given file is not a valid plan file): pass the file written by `terraform plan -out FILE`, or its `terraform show -json` output",
+                bin.display()
+            )));
+        }
         return Err(UserError::new(format!(
             "`{} show -json {name}` failed ({}): run ecsnet in the Terraform working directory after `terraform init`, or pipe `terraform show -json tfplan | ecsnet check -`",
             bin.display(),
-            first_error_line(&String::from_utf8_lossy(&out.stderr)).unwrap_or_else(|| out.status.to_string())
+            first_error_line(&stderr).unwrap_or_else(|| out.status.to_string())
+        )));
+    }
+    // (UTF-16 or binary output is left to the decoding that follows, which names it.)
+    if matches!(classify(&out.stdout), Encoding::Utf8 { .. })
+        && !looks_like_json_object(&out.stdout)
+    {
+        return Err(UserError::new(format!(
+            "`{} show -json {name}` printed text that is not JSON ({}): check that --terraform-bin (or {TERRAFORM_BIN_ENV}) names terraform or tofu",
+            bin.display(),
+            first_text_line(&out.stdout)
         )));
     }
     check_size(out.stdout.len() as u64, name, opts)?;
     Ok(out.stdout)
+}
+
+/// Does `text` start (after whitespace or a BOM) like a JSON object, as `show -json` output does?
+fn looks_like_json_object(text: &[u8]) -> bool {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    text.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{')
+}
+
+/// The first non-empty line of some output, shortened, for an error message.
+fn first_text_line(text: &[u8]) -> String {
+    let text = String::from_utf8_lossy(text);
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut short: String = line.chars().take(80).collect();
+    if short.len() < line.len() {
+        short.push('…');
+    }
+    format!("it starts with {short:?}")
 }
 
 /// The gist of terraform's boxed error output: the `Error:` line and the sentence after.

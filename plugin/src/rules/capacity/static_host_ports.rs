@@ -106,7 +106,7 @@ fn need(a: &capacity::Analysis, p: &PortDemand, peak_of: Option<usize>) -> (Boun
             )
         };
         total = total + b;
-        parts.push(format!("{} {why}", d.short_name()));
+        parts.push(format!("{} {why}", d.address));
     }
     (total, parts.join(" + "))
 }

@@ -100,7 +100,7 @@ impl Rule for SubnetIpv4 {
             let peak = a.subnet_need(&v4, Phase::Peak);
             let names = v4
                 .iter()
-                .map(|k| capacity::short(k.label()))
+                .map(SubnetKey::label)
                 .collect::<Vec<_>>()
                 .join(", ");
             let detail = |need: &capacity::Need| {
@@ -195,7 +195,7 @@ impl Rule for SubnetIpv4 {
                     .attribute(ATTR)
                     .detail(format!(
                         "ECS spreads tasks across the service's subnets' Availability Zones; {} gets {} ({}); usable {} ({}).",
-                        capacity::short(k.label()),
+                        k.label(),
                         share.total.show(),
                         share.why,
                         room.total.show(),
