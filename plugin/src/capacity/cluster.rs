@@ -9,7 +9,7 @@ use super::trunking::{self, TrunkingSetting};
 use super::Missing;
 use crate::config::{Assumptions, ClusterAssumption};
 use crate::instances::{self, InstanceFacts, Trunking};
-use crate::model::{CapacityKind, CapacitySource, Cluster, Model, Val};
+use crate::model::{CapacityKind, CapacitySource, Cluster, Model, PlanIndex, Val};
 
 /// Which cluster a service runs on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -308,7 +308,14 @@ pub(crate) fn capacity(
         sources.push(assumed_source(k, a, setting, &daemons));
     } else {
         for s in plan_sources {
-            sources.push(plan_source(model, s, setting, &daemons, &example));
+            sources.push(plan_source(
+                model,
+                cluster.map_or(0, |c| c.plan),
+                s,
+                setting,
+                &daemons,
+                &example,
+            ));
         }
     }
 
@@ -495,6 +502,8 @@ fn assumed_source(
 
 fn plan_source(
     model: &Model,
+    // The cluster's plan: its capacity is looked up there first (see `Model::*_in`).
+    plan: PlanIndex,
     s: &CapacitySource,
     setting: &TrunkingSetting,
     daemons: &Daemons,
@@ -502,9 +511,14 @@ fn plan_source(
 ) -> SourceCapacity {
     let managed_scaling = s.capacity_provider.as_deref().and_then(|cp| {
         model
-            .capacity_providers
-            .iter()
-            .find(|p| p.address == cp || p.name.get().is_some_and(|n| n == cp))
+            .capacity_provider_in(cp, plan)
+            .or_else(|| {
+                // Named by its `name` rather than its address.
+                model
+                    .capacity_providers
+                    .iter()
+                    .find(|p| p.plan == plan && p.name.get().is_some_and(|n| n == cp))
+            })
             .and_then(|p| p.managed_scaling.get().copied())
     });
     let mut src = SourceCapacity {
@@ -540,54 +554,56 @@ fn plan_source(
     };
     let mut dns = false;
     match (s.kind, s.address.as_deref()) {
-        (CapacityKind::AutoscalingGroup, Some(addr)) => match model.autoscaling_group(addr) {
-            Some(g) => {
-                src.instances = match &g.max_size.val {
-                    _ if g.max_size.sensitive => {
-                        Err(super::demand::sensitive_missing("max_size", addr))
-                    }
-                    Val::Known(n) => Ok(Counted {
-                        n: (*n).max(0) as u64,
-                        why: format!("max_size {}", g.max_size.show()),
-                    }),
-                    _ => Err(miss(format!("max_size of {addr} (known after apply)"))),
-                };
-                if let Some(lt) = g
-                    .launch_template
-                    .as_ref()
-                    .and_then(|l| l.address.as_deref())
-                    .and_then(|a| model.launch_template(a))
-                {
-                    if lt.resource_name_dns_a_record.get() == Some(&true) {
-                        dns = true;
-                        src.dns_a_record_on = Some(lt.address.clone());
-                    }
-                }
-                if g.uses_instance_requirements {
-                    src.missing.push(miss(format!(
-                        "the instance types of {addr} (chosen by instance_requirements)"
-                    )));
-                } else if g.instance_types.sensitive {
-                    src.missing
-                        .push(super::demand::sensitive_missing("instance types", addr));
-                } else {
-                    match g.instance_types.get() {
-                        Some(ts) if !ts.is_empty() => {
-                            for t in ts {
-                                add_type(&mut src, t, setting, dns, daemons, example);
-                            }
+        (CapacityKind::AutoscalingGroup, Some(addr)) => {
+            match model.autoscaling_group_in(addr, plan) {
+                Some(g) => {
+                    src.instances = match &g.max_size.val {
+                        _ if g.max_size.sensitive => {
+                            Err(super::demand::sensitive_missing("max_size", addr))
                         }
-                        _ => src.missing.push(miss(format!(
+                        Val::Known(n) => Ok(Counted {
+                            n: (*n).max(0) as u64,
+                            why: format!("max_size {}", g.max_size.show()),
+                        }),
+                        _ => Err(miss(format!("max_size of {addr} (known after apply)"))),
+                    };
+                    if let Some(lt) = g
+                        .launch_template
+                        .as_ref()
+                        .and_then(|l| l.address.as_deref())
+                        .and_then(|a| model.launch_template_in(a, plan))
+                    {
+                        if lt.resource_name_dns_a_record.get() == Some(&true) {
+                            dns = true;
+                            src.dns_a_record_on = Some(lt.address.clone());
+                        }
+                    }
+                    if g.uses_instance_requirements {
+                        src.missing.push(miss(format!(
+                            "the instance types of {addr} (chosen by instance_requirements)"
+                        )));
+                    } else if g.instance_types.sensitive {
+                        src.missing
+                            .push(super::demand::sensitive_missing("instance types", addr));
+                    } else {
+                        match g.instance_types.get() {
+                            Some(ts) if !ts.is_empty() => {
+                                for t in ts {
+                                    add_type(&mut src, t, setting, dns, daemons, example);
+                                }
+                            }
+                            _ => src.missing.push(miss(format!(
                             "the instance types of {addr} (known after apply or not in the plan)"
                         ))),
+                        }
                     }
                 }
+                None => src
+                    .missing
+                    .push(miss(format!("{addr}, which is not in the plan"))),
             }
-            None => src
-                .missing
-                .push(miss(format!("{addr}, which is not in the plan"))),
-        },
-        (CapacityKind::Instance, Some(addr)) => match model.instance(addr) {
+        }
+        (CapacityKind::Instance, Some(addr)) => match model.instance_in(addr, plan) {
             Some(i) => {
                 src.instances = Ok(Counted {
                     n: 1,

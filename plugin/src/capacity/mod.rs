@@ -528,16 +528,7 @@ fn cluster_key(model: &Model, s: &Service) -> Result<ClusterKey, Missing> {
     let l = &s.cluster;
     if let Some(a) = &l.address {
         // Prefer the cluster of the same plan when several plans have the address.
-        let c = model.cluster(a).and_then(|first| {
-            if first.plan == s.plan {
-                return Some(first);
-            }
-            model
-                .clusters
-                .iter()
-                .find(|c| &c.address == a && c.plan == s.plan)
-                .or(Some(first))
-        });
+        let c = model.cluster_in(a, s.plan);
         return Ok(match c {
             Some(c) => ClusterKey::Plan {
                 plan: c.plan,

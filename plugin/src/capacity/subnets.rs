@@ -207,7 +207,7 @@ fn subnet_of_plan<'a>(model: &'a Model, address: &str, plan: PlanIndex) -> Optio
 /// The subnet a link from a resource of plan `from` points at: the one of the same plan,
 /// else one of another plan (a link across plans, e.g. a network plan and an app plan).
 fn linked_subnet<'a>(model: &'a Model, address: &str, from: PlanIndex) -> Option<&'a Subnet> {
-    subnet_of_plan(model, address, from).or_else(|| model.subnet(address))
+    model.subnet_in(address, from)
 }
 
 /// Subnet keys of a list of links from a resource of plan `from`; `Err` when one cannot

@@ -232,3 +232,27 @@ fn subnets_are_per_plan_but_outside_ids_are_shared() {
     let outside = a.subnet_need(&[SubnetKey::Outside("subnet-0abc".into())], Phase::Peak);
     assert_eq!(outside.total, Bound::exact(8), "{}", outside.why);
 }
+
+#[test]
+fn cluster_capacity_comes_from_its_own_plan() {
+    // staging (plan 0) and prod (plan 1) of one configuration: same addresses, different
+    // max_size. Each cluster must be sized from the group of its own plan.
+    let mut m = model(&["c5.large"], 1, 1, "10.0.1.0/24");
+    let mut prod = model(&["c5.large"], 5, 1, "10.0.1.0/24");
+    prod.clusters[0].plan = 1;
+    prod.autoscaling_groups[0].plan = 1;
+    prod.task_definitions[0].plan = 1;
+    prod.services[0].plan = 1;
+    prod.subnets[0].plan = 1;
+    m.clusters.append(&mut prod.clusters);
+    m.autoscaling_groups.append(&mut prod.autoscaling_groups);
+    m.task_definitions.append(&mut prod.task_definitions);
+    m.services.append(&mut prod.services);
+    m.subnets.append(&mut prod.subnets);
+    let a = analyze(&m, &off());
+    assert_eq!(a.clusters.len(), 2);
+    let slots: Vec<Bound> = a.clusters.iter().map(|c| c.capacity.slots).collect();
+    // c5.large: 2 awsvpc slots per instance without trunking.
+    assert!(slots.contains(&Bound::exact(2)), "{slots:?}");
+    assert!(slots.contains(&Bound::exact(10)), "{slots:?}");
+}

@@ -497,7 +497,7 @@ pub struct Model {
 }
 
 macro_rules! finder {
-    ($fn:ident, $field:ident, $ty:ty) => {
+    ($fn:ident, $fn_in:ident, $field:ident, $ty:ty) => {
         /// O(1) by address (see `model::index`).
         pub fn $fn(&self, address: &str) -> Option<&$ty> {
             self.index.find(
@@ -507,6 +507,21 @@ macro_rules! finder {
                 |e| e.address.as_str(),
                 || self.address_positions(),
             )
+        }
+
+        /// By address, preferring the entity of `plan`: plans checked together (staging and
+        /// prod of one configuration) hold the same addresses, and a link must stay inside its
+        /// own plan. Falls back to another plan's entity (a network plan and an app plan).
+        /// O(1) unless several plans hold the address.
+        pub fn $fn_in(&self, address: &str, plan: PlanIndex) -> Option<&$ty> {
+            let first = self.$fn(address)?;
+            if first.plan == plan {
+                return Some(first);
+            }
+            self.$field
+                .iter()
+                .find(|e| e.plan == plan && e.address == address)
+                .or(Some(first))
         }
     };
 }
@@ -538,24 +553,46 @@ impl Model {
         m
     }
 
-    finder!(task_definition, task_definitions, TaskDefinition);
-    finder!(service, services, Service);
-    finder!(cluster, clusters, Cluster);
-    finder!(capacity_provider, capacity_providers, CapacityProvider);
-    finder!(autoscaling_group, autoscaling_groups, AutoscalingGroup);
-    finder!(launch_template, launch_templates, LaunchTemplate);
+    finder!(
+        task_definition,
+        task_definition_in,
+        task_definitions,
+        TaskDefinition
+    );
+    finder!(service, service_in, services, Service);
+    finder!(cluster, cluster_in, clusters, Cluster);
+    finder!(
+        capacity_provider,
+        capacity_provider_in,
+        capacity_providers,
+        CapacityProvider
+    );
+    finder!(
+        autoscaling_group,
+        autoscaling_group_in,
+        autoscaling_groups,
+        AutoscalingGroup
+    );
+    finder!(
+        launch_template,
+        launch_template_in,
+        launch_templates,
+        LaunchTemplate
+    );
     finder!(
         launch_configuration,
+        launch_configuration_in,
         launch_configurations,
         LaunchConfiguration
     );
-    finder!(instance, instances, Ec2Instance);
-    finder!(task_set, task_sets, TaskSet);
-    finder!(vpc, vpcs, Vpc);
-    finder!(subnet, subnets, Subnet);
-    finder!(target_group, target_groups, TargetGroup);
+    finder!(instance, instance_in, instances, Ec2Instance);
+    finder!(task_set, task_set_in, task_sets, TaskSet);
+    finder!(vpc, vpc_in, vpcs, Vpc);
+    finder!(subnet, subnet_in, subnets, Subnet);
+    finder!(target_group, target_group_in, target_groups, TargetGroup);
     finder!(
         service_discovery_service,
+        service_discovery_service_in,
         service_discovery_services,
         ServiceDiscoveryService
     );

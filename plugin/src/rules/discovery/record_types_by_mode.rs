@@ -199,10 +199,11 @@ impl Rule for RecordTypesByMode {
             }
             let mut missing: Option<Missing> = None;
             for (i, r) in regs.iter().enumerate() {
-                let sd =
-                    r.registry.address.as_deref().and_then(|a| {
-                        support::at::service_discovery_service(cx.model, a, svc.plan)
-                    });
+                let sd = r
+                    .registry
+                    .address
+                    .as_deref()
+                    .and_then(|a| cx.model.service_discovery_service_in(a, svc.plan));
                 let types: Result<&[String], Missing> = match sd {
                     // Record types are never secret in practice, but a sensitive list must
                     // not be printed, so it is treated as unreadable.

@@ -33,7 +33,7 @@ fn target_group_of<'a>(
         return Ok(None);
     };
     match (&link.address, &link.literal) {
-        (Some(a), _) => support::at::target_group(model, a, plan).map(Some).ok_or_else(|| {
+        (Some(a), _) => model.target_group_in(a, plan).map(Some).ok_or_else(|| {
             Missing::new(
                 format!("target group {a} is not among the planned resources"),
                 "Pass every plan that manages the target group to `ecsnet check`.",

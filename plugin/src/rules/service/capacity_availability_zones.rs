@@ -120,7 +120,7 @@ fn relevant_sources<'a>(
             None => return all,
         }
         if let Some(a) = i.link.as_ref().and_then(|l| l.address.clone()) {
-            if let Some(cp) = support::at::capacity_provider(cx.model, &a, svc.plan) {
+            if let Some(cp) = cx.model.capacity_provider_in(&a, svc.plan) {
                 if let Some(n) = cp.name.get() {
                     names.push(n.clone());
                 }
@@ -200,7 +200,7 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                 let Some(asg) = src
                     .address
                     .as_deref()
-                    .and_then(|a| support::at::autoscaling_group(cx.model, a, svc.plan))
+                    .and_then(|a| cx.model.autoscaling_group_in(a, svc.plan))
                 else {
                     zones.missing.push((
                         "an Auto Scaling group outside the plan".to_string(),
@@ -237,7 +237,7 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                 let Some(i) = src
                     .address
                     .as_deref()
-                    .and_then(|a| support::at::instance(cx.model, a, svc.plan))
+                    .and_then(|a| cx.model.instance_in(a, svc.plan))
                 else {
                     zones.missing.push((
                         "an instance outside the plan".to_string(),

@@ -31,44 +31,6 @@ impl Missing {
     }
 }
 
-/// Plan-aware finders. An address is unique only within one plan, and a multi-plan run can
-/// hold the same address twice, so the entity from the referring resource's plan wins; one
-/// from another plan is the fallback (a link across plans).
-pub mod at {
-    use crate::model::*;
-
-    macro_rules! at {
-        ($name:ident, $field:ident, $ty:ty) => {
-            pub fn $name<'a>(model: &'a Model, address: &str, plan: usize) -> Option<&'a $ty> {
-                // O(1) through the model's address index; only when several plans hold
-                // the same address is the list scanned for the one of `plan`.
-                let first = model.$name(address)?;
-                if first.plan == plan {
-                    return Some(first);
-                }
-                model
-                    .$field
-                    .iter()
-                    .find(|e| e.plan == plan && e.address == address)
-                    .or(Some(first))
-            }
-        };
-    }
-
-    at!(task_definition, task_definitions, TaskDefinition);
-    at!(cluster, clusters, Cluster);
-    at!(capacity_provider, capacity_providers, CapacityProvider);
-    at!(autoscaling_group, autoscaling_groups, AutoscalingGroup);
-    at!(instance, instances, Ec2Instance);
-    at!(subnet, subnets, Subnet);
-    at!(target_group, target_groups, TargetGroup);
-    at!(
-        service_discovery_service,
-        service_discovery_services,
-        ServiceDiscoveryService
-    );
-}
-
 /// The one unverifiable finding a rule reports for a resource whose input is missing.
 pub fn unverifiable(
     cx: &Context<'_>,
@@ -97,7 +59,7 @@ pub fn task_definition<'a>(
     plan: usize,
 ) -> Result<&'a TaskDefinition, Missing> {
     match (&link.address, &link.literal) {
-        (Some(a), _) => at::task_definition(model, a, plan).ok_or_else(|| {
+        (Some(a), _) => model.task_definition_in(a, plan).ok_or_else(|| {
             Missing::new(
                 format!("task definition {a} is not among the planned resources"),
                 "Pass every plan that manages the task definition to `ecsnet check`.",
@@ -242,7 +204,7 @@ pub fn awsvpc_config(svc: &Service) -> Option<&AwsvpcConfiguration> {
 pub fn subnet<'a>(model: &'a Model, link: &Link, plan: usize) -> Option<&'a Subnet> {
     link.address
         .as_deref()
-        .and_then(|a| at::subnet(model, a, plan))
+        .and_then(|a| model.subnet_in(a, plan))
 }
 
 /// The task definition a service runs, when the plan has it.
@@ -258,7 +220,7 @@ pub fn cluster_of<'a>(model: &'a Model, svc: &Service) -> Option<&'a Cluster> {
     svc.cluster
         .address
         .as_deref()
-        .and_then(|a| at::cluster(model, a, svc.plan))
+        .and_then(|a| model.cluster_in(a, svc.plan))
 }
 
 /// An `assume { subnet "..." {} }` block for this subnet, by plan address, id or literal.
