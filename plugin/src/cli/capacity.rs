@@ -71,7 +71,8 @@ pub fn run(args: CapacityArgs) -> Result<u8> {
         Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
     let model = crate::model::build(&plans, &config.assume);
     let analysis = capacity::analyze(&model, &config.assume);
-    let report = build_report(&analysis);
+    let mut report = build_report(&analysis);
+    report.plans = plans.iter().map(|p| p.name.clone()).collect();
     let text = match args.format {
         CapacityFormat::Text => render_text(&report),
         CapacityFormat::Json => {
@@ -90,6 +91,8 @@ pub fn run(args: CapacityArgs) -> Result<u8> {
 pub struct CapacityReport {
     pub schema_version: u32,
     pub awsvpc_trunking: String,
+    /// The plans read, in command-line order; `plan` fields index into it.
+    pub plans: Vec<String>,
     pub clusters: Vec<ClusterOut>,
     pub subnets: Vec<SubnetOut>,
     /// Services whose cluster is unknown at plan time.
@@ -332,6 +335,7 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
     CapacityReport {
         schema_version: 1,
         awsvpc_trunking: a.trunking.describe(),
+        plans: Vec::new(),
         clusters,
         subnets,
         unplaced_services: a
@@ -401,8 +405,18 @@ pub fn render_text(r: &CapacityReport) -> String {
         out.push_str("\nNo ECS clusters, services or subnets found in the plan.\n");
         return out;
     }
+    // With several plans (staging and prod of one configuration), the same address appears
+    // once per plan: name the plan so the sections can be told apart.
+    let in_plan = |plan: Option<usize>| match plan.and_then(|i| r.plans.get(i)) {
+        Some(name) if r.plans.len() > 1 => format!(" (plan {name})"),
+        _ => String::new(),
+    };
     for c in &r.clusters {
-        out.push_str(&format!("\nCluster {}\n", c.cluster));
+        out.push_str(&format!(
+            "\nCluster {}{}\n",
+            c.cluster,
+            in_plan(Some(c.plan))
+        ));
         if c.capacity.is_empty() && !c.uses_instances {
             out.push_str("  No container instances found, and no service needs them.\n");
         } else {
@@ -518,7 +532,7 @@ pub fn render_text(r: &CapacityReport) -> String {
         ]];
         for s in &r.subnets {
             rows.push(vec![
-                s.subnet.clone(),
+                format!("{}{}", s.subnet, in_plan(s.plan)),
                 if s.ipv6_only {
                     "IPv6-only".into()
                 } else {
