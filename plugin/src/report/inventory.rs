@@ -107,30 +107,51 @@ fn strategy(f: &Field<Vec<CapacityProviderStrategyItem>>) -> String {
 }
 
 /// Human-readable tree of the model.
+/// "1 service", "2 services".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn render_text(model: &Model) -> String {
     let mut out = String::new();
     for p in &model.plans {
         let _ = writeln!(
             out,
-            "Plan {} (Terraform {}, format {}, {} resources)",
+            "Plan {} ({}, format {}, {})",
             p.path,
-            p.terraform_version.as_deref().unwrap_or("unknown"),
-            p.format_version.as_deref().unwrap_or("unknown"),
-            p.resources
+            p.terraform_version
+                .as_deref()
+                .map_or("Terraform version not recorded".to_string(), |v| format!(
+                    "Terraform {v}"
+                )),
+            p.format_version.as_deref().unwrap_or("not recorded"),
+            plural(p.resources, "resource", "resources")
         );
     }
     let _ = writeln!(
         out,
-        "Found {} clusters, {} services, {} task definitions, {} task sets, {} capacity providers, {} autoscaling groups, {} instances, {} subnets, {} target groups.",
-        model.clusters.len(),
-        model.services.len(),
-        model.task_definitions.len(),
-        model.task_sets.len(),
-        model.capacity_providers.len(),
-        model.autoscaling_groups.len(),
-        model.instances.len(),
-        model.subnets.len(),
-        model.target_groups.len()
+        "Found {}, {}, {}, {}, {}, {}, {}, {}, {}.",
+        plural(model.clusters.len(), "cluster", "clusters"),
+        plural(model.services.len(), "service", "services"),
+        plural(
+            model.task_definitions.len(),
+            "task definition",
+            "task definitions"
+        ),
+        plural(model.task_sets.len(), "task set", "task sets"),
+        plural(
+            model.capacity_providers.len(),
+            "capacity provider",
+            "capacity providers"
+        ),
+        plural(
+            model.autoscaling_groups.len(),
+            "autoscaling group",
+            "autoscaling groups"
+        ),
+        plural(model.instances.len(), "instance", "instances"),
+        plural(model.subnets.len(), "subnet", "subnets"),
+        plural(model.target_groups.len(), "target group", "target groups")
     );
 
     // Services grouped by the cluster they link to (address, literal, or unresolved).

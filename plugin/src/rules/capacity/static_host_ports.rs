@@ -127,7 +127,7 @@ fn check_port(
         .map(|&j| a.services[j].address.clone())
         .collect::<Vec<_>>();
     let inst_words = format!(
-        "{} has {} container instances at max size ({})",
+        "{} has {} container instances at max size: {}",
         c.label,
         instances.show(),
         c.capacity.describe_instances()
