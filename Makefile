@@ -36,5 +36,9 @@ install: ## Install the ecsnet binary into $(PREFIX)/bin
 fixtures: ## Regenerate testdata plan fixtures from their *.spec.json
 	python3 testdata/tools/mkplan.py --all
 
-fuzz: ## Fuzz the plan reader for 60 s (needs nightly + cargo-fuzz)
-	cd plugin/fuzz && cargo +nightly fuzz run parse_plan -- -max_total_time=60
+fuzz: ## Fuzz the plan reader and the whole check pipeline, 60 s each (needs `cargo install cargo-fuzz`)
+	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan -- -max_total_time=60
+	mkdir -p plugin/fuzz/corpus/check_plan
+	cp testdata/sample/plan.json testdata/plans/*[a-z].json plugin/fuzz/corpus/check_plan/
+	find testdata/rules -name '*.json' ! -name '*.spec.json' -exec cp {} plugin/fuzz/corpus/check_plan/ \;
+	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run check_plan corpus/check_plan -- -max_total_time=60 -max_len=65536

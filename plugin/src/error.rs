@@ -10,10 +10,21 @@ pub struct UserError {
 }
 
 impl UserError {
+    /// The message is folded onto one line: parts of it can come from elsewhere (a serde
+    /// error quoting a pretty-printed fragment of the input, terraform's output), and CI logs
+    /// and gRPC statuses expect exactly one line.
     pub fn new(message: impl Into<String>) -> Self {
-        UserError {
-            message: message.into(),
+        let message = message.into();
+        if !message.contains(['\n', '\r']) {
+            return UserError { message };
         }
+        let folded = message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        UserError { message: folded }
     }
 }
 
@@ -45,6 +56,18 @@ pub fn io_reason(e: &std::io::Error) -> String {
 mod tests {
     use super::io_reason;
     use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn messages_are_one_line() {
+        let e = super::UserError::new("found [\n       false\n      ] at line 208\r\n");
+        assert_eq!(e.message, "found [ false ] at line 208");
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        let e = super::UserError::new("found [\n       false\n      ] at line 208\r\n");
+        assert_eq!(e.message, "found [ false ] at line 208");
+    }
 
     #[test]
     fn io_reasons_are_plain_words() {

@@ -190,6 +190,18 @@ fn hcl_text_is_not_json() {
 }
 
 #[test]
+fn a_type_error_quoting_a_multi_line_fragment_stays_one_line() {
+    // Found by the check_plan fuzz target: serde's "invalid type" error quotes the offending
+    // value as pretty-printed JSON, which used to break the one-line error contract.
+    every_command_rejects(
+        "multiline-serde-error.json",
+        p(&bad("multiline-serde-error.json")),
+        no_env,
+        &["not a valid Terraform plan", "found [ false ]"],
+    );
+}
+
+#[test]
 fn a_state_file_is_recognised_as_a_state() {
     every_command_rejects("state.json", p(&bad("state.json")), no_env, &["state"]);
 }
