@@ -35,6 +35,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_client(true)
         // Unimplemented RPCs (GRPCStdio, GRPCBroker streams) answer UNIMPLEMENTED.
         .generate_default_stubs(true)
+        // Plans arrive as `Bytes` sliced out of tonic's receive buffer instead of being
+        // copied into a fresh `Vec`: a 100 MB plan costs one copy less on its way in.
+        .bytes(".ecsnet.v1.ValidatePlanRequest.plan_json")
+        .bytes(".ecsnet.v1.ValidatePlanChunk.plan_json")
         .compile_fds(fds)?;
     Ok(())
 }

@@ -64,12 +64,6 @@ mod tests {
     }
 
     #[test]
-    fn messages_are_one_line() {
-        let e = super::UserError::new("found [\n       false\n      ] at line 208\r\n");
-        assert_eq!(e.message, "found [ false ] at line 208");
-    }
-
-    #[test]
     fn io_reasons_are_plain_words() {
         assert_eq!(
             io_reason(&Error::from(ErrorKind::NotFound)),

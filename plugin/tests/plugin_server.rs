@@ -75,7 +75,7 @@ fn start(identity: Option<&ClientIdentity>, env: &[(&str, &str)]) -> PluginProce
 
 fn request(plan: Vec<u8>) -> pbv::ValidatePlanRequest {
     pbv::ValidatePlanRequest {
-        plan_json: plan,
+        plan_json: plan.into(),
         ..Default::default()
     }
 }
@@ -173,7 +173,7 @@ fn handshake_mtls_and_every_rpc() {
             .enumerate()
             .map(|(i, c)| pbv::ValidatePlanChunk {
                 header: (i == 0).then(pbv::ValidatePlanHeader::default),
-                plan_json: c.to_vec(),
+                plan_json: c.to_vec().into(),
             })
             .collect();
         assert!(chunks.len() > 1, "the fixture spans several chunks");
@@ -536,7 +536,7 @@ fn bad_plan_and_bad_config_are_invalid_argument() {
 
         let e = v
             .validate_plan(pbv::ValidatePlanRequest {
-                plan_json: plan.clone(),
+                plan_json: plan.clone().into(),
                 config: "rule \"NET070\" { enabled = \n".into(),
                 ..Default::default()
             })
@@ -546,7 +546,7 @@ fn bad_plan_and_bad_config_are_invalid_argument() {
 
         let e = v
             .validate_plan(pbv::ValidatePlanRequest {
-                plan_json: plan.clone(),
+                plan_json: plan.clone().into(),
                 options: Some(pbv::ValidateOptions {
                     fail_on: "sometimes".into(),
                 }),
@@ -561,11 +561,11 @@ fn bad_plan_and_bad_config_are_invalid_argument() {
         let chunks = vec![
             pbv::ValidatePlanChunk {
                 header: None,
-                plan_json: plan.clone(),
+                plan_json: plan.clone().into(),
             },
             pbv::ValidatePlanChunk {
                 header: Some(Default::default()),
-                plan_json: vec![],
+                plan_json: Default::default(),
             },
         ];
         let e = v
@@ -604,7 +604,7 @@ fn plans_over_the_cap_are_resource_exhausted() {
             .chunks(1000)
             .map(|c| pbv::ValidatePlanChunk {
                 header: None,
-                plan_json: c.to_vec(),
+                plan_json: c.to_vec().into(),
             })
             .collect();
         let e = v
@@ -623,7 +623,7 @@ fn plans_over_the_cap_are_resource_exhausted() {
         );
         let one_chunk = vec![pbv::ValidatePlanChunk {
             header: None,
-            plan_json: huge,
+            plan_json: huge.into(),
         }];
         let e = v
             .validate_plan_stream(tokio_stream::iter(one_chunk))

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use prost::bytes::Bytes;
 use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -124,6 +125,7 @@ impl pbv::validator_server::Validator for Validator {
             config: r.config,
             options: r.options,
             plan_name: r.plan_name,
+            plan_size: 0,
         };
         self.validate(r.plan_json, header).await.map(Response::new)
     }
@@ -134,7 +136,7 @@ impl pbv::validator_server::Validator for Validator {
     ) -> Result<Response<pbv::ValidatePlanResponse>, Status> {
         let mut stream = req.into_inner();
         let mut header: Option<pbv::ValidatePlanHeader> = None;
-        let mut plan: Vec<u8> = Vec::new();
+        let mut plan = Assembly::default();
         let mut chunks = 0usize;
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| {
@@ -154,21 +156,72 @@ impl pbv::validator_server::Validator for Validator {
             }
             chunks += 1;
             self.check_size(plan.len() + chunk.plan_json.len(), "ValidatePlanStream")?;
-            if plan.is_empty() {
-                // The first chunk's buffer is reused when the plan arrives in one piece.
-                plan = chunk.plan_json;
-            } else {
-                plan.extend_from_slice(&chunk.plan_json);
-            }
+            // Never trust the hint beyond the cap: it only sizes an allocation.
+            let hint = header.as_ref().map_or(0, |h| h.plan_size);
+            let hint = usize::try_from(hint).map_or(self.limits.max_plan_bytes, |n| {
+                n.min(self.limits.max_plan_bytes)
+            });
+            plan.push(chunk.plan_json, hint);
         }
         if chunks == 0 {
             return Err(Status::invalid_argument(
                 "ValidatePlanStream: the stream held no chunks; send the plan JSON in one or more chunks",
             ));
         }
-        self.validate(plan, header.unwrap_or_default())
+        self.validate(plan.finish(), header.unwrap_or_default())
             .await
             .map(Response::new)
+    }
+}
+
+/// A streamed plan being put together. The parser needs the plan in one piece, so chunks
+/// are joined into one buffer, allocated once at the size the header announced (when it
+/// did) instead of growing by doubling, which copies a large plan several times over.
+#[derive(Default)]
+enum Assembly {
+    #[default]
+    Empty,
+    /// Only one chunk so far: kept as received, no copy.
+    One(Bytes),
+    Joined(Vec<u8>),
+}
+
+impl Assembly {
+    fn len(&self) -> usize {
+        match self {
+            Assembly::Empty => 0,
+            Assembly::One(b) => b.len(),
+            Assembly::Joined(v) => v.len(),
+        }
+    }
+
+    /// Appends `chunk`; `size_hint` is the announced total (0: unknown), already capped.
+    fn push(&mut self, chunk: Bytes, size_hint: usize) {
+        if chunk.is_empty() {
+            return;
+        }
+        *self = match std::mem::take(self) {
+            Assembly::Empty => Assembly::One(chunk),
+            Assembly::One(first) => {
+                let needed = first.len() + chunk.len();
+                let mut v = Vec::with_capacity(size_hint.max(needed));
+                v.extend_from_slice(&first);
+                v.extend_from_slice(&chunk);
+                Assembly::Joined(v)
+            }
+            Assembly::Joined(mut v) => {
+                v.extend_from_slice(&chunk);
+                Assembly::Joined(v)
+            }
+        };
+    }
+
+    fn finish(self) -> Bytes {
+        match self {
+            Assembly::Empty => Bytes::new(),
+            Assembly::One(b) => b,
+            Assembly::Joined(v) => Bytes::from(v),
+        }
     }
 }
 
@@ -185,7 +238,7 @@ impl Validator {
     /// worker skips whatever has not started yet.
     async fn validate(
         &self,
-        plan: Vec<u8>,
+        plan: Bytes,
         header: pbv::ValidatePlanHeader,
     ) -> Result<pbv::ValidatePlanResponse, Status> {
         let fail_on = match header.options.as_ref().map(|o| o.fail_on.trim()) {
@@ -210,16 +263,28 @@ impl Validator {
             let stop = || {
                 call_cancelled.load(Ordering::Relaxed) || server_cancelled.load(Ordering::Relaxed)
             };
-            check(
+            let mut kept = Kept::default();
+            let outcome = check(
                 &plan,
                 &plan_name,
                 config.as_deref(),
                 &opts,
                 max_bytes,
                 &stop,
-            )
+                &mut kept,
+            );
+            let leftovers: Leftovers = (plan, kept);
+            (outcome, leftovers)
         });
-        let outcome = work.await;
+        let outcome = match work.await {
+            Ok((outcome, leftovers)) => {
+                // Freeing a large plan (the bytes and the parsed document) takes a while;
+                // the host is waiting for the answer, not for that.
+                tokio::task::spawn_blocking(move || drop(leftovers));
+                Ok(outcome)
+            }
+            Err(join) => Err(join),
+        };
         drop(cancel);
         match outcome {
             Ok(Ok(report)) => {
@@ -242,6 +307,17 @@ impl Validator {
     }
 }
 
+/// What a check leaves behind (the plan's bytes and the parsed plan), freed off the
+/// answer's path.
+type Leftovers = (Bytes, Kept);
+
+/// What a check built that is freed after the answer has gone out.
+#[derive(Default)]
+struct Kept {
+    plan: Option<crate::plan::Plan>,
+    model: Option<crate::model::Model>,
+}
+
 enum Failure {
     User(UserError),
     Cancelled,
@@ -262,6 +338,7 @@ fn check(
     opts: &CheckOptions,
     max_bytes: u64,
     stop: &dyn Fn() -> bool,
+    kept: &mut Kept,
 ) -> Result<Report, Failure> {
     let cancelled = |stop: &dyn Fn() -> bool| {
         if stop() {
@@ -284,13 +361,16 @@ fn check(
         terraform_bin: None,
         max_bytes,
     };
-    let plan = crate::plan::parse_bytes(plan, plan_name, &load)?;
+    // The parsed plan goes back to the caller, which frees it after answering.
+    let plan = kept
+        .plan
+        .insert(crate::plan::parse_bytes(plan, plan_name, &load)?);
     cancelled(stop)?;
-    Ok(engine::check_plans_with(
-        std::slice::from_ref(&plan),
-        &config,
-        opts,
-    ))
+    // The model goes back too, for the same reason as the plan.
+    let (built, report) =
+        engine::check_plans_keeping_model(std::slice::from_ref(plan), &config, opts);
+    kept.model = Some(built);
+    Ok(report)
 }
 
 fn non_empty(s: String, default: &str) -> String {
@@ -365,6 +445,27 @@ mod tests {
         assert_eq!(parse_size("0"), None);
         assert_eq!(parse_size("lots"), None);
         assert_eq!(parse_size("5 parsecs"), None);
+    }
+
+    #[test]
+    fn chunks_join_in_order_whatever_the_size_hint() {
+        let plan: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        // No hint, an exact hint, one too small and one too large: same bytes every time.
+        for hint in [0, plan.len(), 10, plan.len() * 3] {
+            let mut a = Assembly::default();
+            for c in plan.chunks(777) {
+                a.push(Bytes::copy_from_slice(c), hint);
+                a.push(Bytes::new(), hint);
+            }
+            assert_eq!(a.len(), plan.len());
+            assert_eq!(a.finish(), Bytes::from(plan.clone()), "hint {hint}");
+        }
+        // One chunk is passed through as received.
+        let one = Bytes::from(plan.clone());
+        let mut a = Assembly::default();
+        a.push(one.clone(), 0);
+        assert_eq!(a.finish().as_ptr(), one.as_ptr());
+        assert!(Assembly::default().finish().is_empty());
     }
 
     #[test]
