@@ -140,7 +140,8 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
             plan,
             address: addr,
         } => {
-            let s: Option<&Subnet> = subnet_of_plan(model, addr, *plan);
+            // The key already chose the plan: that plan's subnet, never another's.
+            let s: Option<&Subnet> = model.subnet_in(addr, *plan).filter(|s| s.plan == *plan);
             let id = s.and_then(|s| s.id.get().cloned());
             let mut keys = vec![addr.as_str()];
             if let Some(i) = id.as_deref() {
@@ -190,26 +191,6 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
     }
 }
 
-/// The subnet at `address` in `plan` exactly (the key already chose the plan).
-fn subnet_of_plan<'a>(model: &'a Model, address: &str, plan: PlanIndex) -> Option<&'a Subnet> {
-    // O(1) through the model's address index; the list is scanned only when several
-    // plans hold the address.
-    let first = model.subnet(address)?;
-    if first.plan == plan {
-        return Some(first);
-    }
-    model
-        .subnets
-        .iter()
-        .find(|s| s.plan == plan && s.address == address)
-}
-
-/// The subnet a link from a resource of plan `from` points at: the one of the same plan,
-/// else one of another plan (a link across plans, e.g. a network plan and an app plan).
-fn linked_subnet<'a>(model: &'a Model, address: &str, from: PlanIndex) -> Option<&'a Subnet> {
-    model.subnet_in(address, from)
-}
-
 /// Subnet keys of a list of links from a resource of plan `from`; `Err` when one cannot
 /// be resolved.
 pub(crate) fn keys(
@@ -220,7 +201,9 @@ pub(crate) fn keys(
     let mut out = Vec::new();
     for l in links {
         match (&l.address, &l.literal) {
-            (Some(a), _) => match linked_subnet(model, a, from) {
+            // The subnet of the link's own plan, else another plan's (a network plan and an
+            // app plan checked together).
+            (Some(a), _) => match model.subnet_in(a, from) {
                 Some(s) => out.push(SubnetKey::Plan {
                     plan: s.plan,
                     address: s.address.clone(),
