@@ -15,6 +15,7 @@ pub mod limits;
 pub mod listener;
 pub mod log;
 pub mod pb;
+pub mod plan_buffer;
 pub mod tls;
 pub mod validator;
 

@@ -12,6 +12,7 @@ use super::lifecycle::Shutdown;
 use super::limits::{self, ClearLimitErrors};
 use super::log;
 use super::pb::ecsnet::v1 as pbv;
+use super::plan_buffer::PlanBuffers;
 use crate::config::FailOn;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::{self, CheckOptions, Report};
@@ -68,15 +69,21 @@ pub fn service(
     shutdown: Shutdown,
 ) -> ClearLimitErrors<pbv::validator_server::ValidatorServer<Validator>> {
     let per_message = limits.max_plan_bytes.saturating_add(MESSAGE_OVERHEAD);
-    let server = pbv::validator_server::ValidatorServer::new(Validator { limits, shutdown })
-        .max_decoding_message_size(per_message)
-        .max_encoding_message_size(usize::MAX);
+    let server = pbv::validator_server::ValidatorServer::new(Validator {
+        limits,
+        shutdown,
+        buffers: PlanBuffers::default(),
+    })
+    .max_decoding_message_size(per_message)
+    .max_encoding_message_size(usize::MAX);
     ClearLimitErrors::new(server, limits.max_plan_bytes)
 }
 
 pub struct Validator {
     limits: Limits,
     shutdown: Shutdown,
+    /// Where streamed plans are put together, kept warm between calls.
+    buffers: PlanBuffers,
 }
 
 #[tonic::async_trait]
@@ -161,7 +168,7 @@ impl pbv::validator_server::Validator for Validator {
             let hint = usize::try_from(hint).map_or(self.limits.max_plan_bytes, |n| {
                 n.min(self.limits.max_plan_bytes)
             });
-            plan.push(chunk.plan_json, hint);
+            plan.push(chunk.plan_json, hint, &self.buffers);
         }
         if chunks == 0 {
             return Err(Status::invalid_argument(
@@ -175,8 +182,9 @@ impl pbv::validator_server::Validator for Validator {
 }
 
 /// A streamed plan being put together. The parser needs the plan in one piece, so chunks
-/// are joined into one buffer, allocated once at the size the header announced (when it
-/// did) instead of growing by doubling, which copies a large plan several times over.
+/// are joined into one buffer, sized once by the size the header announced (when it did)
+/// instead of growing by doubling, which copies a large plan several times over, and taken
+/// from [`PlanBuffers`], so a buffer already in memory is reused.
 #[derive(Default)]
 enum Assembly {
     #[default]
@@ -196,7 +204,7 @@ impl Assembly {
     }
 
     /// Appends `chunk`; `size_hint` is the announced total (0: unknown), already capped.
-    fn push(&mut self, chunk: Bytes, size_hint: usize) {
+    fn push(&mut self, chunk: Bytes, size_hint: usize, buffers: &PlanBuffers) {
         if chunk.is_empty() {
             return;
         }
@@ -204,7 +212,7 @@ impl Assembly {
             Assembly::Empty => Assembly::One(chunk),
             Assembly::One(first) => {
                 let needed = first.len() + chunk.len();
-                let mut v = Vec::with_capacity(size_hint.max(needed));
+                let mut v = buffers.take(size_hint.max(needed));
                 v.extend_from_slice(&first);
                 v.extend_from_slice(&chunk);
                 Assembly::Joined(v)
@@ -259,6 +267,8 @@ impl Validator {
         let started = std::time::Instant::now();
         let size = plan.len();
         let max_bytes = self.limits.max_plan_bytes as u64;
+        let runtime = tokio::runtime::Handle::current();
+        let buffers = self.buffers.clone();
         let work = tokio::task::spawn_blocking(move || {
             let stop = || {
                 call_cancelled.load(Ordering::Relaxed) || server_cancelled.load(Ordering::Relaxed)
@@ -279,8 +289,13 @@ impl Validator {
         let outcome = match work.await {
             Ok((outcome, leftovers)) => {
                 // Freeing a large plan (the bytes and the parsed document) takes a while;
-                // the host is waiting for the answer, not for that.
-                tokio::task::spawn_blocking(move || drop(leftovers));
+                // the host is waiting for the answer, not for that. The plan's buffer is
+                // kept for the next call instead (see plan_buffer.rs).
+                tokio::task::spawn_blocking(move || {
+                    let (plan, kept) = leftovers;
+                    buffers.give_back(plan, &runtime);
+                    drop(kept);
+                });
                 Ok(outcome)
             }
             Err(join) => Err(join),
@@ -450,12 +465,13 @@ mod tests {
     #[test]
     fn chunks_join_in_order_whatever_the_size_hint() {
         let plan: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        let buffers = PlanBuffers::default();
         // No hint, an exact hint, one too small and one too large: same bytes every time.
         for hint in [0, plan.len(), 10, plan.len() * 3] {
             let mut a = Assembly::default();
             for c in plan.chunks(777) {
-                a.push(Bytes::copy_from_slice(c), hint);
-                a.push(Bytes::new(), hint);
+                a.push(Bytes::copy_from_slice(c), hint, &buffers);
+                a.push(Bytes::new(), hint, &buffers);
             }
             assert_eq!(a.len(), plan.len());
             assert_eq!(a.finish(), Bytes::from(plan.clone()), "hint {hint}");
@@ -463,7 +479,7 @@ mod tests {
         // One chunk is passed through as received.
         let one = Bytes::from(plan.clone());
         let mut a = Assembly::default();
-        a.push(one.clone(), 0);
+        a.push(one.clone(), 0, &buffers);
         assert_eq!(a.finish().as_ptr(), one.as_ptr());
         assert!(Assembly::default().finish().is_empty());
     }

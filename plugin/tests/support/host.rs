@@ -302,7 +302,13 @@ fn client_tls(
     server_der: &[u8],
     identity: Option<&ClientIdentity>,
 ) -> Result<rustls::ClientConfig, String> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    // Go's crypto/tls offers AES-128-GCM first on CPUs with AES instructions; so does this
+    // host, so the connection is the one a go-plugin host would make.
+    let mut provider = rustls::crypto::aws_lc_rs::default_provider();
+    provider
+        .cipher_suites
+        .sort_by_key(|s| s.suite() != rustls::CipherSuite::TLS13_AES_128_GCM_SHA256);
+    let provider = Arc::new(provider);
     let verifier = Arc::new(PinnedServer {
         der: server_der.to_vec(),
         algs: provider.signature_verification_algorithms,
