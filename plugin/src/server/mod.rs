@@ -8,6 +8,7 @@
 //! - [`validator`]: `ecsnet.v1.Validator` on top of [`crate::engine`].
 //! - [`lifecycle`], [`log`], [`limits`]: shutdown, stderr logging, message-size errors.
 
+pub mod assembly;
 pub mod goplugin;
 pub mod handshake;
 pub mod lifecycle;

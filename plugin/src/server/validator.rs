@@ -8,6 +8,7 @@ use prost::bytes::Bytes;
 use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::assembly::Assembly;
 use super::lifecycle::Shutdown;
 use super::limits::{self, ClearLimitErrors};
 use super::log;
@@ -181,58 +182,6 @@ impl pbv::validator_server::Validator for Validator {
     }
 }
 
-/// A streamed plan being put together. The parser needs the plan in one piece, so chunks
-/// are joined into one buffer, sized once by the size the header announced (when it did)
-/// instead of growing by doubling, which copies a large plan several times over, and taken
-/// from [`PlanBuffers`], so a buffer already in memory is reused.
-#[derive(Default)]
-enum Assembly {
-    #[default]
-    Empty,
-    /// Only one chunk so far: kept as received, no copy.
-    One(Bytes),
-    Joined(Vec<u8>),
-}
-
-impl Assembly {
-    fn len(&self) -> usize {
-        match self {
-            Assembly::Empty => 0,
-            Assembly::One(b) => b.len(),
-            Assembly::Joined(v) => v.len(),
-        }
-    }
-
-    /// Appends `chunk`; `size_hint` is the announced total (0: unknown), already capped.
-    fn push(&mut self, chunk: Bytes, size_hint: usize, buffers: &PlanBuffers) {
-        if chunk.is_empty() {
-            return;
-        }
-        *self = match std::mem::take(self) {
-            Assembly::Empty => Assembly::One(chunk),
-            Assembly::One(first) => {
-                let needed = first.len() + chunk.len();
-                let mut v = buffers.take(size_hint.max(needed));
-                v.extend_from_slice(&first);
-                v.extend_from_slice(&chunk);
-                Assembly::Joined(v)
-            }
-            Assembly::Joined(mut v) => {
-                v.extend_from_slice(&chunk);
-                Assembly::Joined(v)
-            }
-        };
-    }
-
-    fn finish(self) -> Bytes {
-        match self {
-            Assembly::Empty => Bytes::new(),
-            Assembly::One(b) => b,
-            Assembly::Joined(v) => Bytes::from(v),
-        }
-    }
-}
-
 impl Validator {
     fn check_size(&self, len: usize, rpc: &str) -> Result<(), Status> {
         if len > self.limits.max_plan_bytes {
@@ -282,7 +231,9 @@ impl Validator {
                 max_bytes,
                 &stop,
                 &mut kept,
-            );
+            )
+            // Built here rather than on the runtime: it moves every finding's text.
+            .map(response);
             let leftovers: Leftovers = (plan, kept);
             (outcome, leftovers)
         });
@@ -302,13 +253,13 @@ impl Validator {
         };
         drop(cancel);
         match outcome {
-            Ok(Ok(report)) => {
+            Ok(Ok(answer)) => {
                 log::debug!(
                     "validated a {size}-byte plan in {} ms: {} findings",
                     started.elapsed().as_millis(),
-                    report.diagnostics.len()
+                    answer.diagnostics.len()
                 );
-                Ok(response(&report))
+                Ok(answer)
             }
             Ok(Err(Failure::Cancelled)) => Err(Status::cancelled("the call was cancelled")),
             Ok(Err(Failure::User(e))) => Err(Status::invalid_argument(e.message)),
@@ -413,37 +364,40 @@ pub fn severity(s: Severity) -> pbv::Severity {
     }
 }
 
-fn diagnostic(d: &Diagnostic) -> pbv::Diagnostic {
+fn diagnostic(d: Diagnostic) -> pbv::Diagnostic {
     pbv::Diagnostic {
-        rule: d.rule.clone(),
+        rule: d.rule,
         severity: severity(d.severity) as i32,
-        address: d.address.clone(),
-        attribute: d.attribute.clone().unwrap_or_default(),
-        message: d.message.clone(),
-        detail: d.detail.clone().unwrap_or_default(),
-        help: d.help.clone().unwrap_or_default(),
-        url: d.url.clone(),
+        address: d.address,
+        attribute: d.attribute.unwrap_or_default(),
+        message: d.message,
+        detail: d.detail.unwrap_or_default(),
+        help: d.help.unwrap_or_default(),
+        url: d.url,
         unverifiable: d.unverifiable,
-        related: d.related.clone(),
-        suppressed: d.suppressed.clone().unwrap_or_default(),
+        related: d.related,
         is_suppressed: d.suppressed.is_some(),
+        suppressed: d.suppressed.unwrap_or_default(),
     }
 }
 
-pub fn response(r: &Report) -> pbv::ValidatePlanResponse {
+/// The answer to a validation: the report's findings, moved rather than copied.
+pub fn response(r: Report) -> pbv::ValidatePlanResponse {
+    let exit_code = r.status() as u32;
     let s = &r.summary;
+    let summary = pbv::Summary {
+        errors: s.errors as u32,
+        warnings: s.warnings as u32,
+        infos: s.infos as u32,
+        unverifiable: s.unverifiable as u32,
+        suppressed: s.suppressed as u32,
+        failed: s.failed,
+        exit_code,
+        fail_on: engine::fail_on_str(s.fail_on).to_string(),
+    };
     pbv::ValidatePlanResponse {
-        diagnostics: r.diagnostics.iter().map(diagnostic).collect(),
-        summary: Some(pbv::Summary {
-            errors: s.errors as u32,
-            warnings: s.warnings as u32,
-            infos: s.infos as u32,
-            unverifiable: s.unverifiable as u32,
-            suppressed: s.suppressed as u32,
-            failed: s.failed,
-            exit_code: r.status() as u32,
-            fail_on: engine::fail_on_str(s.fail_on).to_string(),
-        }),
+        diagnostics: r.diagnostics.into_iter().map(diagnostic).collect(),
+        summary: Some(summary),
     }
 }
 
@@ -463,28 +417,6 @@ mod tests {
     }
 
     #[test]
-    fn chunks_join_in_order_whatever_the_size_hint() {
-        let plan: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        let buffers = PlanBuffers::default();
-        // No hint, an exact hint, one too small and one too large: same bytes every time.
-        for hint in [0, plan.len(), 10, plan.len() * 3] {
-            let mut a = Assembly::default();
-            for c in plan.chunks(777) {
-                a.push(Bytes::copy_from_slice(c), hint, &buffers);
-                a.push(Bytes::new(), hint, &buffers);
-            }
-            assert_eq!(a.len(), plan.len());
-            assert_eq!(a.finish(), Bytes::from(plan.clone()), "hint {hint}");
-        }
-        // One chunk is passed through as received.
-        let one = Bytes::from(plan.clone());
-        let mut a = Assembly::default();
-        a.push(one.clone(), 0, &buffers);
-        assert_eq!(a.finish().as_ptr(), one.as_ptr());
-        assert!(Assembly::default().finish().is_empty());
-    }
-
-    #[test]
     fn diagnostics_map_every_field() {
         let d = Diagnostic {
             rule: "NET070".into(),
@@ -500,7 +432,7 @@ mod tests {
             plan: 0,
             suppressed: Some("accepted".into()),
         };
-        let p = diagnostic(&d);
+        let p = diagnostic(d);
         assert_eq!(p.severity, pbv::Severity::Warning as i32);
         assert_eq!(p.attribute, "desired_count");
         assert_eq!(p.detail, "");
