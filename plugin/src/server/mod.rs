@@ -8,7 +8,7 @@
 //! - [`validator`]: `ecsnet.v1.Validator` on top of [`crate::engine`].
 //! - [`lifecycle`], [`log`], [`limits`]: shutdown, stderr logging, message-size errors.
 
-pub mod assembly;
+mod assembly;
 pub mod goplugin;
 pub mod handshake;
 pub mod lifecycle;
@@ -16,7 +16,7 @@ pub mod limits;
 pub mod listener;
 pub mod log;
 pub mod pb;
-pub mod plan_buffer;
+mod plan_buffer;
 pub mod tls;
 pub mod validator;
 
