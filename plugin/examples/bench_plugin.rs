@@ -1,12 +1,14 @@
 //! Plugin benchmark (`make bench` runs it through scripts/bench_plugin.sh):
 //! - launch-to-ready: spawn `ecsnet` as a go-plugin host would (AutoMTLS), read the
 //!   handshake line, connect and get a health answer;
-//! - `ValidatePlan` (unary) and `ValidatePlanStream` (4 MiB chunks) through gRPC over the
+//! - `ValidatePlan` (unary) and `ValidatePlanStream` (1 MiB chunks) through gRPC over the
 //!   unix socket with mutual TLS, against in-process `engine::check_bytes` on the same bytes,
 //!   as a ratio (target: gRPC within 1.3× of in-process).
 //!
 //! Each RPC runs on a freshly launched plugin: its first call is reported on its own, then
-//! the median of ROUNDS calls after it.
+//! ROUNDS rounds interleave the in-process check with one call of each RPC, each after a
+//! quiet pause, and a ratio is the median of the rounds' ratios (steadier than a ratio of
+//! medians taken minutes apart on a shared machine).
 //!
 //! Usage: bench_plugin PLAN.json [ROUNDS]   (build the `ecsnet` binary in the same profile)
 //!        BENCH_VERBOSE=1 also prints the plugin's debug log (its own receive/check timings).
@@ -20,7 +22,12 @@ use ecsnet::server::pb::ecsnet::v1 as pbv;
 use ecsnet::server::pb::plugin as pbp;
 use pbv::validator_client::ValidatorClient;
 
-const CHUNK: usize = 4 << 20;
+/// Stream chunk size: one HTTP/2 frame as the plugin accepts them (1 MiB); measured a
+/// little faster than 256 KiB, 2 MiB or 4 MiB.
+const CHUNK: usize = 1 << 20;
+
+/// Quiet time before each measurement (see the gRPC section of `main`).
+const PAUSE: Duration = Duration::from_millis(300);
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -82,71 +89,102 @@ fn main() {
         ms(*launches.iter().min().unwrap())
     );
 
-    // In process: the function the plugin itself calls.
-    let opts = ecsnet::engine::CheckOptions::default();
-    let mut inproc = Vec::new();
-    let mut findings = 0;
-    for _ in 0..rounds {
-        let t = Instant::now();
-        let r = ecsnet::engine::check_bytes(&plan, &plan_path, None, &opts).expect("plan checks");
-        inproc.push(t.elapsed());
-        findings = r.diagnostics.len();
-    }
-
-    // Through gRPC: each RPC on its own freshly launched plugin, over one long-lived mTLS
-    // connection as a host would use it. The first call is reported apart from the median of
-    // the calls after it: only later calls find the plugin's receive buffer already in
-    // memory (see server/plan_buffer.rs).
+    // Each RPC on its own freshly launched plugin, over one long-lived mTLS connection as a
+    // host would use it. The first call is reported apart from the calls after it: only
+    // later calls find the plugin's receive buffer already in memory (server/plan_buffer.rs).
+    // Then rounds are interleaved (the in-process check, then one call of each RPC), so that
+    // the load of a shared machine weighs on both sides alike; a ratio is the median of the
+    // rounds' ratios. Every measurement starts after a pause, so that no process is still
+    // freeing the previous call's plan (the plugin does that after answering) while it runs.
     let verbose = std::env::var_os("BENCH_VERBOSE").is_some();
+    let log_env: &[(&str, &str)] = if verbose {
+        &[("ECSNET_LOG", "debug")]
+    } else {
+        &[]
+    };
+    let rpcs = [Rpc::Unary, Rpc::Stream];
+    let mut plugins: Vec<host::PluginProcess> = rpcs
+        .iter()
+        .map(|_| host::launch(host::command(log_env, Some(&id))).expect("plugin starts"))
+        .collect();
+    let opts = ecsnet::engine::CheckOptions::default();
+    let (inproc, first, later, findings) = rt.block_on(async {
+        let mut clients = Vec::new();
+        for p in &plugins {
+            let ch = host::connect(&p.handshake, Some(&id)).await.unwrap();
+            let v = ValidatorClient::new(ch.clone())
+                .max_decoding_message_size(usize::MAX)
+                .max_encoding_message_size(usize::MAX);
+            clients.push((ch, v));
+        }
+        let mut first = Vec::new();
+        for (rpc, (_, v)) in rpcs.iter().zip(&mut clients) {
+            tokio::time::sleep(PAUSE).await;
+            let t = Instant::now();
+            rpc.call(v, &plan).await;
+            first.push(t.elapsed());
+        }
+        let mut inproc = Vec::new();
+        let mut later = vec![Vec::new(); rpcs.len()];
+        let mut findings = 0;
+        for _ in 0..rounds {
+            // In process: the function the plugin itself calls.
+            tokio::time::sleep(PAUSE).await;
+            let t = Instant::now();
+            let r =
+                ecsnet::engine::check_bytes(&plan, &plan_path, None, &opts).expect("plan checks");
+            inproc.push(t.elapsed());
+            findings = r.diagnostics.len();
+            drop(r);
+            for (i, (rpc, (_, v))) in rpcs.iter().zip(&mut clients).enumerate() {
+                tokio::time::sleep(PAUSE).await;
+                let t = Instant::now();
+                let n = rpc.call(v, &plan).await;
+                later[i].push(t.elapsed());
+                assert_eq!(n, findings, "{}: same findings as in process", rpc.name());
+            }
+        }
+        for (ch, _) in clients {
+            shutdown(ch).await;
+        }
+        (inproc, first, later, findings)
+    });
     let base = median(inproc.clone());
     println!(
         "in-process check_bytes:      median {} ({findings} findings)",
         ms(base)
     );
-    let ratio = |d: Duration| d.as_secs_f64() / base.as_secs_f64();
-    for rpc in [Rpc::Unary, Rpc::Stream] {
-        let log_env: &[(&str, &str)] = if verbose {
-            &[("ECSNET_LOG", "debug")]
-        } else {
-            &[]
-        };
-        let mut p = host::launch(host::command(log_env, Some(&id))).expect("plugin starts");
-        let (times, n) = rt.block_on(async {
-            let ch = host::connect(&p.handshake, Some(&id)).await.unwrap();
-            let mut v = ValidatorClient::new(ch.clone())
-                .max_decoding_message_size(usize::MAX)
-                .max_encoding_message_size(usize::MAX);
-            let mut times = Vec::new();
-            let mut n = 0;
-            for _ in 0..=rounds {
-                let t = Instant::now();
-                n = rpc.call(&mut v, &plan).await;
-                times.push(t.elapsed());
-            }
-            shutdown(ch).await;
-            (times, n)
-        });
-        assert_eq!(findings, n, "{}: same findings as in process", rpc.name());
-        let first = times[0];
-        let rest = median(times[1..].to_vec());
+    for (i, rpc) in rpcs.iter().enumerate() {
+        let ratios: Vec<f64> = later[i]
+            .iter()
+            .zip(&inproc)
+            .map(|(g, b)| g.as_secs_f64() / b.as_secs_f64())
+            .collect();
         println!(
             "gRPC {:<24} first call {} ({:.2}x), then median {}  ratio {:.2}x{}",
             rpc.name(),
-            ms(first),
-            ratio(first),
-            ms(rest),
-            ratio(rest),
-            if rpc == Rpc::Stream {
+            ms(first[i]),
+            first[i].as_secs_f64() / base.as_secs_f64(),
+            ms(median(later[i].clone())),
+            median_f64(ratios),
+            if *rpc == Rpc::Stream {
                 "  (target ≤ 1.30x)"
             } else {
                 ""
             }
         );
-        if verbose {
+    }
+    if verbose {
+        for p in &mut plugins {
             p.wait_exit(Duration::from_secs(5));
             eprint!("{}", p.stderr());
         }
     }
+}
+
+fn median_f64(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 #[derive(Clone, Copy, PartialEq)]
