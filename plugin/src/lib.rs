@@ -13,6 +13,16 @@
 //! - [`server`]: the go-plugin gRPC server.
 //! - [`cli`]: the `ecsnet` command line.
 
+/// `eprintln!`, uncaptured, for the line a test prints when it skips: cargo test captures
+/// `eprintln!` output of passing tests, not writes to the process's stderr itself.
+#[cfg(test)]
+macro_rules! skip_note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
 pub mod capacity;
 pub mod cli;
 pub mod config;

@@ -6,6 +6,10 @@
 //! SOURCES.md (both as the plan reader sees them and as model entities); links are resolved
 //! where the plan holds them; and no inventory output contains a `CANARY-SENSITIVE` value.
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
@@ -20,8 +24,8 @@ fn corpus_dir() -> Option<PathBuf> {
     if dir.join("SOURCES.md").is_file() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: real-plan corpus not found at {} (it lives next to the repository in ../shared/realplans)",
+        skip_note!(
+            "real-plan corpus not found at {} (it lives next to the repository in ../shared/realplans)",
             dir.display()
         );
         None

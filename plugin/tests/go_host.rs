@@ -2,6 +2,10 @@
 //! packages) launches ecsnet with AutoMTLS, validates a plan and shuts it down. Skips with a
 //! visible message where Go or the go-plugin sources are absent.
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,7 +19,7 @@ fn repo_root() -> PathBuf {
 fn go_available() -> bool {
     let go = Command::new("go").arg("version").output();
     if !go.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipping the Go host test: `go` is not installed (apt-get install golang-go golang-github-hashicorp-go-plugin-dev golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-golang-x-net-dev)");
+        skip_note!("the Go host test: `go` is not installed (apt-get install golang-go golang-github-hashicorp-go-plugin-dev golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-golang-x-net-dev)");
         return false;
     }
     let gopath = std::env::var("GOPATH_DEBIAN").unwrap_or_else(|_| "/usr/share/gocode".into());
@@ -23,7 +27,7 @@ fn go_available() -> bool {
         .join("src/github.com/hashicorp/go-plugin")
         .exists()
     {
-        eprintln!("skipping the Go host test: go-plugin sources are not in {gopath} (apt-get install golang-github-hashicorp-go-plugin-dev)");
+        skip_note!("the Go host test: go-plugin sources are not in {gopath} (apt-get install golang-github-hashicorp-go-plugin-dev)");
         return false;
     }
     true

@@ -7,6 +7,10 @@
 //! Inputs are the hand-made files under `testdata/bad/` plus inputs generated here into a
 //! temporary directory (deep nesting, other text encodings, unreadable files).
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -361,9 +365,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 #[test]
 fn a_real_binary_plan_is_read_through_terraform() {
     let Some(terraform) = on_path("terraform").or_else(|| on_path("tofu")) else {
-        eprintln!(
-            "skipping a_real_binary_plan_is_read_through_terraform: no terraform or tofu on PATH"
-        );
+        skip_note!("a_real_binary_plan_is_read_through_terraform: no terraform or tofu on PATH");
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -383,8 +385,8 @@ fn a_real_binary_plan_is_read_through_terraform() {
             .output()
             .unwrap();
         if !o.status.success() {
-            eprintln!(
-                "skipping a_real_binary_plan_is_read_through_terraform: `{} {}` failed here: {}",
+            skip_note!(
+                "a_real_binary_plan_is_read_through_terraform: `{} {}` failed here: {}",
                 terraform.display(),
                 args.join(" "),
                 text(&o.stderr)
@@ -469,8 +471,8 @@ fn an_unreadable_file_is_named() {
     std::fs::copy(report_fixture("clean.json"), &file).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::read(&file).is_ok() {
-        eprintln!(
-            "skipping an_unreadable_file_is_named: this process can read a mode-000 file (running as root), so the case cannot be produced here"
+        skip_note!(
+            "an_unreadable_file_is_named: this process can read a mode-000 file (running as root), so the case cannot be produced here"
         );
         return;
     }
@@ -483,7 +485,7 @@ fn an_unreadable_file_is_named() {
 fn a_read_error_is_one_line() {
     let mem = Path::new("/proc/self/mem");
     if !mem.exists() {
-        eprintln!("skipping a_read_error_is_one_line: /proc/self/mem is absent on this system");
+        skip_note!("a_read_error_is_one_line: /proc/self/mem is absent on this system");
         return;
     }
     every_command_rejects("/proc/self/mem", p(mem), no_env, &["cannot read"]);
@@ -801,7 +803,7 @@ const CANARY: &str = "CANARY-SENSITIVE";
 #[test]
 fn every_command_on_every_real_plan_exits_0_or_1_and_leaks_nothing() {
     let Some(files) = real_plans() else {
-        eprintln!("skipping: ../shared/realplans is absent (real-plan corpus not available here)");
+        skip_note!("../shared/realplans is absent (real-plan corpus not available here)");
         return;
     };
     assert!(
@@ -852,7 +854,7 @@ fn every_command_on_every_real_plan_exits_0_or_1_and_leaks_nothing() {
 #[test]
 fn check_on_all_real_plans_at_once() {
     let Some(files) = real_plans() else {
-        eprintln!("skipping: ../shared/realplans is absent (real-plan corpus not available here)");
+        skip_note!("../shared/realplans is absent (real-plan corpus not available here)");
         return;
     };
     let mut argv = vec!["check", "--format", "json"];

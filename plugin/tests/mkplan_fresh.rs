@@ -2,6 +2,10 @@
 //! their `*.spec.json` by `testdata/tools/mkplan.py`: a committed plan must match what the
 //! generator produces from its spec today. Skips (visibly) without python3.
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -27,7 +31,7 @@ fn foundation_fixtures_match_their_specs() {
     {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("SKIPPED: python3 is not available ({e}); cannot regenerate fixtures");
+            skip_note!("python3 is not available ({e}); cannot regenerate fixtures");
             return;
         }
     };

@@ -2,6 +2,10 @@
 //! (skipped with a message when absent) and a binary plan made by the local terraform
 //! (skipped with a message when terraform is not installed).
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,10 +17,7 @@ fn realplans() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: {} is absent (the shared real-plan corpus)",
-            dir.display()
-        );
+        skip_note!("{} is absent (the shared real-plan corpus)", dir.display());
         None
     }
 }
@@ -239,7 +240,7 @@ fn terraform() -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        eprintln!("skipped: terraform is not installed (needed to make a binary plan)");
+        skip_note!("terraform is not installed (needed to make a binary plan)");
     }
     found
 }

@@ -2,6 +2,10 @@
 //! handshake environment, AutoMTLS with a go-plugin-style P-521 client certificate, every
 //! RPC, the same findings as `ecsnet check --format json`, concurrency, limits and shutdown.
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 #[path = "support/host.rs"]
 mod host;
 
@@ -440,7 +444,7 @@ fn normalise_grpc(d: &pbv::Diagnostic) -> serde_json::Value {
 fn real_plans() -> Vec<PathBuf> {
     let dir = repo_root().join("../shared/realplans");
     let Ok(rd) = std::fs::read_dir(&dir) else {
-        eprintln!("skipping real plans: {} is absent", dir.display());
+        skip_note!("real plans: {} is absent", dir.display());
         return Vec::new();
     };
     let mut v: Vec<PathBuf> = rd

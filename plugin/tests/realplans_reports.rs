@@ -2,6 +2,10 @@
 //! when that folder is absent): rendering never panics, JSON and SARIF parse and carry
 //! the same number of findings, and no output contains a `CANARY-SENSITIVE` value.
 
+#[macro_use]
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::path::{Path, PathBuf};
 
 use ecsnet::config::Config;
@@ -23,7 +27,7 @@ fn corpus() -> Option<Vec<PathBuf>> {
 #[test]
 fn every_format_on_every_real_plan_is_clean() {
     let Some(files) = corpus() else {
-        eprintln!("skipping: ../shared/realplans is absent (real-plan corpus not available here)");
+        skip_note!("../shared/realplans is absent (real-plan corpus not available here)");
         return;
     };
     assert!(!files.is_empty(), "the corpus folder holds plans");

@@ -830,7 +830,7 @@ fn failing_terraform_is_reported() {
         .iter()
         .find(|p| std::path::Path::new(p).exists())
     else {
-        eprintln!("skipped: no `false` binary");
+        skip_note!("no `false` binary");
         return;
     };
     let o = LoadOptions {

@@ -355,7 +355,7 @@ mod tests {
     fn real_plans_read_the_same_on_two_threads() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/realplans");
         if !dir.is_dir() {
-            eprintln!("skipped: {} is absent", dir.display());
+            skip_note!("{} is absent", dir.display());
             return;
         }
         let mut files = Vec::new();
