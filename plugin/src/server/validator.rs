@@ -146,7 +146,9 @@ impl pbv::validator_server::Validator for Validator {
         let mut header: Option<pbv::ValidatePlanHeader> = None;
         let mut plan = Assembly::default();
         let mut chunks = 0usize;
+        let mut first_chunk_at = None;
         while let Some(chunk) = stream.next().await {
+            first_chunk_at.get_or_insert_with(std::time::Instant::now);
             let chunk = chunk.map_err(|e| {
                 if limits::is_too_large(&e) {
                     limits::too_large("ValidatePlanStream", self.limits.max_plan_bytes)
@@ -175,6 +177,13 @@ impl pbv::validator_server::Validator for Validator {
             return Err(Status::invalid_argument(
                 "ValidatePlanStream: the stream held no chunks; send the plan JSON in one or more chunks",
             ));
+        }
+        if let Some(at) = first_chunk_at {
+            log::debug!(
+                "received a {}-byte plan in {chunks} chunks over {} ms",
+                plan.len(),
+                at.elapsed().as_millis()
+            );
         }
         self.validate(plan.finish(), header.unwrap_or_default())
             .await
