@@ -6,7 +6,11 @@
 // plugin at run time through gRPC reflection and the messages are built with dynamicpb.
 // This keeps the example buildable from Debian's Go packages alone (GOPATH mode, see run.sh).
 //
-// Usage: ecsnet-go-host -plugin /path/to/ecsnet -plan plan.json [-config .ecsnet.hcl] [-fail-on warning]
+// Plans larger than 4 MiB go through ValidatePlanStream in 1 MiB chunks, with the plan's
+// size announced in the first one (what the plugin's README recommends for large plans);
+// smaller ones through ValidatePlan. -stream always|never overrides the choice.
+//
+// Usage: ecsnet-go-host -plugin /path/to/ecsnet -plan plan.json [-config .ecsnet.hcl] [-fail-on warning] [-stream auto]
 // Exit code: the one `ecsnet check` would give (0 clean, 1 a finding reached fail-on,
 // 2 bad input or a plugin failure).
 package main
@@ -15,6 +19,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"io/ioutil"
 	"os"
 	"os/exec"
@@ -42,6 +47,12 @@ var handshake = plugin.HandshakeConfig{
 
 const validatorService = "ecsnet.v1.Validator"
 
+// Plans above this size are streamed (in auto mode), in chunks of streamChunk bytes.
+const (
+	streamAbove = 4 << 20
+	streamChunk = 1 << 20
+)
+
 // validatorPlugin only has a client side: the server is the ecsnet binary.
 type validatorPlugin struct {
 	plugin.NetRPCUnsupportedPlugin
@@ -64,7 +75,12 @@ func run() int {
 	planPath := flag.String("plan", "", "`terraform show -json` output to validate")
 	configPath := flag.String("config", "", "optional .ecsnet.hcl to send along")
 	failOn := flag.String("fail-on", "", "error, warning, info or never (default: the configuration's, else error)")
+	streamMode := flag.String("stream", "auto", "auto (stream plans over 4 MiB), always or never")
 	flag.Parse()
+	if *streamMode != "auto" && *streamMode != "always" && *streamMode != "never" {
+		fmt.Fprintf(os.Stderr, "error: -stream %q: use auto, always or never\n", *streamMode)
+		return 2
+	}
 	if *planPath == "" {
 		fmt.Fprintln(os.Stderr, "error: -plan is required: give a `terraform show -json` file")
 		return 2
@@ -143,23 +159,36 @@ func run() int {
 	}
 	fmt.Printf("%s %s, %d rules\n", str(info, "name"), str(info, "version"), info.Get(field(info, "rule_count")).Uint())
 
-	req := msg("ValidatePlanRequest")
-	req.Set(field(req, "plan_json"), protoreflect.ValueOfBytes(planJSON))
-	req.Set(field(req, "config"), protoreflect.ValueOfString(config))
-	req.Set(field(req, "plan_name"), protoreflect.ValueOfString(*planPath))
-	if *failOn != "" {
-		opts := msg("ValidateOptions")
-		opts.Set(field(opts, "fail_on"), protoreflect.ValueOfString(*failOn))
-		req.Set(field(req, "options"), protoreflect.ValueOfMessage(opts))
+	// What goes with the plan: the same fields in ValidatePlanRequest and in the stream's header.
+	setCommon := func(m *dynamicpb.Message) {
+		m.Set(field(m, "config"), protoreflect.ValueOfString(config))
+		m.Set(field(m, "plan_name"), protoreflect.ValueOfString(*planPath))
+		if *failOn != "" {
+			opts := msg("ValidateOptions")
+			opts.Set(field(opts, "fail_on"), protoreflect.ValueOfString(*failOn))
+			m.Set(field(m, "options"), protoreflect.ValueOfMessage(opts))
+		}
 	}
+	stream := *streamMode == "always" || (*streamMode == "auto" && len(planJSON) > streamAbove)
 	resp := msg("ValidatePlanResponse")
-	err = conn.Invoke(ctx, "/ecsnet.v1.Validator/ValidatePlan", req, resp,
-		grpc.MaxCallRecvMsgSize(1<<30), grpc.MaxCallSendMsgSize(1<<30))
+	validateStarted := time.Now()
+	rpc := "ValidatePlan"
+	if stream {
+		rpc = "ValidatePlanStream"
+		err = validateStreamed(ctx, conn, msg, setCommon, planJSON, resp)
+	} else {
+		req := msg("ValidatePlanRequest")
+		req.Set(field(req, "plan_json"), protoreflect.ValueOfBytes(planJSON))
+		setCommon(req)
+		err = conn.Invoke(ctx, "/ecsnet.v1.Validator/ValidatePlan", req, resp,
+			grpc.MaxCallRecvMsgSize(1<<30), grpc.MaxCallSendMsgSize(1<<30))
+	}
 	if err != nil {
 		// A bad plan or configuration comes back as InvalidArgument with ecsnet's message.
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		return 2
 	}
+	fmt.Printf("validated %d bytes through %s in %d ms\n", len(planJSON), rpc, time.Since(validateStarted).Milliseconds())
 
 	diags := resp.Get(field(resp, "diagnostics")).List()
 	for i := 0; i < diags.Len(); i++ {
@@ -188,6 +217,45 @@ func run() int {
 		u("errors"), u("warnings"), u("infos"), u("unverifiable"), u("suppressed"),
 		sum.Get(sum.Descriptor().Fields().ByName("fail_on")).String(), u("exit_code"))
 	return int(u("exit_code"))
+}
+
+// validateStreamed sends the plan through ValidatePlanStream: the first chunk carries the
+// header (with the plan's size, so the plugin allocates its buffer once), every chunk up to
+// streamChunk bytes of the plan.
+func validateStreamed(ctx context.Context, conn *grpc.ClientConn, msg func(string) *dynamicpb.Message,
+	setCommon func(*dynamicpb.Message), planJSON []byte, resp *dynamicpb.Message) error {
+	desc := &grpc.StreamDesc{StreamName: "ValidatePlanStream", ClientStreams: true}
+	s, err := conn.NewStream(ctx, desc, "/ecsnet.v1.Validator/ValidatePlanStream", grpc.MaxCallRecvMsgSize(1<<30))
+	if err != nil {
+		return err
+	}
+	for at := 0; ; at += streamChunk {
+		end := at + streamChunk
+		if end > len(planJSON) {
+			end = len(planJSON)
+		}
+		chunk := msg("ValidatePlanChunk")
+		if at == 0 {
+			header := msg("ValidatePlanHeader")
+			setCommon(header)
+			header.Set(field(header, "plan_size"), protoreflect.ValueOfUint64(uint64(len(planJSON))))
+			chunk.Set(field(chunk, "header"), protoreflect.ValueOfMessage(header))
+		}
+		chunk.Set(field(chunk, "plan_json"), protoreflect.ValueOfBytes(planJSON[at:end]))
+		if err := s.SendMsg(chunk); err != nil {
+			if err == io.EOF {
+				break // the plugin ended the call early: RecvMsg gives its status
+			}
+			return err
+		}
+		if end == len(planJSON) {
+			break
+		}
+	}
+	if err := s.CloseSend(); err != nil {
+		return err
+	}
+	return s.RecvMsg(resp)
 }
 
 // fetchDescriptors asks the plugin's reflection service (v1alpha, which grpc-go 1.33 ships)

@@ -73,9 +73,16 @@ fn go_plugin_host_validates_through_automtls() {
         return;
     }
     let plan = repo_root().join("testdata/plans/ec2-modules.json");
-    for fail_on in ["error", "info"] {
-        let run = go_host(&plan, &["-fail-on", fail_on]);
+    // Both RPCs, as a host sends small plans and large ones.
+    for (fail_on, stream) in [("error", "never"), ("info", "never"), ("info", "always")] {
+        let run = go_host(&plan, &["-fail-on", fail_on, "-stream", stream]);
         let (report, code) = cli(&plan, &["--fail-on", fail_on]);
+        let rpc = if stream == "always" {
+            "through ValidatePlanStream in"
+        } else {
+            "through ValidatePlan in"
+        };
+        assert!(run.stdout.contains(rpc), "{rpc}: {}", run.stdout);
         assert_eq!(
             run.code, code,
             "same exit code as `ecsnet check --fail-on {fail_on}`; stdout:\n{}\nstderr:\n{}",
@@ -125,6 +132,13 @@ fn go_plugin_host_gets_the_clis_error_for_a_bad_plan() {
     let run = go_host(&bad, &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("InvalidArgument"), "{}", run.stderr);
+    let streamed = go_host(&bad, &["-stream", "always"]);
+    assert_eq!(streamed.code, 2, "{}", streamed.stderr);
+    assert_eq!(
+        streamed.stderr.lines().find(|l| l.starts_with("error:")),
+        run.stderr.lines().find(|l| l.starts_with("error:")),
+        "the same error through either RPC"
+    );
     let cli = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
         .arg("check")
         .arg(&bad)
