@@ -21,3 +21,21 @@ if [ ! -s "$plan" ]; then
     mv "$plan.tmp" "$plan"
 fi
 ECSNET_BIN="$target/release/ecsnet" "$target/release/examples/bench_plugin" "$plan" "$rounds"
+
+# A real go-plugin host (examples/go-host), one plan per launch as a pipeline tool would,
+# through each RPC; and the whole `ecsnet check` process on the same file, for comparison.
+if command -v go >/dev/null 2>&1 && [ -d "${GOPATH_DEBIAN:-/usr/share/gocode}/src/github.com/hashicorp/go-plugin" ]; then
+    echo "go-plugin host (examples/go-host), one plan per launch:"
+    for mode in always never always never; do
+        ECSNET_BIN="$target/release/ecsnet" "$root/examples/go-host/run.sh" "$plan" -stream "$mode" 2>&1 \
+            | grep -E '^(plugin ready|validated)' | tr '\n' ' '
+        echo
+    done
+    for _ in 1 2; do
+        start=$(date +%s%N)
+        "$target/release/ecsnet" check --format json "$plan" >/dev/null 2>&1 || true
+        echo "ecsnet check --format json (whole process): $(( ($(date +%s%N) - start) / 1000000 )) ms"
+    done
+else
+    echo "go-plugin host: skipped (Go or Debian's go-plugin sources are not installed; see examples/go-host/run.sh)"
+fi
