@@ -217,6 +217,30 @@ pub(crate) fn run_rule(
     out
 }
 
+/// `rule` over a model holding only `td`.
+#[cfg(test)]
+pub(crate) fn run_on_task(
+    rule: &dyn crate::rules::Rule,
+    td: TaskDefinition,
+    assume: &crate::config::Assumptions,
+) -> Vec<Diagnostic> {
+    let model = crate::model::Model {
+        task_definitions: vec![td],
+        ..Default::default()
+    };
+    run_rule(rule, &model, assume)
+}
+
+/// `aws_ecs_task_definition.a` for `os`, with one container "web" mapping `ports`.
+#[cfg(test)]
+pub(crate) fn web_task(mode: NetworkMode, os: OsFamily, ports: Vec<PortMapping>) -> TaskDefinition {
+    use crate::model::testing::{container, task_definition};
+    let mut td = task_definition("aws_ecs_task_definition.a", mode);
+    td.os_family = os;
+    td.containers = crate::model::Field::known(vec![container("web", ports)]);
+    td
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,23 +143,12 @@ mod tests {
     use super::*;
     use crate::config::Assumptions;
     use crate::diagnostics::Severity;
-    use crate::model::testing::{container, port, task_definition};
-    use crate::model::{Field, Model, NetworkMode, PortMapping, TaskDefinition};
-    use crate::rules::ports::common::run_rule;
-
-    fn td(mode: NetworkMode, os: OsFamily, ports: Vec<PortMapping>) -> TaskDefinition {
-        let mut td = task_definition("aws_ecs_task_definition.a", mode);
-        td.os_family = os;
-        td.containers = Field::known(vec![container("web", ports)]);
-        td
-    }
+    use crate::model::testing::port;
+    use crate::model::{NetworkMode, TaskDefinition};
+    use crate::rules::ports::common::{run_on_task, web_task as td};
 
     fn run(td: TaskDefinition, assume: &Assumptions) -> Vec<Diagnostic> {
-        let model = Model {
-            task_definitions: vec![td],
-            ..Default::default()
-        };
-        run_rule(&EphemeralRange, &model, assume)
+        run_on_task(&EphemeralRange, td, assume)
     }
 
     #[test]

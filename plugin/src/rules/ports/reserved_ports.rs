@@ -144,23 +144,12 @@ impl Rule for ReservedPorts {
 mod tests {
     use super::*;
     use crate::config::Assumptions;
-    use crate::model::testing::{container, port, task_definition};
-    use crate::model::{Field, Model, NetworkMode, PortMapping, TaskDefinition};
-    use crate::rules::ports::common::run_rule;
-
-    fn td(mode: NetworkMode, os: OsFamily, ports: Vec<PortMapping>) -> TaskDefinition {
-        let mut td = task_definition("aws_ecs_task_definition.a", mode);
-        td.os_family = os;
-        td.containers = Field::known(vec![container("web", ports)]);
-        td
-    }
+    use crate::model::testing::port;
+    use crate::model::{NetworkMode, PortMapping, TaskDefinition};
+    use crate::rules::ports::common::{run_on_task, web_task as td};
 
     fn run(td: TaskDefinition, assume: &Assumptions) -> Vec<Diagnostic> {
-        let model = Model {
-            task_definitions: vec![td],
-            ..Default::default()
-        };
-        run_rule(&ReservedPorts, &model, assume)
+        run_on_task(&ReservedPorts, td, assume)
     }
 
     #[test]
