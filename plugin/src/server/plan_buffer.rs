@@ -1,9 +1,10 @@
 //! The buffer a streamed plan is put together in, kept between calls.
 //!
 //! Memory fresh from the kernel is faulted in a page at a time as it is first written:
-//! about 25,000 faults for a 100 MB plan, which on the machines this was measured on cost
-//! about as much as decrypting and copying the plan itself (`BENCH_VERBOSE=1 make bench`
-//! shows the plugin's receive time: ~100 ms with a fresh buffer, ~65 ms with a kept one).
+//! about 25,000 faults for a 100 MB plan. On the machine this was measured on, the plugin
+//! bench copies a 105 MB plan into fresh memory in about 55 ms and into memory in use in
+//! under 10 ms, and the plugin receives it in about 100 ms with a fresh buffer against
+//! 68–71 ms with a kept one (`BENCH_VERBOSE=1 make bench` shows its receive times).
 //! A host that validates several plans in a row (one per workspace, say) would pay that on
 //! every call. So once a check is done, the buffer its plan arrived in is kept as a spare
 //! for the next `ValidatePlanStream`, and handed back to the kernel after [`IDLE`] without
