@@ -2,8 +2,10 @@
 CARGO ?= cargo
 PLAN  ?= testdata/sample/plan.json
 PREFIX ?= $(HOME)/.cargo
+# make fixtures ONLY=capacity/ : only the scenarios whose topic/name/ contains it
+ONLY  ?=
 
-.PHONY: help build test check fmt clippy demo bench install fixtures fuzz clean-bench
+.PHONY: help build test check fmt clippy demo bench install fixtures judged fuzz clean-bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,8 +35,14 @@ bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked
 
-fixtures: ## Regenerate testdata plan fixtures from their *.spec.json
-	python3 testdata/tools/mkplan.py --all
+fixtures: ## Plan testdata/scenarios with Terraform (ONLY=topic/ or topic/name for some) and remake the *.spec.json fixtures
+	$(CARGO) build --quiet -p aws-standin --bins
+	$(CARGO) run --quiet -p aws-standin --bin scenarios -- $(if $(ONLY),--only $(ONLY))
+	$(if $(ONLY),,python3 testdata/tools/mkplan.py --all)
+
+judged: ## Count the services ecsnet judged without an unverifiable note, create and update plans apart (V=1 per plan)
+	$(CARGO) build --quiet -p ecsnet -p aws-standin --bins
+	$(CARGO) run --quiet -p aws-standin --bin judged -- $(if $(V),-v)
 
 fuzz: ## Fuzz the plan reader and the whole check pipeline, 60 s each (needs `cargo install cargo-fuzz`)
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan -- -max_total_time=60

@@ -1,0 +1,213 @@
+//! `judged`: over every scenario plan, how many ECS services ecsnet judged without an
+//! unverifiable note, for create plans (`plan.json`) and update plans (`plan-update.json`)
+//! apart. A service is one of `ecsnet inventory PLAN --format json`'s `services`; it is
+//! judged when no diagnostic of `ecsnet check PLAN --format json` (with the scenario's
+//! `.ecsnet.hcl` when it has one) is `unverifiable` with the service's address.
+//! Run `judged --help`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use aws_standin::scenarios::{default_root, discover, filter, Scenario, CREATE_PLAN, UPDATE_PLAN};
+use serde_json::Value;
+
+const HELP: &str = "\
+judged: how many services ecsnet judged without an unverifiable note, over the scenario plans
+
+usage: judged [-v] [--only SUBSTRING]... [--root DIR] [--ecsnet BIN]
+
+  -v, --verbose   one line per plan: services judged, and the unverifiable rules of the others
+  --only S        only scenarios whose name (topic/name/) contains S; repeatable
+  --root DIR      the scenarios directory (default: testdata/scenarios of this repository)
+  --ecsnet BIN    the ecsnet binary (default: ecsnet beside this program)";
+
+#[derive(Default)]
+struct Tally {
+    plans: usize,
+    services: usize,
+    judged: usize,
+}
+
+fn main() -> ExitCode {
+    let mut verbose = false;
+    let mut only = Vec::new();
+    let mut root = None;
+    let mut ecsnet = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                println!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
+            "-v" | "--verbose" => verbose = true,
+            "--only" | "--root" | "--ecsnet" => {
+                let Some(value) = args.next() else {
+                    eprintln!("judged: {arg} needs a value");
+                    return ExitCode::from(2);
+                };
+                match arg.as_str() {
+                    "--only" if !value.is_empty() => only.push(value),
+                    "--only" => {}
+                    "--root" => root = Some(PathBuf::from(value)),
+                    _ => ecsnet = Some(PathBuf::from(value)),
+                }
+            }
+            _ => {
+                eprintln!("judged: unknown argument {arg:?} (see --help)");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = root.unwrap_or_else(default_root);
+    let ecsnet = match ecsnet.map(Ok).unwrap_or_else(default_ecsnet) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("judged: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let scenarios = match discover(&root) {
+        Ok(found) => filter(found.scenarios, &only),
+        Err(e) => {
+            eprintln!("judged: reading {}: {e}", root.display());
+            return ExitCode::from(2);
+        }
+    };
+
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut errors = 0;
+    for scenario in &scenarios {
+        for file in [CREATE_PLAN, UPDATE_PLAN] {
+            if !scenario.dir.join(file).is_file() {
+                continue;
+            }
+            let name = format!("{}/{file}", scenario.name);
+            match judge(&ecsnet, scenario, file) {
+                Ok(plan) => {
+                    let tally = tallies.entry(file).or_default();
+                    tally.plans += 1;
+                    tally.services += plan.services;
+                    tally.judged += plan.services - plan.unjudged.len();
+                    if verbose {
+                        println!("{}", plan.line(&name));
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    eprintln!("judged: {name}: {e}");
+                }
+            }
+        }
+    }
+    for (file, label) in [(CREATE_PLAN, "create"), (UPDATE_PLAN, "update")] {
+        let t = tallies.remove(file).unwrap_or_default();
+        println!(
+            "{label} plans: {} of {} services judged without an unverifiable note ({} plans)",
+            t.judged, t.services, t.plans
+        );
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One plan's services: how many, and those with an unverifiable note (address -> rules).
+struct PlanJudgement {
+    services: usize,
+    unjudged: BTreeMap<String, Vec<String>>,
+}
+
+impl PlanJudgement {
+    fn line(&self, name: &str) -> String {
+        let judged = self.services - self.unjudged.len();
+        let mut line = format!("{name}: {judged} of {} services judged", self.services);
+        if !self.unjudged.is_empty() {
+            let notes: Vec<String> = self
+                .unjudged
+                .iter()
+                .map(|(address, rules)| format!("{address} [{}]", rules.join(", ")))
+                .collect();
+            line.push_str(&format!("; unverifiable: {}", notes.join("; ")));
+        }
+        line
+    }
+}
+
+fn judge(ecsnet: &Path, scenario: &Scenario, file: &str) -> Result<PlanJudgement, String> {
+    let inventory = run_json(ecsnet, scenario, &["inventory", file, "--format", "json"])?;
+    let report = run_json(
+        ecsnet,
+        scenario,
+        &["check", file, "--format", "json", "--fail-on", "never"],
+    )?;
+    let services: Vec<&str> = inventory["services"]
+        .as_array()
+        .ok_or("the inventory has no services array")?
+        .iter()
+        .filter_map(|s| s["address"].as_str())
+        .collect();
+    let diagnostics = report["diagnostics"]
+        .as_array()
+        .ok_or("the report has no diagnostics array")?;
+    let mut unjudged: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in diagnostics {
+        if d["unverifiable"] != Value::Bool(true) {
+            continue;
+        }
+        let Some(address) = d["address"].as_str() else {
+            continue;
+        };
+        if services.contains(&address) {
+            let rules = unjudged.entry(address.to_owned()).or_default();
+            let rule = d["rule"].as_str().unwrap_or("?").to_owned();
+            if !rules.contains(&rule) {
+                rules.push(rule);
+            }
+        }
+    }
+    Ok(PlanJudgement {
+        services: services.len(),
+        unjudged,
+    })
+}
+
+/// Runs ecsnet in the scenario's directory (so no other `.ecsnet.hcl` is picked up), with
+/// `--config .ecsnet.hcl` when the scenario has one, and parses what it prints.
+fn run_json(ecsnet: &Path, scenario: &Scenario, args: &[&str]) -> Result<Value, String> {
+    let mut cmd = Command::new(ecsnet);
+    cmd.args(args)
+        .current_dir(&scenario.dir)
+        .stdin(Stdio::null());
+    if scenario.dir.join(".ecsnet.hcl").is_file() {
+        cmd.args(["--config", ".ecsnet.hcl"]);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("running {}: {e}", ecsnet.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`ecsnet {}` failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("`ecsnet {}`: {e}", args[0]))
+}
+
+fn default_ecsnet() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("locating this program: {e}"))?;
+    let ecsnet = exe.with_file_name("ecsnet");
+    if ecsnet.is_file() {
+        Ok(ecsnet)
+    } else {
+        Err(format!(
+            "no ecsnet at {}: build it with `cargo build -p ecsnet` or pass --ecsnet",
+            ecsnet.display()
+        ))
+    }
+}

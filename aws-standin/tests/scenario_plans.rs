@@ -1,0 +1,151 @@
+//! The committed scenario plans are what Terraform and the stand-in make of their sources
+//! today: a handful of scenarios are planned again, and their plan.json / plan-update.json
+//! must come out byte for byte as committed. (`.ci/run` checks every scenario with
+//! `scenarios --check`; this test keeps `make test` honest on a few.)
+
+use std::path::{Path, PathBuf};
+
+use aws_standin::scenarios::{
+    discover, find_on_path, generate_all, terraform_version, Keep, Scenario, Terraform,
+    TERRAFORM_VERSION,
+};
+
+/// Uncaptured `eprintln!` for the one line a skipping test prints (cargo captures what a
+/// passing test prints through `eprintln!`, not writes to the process's stderr itself).
+macro_rules! skip_note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
+    }};
+}
+
+/// Scenarios planned when present; each missing one is replaced by the first listed
+/// scenario that fills the role it had (see [`choose`]).
+const PREFERRED: &[&str] = &[
+    "mode/update-switch-to-fargate",
+    "service/fire-module-ec2-public-subnet",
+    "mode/pass-fargate-awsvpc",
+    "capacity/eni-desired-exceeds-slots",
+    "service/unverifiable-cluster-outside-plan",
+];
+
+/// A kind of scenario the test must include.
+type Role = fn(&Scenario) -> bool;
+
+/// How many scenarios the test plans.
+const COUNT: usize = 5;
+
+fn scenarios_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/scenarios")
+}
+
+/// Picks the scenarios: one with `update/`, one pinning each provider version, then others
+/// from topics not yet covered, up to [`COUNT`]; preferred ones first in each role.
+/// Fails when no scenario fills a required role.
+fn choose(all: &[Scenario]) -> Result<Vec<Scenario>, String> {
+    let mut ordered: Vec<&Scenario> = PREFERRED
+        .iter()
+        .filter_map(|name| all.iter().find(|s| s.name == *name))
+        .collect();
+    ordered.extend(all.iter().filter(|s| !PREFERRED.contains(&s.name.as_str())));
+
+    let mut chosen: Vec<Scenario> = Vec::new();
+    let roles: [(&str, Role); 3] = [
+        ("has an update/ directory", |s| s.has_update()),
+        ("pins hashicorp/aws 5.100.0", |s| s.pins_provider("5.100.0")),
+        ("pins hashicorp/aws 6.47.0", |s| s.pins_provider("6.47.0")),
+    ];
+    for (role, fills) in roles {
+        if chosen.iter().any(fills) {
+            continue;
+        }
+        let pick = ordered
+            .iter()
+            .find(|s| fills(s))
+            .ok_or_else(|| format!("no scenario {role}"))?;
+        chosen.push((*pick).clone());
+    }
+    for s in &ordered {
+        if chosen.len() >= COUNT {
+            break;
+        }
+        if !chosen.iter().any(|c| c.topic() == s.topic()) {
+            chosen.push((*s).clone());
+        }
+    }
+    for s in &ordered {
+        if chosen.len() >= COUNT {
+            break;
+        }
+        if !chosen.contains(s) {
+            chosen.push((*s).clone());
+        }
+    }
+    Ok(chosen)
+}
+
+#[test]
+fn a_few_scenarios_plan_to_their_committed_plans() {
+    let Some(terraform) = find_on_path("terraform") else {
+        skip_note!("scenario plans not regenerated: terraform is not on PATH");
+        return;
+    };
+    match terraform_version(&terraform) {
+        Ok(v) if v == TERRAFORM_VERSION => {}
+        Ok(v) => {
+            skip_note!(
+                "scenario plans not regenerated: terraform on PATH is {v}, the plans are made with {TERRAFORM_VERSION}"
+            );
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    }
+
+    let root = scenarios_root();
+    let found = discover(&root).expect("reading testdata/scenarios");
+    let chosen = choose(&found.scenarios).unwrap_or_else(|e| {
+        panic!(
+            "{e} among the {} scenarios under {}",
+            found.scenarios.len(),
+            root.display()
+        )
+    });
+    for s in &chosen {
+        for file in s.plan_files() {
+            assert!(
+                s.dir.join(file).is_file(),
+                "{}/{file} is not committed: run `make fixtures ONLY={}`",
+                s.name,
+                s.name
+            );
+        }
+    }
+
+    let provider = Path::new(env!("CARGO_BIN_EXE_terraform-provider-aws"));
+    let tf = Terraform::new(terraform, provider).expect("setting up the provider mirror");
+    let outcomes = generate_all(&tf, &chosen, 2, Keep::Nothing, &|_| {});
+    let mut problems = Vec::new();
+    for o in &outcomes {
+        match &o.result {
+            Err(f) => problems.push(format!("{}: {}: {}", o.scenario.name, f.step, f.summary)),
+            Ok(plans) => {
+                for (file, generated) in &plans.files {
+                    let committed = std::fs::read(o.scenario.dir.join(file)).unwrap_or_default();
+                    if committed != *generated {
+                        problems.push(format!(
+                            "{}/{file} differs from what Terraform plans now",
+                            o.scenario.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let names: Vec<&str> = chosen.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        problems.is_empty(),
+        "planned {}:\n  {}\nrun `make fixtures ONLY=<name>` and review the plan diff",
+        names.join(", "),
+        problems.join("\n  ")
+    );
+}
