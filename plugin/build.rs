@@ -1,18 +1,14 @@
-//! Generates the gRPC code for the plugin server from `../proto` with protox (a pure-Rust
-//! protobuf compiler), so building ecsnet never needs a system `protoc`.
+//! Generates the gRPC code of `ecsnet.v1.Validator` from `../proto` with protox (a pure-Rust
+//! protobuf compiler), so building ecsnet never needs a system `protoc`. go-plugin's own
+//! services are generated in the goplugin crate.
 
 use std::path::PathBuf;
 
 const PROTO_ROOT: &str = "../proto";
-const PROTOS: &[&str] = &[
-    "ecsnet/v1/validator.proto",
-    "plugin/grpc_controller.proto",
-    "plugin/grpc_stdio.proto",
-    "plugin/grpc_broker.proto",
-];
+const PROTOS: &[&str] = &["ecsnet/v1/validator.proto"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    println!("cargo:rerun-if-changed={PROTO_ROOT}");
+    // The files, not the directory: protos of other crates live beside them.
     for p in PROTOS {
         println!("cargo:rerun-if-changed={PROTO_ROOT}/{p}");
     }
@@ -33,8 +29,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         // Clients are used by the integration tests and the benchmark.
         .build_client(true)
-        // Unimplemented RPCs (GRPCStdio, GRPCBroker streams) answer UNIMPLEMENTED.
-        .generate_default_stubs(true)
         // Plans arrive as `Bytes` sliced out of tonic's receive buffer instead of being
         // copied into a fresh `Vec`: a 100 MB plan costs one copy less on its way in.
         .bytes(".ecsnet.v1.ValidatePlanRequest.plan_json")

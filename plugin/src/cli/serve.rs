@@ -3,10 +3,11 @@
 
 use std::process::ExitCode;
 
+use goplugin::handshake::{self, Cookie, Transport};
+
 use crate::error::{exit, Result, UserError};
-use crate::server::handshake::{self, Cookie, Transport};
 use crate::server::validator::{parse_size, Limits, MAX_PLAN_BYTES_ENV};
-use crate::server::ServeOptions;
+use crate::server::{ServeOptions, ECSNET_VALIDATOR};
 
 /// Serve ecsnet's Validator over gRPC for a go-plugin host (Terraform-style plugin protocol)
 #[derive(Debug, clap::Args)]
@@ -45,7 +46,7 @@ pub fn launched_as_plugin() -> Option<ExitCode> {
     if std::env::args_os().len() > 1 {
         return None;
     }
-    let cookie = handshake::cookie(&handshake::ECSNET_VALIDATOR, &|k| std::env::var(k).ok());
+    let cookie = handshake::cookie(&ECSNET_VALIDATOR, &|k| std::env::var(k).ok());
     if cookie == Cookie::Matches {
         let served = limits_from_env().and_then(|limits| {
             crate::server::serve(ServeOptions {
@@ -64,7 +65,7 @@ pub fn launched_as_plugin() -> Option<ExitCode> {
     }
     eprintln!(
         "This binary is a plugin meant to be launched by a go-plugin host, which sets {}; run directly it is the ecsnet command line.\n\nTo check a plan yourself:\n  terraform show -json tfplan > plan.json && ecsnet check plan.json\n\nSee `ecsnet --help` for every command and `ecsnet serve --help` for serving the plugin by hand.",
-        handshake::ECSNET_VALIDATOR.cookie_key
+        ECSNET_VALIDATOR.cookie_key
     );
     Some(ExitCode::from(exit::USAGE))
 }

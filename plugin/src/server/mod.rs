@@ -1,30 +1,35 @@
-//! The go-plugin gRPC server (`ecsnet serve`).
+//! ecsnet's go-plugin gRPC server (`ecsnet serve`): the `ecsnet.v1.Validator` service served
+//! with the [`goplugin`] crate, which does the go-plugin part (handshake, listener, AutoMTLS,
+//! the services go-plugin hosts expect, shutdown, logging).
 //!
-//! Layers, each in its own file:
-//! - [`handshake`]: magic cookie, protocol negotiation, environment, the stdout line.
-//! - [`listener`]: the unix socket (or TCP) the host connects to.
-//! - [`tls`]: AutoMTLS with a pinned client certificate.
-//! - [`goplugin`]: serves any set of tonic services plus the services go-plugin hosts expect.
-//! - [`validator`]: `ecsnet.v1.Validator` on top of [`crate::engine`].
-//! - [`lifecycle`], [`log`], [`limits`]: shutdown, stderr logging, message-size errors.
+//! Here, what is ecsnet's own:
+//! - [`ECSNET_VALIDATOR`]: the plugin's identity (cookie, protocol version, variables).
+//! - [`validator`]: `ecsnet.v1.Validator` on top of [`crate::engine`], with the stream
+//!   assembly and the receive buffer kept between calls.
+//! - [`limits`]: plan-size errors that name the setting to raise.
+//! - [`pb`]: the generated `ecsnet.v1` code.
 
 mod assembly;
-pub mod goplugin;
-pub mod handshake;
-pub mod lifecycle;
 pub mod limits;
-pub mod listener;
-pub mod log;
 pub mod pb;
 mod plan_buffer;
-pub mod tls;
 pub mod validator;
 
-use handshake::{HandshakeConfig, PluginSpec, Transport};
-use lifecycle::Shutdown;
-use listener::BoundListener;
+use goplugin::{AppServices, PluginSpec, Transport};
 
 use crate::error::UserError;
+
+/// ecsnet's Validator plugin. Its log lines read `[INFO] ecsnet: ...`.
+pub const ECSNET_VALIDATOR: PluginSpec = PluginSpec {
+    name: "ecsnet",
+    version: env!("CARGO_PKG_VERSION"),
+    cookie_key: "ECSNET_PLUGIN_MAGIC_COOKIE",
+    cookie_value: "a800653c8c41ae6c89be8ba5f9e71f15038bfa49c92a6e43e1e0eca360cc3a9e",
+    app_versions: &[validator::PROTOCOL_VERSION],
+    log_level_env: "ECSNET_LOG",
+    log_format_env: "ECSNET_LOG_FORMAT",
+    transport_env: "ECSNET_PLUGIN_TRANSPORT",
+};
 
 /// `ecsnet serve` settings.
 #[derive(Debug, Clone, Default)]
@@ -37,76 +42,57 @@ pub struct ServeOptions {
 /// Serves the ecsnet Validator plugin until the host asks it to stop.
 pub fn serve(opts: ServeOptions) -> Result<(), UserError> {
     let limits = opts.limits;
-    run_plugin(
-        &handshake::ECSNET_VALIDATOR,
+    goplugin::run_plugin(
+        &ECSNET_VALIDATOR,
         opts.transport,
         move |_version, shutdown| {
-            let mut routes = tonic::service::RoutesBuilder::default();
-            routes.add_service(validator::service(limits, shutdown.clone()));
-            goplugin::AppServices {
-                routes,
-                // pb::FILE_DESCRIPTOR_SET (always registered) already describes ecsnet.v1.
-                descriptor_sets: Vec::new(),
-            }
+            let mut app = AppServices::default();
+            app.routes
+                .add_service(validator::service(limits, shutdown.clone()));
+            app.descriptor_sets.push(pb::FILE_DESCRIPTOR_SET);
+            app
         },
     )
+    .map_err(user_error)
 }
 
-/// The go-plugin life of any plugin: read the handshake environment, bind, set up TLS,
-/// print the handshake line, serve `make_app`'s services until shutdown. Everything before
-/// the handshake line that fails is returned as one clear error (the caller prints it to
-/// stderr and exits 2), so a host sees the reason in its plugin log.
-pub fn run_plugin(
-    spec: &PluginSpec,
-    transport: Option<Transport>,
-    make_app: impl FnOnce(u32, &Shutdown) -> goplugin::AppServices,
-) -> Result<(), UserError> {
-    log::init_from_env();
-    lifecycle::ignore_sigint();
-    let cfg = HandshakeConfig::from_env(spec, &|k| std::env::var(k).ok(), transport)?;
-    let tls = cfg
-        .client_cert_pem
-        .as_deref()
-        .map(tls::AutoMtls::from_client_pem)
-        .transpose()?;
-    // Bound before the runtime exists: see listener.rs.
-    let bound = BoundListener::bind(&cfg)?;
+/// goplugin's errors are already one line saying what to do; only the version mismatch is
+/// worded here, because which release to install is ecsnet's advice to give.
+fn user_error(e: goplugin::Error) -> UserError {
+    match e {
+        goplugin::Error::NoCommonVersion {
+            offered,
+            host,
+            ours,
+            ..
+        } => UserError::new(format!(
+            "no common plugin protocol version: the host speaks {host} (PLUGIN_PROTOCOL_VERSIONS={offered:?}) and this ecsnet {} speaks {ours}; use an ecsnet release that matches the host",
+            env!("CARGO_PKG_VERSION"),
+        )),
+        other => UserError::new(other.to_string()),
+    }
+}
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("ecsnet-plugin")
-        .build()
-        .map_err(|e| UserError::new(format!("cannot start the plugin runtime: {e}")))?;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    let result = runtime.block_on(async {
-        let listener = bound
-            .into_async()
-            .map_err(|e| UserError::new(format!("cannot listen: {e}")))?;
-        let shutdown = Shutdown::new();
-        lifecycle::shutdown_on_sigterm(shutdown.clone());
-        let app = make_app(cfg.app_version, &shutdown);
-        let line = handshake::handshake_line(
-            cfg.app_version,
-            listener.addr(),
-            tls.as_ref().map(tls::AutoMtls::cert_der),
+    #[test]
+    fn version_mismatch_keeps_ecsnet_advice() {
+        let e = goplugin::handshake::negotiate(&ECSNET_VALIDATOR, Some("5,6")).unwrap_err();
+        let e = user_error(e).message;
+        assert_eq!(
+            e,
+            format!(
+                "no common plugin protocol version: the host speaks 5,6 (PLUGIN_PROTOCOL_VERSIONS=\"5,6\") and this ecsnet {} speaks 1; use an ecsnet release that matches the host",
+                env!("CARGO_PKG_VERSION")
+            )
         );
-        log::info!(
-            "serving plugin protocol {} on {} {}{}",
-            cfg.app_version,
-            listener.addr().network(),
-            listener.addr(),
-            if tls.is_some() {
-                " with AutoMTLS"
-            } else {
-                " (plaintext)"
-            }
-        );
-        handshake::announce(&line)
-            .map_err(|e| UserError::new(format!("cannot write the handshake to stdout: {e}")))?;
-        goplugin::serve(app, listener, tls, shutdown).await
-    });
-    // Blocking work still running after the grace period was told to stop; do not wait on it.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    log::info!("plugin stopped");
-    result
+    }
+
+    #[test]
+    fn other_errors_pass_through() {
+        let e = user_error(goplugin::Error::setup("cannot listen: it is late"));
+        assert_eq!(e.message, "cannot listen: it is late");
+    }
 }

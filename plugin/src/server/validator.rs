@@ -8,10 +8,10 @@ use prost::bytes::Bytes;
 use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status, Streaming};
 
+use goplugin::{log, Shutdown};
+
 use super::assembly::Assembly;
-use super::lifecycle::Shutdown;
 use super::limits::{self, ClearLimitErrors};
-use super::log;
 use super::pb::ecsnet::v1 as pbv;
 use super::plan_buffer::PlanBuffers;
 use crate::config::FailOn;

@@ -1,13 +1,21 @@
 //! Logging for the plugin server. go-plugin hosts read the plugin's stderr line by line and
 //! take the level from a `[LEVEL]` prefix or from hclog JSON (`@level`, `@message`,
-//! `@timestamp`), so every line is written in one of those shapes. stdout is reserved for the
-//! handshake line.
+//! `@timestamp`), so every line is written in one of those shapes:
+//! `[INFO] <name>: message`, or `{"@level":"info","@message":...,"@module":"<name>",...}`.
+//! stdout is reserved for the handshake line.
 //!
-//! `ECSNET_LOG` sets the level (`trace`, `debug`, `info` (default), `warn`, `error`, `off`);
-//! `ECSNET_LOG_FORMAT=json` switches to hclog JSON.
+//! The spec's [`log_level_env`](crate::PluginSpec::log_level_env) sets the level (`trace`,
+//! `debug`, `info` (default), `warn`, `error`, `off`; `ECSNET_LOG` for ecsnet) and its
+//! [`log_format_env`](crate::PluginSpec::log_format_env)`=json` switches to hclog JSON.
+//!
+//! Apps log through the same functions, with [`info!`], [`debug!`], [`warning!`] and
+//! [`error!`] (`goplugin::log::info!(...)`), so their lines share the plugin's shape.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::RwLock;
+
+use crate::PluginSpec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
@@ -58,19 +66,25 @@ impl Level {
 
 static LEVEL: AtomicU8 = AtomicU8::new(Level::Info as u8);
 static JSON: AtomicU8 = AtomicU8::new(0);
+/// The plugin's name on every line; `plugin` until [`init_from_env`] runs.
+static NAME: RwLock<&'static str> = RwLock::new("plugin");
 
-/// Reads `ECSNET_LOG` and `ECSNET_LOG_FORMAT`. An unknown level is reported once and
-/// `info` is used.
-pub fn init_from_env() {
-    let raw = std::env::var("ECSNET_LOG").unwrap_or_default();
+/// Takes the plugin's name from `spec` and reads its level and format variables. An unknown
+/// level is reported once and `info` is used.
+pub fn init_from_env(spec: &PluginSpec) {
+    *NAME.write().unwrap_or_else(|e| e.into_inner()) = spec.name;
+    let raw = std::env::var(spec.log_level_env).unwrap_or_default();
     let level = Level::parse(&raw);
     LEVEL.store(level.unwrap_or(Level::Info) as u8, Ordering::Relaxed);
-    let json = std::env::var("ECSNET_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let json = std::env::var(spec.log_format_env).is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     JSON.store(json as u8, Ordering::Relaxed);
     if level.is_none() {
         log(
             Level::Warn,
-            &format!("ECSNET_LOG={raw:?} is not a level; using info (trace, debug, info, warn, error, off)"),
+            &format!(
+                "{}={raw:?} is not a level; using info (trace, debug, info, warn, error, off)",
+                spec.log_level_env
+            ),
         );
     }
 }
@@ -85,6 +99,7 @@ pub fn log(level: Level, message: &str) {
     if !enabled(level) {
         return;
     }
+    let name: &'static str = *NAME.read().unwrap_or_else(|e| e.into_inner());
     let line = if JSON.load(Ordering::Relaxed) == 1 {
         let t = time::OffsetDateTime::now_utc();
         // hclog's own layout: 2006-01-02T15:04:05.000000Z07:00.
@@ -101,13 +116,13 @@ pub fn log(level: Level, message: &str) {
         serde_json::json!({
             "@level": level.hclog_name(),
             "@message": message,
-            "@module": "ecsnet",
+            "@module": name,
             "@timestamp": stamp,
         })
         .to_string()
     } else {
         format!(
-            "[{}] ecsnet: {}",
+            "[{}] {name}: {}",
             level.prefix(),
             message.replace('\n', "\\n")
         )
@@ -116,23 +131,39 @@ pub fn log(level: Level, message: &str) {
     let _ = writeln!(err, "{line}");
 }
 
-macro_rules! info {
-    ($($t:tt)*) => { $crate::server::log::log($crate::server::log::Level::Info, &format!($($t)*)) };
+// Exported under hidden names and re-exported here, so apps write `goplugin::log::info!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __goplugin_log_info {
+    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Info, &format!($($t)*)) };
 }
-macro_rules! debug {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __goplugin_log_debug {
     ($($t:tt)*) => {
-        if $crate::server::log::enabled($crate::server::log::Level::Debug) {
-            $crate::server::log::log($crate::server::log::Level::Debug, &format!($($t)*))
+        if $crate::log::enabled($crate::log::Level::Debug) {
+            $crate::log::log($crate::log::Level::Debug, &format!($($t)*))
         }
     };
 }
-macro_rules! warning {
-    ($($t:tt)*) => { $crate::server::log::log($crate::server::log::Level::Warn, &format!($($t)*)) };
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __goplugin_log_warning {
+    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Warn, &format!($($t)*)) };
 }
-macro_rules! error {
-    ($($t:tt)*) => { $crate::server::log::log($crate::server::log::Level::Error, &format!($($t)*)) };
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __goplugin_log_error {
+    ($($t:tt)*) => { $crate::log::log($crate::log::Level::Error, &format!($($t)*)) };
 }
-pub(crate) use {debug, error, info, warning};
+/// Logs at debug level; the message is not even formatted when debug is off.
+pub use __goplugin_log_debug as debug;
+/// Logs at error level.
+pub use __goplugin_log_error as error;
+/// Logs at info level: `info!("serving on {addr}")`.
+pub use __goplugin_log_info as info;
+/// Logs at warn level.
+pub use __goplugin_log_warning as warning;
 
 #[cfg(test)]
 mod tests {

@@ -21,7 +21,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName as TlsDn, SignatureScheme};
 
-use crate::error::UserError;
+use crate::error::{Error, Result};
 
 /// go-plugin's certificate lifetime: 262980 hours (about 30 years).
 const LIFETIME: time::Duration = time::Duration::hours(262_980);
@@ -36,9 +36,9 @@ pub struct AutoMtls {
 
 impl AutoMtls {
     /// From the PEM in `PLUGIN_CLIENT_CERT`.
-    pub fn from_client_pem(pem: &str) -> Result<AutoMtls, UserError> {
+    pub fn from_client_pem(pem: &str) -> Result<AutoMtls> {
         let client = CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| {
-            UserError::new(format!(
+            Error::setup(format!(
                 "PLUGIN_CLIENT_CERT does not hold a PEM certificate ({e}): the host must pass its AutoMTLS client certificate"
             ))
         })?;
@@ -72,8 +72,8 @@ impl AutoMtls {
     }
 }
 
-fn tls_err(e: rustls::Error) -> UserError {
-    UserError::new(format!("cannot set up TLS for the plugin server: {e}"))
+fn tls_err(e: rustls::Error) -> Error {
+    Error::setup(format!("cannot set up TLS for the plugin server: {e}"))
 }
 
 /// A certificate with go-plugin's template (mtls.go `generateCert`): CN=localhost,
@@ -83,10 +83,9 @@ fn tls_err(e: rustls::Error) -> UserError {
 /// are accepted by every go-plugin host and are quicker to sign with than go-plugin's P-521.
 fn generate_cert(
     provider: &CryptoProvider,
-) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), UserError> {
-    let err = |e: rcgen::Error| {
-        UserError::new(format!("cannot create the plugin's TLS certificate: {e}"))
-    };
+) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>)> {
+    let err =
+        |e: rcgen::Error| Error::setup(format!("cannot create the plugin's TLS certificate: {e}"));
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(err)?;
     let mut params = CertificateParams::new(vec!["localhost".to_string()]).map_err(err)?;
     let mut dn = DistinguishedName::new();
@@ -108,7 +107,7 @@ fn generate_cert(
     provider
         .secure_random
         .fill(&mut serial)
-        .map_err(|_| UserError::new("cannot draw a random certificate serial number"))?;
+        .map_err(|_| Error::setup("cannot draw a random certificate serial number"))?;
     // Positive and non-zero as X.509 asks.
     serial[0] = (serial[0] & 0x7f) | 0x01;
     params.serial_number = Some(SerialNumber::from_slice(&serial));
@@ -217,6 +216,6 @@ mod tests {
     #[test]
     fn bad_pem_is_a_clear_error() {
         let e = AutoMtls::from_client_pem("not a cert").err().unwrap();
-        assert!(e.message.starts_with("PLUGIN_CLIENT_CERT"));
+        assert!(e.to_string().starts_with("PLUGIN_CLIENT_CERT"));
     }
 }

@@ -1,10 +1,10 @@
-//! The go-plugin layer: serves any set of tonic services next to the services every
+//! The go-plugin services: serves an app's tonic services next to the services every
 //! go-plugin host expects (plugin-protocol.md §1.4): `grpc.health.v1.Health` with service
 //! `plugin` SERVING, `plugin.GRPCController/Shutdown`, `plugin.GRPCBroker` (held open,
-//! never used: ecsnet needs no callbacks), `plugin.GRPCStdio` (answers UNIMPLEMENTED, which
-//! hosts treat as "no stdio syncing") and gRPC reflection (v1 and v1alpha).
+//! never used: no app here needs callbacks), `plugin.GRPCStdio` (answers UNIMPLEMENTED, which
+//! hosts treat as "no stdio syncing") and gRPC reflection (v1 and v1alpha) of all of them.
 //!
-//! It knows nothing about ecsnet's Validator: `mod.rs` hands it the app's routes.
+//! It knows nothing about the app: [`crate::run_plugin`] hands it the app's routes.
 
 use std::time::Duration;
 
@@ -14,12 +14,13 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::service::RoutesBuilder;
 use tonic::{Request, Response, Status, Streaming};
 
-use super::lifecycle::{Shutdown, GRACE};
-use super::listener::{Conn, Listener};
-use super::log;
-use super::pb;
-use super::tls::AutoMtls;
-use crate::error::UserError;
+use crate::error::{Error, Result};
+use crate::lifecycle::{Shutdown, GRACE};
+use crate::listener::{Conn, Listener};
+use crate::log;
+use crate::pb;
+use crate::tls::AutoMtls;
+use crate::PluginSpec;
 
 /// go-plugin's health service name (`GRPCServiceName`).
 pub const HEALTH_SERVICE: &str = "plugin";
@@ -36,21 +37,30 @@ const TLS_READ_BUFFER: usize = 256 << 10;
 /// bigger frames means fewer frames to parse and append.
 const MAX_FRAME_SIZE: u32 = 1 << 20;
 
-/// The app's services plus what reflection should describe.
+/// The app's services plus what reflection should describe:
+///
+/// ```ignore
+/// let mut app = AppServices::default();
+/// app.routes.add_service(ProviderServer::new(MyProvider));
+/// app.descriptor_sets.push(MY_FILE_DESCRIPTOR_SET);
+/// ```
+#[derive(Default)]
 pub struct AppServices {
     pub routes: RoutesBuilder,
-    /// Encoded `FileDescriptorSet`s of the app's protos.
+    /// Encoded `FileDescriptorSet`s of the app's protos (imports included), for gRPC
+    /// reflection; go-plugin's own services and health are always described.
     pub descriptor_sets: Vec<&'static [u8]>,
 }
 
 /// Serves until `shutdown` triggers, then lets calls in flight finish for [`GRACE`] and
 /// cancels the rest.
 pub async fn serve(
+    spec: &PluginSpec,
     app: AppServices,
     listener: Listener,
     tls: Option<AutoMtls>,
     shutdown: Shutdown,
-) -> Result<(), UserError> {
+) -> Result<()> {
     let mut routes = app.routes;
 
     let (health_reporter, health) = tonic_health::server::health_reporter();
@@ -66,13 +76,14 @@ pub async fn serve(
     );
     routes.add_service(pb::plugin::grpc_broker_server::GrpcBrokerServer::new(
         Broker {
+            plugin: spec.name,
             shutdown: shutdown.clone(),
         },
     ));
     routes.add_service(pb::plugin::grpc_stdio_server::GrpcStdioServer::new(Stdio));
 
     // v1 for current tools, v1alpha for older clients (grpc-go 1.33 in Debian 12, grpcurl).
-    let reflection_err = |e| UserError::new(format!("cannot set up gRPC reflection: {e}"));
+    let reflection_err = |e| Error::setup(format!("cannot set up gRPC reflection: {e}"));
     routes.add_service(
         reflection_builder(&app.descriptor_sets)
             .build_v1()
@@ -100,7 +111,7 @@ pub async fn serve(
         tokio::time::sleep(GRACE).await;
     };
     tokio::select! {
-        r = &mut server => r.map_err(|e| UserError::new(format!("plugin server failed: {e}")))?,
+        r = &mut server => r.map_err(|e| Error::setup(format!("plugin server failed: {e}")))?,
         _ = grace => {
             log::warning!("calls still running {} ms after shutdown: cancelling them", GRACE.as_millis());
         }
@@ -201,6 +212,7 @@ type ConnInfoStream =
     std::pin::Pin<Box<dyn Stream<Item = Result<pb::plugin::ConnInfo, Status>> + Send + 'static>>;
 
 struct Broker {
+    plugin: &'static str,
     shutdown: Shutdown,
 }
 
@@ -212,12 +224,13 @@ impl pb::plugin::grpc_broker_server::GrpcBroker for Broker {
     ) -> Result<Response<ConnInfoStream>, Status> {
         let mut inbound = req.into_inner();
         let shutdown = self.shutdown.clone();
+        let plugin = self.plugin;
         let stop = async move {
             loop {
                 tokio::select! {
                     m = inbound.next() => match m {
                         Some(Ok(info)) => log::debug!(
-                            "broker offered connection {} ({} {}); ecsnet makes no callbacks",
+                            "broker offered connection {} ({} {}); {plugin} makes no callbacks",
                             info.service_id, info.network, info.address
                         ),
                         _ => break,
@@ -243,8 +256,8 @@ fn futures_stream_end(
     ReceiverStream::new(rx)
 }
 
-/// Every RPC answers UNIMPLEMENTED (the generated default): ecsnet writes nothing to stdout
-/// after the handshake, and its stderr is read by the host directly.
+/// Every RPC answers UNIMPLEMENTED (the generated default): a plugin served here writes
+/// nothing to stdout after the handshake, and its stderr is read by the host directly.
 struct Stdio;
 
 #[tonic::async_trait]

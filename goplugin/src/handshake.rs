@@ -1,34 +1,74 @@
-//! The go-plugin handshake, plugin side: the magic cookie, app protocol negotiation, the
-//! listener settings the host passes in the environment, and the one line written to stdout.
+//! The go-plugin handshake, plugin side: what identifies a plugin to its hosts
+//! ([`PluginSpec`]), the magic cookie, app protocol negotiation, the listener settings the
+//! host passes in the environment, and the one line written to stdout.
 //! Facts from `plugin-protocol.md` §1.1–1.2 (go-plugin `server.go`/`client.go`).
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::error::UserError;
+use crate::error::{Error, Result};
 
 /// go-plugin's core protocol version; hosts reject anything else.
 pub const CORE_PROTOCOL_VERSION: u32 = 1;
 
-/// What identifies one plugin to its hosts. The go-plugin layer is generic over it so the
-/// same binary can later answer a Terraform host with a different cookie and versions.
-#[derive(Debug, Clone, Copy)]
+/// What identifies one plugin to its hosts, and the names of its own environment variables.
+/// The rest of the crate is generic over it, so one binary can answer hosts of different
+/// kinds (ecsnet's Validator, a Terraform provider) with the spec each expects.
+///
+/// A spec is plain data, so an app declares its own as a `const`, or starts from a shared one
+/// such as [`TERRAFORM_PROVIDER_V6`] and gives it its name with [`PluginSpec::named`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PluginSpec {
+    /// Names the plugin in its log lines (`[INFO] <name>: ...`, hclog's `@module`), its socket
+    /// file and private directory (`<name>-plugin-*/<name>-<pid>-<n>.sock`), its runtime's
+    /// threads and its error messages.
+    pub name: &'static str,
+    /// The plugin's version, for error messages; empty leaves it out.
+    pub version: &'static str,
+    /// The magic cookie the host sets: a check that the binary was launched by the right kind
+    /// of host, not a security measure.
     pub cookie_key: &'static str,
     pub cookie_value: &'static str,
-    /// App protocol versions this plugin speaks.
+    /// App protocol versions this plugin speaks; the highest one the host also offers wins.
     pub app_versions: &'static [u32],
+    /// Log level: `trace`, `debug`, `info` (default), `warn`, `error` or `off`.
+    pub log_level_env: &'static str,
+    /// `json` switches the log to hclog JSON lines.
+    pub log_format_env: &'static str,
+    /// `unix` or `tcp`: asks for TCP on 127.0.0.1 instead of a unix socket.
+    pub transport_env: &'static str,
 }
 
-/// ecsnet's Validator plugin.
-pub const ECSNET_VALIDATOR: PluginSpec = PluginSpec {
-    cookie_key: "ECSNET_PLUGIN_MAGIC_COOKIE",
-    cookie_value: "a800653c8c41ae6c89be8ba5f9e71f15038bfa49c92a6e43e1e0eca360cc3a9e",
-    app_versions: &[1],
-};
+impl PluginSpec {
+    /// The same spec for a plugin with another name and version (both `const`, so a shared
+    /// spec can be specialised in a `const`).
+    pub const fn named(self, name: &'static str, version: &'static str) -> PluginSpec {
+        PluginSpec {
+            name,
+            version,
+            ..self
+        }
+    }
+}
 
-/// Environment variable asking for TCP instead of a unix socket (`unix` or `tcp`).
-pub const TRANSPORT_ENV: &str = "ECSNET_PLUGIN_TRANSPORT";
+/// A Terraform (and OpenTofu) provider speaking protocol 6 (`tfplugin6`): Terraform's magic
+/// cookie, and the version Terraform picks when it offers `5,6` in either order. Name it with
+/// [`PluginSpec::named`]; until then it logs and names its socket as `provider`.
+///
+/// Environment: `TF_LOG_PROVIDER` sets the log level, as it does for providers built on
+/// HashiCorp's SDKs (Terraform passes its environment on to the providers it launches).
+/// `TF_LOG_PROVIDER_FORMAT=json` (hclog JSON) and `TF_PLUGIN_TRANSPORT=tcp` are this crate's
+/// own names, following the same pattern; Terraform sets neither.
+pub const TERRAFORM_PROVIDER_V6: PluginSpec = PluginSpec {
+    name: "provider",
+    version: "",
+    cookie_key: "TF_PLUGIN_MAGIC_COOKIE",
+    cookie_value: "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+    app_versions: &[6],
+    log_level_env: "TF_LOG_PROVIDER",
+    log_format_env: "TF_LOG_PROVIDER_FORMAT",
+    transport_env: "TF_PLUGIN_TRANSPORT",
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
@@ -79,17 +119,14 @@ pub struct HandshakeConfig {
 }
 
 impl HandshakeConfig {
-    /// Reads the handshake environment. `transport` (from `ecsnet serve --transport`) wins over
-    /// `ECSNET_PLUGIN_TRANSPORT`.
+    /// Reads the handshake environment. `transport` (an app's command-line choice) wins over
+    /// the spec's transport variable.
     pub fn from_env(
         spec: &PluginSpec,
         env: &dyn Fn(&str) -> Option<String>,
         transport: Option<Transport>,
-    ) -> Result<HandshakeConfig, UserError> {
-        let app_version = negotiate(
-            spec.app_versions,
-            env("PLUGIN_PROTOCOL_VERSIONS").as_deref(),
-        )?;
+    ) -> Result<HandshakeConfig> {
+        let app_version = negotiate(spec, env("PLUGIN_PROTOCOL_VERSIONS").as_deref())?;
         let min = port_env(env, "PLUGIN_MIN_PORT")?;
         let max = port_env(env, "PLUGIN_MAX_PORT")?;
         let port_range = match (min, max) {
@@ -98,18 +135,19 @@ impl HandshakeConfig {
             (None, Some(b)) => (0, b),
             (Some(a), Some(b)) if a <= b => (a, b),
             (Some(a), Some(b)) => {
-                return Err(UserError::new(format!(
+                return Err(Error::setup(format!(
                     "PLUGIN_MIN_PORT={a} is above PLUGIN_MAX_PORT={b}: give the host a port range whose minimum is not above its maximum"
                 )))
             }
         };
         let transport = match transport {
             Some(t) => t,
-            None => match env(TRANSPORT_ENV) {
+            None => match env(spec.transport_env) {
                 None => default_transport(),
                 Some(v) => Transport::parse(&v).ok_or_else(|| {
-                    UserError::new(format!(
-                        "{TRANSPORT_ENV}={v:?} is not a transport: use \"unix\" or \"tcp\""
+                    Error::setup(format!(
+                        "{}={v:?} is not a transport: use \"unix\" or \"tcp\"",
+                        spec.transport_env
                     ))
                 })?,
             },
@@ -134,12 +172,12 @@ fn default_transport() -> Transport {
     }
 }
 
-fn port_env(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<u16>, UserError> {
+fn port_env(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<u16>> {
     match env(key) {
         None => Ok(None),
         Some(v) if v.trim().is_empty() => Ok(None),
         Some(v) => v.trim().parse::<u16>().map(Some).map_err(|_| {
-            UserError::new(format!(
+            Error::setup(format!(
                 "{key}={v:?} is not a port number: the host must pass a number from 0 to 65535"
             ))
         }),
@@ -149,7 +187,8 @@ fn port_env(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<u1
 /// Picks the highest app protocol version both sides speak. `offered` is the host's
 /// `PLUGIN_PROTOCOL_VERSIONS` (comma-separated, in any order: go-plugin builds it from a map);
 /// absent means the host predates version negotiation and expects our first version.
-pub fn negotiate(ours: &[u32], offered: Option<&str>) -> Result<u32, UserError> {
+pub fn negotiate(spec: &PluginSpec, offered: Option<&str>) -> Result<u32> {
+    let ours = spec.app_versions;
     let lowest = ours.iter().copied().min().unwrap_or(1);
     let Some(offered) = offered.filter(|s| !s.trim().is_empty()) else {
         return Ok(lowest);
@@ -170,12 +209,17 @@ pub fn negotiate(ours: &[u32], offered: Option<&str>) -> Result<u32, UserError> 
                     .collect::<Vec<_>>()
                     .join(",")
             };
-            UserError::new(format!(
-                "no common plugin protocol version: the host speaks {} (PLUGIN_PROTOCOL_VERSIONS={offered:?}) and this ecsnet {} speaks {}; use an ecsnet release that matches the host",
-                if theirs.is_empty() { "none".to_string() } else { list(&theirs) },
-                env!("CARGO_PKG_VERSION"),
-                list(ours),
-            ))
+            Error::NoCommonVersion {
+                plugin: spec.name,
+                version: spec.version,
+                offered: offered.to_string(),
+                host: if theirs.is_empty() {
+                    "none".to_string()
+                } else {
+                    list(&theirs)
+                },
+                ours: list(ours),
+            }
         })
 }
 
@@ -231,6 +275,24 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    const TEST_SPEC: PluginSpec = PluginSpec {
+        name: "demo",
+        version: "1.2.3",
+        cookie_key: "DEMO_PLUGIN_MAGIC_COOKIE",
+        cookie_value: "0123",
+        app_versions: &[1],
+        log_level_env: "DEMO_LOG",
+        log_format_env: "DEMO_LOG_FORMAT",
+        transport_env: "DEMO_PLUGIN_TRANSPORT",
+    };
+
+    fn speaking(versions: &'static [u32]) -> PluginSpec {
+        PluginSpec {
+            app_versions: versions,
+            ..TEST_SPEC
+        }
+    }
+
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let m: HashMap<String, String> = pairs
             .iter()
@@ -241,19 +303,41 @@ mod tests {
 
     #[test]
     fn negotiation_picks_highest_common_in_any_order() {
-        assert_eq!(negotiate(&[1], Some("1")).unwrap(), 1);
-        assert_eq!(negotiate(&[1], Some("3, 1,2")).unwrap(), 1);
-        assert_eq!(negotiate(&[1, 2], Some("2,1")).unwrap(), 2);
-        assert_eq!(negotiate(&[1, 2], Some("1,2")).unwrap(), 2);
-        assert_eq!(negotiate(&[1], None).unwrap(), 1);
+        assert_eq!(negotiate(&speaking(&[1]), Some("1")).unwrap(), 1);
+        assert_eq!(negotiate(&speaking(&[1]), Some("3, 1,2")).unwrap(), 1);
+        assert_eq!(negotiate(&speaking(&[1, 2]), Some("2,1")).unwrap(), 2);
+        assert_eq!(negotiate(&speaking(&[1, 2]), Some("1,2")).unwrap(), 2);
+        assert_eq!(negotiate(&speaking(&[1]), None).unwrap(), 1);
+    }
+
+    #[test]
+    fn terraform_offers_five_and_six_in_either_order() {
+        for offered in ["5,6", "6,5", " 6 , 5 "] {
+            assert_eq!(negotiate(&TERRAFORM_PROVIDER_V6, Some(offered)).unwrap(), 6);
+        }
+        let spec = TERRAFORM_PROVIDER_V6.named("aws-standin", "0.1.0");
+        assert_eq!(spec.cookie_key, "TF_PLUGIN_MAGIC_COOKIE");
+        assert_eq!((spec.name, spec.version), ("aws-standin", "0.1.0"));
+        assert!(negotiate(&spec, Some("5")).is_err());
     }
 
     #[test]
     fn no_common_version_is_a_clear_error() {
-        let e = negotiate(&[1], Some("5,6")).unwrap_err().message;
-        assert!(e.contains("no common plugin protocol version"), "{e}");
-        assert!(e.contains("5,6") && e.contains("speaks 1"), "{e}");
-        assert!(!e.contains('\n'));
+        let e = negotiate(&TEST_SPEC, Some("5,6")).unwrap_err();
+        let Error::NoCommonVersion {
+            ref host, ref ours, ..
+        } = e
+        else {
+            panic!("{e:?}")
+        };
+        assert_eq!((host.as_str(), ours.as_str()), ("5,6", "1"));
+        let e = e.to_string();
+        assert_eq!(
+            e,
+            "no common plugin protocol version: the host speaks 5,6 (PLUGIN_PROTOCOL_VERSIONS=\"5,6\") and this demo 1.2.3 speaks 1; use a release of demo that matches the host"
+        );
+        let e = negotiate(&TEST_SPEC, Some("x")).unwrap_err().to_string();
+        assert!(e.contains("the host speaks none"), "{e}");
     }
 
     #[test]
@@ -264,24 +348,30 @@ mod tests {
             ("PLUGIN_MAX_PORT", "25000"),
             ("PLUGIN_UNIX_SOCKET_DIR", "/tmp/x"),
             ("PLUGIN_CLIENT_CERT", "-----BEGIN CERTIFICATE-----"),
-            (TRANSPORT_ENV, "tcp"),
+            (TEST_SPEC.transport_env, "tcp"),
         ]);
-        let c = HandshakeConfig::from_env(&ECSNET_VALIDATOR, &env, None).unwrap();
+        let c = HandshakeConfig::from_env(&TEST_SPEC, &env, None).unwrap();
         assert_eq!(c.port_range, (10000, 25000));
         assert_eq!(c.transport, Transport::Tcp);
         assert_eq!(c.socket_dir, Some(PathBuf::from("/tmp/x")));
         assert!(c.client_cert_pem.is_some());
-        let c = HandshakeConfig::from_env(&ECSNET_VALIDATOR, &env, Some(Transport::Unix)).unwrap();
+        let c = HandshakeConfig::from_env(&TEST_SPEC, &env, Some(Transport::Unix)).unwrap();
         assert_eq!(c.transport, Transport::Unix);
+        let env = env_of(&[(TEST_SPEC.transport_env, "pipe")]);
+        let e = HandshakeConfig::from_env(&TEST_SPEC, &env, None).unwrap_err();
+        assert!(
+            e.to_string().starts_with("DEMO_PLUGIN_TRANSPORT=\"pipe\""),
+            "{e}"
+        );
     }
 
     #[test]
     fn bad_ports_are_errors() {
         let env = env_of(&[("PLUGIN_MIN_PORT", "20"), ("PLUGIN_MAX_PORT", "10")]);
-        assert!(HandshakeConfig::from_env(&ECSNET_VALIDATOR, &env, None).is_err());
+        assert!(HandshakeConfig::from_env(&TEST_SPEC, &env, None).is_err());
         let env = env_of(&[("PLUGIN_MIN_PORT", "ten")]);
-        let e = HandshakeConfig::from_env(&ECSNET_VALIDATOR, &env, None).unwrap_err();
-        assert!(e.message.contains("PLUGIN_MIN_PORT"));
+        let e = HandshakeConfig::from_env(&TEST_SPEC, &env, None).unwrap_err();
+        assert!(e.to_string().contains("PLUGIN_MIN_PORT"));
     }
 
     #[test]
@@ -299,10 +389,10 @@ mod tests {
 
     #[test]
     fn cookie_states() {
-        let env = env_of(&[(ECSNET_VALIDATOR.cookie_key, ECSNET_VALIDATOR.cookie_value)]);
-        assert_eq!(cookie(&ECSNET_VALIDATOR, &env), Cookie::Matches);
-        let env = env_of(&[(ECSNET_VALIDATOR.cookie_key, "nope")]);
-        assert_eq!(cookie(&ECSNET_VALIDATOR, &env), Cookie::Mismatch);
-        assert_eq!(cookie(&ECSNET_VALIDATOR, &env_of(&[])), Cookie::Absent);
+        let env = env_of(&[(TEST_SPEC.cookie_key, TEST_SPEC.cookie_value)]);
+        assert_eq!(cookie(&TEST_SPEC, &env), Cookie::Matches);
+        let env = env_of(&[(TEST_SPEC.cookie_key, "nope")]);
+        assert_eq!(cookie(&TEST_SPEC, &env), Cookie::Mismatch);
+        assert_eq!(cookie(&TEST_SPEC, &env_of(&[])), Cookie::Absent);
     }
 }

@@ -12,9 +12,9 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::handshake::{HandshakeConfig, ListenAddr, Transport};
-use super::log;
-use crate::error::UserError;
+use crate::error::{Error, Result};
+use crate::handshake::{HandshakeConfig, ListenAddr, Transport};
+use crate::log;
 
 /// A bound listener, not yet registered with the runtime.
 pub struct BoundListener {
@@ -43,11 +43,12 @@ impl Drop for Cleanup {
 
 impl BoundListener {
     /// Binds as the handshake configuration says; falls back to TCP (with a warning) when a
-    /// unix socket cannot be created.
-    pub fn bind(cfg: &HandshakeConfig) -> Result<BoundListener, UserError> {
+    /// unix socket cannot be created. `name` ([`crate::PluginSpec::name`]) names the socket
+    /// file and its private directory.
+    pub fn bind(cfg: &HandshakeConfig, name: &str) -> Result<BoundListener> {
         #[cfg(unix)]
         if cfg.transport == Transport::Unix {
-            match bind_unix(cfg) {
+            match bind_unix(cfg, name) {
                 Ok(l) => return Ok(l),
                 Err(e) => {
                     log::warning!("cannot listen on a unix socket ({e}); using TCP on 127.0.0.1")
@@ -88,7 +89,7 @@ impl BoundListener {
 }
 
 #[cfg(unix)]
-fn bind_unix(cfg: &HandshakeConfig) -> io::Result<BoundListener> {
+fn bind_unix(cfg: &HandshakeConfig, name: &str) -> io::Result<BoundListener> {
     use std::os::unix::fs::PermissionsExt;
 
     let (dir_path, dir_guard) = match &cfg.socket_dir {
@@ -96,26 +97,26 @@ fn bind_unix(cfg: &HandshakeConfig) -> io::Result<BoundListener> {
         None => {
             // A fresh directory only we can enter.
             let d = tempfile::Builder::new()
-                .prefix("ecsnet-plugin-")
+                .prefix(&format!("{name}-plugin-"))
                 .permissions(std::fs::Permissions::from_mode(0o700))
                 .tempdir()?;
             (d.path().to_path_buf(), Some(d))
         }
     };
     // A unique name, also when several plugins share PLUGIN_UNIX_SOCKET_DIR.
-    let name = format!(
-        "ecsnet-{}-{}.sock",
+    let file = format!(
+        "{name}-{}-{}.sock",
         std::process::id(),
         time::OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000
     );
-    let path = dir_path.join(name);
+    let path = dir_path.join(file);
     let listener = if dir_guard.is_some() {
         // Nobody else can enter the private directory, so the socket's default mode is
         // harmless until it is narrowed below.
         std::os::unix::net::UnixListener::bind(&path)?
     } else {
         // In a shared directory the socket must be private from its first moment.
-        // SAFETY: umask only changes the process file-creation mask; `ecsnet serve` binds
+        // SAFETY: umask only changes the process file-creation mask; `run_plugin` binds
         // before the runtime starts any thread, so no concurrent file creation sees it.
         let old = unsafe { libc::umask(0o177) };
         let bound = std::os::unix::net::UnixListener::bind(&path);
@@ -171,7 +172,7 @@ fn set_group(path: &std::path::Path, group: &str) -> io::Result<()> {
     Ok(())
 }
 
-fn bind_tcp((min, max): (u16, u16)) -> Result<BoundListener, UserError> {
+fn bind_tcp((min, max): (u16, u16)) -> Result<BoundListener> {
     let mut last_err = None;
     for port in min..=max {
         match StdTcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
@@ -188,7 +189,7 @@ fn bind_tcp((min, max): (u16, u16)) -> Result<BoundListener, UserError> {
             Err(e) => last_err = Some(e),
         }
     }
-    Err(UserError::new(format!(
+    Err(Error::setup(format!(
         "cannot listen on 127.0.0.1 in ports {min}-{max} ({}): free a port in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT or widen the range",
         last_err.map(|e| e.to_string()).unwrap_or_else(|| "empty range".into())
     )))
@@ -298,7 +299,7 @@ mod tests {
     #[test]
     fn unix_socket_is_private_and_removed() {
         use std::os::unix::fs::PermissionsExt;
-        let l = BoundListener::bind(&cfg(Transport::Unix)).unwrap();
+        let l = BoundListener::bind(&cfg(Transport::Unix), "demo").unwrap();
         let ListenAddr::Unix(path) = l.addr().clone() else {
             panic!("expected a unix socket")
         };
@@ -317,7 +318,7 @@ mod tests {
 
     #[test]
     fn tcp_binds_loopback_in_range() {
-        let l = BoundListener::bind(&cfg(Transport::Tcp)).unwrap();
+        let l = BoundListener::bind(&cfg(Transport::Tcp), "demo").unwrap();
         let ListenAddr::Tcp(a) = l.addr() else {
             panic!("expected tcp")
         };
@@ -327,6 +328,6 @@ mod tests {
         let Err(e) = bind_tcp((taken, taken)) else {
             panic!("port {taken} should be taken")
         };
-        assert!(e.message.contains(&format!("{taken}-{taken}")));
+        assert!(e.to_string().contains(&format!("{taken}-{taken}")));
     }
 }

@@ -75,12 +75,12 @@ pub fn shutdown_on_sigterm(shutdown: Shutdown) {
             Ok(mut term) => {
                 tokio::spawn(async move {
                     if term.recv().await.is_some() {
-                        super::log::info!("SIGTERM received, shutting down");
+                        crate::log::info!("SIGTERM received, shutting down");
                         shutdown.trigger();
                     }
                 });
             }
-            Err(e) => super::log::warning!("cannot watch SIGTERM: {e}"),
+            Err(e) => crate::log::warning!("cannot watch SIGTERM: {e}"),
         }
     }
 }
