@@ -1,0 +1,483 @@
+//! Every scenario under `testdata/scenarios/` (a Terraform configuration planned by real
+//! Terraform through the stand-in AWS provider, see `testdata/scenarios/README.md`) produces
+//! the findings its `expect.json` promises, on each plan it generates:
+//!
+//! - `fire`: a finding of the rule that is neither suppressed nor unverifiable;
+//! - `pass`: no diagnostic of the rule at all;
+//! - `unverifiable`: an unverifiable note of the rule;
+//! - `todo`: a known gap whose wanted outcome must NOT hold yet (when a fix makes it hold,
+//!   the test says to promote the entry).
+//!
+//! Each plan's findings are also snapshotted (`tests/snapshots/scenarios/`), every output
+//! format is rendered and searched for the scenario's `never_printed` strings, and every
+//! rule must have a scenario that fires and one that passes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use ecsnet::config::{self, Config};
+use ecsnet::diagnostics::{Diagnostic, Severity};
+use ecsnet::engine::{self, Report};
+use ecsnet::plan::{self, LoadOptions};
+use ecsnet::report::{self, Format, RenderOptions};
+
+fn repo_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
+}
+
+fn scenarios_dir() -> PathBuf {
+    repo_root().join("testdata/scenarios")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    description: String,
+    plans: BTreeMap<String, PlanExpect>,
+    /// Strings (e.g. values of variables marked sensitive) that no output may contain.
+    #[serde(default)]
+    never_printed: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanExpect {
+    #[serde(default)]
+    fire: Vec<Matcher>,
+    #[serde(default)]
+    pass: Vec<Matcher>,
+    #[serde(default)]
+    unverifiable: Vec<Matcher>,
+    #[serde(default)]
+    todo: Vec<Todo>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Matcher {
+    rule: String,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Todo {
+    rule: String,
+    #[serde(default)]
+    address: Option<String>,
+    want: Want,
+    issue: u32,
+    why: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Want {
+    Fire,
+    Pass,
+}
+
+impl Matcher {
+    fn selects(&self, d: &Diagnostic) -> bool {
+        d.rule == self.rule && self.address.as_deref().is_none_or(|a| a == d.address)
+    }
+    fn label(&self) -> String {
+        let mut s = self.rule.clone();
+        if let Some(sev) = &self.severity {
+            s.push_str(&format!(" ({sev})"));
+        }
+        if let Some(a) = &self.address {
+            s.push_str(&format!(" on {a}"));
+        }
+        s
+    }
+}
+
+fn fires(m: &Matcher, ds: &[Diagnostic]) -> bool {
+    ds.iter().any(|d| {
+        m.selects(d)
+            && d.suppressed.is_none()
+            && !d.unverifiable
+            && m.severity
+                .as_deref()
+                .is_none_or(|s| Severity::parse(s) == Some(d.severity))
+    })
+}
+
+fn passes(m: &Matcher, ds: &[Diagnostic]) -> bool {
+    !ds.iter().any(|d| m.selects(d))
+}
+
+fn unverifiable(m: &Matcher, ds: &[Diagnostic]) -> bool {
+    ds.iter().any(|d| m.selects(d) && d.unverifiable)
+}
+
+struct Scenario {
+    /// `capacity/fire-desired-exceeds-slots`
+    name: String,
+    dir: PathBuf,
+    expect: Result<Expect, String>,
+}
+
+/// Every directory holding an `expect.json`, sorted.
+fn scenarios() -> Vec<Scenario> {
+    let mut out = Vec::new();
+    let root = scenarios_dir();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                let n = e.file_name();
+                // Terraform's own working files never belong to a scenario.
+                if n != ".terraform" {
+                    stack.push(p);
+                }
+            } else if e.file_name() == "expect.json" {
+                let name = dir
+                    .strip_prefix(&root)
+                    .unwrap_or(&dir)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let expect = std::fs::read_to_string(&p)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| serde_json::from_str::<Expect>(&s).map_err(|e| e.to_string()));
+                out.push(Scenario {
+                    name,
+                    dir: dir.clone(),
+                    expect,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn config_for(dir: &Path) -> Result<Config, String> {
+    let hcl = dir.join(".ecsnet.hcl");
+    if hcl.is_file() {
+        config::load(&hcl).map_err(|e| e.to_string())
+    } else {
+        Ok(Config::default())
+    }
+}
+
+/// The plan files a scenario has generated (`plan.json`, `plan-update.json`).
+fn generated_plans(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| n.starts_with("plan") && n.ends_with(".json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn check(sc: &Scenario, plan_file: &str) -> Result<Report, String> {
+    let path = sc.dir.join(plan_file);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        format!(
+            "{plan_file} cannot be read ({e}): run `make fixtures ONLY={}`",
+            sc.name
+        )
+    })?;
+    // A fixed, relative name keeps snapshots independent of the checkout's location.
+    let shown = format!("testdata/scenarios/{}/{plan_file}", sc.name);
+    let plan = plan::parse_bytes(&bytes, &shown, &LoadOptions::default())
+        .map_err(|e| format!("{plan_file}: {e}"))?;
+    let config = config_for(&sc.dir)?;
+    Ok(engine::check_plans(std::slice::from_ref(&plan), &config))
+}
+
+fn describe(ds: &[Diagnostic]) -> String {
+    if ds.is_empty() {
+        return "    (no diagnostics at all)".into();
+    }
+    ds.iter()
+        .map(|d| {
+            format!(
+                "    {} {} {}{}{}: {}",
+                d.severity,
+                d.rule,
+                d.address,
+                if d.unverifiable {
+                    " (unverifiable)"
+                } else {
+                    ""
+                },
+                if d.suppressed.is_some() {
+                    " (suppressed)"
+                } else {
+                    ""
+                },
+                d.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What a plan's findings look like in review: one block per diagnostic.
+fn snapshot_text(ds: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for d in ds {
+        s.push_str(&format!(
+            "{} {} {}{}{}{}\n  {}\n",
+            d.severity,
+            d.rule,
+            d.address,
+            d.attribute
+                .as_deref()
+                .map(|a| format!(" [{a}]"))
+                .unwrap_or_default(),
+            if d.unverifiable {
+                " (unverifiable)"
+            } else {
+                ""
+            },
+            d.suppressed
+                .as_deref()
+                .map(|r| format!(" (suppressed: {r})"))
+                .unwrap_or_default(),
+            d.message
+        ));
+        if let Some(detail) = &d.detail {
+            for line in detail.lines() {
+                s.push_str(&format!("  | {line}\n"));
+            }
+        }
+    }
+    if s.is_empty() {
+        s.push_str("(no diagnostics)\n");
+    }
+    s
+}
+
+/// Problems with one plan of a scenario against its expectations.
+fn judge(sc: &Scenario, plan_file: &str, pe: &PlanExpect, report: &Report) -> Vec<String> {
+    let ds = &report.diagnostics;
+    let mut problems = Vec::new();
+    let mut fail = |what: String| problems.push(format!("{}/{plan_file}: {what}", sc.name));
+    for m in &pe.fire {
+        if !fires(m, ds) {
+            fail(format!("expected {} to fire", m.label()));
+        }
+    }
+    for m in &pe.pass {
+        if !passes(m, ds) {
+            fail(format!("expected no diagnostic of {}", m.label()));
+        }
+    }
+    for m in &pe.unverifiable {
+        if !unverifiable(m, ds) {
+            fail(format!("expected an unverifiable note of {}", m.label()));
+        }
+    }
+    for t in &pe.todo {
+        if t.why.trim().is_empty() || t.issue == 0 {
+            fail(format!("todo {} needs an issue and a why", t.rule));
+        }
+        let m = Matcher {
+            rule: t.rule.clone(),
+            severity: None,
+            address: t.address.clone(),
+        };
+        let holds = match t.want {
+            Want::Fire => fires(&m, ds),
+            Want::Pass => passes(&m, ds),
+        };
+        if holds {
+            fail(format!(
+                "todo {} (issue {}) now holds: move it to `{}`",
+                m.label(),
+                t.issue,
+                if t.want == Want::Fire { "fire" } else { "pass" }
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        problems.push(format!("  got:\n{}", describe(ds)));
+    }
+    problems
+}
+
+/// Every output format of the report, so a value that must stay hidden is looked for
+/// everywhere a user could see it.
+fn every_rendering(report: &Report) -> Vec<(Format, String)> {
+    [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ]
+    .into_iter()
+    .map(|f| (f, report::render(report, f, RenderOptions { color: false })))
+    .collect()
+}
+
+#[test]
+fn scenarios_produce_their_expected_findings() {
+    let all = scenarios();
+    assert!(
+        !all.is_empty(),
+        "no scenarios under {}",
+        scenarios_dir().display()
+    );
+    let ids: Vec<&str> = ecsnet::rules::all().iter().map(|r| r.meta().id).collect();
+    let mut problems = Vec::new();
+    let mut snapshots = Vec::new();
+    for sc in &all {
+        let expect = match &sc.expect {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(format!("{}/expect.json: {e}", sc.name));
+                continue;
+            }
+        };
+        if expect.description.trim().is_empty() {
+            problems.push(format!("{}/expect.json: empty description", sc.name));
+        }
+        let generated = generated_plans(&sc.dir);
+        for g in &generated {
+            if !expect.plans.contains_key(g) {
+                problems.push(format!(
+                    "{}: {g} is generated but expect.json says nothing about it",
+                    sc.name
+                ));
+            }
+        }
+        if sc.dir.join("update").is_dir() && !expect.plans.contains_key("plan-update.json") {
+            problems.push(format!(
+                "{}: has update/ but expect.json has no plan-update.json",
+                sc.name
+            ));
+        }
+        for (plan_file, pe) in &expect.plans {
+            let named = pe
+                .fire
+                .iter()
+                .chain(&pe.pass)
+                .chain(&pe.unverifiable)
+                .map(|m| &m.rule)
+                .chain(pe.todo.iter().map(|t| &t.rule));
+            for rule in named {
+                if !ids.contains(&rule.as_str()) {
+                    problems.push(format!("{}/{plan_file}: no rule {rule}", sc.name));
+                }
+            }
+            let report = match check(sc, plan_file) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(format!("{}: {e}", sc.name));
+                    continue;
+                }
+            };
+            problems.extend(judge(sc, plan_file, pe, &report));
+            for (format, text) in every_rendering(&report) {
+                for secret in &expect.never_printed {
+                    if text.contains(secret.as_str()) {
+                        problems.push(format!(
+                            "{}/{plan_file}: the {format:?} report prints a value that must stay hidden",
+                            sc.name
+                        ));
+                    }
+                }
+            }
+            let snap_name = format!(
+                "{}__{}",
+                sc.name.replace('/', "__"),
+                plan_file.trim_end_matches(".json")
+            );
+            snapshots.push((snap_name, snapshot_text(&report.diagnostics)));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems over {} scenarios:\n{}",
+        problems.len(),
+        all.len(),
+        problems.join("\n")
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/scenarios");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, text) in snapshots {
+            insta::assert_snapshot!(name, text);
+        }
+    });
+}
+
+#[test]
+fn every_rule_has_a_firing_and_a_passing_scenario() {
+    let all = scenarios();
+    let mut missing = Vec::new();
+    for r in ecsnet::rules::all() {
+        let id = r.meta().id;
+        let plans = || {
+            all.iter()
+                .filter_map(|s| s.expect.as_ref().ok())
+                .flat_map(|e| e.plans.values())
+        };
+        if !plans().any(|p| p.fire.iter().any(|m| m.rule == id)) {
+            missing.push(format!("{id}: no scenario fires it"));
+        }
+        if !plans().any(|p| p.pass.iter().any(|m| m.rule == id)) {
+            missing.push(format!("{id}: no scenario passes it"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without scenarios (see testdata/scenarios/README.md):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn scenarios_pin_a_provider_version() {
+    // Each scenario says which AWS provider plans it; both majors must be covered.
+    let mut seen = BTreeMap::<String, usize>::new();
+    let mut unpinned = Vec::new();
+    for sc in scenarios() {
+        let mut version = None;
+        for e in std::fs::read_dir(&sc.dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "tf") {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                for v in ["6.47.0", "5.100.0"] {
+                    if text.contains(&format!("\"{v}\"")) {
+                        version = Some(v.to_string());
+                    }
+                }
+            }
+        }
+        match version {
+            Some(v) => *seen.entry(v).or_default() += 1,
+            None => unpinned.push(sc.name),
+        }
+    }
+    assert!(
+        unpinned.is_empty(),
+        "scenarios without an exact AWS provider version (\"6.47.0\" or \"5.100.0\"): {unpinned:?}"
+    );
+    for v in ["6.47.0", "5.100.0"] {
+        assert!(
+            seen.contains_key(v),
+            "no scenario is planned with AWS provider {v}"
+        );
+    }
+}
