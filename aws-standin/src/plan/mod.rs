@@ -1,0 +1,400 @@
+//! `PlanResourceChange` as the real (SDKv2) AWS provider answers it.
+//!
+//! Create (no prior state), from the configuration:
+//! - configured values as given, except that a set attribute holding an unknown element is
+//!   wholly unknown, and an Optional+Computed collection configured empty is unknown;
+//! - an omitted attribute: unknown when Computed (Optional+Computed or Computed-only), else
+//!   its SDK default (`defaults`), else, inside a set-nested block, the SDK's zero value
+//!   (`""`, `false`, empty list/set), else null;
+//! - an omitted block: unknown when the defaults mark it Optional+Computed, else empty;
+//! - `tags_all` = provider `default_tags` merged with `tags` (unknown when either is unknown,
+//!   or when the merge is empty on create); `region` (6.x) = the provider's region.
+//!
+//! Update (prior state), from Terraform's proposed new state (configuration plus prior
+//! values of computed attributes): the same rules without turning anything unknown, except
+//! `tags_all` when the tags change; Optional+Computed collections and blocks configured empty
+//! keep their prior values. When an attribute that forces replacement ([`force_new`]) changes,
+//! the resource is planned afresh as on create and the attribute is listed in
+//! `requires_replace`.
+
+pub mod force_new;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use crate::codec::compare::equal;
+use crate::codec::json::from_json;
+use crate::codec::{Type, Value};
+use crate::defaults::{Default, Defaults};
+use crate::provider_config::ProviderConfig;
+use crate::schema::{Attribute, Block, Nesting, Schema};
+use crate::version::AwsVersion;
+
+/// What the planner needs besides the request.
+pub struct Planner<'a> {
+    pub version: AwsVersion,
+    pub defaults: &'a Defaults,
+    pub provider: &'a ProviderConfig,
+}
+
+/// A planned change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub state: Value,
+    /// Top-level attributes whose change forces replacement.
+    pub requires_replace: Vec<String>,
+    /// Opaque data handed back to `ApplyResourceChange` (JSON).
+    pub private: Vec<u8>,
+}
+
+impl Planner<'_> {
+    /// Plans `type_name` given the prior state (null on create), Terraform's proposed new
+    /// state (null on destroy) and the configuration.
+    pub fn plan(
+        &self,
+        type_name: &str,
+        schema: &Schema,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+    ) -> Planned {
+        if proposed.is_null() {
+            return Planned {
+                state: Value::Null,
+                requires_replace: Vec::new(),
+                private: Vec::new(),
+            };
+        }
+        if prior.is_null() {
+            let state = self.create(type_name, schema, config);
+            return Planned {
+                state,
+                requires_replace: Vec::new(),
+                private: Vec::new(),
+            };
+        }
+        let walk = Walk {
+            planner: self,
+            type_name,
+            create: false,
+        };
+        let mut state = walk.block(&schema.block, "", proposed, false);
+        self.keep_prior_computed_collections(type_name, &schema.block, prior, config, &mut state);
+        self.top_level(&schema.block, &mut state, prior, false);
+        special::update(type_name, prior, &mut state);
+        let requires_replace = replace_paths(type_name, &schema.block, prior, &state);
+        if requires_replace.is_empty() {
+            return Planned {
+                state,
+                requires_replace,
+                private: Vec::new(),
+            };
+        }
+        let state = self.create(type_name, schema, config);
+        let private = special::replacement_private(type_name, prior);
+        Planned {
+            state,
+            requires_replace,
+            private,
+        }
+    }
+
+    fn create(&self, type_name: &str, schema: &Schema, config: &Value) -> Value {
+        let walk = Walk {
+            planner: self,
+            type_name,
+            create: true,
+        };
+        let mut state = walk.block(&schema.block, "", config, false);
+        self.top_level(&schema.block, &mut state, &Value::Null, true);
+        state
+    }
+
+    /// An Optional+Computed attribute or block left empty in the configuration keeps the value
+    /// the provider stored (Terraform proposes the empty configuration value).
+    fn keep_prior_computed_collections(
+        &self,
+        type_name: &str,
+        block: &Block,
+        prior: &Value,
+        config: &Value,
+        state: &mut Value,
+    ) {
+        let Value::Map(obj) = state else { return };
+        for (name, attr) in &block.attributes {
+            let c = config.get(name);
+            if attr.optional_computed()
+                && (c.is_empty_collection() || c.is_null())
+                && attr.ty.is_collection()
+            {
+                let p = prior.get(name);
+                if !p.is_null() {
+                    obj.insert(name.clone(), p.clone());
+                }
+            }
+        }
+        for name in block.block_types.keys() {
+            let computed = matches!(self.defaults.get(type_name, name), Some(Default::Computed));
+            let c = config.get(name);
+            if computed && (c.is_empty_collection() || c.is_null()) {
+                let p = prior.get(name);
+                if !p.is_null() {
+                    obj.insert(name.clone(), p.clone());
+                }
+            }
+        }
+    }
+
+    fn top_level(&self, block: &Block, state: &mut Value, prior: &Value, create: bool) {
+        let Value::Map(obj) = state else { return };
+        if block.attributes.contains_key("tags_all") {
+            let tags = obj.get("tags").cloned().unwrap_or(Value::Null);
+            let v = match self.provider.merged_tags(&tags) {
+                None => Value::UNKNOWN,
+                Some(all) if !all.is_empty() => string_map(all),
+                Some(_) if create => Value::UNKNOWN,
+                Some(_) => {
+                    let prior_all = prior.get("tags_all");
+                    let tags_changed =
+                        !equal(prior.get("tags"), &tags, &Type::Map(Box::new(Type::String)));
+                    if prior_all.is_empty_collection() && !tags_changed {
+                        prior_all.clone()
+                    } else if prior_all.is_null() && !tags_changed {
+                        Value::Map(BTreeMap::new())
+                    } else {
+                        Value::UNKNOWN
+                    }
+                }
+            };
+            obj.insert("tags_all".into(), v);
+        }
+        if block.attributes.contains_key("region") && self.version.major() >= 6 {
+            let r = obj.get("region").cloned().unwrap_or(Value::Null);
+            if r.is_null() || r.is_unknown() && create {
+                obj.insert("region".into(), Value::string(self.provider.region.clone()));
+            }
+        }
+    }
+}
+
+fn string_map(m: BTreeMap<String, String>) -> Value {
+    Value::Map(m.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+}
+
+struct Walk<'p, 'a> {
+    planner: &'p Planner<'a>,
+    type_name: &'p str,
+    create: bool,
+}
+
+impl Walk<'_, '_> {
+    fn default(&self, path: &str) -> Option<&Default> {
+        self.planner.defaults.get(self.type_name, path)
+    }
+
+    fn block(&self, block: &Block, prefix: &str, v: &Value, in_set: bool) -> Value {
+        if v.is_unknown() {
+            return v.clone();
+        }
+        let mut out = BTreeMap::new();
+        for (name, attr) in &block.attributes {
+            let path = join(prefix, name);
+            out.insert(
+                name.clone(),
+                self.attribute(attr, &path, v.get(name), in_set),
+            );
+        }
+        for (name, nb) in &block.block_types {
+            let path = join(prefix, name);
+            let cur = v.get(name);
+            let computed = self.create && matches!(self.default(&path), Some(Default::Computed));
+            let planned = match nb.nesting {
+                Nesting::List | Nesting::Set => match cur {
+                    Value::Unknown(_) => cur.clone(),
+                    Value::List(items) if !items.is_empty() => {
+                        let nested_in_set = in_set || nb.nesting == Nesting::Set;
+                        Value::List(
+                            items
+                                .iter()
+                                .map(|i| self.block(&nb.block, &path, i, nested_in_set))
+                                .collect(),
+                        )
+                    }
+                    _ if computed => Value::UNKNOWN,
+                    _ => Value::List(Vec::new()),
+                },
+                Nesting::Single | Nesting::Group => match cur {
+                    Value::Null if computed => Value::UNKNOWN,
+                    Value::Null if nb.nesting == Nesting::Single => Value::Null,
+                    _ => self.block(&nb.block, &path, cur, in_set),
+                },
+                Nesting::Map => match cur {
+                    Value::Map(items) => Value::Map(
+                        items
+                            .iter()
+                            .map(|(k, i)| (k.clone(), self.block(&nb.block, &path, i, in_set)))
+                            .collect(),
+                    ),
+                    Value::Unknown(_) => cur.clone(),
+                    _ => Value::Map(BTreeMap::new()),
+                },
+            };
+            out.insert(name.clone(), planned);
+        }
+        Value::Map(out)
+    }
+
+    fn attribute(&self, attr: &Attribute, path: &str, cur: &Value, in_set: bool) -> Value {
+        match cur {
+            Value::Unknown(_) => cur.clone(),
+            Value::Null => {
+                if attr.computed {
+                    return if self.create {
+                        Value::UNKNOWN
+                    } else {
+                        Value::Null
+                    };
+                }
+                if let Some(Default::Value(j)) = self.default(path) {
+                    if let Ok(v) = from_json(j, &attr.ty) {
+                        return v;
+                    }
+                }
+                if in_set {
+                    zero_value(&attr.ty)
+                } else {
+                    Value::Null
+                }
+            }
+            Value::List(items) if attr.ty.is_set() && items.iter().any(|i| i.is_unknown()) => {
+                Value::UNKNOWN
+            }
+            v if self.create && attr.optional_computed() && v.is_empty_collection() => {
+                Value::UNKNOWN
+            }
+            Value::List(items) if matches!(&attr.ty, Type::Set(e) if matches!(**e, Type::Object(_))) =>
+            {
+                // Objects of a set attribute (blocks in attribute mode, e.g. security group
+                // ingress) get the SDK's zero values for unset attributes.
+                let Some(Type::Object(attrs)) = attr.ty.element() else {
+                    return cur.clone();
+                };
+                Value::List(items.iter().map(|o| zero_fill(o, attrs)).collect())
+            }
+            v => v.clone(),
+        }
+    }
+}
+
+/// The value the SDK's flatmap round trip leaves for an unset attribute inside a set element.
+fn zero_value(ty: &Type) -> Value {
+    match ty {
+        Type::String => Value::string(""),
+        Type::Bool => Value::Bool(false),
+        Type::List(_) | Type::Set(_) => Value::List(Vec::new()),
+        _ => Value::Null,
+    }
+}
+
+fn zero_fill(obj: &Value, attrs: &BTreeMap<String, Type>) -> Value {
+    let Value::Map(m) = obj else {
+        return obj.clone();
+    };
+    let mut out = m.clone();
+    for (k, t) in attrs {
+        if out.get(k).is_none_or(Value::is_null) {
+            out.insert(k.clone(), zero_value(t));
+        }
+    }
+    Value::Map(out)
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// The top-level attributes and blocks whose change forces replacement.
+fn replace_paths(type_name: &str, block: &Block, prior: &Value, planned: &Value) -> Vec<String> {
+    use force_new::ForceNew;
+    let Some(rule) = force_new::rule(type_name) else {
+        return Vec::new();
+    };
+    let implied = block.implied_type();
+    let Type::Object(types) = implied else {
+        return Vec::new();
+    };
+    let candidates: Vec<&String> = match rule {
+        ForceNew::Attrs(names) => types
+            .keys()
+            .filter(|k| names.contains(&k.as_str()))
+            .collect(),
+        ForceNew::AllExcept(except) => types
+            .keys()
+            .filter(|k| !except.contains(&k.as_str()) && !force_new::NEVER.contains(&k.as_str()))
+            .filter(|k| block.attributes.get(*k).is_none_or(|a| !a.computed_only()))
+            .collect(),
+    };
+    candidates
+        .into_iter()
+        .filter(|k| !equal(prior.get(k), planned.get(k), &types[*k]))
+        .filter(|k| !(prior.get(k).is_null() && planned.get(k).is_empty_collection()))
+        .filter(|k| !(prior.get(k).is_empty_collection() && planned.get(k).is_null()))
+        .cloned()
+        .collect()
+}
+
+mod special {
+    //! Type-specific planning.
+
+    use crate::codec::compare::equal;
+    use crate::codec::Value;
+
+    /// In-place updates that change computed values.
+    pub fn update(type_name: &str, prior: &Value, state: &mut Value) {
+        if type_name == "aws_launch_template" {
+            // Any change makes a new template version.
+            let Value::Map(obj) = state else { return };
+            let changed = obj.iter().any(|(k, v)| {
+                !matches!(
+                    k.as_str(),
+                    "latest_version" | "default_version" | "tags" | "tags_all"
+                ) && !same(prior.get(k), v)
+            });
+            if changed {
+                obj.insert("latest_version".into(), Value::UNKNOWN);
+                if obj.get("update_default_version").and_then(Value::as_bool) == Some(true) {
+                    obj.insert("default_version".into(), Value::UNKNOWN);
+                }
+            }
+        }
+    }
+
+    fn same(a: &Value, b: &Value) -> bool {
+        a == b
+            || (a.is_wholly_known()
+                && b.is_wholly_known()
+                && equal(a, b, &crate::codec::json::infer_type(a)))
+    }
+
+    /// What a replacement's apply needs from the prior object.
+    pub fn replacement_private(type_name: &str, prior: &Value) -> Vec<u8> {
+        if type_name == "aws_ecs_task_definition" {
+            if let Some(rev) = prior.get("revision").as_i64() {
+                return serde_json::json!({ "prior_revision": rev })
+                    .to_string()
+                    .into_bytes();
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// Reads the JSON `private` data a plan handed to apply.
+pub fn read_private(bytes: &[u8]) -> Json {
+    serde_json::from_slice(bytes).unwrap_or(Json::Null)
+}
