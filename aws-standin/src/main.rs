@@ -24,11 +24,19 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    let exe = std::env::current_exe().ok();
-    let exe_name = exe
-        .as_ref()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str());
+    // The name Terraform ran us by (argv[0], which keeps a symlink's name), else the
+    // executable's real path.
+    let names: Vec<String> = std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(std::env::current_exe().ok())
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        .collect();
+    let by_name = names
+        .iter()
+        .find(|n| AwsVersion::from_file_name(n).is_some());
+    let exe_name = by_name.or(names.first()).map(String::as_str);
     let version = match AwsVersion::detect(env(VERSION_ENV).as_deref(), exe_name) {
         Ok(v) => v,
         Err(e) => {

@@ -1,0 +1,635 @@
+//! Pins the stand-in's planning to what the real provider does (the workspace's shared
+//! terraform-aws/README.md, "How the real provider plans a new resource"), for 5.100.0 and
+//! 6.47.0: requests are built as Terraform sends them (msgpack `DynamicValue`s) and answered
+//! in process, without Terraform.
+
+use aws_standin::codec::{msgpack, object, Value};
+use aws_standin::pb;
+use aws_standin::provider::AwsStandin;
+use aws_standin::version::AwsVersion;
+use aws_standin::world::World;
+
+fn s(v: &str) -> Value {
+    Value::string(v)
+}
+
+fn list(items: Vec<Value>) -> Value {
+    Value::List(items)
+}
+
+/// A provider of `version`, configured for eu-west-1 with the given default tags.
+fn provider(version: AwsVersion, default_tags: Option<Value>) -> AwsStandin {
+    let p = AwsStandin::new(version, &|_| None)
+        .unwrap()
+        .with_world(World::default());
+    let mut cfg = vec![("region", s("eu-west-1"))];
+    if let Some(tags) = default_tags {
+        cfg.push(("default_tags", list(vec![object([("tags", tags)])])));
+    }
+    p.configure(&object(cfg));
+    p
+}
+
+fn dv(p: &AwsStandin, type_name: &str, v: &Value) -> Option<pb::DynamicValue> {
+    let ty = &p.schema.resources[type_name].ty;
+    Some(pb::DynamicValue {
+        msgpack: msgpack::encode(v, ty).unwrap(),
+        json: Vec::new(),
+    })
+}
+
+struct Plan {
+    state: Value,
+    requires_replace: Vec<String>,
+    private: Vec<u8>,
+}
+
+/// Plans `config` (create when `prior` is null; Terraform's proposed new state is the
+/// configuration on create, and the given `proposed` otherwise).
+fn plan_with(
+    p: &AwsStandin,
+    type_name: &str,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+) -> Plan {
+    let req = pb::plan_resource_change::Request {
+        type_name: type_name.into(),
+        prior_state: dv(p, type_name, prior),
+        proposed_new_state: dv(p, type_name, proposed),
+        config: dv(p, type_name, config),
+        ..Default::default()
+    };
+    let resp = p.plan(&req);
+    assert!(
+        resp.diagnostics.is_empty(),
+        "{type_name}: {:?}",
+        resp.diagnostics
+    );
+    assert!(
+        resp.legacy_type_system,
+        "SDKv2 providers set legacy_type_system"
+    );
+    let bytes = resp.planned_state.unwrap().msgpack;
+    let state = msgpack::decode(&bytes, &p.schema.resources[type_name].ty).unwrap();
+    let requires_replace = resp
+        .requires_replace
+        .iter()
+        .map(|path| match &path.steps[0].selector {
+            Some(pb::attribute_path::step::Selector::AttributeName(n)) => n.clone(),
+            other => panic!("unexpected step {other:?}"),
+        })
+        .collect();
+    Plan {
+        state,
+        requires_replace,
+        private: resp.planned_private,
+    }
+}
+
+fn create(p: &AwsStandin, type_name: &str, config: &Value) -> Value {
+    plan_with(p, type_name, &Value::Null, config, config).state
+}
+
+fn apply(p: &AwsStandin, type_name: &str, planned: &Value, private: Vec<u8>) -> Value {
+    let req = pb::apply_resource_change::Request {
+        type_name: type_name.into(),
+        planned_state: dv(p, type_name, planned),
+        planned_private: private,
+        ..Default::default()
+    };
+    let resp = p.apply(&req);
+    assert!(
+        resp.diagnostics.is_empty(),
+        "{type_name}: {:?}",
+        resp.diagnostics
+    );
+    msgpack::decode(
+        &resp.new_state.unwrap().msgpack,
+        &p.schema.resources[type_name].ty,
+    )
+    .unwrap()
+}
+
+/// `v` with attribute `k` set to `x`.
+fn with(v: &Value, k: &str, x: Value) -> Value {
+    let mut m = v.as_map().cloned().unwrap_or_default();
+    m.insert(k.to_owned(), x);
+    Value::Map(m)
+}
+
+fn versions() -> [AwsVersion; 2] {
+    [AwsVersion::V5_100_0, AwsVersion::V6_47_0]
+}
+
+fn service_config() -> Value {
+    object([
+        ("name", s("web")),
+        ("desired_count", Value::int(2)),
+        ("task_definition", Value::UNKNOWN),
+        (
+            "network_configuration",
+            list(vec![object([
+                ("subnets", list(vec![s("subnet-0aaa"), Value::UNKNOWN])),
+                ("security_groups", list(vec![Value::UNKNOWN])),
+            ])]),
+        ),
+        (
+            "load_balancer",
+            list(vec![object([
+                ("target_group_arn", Value::UNKNOWN),
+                ("container_name", s("web")),
+                ("container_port", Value::int(80)),
+            ])]),
+        ),
+    ])
+}
+
+#[test]
+fn omitted_optional_computed_values_are_unknown() {
+    for v in versions() {
+        let p = provider(v, None);
+        let svc = create(&p, "aws_ecs_service", &service_config());
+        for attr in [
+            "launch_type",
+            "iam_role",
+            "platform_version",
+            "cluster",
+            "id",
+            "triggers",
+        ] {
+            assert!(
+                svc.get(attr).is_unknown(),
+                "{v}: aws_ecs_service.{attr} = {:?}",
+                svc.get(attr)
+            );
+        }
+        let td = create(
+            &p,
+            "aws_ecs_task_definition",
+            &object([("family", s("web")), ("container_definitions", s("[]"))]),
+        );
+        for attr in [
+            "network_mode",
+            "revision",
+            "arn",
+            "arn_without_revision",
+            "id",
+        ] {
+            assert!(
+                td.get(attr).is_unknown(),
+                "{v}: aws_ecs_task_definition.{attr}"
+            );
+        }
+        assert_eq!(
+            td.get("container_definitions"),
+            &s("[]"),
+            "{v}: kept as given"
+        );
+        let subnet = create(
+            &p,
+            "aws_subnet",
+            &object([("vpc_id", Value::UNKNOWN), ("cidr_block", s("10.0.1.0/24"))]),
+        );
+        assert!(
+            subnet.get("availability_zone").is_unknown(),
+            "{v}: subnet availability_zone"
+        );
+        // Optional+Computed in 6.x only (5.x: Optional, so null).
+        assert_eq!(
+            subnet.get("ipv6_cidr_block").is_unknown(),
+            v.major() >= 6,
+            "{v}: subnet ipv6_cidr_block"
+        );
+    }
+}
+
+#[test]
+fn deployment_configuration_is_unknown_from_6_4_only() {
+    let p6 = provider(AwsVersion::V6_47_0, None);
+    let svc = create(&p6, "aws_ecs_service", &service_config());
+    assert!(
+        svc.get("deployment_configuration").is_unknown(),
+        "6.47.0: {:?}",
+        svc.get("deployment_configuration")
+    );
+    assert_eq!(
+        svc.get("availability_zone_rebalancing"),
+        &Value::UNKNOWN,
+        "6.x: Optional+Computed"
+    );
+
+    let p5 = provider(AwsVersion::V5_100_0, None);
+    assert!(!p5.schema.resources["aws_ecs_service"]
+        .block
+        .block_types
+        .contains_key("deployment_configuration"));
+    let svc = create(&p5, "aws_ecs_service", &service_config());
+    assert_eq!(
+        svc.get("deployment_configuration"),
+        &Value::Null,
+        "5.100.0: no such block"
+    );
+    assert_eq!(
+        svc.get("availability_zone_rebalancing"),
+        &s("DISABLED"),
+        "5.x: Default DISABLED"
+    );
+    // A block the configuration omits that is not Optional+Computed stays empty.
+    assert_eq!(svc.get("deployment_controller"), &list(vec![]));
+    assert_eq!(svc.get("timeouts"), &Value::Null);
+}
+
+#[test]
+fn schema_defaults_fill_omitted_attributes() {
+    for v in versions() {
+        let p = provider(v, None);
+        let svc = create(&p, "aws_ecs_service", &service_config());
+        assert_eq!(
+            svc.get("deployment_maximum_percent"),
+            &Value::int(200),
+            "{v}"
+        );
+        assert_eq!(
+            svc.get("deployment_minimum_healthy_percent"),
+            &Value::int(100),
+            "{v}"
+        );
+        assert_eq!(svc.get("scheduling_strategy"), &s("REPLICA"), "{v}");
+        assert_eq!(
+            svc.get("enable_execute_command"),
+            &Value::Bool(false),
+            "{v}"
+        );
+        assert_eq!(
+            svc.get("force_new_deployment"),
+            &Value::Null,
+            "{v}: optional without default"
+        );
+        let net = &svc.get("network_configuration").as_list().unwrap()[0];
+        assert_eq!(net.get("assign_public_ip"), &Value::Bool(false), "{v}");
+        let lb = &svc.get("load_balancer").as_list().unwrap()[0];
+        assert_eq!(
+            lb.get("elb_name"),
+            &s(""),
+            "{v}: unset string in a set block is the SDK's \"\""
+        );
+        assert!(
+            lb.get("target_group_arn").is_unknown(),
+            "{v}: the set block itself stays known"
+        );
+
+        let tg = create(
+            &p,
+            "aws_lb_target_group",
+            &object([
+                ("name", s("web")),
+                ("port", Value::int(80)),
+                ("protocol", s("HTTP")),
+                ("vpc_id", Value::UNKNOWN),
+            ]),
+        );
+        assert_eq!(tg.get("target_type"), &s("instance"), "{v}");
+        assert_eq!(tg.get("deregistration_delay"), &s("300"), "{v}");
+        assert!(
+            tg.get("health_check").is_unknown(),
+            "{v}: omitted Optional+Computed block"
+        );
+        let tg = create(
+            &p,
+            "aws_lb_target_group",
+            &object([
+                ("name", s("web")),
+                ("health_check", list(vec![object([("path", s("/health"))])])),
+            ]),
+        );
+        let hc = &tg.get("health_check").as_list().unwrap()[0];
+        assert_eq!(hc.get("port"), &s("traffic-port"), "{v}");
+        assert_eq!(hc.get("protocol"), &s("HTTP"), "{v}");
+        assert_eq!(hc.get("path"), &s("/health"), "{v}");
+        assert!(
+            hc.get("matcher").is_unknown(),
+            "{v}: Optional+Computed inside a block"
+        );
+    }
+}
+
+#[test]
+fn a_set_with_an_unknown_element_is_wholly_unknown() {
+    for v in versions() {
+        let p = provider(v, None);
+        let svc = create(&p, "aws_ecs_service", &service_config());
+        let net = &svc.get("network_configuration").as_list().unwrap()[0];
+        assert_eq!(
+            net.get("security_groups"),
+            &Value::UNKNOWN,
+            "{v}: [unknown] -> unknown"
+        );
+        assert_eq!(
+            net.get("subnets"),
+            &Value::UNKNOWN,
+            "{v}: [known, unknown] -> unknown"
+        );
+        // A list keeps its known elements.
+        let asg = create(
+            &p,
+            "aws_autoscaling_group",
+            &object([
+                ("max_size", Value::int(3)),
+                ("min_size", Value::int(1)),
+                (
+                    "vpc_zone_identifier",
+                    list(vec![s("subnet-0aaa"), s("subnet-0bbb")]),
+                ),
+            ]),
+        );
+        assert_eq!(
+            asg.get("vpc_zone_identifier").as_list().map(<[Value]>::len),
+            Some(2),
+            "{v}"
+        );
+        assert!(asg.get("availability_zones").is_unknown(), "{v}");
+        assert_eq!(
+            asg.get("health_check_grace_period"),
+            &Value::int(300),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn an_optional_computed_collection_configured_empty_is_unknown() {
+    for v in versions() {
+        let p = provider(v, None);
+        let lb = create(
+            &p,
+            "aws_lb",
+            &object([("name", s("web")), ("security_groups", list(vec![]))]),
+        );
+        assert!(lb.get("security_groups").is_unknown(), "{v}");
+        assert_eq!(lb.get("load_balancer_type"), &s("application"), "{v}");
+    }
+}
+
+#[test]
+fn tags_all_merges_default_tags() {
+    for v in versions() {
+        let p = provider(
+            v,
+            Some(object([("Env", s("test")), ("Name", s("default"))])),
+        );
+        let cluster = create(
+            &p,
+            "aws_ecs_cluster",
+            &object([("name", s("c")), ("tags", object([("Name", s("c"))]))]),
+        );
+        assert_eq!(
+            cluster.get("tags_all"),
+            &object([("Env", s("test")), ("Name", s("c"))]),
+            "{v}"
+        );
+        let cluster = create(
+            &p,
+            "aws_ecs_cluster",
+            &object([
+                ("name", s("c")),
+                ("tags", object([("Name", Value::UNKNOWN)])),
+            ]),
+        );
+        assert!(cluster.get("tags_all").is_unknown(), "{v}: unknown tags");
+        assert!(
+            cluster.get("setting").is_unknown(),
+            "{v}: setting is Optional+Computed"
+        );
+
+        let p = provider(v, None);
+        let cluster = create(
+            &p,
+            "aws_ecs_cluster",
+            &object([("name", s("c")), ("tags", object([("A", s("b"))]))]),
+        );
+        assert_eq!(cluster.get("tags_all"), &object([("A", s("b"))]), "{v}");
+        let cluster = create(&p, "aws_ecs_cluster", &object([("name", s("c"))]));
+        assert!(
+            cluster.get("tags_all").is_unknown(),
+            "{v}: nothing to merge on create: unknown, as SDKv2 plans it"
+        );
+
+        let p = AwsStandin::new(v, &|_| None).unwrap();
+        p.configure(&object([
+            ("region", s("eu-west-1")),
+            ("default_tags", Value::UNKNOWN),
+        ]));
+        let cluster = create(
+            &p,
+            "aws_ecs_cluster",
+            &object([("name", s("c")), ("tags", object([("A", s("b"))]))]),
+        );
+        assert!(
+            cluster.get("tags_all").is_unknown(),
+            "{v}: unknown default tags"
+        );
+    }
+}
+
+#[test]
+fn region_is_the_provider_region_on_6_only() {
+    let p6 = provider(AwsVersion::V6_47_0, None);
+    let c = create(&p6, "aws_ecs_cluster", &object([("name", s("c"))]));
+    assert_eq!(c.get("region"), &s("eu-west-1"));
+    let c = create(
+        &p6,
+        "aws_ecs_cluster",
+        &object([("name", s("c")), ("region", s("us-west-2"))]),
+    );
+    assert_eq!(c.get("region"), &s("us-west-2"), "a configured region wins");
+    let p5 = provider(AwsVersion::V5_100_0, None);
+    assert!(!p5.schema.resources["aws_ecs_cluster"]
+        .block
+        .attributes
+        .contains_key("region"));
+    let c = create(&p5, "aws_ecs_cluster", &object([("name", s("c"))]));
+    assert_eq!(c.get("region"), &Value::Null);
+}
+
+#[test]
+fn refined_unknowns_in_the_configuration_come_back_unchanged() {
+    let p = provider(AwsVersion::V6_47_0, None);
+    let refined = Value::Unknown(Some(vec![0x81, 0x01, 0xc2]));
+    let svc = create(
+        &p,
+        "aws_ecs_service",
+        &object([("name", s("web")), ("task_definition", refined.clone())]),
+    );
+    assert_eq!(svc.get("task_definition"), &refined);
+}
+
+#[test]
+fn update_keeps_prior_values_and_replaces_on_force_new_changes() {
+    for v in versions() {
+        let p = provider(v, None);
+        let td_type = "aws_ecs_task_definition";
+        let config = object([
+            ("family", s("web")),
+            ("network_mode", s("awsvpc")),
+            (
+                "container_definitions",
+                s(r#"[{"name":"web","image":"nginx"}]"#),
+            ),
+            ("tags", object([("Team", s("a"))])),
+        ]);
+        let created = plan_with(&p, td_type, &Value::Null, &config, &config);
+        let state = apply(&p, td_type, &created.state, created.private);
+        assert_eq!(state.get("revision"), &Value::int(1), "{v}");
+        let arn = state.get("arn").as_str().unwrap();
+        assert_eq!(
+            arn, "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1",
+            "{v}"
+        );
+        assert_eq!(state.get("network_mode"), &s("awsvpc"));
+
+        // Unchanged configuration: Terraform proposes the prior state; the plan is the prior.
+        let same = plan_with(&p, td_type, &state, &state, &config);
+        assert_eq!(same.state, state, "{v}: no change");
+        assert!(same.requires_replace.is_empty());
+
+        // A tags-only change updates in place.
+        let proposed = with(&state, "tags", object([("Team", s("b"))]));
+        let cfg = with(&config, "tags", object([("Team", s("b"))]));
+        let tags = plan_with(&p, td_type, &state, &proposed, &cfg);
+        assert!(
+            tags.requires_replace.is_empty(),
+            "{v}: {:?}",
+            tags.requires_replace
+        );
+        assert_eq!(tags.state.get("tags_all"), &object([("Team", s("b"))]));
+        assert_eq!(tags.state.get("revision"), &Value::int(1));
+
+        // A new image forces replacement: the new object is planned as on create.
+        let new_defs = s(r#"[{"name":"web","image":"nginx:2"}]"#);
+        let proposed = with(&proposed, "container_definitions", new_defs.clone());
+        let cfg = with(&cfg, "container_definitions", new_defs);
+        let replaced = plan_with(&p, td_type, &state, &proposed, &cfg);
+        assert!(
+            replaced
+                .requires_replace
+                .contains(&"container_definitions".to_owned()),
+            "{v}"
+        );
+        assert!(replaced.state.get("revision").is_unknown(), "{v}");
+        assert!(replaced.state.get("arn").is_unknown(), "{v}");
+        let next = apply(&p, td_type, &replaced.state, replaced.private);
+        assert_eq!(
+            next.get("revision"),
+            &Value::int(2),
+            "{v}: the next revision"
+        );
+    }
+}
+
+#[test]
+fn destroy_plans_and_applies_null() {
+    let p = provider(AwsVersion::V6_47_0, None);
+    let prior = apply(
+        &p,
+        "aws_ecs_cluster",
+        &create(&p, "aws_ecs_cluster", &object([("name", s("c"))])),
+        Vec::new(),
+    );
+    let gone = plan_with(&p, "aws_ecs_cluster", &prior, &Value::Null, &Value::Null);
+    assert_eq!(gone.state, Value::Null);
+    assert_eq!(
+        apply(&p, "aws_ecs_cluster", &Value::Null, Vec::new()),
+        Value::Null
+    );
+}
+
+#[test]
+fn apply_makes_real_looking_deterministic_ids() {
+    for v in versions() {
+        let p = provider(v, Some(object([("Env", s("t"))])));
+        let done = |t: &str, cfg: Value| apply(&p, t, &create(&p, t, &cfg), Vec::new());
+        let vpc = done("aws_vpc", object([("cidr_block", s("10.0.0.0/16"))]));
+        let id = vpc.get("id").as_str().unwrap().to_owned();
+        assert!(id.starts_with("vpc-0") && id.len() == 21, "{id}");
+        assert_eq!(
+            vpc.get("id"),
+            done("aws_vpc", object([("cidr_block", s("10.0.0.0/16"))])).get("id"),
+            "deterministic"
+        );
+        assert_ne!(
+            vpc.get("id"),
+            done("aws_vpc", object([("cidr_block", s("10.1.0.0/16"))])).get("id")
+        );
+        assert!(vpc.is_wholly_known());
+        assert_eq!(vpc.get("tags_all"), &object([("Env", s("t"))]));
+
+        let subnet = done(
+            "aws_subnet",
+            object([("vpc_id", s(&id)), ("cidr_block", s("10.0.1.0/24"))]),
+        );
+        let sid = subnet.get("id").as_str().unwrap();
+        assert!(sid.starts_with("subnet-0") && sid.len() == 24, "{sid}");
+        let az = subnet.get("availability_zone").as_str().unwrap();
+        assert!(
+            ["eu-west-1a", "eu-west-1b", "eu-west-1c"].contains(&az),
+            "{az}"
+        );
+        assert_eq!(
+            subnet.get("arn"),
+            &s(&format!("arn:aws:ec2:eu-west-1:123456789012:subnet/{sid}"))
+        );
+
+        let cluster = done("aws_ecs_cluster", object([("name", s("prod"))]));
+        let carn = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod";
+        assert_eq!(cluster.get("arn"), &s(carn));
+        let svc = done(
+            "aws_ecs_service",
+            object([
+                ("name", s("web")),
+                ("cluster", s(carn)),
+                ("task_definition", s("web:1")),
+            ]),
+        );
+        assert_eq!(
+            svc.get("id"),
+            &s("arn:aws:ecs:eu-west-1:123456789012:service/prod/web")
+        );
+        assert_eq!(svc.get("launch_type"), &s("EC2"));
+        assert!(svc.is_wholly_known(), "{v}: {svc:?}");
+
+        let tg = done(
+            "aws_lb_target_group",
+            object([
+                ("name", s("web")),
+                ("port", Value::int(80)),
+                ("protocol", s("HTTP")),
+            ]),
+        );
+        let arn = tg.get("arn").as_str().unwrap();
+        assert!(
+            arn.starts_with("arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/"),
+            "{arn}"
+        );
+        assert_eq!(arn.rsplit('/').next().unwrap().len(), 16);
+        let hc = &tg.get("health_check").as_list().unwrap()[0];
+        assert_eq!(hc.get("port"), &s("traffic-port"));
+
+        let lb = done("aws_lb", object([("name", s("front"))]));
+        let arn = lb.get("arn").as_str().unwrap();
+        assert!(arn.contains(":loadbalancer/app/front/"), "{arn}");
+        let role = done(
+            "aws_iam_role",
+            object([("name_prefix", s("task-")), ("assume_role_policy", s("{}"))]),
+        );
+        let name = role.get("name").as_str().unwrap();
+        assert!(
+            name.starts_with("task-") && name.len() == "task-".len() + 26,
+            "{name}"
+        );
+        assert_eq!(
+            role.get("arn"),
+            &s(&format!("arn:aws:iam::123456789012:role/{name}"))
+        );
+    }
+}
