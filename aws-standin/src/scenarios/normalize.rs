@@ -48,7 +48,11 @@ pub fn normalize_plan(json: &[u8]) -> Result<Vec<u8>, String> {
     renumber_terraform_data_ids(out)
 }
 
+/// Replace the bytes from .0 to .1 by .2.
 type Edit = (usize, usize, Vec<u8>);
+
+/// An object member: its key as written, and its value's span.
+type Member<'a> = (&'a str, usize, usize);
 
 fn apply_edits(json: &[u8], mut edits: Vec<Edit>) -> Vec<u8> {
     edits.sort_by_key(|e| e.0);
@@ -189,7 +193,7 @@ fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 
 /// The members of the object at `b[i]`: key (as written) and value span; and the index just
 /// past the object.
-fn object_members(b: &[u8], mut i: usize) -> Result<(Vec<(&str, usize, usize)>, usize), String> {
+fn object_members(b: &[u8], mut i: usize) -> Result<(Vec<Member<'_>>, usize), String> {
     let bad = |what: &str, at: usize| format!("plan JSON: {what} at byte {at}");
     let mut members = Vec::new();
     if b.get(i) != Some(&b'{') {
