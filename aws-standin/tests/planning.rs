@@ -595,7 +595,11 @@ fn apply_makes_real_looking_deterministic_ids() {
             svc.get("id"),
             &s("arn:aws:ecs:eu-west-1:123456789012:service/prod/web")
         );
-        assert_eq!(svc.get("launch_type"), &s("EC2"));
+        assert_eq!(
+            svc.get("launch_type"),
+            &s(""),
+            "omitted: the provider stores \"\""
+        );
         assert!(svc.is_wholly_known(), "{v}: {svc:?}");
 
         let tg = done(
@@ -632,4 +636,74 @@ fn apply_makes_real_looking_deterministic_ids() {
             &s(&format!("arn:aws:iam::123456789012:role/{name}"))
         );
     }
+}
+
+#[test]
+fn omitted_optional_computed_blocks_keep_what_apply_stored() {
+    for v in versions() {
+        let p = provider(v, None);
+        let t = "aws_ecs_capacity_provider";
+        let config = object([
+            ("name", s("cp")),
+            (
+                "auto_scaling_group_provider",
+                list(vec![object([(
+                    "auto_scaling_group_arn",
+                    s("arn:aws:autoscaling:asg"),
+                )])]),
+            ),
+        ]);
+        let planned = create(&p, t, &config);
+        let asgp = &planned
+            .get("auto_scaling_group_provider")
+            .as_list()
+            .unwrap()[0];
+        assert!(
+            asgp.get("managed_scaling").is_unknown(),
+            "{v}: omitted nested Optional+Computed block"
+        );
+        let state = apply(&p, t, &planned, Vec::new());
+        let stored = state.get("auto_scaling_group_provider").as_list().unwrap()[0]
+            .get("managed_scaling")
+            .clone();
+        assert_eq!(
+            stored.as_list().map(<[Value]>::len),
+            Some(1),
+            "{v}: apply fills it"
+        );
+        // Terraform proposes the configuration's empty block; the provider keeps its own.
+        let proposed = with(
+            &state,
+            "auto_scaling_group_provider",
+            list(vec![with(
+                &state.get("auto_scaling_group_provider").as_list().unwrap()[0],
+                "managed_scaling",
+                list(vec![]),
+            )]),
+        );
+        let again = plan_with(&p, t, &state, &proposed, &config);
+        assert_eq!(again.state, state, "{v}: no change");
+    }
+}
+
+#[test]
+fn a_generated_ipv6_block_is_a_real_cidr() {
+    let p = provider(AwsVersion::V6_47_0, None);
+    let cfg = object([
+        ("cidr_block", s("10.0.0.0/16")),
+        ("assign_generated_ipv6_cidr_block", Value::Bool(true)),
+    ]);
+    let vpc = apply(&p, "aws_vpc", &create(&p, "aws_vpc", &cfg), Vec::new());
+    let block = vpc.get("ipv6_cidr_block").as_str().unwrap();
+    assert!(
+        block.starts_with("2600:1f18:") && block.ends_with("00::/56"),
+        "{block}"
+    );
+    let vpc = apply(
+        &p,
+        "aws_vpc",
+        &create(&p, "aws_vpc", &object([("cidr_block", s("10.0.0.0/16"))])),
+        Vec::new(),
+    );
+    assert_eq!(vpc.get("ipv6_cidr_block"), &s(""), "no IPv6 asked for");
 }

@@ -125,6 +125,29 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             o.set_str("dhcp_options_id", ids.ec2("dopt"));
             o.set("enable_dns_hostnames", false);
             o.set("enable_network_address_usage_metrics", false);
+            // An Amazon-provided IPv6 block (a /56) when one was asked for.
+            let ipv6 = o.get("assign_generated_ipv6_cidr_block").as_bool() == Some(true)
+                || !o.s("ipv6_ipam_pool_id").is_empty();
+            if ipv6 {
+                let h = ids.hex("ipv6", 6);
+                o.set_str(
+                    "ipv6_cidr_block",
+                    format!("2600:1f18:{}:{}00::/56", &h[..4], &h[4..]),
+                );
+                o.set_str(
+                    "ipv6_association_id",
+                    format!("vpc-cidr-assoc-0{}", ids.hex("ipv6-assoc", 16)),
+                );
+                o.set_str("ipv6_cidr_block_network_border_group", ctx.region);
+            }
+            if o.unknown("cidr_block") {
+                // From an IPAM pool: a /16 (or the requested netmask) in 10.0.0.0/8.
+                let len = o.get("ipv4_netmask_length").as_i64().unwrap_or(16);
+                o.set_str(
+                    "cidr_block",
+                    format!("10.{}.0.0/{len}", ids.below("cidr", 256)),
+                );
+            }
         }
         "aws_subnet" => {
             let id = ids.ec2("subnet");
@@ -148,6 +171,12 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             let az = o.s("availability_zone");
             o.set_str("availability_zone_id", crate::world::zone_id(&az));
             o.set_str("private_dns_hostname_type_on_launch", "ip-name");
+            if !o.s("ipv6_cidr_block").is_empty() {
+                o.set_str(
+                    "ipv6_cidr_block_association_id",
+                    format!("subnet-cidr-assoc-0{}", ids.hex("ipv6-assoc", 16)),
+                );
+            }
         }
         "aws_internet_gateway" | "aws_egress_only_internet_gateway" => {
             let id = ids.ec2("igw");
@@ -328,10 +357,21 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             let arn = ctx.arn("ecs", &format!("service/{cluster}/{name}"));
             o.set_str("arn", arn.clone());
             o.set_str("id", arn);
-            let cps = o.get("capacity_provider_strategy");
-            let uses_cps = cps.as_list().is_some_and(|l| !l.is_empty()) || cps.is_unknown();
-            o.set_str("launch_type", if uses_cps { "" } else { "EC2" });
-            let fargate = o.s("launch_type") == "FARGATE";
+            // Omitted: AWS answers EC2 unless a capacity provider strategy (the service's or
+            // the cluster's default, which the stand-in cannot see) applies; the provider then
+            // stores "". "" is what a reader takes as "derive it from the strategies".
+            o.set_str("launch_type", "");
+            let on_fargate_providers =
+                o.get("capacity_provider_strategy")
+                    .as_list()
+                    .is_some_and(|l| {
+                        l.iter().any(|i| {
+                            i.get("capacity_provider")
+                                .as_str()
+                                .is_some_and(|p| p.starts_with("FARGATE"))
+                        })
+                    });
+            let fargate = o.s("launch_type") == "FARGATE" || on_fargate_providers;
             o.set_str("platform_version", if fargate { "LATEST" } else { "" });
             o.set_str("iam_role", "");
             o.set_str("availability_zone_rebalancing", "DISABLED");

@@ -79,8 +79,7 @@ impl Planner<'_> {
             type_name,
             create: false,
         };
-        let mut state = walk.block(&schema.block, "", proposed, false);
-        self.keep_prior_computed_collections(type_name, &schema.block, prior, config, &mut state);
+        let mut state = walk.block(&schema.block, "", proposed, prior, false);
         self.top_level(&schema.block, &mut state, prior, false);
         special::update(type_name, prior, &mut state);
         let requires_replace = replace_paths(type_name, &schema.block, prior, &state);
@@ -106,44 +105,9 @@ impl Planner<'_> {
             type_name,
             create: true,
         };
-        let mut state = walk.block(&schema.block, "", config, false);
+        let mut state = walk.block(&schema.block, "", config, &Value::Null, false);
         self.top_level(&schema.block, &mut state, &Value::Null, true);
         state
-    }
-
-    /// An Optional+Computed attribute or block left empty in the configuration keeps the value
-    /// the provider stored (Terraform proposes the empty configuration value).
-    fn keep_prior_computed_collections(
-        &self,
-        type_name: &str,
-        block: &Block,
-        prior: &Value,
-        config: &Value,
-        state: &mut Value,
-    ) {
-        let Value::Map(obj) = state else { return };
-        for (name, attr) in &block.attributes {
-            let c = config.get(name);
-            if attr.optional_computed()
-                && (c.is_empty_collection() || c.is_null())
-                && attr.ty.is_collection()
-            {
-                let p = prior.get(name);
-                if !p.is_null() {
-                    obj.insert(name.clone(), p.clone());
-                }
-            }
-        }
-        for name in block.block_types.keys() {
-            let computed = matches!(self.defaults.get(type_name, name), Some(Default::Computed));
-            let c = config.get(name);
-            if computed && (c.is_empty_collection() || c.is_null()) {
-                let p = prior.get(name);
-                if !p.is_null() {
-                    obj.insert(name.clone(), p.clone());
-                }
-            }
-        }
     }
 
     fn top_level(&self, block: &Block, state: &mut Value, prior: &Value, create: bool) {
@@ -193,22 +157,49 @@ impl Walk<'_, '_> {
         self.planner.defaults.get(self.type_name, path)
     }
 
-    fn block(&self, block: &Block, prefix: &str, v: &Value, in_set: bool) -> Value {
+    /// Plans the object `v` of `block`. `prior` is the prior object it updates (null on create,
+    /// and inside set blocks, whose elements cannot be paired).
+    fn block(&self, block: &Block, prefix: &str, v: &Value, prior: &Value, in_set: bool) -> Value {
         if v.is_unknown() {
             return v.clone();
         }
         let mut out = BTreeMap::new();
         for (name, attr) in &block.attributes {
             let path = join(prefix, name);
-            out.insert(
-                name.clone(),
-                self.attribute(attr, &path, v.get(name), in_set),
-            );
+            let mut planned = self.attribute(attr, &path, v.get(name), in_set);
+            // An Optional+Computed collection configured empty keeps what the provider stored
+            // (Terraform proposes the configuration's empty value).
+            let p = prior.get(name);
+            if !self.create
+                && attr.optional_computed()
+                && planned.is_empty_collection()
+                && !p.is_null()
+            {
+                planned = p.clone();
+            }
+            out.insert(name.clone(), planned);
         }
         for (name, nb) in &block.block_types {
             let path = join(prefix, name);
             let cur = v.get(name);
-            let computed = self.create && matches!(self.default(&path), Some(Default::Computed));
+            let optional_computed = matches!(self.default(&path), Some(Default::Computed));
+            let p = prior.get(name);
+            if !self.create
+                && optional_computed
+                && (cur.is_null() || cur.is_empty_collection())
+                && !p.is_null()
+            {
+                // An omitted Optional+Computed block keeps what the provider stored.
+                out.insert(name.clone(), p.clone());
+                continue;
+            }
+            let computed = self.create && optional_computed;
+            let prior_at = |i: usize| -> &Value {
+                match (nb.nesting, p) {
+                    (Nesting::List, Value::List(items)) => items.get(i).unwrap_or(&Value::Null),
+                    _ => &Value::Null,
+                }
+            };
             let planned = match nb.nesting {
                 Nesting::List | Nesting::Set => match cur {
                     Value::Unknown(_) => cur.clone(),
@@ -217,7 +208,10 @@ impl Walk<'_, '_> {
                         Value::List(
                             items
                                 .iter()
-                                .map(|i| self.block(&nb.block, &path, i, nested_in_set))
+                                .enumerate()
+                                .map(|(n, i)| {
+                                    self.block(&nb.block, &path, i, prior_at(n), nested_in_set)
+                                })
                                 .collect(),
                         )
                     }
@@ -227,13 +221,15 @@ impl Walk<'_, '_> {
                 Nesting::Single | Nesting::Group => match cur {
                     Value::Null if computed => Value::UNKNOWN,
                     Value::Null if nb.nesting == Nesting::Single => Value::Null,
-                    _ => self.block(&nb.block, &path, cur, in_set),
+                    _ => self.block(&nb.block, &path, cur, p, in_set),
                 },
                 Nesting::Map => match cur {
                     Value::Map(items) => Value::Map(
                         items
                             .iter()
-                            .map(|(k, i)| (k.clone(), self.block(&nb.block, &path, i, in_set)))
+                            .map(|(k, i)| {
+                                (k.clone(), self.block(&nb.block, &path, i, p.get(k), in_set))
+                            })
                             .collect(),
                     ),
                     Value::Unknown(_) => cur.clone(),
