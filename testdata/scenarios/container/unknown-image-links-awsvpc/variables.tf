@@ -1,0 +1,9 @@
+variable "env" {
+  type    = string
+  default = "prod"
+}
+
+variable "desired_count" {
+  type    = number
+  default = 2
+}

@@ -1,0 +1,2 @@
+launch_type   = "EC2"
+desired_count = 2

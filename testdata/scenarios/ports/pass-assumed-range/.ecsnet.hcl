@@ -1,0 +1,3 @@
+assume {
+  dynamic_port_range = "30000-32767"
+}
