@@ -92,8 +92,19 @@ fn create(p: &AwsStandin, type_name: &str, config: &Value) -> Value {
 }
 
 fn apply(p: &AwsStandin, type_name: &str, planned: &Value, private: Vec<u8>) -> Value {
+    apply_update(p, type_name, &Value::Null, planned, private)
+}
+
+fn apply_update(
+    p: &AwsStandin,
+    type_name: &str,
+    prior: &Value,
+    planned: &Value,
+    private: Vec<u8>,
+) -> Value {
     let req = pb::apply_resource_change::Request {
         type_name: type_name.into(),
+        prior_state: dv(p, type_name, prior),
         planned_state: dv(p, type_name, planned),
         planned_private: private,
         ..Default::default()
@@ -706,4 +717,32 @@ fn a_generated_ipv6_block_is_a_real_cidr() {
         Vec::new(),
     );
     assert_eq!(vpc.get("ipv6_cidr_block"), &s(""), "no IPv6 asked for");
+}
+
+#[test]
+fn launch_template_changes_make_the_next_version() {
+    for v in versions() {
+        let p = provider(v, None);
+        let t = "aws_launch_template";
+        let config = object([
+            ("name", s("ecs")),
+            ("instance_type", s("c5.large")),
+            ("update_default_version", Value::Bool(true)),
+        ]);
+        let state = apply(&p, t, &create(&p, t, &config), Vec::new());
+        assert_eq!(state.get("latest_version"), &Value::int(1), "{v}");
+        let cfg = with(&config, "instance_type", s("c5.xlarge"));
+        let proposed = with(&state, "instance_type", s("c5.xlarge"));
+        let planned = plan_with(&p, t, &state, &proposed, &cfg);
+        assert!(planned.requires_replace.is_empty(), "{v}");
+        assert!(planned.state.get("latest_version").is_unknown(), "{v}");
+        assert!(
+            planned.state.get("default_version").is_unknown(),
+            "{v}: update_default_version"
+        );
+        let next = apply_update(&p, t, &state, &planned.state, planned.private);
+        assert_eq!(next.get("latest_version"), &Value::int(2), "{v}");
+        assert_eq!(next.get("default_version"), &Value::int(2), "{v}");
+        assert_eq!(next.get("id"), state.get("id"), "{v}: same template");
+    }
 }

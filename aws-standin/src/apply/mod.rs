@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub version: AwsVersion,
     /// The planner's private data (e.g. the replaced task definition's revision).
     pub private: Json,
+    /// The object being updated (null on create).
+    pub prior: Value,
 }
 
 impl<'a> Ctx<'a> {
@@ -56,6 +58,7 @@ impl<'a> Ctx<'a> {
             provider,
             version,
             private: Json::Null,
+            prior: Value::Null,
         }
     }
 
@@ -87,6 +90,7 @@ impl Applier<'_> {
         &self,
         type_name: &str,
         schema: &Schema,
+        prior: &Value,
         planned: &Value,
         private: &[u8],
     ) -> Value {
@@ -104,6 +108,7 @@ impl Applier<'_> {
             self.version,
         );
         ctx.private = crate::plan::read_private(private);
+        ctx.prior = prior.clone();
         let mut state = planned.clone();
         if let Value::Map(obj) = &mut state {
             resources::identity(&ctx, obj);

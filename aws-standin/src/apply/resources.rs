@@ -304,8 +304,11 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             o.set_str("arn", ctx.arn("ec2", &format!("launch-template/{id}")));
             o.set_str("id", id);
             o.name("name", "name_prefix", "terraform-");
-            o.set("latest_version", 1);
-            o.set("default_version", 1);
+            // Each change makes a new version; the default follows it when asked to.
+            let prior_latest = ctx.prior.get("latest_version").as_i64().unwrap_or(0);
+            o.set("latest_version", prior_latest + 1);
+            let latest = o.get("latest_version").as_i64().unwrap_or(1);
+            o.set("default_version", latest);
         }
         "aws_launch_configuration" => {
             let name = o.name("name", "name_prefix", "terraform-");

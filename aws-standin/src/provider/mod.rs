@@ -206,11 +206,13 @@ impl AwsStandin {
                 return resp;
             }
         };
-        let planned = match decode(req.planned_state.as_ref(), &schema.ty) {
+        let decoded = decode(req.prior_state.as_ref(), &schema.ty)
+            .and_then(|prior| Ok((prior, decode(req.planned_state.as_ref(), &schema.ty)?)));
+        let (prior, planned) = match decoded {
             Ok(v) => v,
             Err(e) => {
                 resp.diagnostics
-                    .push(error("Cannot decode the planned state", e));
+                    .push(error("Cannot decode the apply request", e));
                 return resp;
             }
         };
@@ -220,7 +222,13 @@ impl AwsStandin {
             provider: &pc,
             world: &world,
         };
-        let state = applier.apply(&req.type_name, schema, &planned, &req.planned_private);
+        let state = applier.apply(
+            &req.type_name,
+            schema,
+            &prior,
+            &planned,
+            &req.planned_private,
+        );
         match encode(&state, &schema.ty) {
             Ok(dv) => resp.new_state = Some(dv),
             Err(e) => resp
