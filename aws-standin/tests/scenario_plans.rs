@@ -22,11 +22,11 @@ macro_rules! skip_note {
 /// Scenarios planned when present (and then their plans must be committed); when one is
 /// gone, another listed scenario with committed plans fills its role (see [`choose`]).
 const PREFERRED: &[&str] = &[
-    "mode/update-switch-to-fargate",
-    "service/fire-module-ec2-public-subnet",
-    "mode/pass-fargate-awsvpc",
-    "capacity/eni-desired-exceeds-slots",
-    "service/unverifiable-cluster-outside-plan",
+    "mode/update-switch-to-fargate",             // 6.47.0, update/
+    "container/update-migrate-bridge-to-awsvpc", // 5.100.0, update/
+    "ports/fire-module-duplicate-awsvpc",        // a local module
+    "mode/pass-fargate-service-fargate-td",      // world.json
+    "ports/fire-sensitive-containers",           // sensitive values
 ];
 
 /// A kind of scenario the test must include.
@@ -39,8 +39,9 @@ fn scenarios_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/scenarios")
 }
 
-/// Picks the scenarios: one with `update/`, one pinning each provider version, then others
-/// from topics not yet covered, up to [`COUNT`]; preferred ones first in each role.
+/// Picks the scenarios: one with `update/` and one pinning each provider version (preferred
+/// ones first), then the other preferred ones, then others from topics not yet covered, up
+/// to [`COUNT`].
 /// Fails when no scenario fills a required role.
 fn choose(all: &[Scenario]) -> Result<Vec<Scenario>, String> {
     let mut ordered: Vec<&Scenario> = PREFERRED
@@ -69,19 +70,23 @@ fn choose(all: &[Scenario]) -> Result<Vec<Scenario>, String> {
             .ok_or_else(|| format!("no scenario {role}"))?;
         chosen.push((*pick).clone());
     }
-    for s in &ordered {
-        if chosen.len() >= COUNT {
-            break;
-        }
-        if !chosen.iter().any(|c| c.topic() == s.topic()) {
+    let preferred = ordered
+        .iter()
+        .take_while(|s| PREFERRED.contains(&s.name.as_str()))
+        .count();
+    let (preferred, others) = ordered.split_at(preferred);
+    for s in preferred {
+        if chosen.len() < COUNT && !chosen.contains(s) {
             chosen.push((*s).clone());
         }
     }
-    for s in &ordered {
-        if chosen.len() >= COUNT {
-            break;
+    for s in others {
+        if chosen.len() < COUNT && chosen.iter().all(|c| c.topic() != s.topic()) {
+            chosen.push((*s).clone());
         }
-        if !chosen.contains(s) {
+    }
+    for s in others {
+        if chosen.len() < COUNT && !chosen.contains(s) {
             chosen.push((*s).clone());
         }
     }
