@@ -611,7 +611,21 @@ fn apply_makes_real_looking_deterministic_ids() {
             &s(""),
             "omitted: the provider stores \"\""
         );
+        assert_eq!(
+            svc.get("iam_role"),
+            &s("/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"),
+            "omitted: the service-linked role as the provider stores it"
+        );
         assert!(svc.is_wholly_known(), "{v}: {svc:?}");
+        let bare = done(
+            "aws_ecs_service",
+            object([("name", s("w")), ("task_definition", s("w:1"))]),
+        );
+        assert_eq!(bare.get("cluster"), &s("default"), "{v}: omitted cluster");
+        assert_eq!(
+            bare.get("id"),
+            &s("arn:aws:ecs:eu-west-1:123456789012:service/default/w")
+        );
 
         let tg = done(
             "aws_lb_target_group",

@@ -352,9 +352,9 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             o.set_str("id", arn);
         }
         "aws_ecs_service" => {
-            if o.unknown("cluster") {
-                o.set_str("cluster", ctx.arn("ecs", "cluster/default"));
-            }
+            // Omitted: the default cluster, stored "in the same format" as configured (a
+            // name, as the provider's read does for a non-ARN configuration).
+            o.set_str("cluster", "default");
             let cluster = last_segment(&o.s("cluster")).to_owned();
             let name = o.s("name");
             let arn = ctx.arn("ecs", &format!("service/{cluster}/{name}"));
@@ -376,7 +376,12 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
                     });
             let fargate = o.s("launch_type") == "FARGATE" || on_fargate_providers;
             o.set_str("platform_version", if fargate { "LATEST" } else { "" });
-            o.set_str("iam_role", "");
+            // Omitted: ECS reports its service-linked role, which the provider stores as
+            // "/path/name" (roleNameFromARN in internal/service/ecs/service.go).
+            o.set_str(
+                "iam_role",
+                "/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+            );
             o.set_str("availability_zone_rebalancing", "DISABLED");
             o.set("triggers", Value::Map(BTreeMap::new()));
         }
