@@ -760,3 +760,25 @@ fn launch_template_changes_make_the_next_version() {
         assert_eq!(next.get("id"), state.get("id"), "{v}: same template");
     }
 }
+
+#[test]
+fn a_configured_health_check_gets_aws_defaults_on_apply() {
+    let p = provider(AwsVersion::V6_47_0, None);
+    let t = "aws_lb_target_group";
+    let cfg = object([
+        ("name", s("web")),
+        ("port", Value::int(80)),
+        ("protocol", s("HTTP")),
+        (
+            "health_check",
+            list(vec![object([("healthy_threshold", Value::int(2))])]),
+        ),
+    ]);
+    let tg = apply(&p, t, &create(&p, t, &cfg), Vec::new());
+    let hc = &tg.get("health_check").as_list().unwrap()[0];
+    assert_eq!(hc.get("matcher"), &s("200"));
+    assert_eq!(hc.get("path"), &s("/"));
+    assert_eq!(hc.get("timeout"), &Value::int(5));
+    assert_eq!(hc.get("port"), &s("traffic-port"), "the plan's default");
+    assert_eq!(hc.get("healthy_threshold"), &Value::int(2));
+}

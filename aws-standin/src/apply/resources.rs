@@ -477,6 +477,29 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
                 },
             );
             o.set("connection_termination", false);
+            // A configured health_check leaves some attributes to AWS: its defaults per
+            // protocol (HTTP(S): matcher 200, path /, 5 s timeout; others: none, 10 s).
+            let hc_http = http || o.s("protocol").is_empty();
+            if let Some(Value::List(checks)) = o.m.get_mut("health_check") {
+                for hc in checks.iter_mut() {
+                    let Value::Map(h) = hc else { continue };
+                    let hc_proto = h
+                        .get("protocol")
+                        .and_then(Value::as_str)
+                        .unwrap_or("HTTP")
+                        .to_owned();
+                    let web = hc_http && matches!(hc_proto.as_str(), "HTTP" | "HTTPS");
+                    for (k, v) in [
+                        ("matcher", Value::string(if web { "200" } else { "" })),
+                        ("path", Value::string(if web { "/" } else { "" })),
+                        ("timeout", Value::int(if web { 5 } else { 10 })),
+                    ] {
+                        if h.get(k).is_some_and(Value::is_unknown) {
+                            h.insert(k.to_owned(), v);
+                        }
+                    }
+                }
+            }
         }
         "aws_lb_listener" | "aws_lb_listener_rule" => {
             let (lb_name, lb_hex) = listener_parts(ctx.type_name, &o);
