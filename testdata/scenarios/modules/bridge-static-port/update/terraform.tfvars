@@ -1,0 +1,2 @@
+# The portal moves behind the ALB on dynamic ports.
+legacy_host_port = 0

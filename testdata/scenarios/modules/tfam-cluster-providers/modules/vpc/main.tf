@@ -1,0 +1,21 @@
+variable "cidr" { type = string }
+variable "azs" { type = list(string) }
+
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+}
+
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = cidrsubnet(var.cidr, 4, count.index)
+  availability_zone = var.azs[count.index]
+}
+
+output "vpc_id" {
+  value = aws_vpc.this.id
+}
+
+output "private_subnets" {
+  value = aws_subnet.private[*].id
+}
