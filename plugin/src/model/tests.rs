@@ -555,11 +555,9 @@ fn bundled_sample_models_the_demo_estate() {
     // The plan `make demo` checks: testdata/scenarios/sample/shop, planned by real Terraform.
     let m = model("sample/shop/plan.json");
     let shop = m.cluster("aws_ecs_cluster.shop").unwrap();
-    assert!(shop
-        .capacity
-        .iter()
-        .any(|c| c.address.as_deref() == Some("aws_autoscaling_group.ecs")
-            && c.capacity_provider.as_deref() == Some("shop-ec2")));
+    assert!(shop.capacity.iter().any(|c| c.address.as_deref()
+        == Some("aws_autoscaling_group.ecs")
+        && c.capacity_provider.as_deref() == Some("shop-ec2")));
     // Every service lands on the shop cluster and names its task definition.
     assert_eq!(m.services.len(), 9);
     for s in &m.services {
