@@ -950,14 +950,28 @@ fn top_level_help_and_version() {
         "top-level help shows typical use:\n{help}"
     );
 
-    for flag in ["--version", "-V"] {
-        let o = ecsnet(&[flag]);
-        assert_eq!(o.status.code(), Some(0), "{flag}: {}", text(&o.stderr));
-        assert_eq!(
-            text(&o.stdout).trim(),
-            format!("ecsnet {}", env!("CARGO_PKG_VERSION")),
-            "{flag}"
-        );
+    let o = ecsnet(&["-V"]);
+    assert_eq!(o.status.code(), Some(0), "-V: {}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout).trim(),
+        format!("ecsnet {}", env!("CARGO_PKG_VERSION"))
+    );
+    // --version adds the edition and date of every embedded data table.
+    let o = ecsnet(&["--version"]);
+    assert_eq!(o.status.code(), Some(0), "--version: {}", text(&o.stderr));
+    let long = text(&o.stdout);
+    assert!(
+        long.starts_with(&format!(
+            "ecsnet {}\ndata tables:\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{long}"
+    );
+    for want in [
+        "EC2 ENI limits: getmoto/moto 5.2.6",
+        "ECS ENI trunking: ECS developer guide container-instance-eni.md, 2023-04-18",
+    ] {
+        assert!(long.contains(want), "{want}:\n{long}");
     }
 }
 

@@ -158,7 +158,9 @@ fn enabled_source(
     let plan = c.plan;
     let mut trunk_may_apply = false;
     for t in &s.types {
-        let Some(f) = t.facts else { continue };
+        let Some(f) = t.facts.as_deref() else {
+            continue;
+        };
         let without = f.awsvpc_slots_without_trunking();
         match &f.trunking {
             Trunking::Supported { .. } => trunk_may_apply = true,
@@ -173,8 +175,9 @@ fn enabled_source(
                 )
                 .attribute(source_attribute(s))
                 .detail(format!(
-                    "{reason} (source: {source}). {} ENIs − 1 primary = {without} slots, for {}.",
-                    f.max_enis, c.label
+                    "{reason} (source: {source}). {} = {without} slots, for {}.",
+                    f.untrunked_arithmetic(),
+                    c.label
                 ))
                 .help(format!(
                     "Use an instance type the ECS trunking table supports (see {TRUNKING_DOC_URL}; `ecsnet instance-type TYPE` shows ecsnet's facts), or plan capacity for {without} tasks per instance."
