@@ -212,7 +212,8 @@ fn enabled_source(
                         missing: vec![capacity::Missing {
                             what: reason.clone(),
                             supply: format!(
-                                "an instance type listed in the ECS trunking table ({TRUNKING_DOC_URL}), checked with `ecsnet instance-type`, or an ignore block once you have confirmed the limit"
+                                "the type's trunked limit from {TRUNKING_DOC_URL} stated in .ecsnet.hcl, e.g. `instance_type \"{}\" {{ awsvpc_tasks_trunked = 10 }}` with the documented number, or an instance type the ECS trunking table lists (`ecsnet instance-type TYPE`)",
+                                t.instance_type
                             ),
                         }],
                     },
