@@ -1040,6 +1040,42 @@ fn explain_and_instance_type_reject_unknown_names() {
     assert!(msg.contains("z9.mega"), "{msg}");
 }
 
+#[test]
+fn instance_type_applies_the_configuration_and_names_editions() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ci.hcl");
+    std::fs::write(
+        &cfg,
+        "instance_type \"z9.mega\" {\n  max_enis = 6\n  awsvpc_tasks_trunked = 50\n}\n",
+    )
+    .unwrap();
+    let o = ecsnet(&[
+        "instance-type",
+        "z9.mega",
+        "--config",
+        p(&cfg),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["awsvpc_tasks_without_trunking"], 5);
+    assert_eq!(v["awsvpc_tasks_with_trunking"], 50);
+    assert_eq!(v["overridden_at"], format!("{}:1", p(&cfg)));
+    assert!(
+        v["data_editions"].as_array().is_some_and(|e| e.len() == 4),
+        "{v}"
+    );
+    // A bad block is the configuration error, with file and line.
+    std::fs::write(&cfg, "\ninstance_type \"c5.large\" {\n  max_enis = 0\n}\n").unwrap();
+    let o = ecsnet(&["instance-type", "c5.large", "--config", p(&cfg)]);
+    let msg = user_error("instance-type with a bad block", &o);
+    assert!(
+        msg.starts_with(&format!("{}:3: max_enis = 0", p(&cfg))),
+        "{msg}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // 4. --output and the JSON report
 // ---------------------------------------------------------------------------------------
