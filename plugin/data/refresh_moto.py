@@ -19,6 +19,14 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 
 
+def write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        for name in sorted(rows):
+            w.writerow(rows[name])
+
+
 def load(path):
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt") as f:
@@ -47,11 +55,7 @@ def main(dump_path, source):
     kept = [name for name in old if name not in rows]
     for name in kept:
         rows[name] = old[name]
-    with open(limits_path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
-        w.writeheader()
-        for name in sorted(rows):
-            w.writerow(rows[name])
+    write_csv(limits_path, header, rows)
 
     cards_path = HERE / "ec2-network-cards.csv"
     old_cards = {r["instance_type"]: r for r in csv.DictReader(open(cards_path))}
@@ -74,11 +78,7 @@ def main(dump_path, source):
     for name, r in old_cards.items():
         if name not in dump:
             cards[name] = r
-    with open(cards_path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cheader, lineterminator="\n")
-        w.writeheader()
-        for name in sorted(cards):
-            w.writerow(cards[name])
+    write_csv(cards_path, cheader, cards)
     print(f"{len(dump)} types from the dump, {len(kept)} kept from earlier sources, {len(cards)} multi-card types")
 
 
