@@ -955,14 +955,28 @@ fn top_level_help_and_version() {
         "top-level help shows typical use:\n{help}"
     );
 
-    for flag in ["--version", "-V"] {
-        let o = ecsnet(&[flag]);
-        assert_eq!(o.status.code(), Some(0), "{flag}: {}", text(&o.stderr));
-        assert_eq!(
-            text(&o.stdout).trim(),
-            format!("ecsnet {}", env!("CARGO_PKG_VERSION")),
-            "{flag}"
-        );
+    let o = ecsnet(&["-V"]);
+    assert_eq!(o.status.code(), Some(0), "-V: {}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout).trim(),
+        format!("ecsnet {}", env!("CARGO_PKG_VERSION"))
+    );
+    // --version adds the edition and date of every embedded data table.
+    let o = ecsnet(&["--version"]);
+    assert_eq!(o.status.code(), Some(0), "--version: {}", text(&o.stderr));
+    let long = text(&o.stdout);
+    assert!(
+        long.starts_with(&format!(
+            "ecsnet {}\ndata tables:\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{long}"
+    );
+    for want in [
+        "EC2 ENI limits: getmoto/moto 5.2.6",
+        "ECS ENI trunking: ECS developer guide container-instance-eni.md, 2023-04-18",
+    ] {
+        assert!(long.contains(want), "{want}:\n{long}");
     }
 }
 
@@ -1024,6 +1038,42 @@ fn explain_and_instance_type_reject_unknown_names() {
     let o = ecsnet(&["instance-type", "z9.mega"]);
     let msg = user_error("instance-type z9.mega", &o);
     assert!(msg.contains("z9.mega"), "{msg}");
+}
+
+#[test]
+fn instance_type_applies_the_configuration_and_names_editions() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ci.hcl");
+    std::fs::write(
+        &cfg,
+        "instance_type \"z9.mega\" {\n  max_enis = 6\n  awsvpc_tasks_trunked = 50\n}\n",
+    )
+    .unwrap();
+    let o = ecsnet(&[
+        "instance-type",
+        "z9.mega",
+        "--config",
+        p(&cfg),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["awsvpc_tasks_without_trunking"], 5);
+    assert_eq!(v["awsvpc_tasks_with_trunking"], 50);
+    assert_eq!(v["overridden_at"], format!("{}:1", p(&cfg)));
+    assert!(
+        v["data_editions"].as_array().is_some_and(|e| e.len() == 4),
+        "{v}"
+    );
+    // A bad block is the configuration error, with file and line.
+    std::fs::write(&cfg, "\ninstance_type \"c5.large\" {\n  max_enis = 0\n}\n").unwrap();
+    let o = ecsnet(&["instance-type", "c5.large", "--config", p(&cfg)]);
+    let msg = user_error("instance-type with a bad block", &o);
+    assert!(
+        msg.starts_with(&format!("{}:3: max_enis = 0", p(&cfg))),
+        "{msg}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ use super::demand::Counted;
 use super::trunking::{self, TrunkingSetting};
 use super::Missing;
 use crate::config::{Assumptions, ClusterAssumption};
-use crate::instances::{self, InstanceFacts, Trunking};
+use std::sync::Arc;
+
+use crate::instances::{Catalog, InstanceFacts, Trunking};
 use crate::model::{CapacityKind, CapacitySource, Cluster, Model, PlanIndex, Val};
 
 /// Which cluster a service runs on.
@@ -45,7 +47,7 @@ pub struct TypeSlots {
     pub instance_type: String,
     /// ENI facts; `None` when ecsnet does not know the type.
     #[serde(skip)]
-    pub facts: Option<&'static InstanceFacts>,
+    pub facts: Option<Arc<InstanceFacts>>,
     pub max_enis: Option<u32>,
     /// `max_enis − 1`.
     pub without_trunking: Option<u32>,
@@ -143,7 +145,11 @@ impl SourceCapacity {
             ));
         }
         if let Some(e) = t.max_enis {
-            s.push_str(&format!(" [{e} ENIs − 1 primary"));
+            let arithmetic = t.facts.as_ref().map_or_else(
+                || format!("{e} ENIs − 1 primary"),
+                |f| f.untrunked_arithmetic(),
+            );
+            s.push_str(&format!(" [{arithmetic}"));
             if daemons.awsvpc.hi != Some(0) {
                 s.push_str(&format!(" − {} awsvpc daemon(s)", daemons.awsvpc.show()));
             }
@@ -156,7 +162,7 @@ impl SourceCapacity {
 
 fn trunking_words(t: &TypeSlots, setting: &TrunkingSetting, _daemons: &Daemons) -> String {
     let ty = &t.instance_type;
-    let Some(f) = t.facts else {
+    let Some(f) = &t.facts else {
         return String::new();
     };
     match (setting, &f.trunking) {
@@ -305,10 +311,11 @@ pub(crate) fn capacity(
                     .unwrap_or_else(|| "(outside the plan)".into())
             })
             .collect();
-        sources.push(assumed_source(k, a, setting, &daemons));
+        sources.push(assumed_source(&assume.instances, k, a, setting, &daemons));
     } else {
         for s in plan_sources {
             sources.push(plan_source(
+                &assume.instances,
                 model,
                 cluster.map_or(0, |c| c.plan),
                 s,
@@ -372,29 +379,31 @@ pub(crate) fn capacity(
 }
 
 fn type_slots(
+    catalog: &Catalog,
     instance_type: &str,
     setting: &TrunkingSetting,
     dns_a_record_on: bool,
     daemons: &Daemons,
 ) -> TypeSlots {
-    let facts = instances::lookup(instance_type);
-    let slots = facts.map_or(Bound::unknown(), |f| {
+    let facts = catalog.lookup(instance_type);
+    let f = facts.as_deref();
+    let slots = f.map_or(Bound::unknown(), |f| {
         trunking::slots(f, setting, dns_a_record_on)
     });
     TypeSlots {
         instance_type: instance_type.to_string(),
+        max_enis: f.map(|f| f.max_enis),
+        without_trunking: f.map(|f| f.awsvpc_slots_without_trunking()),
+        with_trunking: f.and_then(|f| f.trunking.tasks_with()),
+        trunking_status: f.map_or("unknown", |f| f.trunking.status()),
         facts,
-        max_enis: facts.map(|f| f.max_enis),
-        without_trunking: facts.map(|f| f.awsvpc_slots_without_trunking()),
-        with_trunking: facts.and_then(|f| f.trunking.tasks_with()),
-        trunking_status: facts.map_or("unknown", |f| f.trunking.status()),
         slots,
         slots_after_daemons: slots.minus(daemons.awsvpc),
     }
 }
 
-fn unknown_type_missing(t: &str, example: &str) -> Missing {
-    let hint = instances::suggest(t, 3);
+fn unknown_type_missing(catalog: &Catalog, t: &str, example: &str) -> Missing {
+    let hint = catalog.suggest(t, 3);
     Missing {
         what: format!(
             "ENI facts for instance type {t:?}, which is not in ecsnet's table{}",
@@ -404,13 +413,18 @@ fn unknown_type_missing(t: &str, example: &str) -> Missing {
                 format!(" (did you mean {}?)", hint.join(", "))
             }
         ),
-        supply: example.to_string(),
+        supply: format!(
+            "{example}, or the type's facts in .ecsnet.hcl: {}",
+            crate::instances::override_example(t)
+        ),
     }
 }
 
 /// Count instance type `t` in a plan source; a type ecsnet has no ENI facts for is also
 /// recorded as missing, with how to supply one.
+#[allow(clippy::too_many_arguments)]
 fn add_type(
+    catalog: &Catalog,
     src: &mut SourceCapacity,
     t: &str,
     setting: &TrunkingSetting,
@@ -418,9 +432,9 @@ fn add_type(
     daemons: &Daemons,
     example: &str,
 ) {
-    let ts = type_slots(t, setting, dns_a_record_on, daemons);
+    let ts = type_slots(catalog, t, setting, dns_a_record_on, daemons);
     if ts.facts.is_none() {
-        src.missing.push(unknown_type_missing(t, example));
+        src.missing.push(unknown_type_missing(catalog, t, example));
     }
     src.types.push(ts);
 }
@@ -449,30 +463,32 @@ fn finish(src: &mut SourceCapacity, daemons: &Daemons) {
     };
     src.per_instance = fold(&|t| t.slots_after_daemons);
     src.per_instance_without_trunking = fold(&|t| {
-        t.facts.map_or(Bound::unknown(), |f| {
+        t.facts.as_deref().map_or(Bound::unknown(), |f| {
             trunking::slots(f, &off, false).minus(daemons.awsvpc)
         })
     });
     // "With trunking" answers "what would enabling it give": the DNS A record setting that
     // blocks it is reported separately (NET071), so it is left out here.
     src.per_instance_with_trunking = fold(&|t| {
-        t.facts.map_or(Bound::unknown(), |f| {
+        t.facts.as_deref().map_or(Bound::unknown(), |f| {
             trunking::slots(f, &on, false).minus(daemons.awsvpc)
         })
     });
 }
 
 fn assumed_source(
+    catalog: &Catalog,
     key: &str,
     a: &ClusterAssumption,
     setting: &TrunkingSetting,
     daemons: &Daemons,
 ) -> SourceCapacity {
     let label = format!("assume cluster \"{key}\"");
-    let t = type_slots(&a.instance_type, setting, false, daemons);
+    let t = type_slots(catalog, &a.instance_type, setting, false, daemons);
     let mut missing = Vec::new();
     if t.facts.is_none() {
         missing.push(unknown_type_missing(
+            catalog,
             &a.instance_type,
             "an instance type ecsnet knows (`ecsnet instance-type TYPE`) in the assume block",
         ));
@@ -500,7 +516,9 @@ fn assumed_source(
     src
 }
 
+#[allow(clippy::too_many_arguments)]
 fn plan_source(
+    catalog: &Catalog,
     model: &Model,
     // The cluster's plan: its capacity is looked up there first (see `Model::*_in`).
     plan: PlanIndex,
@@ -589,7 +607,7 @@ fn plan_source(
                         match g.instance_types.get() {
                             Some(ts) if !ts.is_empty() => {
                                 for t in ts {
-                                    add_type(&mut src, t, setting, dns, daemons, example);
+                                    add_type(catalog, &mut src, t, setting, dns, daemons, example);
                                 }
                             }
                             _ => src.missing.push(miss(format!(
@@ -610,7 +628,7 @@ fn plan_source(
                     why: "instance".into(),
                 });
                 match i.instance_type.get().filter(|_| !i.instance_type.sensitive) {
-                    Some(t) => add_type(&mut src, t, setting, false, daemons, example),
+                    Some(t) => add_type(catalog, &mut src, t, setting, false, daemons, example),
                     None => src.missing.push(miss(format!(
                         "the instance_type of {addr} (known after apply)"
                     ))),

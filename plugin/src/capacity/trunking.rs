@@ -125,9 +125,17 @@ mod tests {
     fn unsupported_and_unknown_types() {
         let n = lookup("c5n.large").unwrap();
         assert_eq!(slots(n, &on(), false), Bound::exact(2));
+        // Burstable: not supported.
         let t3 = lookup("t3.medium").unwrap();
-        assert_eq!(slots(t3, &on(), false), Bound::at_least(2));
-        assert_eq!(slots(t3, &off(), false), Bound::exact(2));
+        assert_eq!(slots(t3, &on(), false), Bound::exact(2));
+        // Newer than the trunking table: unknown.
+        let c7i = lookup("c7i.large").unwrap();
+        assert_eq!(slots(c7i, &on(), false), Bound::at_least(2));
+        assert_eq!(slots(c7i, &off(), false), Bound::exact(2));
+        // ECS runs one awsvpc task on a p5.48xlarge, trunked or not.
+        let p5 = lookup("p5.48xlarge").unwrap();
+        assert_eq!(slots(p5, &on(), false), Bound::exact(1));
+        assert_eq!(slots(p5, &unk(), false), Bound::exact(1));
     }
 
     #[test]

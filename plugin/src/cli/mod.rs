@@ -20,6 +20,7 @@ mod serve;
 #[command(
     name = "ecsnet",
     version,
+    long_version = long_version(),
     about = "Catch Amazon ECS network-mode mistakes in Terraform and OpenTofu plans before apply",
     long_about = None,
     after_help = "Typical use:\n  terraform plan -out tfplan && terraform show -json tfplan | ecsnet check -\n  ecsnet check plan.json --format sarif -o ecsnet.sarif   # CI: code scanning upload\n  ecsnet inventory plan.json                             # what ecsnet found and how it is linked\n  ecsnet explain NET070                                  # what a rule checks and how to fix it\n\nConfiguration: .ecsnet.hcl in the working directory (see `ecsnet check --help`).\nExit codes: 0 nothing reached --fail-on, 1 a finding did, 2 bad input or usage."
@@ -27,6 +28,19 @@ mod serve;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--version`: the version, then the edition and date of every embedded data table
+/// (`-V` prints the version alone).
+fn long_version() -> &'static str {
+    static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{}\ndata tables:\n{}",
+            env!("CARGO_PKG_VERSION"),
+            crate::instances::editions_text("  ").trim_end()
+        )
+    });
+    TEXT.as_str()
 }
 
 #[derive(Debug, Subcommand)]

@@ -60,6 +60,10 @@ pub struct Assumptions {
     pub dynamic_port_range: Option<(u16, u16)>,
     /// `reserved_ports = [22, 2375, ...]` (ECS_RESERVED_PORTS); replaces the agent defaults.
     pub reserved_ports: Option<Vec<u16>>,
+    /// Instance facts: the embedded tables with the top-level `instance_type "NAME" { ... }`
+    /// blocks applied. Kept with the assumptions so that every rule that reads them looks
+    /// instance types up in the same place.
+    pub instances: crate::instances::Catalog,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -16,6 +16,7 @@ use super::{
     Assumptions, ClusterAssumption, Config, FailOn, Ignore, RuleOverride, SubnetAssumption,
 };
 use crate::diagnostics::Severity;
+use crate::instances::{InstanceOverride, MAX_ENIS_LIMIT, MAX_TRUNKED_LIMIT};
 use crate::report::suggest::closest;
 
 /// A configuration problem: one line naming the file, the line and what to do.
@@ -87,7 +88,7 @@ struct Parser<'a> {
     rule_ids: &'a [&'a str],
 }
 
-const TOP_KEYS: &[&str] = &["fail_on", "rule", "assume", "ignore"];
+const TOP_KEYS: &[&str] = &["fail_on", "rule", "assume", "ignore", "instance_type"];
 const RULE_KEYS: &[&str] = &["enabled", "severity"];
 const ASSUME_KEYS: &[&str] = &[
     "awsvpc_trunking",
@@ -100,6 +101,7 @@ const ASSUME_KEYS: &[&str] = &[
 const SUBNET_KEYS: &[&str] = &["cidr_block", "free_addresses", "availability_zone"];
 const CLUSTER_KEYS: &[&str] = &["instance_type", "max_instances", "availability_zones"];
 const IGNORE_KEYS: &[&str] = &["rule", "address", "reason"];
+const INSTANCE_TYPE_KEYS: &[&str] = &["max_enis", "awsvpc_tasks_trunked", "source"];
 
 impl Parser<'_> {
     fn line_of(&self, span: Option<Range<usize>>) -> usize {
@@ -132,6 +134,7 @@ impl Parser<'_> {
             ..Config::default()
         };
         let mut assume_seen: Option<usize> = None;
+        let mut instance_types = Vec::new();
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => match a.key.as_str() {
@@ -176,6 +179,7 @@ impl Parser<'_> {
                         cfg.assume = self.assume_block(b)?;
                     }
                     "ignore" => cfg.ignores.push(self.ignore_block(b)?),
+                    "instance_type" => instance_types.push((self.instance_type_block(b)?, b)),
                     "fail_on" => {
                         return Err(self.err(
                             b.span(),
@@ -186,7 +190,87 @@ impl Parser<'_> {
                 },
             }
         }
+        // Applied after the whole file is read: `assume` may come first.
+        for (o, b) in instance_types {
+            if cfg.assume.instances.has_override(&o.name) {
+                return Err(self.err(
+                    b.span(),
+                    format!(
+                        "instance_type \"{}\" is configured twice; keep one block",
+                        o.name
+                    ),
+                ));
+            }
+            cfg.assume
+                .instances
+                .apply(&o)
+                .map_err(|m| self.err(b.span(), m))?;
+        }
         Ok(cfg)
+    }
+
+    /// `instance_type "c7i.large" { max_enis = 3, awsvpc_tasks_trunked = 10, source = "..." }`.
+    fn instance_type_block(&self, b: &Block) -> Result<InstanceOverride, ConfigError> {
+        let name = self.one_label(b, "instance_type \"c7i.large\" { max_enis = 3 }")?;
+        let mut o = InstanceOverride {
+            name: name.to_string(),
+            max_enis: None,
+            awsvpc_tasks_trunked: None,
+            source: None,
+            location: self.location(b.span()),
+        };
+        for a in self.attributes_only(&b.body, "an instance_type block", INSTANCE_TYPE_KEYS)? {
+            match a.key.as_str() {
+                "max_enis" => {
+                    o.max_enis = Some(self.bounded(
+                        a,
+                        1,
+                        MAX_ENIS_LIMIT,
+                        "the primary ENI counts, so at least 1",
+                    )?)
+                }
+                "awsvpc_tasks_trunked" => {
+                    o.awsvpc_tasks_trunked =
+                        Some(self.bounded(a, 1, MAX_TRUNKED_LIMIT, "at least 1")?)
+                }
+                "source" => {
+                    let v = self.string(a)?.trim();
+                    if v.is_empty() {
+                        return Err(self.err(
+                            a.span(),
+                            "source is empty; say where the numbers come from (e.g. \"aws ec2 describe-instance-types, 2026-12-01\")",
+                        ));
+                    }
+                    o.source = Some(v.to_string());
+                }
+                k => {
+                    return Err(self.unknown_key(
+                        a.span(),
+                        k,
+                        "an instance_type block",
+                        INSTANCE_TYPE_KEYS,
+                    ))
+                }
+            }
+        }
+        Ok(o)
+    }
+
+    /// A whole number in `lo..=hi`; outside it the value is impossible.
+    fn bounded(&self, a: &Attribute, lo: u32, hi: u32, why_lo: &str) -> Result<u32, ConfigError> {
+        let v = self.uint(a)?;
+        u32::try_from(v)
+            .ok()
+            .filter(|v| (lo..=hi).contains(v))
+            .ok_or_else(|| {
+                self.err(
+                    a.span(),
+                    format!(
+                        "{} = {v} is not possible: it must be {lo}-{hi} ({why_lo})",
+                        a.key.as_str()
+                    ),
+                )
+            })
     }
 
     fn rule_block(&self, b: &Block) -> Result<(String, RuleOverride), ConfigError> {
@@ -842,6 +926,81 @@ ignore {
         );
         let e = err("assume {\n  cluster {\n  }\n}\n");
         assert!(e.contains("needs exactly one label"), "{e}");
+    }
+
+    #[test]
+    fn instance_type_blocks_change_and_add_facts() {
+        let c = parse(
+            "assume {\n  cluster \"p\" {\n    instance_type = \"x9.mega\"\n    max_instances = 2\n  }\n}\n\n\
+             instance_type \"X9.Mega\" {\n  max_enis = 5\n  awsvpc_tasks_trunked = 40\n  source = \"vendor sheet\"\n}\n\
+             instance_type \"c7i.large\" {\n  awsvpc_tasks_trunked = 10\n}\n",
+        )
+        .unwrap();
+        let f = c.assume.instances.lookup("x9.mega").unwrap();
+        assert_eq!((f.max_enis, f.trunking.tasks_with()), (5, Some(40)));
+        assert_eq!(f.overridden_at.as_deref(), Some(".ecsnet.hcl:8"));
+        assert_eq!(f.eni_source, "vendor sheet (.ecsnet.hcl:8)");
+        let f = c.assume.instances.lookup("c7i.large").unwrap();
+        assert_eq!((f.max_enis, f.trunking.tasks_with()), (3, Some(10)));
+        match &f.trunking {
+            crate::instances::Trunking::Supported { source, .. } => {
+                assert_eq!(source, "stated in .ecsnet.hcl:13")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c.assume.instances.overrides().count(), 2);
+        // One-line block, as the hints show it.
+        assert!(parse("instance_type \"x9.mega\" { max_enis = 4 }\n").is_ok());
+    }
+
+    #[test]
+    fn instance_type_errors_name_file_and_line() {
+        let e = err("\ninstance_type \"c5.large\" {\n  max_eni = 3\n}\n");
+        assert!(e.starts_with(".ecsnet.hcl:3: unknown key `max_eni`"), "{e}");
+        assert!(e.contains("did you mean `max_enis`"), "{e}");
+        let e = err("instance_type \"c5.large\" {\n  max_enis = 0\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:2: max_enis = 0 is not possible"),
+            "{e}"
+        );
+        let e = err("instance_type \"c5.large\" {\n  max_enis = 5000\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:2: max_enis = 5000 is not possible"),
+            "{e}"
+        );
+        let e = err("instance_type \"c5.large\" {\n  awsvpc_tasks_trunked = -1\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:2: `awsvpc_tasks_trunked` must be a whole number"),
+            "{e}"
+        );
+        let e = err("\n\ninstance_type \"c5.large\" {\n  awsvpc_tasks_trunked = 1\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:3: awsvpc_tasks_trunked = 1 is below the 2 awsvpc tasks"),
+            "{e}"
+        );
+        let e = err("instance_type \"x9.mega\" {\n  source = \"x\"\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:1: instance_type \"x9.mega\" sets neither"),
+            "{e}"
+        );
+        let e = err("instance_type \"x9.mega\" {\n  awsvpc_tasks_trunked = 9\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:1: instance_type \"x9.mega\" is not among"),
+            "{e}"
+        );
+        let e = err("instance_type \"c5 large\" {\n  max_enis = 3\n}\n");
+        assert!(e.contains("is not an EC2 instance type name"), "{e}");
+        let e = err("instance_type {\n  max_enis = 3\n}\n");
+        assert!(e.contains("needs exactly one label"), "{e}");
+        let e = err("instance_type \"c5.large\" {\n  max_enis = 3\n  source = \" \"\n}\n");
+        assert!(e.starts_with(".ecsnet.hcl:3: source is empty"), "{e}");
+        let e = err("instance_type \"c5.large\" {\n  max_enis = 3\n}\ninstance_type \"C5.large\" {\n  max_enis = 4\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:4: instance_type \"C5.large\" is configured twice"),
+            "{e}"
+        );
+        let e = err("instance_type = \"c5.large\"\n");
+        assert!(e.contains("`instance_type` is a block"), "{e}");
     }
 
     #[test]

@@ -3,13 +3,22 @@
 //! The CSV files in `plugin/data/` (see its README for provenance) are compiled into the
 //! binary and parsed once, on first use, into a `HashMap`. Every fact keeps the `source`
 //! column of the row it came from so messages and `ecsnet instance-type` can cite it.
+//!
+//! Rules and commands ask a [`Catalog`]: the embedded facts with the `.ecsnet.hcl`
+//! `instance_type` blocks applied over them (it lives in [`crate::config::Assumptions`], so
+//! everything that reads the assumptions reads the same facts).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde::Serialize;
 
+mod catalog;
+mod classify;
 mod table;
+
+pub use catalog::{Catalog, InstanceOverride, MAX_ENIS_LIMIT, MAX_TRUNKED_LIMIT};
 
 /// AWS page that documents the per-type awsvpc task limits with and without trunking.
 pub const TRUNKING_DOC_URL: &str =
@@ -18,19 +27,26 @@ pub const TRUNKING_DOC_URL: &str =
 /// Everything ecsnet knows about one instance type's networking.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstanceFacts {
-    pub instance_type: &'static str,
+    pub instance_type: Cow<'static, str>,
     /// Network interfaces the instance can attach, all network cards together
     /// (EC2 `NetworkInfo.MaximumNetworkInterfaces`).
     pub max_enis: u32,
-    pub ipv4_per_eni: u32,
+    /// `None` for a type added in `.ecsnet.hcl`, which does not state it.
+    pub ipv4_per_eni: Option<u32>,
     /// `None` when the source has no IPv6 figure for the type.
     pub ipv6_per_eni: Option<u32>,
     /// `nitro`, `xen`, or `None` (bare metal or not stated).
     pub hypervisor: Option<&'static str>,
     /// Where `max_enis` / `ipv4_per_eni` / `ipv6_per_eni` were read.
-    pub eni_source: &'static str,
-    pub network_cards: NetworkCards,
+    pub eni_source: Cow<'static, str>,
+    /// `None` for a type added in `.ecsnet.hcl`.
+    pub network_cards: Option<NetworkCards>,
+    /// ECS's own limit on awsvpc tasks per instance of this type, whatever its ENIs and
+    /// trunking (the developer guide names `p5.48xlarge`: 1).
+    pub awsvpc_task_limit: Option<TaskLimit>,
     pub trunking: Trunking,
+    /// `.ecsnet.hcl:12` when an `instance_type` block changed or added these facts.
+    pub overridden_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,25 +58,36 @@ pub struct NetworkCards {
     pub source: Option<&'static str>,
 }
 
+/// A documented limit on awsvpc tasks per instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskLimit {
+    pub tasks: u32,
+    pub source: Cow<'static, str>,
+}
+
 /// Whether ECS ENI trunking raises the awsvpc task limit of a type, per the ECS table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Trunking {
-    /// The table lists the type and nothing contradicts it.
+    /// The table lists the type and nothing contradicts it (or `.ecsnet.hcl` gives the
+    /// trunked limit).
     Supported {
         /// The table's "task limit without ENI trunking" (2023; shown for reference: ecsnet
         /// computes the untrunked limit from current EC2 data as `max_enis − 1`).
         tasks_without: u32,
         /// The table's "task limit with ENI trunking".
         tasks_with: u32,
-        source: &'static str,
+        source: Cow<'static, str>,
     },
-    /// The type or its family is in the page's explicit "not supported" list.
+    /// Trunking does not raise the limit: the page's explicit "not supported" list, a
+    /// burstable family, a type that existed when the table was published but has no row,
+    /// a row whose trunked limit is below the untrunked one, or an ECS per-type limit.
     Unsupported {
         reason: String,
-        source: &'static str,
+        source: Cow<'static, str>,
     },
-    /// No row, an impossible value, or a row that contradicts the exclusion list.
+    /// A type newer than the table, an impossible value, or a row that contradicts the
+    /// exclusion list: never an error on its own.
     Unknown { reason: String },
 }
 
@@ -82,10 +109,38 @@ impl Trunking {
 }
 
 impl InstanceFacts {
-    /// awsvpc tasks the type can run without trunking: every ENI but the primary one.
+    /// awsvpc tasks the type can run without trunking: every ENI but the primary one, and
+    /// never more than ECS's own limit for the type.
     pub fn awsvpc_slots_without_trunking(&self) -> u32 {
-        self.max_enis.saturating_sub(1)
+        let enis = self.max_enis.saturating_sub(1);
+        self.awsvpc_task_limit
+            .as_ref()
+            .map_or(enis, |l| enis.min(l.tasks))
     }
+
+    /// How [`Self::awsvpc_slots_without_trunking`] is reached, for messages:
+    /// `3 ENIs − 1 primary`, or with the ECS limit named.
+    pub fn untrunked_arithmetic(&self) -> String {
+        let base = format!("{} ENIs − 1 primary", self.max_enis);
+        match &self.awsvpc_task_limit {
+            Some(l) if l.tasks < self.max_enis.saturating_sub(1) => format!(
+                "{base}, but ECS runs at most {} awsvpc task{} on a {}",
+                l.tasks,
+                if l.tasks == 1 { "" } else { "s" },
+                self.instance_type
+            ),
+            _ => base,
+        }
+    }
+}
+
+/// An `.ecsnet.hcl` block that adds `instance_type`'s facts, for hints (HCL ecsnet's parser
+/// accepts; the number is an example to replace).
+pub fn override_example(instance_type: &str) -> String {
+    let shown: String = instance_type.trim().chars().take(64).collect();
+    format!(
+        "`instance_type \"{shown}\" {{ max_enis = 4 }}` with the type's NetworkInfo.MaximumNetworkInterfaces (`aws ec2 describe-instance-types --instance-types {shown}`)"
+    )
 }
 
 /// The family part of an instance type name: `c5n` for `c5n.large`, `u-6tb1` for
@@ -96,19 +151,28 @@ pub fn family(instance_type: &str) -> &str {
         .map_or(instance_type, |(f, _)| f)
 }
 
-static FACTS: LazyLock<HashMap<&'static str, InstanceFacts>> = LazyLock::new(build);
+static FACTS: LazyLock<HashMap<&'static str, Arc<InstanceFacts>>> = LazyLock::new(build);
 
-/// Facts for an instance type (case-insensitive, surrounding spaces ignored).
-pub fn lookup(instance_type: &str) -> Option<&'static InstanceFacts> {
+fn normalize(instance_type: &str) -> Cow<'_, str> {
     let key = instance_type.trim();
     if key.bytes().any(|b| b.is_ascii_uppercase()) {
-        FACTS.get(key.to_ascii_lowercase().as_str())
+        Cow::Owned(key.to_ascii_lowercase())
     } else {
-        FACTS.get(key)
+        Cow::Borrowed(key)
     }
 }
 
-/// Up to `n` known type names closest to `instance_type`, for "did you mean" hints.
+fn builtin(instance_type: &str) -> Option<&'static Arc<InstanceFacts>> {
+    FACTS.get(normalize(instance_type).as_ref())
+}
+
+/// Embedded facts for an instance type (case-insensitive, surrounding spaces ignored),
+/// without `.ecsnet.hcl` overrides: rules ask [`Catalog::lookup`].
+pub fn lookup(instance_type: &str) -> Option<&'static InstanceFacts> {
+    builtin(instance_type).map(|f| &**f)
+}
+
+/// Up to `n` embedded type names closest to `instance_type`, for "did you mean" hints.
 pub fn suggest(instance_type: &str, n: usize) -> Vec<&'static str> {
     let want = instance_type.trim().to_ascii_lowercase();
     let fam = family(&want).to_string();
@@ -128,9 +192,39 @@ pub fn suggest(instance_type: &str, n: usize) -> Vec<&'static str> {
     scored.into_iter().take(n).map(|(_, k)| k).collect()
 }
 
-/// Number of instance types with ENI facts.
+/// Number of embedded instance types with ENI facts.
 pub fn count() -> usize {
     FACTS.len()
+}
+
+/// One embedded table: what it is, its edition, the date of its data and its source.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Edition {
+    pub table: &'static str,
+    pub edition: &'static str,
+    pub date: &'static str,
+    pub source: &'static str,
+}
+
+/// The edition and date of every embedded table (`plugin/data/editions.csv`).
+pub fn editions() -> Vec<Edition> {
+    table::editions()
+        .into_iter()
+        .map(|[table, edition, date, source]| Edition {
+            table,
+            edition,
+            date,
+            source,
+        })
+        .collect()
+}
+
+/// `table: edition (date)` lines, for `--version` and `ecsnet instance-type`.
+pub fn editions_text(indent: &str) -> String {
+    editions()
+        .iter()
+        .map(|e| format!("{indent}{}: {}, {}\n", e.table, e.edition, e.date))
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -147,39 +241,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn build() -> HashMap<&'static str, InstanceFacts> {
+fn build() -> HashMap<&'static str, Arc<InstanceFacts>> {
     let eni = table::eni_limits();
     let cards = table::network_cards();
-    let trunk = table::trunking();
-    let unsupported = table::unsupported();
-
-    // A family with any impossible value in the table (i4i.large: −2) makes every row of
-    // that family suspect: the i4i rows are all 2 below the pattern of the other families.
-    let suspect_families: HashMap<&str, &table::TrunkRow> = trunk
-        .iter()
-        .filter(|r| r.tasks_with < 0 || r.tasks_without < 0)
-        .map(|r| (family(r.instance_type), r))
-        .collect();
-    let trunk_by_type: HashMap<&str, &table::TrunkRow> =
-        trunk.iter().map(|r| (r.instance_type, r)).collect();
+    let known = classify::Known::load();
     let cards_by_type: HashMap<&str, &table::CardRow> =
         cards.iter().map(|r| (r.instance_type, r)).collect();
 
     let mut out = HashMap::with_capacity(eni.len());
     for row in &eni {
-        let excluded = unsupported
-            .iter()
-            .find(|u| match u.scope {
-                table::Scope::InstanceType => u.name == row.instance_type,
-                table::Scope::Family => u.name == family(row.instance_type),
-            })
-            .copied();
-        let trunking = classify(
-            row.instance_type,
-            trunk_by_type.get(row.instance_type).copied(),
-            excluded,
-            &suspect_families,
-        );
+        let awsvpc_task_limit = known.task_limit(row.instance_type);
+        let trunking = known.classify(row.instance_type, awsvpc_task_limit.as_ref());
         let network_cards = match cards_by_type.get(row.instance_type) {
             Some(c) => NetworkCards {
                 count: c.cards,
@@ -194,174 +266,22 @@ fn build() -> HashMap<&'static str, InstanceFacts> {
         };
         out.insert(
             row.instance_type,
-            InstanceFacts {
-                instance_type: row.instance_type,
+            Arc::new(InstanceFacts {
+                instance_type: Cow::Borrowed(row.instance_type),
                 max_enis: row.max_enis,
-                ipv4_per_eni: row.ipv4_per_eni,
+                ipv4_per_eni: Some(row.ipv4_per_eni),
                 ipv6_per_eni: row.ipv6_per_eni,
                 hypervisor: row.hypervisor,
-                eni_source: row.source,
-                network_cards,
+                eni_source: Cow::Borrowed(row.source),
+                network_cards: Some(network_cards),
+                awsvpc_task_limit,
                 trunking,
-            },
+                overridden_at: None,
+            }),
         );
     }
     out
 }
 
-fn classify(
-    instance_type: &str,
-    row: Option<&table::TrunkRow>,
-    excluded: Option<table::UnsupportedRow>,
-    suspect_families: &HashMap<&str, &table::TrunkRow>,
-) -> Trunking {
-    let fam = family(instance_type);
-    match (row, excluded) {
-        (Some(_), Some(u)) => Trunking::Unknown {
-            reason: format!(
-                "the ECS trunking table (2023) lists {instance_type}, but the same page says the {} {} is not supported",
-                u.scope.noun(),
-                u.name
-            ),
-        },
-        (None, Some(u)) => Trunking::Unsupported {
-            reason: format!(
-                "the ECS documentation lists the {} {} as not supporting ENI trunking",
-                u.scope.noun(),
-                u.name
-            ),
-            source: u.source,
-        },
-        (Some(r), None) if suspect_families.contains_key(fam) => {
-            let bad = suspect_families[fam];
-            Trunking::Unknown {
-                reason: format!(
-                    "the ECS trunking table (2023) has implausible values for the {fam} family \
-                     ({instance_type}: {} without, {} with trunking; {} has a negative limit, {})",
-                    r.tasks_without,
-                    r.tasks_with,
-                    bad.instance_type,
-                    bad.tasks_with.min(bad.tasks_without)
-                ),
-            }
-        }
-        (Some(r), None) => Trunking::Supported {
-            tasks_without: r.tasks_without.max(0) as u32,
-            tasks_with: r.tasks_with.max(0) as u32,
-            source: r.source,
-        },
-        (None, None) => Trunking::Unknown {
-            reason: format!(
-                "{instance_type} has no row in the ECS trunking table ecsnet embeds (2023 version); \
-                 newer families and the burstable t families are missing from it"
-            ),
-        },
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_row_is_loaded() {
-        assert_eq!(table::eni_limits().len(), 1420);
-        assert_eq!(table::trunking().len(), 435);
-        assert_eq!(table::unsupported().len(), 30);
-        assert_eq!(table::network_cards().len(), 66);
-        assert_eq!(count(), 1420);
-    }
-
-    #[test]
-    fn c5_large_has_two_slots_and_ten_with_trunking() {
-        let f = lookup("c5.large").expect("c5.large");
-        assert_eq!(f.max_enis, 3);
-        assert_eq!(f.ipv4_per_eni, 10);
-        assert_eq!(f.awsvpc_slots_without_trunking(), 2);
-        assert_eq!(f.trunking.tasks_with(), Some(10));
-        assert!(f.eni_source.starts_with("getmoto/moto"));
-        assert_eq!(f.network_cards.count, 1);
-    }
-
-    #[test]
-    fn lookup_is_case_insensitive() {
-        assert_eq!(lookup(" C5.Large ").map(|f| f.max_enis), Some(3));
-        assert!(lookup("c5.huge").is_none());
-    }
-
-    #[test]
-    fn i4i_family_is_unknown_not_supported() {
-        for t in ["i4i.large", "i4i.xlarge", "i4i.32xlarge"] {
-            let f = lookup(t).expect(t);
-            assert!(
-                matches!(f.trunking, Trunking::Unknown { .. }),
-                "{t}: {:?}",
-                f.trunking
-            );
-        }
-    }
-
-    #[test]
-    fn t3_has_no_row_so_unknown() {
-        let f = lookup("t3.medium").expect("t3.medium");
-        match &f.trunking {
-            Trunking::Unknown { reason } => assert!(reason.contains("no row"), "{reason}"),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn excluded_family_without_row_is_unsupported() {
-        let f = lookup("c5n.large").expect("c5n.large");
-        match &f.trunking {
-            Trunking::Unsupported { reason, .. } => assert!(reason.contains("c5n"), "{reason}"),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            lookup("c5.metal").unwrap().trunking,
-            Trunking::Unsupported { .. }
-        ));
-    }
-
-    #[test]
-    fn row_contradicting_the_exclusion_list_is_unknown() {
-        for t in ["m5n.large", "c5a.8xlarge", "u-6tb1.56xlarge"] {
-            assert!(
-                matches!(lookup(t).unwrap().trunking, Trunking::Unknown { .. }),
-                "{t}"
-            );
-        }
-    }
-
-    #[test]
-    fn multi_card_types_count_every_card() {
-        let f = lookup("p4d.24xlarge").expect("p4d.24xlarge");
-        assert_eq!(f.max_enis, 60);
-        assert_eq!(f.awsvpc_slots_without_trunking(), 59);
-        assert_eq!(f.network_cards.count, 4);
-        assert_eq!(f.network_cards.per_card_max_enis.iter().sum::<u32>(), 60);
-        // Current EC2 data (16 ENIs) wins over the 2023 table's 13 tasks.
-        let c = lookup("c6in.32xlarge").unwrap();
-        assert_eq!(c.awsvpc_slots_without_trunking(), 15);
-        assert!(matches!(
-            c.trunking,
-            Trunking::Supported {
-                tasks_without: 13,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn suggestions_are_close_names() {
-        let s = suggest("c5.larg", 3);
-        assert_eq!(s.first(), Some(&"c5.large"), "{s:?}");
-        assert!(suggest("zzzzzzzzzzzz", 3).is_empty());
-    }
-
-    #[test]
-    fn family_splits_at_the_first_dot() {
-        assert_eq!(family("u-6tb1.56xlarge"), "u-6tb1");
-        assert_eq!(family("c5"), "c5");
-    }
-}
+mod tests;

@@ -18,6 +18,12 @@ pub(super) struct TrunkRow {
     pub source: &'static str,
 }
 
+pub(super) struct TaskLimitRow {
+    pub instance_type: &'static str,
+    pub tasks: u32,
+    pub source: &'static str,
+}
+
 pub(super) struct CardRow {
     pub instance_type: &'static str,
     pub cards: u32,
@@ -51,6 +57,9 @@ const ENI_LIMITS: &str = include_str!("../../data/ec2-eni-limits.csv");
 const TRUNKING: &str = include_str!("../../data/ecs-eni-trunking.csv");
 const UNSUPPORTED: &str = include_str!("../../data/ecs-eni-trunking-unsupported.csv");
 const NETWORK_CARDS: &str = include_str!("../../data/ec2-network-cards.csv");
+const TYPES_2023: &str = include_str!("../../data/ec2-types-2023.csv");
+const TASK_LIMITS: &str = include_str!("../../data/ecs-awsvpc-task-limits.csv");
+const EDITIONS: &str = include_str!("../../data/editions.csv");
 
 /// Data rows (header skipped) split into fields; rows with the wrong field count are
 /// dropped (the row-count tests catch that).
@@ -123,5 +132,31 @@ pub(super) fn network_cards() -> Vec<CardRow> {
                 source: f[5],
             })
         })
+        .collect()
+}
+
+/// Instance types that existed when the ECS trunking table was published: the EC2 User
+/// Guide's ENI table of 2023-05-11, the nearest dated list to the table's 2023-04-18.
+pub(super) fn types_2023() -> Vec<(&'static str, &'static str)> {
+    rows(TYPES_2023, 2).map(|f| (f[0], f[1])).collect()
+}
+
+/// ECS's own per-type limits on awsvpc tasks, whatever the type's ENIs.
+pub(super) fn task_limits() -> Vec<TaskLimitRow> {
+    rows(TASK_LIMITS, 3)
+        .filter_map(|f| {
+            Some(TaskLimitRow {
+                instance_type: f[0],
+                tasks: f[1].parse().ok()?,
+                source: f[2],
+            })
+        })
+        .collect()
+}
+
+/// `(table, edition, date, source)` of every embedded table.
+pub(super) fn editions() -> Vec<[&'static str; 4]> {
+    rows(EDITIONS, 4)
+        .map(|f| [f[0], f[1], f[2], f[3]])
         .collect()
 }

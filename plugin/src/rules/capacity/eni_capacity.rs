@@ -10,8 +10,9 @@ declare_rule! {
     /// ## What it checks
     /// For every cluster, the awsvpc tasks of all its EC2 services against the ENI slots of
     /// its container instances at the autoscaling groups' `max_size`. An instance offers
-    /// `max ENIs − 1` slots (the primary interface takes one; every network card counts), or
-    /// the ENI-trunking table's value when `awsvpcTrunking` applies, minus one slot per
+    /// `max ENIs − 1` slots (the primary interface takes one; every network card counts; a
+    /// `p5.48xlarge` at most 1, per the awsvpc considerations of the ECS guide), or the
+    /// ENI-trunking table's value when `awsvpcTrunking` applies, minus one slot per
     /// awsvpc DAEMON service on the cluster. A mixed-instances group is counted as if every
     /// instance were its smallest type. Error when the desired counts cannot fit even at max
     /// size; warning when a rolling deployment's peak, floor(desired × maximum_percent / 100)
@@ -26,7 +27,8 @@ declare_rule! {
     /// comes later. Sources: Amazon ECS developer guide, task networking with awsvpc
     /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html)
     /// and container-instance-eni.html (c5.large: 3 ENIs, 2 awsvpc tasks); EC2
-    /// `MaximumNetworkInterfaces` per instance type.
+    /// `MaximumNetworkInterfaces` per instance type (`ecsnet instance-type TYPE`; an
+    /// `instance_type` block in `.ecsnet.hcl` adds or corrects a type).
     ///
     /// ## Example
     /// ```hcl

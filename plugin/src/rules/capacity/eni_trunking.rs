@@ -14,9 +14,14 @@ declare_rule! {
     /// When the `awsvpcTrunking` account setting is enabled (an
     /// `aws_ecs_account_setting_default` in the plan, or `assume { awsvpc_trunking = true }`),
     /// every instance type of a cluster running awsvpc EC2 tasks must support ENI trunking:
-    /// it must be in the ECS trunking table and not in the page's "not supported" list. A
-    /// type missing from the table, or with an impossible value (the `i4i` rows), is
-    /// reported as unknown, not unsupported. The launch template must leave
+    /// it must be in the ECS trunking table (2023-04-18) and not in the page's "not
+    /// supported" list. Not supported, a warning: the listed types and families, the
+    /// burstable t2/t3/t3a/t4g, types that existed when the table was published but have no
+    /// row, rows whose trunked limit is below the untrunked one, and `p5.48xlarge` (one
+    /// awsvpc task per instance, trunked or not). Unknown, an unverifiable note only when the
+    /// untrunked slots are not enough: types newer than the table and `i4i.large` (an
+    /// impossible row). An `instance_type` block in `.ecsnet.hcl` can state a type's trunked
+    /// limit (`awsvpc_tasks_trunked`). The launch template must leave
     /// `private_dns_name_options.enable_resource_name_dns_a_record` false. When trunking is
     /// disabled and a NET070 error would be fixed by it, the rule says so, with the slots
     /// with and without trunking.
@@ -158,7 +163,9 @@ fn enabled_source(
     let plan = c.plan;
     let mut trunk_may_apply = false;
     for t in &s.types {
-        let Some(f) = t.facts else { continue };
+        let Some(f) = t.facts.as_deref() else {
+            continue;
+        };
         let without = f.awsvpc_slots_without_trunking();
         match &f.trunking {
             Trunking::Supported { .. } => trunk_may_apply = true,
@@ -173,8 +180,9 @@ fn enabled_source(
                 )
                 .attribute(source_attribute(s))
                 .detail(format!(
-                    "{reason} (source: {source}). {} ENIs − 1 primary = {without} slots, for {}.",
-                    f.max_enis, c.label
+                    "{reason} (source: {source}). {} = {without} slots, for {}.",
+                    f.untrunked_arithmetic(),
+                    c.label
                 ))
                 .help(format!(
                     "Use an instance type the ECS trunking table supports (see {TRUNKING_DOC_URL}; `ecsnet instance-type TYPE` shows ecsnet's facts), or plan capacity for {without} tasks per instance."
@@ -209,7 +217,8 @@ fn enabled_source(
                         missing: vec![capacity::Missing {
                             what: reason.clone(),
                             supply: format!(
-                                "an instance type listed in the ECS trunking table ({TRUNKING_DOC_URL}), checked with `ecsnet instance-type`, or an ignore block once you have confirmed the limit"
+                                "the type's trunked limit from {TRUNKING_DOC_URL} stated in .ecsnet.hcl, e.g. `instance_type \"{}\" {{ awsvpc_tasks_trunked = 10 }}` with the documented number, or an instance type the ECS trunking table lists (`ecsnet instance-type TYPE`)",
+                                t.instance_type
                             ),
                         }],
                     },

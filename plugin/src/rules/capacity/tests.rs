@@ -119,10 +119,19 @@ fn net071_unsupported_and_unknown_types() {
     assert!(d[0]
         .message
         .contains("c5n.large does not support ENI trunking"));
-    let m = model(&["t3.large"], 3, 8);
+    // Newer than the trunking table: unknown, so only an unverifiable note.
+    let m = model(&["c7i.large"], 3, 8);
     let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert!(d[0].unverifiable);
+    // Burstable: not supported.
+    let m = model(&["t3.large"], 3, 8);
+    let d = run(&super::eni_trunking::EniTrunking, &m, &trunking(Some(true)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(!d[0].unverifiable);
+    assert!(d[0]
+        .message
+        .contains("t3.large does not support ENI trunking"));
 }
 
 #[test]

@@ -1,0 +1,3 @@
+instance_type = "c7i.large"
+max_instances = 3
+desired_count = 8
