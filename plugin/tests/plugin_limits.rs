@@ -37,7 +37,7 @@ fn repo_root() -> PathBuf {
 
 /// A small plan with findings (the bundled sample).
 fn sample_plan() -> Vec<u8> {
-    std::fs::read(repo_root().join("testdata/sample/plan.json")).unwrap()
+    std::fs::read(repo_root().join("testdata/scenarios/sample/shop/plan.json")).unwrap()
 }
 
 /// The sample plan followed by whitespace up to `size` bytes: still a valid plan.
