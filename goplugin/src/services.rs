@@ -35,13 +35,10 @@ const TLS_READ_BUFFER: usize = 256 << 10;
 /// bigger frames means fewer frames to parse and append.
 const MAX_FRAME_SIZE: u32 = 1 << 20;
 
-/// The app's services plus what reflection should describe:
-///
-/// ```ignore
-/// let mut app = AppServices::default();
-/// app.routes.add_service(ProviderServer::new(MyProvider));
-/// app.descriptor_sets.push(MY_FILE_DESCRIPTOR_SET);
-/// ```
+/// The app's services plus what reflection should describe. An app fills `routes` with its
+/// tonic services (`app.routes.add_service(ProviderServer::new(provider))`) and pushes its
+/// encoded descriptor set onto `descriptor_sets`; `aws-standin/src/main.rs` and
+/// `plugin/src/server/mod.rs` are the two users.
 #[derive(Default)]
 pub struct AppServices {
     pub routes: RoutesBuilder,
