@@ -20,6 +20,7 @@ pub fn task_definition(address: &str, mode: NetworkMode) -> TaskDefinition {
         os_family: OsFamily::Unspecified,
         cpu: Field::null(),
         memory: Field::null(),
+        task_role_arn: Field::null(),
         containers: Field::known(vec![]),
         containers_error: None,
     }
@@ -151,6 +152,8 @@ pub fn subnet(address: &str, cidr: &str, az: &str) -> Subnet {
         vpc: None,
         map_public_ip_on_launch: Field::known(false),
         public: Field::unknown(),
+        egress: Field::unknown(),
+        route_table: None,
     }
 }
 
