@@ -70,7 +70,7 @@ impl Violation<'_> {
                 super::mode_phrase(td)
             ),
             Violation::Service(td) => format!(
-                "this service runs on a Managed Instances capacity provider but task definition {}: {}; Managed Instances run only task definitions that set network_mode awsvpc or host",
+                "this service runs on a Managed Instances capacity provider, and in its task definition {} {}; Managed Instances run only task definitions that set network_mode awsvpc or host",
                 td.address,
                 super::mode_phrase(td)
             ),

@@ -77,48 +77,84 @@ enum Path {
     /// It cannot, with why.
     None(String),
     /// Cannot tell, with why.
-    Undetermined(String),
+    Undetermined(Why),
+}
+
+/// Why the path out of a subnet cannot be told.
+#[derive(Clone, PartialEq)]
+enum Why {
+    Outside,
+    NoTable,
+    RoutesUnknown(String),
+    OtherNetworks(String),
+    PublicIpUnknown,
+}
+
+impl Why {
+    /// The reason for a group of subnets.
+    fn text(&self, subnets: &[String]) -> String {
+        let list = support::and_list(subnets);
+        let many = subnets.len() > 1;
+        match self {
+            Why::Outside => format!("{list} {} outside the plan", if many { "are" } else { "is" }),
+            Why::NoTable => format!("the plan does not show which route table {list} {}", if many { "use" } else { "uses" }),
+            Why::RoutesUnknown(t) => format!("the routes of {t} (used by {list}) are known only after apply"),
+            Why::OtherNetworks(t) => format!(
+                "{t} (used by {list}) has no 0.0.0.0/0 route but routes to other networks (transit gateway, peering or VPN), which may provide endpoints or egress"
+            ),
+            Why::PublicIpUnknown => format!(
+                "{list} {} 0.0.0.0/0 to an internet gateway and assign_public_ip is known only after apply",
+                if many { "route" } else { "routes" }
+            ),
+        }
+    }
+}
+
+/// "A and B are outside the plan; the routes of T (used by C) are known only after apply".
+fn undetermined_text(items: &[(String, Why)]) -> String {
+    let mut groups: Vec<(&Why, Vec<String>)> = Vec::new();
+    for (subnet, why) in items {
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, v)) => v.push(subnet.clone()),
+            None => groups.push((why, vec![subnet.clone()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(w, v)| w.text(v))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn path(model: &Model, link: &Link, plan: usize, public_ip: &Val<bool>) -> (String, Path) {
     let Some(s) = support::subnet(model, link, plan) else {
-        let label = support::subnet_label(link);
-        let why = format!("{label} is outside the plan");
-        return (label, Path::Undetermined(why));
+        return (
+            support::subnet_label(link),
+            Path::Undetermined(Why::Outside),
+        );
     };
     let table = s.route_table.as_deref().unwrap_or("its route table");
     let p = match (s.egress.get(), public_ip) {
         (Some(Egress::Forwarded), _) | (Some(Egress::InternetGateway), Val::Known(true)) => {
             Path::Internet
         }
-        (Some(Egress::InternetGateway), Val::Unknown) => Path::Undetermined(format!(
-            "{} routes 0.0.0.0/0 to an internet gateway and assign_public_ip is known only after apply",
-            s.address
-        )),
+        (Some(Egress::InternetGateway), Val::Unknown) => Path::Undetermined(Why::PublicIpUnknown),
         (Some(Egress::InternetGateway), _) => Path::None(format!(
             "{table} sends 0.0.0.0/0 to an internet gateway, but assign_public_ip is false, so the tasks get no public IP"
         )),
         (Some(Egress::Isolated), _) => Path::None(format!(
             "{table} has no route to the internet (no 0.0.0.0/0 route)"
         )),
-        (Some(Egress::OtherNetworks), _) => Path::Undetermined(format!(
-            "{table} has no 0.0.0.0/0 route but routes to other networks (transit gateway, peering or VPN), which may provide endpoints or egress"
-        )),
+        (Some(Egress::OtherNetworks), _) => Path::Undetermined(Why::OtherNetworks(table.to_string())),
         (None, _) => Path::Undetermined(unknown_egress(s)),
     };
     (s.address.clone(), p)
 }
 
-fn unknown_egress(s: &Subnet) -> String {
+fn unknown_egress(s: &Subnet) -> Why {
     match &s.route_table {
-        Some(t) => format!(
-            "the routes of {t} (used by {}) are known only after apply",
-            s.address
-        ),
-        None => format!(
-            "the plan does not show which route table {} uses",
-            s.address
-        ),
+        Some(t) => Why::RoutesUnknown(t.clone()),
+        None => Why::NoTable,
     }
 }
 
@@ -326,14 +362,14 @@ fn verdict(model: &Model, svc: &Service, cfg: &AwsvpcConfiguration) -> Option<Ve
                 vpcs.push(support::subnet(model, l, svc.plan).and_then(|s| s.vpc.as_ref()));
                 blocked.push((s, why));
             }
-            (_, Path::Undetermined(why)) => undetermined.push(why),
+            (s, Path::Undetermined(why)) => undetermined.push((s, why)),
         }
     }
     if blocked.is_empty() {
         return Some(match undetermined.is_empty() {
             true => Verdict::Pass,
             false => Verdict::Unverifiable(Missing::new(
-                support::and_list(&undetermined),
+                undetermined_text(&undetermined),
                 "Manage the subnets, their route table associations and routes in the plan (or pass the plan that does), or ignore NET045 for this service if its subnets reach the internet.",
             )),
         });
@@ -444,7 +480,7 @@ impl Rule for FargateRegistryRoute {
                     &Self::META,
                     svc,
                     ATTR,
-                    "whether this service's tasks, which could not reach their registry from its subnets, run on Fargate",
+                    "whether this service runs on Fargate, where its tasks could not reach their image registry from its subnets",
                     &Missing::new(
                         "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
                         "Set launch_type or capacity_provider_strategy from values known at plan time.",
