@@ -186,8 +186,8 @@ struct Tables {
     main_override: HashMap<String, Option<Table>>,
     /// An `aws_main_route_table_association` whose VPC is not known: no main table is.
     stray_main: bool,
-    /// An `aws_route` out of the VPC (or unknown) whose table is not known: any table
-    /// without a default route might have it.
+    /// An `aws_route` out of the VPC (or unknown) whose `route_table_id` is unknown and
+    /// unresolved: any table of the plan without a default route might have it.
     stray_route: bool,
 }
 
@@ -233,7 +233,11 @@ impl Tables {
             let route = classify(plan, r, "", "destination_cidr_block");
             match t.table_of(plan, r) {
                 Some(key) => t.routes.entry(key).or_default().push(route),
-                None if route != Route::Other => t.stray_route = true,
+                // A known id that names no table of the plan is a table outside it; an
+                // unknown one could be any table being created here.
+                None if route != Route::Other && r.attr("route_table_id").string().is_unknown() => {
+                    t.stray_route = true
+                }
                 None => {}
             }
         }
@@ -393,6 +397,135 @@ pub(crate) fn subnet_egress(plans: &[Plan], model: &mut Model, lookup: &Lookup) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    /// A plan of `resources`: (type, name, values), no-op, except that a value `"?"` is an
+    /// attribute known only after apply (and the resource is created).
+    fn plan(resources: &[(&str, &str, Value)]) -> Plan {
+        let changes: Vec<Value> = resources
+            .iter()
+            .map(|(t, n, v)| {
+                let unknown: serde_json::Map<String, Value> = v
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, x)| x.as_str() == Some("?"))
+                    .map(|(k, _)| (k.clone(), json!(true)))
+                    .collect();
+                let action = if unknown.is_empty() { "no-op" } else { "create" };
+                json!({ "address": format!("{t}.{n}"), "mode": "managed", "type": t, "name": n,
+                    "provider_name": "registry.terraform.io/hashicorp/aws",
+                    "change": { "actions": [action], "before": null, "after": v, "after_unknown": unknown,
+                                "before_sensitive": {}, "after_sensitive": {} } })
+            })
+            .collect();
+        let planned: Vec<Value> = resources
+            .iter()
+            .map(|(t, n, v)| {
+                json!({ "address": format!("{t}.{n}"), "mode": "managed", "type": t, "name": n,
+                        "values": v, "sensitive_values": {} })
+            })
+            .collect();
+        let doc = json!({ "format_version": "1.2", "terraform_version": "1.11.4",
+            "planned_values": { "root_module": { "resources": planned } },
+            "resource_changes": changes });
+        crate::plan::parse_bytes(
+            doc.to_string().as_bytes(),
+            "plan.json",
+            &crate::plan::LoadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn egress(p: &Plan, subnet: &str) -> Option<Egress> {
+        let m = crate::model::build(std::slice::from_ref(p), &Default::default());
+        m.subnet(subnet).unwrap().egress.get().copied()
+    }
+
+    fn route(dest: &str, nat: &str) -> Value {
+        json!({ "cidr_block": dest, "gateway_id": "", "nat_gateway_id": nat, "transit_gateway_id": "",
+                "vpc_peering_connection_id": "", "core_network_arn": "" })
+    }
+
+    fn network(extra: &[(&str, &str, Value)]) -> Plan {
+        let mut r = vec![
+            (
+                "aws_vpc",
+                "main",
+                json!({ "id": "vpc-1", "main_route_table_id": "rtb-main", "default_route_table_id": "rtb-main" }),
+            ),
+            (
+                "aws_subnet",
+                "a",
+                json!({ "id": "subnet-a", "vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24" }),
+            ),
+            (
+                "aws_subnet",
+                "b",
+                json!({ "id": "subnet-b", "vpc_id": "vpc-1", "cidr_block": "10.0.2.0/24" }),
+            ),
+            (
+                "aws_default_route_table",
+                "main",
+                json!({ "id": "rtb-main", "default_route_table_id": "rtb-main",
+                "route": [route("0.0.0.0/0", "nat-1")] }),
+            ),
+            (
+                "aws_route_table",
+                "iso",
+                json!({ "id": "rtb-iso", "vpc_id": "vpc-1", "route": [] }),
+            ),
+            (
+                "aws_route_table_association",
+                "b",
+                json!({ "id": "rtbassoc-b", "subnet_id": "subnet-b", "route_table_id": "rtb-iso" }),
+            ),
+        ];
+        r.extend(extra.iter().cloned());
+        plan(&r)
+    }
+
+    #[test]
+    fn main_route_table_default_route_table_and_main_association() {
+        let p = network(&[]);
+        // No association: the main route table, managed by aws_default_route_table (NAT).
+        assert_eq!(egress(&p, "aws_subnet.a"), Some(Egress::Forwarded));
+        assert_eq!(egress(&p, "aws_subnet.b"), Some(Egress::Isolated));
+        // Another table made main.
+        let p = network(&[(
+            "aws_main_route_table_association",
+            "main",
+            json!({ "id": "rtbassoc-m", "vpc_id": "vpc-1", "route_table_id": "rtb-iso" }),
+        )]);
+        assert_eq!(egress(&p, "aws_subnet.a"), Some(Egress::Isolated));
+    }
+
+    #[test]
+    fn a_route_whose_table_is_unknown_could_be_anyones() {
+        let stray = |table: &str| {
+            network(&[(
+                "aws_route",
+                "stray",
+                json!({ "route_table_id": table, "destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-2" }),
+            )])
+        };
+        let p = stray("?");
+        assert_eq!(egress(&p, "aws_subnet.a"), Some(Egress::Forwarded));
+        assert_eq!(egress(&p, "aws_subnet.b"), None);
+        // A known id of no table in the plan: a table outside it.
+        assert_eq!(
+            egress(&stray("rtb-elsewhere"), "aws_subnet.b"),
+            Some(Egress::Isolated)
+        );
+        // A route to a transit gateway (not the default one) leaves the VPC.
+        let p = network(&[(
+            "aws_route",
+            "tgw",
+            json!({ "id": "r-2", "route_table_id": "rtb-iso", "destination_cidr_block": "10.0.0.0/8",
+                    "transit_gateway_id": "tgw-1" }),
+        )]);
+        assert_eq!(egress(&p, "aws_subnet.b"), Some(Egress::OtherNetworks));
+    }
 
     #[test]
     fn one_default_route_settles_a_table() {

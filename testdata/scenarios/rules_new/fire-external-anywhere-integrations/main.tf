@@ -74,6 +74,10 @@ resource "aws_service_discovery_service" "gateway" {
   }
 }
 
+resource "aws_service_discovery_http_namespace" "factory" {
+  name = "factory"
+}
+
 resource "aws_ecs_service" "sensor" {
   name            = "sensor-gateway"
   cluster         = aws_ecs_cluster.factory.id
@@ -91,5 +95,10 @@ resource "aws_ecs_service" "sensor" {
     registry_arn   = aws_service_discovery_service.gateway.arn
     container_name = "gateway"
     container_port = 1883
+  }
+
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_http_namespace.factory.arn
   }
 }
