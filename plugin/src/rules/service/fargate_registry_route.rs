@@ -25,9 +25,13 @@ declare_rule! {
     /// `aws_default_route_table` and `aws_main_route_table_association` resources; a subnet
     /// without an association uses its VPC's main route table. When the subnets, their
     /// routes or the VPC live outside the plan the finding is unverifiable and says what is
-    /// missing. EC2 and Managed Instances tasks are not judged: their images, secrets and
-    /// logs travel through the container instance's own network interface (NET044 covers EC2
-    /// tasks in public subnets).
+    /// missing. The main route table of an `aws_vpc` of the plan is taken to hold only what
+    /// the plan puts there (a new VPC's main table has just the local route). IPv6-only
+    /// subnets are not judged (only IPv4 routes are read). EC2 and Managed Instances tasks
+    /// are not judged either: the Managed Instances networking guide says "Container images
+    /// are downloaded from Amazon ECR through the primary ENI" of the instance, and on EC2
+    /// the agent pulls, fetches secrets and ships logs from the instance too (NET044 covers
+    /// EC2 tasks in public subnets).
     ///
     /// ## Why it matters
     /// The Fargate task networking guide says: "For a task on Fargate to pull a container
@@ -59,7 +63,14 @@ declare_rule! {
     /// `aws_vpc_endpoint`s for `ecr.dkr` and `ecr.api` (interface, `private_dns_enabled =
     /// true`), `s3` (gateway, on the subnets' route tables), and `logs`, `secretsmanager` or
     /// `ssm` as the tasks need. If the endpoints live in another configuration, ignore this
-    /// finding for the service (`ignore { rule = "NET045" ... }`).
+    /// finding for the service in `.ecsnet.hcl`:
+    /// ```hcl
+    /// ignore {
+    ///   rule    = "NET045"
+    ///   address = "aws_ecs_service.api"
+    ///   reason  = "the VPC endpoints are managed by the network stack"
+    /// }
+    /// ```
     pub struct FargateRegistryRoute {
         id: "NET045",
         name: "fargate-registry-route",
@@ -88,6 +99,7 @@ enum Why {
     RoutesUnknown(String),
     OtherNetworks(String),
     PublicIpUnknown,
+    Ipv6Only,
 }
 
 impl Why {
@@ -101,6 +113,10 @@ impl Why {
             Why::RoutesUnknown(t) => format!("the routes of {t} (used by {list}) are known only after apply"),
             Why::OtherNetworks(t) => format!(
                 "{t} (used by {list}) has no 0.0.0.0/0 route but routes to other networks (transit gateway, peering or VPN), which may provide endpoints or egress"
+            ),
+            Why::Ipv6Only => format!(
+                "{list} {} IPv6-only, and ecsnet judges only IPv4 routes",
+                if many { "are" } else { "is" }
             ),
             Why::PublicIpUnknown => format!(
                 "{list} {} 0.0.0.0/0 to an internet gateway and assign_public_ip is known only after apply",
@@ -133,6 +149,9 @@ fn path(model: &Model, link: &Link, plan: usize, public_ip: &Val<bool>) -> (Stri
             Path::Undetermined(Why::Outside),
         );
     };
+    if s.ipv6_native.get() == Some(&true) {
+        return (s.address.clone(), Path::Undetermined(Why::Ipv6Only));
+    }
     let table = s.route_table.as_deref().unwrap_or("its route table");
     let p = match (s.egress.get(), public_ip) {
         (Some(Egress::Forwarded), _) | (Some(Egress::InternetGateway), Val::Known(true)) => {
@@ -640,6 +659,10 @@ mod tests {
         let mut m = model(Some(Egress::Isolated), false, "nginx");
         m.vpcs[0].managed = false;
         assert_eq!(firm(&run(&FargateRegistryRoute, &m)).len(), 1);
+        // IPv6-only subnets are not judged by their IPv4 routes.
+        let mut m = model(Some(Egress::Isolated), false, "nginx");
+        m.subnets[0].ipv6_native = Field::known(true);
+        assert_eq!(unverified(&run(&FargateRegistryRoute, &m)).len(), 1);
         // On EC2 nothing is judged.
         let mut m = model(Some(Egress::Isolated), false, "nginx");
         m.services[0].launch = Field::known(Launch::Ec2);
