@@ -2,8 +2,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{
-    is_private_ecr_image, AwsvpcConfiguration, Egress, Launch, Link, Model, Service, Subnet,
-    TaskDefinition, Val,
+    is_private_ecr_image, show_value, AwsvpcConfiguration, Egress, Launch, Link, Model, Service,
+    Subnet, TaskDefinition, Val,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -233,8 +233,10 @@ fn needs(td: Option<&TaskDefinition>) -> Needs {
     for c in containers {
         if let Some(image) = c.image().filter(|i| !is_private_ecr_image(i)) {
             if out.public_image.is_none() {
-                let shown = if sensitive { "(sensitive)" } else { image };
-                out.public_image = Some((c.name.clone(), shown.to_string()));
+                out.public_image = Some((
+                    show_value(&c.name, sensitive),
+                    show_value(&image, sensitive),
+                ));
             }
         }
         if c.log_driver() == Some("awslogs") {
