@@ -79,6 +79,22 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
     }
 }
 
+/// A model with `aws_ecs_task_definition.NAME` in `mode` and `aws_ecs_service.NAME` running
+/// it on `launch` in `aws_ecs_cluster.main`.
+pub fn one_service(name: &str, mode: NetworkMode, launch: Launch) -> Model {
+    let td = format!("aws_ecs_task_definition.{name}");
+    let mut m = Model::default();
+    m.task_definitions.push(task_definition(&td, mode));
+    let mut s = service(
+        &format!("aws_ecs_service.{name}"),
+        &td,
+        "aws_ecs_cluster.main",
+    );
+    s.launch = Field::known(launch);
+    m.services.push(s);
+    m
+}
+
 pub fn awsvpc(subnets: &[&str]) -> AwsvpcConfiguration {
     AwsvpcConfiguration {
         subnets: Field::known(

@@ -171,17 +171,7 @@ mod tests {
     use crate::rules::service::support::test_support::run;
 
     fn model(mode: NetworkMode, launch: Launch) -> Model {
-        let mut m = Model::default();
-        m.task_definitions
-            .push(t::task_definition("aws_ecs_task_definition.sensor", mode));
-        let mut s = t::service(
-            "aws_ecs_service.sensor",
-            "aws_ecs_task_definition.sensor",
-            "aws_ecs_cluster.edge",
-        );
-        s.launch = Field::known(launch);
-        m.services.push(s);
-        m
+        t::one_service("sensor", mode, launch)
     }
 
     #[test]

@@ -126,17 +126,9 @@ mod tests {
     use crate::rules::service::support::test_support::run;
 
     fn model(mode: NetworkMode, compat: &[&str], launch: Launch) -> Model {
-        let mut m = Model::default();
-        let mut td = t::task_definition("aws_ecs_task_definition.render", mode);
-        td.requires_compatibilities = Field::known(compat.iter().map(|c| c.to_string()).collect());
-        m.task_definitions.push(td);
-        let mut s = t::service(
-            "aws_ecs_service.render",
-            "aws_ecs_task_definition.render",
-            "aws_ecs_cluster.main",
-        );
-        s.launch = Field::known(launch);
-        m.services.push(s);
+        let mut m = t::one_service("render", mode, launch);
+        m.task_definitions[0].requires_compatibilities =
+            Field::known(compat.iter().map(|c| c.to_string()).collect());
         m
     }
 
