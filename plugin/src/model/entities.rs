@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::field::Field;
+use super::field::{Field, Val};
 
 /// How a link between two entities was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -157,6 +157,56 @@ pub struct Container {
     pub raw: serde_json::Value,
 }
 
+impl Container {
+    /// `image`, when it is a string.
+    pub fn image(&self) -> Option<&str> {
+        self.raw.get("image").and_then(|v| v.as_str())
+    }
+
+    /// `logConfiguration.logDriver`, when set.
+    pub fn log_driver(&self) -> Option<&str> {
+        self.raw
+            .get("logConfiguration")
+            .and_then(|l| l.get("logDriver"))
+            .and_then(|v| v.as_str())
+    }
+
+    /// `secrets[].valueFrom` values.
+    pub fn secret_sources(&self) -> impl Iterator<Item = &str> {
+        self.raw
+            .get("secrets")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("valueFrom").and_then(|v| v.as_str()))
+    }
+
+    /// `systemControls[]` as (namespace, value) pairs; a value that is not a string is `None`.
+    pub fn system_controls(&self) -> Vec<(&str, Option<&str>)> {
+        self.raw
+            .get("systemControls")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| {
+                let ns = c.get("namespace").and_then(|v| v.as_str())?;
+                Some((ns, c.get("value").and_then(|v| v.as_str())))
+            })
+            .collect()
+    }
+}
+
+/// Whether an image reference names a private Amazon ECR repository
+/// (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`, also `.amazonaws.com.cn` and `dkr.ecr-fips`),
+/// the only registry a task can reach through VPC endpoints. `public.ecr.aws`, Docker Hub and
+/// other registries need a route to the internet.
+pub fn is_private_ecr_image(image: &str) -> bool {
+    let host = image.split('/').next().unwrap_or("");
+    image.contains('/')
+        && (host.contains(".dkr.ecr.") || host.contains(".dkr.ecr-fips."))
+        && (host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn"))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskDefinition {
     pub address: String,
@@ -172,6 +222,8 @@ pub struct TaskDefinition {
     pub os_family: OsFamily,
     pub cpu: Field<String>,
     pub memory: Field<String>,
+    /// `task_role_arn` (IAM role for tasks).
+    pub task_role_arn: Field<String>,
     /// Decoded `container_definitions`; unknown when the JSON string is unknown at plan time.
     /// Sensitive when Terraform marks the string sensitive (ports may be computed with, never printed).
     pub containers: Field<Vec<Container>>,
@@ -181,9 +233,15 @@ pub struct TaskDefinition {
 
 impl TaskDefinition {
     pub fn requires_fargate(&self) -> Option<bool> {
+        self.requires("FARGATE")
+    }
+
+    /// Whether `requires_compatibilities` lists `compatibility` (`FARGATE`, `EC2`, `EXTERNAL`,
+    /// `MANAGED_INSTANCES`); `None` when the list is unknown.
+    pub fn requires(&self, compatibility: &str) -> Option<bool> {
         self.requires_compatibilities
             .get()
-            .map(|v| v.iter().any(|c| c.eq_ignore_ascii_case("FARGATE")))
+            .map(|v| v.iter().any(|c| c.eq_ignore_ascii_case(compatibility)))
     }
 }
 
@@ -414,8 +472,58 @@ pub struct Subnet {
     pub vpc: Option<Link>,
     pub map_public_ip_on_launch: Field<bool>,
     /// Is the subnet's route table routing 0.0.0.0/0 to an internet gateway (public)?
-    /// Unknown when the plan does not show it.
+    /// Unknown when the plan does not show it. The same fact as `egress` (set together by
+    /// `resolve::routes`), kept as a plain yes/no.
     pub public: Field<bool>,
+    /// Where the subnet's IPv4 traffic for the internet goes: the default route of the route
+    /// table it uses. Unknown when the plan does not show that table or its routes.
+    pub egress: Field<Egress>,
+    /// The route table the subnet uses, when the plan shows it: a table's address, or
+    /// "the main route table of aws_vpc.x" for a subnet without an association.
+    pub route_table: Option<String>,
+}
+
+impl Subnet {
+    /// Whether the subnet has an IPv6 CIDR block: `Some(true)` only for a known value that
+    /// parses as an IPv6 CIDR (`2600:1f18::/64`), `Some(false)` for null, empty or anything
+    /// else, `None` while the value is known only after apply.
+    pub fn has_ipv6_cidr(&self) -> Option<bool> {
+        match &self.ipv6_cidr_block.val {
+            Val::Known(c) => Some(is_ipv6_cidr(c)),
+            Val::Null => Some(false),
+            Val::Unknown => None,
+        }
+    }
+}
+
+/// `ADDRESS/PREFIX` with an IPv6 address and a prefix of 0-128.
+pub fn is_ipv6_cidr(s: &str) -> bool {
+    let Some((addr, prefix)) = s.trim().split_once('/') else {
+        return false;
+    };
+    addr.parse::<std::net::Ipv6Addr>().is_ok()
+        && prefix.parse::<u8>().is_ok_and(|p| p <= 128)
+        && !prefix.starts_with('+')
+}
+
+/// Where a subnet's IPv4 traffic bound for the internet goes: the default route
+/// (`0.0.0.0/0`) of the route table the subnet uses (its association, else the VPC's main
+/// route table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Egress {
+    /// To an internet gateway: a public subnet. Only network interfaces with a public IP
+    /// reach the internet through it.
+    InternetGateway,
+    /// To a NAT gateway, a NAT instance, a transit gateway, a firewall endpoint or another
+    /// target that forwards it.
+    Forwarded,
+    /// No default route, but routes to a transit gateway, a VPC peering connection, a VPN
+    /// gateway or a Cloud WAN core network: other networks are reachable (they may hold
+    /// shared VPC endpoints), the internet is not.
+    OtherNetworks,
+    /// No default route and no route out of the VPC.
+    Isolated,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -425,6 +533,36 @@ pub struct Vpc {
     pub id: Field<String>,
     pub cidr_block: Field<String>,
     pub enable_dns_support: Field<bool>,
+    /// An `aws_vpc` resource of the plan (false for `data.aws_vpc`): its route tables and VPC
+    /// endpoints are expected in the plan too.
+    pub managed: bool,
+}
+
+/// `aws_vpc_endpoint`.
+#[derive(Debug, Clone, Serialize)]
+pub struct VpcEndpoint {
+    pub address: String,
+    pub plan: PlanIndex,
+    /// `service_name`, e.g. `com.amazonaws.eu-west-1.ecr.dkr`.
+    pub service_name: Field<String>,
+    /// `vpc_endpoint_type`: `Interface`, `Gateway`, `GatewayLoadBalancer`...; null means
+    /// `Gateway`, the provider default.
+    pub endpoint_type: Field<String>,
+    /// `private_dns_enabled` (interface endpoints): without it the service's usual DNS name
+    /// does not resolve to the endpoint.
+    pub private_dns_enabled: Field<bool>,
+    pub vpc: Option<Link>,
+}
+
+impl VpcEndpoint {
+    /// The service part of the name after `com.amazonaws.REGION.` (`ecr.dkr`, `s3`, `logs`).
+    pub fn service(&self) -> Option<&str> {
+        let name = self.service_name.get()?;
+        let rest = name
+            .strip_prefix("com.amazonaws.")
+            .or_else(|| name.strip_prefix("cn.com.amazonaws."))?;
+        rest.split_once('.').map(|(_region, service)| service)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -487,6 +625,7 @@ pub struct Model {
     pub instances: Vec<Ec2Instance>,
     pub subnets: Vec<Subnet>,
     pub vpcs: Vec<Vpc>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
     pub target_groups: Vec<TargetGroup>,
     pub account_settings: AccountSettings,
     pub service_discovery_services: Vec<ServiceDiscoveryService>,

@@ -20,6 +20,7 @@ pub fn task_definition(address: &str, mode: NetworkMode) -> TaskDefinition {
         os_family: OsFamily::Unspecified,
         cpu: Field::null(),
         memory: Field::null(),
+        task_role_arn: Field::null(),
         containers: Field::known(vec![]),
         containers_error: None,
     }
@@ -76,6 +77,22 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
         placement_strategies: Field::known(vec![]),
         launch: Field::known(Launch::Ec2),
     }
+}
+
+/// A model with `aws_ecs_task_definition.NAME` in `mode` and `aws_ecs_service.NAME` running
+/// it on `launch` in `aws_ecs_cluster.main`.
+pub fn one_service(name: &str, mode: NetworkMode, launch: Launch) -> Model {
+    let td = format!("aws_ecs_task_definition.{name}");
+    let mut m = Model::default();
+    m.task_definitions.push(task_definition(&td, mode));
+    let mut s = service(
+        &format!("aws_ecs_service.{name}"),
+        &td,
+        "aws_ecs_cluster.main",
+    );
+    s.launch = Field::known(launch);
+    m.services.push(s);
+    m
 }
 
 pub fn awsvpc(subnets: &[&str]) -> AwsvpcConfiguration {
@@ -151,6 +168,8 @@ pub fn subnet(address: &str, cidr: &str, az: &str) -> Subnet {
         vpc: None,
         map_public_ip_on_launch: Field::known(false),
         public: Field::unknown(),
+        egress: Field::unknown(),
+        route_table: None,
     }
 }
 

@@ -125,6 +125,9 @@ pub const INTERESTING_TYPES: &[&str] = &[
     "aws_route_table_association",
     "aws_internet_gateway",
     "aws_nat_gateway",
+    "aws_default_route_table",
+    "aws_main_route_table_association",
+    "aws_vpc_endpoint",
 ];
 
 /// Whether values of this resource type are parsed.

@@ -4,8 +4,8 @@
 
 use super::{key, opt_string};
 use crate::model::resolve::{Kind, Lookup};
-use crate::model::{Field, Model, PlanIndex, Subnet, Vpc};
-use crate::plan::Resource;
+use crate::model::{Field, Model, PlanIndex, Subnet, Vpc, VpcEndpoint};
+use crate::plan::{Mode, Resource};
 
 pub(super) fn extract_subnet(
     res: &Resource,
@@ -27,6 +27,8 @@ pub(super) fn extract_subnet(
         map_public_ip_on_launch: v.get("map_public_ip_on_launch").bool(),
         // Filled by resolve::routes when the plan shows the subnet's route table.
         public: Field::unknown(),
+        egress: Field::unknown(),
+        route_table: None,
     };
     let pos = model.subnets.len();
     lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);
@@ -44,6 +46,7 @@ pub(super) fn extract_vpc(res: &Resource, plan: PlanIndex, model: &mut Model, lo
         id: opt_string(v.get("id")),
         cidr_block: opt_string(v.get("cidr_block")),
         enable_dns_support: v.get("enable_dns_support").bool(),
+        managed: res.mode == Mode::Managed,
     };
     let pos = model.vpcs.len();
     lookup.add_address(plan, &vpc.address, Kind::Vpc, pos);
@@ -51,4 +54,17 @@ pub(super) fn extract_vpc(res: &Resource, plan: PlanIndex, model: &mut Model, lo
         lookup.vpc_id.insert(id, plan, pos);
     }
     model.vpcs.push(vpc);
+}
+
+/// `aws_vpc_endpoint`: its VPC is linked by `resolve`.
+pub(super) fn extract_vpc_endpoint(res: &Resource, plan: PlanIndex, model: &mut Model) {
+    let v = res.values.root();
+    model.vpc_endpoints.push(VpcEndpoint {
+        address: res.address.clone(),
+        plan,
+        service_name: opt_string(v.get("service_name")),
+        endpoint_type: opt_string(v.get("vpc_endpoint_type")),
+        private_dns_enabled: v.get("private_dns_enabled").bool(),
+        vpc: None,
+    });
 }

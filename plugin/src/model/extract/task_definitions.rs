@@ -39,6 +39,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TaskDefi
         os_family,
         cpu: v.get("cpu").string(),
         memory: v.get("memory").string(),
+        task_role_arn: super::opt_string(v.get("task_role_arn")),
         containers,
         containers_error,
     }

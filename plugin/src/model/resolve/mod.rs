@@ -30,7 +30,7 @@ use links::{match_cluster, match_in, Cx};
 /// Resolve every link of `model` (entities extracted from `plans`, positions in `lookup`).
 pub(crate) fn resolve(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume: &Assumptions) {
     vpcs(plans, model, lookup);
-    routes::public_subnets(plans, model, lookup);
+    routes::subnet_egress(plans, model, lookup);
     let managed_instances = capacity_providers(plans, model, lookup);
     groups(plans, model, lookup);
     instances(plans, model, lookup);
@@ -89,9 +89,17 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
+    per_entity!(
+        plans,
+        model,
+        lookup,
+        vpc_endpoints,
+        |c, res, _e| vpc_link(&c, res),
+        |t, v| t.vpc = v
+    );
 }
 
-/// The VPC of a subnet or target group, from its `vpc_id`.
+/// The VPC of a subnet, target group or VPC endpoint, from its `vpc_id`.
 fn vpc_link(c: &Cx<'_>, res: &Resource) -> Option<Link> {
     c.link(
         res,

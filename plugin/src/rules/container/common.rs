@@ -1,4 +1,4 @@
-//! Helpers for the container-parameter rules (NET030-NET032): which parameters a
+//! Helpers for the container-parameter rules (NET030-NET033): which parameters a
 //! container sets, and the group's single unverifiable info per task definition.
 
 use crate::diagnostics::Diagnostic;
@@ -59,7 +59,7 @@ pub(crate) fn group_containers<'t>(
             cx.diag(
                 meta,
                 &td.address,
-                format!("{err}, so the container network parameter checks (NET030-NET032) could not run"),
+                format!("{err}, so the container network parameter checks (NET030-NET033) could not run"),
             )
             .attribute("container_definitions")
             .help(DECODE_ERROR_HELP)
@@ -74,7 +74,7 @@ pub(crate) fn group_containers<'t>(
             cx.diag(
                 meta,
                 &td.address,
-                "container_definitions is known only after apply, so the container network parameter checks (NET030-NET032: links, hostname, extraHosts, dnsServers, dnsSearchDomains, disableNetworking) could not run",
+                "container_definitions is known only after apply, so the container network parameter checks (NET030-NET033: links, hostname, extraHosts, dnsServers, dnsSearchDomains, disableNetworking, systemControls) could not run",
             )
             .attribute("container_definitions")
             .help(UNKNOWN_CONTAINERS_HELP)

@@ -13,7 +13,7 @@ declare_rule! {
     /// `requires_compatibilities`.
     ///
     /// This rule also reports the container-parameter group's single unverifiable info per task
-    /// definition (for NET030-NET032) when `container_definitions`, the OS family or
+    /// definition (for NET030-NET033) when `container_definitions`, the OS family or
     /// `requires_compatibilities` is known only after apply.
     ///
     /// ## Why it matters

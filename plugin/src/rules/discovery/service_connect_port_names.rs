@@ -1,7 +1,7 @@
 //! NET062: Service Connect `port_name` must name a port mapping.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{show_value, Launch, OsFamily, Service, TaskDefinition};
+use crate::model::{show_value, OsFamily, Service, TaskDefinition};
 use crate::rules::service::support::{self, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -10,8 +10,9 @@ declare_rule! {
     /// Every `service_connect_configuration { service { port_name = ... } }` of an
     /// `aws_ecs_service` names a port mapping of its task definition
     /// (`portMappings[].name` in `container_definitions`). It also warns when Service
-    /// Connect cannot run at all: Windows task definitions, EXTERNAL (ECS Anywhere) capacity,
-    /// or a task definition without task-level `memory`.
+    /// Connect cannot run at all: Windows task definitions, or a task definition without
+    /// task-level `memory`. (EXTERNAL, ECS Anywhere, capacity has no Service Connect either:
+    /// NET006 reports that.)
     ///
     /// ## Why it matters
     /// Service Connect finds the port to publish by that name. CreateService fails when no
@@ -64,9 +65,7 @@ impl ServiceConnectPortNames {
                 td.address
             ));
         }
-        if svc.launch.get() == Some(&Launch::External) {
-            problems.push("the service runs on EXTERNAL (ECS Anywhere) instances, which Service Connect does not support".to_string());
-        }
+        // EXTERNAL (ECS Anywhere) capacity, which has no Service Connect either, is NET006's.
         if td.memory.is_null() {
             problems.push(format!(
                 "task definition {} sets no task-level memory, which Service Connect requires",

@@ -8,7 +8,10 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it checks
     /// For an `aws_ecs_service` running awsvpc tasks (EC2 or Fargate) in subnets that have
-    /// an IPv6 CIDR block (`ipv6_cidr_block`), the `dualStackIPv6` account setting is enabled:
+    /// an IPv6 CIDR block (an `ipv6_cidr_block` that parses as an IPv6 CIDR such as
+    /// `2600:1f18:abcd:1::/64`; an empty or malformed value is no IPv6 block, and a value
+    /// known only after apply makes the finding unverifiable), the `dualStackIPv6` account
+    /// setting is enabled:
     /// by an `aws_ecs_account_setting_default` in the plan, or by
     /// `assume { dual_stack_ipv6 = true }` in `.ecsnet.hcl` when it was enabled outside
     /// Terraform. It also warns when such a service runs a Windows task definition, which
@@ -103,10 +106,12 @@ impl Rule for DualStack {
                 let Some(s) = support::subnet(cx.model, l, svc.plan) else {
                     continue;
                 };
-                match &s.ipv6_cidr_block.val {
-                    Val::Known(c) if !c.is_empty() => v6.push(s.address.clone()),
-                    Val::Unknown => maybe.push(s.address.clone()),
-                    _ => {}
+                // Only a value that parses as an IPv6 CIDR counts: an empty or malformed
+                // value is no IPv6 block, and an unknown one leaves the rule undecided.
+                match s.has_ipv6_cidr() {
+                    Some(true) => v6.push(s.address.clone()),
+                    None => maybe.push(s.address.clone()),
+                    Some(false) => {}
                 }
             }
             if v6.is_empty() && maybe.is_empty() {
@@ -253,6 +258,13 @@ mod tests {
             &model(Field::known(String::new()), Field::null())
         )
         .is_empty());
+        // Only a parseable IPv6 CIDR is an IPv6 block.
+        for junk in ["none", "10.0.0.0/24", "2001:db8::/129", "2001:db8::"] {
+            assert!(
+                run(&DualStack, &model(Field::known(junk.into()), Field::null())).is_empty(),
+                "{junk}"
+            );
+        }
     }
 
     #[test]

@@ -1,13 +1,15 @@
-//! Load balancer rules (NET050-NET055): one file per rule.
+//! Load balancer rules (NET050-NET056): one file per rule.
 
 use super::service::support::{self, Missing};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostics::Diagnostic;
 use crate::model::{LoadBalancer, Model, Service, TargetGroup};
 
+mod classic_elb_awsvpc;
 mod container_port_exists;
 mod dynamic_port_health_check;
 mod none_not_load_balanced;
+mod target_group_limit;
 mod target_type_instance;
 mod target_type_ip;
 
@@ -17,7 +19,9 @@ pub(super) fn rules() -> Vec<&'static dyn Rule> {
         &target_type_instance::TargetTypeInstance,
         &none_not_load_balanced::NoneNotLoadBalanced,
         &container_port_exists::ContainerPortExists,
+        &classic_elb_awsvpc::ClassicElbAwsvpc,
         &dynamic_port_health_check::DynamicPortHealthCheck,
+        &target_group_limit::TargetGroupLimit,
     ]
 }
 
@@ -101,7 +105,7 @@ fn push_first_missing(
 }
 
 #[cfg(test)]
-mod test_support {
+pub(in crate::rules) mod test_support {
     use crate::model::{Field, Link, LoadBalancer, Resolution};
 
     /// A `load_balancer` block sending to `container`:`port` through `target_group`.

@@ -53,16 +53,7 @@ impl Rule for FargateRequiresAwsvpc {
             ) {
                 continue;
             }
-            let what = if td.network_mode_explicit {
-                format!("network_mode is \"{}\"", td.network_mode_raw.show())
-            } else if td.network_mode == NetworkMode::WindowsDefault {
-                "network_mode is omitted, so ECS uses the Windows default (nat) mode".to_string()
-            } else {
-                format!(
-                    "network_mode is omitted, so ECS uses \"{}\"",
-                    td.network_mode.as_str()
-                )
-            };
+            let what = super::mode_phrase(td);
             if td.requires_compatibilities.is_unknown() {
                 cx.diag(
                     &Self::META,

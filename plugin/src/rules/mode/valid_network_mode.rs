@@ -13,7 +13,7 @@ declare_rule! {
     ///
     /// When `network_mode` is known only after apply, the rule reports one unverifiable info
     /// for the task definition instead: every rule that depends on the mode (NET003, NET005,
-    /// NET010-NET019, NET030-NET032) skips the checks that need it.
+    /// NET006, NET007, NET010-NET021, NET030-NET033) skips the checks that need it.
     ///
     /// ## Why it matters
     /// RegisterTaskDefinition rejects any other value with a `ClientException`, so the apply
@@ -60,7 +60,7 @@ impl Rule for ValidNetworkMode {
                     cx.diag(
                         &Self::META,
                         &td.address,
-                        "network_mode is known only after apply, so the mode and every rule that depends on it (NET003, NET005, NET010-NET019, NET030-NET032) could not be checked for this task definition",
+                        "network_mode is known only after apply, so the mode and every rule that depends on it (NET003, NET005, NET006, NET007, NET010-NET021, NET030-NET033) could not be checked for this task definition",
                     )
                     .attribute("network_mode")
                     .help("Set network_mode from a literal or a variable known at plan time rather than from an attribute computed during apply.")

@@ -178,7 +178,7 @@ pub(crate) fn ports_containers<'t>(
         cx.diag(
             meta,
             &td.address,
-            format!("{err}, so the port mapping checks (NET010-NET019) could not run for this task definition"),
+            format!("{err}, so the port mapping checks (NET010-NET021) could not run for this task definition"),
         )
         .attribute("container_definitions")
         .help(DECODE_ERROR_HELP)
@@ -191,7 +191,7 @@ pub(crate) fn ports_containers<'t>(
             meta,
             &td.address,
             format!(
-                "container_definitions is known only after apply, so the port mapping checks for this {} task definition (NET010-NET019) could not run",
+                "container_definitions is known only after apply, so the port mapping checks for this {} task definition (NET010-NET021) could not run",
                 td.network_mode.as_str()
             ),
         )

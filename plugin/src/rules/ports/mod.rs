@@ -1,4 +1,4 @@
-//! Port mapping rules (NET010-NET019): one file per rule, helpers in `common`.
+//! Port mapping rules (NET010-NET021): one file per rule, helpers in `common`.
 
 use super::Rule;
 
@@ -13,6 +13,8 @@ mod none_no_ports;
 mod port_ranges;
 mod reserved_ports;
 mod static_port_limit;
+mod windows_fargate_reserved_port;
+mod windows_task_role_port;
 
 pub(super) fn rules() -> Vec<&'static dyn Rule> {
     vec![
@@ -26,5 +28,7 @@ pub(super) fn rules() -> Vec<&'static dyn Rule> {
         &reserved_ports::ReservedPorts,
         &ephemeral_range::EphemeralRange,
         &static_port_limit::StaticPortLimit,
+        &windows_task_role_port::WindowsTaskRolePort,
+        &windows_fargate_reserved_port::WindowsFargateReservedPort,
     ]
 }

@@ -7,6 +7,7 @@ mod assign_public_ip;
 mod awsvpc_limits;
 mod capacity_availability_zones;
 mod ec2_public_subnets;
+mod fargate_registry_route;
 mod iam_role_awsvpc;
 mod network_configuration_forbidden;
 mod network_configuration_required;
@@ -19,6 +20,7 @@ pub(super) fn rules() -> Vec<&'static dyn Rule> {
         &awsvpc_limits::AwsvpcLimits,
         &assign_public_ip::AssignPublicIpFargateOnly,
         &ec2_public_subnets::Ec2PublicSubnets,
+        &fargate_registry_route::FargateRegistryRoute,
         &capacity_availability_zones::CapacityAvailabilityZones,
         &iam_role_awsvpc::IamRoleAwsvpc,
     ]

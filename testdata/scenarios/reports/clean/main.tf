@@ -1,6 +1,6 @@
-# A correct Fargate service: awsvpc tasks in two private subnets of the plan, behind an
-# internal load balancer whose target group has target_type "ip". Nothing here should
-# reach fail-on error (or warning).
+# A correct Fargate service: awsvpc tasks in two private subnets of the plan (with a NAT
+# gateway, egress.tf), behind an internal load balancer whose target group has target_type
+# "ip". Nothing here should reach fail-on error (or warning).
 
 terraform {
   required_version = ">= 1.5"

@@ -1,0 +1,98 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "6.47.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-north-1"
+}
+
+# A media edge exposes six ports, each with its own target group, listener and NLB port.
+locals {
+  ports = { rtmp = 1935, hls = 8080, dash = 8081, srt = 9000, webrtc = 8443, metrics = 9100 }
+}
+
+data "aws_vpc" "default" {
+  default = true
+}
+
+data "aws_subnets" "default" {
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.default.id]
+  }
+}
+
+resource "aws_lb" "edge" {
+  name               = "media-edge"
+  load_balancer_type = "network"
+  subnets            = data.aws_subnets.default.ids
+}
+
+resource "aws_lb_target_group" "edge" {
+  for_each    = local.ports
+  name        = "edge-${each.key}"
+  port        = each.value
+  protocol    = "TCP"
+  target_type = "ip"
+  vpc_id      = data.aws_vpc.default.id
+}
+
+resource "aws_lb_listener" "edge" {
+  for_each          = local.ports
+  load_balancer_arn = aws_lb.edge.arn
+  port              = each.value
+  protocol          = "TCP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.edge[each.key].arn
+  }
+}
+
+resource "aws_ecs_cluster" "media" {
+  name = "media"
+}
+
+resource "aws_ecs_task_definition" "edge" {
+  family                   = "media-edge"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = 2048
+  memory                   = 4096
+
+  container_definitions = jsonencode([{
+    name         = "edge"
+    image        = "public.ecr.aws/example/media-edge:12"
+    essential    = true
+    portMappings = [for p in values(local.ports) : { containerPort = p }]
+  }])
+}
+
+resource "aws_ecs_service" "edge" {
+  name            = "media-edge"
+  cluster         = aws_ecs_cluster.media.id
+  task_definition = aws_ecs_task_definition.edge.arn
+  desired_count   = 2
+  launch_type     = "FARGATE"
+
+  dynamic "load_balancer" {
+    for_each = local.ports
+    content {
+      target_group_arn = aws_lb_target_group.edge[load_balancer.key].arn
+      container_name   = "edge"
+      container_port   = load_balancer.value
+    }
+  }
+
+  network_configuration {
+    subnets          = data.aws_subnets.default.ids
+    assign_public_ip = true
+  }
+
+  depends_on = [aws_lb_listener.edge]
+}

@@ -1,0 +1,54 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "6.47.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-west-2"
+}
+
+# One keepalive time for the whole awsvpc task, written in the app container only.
+resource "aws_ecs_task_definition" "api" {
+  family                   = "api"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = 512
+  memory                   = 1024
+
+  container_definitions = jsonencode([
+    {
+      name      = "api"
+      image     = "123456789012.dkr.ecr.us-west-2.amazonaws.com/api:3.2"
+      essential = true
+      systemControls = [
+        { namespace = "net.ipv4.tcp_keepalive_time", value = "60" }
+      ]
+    },
+    {
+      name      = "envoy"
+      image     = "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.5.0-prod"
+      essential = true
+    }
+  ])
+}
+
+# Bridge tasks have a network namespace of their own, so network sysctls apply there.
+resource "aws_ecs_task_definition" "haproxy" {
+  family       = "haproxy"
+  network_mode = "bridge"
+
+  container_definitions = jsonencode([{
+    name         = "haproxy"
+    image        = "public.ecr.aws/docker/library/haproxy:3.0"
+    essential    = true
+    memory       = 512
+    portMappings = [{ containerPort = 443, hostPort = 0 }]
+    systemControls = [
+      { namespace = "net.core.somaxconn", value = "4096" }
+    ]
+  }])
+}
