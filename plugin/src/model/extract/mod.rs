@@ -19,6 +19,10 @@ mod target_groups;
 mod task_definitions;
 mod task_sets;
 pub(crate) mod user_data;
+pub(crate) mod written;
+
+#[cfg(test)]
+pub(crate) use services::is_service_linked_role;
 
 /// Extract every ECS-related resource of one plan into `model`.
 pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
@@ -87,7 +91,7 @@ fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
             known_strings(res, task_definitions::ARN_ATTRS),
         )),
         ("aws_ecs_service", false) => Some(Decoded::Service(
-            services::decode(res, idx),
+            services::decode(res, plan, idx),
             known_strings(res, services::ARN_ATTRS),
         )),
         ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {

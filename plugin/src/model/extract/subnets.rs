@@ -5,7 +5,7 @@
 use super::{key, opt_string};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Field, Model, PlanIndex, Subnet, Vpc};
-use crate::plan::Resource;
+use crate::plan::{Mode, Resource};
 
 pub(super) fn extract_subnet(
     res: &Resource,
@@ -31,7 +31,10 @@ pub(super) fn extract_subnet(
     let pos = model.subnets.len();
     lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);
     if let Some(id) = key(&subnet.id) {
-        lookup.subnet_id.insert(id, plan, pos);
+        match res.mode {
+            Mode::Managed => lookup.subnet_id.insert(id, plan, pos),
+            Mode::Data => lookup.data_subnet_id.insert(id, plan, pos),
+        }
     }
     model.subnets.push(subnet);
 }

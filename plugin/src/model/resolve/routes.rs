@@ -127,7 +127,7 @@ pub(crate) fn public_subnets(plans: &[Plan], model: &mut Model, lookup: &Lookup)
                 "subnet_id",
                 &opt_string(assoc.attr("subnet_id")),
                 Kind::Subnet,
-                |v| lookup.subnet_id.pick(v, idx),
+                |v| lookup.subnet_by_id(v, idx),
             );
             let Some(pos) = subnet
                 .and_then(|l| l.address)
