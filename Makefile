@@ -47,6 +47,7 @@ judged: ## Count the services ecsnet judged without an unverifiable note, create
 fuzz: ## Fuzz the plan reader and the whole check pipeline, 60 s each (needs `cargo install cargo-fuzz`)
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan -- -max_total_time=60
 	mkdir -p plugin/fuzz/corpus/check_plan
-	cp testdata/sample/plan.json testdata/plans/*[a-z].json plugin/fuzz/corpus/check_plan/
+	cp testdata/sample/plan.json plugin/fuzz/corpus/check_plan/
+	for f in testdata/scenarios/*/*/plan*.json; do cp "$$f" "plugin/fuzz/corpus/check_plan/$$(echo "$${f#testdata/scenarios/}" | tr / _)"; done
 	find testdata/rules -name '*.json' ! -name '*.spec.json' -exec cp {} plugin/fuzz/corpus/check_plan/ \;
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run check_plan corpus/check_plan -- -max_total_time=60 -max_len=65536

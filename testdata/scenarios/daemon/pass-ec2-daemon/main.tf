@@ -11,6 +11,11 @@ provider "aws" {
   region = "eu-west-1"
 }
 
+variable "instance_type" {
+  type    = string
+  default = "r6i.xlarge"
+}
+
 variable "cluster_name" {
   type    = string
   default = "analytics"
@@ -42,7 +47,7 @@ data "aws_ssm_parameter" "ami" {
 resource "aws_launch_template" "this" {
   name_prefix   = "${var.cluster_name}-"
   image_id      = data.aws_ssm_parameter.ami.value
-  instance_type = "r6i.xlarge"
+  instance_type = var.instance_type
   user_data     = base64encode("#!/bin/bash\necho ECS_CLUSTER=${var.cluster_name} >> /etc/ecs/ecs.config\n")
 }
 
