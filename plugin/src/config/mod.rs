@@ -60,6 +60,19 @@ pub struct Assumptions {
     pub dynamic_port_range: Option<(u16, u16)>,
     /// `reserved_ports = [22, 2375, ...]` (ECS_RESERVED_PORTS); replaces the agent defaults.
     pub reserved_ports: Option<Vec<u16>>,
+    /// Where each assumption is written, for findings about the assumptions themselves.
+    pub locations: AssumeLocations,
+}
+
+/// Where assumptions are written (`.ecsnet.hcl:12`). Empty for assumptions built in code.
+#[derive(Debug, Clone, Default)]
+pub struct AssumeLocations {
+    /// By the label of the `subnet` block.
+    pub subnets: BTreeMap<String, String>,
+    /// By the label of the `cluster` block.
+    pub clusters: BTreeMap<String, String>,
+    pub awsvpc_trunking: Option<String>,
+    pub dual_stack_ipv6: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -15,6 +15,7 @@ use hcl::edit::Span;
 use super::{
     Assumptions, ClusterAssumption, Config, FailOn, Ignore, RuleOverride, SubnetAssumption,
 };
+use std::cell::RefCell;
 use crate::diagnostics::Severity;
 use crate::report::suggest::closest;
 
@@ -77,14 +78,20 @@ pub(crate) fn parse_with_rules(
         text,
         source,
         rule_ids,
+        instance_types: RefCell::new(Vec::new()),
     };
-    p.config(&body)
+    let cfg = p.config(&body)?;
+    p.check_instance_types(&cfg)?;
+    Ok(cfg)
 }
 
 struct Parser<'a> {
     text: &'a str,
     source: &'a str,
     rule_ids: &'a [&'a str],
+    /// Instance types named by `assume cluster` blocks, with the line of the attribute and
+    /// the block's label: checked once the whole file is read.
+    instance_types: RefCell<Vec<(String, String, Option<Range<usize>>)>>,
 }
 
 const TOP_KEYS: &[&str] = &["fail_on", "rule", "assume", "ignore"];
@@ -217,8 +224,14 @@ impl Parser<'_> {
         for s in b.body.iter() {
             match s {
                 Structure::Attribute(a) => match a.key.as_str() {
-                    "awsvpc_trunking" => out.awsvpc_trunking = Some(self.bool(a)?),
-                    "dual_stack_ipv6" => out.dual_stack_ipv6 = Some(self.bool(a)?),
+                    "awsvpc_trunking" => {
+                        out.awsvpc_trunking = Some(self.bool(a)?);
+                        out.locations.awsvpc_trunking = Some(self.location(a.span()));
+                    }
+                    "dual_stack_ipv6" => {
+                        out.dual_stack_ipv6 = Some(self.bool(a)?);
+                        out.locations.dual_stack_ipv6 = Some(self.location(a.span()));
+                    }
                     "dynamic_port_range" => {
                         let v = self.string(a)?;
                         out.dynamic_port_range = Some(parse_port_range(v).ok_or_else(|| {
@@ -250,6 +263,9 @@ impl Parser<'_> {
                         }
                         out.subnets
                             .insert(id.to_string(), self.subnet_block(inner)?);
+                        out.locations
+                            .subnets
+                            .insert(id.to_string(), self.location(inner.span()));
                     }
                     "cluster" => {
                         let id = self.one_label(inner, "cluster \"prod\" { ... }")?;
@@ -260,7 +276,10 @@ impl Parser<'_> {
                             ));
                         }
                         out.clusters
-                            .insert(id.to_string(), self.cluster_block(inner)?);
+                            .insert(id.to_string(), self.cluster_block(inner, id)?);
+                        out.locations
+                            .clusters
+                            .insert(id.to_string(), self.location(inner.span()));
                     }
                     k => {
                         return Err(self.unknown_key(
@@ -304,13 +323,19 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn cluster_block(&self, b: &Block) -> Result<ClusterAssumption, ConfigError> {
+    fn cluster_block(&self, b: &Block, label: &str) -> Result<ClusterAssumption, ConfigError> {
         let mut instance_type = None;
         let mut max_instances = None;
         let mut zones = Vec::new();
         for a in self.attributes_only(&b.body, "a cluster block", CLUSTER_KEYS)? {
             match a.key.as_str() {
-                "instance_type" => instance_type = Some(self.string(a)?.to_string()),
+                "instance_type" => {
+                    let t = self.string(a)?.to_string();
+                    self.instance_types
+                        .borrow_mut()
+                        .push((t.clone(), label.to_string(), a.span()));
+                    instance_type = Some(t);
+                }
                 "max_instances" => {
                     let n = self.uint(a)?;
                     if n == 0 {
@@ -336,6 +361,28 @@ impl Parser<'_> {
             max_instances: max_instances.ok_or_else(|| missing("max_instances"))?,
             availability_zones: zones,
         })
+    }
+
+    /// Every instance type an `assume cluster` names must be one ecsnet has ENI data for:
+    /// a typo would otherwise leave the cluster's capacity unknown and every capacity rule
+    /// unverifiable, which a gate does not notice.
+    fn check_instance_types(&self, _cfg: &Config) -> Result<(), ConfigError> {
+        for (t, label, span) in self.instance_types.borrow().iter() {
+            if crate::instances::lookup(t).is_some() {
+                continue;
+            }
+            let hint = match crate::instances::suggest(t, 3).as_slice() {
+                [] => String::new(),
+                close => format!(" (did you mean {}?)", close.join(", ")),
+            };
+            return Err(self.err(
+                span.clone(),
+                format!(
+                    "instance_type = \"{t}\" in assume cluster \"{label}\" is not an instance type ecsnet has ENI data for{hint}; fix the name (`ecsnet instance-type NAME` shows what ecsnet knows)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn ignore_block(&self, b: &Block) -> Result<Ignore, ConfigError> {
@@ -842,6 +889,27 @@ ignore {
         );
         let e = err("assume {\n  cluster {\n  }\n}\n");
         assert!(e.contains("needs exactly one label"), "{e}");
+    }
+
+    #[test]
+    fn assumed_instance_types_must_be_known() {
+        let e = err("assume {\n  cluster \"prod\" {\n    instance_type = \"c5.lrge\"\n    max_instances = 2\n  }\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:3: instance_type = \"c5.lrge\" in assume cluster \"prod\" is not an instance type"),
+            "{e}"
+        );
+        assert!(e.contains("did you mean c5.large"), "{e}");
+        assert!(parse("assume {\n  cluster \"prod\" {\n    instance_type = \"C5.Large\"\n    max_instances = 2\n  }\n}\n").is_ok());
+    }
+
+    #[test]
+    fn assumption_locations_are_kept() {
+        let c = parse(FULL).unwrap();
+        let l = &c.assume.locations;
+        assert_eq!(l.awsvpc_trunking.as_deref(), Some(".ecsnet.hcl:13"));
+        assert_eq!(l.dual_stack_ipv6.as_deref(), Some(".ecsnet.hcl:14"));
+        assert_eq!(l.subnets["subnet-0abc"], ".ecsnet.hcl:18");
+        assert_eq!(l.clusters["prod"], ".ecsnet.hcl:24");
     }
 
     #[test]
