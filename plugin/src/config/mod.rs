@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Severity;
 
+pub mod hint;
 mod parse;
-pub use parse::{load, parse_str, ConfigError};
+pub use parse::{check_syntax, load, parse_str, ConfigError};
 
 /// Parsed configuration. `Config::default()` is what ecsnet uses with no file.
 #[derive(Debug, Clone, Default)]

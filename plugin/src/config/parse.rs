@@ -15,9 +15,9 @@ use hcl::edit::Span;
 use super::{
     Assumptions, ClusterAssumption, Config, FailOn, Ignore, RuleOverride, SubnetAssumption,
 };
-use std::cell::RefCell;
 use crate::diagnostics::Severity;
 use crate::report::suggest::closest;
+use std::cell::RefCell;
 
 /// A configuration problem: one line naming the file, the line and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,6 +56,24 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     parse_str(&text, &path.display().to_string())
 }
 
+/// Check that `text` is HCL as ecsnet's parser reads it, syntax only (no key is checked):
+/// the Terraform snippets of fix hints and rule documentation are held to it.
+pub fn check_syntax(text: &str, source: &str) -> Result<(), ConfigError> {
+    syntax(text, source).map(drop)
+}
+
+fn syntax(text: &str, source: &str) -> Result<Body, ConfigError> {
+    hcl::edit::parser::parse_body(text).map_err(|e| {
+        let loc = e.location();
+        ConfigError(format!(
+            "{source}:{}:{}: invalid HCL: {}; fix the syntax (see docs in `ecsnet check --help`)",
+            loc.line(),
+            loc.column(),
+            e.message().replace('\n', " ")
+        ))
+    })
+}
+
 /// Parse with an explicit list of valid rule ids (unit tests use a fixed list so they do not
 /// depend on which rules exist).
 pub(crate) fn parse_with_rules(
@@ -65,15 +83,7 @@ pub(crate) fn parse_with_rules(
 ) -> Result<Config, ConfigError> {
     // A leading BOM is what some Windows editors write; HCL itself does not allow it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let body = hcl::edit::parser::parse_body(text).map_err(|e| {
-        let loc = e.location();
-        ConfigError(format!(
-            "{source}:{}:{}: invalid HCL: {}; fix the syntax (see docs in `ecsnet check --help`)",
-            loc.line(),
-            loc.column(),
-            e.message().replace('\n', " ")
-        ))
-    })?;
+    let body = syntax(text, source)?;
     let p = Parser {
         text,
         source,

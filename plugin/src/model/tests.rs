@@ -718,5 +718,8 @@ fn a_managed_subnet_wins_over_a_data_source_reading_it() {
         .iter()
         .find(|s| s.address == "data.aws_subnet.first")
         .unwrap();
-    assert_eq!(data.id.get().map(String::as_str), Some("subnet-04ee8b80608e0a15e"));
+    assert_eq!(
+        data.id.get().map(String::as_str),
+        Some("subnet-04ee8b80608e0a15e")
+    );
 }

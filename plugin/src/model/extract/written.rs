@@ -40,6 +40,15 @@ pub(crate) fn written(plan: &Plan, res: &Resource, path: &str) -> Written {
     let Some(cfg) = plan.config_resource(res) else {
         return Written::Unseen;
     };
+    // Terraform writes an expression for every argument the configuration sets, so a
+    // resource whose required arguments are missing has an incomplete configuration
+    // section (a plan assembled by hand or by another tool): it cannot say what is omitted.
+    if required(&res.type_)
+        .iter()
+        .any(|a| !cfg.expressions.0.contains_key(*a))
+    {
+        return Written::Unseen;
+    }
     let Some(expr) = cfg.expressions.lookup(path) else {
         let top = path.split('.').next().unwrap_or(path);
         if top != path && !cfg.expressions.0.contains_key(top) {
@@ -53,6 +62,15 @@ pub(crate) fn written(plan: &Plan, res: &Resource, path: &str) -> Written {
     };
     let module = module_calls(&res.module_address);
     evaluate(plan, &module, expr, 0)
+}
+
+/// Required arguments of the resource types whose arguments ecsnet asks about.
+fn required(type_: &str) -> &'static [&'static str] {
+    match type_ {
+        "aws_ecs_service" => &["name"],
+        "aws_ecs_task_definition" => &["family", "container_definitions"],
+        _ => &[],
+    }
 }
 
 /// Calls from the root to the module an address is in (`module.a["x"].module.b` → `[a, b]`):
@@ -117,7 +135,12 @@ fn variable(plan: &Plan, module: &[String], name: &str, depth: usize) -> Written
         Some(e) => evaluate(plan, parent, e, depth + 1),
         // Not passed by the caller: the variable's default (an absent default means the
         // variable is required, which Terraform enforces).
-        None => match call_cfg.module.variables.get(name).and_then(|v| v.default.as_ref()) {
+        None => match call_cfg
+            .module
+            .variables
+            .get(name)
+            .and_then(|v| v.default.as_ref())
+        {
             Some(d) => literal(d),
             None => Written::Unclear,
         },
@@ -177,6 +200,7 @@ mod tests {
         let p = plan(
             svc_config(
                 json!({
+                    "name": {"constant_value": "api"},
                     "iam_role": {"constant_value": "ecs-service"},
                     "launch_type": {"constant_value": null},
                     "network_configuration": [{"subnets": {"references": ["var.subnets"]}}],
@@ -207,12 +231,13 @@ mod tests {
         let p = plan(
             svc_config(
                 json!({
+                    "name": {"constant_value": "api"},
                     "iam_role": {"references": ["var.role"]},
                     "launch_type": {"references": ["var.launch_type"]},
                     "platform_version": {"references": ["var.platform"]},
                     "cluster": {"references": ["var.cluster"]},
-                    "name": {"references": ["var.settings.name", "var.settings"]},
-                    "desired_count": {"references": ["local.count"]}
+                    "desired_count": {"references": ["var.settings.count", "var.settings"]},
+                    "deployment_maximum_percent": {"references": ["local.percent"]}
                 }),
                 json!({
                     "role": {"references": ["var.root_role"]},
@@ -236,15 +261,18 @@ mod tests {
         assert_eq!(written_in(&p, "platform_version"), Written::Set);
         // Passed a resource attribute: not evaluated.
         assert_eq!(written_in(&p, "cluster"), Written::Unclear);
-        assert_eq!(written_in(&p, "name"), Written::Unclear);
         assert_eq!(written_in(&p, "desired_count"), Written::Unclear);
+        assert_eq!(
+            written_in(&p, "deployment_maximum_percent"),
+            Written::Unclear
+        );
     }
 
     #[test]
     fn root_variable_values_decide() {
         let p = plan(
             svc_config(
-                json!({"iam_role": {"references": ["var.role"]}}),
+                json!({"name": {"constant_value": "api"}, "iam_role": {"references": ["var.role"]}}),
                 json!({"role": {"references": ["var.root_role"]}}),
                 json!({"role": {"default": null}}),
             ),
@@ -254,8 +282,18 @@ mod tests {
     }
 
     #[test]
-    fn no_configuration_is_unseen() {
+    fn no_configuration_or_an_incomplete_one_is_unseen() {
         let p = plan(json!(null), json!({}));
         assert_eq!(written_in(&p, "iam_role"), Written::Unseen);
+        // No `name`, which every aws_ecs_service configuration writes.
+        let p = plan(
+            svc_config(
+                json!({"launch_type": {"constant_value": null}}),
+                json!({}),
+                json!({}),
+            ),
+            json!({}),
+        );
+        assert_eq!(written_in(&p, "launch_type"), Written::Unseen);
     }
 }

@@ -377,12 +377,7 @@ fn push_items(
     }
 }
 
-fn launches(
-    model: &mut Model,
-    lookup: &Lookup,
-    wiring: &Wiring,
-    managed_instances: &[bool],
-) {
+fn launches(model: &mut Model, lookup: &Lookup, wiring: &Wiring, managed_instances: &[bool]) {
     let m: &Model = model;
     let launches: Vec<Field<crate::model::Launch>> = m
         .services

@@ -284,11 +284,12 @@ fn subnet_links(m: &Model) -> Vec<(&str, Option<&[Link]>)> {
             .iter()
             .map(|g| (g.address.as_str(), list(&g.subnets))),
     );
-    out.extend(
-        m.instances
-            .iter()
-            .map(|i| (i.address.as_str(), i.subnet.as_ref().map(std::slice::from_ref))),
-    );
+    out.extend(m.instances.iter().map(|i| {
+        (
+            i.address.as_str(),
+            i.subnet.as_ref().map(std::slice::from_ref),
+        )
+    }));
     out
 }
 
@@ -312,7 +313,12 @@ fn subnet_verdicts(m: &Model, key: &str, a: &SubnetAssumption) -> Vec<Verdict> {
     }
     let unknown: Vec<String> = links
         .iter()
-        .filter(|(_, ls)| ls.is_none_or(|ls| ls.iter().any(|l| l.address.is_none() && l.literal.is_none())))
+        .filter(|(_, ls)| {
+            ls.is_none_or(|ls| {
+                ls.iter()
+                    .any(|l| l.address.is_none() && l.literal.is_none())
+            })
+        })
         .map(|(a, _)| format!("the subnets of {a}"))
         .chain(
             m.subnets
@@ -347,7 +353,11 @@ fn compare_subnet(s: &Subnet, a: &SubnetAssumption) -> Vec<Verdict> {
     let mut repeated = Vec::new();
     for (attr, assumed, planned) in [
         ("cidr_block", &a.cidr_block, &s.cidr_block),
-        ("availability_zone", &a.availability_zone, &s.availability_zone),
+        (
+            "availability_zone",
+            &a.availability_zone,
+            &s.availability_zone,
+        ),
     ] {
         let (Some(x), Some(p)) = (assumed, planned.get()) else {
             if assumed.is_some() {
@@ -389,15 +399,16 @@ fn cluster_name(key: &str) -> &str {
 
 fn cluster_verdicts(m: &Model, key: &str, a: &ClusterAssumption) -> Vec<Verdict> {
     let name = cluster_name(key);
-    let named = |c: &&Cluster| {
-        c.address == key || c.name.get().is_some_and(|n| n == key || n == name)
-    };
+    let named =
+        |c: &&Cluster| c.address == key || c.name.get().is_some_and(|n| n == key || n == name);
     if let Some(c) = m.clusters.iter().find(named) {
         return compare_cluster(m, c, a);
     }
     let refers = |l: &Link| {
         l.address.as_deref() == Some(key)
-            || l.literal.as_deref().is_some_and(|x| cluster_name(x) == name)
+            || l.literal
+                .as_deref()
+                .is_some_and(|x| cluster_name(x) == name)
     };
     let by_user_data = m
         .autoscaling_groups
@@ -584,14 +595,19 @@ mod tests {
         assert_eq!(d[0].severity, Severity::Error);
         assert_eq!(d[0].address, "assume.cluster[\"platfrom-ec2\"]");
         assert!(d[0].message.contains("(.ecsnet.hcl:3)"), "{}", d[0].message);
-        assert!(d[0].help.as_deref().unwrap().contains("did you mean \"platform-ec2\""));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean \"platform-ec2\""));
         // The right label, by name or by ARN, is used: nothing to say.
         for key in [
             "platform-ec2",
             "arn:aws:ecs:eu-west-1:123456789012:cluster/platform-ec2",
         ] {
             let mut a = Assumptions::default();
-            a.clusters.insert(key.into(), cluster_assumption("c5.large", 4));
+            a.clusters
+                .insert(key.into(), cluster_assumption("c5.large", 4));
             assert!(run(&m, &a).is_empty(), "{key}");
         }
     }
@@ -601,7 +617,8 @@ mod tests {
         let mut m = Model::default();
         m.services.push(service_on(Link::unresolved()));
         let mut a = Assumptions::default();
-        a.clusters.insert("prod".into(), cluster_assumption("c5.large", 4));
+        a.clusters
+            .insert("prod".into(), cluster_assumption("c5.large", 4));
         let d = run(&m, &a);
         assert_eq!(d.len(), 1);
         assert!(d[0].unverifiable);
@@ -620,16 +637,20 @@ mod tests {
         c.name = Field::known("main".into());
         m.clusters.push(c);
         let mut a = Assumptions::default();
-        a.clusters.insert("main".into(), cluster_assumption("c5.large", 3));
+        a.clusters
+            .insert("main".into(), cluster_assumption("c5.large", 3));
         let d = run(&m, &a);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].severity, Severity::Info);
         assert!(d[0].message.contains("repeats what the plan shows"));
-        a.clusters.insert("main".into(), cluster_assumption("m5.xlarge", 5));
+        a.clusters
+            .insert("main".into(), cluster_assumption("m5.xlarge", 5));
         let d = run(&m, &a);
         assert_eq!(d.len(), 2);
         assert!(d.iter().all(|d| d.severity == Severity::Error));
-        assert!(d[0].message.contains("ecsnet judges the cluster with the assumption"));
+        assert!(d[0]
+            .message
+            .contains("ecsnet judges the cluster with the assumption"));
         // A cluster without capacity in the plan: the assumption supplies it.
         m.clusters[0].capacity.clear();
         assert!(run(&m, &a).is_empty());
@@ -697,7 +718,11 @@ mod tests {
         a.subnets.insert("subnet-0abc1243".into(), free);
         let d = run(&m, &a);
         assert_eq!(d[0].severity, Severity::Error);
-        assert!(d[0].help.as_deref().unwrap().contains("did you mean \"subnet-0abc1234\""));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean \"subnet-0abc1234\""));
     }
 
     #[test]

@@ -70,7 +70,8 @@ impl Role {
     }
 }
 
-const FIX: &str = "Remove iam_role from the service; ECS uses the AWSServiceRoleForECS service-linked role.";
+const FIX: &str =
+    "Remove iam_role from the service; ECS uses the AWSServiceRoleForECS service-linked role.";
 
 impl Rule for IamRoleAwsvpc {
     fn meta(&self) -> &'static RuleMeta {
@@ -133,8 +134,8 @@ impl Rule for IamRoleAwsvpc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing as t;
     use crate::model::extract::is_service_linked_role;
+    use crate::model::testing as t;
     use crate::model::{Field, Launch, Link, Model, NetworkMode};
     use crate::rules::service::support::test_support::{firm, run, unverified};
 
@@ -209,7 +210,11 @@ mod tests {
             &with_configured(NetworkMode::Awsvpc, Field::unknown(), Field::known(true)),
         );
         assert_eq!(firm(&d).len(), 1);
-        assert!(d[0].message.contains("(known after apply)"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("(known after apply)"),
+            "{}",
+            d[0].message
+        );
         // An expression that cannot be evaluated, unknown until apply: a note.
         let d = run(
             &IamRoleAwsvpc,
