@@ -1203,25 +1203,28 @@ fn exit_codes_follow_fail_on() {
     }
 }
 
-/// Every rule fixture: the exit code is the report's own verdict, and `--fail-on never`
+/// Every scenario plan: the exit code is the report's own verdict, and `--fail-on never`
 /// always passes. Catches a gate that disagrees with what it prints.
 #[test]
-fn exit_code_agrees_with_the_report_on_every_rule_fixture() {
-    let root = repo().join("testdata/rules");
+fn exit_code_agrees_with_the_report_on_every_scenario_plan() {
+    let root = repo().join("testdata/scenarios");
     let mut fixtures = Vec::new();
-    for rule in std::fs::read_dir(&root).unwrap() {
-        for f in std::fs::read_dir(rule.unwrap().path()).unwrap() {
-            let path = f.unwrap().path();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if name.ends_with(".json") && !name.ends_with(".spec.json") {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if name.starts_with("plan") && name.ends_with(".json") {
                 fixtures.push(path);
             }
         }
     }
     fixtures.sort();
     assert!(
-        fixtures.len() > 40,
-        "rule fixtures found: {}",
+        fixtures.len() > 100,
+        "scenario plans found: {}",
         fixtures.len()
     );
     let mut problems = Vec::new();

@@ -552,19 +552,14 @@ fn finder_index_survives_hand_built_models() {
 
 #[test]
 fn bundled_sample_models_the_demo_estate() {
-    let path = format!(
-        "{}/../testdata/sample/plan.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let p = plan::load(&path, &LoadOptions::default()).unwrap();
-    let m = build(&[p], &Assumptions::default());
+    // The plan `make demo` checks: testdata/scenarios/sample/shop, planned by real Terraform.
+    let m = model("sample/shop/plan.json");
     let shop = m.cluster("aws_ecs_cluster.shop").unwrap();
-    assert!(shop
-        .capacity
-        .iter()
-        .any(|c| c.address.as_deref() == Some("aws_autoscaling_group.ecs")));
-    // Every service lands on the shop cluster.
-    assert_eq!(m.services.len(), 10);
+    assert!(shop.capacity.iter().any(|c| c.address.as_deref()
+        == Some("aws_autoscaling_group.ecs")
+        && c.capacity_provider.as_deref() == Some("shop-ec2")));
+    // Every service lands on the shop cluster and names its task definition.
+    assert_eq!(m.services.len(), 9);
     for s in &m.services {
         assert_eq!(addr(&s.cluster), "aws_ecs_cluster.shop", "{}", s.address);
         assert!(s.task_definition.address.is_some(), "{}", s.address);
@@ -583,18 +578,30 @@ fn bundled_sample_models_the_demo_estate() {
     let sn = m.subnet(addr(&subnets[0])).unwrap();
     assert_eq!(
         sn.cidr_block.get().map(String::as_str),
-        Some("10.40.12.0/28")
+        Some("10.40.200.0/26")
     );
-    // The NAT-routed private route table makes the subnets private.
-    assert_eq!(sn.public.get(), Some(&false));
+    // The catalog's subnets come through the vpc module's output, still unknown ids.
+    let catalog = m.service("aws_ecs_service.catalog").unwrap();
+    assert_eq!(catalog.launch.get(), Some(&Launch::Ec2));
+    let catalog_subnets = catalog
+        .network_configuration
+        .get()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .subnets
+        .get()
+        .unwrap();
+    let names: Vec<&str> = catalog_subnets.iter().map(addr).collect();
     assert_eq!(
-        m.service("aws_ecs_service.catalog").unwrap().launch.get(),
-        Some(&Launch::Ec2)
+        names,
+        [
+            "module.vpc.aws_subnet.private[0]",
+            "module.vpc.aws_subnet.private[1]",
+            "module.vpc.aws_subnet.private[2]"
+        ]
     );
-    assert_eq!(
-        m.service("aws_ecs_service.reports").unwrap().launch.get(),
-        Some(&Launch::Fargate)
-    );
+    assert_eq!(payments.launch.get(), Some(&Launch::Fargate));
     assert_eq!(m.account_settings.awsvpc_trunking.get(), Some(&false));
     let asg = m.autoscaling_group("aws_autoscaling_group.ecs").unwrap();
     assert_eq!(
