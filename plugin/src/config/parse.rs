@@ -99,9 +99,15 @@ struct Parser<'a> {
     text: &'a str,
     source: &'a str,
     rule_ids: &'a [&'a str],
-    /// Instance types named by `assume cluster` blocks, with the line of the attribute and
-    /// the block's label: checked once the whole file is read.
-    instance_types: RefCell<Vec<(String, String, Option<Range<usize>>)>>,
+    /// Instance types named by `assume cluster` blocks: checked once the whole file is read.
+    instance_types: RefCell<Vec<AssumedType>>,
+}
+
+/// `instance_type = "..."` of an `assume cluster "label"` block, where it is written.
+struct AssumedType {
+    name: String,
+    label: String,
+    span: Option<Range<usize>>,
 }
 
 const TOP_KEYS: &[&str] = &["fail_on", "rule", "assume", "ignore"];
@@ -341,9 +347,11 @@ impl Parser<'_> {
             match a.key.as_str() {
                 "instance_type" => {
                     let t = self.string(a)?.to_string();
-                    self.instance_types
-                        .borrow_mut()
-                        .push((t.clone(), label.to_string(), a.span()));
+                    self.instance_types.borrow_mut().push(AssumedType {
+                        name: t.clone(),
+                        label: label.to_string(),
+                        span: a.span(),
+                    });
                     instance_type = Some(t);
                 }
                 "max_instances" => {
@@ -377,7 +385,12 @@ impl Parser<'_> {
     /// a typo would otherwise leave the cluster's capacity unknown and every capacity rule
     /// unverifiable, which a gate does not notice.
     fn check_instance_types(&self, _cfg: &Config) -> Result<(), ConfigError> {
-        for (t, label, span) in self.instance_types.borrow().iter() {
+        for AssumedType {
+            name: t,
+            label,
+            span,
+        } in self.instance_types.borrow().iter()
+        {
             if crate::instances::lookup(t).is_some() {
                 continue;
             }
