@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use crate::config::{Assumptions, ClusterAssumption, SubnetAssumption};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{CapacityKind, Cluster, Field, Link, Model, Subnet, Val};
+use crate::rules::service::support::cluster_key as cluster_name;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -386,15 +387,6 @@ fn compare_subnet(s: &Subnet, a: &SubnetAssumption) -> Vec<Verdict> {
         });
     }
     out
-}
-
-/// The cluster name in an ARN (`arn:aws:ecs:…:cluster/NAME`), else the value itself.
-fn cluster_name(key: &str) -> &str {
-    if key.starts_with("arn:") {
-        key.rsplit('/').next().unwrap_or(key)
-    } else {
-        key
-    }
 }
 
 fn cluster_verdicts(m: &Model, key: &str, a: &ClusterAssumption) -> Vec<Verdict> {
