@@ -23,7 +23,8 @@ declare_rule! {
     ///   `dual_stack_ipv6` against an `aws_ecs_account_setting_default` of the plan), and an
     ///   **error** where ecsnet uses the assumption (an `assume cluster` replaces the
     ///   capacity the plan shows for the cluster, so findings would rest on values the plan
-    ///   contradicts);
+    ///   contradicts: an instance type none of the cluster's groups or instances has, or
+    ///   another total max size; one type of a mixed group is a summary, not a contradiction);
     /// - an assumption that repeats what the plan shows is an **info** note: it has become
     ///   redundant (the plan now knows the value) and can be removed, but it does not fail a
     ///   gate (unless `--fail-on info`).
@@ -496,7 +497,9 @@ fn compare_cluster(m: &Model, c: &Cluster, a: &ClusterAssumption) -> Vec<Verdict
     let at = at.join(", ");
     let assumed_type = a.instance_type.to_ascii_lowercase();
     let mut out = Vec::new();
-    if types_known && (types.len() != 1 || !types.contains(&assumed_type)) {
+    // With several types in the plan (mixed instances), assuming one of them is a summary,
+    // not a contradiction.
+    if types_known && !types.contains(&assumed_type) {
         out.push(Verdict::Contradicts {
             attr: "instance_type",
             assumed: a.instance_type.clone(),
@@ -514,7 +517,7 @@ fn compare_cluster(m: &Model, c: &Cluster, a: &ClusterAssumption) -> Vec<Verdict
             used: Used::Assumption,
         });
     }
-    if out.is_empty() && types_known && max.is_some() {
+    if out.is_empty() && types_known && types.len() == 1 && max.is_some() {
         out.push(Verdict::Redundant {
             values: format!("{} × {}", a.max_instances, a.instance_type),
             at,
@@ -643,6 +646,11 @@ mod tests {
         assert!(d[0]
             .message
             .contains("ecsnet judges the cluster with the assumption"));
+        // Mixed instance types: assuming one of them is no contradiction.
+        m.autoscaling_groups[0].instance_types =
+            Field::known(vec!["c5.large".into(), "m5.xlarge".into()]);
+        m.autoscaling_groups[0].max_size = Field::known(5);
+        assert!(run(&m, &a).is_empty());
         // A cluster without capacity in the plan: the assumption supplies it.
         m.clusters[0].capacity.clear();
         assert!(run(&m, &a).is_empty());

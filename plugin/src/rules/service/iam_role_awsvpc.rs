@@ -24,11 +24,14 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// awsvpc services register targets and manage network interfaces through the ECS
-    /// service-linked role, and CreateService rejects any role: "This parameter is only
+    /// service-linked role, and CreateService rejects any role, the service-linked one
+    /// included. The API reference (CreateService, `role`): "This parameter is only
     /// permitted if you are using a load balancer with your service and your task definition
-    /// doesn't use the awsvpc network mode" (CreateService, `role`); the error is "You cannot
-    /// specify an IAM role for services that require a service linked role." The `iam_role`
-    /// argument is a leftover from classic load balancer setups and old module defaults.
+    /// doesn't use the awsvpc network mode", and "The service-linked role is required if your
+    /// task definition uses the awsvpc network mode [...] in which case you don't specify a
+    /// role here." The error is "You cannot specify an IAM role for services that require a
+    /// service linked role." The `iam_role` argument is a leftover from classic load balancer
+    /// setups and old module defaults.
     ///
     /// ## Example
     /// ```hcl
