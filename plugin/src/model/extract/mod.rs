@@ -144,14 +144,14 @@ pub(crate) fn first_block(a: AttrRef<'_>) -> Field<Option<AttrRef<'_>>> {
     }
 }
 
-/// Whether the configuration writes a top-level argument or block. `false` only when the
-/// resource's configuration is in the plan and lacks it: the provider then plans an
-/// optional + computed attribute as unknown although nothing sets it (`network_mode`,
-/// `mixed_instances_policy`). Expressions inside `dynamic` blocks are not in the plan's
-/// configuration, so a dynamically built block also reads as absent here.
+/// Whether the configuration writes a top-level argument or block (see [`written::written`]).
+/// `false` only when the resource's configuration is in the plan and lacks it, or sets it to
+/// null: the provider then plans an optional + computed attribute as unknown although
+/// nothing sets it (`mixed_instances_policy`, a route table's `route`). Expressions inside
+/// `dynamic` blocks are not in the plan's configuration, so a dynamically built block also
+/// reads as absent here.
 pub(crate) fn configured(plan: &Plan, res: &crate::plan::Resource, attr: &str) -> bool {
-    plan.config_resource(res)
-        .is_none_or(|c| c.expressions.0.contains_key(attr))
+    written::written(plan, res, attr) != written::Written::Omitted
 }
 
 /// Known, non-empty value for matching (sensitive allowed: matching computes, never prints).

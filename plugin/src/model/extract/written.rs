@@ -51,13 +51,16 @@ pub(crate) fn written(plan: &Plan, res: &Resource, path: &str) -> Written {
     }
     let Some(expr) = cfg.expressions.lookup(path) else {
         let top = path.split('.').next().unwrap_or(path);
-        if top != path && !cfg.expressions.0.contains_key(top) {
-            return Written::Unclear;
-        }
-        return match cfg.expressions.0.get(top) {
-            // The path names a block the configuration writes as a value (`= { ... }`).
-            Some(ExprNode::Expr(_)) if top != path => Written::Unclear,
-            _ => Written::Omitted,
+        return match (cfg.expressions.0.get(top), top == path) {
+            (None, true) => Written::Omitted,
+            // A block the configuration writes.
+            (Some(ExprNode::Block(_) | ExprNode::List(_)), true) => Written::Set,
+            // The block is written and lacks the argument.
+            (Some(ExprNode::Block(_) | ExprNode::List(_)), false) => Written::Omitted,
+            // No such block (a `dynamic` block is not in the plan's configuration), or one
+            // written as a value (`= { ... }`) whose parts are not shown.
+            (None | Some(ExprNode::Expr(_)), false) => Written::Unclear,
+            (Some(ExprNode::Expr(_)), true) => Written::Unclear,
         };
     };
     let module = module_calls(&res.module_address);
@@ -214,6 +217,7 @@ mod tests {
         assert_eq!(written_in(&p, "iam_role"), Written::Set);
         assert_eq!(written_in(&p, "launch_type"), Written::Omitted);
         assert_eq!(written_in(&p, "cluster"), Written::Omitted);
+        assert_eq!(written_in(&p, "network_configuration"), Written::Set);
         assert_eq!(written_in(&p, "platform_version"), Written::Unclear);
         assert_eq!(
             written_in(&p, "network_configuration.0.security_groups"),
