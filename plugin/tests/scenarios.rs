@@ -166,7 +166,16 @@ fn scenarios() -> Vec<Scenario> {
 fn config_for(dir: &Path) -> Result<Config, String> {
     let hcl = dir.join(".ecsnet.hcl");
     if hcl.is_file() {
-        config::load(&hcl).map_err(|e| e.to_string())
+        // Named relative to the repository: findings about assumptions quote the file and
+        // line, and snapshots must not depend on where the checkout is.
+        let text = std::fs::read_to_string(&hcl).map_err(|e| e.to_string())?;
+        let root = repo_root();
+        let name = hcl
+            .strip_prefix(&root)
+            .unwrap_or(&hcl)
+            .display()
+            .to_string();
+        config::parse_str(&text, &name).map_err(|e| e.to_string())
     } else {
         Ok(Config::default())
     }
@@ -480,4 +489,199 @@ fn scenarios_pin_a_provider_version() {
             "no scenario is planned with AWS provider {v}"
         );
     }
+}
+
+/// Every fix hint that shows HCL shows HCL that ecsnet's own parser accepts: the `help` of
+/// every finding over every scenario, and every rule's documented example.
+#[test]
+fn fix_hints_show_hcl_that_parses() {
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for sc in scenarios() {
+        let Ok(expect) = &sc.expect else { continue };
+        for plan_file in expect.plans.keys() {
+            let Ok(report) = check(&sc, plan_file) else {
+                continue;
+            };
+            for d in &report.diagnostics {
+                if let Some(h) = &d.help {
+                    let at = format!("{} {} ({}/{plan_file})", d.rule, d.address, sc.name);
+                    texts.entry(h.clone()).or_insert(at);
+                }
+            }
+        }
+    }
+    let mut snippets: Vec<(String, String)> = Vec::new();
+    for (text, at) in &texts {
+        snippets.extend(hcl_snippets(text).into_iter().map(|s| (s, at.clone())));
+    }
+    for r in ecsnet::rules::all() {
+        let doc = r.meta().doc;
+        for block in fenced_hcl(doc) {
+            snippets.push((block, format!("{} documentation example", r.meta().id)));
+        }
+        // `ecsnet explain` prints the prose too: its code spans are hints as well.
+        let prose: String = doc.split("```").step_by(2).collect::<Vec<_>>().join("\n");
+        for s in hcl_snippets(&prose) {
+            snippets.push((s, format!("{} documentation", r.meta().id)));
+        }
+    }
+    assert!(
+        snippets.len() > 20,
+        "few HCL snippets found: {}",
+        snippets.len()
+    );
+    let bad: Vec<String> = snippets
+        .iter()
+        .filter_map(|(s, at)| {
+            parse_hint(s)
+                .err()
+                .map(|e| format!("{at}:\n    {s}\n    {e}"))
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} fix hints show HCL that ecsnet cannot parse:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+/// Top-level keys of `.ecsnet.hcl`, and what goes inside `assume`: such snippets are read as
+/// configuration (keys and values checked); anything else is Terraform, checked for syntax.
+const CONFIG_KEYS: &[&str] = &["fail_on", "rule", "assume", "ignore"];
+const ASSUME_KEYS: &[&str] = &[
+    "subnet",
+    "cluster",
+    "awsvpc_trunking",
+    "dual_stack_ipv6",
+    "dynamic_port_range",
+    "reserved_ports",
+];
+
+fn parse_hint(snippet: &str) -> Result<(), String> {
+    let head: String = snippet
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let res = if CONFIG_KEYS.contains(&head.as_str()) {
+        config::parse_str(snippet, "hint").map(drop)
+    } else if ASSUME_KEYS.contains(&head.as_str()) {
+        config::parse_str(&format!("assume {{\n{snippet}\n}}\n"), "hint").map(drop)
+    } else {
+        config::check_syntax(snippet, "hint")
+    };
+    res.map_err(|e| e.to_string())
+}
+
+/// ```hcl fenced blocks of a rule's documentation.
+fn fenced_hcl(doc: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur: Option<String> = None;
+    for line in doc.lines() {
+        let l = line.trim_start();
+        match (&mut cur, l.starts_with("```")) {
+            (None, true) if l.trim_end() == "```hcl" => cur = Some(String::new()),
+            (Some(_), true) => out.extend(cur.take()),
+            (Some(b), false) => {
+                b.push_str(line.strip_prefix(' ').unwrap_or(line));
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The HCL a help text shows: `code spans` that hold `=` or `{`, and blocks written in
+/// the prose (`name "label" { ... }`, to the matching brace).
+fn hcl_snippets(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            if part.contains('=') || part.contains('{') {
+                out.push(part.to_string());
+            }
+            continue;
+        }
+        let b = part.as_bytes();
+        let mut pos = 0;
+        while let Some(off) = part[pos..].find('{') {
+            let open = pos + off;
+            let start = block_head(part, open);
+            let close = matching_brace(b, open);
+            match (start, close) {
+                (Some(s), Some(c)) => {
+                    out.push(part[s..=c].to_string());
+                    pos = c + 1;
+                }
+                _ => pos = open + 1,
+            }
+        }
+    }
+    out
+}
+
+/// Where the `ident "label"...` before the brace at `open` starts, if there is one.
+fn block_head(s: &str, open: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = open;
+    let skip_ws = |mut i: usize| {
+        while i > 0 && b[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    i = skip_ws(i);
+    // Labels.
+    while i > 0 && b[i - 1] == b'"' {
+        let q = s[..i - 1].rfind('"')?;
+        i = skip_ws(q);
+    }
+    let end = i;
+    while i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') {
+        i -= 1;
+    }
+    (i < end && b[i].is_ascii_alphabetic()).then_some(i)
+}
+
+fn matching_brace(b: &[u8], open: usize) -> Option<usize> {
+    let (mut depth, mut in_str, mut i) = (0usize, false, open);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'{' if !in_str => depth += 1,
+            b'}' if !in_str => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[test]
+fn hcl_snippets_are_found_in_prose_and_code_spans() {
+    let s = hcl_snippets(
+        "Add `assume { awsvpc_trunking = true }` or resource \"aws_x\" \"y\" { a = \"}\" } here; run `ecsnet rules`.",
+    );
+    assert_eq!(
+        s,
+        vec![
+            "assume { awsvpc_trunking = true }".to_string(),
+            "resource \"aws_x\" \"y\" { a = \"}\" }".to_string()
+        ]
+    );
+    assert!(parse_hint(&s[0]).is_ok());
+    assert!(parse_hint(
+        "assume { cluster \"x\" { instance_type = \"c5.large\", max_instances = 4 } }"
+    )
+    .is_err());
+    assert!(parse_hint("network_configuration { subnets = [...] }").is_err());
+    assert!(parse_hint("subnet \"s\" {\n  cidr_block = \"10.0.0.0/24\"\n}").is_ok());
 }

@@ -269,7 +269,7 @@ pub fn assume_example(key: &ClusterKey, cluster: Option<&Cluster>) -> String {
         (ClusterKey::Plan { address, .. }, _) => address.clone(),
         (ClusterKey::Outside { name }, _) => name.clone(),
     };
-    format!("`assume {{ cluster \"{k}\" {{ instance_type = \"c5.large\", max_instances = 4 }} }}` in .ecsnet.hcl")
+    crate::config::hint::cluster_inline(&k)
 }
 
 pub(crate) fn capacity(

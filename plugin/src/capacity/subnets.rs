@@ -112,7 +112,8 @@ fn from_cidr(cidr: &str) -> Option<Counted> {
 
 fn supply(id: &str) -> String {
     format!(
-        "`assume {{ subnet \"{id}\" {{ cidr_block = \"10.0.1.0/24\" }} }}` (or free_addresses = N) in .ecsnet.hcl"
+        "`{}` (or `free_addresses = 200`) inside `assume` in .ecsnet.hcl",
+        crate::config::hint::subnet(id, "cidr_block", "\"10.0.1.0/24\"")
     )
 }
 

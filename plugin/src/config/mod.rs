@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Severity;
 
+pub mod hint;
 mod parse;
-pub use parse::{load, parse_str, ConfigError};
+pub use parse::{check_syntax, load, parse_str, ConfigError};
 
 /// Parsed configuration. `Config::default()` is what ecsnet uses with no file.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +65,19 @@ pub struct Assumptions {
     /// blocks applied. Kept with the assumptions so that every rule that reads them looks
     /// instance types up in the same place.
     pub instances: crate::instances::Catalog,
+    /// Where each assumption is written, for findings about the assumptions themselves.
+    pub locations: AssumeLocations,
+}
+
+/// Where assumptions are written (`.ecsnet.hcl:12`). Empty for assumptions built in code.
+#[derive(Debug, Clone, Default)]
+pub struct AssumeLocations {
+    /// By the label of the `subnet` block.
+    pub subnets: BTreeMap<String, String>,
+    /// By the label of the `cluster` block.
+    pub clusters: BTreeMap<String, String>,
+    pub awsvpc_trunking: Option<String>,
+    pub dual_stack_ipv6: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

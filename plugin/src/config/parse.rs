@@ -18,6 +18,7 @@ use super::{
 use crate::diagnostics::Severity;
 use crate::instances::{InstanceOverride, MAX_ENIS_LIMIT, MAX_TRUNKED_LIMIT};
 use crate::report::suggest::closest;
+use std::cell::RefCell;
 
 /// A configuration problem: one line naming the file, the line and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,6 +57,24 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     parse_str(&text, &path.display().to_string())
 }
 
+/// Check that `text` is HCL as ecsnet's parser reads it, syntax only (no key is checked):
+/// the Terraform snippets of fix hints and rule documentation are held to it.
+pub fn check_syntax(text: &str, source: &str) -> Result<(), ConfigError> {
+    syntax(text, source).map(drop)
+}
+
+fn syntax(text: &str, source: &str) -> Result<Body, ConfigError> {
+    hcl::edit::parser::parse_body(text).map_err(|e| {
+        let loc = e.location();
+        ConfigError(format!(
+            "{source}:{}:{}: invalid HCL: {}; fix the syntax (see docs in `ecsnet check --help`)",
+            loc.line(),
+            loc.column(),
+            e.message().replace('\n', " ")
+        ))
+    })
+}
+
 /// Parse with an explicit list of valid rule ids (unit tests use a fixed list so they do not
 /// depend on which rules exist).
 pub(crate) fn parse_with_rules(
@@ -65,27 +84,31 @@ pub(crate) fn parse_with_rules(
 ) -> Result<Config, ConfigError> {
     // A leading BOM is what some Windows editors write; HCL itself does not allow it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let body = hcl::edit::parser::parse_body(text).map_err(|e| {
-        let loc = e.location();
-        ConfigError(format!(
-            "{source}:{}:{}: invalid HCL: {}; fix the syntax (see docs in `ecsnet check --help`)",
-            loc.line(),
-            loc.column(),
-            e.message().replace('\n', " ")
-        ))
-    })?;
+    let body = syntax(text, source)?;
     let p = Parser {
         text,
         source,
         rule_ids,
+        instance_types: RefCell::new(Vec::new()),
     };
-    p.config(&body)
+    let cfg = p.config(&body)?;
+    p.check_instance_types(&cfg)?;
+    Ok(cfg)
 }
 
 struct Parser<'a> {
     text: &'a str,
     source: &'a str,
     rule_ids: &'a [&'a str],
+    /// Instance types named by `assume cluster` blocks: checked once the whole file is read.
+    instance_types: RefCell<Vec<AssumedType>>,
+}
+
+/// `instance_type = "..."` of an `assume cluster "label"` block, where it is written.
+struct AssumedType {
+    name: String,
+    label: String,
+    span: Option<Range<usize>>,
 }
 
 const TOP_KEYS: &[&str] = &["fail_on", "rule", "assume", "ignore", "instance_type"];
@@ -301,8 +324,14 @@ impl Parser<'_> {
         for s in b.body.iter() {
             match s {
                 Structure::Attribute(a) => match a.key.as_str() {
-                    "awsvpc_trunking" => out.awsvpc_trunking = Some(self.bool(a)?),
-                    "dual_stack_ipv6" => out.dual_stack_ipv6 = Some(self.bool(a)?),
+                    "awsvpc_trunking" => {
+                        out.awsvpc_trunking = Some(self.bool(a)?);
+                        out.locations.awsvpc_trunking = Some(self.location(a.span()));
+                    }
+                    "dual_stack_ipv6" => {
+                        out.dual_stack_ipv6 = Some(self.bool(a)?);
+                        out.locations.dual_stack_ipv6 = Some(self.location(a.span()));
+                    }
                     "dynamic_port_range" => {
                         let v = self.string(a)?;
                         out.dynamic_port_range = Some(parse_port_range(v).ok_or_else(|| {
@@ -334,6 +363,9 @@ impl Parser<'_> {
                         }
                         out.subnets
                             .insert(id.to_string(), self.subnet_block(inner)?);
+                        out.locations
+                            .subnets
+                            .insert(id.to_string(), self.location(inner.span()));
                     }
                     "cluster" => {
                         let id = self.one_label(inner, "cluster \"prod\" { ... }")?;
@@ -344,7 +376,10 @@ impl Parser<'_> {
                             ));
                         }
                         out.clusters
-                            .insert(id.to_string(), self.cluster_block(inner)?);
+                            .insert(id.to_string(), self.cluster_block(inner, id)?);
+                        out.locations
+                            .clusters
+                            .insert(id.to_string(), self.location(inner.span()));
                     }
                     k => {
                         return Err(self.unknown_key(
@@ -388,13 +423,21 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn cluster_block(&self, b: &Block) -> Result<ClusterAssumption, ConfigError> {
+    fn cluster_block(&self, b: &Block, label: &str) -> Result<ClusterAssumption, ConfigError> {
         let mut instance_type = None;
         let mut max_instances = None;
         let mut zones = Vec::new();
         for a in self.attributes_only(&b.body, "a cluster block", CLUSTER_KEYS)? {
             match a.key.as_str() {
-                "instance_type" => instance_type = Some(self.string(a)?.to_string()),
+                "instance_type" => {
+                    let t = self.string(a)?.to_string();
+                    self.instance_types.borrow_mut().push(AssumedType {
+                        name: t.clone(),
+                        label: label.to_string(),
+                        span: a.span(),
+                    });
+                    instance_type = Some(t);
+                }
                 "max_instances" => {
                     let n = self.uint(a)?;
                     if n == 0 {
@@ -420,6 +463,34 @@ impl Parser<'_> {
             max_instances: max_instances.ok_or_else(|| missing("max_instances"))?,
             availability_zones: zones,
         })
+    }
+
+    /// Every instance type an `assume cluster` names must be one ecsnet has ENI data for:
+    /// a typo would otherwise leave the cluster's capacity unknown and every capacity rule
+    /// unverifiable, which a gate does not notice.
+    fn check_instance_types(&self, cfg: &Config) -> Result<(), ConfigError> {
+        for AssumedType {
+            name: t,
+            label,
+            span,
+        } in self.instance_types.borrow().iter()
+        {
+            // A type described by an `instance_type` block counts as known.
+            if cfg.assume.instances.lookup(t).is_some() {
+                continue;
+            }
+            let hint = match crate::instances::suggest(t, 3).as_slice() {
+                [] => String::new(),
+                close => format!(" (did you mean {}?)", close.join(", ")),
+            };
+            return Err(self.err(
+                span.clone(),
+                format!(
+                    "instance_type = \"{t}\" in assume cluster \"{label}\" is not an instance type ecsnet has ENI data for{hint}; fix the name (`ecsnet instance-type NAME` shows what ecsnet knows) or describe it in an `instance_type` block"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn ignore_block(&self, b: &Block) -> Result<Ignore, ConfigError> {
@@ -1001,6 +1072,27 @@ ignore {
         );
         let e = err("instance_type = \"c5.large\"\n");
         assert!(e.contains("`instance_type` is a block"), "{e}");
+    }
+
+    #[test]
+    fn assumed_instance_types_must_be_known() {
+        let e = err("assume {\n  cluster \"prod\" {\n    instance_type = \"c5.lrge\"\n    max_instances = 2\n  }\n}\n");
+        assert!(
+            e.starts_with(".ecsnet.hcl:3: instance_type = \"c5.lrge\" in assume cluster \"prod\" is not an instance type"),
+            "{e}"
+        );
+        assert!(e.contains("did you mean c5.large"), "{e}");
+        assert!(parse("assume {\n  cluster \"prod\" {\n    instance_type = \"C5.Large\"\n    max_instances = 2\n  }\n}\n").is_ok());
+    }
+
+    #[test]
+    fn assumption_locations_are_kept() {
+        let c = parse(FULL).unwrap();
+        let l = &c.assume.locations;
+        assert_eq!(l.awsvpc_trunking.as_deref(), Some(".ecsnet.hcl:13"));
+        assert_eq!(l.dual_stack_ipv6.as_deref(), Some(".ecsnet.hcl:14"));
+        assert_eq!(l.subnets["subnet-0abc"], ".ecsnet.hcl:18");
+        assert_eq!(l.clusters["prod"], ".ecsnet.hcl:24");
     }
 
     #[test]

@@ -303,6 +303,8 @@ pub struct Service {
     pub name: Field<String>,
     pub task_definition: Link,
     pub cluster: Link,
+    /// `launch_type` as the configuration sets it: Null when it is left out, even where the
+    /// provider reports `EC2` back for an existing service.
     pub launch_type: Field<String>,
     pub capacity_provider_strategy: Field<Vec<CapacityProviderStrategyItem>>,
     /// "REPLICA" or "DAEMON"; null means REPLICA.
@@ -318,7 +320,15 @@ pub struct Service {
     pub load_balancers: Field<Vec<LoadBalancer>>,
     pub service_registries: Field<Vec<ServiceRegistry>>,
     pub service_connect: Field<Option<ServiceConnect>>,
+    /// `iam_role` as planned: for an existing service, what the provider read back.
     pub iam_role: Field<String>,
+    /// Whether the configuration sets `iam_role` (rather than the provider reporting the ECS
+    /// service-linked role back): unknown when an expression ecsnet cannot evaluate leaves
+    /// a role unknown until apply.
+    #[serde(skip)]
+    pub iam_role_configured: Field<bool>,
+    /// Null when the configuration leaves it out (ECS's default), even where the provider
+    /// reports `LATEST` back for an existing service.
     pub platform_version: Field<String>,
     /// `ordered_placement_strategy[].type` values; empty when the service sets none.
     /// A rule input only (NET080), left out of the inventory output.

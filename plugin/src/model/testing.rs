@@ -73,6 +73,7 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
         service_registries: Field::known(vec![]),
         service_connect: Field::known(None),
         iam_role: Field::null(),
+        iam_role_configured: Field::known(false),
         platform_version: Field::null(),
         placement_strategies: Field::known(vec![]),
         launch: Field::known(Launch::Ec2),

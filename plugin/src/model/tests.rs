@@ -647,3 +647,86 @@ fn a_shared_family_is_settled_by_the_configuration_reference() {
         }
     }
 }
+
+/// Update plans show, for existing resources, what the provider read back after apply; the
+/// model keeps what the configuration writes (`testdata/scenarios/update_plans/`).
+#[test]
+fn update_plans_keep_what_the_configuration_writes() {
+    let service = |m: &Model, a: &str| -> Service {
+        m.services
+            .iter()
+            .find(|s| s.address == a)
+            .unwrap_or_else(|| panic!("{a}"))
+            .clone()
+    };
+    let m = model("update_plans/pass-iam-role-module-null/plan-update.json");
+    let orders = service(&m, "module.orders.aws_ecs_service.this");
+    // The plan shows the service-linked role and LATEST; the module leaves both null.
+    assert_eq!(
+        orders.iam_role.get().map(String::as_str),
+        Some("/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")
+    );
+    assert_eq!(orders.iam_role_configured.get(), Some(&false));
+    assert!(orders.platform_version.is_null());
+    let invoices = service(&m, "module.invoices.aws_ecs_service.this");
+    assert_eq!(
+        invoices.platform_version.get().map(String::as_str),
+        Some("1.4.0")
+    );
+
+    let m = model("update_plans/fire-iam-role-configured/plan-update.json");
+    for a in [
+        "module.postings.aws_ecs_service.this",
+        "aws_ecs_service.statements",
+    ] {
+        assert_eq!(service(&m, a).iam_role_configured.get(), Some(&true), "{a}");
+    }
+    assert_eq!(
+        service(&m, "module.balances.aws_ecs_service.this")
+            .iam_role_configured
+            .get(),
+        Some(&false)
+    );
+    // On create, the local expression leaves the role unknown: undecided.
+    let m = model("update_plans/unverifiable-iam-role-local/plan.json");
+    assert!(service(&m, "module.indexer.aws_ecs_service.this")
+        .iam_role_configured
+        .is_unknown());
+
+    // launch_type = var.launch_type (null) beside a strategy: the strategy decides, on
+    // create (planned unknown) and on update (read back as "").
+    for p in ["plan.json", "plan-update.json"] {
+        let m = model(&format!(
+            "update_plans/update-launch-type-null-variable/{p}"
+        ));
+        let tiles = service(&m, "module.tiles.aws_ecs_service.this");
+        assert!(tiles.launch_type.is_null(), "{p}");
+        assert_eq!(tiles.launch.get(), Some(&Launch::Ec2), "{p}");
+    }
+}
+
+#[test]
+fn a_managed_subnet_wins_over_a_data_source_reading_it() {
+    let m = model("update_plans/update-subnet-managed-and-data/plan-update.json");
+    let svc = &m.services[0];
+    let subnets = svc.network_configuration.get().unwrap().as_ref().unwrap();
+    let links = subnets.subnets.get().unwrap();
+    assert_eq!(
+        sorted_addrs(links),
+        [
+            "module.network.aws_subnet.private[0]",
+            "module.network.aws_subnet.private[1]"
+        ]
+    );
+    assert!(links.iter().all(|l| l.certain));
+    // The data source is still in the model, with the same id.
+    let data = m
+        .subnets
+        .iter()
+        .find(|s| s.address == "data.aws_subnet.first")
+        .unwrap();
+    assert_eq!(
+        data.id.get().map(String::as_str),
+        Some("subnet-04ee8b80608e0a15e")
+    );
+}

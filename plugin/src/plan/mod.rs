@@ -10,7 +10,7 @@
 //! with per-resource bodies captured as raw slices; only [`INTERESTING_TYPES`] are parsed
 //! into value trees (see `document.rs`).
 
-mod address;
+pub(crate) mod address;
 mod attrs;
 pub mod configuration;
 mod document;

@@ -80,6 +80,7 @@ macro_rules! declare_rule {
 }
 
 mod capacity;
+mod config;
 mod container;
 mod daemon;
 mod discovery;
@@ -101,6 +102,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
     v.extend(capacity::rules());
     v.extend(daemon::rules());
     v.extend(ipv6::rules());
+    v.extend(config::rules());
     v.sort_by_key(|r| r.meta().id);
     v
 }

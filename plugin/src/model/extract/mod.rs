@@ -19,6 +19,10 @@ mod target_groups;
 mod task_definitions;
 mod task_sets;
 pub(crate) mod user_data;
+pub(crate) mod written;
+
+#[cfg(test)]
+pub(crate) use services::is_service_linked_role;
 
 /// Extract every ECS-related resource of one plan into `model`.
 pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
@@ -88,7 +92,7 @@ fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
             known_strings(res, task_definitions::ARN_ATTRS),
         )),
         ("aws_ecs_service", false) => Some(Decoded::Service(
-            services::decode(res, idx),
+            services::decode(res, plan, idx),
             known_strings(res, services::ARN_ATTRS),
         )),
         ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
@@ -141,14 +145,14 @@ pub(crate) fn first_block(a: AttrRef<'_>) -> Field<Option<AttrRef<'_>>> {
     }
 }
 
-/// Whether the configuration writes a top-level argument or block. `false` only when the
-/// resource's configuration is in the plan and lacks it: the provider then plans an
-/// optional + computed attribute as unknown although nothing sets it (`network_mode`,
-/// `mixed_instances_policy`). Expressions inside `dynamic` blocks are not in the plan's
-/// configuration, so a dynamically built block also reads as absent here.
+/// Whether the configuration writes a top-level argument or block (see [`written::written`]).
+/// `false` only when the resource's configuration is in the plan and lacks it, or sets it to
+/// null: the provider then plans an optional + computed attribute as unknown although
+/// nothing sets it (`mixed_instances_policy`, a route table's `route`). Expressions inside
+/// `dynamic` blocks are not in the plan's configuration, so a dynamically built block also
+/// reads as absent here.
 pub(crate) fn configured(plan: &Plan, res: &crate::plan::Resource, attr: &str) -> bool {
-    plan.config_resource(res)
-        .is_none_or(|c| c.expressions.0.contains_key(attr))
+    written::written(plan, res, attr) != written::Written::Omitted
 }
 
 /// Known, non-empty value for matching (sensitive allowed: matching computes, never prints).

@@ -2,23 +2,26 @@
 //! subnets, target groups, registries, capacity providers) and `launch` are filled in by
 //! `resolve::services`.
 
+use super::written::{written, Written};
 use super::{first_block, key, opt_string};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
     DeploymentController, Field, Link, Model, PlanIndex, Service, ServiceConnect, Val,
 };
-use crate::plan::{AttrRef, Resource};
+use crate::plan::{AttrRef, Plan, Resource};
 
 /// A service as read from its resource, not yet in the model (links unresolved).
-pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
+pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service {
     let v = res.values.root();
+    let iam_role = opt_string(v.get("iam_role"));
+    let iam_role_written = written(source, res, "iam_role");
     Service {
         address: res.address.clone(),
         plan,
         name: v.get("name").string(),
         task_definition: Link::unresolved(),
         cluster: Link::unresolved(),
-        launch_type: opt_string(v.get("launch_type")),
+        launch_type: unless_omitted(source, res, "launch_type"),
         capacity_provider_strategy: Field::null(),
         scheduling_strategy: opt_string(v.get("scheduling_strategy")),
         desired_count: v.get("desired_count").int(),
@@ -30,8 +33,9 @@ pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
         load_balancers: Field::null(),
         service_registries: Field::null(),
         service_connect: service_connect(v.get("service_connect_configuration")),
-        iam_role: opt_string(v.get("iam_role")),
-        platform_version: opt_string(v.get("platform_version")),
+        iam_role_configured: role_configured(&iam_role, iam_role_written),
+        iam_role,
+        platform_version: unless_omitted(source, res, "platform_version"),
         placement_strategies: v.get("ordered_placement_strategy").items().map(|items| {
             items
                 .into_iter()
@@ -40,6 +44,37 @@ pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
         }),
         launch: Field::unknown(),
     }
+}
+
+/// An optional + computed string argument as the configuration sets it: Null when the
+/// configuration leaves it out, whatever the provider reported back for an existing service
+/// (`launch_type` `""` or `EC2`, `platform_version` `LATEST`).
+fn unless_omitted(source: &Plan, res: &Resource, attr: &str) -> Field<String> {
+    match written(source, res, attr) {
+        Written::Omitted => Field::null(),
+        _ => opt_string(res.values.root().get(attr)),
+    }
+}
+
+/// Whether the configuration sets `iam_role`. After apply the provider stores the role ECS
+/// reports, which for a service created without one is the ECS service-linked role; so when
+/// the configuration cannot say, a known role counts as set only when it is not that one.
+fn role_configured(role: &Field<String>, w: Written) -> Field<bool> {
+    match (w, &role.val) {
+        (Written::Set, _) => Field::known(true),
+        (Written::Omitted, _) | (_, Val::Null) => Field::known(false),
+        (_, Val::Known(r)) => Field::known(!is_service_linked_role(r)),
+        (_, Val::Unknown) => Field::unknown(),
+    }
+}
+
+/// The ECS service-linked role as the AWS provider stores what DescribeServices reports:
+/// `aws-service-role` (provider 2.x and 3.x), `/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`
+/// (later versions: the role name with its path), or the full ARN.
+pub(crate) fn is_service_linked_role(role: &str) -> bool {
+    role == "aws-service-role"
+        || role.contains("aws-service-role/ecs.amazonaws.com/")
+        || role.ends_with("/AWSServiceRoleForECS")
 }
 
 /// The attributes holding a service's ARN (the provider's `id` of a service is its ARN).

@@ -33,7 +33,10 @@ pub(super) fn extract_subnet(
     let pos = model.subnets.len();
     lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);
     if let Some(id) = key(&subnet.id) {
-        lookup.subnet_id.insert(id, plan, pos);
+        match res.mode {
+            Mode::Managed => lookup.subnet_id.insert(id, plan, pos),
+            Mode::Data => lookup.data_subnet_id.insert(id, plan, pos),
+        }
     }
     model.subnets.push(subnet);
 }

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::written::{written, Written};
 use super::{first_block, key};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
@@ -15,16 +16,14 @@ use crate::plan::{AttrRef, Plan, Resource};
 pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TaskDefinition {
     let v = res.values.root();
     let family = v.get("family").string();
-    let mut network_mode_raw = v.get("network_mode").string();
     // The AWS provider plans an omitted `network_mode` as "known after apply" (the attribute
-    // is optional + computed). When the configuration has no `network_mode` argument at all,
-    // the mode is omitted, so ECS's default applies (NET002) rather than "unknown".
-    if network_mode_raw.is_unknown()
-        && source.config_resource(res).is_some()
-        && source.expression(res, "network_mode").is_none()
-    {
-        network_mode_raw = Field::null();
-    }
+    // is optional + computed), and after apply stores what ECS reports (`bridge`). When the
+    // configuration leaves it out (or sets it to null, also through a module variable), the
+    // mode is omitted, so ECS's default for the OS applies (NET002), whatever the plan shows.
+    let network_mode_raw = match written(source, res, "network_mode") {
+        Written::Omitted => Field::null(),
+        _ => v.get("network_mode").string(),
+    };
     let os_family = os_family(v.get("runtime_platform"));
     let (network_mode, network_mode_explicit) = network_mode(&network_mode_raw, os_family);
     let (containers, containers_error) = decode_containers(v.get("container_definitions"));

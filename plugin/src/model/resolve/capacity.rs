@@ -151,7 +151,7 @@ pub(crate) fn instance_types(
 pub(crate) fn instance_subnet(cx: &Cx<'_>, res: &Resource) -> Option<Link> {
     let value = opt_string(res.attr("subnet_id"));
     cx.link(res, "subnet_id", &value, Kind::Subnet, |v| {
-        match_in(&cx.lookup.subnet_id, cx.idx, v)
+        cx.lookup.subnet_by_id(v, cx.idx)
     })
 }
 

@@ -124,7 +124,7 @@ impl<'a> Cx<'a> {
         match ids.val {
             Val::Known(list) => Field::known(
                 list.iter()
-                    .map(|id| match self.lookup.subnet_id.pick(id, self.idx) {
+                    .map(|id| match self.lookup.subnet_by_id(id, self.idx) {
                         Some((pos, certain)) => Link::to_address(
                             self.address(Kind::Subnet, pos),
                             Resolution::KnownValue,

@@ -78,7 +78,10 @@ pub(crate) struct Lookup {
     pub(crate) lt_id: KeyIndex,
     pub(crate) lt_name: KeyIndex,
     pub(crate) lc_name: KeyIndex,
+    /// Ids of managed `aws_subnet`s; ask [`Lookup::subnet_by_id`], which also knows data sources.
     pub(crate) subnet_id: KeyIndex,
+    /// Ids of `data.aws_subnet`s.
+    pub(crate) data_subnet_id: KeyIndex,
     pub(crate) vpc_id: KeyIndex,
     pub(crate) tg_arn: KeyIndex,
     pub(crate) tg_name: KeyIndex,
@@ -92,6 +95,16 @@ impl Lookup {
             self.by_address.resize_with(plan + 1, HashMap::new);
         }
         self.by_address[plan].insert(address.to_string(), (kind, pos));
+    }
+
+    /// The subnet an id names. A managed `aws_subnet` wins over a `data.aws_subnet` that
+    /// reads the same subnet (an update plan reads data sources with the ids the managed
+    /// subnets already have): the managed one is what the configuration creates, and its
+    /// route table associations are in the plan.
+    pub(crate) fn subnet_by_id(&self, id: &str, plan: PlanIndex) -> Option<(usize, bool)> {
+        self.subnet_id
+            .pick(id, plan)
+            .or_else(|| self.data_subnet_id.pick(id, plan))
     }
 
     /// The position of the entity of `kind` at `address` in `plan`.
@@ -131,6 +144,18 @@ mod tests {
         k.insert("web", 1, 8);
         assert_eq!(k.pick("web", 1), Some((7, false)));
         assert_eq!(k.pick("api", 0), None);
+    }
+
+    #[test]
+    fn managed_subnets_win_over_data_sources_with_the_same_id() {
+        let mut l = Lookup::default();
+        l.data_subnet_id.insert("subnet-1", 0, 0);
+        l.subnet_id.insert("subnet-1", 1, 1);
+        l.data_subnet_id.insert("subnet-2", 0, 2);
+        // The managed subnet of the other plan is still the one meant, and certain.
+        assert_eq!(l.subnet_by_id("subnet-1", 0), Some((1, true)));
+        assert_eq!(l.subnet_by_id("subnet-2", 0), Some((2, true)));
+        assert_eq!(l.subnet_by_id("subnet-3", 0), None);
     }
 
     #[test]

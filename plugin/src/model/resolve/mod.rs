@@ -37,7 +37,7 @@ pub(crate) fn resolve(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume
     let wiring = cluster_providers(plans, model, lookup);
     services_and_task_sets(plans, model, lookup);
     cluster_capacity(plans, model, lookup, assume, &wiring);
-    launches(plans, model, lookup, &wiring, &managed_instances);
+    launches(model, lookup, &wiring, &managed_instances);
 }
 
 fn cx<'a>(plans: &'a [Plan], idx: usize, lookup: &'a Lookup, model: &'a Model) -> Option<Cx<'a>> {
@@ -385,23 +385,15 @@ fn push_items(
     }
 }
 
-fn launches(
-    plans: &[Plan],
-    model: &mut Model,
-    lookup: &Lookup,
-    wiring: &Wiring,
-    managed_instances: &[bool],
-) {
+fn launches(model: &mut Model, lookup: &Lookup, wiring: &Wiring, managed_instances: &[bool]) {
     let m: &Model = model;
     let launches: Vec<Field<crate::model::Launch>> = m
         .services
         .iter()
         .map(|s| {
-            let configured = plans
-                .get(s.plan)
-                .and_then(|p| p.resource(&s.address).map(|r| (p, r)))
-                .and_then(|(p, r)| p.expression(r, "launch_type"))
-                .is_some_and(|e| e.constant_value.is_some() || !e.references.is_empty());
+            // Extraction leaves `launch_type` Null when the configuration omits it (also
+            // through a null module variable), so an unknown one is a configured unknown.
+            let configured = s.launch_type.is_unknown();
             let default = match s.cluster.address.as_deref() {
                 Some(a) => match lookup.at_any(s.plan, a, Kind::Cluster) {
                     Some(i) => launch::ClusterDefault::Known(&m.clusters[i].default_strategy),

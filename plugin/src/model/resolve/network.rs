@@ -25,13 +25,23 @@ pub(crate) fn awsvpc_configuration(
                 "network_configuration.0.subnets",
                 nc.get("subnets").strings(),
             ),
-            security_groups: nc.get("security_groups").strings(),
+            security_groups: security_groups(nc.get("security_groups")),
             assign_public_ip: nc.get("assign_public_ip").bool(),
         })),
         Val::Known(None) | Val::Null => Field::known(None),
         Val::Unknown => Field::unknown(),
     }
     .with_sensitive(sensitive)
+}
+
+/// `security_groups`: null when the configuration sets none (the provider keeps it null,
+/// before and after apply), which means the VPC's default security group: no group listed.
+fn security_groups(a: AttrRef<'_>) -> Field<Vec<String>> {
+    let f = a.strings();
+    match f.val {
+        Val::Null => Field::known(Vec::new()).with_sensitive(f.sensitive),
+        _ => f,
+    }
 }
 
 /// `load_balancer` blocks with their target groups.

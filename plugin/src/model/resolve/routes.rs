@@ -339,7 +339,7 @@ pub(crate) fn subnet_egress(plans: &[Plan], model: &mut Model, lookup: &Lookup) 
         for assoc in plan.resources_of_type("aws_route_table_association") {
             let subnet_id = opt_string(assoc.attr("subnet_id"));
             let subnet = c.link(assoc, "subnet_id", &subnet_id, Kind::Subnet, |v| {
-                lookup.subnet_id.pick(v, idx)
+                lookup.subnet_by_id(v, idx)
             });
             let pos = match &subnet {
                 Some(l) => l

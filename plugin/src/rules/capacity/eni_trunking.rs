@@ -50,7 +50,12 @@ declare_rule! {
     /// Use a supported instance type (`ecsnet instance-type TYPE` shows the facts), set
     /// `enable_resource_name_dns_a_record = false`, and replace instances launched before the
     /// setting was enabled. To gain slots, enable the setting:
-    /// `aws_ecs_account_setting_default { name = "awsvpcTrunking", value = "enabled" }`.
+    /// ```hcl
+    /// resource "aws_ecs_account_setting_default" "trunking" {
+    ///   name  = "awsvpcTrunking"
+    ///   value = "enabled"
+    /// }
+    /// ```
     pub struct EniTrunking {
         id: "NET071",
         name: "eni-trunking",

@@ -36,7 +36,7 @@ declare_rule! {
     /// ## How to fix
     /// Use larger subnets or more of them, lower `deployment_maximum_percent`, or lower the
     /// desired count. Addresses used by things outside the plan (load balancers, endpoints,
-    /// other instances) are not counted: give `assume { subnet "subnet-…" { free_addresses = N } }`
+    /// other instances) are not counted: give `subnet "subnet-…" { free_addresses = 200 }` inside `assume`
     /// for existing subnets.
     pub struct SubnetIpv4 {
         id: "NET072",
@@ -112,7 +112,7 @@ impl Rule for SubnetIpv4 {
                     usable.why
                 )
             };
-            let fix = "Use larger or more subnets, lower deployment_maximum_percent or desired_count; give `assume { subnet \"…\" { free_addresses = N } }` if the subnets already hold other addresses.";
+            let fix = "Use larger or more subnets, lower deployment_maximum_percent or desired_count; give `subnet \"SUBNET-ID\" { free_addresses = 200 }` blocks inside `assume` in .ecsnet.hcl if the subnets already hold other addresses.";
             if compare(steady.total, usable.total) == Verdict::Exceeds {
                 cx.diag(
                     &SubnetIpv4::META,

@@ -104,7 +104,7 @@ fn net070_unknown_max_size_names_the_assume_block() {
         d[0].help
             .as_deref()
             .unwrap()
-            .contains("assume { cluster \"main\""),
+            .contains("`cluster \"main\"` block inside `assume`"),
         "{:?}",
         d[0].help
     );
@@ -180,7 +180,7 @@ fn net072_small_subnet() {
     assert!(run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false))).is_empty());
     m.subnets[0].cidr_block = Field::unknown();
     let d = run(&super::subnet_ipv4::SubnetIpv4, &m, &trunking(Some(false)));
-    assert!(d[0].unverifiable && d[0].help.as_deref().unwrap().contains("assume { subnet"));
+    assert!(d[0].unverifiable && d[0].help.as_deref().unwrap().contains("inside `assume`"));
 }
 
 fn host_model(max: i64, desired: i64) -> Model {

@@ -7,7 +7,7 @@ use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it checks
-    /// Every `service_connect_configuration { service { port_name = ... } }` of an
+    /// Every `port_name` of a `service` block in the `service_connect_configuration` of an
     /// `aws_ecs_service` names a port mapping of its task definition
     /// (`portMappings[].name` in `container_definitions`). It also warns when Service
     /// Connect cannot run at all: Windows task definitions, or a task definition without

@@ -36,9 +36,14 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Add `resource "aws_ecs_account_setting_default" "ipv6" { name = "dualStackIPv6"
-    /// value = "enabled" }` (or enable it once per account and Region and add
+    /// Enable the setting in the plan (or once per account and Region outside it, and add
     /// `assume { dual_stack_ipv6 = true }` to `.ecsnet.hcl`). Run IPv6 workloads on Linux.
+    /// ```hcl
+    /// resource "aws_ecs_account_setting_default" "ipv6" {
+    ///   name  = "dualStackIPv6"
+    ///   value = "enabled"
+    /// }
+    /// ```
     pub struct DualStack {
         id: "NET090",
         name: "ipv6-dual-stack-prerequisites",
@@ -49,7 +54,7 @@ declare_rule! {
 }
 
 const ATTR: &str = "network_configuration[0].subnets";
-const ASSUME_HELP: &str = "If dualStackIPv6 is enabled for the account outside this plan, add assume { dual_stack_ipv6 = true } to .ecsnet.hcl; otherwise add resource \"aws_ecs_account_setting_default\" \"ipv6\" { name = \"dualStackIPv6\", value = \"enabled\" }.";
+const ASSUME_HELP: &str = "If dualStackIPv6 is enabled for the account outside this plan, add `assume { dual_stack_ipv6 = true }` to .ecsnet.hcl; otherwise enable it in the plan:\nresource \"aws_ecs_account_setting_default\" \"ipv6\" {\n  name  = \"dualStackIPv6\"\n  value = \"enabled\"\n}";
 
 /// State of the `dualStackIPv6` setting as ecsnet knows it.
 enum Setting {
@@ -176,7 +181,7 @@ impl Rule for DualStack {
                             "whether subnet(s) {} have an IPv6 CIDR is known only after apply, and the plan does not enable dualStackIPv6",
                             support::and_list(&maybe)
                         ),
-                        format!("{ASSUME_HELP} If the subnets are IPv4-only, ignore this rule for them."),
+                        format!("If the subnets are IPv4-only, ignore this rule for them. {ASSUME_HELP}"),
                     ),
                 )),
                 Setting::Unknown => {

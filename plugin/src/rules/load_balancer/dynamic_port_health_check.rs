@@ -12,7 +12,7 @@ declare_rule! {
     /// ## What it checks
     /// When a load-balanced `aws_ecs_service` runs a `bridge` task definition whose mapping for
     /// the load balancer's container port has a dynamic host port (`hostPort` 0 or omitted),
-    /// the target group's `health_check { port }` is `traffic-port` (or unset, which means
+    /// the target group's health check `port` is `traffic-port` (or unset, which means
     /// the same).
     ///
     /// ## Why it matters

@@ -19,7 +19,7 @@ declare_rule! {
     /// Static host ports on the container instance (a `bridge` `hostPort` other than 0, every
     /// `host`-mode port) are outside the range the ECS agent and the kernel hand out dynamically.
     ///
-    /// Which range: `assume { dynamic_port_range = "first-last" }` in `.ecsnet.hcl` when given
+    /// Which range: `assume { dynamic_port_range = "32768-60999" }` (first-last) in `.ecsnet.hcl` when given
     /// (match the instances' `ECS_DYNAMIC_HOST_PORT_RANGE` or `ip_local_port_range`). Without
     /// it, ecsnet checks both Linux defaults and says which one a port falls in:
     /// - 32768-60999: the kernel's `ip_local_port_range` default, which the ECS-optimized
@@ -57,7 +57,7 @@ declare_rule! {
     /// ## How to fix
     /// Pick a host port below 32768 (and not reserved, see NET017), or use dynamic host ports
     /// behind a load balancer. If your instances use another dynamic range, set
-    /// `assume { dynamic_port_range = "..." }`.
+    /// `dynamic_port_range` in the `assume` block.
     pub struct EphemeralRange {
         id: "NET018",
         name: "static-port-in-ephemeral-range",
@@ -130,7 +130,7 @@ impl Rule for EphemeralRange {
                 )
                 .attribute(sp.attribute.clone())
                 .detail(format!("The port is inside {}.", inside.join(" and ")))
-                .help("Choose a host port below 32768 that is not reserved, or use dynamic host ports behind a load balancer. If your instances set ECS_DYNAMIC_HOST_PORT_RANGE or ip_local_port_range, declare it with assume { dynamic_port_range = \"first-last\" } in .ecsnet.hcl.")
+                .help("Choose a host port below 32768 that is not reserved, or use dynamic host ports behind a load balancer. If your instances set ECS_DYNAMIC_HOST_PORT_RANGE or ip_local_port_range, declare it with `assume { dynamic_port_range = \"32768-60999\" }` (your first-last) in .ecsnet.hcl.")
                 .plan(td.plan)
                 .push(out);
             }

@@ -16,7 +16,8 @@ declare_rule! {
     ///   `ECS_RESERVED_PORTS` default lists 22, 2375, 2376, 51678, 51679);
     /// - Windows: 53, 135, 139, 445, 2375, 2376, 3389, 5985, 5986, 51678, 51679.
     ///
-    /// `assume { reserved_ports = [...] }` in `.ecsnet.hcl` replaces the default list, for
+    /// `assume { reserved_ports = [22, 2375, 2376, 51678, 51679, 51680, 8125] }` in
+    /// `.ecsnet.hcl` replaces the default list (give them all), for
     /// instances whose user data sets `ECS_RESERVED_PORTS`. Only TCP mappings are checked:
     /// `ECS_RESERVED_PORTS_UDP` is empty by default. `awsvpc` ports live on the task's ENI and
     /// are not affected. When the OS family is known only after apply, a port reserved on
@@ -44,7 +45,7 @@ declare_rule! {
     /// Use another host port (for example `hostPort = 2222`), a dynamic host port (omit
     /// `hostPort` and put a load balancer in front), or `awsvpc` so the task gets its own
     /// address. If your instances set `ECS_RESERVED_PORTS` differently, tell ecsnet with
-    /// `assume { reserved_ports = [...] }`.
+    /// `reserved_ports` in the `assume` block (every reserved port, defaults included).
     pub struct ReservedPorts {
         id: "NET017",
         name: "reserved-host-port",
@@ -132,7 +133,7 @@ impl Rule for ReservedPorts {
                 .detail(format!(
                     "The port is in {source}; placement fails with RESOURCE:PORTS."
                 ))
-                .help("Use another host port, a dynamic host port (omit hostPort in bridge mode) or awsvpc. If your instances set ECS_RESERVED_PORTS, declare it with assume { reserved_ports = [...] } in .ecsnet.hcl.")
+                .help("Use another host port, a dynamic host port (omit hostPort in bridge mode) or awsvpc. If your instances set ECS_RESERVED_PORTS, declare the full list with `assume { reserved_ports = [22, 2375, 2376, 51678, 51679, 51680] }` in .ecsnet.hcl (the agent defaults plus yours).")
                 .plan(td.plan)
                 .push(out);
             }

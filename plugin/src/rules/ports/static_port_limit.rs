@@ -25,7 +25,7 @@ declare_rule! {
     ///   than 100 together, so they cannot all share an instance.
     ///
     /// The reserved ports are the agent defaults (6 on Linux: 22, 2375, 2376, 51678-51680;
-    /// 11 on Windows), or `assume { reserved_ports = [...] }` in `.ecsnet.hcl`.
+    /// 11 on Windows), or the `reserved_ports` list of the `assume` block in `.ecsnet.hcl`.
     ///
     /// ## Why it matters
     /// Placement fails with "Too many ports registered" / `RESOURCE:PORTS` once an instance
@@ -137,7 +137,7 @@ impl StaticPortLimit {
                             format!("one task needs {linux} reserved host ports on Linux or {windows} on Windows (limit {MAX_RESERVED_PORTS}), and the operating system family is known only after apply"),
                         )
                         .attribute("runtime_platform[0].operating_system_family")
-                        .help("Set operating_system_family from a value known at plan time, or declare assume { reserved_ports = [...] } in .ecsnet.hcl.")
+                        .help("Set operating_system_family from a value known at plan time, or declare the instances' reserved ports with `assume { reserved_ports = [22, 2375, 2376, 51678, 51679, 51680] }` in .ecsnet.hcl.")
                         .plan(td.plan)
                         .unverifiable()
                         .push(out);

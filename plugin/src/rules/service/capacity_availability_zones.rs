@@ -14,7 +14,7 @@ declare_rule! {
     /// of its `network_configuration` subnets are compared with the Availability Zones of the
     /// cluster's container instances: the subnets of the Auto Scaling groups behind the
     /// capacity providers the service uses (or all of the cluster's groups and instances),
-    /// or the `availability_zones` of an `assume { cluster "..." {} }` block. No common zone
+    /// or the `availability_zones` of an `assume cluster` block. No common zone
     /// is an error; service subnets in zones without instances are a warning.
     ///
     /// ## Why it matters
@@ -82,10 +82,14 @@ fn subnet_zone(cx: &Context<'_>, l: &Link, plan: usize, zones: &mut Zones) {
         let key = s
             .filter(|s| !s.id.sensitive)
             .and_then(|s| s.id.get().cloned())
-            .unwrap_or_else(|| label.clone());
+            .or_else(|| l.address.clone().or_else(|| l.literal.clone()))
+            .unwrap_or_else(|| "SUBNET-ID".to_string());
         zones.missing.push((
             format!("the Availability Zone of subnet {label}"),
-            format!("subnet \"{key}\" {{ availability_zone = \"...\" }}"),
+            format!(
+                "`{}`",
+                crate::config::hint::subnet(&key, "availability_zone", "\"<zone>\"")
+            ),
         ));
     }
 }
@@ -143,7 +147,8 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
         .filter(|a| !a.availability_zones.is_empty());
     let key = support::cluster_assume_key(&svc.cluster, cluster);
     let assume_help = format!(
-        "Add to .ecsnet.hcl: assume {{ cluster \"{key}\" {{ instance_type = \"...\", max_instances = N, availability_zones = [\"...\"] }} }}"
+        "Add to .ecsnet.hcl, with the values of the cluster's instances:\n{}",
+        crate::config::hint::cluster(&key, true)
     );
     let mut zones = Zones::default();
     let from_assumption = |zones: &mut Zones| {
@@ -192,7 +197,7 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
                 if !from_assumption(&mut zones) {
                     zones.missing.push((
                         format!("the Availability Zones of the assumed capacity of cluster {key}"),
-                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
+                        format!("`availability_zones = [\"<zone-a>\", \"<zone-b>\"]` in its `cluster \"{key}\"` block"),
                     ));
                 }
             }
@@ -271,14 +276,21 @@ fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
 
 fn missing_of(parts: &[(String, String)]) -> Missing {
     let what: Vec<&str> = parts.iter().map(|(w, _)| w.as_str()).collect();
-    let mut hints: Vec<&str> = parts.iter().map(|(_, h)| h.as_str()).collect();
-    hints.dedup();
+    let mut hints: Vec<&str> = Vec::new();
+    for (_, h) in parts {
+        if !hints.contains(&h.as_str()) {
+            hints.push(h);
+        }
+    }
     Missing::new(
         format!(
             "{} is known only after apply or outside the plan",
             support::and_list(&what)
         ),
-        format!("Supply it in .ecsnet.hcl: assume {{ {} }}", hints.join(" ")),
+        format!(
+            "Supply it inside the assume block of .ecsnet.hcl: {}.",
+            hints.join("; ")
+        ),
     )
 }
 

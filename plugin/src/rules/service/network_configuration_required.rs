@@ -29,9 +29,15 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Add `network_configuration { subnets = [...] security_groups = [...] }` to the service,
-    /// or use `bridge`/`host` mode in the task definition if the tasks should share the
-    /// instance's network.
+    /// Add a `network_configuration` block with the task subnets (and security groups) to the
+    /// service, or use `bridge`/`host` mode in the task definition if the tasks should share
+    /// the instance's network.
+    /// ```hcl
+    /// network_configuration {
+    ///   subnets         = var.private_subnet_ids
+    ///   security_groups = [aws_security_group.tasks.id]
+    /// }
+    /// ```
     pub struct NetworkConfigurationRequired {
         id: "NET040",
         name: "awsvpc-needs-network-configuration",
@@ -106,7 +112,7 @@ impl NetworkConfigurationRequired {
                     )
                     .attribute("network_configuration")
                     .detail("CreateService rejects it: \"Network Configuration must be provided when networkMode 'awsvpc' is specified.\"")
-                    .help("Add network_configuration { subnets = [...], security_groups = [...] } to the service.")
+                    .help("Add a network_configuration block to the service:\nnetwork_configuration {\n  subnets         = var.private_subnet_ids\n  security_groups = [aws_security_group.tasks.id]\n}")
                     .plan(s.plan);
                 for r in &related {
                     d = d.related(r.clone());

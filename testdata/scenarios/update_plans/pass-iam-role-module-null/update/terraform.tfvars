@@ -1,0 +1,1 @@
+orders_count = 4

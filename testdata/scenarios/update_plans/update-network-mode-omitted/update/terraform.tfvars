@@ -1,0 +1,2 @@
+intranet_count = 3
+worker_count   = 4
