@@ -21,7 +21,10 @@ declare_rule! {
     ///
     /// ## Example
     /// ```hcl
-    /// resource "aws_elb" "legacy" { ... }
+    /// resource "aws_elb" "legacy" {
+    ///   name = "legacy"
+    /// }
+    ///
     /// resource "aws_ecs_service" "api" {
     ///   launch_type = "FARGATE"
     ///   load_balancer {

@@ -60,8 +60,8 @@ declare_rule! {
     /// ## How to fix
     /// Route the subnets' `0.0.0.0/0` through a NAT gateway; or use public subnets with
     /// `assign_public_ip = true`; or keep the images in Amazon ECR and add
-    /// `aws_vpc_endpoint`s for `ecr.dkr` and `ecr.api` (interface, `private_dns_enabled =
-    /// true`), `s3` (gateway, on the subnets' route tables), and `logs`, `secretsmanager` or
+    /// `aws_vpc_endpoint`s for `ecr.dkr` and `ecr.api` (interface, with
+    /// `private_dns_enabled = true`), `s3` (gateway, on the subnets' route tables), and `logs`, `secretsmanager` or
     /// `ssm` as the tasks need. If the endpoints live in another configuration, ignore this
     /// finding for the service in `.ecsnet.hcl`:
     /// ```hcl
