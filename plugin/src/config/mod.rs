@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Severity;
 
+mod assumed;
 mod parse;
+pub use assumed::ClusterNames;
 pub use parse::{load, parse_str, ConfigError};
 
 /// Parsed configuration. `Config::default()` is what ecsnet uses with no file.

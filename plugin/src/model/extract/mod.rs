@@ -87,7 +87,7 @@ fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
             known_strings(res, task_definitions::ARN_ATTRS),
         )),
         ("aws_ecs_service", false) => Some(Decoded::Service(
-            services::decode(res, idx),
+            services::decode(plan, res, idx),
             known_strings(res, services::ARN_ATTRS),
         )),
         ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
@@ -148,6 +148,84 @@ pub(crate) fn first_block(a: AttrRef<'_>) -> Field<Option<AttrRef<'_>>> {
 pub(crate) fn configured(plan: &Plan, res: &crate::plan::Resource, attr: &str) -> bool {
     plan.config_resource(res)
         .is_none_or(|c| c.expressions.0.contains_key(attr))
+}
+
+/// What the configuration says about an argument whose planned value is unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// The resource's configuration writes it: the value is really unknown.
+    Yes,
+    /// The configuration is in the plan and does not write it: the value is the default
+    /// the provider or AWS computes.
+    No,
+    /// The configuration cannot tell, and why (no configuration for the resource, or a
+    /// value that changes in an update plan although nothing visible writes it: a
+    /// `dynamic` block, which `terraform show -json` leaves out of the configuration).
+    Unseen(String),
+}
+
+/// Whether the configuration of `res` writes `path` (`deployment_maximum_percent`,
+/// `deployment_configuration.0.strategy`), for a value the plan leaves unknown. Decided
+/// from the plan's configuration section (the resource's expressions), never from the
+/// provider version.
+pub(crate) fn written(plan: &Plan, res: &Resource, path: &str) -> Written {
+    let Some(cfg) = plan.config_resource(res) else {
+        return Written::Unseen(if plan.config.present {
+            format!(
+                "the plan's configuration does not include {}",
+                if res.module_address.is_empty() {
+                    format!("the resource {}", res.base_address())
+                } else {
+                    format!("module {}", res.module_address)
+                }
+            )
+        } else {
+            "the plan has no configuration section".to_string()
+        });
+    };
+    if writes(&cfg.expressions, path) {
+        return Written::Yes;
+    }
+    // Nothing written, yet unknown in an update: an omitted Optional+Computed value keeps
+    // what the state holds, so something the configuration does not show sets it.
+    if matches!(
+        res.action,
+        crate::plan::Action::Update | crate::plan::Action::NoOp
+    ) {
+        return Written::Unseen(format!(
+            "{} changes in this update plan although the configuration of {} does not write it (a dynamic block, which terraform show -json leaves out of the configuration)",
+            path.split('.').next().unwrap_or(path),
+            res.base_address()
+        ));
+    }
+    Written::No
+}
+
+/// Whether a configuration block writes the argument or nested block at a dotted path.
+fn writes(block: &crate::plan::Block, path: &str) -> bool {
+    use crate::plan::ExprNode;
+    let mut b = block;
+    let mut segs = path
+        .split('.')
+        .filter(|s| s.parse::<usize>().is_err())
+        .peekable();
+    while let Some(seg) = segs.next() {
+        let Some(node) = b.0.get(seg) else {
+            return false;
+        };
+        if segs.peek().is_none() {
+            return true;
+        }
+        b = match node {
+            ExprNode::Expr(_) => return false,
+            ExprNode::Block(inner) => inner,
+            ExprNode::List(list) => match list.first() {
+                Some(inner) => inner,
+                None => return false,
+            },
+        };
+    }
+    false
 }
 
 /// Known, non-empty value for matching (sensitive allowed: matching computes, never prints).

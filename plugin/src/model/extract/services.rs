@@ -2,16 +2,48 @@
 //! subnets, target groups, registries, capacity providers) and `launch` are filled in by
 //! `resolve::services`.
 
-use super::{first_block, key, opt_string};
+use super::{first_block, key, opt_string, written, Written};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
     DeploymentController, Field, Link, Model, PlanIndex, Service, ServiceConnect, Val,
 };
-use crate::plan::{AttrRef, Resource};
+use crate::plan::{AttrRef, Plan, Resource};
 
 /// A service as read from its resource, not yet in the model (links unresolved).
-pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
+pub(super) fn decode(p: &Plan, res: &Resource, plan: PlanIndex) -> Service {
     let v = res.values.root();
+    let mut unseen = None;
+    // Deployment settings the plan leaves unknown but the configuration does not write
+    // take ECS's defaults (provider 6.x plans an omitted deployment_configuration as
+    // unknown): Null, which the capacity analysis reads as the default.
+    let deployment_maximum_percent = default_when_unwritten(
+        p,
+        res,
+        v.get("deployment_maximum_percent").int(),
+        "deployment_maximum_percent",
+        &mut unseen,
+    );
+    let deployment_minimum_healthy_percent = default_when_unwritten(
+        p,
+        res,
+        v.get("deployment_minimum_healthy_percent").int(),
+        "deployment_minimum_healthy_percent",
+        &mut unseen,
+    );
+    let deployment_strategy = default_when_unwritten(
+        p,
+        res,
+        block_string(v.get("deployment_configuration"), "strategy"),
+        "deployment_configuration.0.strategy",
+        &mut unseen,
+    );
+    let deployment_controller = default_when_unwritten(
+        p,
+        res,
+        deployment_controller(v.get("deployment_controller")),
+        "deployment_controller.0.type",
+        &mut unseen,
+    );
     Service {
         address: res.address.clone(),
         plan,
@@ -22,10 +54,11 @@ pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
         capacity_provider_strategy: Field::null(),
         scheduling_strategy: opt_string(v.get("scheduling_strategy")),
         desired_count: v.get("desired_count").int(),
-        deployment_maximum_percent: v.get("deployment_maximum_percent").int(),
-        deployment_minimum_healthy_percent: v.get("deployment_minimum_healthy_percent").int(),
-        deployment_controller: deployment_controller(v.get("deployment_controller")),
-        deployment_strategy: block_string(v.get("deployment_configuration"), "strategy"),
+        deployment_maximum_percent,
+        deployment_minimum_healthy_percent,
+        deployment_controller,
+        deployment_strategy,
+        deployment_unseen: unseen,
         network_configuration: Field::null(),
         load_balancers: Field::null(),
         service_registries: Field::null(),
@@ -39,6 +72,28 @@ pub(super) fn decode(res: &Resource, plan: PlanIndex) -> Service {
                 .collect()
         }),
         launch: Field::unknown(),
+    }
+}
+
+/// `f` as planned, or Null (the default) when it is unknown and the configuration does not
+/// write `path`; `unseen` keeps why the configuration cannot tell, when it cannot.
+fn default_when_unwritten<T>(
+    p: &Plan,
+    res: &Resource,
+    f: Field<T>,
+    path: &str,
+    unseen: &mut Option<String>,
+) -> Field<T> {
+    if !f.is_unknown() {
+        return f;
+    }
+    match written(p, res, path) {
+        Written::Yes => f,
+        Written::No => Field::null().with_sensitive(f.sensitive),
+        Written::Unseen(why) => {
+            unseen.get_or_insert(why);
+            f
+        }
     }
 }
 

@@ -27,6 +27,9 @@ pub(super) fn extract_subnet(
         map_public_ip_on_launch: v.get("map_public_ip_on_launch").bool(),
         // Filled by resolve::routes when the plan shows the subnet's route table.
         public: Field::unknown(),
+        resource_name_dns_a_record_on_launch: v
+            .get("enable_resource_name_dns_a_record_on_launch")
+            .bool(),
     };
     let pos = model.subnets.len();
     lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);

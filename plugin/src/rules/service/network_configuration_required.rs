@@ -64,7 +64,7 @@ impl NetworkConfigurationRequired {
                 ),
             )
             .attribute(attr)
-            .help(m.help.clone())
+            .help(m.supply.clone())
             .plan(s.plan)
             .unverifiable()
             .push(out)
