@@ -1,6 +1,6 @@
 # ecsnet developer tasks. `make help` lists them.
 CARGO ?= cargo
-PLAN  ?= testdata/sample/plan.json
+PLAN  ?= testdata/scenarios/sample/shop/plan.json
 PREFIX ?= $(HOME)/.cargo
 # make fixtures ONLY=capacity/ : only the scenarios whose topic/name/ contains it
 ONLY  ?=
@@ -35,10 +35,9 @@ bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked
 
-fixtures: ## Plan testdata/scenarios with Terraform (ONLY=topic/ or topic/name for some) and remake the *.spec.json fixtures
+fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AWS provider (ONLY=topic/ or topic/name/ for some)
 	$(CARGO) build --quiet -p aws-standin --bins
 	$(CARGO) run --quiet -p aws-standin --bin scenarios -- $(if $(ONLY),--only $(ONLY))
-	$(if $(ONLY),,python3 testdata/tools/mkplan.py --all)
 
 judged: ## Count the services ecsnet judged without an unverifiable note, create and update plans apart (V=1 per plan)
 	$(CARGO) build --quiet -p ecsnet -p aws-standin --bins
@@ -47,6 +46,5 @@ judged: ## Count the services ecsnet judged without an unverifiable note, create
 fuzz: ## Fuzz the plan reader and the whole check pipeline, 60 s each (needs `cargo install cargo-fuzz`)
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan -- -max_total_time=60
 	mkdir -p plugin/fuzz/corpus/check_plan
-	cp testdata/sample/plan.json testdata/plans/*[a-z].json plugin/fuzz/corpus/check_plan/
-	find testdata/rules -name '*.json' ! -name '*.spec.json' -exec cp {} plugin/fuzz/corpus/check_plan/ \;
+	for f in testdata/scenarios/*/*/plan*.json; do cp "$$f" "plugin/fuzz/corpus/check_plan/$$(echo "$${f#testdata/scenarios/}" | tr / _)"; done
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run check_plan corpus/check_plan -- -max_total_time=60 -max_len=65536

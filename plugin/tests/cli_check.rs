@@ -5,10 +5,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The plan of a report scenario (`testdata/scenarios/reports/<name>/`, made by real
+/// Terraform): `clean`, `mixed` or `sensitive`.
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/reports")
+        .join("../testdata/scenarios/reports")
         .join(name)
+        .join("plan.json")
 }
 
 /// Run ecsnet in `dir` (a temporary directory unless given) so no stray `.ecsnet.hcl` is
@@ -57,7 +60,7 @@ fn path(p: &Path) -> &str {
 
 #[test]
 fn findings_at_fail_on_exit_1_and_never_exits_0() {
-    let mixed = fixture("mixed.json");
+    let mixed = fixture("mixed");
     let (o, _d) = ecsnet(&["check", path(&mixed)]);
     assert_eq!(
         code(&o),
@@ -80,7 +83,7 @@ fn findings_at_fail_on_exit_1_and_never_exits_0() {
 
 #[test]
 fn a_correct_plan_exits_0() {
-    let (o, _d) = ecsnet(&["check", path(&fixture("clean.json"))]);
+    let (o, _d) = ecsnet(&["check", path(&fixture("clean"))]);
     assert_eq!(
         code(&o),
         0,
@@ -93,7 +96,7 @@ fn a_correct_plan_exits_0() {
 
 #[test]
 fn text_is_not_coloured_when_not_a_terminal() {
-    let (o, _d) = ecsnet(&["check", path(&fixture("mixed.json"))]);
+    let (o, _d) = ecsnet(&["check", path(&fixture("mixed"))]);
     assert!(!o.stdout.contains(&0x1b), "escape codes in piped output");
 }
 
@@ -103,7 +106,7 @@ fn colour_follows_clicolor_force_no_color_and_the_flag() {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsnet"));
         cmd.arg("check")
-            .arg(fixture("mixed.json"))
+            .arg(fixture("mixed"))
             .args(extra)
             .current_dir(dir.path())
             .env_remove("NO_COLOR")
@@ -123,7 +126,7 @@ fn colour_follows_clicolor_force_no_color_and_the_flag() {
 fn fail_on_from_config_and_flag_precedence() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(".ecsnet.hcl"), "fail_on = \"never\"\n").unwrap();
-    let mixed = fixture("mixed.json");
+    let mixed = fixture("mixed");
     let o = ecsnet_in(dir.path(), &["check", path(&mixed)], None);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = ecsnet_in(
@@ -146,7 +149,7 @@ fn ignore_all_suppresses_and_keeps_findings_in_the_report() {
         dir.path(),
         &[
             "check",
-            path(&fixture("mixed.json")),
+            path(&fixture("mixed")),
             "--format",
             "json",
             "--fail-on",
@@ -177,7 +180,7 @@ fn a_stale_ignore_is_pointed_out() {
         "\nignore {\n  rule    = \"*\"\n  address = \"module.gone.*\"\n  reason  = \"old exception\"\n}\n",
     )
     .unwrap();
-    let o = ecsnet_in(dir.path(), &["check", path(&fixture("clean.json"))], None);
+    let o = ecsnet_in(dir.path(), &["check", path(&fixture("clean"))], None);
     assert_eq!(code(&o), 0);
     assert!(
         stderr(&o).contains("note: the ignore block at .ecsnet.hcl:2 (rule *, address module.gone.*) matched no finding"),
@@ -194,7 +197,7 @@ fn bad_configuration_exits_2_naming_file_and_line() {
         "fail_on = \"error\"\n\nassume {\n  awsvpc_trunking = \"yes\"\n}\n",
     )
     .unwrap();
-    let o = ecsnet_in(dir.path(), &["check", path(&fixture("mixed.json"))], None);
+    let o = ecsnet_in(dir.path(), &["check", path(&fixture("mixed"))], None);
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert!(err.starts_with("error: .ecsnet.hcl:4: "), "{err}");
@@ -206,12 +209,7 @@ fn bad_configuration_exits_2_naming_file_and_line() {
     std::fs::write(&cfg, "rule \"NET003\" {\n  enabled = \n").unwrap();
     let o = ecsnet_in(
         dir.path(),
-        &[
-            "check",
-            path(&fixture("mixed.json")),
-            "--config",
-            path(&cfg),
-        ],
+        &["check", path(&fixture("mixed")), "--config", path(&cfg)],
         None,
     );
     assert_eq!(code(&o), 2);
@@ -220,12 +218,7 @@ fn bad_configuration_exits_2_naming_file_and_line() {
     // missing --config file
     let o = ecsnet_in(
         dir.path(),
-        &[
-            "check",
-            path(&fixture("mixed.json")),
-            "--config",
-            "nope.hcl",
-        ],
+        &["check", path(&fixture("mixed")), "--config", "nope.hcl"],
         None,
     );
     assert_eq!(code(&o), 2);
@@ -245,13 +238,8 @@ fn bad_input_and_usage_exit_2() {
         vec!["check", path(&junk)],
         vec!["check", "/nonexistent/plan.json"],
         vec!["check"],
-        vec!["check", path(&fixture("mixed.json")), "--format", "xml"],
-        vec![
-            "check",
-            path(&fixture("mixed.json")),
-            "--fail-on",
-            "sometimes",
-        ],
+        vec!["check", path(&fixture("mixed")), "--format", "xml"],
+        vec!["check", path(&fixture("mixed")), "--fail-on", "sometimes"],
         vec!["check", "-", "-"],
     ] {
         let o = ecsnet_in(dir.path(), &args, Some(b""));
@@ -269,7 +257,7 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
         dir.path(),
         &[
             "check",
-            path(&fixture("mixed.json")),
+            path(&fixture("mixed")),
             "--format",
             "sarif",
             "--output",
@@ -286,7 +274,7 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
         dir.path(),
         &[
             "check",
-            path(&fixture("mixed.json")),
+            path(&fixture("mixed")),
             "-o",
             "/nonexistent/dir/report.txt",
         ],
@@ -302,7 +290,7 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
 
 #[test]
 fn stdin_gives_the_same_findings_as_the_file() {
-    let mixed = fixture("mixed.json");
+    let mixed = fixture("mixed");
     let bytes = std::fs::read(&mixed).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let from_stdin = ecsnet_in(
@@ -326,8 +314,8 @@ fn stdin_gives_the_same_findings_as_the_file() {
 fn several_plans_name_the_plan_of_each_finding() {
     let (o, _d) = ecsnet(&[
         "check",
-        path(&fixture("clean.json")),
-        path(&fixture("mixed.json")),
+        path(&fixture("clean")),
+        path(&fixture("mixed")),
         "--format",
         "json",
     ]);
@@ -337,7 +325,7 @@ fn several_plans_name_the_plan_of_each_finding() {
     assert!(v["plans"][1]["path"]
         .as_str()
         .unwrap()
-        .ends_with("mixed.json"));
+        .ends_with("reports/mixed/plan.json"));
     let batch = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -346,11 +334,7 @@ fn several_plans_name_the_plan_of_each_finding() {
         .expect("the Fargate bridge task definition is reported");
     assert_eq!(batch["plan"], 1, "{batch}");
 
-    let (o, _d) = ecsnet(&[
-        "check",
-        path(&fixture("clean.json")),
-        path(&fixture("mixed.json")),
-    ]);
+    let (o, _d) = ecsnet(&["check", path(&fixture("clean")), path(&fixture("mixed"))]);
     assert!(
         stdout(&o).contains("aws_ecs_task_definition.batch  ("),
         "text names the plan when there are several: {}",
@@ -373,7 +357,7 @@ fn run_format(plan: &Path, format: &str) -> String {
 
 #[test]
 fn every_format_carries_the_same_findings() {
-    let mixed = fixture("mixed.json");
+    let mixed = fixture("mixed");
     let json: serde_json::Value = serde_json::from_str(&run_format(&mixed, "json")).unwrap();
     let diags = json["diagnostics"].as_array().unwrap();
     assert!(!diags.is_empty());
@@ -435,7 +419,7 @@ fn every_format_carries_the_same_findings() {
 
 #[test]
 fn no_format_ever_prints_a_sensitive_value() {
-    let sensitive = fixture("sensitive.json");
+    let sensitive = fixture("sensitive");
     let raw = std::fs::read_to_string(&sensitive).unwrap();
     assert!(
         raw.contains("CANARY-SENSITIVE-reports"),
@@ -524,7 +508,7 @@ fn the_documented_configuration_is_valid() {
     let end = start + doc[start..].find("```").unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(".ecsnet.hcl"), &doc[start..end]).unwrap();
-    let o = ecsnet_in(dir.path(), &["check", path(&fixture("clean.json"))], None);
+    let o = ecsnet_in(dir.path(), &["check", path(&fixture("clean"))], None);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("fail-on warning"), "{}", stdout(&o));
 }

@@ -72,7 +72,8 @@ fn go_plugin_host_validates_through_automtls() {
     if !go_available() {
         return;
     }
-    let plan = repo_root().join("testdata/plans/ec2-modules.json");
+    // The EC2 estate built from modules (a plan made by real Terraform), with findings.
+    let plan = repo_root().join("testdata/scenarios/foundation/ec2-modules/plan.json");
     // Both RPCs, as a host sends small plans and large ones.
     for (fail_on, stream) in [("error", "never"), ("info", "never"), ("info", "always")] {
         let run = go_host(&plan, &["-fail-on", fail_on, "-stream", stream]);

@@ -26,8 +26,18 @@ fn bad(name: &str) -> PathBuf {
     repo().join("testdata/bad").join(name)
 }
 
+/// The plan of a report scenario (`testdata/scenarios/reports/<name>/`, made by real
+/// Terraform): `clean`, `mixed` or `sensitive`.
+/// The blue/green scenario's plan after its cut-over: two module instances of one service
+/// whose rolling peaks outgrow the one subnet they share (a data source).
+const BLUE_GREEN_CUTOVER: &str = "testdata/scenarios/foundation/blue-green-family/plan-update.json";
+const PAYMENTS_SUBNET: &str = r#"data.aws_subnet.payments["subnet-0b6e1c2d3a4f50001"]"#;
+
 fn report_fixture(name: &str) -> PathBuf {
-    repo().join("testdata/reports").join(name)
+    repo()
+        .join("testdata/scenarios/reports")
+        .join(name)
+        .join("plan.json")
 }
 
 /// How to run one ecsnet invocation.
@@ -425,7 +435,7 @@ fn a_real_binary_plan_is_read_through_terraform() {
 /// with the variable unset). Empty means "not set": a JSON plan needs no terraform at all.
 #[test]
 fn an_empty_terraform_bin_variable_means_unset() {
-    let clean = report_fixture("clean.json");
+    let clean = report_fixture("clean");
     for cmd in PLAN_COMMANDS {
         let o = ecsnet_with(
             &[cmd, p(&clean)],
@@ -468,7 +478,7 @@ fn an_unreadable_file_is_named() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("locked.json");
-    std::fs::copy(report_fixture("clean.json"), &file).unwrap();
+    std::fs::copy(report_fixture("clean"), &file).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::read(&file).is_ok() {
         skip_note!(
@@ -627,13 +637,8 @@ fn utf16_be_with_bom_is_decoded_before_it_is_judged() {
 #[test]
 fn utf16_and_utf8_bom_plans_read_like_utf8() {
     let dir = tempfile::tempdir().unwrap();
-    let plain = std::fs::read(report_fixture("mixed.json")).unwrap();
-    let reference = ecsnet(&[
-        "check",
-        p(&report_fixture("mixed.json")),
-        "--format",
-        "json",
-    ]);
+    let plain = std::fs::read(report_fixture("mixed")).unwrap();
+    let reference = ecsnet(&["check", p(&report_fixture("mixed")), "--format", "json"]);
     let diags = |o: &Output| -> serde_json::Value {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout)
             .unwrap_or_else(|e| panic!("json report: {e}: {}", text(&o.stderr)));
@@ -739,7 +744,7 @@ fn stdin_bad_input_is_named_stdin() {
         }
     }
     // `-` twice cannot work: stdin can be read once.
-    let clean = std::fs::read(report_fixture("clean.json")).unwrap();
+    let clean = std::fs::read(report_fixture("clean")).unwrap();
     for cmd in PLAN_COMMANDS {
         let o = ecsnet_with(
             &[cmd, "-", "-"],
@@ -754,7 +759,7 @@ fn stdin_bad_input_is_named_stdin() {
 
 #[test]
 fn stdin_good_plan_works() {
-    let clean = std::fs::read(report_fixture("clean.json")).unwrap();
+    let clean = std::fs::read(report_fixture("clean")).unwrap();
     for cmd in PLAN_COMMANDS {
         let o = ecsnet_with(
             &[cmd, "-"],
@@ -771,7 +776,7 @@ fn stdin_good_plan_works() {
 
 #[test]
 fn one_bad_plan_among_good_ones_fails_the_run_and_is_named() {
-    let good = report_fixture("clean.json");
+    let good = report_fixture("clean");
     let broken = bad("truncated.json");
     for cmd in PLAN_COMMANDS {
         let o = ecsnet(&[cmd, p(&good), p(&broken)]);
@@ -982,7 +987,7 @@ fn usage_error(what: &str, o: &Output) {
 
 #[test]
 fn unknown_flags_and_bad_values_exit_2() {
-    let clean = report_fixture("clean.json");
+    let clean = report_fixture("clean");
     usage_error("top-level unknown flag", &ecsnet(&["--no-such-flag"]));
     usage_error("unknown subcommand", &ecsnet(&["frobnicate"]));
     for cmd in SUBCOMMANDS {
@@ -1027,7 +1032,7 @@ fn explain_and_instance_type_reject_unknown_names() {
 
 #[test]
 fn output_writes_the_file_and_prints_nothing() {
-    let mixed = report_fixture("mixed.json");
+    let mixed = report_fixture("mixed");
     let dir = tempfile::tempdir().unwrap();
     let runs: [(&[&str], &str); 9] = [
         (&["check", "--format", "text"], "check.txt"),
@@ -1075,7 +1080,7 @@ fn output_writes_the_file_and_prints_nothing() {
 
 #[test]
 fn output_to_an_unwritable_place_is_one_error_line() {
-    let mixed = report_fixture("mixed.json");
+    let mixed = report_fixture("mixed");
     let dir = tempfile::tempdir().unwrap();
     let msg = user_error(
         "--output into a missing directory",
@@ -1101,7 +1106,7 @@ fn output_to_an_unwritable_place_is_one_error_line() {
 
 #[test]
 fn json_report_has_the_documented_shape() {
-    for (fixture, expect_findings) in [("mixed.json", true), ("clean.json", false)] {
+    for (fixture, expect_findings) in [("mixed", true), ("clean", false)] {
         let o = ecsnet(&["check", p(&report_fixture(fixture)), "--format", "json"]);
         assert_no_crash(fixture, &o);
         let v: serde_json::Value = serde_json::from_slice(&o.stdout)
@@ -1161,8 +1166,8 @@ fn json_report_has_the_documented_shape() {
 
 #[test]
 fn exit_codes_follow_fail_on() {
-    let mixed = report_fixture("mixed.json");
-    let clean = report_fixture("clean.json");
+    let mixed = report_fixture("mixed");
+    let clean = report_fixture("clean");
     let code = |args: &[&str]| {
         let o = ecsnet(args);
         assert_no_crash(&args.join(" "), &o);
@@ -1198,25 +1203,28 @@ fn exit_codes_follow_fail_on() {
     }
 }
 
-/// Every rule fixture: the exit code is the report's own verdict, and `--fail-on never`
+/// Every scenario plan: the exit code is the report's own verdict, and `--fail-on never`
 /// always passes. Catches a gate that disagrees with what it prints.
 #[test]
-fn exit_code_agrees_with_the_report_on_every_rule_fixture() {
-    let root = repo().join("testdata/rules");
+fn exit_code_agrees_with_the_report_on_every_scenario_plan() {
+    let root = repo().join("testdata/scenarios");
     let mut fixtures = Vec::new();
-    for rule in std::fs::read_dir(&root).unwrap() {
-        for f in std::fs::read_dir(rule.unwrap().path()).unwrap() {
-            let path = f.unwrap().path();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if name.ends_with(".json") && !name.ends_with(".spec.json") {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if name.starts_with("plan") && name.ends_with(".json") {
                 fixtures.push(path);
             }
         }
     }
     fixtures.sort();
     assert!(
-        fixtures.len() > 40,
-        "rule fixtures found: {}",
+        fixtures.len() > 100,
+        "scenario plans found: {}",
         fixtures.len()
     );
     let mut problems = Vec::new();
@@ -1322,25 +1330,23 @@ fn an_explicit_default_network_mode_is_invalid() {
 }
 
 /// Two module instances hold resources with the same relative address
-/// (`module.fargate_service["cart"].aws_ecs_service.this` and `...["checkout"]...`). The
-/// capacity arithmetic must name services so a reader can tell them apart.
+/// (`module.checkout["blue"].aws_ecs_service.this` and `...["green"]...`, the blue/green
+/// scenario after its cut-over). The capacity arithmetic must name services so a reader can
+/// tell them apart.
 #[test]
 fn capacity_arithmetic_names_module_instances_unambiguously() {
-    let sample = repo().join("testdata/sample/plan.json");
-    let o = ecsnet(&["capacity", p(&sample)]);
-    assert_no_crash("capacity sample", &o);
+    let plan = repo().join(BLUE_GREEN_CUTOVER);
+    let o = ecsnet(&["capacity", p(&plan)]);
+    assert_no_crash("capacity blue-green", &o);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let subnet_row = out
         .lines()
-        .find(|l| {
-            l.trim_start()
-                .starts_with("module.vpc.aws_subnet.private[0]")
-        })
-        .unwrap_or_else(|| panic!("no row for module.vpc.aws_subnet.private[0]:\n{out}"));
+        .find(|l| l.trim_start().starts_with(PAYMENTS_SUBNET))
+        .unwrap_or_else(|| panic!("no row for {PAYMENTS_SUBNET}:\n{out}"));
     for service in [
-        "module.fargate_service[\"cart\"].aws_ecs_service.this",
-        "module.fargate_service[\"checkout\"].aws_ecs_service.this",
+        "module.checkout[\"blue\"].aws_ecs_service.this",
+        "module.checkout[\"green\"].aws_ecs_service.this",
     ] {
         assert!(
             subnet_row.contains(service),
@@ -1348,20 +1354,24 @@ fn capacity_arithmetic_names_module_instances_unambiguously() {
         );
     }
 
-    // The same in check's NET072 finding: the subnet lives in module.vpc, the service in
-    // module.payments.
-    let o = ecsnet(&["check", p(&sample), "--format", "json"]);
+    // The same in check's NET072 finding, which names the subnet by its full address
+    // (the keyed data source instance, not `data.aws_subnet.payments`).
+    let o = ecsnet(&["check", p(&plan), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let net072 = v["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .find(|d| d["rule"] == "NET072" && d["severity"] == "error")
-        .unwrap_or_else(|| panic!("the sample has a NET072 error: {}", v["diagnostics"]))
+        .unwrap_or_else(|| panic!("the cut-over has a NET072 error: {}", v["diagnostics"]))
         .clone();
-    let said = format!("{} {}", net072["message"], net072["detail"]);
+    let said = format!(
+        "{} {}",
+        net072["message"].as_str().unwrap_or_default(),
+        net072["detail"].as_str().unwrap_or_default()
+    );
     assert!(
-        said.contains("module.vpc.aws_subnet.payments"),
+        said.contains(PAYMENTS_SUBNET),
         "NET072 should name the subnet by its full address: {said}"
     );
 }
@@ -1373,11 +1383,11 @@ fn capacity_arithmetic_names_module_instances_unambiguously() {
 #[test]
 fn plans_checked_together_do_not_share_subnet_demand() {
     let dir = tempfile::tempdir().unwrap();
-    let sample = std::fs::read(repo().join("testdata/sample/plan.json")).unwrap();
+    let plan = std::fs::read(repo().join(BLUE_GREEN_CUTOVER)).unwrap();
     let staging = dir.path().join("staging.json");
     let prod = dir.path().join("prod.json");
-    std::fs::write(&staging, &sample).unwrap();
-    std::fs::write(&prod, &sample).unwrap();
+    std::fs::write(&staging, &plan).unwrap();
+    std::fs::write(&prod, &plan).unwrap();
 
     // (rule, message) of every finding, for one plan index.
     let findings = |v: &serde_json::Value, plan: u64| -> Vec<(String, String)> {
@@ -1435,7 +1445,7 @@ fn plans_checked_together_do_not_share_subnet_demand() {
 fn output_onto_an_input_plan_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("plan.json");
-    let original = std::fs::read(report_fixture("mixed.json")).unwrap();
+    let original = std::fs::read(report_fixture("mixed")).unwrap();
     for cmd in PLAN_COMMANDS {
         std::fs::write(&plan, &original).unwrap();
         let o = ecsnet(&[cmd, p(&plan), "--output", p(&plan)]);

@@ -1,5 +1,6 @@
 //! `ecsnet inventory` end to end: the binary on fixtures, snapshots of both formats, and
-//! exit code 2 with one clear line on bad input.
+//! exit code 2 with one clear line on bad input. The plans are the foundation scenarios'
+//! (made by real Terraform, see `testdata/scenarios/README.md`).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -18,6 +19,9 @@ fn ecsnet(args: &[&str]) -> Output {
         .expect("run ecsnet")
 }
 
+/// The create plan of the EC2 estate built from modules.
+const EC2_MODULES: &str = "testdata/scenarios/foundation/ec2-modules/plan.json";
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -28,19 +32,14 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn text_inventory_snapshot() {
-    let o = ecsnet(&["inventory", "testdata/plans/ec2-modules.json"]);
+    let o = ecsnet(&["inventory", EC2_MODULES]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!("ec2_modules_text", stdout(&o));
 }
 
 #[test]
 fn json_inventory_snapshot_and_shape() {
-    let o = ecsnet(&[
-        "inventory",
-        "--format",
-        "json",
-        "testdata/plans/ec2-modules.json",
-    ]);
+    let o = ecsnet(&["inventory", "--format", "json", EC2_MODULES]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -69,8 +68,24 @@ fn json_inventory_snapshot_and_shape() {
     );
     assert_eq!(api["task_definition"]["resolved_by"], "config_reference");
     assert_eq!(api["cluster"]["address"], "aws_ecs_cluster.main");
-    let subnets = api["network_configuration"]["subnets"].as_array().unwrap();
+    // The module's network_configuration is a dynamic block, which the plan's configuration
+    // does not show: on create its subnets are unknown and say so.
+    assert_eq!(
+        api["network_configuration"]["subnets"],
+        serde_json::json!({"unknown": true})
+    );
+    // The autoscaling group's subnets follow module.network's output to the counted subnets.
+    let asg = &v["autoscaling_groups"][0];
+    assert_eq!(asg["address"], "aws_autoscaling_group.ecs");
+    let subnets = asg["subnets"].as_array().unwrap();
     assert_eq!(subnets.len(), 3);
+    assert!(subnets
+        .iter()
+        .all(|s| s["resolved_by"] == "config_reference"
+            && s["address"]
+                .as_str()
+                .unwrap()
+                .starts_with("module.network.aws_subnet.private[")));
     // The sensitive task definition's containers are redacted, never printed.
     assert!(!text.contains("CANARY-SENSITIVE"));
     let worker_td = v["task_definitions"]
@@ -88,7 +103,7 @@ fn json_inventory_snapshot_and_shape() {
 
 #[test]
 fn sensitive_values_never_reach_the_text_output() {
-    let o = ecsnet(&["inventory", "testdata/plans/ec2-modules.json"]);
+    let o = ecsnet(&["inventory", EC2_MODULES]);
     let out = stdout(&o);
     assert!(!out.contains("CANARY-SENSITIVE"));
     assert!(out.contains("containers: (sensitive)"), "{out}");
@@ -96,9 +111,15 @@ fn sensitive_values_never_reach_the_text_output() {
 
 #[test]
 fn stdin_and_several_plans() {
-    let plan = std::fs::read(repo_root().join("testdata/plans/fargate-literals.json")).unwrap();
+    let plan =
+        std::fs::read(repo_root().join("testdata/scenarios/foundation/fargate-literals/plan.json"))
+            .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
-        .args(["inventory", "-", "testdata/plans/ec2-userdata.json"])
+        .args([
+            "inventory",
+            "-",
+            "testdata/scenarios/foundation/ec2-userdata/plan.json",
+        ])
         .current_dir(repo_root())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -141,7 +162,7 @@ fn bad_input_exits_2_with_one_line() {
             "inventory".into(),
             "--format".into(),
             "yaml".into(),
-            "testdata/plans/ec2-modules.json".into(),
+            EC2_MODULES.into(),
         ],
     ];
     for args in cases {
@@ -177,7 +198,7 @@ fn config_assumptions_add_capacity_and_bad_config_exits_2() {
         "assume {\n  cluster \"ops\" {\n    instance_type = \"m5.large\"\n    max_instances = 4\n  }\n}\n",
     )
     .unwrap();
-    let plan = "testdata/plans/fargate-literals.json";
+    let plan = "testdata/scenarios/foundation/fargate-literals/plan.json";
     let without = stdout(&ecsnet(&["inventory", plan]));
     assert!(!without.contains("assume cluster` block\n"), "{without}");
     let o = ecsnet(&["inventory", plan, "--config", &cfg.to_string_lossy()]);

@@ -28,7 +28,9 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Plan fixtures generated from specs in testdata (the `.json` next to each `.spec.json`).
+/// Plan fixtures in testdata: the plans real Terraform made for the scenarios
+/// (`testdata/scenarios/**/plan*.json`) and those generated from hand-written specs (the
+/// `.json` next to each `.spec.json`).
 fn fixture_plans() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![repo_root().join("testdata")];
@@ -40,10 +42,13 @@ fn fixture_plans() -> Vec<PathBuf> {
             let p = e.path();
             let name = p.file_name().unwrap().to_string_lossy().to_string();
             if p.is_dir() {
-                stack.push(p);
+                if name != ".terraform" {
+                    stack.push(p);
+                }
             } else if name.ends_with(".json")
                 && !name.ends_with(".spec.json")
-                && p.with_extension("spec.json").exists()
+                && (p.with_extension("spec.json").exists()
+                    || (name.starts_with("plan") && p.with_file_name("expect.json").exists()))
             {
                 out.push(p);
             }
@@ -57,7 +62,7 @@ fn some_plan() -> (PathBuf, Vec<u8>) {
     let plans = fixture_plans();
     let p = plans
         .iter()
-        .find(|p| p.to_string_lossy().contains("ec2-modules"))
+        .find(|p| p.ends_with("foundation/ec2-modules/plan.json"))
         .or(plans.first())
         .expect("testdata holds generated plan fixtures")
         .clone();

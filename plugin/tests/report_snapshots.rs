@@ -1,5 +1,6 @@
-//! Snapshots of every output format on one fixture (`testdata/reports/mixed.json`) with an
-//! `ignore` block, so a change to any renderer or rule message shows up in review.
+//! Snapshots of every output format on one fixture (the plan of the report scenario
+//! `testdata/scenarios/reports/mixed/`, made by real Terraform) with an `ignore` block, so a
+//! change to any renderer or rule message shows up in review.
 //! Update with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test report_snapshots`).
 
 use std::path::Path;
@@ -17,17 +18,13 @@ ignore {
 }
 "#;
 
+const MIXED: &str = "testdata/scenarios/reports/mixed/plan.json";
+
 fn report(fail_on: Option<FailOn>) -> engine::Report {
     let bytes =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/reports/mixed.json"))
-            .unwrap();
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(MIXED)).unwrap();
     // A fixed name keeps the snapshots independent of where the checkout lives.
-    let plan = plan::parse_bytes(
-        &bytes,
-        "testdata/reports/mixed.json",
-        &LoadOptions::default(),
-    )
-    .unwrap();
+    let plan = plan::parse_bytes(&bytes, MIXED, &LoadOptions::default()).unwrap();
     let config = config::parse_str(CONFIG, ".ecsnet.hcl").unwrap();
     engine::check_plans_with(&[plan], &config, &CheckOptions { fail_on })
 }

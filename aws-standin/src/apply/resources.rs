@@ -398,7 +398,9 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             o.set_str("arn", arn);
             o.set_str("arn_without_revision", arn_without_revision);
             o.set_str("id", family);
-            o.set_str("network_mode", "bridge");
+            // ECS leaves networkMode out of DescribeTaskDefinition when the task definition
+            // did not set one (the OS default applies), and the provider stores that as "".
+            o.set_str("network_mode", "");
             o.set("enable_fault_injection", false);
         }
         "aws_ecs_capacity_provider" => {

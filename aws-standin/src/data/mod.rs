@@ -935,7 +935,8 @@ fn task_definition(d: &mut D) {
         "network_mode",
         found
             .and_then(|t| t.network_mode.clone())
-            .unwrap_or_else(|| "bridge".into()),
+            // Omitted in DescribeTaskDefinition when the definition never set a mode.
+            .unwrap_or_default(),
     );
     d.str("container_definitions", containers);
     d.set(

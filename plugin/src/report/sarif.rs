@@ -649,10 +649,12 @@ pub(crate) mod tests {
 
     #[test]
     fn valid_on_real_pipeline_output() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/reports");
+        // The report scenarios' plans, made by real Terraform.
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/scenarios/reports");
         let mut plans = Vec::new();
-        for name in ["mixed.json", "sensitive.json", "clean.json"] {
-            let path = dir.join(name).display().to_string();
+        for name in ["mixed", "sensitive", "clean"] {
+            let path = dir.join(name).join("plan.json").display().to_string();
             plans.push(crate::plan::load(&path, &Default::default()).unwrap());
         }
         // one plan at a time, and all three together (several artifacts)

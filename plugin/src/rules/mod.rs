@@ -139,6 +139,7 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     if workers < 2 {
         let mut out = Vec::new();
         for r in rules {
+            crate::cancel::check();
             r.check(cx, &mut out);
         }
         return out;
@@ -147,6 +148,7 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     let work = || {
         let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
         loop {
+            crate::cancel::check();
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(r) = rules.get(i) else {
                 return done;
@@ -156,8 +158,11 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
             done.push((i, out));
         }
     };
+    let token = crate::cancel::current();
     let mut per_rule: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+        let helpers: Vec<_> = (1..workers)
+            .map(|_| s.spawn(|| token.enter(work)))
+            .collect();
         let mut all = work();
         for h in helpers {
             // A panicking rule panics the caller, as it would without threads.
@@ -179,7 +184,7 @@ mod tests {
 
     #[test]
     fn findings_come_in_the_same_order_on_several_threads() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/sample/plan.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/scenarios/sample/shop/plan.json");
         let plan = crate::plan::load(path, &crate::plan::LoadOptions::default()).unwrap();
         let assume = crate::config::Assumptions::default();
         let model = crate::model::build(std::slice::from_ref(&plan), &assume);

@@ -64,9 +64,17 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
             (Some(a), _) => Some(a),
             (None, b) => b,
         };
-        if best.is_some() {
-            launch_template = best;
-            break;
+        // The provider plans an omitted `launch_template` block as unknown (it is optional
+        // + computed), so a group that uses a mixed instances policy gets an unresolved
+        // link from the plain block: keep looking, and fall back to the first unresolved
+        // or outside link only when no path names a template in the plan.
+        match best {
+            Some(l) if l.address.is_some() => {
+                launch_template = Some(l);
+                break;
+            }
+            Some(l) if launch_template.is_none() => launch_template = Some(l),
+            _ => {}
         }
     }
     let lc_value = opt_string(res.attr("launch_configuration"));

@@ -1,3 +1,0 @@
-assume {
-  dynamic_port_range = "30000-32767"
-}

@@ -1,0 +1,1 @@
+instance_type = "r6i.2xlarge"

@@ -1,0 +1,1 @@
+gateway_count = 4

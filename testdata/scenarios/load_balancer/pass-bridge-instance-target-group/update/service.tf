@@ -1,0 +1,70 @@
+# The update adds a metrics port, scraped through its own target group and listener.
+resource "aws_lb_target_group" "metrics" {
+  name     = "${local.name}-metrics"
+  port     = 9117
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.this.id
+
+  health_check {
+    path = "/metrics"
+  }
+}
+
+resource "aws_lb_listener" "metrics" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 9117
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.metrics.arn
+  }
+}
+
+resource "aws_ecs_task_definition" "web" {
+  family       = "${local.name}-web"
+  network_mode = "bridge"
+
+  container_definitions = jsonencode([
+    {
+      name              = "mediawiki"
+      image             = "mediawiki:1.41"
+      memoryReservation = 512
+      essential         = true
+      portMappings      = [{ containerPort = 80, hostPort = 0, protocol = "tcp" }]
+    },
+    {
+      name              = "exporter"
+      image             = "bitnami/apache-exporter:1.0.8"
+      memoryReservation = 64
+      essential         = false
+      portMappings      = [{ containerPort = 9117, protocol = "tcp" }]
+    }
+  ])
+}
+
+resource "aws_ecs_service" "web" {
+  name            = "${local.name}-web"
+  cluster         = aws_ecs_cluster.this.id
+  task_definition = aws_ecs_task_definition.web.arn
+  desired_count   = 2
+  launch_type     = "EC2"
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.web.arn
+    container_name   = "mediawiki"
+    container_port   = 80
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.metrics.arn
+    container_name   = "exporter"
+    container_port   = 9117
+  }
+
+  ordered_placement_strategy {
+    type  = "spread"
+    field = "attribute:ecs.availability-zone"
+  }
+
+  depends_on = [aws_lb_listener.http, aws_lb_listener.metrics]
+}

@@ -1,0 +1,2 @@
+crawler_count = 3
+instance_type = "c5.xlarge"

@@ -1,0 +1,2 @@
+# Move the legacy service to awsvpc, which is what the shared module expects.
+legacy_network_mode = "awsvpc"

@@ -1,0 +1,1 @@
+api_replicas = 3

@@ -1,0 +1,1 @@
+desired_count = 4
