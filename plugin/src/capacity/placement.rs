@@ -169,7 +169,10 @@ pub(crate) fn strategy<'m>(
         }
         _ => {}
     }
-    if !s.launch_type.is_null() {
+    // A launch type opts out of the cluster's default strategy. An unknown one that the
+    // configuration does not set (the provider computes it) does not: then `launch` was
+    // derived from the cluster's default strategy.
+    if s.launch_type.is_known() || (s.launch_type.is_unknown() && s.launch.is_unknown()) {
         return Ok(None);
     }
     let Some(c) = model.cluster_of(s) else {

@@ -184,7 +184,10 @@ mod tests {
 
     #[test]
     fn findings_come_in_the_same_order_on_several_threads() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/scenarios/sample/shop/plan.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../testdata/scenarios/sample/shop/plan.json"
+        );
         let plan = crate::plan::load(path, &crate::plan::LoadOptions::default()).unwrap();
         let assume = crate::config::Assumptions::default();
         let model = crate::model::build(std::slice::from_ref(&plan), &assume);

@@ -149,13 +149,15 @@ fn judge(a: &capacity::Analysis, i: usize) -> Vec<Finding<'_>> {
         return vec![];
     };
     let progress = a.progress(i);
+    let pools = a.pools_of(i);
+    // When the desired tasks do not fit (or may not), NET070 and NET073 say so.
+    let eni_fits = pools
+        .iter()
+        .all(|&p| compare(a.eni_need(c, p, None).total, c.pools[p].slots) == Verdict::Fits);
     let mut found = Vec::new();
-    for pool in a.pools_of(i) {
+    for pool in pools {
         let slots = c.pools[pool].slots;
-        if d.eni_on_instances == Involved::Yes
-            // When the desired tasks do not fit, NET070 says so.
-            && compare(a.eni_need(c, pool, None).total, slots) == Verdict::Fits
-        {
+        if d.eni_on_instances == Involved::Yes && eni_fits {
             let need = a.eni_need(c, pool, Some(&progress));
             match compare(need.total, slots) {
                 Verdict::Exceeds => found.push(Finding::NoEniRoom { c, pool, need }),
@@ -267,7 +269,7 @@ impl Finding<'_> {
                     support::capacity_of(p, pool),
                     p.slots.show(),
                     p.describe(&c.capacity, &a.trunking),
-                    support::provider_note(pool)
+                    support::provider_note(c, pool)
                 ))
                 .help("Lower deployment_minimum_healthy_percent so ECS can stop a task first, or add ENI capacity (max_size, instance type, ENI trunking).")
                 .plan(d.plan)

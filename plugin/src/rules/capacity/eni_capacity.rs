@@ -141,7 +141,7 @@ impl Finding<'_> {
                     support::capacity_of(p, pool),
                     p.slots.show(),
                     p.describe(&c.capacity, &a.trunking),
-                    support::provider_note(pool)
+                    support::provider_note(c, pool)
                 );
                 if p.uncertain {
                     detail.push_str(

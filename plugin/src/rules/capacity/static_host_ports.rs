@@ -144,7 +144,7 @@ fn check_port(
                                 "needs {} instances with {port} free ({}); {inst_words}.{}",
                                 need.total.show(),
                                 need.why,
-                                support::provider_note(pool)
+                                support::provider_note(c, pool)
                             ),
                         )
                     } else {

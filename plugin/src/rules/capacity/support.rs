@@ -35,9 +35,10 @@ pub fn capacity_of(p: &Pool, pool: usize) -> String {
     }
 }
 
-/// What a provider pool's findings add: tasks do not move between providers.
-pub fn provider_note(pool: usize) -> &'static str {
-    if pool == 0 {
+/// What a provider pool's findings add when the cluster has other capacity: tasks do not
+/// move between providers.
+pub fn provider_note(c: &ClusterReport, pool: usize) -> &'static str {
+    if pool == 0 || c.pools[pool].sources.len() >= c.capacity.sources.len() {
         ""
     } else {
         " Tasks assigned to a capacity provider wait for its instances; they do not move to another provider."
