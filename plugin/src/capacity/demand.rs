@@ -58,6 +58,9 @@ pub struct ServiceDemand {
     pub minimum_healthy_percent: Result<Counted, Missing>,
     /// Tasks running at once during a deployment.
     pub peak: Result<Counted, Missing>,
+    /// The peak as a bound: exact when known; when only the strategy is unknown, between
+    /// the rolling peak and twice the desired count (blue/green), whichever it is.
+    pub peak_range: Bound,
     /// Takes one ENI per task on a container instance (awsvpc on EC2, not a daemon).
     pub eni_on_instances: Involved,
     /// Takes one IPv4 address per task in its subnets (awsvpc, EC2 or Fargate).
@@ -74,9 +77,19 @@ impl ServiceDemand {
             .map_or(Bound::unknown(), |c| Bound::exact(c.n))
     }
     pub fn peak_bound(&self) -> Bound {
-        self.peak
-            .as_ref()
-            .map_or(Bound::unknown(), |c| Bound::exact(c.n))
+        self.peak_range
+    }
+
+    /// "peak desired 6 × maximum_percent 200% = 12", or what is known of it.
+    pub fn peak_words(&self) -> String {
+        match &self.peak {
+            Ok(c) => format!("peak {}", c.why),
+            Err(_) if self.peak_range.hi.is_some() => format!(
+                "peak {} (rolling or blue/green: the deployment strategy is unknown)",
+                self.peak_range.show()
+            ),
+            Err(_) => "peak unknown".to_string(),
+        }
     }
 
     /// The tasks a rolling deployment must be able to run at once to make progress: the
@@ -125,6 +138,7 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
         s,
     );
     let peak = peak(&desired, &maximum_percent, deploy, &deploy_why, s);
+    let peak_range = peak_range(&peak, &desired, &maximum_percent, deploy);
 
     let mode_missing = || mode_missing(s, td);
     let launch_missing = || Missing {
@@ -166,6 +180,7 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
         maximum_percent,
         minimum_healthy_percent,
         peak,
+        peak_range,
         eni_on_instances,
         uses_subnets,
         on_instances,
@@ -347,6 +362,25 @@ fn peak(
             &format!("the {deploy_why}"),
             "a known deployment_controller and deployment_configuration strategy in the plan",
         )),
+    }
+}
+
+/// The peak as a bound. A deployment of unknown strategy (ECS controller) peaks either at
+/// the rolling peak or at twice the desired count, so when both are known the peak lies
+/// between them.
+fn peak_range(
+    peak: &Result<Counted, Missing>,
+    desired: &Result<Counted, Missing>,
+    max: &Result<Counted, Missing>,
+    deploy: DeployKind,
+) -> Bound {
+    match (peak, desired, max, deploy) {
+        (Ok(p), ..) => Bound::exact(p.n),
+        (Err(_), Ok(d), Ok(m), DeployKind::Unknown) => {
+            let rolling = d.n.saturating_mul(m.n) / 100;
+            Bound::range(rolling, d.n.saturating_mul(2))
+        }
+        _ => Bound::unknown(),
     }
 }
 

@@ -133,6 +133,16 @@ pub struct Deploying {
     pub missing: Option<Missing>,
 }
 
+/// " × weight 3 of 4 = 9": a provider's share of a service's `n` tasks, with the result
+/// ("2 to 3" when the split does not come out even).
+fn share_words(share: &str, b: Bound, n: Bound) -> String {
+    if share.is_empty() || n.exact_value().is_none() || b.hi.is_none() {
+        share.to_string()
+    } else {
+        format!("{share} = {}", b.show())
+    }
+}
+
 fn involved_bound(inv: &Involved, b: Bound) -> Bound {
     match inv {
         Involved::Yes => b,
@@ -160,10 +170,7 @@ impl Analysis {
         Deploying {
             service: i,
             tasks: d.peak_bound(),
-            why: d
-                .peak
-                .as_ref()
-                .map_or("peak unknown".into(), |c| format!("peak {}", c.why)),
+            why: d.peak_words(),
             missing: d.peak.as_ref().err().cloned(),
         }
     }
@@ -221,13 +228,11 @@ impl Analysis {
             } else {
                 ""
             };
-            let share =
-                if share.is_empty() || b.exact_value().is_none() || n.exact_value().is_none() {
-                    share
-                } else {
-                    format!("{share} = {}", b.show())
-                };
-            parts.push(format!("{} {why}{share}{maybe}", d.address));
+            parts.push(format!(
+                "{} {why}{}{maybe}",
+                d.address,
+                share_words(&share, b, n)
+            ));
         }
         let why = match parts.len() {
             0 => "no awsvpc tasks on container instances".to_string(),
@@ -267,7 +272,7 @@ impl Analysis {
             }
             missing.extend(m);
             total = total + b;
-            parts.push(format!("{} {why}{share}", d.address));
+            parts.push(format!("{} {why}{}", d.address, share_words(&share, b, n)));
         }
         Need {
             total,
@@ -555,12 +560,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
                         format!("DAEMON: one task on each of {} instances", inst.show()),
                     )
                 } else {
-                    (
-                        d.peak_bound(),
-                        d.peak
-                            .as_ref()
-                            .map_or("peak unknown".into(), |c| format!("peak {}", c.why)),
-                    )
+                    (d.peak_bound(), d.peak_words())
                 };
                 let missing = if d.daemon && count.hi.is_none() {
                     service_cluster[i]

@@ -208,7 +208,6 @@ impl Finding<'_> {
             &d.minimum_healthy_percent,
             "deployment_minimum_healthy_percent",
         );
-        let progress_why = d.progress().map_or(String::new(), |c| c.why);
         match self {
             Finding::Deadlock => {
                 let desired = d.desired.as_ref().ok().map(|c| c.n);
@@ -263,7 +262,7 @@ impl Finding<'_> {
                 .severity(certainty(c, pool))
                 .attribute("deployment_minimum_healthy_percent")
                 .detail(format!(
-                    "{min_why} keeps tasks running until new ones start; a deployment needs room for {progress_why} tasks at once: {} awsvpc task ENIs ({}), {} capacity {} slots at max size: {}.{}",
+                    "{min_why} keeps tasks running until new ones start; a deployment needs {} awsvpc task ENIs at once ({}), {} capacity {} slots at max size: {}.{}",
                     need.total.show(),
                     need.why,
                     support::capacity_of(p, pool),
@@ -294,7 +293,7 @@ impl Finding<'_> {
                 .severity(certainty(c, pool))
                 .attribute("deployment_minimum_healthy_percent")
                 .detail(format!(
-                    "{min_why} keeps tasks running until new ones start; a deployment needs {} with {} free at once ({}), {} has {} instances at max size ({}).",
+                    "{min_why} keeps tasks running until new ones start; a deployment needs {} instances with {} free at once ({}), {} has {} at max size: {}.",
                     need.total.show(),
                     port.show(),
                     need.why,

@@ -178,7 +178,9 @@ fn enabled_source(
     let p = &c.pools[pool];
     let need = a.eni_need(c, pool, None);
     if let Some(why) = &s.no_trunk {
-        if s.types.iter().any(|t| t.with_trunking.is_some()) {
+        // Only worth saying when the untrunked slots are not enough.
+        let short = compare(need.total, p.slots_without_trunking) != Verdict::Fits;
+        if short && s.types.iter().any(|t| t.with_trunking.is_some()) {
             cx.diag(
                 &EniTrunking::META,
                 address,

@@ -138,7 +138,7 @@ impl Rule for SubnetIpv4 {
                         &SubnetIpv4::META,
                         &d.address,
                         format!(
-                            "the subnets run out of IPv4 addresses at the deployment peak: {} needed, {} usable",
+                            "the subnets run out of IPv4 addresses at this service's deployment peak: {} needed, {} usable",
                             peak.total.show(),
                             usable.total.show()
                         ),
