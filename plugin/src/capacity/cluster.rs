@@ -226,51 +226,16 @@ pub struct Daemons {
     pub awsvpc: Bound,
 }
 
-/// Capacity of one cluster.
+/// Capacity of one cluster: where its container instances come from. The totals are its
+/// pools' ([`Pool`]; pool 0 is the whole cluster).
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterCapacity {
     pub sources: Vec<SourceCapacity>,
     /// Plan capacity sources ignored because an `assume cluster` block describes the cluster.
     pub replaced_by_assumption: Vec<String>,
     pub daemons: Daemons,
-    /// Container instances at max size.
-    pub instances: Bound,
-    /// awsvpc task slots at max size, after daemons, under the current trunking setting.
-    pub slots: Bound,
-    pub slots_without_trunking: Bound,
-    pub slots_with_trunking: Bound,
-    /// What keeps the numbers from being exact.
+    /// What keeps the cluster's numbers from being exact.
     pub missing: Vec<Missing>,
-    /// Some link from the cluster to its capacity is a best guess.
-    pub uncertain: bool,
-}
-
-impl ClusterCapacity {
-    /// Where the instances come from: "3 (aws_autoscaling_group.ecs max_size 3) + 1 (aws_instance.a)".
-    pub fn describe_instances(&self) -> String {
-        if self.sources.is_empty() {
-            return "no container instances found".to_string();
-        }
-        self.sources
-            .iter()
-            .map(|s| match &s.instances {
-                Ok(c) => format!("{} ({} {})", c.n, s.label, c.why),
-                Err(m) => format!("? ({})", m.what),
-            })
-            .collect::<Vec<_>>()
-            .join(" + ")
-    }
-    /// The arithmetic, one line per source joined with "; ".
-    pub fn describe(&self, setting: &TrunkingSetting) -> String {
-        if self.sources.is_empty() {
-            return "no container instances found".to_string();
-        }
-        self.sources
-            .iter()
-            .map(|s| s.describe(setting, &self.daemons))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
 }
 
 /// What a cluster key is known by, for `assume cluster` lookups.
@@ -436,17 +401,10 @@ pub(crate) fn capacity(
             });
         }
     }
-    let refs: Vec<&SourceCapacity> = sources.iter().collect();
-    let t = Totals::of(&refs);
     ClusterCapacity {
-        uncertain: sources.iter().any(|s| !s.certain),
         sources,
         replaced_by_assumption: replaced,
         daemons,
-        instances: t.instances,
-        slots: t.slots,
-        slots_without_trunking: t.without,
-        slots_with_trunking: t.with,
         missing,
     }
 }
@@ -500,16 +458,18 @@ pub struct Pool {
 impl Pool {
     /// The whole cluster.
     pub fn cluster(label: &str, cap: &ClusterCapacity) -> Pool {
+        let refs: Vec<&SourceCapacity> = cap.sources.iter().collect();
+        let t = Totals::of(&refs);
         Pool {
             label: label.to_string(),
             provider: None,
             sources: (0..cap.sources.len()).collect(),
-            instances: cap.instances,
-            slots: cap.slots,
-            slots_without_trunking: cap.slots_without_trunking,
-            slots_with_trunking: cap.slots_with_trunking,
+            instances: t.instances,
+            slots: t.slots,
+            slots_without_trunking: t.without,
+            slots_with_trunking: t.with,
             missing: cap.missing.clone(),
-            uncertain: cap.uncertain,
+            uncertain: refs.iter().any(|s| !s.certain),
         }
     }
 
@@ -815,7 +775,10 @@ fn group_dns(
         .map(|s| s.address.clone())
         .collect();
     let all = g.subnets.get().map_or(0, Vec::len);
-    (!on.is_empty()).then(|| DnsARecord {
+    if on.is_empty() {
+        return None;
+    }
+    Some(DnsARecord {
         partial: on.len() < all,
         by: on,
         from_subnets: true,
@@ -978,6 +941,13 @@ mod tests {
     fn off() -> TrunkingSetting {
         TrunkingSetting::Disabled { by: "t".into() }
     }
+    impl ClusterCapacity {
+        /// The whole cluster as a pool.
+        fn whole(&self) -> Pool {
+            Pool::cluster("aws_ecs_cluster.main", self)
+        }
+    }
+
     fn key() -> ClusterKey {
         ClusterKey::Plan {
             plan: 0,
@@ -1010,10 +980,10 @@ mod tests {
         let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
         let a = Assumptions::default();
         let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.instances, Bound::exact(3));
-        assert_eq!(cap.slots, Bound::exact(6));
-        assert_eq!(cap.slots_with_trunking, Bound::exact(30));
-        let d = cap.describe(&off());
+        assert_eq!(cap.whole().instances, Bound::exact(3));
+        assert_eq!(cap.whole().slots, Bound::exact(6));
+        assert_eq!(cap.whole().slots_with_trunking, Bound::exact(30));
+        let d = cap.whole().describe(&cap, &off());
         assert!(
             d.contains(
                 "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"
@@ -1022,7 +992,7 @@ mod tests {
         );
         assert!(d.contains("with awsvpcTrunking, c5.large takes 10"), "{d}");
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.slots, Bound::exact(30));
+        assert_eq!(cap.whole().slots, Bound::exact(30));
     }
 
     #[test]
@@ -1048,8 +1018,8 @@ mod tests {
             daemons,
         );
         // c5.large: 3 ENIs − 1 primary − 1 daemon = 1 per instance.
-        assert_eq!(cap.slots, Bound::exact(4));
-        let d = cap.describe(&off());
+        assert_eq!(cap.whole().slots, Bound::exact(4));
+        let d = cap.whole().describe(&cap, &off());
         assert!(d.contains("smallest of m5.2xlarge, c5.large"), "{d}");
     }
 
@@ -1068,7 +1038,7 @@ mod tests {
             Some(&c),
             Daemons::default(),
         );
-        assert_eq!(cap.slots.hi, None);
+        assert_eq!(cap.whole().slots.hi, None);
         assert!(cap.missing.iter().any(|x| x.what.contains("max_size")));
         assert!(cap.missing.iter().all(|x| x.supply.contains("assume")));
 
@@ -1081,7 +1051,7 @@ mod tests {
             Some(&c),
             Daemons::default(),
         );
-        assert_eq!(cap.slots, Bound::unknown());
+        assert_eq!(cap.whole().slots, Bound::unknown());
         assert_eq!(cap.missing.len(), 1);
     }
 
@@ -1104,7 +1074,7 @@ mod tests {
             },
         );
         let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.slots, Bound::exact(15));
+        assert_eq!(cap.whole().slots, Bound::exact(15));
         assert_eq!(
             cap.replaced_by_assumption,
             vec!["aws_autoscaling_group.ecs"]
@@ -1132,10 +1102,11 @@ mod tests {
             &[SpecOs::Windows],
             Daemons::default(),
         );
-        assert_eq!(cap.slots, Bound::exact(6));
-        assert_eq!(cap.slots_with_trunking, Bound::exact(6));
+        assert_eq!(cap.whole().slots, Bound::exact(6));
+        assert_eq!(cap.whole().slots_with_trunking, Bound::exact(6));
         assert!(cap
-            .describe(&on())
+            .whole()
+            .describe(&cap, &on())
             .contains("Linux container instances only"));
         let cap = super::capacity(
             &m,
@@ -1146,7 +1117,7 @@ mod tests {
             &[SpecOs::Mixed],
             Daemons::default(),
         );
-        assert_eq!(cap.slots, Bound::range(6, 30));
+        assert_eq!(cap.whole().slots, Bound::range(6, 30));
     }
 
     #[test]
@@ -1168,12 +1139,12 @@ mod tests {
         let a = Assumptions::default();
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
         // As with the launch template: the trunk may not attach (0 to 2 per instance).
-        assert_eq!(cap.slots, Bound::range(0, 4));
+        assert_eq!(cap.whole().slots, Bound::range(0, 4));
         let dns = cap.sources[0].dns_a_record_on.as_ref().unwrap();
         assert!(dns.from_subnets && !dns.partial, "{dns:?}");
         // One subnet only: instances of the other keep their trunk.
         m.subnets[1].resource_name_dns_a_record_on_launch = crate::model::Field::known(false);
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.slots, Bound::range(0, 20));
+        assert_eq!(cap.whole().slots, Bound::range(0, 20));
     }
 }

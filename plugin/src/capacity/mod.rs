@@ -554,7 +554,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
                     let inst = service_cluster[i]
                         .as_ref()
                         .ok()
-                        .map_or(Bound::unknown(), |&c| clusters[c].capacity.instances);
+                        .map_or(Bound::unknown(), |&c| clusters[c].pools[0].instances);
                     (
                         inst,
                         format!("DAEMON: one task on each of {} instances", inst.show()),

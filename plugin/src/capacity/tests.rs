@@ -17,7 +17,7 @@ fn issue_example_arithmetic() {
     let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
     let a = analyze(&m, &off());
     let c = a.cluster_of(0).unwrap();
-    assert_eq!(c.capacity.slots, Bound::exact(6));
+    assert_eq!(c.pools[0].slots, Bound::exact(6));
     let need = a.eni_need(c, 0, None);
     assert_eq!(need.total, Bound::exact(6));
     let peak = a.eni_need(c, 0, Some(&a.peak(0)));
@@ -26,8 +26,8 @@ fn issue_example_arithmetic() {
         peak.why,
         "aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12"
     );
-    assert_eq!(compare(peak.total, c.capacity.slots), Verdict::Exceeds);
-    let words = c.capacity.describe(&a.trunking);
+    assert_eq!(compare(peak.total, c.pools[0].slots), Verdict::Exceeds);
+    let words = c.pools[0].describe(&c.capacity, &a.trunking);
     assert!(
         words.starts_with(
             "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"
@@ -45,8 +45,8 @@ fn trunking_not_enabled_anywhere_means_regular_enis() {
     let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
     let a = analyze(&m, &Assumptions::default());
     let c = a.cluster_of(0).unwrap();
-    assert_eq!(c.capacity.slots, Bound::exact(6));
-    assert_eq!(c.capacity.slots_with_trunking, Bound::exact(30));
+    assert_eq!(c.pools[0].slots, Bound::exact(6));
+    assert_eq!(c.pools[0].slots_with_trunking, Bound::exact(30));
 }
 
 #[test]
@@ -55,9 +55,9 @@ fn trunking_unknown_widens_the_slots() {
     m.account_settings.awsvpc_trunking = Field::unknown();
     let a = analyze(&m, &Assumptions::default());
     let c = a.cluster_of(0).unwrap();
-    assert_eq!(c.capacity.slots, Bound::range(6, 30));
-    assert_eq!(c.capacity.slots_without_trunking, Bound::exact(6));
-    assert_eq!(c.capacity.slots_with_trunking, Bound::exact(30));
+    assert_eq!(c.pools[0].slots, Bound::range(6, 30));
+    assert_eq!(c.pools[0].slots_without_trunking, Bound::exact(6));
+    assert_eq!(c.pools[0].slots_with_trunking, Bound::exact(30));
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn daemons_take_a_slot_per_instance_and_fargate_takes_none() {
     let a = analyze(&m, &off());
     let c = a.cluster_of(0).unwrap();
     assert_eq!(c.capacity.daemons.awsvpc, Bound::exact(1));
-    assert_eq!(c.capacity.slots, Bound::exact(3));
+    assert_eq!(c.pools[0].slots, Bound::exact(3));
     // The Fargate service takes no ENI slot but does take addresses.
     assert_eq!(a.eni_need(c, 0, None).total, Bound::exact(2));
     let keys = vec![SubnetKey::Plan {
@@ -136,7 +136,7 @@ fn static_ports_are_grouped_per_cluster() {
     assert_eq!(c.ports.len(), 1);
     assert_eq!(c.ports[0].show(), "80/tcp");
     assert_eq!(c.ports[0].desired, Bound::exact(3));
-    assert_eq!(c.capacity.instances, Bound::exact(2));
+    assert_eq!(c.pools[0].instances, Bound::exact(2));
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn unknown_cluster_and_outside_cluster() {
             name: "prod".into()
         }
     );
-    assert_eq!(c.capacity.slots, Bound::exact(4));
+    assert_eq!(c.pools[0].slots, Bound::exact(4));
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn unknown_mode_is_a_maybe() {
     let c = a.cluster_of(0).unwrap();
     let need = a.eni_need(c, 0, None);
     assert_eq!(need.total, Bound::range(0, 4));
-    assert_eq!(compare(need.total, c.capacity.slots), Verdict::Unverifiable);
+    assert_eq!(compare(need.total, c.pools[0].slots), Verdict::Unverifiable);
     assert!(!need.missing.is_empty());
 }
 
@@ -254,7 +254,7 @@ fn cluster_capacity_comes_from_its_own_plan() {
     m.subnets.append(&mut prod.subnets);
     let a = analyze(&m, &off());
     assert_eq!(a.clusters.len(), 2);
-    let slots: Vec<Bound> = a.clusters.iter().map(|c| c.capacity.slots).collect();
+    let slots: Vec<Bound> = a.clusters.iter().map(|c| c.pools[0].slots).collect();
     // c5.large: 2 awsvpc slots per instance without trunking.
     assert!(slots.contains(&Bound::exact(2)), "{slots:?}");
     assert!(slots.contains(&Bound::exact(10)), "{slots:?}");

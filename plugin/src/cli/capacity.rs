@@ -329,7 +329,7 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                 })
                 .collect();
             let need = a.eni_need(c, 0, None);
-            let instances = c.capacity.instances;
+            let instances = c.pools[0].instances;
             let static_ports = c
                 .ports
                 .iter()
@@ -384,9 +384,9 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                 plan: c.plan,
                 uses_instances,
                 instances,
-                eni_slots: c.capacity.slots,
-                eni_slots_without_trunking: c.capacity.slots_without_trunking,
-                eni_slots_with_trunking: c.capacity.slots_with_trunking,
+                eni_slots: c.pools[0].slots,
+                eni_slots_without_trunking: c.pools[0].slots_without_trunking,
+                eni_slots_with_trunking: c.pools[0].slots_with_trunking,
                 capacity: c
                     .capacity
                     .sources
@@ -605,30 +605,31 @@ pub fn render_text(r: &CapacityReport) -> String {
                     ));
                 }
                 let t = &p.eni;
-                out.push_str(&format!(
-                    "  ENI on {name}: desired {} of {} slots ({}): {}\n",
-                    t.desired.show(),
-                    t.capacity.show(),
-                    t.desired_why,
-                    verdict_word(t.desired_verdict)
-                ));
-                out.push_str(&format!(
-                    "  ENI on {name}: deployment room {} of {} slots ({}): {}\n",
-                    t.deploy.show(),
-                    t.capacity.show(),
-                    t.deploy_why,
-                    verdict_word(t.deploy_verdict)
-                ));
-                out.push_str(&format!(
-                    "  ENI on {name}: deployment peak {} of {} slots ({}): {}\n",
-                    t.peak.show(),
-                    t.capacity.show(),
-                    t.peak_why,
-                    match t.peak_verdict {
-                        Verdict::Exceeds => "does not fit: ECS deploys in smaller batches",
-                        v => verdict_word(v),
-                    }
-                ));
+                let peak_word = match t.peak_verdict {
+                    Verdict::Exceeds => "does not fit: ECS deploys in smaller batches",
+                    v => verdict_word(v),
+                };
+                for (what, n, why, verdict) in [
+                    (
+                        "desired",
+                        t.desired,
+                        &t.desired_why,
+                        verdict_word(t.desired_verdict),
+                    ),
+                    (
+                        "deployment room",
+                        t.deploy,
+                        &t.deploy_why,
+                        verdict_word(t.deploy_verdict),
+                    ),
+                    ("deployment peak", t.peak, &t.peak_why, peak_word),
+                ] {
+                    out.push_str(&format!(
+                        "  ENI on {name}: {what} {} of {} slots ({why}): {verdict}\n",
+                        n.show(),
+                        t.capacity.show(),
+                    ));
+                }
             }
         }
         if !c.static_ports.is_empty() {

@@ -99,14 +99,7 @@ fn eni(
                 ),
             )
             .attribute("deployment_controller")
-            .detail(format!(
-                "needs {} ({}), {} capacity {} slots: {}.",
-                need.total.show(),
-                need.why,
-                support::capacity_of(p, pool),
-                p.slots.show(),
-                p.describe(&c.capacity, &a.trunking)
-            ))
+            .detail(support::eni_arithmetic(a, c, pool, &need))
             .help("Raise max_size so both task sets fit, enable ENI trunking, or run the service on Fargate.")
             .plan(d.plan)
             .push(out),

@@ -60,7 +60,7 @@ declare_rule! {
         id: "NET074",
         name: "deployment-headroom",
         severity: Error,
-        summary: "A rolling deployment must be able to make progress: start or stop a task, with room for the tasks it keeps",
+        summary: "A rolling deployment must be able to make progress: start or stop a task, with room for one more",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html",
     }
 }
@@ -262,13 +262,8 @@ impl Finding<'_> {
                 .severity(certainty(c, pool))
                 .attribute("deployment_minimum_healthy_percent")
                 .detail(format!(
-                    "{min_why} keeps tasks running until new ones start; a deployment needs {} awsvpc task ENIs at once ({}), {} capacity {} slots at max size: {}.{}",
-                    need.total.show(),
-                    need.why,
-                    support::capacity_of(p, pool),
-                    p.slots.show(),
-                    p.describe(&c.capacity, &a.trunking),
-                    support::provider_note(c, pool)
+                    "{min_why} keeps tasks running until new ones start; at once, a deployment {}",
+                    support::eni_arithmetic(a, c, pool, &need)
                 ))
                 .help("Lower deployment_minimum_healthy_percent so ECS can stop a task first, or add ENI capacity (max_size, instance type, ENI trunking).")
                 .plan(d.plan)

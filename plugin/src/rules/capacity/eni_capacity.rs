@@ -134,15 +134,7 @@ impl Finding<'_> {
             .push(cx, meta, out),
             Finding::Exceeds { c, pool, need } => {
                 let p = &c.pools[pool];
-                let mut detail = format!(
-                    "needs {} awsvpc task ENIs ({}), {} capacity {} slots at max size: {}.{}",
-                    need.total.show(),
-                    need.why,
-                    support::capacity_of(p, pool),
-                    p.slots.show(),
-                    p.describe(&c.capacity, &a.trunking),
-                    support::provider_note(c, pool)
-                );
+                let mut detail = support::eni_arithmetic(a, c, pool, &need);
                 if p.uncertain {
                     detail.push_str(
                         " (The link from the cluster to some of its capacity is a best guess.)",
@@ -162,7 +154,7 @@ impl Finding<'_> {
                     .severity(Severity::Error)
                     .attribute("desired_count")
                     .detail(detail)
-                    .help(help(a, p, need.total))
+                    .help(help(a, c, p, need.total))
                     .plan(d.plan);
                 for r in support::pool_addresses(c, p) {
                     b = b.related(r);
@@ -197,14 +189,7 @@ impl Finding<'_> {
                     plan: d.plan,
                     attribute: "desired_count",
                     message,
-                    detail: Some(format!(
-                        "needs {} ({}), {} capacity {} slots: {}.",
-                        need.total.show(),
-                        need.why,
-                        support::capacity_of(p, pool),
-                        p.slots.show(),
-                        p.describe(&c.capacity, &a.trunking)
-                    )),
+                    detail: Some(support::eni_arithmetic(a, c, pool, &need)),
                     missing,
                 }
                 .push(cx, meta, out);
@@ -213,9 +198,10 @@ impl Finding<'_> {
     }
 }
 
-fn help(a: &capacity::Analysis, p: &Pool, need: Bound) -> String {
+fn help(a: &capacity::Analysis, c: &ClusterReport, p: &Pool, need: Bound) -> String {
     let mut help = "Raise max_size or use an instance type with more ENIs, lower desired_count, or run the tasks on Fargate or in bridge mode.".to_string();
-    if p.provider.is_some() {
+    // With other providers on the cluster, the strategy can send fewer tasks here.
+    if p.provider.is_some() && c.pools.len() > 2 {
         help = format!("Give this capacity provider a smaller share (base and weight) or more capacity. {help}");
     }
     if !a.trunking.is_enabled() && compare(need, p.slots_with_trunking) == Verdict::Fits {

@@ -32,7 +32,12 @@ declare_rule! {
     /// and to instances with resource-based IPv4 DNS requests turned off; otherwise the
     /// instance keeps its regular ENI limit or fails to register (`REGISTRATION_FAILED`).
     /// Source: Amazon ECS developer guide, "Increasing Amazon ECS Linux container instance
-    /// network interfaces" (container-instance-eni.html) and its supported-instance table.
+    /// network interfaces" (container-instance-eni.html) and its supported-instance table;
+    /// its considerations: "Only Linux variants of the Amazon ECS-optimized AMI, or other
+    /// Amazon Linux variants ... are supported" (no trunk on Windows). A subnet's
+    /// `EnableResourceNameDnsARecordOnLaunch` sets "the type of hostnames to assign to
+    /// instances in the subnet at launch" (EC2 API, PrivateDnsNameOptionsOnLaunch), which a
+    /// launch template's `PrivateDnsNameOptions` overrides.
     ///
     /// ## Example
     /// ```hcl
@@ -309,7 +314,7 @@ fn dns_blocks_trunk(
             "The ECS documentation requires container instances using ENI trunking to have resource-based IPv4 DNS requests turned off; instances of {} ({}) may fail to register or keep their untrunked limit ({} awsvpc slots in total without trunking{}).",
             address,
             dns.describe(),
-            c.capacity.slots_without_trunking.show(),
+            c.pools[0].slots_without_trunking.show(),
             if with.is_empty() {
                 String::new()
             } else {

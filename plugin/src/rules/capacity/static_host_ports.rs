@@ -44,7 +44,7 @@ declare_rule! {
         id: "NET073",
         name: "static-host-port-capacity",
         severity: Error,
-        summary: "Tasks needing a static host port cannot outnumber the cluster's instances",
+        summary: "Tasks needing a static host port cannot outnumber the instances they can use",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html",
     }
 }

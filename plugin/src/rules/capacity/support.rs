@@ -1,7 +1,7 @@
 //! Wording shared by the capacity rules: the pools a finding is about, and the inputs a
 //! slot count depends on. "Could not verify" notes are built by [`crate::rules::unverified`].
 
-use crate::capacity::{Analysis, ClusterReport, Missing, Pool, TrunkingSetting};
+use crate::capacity::{Analysis, ClusterReport, Missing, Need, Pool, TrunkingSetting};
 
 pub use crate::rules::unverified::Unverified;
 
@@ -28,7 +28,8 @@ pub fn slot_missing(a: &Analysis, pool: &Pool) -> Vec<Missing> {
 
 /// "cluster aws_ecs_cluster.main" for the whole cluster, the pool's label otherwise.
 pub fn capacity_of(p: &Pool, pool: usize) -> String {
-    if pool == 0 {
+    // A cluster outside the plan is labelled "cluster NAME (outside the plan)" already.
+    if pool == 0 && !p.label.starts_with("cluster ") {
         format!("cluster {}", p.label)
     } else {
         p.label.clone()
@@ -51,4 +52,19 @@ pub fn pool_addresses(c: &ClusterReport, pool: &Pool) -> Vec<String> {
         .iter()
         .filter_map(|&i| c.capacity.sources[i].address.clone())
         .collect()
+}
+
+/// The ENI arithmetic of a pool: "needs 14 awsvpc task ENIs (…), cluster X capacity 6 slots
+/// at max size: 3 × c5.large …." (with the provider note when it applies).
+pub fn eni_arithmetic(a: &Analysis, c: &ClusterReport, pool: usize, need: &Need) -> String {
+    let p = &c.pools[pool];
+    format!(
+        "needs {} awsvpc task ENIs ({}), {} capacity {} slots at max size: {}.{}",
+        need.total.show(),
+        need.why,
+        capacity_of(p, pool),
+        p.slots.show(),
+        p.describe(&c.capacity, &a.trunking),
+        provider_note(c, pool)
+    )
 }

@@ -47,7 +47,7 @@ fn net070_leaves_deployments_to_net074_which_shows_the_arithmetic() {
         Some("deployment_minimum_healthy_percent")
     );
     let detail = d[0].detail.as_deref().unwrap();
-    assert!(detail.contains("a deployment needs 7 awsvpc task ENIs at once (aws_ecs_service.api deploying: ceil(6 × minimum_healthy_percent 100% / 100) + 1 new = 7)"), "{detail}");
+    assert!(detail.contains("at once, a deployment needs 7 awsvpc task ENIs (aws_ecs_service.api deploying: ceil(6 × minimum_healthy_percent 100% / 100) + 1 new = 7)"), "{detail}");
     assert!(
         detail.contains("cluster aws_ecs_cluster.main capacity 6 slots at max size: 3 × c5.large"),
         "{detail}"

@@ -46,7 +46,7 @@ declare_rule! {
         id: "NET046",
         name: "service-subnets-match-capacity-azs",
         severity: Error,
-        summary: "EC2 awsvpc service subnets must be in Availability Zones where the cluster has instances",
+        summary: "EC2 awsvpc service subnets must be in Availability Zones where the service's capacity has instances",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html",
     }
 }
