@@ -18,6 +18,14 @@ pub fn cluster_name(value: &str) -> &str {
     resource_after(value, ":cluster/").unwrap_or(value)
 }
 
+/// A service name from a name or a service ARN (`.../service/<cluster>/<name>`, or the old
+/// `.../service/<name>`).
+pub fn service_name(value: &str) -> &str {
+    resource_after(value, ":service/")
+        .map(|r| r.rsplit('/').next().unwrap_or(r))
+        .unwrap_or(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,5 +40,10 @@ mod tests {
             Some("web:3")
         );
         assert_eq!(resource_after("web:3", "task-definition/"), None);
+        assert_eq!(
+            service_name("arn:aws:ecs:eu-west-1:1:service/prod/api"),
+            "api"
+        );
+        assert_eq!(service_name("arn:aws:ecs:eu-west-1:1:service/api"), "api");
     }
 }

@@ -223,10 +223,9 @@ pub(crate) fn match_service(
     if let Some(hit) = lookup.service_arn.pick(value, plan) {
         return Some(hit);
     }
-    let name = arn_resource(value, ":service/")
-        .map(|r| r.rsplit('/').next().unwrap_or(r))
-        .unwrap_or(value);
-    lookup.service_name.pick(name, plan)
+    lookup
+        .service_name
+        .pick(crate::model::arn::service_name(value), plan)
 }
 
 /// A value looked up in one index.
