@@ -3,6 +3,7 @@
 //! does, applies with deterministic made-up ids, and answers data sources from a scenario's
 //! world.json. See README.md in this crate.
 
+pub mod aliases;
 pub mod apply;
 pub mod codec;
 pub mod data;

@@ -216,4 +216,63 @@ fn parameters_target_groups_and_policies() {
     let j: serde_json::Value = serde_json::from_str(doc.get("json").as_str().unwrap()).unwrap();
     assert_eq!(j["Statement"][0]["Action"], "ecr:GetAuthorizationToken");
     assert_eq!(j["Statement"][0]["Resource"], "*");
+    // As real plans store the data source (workspace's shared realplans: cloudstruct,
+    // aws-samples): SDK defaults for what the configuration omits (version, effect), zero
+    // values for the other unset statement fields.
+    assert_eq!(doc.get("version"), &s("2012-10-17"));
+    let st = &doc.get("statement").as_list().unwrap()[0];
+    assert_eq!(st.get("effect"), &s("Allow"));
+    assert_eq!(st.get("sid"), &s(""));
+    assert_eq!(st.get("not_actions"), &Value::List(vec![]));
+    assert_eq!(st.get("condition"), &Value::List(vec![]));
+}
+
+#[test]
+fn listeners_certificates_and_zones() {
+    let p = provider(None);
+    let lb = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/front/50dc6c495c0c9188";
+    let l = read(
+        &p,
+        "aws_lb_listener",
+        object([("load_balancer_arn", s(lb)), ("port", Value::int(443))]),
+    )
+    .unwrap();
+    let arn = l.get("arn").as_str().unwrap();
+    assert!(
+        arn.starts_with(
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/front/50dc6c495c0c9188/"
+        ),
+        "{arn}"
+    );
+    assert_eq!(l.get("protocol"), &s("HTTPS"));
+    assert_eq!(l.get("id"), l.get("arn"));
+    // By ARN alone: the load balancer is the ARN's prefix.
+    let by_arn = read(&p, "aws_lb_listener", object([("arn", s(arn))])).unwrap();
+    assert_eq!(by_arn.get("load_balancer_arn"), &s(lb));
+
+    let cert = read(
+        &p,
+        "aws_acm_certificate",
+        object([("domain", s("shop.example.com"))]),
+    )
+    .unwrap();
+    let arn = cert.get("arn").as_str().unwrap();
+    assert!(
+        arn.starts_with("arn:aws:acm:eu-west-1:123456789012:certificate/"),
+        "{arn}"
+    );
+    assert_eq!(cert.get("status"), &s("ISSUED"));
+
+    let zone = read(
+        &p,
+        "aws_route53_zone",
+        object([("name", s("example.com."))]),
+    )
+    .unwrap();
+    let id = zone.get("zone_id").as_str().unwrap();
+    assert!(id.starts_with('Z') && id.len() == 21, "{id}");
+    assert_eq!(
+        zone.get("name_servers").as_list().map(<[Value]>::len),
+        Some(4)
+    );
 }

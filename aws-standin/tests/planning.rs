@@ -782,3 +782,548 @@ fn a_configured_health_check_gets_aws_defaults_on_apply() {
     assert_eq!(hc.get("port"), &s("traffic-port"), "the plan's default");
     assert_eq!(hc.get("healthy_threshold"), &Value::int(2));
 }
+
+/// The rendered user data of a real launch configuration plan in the workspace's shared
+/// realplans (terraform-compliance, `module.myapp-asg.aws_launch_configuration.lc`), and the
+/// value that plan shows for it: the provider's `userDataHashSum`, hex SHA-1.
+const REAL_USER_DATA: &str =
+    "#!/bin/bash\n\n#Me:\necho \"Hello World\"\n\n#World:\n\n#Me:\necho \"uh okay. good talk\"\n";
+const REAL_USER_DATA_SHA1: &str = "fd9003b540fe982315656085e92ed87d0ec1950a";
+
+#[test]
+fn user_data_is_planned_as_its_sha1_like_the_provider_stores_it() {
+    // base64encode(REAL_USER_DATA): the hash is taken of the decoded bytes.
+    let encoded = "IyEvYmluL2Jhc2gKCiNNZToKZWNobyAiSGVsbG8gV29ybGQiCgojV29ybGQ6CgojTWU6CmVjaG8gInVoIG9rYXkuIGdvb2QgdGFsayIK";
+    for v in versions() {
+        let p = provider(v, None);
+        let lc = |user_data: Value| {
+            object([
+                ("image_id", s("ami-0123")),
+                ("instance_type", s("c5.large")),
+                ("user_data", user_data),
+            ])
+        };
+        let t = "aws_launch_configuration";
+        let planned = create(&p, t, &lc(s(REAL_USER_DATA)));
+        assert_eq!(planned.get("user_data"), &s(REAL_USER_DATA_SHA1), "{v}");
+        let planned_b64 = create(&p, t, &lc(s(encoded)));
+        assert_eq!(
+            planned_b64.get("user_data"),
+            &s(REAL_USER_DATA_SHA1),
+            "{v}: decoded"
+        );
+        assert!(create(&p, t, &lc(Value::UNKNOWN))
+            .get("user_data")
+            .is_unknown());
+        assert_eq!(
+            create(&p, t, &lc(Value::Null)).get("user_data"),
+            &Value::Null
+        );
+        // Stored hashed; the same configuration plans no change, another one a replacement.
+        let state = apply(&p, t, &planned, Vec::new());
+        assert_eq!(state.get("user_data"), &s(REAL_USER_DATA_SHA1));
+        let proposed = with(&state, "user_data", s(REAL_USER_DATA));
+        let same = plan_with(&p, t, &state, &proposed, &lc(s(REAL_USER_DATA)));
+        assert_eq!(same.state, state, "{v}: no change");
+        let other = with(&state, "user_data", s("#!/bin/sh\n"));
+        let changed = plan_with(&p, t, &state, &other, &lc(s("#!/bin/sh\n")));
+        assert_eq!(
+            changed.requires_replace,
+            vec!["user_data".to_owned()],
+            "{v}"
+        );
+
+        let i = "aws_instance";
+        let inst = |k: &str, user_data: Value| {
+            object([
+                ("ami", s("ami-0123")),
+                ("instance_type", s("t3.micro")),
+                (k, user_data),
+            ])
+        };
+        let planned = create(&p, i, &inst("user_data", s(REAL_USER_DATA)));
+        assert_eq!(planned.get("user_data"), &s(REAL_USER_DATA_SHA1), "{v}");
+        // Omitted: Optional+Computed in 5.x (unknown), Optional in 6.x (null).
+        let omitted = create(&p, i, &object([("ami", s("ami-0123"))]));
+        assert_eq!(omitted.get("user_data").is_unknown(), v.major() == 5, "{v}");
+        // user_data_base64 has no StateFunc.
+        let planned = create(&p, i, &inst("user_data_base64", s(encoded)));
+        assert_eq!(planned.get("user_data_base64"), &s(encoded), "{v}");
+
+        // Launch templates keep the (base64) text.
+        let lt = create(
+            &p,
+            "aws_launch_template",
+            &object([("name", s("ecs")), ("user_data", s(encoded))]),
+        );
+        assert_eq!(lt.get("user_data"), &s(encoded), "{v}");
+    }
+}
+
+#[test]
+fn container_definitions_are_planned_as_the_provider_reencodes_them() {
+    for v in versions() {
+        let p = provider(v, None);
+        let t = "aws_ecs_task_definition";
+        let cfg = object([
+            ("family", s("web")),
+            (
+                "container_definitions",
+                s(
+                    r#"[{"name":"web","image":"nginx","cpu":0,"portMappings":[{"containerPort":80,"hostPort":null}]}]"#,
+                ),
+            ),
+        ]);
+        let planned = create(&p, t, &cfg);
+        assert_eq!(
+            planned.get("container_definitions"),
+            &s(r#"[{"image":"nginx","name":"web","portMappings":[{"containerPort":80}]}]"#),
+            "{v}"
+        );
+        let state = apply(&p, t, &planned, Vec::new());
+        let proposed = with(
+            &state,
+            "container_definitions",
+            cfg.get("container_definitions").clone(),
+        );
+        let again = plan_with(&p, t, &state, &proposed, &cfg);
+        assert!(
+            again.requires_replace.is_empty(),
+            "{v}: the same definitions"
+        );
+        assert_eq!(again.state, state, "{v}");
+    }
+}
+
+#[test]
+fn nested_blocks_read_back_zero_values_after_apply() {
+    for v in versions() {
+        let p = provider(v, None);
+        let t = "aws_ecs_service";
+        let strategy = |provider: Value| {
+            list(vec![object([
+                ("capacity_provider", provider),
+                ("weight", Value::int(1)),
+            ])])
+        };
+        let registry = list(vec![object([(
+            "registry_arn",
+            s("arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-abc"),
+        )])]);
+        let cfg = object([
+            ("name", s("web")),
+            (
+                "cluster",
+                s("arn:aws:ecs:eu-west-1:123456789012:cluster/prod"),
+            ),
+            ("task_definition", s("web:1")),
+            ("capacity_provider_strategy", strategy(s("FARGATE"))),
+            ("service_registries", registry),
+            (
+                "load_balancer",
+                list(vec![object([
+                    ("target_group_arn", Value::UNKNOWN),
+                    ("container_name", s("web")),
+                    ("container_port", Value::int(80)),
+                ])]),
+            ),
+        ]);
+        // Planned: list elements leave unset attributes null; set elements give strings ""
+        // and leave numbers null.
+        let planned = create(&p, t, &cfg);
+        let reg = &planned.get("service_registries").as_list().unwrap()[0];
+        for k in ["container_name", "container_port", "port"] {
+            assert_eq!(reg.get(k), &Value::Null, "{v}: planned {k}");
+        }
+        let cps = &planned.get("capacity_provider_strategy").as_list().unwrap()[0];
+        assert_eq!(
+            cps.get("base"),
+            &Value::Null,
+            "{v}: a number in a set element"
+        );
+        let lb = &planned.get("load_balancer").as_list().unwrap()[0];
+        assert_eq!(lb.get("elb_name"), &s(""), "{v}");
+
+        // Applied: the SDK reads every field of a nested element back as its zero value;
+        // a set planned wholly known stays as planned (normalizeNullValues).
+        let state = apply(&p, t, &planned, Vec::new());
+        let reg = &state.get("service_registries").as_list().unwrap()[0];
+        assert_eq!(reg.get("container_name"), &s(""), "{v}");
+        assert_eq!(reg.get("container_port"), &Value::int(0), "{v}");
+        assert_eq!(reg.get("port"), &Value::int(0), "{v}");
+        let cps = &state.get("capacity_provider_strategy").as_list().unwrap()[0];
+        assert_eq!(
+            cps.get("base"),
+            &Value::Null,
+            "{v}: the planned set was known"
+        );
+        let lb = &state.get("load_balancer").as_list().unwrap()[0];
+        assert_eq!(lb.get("elb_name"), &s(""), "{v}");
+
+        let unknown_provider = with(&cfg, "capacity_provider_strategy", strategy(Value::UNKNOWN));
+        let state2 = apply(&p, t, &create(&p, t, &unknown_provider), Vec::new());
+        let cps = &state2.get("capacity_provider_strategy").as_list().unwrap()[0];
+        assert_eq!(cps.get("base"), &Value::int(0), "{v}: read back from AWS");
+
+        // The next plan with the same configuration: Terraform proposes the configuration's
+        // nulls for the nested attributes; the stored zeros stay (no change).
+        let tg = lb.get("target_group_arn").clone();
+        let cfg = with(
+            &cfg,
+            "load_balancer",
+            list(vec![object([
+                ("target_group_arn", tg),
+                ("container_name", s("web")),
+                ("container_port", Value::int(80)),
+            ])]),
+        );
+        let proposed = with(
+            &with(
+                &state,
+                "service_registries",
+                cfg.get("service_registries").clone(),
+            ),
+            "capacity_provider_strategy",
+            cfg.get("capacity_provider_strategy").clone(),
+        );
+        let again = plan_with(&p, t, &state, &proposed, &cfg);
+        assert_eq!(again.state, state, "{v}: no change");
+        // A real change keeps the stored zeros of unchanged list elements.
+        let scaled = plan_with(
+            &p,
+            t,
+            &state,
+            &with(&proposed, "desired_count", Value::int(3)),
+            &with(&cfg, "desired_count", Value::int(3)),
+        );
+        let reg = &scaled.state.get("service_registries").as_list().unwrap()[0];
+        assert_eq!(reg.get("port"), &Value::int(0), "{v}");
+        assert_eq!(scaled.state.get("desired_count"), &Value::int(3));
+
+        // Bools in set elements stay null in a plan (real plans: aws_launch_configuration
+        // ebs_block_device.no_device).
+        let lc = create(
+            &p,
+            "aws_launch_configuration",
+            &object([
+                ("image_id", s("ami-0123")),
+                ("instance_type", s("c5.large")),
+                (
+                    "ebs_block_device",
+                    list(vec![object([("device_name", s("/dev/xvdb"))])]),
+                ),
+            ]),
+        );
+        let ebs = &lc.get("ebs_block_device").as_list().unwrap()[0];
+        assert_eq!(ebs.get("no_device"), &Value::Null, "{v}");
+        assert_eq!(
+            ebs.get("delete_on_termination"),
+            &Value::Bool(true),
+            "{v}: Default"
+        );
+    }
+}
+
+#[test]
+fn task_definitions_of_one_family_get_revisions_in_plan_order() {
+    let td = |addr: &str, image: &str| {
+        serde_json::json!({
+            "address": addr, "mode": "managed", "type": "aws_ecs_task_definition",
+            "change": {"actions": ["create"],
+                "after": {"family": "checkout", "container_definitions": image},
+                "after_unknown": {"arn": true, "revision": true}}
+        })
+    };
+    let plan = serde_json::json!({"resource_changes": [
+        td("module.checkout[\"green\"].aws_ecs_task_definition.this", "green"),
+        td("module.checkout[\"blue\"].aws_ecs_task_definition.this", "blue"),
+    ]});
+    let t = "aws_ecs_task_definition";
+    for v in versions() {
+        let p = provider(v, None).with_task_definitions(
+            aws_standin::apply::revisions::PlannedTaskDefinitions::from_plan(&plan),
+        );
+        let cfg = |defs: &str| {
+            object([
+                ("family", s("checkout")),
+                ("container_definitions", s(defs)),
+            ])
+        };
+        // The stand-in re-encodes container definitions; these are not JSON and stay as given.
+        let green = apply(&p, t, &create(&p, t, &cfg("green")), Vec::new());
+        let blue = apply(&p, t, &create(&p, t, &cfg("blue")), Vec::new());
+        assert_eq!(blue.get("revision"), &Value::int(1), "{v}");
+        assert_eq!(green.get("revision"), &Value::int(2), "{v}");
+        assert_eq!(
+            green.get("arn"),
+            &s("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:2")
+        );
+        // Applying again (another run) gives the same numbers.
+        let green_again = apply(&p, t, &create(&p, t, &cfg("green")), Vec::new());
+        assert_eq!(green_again, green, "{v}: deterministic");
+        // A family the plan does not list, or no plan: revision 1.
+        let lone = apply(
+            &p,
+            t,
+            &create(
+                &p,
+                t,
+                &object([("family", s("other")), ("container_definitions", s("x"))]),
+            ),
+            Vec::new(),
+        );
+        assert_eq!(lone.get("revision"), &Value::int(1), "{v}");
+        // Replacing green registers the family's next revision after it.
+        let replaced = plan_with(
+            &p,
+            t,
+            &green,
+            &with(&green, "container_definitions", s("green2")),
+            &cfg("green2"),
+        );
+        let next = apply(&p, t, &replaced.state, replaced.private);
+        assert_eq!(next.get("revision"), &Value::int(3), "{v}");
+    }
+}
+
+#[test]
+fn types_for_scenario_writers_get_ids_in_their_real_formats() {
+    for v in versions() {
+        let p = provider(v, None);
+        let done = |t: &str, cfg: Value| {
+            let state = apply(&p, t, &create(&p, t, &cfg), Vec::new());
+            assert!(state.is_wholly_known(), "{v} {t}: {state:?}");
+            state
+        };
+        let starts = |t: &str, state: &Value, k: &str, prefix: &str| {
+            let got = state.get(k).as_str().unwrap_or_default().to_owned();
+            assert!(got.starts_with(prefix), "{v} {t}.{k} = {got}");
+            got
+        };
+        let acct = "arn:aws:ecs:eu-west-1:123456789012";
+        let ts = done(
+            "aws_ecs_task_set",
+            object([
+                ("cluster", s("prod")),
+                ("service", s(&format!("{acct}:service/prod/web"))),
+                ("task_definition", s("web:2")),
+            ]),
+        );
+        starts(
+            "aws_ecs_task_set",
+            &ts,
+            "arn",
+            &format!("{acct}:task-set/prod/web/ecs-svc/"),
+        );
+        let id = starts("aws_ecs_task_set", &ts, "id", "ecs-svc/");
+        assert!(id.ends_with(",web,prod"), "{id}");
+        assert_eq!(
+            ts.get("scale").as_list().map(<[Value]>::len),
+            Some(1),
+            "{v}"
+        );
+
+        // aws_alb* are aws_lb*: the same defaults and ARN formats.
+        let alb = create(&p, "aws_alb", &object([("name", s("front"))]));
+        assert_eq!(alb.get("load_balancer_type"), &s("application"), "{v}");
+        let alb = done("aws_alb", object([("name", s("front"))]));
+        starts(
+            "aws_alb",
+            &alb,
+            "arn",
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/front/",
+        );
+        let tg = done(
+            "aws_alb_target_group",
+            object([
+                ("name", s("web")),
+                ("port", Value::int(80)),
+                ("protocol", s("HTTP")),
+            ]),
+        );
+        starts(
+            "aws_alb_target_group",
+            &tg,
+            "arn",
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/",
+        );
+        let listener = done(
+            "aws_alb_listener",
+            object([
+                ("load_balancer_arn", alb.get("arn").clone()),
+                ("port", Value::int(80)),
+            ]),
+        );
+        starts(
+            "aws_alb_listener",
+            &listener,
+            "arn",
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/front/",
+        );
+
+        let q = done(
+            "aws_sqs_queue",
+            object([("name", s("jobs.fifo")), ("fifo_queue", Value::Bool(true))]),
+        );
+        assert_eq!(
+            q.get("url"),
+            &s("https://sqs.eu-west-1.amazonaws.com/123456789012/jobs.fifo")
+        );
+        assert_eq!(
+            q.get("arn"),
+            &s("arn:aws:sqs:eu-west-1:123456789012:jobs.fifo")
+        );
+        assert_eq!(
+            q.get("visibility_timeout_seconds"),
+            &Value::int(30),
+            "{v}: Default"
+        );
+        let fs = done(
+            "aws_efs_file_system",
+            object([("throughput_mode", s("bursting"))]),
+        );
+        let fs_id = starts("aws_efs_file_system", &fs, "id", "fs-0");
+        assert_eq!(
+            fs.get("dns_name"),
+            &s(&format!("{fs_id}.efs.eu-west-1.amazonaws.com"))
+        );
+        starts(
+            "aws_egress_only_internet_gateway",
+            &done(
+                "aws_egress_only_internet_gateway",
+                object([("vpc_id", s("vpc-0a"))]),
+            ),
+            "id",
+            "eigw-0",
+        );
+        starts(
+            "aws_network_interface",
+            &done(
+                "aws_network_interface",
+                object([("subnet_id", s("subnet-0a"))]),
+            ),
+            "id",
+            "eni-0",
+        );
+        starts(
+            "aws_vpc_ipv6_cidr_block_association",
+            &done(
+                "aws_vpc_ipv6_cidr_block_association",
+                object([("vpc_id", s("vpc-0a"))]),
+            ),
+            "ipv6_cidr_block",
+            "2600:1f18:",
+        );
+        let b = done("aws_s3_bucket", object([("bucket", s("artifacts"))]));
+        assert_eq!(b.get("arn"), &s("arn:aws:s3:::artifacts"));
+        assert_eq!(
+            b.get("bucket_regional_domain_name"),
+            &s("artifacts.s3.eu-west-1.amazonaws.com")
+        );
+        let zone = done("aws_route53_zone", object([("name", s("example.com"))]));
+        let zone_id = starts("aws_route53_zone", &zone, "zone_id", "Z");
+        let rec = done(
+            "aws_route53_record",
+            object([
+                ("zone_id", s(&zone_id)),
+                ("name", s("api.example.com")),
+                ("type", s("A")),
+            ]),
+        );
+        assert_eq!(rec.get("id"), &s(&format!("{zone_id}_api.example.com_A")));
+        let cert = done(
+            "aws_acm_certificate",
+            object([
+                ("domain_name", s("example.com")),
+                ("validation_method", s("DNS")),
+            ]),
+        );
+        starts(
+            "aws_acm_certificate",
+            &cert,
+            "arn",
+            "arn:aws:acm:eu-west-1:123456789012:certificate/",
+        );
+        assert_eq!(
+            cert.get("domain_validation_options")
+                .as_list()
+                .map(<[Value]>::len),
+            Some(1)
+        );
+        let alarm = done(
+            "aws_cloudwatch_metric_alarm",
+            object([("alarm_name", s("cpu-high"))]),
+        );
+        assert_eq!(
+            alarm.get("arn"),
+            &s("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high")
+        );
+        starts(
+            "aws_placement_group",
+            &done(
+                "aws_placement_group",
+                object([("name", s("pg")), ("strategy", s("spread"))]),
+            ),
+            "placement_group_id",
+            "pg-0",
+        );
+        let policy = done(
+            "aws_autoscaling_policy",
+            object([("name", s("up")), ("autoscaling_group_name", s("ecs"))]),
+        );
+        assert_eq!(
+            policy.get("policy_type"),
+            &s("SimpleScaling"),
+            "{v}: Default"
+        );
+        starts(
+            "aws_autoscaling_policy",
+            &policy,
+            "arn",
+            "arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:",
+        );
+        let role = done(
+            "aws_iam_service_linked_role",
+            object([("aws_service_name", s("ecs.amazonaws.com"))]),
+        );
+        assert_eq!(
+            role.get("arn"),
+            &s("arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")
+        );
+        let tag = done(
+            "aws_ecs_tag",
+            object([
+                ("resource_arn", s(&format!("{acct}:cluster/prod"))),
+                ("key", s("Team")),
+                ("value", s("core")),
+            ]),
+        );
+        assert_eq!(tag.get("id"), &s(&format!("{acct}:cluster/prod,Team")));
+        let tga = done(
+            "aws_lb_target_group_attachment",
+            object([
+                ("target_group_arn", tg.get("arn").clone()),
+                ("target_id", s("i-0abc")),
+            ]),
+        );
+        starts(
+            "aws_lb_target_group_attachment",
+            &tga,
+            "id",
+            &format!("{}-", tg.get("arn").as_str().unwrap()),
+        );
+        let firehose = done(
+            "aws_kinesis_firehose_delivery_stream",
+            object([("name", s("logs")), ("destination", s("extended_s3"))]),
+        );
+        assert_eq!(
+            firehose.get("arn"),
+            &s("arn:aws:firehose:eu-west-1:123456789012:deliverystream/logs")
+        );
+        let share = done(
+            "aws_ram_resource_share_accepter",
+            object([("share_arn", s("arn:aws:ram:eu-west-1:444455556666:resource-share/0bd2a9a8-0000-4000-a000-000000000001"))]),
+        );
+        assert_eq!(share.get("sender_account_id"), &s("444455556666"));
+    }
+}

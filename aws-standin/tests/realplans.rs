@@ -29,10 +29,19 @@ fn full() -> bool {
     std::env::var_os("REALPLANS_FULL").is_some()
 }
 
-/// The share of compared attribute states that must agree (measured: 2044 of 2053; the rest
+/// The share of compared attribute states that must agree (measured: 2197 of 2207; the rest
 /// are attributes older or newer providers than 5.100.0 had, and blocks written with
 /// `dynamic`, which the plan's configuration does not record).
 const FLOOR: f64 = 0.99;
+
+/// Resources whose type's schema changed since the (much older) provider that planned them,
+/// left out of the comparison: (plan file prefix, type, why).
+const OLDER_SCHEMA: &[(&str, &str, &str)] = &[(
+    "cloudstruct__rocketpool-deploy",
+    "aws_s3_bucket",
+    "planned with provider 3.x (Terraform 1.0.7): the S3 configuration blocks, bucket_prefix and \
+     policy were plain Optional before 4.0 made them Optional+Computed",
+)];
 
 /// Rebuilds a value of type `ty` from a real plan's `after` and `after_unknown`.
 fn from_after(after: &Json, unknown: &Json, ty: &Type) -> Value {
@@ -248,6 +257,13 @@ fn plans_like_the_real_provider_on_the_real_plan_corpus() {
             let Some(schema) = p.schema.resources.get(ty) else {
                 continue;
             };
+            let file = path.file_name().unwrap().to_string_lossy();
+            if OLDER_SCHEMA
+                .iter()
+                .any(|(f, t, _)| file.starts_with(f) && *t == ty)
+            {
+                continue;
+            }
             let Some((res, _)) = module_config(root, address) else {
                 continue;
             };

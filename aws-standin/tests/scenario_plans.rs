@@ -27,13 +27,14 @@ const PREFERRED: &[&str] = &[
     "ports/fire-module-duplicate-awsvpc",        // a local module
     "mode/pass-fargate-service-fargate-td",      // world.json
     "ports/fire-sensitive-containers",           // sensitive values
+    "foundation/blue-green-family", // two task definitions of one family: revisions 1 and 2
 ];
 
 /// A kind of scenario the test must include.
 type Role = fn(&Scenario) -> bool;
 
 /// How many scenarios the test plans.
-const COUNT: usize = 5;
+const COUNT: usize = 6;
 
 fn scenarios_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/scenarios")

@@ -152,15 +152,48 @@ impl HandshakeConfig {
                 })?,
             },
         };
-        let non_empty = |k: &str| env(k).filter(|v| !v.trim().is_empty());
         Ok(HandshakeConfig {
             app_version,
-            client_cert_pem: non_empty("PLUGIN_CLIENT_CERT"),
+            client_cert_pem: host_setting(
+                env,
+                "PLUGIN_CLIENT_CERT",
+                "the host must pass its AutoMTLS client certificate (PEM), or leave the variable unset or empty for plaintext",
+            )?,
             port_range,
-            socket_dir: non_empty("PLUGIN_UNIX_SOCKET_DIR").map(PathBuf::from),
-            socket_group: non_empty("PLUGIN_UNIX_SOCKET_GROUP"),
+            socket_dir: host_setting(
+                env,
+                "PLUGIN_UNIX_SOCKET_DIR",
+                "give a directory, or leave the variable unset or empty for a private temporary one",
+            )?
+            .map(PathBuf::from),
+            socket_group: host_setting(
+                env,
+                "PLUGIN_UNIX_SOCKET_GROUP",
+                "give a group name or id, or leave the variable unset or empty",
+            )?,
             transport,
         })
+    }
+}
+
+/// A go-plugin variable set by the host: unset and empty both mean "not given", as they do
+/// to go-plugin's own servers (`os.Getenv(k) != ""`), and a value of only whitespace is an
+/// error rather than "not given": it is what a host that meant to pass something and lost
+/// it sets, and for `PLUGIN_CLIENT_CERT` reading it as absent would serve in plaintext a
+/// host that asked for mutual TLS.
+fn host_setting(
+    env: &dyn Fn(&str) -> Option<String>,
+    key: &str,
+    advice: &str,
+) -> Result<Option<String>> {
+    match env(key) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) if v.trim().is_empty() => Err(Error::setup(format!(
+            "{key} holds only whitespace ({} characters): {advice}",
+            v.chars().count()
+        ))),
+        Some(v) => Ok(Some(v)),
     }
 }
 
@@ -175,7 +208,7 @@ fn default_transport() -> Transport {
 fn port_env(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<u16>> {
     match env(key) {
         None => Ok(None),
-        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
         Some(v) => v.trim().parse::<u16>().map(Some).map_err(|_| {
             Error::setup(format!(
                 "{key}={v:?} is not a port number: the host must pass a number from 0 to 65535"
@@ -190,7 +223,7 @@ fn port_env(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<u1
 pub fn negotiate(spec: &PluginSpec, offered: Option<&str>) -> Result<u32> {
     let ours = spec.app_versions;
     let lowest = ours.iter().copied().min().unwrap_or(1);
-    let Some(offered) = offered.filter(|s| !s.trim().is_empty()) else {
+    let Some(offered) = offered.filter(|s| !s.is_empty()) else {
         return Ok(lowest);
     };
     let theirs: Vec<u32> = offered
@@ -363,6 +396,44 @@ mod tests {
             e.to_string().starts_with("DEMO_PLUGIN_TRANSPORT=\"pipe\""),
             "{e}"
         );
+    }
+
+    #[test]
+    fn empty_means_unset_and_whitespace_is_an_error() {
+        let env = env_of(&[
+            ("PLUGIN_CLIENT_CERT", ""),
+            ("PLUGIN_UNIX_SOCKET_DIR", ""),
+            ("PLUGIN_MIN_PORT", ""),
+        ]);
+        let c = HandshakeConfig::from_env(&TEST_SPEC, &env, None).unwrap();
+        assert_eq!(
+            c.client_cert_pem, None,
+            "empty: plaintext, as go-plugin does"
+        );
+        assert_eq!(c.socket_dir, None);
+        assert_eq!(c.port_range, (0, 0));
+        for key in [
+            "PLUGIN_CLIENT_CERT",
+            "PLUGIN_UNIX_SOCKET_DIR",
+            "PLUGIN_UNIX_SOCKET_GROUP",
+            "PLUGIN_MIN_PORT",
+            "PLUGIN_MAX_PORT",
+        ] {
+            for blank in [" ", "\n", " \t \r\n"] {
+                let env = env_of(&[(key, blank)]);
+                let e = HandshakeConfig::from_env(&TEST_SPEC, &env, None)
+                    .unwrap_err()
+                    .to_string();
+                assert!(e.starts_with(key), "{key}={blank:?}: {e}");
+                assert!(!e.contains('\n'), "one line: {e:?}");
+            }
+        }
+        let env = env_of(&[("PLUGIN_CLIENT_CERT", "  \n")]);
+        let e = HandshakeConfig::from_env(&TEST_SPEC, &env, None).unwrap_err();
+        assert!(e.to_string().contains("plaintext"), "{e}");
+        // Versions: empty is a host that predates negotiation; blank offers nothing.
+        assert_eq!(negotiate(&TEST_SPEC, Some("")).unwrap(), 1);
+        assert!(negotiate(&TEST_SPEC, Some("  ")).is_err());
     }
 
     #[test]

@@ -33,7 +33,9 @@
 //! - [`listener`]: the unix socket (or TCP) the host connects to.
 //! - [`tls`]: AutoMTLS with a pinned client certificate, on aws-lc-rs.
 //! - [`services`]: the app's services plus health, controller, broker, stdio and reflection.
-//! - [`lifecycle`]: SIGTERM, SIGINT, the controller's Shutdown and the grace period.
+//! - [`lifecycle`]: SIGTERM, SIGINT, the host's exit, the controller's Shutdown and the
+//!   grace period.
+//! - [`options`]: connection limits (handshake timeout, keepalive, connection count).
 //! - [`log`]: stderr lines a go-plugin host understands.
 //! - [`testing`] (feature `test-support`): a go-plugin-style host for tests.
 
@@ -42,6 +44,7 @@ pub mod handshake;
 pub mod lifecycle;
 pub mod listener;
 pub mod log;
+pub mod options;
 pub mod pb;
 pub mod services;
 #[cfg(feature = "test-support")]
@@ -51,6 +54,7 @@ pub mod tls;
 pub use error::{Error, Result};
 pub use handshake::{PluginSpec, Transport, TERRAFORM_PROVIDER_V6};
 pub use lifecycle::Shutdown;
+pub use options::ServerOptions;
 pub use services::AppServices;
 
 use handshake::HandshakeConfig;
@@ -59,7 +63,8 @@ use listener::BoundListener;
 /// The go-plugin life of a plugin: read the handshake environment, bind, set up TLS, print
 /// the handshake line, serve `make_app`'s services (built for the negotiated app protocol
 /// version, with the shutdown handle their long calls should watch) until the host asks it
-/// to stop, SIGTERM arrives or the controller's `Shutdown` is called.
+/// to stop, SIGTERM arrives, the host process exits or the controller's `Shutdown` is
+/// called. Connections are served with [`ServerOptions::default`].
 ///
 /// `transport` (an app's command-line choice) wins over the spec's transport variable.
 /// Everything that fails before the handshake line is returned as one clear error, for the
@@ -71,9 +76,22 @@ pub fn run_plugin(
     transport: Option<Transport>,
     make_app: impl FnOnce(u32, &Shutdown) -> AppServices,
 ) -> Result<()> {
-    log::init_from_env(spec);
+    let options = ServerOptions {
+        transport,
+        ..ServerOptions::default()
+    };
+    run_plugin_with(spec, &options, make_app)
+}
+
+/// [`run_plugin`] with the app's choice of connection limits and lifecycle.
+pub fn run_plugin_with(
+    spec: &PluginSpec,
+    options: &ServerOptions,
+    make_app: impl FnOnce(u32, &Shutdown) -> AppServices,
+) -> Result<()> {
+    log::init_from_env(spec)?;
     lifecycle::ignore_sigint();
-    let cfg = HandshakeConfig::from_env(spec, &|k| std::env::var(k).ok(), transport)?;
+    let cfg = HandshakeConfig::from_env(spec, &|k| std::env::var(k).ok(), options.transport)?;
     let tls = cfg
         .client_cert_pem
         .as_deref()
@@ -94,6 +112,9 @@ pub fn run_plugin(
             .map_err(|e| Error::setup(format!("cannot listen: {e}")))?;
         let shutdown = Shutdown::new();
         lifecycle::shutdown_on_sigterm(shutdown.clone());
+        if options.exit_with_parent {
+            lifecycle::shutdown_with_parent(shutdown.clone());
+        }
         let app = make_app(cfg.app_version, &shutdown);
         let line = handshake::handshake_line(
             cfg.app_version,
@@ -113,7 +134,7 @@ pub fn run_plugin(
         );
         handshake::announce(&line)
             .map_err(|e| Error::setup(format!("cannot write the handshake to stdout: {e}")))?;
-        services::serve(spec, app, listener, tls, shutdown).await
+        services::serve(spec, app, listener, tls, shutdown, options).await
     });
     // Blocking work still running after the grace period was told to stop; do not wait on it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

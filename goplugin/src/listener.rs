@@ -5,12 +5,15 @@
 //! Binding is synchronous and happens before the async runtime starts, so the umask change
 //! that keeps the socket private from its first moment affects no other thread.
 
+use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdTcpListener};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::error::{Error, Result};
 use crate::handshake::{HandshakeConfig, ListenAddr, Transport};
@@ -228,14 +231,121 @@ impl Listener {
 }
 
 /// Any accepted byte stream (unix, TCP, either under TLS): one type for tonic's incoming.
-pub struct Conn(Pin<Box<dyn Io>>);
+/// It may hold the permit that counts it among the connections served at once.
+pub struct Conn {
+    io: Pin<Box<dyn Io>>,
+    _permit: Option<OwnedSemaphorePermit>,
+}
 
 pub trait Io: AsyncRead + AsyncWrite + Send + 'static {}
 impl<T: AsyncRead + AsyncWrite + Send + 'static> Io for T {}
 
 impl Conn {
     pub fn new(io: impl Io) -> Conn {
-        Conn(Box::pin(io))
+        Conn {
+            io: Box::pin(io),
+            _permit: None,
+        }
+    }
+
+    /// The same connection, counted by `permit` until it is closed.
+    pub fn holding(self, permit: OwnedSemaphorePermit) -> Conn {
+        Conn {
+            io: self.io,
+            _permit: Some(permit),
+        }
+    }
+}
+
+/// The HTTP/2 connection preface every client sends first (RFC 9113 §3.4).
+pub const HTTP2_PREFACE_LEN: usize = 24;
+
+/// Fails reads once `deadline` passes unless the peer has sent the HTTP/2 preface by then:
+/// hyper waits for the preface without a time limit, so without this a peer that connects
+/// (and completes TLS) but never speaks HTTP/2 would hold its connection forever. After the
+/// preface it only forwards.
+pub struct PrefaceDeadline<T> {
+    io: T,
+    /// `None` once the preface has arrived.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    received: usize,
+    timeout: Duration,
+}
+
+impl<T> PrefaceDeadline<T> {
+    /// `timeout` is only for the message: what the deadline was measured from is the
+    /// caller's business.
+    pub fn new(io: T, deadline: tokio::time::Instant, timeout: Duration) -> Self {
+        PrefaceDeadline {
+            io,
+            timer: Some(Box::pin(tokio::time::sleep_until(deadline))),
+            received: 0,
+            timeout,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for PrefaceDeadline<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.io).poll_read(cx, buf);
+        let Some(timer) = this.timer.as_mut() else {
+            return polled;
+        };
+        match polled {
+            Poll::Ready(Ok(())) => {
+                this.received += buf.filled().len() - before;
+                if this.received >= HTTP2_PREFACE_LEN {
+                    this.timer = None;
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => match timer.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    log::warning!(
+                        "closed a connection that did not start HTTP/2 within {} ms",
+                        this.timeout.as_millis()
+                    );
+                    Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the peer did not start HTTP/2 in time",
+                    )))
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            other => other,
+        }
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for PrefaceDeadline<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
     }
 }
 
@@ -245,7 +355,7 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.0.as_mut().poll_read(cx, buf)
+        self.io.as_mut().poll_read(cx, buf)
     }
 }
 
@@ -255,23 +365,23 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.0.as_mut().poll_write(cx, buf)
+        self.io.as_mut().poll_write(cx, buf)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.0.as_mut().poll_flush(cx)
+        self.io.as_mut().poll_flush(cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.0.as_mut().poll_shutdown(cx)
+        self.io.as_mut().poll_shutdown(cx)
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.0.as_mut().poll_write_vectored(cx, bufs)
+        self.io.as_mut().poll_write_vectored(cx, bufs)
     }
     fn is_write_vectored(&self) -> bool {
-        self.0.is_write_vectored()
+        self.io.is_write_vectored()
     }
 }
 
@@ -329,5 +439,41 @@ mod tests {
             panic!("port {taken} should be taken")
         };
         assert!(e.to_string().contains(&format!("{taken}-{taken}")));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_peer_that_never_speaks_http2_is_cut_off() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let timeout = Duration::from_secs(10);
+        // Silent: the read fails once the deadline passes.
+        let (_peer, ours) = tokio::io::duplex(64);
+        let mut conn = PrefaceDeadline::new(ours, tokio::time::Instant::now() + timeout, timeout);
+        let mut buf = [0u8; 64];
+        let started = tokio::time::Instant::now();
+        let e = conn.read(&mut buf).await.unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(started.elapsed(), timeout);
+
+        // Half a preface is not enough.
+        let (mut peer, ours) = tokio::io::duplex(64);
+        let mut conn = PrefaceDeadline::new(ours, tokio::time::Instant::now() + timeout, timeout);
+        peer.write_all(b"PRI * HTTP/2.0").await.unwrap();
+        assert_eq!(conn.read(&mut buf).await.unwrap(), 14);
+        assert!(conn.read(&mut buf).await.is_err());
+
+        // After the preface the connection may stay quiet as long as it likes.
+        let (mut peer, ours) = tokio::io::duplex(64);
+        let mut conn = PrefaceDeadline::new(ours, tokio::time::Instant::now() + timeout, timeout);
+        peer.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+            .await
+            .unwrap();
+        let mut got = 0;
+        while got < HTTP2_PREFACE_LEN {
+            got += conn.read(&mut buf).await.unwrap();
+        }
+        let quiet = tokio::time::timeout(timeout * 10, conn.read(&mut buf)).await;
+        assert!(quiet.is_err(), "still waiting, not failed: {quiet:?}");
+        peer.write_all(b"x").await.unwrap();
+        assert_eq!(conn.read(&mut buf).await.unwrap(), 1);
     }
 }

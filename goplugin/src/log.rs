@@ -69,24 +69,54 @@ static JSON: AtomicU8 = AtomicU8::new(0);
 /// The plugin's name on every line; `plugin` until [`init_from_env`] runs.
 static NAME: RwLock<&'static str> = RwLock::new("plugin");
 
-/// Takes the plugin's name from `spec` and reads its level and format variables. An unknown
-/// level is reported once and `info` is used.
-pub fn init_from_env(spec: &PluginSpec) {
+/// Takes the plugin's name from `spec` and reads its level and format variables.
+///
+/// Unset or empty variables mean the defaults (info, text lines). The level variable also
+/// takes `json`, as Terraform's `TF_LOG` does: every level, as hclog JSON. Any other value is
+/// an error naming the variable, so a mistyped setting is not silently ignored.
+pub fn init_from_env(spec: &PluginSpec) -> crate::Result<()> {
     *NAME.write().unwrap_or_else(|e| e.into_inner()) = spec.name;
-    let raw = std::env::var(spec.log_level_env).unwrap_or_default();
-    let level = Level::parse(&raw);
-    LEVEL.store(level.unwrap_or(Level::Info) as u8, Ordering::Relaxed);
-    let json = std::env::var(spec.log_format_env).is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let (level, json) = settings(spec, &|k| std::env::var(k).ok())?;
+    LEVEL.store(level as u8, Ordering::Relaxed);
     JSON.store(json as u8, Ordering::Relaxed);
-    if level.is_none() {
-        log(
-            Level::Warn,
-            &format!(
-                "{}={raw:?} is not a level; using info (trace, debug, info, warn, error, off)",
-                spec.log_level_env
-            ),
-        );
+    Ok(())
+}
+
+/// The level and whether lines are JSON, from the spec's two variables.
+fn settings(
+    spec: &PluginSpec,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> crate::Result<(Level, bool)> {
+    let raw_level = env(spec.log_level_env).unwrap_or_default();
+    let raw_format = env(spec.log_format_env).unwrap_or_default();
+    let json = match raw_format.trim().to_ascii_lowercase().as_str() {
+        _ if raw_format.is_empty() => false,
+        "json" => true,
+        "text" => false,
+        _ => {
+            return Err(crate::Error::setup(format!(
+                "{}={raw_format:?} is not a log format: use json or text",
+                spec.log_format_env
+            )))
+        }
+    };
+    if raw_level.trim().eq_ignore_ascii_case("json") {
+        return Ok((Level::Trace, true));
     }
+    match Level::parse(&raw_level) {
+        Some(_) if !raw_level.is_empty() && raw_level.trim().is_empty() => {
+            Err(bad_level(spec, &raw_level))
+        }
+        Some(level) => Ok((level, json)),
+        None => Err(bad_level(spec, &raw_level)),
+    }
+}
+
+fn bad_level(spec: &PluginSpec, raw: &str) -> crate::Error {
+    crate::Error::setup(format!(
+        "{}={raw:?} is not a log level: use trace, debug, info, warn, error or off",
+        spec.log_level_env
+    ))
 }
 
 pub fn enabled(level: Level) -> bool {
@@ -168,6 +198,42 @@ pub use __goplugin_log_warning as warning;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SPEC: PluginSpec = crate::TERRAFORM_PROVIDER_V6.named("demo", "");
+
+    fn env_of<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn settings_are_read_strictly() {
+        let (lvl, fmt) = (SPEC.log_level_env, SPEC.log_format_env);
+        assert_eq!(settings(&SPEC, &env_of(&[])).unwrap(), (Level::Info, false));
+        assert_eq!(
+            settings(&SPEC, &env_of(&[(lvl, ""), (fmt, "")])).unwrap(),
+            (Level::Info, false)
+        );
+        assert_eq!(
+            settings(&SPEC, &env_of(&[(lvl, "DEBUG"), (fmt, "JSON")])).unwrap(),
+            (Level::Debug, true)
+        );
+        assert_eq!(
+            settings(&SPEC, &env_of(&[(lvl, "json")])).unwrap(),
+            (Level::Trace, true),
+            "TF_LOG=JSON means every level as JSON"
+        );
+        for (key, value) in [(lvl, "loud"), (lvl, "  "), (fmt, "xml"), (fmt, " ")] {
+            let e = settings(&SPEC, &env_of(&[(key, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(&format!("{key}=")), "{e}");
+        }
+    }
 
     #[test]
     fn levels_parse_and_order() {

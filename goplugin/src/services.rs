@@ -6,9 +6,10 @@
 //!
 //! It knows nothing about the app: [`crate::run_plugin`] hands it the app's routes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt};
 use tonic::service::RoutesBuilder;
@@ -16,18 +17,15 @@ use tonic::{Request, Response, Status, Streaming};
 
 use crate::error::{Error, Result};
 use crate::lifecycle::{Shutdown, GRACE};
-use crate::listener::{Conn, Listener};
+use crate::listener::{Conn, Listener, PrefaceDeadline};
 use crate::log;
+use crate::options::ServerOptions;
 use crate::pb;
 use crate::tls::AutoMtls;
 use crate::PluginSpec;
 
 /// go-plugin's health service name (`GRPCServiceName`).
 pub const HEALTH_SERVICE: &str = "plugin";
-
-/// A TLS handshake that has not finished by then is dropped, so a stuck peer cannot hold a
-/// task forever.
-const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// rustls reads the socket at most 4 KiB at a time; reading through a larger buffer turns
 /// the ~25,000 reads of a 100 MB plan into a few hundred.
@@ -53,13 +51,14 @@ pub struct AppServices {
 }
 
 /// Serves until `shutdown` triggers, then lets calls in flight finish for [`GRACE`] and
-/// cancels the rest.
+/// cancels the rest. Connections are limited as `options` says.
 pub async fn serve(
     spec: &PluginSpec,
     app: AppServices,
     listener: Listener,
     tls: Option<AutoMtls>,
     shutdown: Shutdown,
+    options: &ServerOptions,
 ) -> Result<()> {
     let mut routes = app.routes;
 
@@ -95,13 +94,17 @@ pub async fn serve(
             .map_err(reflection_err)?,
     );
 
-    let incoming = accept_loop(listener, tls, shutdown.clone());
+    let incoming = accept_loop(listener, tls, shutdown.clone(), options);
 
     let server = tonic::transport::Server::builder()
         // Large plans arrive in big messages; bigger windows keep the socket busy.
         .initial_stream_window_size(Some(8 << 20))
         .initial_connection_window_size(Some(16 << 20))
         .max_frame_size(Some(MAX_FRAME_SIZE))
+        // A peer that stops answering PINGs is gone (its host crashed, the machine slept):
+        // its connection and whatever its calls hold are released.
+        .http2_keepalive_interval(Some(options.keepalive_interval))
+        .http2_keepalive_timeout(Some(options.keepalive_timeout))
         .add_routes(routes.routes())
         .serve_with_incoming_shutdown(incoming, shutdown.wait());
     tokio::pin!(server);
@@ -131,15 +134,21 @@ fn reflection_builder<'a>(app: &[&'a [u8]]) -> tonic_reflection::server::Builder
 }
 
 /// Accepts connections and runs each TLS handshake in its own task, so one slow or hostile
-/// peer cannot block the others. Failed handshakes (e.g. a client without the host's
-/// certificate) are logged and the connection dropped.
+/// peer cannot block the others. Every connection must speak HTTP/2 within the handshake
+/// timeout of being accepted (TLS included), and at most `max_connections` are served at
+/// once. Failed handshakes (e.g. a client without the host's certificate) are logged and the
+/// connection dropped.
 fn accept_loop(
     listener: Listener,
     tls: Option<AutoMtls>,
     shutdown: Shutdown,
+    options: &ServerOptions,
 ) -> impl Stream<Item = Result<Conn, std::io::Error>> {
     let (tx, rx) = mpsc::channel::<Result<Conn, std::io::Error>>(16);
     let acceptor = tls.as_ref().map(AutoMtls::acceptor);
+    let timeout = options.handshake_timeout;
+    let max_connections = options.max_connections.max(1);
+    let slots = Arc::new(Semaphore::new(max_connections));
     tokio::spawn(async move {
         // Owning the listener here keeps the socket file until serving stops.
         let listener = listener;
@@ -157,10 +166,18 @@ fn accept_loop(
                     continue;
                 }
             };
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                log::warning!(
+                    "refused a connection: already serving {max_connections} connections"
+                );
+                continue;
+            };
+            let deadline = tokio::time::Instant::now() + timeout;
             let tx = tx.clone();
             match &acceptor {
                 None => {
-                    if tx.send(Ok(conn)).await.is_err() {
+                    let conn = Conn::new(PrefaceDeadline::new(conn, deadline, timeout));
+                    if tx.send(Ok(conn.holding(slot))).await.is_err() {
                         break;
                     }
                 }
@@ -168,18 +185,18 @@ fn accept_loop(
                     let acceptor = acceptor.clone();
                     let conn = tokio::io::BufReader::with_capacity(TLS_READ_BUFFER, conn);
                     tokio::spawn(async move {
-                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(conn))
-                            .await
-                        {
+                        match tokio::time::timeout_at(deadline, acceptor.accept(conn)).await {
                             Ok(Ok(tls)) => {
-                                let _ = tx.send(Ok(Conn::new(tls))).await;
+                                let conn = Conn::new(PrefaceDeadline::new(tls, deadline, timeout));
+                                let _ = tx.send(Ok(conn.holding(slot))).await;
                             }
                             Ok(Err(e)) => {
                                 log::warning!("refused a connection: TLS handshake failed: {e}")
                             }
-                            Err(_) => {
-                                log::warning!("refused a connection: TLS handshake timed out")
-                            }
+                            Err(_) => log::warning!(
+                                "refused a connection: TLS handshake not done within {} ms",
+                                timeout.as_millis()
+                            ),
                         }
                     });
                 }

@@ -355,5 +355,35 @@ pub async fn connect(
         .map_err(|e| format!("connect: {e:?}"))
 }
 
+/// The byte stream a host would speak HTTP/2 on, without speaking it: the socket, under TLS
+/// when the handshake line carries a certificate (the TLS handshake done, presenting
+/// `identity`). For tests of what the plugin does with a peer that goes quiet.
+pub async fn connect_io(
+    h: &Handshake,
+    identity: Option<&ClientIdentity>,
+) -> Result<Box<dyn IoStream>, String> {
+    let io: Box<dyn IoStream> = match h.network.as_str() {
+        "unix" => Box::new(
+            tokio::net::UnixStream::connect(&h.address)
+                .await
+                .map_err(|e| format!("connect: {e}"))?,
+        ),
+        _ => Box::new(
+            tokio::net::TcpStream::connect(&h.address)
+                .await
+                .map_err(|e| format!("connect: {e}"))?,
+        ),
+    };
+    let Some(der) = &h.cert_der else {
+        return Ok(io);
+    };
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(client_tls(der, identity)?));
+    let stream = tls
+        .connect(ServerName::try_from("localhost").unwrap(), io)
+        .await
+        .map_err(|e| format!("TLS: {e}"))?;
+    Ok(Box::new(stream))
+}
+
 pub trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static> IoStream for T {}

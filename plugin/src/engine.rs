@@ -196,6 +196,7 @@ pub fn check_plans_keeping_model(
     opts: &CheckOptions,
 ) -> (Model, Report) {
     let model = crate::model::build(plans, &config.assume);
+    crate::cancel::check();
     let report = check_model(
         &model,
         plans.iter().map(plan_summary).collect(),
@@ -236,8 +237,10 @@ pub fn check_model(
         assume: &config.assume,
     };
     let mut diagnostics = rules::run(&cx, &enabled_rules(config));
+    crate::cancel::check();
     assign_plans(model, &mut diagnostics);
     apply_config(&mut diagnostics, config);
+    crate::cancel::check();
     Report::new(plans, diagnostics, opts.effective_fail_on(config))
 }
 
@@ -294,7 +297,9 @@ pub fn apply_config(diagnostics: &mut [Diagnostic], config: &Config) {
         // in code with a bad pattern simply ignores nothing.
         .filter_map(|i| address_matcher(&i.address).ok().map(|m| (i, m)))
         .collect();
-    for d in diagnostics.iter_mut() {
+    for (i, d) in diagnostics.iter_mut().enumerate() {
+        // Each finding may be tried against every ignore block.
+        crate::cancel::check_every(i, 64);
         if let Some(sev) = config.rules.get(&d.rule).and_then(|o| o.severity) {
             if !d.unverifiable {
                 d.severity = sev;

@@ -23,6 +23,7 @@ macro_rules! skip_note {
     }};
 }
 
+pub mod cancel;
 pub mod capacity;
 pub mod cli;
 pub mod config;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use ecsnet::server::pb::ecsnet::v1 as pbv;
 use ecsnet::server::pb::plugin as pbp;
-use host::{command, connect, go_plugin_client_identity, launch, ClientIdentity, PluginProcess};
+use host::{command, connect, go_plugin_client_identity, launch, request, rt, shutdown, start};
 use pbv::validator_client::ValidatorClient;
 use tonic::Code;
 
@@ -68,32 +68,6 @@ fn some_plan() -> (PathBuf, Vec<u8>) {
         .clone();
     let bytes = std::fs::read(&p).unwrap();
     (p, bytes)
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn start(identity: Option<&ClientIdentity>, env: &[(&str, &str)]) -> PluginProcess {
-    launch(command(env, identity)).unwrap_or_else(|e| panic!("plugin did not start: {e}"))
-}
-
-fn request(plan: Vec<u8>) -> pbv::ValidatePlanRequest {
-    pbv::ValidatePlanRequest {
-        plan_json: plan.into(),
-        ..Default::default()
-    }
-}
-
-async fn shutdown(channel: tonic::transport::Channel) {
-    pbp::grpc_controller_client::GrpcControllerClient::new(channel)
-        .shutdown(pbp::Empty {})
-        .await
-        .expect("Shutdown answers before the plugin exits");
 }
 
 #[test]

@@ -1,5 +1,15 @@
 //! Generic values for unknowns the type-specific code left: by attribute name where a name
-//! says what it holds (`*_arn`, `owner_id`, `region`, ...), else the type's zero value.
+//! says what it holds (`*_arn`, `owner_id`, `region`, ...), else the type's zero value; and
+//! the zero values SDKv2 reads back for unset attributes of nested block elements.
+//!
+//! After apply, the SDK's `ResourceData.State()` reads every nested block element with
+//! `readObjectField`, which takes `ValueOrZero` for each field: an attribute the element does
+//! not set is stored as `""`, 0, false or an empty collection, never null (top-level
+//! attributes are written only when they exist). ApplyResourceChange then runs
+//! `normalizeNullValues(newState, plannedState, false)`, which for a set takes the planned set
+//! as it was when it was wholly known ("the apply process loses too much information to
+//! reliably re-create the set"): so list blocks always get the zeros, set blocks only when
+//! their planned value held an unknown. `timeouts` (copied from the plan) keeps its nulls.
 
 use std::collections::BTreeMap;
 
@@ -7,8 +17,9 @@ use super::Ctx;
 use crate::codec::{Type, Value};
 use crate::schema::{Attribute, Block, Nesting};
 
-/// Replaces every unknown inside `v` (an object of `block`), recursively.
-pub fn fill_block(ctx: &Ctx, block: &Block, prefix: &str, v: &mut Value) {
+/// Replaces every unknown inside `v` (an object of `block`), recursively. `element`: `v` is an
+/// element of a nested list or set block, whose null attributes read back as zero values.
+pub fn fill_block(ctx: &Ctx, block: &Block, prefix: &str, v: &mut Value, element: bool) {
     if v.is_unknown() {
         *v = Value::Map(BTreeMap::new());
     }
@@ -17,11 +28,23 @@ pub fn fill_block(ctx: &Ctx, block: &Block, prefix: &str, v: &mut Value) {
         let path = join(prefix, name);
         // Keys are missing only from objects made up here (materialized blocks): fill them.
         let cur = obj.entry(name.clone()).or_insert(Value::UNKNOWN);
+        if element && cur.is_null() {
+            *cur = zero(&attr.ty);
+        }
         fill_attribute(ctx, attr, &path, name, cur);
     }
     for (name, nb) in &block.block_types {
         let path = join(prefix, name);
         let cur = obj.entry(name.clone()).or_insert(Value::UNKNOWN);
+        // A set planned wholly known is stored as planned (normalizeNullValues).
+        let zeros = match nb.nesting {
+            Nesting::List => true,
+            Nesting::Set => !cur.is_wholly_known(),
+            _ => false,
+        };
+        if cur.is_null() && matches!(nb.nesting, Nesting::List | Nesting::Set) {
+            *cur = Value::List(Vec::new());
+        }
         if cur.is_unknown() {
             *cur = match super::resources::block_when_unknown(ctx, &path) {
                 Some(v) => v,
@@ -36,15 +59,15 @@ pub fn fill_block(ctx: &Ctx, block: &Block, prefix: &str, v: &mut Value) {
         match cur {
             Value::List(items) => {
                 for item in items {
-                    fill_block(ctx, &nb.block, &path, item);
+                    fill_block(ctx, &nb.block, &path, item, zeros);
                 }
             }
             Value::Map(m) if nb.nesting == Nesting::Map => {
                 for item in m.values_mut() {
-                    fill_block(ctx, &nb.block, &path, item);
+                    fill_block(ctx, &nb.block, &path, item, false);
                 }
             }
-            Value::Map(_) => fill_block(ctx, &nb.block, &path, cur),
+            Value::Map(_) => fill_block(ctx, &nb.block, &path, cur, false),
             _ => {}
         }
     }
@@ -147,6 +170,14 @@ pub fn service_of(type_name: &str) -> &'static str {
         ("db_", "rds"),
         ("elasticache_", "elasticache"),
         ("codedeploy_", "codedeploy"),
+        ("sqs_", "sqs"),
+        ("efs_", "elasticfilesystem"),
+        ("kinesis_firehose_", "firehose"),
+        ("ram_", "ram"),
+        ("s3_", "s3"),
+        ("route53_", "route53"),
+        ("acm_", "acm"),
+        ("cloudwatch_metric_alarm", "cloudwatch"),
     ];
     table
         .iter()

@@ -5,6 +5,7 @@
 pub mod fill;
 pub mod ids;
 pub mod resources;
+pub mod revisions;
 
 use serde_json::Value as Json;
 
@@ -21,6 +22,8 @@ pub struct Applier<'a> {
     pub version: AwsVersion,
     pub provider: &'a ProviderConfig,
     pub world: &'a World,
+    /// The create plan's task definitions (revisions per family), when known.
+    pub task_definitions: &'a revisions::PlannedTaskDefinitions,
 }
 
 /// Everything the value makers may look at.
@@ -36,6 +39,8 @@ pub struct Ctx<'a> {
     pub private: Json,
     /// The object being updated (null on create).
     pub prior: Value,
+    /// The create plan's task definitions, for revisions per family.
+    pub task_definitions: Option<&'a revisions::PlannedTaskDefinitions>,
 }
 
 impl<'a> Ctx<'a> {
@@ -59,6 +64,7 @@ impl<'a> Ctx<'a> {
             version,
             private: Json::Null,
             prior: Value::Null,
+            task_definitions: None,
         }
     }
 
@@ -100,7 +106,7 @@ impl Applier<'_> {
         let encoded = msgpack::encode(planned, &schema.ty).unwrap_or_default();
         let region = region_of(planned, self.provider);
         let mut ctx = Ctx::new(
-            type_name,
+            crate::aliases::canonical(type_name),
             &[type_name.as_bytes(), &encoded],
             &region,
             self.world,
@@ -109,11 +115,12 @@ impl Applier<'_> {
         );
         ctx.private = crate::plan::read_private(private);
         ctx.prior = prior.clone();
+        ctx.task_definitions = Some(self.task_definitions);
         let mut state = planned.clone();
         if let Value::Map(obj) = &mut state {
             resources::identity(&ctx, obj);
         }
-        fill::fill_block(&ctx, &schema.block, "", &mut state);
+        fill::fill_block(&ctx, &schema.block, "", &mut state, false);
         state
     }
 }

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use super::Ctx;
 use crate::codec::{object, Value};
 
+mod more;
+
+pub(crate) use more::{hosted_zone_id, name_servers};
+
 /// A planned object being completed: writes only where the value is unknown.
 struct Obj<'m, 'c, 'w> {
     m: &'m mut BTreeMap<String, Value>,
@@ -178,7 +182,7 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
                 );
             }
         }
-        "aws_internet_gateway" | "aws_egress_only_internet_gateway" => {
+        "aws_internet_gateway" => {
             let id = ids.ec2("igw");
             o.set_str("arn", ctx.arn("ec2", &format!("internet-gateway/{id}")));
             o.set_str("id", id);
@@ -387,11 +391,19 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
         }
         "aws_ecs_task_definition" => {
             let family = o.s("family");
-            let revision = ctx
+            // A replacement registers the next revision; a new one its place in the family
+            // among the create plan's task definitions (revisions.rs), else 1.
+            let revision = match ctx
                 .private
                 .get("prior_revision")
                 .and_then(serde_json::Value::as_i64)
-                .map_or(1, |r| r + 1);
+            {
+                Some(r) => r + 1,
+                None => ctx
+                    .task_definitions
+                    .and_then(|t| t.revision(&Value::Map(o.m.clone())))
+                    .unwrap_or(1),
+            };
             o.set("revision", revision);
             let rev = o.get("revision").as_i64().unwrap_or(revision);
             let (arn, arn_without_revision) = ctx.task_definition_arns(&family, rev);
@@ -817,7 +829,9 @@ pub fn identity(ctx: &Ctx, m: &mut BTreeMap<String, Value>) {
             o.set_str("id", id);
             o.set_str("compute_platform", "ECS");
         }
-        _ => {}
+        _ => {
+            more::identity(&mut o);
+        }
     }
     if o.unknown("id") {
         let t = ctx.type_name.trim_start_matches("aws_").replace('_', "-");
@@ -906,6 +920,49 @@ pub fn block_when_unknown(ctx: &Ctx, path: &str) -> Option<Value> {
         ("aws_ecs_cluster", "setting") => one(object([
             ("name", Value::string("containerInsights")),
             ("value", Value::string("disabled")),
+        ])),
+        ("aws_ecs_task_set", "scale") => one(object([
+            ("unit", Value::string("PERCENT")),
+            ("value", Value::int(100)),
+        ])),
+        ("aws_efs_file_system", "protection") => one(object([(
+            "replication_overwrite",
+            Value::string("ENABLED"),
+        )])),
+        // New buckets are encrypted with SSE-S3 and have ACLs disabled (bucket owner
+        // enforced): the owner's canonical user holds FULL_CONTROL.
+        ("aws_s3_bucket", "server_side_encryption_configuration") => one(object([(
+            "rule",
+            Value::List(vec![object([
+                (
+                    "apply_server_side_encryption_by_default",
+                    Value::List(vec![object([
+                        ("kms_master_key_id", Value::string("")),
+                        ("sse_algorithm", Value::string("AES256")),
+                    ])]),
+                ),
+                ("bucket_key_enabled", Value::Bool(false)),
+            ])]),
+        )])),
+        ("aws_s3_bucket", "grant") => one(object([
+            ("id", Value::string(ctx.ids.hex("canonical-user", 64))),
+            (
+                "permissions",
+                Value::List(vec![Value::string("FULL_CONTROL")]),
+            ),
+            ("type", Value::string("CanonicalUser")),
+            ("uri", Value::string("")),
+        ])),
+        ("aws_s3_bucket", "versioning") => one(object([
+            ("enabled", Value::Bool(false)),
+            ("mfa_delete", Value::Bool(false)),
+        ])),
+        ("aws_acm_certificate", "options") => one(object([
+            (
+                "certificate_transparency_logging_preference",
+                Value::string("ENABLED"),
+            ),
+            ("export", Value::string("DISABLED")),
         ])),
         ("aws_ecs_capacity_provider", "auto_scaling_group_provider.managed_scaling") => {
             one(object([

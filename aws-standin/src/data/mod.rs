@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use crate::apply::fill::fill_block;
 use crate::apply::ids::Ids;
 use crate::apply::Ctx;
+use crate::codec::json::from_json;
 use crate::codec::{msgpack, object, Value};
+use crate::defaults::{Default, Defaults};
 use crate::provider_config::ProviderConfig;
 use crate::schema::{Block, Schema};
 use crate::version::AwsVersion;
@@ -21,6 +23,8 @@ pub struct Reader<'a> {
     pub version: AwsVersion,
     pub provider: &'a ProviderConfig,
     pub world: &'a World,
+    /// SDK defaults; a data source's are under `data.TYPE`.
+    pub defaults: &'a Defaults,
 }
 
 /// A data source object being answered: writes only attributes the configuration left null.
@@ -84,6 +88,41 @@ fn open_computed(block: &Block, v: &mut Value) {
     }
 }
 
+/// The SDK `Default:` values of attributes the configuration left null, in nested blocks too
+/// (a data source's configuration is diffed like a resource's before it is read).
+fn apply_defaults(defaults: &Defaults, key: &str, block: &Block, prefix: &str, v: &mut Value) {
+    let Value::Map(m) = v else { return };
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}.{name}")
+        }
+    };
+    for (name, attr) in &block.attributes {
+        let cur = m.entry(name.clone()).or_insert(Value::Null);
+        if cur.is_null() {
+            if let Some(Default::Value(j)) = defaults.get(key, &join(name)) {
+                if let Ok(d) = from_json(j, &attr.ty) {
+                    *cur = d;
+                }
+            }
+        }
+    }
+    for (name, nb) in &block.block_types {
+        let path = join(name);
+        match m.get_mut(name) {
+            Some(Value::List(items)) => {
+                for item in items {
+                    apply_defaults(defaults, key, &nb.block, &path, item);
+                }
+            }
+            Some(item @ Value::Map(_)) => apply_defaults(defaults, key, &nb.block, &path, item),
+            _ => {}
+        }
+    }
+}
+
 impl Reader<'_> {
     /// The data source's state, or an error message (e.g. nothing matched).
     pub fn read(&self, type_name: &str, schema: &Schema, config: &Value) -> Result<Value, String> {
@@ -102,12 +141,14 @@ impl Reader<'_> {
             _ => Value::Map(BTreeMap::new()),
         };
         open_computed(&schema.block, &mut state);
+        let key = format!("data.{type_name}");
+        apply_defaults(self.defaults, &key, &schema.block, "", &mut state);
         if let Value::Map(m) = &mut state {
             let mut d = D { m, ctx: &ctx };
             d.str("region", region.clone());
             answer(&mut d)?;
         }
-        fill_block(&ctx, &schema.block, "", &mut state);
+        fill_block(&ctx, &schema.block, "", &mut state, false);
         Ok(state)
     }
 }
@@ -587,6 +628,77 @@ fn answer(d: &mut D) -> Result<(), String> {
             d.str("target_key_arn", ctx.arn("kms", &format!("key/{key}")));
             d.str("target_key_id", key);
             d.str("id", name);
+        }
+        "aws_lb_listener" => {
+            let want_arn = d.s("arn");
+            let lb_arn = d.s("load_balancer_arn").or_else(|| {
+                // listener/app/NAME/LBHEX/HEX -> loadbalancer/app/NAME/LBHEX
+                want_arn.as_deref().map(|a| {
+                    let a = a.replacen(":listener/", ":loadbalancer/", 1);
+                    a.rsplit_once('/')
+                        .map_or(a.clone(), |(head, _)| head.to_owned())
+                })
+            });
+            let lb_arn = lb_arn.unwrap_or_else(|| {
+                ctx.arn(
+                    "elasticloadbalancing",
+                    &format!("loadbalancer/app/lb/{}", ctx.ids.hex("lb", 16)),
+                )
+            });
+            let port = d.m.get("port").and_then(Value::as_i64).unwrap_or(80);
+            let arn = want_arn.unwrap_or_else(|| {
+                let base = lb_arn.split(":loadbalancer/").nth(1).unwrap_or("app/lb/0");
+                ctx.arn(
+                    "elasticloadbalancing",
+                    &format!("listener/{base}/{}", ctx.ids.hex("arn", 16)),
+                )
+            });
+            let https = port == 443;
+            d.str("arn", arn.clone());
+            d.str("id", arn);
+            d.str("load_balancer_arn", lb_arn);
+            d.set("port", Value::int(port));
+            d.str("protocol", if https { "HTTPS" } else { "HTTP" });
+            d.str(
+                "ssl_policy",
+                if https {
+                    "ELBSecurityPolicy-TLS13-1-2-2021-06"
+                } else {
+                    ""
+                },
+            );
+            d.set("tags", Value::Map(BTreeMap::new()));
+        }
+        "aws_acm_certificate" => {
+            let domain = d.s("domain").unwrap_or_default();
+            let arn = ctx.arn("acm", &format!("certificate/{}", ctx.ids.uuid("arn")));
+            d.str("arn", arn.clone());
+            d.str("id", arn);
+            d.str("status", "ISSUED");
+            d.str("domain", domain);
+            d.set("tags", Value::Map(BTreeMap::new()));
+        }
+        "aws_route53_zone" => {
+            let zone = d
+                .s("zone_id")
+                .unwrap_or_else(|| crate::apply::resources::hosted_zone_id(&ctx.ids));
+            let name = d
+                .s("name")
+                .unwrap_or_else(|| "example.com".into())
+                .trim_end_matches('.')
+                .to_owned();
+            let servers = crate::apply::resources::name_servers(&ctx.ids);
+            d.str("arn", format!("arn:aws:route53:::hostedzone/{zone}"));
+            d.str("id", zone.clone());
+            d.str("zone_id", zone);
+            d.str("name", name);
+            d.set("private_zone", Value::Bool(false));
+            d.str("comment", "");
+            d.str("caller_reference", ctx.ids.uuid("caller"));
+            d.set("name_servers", strings(&servers));
+            d.str("primary_name_server", servers[0].clone());
+            d.set("resource_record_set_count", Value::int(2));
+            d.set("tags", Value::Map(BTreeMap::new()));
         }
         _ => {}
     }

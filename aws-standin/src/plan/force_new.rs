@@ -4,8 +4,10 @@
 //! resource code and documentation ("forces new resource"); only top-level attributes and
 //! blocks are listed, and types missing here are updated in place. Sources: the workspace's
 //! shared terraform-aws/README.md for aws_ecs_task_definition (wholly ForceNew except tags,
-//! skip_destroy, track_latest); the others believed from the provider documentation, not
-//! verified against real plans.
+//! skip_destroy, track_latest); aws_ecs_task_set from its resource code
+//! (internal/service/ecs/task_set.go: every argument ForceNew but scale, tags, force_delete
+//! and the wait settings); the others believed from the provider documentation, not
+//! verified against real plans. Aliases (`aws_alb*`) follow their `aws_lb*` type.
 
 /// The replacement rule of a type.
 pub enum ForceNew {
@@ -176,6 +178,48 @@ pub fn rule(type_name: &str) -> Option<ForceNew> {
         ]),
         "aws_codedeploy_app" => Attrs(&["name", "compute_platform"]),
         "aws_codedeploy_deployment_group" => Attrs(&["app_name"]),
+        "aws_ecs_task_set" => AllExcept(&[
+            "scale",
+            "tags",
+            "tags_all",
+            "force_delete",
+            "wait_until_stable",
+            "wait_until_stable_timeout",
+        ]),
+        "aws_ecs_tag" => Attrs(&["resource_arn", "key"]),
+        "aws_lb_target_group_attachment" => AllExcept(&[]),
+        "aws_sqs_queue" => Attrs(&["name", "name_prefix", "fifo_queue"]),
+        "aws_efs_file_system" => Attrs(&[
+            "availability_zone_name",
+            "creation_token",
+            "encrypted",
+            "kms_key_id",
+            "performance_mode",
+        ]),
+        "aws_egress_only_internet_gateway" => Attrs(&["vpc_id"]),
+        "aws_kinesis_firehose_delivery_stream" => Attrs(&["name", "destination"]),
+        "aws_ram_resource_share_accepter" => Attrs(&["share_arn"]),
+        "aws_network_interface" => Attrs(&["subnet_id", "interface_type", "private_ip"]),
+        "aws_vpc_ipv6_cidr_block_association" => AllExcept(&[]),
+        "aws_s3_bucket" => Attrs(&[
+            "bucket",
+            "bucket_prefix",
+            "bucket_namespace",
+            "object_lock_enabled",
+        ]),
+        "aws_route53_zone" => Attrs(&["name", "delegation_set_id"]),
+        "aws_route53_record" => Attrs(&["zone_id", "name", "type"]),
+        "aws_acm_certificate" => Attrs(&[
+            "domain_name",
+            "subject_alternative_names",
+            "validation_method",
+            "key_algorithm",
+            "certificate_authority_arn",
+        ]),
+        "aws_cloudwatch_metric_alarm" => Attrs(&["alarm_name"]),
+        "aws_placement_group" => AllExcept(&["tags", "tags_all"]),
+        "aws_autoscaling_policy" => Attrs(&["autoscaling_group_name", "name"]),
+        "aws_iam_service_linked_role" => Attrs(&["aws_service_name", "custom_suffix"]),
         _ => return None,
     })
 }

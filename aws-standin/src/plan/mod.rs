@@ -4,26 +4,34 @@
 //! - configured values as given, except that a set attribute holding an unknown element is
 //!   wholly unknown, and an Optional+Computed collection configured empty is unknown;
 //! - an omitted attribute: unknown when Computed (Optional+Computed or Computed-only), else
-//!   its SDK default (`defaults`), else, inside a set-nested block, the SDK's zero value
-//!   (`""`, `false`, empty list/set), else null;
+//!   its SDK default (`defaults`), else, inside a set-nested block, what the SDK's diff of a
+//!   set element leaves (`""` for strings, an empty list/set; numbers and bools stay null),
+//!   else null (list-nested blocks and top level);
 //! - an omitted block: unknown when the defaults mark it Optional+Computed, else empty;
 //! - `tags_all` = provider `default_tags` merged with `tags` (unknown when either is unknown,
-//!   or when the merge is empty on create); `region` (6.x) = the provider's region.
+//!   or when the merge is empty on create); `region` (6.x) = the provider's region;
+//! - StateFuncs ([`state_funcs`]): `user_data` of instances and launch configurations is
+//!   planned as its SHA-1 and `container_definitions` re-encoded, as the provider stores them.
 //!
 //! Update (prior state), from Terraform's proposed new state (configuration plus prior
 //! values of computed attributes): the same rules without turning anything unknown, except
 //! `tags_all` when the tags change; Optional+Computed collections and blocks configured empty
-//! keep their prior values. When an attribute that forces replacement ([`force_new`]) changes,
-//! the resource is planned afresh as on create and the attribute is listed in
+//! keep their prior values; an attribute the configuration omits keeps a stored zero value
+//! (`""`, 0, false, empty: the SDK's diff sees no change from zero to unset); a set block
+//! equivalent to the stored one (as [`sdk_equivalent`] judges) keeps the stored elements; and
+//! a planned state equivalent to the prior one is the prior state itself, as SDKv2's
+//! PlanResourceChange returns it. When an attribute that forces replacement ([`force_new`])
+//! changes, the resource is planned afresh as on create and the attribute is listed in
 //! `requires_replace`.
 
 pub mod force_new;
+pub mod state_funcs;
 
 use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use crate::codec::compare::equal;
+use crate::codec::compare::{equal, sdk_equivalent};
 use crate::codec::json::from_json;
 use crate::codec::{Type, Value};
 use crate::defaults::{Default, Defaults};
@@ -81,6 +89,13 @@ impl Planner<'_> {
         };
         let mut state = walk.block(&schema.block, "", proposed, prior, false);
         self.top_level(&schema.block, &mut state, prior, false);
+        state_funcs::apply(type_name, &schema.block, config, false, &mut state);
+        if sdk_equivalent(prior, &state, &schema.ty) {
+            // terraform-plugin-sdk's PlanResourceChange: "check if the provider as produced
+            // something we think is 'equivalent' to the prior state and just return the
+            // prior state itself if so" (hcl2shim.ValuesSDKEquivalent).
+            state = prior.clone();
+        }
         special::update(type_name, prior, &mut state);
         let requires_replace = replace_paths(type_name, &schema.block, prior, &state);
         if requires_replace.is_empty() {
@@ -107,6 +122,7 @@ impl Planner<'_> {
         };
         let mut state = walk.block(&schema.block, "", config, &Value::Null, false);
         self.top_level(&schema.block, &mut state, &Value::Null, true);
+        state_funcs::apply(type_name, &schema.block, config, true, &mut state);
         state
     }
 
@@ -154,7 +170,9 @@ struct Walk<'p, 'a> {
 
 impl Walk<'_, '_> {
     fn default(&self, path: &str) -> Option<&Default> {
-        self.planner.defaults.get(self.type_name, path)
+        self.planner
+            .defaults
+            .get(crate::aliases::canonical(self.type_name), path)
     }
 
     /// Plans the object `v` of `block`. `prior` is the prior object it updates (null on create,
@@ -174,6 +192,17 @@ impl Walk<'_, '_> {
                 && attr.optional_computed()
                 && planned.is_empty_collection()
                 && !p.is_null()
+            {
+                planned = p.clone();
+            }
+            // An omitted attribute whose stored value is its zero value keeps it: the SDK's
+            // diffString compares the old value with the type's zero for an unset one
+            // ("" == "", 0 == 0) and plans no change. (Apply stores zeros for every unset
+            // attribute of a nested block element.)
+            if !self.create
+                && planned.is_null()
+                && !p.is_null()
+                && sdk_equivalent(&Value::Null, p, &attr.ty)
             {
                 planned = p.clone();
             }
@@ -200,7 +229,7 @@ impl Walk<'_, '_> {
                     _ => &Value::Null,
                 }
             };
-            let planned = match nb.nesting {
+            let mut planned = match nb.nesting {
                 Nesting::List | Nesting::Set => match cur {
                     Value::Unknown(_) => cur.clone(),
                     Value::List(items) if !items.is_empty() => {
@@ -236,6 +265,16 @@ impl Walk<'_, '_> {
                     _ => Value::Map(BTreeMap::new()),
                 },
             };
+            // An unchanged set keeps the stored elements: the SDK's diffSet compares the
+            // elements' hash codes (computed over zero-filled values) and diffs nothing when
+            // they match.
+            if !self.create
+                && nb.nesting == Nesting::Set
+                && !p.is_null()
+                && sdk_equivalent(&planned, p, &Type::Set(Box::new(nb.block.implied_type())))
+            {
+                planned = p.clone();
+            }
             out.insert(name.clone(), planned);
         }
         Value::Map(out)
@@ -283,16 +322,27 @@ impl Walk<'_, '_> {
     }
 }
 
-/// The value the SDK's flatmap round trip leaves for an unset attribute inside a set element.
+/// What the SDK plans for an unset attribute inside a set element on create. A set's
+/// elements are diffed with `all` set (schemaMap.diffSet), so each unset attribute gets an
+/// attribute diff from "" to ""; `InstanceDiff.applySingleAttrDiff` keeps that as `""` only
+/// for strings ("this can only be a valid empty string"), and diffList/diffSet record a count
+/// of 0 for collections. Numbers and bools stay null. Real plans in the workspace's shared
+/// realplans agree: `load_balancer.elb_name` and `aws_elb` `listener.ssl_certificate_id` are
+/// `""`, `aws_launch_configuration` `ebs_block_device.no_device` and `aws_cognito_user_pool`
+/// `schema.developer_only_attribute` (bools) are null. (List-nested blocks are diffed without
+/// `all`: their unset attributes are null, as the same plans show for
+/// `block_device_mappings.ebs.kms_key_id` or `default_action.target_group_arn`.)
 fn zero_value(ty: &Type) -> Value {
     match ty {
         Type::String => Value::string(""),
-        Type::Bool => Value::Bool(false),
         Type::List(_) | Type::Set(_) => Value::List(Vec::new()),
         _ => Value::Null,
     }
 }
 
+/// Objects of an attribute-mode set (`ingress`/`egress` of security groups, `route` of route
+/// tables): unset strings and collections as in set blocks, and `self`, their only bool,
+/// `false` (its SDK Default).
 fn zero_fill(obj: &Value, attrs: &BTreeMap<String, Type>) -> Value {
     let Value::Map(m) = obj else {
         return obj.clone();
@@ -300,7 +350,11 @@ fn zero_fill(obj: &Value, attrs: &BTreeMap<String, Type>) -> Value {
     let mut out = m.clone();
     for (k, t) in attrs {
         if out.get(k).is_none_or(Value::is_null) {
-            out.insert(k.clone(), zero_value(t));
+            let zero = match t {
+                Type::Bool => Value::Bool(false),
+                t => zero_value(t),
+            };
+            out.insert(k.clone(), zero);
         }
     }
     Value::Map(out)
@@ -317,7 +371,7 @@ fn join(prefix: &str, name: &str) -> String {
 /// The top-level attributes and blocks whose change forces replacement.
 fn replace_paths(type_name: &str, block: &Block, prior: &Value, planned: &Value) -> Vec<String> {
     use force_new::ForceNew;
-    let Some(rule) = force_new::rule(type_name) else {
+    let Some(rule) = force_new::rule(crate::aliases::canonical(type_name)) else {
         return Vec::new();
     };
     let implied = block.implied_type();

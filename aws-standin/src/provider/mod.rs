@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use tonic::{Request, Response, Status};
 
+use crate::apply::revisions::PlannedTaskDefinitions;
 use crate::apply::Applier;
 use crate::codec::{json, msgpack, Type, Value};
 use crate::data::Reader;
@@ -24,6 +25,7 @@ pub struct AwsStandin {
     pub schema: Arc<ProviderSchema>,
     pub defaults: Arc<Defaults>,
     world: Result<Arc<World>, String>,
+    task_definitions: Result<Arc<PlannedTaskDefinitions>, String>,
     config: RwLock<ProviderConfig>,
 }
 
@@ -67,11 +69,13 @@ impl AwsStandin {
     ) -> Result<AwsStandin, String> {
         let schema = ProviderSchema::load(version)?;
         let world = World::from_env(env).map(Arc::new);
+        let task_definitions = PlannedTaskDefinitions::from_env(env).map(Arc::new);
         Ok(AwsStandin {
             version,
             schema: Arc::new(schema),
             defaults: Arc::new(Defaults::load(version)),
             world,
+            task_definitions,
             config: RwLock::new(ProviderConfig::default()),
         })
     }
@@ -79,6 +83,12 @@ impl AwsStandin {
     /// Replaces the world (tests).
     pub fn with_world(mut self, world: World) -> AwsStandin {
         self.world = Ok(Arc::new(world));
+        self
+    }
+
+    /// Replaces the create plan's task definitions (tests).
+    pub fn with_task_definitions(mut self, plan: PlannedTaskDefinitions) -> AwsStandin {
+        self.task_definitions = Ok(Arc::new(plan));
         self
     }
 
@@ -216,11 +226,20 @@ impl AwsStandin {
                 return resp;
             }
         };
+        let task_definitions = match &self.task_definitions {
+            Ok(t) => t.clone(),
+            Err(e) => {
+                resp.diagnostics
+                    .push(error("Cannot read the plan in AWS_STANDIN_PLAN", e.clone()));
+                return resp;
+            }
+        };
         let pc = self.provider_config();
         let applier = Applier {
             version: self.version,
             provider: &pc,
             world: &world,
+            task_definitions: &task_definitions,
         };
         let state = applier.apply(
             &req.type_name,
@@ -251,6 +270,7 @@ impl AwsStandin {
                 version: self.version,
                 provider: &pc,
                 world: &world,
+                defaults: &self.defaults,
             };
             let state = reader
                 .read(&req.type_name, schema, &config)

@@ -60,6 +60,9 @@ pub enum Keep {
     Failed,
 }
 
+/// Where the create plan's JSON is written in the work directory for the apply.
+const CREATE_PLAN_FOR_APPLY: &str = ".aws-standin-create-plan.json";
+
 /// Entries of a scenario directory that are not copied to the work directory: its
 /// generated plans, its update files, and anything Terraform may have left there.
 fn skip_in_scenario(rel: &Path, is_dir: bool) -> bool {
@@ -98,15 +101,27 @@ fn generate_in(tf: &Terraform, scenario: &Scenario, work: &Path) -> Result<Plans
     step(&["init", "-input=false", "-no-color"])?;
     step(&["plan", "-input=false", "-no-color", "-out=create.tfplan"])?;
     let create = show(tf, work, "create.tfplan", stage)?;
+    if has_update {
+        // The stand-in numbers the task definitions of a family from the create plan
+        // (aws-standin/README.md, "How it applies").
+        let plan_file = work.join(CREATE_PLAN_FOR_APPLY);
+        std::fs::write(&plan_file, &create)
+            .map_err(|e| Failure::other("writing the create plan", e.to_string()))?;
+        tf.run_with(
+            work,
+            &[
+                "apply",
+                "-input=false",
+                "-no-color",
+                "-auto-approve",
+                "create.tfplan",
+            ],
+            &[(crate::apply::revisions::PLAN_ENV, plan_file.as_path())],
+        )
+        .map_err(|f| Failure::command(stage, f))?;
+    }
     let mut files = vec![(CREATE_PLAN, create)];
     if has_update {
-        step(&[
-            "apply",
-            "-input=false",
-            "-no-color",
-            "-auto-approve",
-            "create.tfplan",
-        ])?;
         overlay(&scenario.dir.join(UPDATE_DIR), work)
             .map_err(|e| Failure::other("copying update/", e))?;
         let step = |args: &[&str]| {

@@ -103,9 +103,22 @@ impl Terraform {
 
     /// Runs `terraform <args>` in `dir` and returns its standard output.
     pub fn run(&self, dir: &Path, args: &[&str]) -> Result<Vec<u8>, CommandFailure> {
+        self.run_with(dir, args, &[])
+    }
+
+    /// [`Terraform::run`] with extra environment variables (for the stand-in).
+    pub fn run_with(
+        &self,
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &Path)],
+    ) -> Result<Vec<u8>, CommandFailure> {
         let command = format!("terraform {}", args.first().copied().unwrap_or(""));
-        let output = self
-            .command(dir)
+        let mut cmd = self.command(dir);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let output = cmd
             .args(args)
             .stdin(Stdio::null())
             .output()

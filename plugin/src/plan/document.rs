@@ -817,6 +817,7 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(r) = seq.next_element::<RawValuesResource<'de>>()? {
+            crate::cancel::check();
             if let Some(r) = self.frame.absolute(r) {
                 self.c.add_values_resource(r, self.prior);
             }
@@ -838,12 +839,14 @@ impl<'de> Visitor<'de> for ChangesSeed<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         if self.deferred {
             while let Some(d) = seq.next_element::<RawDeferred<'de>>()? {
+                crate::cancel::check();
                 if let Some(rc) = d.resource_change {
                     self.c.add_change(rc, true);
                 }
             }
         } else {
             while let Some(rc) = seq.next_element::<RawChange<'de>>()? {
+                crate::cancel::check();
                 self.c.add_change(rc, false);
             }
         }

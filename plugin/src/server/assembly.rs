@@ -1,20 +1,21 @@
 //! Putting a streamed plan (`ValidatePlanStream`) together as its chunks arrive.
 //!
-//! The plan reader needs the plan in one piece, so chunks are joined into one buffer. It is
-//! sized once, by the size the header announced (growing by doubling would copy a large
-//! plan several times over), and taken from [`PlanBuffers`], so a buffer already in memory
-//! is reused.
+//! The plan reader needs the plan in one piece, so chunks are joined into one buffer, taken
+//! from the call's [`Grant`]: the spare kept from an earlier call when it fits, else a new
+//! one grown as data arrives (see `plan_buffer.rs`). Every byte is charged to the budget
+//! before it is allocated, and each chunk's message charge is released once its bytes
+//! have been copied.
 
 use prost::bytes::Bytes;
 
-use super::plan_buffer::PlanBuffers;
+use super::plan_buffer::{Grant, OverBudget};
 
 #[derive(Default)]
 pub enum Assembly {
     #[default]
     Empty,
-    /// Only one chunk so far: kept as received, no copy.
-    One(Bytes),
+    /// Only one chunk so far: kept as received, no copy; with its message's charge.
+    One(Bytes, usize),
     Joined(Vec<u8>),
 }
 
@@ -23,37 +24,54 @@ impl Assembly {
     pub fn len(&self) -> usize {
         match self {
             Assembly::Empty => 0,
-            Assembly::One(b) => b.len(),
+            Assembly::One(b, _) => b.len(),
             Assembly::Joined(v) => v.len(),
         }
     }
 
-    /// Appends `chunk`; `size_hint` is the announced total (0: unknown), already capped.
-    pub fn push(&mut self, chunk: Bytes, size_hint: usize, buffers: &PlanBuffers) {
+    /// Appends `chunk`, the next message the call's body charged; `size_hint` is the
+    /// announced total (0: unknown), already capped.
+    pub fn push(
+        &mut self,
+        chunk: Bytes,
+        size_hint: usize,
+        grant: &Grant,
+    ) -> Result<(), OverBudget> {
         if chunk.is_empty() {
-            return;
+            grant.message_dropped();
+            return Ok(());
         }
         *self = match std::mem::take(self) {
-            Assembly::Empty => Assembly::One(chunk),
-            Assembly::One(first) => {
+            Assembly::Empty => {
+                let charged = grant.message_kept();
+                Assembly::One(chunk, charged)
+            }
+            Assembly::One(first, charged) => {
                 let needed = first.len() + chunk.len();
-                let mut v = buffers.take(size_hint.max(needed));
+                let mut v = grant.buffer(needed, size_hint)?;
                 v.extend_from_slice(&first);
                 v.extend_from_slice(&chunk);
+                drop((first, chunk));
+                grant.release(charged);
+                grant.message_dropped();
                 Assembly::Joined(v)
             }
             Assembly::Joined(mut v) => {
+                grant.make_room(&mut v, chunk.len(), size_hint)?;
                 v.extend_from_slice(&chunk);
+                drop(chunk);
+                grant.message_dropped();
                 Assembly::Joined(v)
             }
         };
+        Ok(())
     }
 
     /// The whole plan.
     pub fn finish(self) -> Bytes {
         match self {
             Assembly::Empty => Bytes::new(),
-            Assembly::One(b) => b,
+            Assembly::One(b, _) => b,
             Assembly::Joined(v) => Bytes::from(v),
         }
     }
@@ -61,28 +79,68 @@ impl Assembly {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plan_buffer::PlanBuffers;
     use super::*;
+
+    /// Pushes `chunk` as the call's body and handler would: its message is charged first.
+    fn push(a: &mut Assembly, chunk: &[u8], hint: usize, grant: &Grant) {
+        grant.charge_message(chunk.len() + 5).unwrap();
+        a.push(Bytes::copy_from_slice(chunk), hint, grant).unwrap();
+    }
 
     #[test]
     fn chunks_join_in_order_whatever_the_size_hint() {
         let plan: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        let buffers = PlanBuffers::default();
+        let buffers = PlanBuffers::new(usize::MAX, usize::MAX);
         // No hint, an exact hint, one too small and one too large: same bytes every time.
         for hint in [0, plan.len(), 10, plan.len() * 3] {
+            let grant = buffers.grant();
             let mut a = Assembly::default();
             for c in plan.chunks(777) {
-                a.push(Bytes::copy_from_slice(c), hint, &buffers);
-                a.push(Bytes::new(), hint, &buffers);
+                push(&mut a, c, hint, &grant);
+                push(&mut a, &[], hint, &grant);
             }
             assert_eq!(a.len(), plan.len());
+            let Assembly::Joined(v) = &a else {
+                panic!("joined")
+            };
+            // Charged: exactly the buffer, every message's own charge released.
+            assert_eq!(grant.held(), v.capacity(), "hint {hint}");
+            assert!(v.capacity() <= 2 * plan.len(), "hint {hint}");
+            if hint == plan.len() {
+                assert_eq!(v.capacity(), plan.len(), "ends at the announced size");
+            }
             assert_eq!(a.finish(), Bytes::from(plan.clone()), "hint {hint}");
         }
-        // One chunk is passed through as received.
+        // One chunk is passed through as received, its message still charged.
+        let grant = buffers.grant();
         let one = Bytes::from(plan.clone());
+        grant.charge_message(plan.len() + 5).unwrap();
         let mut a = Assembly::default();
-        a.push(one.clone(), 0, &buffers);
+        a.push(one.clone(), 0, &grant).unwrap();
+        assert_eq!(grant.held(), plan.len() + 5);
         assert_eq!(a.finish().as_ptr(), one.as_ptr());
         assert!(Assembly::default().finish().is_empty());
+    }
+
+    #[test]
+    fn a_plan_past_the_budget_is_refused_while_it_arrives() {
+        let buffers = PlanBuffers::new(64 << 10, usize::MAX);
+        let grant = buffers.grant();
+        let mut a = Assembly::default();
+        let chunk = vec![b'x'; 4096];
+        let refused = (0..100).find_map(|_| {
+            grant.charge_message(chunk.len()).err().or_else(|| {
+                a.push(Bytes::copy_from_slice(&chunk), 1 << 30, &grant)
+                    .err()
+            })
+        });
+        let e = refused.expect("refused before 400 KB arrive");
+        assert_eq!(e.max, 64 << 10);
+        assert!(a.len() <= 64 << 10);
+        assert!(buffers.in_use() <= 64 << 10);
+        drop((a, grant));
+        assert_eq!(buffers.in_use(), 0);
     }
 
     #[test]
@@ -91,19 +149,20 @@ mod tests {
             .enable_time()
             .build()
             .unwrap();
-        let buffers = PlanBuffers::default();
+        let buffers = PlanBuffers::new(usize::MAX, usize::MAX);
         let plan = vec![b'x'; 64 << 10];
-        let assemble = || {
+        let assemble = |grant: &Grant| {
             let mut a = Assembly::default();
             for c in plan.chunks(4096) {
-                a.push(Bytes::copy_from_slice(c), plan.len(), &buffers);
+                push(&mut a, c, plan.len(), grant);
             }
             a.finish()
         };
-        let first = assemble();
+        let grant = buffers.grant();
+        let first = assemble(&grant);
         let at = first.as_ptr();
-        buffers.give_back(first, rt.handle());
-        let second = assemble();
+        grant.give_back(first, rt.handle());
+        let second = assemble(&buffers.grant());
         assert_eq!(second.as_ptr(), at, "the same buffer, reused");
         assert_eq!(second, plan, "and it holds the new plan only");
     }

@@ -6,16 +6,20 @@
 //! - [`ECSNET_VALIDATOR`]: the plugin's identity (cookie, protocol version, variables).
 //! - [`validator`]: `ecsnet.v1.Validator` on top of [`crate::engine`], with the stream
 //!   assembly and the receive buffer kept between calls.
-//! - [`limits`]: plan-size errors that name the setting to raise.
+//! - [`settings`]: the plugin's limits and timeouts, from the environment and flags.
+//! - [`limits`]: the limits applied where calls come in (calls at once, memory for plans,
+//!   idle streams, plan size), with errors that name the setting to raise.
+//! - `plan_buffer`: the memory budget for plans being received, and the kept buffer.
 //! - [`pb`]: the generated `ecsnet.v1` code.
 
 mod assembly;
 pub mod limits;
 pub mod pb;
 mod plan_buffer;
+pub mod settings;
 pub mod validator;
 
-use goplugin::{AppServices, PluginSpec, Transport};
+use goplugin::{AppServices, PluginSpec, ServerOptions, Transport};
 
 use crate::error::UserError;
 
@@ -39,20 +43,22 @@ pub struct ServeOptions {
     pub limits: validator::Limits,
 }
 
-/// Serves the ecsnet Validator plugin until the host asks it to stop.
+/// Serves the ecsnet Validator plugin until the host asks it to stop, SIGTERM arrives or
+/// the host process exits.
 pub fn serve(opts: ServeOptions) -> Result<(), UserError> {
     let limits = opts.limits;
-    goplugin::run_plugin(
-        &ECSNET_VALIDATOR,
-        opts.transport,
-        move |_version, shutdown| {
-            let mut app = AppServices::default();
-            app.routes
-                .add_service(validator::service(limits, shutdown.clone()));
-            app.descriptor_sets.push(pb::FILE_DESCRIPTOR_SET);
-            app
-        },
-    )
+    let options = ServerOptions {
+        transport: opts.transport,
+        handshake_timeout: limits.handshake_timeout,
+        ..ServerOptions::default()
+    };
+    goplugin::run_plugin_with(&ECSNET_VALIDATOR, &options, move |_version, shutdown| {
+        let mut app = AppServices::default();
+        app.routes
+            .add_service(validator::service(limits, shutdown.clone()));
+        app.descriptor_sets.push(pb::FILE_DESCRIPTOR_SET);
+        app
+    })
     .map_err(user_error)
 }
 

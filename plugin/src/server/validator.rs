@@ -1,7 +1,6 @@
 //! `ecsnet.v1.Validator`: the gRPC face of [`crate::engine`]. It does no checking of its own,
 //! so a host gets exactly what `ecsnet check --format json` reports for the same plan.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use prost::bytes::Bytes;
@@ -11,9 +10,10 @@ use tonic::{Request, Response, Status, Streaming};
 use goplugin::{log, Shutdown};
 
 use super::assembly::Assembly;
-use super::limits::{self, ClearLimitErrors};
+use super::limits::{self, CallGrant, Guard};
 use super::pb::ecsnet::v1 as pbv;
-use super::plan_buffer::PlanBuffers;
+use super::plan_buffer::{Grant, PlanBuffers};
+use crate::cancel::{self, Cancel};
 use crate::config::FailOn;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::{self, CheckOptions, Report};
@@ -26,64 +26,36 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// (plan-format.md §2). Plans are read by the keys present, so later 1.x formats work too.
 pub const PLAN_FORMAT_VERSIONS: &[&str] = &["0.1", "0.2", "1.0", "1.1", "1.2"];
 
-/// Default cap on one plan's size: real plans of large estates reach hundreds of MB.
-pub const DEFAULT_MAX_PLAN_BYTES: usize = 1 << 30;
-
 /// Room for the configuration text and the other fields next to the plan in one message.
 const MESSAGE_OVERHEAD: usize = 4 << 20;
 
-pub const MAX_PLAN_BYTES_ENV: &str = "ECSNET_PLUGIN_MAX_PLAN_BYTES";
+pub use super::settings::{parse_size, Limits, DEFAULT_MAX_PLAN_BYTES};
 
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Largest plan accepted, through either RPC.
-    pub max_plan_bytes: usize,
-}
+/// `ECSNET_PLUGIN_MAX_PLAN_BYTES`.
+pub const MAX_PLAN_BYTES_ENV: &str = super::settings::MAX_PLAN_BYTES.env;
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_plan_bytes: DEFAULT_MAX_PLAN_BYTES,
-        }
-    }
-}
-
-/// `1073741824`, `512MiB`, `512M`, `2GiB`, `64k`: bytes with an optional binary suffix.
-pub fn parse_size(s: &str) -> Option<usize> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: usize = num.parse().ok()?;
-    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        _ => return None,
-    };
-    n.checked_mul(mult).filter(|v| *v > 0)
-}
-
-/// The tonic service, with message limits sized for the plan cap.
+/// The tonic service, with message limits sized for the plan cap, behind the [`Guard`]
+/// that applies the other limits.
 pub fn service(
     limits: Limits,
     shutdown: Shutdown,
-) -> ClearLimitErrors<pbv::validator_server::ValidatorServer<Validator>> {
+) -> Guard<pbv::validator_server::ValidatorServer<Validator>> {
     let per_message = limits.max_plan_bytes.saturating_add(MESSAGE_OVERHEAD);
+    let buffers = PlanBuffers::new(limits.max_inflight_bytes, limits.max_plan_bytes);
     let server = pbv::validator_server::ValidatorServer::new(Validator {
         limits,
         shutdown,
-        buffers: PlanBuffers::default(),
+        buffers: buffers.clone(),
     })
     .max_decoding_message_size(per_message)
     .max_encoding_message_size(usize::MAX);
-    ClearLimitErrors::new(server, limits.max_plan_bytes)
+    Guard::new(server, &limits, per_message, buffers)
 }
 
 pub struct Validator {
     limits: Limits,
     shutdown: Shutdown,
-    /// Where streamed plans are put together, kept warm between calls.
+    /// The budget for plans being received, and the buffer kept warm between calls.
     buffers: PlanBuffers,
 }
 
@@ -127,6 +99,7 @@ impl pbv::validator_server::Validator for Validator {
         &self,
         req: Request<pbv::ValidatePlanRequest>,
     ) -> Result<Response<pbv::ValidatePlanResponse>, Status> {
+        let grant = self.grant(&req);
         let r = req.into_inner();
         self.check_size(r.plan_json.len(), "ValidatePlan")?;
         let header = pbv::ValidatePlanHeader {
@@ -135,23 +108,28 @@ impl pbv::validator_server::Validator for Validator {
             plan_name: r.plan_name,
             plan_size: 0,
         };
-        self.validate(r.plan_json, header).await.map(Response::new)
+        self.validate(r.plan_json, header, grant)
+            .await
+            .map(Response::new)
     }
 
     async fn validate_plan_stream(
         &self,
         req: Request<Streaming<pbv::ValidatePlanChunk>>,
     ) -> Result<Response<pbv::ValidatePlanResponse>, Status> {
+        const RPC: &str = "ValidatePlanStream";
+        let grant = self.grant(&req);
         let mut stream = req.into_inner();
         let mut header: Option<pbv::ValidatePlanHeader> = None;
         let mut plan = Assembly::default();
         let mut chunks = 0usize;
         let mut first_chunk_at = None;
+        let mut hint = 0usize;
         while let Some(chunk) = stream.next().await {
             first_chunk_at.get_or_insert_with(std::time::Instant::now);
             let chunk = chunk.map_err(|e| {
                 if limits::is_too_large(&e) {
-                    limits::too_large("ValidatePlanStream", self.limits.max_plan_bytes)
+                    limits::too_large(RPC, self.limits.max_plan_bytes)
                 } else {
                     e
                 }
@@ -162,16 +140,18 @@ impl pbv::validator_server::Validator for Validator {
                         "ValidatePlanStream: the header came in a later chunk; send it in the first chunk only",
                     ));
                 }
+                // A plan announced over the cap cannot succeed: say so before it is sent.
+                if h.plan_size > self.limits.max_plan_bytes as u64 {
+                    return Err(limits::too_large(RPC, self.limits.max_plan_bytes));
+                }
+                // The announced size only caps how the buffer grows (see plan_buffer.rs).
+                hint = h.plan_size as usize;
                 header = Some(h);
             }
             chunks += 1;
-            self.check_size(plan.len() + chunk.plan_json.len(), "ValidatePlanStream")?;
-            // Never trust the hint beyond the cap: it only sizes an allocation.
-            let hint = header.as_ref().map_or(0, |h| h.plan_size);
-            let hint = usize::try_from(hint).map_or(self.limits.max_plan_bytes, |n| {
-                n.min(self.limits.max_plan_bytes)
-            });
-            plan.push(chunk.plan_json, hint, &self.buffers);
+            self.check_size(plan.len() + chunk.plan_json.len(), RPC)?;
+            plan.push(chunk.plan_json, hint, &grant)
+                .map_err(|e| limits::over_budget(RPC, e))?;
         }
         if chunks == 0 {
             return Err(Status::invalid_argument(
@@ -180,12 +160,15 @@ impl pbv::validator_server::Validator for Validator {
         }
         if let Some(at) = first_chunk_at {
             log::debug!(
-                "received a {}-byte plan in {chunks} chunks over {} ms",
+                "received a {}-byte plan in {chunks} chunks over {} ms (this call holds {} bytes of the budget; all calls {} of {})",
                 plan.len(),
-                at.elapsed().as_millis()
+                at.elapsed().as_millis(),
+                grant.held(),
+                self.buffers.in_use(),
+                self.buffers.max(),
             );
         }
-        self.validate(plan.finish(), header.unwrap_or_default())
+        self.validate(plan.finish(), header.unwrap_or_default(), grant)
             .await
             .map(Response::new)
     }
@@ -199,13 +182,25 @@ impl Validator {
         Ok(())
     }
 
+    /// The call's share of the budget, from the [`Guard`] (a fresh one when called without
+    /// it, as unit tests may).
+    fn grant<T>(&self, req: &Request<T>) -> Arc<Grant> {
+        req.extensions()
+            .get::<CallGrant>()
+            .map(|g| g.0.clone())
+            .unwrap_or_else(|| Arc::new(self.buffers.grant()))
+    }
+
     /// Runs the engine on a blocking thread. If the caller goes away (the call is cancelled
-    /// or times out) the future is dropped, the guard raises the call's cancel flag, and the
-    /// worker skips whatever has not started yet.
+    /// or times out) the future is dropped, the guard cancels the call's token, and the
+    /// check stops at its next cancellation point (see `crate::cancel`), within
+    /// milliseconds. After the answer, the plan's buffer is kept for the next call and the
+    /// call's share of the budget is released.
     async fn validate(
         &self,
         plan: Bytes,
         header: pbv::ValidatePlanHeader,
+        grant: Arc<Grant>,
     ) -> Result<pbv::ValidatePlanResponse, Status> {
         let fail_on = match header.options.as_ref().map(|o| o.fail_on.trim()) {
             None | Some("") => None,
@@ -219,43 +214,49 @@ impl Validator {
         let config = (!header.config.trim().is_empty()).then_some(header.config);
         let opts = CheckOptions { fail_on };
 
-        let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
-        let call_cancelled = cancel.0.clone();
-        let server_cancelled = self.shutdown.cancel_flag();
+        let token = Cancel::also_on(self.shutdown.cancel_flag());
+        let cancel = CancelOnDrop(token.clone());
         let started = std::time::Instant::now();
         let size = plan.len();
         let max_bytes = self.limits.max_plan_bytes as u64;
         let runtime = tokio::runtime::Handle::current();
-        let buffers = self.buffers.clone();
         let work = tokio::task::spawn_blocking(move || {
-            let stop = || {
-                call_cancelled.load(Ordering::Relaxed) || server_cancelled.load(Ordering::Relaxed)
-            };
+            log::debug!("checking a {size}-byte plan");
             let mut kept = Kept::default();
-            let outcome = check(
-                &plan,
-                &plan_name,
-                config.as_deref(),
-                &opts,
-                max_bytes,
-                &stop,
-                &mut kept,
-            )
-            // Built here rather than on the runtime: it moves every finding's text.
-            .map(response);
-            let leftovers: Leftovers = (plan, kept);
+            let outcome = cancel::run(&token, || {
+                check(
+                    &plan,
+                    &plan_name,
+                    config.as_deref(),
+                    &opts,
+                    max_bytes,
+                    &mut kept,
+                )
+                // Built here rather than on the runtime: it moves every finding's text.
+                .map(response)
+            })
+            .unwrap_or_else(|cancel::Cancelled| {
+                let after = token.cancelled_for().unwrap_or_default();
+                log::debug!(
+                    "a cancelled call stopped its check {} ms after it was cancelled ({} ms into the check)",
+                    after.as_millis(),
+                    started.elapsed().as_millis()
+                );
+                Err(Failure::Cancelled)
+            });
+            // Freeing a large plan (the bytes and the parsed document) takes a while; the
+            // host is waiting for the answer, not for that. The plan's buffer is kept for
+            // the next call instead (see plan_buffer.rs), and the call's share of the budget
+            // ends with it.
+            let leftovers = move || {
+                grant.give_back(plan, &runtime);
+                drop(kept);
+            };
             (outcome, leftovers)
         });
         let outcome = match work.await {
             Ok((outcome, leftovers)) => {
-                // Freeing a large plan (the bytes and the parsed document) takes a while;
-                // the host is waiting for the answer, not for that. The plan's buffer is
-                // kept for the next call instead (see plan_buffer.rs).
-                tokio::task::spawn_blocking(move || {
-                    let (plan, kept) = leftovers;
-                    buffers.give_back(plan, &runtime);
-                    drop(kept);
-                });
+                tokio::task::spawn_blocking(leftovers);
                 Ok(outcome)
             }
             Err(join) => Err(join),
@@ -282,10 +283,6 @@ impl Validator {
     }
 }
 
-/// What a check leaves behind (the plan's bytes and the parsed plan), freed off the
-/// answer's path.
-type Leftovers = (Bytes, Kept);
-
 /// What a check built that is freed after the answer has gone out.
 #[derive(Default)]
 struct Kept {
@@ -304,33 +301,26 @@ impl From<UserError> for Failure {
     }
 }
 
-/// [`engine::check_bytes`], step by step, so a cancelled call stops between the steps
-/// (reading a large plan is the long one) instead of running to the end for nobody.
+/// [`engine::check_bytes`], step by step, keeping what it builds for the caller to free
+/// after answering. Run under a [`Cancel`] token: between the steps here and inside the
+/// long loops of each (`crate::cancel`), a cancelled call stops instead of running to the
+/// end for nobody.
 fn check(
     plan: &[u8],
     plan_name: &str,
     config: Option<&str>,
     opts: &CheckOptions,
     max_bytes: u64,
-    stop: &dyn Fn() -> bool,
     kept: &mut Kept,
 ) -> Result<Report, Failure> {
-    let cancelled = |stop: &dyn Fn() -> bool| {
-        if stop() {
-            log::debug!("a cancelled call stopped before finishing its check");
-            Err(Failure::Cancelled)
-        } else {
-            Ok(())
-        }
-    };
-    cancelled(stop)?;
+    cancel::check();
     let config = match config {
         Some(text) => {
             crate::config::parse_str(text, engine::CONFIG_SOURCE_INLINE).map_err(UserError::from)?
         }
         None => crate::config::Config::default(),
     };
-    cancelled(stop)?;
+    cancel::check();
     // The plugin's own cap was applied on receipt; the reader gets the same one.
     let load = crate::plan::LoadOptions {
         terraform_bin: None,
@@ -340,7 +330,7 @@ fn check(
     let plan = kept
         .plan
         .insert(crate::plan::parse_bytes(plan, plan_name, &load)?);
-    cancelled(stop)?;
+    cancel::check();
     // The model goes back too, for the same reason as the plan.
     let (built, report) =
         engine::check_plans_keeping_model(std::slice::from_ref(plan), &config, opts);
@@ -356,12 +346,12 @@ fn non_empty(s: String, default: &str) -> String {
     }
 }
 
-/// Raises the call's cancel flag when the call's future is dropped.
-struct CancelOnDrop(Arc<AtomicBool>);
+/// Cancels the call's token when the call's future is dropped.
+struct CancelOnDrop(Cancel);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.cancel();
     }
 }
 
@@ -413,17 +403,6 @@ pub fn response(r: Report) -> pbv::ValidatePlanResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_parse() {
-        assert_eq!(parse_size("1024"), Some(1024));
-        assert_eq!(parse_size("512MiB"), Some(512 << 20));
-        assert_eq!(parse_size("2g"), Some(2 << 30));
-        assert_eq!(parse_size("64 k"), Some(64 << 10));
-        assert_eq!(parse_size("0"), None);
-        assert_eq!(parse_size("lots"), None);
-        assert_eq!(parse_size("5 parsecs"), None);
-    }
 
     #[test]
     fn diagnostics_map_every_field() {

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub use goplugin::testing::{
-    connect, go_plugin_client_identity, launch, parse_handshake, ClientIdentity, Handshake,
-    IoStream, PluginProcess,
+    connect, connect_io, go_plugin_client_identity, launch, parse_handshake, ClientIdentity,
+    Handshake, IoStream, PluginProcess,
 };
 
 pub const COOKIE_KEY: &str = ecsnet::server::ECSNET_VALIDATOR.cookie_key;
@@ -41,9 +41,42 @@ pub fn command(env: &[(&str, &str)], identity: Option<&ClientIdentity>) -> Comma
         "1",
         identity,
     );
-    cmd.env_remove(ecsnet::server::validator::MAX_PLAN_BYTES_ENV);
+    for s in ecsnet::server::settings::ALL {
+        cmd.env_remove(s.env);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
     cmd
+}
+
+/// Launches the plugin as a host would (see [`command`]), or fails the test.
+pub fn start(identity: Option<&ClientIdentity>, env: &[(&str, &str)]) -> PluginProcess {
+    launch(command(env, identity)).unwrap_or_else(|e| panic!("plugin did not start: {e}"))
+}
+
+/// The runtime the tests drive their calls on.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A `ValidatePlan` request for `plan`, everything else default.
+pub fn request(plan: Vec<u8>) -> ecsnet::server::pb::ecsnet::v1::ValidatePlanRequest {
+    ecsnet::server::pb::ecsnet::v1::ValidatePlanRequest {
+        plan_json: plan.into(),
+        ..Default::default()
+    }
+}
+
+/// Asks the plugin to stop, as a host does when it is done with it.
+pub async fn shutdown(channel: tonic::transport::Channel) {
+    use ecsnet::server::pb::plugin as pbp;
+    pbp::grpc_controller_client::GrpcControllerClient::new(channel)
+        .shutdown(pbp::Empty {})
+        .await
+        .expect("Shutdown answers before the plugin exits");
 }

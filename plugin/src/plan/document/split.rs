@@ -100,14 +100,17 @@ struct Ahead<'a, const KIND: u8> {
 /// it must be read sequentially instead.
 pub(super) fn collect(text: &str) -> Option<Collected<'_>> {
     let b = text.as_bytes();
+    let token = crate::cancel::current();
     std::thread::scope(|s| {
         // The second thread finds `resource_changes` itself, so this one starts at once.
         let mut changes: Pending<'_, '_> = std::thread::Builder::new()
             .name("ecsnet-plan".to_string())
             .stack_size(STACK)
             .spawn_scoped(s, move || {
-                let at = guess(b, b"\"resource_changes\"", 0)?;
-                Some((at, value_at::<Part<CHANGES>>(text, at)))
+                token.enter(|| {
+                    let at = guess(b, b"\"resource_changes\"", 0)?;
+                    Some((at, value_at::<Part<CHANGES>>(text, at)))
+                })
             })
             .ok();
         // Terraform writes `prior_state` after `resource_changes`, in the second half.
