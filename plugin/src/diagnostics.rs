@@ -84,3 +84,24 @@ impl Diagnostic {
         )
     }
 }
+
+/// An input a rule needs but the plan does not show, and how the user can supply it. Every
+/// "could not verify" finding names its inputs with these (`crate::rules::unverified`
+/// words them), and `ecsnet capacity` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// What is missing, naming the resource and attribute.
+    pub what: String,
+    /// How to supply it: a sentence ("Reference the ... resource directly"), or what to
+    /// supply ("a known max_size in the plan", "`assume { ... }` in .ecsnet.hcl").
+    pub supply: String,
+}
+
+impl Missing {
+    pub fn new(what: impl Into<String>, supply: impl Into<String>) -> Self {
+        Missing {
+            what: what.into(),
+            supply: supply.into(),
+        }
+    }
+}

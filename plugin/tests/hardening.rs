@@ -1412,8 +1412,8 @@ fn capacity_arithmetic_names_module_instances_unambiguously() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["rule"] == "NET072" && d["severity"] == "error")
-        .unwrap_or_else(|| panic!("the cut-over has a NET072 error: {}", v["diagnostics"]))
+        .find(|d| d["rule"] == "NET072" && d["unverifiable"] != true)
+        .unwrap_or_else(|| panic!("the cut-over has a NET072 finding: {}", v["diagnostics"]))
         .clone();
     let said = format!(
         "{} {}",

@@ -7,11 +7,11 @@ use super::bound::Bound;
 use super::demand::Counted;
 use super::trunking::{self, TrunkingSetting};
 use super::Missing;
-use crate::config::{Assumptions, ClusterAssumption};
+use crate::config::{Assumptions, ClusterAssumption, ClusterNames};
 use std::sync::Arc;
 
 use crate::instances::{Catalog, InstanceFacts, Trunking};
-use crate::model::{CapacityKind, CapacitySource, Cluster, Model, PlanIndex, Val};
+use crate::model::{CapacityKind, CapacitySource, Cluster, Link, Model, PlanIndex, Val};
 
 /// Which cluster a service runs on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -29,15 +29,6 @@ impl ClusterKey {
             ClusterKey::Plan { address, .. } => address.clone(),
             ClusterKey::Outside { name } => format!("cluster {name} (outside the plan)"),
         }
-    }
-}
-
-/// The cluster name in an ECS cluster ARN (`arn:aws:ecs:r:a:cluster/name`), or the input.
-pub fn name_from_arn(s: &str) -> &str {
-    if s.starts_with("arn:") {
-        s.rsplit_once('/').map_or(s, |(_, n)| n)
-    } else {
-        s
     }
 }
 
@@ -81,8 +72,12 @@ pub struct SourceCapacity {
     /// Same with trunking forced off / on, for "with and without" messages.
     pub per_instance_without_trunking: Bound,
     pub per_instance_with_trunking: Bound,
-    /// The launch template enables resource-based IPv4 DNS A records (blocks trunking).
-    pub dns_a_record_on: Option<String>,
+    /// What turns resource-based IPv4 DNS A records on for the instances (a launch
+    /// template, or the subnets they launch into when the template leaves it to them),
+    /// which keeps them from getting a trunk interface.
+    pub dns_a_record_on: Option<DnsARecord>,
+    /// Why trunking cannot apply to these instances whatever the setting (Windows).
+    pub no_trunk: Option<String>,
     /// False when the link from the cluster is a best guess.
     pub certain: bool,
     pub missing: Vec<Missing>,
@@ -155,8 +150,42 @@ impl SourceCapacity {
             }
             s.push(']');
         }
-        s.push_str(&trunking_words(t, setting, daemons));
+        match &self.no_trunk {
+            Some(why) => s.push_str(&format!(" without trunking ({why})")),
+            None => s.push_str(&trunking_words(t, setting, daemons)),
+        }
         s
+    }
+}
+
+/// Where resource-based IPv4 DNS A records are turned on for a source's instances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DnsARecord {
+    /// The launch template, or the subnets, that turn it on.
+    pub by: Vec<String>,
+    /// True when the subnets (not the launch template) turn it on.
+    pub from_subnets: bool,
+    /// True when only some of the group's subnets turn it on.
+    pub partial: bool,
+}
+
+impl DnsARecord {
+    /// "launch template aws_launch_template.ecs" / "subnets aws_subnet.a, aws_subnet.b".
+    pub fn describe(&self) -> String {
+        if self.from_subnets {
+            format!(
+                "subnet{} {} (enable_resource_name_dns_a_record_on_launch = true{})",
+                if self.by.len() == 1 { "" } else { "s" },
+                self.by.join(", "),
+                if self.partial {
+                    ", for the instances launched there"
+                } else {
+                    ", and the launch template does not override it"
+                }
+            )
+        } else {
+            format!("launch template {}", self.by.join(", "))
+        }
     }
 }
 
@@ -203,63 +232,97 @@ pub struct Daemons {
     pub awsvpc: Bound,
 }
 
-/// Capacity of one cluster.
+/// Capacity of one cluster: where its container instances come from. The totals are its
+/// pools' ([`Pool`]; pool 0 is the whole cluster).
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterCapacity {
     pub sources: Vec<SourceCapacity>,
     /// Plan capacity sources ignored because an `assume cluster` block describes the cluster.
     pub replaced_by_assumption: Vec<String>,
     pub daemons: Daemons,
-    /// Container instances at max size.
-    pub instances: Bound,
-    /// awsvpc task slots at max size, after daemons, under the current trunking setting.
-    pub slots: Bound,
-    pub slots_without_trunking: Bound,
-    pub slots_with_trunking: Bound,
-    /// What keeps the numbers from being exact.
+    /// What keeps the cluster's numbers from being exact.
     pub missing: Vec<Missing>,
-    /// Some link from the cluster to its capacity is a best guess.
-    pub uncertain: bool,
 }
 
-impl ClusterCapacity {
-    /// Where the instances come from: "3 (aws_autoscaling_group.ecs max_size 3) + 1 (aws_instance.a)".
-    pub fn describe_instances(&self) -> String {
-        if self.sources.is_empty() {
-            return "no container instances found".to_string();
-        }
-        self.sources
-            .iter()
-            .map(|s| match &s.instances {
-                Ok(c) => format!("{} ({} {})", c.n, s.label, c.why),
-                Err(m) => format!("? ({})", m.what),
-            })
-            .collect::<Vec<_>>()
-            .join(" + ")
-    }
-    /// The arithmetic, one line per source joined with "; ".
-    pub fn describe(&self, setting: &TrunkingSetting) -> String {
-        if self.sources.is_empty() {
-            return "no container instances found".to_string();
-        }
-        self.sources
-            .iter()
-            .map(|s| s.describe(setting, &self.daemons))
-            .collect::<Vec<_>>()
-            .join("; ")
+/// What a cluster key is known by, for `assume cluster` lookups.
+pub fn names<'a>(key: &'a ClusterKey, cluster: Option<&'a Cluster>) -> ClusterNames<'a> {
+    match (key, cluster) {
+        (_, Some(c)) => c.names(),
+        (ClusterKey::Outside { name }, None) => ClusterNames::literal(name),
+        (ClusterKey::Plan { address, .. }, None) => ClusterNames {
+            address: Some(address),
+            ..ClusterNames::default()
+        },
     }
 }
 
-/// The `assume cluster` block for a cluster, by address, name or ARN.
-pub fn assumption<'a>(
-    assume: &'a Assumptions,
-    address: Option<&str>,
-    name: Option<&str>,
-) -> Option<(&'a str, &'a ClusterAssumption)> {
-    assume.clusters.iter().find_map(|(k, v)| {
-        let hit = address == Some(k.as_str()) || name.is_some_and(|n| name_from_arn(k) == n);
-        hit.then_some((k.as_str(), v))
+/// The cluster a service link names, as a key (`Err` when unknown at plan time).
+pub fn key_of(model: &Model, link: &Link, plan: PlanIndex) -> Option<ClusterKey> {
+    if let Some(a) = &link.address {
+        // Prefer the cluster of the same plan when several plans have the address.
+        return Some(match model.cluster_in(a, plan) {
+            Some(c) => ClusterKey::Plan {
+                plan: c.plan,
+                address: c.address.clone(),
+            },
+            None => ClusterKey::Outside { name: a.clone() },
+        });
+    }
+    link.literal.as_ref().map(|lit| ClusterKey::Outside {
+        name: crate::model::arn::cluster_name(lit).to_string(),
     })
+}
+
+/// Where a cluster's container instances are described: an `assume cluster` block (which
+/// describes them in full and replaces what the plan shows), or the plan's sources.
+pub(crate) enum Specs<'a> {
+    Assumed {
+        key: &'a str,
+        assumption: &'a ClusterAssumption,
+        replaced: Vec<String>,
+    },
+    Plan(Vec<&'a CapacitySource>),
+}
+
+impl Specs<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Specs::Assumed { .. } => 1,
+            Specs::Plan(v) => v.len(),
+        }
+    }
+}
+
+/// The container-instance sources of a cluster (Fargate and the model's own assumption
+/// marker left out), or the `assume cluster` block that replaces them.
+pub(crate) fn specs<'a>(
+    assume: &'a Assumptions,
+    key: &'a ClusterKey,
+    cluster: Option<&'a Cluster>,
+) -> Specs<'a> {
+    let plan_sources: Vec<&CapacitySource> = cluster
+        .map(|c| {
+            c.capacity
+                .iter()
+                .filter(|s| !matches!(s.kind, CapacityKind::Fargate | CapacityKind::Assumed))
+                .collect()
+        })
+        .unwrap_or_default();
+    match assume.cluster_for(names(key, cluster)) {
+        Some((k, a)) => Specs::Assumed {
+            key: k,
+            assumption: a,
+            replaced: plan_sources
+                .iter()
+                .map(|s| {
+                    s.address
+                        .clone()
+                        .unwrap_or_else(|| "(outside the plan)".into())
+                })
+                .collect(),
+        },
+        None => Specs::Plan(plan_sources),
+    }
 }
 
 /// How to describe a cluster in an `assume` example.
@@ -272,59 +335,69 @@ pub fn assume_example(key: &ClusterKey, cluster: Option<&Cluster>) -> String {
     crate::config::hint::cluster_inline(&k)
 }
 
+/// The operating system of the awsvpc tasks a capacity spec runs (and so of its instances).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SpecOs {
+    Linux,
+    Windows,
+    /// Windows and Linux tasks may both use it: some instances may be Windows.
+    Mixed,
+}
+
+/// The capacity of a cluster described by `specs`; `os[i]` is what spec `i` runs (Windows
+/// instances get no ENI trunk).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn capacity(
+    catalog: &Catalog,
     model: &Model,
-    assume: &Assumptions,
     setting: &TrunkingSetting,
     key: &ClusterKey,
     cluster: Option<&Cluster>,
+    specs: &Specs<'_>,
+    os: &[SpecOs],
     daemons: Daemons,
 ) -> ClusterCapacity {
-    let name = match (key, cluster) {
-        (_, Some(c)) => c.name.get().map(String::as_str),
-        (ClusterKey::Outside { name }, None) => Some(name.as_str()),
-        _ => None,
-    };
-    let address = match key {
-        ClusterKey::Plan { address, .. } => Some(address.as_str()),
-        ClusterKey::Outside { .. } => None,
-    };
     let example = assume_example(key, cluster);
-    let mut sources = Vec::new();
-    let mut replaced = Vec::new();
-    let plan_sources: Vec<&CapacitySource> = cluster
-        .map(|c| {
-            c.capacity
-                .iter()
-                .filter(|s| !matches!(s.kind, CapacityKind::Fargate | CapacityKind::Assumed))
-                .collect()
-        })
-        .unwrap_or_default();
-
-    if let Some((k, a)) = assumption(assume, address, name) {
-        // The assume block describes the cluster's container instances in full.
-        replaced = plan_sources
-            .iter()
-            .map(|s| {
-                s.address
-                    .clone()
-                    .unwrap_or_else(|| "(outside the plan)".into())
-            })
-            .collect();
-        sources.push(assumed_source(&assume.instances, k, a, setting, &daemons));
-    } else {
-        for s in plan_sources {
-            sources.push(plan_source(
-                &assume.instances,
-                model,
-                cluster.map_or(0, |c| c.plan),
-                s,
+    let win = |i: usize| os.get(i).copied().unwrap_or(SpecOs::Linux);
+    let (sources, replaced) = match specs {
+        Specs::Assumed {
+            key,
+            assumption,
+            replaced,
+        } => (
+            vec![assumed_source(
+                catalog,
+                key,
+                assumption,
                 setting,
                 &daemons,
-                &example,
-            ));
-        }
-    }
+                win(0),
+            )],
+            replaced.clone(),
+        ),
+        Specs::Plan(plan_sources) => (
+            plan_sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let src = Source {
+                        spec: s,
+                        os: win(i),
+                    };
+                    plan_source(
+                        catalog,
+                        model,
+                        cluster.map_or(0, |c| c.plan),
+                        &src,
+                        setting,
+                        &daemons,
+                        &example,
+                    )
+                })
+                .collect(),
+            Vec::new(),
+        ),
+    };
 
     let mut missing: Vec<Missing> = sources.iter().flat_map(|s| s.missing.clone()).collect();
     if sources.is_empty() {
@@ -344,51 +417,198 @@ pub(crate) fn capacity(
             });
         }
     }
-    let unknown_if_empty = |b: Bound| {
-        if sources.is_empty() {
-            Bound::unknown()
-        } else {
-            b
-        }
-    };
-    let instances = unknown_if_empty(sources.iter().map(|s| s.instances_bound()).sum());
-    let slots = unknown_if_empty(sources.iter().map(|s| s.slots()).sum());
-    let without = unknown_if_empty(
-        sources
-            .iter()
-            .map(|s| s.instances_bound().times(s.per_instance_without_trunking))
-            .sum(),
-    );
-    let with = unknown_if_empty(
-        sources
-            .iter()
-            .map(|s| s.instances_bound().times(s.per_instance_with_trunking))
-            .sum(),
-    );
     ClusterCapacity {
-        uncertain: sources.iter().any(|s| !s.certain),
         sources,
         replaced_by_assumption: replaced,
         daemons,
-        instances,
-        slots,
-        slots_without_trunking: without,
-        slots_with_trunking: with,
         missing,
     }
+}
+
+/// Instances and slots of some sources together (all unknown when there are none).
+struct Totals {
+    instances: Bound,
+    slots: Bound,
+    without: Bound,
+    with: Bound,
+}
+
+impl Totals {
+    fn of(sources: &[&SourceCapacity]) -> Totals {
+        let sum = |f: &dyn Fn(&SourceCapacity) -> Bound| {
+            if sources.is_empty() {
+                Bound::unknown()
+            } else {
+                sources.iter().map(|s| f(s)).sum()
+            }
+        };
+        Totals {
+            instances: sum(&|s| s.instances_bound()),
+            slots: sum(&|s| s.slots()),
+            without: sum(&|s| s.instances_bound().times(s.per_instance_without_trunking)),
+            with: sum(&|s| s.instances_bound().times(s.per_instance_with_trunking)),
+        }
+    }
+}
+
+/// Container instances tasks are placed on together: the whole cluster (pool 0, what a
+/// task without a capacity provider strategy may use), or one capacity provider's group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pool {
+    /// `aws_ecs_cluster.main`, or `capacity provider spot of aws_ecs_cluster.main`.
+    pub label: String,
+    /// The capacity provider's name (provider pools only).
+    pub provider: Option<String>,
+    /// Indices into the cluster's `capacity.sources`.
+    pub sources: Vec<usize>,
+    pub instances: Bound,
+    pub slots: Bound,
+    pub slots_without_trunking: Bound,
+    pub slots_with_trunking: Bound,
+    /// What keeps the numbers from being exact.
+    pub missing: Vec<Missing>,
+    /// Some link to the pool's capacity is a best guess.
+    pub uncertain: bool,
+}
+
+impl Pool {
+    /// The whole cluster.
+    pub fn cluster(label: &str, cap: &ClusterCapacity) -> Pool {
+        let refs: Vec<&SourceCapacity> = cap.sources.iter().collect();
+        let t = Totals::of(&refs);
+        Pool {
+            label: label.to_string(),
+            provider: None,
+            sources: (0..cap.sources.len()).collect(),
+            instances: t.instances,
+            slots: t.slots,
+            slots_without_trunking: t.without,
+            slots_with_trunking: t.with,
+            missing: cap.missing.clone(),
+            uncertain: refs.iter().any(|s| !s.certain),
+        }
+    }
+
+    /// One capacity provider: the cluster source of `group` (an autoscaling group address),
+    /// or nothing when the plan does not show the provider's group.
+    pub fn provider(
+        cluster: &str,
+        name: &str,
+        group: Option<&str>,
+        cap: &ClusterCapacity,
+        example: &str,
+    ) -> Pool {
+        let sources: Vec<usize> = match group {
+            Some(g) => cap
+                .sources
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.address.as_deref() == Some(g))
+                .map(|(i, _)| i)
+                .collect(),
+            None => Vec::new(),
+        };
+        let refs: Vec<&SourceCapacity> = sources.iter().map(|&i| &cap.sources[i]).collect();
+        let t = Totals::of(&refs);
+        let mut missing: Vec<Missing> = refs.iter().flat_map(|s| s.missing.clone()).collect();
+        if refs.is_empty() {
+            missing.push(Missing::new(
+                format!(
+                    "the autoscaling group of capacity provider {name} of {cluster} (not in the plan)"
+                ),
+                example,
+            ));
+        }
+        Pool {
+            label: format!("capacity provider {name} of {cluster}"),
+            provider: Some(name.to_string()),
+            uncertain: refs.iter().any(|s| !s.certain),
+            sources,
+            instances: t.instances,
+            slots: t.slots,
+            slots_without_trunking: t.without,
+            slots_with_trunking: t.with,
+            missing,
+        }
+    }
+
+    /// The arithmetic of the pool's capacity, one source after the other.
+    pub fn describe(&self, cap: &ClusterCapacity, setting: &TrunkingSetting) -> String {
+        if self.sources.is_empty() {
+            return "no container instances found".to_string();
+        }
+        self.sources
+            .iter()
+            .map(|&i| cap.sources[i].describe(setting, &cap.daemons))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// "3 (aws_autoscaling_group.ecs max_size 3) + 1 (aws_instance.a)".
+    pub fn describe_instances(&self, cap: &ClusterCapacity) -> String {
+        if self.sources.is_empty() {
+            return "no container instances found".to_string();
+        }
+        self.sources
+            .iter()
+            .map(|&i| {
+                let s = &cap.sources[i];
+                match &s.instances {
+                    Ok(c) => format!("{} ({} {})", c.n, s.label, c.why),
+                    Err(m) => format!("? ({})", m.what),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// Launch templates or subnets that would keep trunking from applying.
+    pub fn dns_a_records(&self, cap: &ClusterCapacity) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter_map(|&i| cap.sources[i].dns_a_record_on.as_ref())
+            .map(DnsARecord::describe)
+            .collect()
+    }
+}
+
+/// What blocks the trunk interface on one source's instances.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NoTrunk {
+    /// Nothing: the setting and the type decide.
+    Off,
+    /// Resource-based DNS A records on every instance: a trunk may fail to attach.
+    DnsARecord,
+    /// On the instances of some of the group's subnets only.
+    DnsARecordSome,
+    /// Windows instances: trunking is for Linux only.
+    Windows,
+    /// Some instances may be Windows.
+    WindowsSome,
 }
 
 fn type_slots(
     catalog: &Catalog,
     instance_type: &str,
     setting: &TrunkingSetting,
-    dns_a_record_on: bool,
+    no_trunk: NoTrunk,
     daemons: &Daemons,
 ) -> TypeSlots {
     let facts = catalog.lookup(instance_type);
     let f = facts.as_deref();
-    let slots = f.map_or(Bound::unknown(), |f| {
-        trunking::slots(f, setting, dns_a_record_on)
+    let off = TrunkingSetting::Disabled { by: String::new() };
+    let slots = f.map_or(Bound::unknown(), |f| match no_trunk {
+        NoTrunk::Off => trunking::slots(f, setting, false),
+        NoTrunk::DnsARecord => trunking::slots(f, setting, true),
+        // Instances of the other subnets may still get their trunk.
+        NoTrunk::DnsARecordSome => {
+            let most = trunking::slots(f, setting, false);
+            Bound { lo: 0, hi: most.hi }
+        }
+        NoTrunk::Windows => trunking::slots(f, &off, false),
+        NoTrunk::WindowsSome => {
+            trunking::slots(f, setting, false).hull(trunking::slots(f, &off, false))
+        }
     });
     TypeSlots {
         instance_type: instance_type.to_string(),
@@ -428,11 +648,11 @@ fn add_type(
     src: &mut SourceCapacity,
     t: &str,
     setting: &TrunkingSetting,
-    dns_a_record_on: bool,
+    no_trunk: NoTrunk,
     daemons: &Daemons,
     example: &str,
 ) {
-    let ts = type_slots(catalog, t, setting, dns_a_record_on, daemons);
+    let ts = type_slots(catalog, t, setting, no_trunk, daemons);
     if ts.facts.is_none() {
         src.missing.push(unknown_type_missing(catalog, t, example));
     }
@@ -468,13 +688,20 @@ fn finish(src: &mut SourceCapacity, daemons: &Daemons) {
         })
     });
     // "With trunking" answers "what would enabling it give": the DNS A record setting that
-    // blocks it is reported separately (NET071), so it is left out here.
+    // blocks it is reported separately (NET071), so it is left out here; Windows instances
+    // never get a trunk.
+    let windows = src.no_trunk.is_some();
     src.per_instance_with_trunking = fold(&|t| {
         t.facts.as_deref().map_or(Bound::unknown(), |f| {
-            trunking::slots(f, &on, false).minus(daemons.awsvpc)
+            let setting = if windows { &off } else { &on };
+            trunking::slots(f, setting, false).minus(daemons.awsvpc)
         })
     });
 }
+
+/// Words for why Windows instances get no trunk.
+const WINDOWS_NO_TRUNK: &str =
+    "Windows instances: ENI trunking is available on Linux container instances only";
 
 fn assumed_source(
     catalog: &Catalog,
@@ -482,9 +709,11 @@ fn assumed_source(
     a: &ClusterAssumption,
     setting: &TrunkingSetting,
     daemons: &Daemons,
+    os: SpecOs,
 ) -> SourceCapacity {
     let label = format!("assume cluster \"{key}\"");
-    let t = type_slots(catalog, &a.instance_type, setting, false, daemons);
+    let no_trunk = os_no_trunk(os).unwrap_or(NoTrunk::Off);
+    let t = type_slots(catalog, &a.instance_type, setting, no_trunk, daemons);
     let mut missing = Vec::new();
     if t.facts.is_none() {
         missing.push(unknown_type_missing(
@@ -509,11 +738,76 @@ fn assumed_source(
         per_instance_without_trunking: Bound::unknown(),
         per_instance_with_trunking: Bound::unknown(),
         dns_a_record_on: None,
+        no_trunk: (os == SpecOs::Windows).then(|| WINDOWS_NO_TRUNK.to_string()),
         certain: true,
         missing,
     };
     finish(&mut src, daemons);
     src
+}
+
+/// One plan capacity source, and the OS of the tasks it runs.
+struct Source<'a> {
+    spec: &'a CapacitySource,
+    os: SpecOs,
+}
+
+fn os_no_trunk(os: SpecOs) -> Option<NoTrunk> {
+    match os {
+        SpecOs::Linux => None,
+        SpecOs::Windows => Some(NoTrunk::Windows),
+        SpecOs::Mixed => Some(NoTrunk::WindowsSome),
+    }
+}
+
+/// Where DNS A records are turned on for a group's instances: its launch template (true or
+/// false decides), else the subnets it launches into.
+fn group_dns(
+    model: &Model,
+    plan: PlanIndex,
+    g: &crate::model::AutoscalingGroup,
+) -> Option<DnsARecord> {
+    let lt = g
+        .launch_template
+        .as_ref()
+        .and_then(|l| l.address.as_deref())
+        .and_then(|a| model.launch_template_in(a, plan));
+    match lt.map(|lt| (lt, &lt.resource_name_dns_a_record.val)) {
+        Some((lt, Val::Known(true))) => {
+            return Some(DnsARecord {
+                by: vec![lt.address.clone()],
+                from_subnets: false,
+                partial: false,
+            })
+        }
+        Some((_, Val::Known(false))) => return None,
+        _ => {}
+    }
+    let subnets: Vec<&crate::model::Subnet> = g
+        .subnets
+        .get()
+        .map(|links| {
+            links
+                .iter()
+                .filter_map(|l| l.address.as_deref())
+                .filter_map(|a| model.subnet_in(a, plan))
+                .collect()
+        })
+        .unwrap_or_default();
+    let on: Vec<String> = subnets
+        .iter()
+        .filter(|s| s.resource_name_dns_a_record_on_launch.get() == Some(&true))
+        .map(|s| s.address.clone())
+        .collect();
+    let all = g.subnets.get().map_or(0, Vec::len);
+    if on.is_empty() {
+        return None;
+    }
+    Some(DnsARecord {
+        partial: on.len() < all,
+        by: on,
+        from_subnets: true,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -522,11 +816,12 @@ fn plan_source(
     model: &Model,
     // The cluster's plan: its capacity is looked up there first (see `Model::*_in`).
     plan: PlanIndex,
-    s: &CapacitySource,
+    source: &Source<'_>,
     setting: &TrunkingSetting,
     daemons: &Daemons,
     example: &str,
 ) -> SourceCapacity {
+    let s = source.spec;
     let managed_scaling = s.capacity_provider.as_deref().and_then(|cp| {
         model
             .capacity_provider_in(cp, plan)
@@ -563,6 +858,7 @@ fn plan_source(
         per_instance_without_trunking: Bound::unknown(),
         per_instance_with_trunking: Bound::unknown(),
         dns_a_record_on: None,
+        no_trunk: (source.os == SpecOs::Windows).then(|| WINDOWS_NO_TRUNK.to_string()),
         certain: s.certain,
         missing: Vec::new(),
     };
@@ -570,7 +866,12 @@ fn plan_source(
         what,
         supply: example.to_string(),
     };
-    let mut dns = false;
+    let no_trunk = |dns: &Option<DnsARecord>| match (os_no_trunk(source.os), dns) {
+        (Some(nt), _) => nt,
+        (None, Some(d)) if d.partial => NoTrunk::DnsARecordSome,
+        (None, Some(_)) => NoTrunk::DnsARecord,
+        (None, None) => NoTrunk::Off,
+    };
     match (s.kind, s.address.as_deref()) {
         (CapacityKind::AutoscalingGroup, Some(addr)) => {
             match model.autoscaling_group_in(addr, plan) {
@@ -585,17 +886,8 @@ fn plan_source(
                         }),
                         _ => Err(miss(format!("max_size of {addr} (known after apply)"))),
                     };
-                    if let Some(lt) = g
-                        .launch_template
-                        .as_ref()
-                        .and_then(|l| l.address.as_deref())
-                        .and_then(|a| model.launch_template_in(a, plan))
-                    {
-                        if lt.resource_name_dns_a_record.get() == Some(&true) {
-                            dns = true;
-                            src.dns_a_record_on = Some(lt.address.clone());
-                        }
-                    }
+                    src.dns_a_record_on = group_dns(model, plan, g);
+                    let nt = no_trunk(&src.dns_a_record_on);
                     if g.uses_instance_requirements {
                         src.missing.push(miss(format!(
                             "the instance types of {addr} (chosen by instance_requirements)"
@@ -607,7 +899,7 @@ fn plan_source(
                         match g.instance_types.get() {
                             Some(ts) if !ts.is_empty() => {
                                 for t in ts {
-                                    add_type(catalog, &mut src, t, setting, dns, daemons, example);
+                                    add_type(catalog, &mut src, t, setting, nt, daemons, example);
                                 }
                             }
                             _ => src.missing.push(miss(format!(
@@ -627,8 +919,20 @@ fn plan_source(
                     n: 1,
                     why: "instance".into(),
                 });
+                src.dns_a_record_on = i
+                    .subnet
+                    .as_ref()
+                    .and_then(|l| l.address.as_deref())
+                    .and_then(|a| model.subnet_in(a, plan))
+                    .filter(|sn| sn.resource_name_dns_a_record_on_launch.get() == Some(&true))
+                    .map(|sn| DnsARecord {
+                        by: vec![sn.address.clone()],
+                        from_subnets: true,
+                        partial: false,
+                    });
+                let nt = no_trunk(&src.dns_a_record_on);
                 match i.instance_type.get().filter(|_| !i.instance_type.sensitive) {
-                    Some(t) => add_type(catalog, &mut src, t, setting, false, daemons, example),
+                    Some(t) => add_type(catalog, &mut src, t, setting, nt, daemons, example),
                     None => src.missing.push(miss(format!(
                         "the instance_type of {addr} (known after apply)"
                     ))),
@@ -664,11 +968,32 @@ mod tests {
     fn off() -> TrunkingSetting {
         TrunkingSetting::Disabled { by: "t".into() }
     }
+    impl ClusterCapacity {
+        /// The whole cluster as a pool.
+        fn whole(&self) -> Pool {
+            Pool::cluster("aws_ecs_cluster.main", self)
+        }
+    }
+
     fn key() -> ClusterKey {
         ClusterKey::Plan {
             plan: 0,
             address: "aws_ecs_cluster.main".into(),
         }
+    }
+
+    /// The capacity of `c` (key [`key`]) with every spec running Linux tasks.
+    fn capacity(
+        m: &Model,
+        a: &Assumptions,
+        setting: &TrunkingSetting,
+        key: &ClusterKey,
+        c: Option<&Cluster>,
+        daemons: Daemons,
+    ) -> ClusterCapacity {
+        let specs = specs(a, key, c);
+        let os = vec![SpecOs::Linux; specs.len()];
+        super::capacity(&a.instances, m, setting, key, c, &specs, &os, daemons)
     }
 
     #[test]
@@ -682,10 +1007,10 @@ mod tests {
         let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
         let a = Assumptions::default();
         let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.instances, Bound::exact(3));
-        assert_eq!(cap.slots, Bound::exact(6));
-        assert_eq!(cap.slots_with_trunking, Bound::exact(30));
-        let d = cap.describe(&off());
+        assert_eq!(cap.whole().instances, Bound::exact(3));
+        assert_eq!(cap.whole().slots, Bound::exact(6));
+        assert_eq!(cap.whole().slots_with_trunking, Bound::exact(30));
+        let d = cap.whole().describe(&cap, &off());
         assert!(
             d.contains(
                 "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"
@@ -694,7 +1019,7 @@ mod tests {
         );
         assert!(d.contains("with awsvpcTrunking, c5.large takes 10"), "{d}");
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.slots, Bound::exact(30));
+        assert_eq!(cap.whole().slots, Bound::exact(30));
     }
 
     #[test]
@@ -720,8 +1045,8 @@ mod tests {
             daemons,
         );
         // c5.large: 3 ENIs − 1 primary − 1 daemon = 1 per instance.
-        assert_eq!(cap.slots, Bound::exact(4));
-        let d = cap.describe(&off());
+        assert_eq!(cap.whole().slots, Bound::exact(4));
+        let d = cap.whole().describe(&cap, &off());
         assert!(d.contains("smallest of m5.2xlarge, c5.large"), "{d}");
     }
 
@@ -740,7 +1065,7 @@ mod tests {
             Some(&c),
             Daemons::default(),
         );
-        assert_eq!(cap.slots.hi, None);
+        assert_eq!(cap.whole().slots.hi, None);
         assert!(cap.missing.iter().any(|x| x.what.contains("max_size")));
         assert!(cap.missing.iter().all(|x| x.supply.contains("assume")));
 
@@ -753,7 +1078,7 @@ mod tests {
             Some(&c),
             Daemons::default(),
         );
-        assert_eq!(cap.slots, Bound::unknown());
+        assert_eq!(cap.whole().slots, Bound::unknown());
         assert_eq!(cap.missing.len(), 1);
     }
 
@@ -776,7 +1101,7 @@ mod tests {
             },
         );
         let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
-        assert_eq!(cap.slots, Bound::exact(15));
+        assert_eq!(cap.whole().slots, Bound::exact(15));
         assert_eq!(
             cap.replaced_by_assumption,
             vec!["aws_autoscaling_group.ecs"]
@@ -784,11 +1109,71 @@ mod tests {
     }
 
     #[test]
-    fn arn_names() {
-        assert_eq!(
-            name_from_arn("arn:aws:ecs:eu-west-1:1:cluster/prod"),
-            "prod"
+    fn windows_tasks_get_no_trunk() {
+        let mut m = Model::default();
+        m.autoscaling_groups.push(t::autoscaling_group(
+            "aws_autoscaling_group.ecs",
+            &["c5.large"],
+            3,
+        ));
+        let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
+        let a = Assumptions::default();
+        let k = key();
+        let sp = specs(&a, &k, Some(&c));
+        let cap = super::capacity(
+            &a.instances,
+            &m,
+            &on(),
+            &key(),
+            Some(&c),
+            &sp,
+            &[SpecOs::Windows],
+            Daemons::default(),
         );
-        assert_eq!(name_from_arn("prod"), "prod");
+        assert_eq!(cap.whole().slots, Bound::exact(6));
+        assert_eq!(cap.whole().slots_with_trunking, Bound::exact(6));
+        assert!(cap
+            .whole()
+            .describe(&cap, &on())
+            .contains("Linux container instances only"));
+        let cap = super::capacity(
+            &a.instances,
+            &m,
+            &on(),
+            &key(),
+            Some(&c),
+            &sp,
+            &[SpecOs::Mixed],
+            Daemons::default(),
+        );
+        assert_eq!(cap.whole().slots, Bound::range(6, 30));
+    }
+
+    #[test]
+    fn subnets_with_dns_a_records_block_the_trunk() {
+        let mut m = Model::default();
+        let mut g = t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 2);
+        let links = ["aws_subnet.a", "aws_subnet.b"]
+            .iter()
+            .map(|a| Link::to_address(*a, crate::model::Resolution::ConfigReference, true))
+            .collect();
+        g.subnets = crate::model::Field::known(links);
+        m.autoscaling_groups.push(g);
+        for (a, on) in [("aws_subnet.a", true), ("aws_subnet.b", true)] {
+            let mut s = t::subnet(a, "10.0.0.0/24", "eu-west-1a");
+            s.resource_name_dns_a_record_on_launch = crate::model::Field::known(on);
+            m.subnets.push(s);
+        }
+        let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
+        let a = Assumptions::default();
+        let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
+        // As with the launch template: the trunk may not attach (0 to 2 per instance).
+        assert_eq!(cap.whole().slots, Bound::range(0, 4));
+        let dns = cap.sources[0].dns_a_record_on.as_ref().unwrap();
+        assert!(dns.from_subnets && !dns.partial, "{dns:?}");
+        // One subnet only: instances of the other keep their trunk.
+        m.subnets[1].resource_name_dns_a_record_on_launch = crate::model::Field::known(false);
+        let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
+        assert_eq!(cap.whole().slots, Bound::range(0, 20));
     }
 }

@@ -58,6 +58,9 @@ pub struct ServiceDemand {
     pub minimum_healthy_percent: Result<Counted, Missing>,
     /// Tasks running at once during a deployment.
     pub peak: Result<Counted, Missing>,
+    /// The peak as a bound: exact when known; when only the strategy is unknown, between
+    /// the rolling peak and twice the desired count (blue/green), whichever it is.
+    pub peak_range: Bound,
     /// Takes one ENI per task on a container instance (awsvpc on EC2, not a daemon).
     pub eni_on_instances: Involved,
     /// Takes one IPv4 address per task in its subnets (awsvpc, EC2 or Fargate).
@@ -74,9 +77,41 @@ impl ServiceDemand {
             .map_or(Bound::unknown(), |c| Bound::exact(c.n))
     }
     pub fn peak_bound(&self) -> Bound {
-        self.peak
+        self.peak_range
+    }
+
+    /// "peak desired 6 × maximum_percent 200% = 12", or what is known of it.
+    pub fn peak_words(&self) -> String {
+        match &self.peak {
+            Ok(c) => format!("peak {}", c.why),
+            Err(_) if self.peak_range.hi.is_some() => format!(
+                "peak {} (rolling or blue/green: the deployment strategy is unknown)",
+                self.peak_range.show()
+            ),
+            Err(_) => "peak unknown".to_string(),
+        }
+    }
+
+    /// The tasks a rolling deployment must be able to run at once to make progress: the
+    /// ones it keeps healthy, ceil(desired × minimum_healthy_percent / 100), plus one new
+    /// task. ECS may stop old tasks down to that minimum before it starts new ones
+    /// (DeploymentConfiguration.minimumHealthyPercent), so a deployment whose peak does not
+    /// fit still progresses as long as this many fit.
+    pub fn progress(&self) -> Result<Counted, Missing> {
+        let d = self.desired.as_ref().map_err(Clone::clone)?;
+        let m = self
+            .minimum_healthy_percent
             .as_ref()
-            .map_or(Bound::unknown(), |c| Bound::exact(c.n))
+            .map_err(Clone::clone)?;
+        let keep = d.n.saturating_mul(m.n).div_ceil(100).min(d.n);
+        let n = keep + 1;
+        Ok(Counted {
+            n,
+            why: format!(
+                "ceil({} × minimum_healthy_percent {}% / 100) + 1 new = {n}",
+                d.n, m.n
+            ),
+        })
     }
 }
 
@@ -94,15 +129,16 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
         &s.deployment_maximum_percent,
         "deployment_maximum_percent",
         if daemon { 100 } else { 200 },
-        &s.address,
+        s,
     );
     let minimum_healthy_percent = percent(
         &s.deployment_minimum_healthy_percent,
         "deployment_minimum_healthy_percent",
         if daemon { 0 } else { 100 },
-        &s.address,
+        s,
     );
-    let peak = peak(&desired, &maximum_percent, deploy, &deploy_why, &s.address);
+    let peak = peak(&desired, &maximum_percent, deploy, &deploy_why, s);
+    let peak_range = peak_range(&peak, &desired, &maximum_percent, deploy);
 
     let mode_missing = || mode_missing(s, td);
     let launch_missing = || Missing {
@@ -144,6 +180,7 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
         maximum_percent,
         minimum_healthy_percent,
         peak,
+        peak_range,
         eni_on_instances,
         uses_subnets,
         on_instances,
@@ -205,23 +242,43 @@ fn desired(s: &Service, daemon: bool) -> Result<Counted, Missing> {
     }
 }
 
-fn percent(f: &Field<i64>, attr: &str, default: u64, address: &str) -> Result<Counted, Missing> {
+fn percent(f: &Field<i64>, attr: &str, default: u64, s: &Service) -> Result<Counted, Missing> {
     if f.sensitive {
-        return Err(sensitive_missing(attr, address));
+        return Err(sensitive_missing(attr, &s.address));
     }
     match &f.val {
         Val::Known(n) => Ok(Counted {
             n: (*n).max(0) as u64,
             why: format!("{attr} {}%", f.show()),
         }),
+        // Not set in the configuration (also when the provider plans it as unknown).
         Val::Null => Ok(Counted {
             n: default,
             why: format!("{attr} {default}% (default)"),
         }),
-        Val::Unknown => Err(Missing {
-            what: format!("{attr} of {address} (known after apply)"),
-            supply: format!("a known {attr} in the plan"),
-        }),
+        Val::Unknown => Err(unknown_setting(
+            s,
+            attr,
+            &format!("a known {attr} in the plan"),
+        )),
+    }
+}
+
+/// A deployment setting unknown at plan time: written from a value known after apply, or
+/// in a configuration ecsnet cannot see (then it may be ECS's default, or not).
+fn unknown_setting(s: &Service, what: &str, supply: &str) -> Missing {
+    match &s.deployment_unseen {
+        None => Missing::new(
+            format!("{what} of {} (known after apply)", s.address),
+            supply,
+        ),
+        Some(why) => Missing::new(
+            format!(
+                "{what} of {} (known after apply; {why}, so ecsnet cannot tell whether it is set or takes the ECS default)",
+                s.address
+            ),
+            "a plan whose configuration section shows the service (terraform show -json of the saved plan), or the setting written out without a dynamic block",
+        ),
     }
 }
 
@@ -240,10 +297,7 @@ fn deploy_kind(s: &Service) -> (DeployKind, String) {
         Val::Unknown => None,
     };
     match controller {
-        None => (
-            DeployKind::Unknown,
-            "deployment_controller (known after apply)".to_string(),
-        ),
+        None => (DeployKind::Unknown, "deployment_controller".to_string()),
         Some(DeploymentController::CodeDeploy) => (
             DeployKind::BlueGreen,
             "deployment_controller CODE_DEPLOY".to_string(),
@@ -263,10 +317,7 @@ fn deploy_kind(s: &Service) -> (DeployKind, String) {
                     format!("deployment strategy {}", s.deployment_strategy.show()),
                 )
             }
-            Val::Unknown => (
-                DeployKind::Unknown,
-                "deployment strategy (known after apply)".to_string(),
-            ),
+            Val::Unknown => (DeployKind::Unknown, "deployment strategy".to_string()),
             _ => (DeployKind::Rolling, "rolling update".to_string()),
         },
     }
@@ -277,7 +328,7 @@ fn peak(
     max: &Result<Counted, Missing>,
     deploy: DeployKind,
     deploy_why: &str,
-    address: &str,
+    s: &Service,
 ) -> Result<Counted, Missing> {
     let d = desired.as_ref().map_err(Clone::clone)?;
     match deploy {
@@ -300,15 +351,36 @@ fn peak(
         }),
         DeployKind::External => Err(Missing {
             what: format!(
-                "the deployment peak of {address}: an EXTERNAL controller's task sets decide it"
+                "the deployment peak of {}: an EXTERNAL controller's task sets decide it",
+                s.address
             ),
             supply: "an ignore block for this finding once capacity for the task sets is planned"
                 .to_string(),
         }),
-        DeployKind::Unknown => Err(Missing {
-            what: format!("the {deploy_why} of {address}"),
-            supply: "a known deployment_controller in the plan".to_string(),
-        }),
+        DeployKind::Unknown => Err(unknown_setting(
+            s,
+            &format!("the {deploy_why}"),
+            "a known deployment_controller and deployment_configuration strategy in the plan",
+        )),
+    }
+}
+
+/// The peak as a bound. A deployment of unknown strategy (ECS controller) peaks either at
+/// the rolling peak or at twice the desired count, so when both are known the peak lies
+/// between them.
+fn peak_range(
+    peak: &Result<Counted, Missing>,
+    desired: &Result<Counted, Missing>,
+    max: &Result<Counted, Missing>,
+    deploy: DeployKind,
+) -> Bound {
+    match (peak, desired, max, deploy) {
+        (Ok(p), ..) => Bound::exact(p.n),
+        (Err(_), Ok(d), Ok(m), DeployKind::Unknown) => {
+            let rolling = d.n.saturating_mul(m.n) / 100;
+            Bound::range(rolling, d.n.saturating_mul(2))
+        }
+        _ => Bound::unknown(),
     }
 }
 

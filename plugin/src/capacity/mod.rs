@@ -1,6 +1,11 @@
-//! Capacity math shared by the capacity rules (NET070–NET076) and `ecsnet capacity`:
-//! ENI slots per cluster at max size against awsvpc EC2 tasks, subnet IPv4 addresses
+//! Capacity math shared by the capacity rules (NET070–NET076), NET046, NET081 and
+//! `ecsnet capacity`: ENI slots at max size against awsvpc EC2 tasks, subnet IPv4 addresses
 //! against awsvpc tasks and instances, and static host ports against instances.
+//!
+//! Capacity comes in pools (see [`placement`]): every capacity provider of a cluster is one
+//! (its autoscaling group), and the whole cluster is pool 0, which a service without a
+//! capacity provider strategy uses. A service is judged against the pools its tasks can go
+//! to, with its share of the tasks on each.
 //!
 //! Every count is a [`Bound`] so unknown inputs widen it instead of being guessed, and
 //! carries words (`why`) so findings can show the arithmetic. [`analyze`] computes
@@ -11,31 +16,25 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::config::Assumptions;
-use crate::model::{Cluster, Model, NetworkMode, Service, Val};
+use crate::model::{Cluster, Model, NetworkMode, OsFamily, Val};
 
 pub mod bound;
 pub mod cluster;
 pub mod demand;
 pub mod memo;
+pub mod placement;
 pub mod ports;
 pub mod subnets;
 pub mod trunking;
 
+pub use crate::diagnostics::Missing;
 pub use bound::{compare, Bound, Verdict};
-pub use cluster::{ClusterCapacity, ClusterKey, SourceCapacity};
+pub use cluster::{ClusterCapacity, ClusterKey, Pool, SourceCapacity};
 pub use demand::{Counted, DeployKind, Involved, ServiceDemand};
+pub use placement::{Placement, ProviderShare};
 pub use ports::{PortDemand, StaticPort};
 pub use subnets::{SubnetInfo, SubnetKey, SubnetUser};
 pub use trunking::TrunkingSetting;
-
-/// An input ecsnet needs but cannot see, and how the user can supply it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Missing {
-    /// What is missing, naming the resource and attribute.
-    pub what: String,
-    /// How to supply it (usually an `assume` block in `.ecsnet.hcl`).
-    pub supply: String,
-}
 
 /// One cluster: its capacity and the services placed on it.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +45,9 @@ pub struct ClusterReport {
     /// The `aws_ecs_cluster` address when in the plan.
     pub address: Option<String>,
     pub capacity: ClusterCapacity,
+    /// Pool 0 is the whole cluster; then one per capacity provider its services' strategies
+    /// name, in the order met.
+    pub pools: Vec<Pool>,
     /// Services on the cluster (indices into [`Analysis::services`]).
     pub services: Vec<usize>,
     /// Static host ports held on the cluster's instances.
@@ -60,6 +62,8 @@ pub struct Analysis {
     pub trunking: TrunkingSetting,
     /// One per `model.services`, same order.
     pub services: Vec<ServiceDemand>,
+    /// Where each service's tasks go among its cluster's pools (same order).
+    pub placements: Vec<Placement>,
     pub clusters: Vec<ClusterReport>,
     /// Per service: index into `clusters`, `Err` when the cluster is unknown at plan time.
     pub service_cluster: Vec<Result<usize, Missing>>,
@@ -79,7 +83,7 @@ pub struct Analysis {
 
 /// A memo of `subnet_need`; cloning an analysis clones what was computed so far.
 #[derive(Debug, Default)]
-struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, Phase), Need>>);
+struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, SubnetPhase), Need>>);
 
 impl Clone for NeedCache {
     fn clone(&self) -> Self {
@@ -106,6 +110,39 @@ pub enum Phase {
     Peak,
 }
 
+/// Who is deploying when subnet addresses are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubnetPhase {
+    /// Every service at its desired count.
+    Steady,
+    /// One service (index into [`Analysis::services`]) at its deployment peak, the others
+    /// at their desired count.
+    Deploying(usize),
+    /// Every service at its peak: all deploying at once.
+    AllDeploying,
+}
+
+/// One service counted at something other than its desired count (a deployment's peak, or
+/// the tasks a rolling deployment needs room for to make progress).
+#[derive(Debug, Clone)]
+pub struct Deploying {
+    pub service: usize,
+    pub tasks: Bound,
+    /// "peak desired 6 × maximum_percent 200% = 12".
+    pub why: String,
+    pub missing: Option<Missing>,
+}
+
+/// " × weight 3 of 4 = 9": a provider's share of a service's `n` tasks, with the result
+/// ("2 to 3" when the split does not come out even).
+fn share_words(share: &str, b: Bound, n: Bound) -> String {
+    if share.is_empty() || n.exact_value().is_none() || b.hi.is_none() {
+        share.to_string()
+    } else {
+        format!("{share} = {}", b.show())
+    }
+}
+
 fn involved_bound(inv: &Involved, b: Bound) -> Bound {
     match inv {
         Involved::Yes => b,
@@ -122,9 +159,40 @@ impl Analysis {
             .map(|&c| &self.clusters[c])
     }
 
-    /// awsvpc task ENIs the cluster's services need, each at `Desired`, except `deploying`
-    /// which is counted at `phase`.
-    pub fn eni_need(&self, c: &ClusterReport, deploying: Option<(usize, Phase)>) -> Need {
+    /// The pools service `i` is judged against: those of its strategy, or the whole cluster.
+    pub fn pools_of(&self, i: usize) -> Vec<usize> {
+        self.placements[i].pools()
+    }
+
+    /// Service `i` at its deployment peak.
+    pub fn peak(&self, i: usize) -> Deploying {
+        let d = &self.services[i];
+        Deploying {
+            service: i,
+            tasks: d.peak_bound(),
+            why: d.peak_words(),
+            missing: d.peak.as_ref().err().cloned(),
+        }
+    }
+
+    /// Service `i` at the tasks a rolling deployment needs room for to make progress:
+    /// ceil(desired × minimum_healthy_percent / 100) + 1.
+    pub fn progress(&self, i: usize) -> Deploying {
+        let d = &self.services[i];
+        let p = d.progress();
+        Deploying {
+            service: i,
+            tasks: p.as_ref().map_or(Bound::unknown(), |c| Bound::exact(c.n)),
+            why: p
+                .as_ref()
+                .map_or("unknown".into(), |c| format!("deploying: {}", c.why)),
+            missing: p.err(),
+        }
+    }
+
+    /// awsvpc task ENIs the services on pool `pool` of cluster `c` need, each at its desired
+    /// count except `deploying`.
+    pub fn eni_need(&self, c: &ClusterReport, pool: usize, deploying: Option<&Deploying>) -> Need {
         let mut parts = Vec::new();
         let mut total = Bound::ZERO;
         let mut missing = Vec::new();
@@ -133,37 +201,38 @@ impl Analysis {
             if d.eni_on_instances == Involved::No {
                 continue;
             }
-            let phase = match deploying {
-                Some((j, p)) if j == i => p,
-                _ => Phase::Desired,
-            };
-            let (b, why, m) = match phase {
-                Phase::Desired => (
+            let (n, why, m) = match deploying {
+                Some(dp) if dp.service == i => (dp.tasks, dp.why.clone(), dp.missing.clone()),
+                _ => (
                     d.desired_bound(),
-                    d.desired.as_ref().map(|c| c.why.clone()),
-                    d.desired.as_ref().err(),
+                    d.desired
+                        .as_ref()
+                        .map_or("unknown".to_string(), |c| c.why.clone()),
+                    d.desired.as_ref().err().cloned(),
                 ),
-                Phase::Peak => (
-                    d.peak_bound(),
-                    d.peak.as_ref().map(|c| format!("peak {}", c.why)),
-                    d.peak.as_ref().err(),
-                ),
+            };
+            let Some((b, share)) = self.placements[i].on_pool(pool, n) else {
+                continue;
             };
             let b = involved_bound(&d.eni_on_instances, b);
             if let Involved::Maybe(m) = &d.eni_on_instances {
                 missing.push(m.clone());
             }
-            if let Some(m) = m {
-                missing.push(m.clone());
+            if pool > 0 {
+                missing.extend(self.placements[i].missing().cloned());
             }
+            missing.extend(m);
             total = total + b;
-            let why = why.unwrap_or_else(|_| "unknown".to_string());
             let maybe = if matches!(d.eni_on_instances, Involved::Maybe(_)) {
                 " if awsvpc on EC2"
             } else {
                 ""
             };
-            parts.push(format!("{} {why}{maybe}", d.address));
+            parts.push(format!(
+                "{} {why}{}{maybe}",
+                d.address,
+                share_words(&share, b, n)
+            ));
         }
         let why = match parts.len() {
             0 => "no awsvpc tasks on container instances".to_string(),
@@ -177,9 +246,44 @@ impl Analysis {
         }
     }
 
+    /// Tasks needing static port `p` on pool `pool` of cluster `c`: the REPLICA services'
+    /// desired counts, except `deploying`.
+    pub fn port_need(&self, p: &PortDemand, pool: usize, deploying: Option<&Deploying>) -> Need {
+        let mut total = Bound::ZERO;
+        let mut parts = Vec::new();
+        let mut missing = Vec::new();
+        for &j in &p.services {
+            let d = &self.services[j];
+            let (n, why, m) = match deploying {
+                Some(dp) if dp.service == j => (dp.tasks, dp.why.clone(), dp.missing.clone()),
+                _ => (
+                    d.desired_bound(),
+                    d.desired
+                        .as_ref()
+                        .map_or("desired unknown".to_string(), |c| c.why.clone()),
+                    d.desired.as_ref().err().cloned(),
+                ),
+            };
+            let Some((b, share)) = self.placements[j].on_pool(pool, n) else {
+                continue;
+            };
+            if pool > 0 {
+                missing.extend(self.placements[j].missing().cloned());
+            }
+            missing.extend(m);
+            total = total + b;
+            parts.push(format!("{} {why}{}", d.address, share_words(&share, b, n)));
+        }
+        Need {
+            total,
+            why: parts.join(" + "),
+            missing,
+        }
+    }
+
     /// IPv4 addresses taken within `set` by every user, with the arithmetic; `phase`
-    /// selects desired or peak tasks for services (instances count the same in both).
-    pub fn subnet_need(&self, set: &[SubnetKey], phase: Phase) -> Need {
+    /// says which services are deploying (instances count the same in every phase).
+    pub fn subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
         let key = (set.to_vec(), phase);
         if let Some(hit) = self
             .need_cache
@@ -197,7 +301,7 @@ impl Analysis {
         need
     }
 
-    fn compute_subnet_need(&self, set: &[SubnetKey], phase: Phase) -> Need {
+    fn compute_subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
         let set: Vec<SubnetKey> = set
             .iter()
             .filter(|k| !self.subnets.get(*k).is_some_and(|s| s.ipv6_only))
@@ -221,19 +325,20 @@ impl Analysis {
             if shared == 0 {
                 continue;
             }
-            let (count, why) = match (phase, u.service) {
-                (Phase::Desired, Some(i)) => {
+            let at_peak = |i: usize| match phase {
+                SubnetPhase::Steady => false,
+                SubnetPhase::Deploying(j) => i == j,
+                SubnetPhase::AllDeploying => true,
+            };
+            let (count, why) = match u.service {
+                Some(i) if !at_peak(i) && !self.services[i].daemon => {
                     let d = &self.services[i];
-                    if d.daemon {
-                        (u.count, u.why.clone())
-                    } else {
-                        (
-                            involved_bound(&d.uses_subnets, d.desired_bound()),
-                            d.desired
-                                .as_ref()
-                                .map_or("desired unknown".into(), |c| c.why.clone()),
-                        )
-                    }
+                    (
+                        involved_bound(&d.uses_subnets, d.desired_bound()),
+                        d.desired
+                            .as_ref()
+                            .map_or("desired unknown".into(), |c| c.why.clone()),
+                    )
                 }
                 _ => (u.count, u.why.clone()),
             };
@@ -247,9 +352,10 @@ impl Analysis {
                 if let Involved::Maybe(m) = &d.uses_subnets {
                     missing.push(m.clone());
                 }
-                let m = match phase {
-                    Phase::Desired => d.desired.as_ref().err(),
-                    Phase::Peak => d.peak.as_ref().err(),
+                let m = if at_peak(i) {
+                    d.peak.as_ref().err()
+                } else {
+                    d.desired.as_ref().err()
                 };
                 if let Some(m) = m {
                     missing.push(m.clone());
@@ -354,28 +460,71 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         }
     }
 
-    let clusters: Vec<ClusterReport> = keys
-        .into_iter()
-        .zip(members)
-        .map(|((key, cluster), members)| {
-            let daemons = daemons(&services, &members);
-            let capacity = cluster::capacity(model, assume, &setting, &key, cluster, daemons);
-            let (ports, ports_unknown) = port_demand(model, &services, &members);
-            ClusterReport {
-                label: key.label(),
-                plan: cluster.map_or_else(
-                    || members.first().map_or(0, |&i| services[i].plan),
-                    |c| c.plan,
-                ),
-                address: cluster.map(|c| c.address.clone()),
-                key,
-                capacity,
-                services: members,
-                ports,
-                ports_unknown,
+    let mut placements: Vec<Placement> = vec![Placement::Cluster; services.len()];
+    let mut clusters: Vec<ClusterReport> = Vec::with_capacity(keys.len());
+    for ((key, cluster), members) in keys.into_iter().zip(members) {
+        let specs = cluster::specs(assume, &key, cluster);
+        // An `assume cluster` block describes the cluster's instances as one pool.
+        let plan_sources: &[&crate::model::CapacitySource] = match &specs {
+            cluster::Specs::Plan(v) => v,
+            cluster::Specs::Assumed { .. } => &[],
+        };
+        let assumed = matches!(specs, cluster::Specs::Assumed { .. });
+        let mut pool_keys = Vec::new();
+        for &i in &members {
+            if !assumed {
+                placements[i] =
+                    placement::place(model, &model.services[i], plan_sources, &mut pool_keys);
             }
-        })
-        .collect();
+        }
+        let os = spec_os(model, &services, &members, &placements, &specs, &pool_keys);
+        let daemons = daemons(&services, &members);
+        let capacity = cluster::capacity(
+            &assume.instances,
+            model,
+            &setting,
+            &key,
+            cluster,
+            &specs,
+            &os,
+            daemons,
+        );
+        let label = key.label();
+        let example = cluster::assume_example(&key, cluster);
+        let mut pools = vec![Pool::cluster(&label, &capacity)];
+        for (k, pk) in pool_keys.iter().enumerate() {
+            let name = members
+                .iter()
+                .find_map(|&i| match &placements[i] {
+                    Placement::Providers { shares, .. } => shares
+                        .iter()
+                        .find(|sh| sh.pool == k + 1)
+                        .map(|sh| sh.name.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let group = match pk {
+                placement::PoolKey::Group(g) => Some(g.as_str()),
+                placement::PoolKey::Outside(_) => None,
+            };
+            pools.push(Pool::provider(&label, &name, group, &capacity, &example));
+        }
+        let (ports, ports_unknown) = port_demand(model, &services, &members);
+        clusters.push(ClusterReport {
+            label,
+            plan: cluster.map_or_else(
+                || members.first().map_or(0, |&i| services[i].plan),
+                |c| c.plan,
+            ),
+            address: cluster.map(|c| c.address.clone()),
+            key,
+            capacity,
+            pools,
+            services: members,
+            ports,
+            ports_unknown,
+        });
+    }
 
     let mut subnet_users = Vec::new();
     let mut service_subnets = Vec::with_capacity(services.len());
@@ -414,18 +563,13 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
                     let inst = service_cluster[i]
                         .as_ref()
                         .ok()
-                        .map_or(Bound::unknown(), |&c| clusters[c].capacity.instances);
+                        .map_or(Bound::unknown(), |&c| clusters[c].pools[0].instances);
                     (
                         inst,
                         format!("DAEMON: one task on each of {} instances", inst.show()),
                     )
                 } else {
-                    (
-                        d.peak_bound(),
-                        d.peak
-                            .as_ref()
-                            .map_or("peak unknown".into(), |c| format!("peak {}", c.why)),
-                    )
+                    (d.peak_bound(), d.peak_words())
                 };
                 let missing = if d.daemon && count.hi.is_none() {
                     service_cluster[i]
@@ -447,7 +591,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         }
         service_subnets.push(Some(keys));
     }
-    instance_users(model, &mut subnet_users);
+    instance_users(model, &assumed_sizes(&clusters), &mut subnet_users);
     let subnets = subnets::infos(model, assume, &subnet_users);
 
     let mut users_by_subnet: HashMap<SubnetKey, Vec<usize>> = HashMap::new();
@@ -459,6 +603,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
     Analysis {
         trunking: setting,
         services,
+        placements,
         clusters,
         service_cluster,
         service_subnets,
@@ -469,8 +614,38 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
     }
 }
 
-/// Instances the plan puts in subnets: groups at max size, spread over their subnets.
-fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
+/// Plan groups and instances an `assume cluster` block describes: at most its
+/// `max_instances` of them run, whatever the plan's sizes say. By (plan, address).
+fn assumed_sizes(clusters: &[ClusterReport]) -> HashMap<(usize, String), Counted> {
+    let mut out = HashMap::new();
+    for c in clusters {
+        let Some(src) = c.capacity.sources.first() else {
+            continue;
+        };
+        let Ok(n) = &src.instances else { continue };
+        if src.kind != crate::model::CapacityKind::Assumed {
+            continue;
+        }
+        for a in &c.capacity.replaced_by_assumption {
+            out.insert(
+                (c.plan, a.clone()),
+                Counted {
+                    n: n.n,
+                    why: format!("{} ({})", n.why, src.label),
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Instances the plan puts in subnets: groups at max size (or at most what an `assume
+/// cluster` block says), spread over their subnets.
+fn instance_users(
+    model: &Model,
+    assumed: &HashMap<(usize, String), Counted>,
+    users: &mut Vec<SubnetUser>,
+) {
     for g in &model.autoscaling_groups {
         let Some(links) = g.subnets.get() else {
             continue;
@@ -481,13 +656,15 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
         if keys.is_empty() {
             continue;
         }
-        let (count, why, missing) = match &g.max_size.val {
-            Val::Known(n) if !g.max_size.sensitive => (
-                Bound::exact((*n).max(0) as u64),
-                format!("max_size {n}"),
-                None,
-            ),
-            _ => (
+        let known = match &g.max_size.val {
+            Val::Known(n) if !g.max_size.sensitive => Some((*n).max(0) as u64),
+            _ => None,
+        };
+        let (count, why, missing) = match (known, assumed.get(&(g.plan, g.address.clone()))) {
+            (Some(n), Some(a)) if n <= a.n => (Bound::exact(n), format!("max_size {n}"), None),
+            (_, Some(a)) => (Bound::exact(a.n), format!("at most {}", a.why), None),
+            (Some(n), None) => (Bound::exact(n), format!("max_size {n}"), None),
+            (None, None) => (
                 Bound::unknown(),
                 "max_size unknown".to_string(),
                 Some(Missing {
@@ -495,7 +672,7 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
                         "max_size of {} (known after apply or sensitive), whose instances take addresses in its subnets",
                         g.address
                     ),
-                    supply: "a known, non-sensitive max_size in the plan".into(),
+                    supply: "a known, non-sensitive max_size in the plan, or an `assume cluster` block for its cluster".into(),
                 }),
             ),
         };
@@ -524,28 +701,63 @@ fn instance_users(model: &Model, users: &mut Vec<SubnetUser>) {
     }
 }
 
-fn cluster_key(model: &Model, s: &Service) -> Result<ClusterKey, Missing> {
-    let l = &s.cluster;
-    if let Some(a) = &l.address {
-        // Prefer the cluster of the same plan when several plans have the address.
-        let c = model.cluster_in(a, s.plan);
-        return Ok(match c {
-            Some(c) => ClusterKey::Plan {
-                plan: c.plan,
-                address: c.address.clone(),
-            },
-            None => ClusterKey::Outside { name: a.clone() },
-        });
-    }
-    if let Some(lit) = &l.literal {
-        return Ok(ClusterKey::Outside {
-            name: cluster::name_from_arn(lit).to_string(),
-        });
-    }
-    Err(Missing {
+fn cluster_key(model: &Model, s: &crate::model::Service) -> Result<ClusterKey, Missing> {
+    cluster::key_of(model, &s.cluster, s.plan).ok_or_else(|| Missing {
         what: format!("the cluster of {} (known after apply)", s.address),
         supply: "a cluster reference ecsnet can follow in the plan configuration".into(),
     })
+}
+
+/// Which operating system the awsvpc tasks on each capacity spec run: Windows instances get
+/// no trunk. A spec used by Windows and Linux tasks alike (the whole cluster, by services
+/// without a strategy) is `Mixed`.
+fn spec_os(
+    model: &Model,
+    services: &[ServiceDemand],
+    members: &[usize],
+    placements: &[Placement],
+    specs: &cluster::Specs<'_>,
+    pool_keys: &[placement::PoolKey],
+) -> Vec<cluster::SpecOs> {
+    let n = specs.len();
+    let mut windows = vec![false; n];
+    let mut linux = vec![false; n];
+    for &i in members {
+        if services[i].eni_on_instances == Involved::No {
+            continue;
+        }
+        let os = model
+            .task_definition_of(&model.services[i])
+            .map_or(OsFamily::Unspecified, |t| t.os_family);
+        let on: Vec<usize> = match (&placements[i], specs) {
+            (Placement::Providers { shares, .. }, cluster::Specs::Plan(v)) => shares
+                .iter()
+                .filter_map(|sh| match &pool_keys[sh.pool - 1] {
+                    placement::PoolKey::Group(g) => v
+                        .iter()
+                        .position(|s| s.address.as_deref() == Some(g.as_str())),
+                    placement::PoolKey::Outside(_) => None,
+                })
+                .collect(),
+            _ => (0..n).collect(),
+        };
+        for k in on {
+            if os == OsFamily::Windows {
+                windows[k] = true;
+            } else {
+                linux[k] = true;
+            }
+        }
+    }
+    windows
+        .into_iter()
+        .zip(linux)
+        .map(|(w, l)| match (w, l) {
+            (true, false) => cluster::SpecOs::Windows,
+            (true, true) => cluster::SpecOs::Mixed,
+            _ => cluster::SpecOs::Linux,
+        })
+        .collect()
 }
 
 fn daemons(services: &[ServiceDemand], members: &[usize]) -> cluster::Daemons {
@@ -582,7 +794,10 @@ fn port_demand(
         let s = &model.services[i];
         // host and bridge tasks only run on container instances (EC2 or external), so an
         // unknown launch type does not exempt them.
-        let static_mode = matches!(d.mode, Some(NetworkMode::Host | NetworkMode::Bridge));
+        let static_mode = matches!(
+            d.mode,
+            Some(NetworkMode::Host | NetworkMode::Bridge | NetworkMode::WindowsDefault)
+        );
         if d.on_instances == Involved::No || (!static_mode && d.mode.is_some()) {
             continue;
         }
@@ -592,16 +807,6 @@ fn port_demand(
             }
             continue;
         };
-        if td.network_mode == NetworkMode::Unknown {
-            unknown.push((
-                i,
-                Missing {
-                    what: format!("network_mode of {} (known after apply)", td.address),
-                    supply: "a known network_mode in the task definition".into(),
-                },
-            ));
-            continue;
-        }
         match ports::static_ports(td) {
             Ok((set, sensitive)) => {
                 for p in set {

@@ -1,7 +1,6 @@
-//! Static host ports: in `host` mode every container port is a host port, and in
-//! `bridge` mode a non-zero `hostPort` is. A container instance can hold each
-//! (port, protocol) for one task at a time, so the tasks needing it cannot outnumber
-//! the instances. Dynamic mappings (bridge with hostPort 0 or omitted) are exempt.
+//! Static host ports against instances: a container instance can hold each (port,
+//! protocol) for one task at a time, so the tasks needing it cannot outnumber the
+//! instances. Which mappings hold a port is [`crate::model::ports`]'s to say.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +8,7 @@ use serde::Serialize;
 
 use super::bound::Bound;
 use super::Missing;
-use crate::model::{NetworkMode, TaskDefinition, Val};
+use crate::model::TaskDefinition;
 
 /// One static (port, protocol) of a task.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -18,69 +17,19 @@ pub struct StaticPort {
     pub protocol: String,
 }
 
-/// The static host ports one task of `td` holds on its instance. `sensitive` is true when
+/// The static host ports one task of `td` holds on its instance, as (port, protocol) keys
+/// (which mappings count is decided in [`crate::model::ports`]). `sensitive` is true when
 /// the container definitions are sensitive: the ports may be compared, never printed.
 pub fn static_ports(td: &TaskDefinition) -> Result<(BTreeSet<StaticPort>, bool), Missing> {
-    let mode = &td.network_mode;
-    if !matches!(mode, NetworkMode::Host | NetworkMode::Bridge) {
-        return Ok((BTreeSet::new(), false));
-    }
-    let containers = match &td.containers.val {
-        Val::Known(c) => c,
-        Val::Null => return Ok((BTreeSet::new(), td.containers.sensitive)),
-        Val::Unknown => {
-            return Err(Missing {
-                what: format!(
-                    "container_definitions of {} (known after apply)",
-                    td.address
-                ),
-                supply: "known container_definitions in the plan".to_string(),
-            })
-        }
-    };
-    let mut out = BTreeSet::new();
-    for c in containers {
-        for pm in &c.port_mappings {
-            let protocol = pm.protocol.to_ascii_lowercase();
-            match mode {
-                NetworkMode::Host => {
-                    // Host mode binds the container port itself (hostPort must be omitted or equal).
-                    let port = pm.host_port.filter(|p| *p > 0).or(pm.container_port);
-                    if let Some(p) = port {
-                        out.insert(StaticPort {
-                            port: p,
-                            protocol: protocol.clone(),
-                        });
-                    } else if let Some((a, b)) = pm.container_port_range.as_deref().and_then(range)
-                    {
-                        for p in a..=b {
-                            out.insert(StaticPort {
-                                port: p,
-                                protocol: protocol.clone(),
-                            });
-                        }
-                    }
-                }
-                _ => {
-                    if let Some(p) = pm.host_port.filter(|p| *p > 0) {
-                        out.insert(StaticPort {
-                            port: p,
-                            protocol: protocol.clone(),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    Ok((out, td.containers.sensitive))
-}
-
-/// "8000-8100" → (8000, 8100); at most 65,536 ports, anything else is ignored.
-fn range(s: &str) -> Option<(i64, i64)> {
-    let (a, b) = s.split_once('-')?;
-    let a: i64 = a.trim().parse().ok()?;
-    let b: i64 = b.trim().parse().ok()?;
-    ((0..=65535).contains(&a) && (a..=65535).contains(&b)).then_some((a, b))
+    let ports = td.static_host_ports()?;
+    let set = ports
+        .into_iter()
+        .map(|p| StaticPort {
+            port: p.port,
+            protocol: p.protocol,
+        })
+        .collect();
+    Ok((set, td.containers.sensitive))
 }
 
 /// Everything on one cluster that needs one (port, protocol).
@@ -120,7 +69,7 @@ impl PortDemand {
 mod tests {
     use super::*;
     use crate::model::testing as t;
-    use crate::model::Field;
+    use crate::model::{Field, NetworkMode};
 
     #[test]
     fn host_and_bridge_static_ports() {

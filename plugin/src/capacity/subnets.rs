@@ -133,8 +133,9 @@ fn from_assumption(k: &str, a: &SubnetAssumption) -> Option<Counted> {
 
 pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> SubnetInfo {
     let find_assumption = |keys: &[&str]| {
-        keys.iter()
-            .find_map(|k| assume.subnets.get(*k).map(|a| (k.to_string(), a)))
+        assume
+            .subnet_for(keys.iter().copied())
+            .map(|(k, a)| (k.to_string(), a))
     };
     match key {
         SubnetKey::Plan {

@@ -17,17 +17,17 @@ fn issue_example_arithmetic() {
     let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
     let a = analyze(&m, &off());
     let c = a.cluster_of(0).unwrap();
-    assert_eq!(c.capacity.slots, Bound::exact(6));
-    let need = a.eni_need(c, None);
+    assert_eq!(c.pools[0].slots, Bound::exact(6));
+    let need = a.eni_need(c, 0, None);
     assert_eq!(need.total, Bound::exact(6));
-    let peak = a.eni_need(c, Some((0, Phase::Peak)));
+    let peak = a.eni_need(c, 0, Some(&a.peak(0)));
     assert_eq!(peak.total, Bound::exact(12));
     assert_eq!(
         peak.why,
         "aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12"
     );
-    assert_eq!(compare(peak.total, c.capacity.slots), Verdict::Exceeds);
-    let words = c.capacity.describe(&a.trunking);
+    assert_eq!(compare(peak.total, c.pools[0].slots), Verdict::Exceeds);
+    let words = c.pools[0].describe(&c.capacity, &a.trunking);
     assert!(
         words.starts_with(
             "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each"
@@ -45,8 +45,8 @@ fn trunking_not_enabled_anywhere_means_regular_enis() {
     let m = model(&["c5.large"], 3, 6, "10.0.0.0/24");
     let a = analyze(&m, &Assumptions::default());
     let c = a.cluster_of(0).unwrap();
-    assert_eq!(c.capacity.slots, Bound::exact(6));
-    assert_eq!(c.capacity.slots_with_trunking, Bound::exact(30));
+    assert_eq!(c.pools[0].slots, Bound::exact(6));
+    assert_eq!(c.pools[0].slots_with_trunking, Bound::exact(30));
 }
 
 #[test]
@@ -55,9 +55,9 @@ fn trunking_unknown_widens_the_slots() {
     m.account_settings.awsvpc_trunking = Field::unknown();
     let a = analyze(&m, &Assumptions::default());
     let c = a.cluster_of(0).unwrap();
-    assert_eq!(c.capacity.slots, Bound::range(6, 30));
-    assert_eq!(c.capacity.slots_without_trunking, Bound::exact(6));
-    assert_eq!(c.capacity.slots_with_trunking, Bound::exact(30));
+    assert_eq!(c.pools[0].slots, Bound::range(6, 30));
+    assert_eq!(c.pools[0].slots_without_trunking, Bound::exact(6));
+    assert_eq!(c.pools[0].slots_with_trunking, Bound::exact(30));
 }
 
 #[test]
@@ -83,17 +83,17 @@ fn daemons_take_a_slot_per_instance_and_fargate_takes_none() {
     let a = analyze(&m, &off());
     let c = a.cluster_of(0).unwrap();
     assert_eq!(c.capacity.daemons.awsvpc, Bound::exact(1));
-    assert_eq!(c.capacity.slots, Bound::exact(3));
+    assert_eq!(c.pools[0].slots, Bound::exact(3));
     // The Fargate service takes no ENI slot but does take addresses.
-    assert_eq!(a.eni_need(c, None).total, Bound::exact(2));
+    assert_eq!(a.eni_need(c, 0, None).total, Bound::exact(2));
     let keys = vec![SubnetKey::Plan {
         plan: 0,
         address: "aws_subnet.a".into(),
     }];
-    let need = a.subnet_need(&keys, Phase::Peak);
+    let need = a.subnet_need(&keys, SubnetPhase::AllDeploying);
     // api peak 4 + the daemon on each of 3 instances + fargate peak 100.
     assert_eq!(need.total, Bound::exact(4 + 3 + 100));
-    let steady = a.subnet_need(&keys, Phase::Desired);
+    let steady = a.subnet_need(&keys, SubnetPhase::Steady);
     assert_eq!(steady.total, Bound::exact(2 + 3 + 50));
 }
 
@@ -111,7 +111,7 @@ fn subnet_usable_and_instances() {
         address: "aws_subnet.a".into(),
     }];
     assert_eq!(a.subnet_usable(&keys).total, Bound::exact(11));
-    let need = a.subnet_need(&keys, Phase::Peak);
+    let need = a.subnet_need(&keys, SubnetPhase::AllDeploying);
     assert_eq!(need.total, Bound::exact(16 + 3));
     assert!(
         need.why.contains("aws_autoscaling_group.ecs max_size 3"),
@@ -136,7 +136,7 @@ fn static_ports_are_grouped_per_cluster() {
     assert_eq!(c.ports.len(), 1);
     assert_eq!(c.ports[0].show(), "80/tcp");
     assert_eq!(c.ports[0].desired, Bound::exact(3));
-    assert_eq!(c.capacity.instances, Bound::exact(2));
+    assert_eq!(c.pools[0].instances, Bound::exact(2));
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn unknown_cluster_and_outside_cluster() {
             name: "prod".into()
         }
     );
-    assert_eq!(c.capacity.slots, Bound::exact(4));
+    assert_eq!(c.pools[0].slots, Bound::exact(4));
 }
 
 #[test]
@@ -175,9 +175,9 @@ fn unknown_mode_is_a_maybe() {
     m.services[0].network_configuration = Field::known(None);
     let a = analyze(&m, &off());
     let c = a.cluster_of(0).unwrap();
-    let need = a.eni_need(c, None);
+    let need = a.eni_need(c, 0, None);
     assert_eq!(need.total, Bound::range(0, 4));
-    assert_eq!(compare(need.total, c.capacity.slots), Verdict::Unverifiable);
+    assert_eq!(compare(need.total, c.pools[0].slots), Verdict::Unverifiable);
     assert!(!need.missing.is_empty());
 }
 
@@ -222,14 +222,17 @@ fn subnets_are_per_plan_but_outside_ids_are_shared() {
     assert_eq!(a.subnets.len(), 3, "{:?}", a.subnets.keys());
     for plan in [0, 1] {
         // Each service: peak 8 spread over 2 subnets, 4 in its plan's aws_subnet.a.
-        let need = a.subnet_need(&[key(plan)], Phase::Peak);
+        let need = a.subnet_need(&[key(plan)], SubnetPhase::AllDeploying);
         assert_eq!(need.total, Bound::exact(4), "plan {plan}: {}", need.why);
         assert_eq!(
             a.service_subnets[plan].as_ref().unwrap().as_ref().unwrap()[0],
             key(plan)
         );
     }
-    let outside = a.subnet_need(&[SubnetKey::Outside("subnet-0abc".into())], Phase::Peak);
+    let outside = a.subnet_need(
+        &[SubnetKey::Outside("subnet-0abc".into())],
+        SubnetPhase::AllDeploying,
+    );
     assert_eq!(outside.total, Bound::exact(8), "{}", outside.why);
 }
 
@@ -251,7 +254,7 @@ fn cluster_capacity_comes_from_its_own_plan() {
     m.subnets.append(&mut prod.subnets);
     let a = analyze(&m, &off());
     assert_eq!(a.clusters.len(), 2);
-    let slots: Vec<Bound> = a.clusters.iter().map(|c| c.capacity.slots).collect();
+    let slots: Vec<Bound> = a.clusters.iter().map(|c| c.pools[0].slots).collect();
     // c5.large: 2 awsvpc slots per instance without trunking.
     assert!(slots.contains(&Bound::exact(2)), "{slots:?}");
     assert!(slots.contains(&Bound::exact(10)), "{slots:?}");

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::common::{emit, Inputs, PlanSource};
-use crate::capacity::{self, compare, Analysis, Bound, Phase, SubnetKey, Verdict};
+use crate::capacity::{self, compare, Analysis, Bound, Need, SubnetKey, SubnetPhase, Verdict};
 use crate::error::{Result, UserError};
 use crate::model::Launch;
 
@@ -28,9 +28,17 @@ Examples:
 
 How the numbers are made:
   ENI slots per instance = max ENIs of the type - 1 (all network cards), or the ECS
-  trunking table's value when awsvpcTrunking applies, minus one per awsvpc DAEMON service;
-  a mixed-instances group counts as its smallest type; groups count at max_size.
-  Deployment peak = floor(desired x maximum_percent / 100) (default 200), x2 for blue/green.
+  trunking table's value when awsvpcTrunking applies (not for Windows tasks, nor with
+  resource-name DNS A records), minus one per awsvpc DAEMON service; a mixed-instances group
+  counts as its smallest type; groups count at max_size.
+  Pools: a service with a capacity provider strategy (its own, else the cluster's default)
+  runs only on its providers' groups, each with its share by base and weight; one without
+  runs on any instance of the cluster.
+  Deployments (rolling): ECS may stop old tasks down to minimum_healthy_percent first, so a
+  deployment needs room for ceil(desired x minimum_healthy_percent / 100) + 1 of its tasks
+  next to the others' desired tasks (ROOM); its peak, floor(desired x maximum_percent / 100)
+  (default 200, x2 for blue/green), need not fit instance capacity. Subnets must hold each
+  service's peak next to the others' desired tasks (all deploying at once: a warning).
   Subnet usable = 2^(32 - prefix) - 5. A range such as \"6 to 30\" means an input is unknown
   (here: whether awsvpcTrunking is enabled); \"unknown\" lists what to supply.
   `ecsnet instance-type c5.large` shows the facts for one type.
@@ -115,7 +123,10 @@ pub struct ClusterOut {
     pub replaced_by_assumption: Vec<String>,
     pub awsvpc_daemons: Vec<String>,
     pub services: Vec<ServiceOut>,
+    /// The whole cluster (pool 0).
     pub eni: Totals,
+    /// Every pool: the whole cluster first, then each capacity provider.
+    pub pools: Vec<PoolOut>,
     pub static_ports: Vec<PortOut>,
     pub missing: Vec<capacity::Missing>,
 }
@@ -129,6 +140,10 @@ pub struct ServiceOut {
     pub desired: Option<u64>,
     pub peak: Option<u64>,
     pub peak_why: Option<String>,
+    /// Tasks a rolling deployment needs room for at once (ceil(desired × min% / 100) + 1).
+    pub room: Option<u64>,
+    /// Where the tasks go: "cluster", or the providers with their shares.
+    pub placement: String,
     /// "yes", "no", "unknown", or "1 per instance" (awsvpc daemons): does each task take an
     /// ENI on the cluster's instances?
     pub takes_eni: &'static str,
@@ -140,10 +155,26 @@ pub struct Totals {
     pub desired_why: String,
     pub capacity: Bound,
     pub desired_verdict: Verdict,
-    /// The largest single-service deployment peak (others at desired).
+    /// The largest single-service deployment peak (others at desired). Informational: a
+    /// rolling deployment whose peak does not fit still progresses if `deploy` fits.
     pub peak: Bound,
     pub peak_why: String,
     pub peak_verdict: Verdict,
+    /// The largest room a rolling deployment needs to make progress (its ROOM tasks, the
+    /// others at desired).
+    pub deploy: Bound,
+    pub deploy_why: String,
+    pub deploy_verdict: Verdict,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PoolOut {
+    pub pool: String,
+    /// The capacity provider (provider pools only).
+    pub provider: Option<String>,
+    pub instances: Bound,
+    pub eni_slots: Bound,
+    pub eni: Totals,
 }
 
 #[derive(Debug, Serialize)]
@@ -169,9 +200,16 @@ pub struct SubnetOut {
     pub usable: Option<u64>,
     pub usable_why: String,
     pub desired: Bound,
+    /// Every service in the subnet at its peak at once.
     pub peak: Bound,
     pub peak_why: String,
+    /// The largest single service's peak next to the others' desired tasks.
+    pub one_deploying: Bound,
+    pub one_deploying_why: String,
+    /// Of `one_deploying` (an error when exceeded).
     pub verdict: Verdict,
+    /// Of `peak` (a warning when only this is exceeded).
+    pub all_deploying_verdict: Verdict,
 }
 
 fn launch_str(l: Option<Launch>) -> Option<&'static str> {
@@ -181,6 +219,64 @@ fn launch_str(l: Option<Launch>) -> Option<&'static str> {
         Launch::External => "EXTERNAL",
         Launch::ManagedInstances => "MANAGED_INSTANCES",
     })
+}
+
+/// The largest need among `needs` (by upper bound, then lower).
+fn largest(needs: impl Iterator<Item = Need>) -> Option<Need> {
+    needs.max_by_key(|n| (n.total.hi.unwrap_or(u64::MAX), n.total.lo))
+}
+
+/// Desired, peak and deployment room of one pool.
+fn totals(a: &Analysis, c: &capacity::ClusterReport, pool: usize) -> Totals {
+    let slots = c.pools[pool].slots;
+    let need = a.eni_need(c, pool, None);
+    let on_pool: Vec<usize> = c
+        .services
+        .iter()
+        .copied()
+        .filter(|&i| a.services[i].eni_on_instances != capacity::Involved::No)
+        .filter(|&i| pool == 0 || a.pools_of(i).contains(&pool))
+        .collect();
+    let peak = largest(
+        on_pool
+            .iter()
+            .map(|&i| a.eni_need(c, pool, Some(&a.peak(i)))),
+    )
+    .unwrap_or_else(|| need.clone());
+    let rolling = on_pool.iter().filter(|&&i| {
+        let d = &a.services[i];
+        !d.daemon && d.deploy == capacity::DeployKind::Rolling
+    });
+    let deploy = largest(rolling.map(|&i| a.eni_need(c, pool, Some(&a.progress(i)))))
+        .unwrap_or_else(|| need.clone());
+    Totals {
+        desired: need.total,
+        desired_why: need.why,
+        capacity: slots,
+        desired_verdict: compare(need.total, slots),
+        peak: peak.total,
+        peak_why: peak.why,
+        peak_verdict: compare(peak.total, slots),
+        deploy: deploy.total,
+        deploy_why: deploy.why,
+        deploy_verdict: compare(deploy.total, slots),
+    }
+}
+
+fn placement_words(p: &capacity::Placement) -> String {
+    match p {
+        capacity::Placement::Cluster => "cluster".into(),
+        capacity::Placement::Unknown { .. } => "unknown".into(),
+        capacity::Placement::Providers { shares, .. } => shares
+            .iter()
+            .map(|s| match (s.base, s.weight) {
+                (Some(b), Some(w)) if b > 0 => format!("{} (base {b}, weight {w})", s.name),
+                (Some(_), Some(w)) => format!("{} (weight {w})", s.name),
+                _ => format!("{} (weight unknown)", s.name),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 pub fn build_report(a: &Analysis) -> CapacityReport {
@@ -213,6 +309,12 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                         } else {
                             d.peak.as_ref().ok().map(|c| c.why.clone())
                         },
+                        room: if d.daemon || d.deploy != capacity::DeployKind::Rolling {
+                            None
+                        } else {
+                            d.progress().ok().map(|c| c.n)
+                        },
+                        placement: placement_words(&a.placements[i]),
                         takes_eni: match &d.eni_on_instances {
                             _ if d.daemon
                                 && c.capacity.daemons.awsvpc_services.contains(&d.address) =>
@@ -226,16 +328,8 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                     }
                 })
                 .collect();
-            let need = a.eni_need(c, None);
-            // The worst single deployment: each service at its peak in turn, others at desired.
-            let peak = c
-                .services
-                .iter()
-                .filter(|&&i| a.services[i].eni_on_instances != capacity::Involved::No)
-                .map(|&i| a.eni_need(c, Some((i, Phase::Peak))))
-                .max_by_key(|p| (p.total.hi.unwrap_or(u64::MAX), p.total.lo))
-                .unwrap_or_else(|| a.eni_need(c, None));
-            let instances = c.capacity.instances;
+            let need = a.eni_need(c, 0, None);
+            let instances = c.pools[0].instances;
             let static_ports = c
                 .ports
                 .iter()
@@ -273,14 +367,26 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
             for (_, m) in &c.ports_unknown {
                 missing.push(m.clone());
             }
+            let pools = c
+                .pools
+                .iter()
+                .enumerate()
+                .map(|(k, p)| PoolOut {
+                    pool: p.label.clone(),
+                    provider: p.provider.clone(),
+                    instances: p.instances,
+                    eni_slots: p.slots,
+                    eni: totals(a, c, k),
+                })
+                .collect();
             ClusterOut {
                 cluster: c.label.clone(),
                 plan: c.plan,
                 uses_instances,
                 instances,
-                eni_slots: c.capacity.slots,
-                eni_slots_without_trunking: c.capacity.slots_without_trunking,
-                eni_slots_with_trunking: c.capacity.slots_with_trunking,
+                eni_slots: c.pools[0].slots,
+                eni_slots_without_trunking: c.pools[0].slots_without_trunking,
+                eni_slots_with_trunking: c.pools[0].slots_with_trunking,
                 capacity: c
                     .capacity
                     .sources
@@ -290,15 +396,8 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                 replaced_by_assumption: c.capacity.replaced_by_assumption.clone(),
                 awsvpc_daemons: c.capacity.daemons.awsvpc_services.clone(),
                 services,
-                eni: Totals {
-                    desired: need.total,
-                    desired_why: need.why,
-                    capacity: c.capacity.slots,
-                    desired_verdict: compare(need.total, c.capacity.slots),
-                    peak: peak.total,
-                    peak_why: peak.why,
-                    peak_verdict: compare(peak.total, c.capacity.slots),
-                },
+                eni: totals(a, c, 0),
+                pools,
                 static_ports,
                 missing: dedup(missing),
             }
@@ -309,9 +408,24 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
         .values()
         .map(|s| {
             let one: &[SubnetKey] = std::slice::from_ref(&s.key);
-            let desired = a.subnet_need(one, Phase::Desired);
-            let peak = a.subnet_need(one, Phase::Peak);
+            let desired = a.subnet_need(one, SubnetPhase::Steady);
+            let peak = a.subnet_need(one, SubnetPhase::AllDeploying);
+            let users = a.users_by_subnet.get(&s.key).map_or(&[][..], Vec::as_slice);
+            let single = largest(
+                users
+                    .iter()
+                    .filter_map(|&u| a.subnet_users[u].service)
+                    .map(|i| a.subnet_need(one, SubnetPhase::Deploying(i))),
+            )
+            .unwrap_or_else(|| desired.clone());
             let usable = s.usable_bound();
+            let verdict = |b: Bound| {
+                if s.ipv6_only {
+                    Verdict::Fits
+                } else {
+                    compare(b, usable)
+                }
+            };
             SubnetOut {
                 subnet: s.key.label().to_string(),
                 plan: s.key.plan(),
@@ -322,13 +436,12 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
                     Err(m) => format!("unknown: {}; supply {}", m.what, m.supply),
                 },
                 desired: desired.total,
+                verdict: verdict(single.total),
+                all_deploying_verdict: verdict(peak.total),
+                one_deploying: single.total,
+                one_deploying_why: single.why,
                 peak: peak.total,
                 peak_why: peak.why,
-                verdict: if s.ipv6_only {
-                    Verdict::Fits
-                } else {
-                    compare(peak.total, usable)
-                },
             }
         })
         .collect();
@@ -452,43 +565,72 @@ pub fn render_text(r: &CapacityReport) -> String {
                 "MODE".into(),
                 "DESIRED".into(),
                 "PEAK".into(),
+                "ROOM".into(),
                 "ENI".into(),
+                "ON".into(),
             ]];
             for s in &c.services {
+                let daemon = s.scheduling == "DAEMON";
                 rows.push(vec![
                     s.address.clone(),
                     s.launch.unwrap_or("?").to_string(),
                     s.network_mode.clone().unwrap_or_else(|| "?".into()),
-                    if s.scheduling == "DAEMON" {
+                    if daemon {
                         "daemon".into()
                     } else {
                         opt(s.desired)
                     },
-                    if s.scheduling == "DAEMON" {
-                        "-".into()
-                    } else {
-                        opt(s.peak)
-                    },
+                    if daemon { "-".into() } else { opt(s.peak) },
+                    if daemon { "-".into() } else { opt(s.room) },
                     s.takes_eni.to_string(),
+                    s.placement.clone(),
                 ]);
             }
             out.push_str(&table(&rows));
+            out.push_str("    (ROOM: the tasks a rolling deployment runs at once when it stops old tasks down to minimum_healthy_percent first; ON: the capacity providers its tasks go to, or any instance of the cluster)\n");
         }
         if c.uses_instances && !c.services.is_empty() {
-            out.push_str(&format!(
-                "  ENI: desired {} of {} slots ({}): {}\n",
-                c.eni.desired.show(),
-                c.eni.capacity.show(),
-                c.eni.desired_why,
-                verdict_word(c.eni.desired_verdict)
-            ));
-            out.push_str(&format!(
-                "  ENI: deployment peak {} of {} slots ({}): {}\n",
-                c.eni.peak.show(),
-                c.eni.capacity.show(),
-                c.eni.peak_why,
-                verdict_word(c.eni.peak_verdict)
-            ));
+            for p in &c.pools {
+                let name = if p.provider.is_some() {
+                    p.pool.clone()
+                } else {
+                    "the cluster".to_string()
+                };
+                if p.provider.is_some() {
+                    out.push_str(&format!(
+                        "  {}: {} instances, {} awsvpc ENI slots at max size\n",
+                        p.pool,
+                        p.instances.show(),
+                        p.eni_slots.show()
+                    ));
+                }
+                let t = &p.eni;
+                let peak_word = match t.peak_verdict {
+                    Verdict::Exceeds => "does not fit: ECS deploys in smaller batches",
+                    v => verdict_word(v),
+                };
+                for (what, n, why, verdict) in [
+                    (
+                        "desired",
+                        t.desired,
+                        &t.desired_why,
+                        verdict_word(t.desired_verdict),
+                    ),
+                    (
+                        "deployment room",
+                        t.deploy,
+                        &t.deploy_why,
+                        verdict_word(t.deploy_verdict),
+                    ),
+                    ("deployment peak", t.peak, &t.peak_why, peak_word),
+                ] {
+                    out.push_str(&format!(
+                        "  ENI on {name}: {what} {} of {} slots ({why}): {verdict}\n",
+                        n.show(),
+                        t.capacity.show(),
+                    ));
+                }
+            }
         }
         if !c.static_ports.is_empty() {
             out.push_str("  Static host ports:\n");
@@ -521,12 +663,14 @@ pub fn render_text(r: &CapacityReport) -> String {
         }
     }
     if !r.subnets.is_empty() {
-        out.push_str("\nSubnets (IPv4 addresses; demand at the deployment peak)\n");
+        out.push_str("\nSubnets (IPv4 addresses: desired; one service deploying, the others at desired; all deploying at once)\n");
         let mut rows = vec![vec![
             "SUBNET".to_string(),
             "USABLE".into(),
             "DESIRED".into(),
-            "PEAK".into(),
+            "DEPLOYING".into(),
+            "".into(),
+            "ALL".into(),
             "".into(),
             "HOW".into(),
         ]];
@@ -539,9 +683,11 @@ pub fn render_text(r: &CapacityReport) -> String {
                     opt(s.usable)
                 },
                 s.desired.show(),
-                s.peak.show(),
+                s.one_deploying.show(),
                 verdict_word(s.verdict).to_string(),
-                format!("{} | {}", s.usable_why, s.peak_why),
+                s.peak.show(),
+                verdict_word(s.all_deploying_verdict).to_string(),
+                format!("{} | {}", s.usable_why, s.one_deploying_why),
             ]);
         }
         out.push_str(&table(&rows));
@@ -576,9 +722,16 @@ mod tests {
             text.contains("3 instances, 6 awsvpc ENI slots (6 without trunking, 30 with)"),
             "{text}"
         );
-        assert!(text.contains("ENI: desired 6 of 6 slots"), "{text}");
         assert!(
-            text.contains("ENI: deployment peak 12 of 6 slots"),
+            text.contains("ENI on the cluster: desired 6 of 6 slots"),
+            "{text}"
+        );
+        assert!(
+            text.contains("ENI on the cluster: deployment room 7 of 6 slots"),
+            "{text}"
+        );
+        assert!(
+            text.contains("deployment peak 12 of 6 slots (aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12): does not fit"),
             "{text}"
         );
         assert!(text.contains("EXCEEDS"), "{text}");
@@ -586,6 +739,8 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["schema_version"], 1);
         assert_eq!(json["clusters"][0]["eni"]["peak"]["lo"], 12);
+        assert_eq!(json["clusters"][0]["eni"]["deploy"]["lo"], 7);
+        assert_eq!(json["clusters"][0]["pools"][0]["eni_slots"]["lo"], 6);
         assert_eq!(json["subnets"][0]["usable"], 11);
         assert_eq!(json["subnets"][0]["verdict"], "exceeds");
     }

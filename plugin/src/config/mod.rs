@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Severity;
 
+mod assumed;
 pub mod hint;
 mod parse;
+pub use assumed::ClusterNames;
 pub use parse::{check_syntax, load, parse_str, ConfigError};
 
 /// Parsed configuration. `Config::default()` is what ecsnet uses with no file.

@@ -314,7 +314,13 @@ pub struct Service {
     pub deployment_minimum_healthy_percent: Field<i64>,
     pub deployment_controller: Field<DeploymentController>,
     /// ECS-native deployment strategy (`deployment_configuration.strategy`: ROLLING, BLUE_GREEN, ...).
+    /// The deployment fields are Null when the configuration does not set them, also when
+    /// the provider plans them as unknown: ECS then uses its defaults (ROLLING, 200 / 100).
     pub deployment_strategy: Field<String>,
+    /// Why the configuration cannot tell whether an unknown deployment setting is set (no
+    /// configuration for the resource, or a dynamic block); `None` when it can.
+    #[serde(skip)]
+    pub deployment_unseen: Option<String>,
     /// `network_configuration`: `Known(None)` when the block is absent.
     pub network_configuration: Field<Option<AwsvpcConfiguration>>,
     pub load_balancers: Field<Vec<LoadBalancer>>,
@@ -399,11 +405,25 @@ pub struct Cluster {
     pub address: String,
     pub plan: PlanIndex,
     pub name: Field<String>,
+    /// `arn` (what `assume cluster` blocks and services may name it by); not in the inventory.
+    #[serde(skip)]
+    pub arn: Field<String>,
     /// Capacity provider names attached to the cluster (inline or `aws_ecs_cluster_capacity_providers`).
     pub capacity_providers: Field<Vec<String>>,
     pub default_strategy: Field<Vec<CapacityProviderStrategyItem>>,
     /// Container instance capacity found for this cluster.
     pub capacity: Vec<CapacitySource>,
+}
+
+impl Cluster {
+    /// What the cluster is known by, for matching `assume cluster` blocks.
+    pub fn names(&self) -> crate::config::ClusterNames<'_> {
+        crate::config::ClusterNames {
+            address: Some(&self.address),
+            name: self.name.get().map(String::as_str),
+            arn: self.arn.get().map(String::as_str),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -491,6 +511,11 @@ pub struct Subnet {
     /// The route table the subnet uses, when the plan shows it: a table's address, or
     /// "the main route table of aws_vpc.x" for a subnet without an association.
     pub route_table: Option<String>,
+    /// `enable_resource_name_dns_a_record_on_launch`: instances launched here get resource
+    /// name DNS A records unless their launch template says otherwise (no ENI trunk then).
+    /// A rule input only, left out of the inventory output.
+    #[serde(skip)]
+    pub resource_name_dns_a_record_on_launch: Field<bool>,
 }
 
 impl Subnet {

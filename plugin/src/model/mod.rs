@@ -3,10 +3,12 @@
 //! [`build`] is the entry point: plans → [`Model`]. Extraction (`extract/`, one file per
 //! entity family) decodes each resource; resolution (`resolve/`) links them.
 
+pub mod arn;
 pub mod entities;
 pub(crate) mod extract;
 pub mod field;
 pub mod index;
+pub mod ports;
 pub(crate) mod resolve;
 #[doc(hidden)]
 pub mod testing;

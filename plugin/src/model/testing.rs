@@ -68,6 +68,7 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
         deployment_minimum_healthy_percent: Field::null(),
         deployment_controller: Field::null(),
         deployment_strategy: Field::null(),
+        deployment_unseen: None,
         network_configuration: Field::known(None),
         load_balancers: Field::known(vec![]),
         service_registries: Field::known(vec![]),
@@ -114,6 +115,7 @@ pub fn cluster(address: &str, capacity: &[&str]) -> Cluster {
         address: address.into(),
         plan: 0,
         name: Field::known(address.rsplit('.').next().unwrap_or(address).to_string()),
+        arn: Field::null(),
         capacity_providers: Field::null(),
         default_strategy: Field::null(),
         capacity: capacity
@@ -171,6 +173,7 @@ pub fn subnet(address: &str, cidr: &str, az: &str) -> Subnet {
         public: Field::unknown(),
         egress: Field::unknown(),
         route_table: None,
+        resource_name_dns_a_record_on_launch: Field::null(),
     }
 }
 

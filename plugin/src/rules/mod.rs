@@ -6,6 +6,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Model;
 
 mod helpers;
+pub mod unverified;
 pub use helpers::DiagnosticBuilder;
 
 /// Static description of a rule.

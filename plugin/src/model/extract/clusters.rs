@@ -18,6 +18,7 @@ pub(super) fn extract_cluster(
         address: res.address.clone(),
         plan,
         name: v.get("name").string(),
+        arn: v.get("arn").string(),
         capacity_providers: Field::null(),
         default_strategy: Field::null(),
         capacity: vec![],

@@ -159,3 +159,95 @@ pub(crate) fn configured(plan: &Plan, res: &crate::plan::Resource, attr: &str) -
 pub(crate) fn key(f: &Field<String>) -> Option<&str> {
     f.get().map(String::as_str).filter(|s| !s.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Val;
+    use serde_json::json;
+
+    /// A plan with one service (`module` may be "") whose deployment settings are planned
+    /// as unknown, configured with `expressions` (no configuration section when `None`).
+    fn plan(module: &str, actions: &[&str], expressions: Option<serde_json::Value>) -> Plan {
+        let prefix = if module.is_empty() {
+            String::new()
+        } else {
+            format!("{module}.")
+        };
+        let mut change = json!({
+            "address": format!("{prefix}aws_ecs_service.api"), "mode": "managed",
+            "type": "aws_ecs_service", "name": "api",
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": { "actions": actions, "before": null,
+                "after": { "name": "api", "desired_count": 3 },
+                "after_unknown": { "deployment_configuration": true,
+                    "deployment_maximum_percent": true },
+                "before_sensitive": false, "after_sensitive": {} }
+        });
+        if !module.is_empty() {
+            change["module_address"] = json!(module);
+        }
+        let mut doc = json!({ "format_version": "1.2", "resource_changes": [change] });
+        if let Some(mut e) = expressions {
+            // Terraform writes every required argument (see `written::written`).
+            e["name"] = json!({ "constant_value": "api" });
+            let res = json!({ "address": "aws_ecs_service.api", "mode": "managed",
+                "type": "aws_ecs_service", "name": "api", "expressions": e });
+            doc["configuration"] = if module.is_empty() {
+                json!({ "root_module": { "resources": [res] } })
+            } else {
+                // The module call's configuration is missing.
+                json!({ "root_module": { "resources": [] } })
+            };
+        }
+        crate::plan::parse_bytes(doc.to_string().as_bytes(), "p", &Default::default()).unwrap()
+    }
+
+    fn service(p: &Plan) -> Service {
+        services::decode(&p.resources[0], p, 0)
+    }
+
+    #[test]
+    fn unwritten_deployment_settings_take_the_ecs_defaults() {
+        let p = plan(
+            "",
+            &["create"],
+            Some(json!({ "desired_count": { "constant_value": 3 } })),
+        );
+        let s = service(&p);
+        assert_eq!(s.deployment_strategy.val, Val::Null);
+        assert_eq!(s.deployment_maximum_percent.val, Val::Null);
+        assert!(s.deployment_unseen.is_none());
+        // Written (from a value known after apply): really unknown.
+        let p = plan(
+            "",
+            &["create"],
+            Some(
+                json!({ "deployment_maximum_percent": { "references": ["terraform_data.x.output"] } }),
+            ),
+        );
+        let s = service(&p);
+        assert_eq!(s.deployment_maximum_percent.val, Val::Unknown);
+        assert_eq!(s.deployment_strategy.val, Val::Null);
+    }
+
+    #[test]
+    fn unseen_configuration_leaves_them_unknown_and_says_why() {
+        let s = service(&plan("", &["create"], None));
+        assert_eq!(s.deployment_strategy.val, Val::Unknown);
+        assert!(s
+            .deployment_unseen
+            .unwrap()
+            .contains("no configuration section"));
+        let s = service(&plan("module.app", &["create"], Some(json!({}))));
+        assert_eq!(s.deployment_strategy.val, Val::Unknown);
+        assert!(s
+            .deployment_unseen
+            .unwrap()
+            .contains("does not include module.app"));
+        // An update that makes an unwritten block unknown: a dynamic block.
+        let s = service(&plan("", &["update"], Some(json!({}))));
+        assert_eq!(s.deployment_strategy.val, Val::Unknown);
+        assert!(s.deployment_unseen.unwrap().contains("dynamic block"));
+    }
+}

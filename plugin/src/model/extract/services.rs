@@ -15,6 +15,38 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
     let v = res.values.root();
     let iam_role = opt_string(v.get("iam_role"));
     let iam_role_written = written(source, res, "iam_role");
+    let mut unseen = None;
+    // Deployment settings the plan leaves unknown but the configuration does not write
+    // take ECS's defaults (provider 6.x plans an omitted deployment_configuration as
+    // unknown): Null, which the capacity analysis reads as the default.
+    let deployment_maximum_percent = default_when_unwritten(
+        source,
+        res,
+        v.get("deployment_maximum_percent").int(),
+        "deployment_maximum_percent",
+        &mut unseen,
+    );
+    let deployment_minimum_healthy_percent = default_when_unwritten(
+        source,
+        res,
+        v.get("deployment_minimum_healthy_percent").int(),
+        "deployment_minimum_healthy_percent",
+        &mut unseen,
+    );
+    let deployment_strategy = default_when_unwritten(
+        source,
+        res,
+        block_string(v.get("deployment_configuration"), "strategy"),
+        "deployment_configuration.0.strategy",
+        &mut unseen,
+    );
+    let deployment_controller = default_when_unwritten(
+        source,
+        res,
+        deployment_controller(v.get("deployment_controller")),
+        "deployment_controller.0.type",
+        &mut unseen,
+    );
     Service {
         address: res.address.clone(),
         plan,
@@ -25,10 +57,11 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
         capacity_provider_strategy: Field::null(),
         scheduling_strategy: opt_string(v.get("scheduling_strategy")),
         desired_count: v.get("desired_count").int(),
-        deployment_maximum_percent: v.get("deployment_maximum_percent").int(),
-        deployment_minimum_healthy_percent: v.get("deployment_minimum_healthy_percent").int(),
-        deployment_controller: deployment_controller(v.get("deployment_controller")),
-        deployment_strategy: block_string(v.get("deployment_configuration"), "strategy"),
+        deployment_maximum_percent,
+        deployment_minimum_healthy_percent,
+        deployment_controller,
+        deployment_strategy,
+        deployment_unseen: unseen,
         network_configuration: Field::null(),
         load_balancers: Field::null(),
         service_registries: Field::null(),
@@ -75,6 +108,60 @@ pub(crate) fn is_service_linked_role(role: &str) -> bool {
     role == "aws-service-role"
         || role.contains("aws-service-role/ecs.amazonaws.com/")
         || role.ends_with("/AWSServiceRoleForECS")
+}
+
+/// `f` as planned, or Null (the default) when it is unknown and the configuration does not
+/// write `path`; `unseen` keeps why the configuration cannot tell, when it cannot.
+fn default_when_unwritten<T>(
+    p: &Plan,
+    res: &Resource,
+    f: Field<T>,
+    path: &str,
+    unseen: &mut Option<String>,
+) -> Field<T> {
+    if !f.is_unknown() {
+        return f;
+    }
+    // A block the configuration leaves out entirely leaves out all that is in it (a
+    // `dynamic` block is also absent from the plan's configuration: see below).
+    let top = path.split('.').next().unwrap_or(path);
+    let w = match written(p, res, top) {
+        Written::Omitted => Written::Omitted,
+        _ => written(p, res, path),
+    };
+    match w {
+        Written::Set | Written::Unclear => f,
+        // Nothing written, yet unknown in an update: an omitted Optional+Computed value keeps
+        // what the state holds, so something the configuration does not show sets it.
+        Written::Omitted
+            if matches!(
+                res.action,
+                crate::plan::Action::Update | crate::plan::Action::NoOp
+            ) =>
+        {
+            unseen.get_or_insert(format!(
+                "{top} changes in this update plan although the configuration of {} does not write it (a dynamic block, which terraform show -json leaves out of the configuration)",
+                res.base_address()
+            ));
+            f
+        }
+        Written::Omitted => Field::null().with_sensitive(f.sensitive),
+        Written::Unseen => {
+            unseen.get_or_insert(if p.config.present {
+                format!(
+                    "the plan's configuration does not include {}",
+                    if res.module_address.is_empty() {
+                        res.base_address()
+                    } else {
+                        res.module_address.clone()
+                    }
+                )
+            } else {
+                "the plan has no configuration section".to_string()
+            });
+            f
+        }
+    }
 }
 
 /// The attributes holding a service's ARN (the provider's `id` of a service is its ARN).

@@ -29,6 +29,9 @@ pub(super) fn extract_subnet(
         public: Field::unknown(),
         egress: Field::unknown(),
         route_table: None,
+        resource_name_dns_a_record_on_launch: v
+            .get("enable_resource_name_dns_a_record_on_launch")
+            .bool(),
     };
     let pos = model.subnets.len();
     lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);

@@ -24,8 +24,6 @@ pub(crate) struct CapacityInputs<'a> {
     pub groups_by_user_data: &'a HashMap<String, Vec<usize>>,
     pub instances_by_user_data: &'a HashMap<String, Vec<usize>>,
     pub assume: &'a Assumptions,
-    /// The cluster's ARN when known (assumptions may be keyed by it).
-    pub arn: Option<&'a str>,
 }
 
 pub(crate) fn capacity_sources(
@@ -108,7 +106,7 @@ pub(crate) fn capacity_sources(
             CapacityKind::AutoscalingGroup | CapacityKind::Instance
         )
     });
-    if !has_ec2 && assumption_for(cluster, inp.arn, inp.assume) {
+    if !has_ec2 && inp.assume.cluster_for(cluster.names()).is_some() {
         out.push(CapacitySource {
             address: None,
             kind: CapacityKind::Assumed,
@@ -128,19 +126,6 @@ fn user_data_source(address: &str, kind: CapacityKind) -> CapacitySource {
         certain: true,
         capacity_provider: None,
     }
-}
-
-/// Whether an `assume cluster "<key>"` block names this cluster (by name, ARN or address).
-pub(crate) fn assumption_for(cluster: &Cluster, arn: Option<&str>, assume: &Assumptions) -> bool {
-    if assume.clusters.is_empty() {
-        return false;
-    }
-    assume.clusters.contains_key(&cluster.address)
-        || cluster
-            .name
-            .get()
-            .is_some_and(|n| assume.clusters.contains_key(n))
-        || arn.is_some_and(|a| assume.clusters.contains_key(a))
 }
 
 /// The capacity providers a link list names, as [`ProviderRef`]s.
@@ -208,7 +193,6 @@ mod tests {
             groups_by_user_data: &groups,
             instances_by_user_data: &instances,
             assume: &assume,
-            arn: None,
         };
         let got = capacity_sources(
             &cluster,
@@ -248,7 +232,6 @@ mod tests {
             groups_by_user_data: &empty,
             instances_by_user_data: &empty,
             assume: &assume,
-            arn: None,
         };
         let got = capacity_sources(&cluster, &[], &inp);
         assert_eq!(got.len(), 1);

@@ -1,6 +1,7 @@
 //! Where a service's tasks run (`Service::launch`), following ECS's own order: the launch
-//! type; else the service's capacity provider strategy; else the cluster's default
-//! strategy; else EC2, which is what ECS uses when neither is set.
+//! type; else the service's capacity provider strategy (also when the launch type is
+//! unknown: ECS refuses both together); else the cluster's default strategy; else EC2,
+//! which is what ECS uses when neither is set.
 
 use crate::model::{CapacityProviderStrategyItem, Field, Launch, Val};
 
@@ -23,7 +24,16 @@ pub(crate) fn derive(
 ) -> Field<Launch> {
     match &launch_type.val {
         Val::Known(t) => return from_launch_type(t),
-        Val::Unknown if launch_type_configured => return Field::unknown(),
+        // ECS refuses a service that sets both a launch type and a strategy, so a strategy
+        // known in the plan decides even when the launch type is unknown.
+        Val::Unknown if launch_type_configured => {
+            return match &strategy.val {
+                Val::Known(items) if !items.is_empty() => {
+                    from_strategy(items, is_managed_instances)
+                }
+                _ => Field::unknown(),
+            }
+        }
         Val::Unknown | Val::Null => {}
     }
     match &strategy.val {
@@ -107,10 +117,22 @@ mod tests {
             .get(),
             Some(&Launch::Fargate)
         );
+        // A configured but unknown launch type beside a known strategy: the strategy decides.
+        assert_eq!(
+            derive(
+                &Field::unknown(),
+                true,
+                &fargate,
+                ClusterDefault::Unseen,
+                NO_MI
+            )
+            .get(),
+            Some(&Launch::Fargate)
+        );
         assert!(derive(
             &Field::unknown(),
             true,
-            &fargate,
+            &none,
             ClusterDefault::Unseen,
             NO_MI
         )

@@ -175,13 +175,8 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The part of an ARN after `<marker>` (`task-definition/`, `cluster/`, ...), if it is one.
-pub(crate) fn arn_resource<'v>(value: &'v str, marker: &str) -> Option<&'v str> {
-    if !value.starts_with("arn:") {
-        return None;
-    }
-    value.find(marker).map(|i| &value[i + marker.len()..])
-}
+// ARN → name has one home: `model::arn`.
+pub(crate) use crate::model::arn::resource_after as arn_resource;
 
 /// A task definition named by ARN, `family:revision` or family.
 pub(crate) fn match_task_definition(
@@ -206,7 +201,7 @@ pub(crate) fn match_cluster(
     if let Some(hit) = lookup.cluster_arn.pick(value, plan) {
         return Some(hit);
     }
-    let name = arn_resource(value, ":cluster/").unwrap_or(value);
+    let name = crate::model::arn::cluster_name(value);
     lookup.cluster_name.pick(name, plan)
 }
 
@@ -228,10 +223,9 @@ pub(crate) fn match_service(
     if let Some(hit) = lookup.service_arn.pick(value, plan) {
         return Some(hit);
     }
-    let name = arn_resource(value, ":service/")
-        .map(|r| r.rsplit('/').next().unwrap_or(r))
-        .unwrap_or(value);
-    lookup.service_name.pick(name, plan)
+    lookup
+        .service_name
+        .pick(crate::model::arn::service_name(value), plan)
 }
 
 /// A value looked up in one index.

@@ -36,7 +36,7 @@ pub(crate) fn resolve(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume
     instances(plans, model, lookup);
     let wiring = cluster_providers(plans, model, lookup);
     services_and_task_sets(plans, model, lookup);
-    cluster_capacity(plans, model, lookup, assume, &wiring);
+    cluster_capacity(model, lookup, assume, &wiring);
     launches(model, lookup, &wiring, &managed_instances);
 }
 
@@ -296,13 +296,7 @@ fn services_and_task_sets(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
     );
 }
 
-fn cluster_capacity(
-    plans: &[Plan],
-    model: &mut Model,
-    lookup: &Lookup,
-    assume: &Assumptions,
-    wiring: &Wiring,
-) {
+fn cluster_capacity(model: &mut Model, lookup: &Lookup, assume: &Assumptions, wiring: &Wiring) {
     let m: &Model = model;
     // Providers named by each cluster, its default strategy and its services' strategies.
     let mut providers: Vec<Vec<ProviderRef>> = vec![Vec::new(); m.clusters.len()];
@@ -349,17 +343,12 @@ fn cluster_capacity(
         .enumerate()
         .map(|(i, cl)| {
             let by_name = |n: &str| lookup.cp_name.pick(n, cl.plan);
-            let arn = plans
-                .get(cl.plan)
-                .and_then(|p| p.resource(&cl.address))
-                .map(|r| r.attr("arn").string());
             let inp = CapacityInputs {
                 model: m,
                 cp_by_name: &by_name,
                 groups_by_user_data: &groups_by_ud,
                 instances_by_user_data: &instances_by_ud,
                 assume,
-                arn: arn.as_ref().and_then(|a| a.get().map(String::as_str)),
             };
             clusters::capacity_sources(cl, &providers[i], &inp)
         })
@@ -404,7 +393,7 @@ fn launches(model: &mut Model, lookup: &Lookup, wiring: &Wiring, managed_instanc
                         .cluster
                         .literal
                         .as_deref()
-                        .map(|l| links::arn_resource(l, ":cluster/").unwrap_or(l));
+                        .map(crate::model::arn::cluster_name);
                     match name.and_then(|n| wiring.outside_defaults.get(n)) {
                         Some(d) => launch::ClusterDefault::Known(d),
                         None => launch::ClusterDefault::Unseen,

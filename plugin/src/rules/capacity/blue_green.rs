@@ -1,10 +1,10 @@
 //! NET075: blue/green deployments run both revisions at full size.
 
-use crate::capacity::{self, compare, DeployKind, Involved, Phase, Verdict};
+use crate::capacity::{self, compare, ClusterReport, DeployKind, Deploying, Involved, Verdict};
 use crate::diagnostics::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Unverifiable};
+use super::support::{self, Unverified};
 
 declare_rule! {
     /// ## What it checks
@@ -12,9 +12,10 @@ declare_rule! {
     /// ECS-native `BLUE_GREEN`, `LINEAR` and `CANARY` strategies) start the whole new task set
     /// before the old one stops, so for the length of the traffic shift and bake time they
     /// need twice their desired count: ENI slots for awsvpc tasks on EC2 and instances with
-    /// the static host ports free for host/bridge tasks, at the cluster's max size, next to
-    /// the other services' desired tasks. Warning when twice the tasks do not fit. (Subnet
-    /// addresses for the doubled tasks are checked by NET072.)
+    /// the static host ports free for host/bridge tasks, at max size, on the capacity their
+    /// tasks are placed on (each capacity provider of the strategy with its share, or the
+    /// whole cluster), next to the other services' desired tasks. Warning when twice the
+    /// tasks do not fit. (Subnet addresses for the doubled tasks are checked by NET072.)
     ///
     /// ## Why it matters
     /// The replacement task set cannot be placed, and the deployment fails or waits for
@@ -57,96 +58,119 @@ impl Rule for BlueGreenCapacity {
                 continue;
             }
             let Some(c) = a.cluster_of(i) else { continue };
-            if d.eni_on_instances != Involved::No {
-                let steady = a.eni_need(c, None);
-                // NET070 reports when even the desired count does not fit.
-                if compare(steady.total, c.capacity.slots) == Verdict::Fits {
-                    let need = a.eni_need(c, Some((i, Phase::Peak)));
-                    let slots = c.capacity.slots;
-                    match compare(need.total, slots) {
-                        Verdict::Exceeds => cx
-                            .diag(
-                                &Self::META,
-                                &d.address,
-                                format!(
-                                    "a blue/green deployment needs {} awsvpc tasks but {} has {} ENI slots at max size",
-                                    need.total.show(),
-                                    c.label,
-                                    slots.show()
-                                ),
-                            )
-                            .attribute("deployment_controller")
-                            .detail(format!(
-                                "needs {} ({}), cluster capacity {} slots: {}.",
-                                need.total.show(),
-                                need.why,
-                                slots.show(),
-                                c.capacity.describe(&a.trunking)
-                            ))
-                            .help("Raise max_size so both task sets fit, enable ENI trunking, or run the service on Fargate.")
-                            .plan(d.plan)
-                            .push(out),
-                        Verdict::Unverifiable => {
-                            let mut missing = need.missing.clone();
-                            missing.extend(support::slot_missing(&a, c));
-                            support::push_unverifiable(
-                                cx,
-                                &Self::META,
-                                Unverifiable {
-                                    address: &d.address,
-                                    plan: d.plan,
-                                    attribute: "deployment_controller",
-                                    message: format!(
-                                        "cannot verify that {} has ENI slots for both task sets of a blue/green deployment",
-                                        c.label
-                                    ),
-                                    detail: format!(
-                                        "needs {} ({}), capacity {} slots.",
-                                        need.total.show(),
-                                        need.why,
-                                        slots.show()
-                                    ),
-                                    missing,
-                                },
-                                out,
-                            );
-                        }
-                        Verdict::Fits => {}
-                    }
+            let both = a.peak(i);
+            for pool in a.pools_of(i) {
+                if d.eni_on_instances != Involved::No {
+                    eni(cx, &a, c, i, pool, &both, out);
                 }
+                ports(cx, &a, c, i, pool, &both, out);
             }
-            for p in c.ports.iter().filter(|p| p.services.contains(&i)) {
-                let avail = p.available(c.capacity.instances);
-                if compare(p.desired, avail) != Verdict::Fits {
-                    continue; // NET073 reports it.
-                }
-                let need = p.desired + d.desired_bound();
-                if compare(need, avail) == Verdict::Exceeds {
-                    cx.diag(
-                        &Self::META,
-                        &d.address,
-                        format!(
-                            "a blue/green deployment needs host port {} on {} instances but {} has {} at max size",
-                            p.show(),
-                            need.show(),
-                            c.label,
-                            c.capacity.instances.show()
-                        ),
-                    )
-                    .attribute("deployment_controller")
-                    .detail(format!(
-                        "{} tasks hold {} in steady state and the replacement set adds {} ({}); instances: {}.",
-                        p.desired.show(),
-                        p.show(),
-                        d.desired_bound().show(),
-                        d.deploy_why,
-                        c.capacity.describe_instances()
-                    ))
-                    .help("Use dynamic host ports (bridge, hostPort = 0) or awsvpc, or raise max_size so both task sets fit.")
-                    .plan(d.plan)
-                    .push(out);
-                }
+        }
+    }
+}
+
+/// Both task sets against the pool's ENI slots (NET070 reports when even the desired
+/// count does not fit).
+fn eni(
+    cx: &Context<'_>,
+    a: &capacity::Analysis,
+    c: &ClusterReport,
+    i: usize,
+    pool: usize,
+    both: &Deploying,
+    out: &mut Vec<Diagnostic>,
+) {
+    let d = &a.services[i];
+    let p = &c.pools[pool];
+    if compare(a.eni_need(c, pool, None).total, p.slots) != Verdict::Fits {
+        return;
+    }
+    let need = a.eni_need(c, pool, Some(both));
+    match compare(need.total, p.slots) {
+        Verdict::Exceeds => cx
+            .diag(
+                &BlueGreenCapacity::META,
+                &d.address,
+                format!(
+                    "a blue/green deployment needs {} awsvpc tasks but {} has {} ENI slots at max size",
+                    need.total.show(),
+                    p.label,
+                    p.slots.show()
+                ),
+            )
+            .attribute("deployment_controller")
+            .detail(support::eni_arithmetic(a, c, pool, &need))
+            .help("Raise max_size so both task sets fit, enable ENI trunking, or run the service on Fargate.")
+            .plan(d.plan)
+            .push(out),
+        Verdict::Unverifiable => {
+            let mut missing = need.missing.clone();
+            missing.extend(support::slot_missing(a, p));
+            Unverified {
+                address: &d.address,
+                plan: d.plan,
+                attribute: "deployment_controller",
+                message: format!(
+                    "cannot verify that {} has ENI slots for both task sets of a blue/green deployment",
+                    p.label
+                ),
+                detail: Some(format!(
+                    "needs {} ({}), capacity {} slots.",
+                    need.total.show(),
+                    need.why,
+                    p.slots.show()
+                )),
+                missing,
             }
+            .push(cx, &BlueGreenCapacity::META, out);
+        }
+        Verdict::Fits => {}
+    }
+}
+
+/// Both task sets against the instances with each static port free.
+fn ports(
+    cx: &Context<'_>,
+    a: &capacity::Analysis,
+    c: &ClusterReport,
+    i: usize,
+    pool: usize,
+    both: &Deploying,
+    out: &mut Vec<Diagnostic>,
+) {
+    let d = &a.services[i];
+    let p = &c.pools[pool];
+    for port in c.ports.iter().filter(|port| port.services.contains(&i)) {
+        let avail = port.available(p.instances);
+        let steady = a.port_need(port, pool, None);
+        if compare(steady.total, avail) != Verdict::Fits {
+            continue; // NET073 reports it.
+        }
+        let need = a.port_need(port, pool, Some(both));
+        if compare(need.total, avail) == Verdict::Exceeds {
+            cx.diag(
+                &BlueGreenCapacity::META,
+                &d.address,
+                format!(
+                    "a blue/green deployment needs host port {} on {} instances but {} has {} at max size",
+                    port.show(),
+                    need.total.show(),
+                    p.label,
+                    p.instances.show()
+                ),
+            )
+            .attribute("deployment_controller")
+            .detail(format!(
+                "{} tasks hold {} in steady state and the replacement set adds {} ({}); instances: {}.",
+                steady.total.show(),
+                port.show(),
+                d.desired_bound().show(),
+                d.deploy_why,
+                p.describe_instances(&c.capacity)
+            ))
+            .help("Use dynamic host ports (bridge, hostPort = 0) or awsvpc, or raise max_size so both task sets fit.")
+            .plan(d.plan)
+            .push(out);
         }
     }
 }

@@ -1,11 +1,14 @@
-//! NET074: rolling deployments that can neither start nor stop a task, or that must start
-//! one first with no ENI or static port free for it.
+//! NET074: rolling deployments that can make no progress: the configuration lets them
+//! neither start nor stop a task, or the capacity has no room for the tasks they must run
+//! at once.
 
-use crate::capacity::{self, compare, Bound, DeployKind, Involved, Verdict};
+use crate::capacity::{
+    self, compare, ClusterReport, DeployKind, Involved, Need, PortDemand, Verdict,
+};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Unverifiable};
+use super::support::{self, Unverified};
 
 declare_rule! {
     /// ## What it checks
@@ -13,17 +16,29 @@ declare_rule! {
     /// most floor(desired × maximum_percent / 100) tasks and must keep at least
     /// ceil(desired × minimum_healthy_percent / 100) healthy. If the first is ≤ desired and
     /// the second ≥ desired, a deployment can neither start a new task nor stop an old one:
-    /// error. If it can only start before stopping (minimum_healthy_percent 100%) and the
-    /// cluster has no free ENI slot (awsvpc) or no instance with the static host port free
-    /// (host/bridge) even at max size, the deployment cannot make progress: warning.
+    /// error.
+    ///
+    /// Otherwise the deployment model is: ECS may stop old tasks down to the minimum before
+    /// it starts new ones, so a deployment makes progress as long as the capacity its tasks
+    /// are placed on (the whole cluster, or each capacity provider of its strategy with its
+    /// share) holds ceil(desired × minimum_healthy_percent / 100) + 1 of its tasks next to
+    /// the other services' desired tasks: ENI slots for awsvpc tasks, instances with the
+    /// static host port free for host/bridge tasks, at max size. A deployment whose peak
+    /// (maximum_percent) does not fit but that can make progress is not a finding: it
+    /// replaces tasks in smaller batches. One that cannot is an error (a warning when the
+    /// link to the capacity is a best guess). Unknown percents or capacity make it
+    /// unverifiable.
     ///
     /// ## Why it matters
     /// The deployment hangs and the service event says "unable to stop or start tasks during
     /// a deployment because of the service deployment configuration. Update the
-    /// minimumHealthyPercent or maximumPercent value and try again". With static ports or
-    /// exhausted ENIs the new task stays unplaced. Source: ECS API reference,
-    /// `DeploymentConfiguration` (maximumPercent rounds down, minimumHealthyPercent rounds up);
-    /// Amazon ECS developer guide, service event messages.
+    /// minimumHealthyPercent or maximumPercent value and try again"; with static ports or
+    /// exhausted ENIs the new task stays unplaced ("is already using a port required by your
+    /// task"). Sources: ECS API reference, `DeploymentConfiguration` (maximumPercent rounds
+    /// down, minimumHealthyPercent rounds up: "if your service has a desiredCount of four
+    /// tasks and a minimumHealthyPercent of 50%, the service scheduler may stop two existing
+    /// tasks to free up cluster capacity before starting two new tasks"); Amazon ECS
+    /// developer guide, service event messages.
     ///
     /// ## Example
     /// ```hcl
@@ -32,6 +47,8 @@ declare_rule! {
     ///   deployment_maximum_percent         = 100   # floor(3 × 1.0) = 3: no extra task
     ///   deployment_minimum_healthy_percent = 100   # ceil(3 × 1.0) = 3: none may stop
     /// }
+    /// # Or: desired_count 6 on 3 × c5.large (6 ENI slots), minimum_healthy_percent 100:
+    /// # the deployment needs room for 7 tasks and has 6.
     /// ```
     ///
     /// ## How to fix
@@ -43,7 +60,7 @@ declare_rule! {
         id: "NET074",
         name: "deployment-headroom",
         severity: Error,
-        summary: "A rolling deployment must be able to start or stop at least one task",
+        summary: "A rolling deployment must be able to make progress: start or stop a task, with room for one more",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html",
     }
 }
@@ -68,6 +85,33 @@ fn can_stop(d: Option<u64>, min: Option<u64>) -> Option<bool> {
     }
 }
 
+/// What NET074 finds for one service.
+enum Finding<'a> {
+    /// The percents let a deployment neither start nor stop a task.
+    Deadlock,
+    /// The percents cannot be read.
+    PercentsUnknown,
+    /// No ENI slot for the tasks a deployment must run at once.
+    NoEniRoom {
+        c: &'a ClusterReport,
+        pool: usize,
+        need: Need,
+    },
+    /// No instance with the static port free for them.
+    NoPortRoom {
+        c: &'a ClusterReport,
+        pool: usize,
+        port: &'a PortDemand,
+        need: Need,
+    },
+    /// The ENI room cannot be decided.
+    EniRoomUnknown {
+        c: &'a ClusterReport,
+        pool: usize,
+        need: Need,
+    },
+}
+
 impl Rule for DeploymentHeadroom {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -75,185 +119,209 @@ impl Rule for DeploymentHeadroom {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let a = capacity::memo::analysis(cx.model, cx.assume);
-        for (i, d) in a.services.iter().enumerate() {
-            if d.daemon || d.deploy != DeployKind::Rolling {
-                continue;
+        for i in 0..a.services.len() {
+            for f in judge(&a, i) {
+                f.push(cx, &a, i, out);
             }
-            let desired = d.desired.as_ref().ok().map(|c| c.n);
-            if desired == Some(0) {
-                continue;
-            }
-            let max = d.maximum_percent.as_ref().ok().map(|c| c.n);
-            let min = d.minimum_healthy_percent.as_ref().ok().map(|c| c.n);
-            let start = can_start(desired, max);
-            let stop = can_stop(desired, min);
-            let max_why = d
-                .maximum_percent
-                .as_ref()
-                .map_or("deployment_maximum_percent unknown".into(), |c| {
-                    c.why.clone()
-                });
-            let min_why = d
-                .minimum_healthy_percent
-                .as_ref()
-                .map_or("deployment_minimum_healthy_percent unknown".into(), |c| {
-                    c.why.clone()
-                });
-            match (start, stop) {
-                (Some(false), Some(false)) => {
-                    let n = desired.unwrap_or(1).max(1);
-                    let (mx, mn) = (max.unwrap_or(100), min.unwrap_or(100));
-                    let need_max = (n + 1).saturating_mul(100).div_ceil(n);
-                    let need_min = (n - 1).saturating_mul(100) / n;
-                    cx.diag(
-                        &Self::META,
-                        &d.address,
-                        "a rolling deployment can neither start a new task nor stop an old one",
-                    )
-                    .severity(Severity::Error)
-                    .attribute("deployment_maximum_percent")
-                    .detail(match desired {
-                        Some(n) => format!(
-                            "{max_why}: at most floor({n} × {mx} / 100) = {} tasks, not more than desired {n}; {min_why}: at least ceil({n} × {mn} / 100) = {} must stay healthy.",
-                            n.saturating_mul(mx) / 100,
-                            n.saturating_mul(mn).div_ceil(100)
-                        ),
-                        None => format!("{max_why} allows no task above the desired count and {min_why} allows none to stop, whatever the desired count."),
-                    })
-                    .help(format!(
-                        "Set deployment_maximum_percent to at least {need_max} or deployment_minimum_healthy_percent to at most {need_min}."
-                    ))
-                    .plan(d.plan)
-                    .push(out);
-                    continue;
-                }
-                (None, None) | (None, Some(false)) | (Some(false), None) => {
-                    let mut missing = Vec::new();
-                    for m in [&d.desired, &d.maximum_percent, &d.minimum_healthy_percent]
-                        .into_iter()
-                        .filter_map(|r| r.as_ref().err())
-                    {
-                        missing.push(m.clone());
-                    }
-                    support::push_unverifiable(
-                        cx,
-                        &Self::META,
-                        Unverifiable {
-                            address: &d.address,
-                            plan: d.plan,
-                            attribute: "deployment_maximum_percent",
-                            message:
-                                "cannot verify that a rolling deployment can start or stop a task"
-                                    .into(),
-                            detail: format!("{max_why}; {min_why}."),
-                            missing,
-                        },
-                        out,
-                    );
-                    continue;
-                }
-                _ => {}
-            }
-            // It can start but not stop first: there must be room for one more task.
-            if !(start == Some(true) && stop == Some(false)) {
-                continue;
-            }
-            headroom(cx, &a, i, &min_why, out);
         }
     }
 }
 
-fn headroom(
-    cx: &Context<'_>,
-    a: &capacity::Analysis,
-    i: usize,
-    min_why: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn judge(a: &capacity::Analysis, i: usize) -> Vec<Finding<'_>> {
     let d = &a.services[i];
-    let Some(c) = a.cluster_of(i) else { return };
-    let one = Bound::exact(1);
-    if d.eni_on_instances == Involved::Yes {
-        let need = a.eni_need(c, None);
-        let slots = c.capacity.slots;
-        if compare(need.total, slots) == Verdict::Fits {
-            match compare(need.total + one, slots) {
-                Verdict::Exceeds => {
-                    cx.diag(
-                        &DeploymentHeadroom::META,
-                        &d.address,
-                        format!(
-                            "a rolling deployment has no free ENI slot on {} to start its first new task",
-                            c.label
-                        ),
-                    )
-                    .severity(Severity::Warning)
-                    .attribute("deployment_minimum_healthy_percent")
-                    .detail(format!(
-                        "{min_why} keeps every task running until a new one starts; the cluster's {} slots at max size are all taken ({}): {}.",
-                        slots.show(),
-                        need.why,
-                        c.capacity.describe(&a.trunking)
-                    ))
-                    .help("Lower deployment_minimum_healthy_percent so ECS can stop a task first, or add ENI capacity (max_size, instance type, ENI trunking).")
-                    .plan(d.plan)
-                    .push(out);
-                }
-                Verdict::Unverifiable => {
-                    let mut missing = need.missing.clone();
-                    missing.extend(support::slot_missing(a, c));
-                    support::push_unverifiable(
-                        cx,
-                        &DeploymentHeadroom::META,
-                        Unverifiable {
-                            address: &d.address,
-                            plan: d.plan,
-                            attribute: "deployment_minimum_healthy_percent",
-                            message: format!(
-                                "cannot verify that {} has a free ENI slot for a rolling deployment",
-                                c.label
-                            ),
-                            detail: format!(
-                                "{min_why}; needs {} + 1 ({}), capacity {} slots.",
-                                need.total.show(),
-                                need.why,
-                                slots.show()
-                            ),
-                            missing,
-                        },
-                        out,
-                    );
-                }
+    if d.daemon || d.deploy != DeployKind::Rolling {
+        return vec![];
+    }
+    let desired = d.desired.as_ref().ok().map(|c| c.n);
+    if desired == Some(0) {
+        return vec![];
+    }
+    let max = d.maximum_percent.as_ref().ok().map(|c| c.n);
+    let min = d.minimum_healthy_percent.as_ref().ok().map(|c| c.n);
+    match (can_start(desired, max), can_stop(desired, min)) {
+        (Some(false), Some(false)) => return vec![Finding::Deadlock],
+        (None, None) | (None, Some(false)) | (Some(false), None) => {
+            return vec![Finding::PercentsUnknown]
+        }
+        _ => {}
+    }
+    let Some(c) = a.cluster_of(i) else {
+        return vec![];
+    };
+    let progress = a.progress(i);
+    let pools = a.pools_of(i);
+    // When the desired tasks do not fit (or may not), NET070 and NET073 say so.
+    let eni_fits = pools
+        .iter()
+        .all(|&p| compare(a.eni_need(c, p, None).total, c.pools[p].slots) == Verdict::Fits);
+    let mut found = Vec::new();
+    for pool in pools {
+        let slots = c.pools[pool].slots;
+        if d.eni_on_instances == Involved::Yes && eni_fits {
+            let need = a.eni_need(c, pool, Some(&progress));
+            match compare(need.total, slots) {
+                Verdict::Exceeds => found.push(Finding::NoEniRoom { c, pool, need }),
+                Verdict::Unverifiable => found.push(Finding::EniRoomUnknown { c, pool, need }),
                 Verdict::Fits => {}
             }
         }
-    }
-    for p in c.ports.iter().filter(|p| p.services.contains(&i)) {
-        let avail = p.available(c.capacity.instances);
-        if compare(p.desired, avail) != Verdict::Fits {
-            continue; // NET073 reports it.
+        let instances = c.pools[pool].instances;
+        for port in c.ports.iter().filter(|p| p.services.contains(&i)) {
+            let avail = port.available(instances);
+            // NET073 reports desired counts that do not fit.
+            if compare(a.port_need(port, pool, None).total, avail) != Verdict::Fits {
+                continue;
+            }
+            let need = a.port_need(port, pool, Some(&progress));
+            if compare(need.total, avail) == Verdict::Exceeds {
+                found.push(Finding::NoPortRoom {
+                    c,
+                    pool,
+                    port,
+                    need,
+                });
+            }
         }
-        if compare(p.desired + one, avail) == Verdict::Exceeds {
-            cx.diag(
-                &DeploymentHeadroom::META,
-                &d.address,
-                format!(
-                    "a rolling deployment has no instance with host port {} free to start its first new task",
-                    p.show()
-                ),
-            )
-            .severity(Severity::Warning)
-            .attribute("deployment_minimum_healthy_percent")
-            .detail(format!(
-                "{min_why} keeps every task running until a new one starts; {} tasks hold {} on {} instances at max size ({}).",
-                p.desired.show(),
-                p.show(),
-                c.capacity.instances.show(),
-                c.capacity.describe_instances()
-            ))
-            .help("Lower deployment_minimum_healthy_percent (e.g. 50) so ECS stops a task first, raise max_size, or use dynamic host ports (bridge, hostPort = 0).")
-            .plan(d.plan)
-            .push(out);
+    }
+    found
+}
+
+/// Error when the capacity is certainly linked, warning when the link is a best guess.
+fn certainty(c: &ClusterReport, pool: usize) -> Severity {
+    if c.pools[pool].uncertain {
+        Severity::Warning
+    } else {
+        Severity::Error
+    }
+}
+
+impl Finding<'_> {
+    fn push(self, cx: &Context<'_>, a: &capacity::Analysis, i: usize, out: &mut Vec<Diagnostic>) {
+        let d = &a.services[i];
+        let meta = &DeploymentHeadroom::META;
+        let why = |r: &Result<capacity::Counted, capacity::Missing>, attr: &str| {
+            r.as_ref()
+                .map_or(format!("{attr} unknown"), |c| c.why.clone())
+        };
+        let max_why = why(&d.maximum_percent, "deployment_maximum_percent");
+        let min_why = why(
+            &d.minimum_healthy_percent,
+            "deployment_minimum_healthy_percent",
+        );
+        match self {
+            Finding::Deadlock => {
+                let desired = d.desired.as_ref().ok().map(|c| c.n);
+                let n = desired.unwrap_or(1).max(1);
+                let mx = d.maximum_percent.as_ref().map_or(100, |c| c.n);
+                let mn = d.minimum_healthy_percent.as_ref().map_or(100, |c| c.n);
+                let need_max = (n + 1).saturating_mul(100).div_ceil(n);
+                let need_min = (n - 1).saturating_mul(100) / n;
+                cx.diag(
+                    meta,
+                    &d.address,
+                    "a rolling deployment can neither start a new task nor stop an old one",
+                )
+                .severity(Severity::Error)
+                .attribute("deployment_maximum_percent")
+                .detail(match desired {
+                    Some(n) => format!(
+                        "{max_why}: at most floor({n} × {mx} / 100) = {} tasks, not more than desired {n}; {min_why}: at least ceil({n} × {mn} / 100) = {} must stay healthy.",
+                        n.saturating_mul(mx) / 100,
+                        n.saturating_mul(mn).div_ceil(100)
+                    ),
+                    None => format!("{max_why} allows no task above the desired count and {min_why} allows none to stop, whatever the desired count."),
+                })
+                .help(format!(
+                    "Set deployment_maximum_percent to at least {need_max} or deployment_minimum_healthy_percent to at most {need_min}."
+                ))
+                .plan(d.plan)
+                .push(out);
+            }
+            Finding::PercentsUnknown => Unverified {
+                address: &d.address,
+                plan: d.plan,
+                attribute: "deployment_maximum_percent",
+                message: "cannot verify that a rolling deployment can start or stop a task".into(),
+                detail: Some(format!("{max_why}; {min_why}.")),
+                missing: [&d.desired, &d.maximum_percent, &d.minimum_healthy_percent]
+                    .into_iter()
+                    .filter_map(|r| r.as_ref().err().cloned())
+                    .collect(),
+            }
+            .push(cx, meta, out),
+            Finding::NoEniRoom { c, pool, need } => {
+                let p = &c.pools[pool];
+                cx.diag(
+                    meta,
+                    &d.address,
+                    format!(
+                        "a rolling deployment cannot make progress: {} has no ENI slot for a new task while it keeps the old ones the minimum healthy percent requires",
+                        p.label
+                    ),
+                )
+                .severity(certainty(c, pool))
+                .attribute("deployment_minimum_healthy_percent")
+                .detail(format!(
+                    "{min_why} keeps tasks running until new ones start; at once, a deployment {}",
+                    support::eni_arithmetic(a, c, pool, &need)
+                ))
+                .help("Lower deployment_minimum_healthy_percent so ECS can stop a task first, or add ENI capacity (max_size, instance type, ENI trunking).")
+                .plan(d.plan)
+                .push(out);
+            }
+            Finding::NoPortRoom {
+                c,
+                pool,
+                port,
+                need,
+            } => {
+                let p = &c.pools[pool];
+                cx.diag(
+                    meta,
+                    &d.address,
+                    format!(
+                        "a rolling deployment cannot make progress: no instance of {} has host port {} free for a new task",
+                        p.label,
+                        port.show()
+                    ),
+                )
+                .severity(certainty(c, pool))
+                .attribute("deployment_minimum_healthy_percent")
+                .detail(format!(
+                    "{min_why} keeps tasks running until new ones start; a deployment needs {} instances with {} free at once ({}), {} has {} at max size: {}.",
+                    need.total.show(),
+                    port.show(),
+                    need.why,
+                    support::capacity_of(p, pool),
+                    p.instances.show(),
+                    p.describe_instances(&c.capacity)
+                ))
+                .help("Lower deployment_minimum_healthy_percent (e.g. 50) so ECS stops a task first, raise max_size, or use dynamic host ports (bridge, hostPort = 0).")
+                .plan(d.plan)
+                .push(out);
+            }
+            Finding::EniRoomUnknown { c, pool, need } => {
+                let p = &c.pools[pool];
+                let mut missing = need.missing.clone();
+                missing.extend(support::slot_missing(a, p));
+                Unverified {
+                    address: &d.address,
+                    plan: d.plan,
+                    attribute: "deployment_minimum_healthy_percent",
+                    message: format!(
+                        "cannot verify that {} has room for a rolling deployment to make progress",
+                        p.label
+                    ),
+                    detail: Some(format!(
+                        "{min_why}; needs {} ({}), capacity {} slots.",
+                        need.total.show(),
+                        need.why,
+                        p.slots.show()
+                    )),
+                    missing,
+                }
+                .push(cx, meta, out);
+            }
         }
     }
 }

@@ -1,34 +1,43 @@
-//! NET070: awsvpc EC2 tasks against the cluster's ENI slots at max size.
+//! NET070: awsvpc EC2 tasks against the ENI slots of the capacity they are placed on.
 
-use crate::capacity::{self, compare, DeployKind, Involved, Phase, TrunkingSetting, Verdict};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::capacity::{self, compare, Bound, ClusterReport, Need, Pool, TrunkingSetting, Verdict};
+use crate::diagnostics::{Diagnostic, Missing, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Unverifiable};
+use super::support::{self, Unverified};
 
 declare_rule! {
     /// ## What it checks
-    /// For every cluster, the awsvpc tasks of all its EC2 services against the ENI slots of
-    /// its container instances at the autoscaling groups' `max_size`. An instance offers
-    /// `max ENIs − 1` slots (the primary interface takes one; every network card counts; a
-    /// `p5.48xlarge` at most 1, per the awsvpc considerations of the ECS guide), or the
-    /// ENI-trunking table's value when `awsvpcTrunking` applies, minus one slot per
-    /// awsvpc DAEMON service on the cluster. A mixed-instances group is counted as if every
-    /// instance were its smallest type. Error when the desired counts cannot fit even at max
-    /// size; warning when a rolling deployment's peak, floor(desired × maximum_percent / 100)
-    /// (default 200%), cannot. Unknown sizes, types or settings make the finding
+    /// The awsvpc tasks of EC2 services against the ENI slots of the instances they can be
+    /// placed on, at the autoscaling groups' `max_size`. A service with a capacity provider
+    /// strategy (its own, else the cluster's default) is placed only on the groups of its
+    /// providers, each taking its share by `base` and `weight`; every provider is judged on
+    /// its own. A service without one (launch type EC2) may use any container instance that
+    /// registers to the cluster. An instance offers `max ENIs − 1` slots (the primary
+    /// interface takes one; every network card counts; a `p5.48xlarge` at most 1, per the
+    /// awsvpc considerations of the ECS guide), or the ENI-trunking table's value
+    /// when `awsvpcTrunking` applies (never for Windows tasks, nor for instances with
+    /// resource-name DNS A records), minus one slot per awsvpc DAEMON service on the cluster.
+    /// A mixed-instances group is counted as if every instance were its smallest type. Error
+    /// when the desired counts cannot fit even at max size. (Whether a deployment can make
+    /// progress is NET074's.) Unknown sizes, types, strategies or settings make the finding
     /// unverifiable, naming the `assume` block that supplies them.
     ///
     /// ## Why it matters
     /// Each awsvpc task on EC2 needs its own ENI on the instance. When none is free, ECS
     /// cannot place the task: the service events say "unable to place a task because no
     /// container instance met all of its requirements ... RESOURCE:ENI" / "Not enough
-    /// available ENI attachment points", and tasks stay PENDING. Apply succeeds; the outage
-    /// comes later. Sources: Amazon ECS developer guide, task networking with awsvpc
+    /// available ENI attachment points", and tasks stay PENDING (or PROVISIONING, waiting
+    /// for their capacity provider: "Amazon ECS selects a capacity provider for each task by
+    /// following the capacity provider strategy", managed-scaling-behavior.html; the task
+    /// does not move to another provider). Apply succeeds; the outage comes later. Sources:
+    /// Amazon ECS developer guide, task networking with awsvpc
     /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html)
-    /// and container-instance-eni.html (c5.large: 3 ENIs, 2 awsvpc tasks); EC2
-    /// `MaximumNetworkInterfaces` per instance type (`ecsnet instance-type TYPE`; an
-    /// `instance_type` block in `.ecsnet.hcl` adds or corrects a type).
+    /// and container-instance-eni.html (c5.large: 3 ENIs, 2 awsvpc tasks); API
+    /// CapacityProviderStrategyItem ("for every one task that's run using capacityProviderA,
+    /// four tasks would use capacityProviderB"); EC2 `MaximumNetworkInterfaces` per type
+    /// (`ecsnet instance-type TYPE`; an `instance_type` block in `.ecsnet.hcl` adds or
+    /// corrects a type).
     ///
     /// ## Example
     /// ```hcl
@@ -42,14 +51,14 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Raise the group's `max_size`, use an instance type with more ENIs, enable ENI trunking
-    /// (`aws_ecs_account_setting_default` `awsvpcTrunking`, see NET071), lower
-    /// `desired_count`, or move tasks to `bridge` mode or Fargate. For the peak warning, lower
-    /// `deployment_maximum_percent` or leave room for the deployment.
+    /// (`aws_ecs_account_setting_default` `awsvpcTrunking`, see NET071), change the strategy's
+    /// weights so each provider gets what it can hold, lower `desired_count`, or move tasks to
+    /// `bridge` mode or Fargate.
     pub struct EniCapacity {
         id: "NET070",
         name: "eni-capacity",
         severity: Error,
-        summary: "awsvpc EC2 tasks must fit the ENI slots of the cluster's instances at max size",
+        summary: "awsvpc EC2 tasks must fit the ENI slots of their capacity at max size",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html",
     }
 }
@@ -61,198 +70,149 @@ impl Rule for EniCapacity {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let a = capacity::memo::analysis(cx.model, cx.assume);
-        check(cx, &a, out);
+        for i in 0..a.services.len() {
+            if let Some(f) = judge(&a, i) {
+                f.push(cx, &a, i, out);
+            }
+        }
     }
 }
 
-pub(super) fn check(cx: &Context<'_>, a: &capacity::Analysis, out: &mut Vec<Diagnostic>) {
-    for (i, d) in a.services.iter().enumerate() {
-        if d.eni_on_instances == Involved::No {
-            continue;
-        }
-        // Nothing to place.
-        if d.desired.as_ref().is_ok_and(|c| c.n == 0) && d.peak.as_ref().is_ok_and(|c| c.n == 0) {
-            continue;
-        }
-        let c = match &a.service_cluster[i] {
-            Ok(ci) => &a.clusters[*ci],
-            Err(m) => {
-                support::push_unverifiable(
-                    cx,
-                    &EniCapacity::META,
-                    Unverifiable {
-                        address: &d.address,
-                        plan: d.plan,
-                        attribute: "cluster",
-                        message: "cannot verify that the awsvpc tasks fit the cluster's ENI slots: the cluster is unknown".into(),
-                        detail: "ENI slots are counted per cluster.".into(),
-                        missing: vec![m.clone()],
-                    },
-                    out,
-                );
-                continue;
+/// What NET070 finds for one service.
+enum Finding<'a> {
+    /// The cluster is unknown at plan time.
+    NoCluster(&'a Missing),
+    /// The desired tasks cannot fit a pool even at max size.
+    Exceeds {
+        c: &'a ClusterReport,
+        pool: usize,
+        need: Need,
+    },
+    /// Whether they fit depends on unknown inputs.
+    Unknown {
+        c: &'a ClusterReport,
+        pool: usize,
+        need: Need,
+    },
+}
+
+/// Decide for service `i`: the first pool its tasks cannot fit, else the first that cannot
+/// be decided.
+fn judge(a: &capacity::Analysis, i: usize) -> Option<Finding<'_>> {
+    let d = &a.services[i];
+    if d.eni_on_instances == capacity::Involved::No || d.desired.as_ref().is_ok_and(|c| c.n == 0) {
+        return None;
+    }
+    let c = match &a.service_cluster[i] {
+        Ok(ci) => &a.clusters[*ci],
+        Err(m) => return Some(Finding::NoCluster(m)),
+    };
+    let mut unknown = None;
+    for pool in a.pools_of(i) {
+        let need = a.eni_need(c, pool, None);
+        match compare(need.total, c.pools[pool].slots) {
+            Verdict::Exceeds => return Some(Finding::Exceeds { c, pool, need }),
+            Verdict::Unverifiable if unknown.is_none() => {
+                unknown = Some(Finding::Unknown { c, pool, need })
             }
-        };
-        let slots = c.capacity.slots;
-        let arithmetic = c.capacity.describe(&a.trunking);
-        let need = a.eni_need(c, None);
-        let with_trunking = c.capacity.slots_with_trunking;
-        match compare(need.total, slots) {
-            Verdict::Exceeds => {
-                let mut help = "Raise max_size or use an instance type with more ENIs, lower desired_count, or run the tasks on Fargate or in bridge mode.".to_string();
-                if !a.trunking.is_enabled() && compare(need.total, with_trunking) == Verdict::Fits {
-                    help = format!(
-                        "Enable ENI trunking (aws_ecs_account_setting_default \"awsvpcTrunking\" = \"enabled\", then replace the instances): with it the cluster has {} slots. Otherwise: {help}",
-                        with_trunking.show()
-                    );
-                }
-                let mut detail = format!(
-                    "needs {} awsvpc task ENIs ({}), cluster {} capacity {} slots at max size: {}.",
-                    need.total.show(),
-                    need.why,
-                    c.label,
-                    slots.show(),
-                    arithmetic
-                );
-                if c.capacity.uncertain {
+            _ => {}
+        }
+    }
+    unknown
+}
+
+impl Finding<'_> {
+    fn push(self, cx: &Context<'_>, a: &capacity::Analysis, i: usize, out: &mut Vec<Diagnostic>) {
+        let d = &a.services[i];
+        let meta = &EniCapacity::META;
+        match self {
+            Finding::NoCluster(m) => Unverified {
+                address: &d.address,
+                plan: d.plan,
+                attribute: "cluster",
+                message: "cannot verify that the awsvpc tasks fit the cluster's ENI slots: the cluster is unknown".into(),
+                detail: Some("ENI slots are counted per cluster.".into()),
+                missing: vec![m.clone()],
+            }
+            .push(cx, meta, out),
+            Finding::Exceeds { c, pool, need } => {
+                let p = &c.pools[pool];
+                let mut detail = support::eni_arithmetic(a, c, pool, &need);
+                if p.uncertain {
                     detail.push_str(
                         " (The link from the cluster to some of its capacity is a best guess.)",
                     );
                 }
                 let mut b = cx
                     .diag(
-                        &EniCapacity::META,
+                        meta,
                         &d.address,
                         format!(
                             "{} awsvpc tasks cannot be placed on {} even at max size: it has {} ENI slots",
                             need.total.show(),
-                            c.label,
-                            slots.show()
+                            p.label,
+                            p.slots.show()
                         ),
                     )
                     .severity(Severity::Error)
                     .attribute("desired_count")
                     .detail(detail)
-                    .help(help)
+                    .help(help(a, c, p, need.total))
                     .plan(d.plan);
-                for s in &c.capacity.sources {
-                    if let Some(addr) = &s.address {
-                        b = b.related(addr.clone());
-                    }
+                for r in support::pool_addresses(c, p) {
+                    b = b.related(r);
                 }
                 b.push(out);
-                continue;
             }
-            Verdict::Unverifiable => {
-                let mut missing = need.missing.clone();
-                missing.extend(support::slot_missing(a, c));
+            Finding::Unknown { c, pool, need } => {
+                let p = &c.pools[pool];
                 let trunk_only = matches!(a.trunking, TrunkingSetting::Unknown { .. })
-                    && compare(need.total, c.capacity.slots_without_trunking) == Verdict::Exceeds
-                    && c.capacity.missing.is_empty()
+                    && compare(need.total, p.slots_without_trunking) == Verdict::Exceeds
+                    && p.missing.is_empty()
                     && need.missing.is_empty();
                 let message = if trunk_only {
                     format!(
                         "{} awsvpc tasks fit {} only if awsvpcTrunking is enabled: {} slots without it, {} with it",
                         need.total.show(),
-                        c.label,
-                        c.capacity.slots_without_trunking.show(),
-                        with_trunking.show()
+                        p.label,
+                        p.slots_without_trunking.show(),
+                        p.slots_with_trunking.show()
                     )
                 } else {
                     format!(
                         "cannot verify that {} awsvpc tasks fit the ENI slots of {}",
                         need.total.show(),
-                        c.label
+                        p.label
                     )
                 };
-                support::push_unverifiable(
-                    cx,
-                    &EniCapacity::META,
-                    Unverifiable {
-                        address: &d.address,
-                        plan: d.plan,
-                        attribute: "desired_count",
-                        message,
-                        detail: format!(
-                            "needs {} ({}), cluster capacity {} slots: {}.",
-                            need.total.show(),
-                            need.why,
-                            slots.show(),
-                            arithmetic
-                        ),
-                        missing,
-                    },
-                    out,
-                );
-                continue;
+                let mut missing = need.missing.clone();
+                missing.extend(support::slot_missing(a, p));
+                Unverified {
+                    address: &d.address,
+                    plan: d.plan,
+                    attribute: "desired_count",
+                    message,
+                    detail: Some(support::eni_arithmetic(a, c, pool, &need)),
+                    missing,
+                }
+                .push(cx, meta, out);
             }
-            Verdict::Fits => {}
-        }
-        // Desired fits: what about a rolling deployment's peak? (Blue/green: NET075.)
-        if d.deploy != DeployKind::Rolling && d.deploy != DeployKind::Unknown {
-            continue;
-        }
-        let peak = a.eni_need(c, Some((i, Phase::Peak)));
-        match compare(peak.total, slots) {
-            Verdict::Exceeds => {
-                cx.diag(
-                    &EniCapacity::META,
-                    &d.address,
-                    format!(
-                        "a deployment needs {} awsvpc tasks at its peak but {} has {} ENI slots at max size",
-                        peak.total.show(),
-                        c.label,
-                        slots.show()
-                    ),
-                )
-                .severity(Severity::Warning)
-                .attribute("deployment_maximum_percent")
-                .detail(format!(
-                    "needs {} tasks ({}), cluster capacity {} slots: {}.",
-                    peak.total.show(),
-                    peak.why,
-                    slots.show(),
-                    arithmetic
-                ))
-                .help("Lower deployment_maximum_percent (the deployment then replaces tasks in smaller batches), raise max_size, or enable ENI trunking.")
-                .plan(d.plan)
-                .push(out);
-            }
-            Verdict::Unverifiable => {
-                let mut missing = peak.missing.clone();
-                missing.extend(support::slot_missing(a, c));
-                support::push_unverifiable(
-                    cx,
-                    &EniCapacity::META,
-                    Unverifiable {
-                        address: &d.address,
-                        plan: d.plan,
-                        attribute: "deployment_maximum_percent",
-                        message: if peak.total.hi.is_none() && peak.total.lo == 0 {
-                            format!(
-                                "cannot verify that a deployment's peak fits the ENI slots of {}",
-                                c.label
-                            )
-                        } else {
-                            format!(
-                                "cannot verify that a deployment's peak of {} awsvpc tasks fits the ENI slots of {}",
-                                peak.total.show(),
-                                c.label
-                            )
-                        },
-                        detail: format!(
-                            "needs {} ({}), cluster capacity {} slots: {}.",
-                            peak.total.show(),
-                            peak.why,
-                            slots.show(),
-                            arithmetic
-                        ),
-                        missing,
-                    },
-                    out,
-                );
-            }
-            Verdict::Fits => {}
         }
     }
+}
+
+fn help(a: &capacity::Analysis, c: &ClusterReport, p: &Pool, need: Bound) -> String {
+    let mut help = "Raise max_size or use an instance type with more ENIs, lower desired_count, or run the tasks on Fargate or in bridge mode.".to_string();
+    // With other providers on the cluster, the strategy can send fewer tasks here.
+    if p.provider.is_some() && c.pools.len() > 2 {
+        help = format!("Give this capacity provider a smaller share (base and weight) or more capacity. {help}");
+    }
+    if !a.trunking.is_enabled() && compare(need, p.slots_with_trunking) == Verdict::Fits {
+        help = format!(
+            "Enable ENI trunking (aws_ecs_account_setting_default \"awsvpcTrunking\" = \"enabled\", then replace the instances): with it {} has {} slots. Otherwise: {help}",
+            if p.provider.is_some() { "the provider" } else { "the cluster" },
+            p.slots_with_trunking.show()
+        );
+    }
+    help
 }

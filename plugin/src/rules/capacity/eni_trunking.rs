@@ -7,7 +7,7 @@ use crate::instances::{Trunking, TRUNKING_DOC_URL};
 use crate::model::CapacityKind as Kind;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Unverifiable};
+use super::support::Unverified;
 
 declare_rule! {
     /// ## What it checks
@@ -21,10 +21,14 @@ declare_rule! {
     /// awsvpc task per instance, trunked or not). Unknown, an unverifiable note only when the
     /// untrunked slots are not enough: types newer than the table and `i4i.large` (an
     /// impossible row). An `instance_type` block in `.ecsnet.hcl` can state a type's trunked
-    /// limit (`awsvpc_tasks_trunked`). The launch template must leave
-    /// `private_dns_name_options.enable_resource_name_dns_a_record` false. When trunking is
-    /// disabled and a NET070 error would be fixed by it, the rule says so, with the slots
-    /// with and without trunking.
+    /// limit (`awsvpc_tasks_trunked`). The instances must not get resource-name DNS A
+    /// records: the launch template's
+    /// `private_dns_name_options.enable_resource_name_dns_a_record`, or, when the template
+    /// does not set it, the `enable_resource_name_dns_a_record_on_launch` of the subnets they
+    /// launch into. Capacity running Windows tasks gets no trunk at all (trunking is for
+    /// Linux container instances). When trunking is disabled and a NET070 error would be
+    /// fixed by it, the rule says so, with the slots with and without trunking, for the
+    /// capacity provider (or cluster) concerned.
     ///
     /// ## Why it matters
     /// With trunking a c5.large runs 10 awsvpc tasks instead of 2. But the raised limit only
@@ -33,7 +37,12 @@ declare_rule! {
     /// and to instances with resource-based IPv4 DNS requests turned off; otherwise the
     /// instance keeps its regular ENI limit or fails to register (`REGISTRATION_FAILED`).
     /// Source: Amazon ECS developer guide, "Increasing Amazon ECS Linux container instance
-    /// network interfaces" (container-instance-eni.html) and its supported-instance table.
+    /// network interfaces" (container-instance-eni.html) and its supported-instance table;
+    /// its considerations: "Only Linux variants of the Amazon ECS-optimized AMI, or other
+    /// Amazon Linux variants ... are supported" (no trunk on Windows). A subnet's
+    /// `EnableResourceNameDnsARecordOnLaunch` sets "the type of hostnames to assign to
+    /// instances in the subnet at launch" (EC2 API, PrivateDnsNameOptionsOnLaunch), which a
+    /// launch template's `PrivateDnsNameOptions` overrides.
     ///
     /// ## Example
     /// ```hcl
@@ -48,8 +57,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use a supported instance type (`ecsnet instance-type TYPE` shows the facts), set
-    /// `enable_resource_name_dns_a_record = false`, and replace instances launched before the
-    /// setting was enabled. To gain slots, enable the setting:
+    /// `enable_resource_name_dns_a_record = false` in the launch template (it overrides the
+    /// subnet's `enable_resource_name_dns_a_record_on_launch`), and replace instances
+    /// launched before the setting was enabled. To gain slots, enable the setting:
     /// ```hcl
     /// resource "aws_ecs_account_setting_default" "trunking" {
     ///   name  = "awsvpcTrunking"
@@ -73,58 +83,26 @@ impl Rule for EniTrunking {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let a = capacity::memo::analysis(cx.model, cx.assume);
         for c in &a.clusters {
-            let awsvpc_services: Vec<usize> = c
-                .services
-                .iter()
-                .copied()
-                .filter(|&i| a.services[i].eni_on_instances != Involved::No)
-                .collect();
-            if awsvpc_services.is_empty() {
+            let awsvpc = |i: &usize| a.services[*i].eni_on_instances != Involved::No;
+            if !c.services.iter().any(awsvpc) {
                 continue;
             }
-            let need = a.eni_need(c, None);
             if a.trunking.is_enabled() {
-                for s in &c.capacity.sources {
-                    enabled_source(cx, &a, c, s, need.total, out);
+                for (k, s) in c.capacity.sources.iter().enumerate() {
+                    enabled_source(cx, &a, c, k, s, out);
                 }
             } else if a.trunking.is_disabled() {
-                let cap = &c.capacity;
-                if compare(need.total, cap.slots) == Verdict::Exceeds
-                    && compare(need.total, cap.slots_with_trunking) == Verdict::Fits
-                {
-                    for &i in &awsvpc_services {
-                        let d = &a.services[i];
-                        let mut b = cx
-                            .diag(
-                                &EniTrunking::META,
-                                &d.address,
-                                format!(
-                                    "enabling awsvpcTrunking would fit the awsvpc tasks of {}: {} ENI slots without it, {} with it, {} needed",
-                                    c.label,
-                                    cap.slots_without_trunking.show(),
-                                    cap.slots_with_trunking.show(),
-                                    need.total.show()
-                                ),
-                            )
-                            .attribute("desired_count")
-                            .detail(format!(
-                                "{}; needs {} ({}). Capacity: {}.",
-                                a.trunking.describe(),
-                                need.total.show(),
-                                need.why,
-                                cap.describe(&a.trunking)
-                            ))
-                            .help(format!(
-                                "Set aws_ecs_account_setting_default \"awsvpcTrunking\" to \"enabled\" (or enable it for the container instance role), then replace the container instances: only instances launched afterwards get the trunk interface.{}",
-                                dns_note(cap)
-                            ))
-                            .plan(d.plan);
-                        if let capacity::TrunkingSetting::Disabled { by } = &a.trunking {
-                            if by.starts_with("aws_ecs_account_setting_default") {
-                                b = b.related(by.clone());
-                            }
+                for (pool, p) in c.pools.iter().enumerate() {
+                    let need = a.eni_need(c, pool, None);
+                    if compare(need.total, p.slots) != Verdict::Exceeds
+                        || compare(need.total, p.slots_with_trunking) != Verdict::Fits
+                    {
+                        continue;
+                    }
+                    for &i in c.services.iter().filter(|i| awsvpc(i)) {
+                        if a.pools_of(i).contains(&pool) {
+                            would_fit(cx, &a, c, pool, &need, i, out);
                         }
-                        b.push(out);
                     }
                 }
             }
@@ -132,19 +110,59 @@ impl Rule for EniTrunking {
     }
 }
 
-/// Launch templates that would block trunking once enabled.
-fn dns_note(cap: &capacity::ClusterCapacity) -> String {
-    let lts: Vec<&str> = cap
-        .sources
-        .iter()
-        .filter_map(|s| s.dns_a_record_on.as_deref())
-        .collect();
-    if lts.is_empty() {
+/// "enabling awsvpcTrunking would fit the awsvpc tasks of <pool>".
+fn would_fit(
+    cx: &Context<'_>,
+    a: &capacity::Analysis,
+    c: &capacity::ClusterReport,
+    pool: usize,
+    need: &capacity::Need,
+    i: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let d = &a.services[i];
+    let p = &c.pools[pool];
+    let mut b = cx
+        .diag(
+            &EniTrunking::META,
+            &d.address,
+            format!(
+                "enabling awsvpcTrunking would fit the awsvpc tasks of {}: {} ENI slots without it, {} with it, {} needed",
+                p.label,
+                p.slots_without_trunking.show(),
+                p.slots_with_trunking.show(),
+                need.total.show()
+            ),
+        )
+        .attribute("desired_count")
+        .detail(format!(
+            "{}; needs {} ({}). Capacity: {}.",
+            a.trunking.describe(),
+            need.total.show(),
+            need.why,
+            p.describe(&c.capacity, &a.trunking)
+        ))
+        .help(format!(
+            "Set aws_ecs_account_setting_default \"awsvpcTrunking\" to \"enabled\" (or enable it for the container instance role), then replace the container instances: only instances launched afterwards get the trunk interface.{}",
+            dns_note(&p.dns_a_records(&c.capacity))
+        ))
+        .plan(d.plan);
+    if let capacity::TrunkingSetting::Disabled { by } = &a.trunking {
+        if by.starts_with("aws_ecs_account_setting_default") {
+            b = b.related(by.clone());
+        }
+    }
+    b.push(out);
+}
+
+/// Launch templates or subnets that would block trunking once enabled.
+fn dns_note(on: &[String]) -> String {
+    if on.is_empty() {
         String::new()
     } else {
         format!(
-            " Also set private_dns_name_options.enable_resource_name_dns_a_record = false in {}.",
-            lts.join(", ")
+            " Also turn resource-name DNS A records off (private_dns_name_options.enable_resource_name_dns_a_record = false in the launch template) for the instances of {}.",
+            on.join(", ")
         )
     }
 }
@@ -160,12 +178,44 @@ fn enabled_source(
     cx: &Context<'_>,
     a: &capacity::Analysis,
     c: &capacity::ClusterReport,
+    k: usize,
     s: &SourceCapacity,
-    need: capacity::Bound,
     out: &mut Vec<Diagnostic>,
 ) {
     let address = s.address.as_deref().unwrap_or(&c.label);
     let plan = c.plan;
+    // The source's own pool (its capacity provider's), else the whole cluster.
+    let pool = c
+        .pools
+        .iter()
+        .rposition(|p| p.sources.contains(&k))
+        .unwrap_or(0);
+    let p = &c.pools[pool];
+    let need = a.eni_need(c, pool, None);
+    if let Some(why) = &s.no_trunk {
+        // Only worth saying when the untrunked slots are not enough.
+        let short = compare(need.total, p.slots_without_trunking) != Verdict::Fits;
+        if short && s.types.iter().any(|t| t.with_trunking.is_some()) {
+            cx.diag(
+                &EniTrunking::META,
+                address,
+                format!(
+                    "awsvpcTrunking is enabled but {address} runs Windows tasks: its instances keep their regular ENI limit"
+                ),
+            )
+            .attribute(source_attribute(s))
+            .detail(format!(
+                "{why} (container-instance-eni.html: \"Increasing Amazon ECS Linux container instance network interfaces\"). {} needs {} awsvpc task ENIs; {} slots without trunking.",
+                p.label,
+                need.total.show(),
+                p.slots_without_trunking.show()
+            ))
+            .help("Plan the Windows capacity for its untrunked limit (max_size, instance type), or run the tasks on Linux.")
+            .plan(plan)
+            .push(out);
+        }
+        return;
+    }
     let mut trunk_may_apply = false;
     for t in &s.types {
         let Some(f) = t.facts.as_deref() else {
@@ -198,70 +248,101 @@ fn enabled_source(
             Trunking::Unknown { reason } => {
                 trunk_may_apply = true;
                 // Only worth saying when the untrunked slots might not be enough.
-                if compare(need, c.capacity.slots_without_trunking) == Verdict::Fits {
+                if compare(need.total, p.slots_without_trunking) == Verdict::Fits {
                     continue;
                 }
-                support::push_unverifiable(
-                    cx,
-                    &EniTrunking::META,
-                    Unverifiable {
-                        address,
-                        plan,
-                        attribute: source_attribute(s),
-                        message: format!(
-                            "the trunked awsvpc task limit of {} is unknown; without trunking it has {without} slots",
+                Unverified {
+                    address,
+                    plan,
+                    attribute: source_attribute(s),
+                    message: format!(
+                        "the trunked awsvpc task limit of {} is unknown; without trunking it has {without} slots",
+                        t.instance_type
+                    ),
+                    detail: Some(format!(
+                        "{} needs {} awsvpc task ENIs ({}); without trunking it has {} slots.",
+                        p.label,
+                        need.total.show(),
+                        need.why,
+                        p.slots_without_trunking.show()
+                    )),
+                    missing: vec![capacity::Missing {
+                        what: reason.clone(),
+                        supply: format!(
+                            "the type's trunked limit from {TRUNKING_DOC_URL} stated in .ecsnet.hcl, e.g. `instance_type \"{}\" {{ awsvpc_tasks_trunked = 10 }}` with the documented number, or an instance type the ECS trunking table lists (`ecsnet instance-type TYPE`)",
                             t.instance_type
                         ),
-                        detail: format!(
-                            "{} needs {} awsvpc task ENIs ({}); without trunking the cluster has {} slots.",
-                            c.label,
-                            need.show(),
-                            a.eni_need(c, None).why,
-                            c.capacity.slots_without_trunking.show()
-                        ),
-                        missing: vec![capacity::Missing {
-                            what: reason.clone(),
-                            supply: format!(
-                                "the type's trunked limit from {TRUNKING_DOC_URL} stated in .ecsnet.hcl, e.g. `instance_type \"{}\" {{ awsvpc_tasks_trunked = 10 }}` with the documented number, or an instance type the ECS trunking table lists (`ecsnet instance-type TYPE`)",
-                                t.instance_type
-                            ),
-                        }],
-                    },
-                    out,
-                );
+                    }],
+                }
+                .push(cx, &EniTrunking::META, out);
             }
         }
     }
     if trunk_may_apply {
-        if let Some(lt) = &s.dns_a_record_on {
-            let with: Vec<String> = s
-                .types
-                .iter()
-                .filter_map(|t| {
-                    t.with_trunking
-                        .map(|w| format!("{} would take {w} with trunking", t.instance_type))
-                })
-                .collect();
-            cx.diag(
-                &EniTrunking::META,
-                lt,
-                "awsvpcTrunking needs resource-based IPv4 DNS A records turned off, but this launch template turns them on",
-            )
-            .attribute("private_dns_name_options[0].enable_resource_name_dns_a_record")
-            .detail(format!(
-                "The ECS documentation requires container instances using ENI trunking to have resource-based IPv4 DNS requests turned off; instances of {} may fail to register or keep their untrunked limit ({} awsvpc slots in total without trunking{}).",
-                address,
-                c.capacity.slots_without_trunking.show(),
-                if with.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {}", with.join(", "))
-                }
-            ))
-            .help("Set private_dns_name_options { enable_resource_name_dns_a_record = false } in the launch template.")
-            .plan(plan)
-            .related(address.to_string())
-            .push(out);
+        if let Some(dns) = &s.dns_a_record_on {
+            dns_blocks_trunk(cx, c, s, dns, address, out);
         }
     }
+}
+
+/// The instances of `s` get resource-name DNS A records, which ENI trunking needs off.
+fn dns_blocks_trunk(
+    cx: &Context<'_>,
+    c: &capacity::ClusterReport,
+    s: &SourceCapacity,
+    dns: &capacity::cluster::DnsARecord,
+    address: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let with: Vec<String> = s
+        .types
+        .iter()
+        .filter_map(|t| {
+            t.with_trunking
+                .map(|w| format!("{} would take {w} with trunking", t.instance_type))
+        })
+        .collect();
+    let (at, attribute, message, help) = if dns.from_subnets {
+        (
+            address.to_string(),
+            "vpc_zone_identifier",
+            format!(
+                "awsvpcTrunking needs resource-based IPv4 DNS A records turned off, but {} turn{} them on for the instances it launches, and its launch template does not override it",
+                dns.by.join(", "),
+                if dns.by.len() == 1 { "s" } else { "" }
+            ),
+            "Set private_dns_name_options { enable_resource_name_dns_a_record = false } in the launch template, or enable_resource_name_dns_a_record_on_launch = false on the subnets.",
+        )
+    } else {
+        (
+            dns.by.join(", "),
+            "private_dns_name_options[0].enable_resource_name_dns_a_record",
+            "awsvpcTrunking needs resource-based IPv4 DNS A records turned off, but this launch template turns them on".to_string(),
+            "Set private_dns_name_options { enable_resource_name_dns_a_record = false } in the launch template.",
+        )
+    };
+    let mut b = cx
+        .diag(&EniTrunking::META, &at, message)
+        .attribute(attribute)
+        .detail(format!(
+            "The ECS documentation requires container instances using ENI trunking to have resource-based IPv4 DNS requests turned off; instances of {} ({}) may fail to register or keep their untrunked limit ({} awsvpc slots in total without trunking{}).",
+            address,
+            dns.describe(),
+            c.pools[0].slots_without_trunking.show(),
+            if with.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", with.join(", "))
+            }
+        ))
+        .help(help)
+        .plan(c.plan);
+    if dns.from_subnets {
+        for sn in &dns.by {
+            b = b.related(sn.clone());
+        }
+    } else {
+        b = b.related(address.to_string());
+    }
+    b.push(out);
 }

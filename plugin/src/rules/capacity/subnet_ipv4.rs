@@ -1,28 +1,33 @@
 //! NET072: awsvpc tasks (EC2 and Fargate) and instances against subnet IPv4 addresses.
 
-use crate::capacity::{self, compare, Phase, SubnetKey, Verdict};
+use crate::capacity::{self, compare, SubnetKey, SubnetPhase, Verdict};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Unverifiable};
+use super::support::Unverified;
 
 declare_rule! {
     /// ## What it checks
     /// Every awsvpc task, on EC2 or Fargate, takes one private IPv4 address from its subnet
     /// (unless the subnet is IPv6-only). A subnet offers 2^(32 − prefix) − 5 addresses (AWS
     /// reserves the first four and the last), or the `free_addresses` an `assume subnet`
-    /// block gives. Demand is the deployment peak of every awsvpc service using the subnet
-    /// (floor(desired × maximum_percent / 100), twice the desired count for blue/green),
-    /// spread evenly over each service's subnets, plus the instances the plan puts there
-    /// (autoscaling groups at max size). Error when the desired count, or the peak, cannot
-    /// fit in the service's subnets together; warning when one subnet's even share does not.
+    /// block gives. Demand is every awsvpc service using the subnet, spread evenly over each
+    /// service's subnets, plus the instances the plan puts there (autoscaling groups at max
+    /// size, or at most the `max_instances` of an `assume cluster` block that describes their
+    /// cluster). The deployment model for subnets shared by several services: a service's
+    /// deployment runs its peak (floor(desired × maximum_percent / 100), twice the desired
+    /// count for blue/green) while the others stay at their desired count. Error when the
+    /// desired counts, or this service's peak next to the others' desired counts, cannot fit
+    /// in the service's subnets together; warning when only all of them deploying at once
+    /// would not fit, or when one subnet's even share does not.
     ///
     /// ## Why it matters
     /// When a subnet runs out of addresses the task cannot get its ENI: tasks stop with
     /// `InsufficientFreeAddressesInSubnet` while RunTask and the deployment report success.
-    /// Sources: Amazon VPC user guide, subnet sizing (5 reserved addresses per subnet);
-    /// Amazon ECS developer guide, task networking with awsvpc (each task ENI gets a private
-    /// IPv4 address); ECS API `DeploymentConfiguration.maximumPercent`.
+    /// Unlike a task waiting for an ENI slot or a port, the failed tasks count against the
+    /// deployment circuit breaker. Sources: Amazon VPC user guide, subnet sizing (5 reserved
+    /// addresses per subnet); Amazon ECS developer guide, task networking with awsvpc (each
+    /// task ENI gets a private IPv4 address); ECS API `DeploymentConfiguration.maximumPercent`.
     ///
     /// ## Example
     /// ```hcl
@@ -71,19 +76,15 @@ impl Rule for SubnetIpv4 {
             let keys = match keys {
                 Ok(k) => k,
                 Err(m) => {
-                    support::push_unverifiable(
-                        cx,
-                        &SubnetIpv4::META,
-                        Unverifiable {
-                            address: &d.address,
-                            plan: d.plan,
-                            attribute: ATTR,
-                            message: "cannot verify the subnets have enough IPv4 addresses: the subnets are unknown".into(),
-                            detail: "Each awsvpc task takes one address in its subnet.".into(),
-                            missing: vec![m.clone()],
-                        },
-                        out,
-                    );
+                    Unverified {
+                        address: &d.address,
+                        plan: d.plan,
+                        attribute: ATTR,
+                        message: "cannot verify the subnets have enough IPv4 addresses: the subnets are unknown".into(),
+                        detail: Some("Each awsvpc task takes one address in its subnet.".into()),
+                        missing: vec![m.clone()],
+                    }
+                    .push(cx, &SubnetIpv4::META, out);
                     continue;
                 }
             };
@@ -96,8 +97,8 @@ impl Rule for SubnetIpv4 {
                 continue;
             }
             let usable = a.subnet_usable(&v4);
-            let steady = a.subnet_need(&v4, Phase::Desired);
-            let peak = a.subnet_need(&v4, Phase::Peak);
+            let steady = a.subnet_need(&v4, SubnetPhase::Steady);
+            let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
             let names = v4
                 .iter()
                 .map(SubnetKey::label)
@@ -137,7 +138,7 @@ impl Rule for SubnetIpv4 {
                         &SubnetIpv4::META,
                         &d.address,
                         format!(
-                            "the subnets run out of IPv4 addresses at the deployment peak: {} needed, {} usable",
+                            "the subnets run out of IPv4 addresses at this service's deployment peak: {} needed, {} usable",
                             peak.total.show(),
                             usable.total.show()
                         ),
@@ -153,24 +154,43 @@ impl Rule for SubnetIpv4 {
                 Verdict::Unverifiable => {
                     let mut missing = peak.missing.clone();
                     missing.extend(usable.missing.clone());
-                    support::push_unverifiable(
-                        cx,
-                        &SubnetIpv4::META,
-                        Unverifiable {
-                            address: &d.address,
-                            plan: d.plan,
-                            attribute: ATTR,
-                            message: format!(
-                                "cannot verify that the subnets ({names}) have enough IPv4 addresses for the deployment peak"
-                            ),
-                            detail: detail(&peak),
-                            missing,
-                        },
-                        out,
-                    );
+                    Unverified {
+                        address: &d.address,
+                        plan: d.plan,
+                        attribute: ATTR,
+                        message: format!(
+                            "cannot verify that the subnets ({names}) have enough IPv4 addresses for the deployment peak"
+                        ),
+                        detail: Some(detail(&peak)),
+                        missing,
+                    }
+                    .push(cx, &SubnetIpv4::META, out);
                     continue;
                 }
                 Verdict::Fits => {}
+            }
+            // Each deployment alone fits; all of them at once?
+            let all = a.subnet_need(&v4, SubnetPhase::AllDeploying);
+            if compare(all.total, usable.total) == Verdict::Exceeds {
+                cx.diag(
+                    &SubnetIpv4::META,
+                    &d.address,
+                    format!(
+                        "the subnets run out of IPv4 addresses if every service in them deploys at once: {} needed, {} usable",
+                        all.total.show(),
+                        usable.total.show()
+                    ),
+                )
+                .severity(Severity::Warning)
+                .attribute(ATTR)
+                .detail(format!(
+                    "Each service's own deployment fits next to the others' desired tasks; all deployment peaks together do not: {}",
+                    detail(&all)
+                ))
+                .help("Deploy the services one after the other, or use larger or more subnets.")
+                .plan(d.plan)
+                .push(out);
+                continue;
             }
             // Together they fit; does each subnet's even share?
             if v4.len() < 2 {
@@ -178,7 +198,7 @@ impl Rule for SubnetIpv4 {
             }
             for k in &v4 {
                 let one = std::slice::from_ref(k);
-                let share = a.subnet_need(one, Phase::Peak);
+                let share = a.subnet_need(one, SubnetPhase::Deploying(i));
                 let room = a.subnet_usable(one);
                 if compare(share.total, room.total) == Verdict::Exceeds {
                     cx.diag(

@@ -1,46 +1,9 @@
-//! Wording shared by the capacity rules: unverifiable findings that name every missing
-//! input once, and how to supply it.
+//! Wording shared by the capacity rules: the pools a finding is about, and the inputs a
+//! slot count depends on. "Could not verify" notes are built by [`crate::rules::unverified`].
 
-use crate::capacity::{Analysis, ClusterReport, Missing, TrunkingSetting};
-use crate::diagnostics::Diagnostic;
-use crate::rules::{Context, RuleMeta};
+use crate::capacity::{Analysis, ClusterReport, Missing, Need, Pool, TrunkingSetting};
 
-/// Deduplicated missing inputs, in first-seen order.
-pub fn dedup(missing: impl IntoIterator<Item = Missing>) -> Vec<Missing> {
-    let mut out: Vec<Missing> = Vec::new();
-    for m in missing {
-        if !out.contains(&m) {
-            out.push(m);
-        }
-    }
-    out
-}
-
-/// "the max_size of X (known after apply); the CIDR of Y".
-pub fn what(missing: &[Missing]) -> String {
-    if missing.is_empty() {
-        return "an input is unknown".to_string();
-    }
-    missing
-        .iter()
-        .map(|m| m.what.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// "Supply: A. Supply: B." with each distinct way once.
-pub fn supply(missing: &[Missing]) -> String {
-    let mut ways: Vec<&str> = Vec::new();
-    for m in missing {
-        if !ways.contains(&m.supply.as_str()) {
-            ways.push(&m.supply);
-        }
-    }
-    if ways.is_empty() {
-        return "Make the inputs known at plan time or describe them with an `assume` block in .ecsnet.hcl.".to_string();
-    }
-    format!("Supply {}.", ways.join("; or "))
-}
+pub use crate::rules::unverified::Unverified;
 
 /// The trunking setting as a missing input, when it is unknown and matters.
 pub fn trunking_missing(setting: &TrunkingSetting) -> Option<Missing> {
@@ -53,37 +16,55 @@ pub fn trunking_missing(setting: &TrunkingSetting) -> Option<Missing> {
     }
 }
 
-/// Missing inputs behind a cluster's slot count, plus the trunking setting when the
-/// count depends on it.
-pub fn slot_missing(a: &Analysis, c: &ClusterReport) -> Vec<Missing> {
-    let mut m = c.capacity.missing.clone();
-    if c.capacity.slots_without_trunking != c.capacity.slots_with_trunking {
+/// Missing inputs behind a pool's slot count, plus the trunking setting when the count
+/// depends on it.
+pub fn slot_missing(a: &Analysis, pool: &Pool) -> Vec<Missing> {
+    let mut m = pool.missing.clone();
+    if pool.slots_without_trunking != pool.slots_with_trunking {
         m.extend(trunking_missing(&a.trunking));
     }
     m
 }
 
-pub struct Unverifiable<'a> {
-    pub address: &'a str,
-    pub plan: usize,
-    pub attribute: &'a str,
-    pub message: String,
-    pub detail: String,
-    pub missing: Vec<Missing>,
+/// "cluster aws_ecs_cluster.main" for the whole cluster, the pool's label otherwise.
+pub fn capacity_of(p: &Pool, pool: usize) -> String {
+    // A cluster outside the plan is labelled "cluster NAME (outside the plan)" already.
+    if pool == 0 && !p.label.starts_with("cluster ") {
+        format!("cluster {}", p.label)
+    } else {
+        p.label.clone()
+    }
 }
 
-pub fn push_unverifiable(
-    cx: &Context<'_>,
-    meta: &'static RuleMeta,
-    u: Unverifiable<'_>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let missing = dedup(u.missing);
-    cx.diag(meta, u.address, u.message)
-        .attribute(u.attribute)
-        .detail(format!("{}\nMissing: {}.", u.detail, what(&missing)))
-        .help(supply(&missing))
-        .plan(u.plan)
-        .unverifiable()
-        .push(out);
+/// What a provider pool's findings add when the cluster has other capacity: tasks do not
+/// move between providers.
+pub fn provider_note(c: &ClusterReport, pool: usize) -> &'static str {
+    if pool == 0 || c.pools[pool].sources.len() >= c.capacity.sources.len() {
+        ""
+    } else {
+        " Tasks assigned to a capacity provider wait for its instances; they do not move to another provider."
+    }
+}
+
+/// The addresses of a pool's capacity, for `related`.
+pub fn pool_addresses(c: &ClusterReport, pool: &Pool) -> Vec<String> {
+    pool.sources
+        .iter()
+        .filter_map(|&i| c.capacity.sources[i].address.clone())
+        .collect()
+}
+
+/// The ENI arithmetic of a pool: "needs 14 awsvpc task ENIs (…), cluster X capacity 6 slots
+/// at max size: 3 × c5.large …." (with the provider note when it applies).
+pub fn eni_arithmetic(a: &Analysis, c: &ClusterReport, pool: usize, need: &Need) -> String {
+    let p = &c.pools[pool];
+    format!(
+        "needs {} awsvpc task ENIs ({}), {} capacity {} slots at max size: {}.{}",
+        need.total.show(),
+        need.why,
+        capacity_of(p, pool),
+        p.slots.show(),
+        p.describe(&c.capacity, &a.trunking),
+        provider_note(c, pool)
+    )
 }

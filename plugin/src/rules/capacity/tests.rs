@@ -33,21 +33,31 @@ fn net070() -> &'static dyn Rule {
 }
 
 #[test]
-fn net070_peak_warning_shows_the_arithmetic() {
-    let m = model(&["c5.large"], 3, 6);
-    let d = run(net070(), &m, &trunking(Some(false)));
+fn net070_leaves_deployments_to_net074_which_shows_the_arithmetic() {
+    // 6 tasks fill the 6 slots: the peak (12) does not fit, but a deployment that stops
+    // old tasks first still progresses, unless minimum_healthy_percent keeps all 6.
+    let mut m = model(&["c5.large"], 3, 6);
+    assert!(run(net070(), &m, &trunking(Some(false))).is_empty());
+    let r = &super::deployment_headroom::DeploymentHeadroom;
+    let d = run(r, &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[0].severity, Severity::Error);
     assert_eq!(
         d[0].attribute.as_deref(),
-        Some("deployment_maximum_percent")
+        Some("deployment_minimum_healthy_percent")
     );
     let detail = d[0].detail.as_deref().unwrap();
-    assert!(detail.contains("needs 12 tasks (aws_ecs_service.api peak desired 6 × maximum_percent 200% = 12), cluster capacity 6 slots: 3 × c5.large"), "{detail}");
+    assert!(detail.contains("at once, a deployment needs 7 awsvpc task ENIs (aws_ecs_service.api deploying: ceil(6 × minimum_healthy_percent 100% / 100) + 1 new = 7)"), "{detail}");
+    assert!(
+        detail.contains("cluster aws_ecs_cluster.main capacity 6 slots at max size: 3 × c5.large"),
+        "{detail}"
+    );
     assert!(
         detail.contains("with awsvpcTrunking, c5.large takes 10"),
         "{detail}"
     );
+    m.services[0].deployment_minimum_healthy_percent = Field::known(50);
+    assert!(run(r, &m, &trunking(Some(false))).is_empty());
 }
 
 #[test]
@@ -209,9 +219,8 @@ fn net073_static_ports() {
         "{}",
         d[0].message
     );
-    let d = run(r, &host_model(3, 2), &trunking(Some(false)));
-    assert_eq!(d.len(), 1, "{d:#?}");
-    assert_eq!(d[0].severity, Severity::Warning);
+    // The peak (4) exceeds the 3 instances, but that is a deployment's business (NET074).
+    assert!(run(r, &host_model(3, 2), &trunking(Some(false))).is_empty());
     assert!(run(r, &host_model(4, 2), &trunking(Some(false))).is_empty());
 }
 
@@ -233,7 +242,14 @@ fn net074_deadlock_and_headroom() {
     let m = host_model(3, 3);
     let d = run(r, &m, &trunking(Some(false)));
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(
+        d[0].message.contains("host port 80/tcp"),
+        "{}",
+        d[0].message
+    );
+    // 2 tasks on 3 instances: room for the third.
+    assert!(run(r, &host_model(3, 2), &trunking(Some(false))).is_empty());
     let mut m = host_model(3, 3);
     m.services[1].deployment_minimum_healthy_percent = Field::known(50);
     assert!(run(r, &m, &trunking(Some(false))).is_empty());
@@ -357,4 +373,154 @@ fn net076_managed_scaling_smallest_type() {
     // Without managed scaling the larger type still places the tasks.
     m.capacity_providers[0].managed_scaling = Field::known(false);
     assert!(run(r, &m, &trunking(Some(false))).is_empty());
+}
+
+/// The capacity tests' cluster with two capacity providers, `spot` (c5.large) and
+/// `ondemand` (m5.xlarge), and the service's strategy weighted `w_on`:`w_spot`.
+fn two_providers(w_on: i64, w_spot: i64, desired: i64) -> Model {
+    let mut m = model(&["c5.large"], 4, desired);
+    m.autoscaling_groups[0].address = "aws_autoscaling_group.spot".into();
+    m.autoscaling_groups.push(t::autoscaling_group(
+        "aws_autoscaling_group.ondemand",
+        &["m5.xlarge"],
+        2,
+    ));
+    m.clusters[0] = t::cluster(
+        "aws_ecs_cluster.main",
+        &[
+            "aws_autoscaling_group.spot",
+            "aws_autoscaling_group.ondemand",
+        ],
+    );
+    for (k, name) in ["spot", "ondemand"].iter().enumerate() {
+        m.clusters[0].capacity[k].capacity_provider = Some(name.to_string());
+        m.capacity_providers.push(crate::model::CapacityProvider {
+            address: format!("aws_ecs_capacity_provider.{name}"),
+            plan: 0,
+            name: Field::known(name.to_string()),
+            autoscaling_group: crate::model::Link::to_address(
+                format!("aws_autoscaling_group.{name}"),
+                crate::model::Resolution::ConfigReference,
+                true,
+            ),
+            managed_scaling: Field::known(true),
+        });
+    }
+    let item = |name: &str, w: i64| crate::model::CapacityProviderStrategyItem {
+        capacity_provider: Field::known(name.into()),
+        link: None,
+        weight: Field::known(w),
+        base: Field::null(),
+    };
+    m.services[0].capacity_provider_strategy =
+        Field::known(vec![item("ondemand", w_on), item("spot", w_spot)]);
+    m.services[0].deployment_minimum_healthy_percent = Field::known(50);
+    m
+}
+
+#[test]
+fn net070_judges_each_capacity_provider() {
+    // 12 tasks at 1:3: 3 on ondemand (2 × m5.xlarge: 6 slots), 9 on spot (4 × c5.large: 8
+    // slots). The cluster has 14 slots, but the spot tasks do not move to ondemand.
+    let m = two_providers(1, 3, 12);
+    let d = run(net070(), &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(
+        d[0].message.contains("9 awsvpc tasks cannot be placed on capacity provider spot of aws_ecs_cluster.main even at max size: it has 8 ENI slots"),
+        "{}",
+        d[0].message
+    );
+    let detail = d[0].detail.as_deref().unwrap();
+    assert!(
+        detail.contains("aws_ecs_service.api desired_count 12 × weight 3 of 4 = 9"),
+        "{detail}"
+    );
+    assert_eq!(d[0].related, vec!["aws_autoscaling_group.spot"]);
+    // 1:1 puts 6 on each: both fit.
+    assert!(run(net070(), &two_providers(1, 1, 12), &trunking(Some(false))).is_empty());
+    // NET071 names the provider whose slots trunking would raise.
+    let t71 = run(
+        &super::eni_trunking::EniTrunking,
+        &m,
+        &trunking(Some(false)),
+    );
+    assert_eq!(t71.len(), 1, "{t71:#?}");
+    assert!(
+        t71[0].message.contains("capacity provider spot"),
+        "{}",
+        t71[0].message
+    );
+}
+
+#[test]
+fn the_cluster_default_strategy_places_services_without_their_own() {
+    let mut m = two_providers(1, 3, 12);
+    let strategy = m.services[0].capacity_provider_strategy.clone();
+    m.services[0].capacity_provider_strategy = Field::known(vec![]);
+    m.clusters[0].default_strategy = strategy;
+    let d = run(net070(), &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].message.contains("capacity provider spot"),
+        "{}",
+        d[0].message
+    );
+    // A launch type opts out of the default strategy: the whole cluster (14 slots) holds 12.
+    m.services[0].launch_type = Field::known("EC2".into());
+    assert!(run(net070(), &m, &trunking(Some(false))).is_empty());
+}
+
+#[test]
+fn net072_errs_on_its_own_peak_and_warns_when_all_deploy_at_once() {
+    // Two services of 3 tasks in one /28 (11 usable), each peaking at 6: 6 + 3 = 9 fits, but
+    // both deploying at once need 12.
+    let mut m = model(&["c5.large"], 30, 3);
+    m.subnets[0].cidr_block = Field::known("10.0.0.0/28".into());
+    let mut other = m.services[0].clone();
+    other.address = "aws_ecs_service.web".into();
+    m.services.push(other);
+    let r = &super::subnet_ipv4::SubnetIpv4;
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(d.iter().all(|d| d.severity == Severity::Warning));
+    assert!(
+        d[0].message
+            .contains("if every service in them deploys at once: 12 needed, 11 usable"),
+        "{}",
+        d[0].message
+    );
+    // 4 tasks each: one peak (8) next to the other's 4 is 12 > 11: an error for both.
+    m.services[0].desired_count = Field::known(4);
+    m.services[1].desired_count = Field::known(4);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(d.iter().all(|d| d.severity == Severity::Error), "{d:#?}");
+}
+
+#[test]
+fn an_assumed_cluster_sizes_its_groups_in_the_subnets() {
+    // The plan's group size is unknown; the assume block says 4 instances at most.
+    let mut m = model(&["c5.large"], 3, 2);
+    m.autoscaling_groups[0].max_size = Field::unknown();
+    m.autoscaling_groups[0].subnets = Field::known(vec![crate::model::Link::to_address(
+        "aws_subnet.a",
+        crate::model::Resolution::ConfigReference,
+        true,
+    )]);
+    let r = &super::subnet_ipv4::SubnetIpv4;
+    let d = run(r, &m, &trunking(Some(false)));
+    assert!(d.iter().all(|d| d.unverifiable), "{d:#?}");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let mut a = trunking(Some(false));
+    a.clusters.insert(
+        "main".into(),
+        crate::config::ClusterAssumption {
+            instance_type: "c5.large".into(),
+            max_instances: 4,
+            availability_zones: vec![],
+        },
+    );
+    assert!(run(r, &m, &a).is_empty());
+    assert!(run(net070(), &m, &a).is_empty());
 }

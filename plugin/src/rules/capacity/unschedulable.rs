@@ -3,15 +3,15 @@
 
 use crate::capacity::{self, ClusterReport, Involved, SourceCapacity};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{CapacityProviderStrategyItem, Model, Service};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Unverifiable};
+use super::support::Unverified;
 
 declare_rule! {
     /// ## What it checks
-    /// For each awsvpc EC2 service, whether any instance type of its cluster's capacity can
-    /// run one of its tasks: an instance offers `max ENIs − 1` awsvpc slots (or the trunked
+    /// For each awsvpc EC2 service, whether any instance type of the capacity its tasks are
+    /// placed on (each capacity provider of its strategy, or the whole cluster) can run one
+    /// of its tasks: an instance offers `max ENIs − 1` awsvpc slots (or the trunked
     /// limit) minus one per awsvpc DAEMON service. Error when every type has 0 slots (for
     /// example a type whose ENIs are all taken by daemons). Also error when the service uses
     /// a capacity provider with managed scaling whose autoscaling group's *smallest* type
@@ -52,34 +52,6 @@ fn zero(b: capacity::Bound) -> bool {
     b.hi == Some(0)
 }
 
-/// Does the strategy item name the source's capacity provider?
-fn names(model: &Model, item: &CapacityProviderStrategyItem, source_cp: &str) -> bool {
-    if item.capacity_provider.get().is_some_and(|n| n == source_cp)
-        || item.link.as_ref().and_then(|l| l.address.as_deref()) == Some(source_cp)
-    {
-        return true;
-    }
-    // The source may name the provider by address and the item by name, or the reverse.
-    model.capacity_providers.iter().any(|p| {
-        let p_name = p.name.get();
-        (p.address == source_cp || p_name.is_some_and(|n| n == source_cp))
-            && (item.capacity_provider.get() == p_name && p_name.is_some()
-                || item.link.as_ref().and_then(|l| l.address.as_deref())
-                    == Some(p.address.as_str()))
-    })
-}
-
-fn uses_provider(model: &Model, s: &Service, c: &ClusterReport, cp: &str) -> bool {
-    let own = s.capacity_provider_strategy.get().filter(|v| !v.is_empty());
-    let items = own.or_else(|| {
-        c.address
-            .as_deref()
-            .and_then(|a| model.cluster(a))
-            .and_then(|cl| cl.default_strategy.get())
-    });
-    items.is_some_and(|items| items.iter().any(|i| names(model, i, cp)))
-}
-
 fn type_list(s: &SourceCapacity) -> String {
     s.types
         .iter()
@@ -100,102 +72,119 @@ impl Rule for Unschedulable {
                 continue;
             }
             let Some(c) = a.cluster_of(i) else { continue };
-            let sources = &c.capacity.sources;
-            if sources.is_empty() {
-                continue; // NET070 reports the missing capacity.
-            }
-            let daemons = &c.capacity.daemons.awsvpc_services;
-            let daemon_words = if daemons.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " after {} awsvpc DAEMON service(s) ({})",
-                    daemons.len(),
-                    daemons.join(", ")
-                )
-            };
-            let known = sources
-                .iter()
-                .all(|s| s.missing.is_empty() && !s.types.is_empty());
-            let all_zero = sources
-                .iter()
-                .flat_map(|s| &s.types)
-                .all(|t| zero(t.slots_after_daemons));
-            let per_type = sources
-                .iter()
-                .map(|s| format!("{}: {}", s.label, type_list(s)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            if all_zero && known {
-                cx.diag(
-                    &Self::META,
-                    &d.address,
-                    format!(
-                        "no instance type of {} has a free awsvpc ENI slot for this service's tasks",
-                        c.label
-                    ),
-                )
-                .severity(Severity::Error)
-                .attribute("desired_count")
-                .detail(format!(
-                    "awsvpc slots per instance{daemon_words}: {per_type}. {}.",
-                    a.trunking.describe()
-                ))
-                .help("Use instance types with more ENIs, enable ENI trunking on a supported type, or run the daemon in bridge/host mode.")
-                .plan(d.plan)
-                .push(out);
-                continue;
-            }
-            if all_zero {
-                let missing: Vec<_> = sources.iter().flat_map(|s| s.missing.clone()).collect();
-                support::push_unverifiable(
-                    cx,
-                    &Self::META,
-                    Unverifiable {
-                        address: &d.address,
-                        plan: d.plan,
-                        attribute: "desired_count",
-                        message: format!(
-                            "cannot verify that any instance type of {} can run this service's awsvpc tasks",
-                            c.label
-                        ),
-                        detail: format!("known types have no free slot{daemon_words}: {per_type}."),
-                        missing,
-                    },
-                    out,
-                );
-                continue;
-            }
-            let svc = &cx.model.services[i];
-            for s in sources {
-                let (Some(cp), Some(true)) = (s.capacity_provider.as_deref(), s.managed_scaling)
-                else {
-                    continue;
-                };
-                let Some(t) = s.smallest_type() else { continue };
-                if !zero(t.slots_after_daemons) || !uses_provider(cx.model, svc, c, cp) {
-                    continue;
+            for pool in a.pools_of(i) {
+                if pool_check(cx, &a, c, i, pool, out) {
+                    break;
                 }
-                cx.diag(
-                    &Self::META,
-                    &d.address,
-                    format!(
-                        "cluster auto scaling never scales out capacity provider {cp} for this service: its smallest type {} has no free awsvpc slot",
-                        t.instance_type
-                    ),
-                )
-                .severity(Severity::Error)
-                .attribute("capacity_provider_strategy")
-                .detail(format!(
-                    "Managed scaling excludes tasks that cannot run on the group's smallest instance type; awsvpc slots per instance{daemon_words} in {}: {}.",
-                    s.label,
-                    type_list(s)
-                ))
-                .help("Remove the small types from the group, or give this service a capacity provider whose smallest type has room.")
-                .related(s.label.clone())
-                .plan(d.plan)
-                .push(out);
             }
         }
     }
+}
+
+/// One pool of a service; true when a finding was made.
+fn pool_check(
+    cx: &Context<'_>,
+    a: &capacity::Analysis,
+    c: &ClusterReport,
+    i: usize,
+    pool: usize,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let d = &a.services[i];
+    let p = &c.pools[pool];
+    let sources: Vec<&SourceCapacity> = p.sources.iter().map(|&k| &c.capacity.sources[k]).collect();
+    if sources.is_empty() {
+        return false; // NET070 reports the missing capacity.
+    }
+    let daemons = &c.capacity.daemons.awsvpc_services;
+    let daemon_words = if daemons.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " after {} awsvpc DAEMON service(s) ({})",
+            daemons.len(),
+            daemons.join(", ")
+        )
+    };
+    let known = sources
+        .iter()
+        .all(|s| s.missing.is_empty() && !s.types.is_empty());
+    let all_zero = sources
+        .iter()
+        .flat_map(|s| &s.types)
+        .all(|t| zero(t.slots_after_daemons));
+    let per_type = sources
+        .iter()
+        .map(|s| format!("{}: {}", s.label, type_list(s)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if all_zero && known {
+        cx.diag(
+            &Unschedulable::META,
+            &d.address,
+            format!(
+                "no instance type of {} has a free awsvpc ENI slot for this service's tasks",
+                p.label
+            ),
+        )
+        .severity(Severity::Error)
+        .attribute("desired_count")
+        .detail(format!(
+            "awsvpc slots per instance{daemon_words}: {per_type}. {}.",
+            a.trunking.describe()
+        ))
+        .help("Use instance types with more ENIs, enable ENI trunking on a supported type, or run the daemon in bridge/host mode.")
+        .plan(d.plan)
+        .push(out);
+        return true;
+    }
+    if all_zero {
+        Unverified {
+            address: &d.address,
+            plan: d.plan,
+            attribute: "desired_count",
+            message: format!(
+                "cannot verify that any instance type of {} can run this service's awsvpc tasks",
+                p.label
+            ),
+            detail: Some(format!(
+                "known types have no free slot{daemon_words}: {per_type}."
+            )),
+            missing: sources.iter().flat_map(|s| s.missing.clone()).collect(),
+        }
+        .push(cx, &Unschedulable::META, out);
+        return true;
+    }
+    // Managed scaling sizes a provider's group from its smallest type.
+    let mut found = false;
+    for s in sources.iter().filter(|_| pool > 0) {
+        let (Some(cp), Some(true)) = (s.capacity_provider.as_deref(), s.managed_scaling) else {
+            continue;
+        };
+        let Some(t) = s.smallest_type() else { continue };
+        if !zero(t.slots_after_daemons) {
+            continue;
+        }
+        found = true;
+        cx.diag(
+            &Unschedulable::META,
+            &d.address,
+            format!(
+                "cluster auto scaling never scales out capacity provider {cp} for this service: its smallest type {} has no free awsvpc slot",
+                t.instance_type
+            ),
+        )
+        .severity(Severity::Error)
+        .attribute("capacity_provider_strategy")
+        .detail(format!(
+            "Managed scaling excludes tasks that cannot run on the group's smallest instance type; awsvpc slots per instance{daemon_words} in {}: {}.",
+            s.label,
+            type_list(s)
+        ))
+        .help("Remove the small types from the group, or give this service a capacity provider whose smallest type has room.")
+        .related(s.label.clone())
+        .plan(d.plan)
+        .push(out);
+    }
+    found
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use crate::config::{Assumptions, ClusterAssumption, SubnetAssumption};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::arn::cluster_name;
 use crate::model::{CapacityKind, Cluster, Field, Link, Model, Subnet, Val};
-use crate::rules::service::support::cluster_key as cluster_name;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {

@@ -1,8 +1,9 @@
 //! NET081: daemons reserve ENIs and static host ports on every instance.
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::ports::HostPort as StaticPort;
 use crate::model::{show_value, Launch, Service, TaskDefinition};
-use crate::rules::service::support::{self, Awsvpc, Missing, StaticPort};
+use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -113,7 +114,7 @@ impl DaemonReservations {
                 if td.network_mode == crate::model::NetworkMode::Unknown {
                     return Err(support::service_mode(cx.model, svc).missing());
                 }
-                support::static_host_ports(td).map(|p| Some((td, p)))
+                td.static_host_ports().map(|p| Some((td, p)))
             }
             Err(m) => match support::service_awsvpc(cx.model, svc) {
                 Awsvpc::Yes(_) => Ok(None),
@@ -188,10 +189,10 @@ impl DaemonReservations {
                         "{}: {} {} = {}; {} {} = {}",
                         port_text(d, sens),
                         dtd.address,
-                        d.path(),
+                        d.attribute,
                         show_value(&d.port, sens),
                         otd.address,
-                        o.path(),
+                        o.attribute,
                         show_value(&o.port, sens)
                     )
                 })

@@ -4,7 +4,9 @@
 //! "container definitions unknown" info per task definition and rule group.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{show_value, Container, NetworkMode, OsFamily, PortMapping, TaskDefinition};
+#[cfg(test)]
+use crate::model::PortMapping;
+use crate::model::{show_value, Container, NetworkMode, OsFamily, TaskDefinition};
 use crate::rules::{Context, RuleMeta};
 
 /// Lowest and highest valid port numbers (API `PortMapping.containerPort`).
@@ -32,10 +34,8 @@ pub(crate) fn container_path(i: usize) -> String {
     format!("container_definitions[{i}]")
 }
 
-/// `container_definitions[3].portMappings[1]`.
-pub(crate) fn mapping_path(i: usize, j: usize) -> String {
-    format!("container_definitions[{i}].portMappings[{j}]")
-}
+// Which mappings hold a host port has one home: `model::ports`.
+pub(crate) use crate::model::ports::{mapping_path, static_ports};
 
 /// The container's name quoted for a message, redacted when the definitions are sensitive.
 pub(crate) fn cname(c: &Container, sensitive: bool) -> String {
@@ -68,70 +68,6 @@ pub(crate) fn uses_instance_ports(mode: &NetworkMode) -> bool {
         mode,
         NetworkMode::Bridge | NetworkMode::Host | NetworkMode::WindowsDefault
     )
-}
-
-/// One host port a mapping holds statically on the container instance.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StaticPort {
-    pub container: usize,
-    pub mapping: usize,
-    pub port: i64,
-    pub protocol: String,
-    /// The attribute that sets the port (`...hostPort`, or `...containerPort` in host mode
-    /// when `hostPort` is omitted).
-    pub attribute: String,
-}
-
-/// The static host port of one mapping, if it has one:
-/// - bridge / Windows default: a `hostPort` other than 0 (0 or omitted is dynamic);
-/// - host: the container port (the host port must be omitted or equal to it, NET011);
-/// - awsvpc / none / unknown: none on the instance.
-///
-/// Port ranges are never static on the instance: in bridge mode the agent picks the host
-/// ports (NET016 rejects ranges in host mode).
-pub(crate) fn static_port_of(
-    mode: &NetworkMode,
-    i: usize,
-    j: usize,
-    pm: &PortMapping,
-) -> Option<StaticPort> {
-    if pm.container_port_range.is_some() {
-        return None;
-    }
-    let (port, field) = match mode {
-        NetworkMode::Bridge | NetworkMode::WindowsDefault => match pm.host_port {
-            Some(h) if h != 0 => (h, "hostPort"),
-            _ => return None,
-        },
-        NetworkMode::Host => match (pm.container_port, pm.host_port) {
-            (Some(c), Some(_)) => (c, "hostPort"),
-            (Some(c), None) => (c, "containerPort"),
-            (None, Some(h)) if h != 0 => (h, "hostPort"),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    Some(StaticPort {
-        container: i,
-        mapping: j,
-        port,
-        protocol: pm.protocol.clone(),
-        attribute: format!("{}.{field}", mapping_path(i, j)),
-    })
-}
-
-/// Every static host port of a task definition's containers, in definition order.
-pub(crate) fn static_ports(mode: &NetworkMode, containers: &[Container]) -> Vec<StaticPort> {
-    containers
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| {
-            c.port_mappings
-                .iter()
-                .enumerate()
-                .filter_map(move |(j, pm)| static_port_of(mode, i, j, pm))
-        })
-        .collect()
 }
 
 /// The agent's default TCP reserved ports for an OS family. `None` when the family is
@@ -244,7 +180,6 @@ pub(crate) fn web_task(mode: NetworkMode, os: OsFamily, ports: Vec<PortMapping>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::{container, port};
 
     #[test]
     fn ranges_parse_and_validate() {
@@ -256,30 +191,5 @@ mod tests {
         assert_eq!(valid_range("0-10"), None);
         assert_eq!(valid_range("10-70000"), None);
         assert_eq!(valid_range("10-20"), Some((10, 20)));
-    }
-
-    #[test]
-    fn static_ports_by_mode() {
-        let c = vec![container(
-            "web",
-            vec![port(80, Some(8080)), port(81, None), port(82, Some(0))],
-        )];
-        let bridge = static_ports(&NetworkMode::Bridge, &c);
-        assert_eq!(bridge.len(), 1);
-        assert_eq!(bridge[0].port, 8080);
-        assert_eq!(
-            bridge[0].attribute,
-            "container_definitions[0].portMappings[0].hostPort"
-        );
-        let host = static_ports(&NetworkMode::Host, &c);
-        assert_eq!(
-            host.iter().map(|p| p.port).collect::<Vec<_>>(),
-            vec![80, 81, 82]
-        );
-        assert_eq!(
-            host[1].attribute,
-            "container_definitions[0].portMappings[1].containerPort"
-        );
-        assert!(static_ports(&NetworkMode::Awsvpc, &c).is_empty());
     }
 }

@@ -4,7 +4,8 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{OsFamily, TaskDefinition};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::common::{cname, ports_containers, static_ports, uses_instance_ports, StaticPort};
+use super::common::{cname, ports_containers, static_ports, uses_instance_ports};
+use crate::model::ports::HostPort;
 
 declare_rule! {
     /// ## What it checks
@@ -51,7 +52,7 @@ const PROXY_PORT: i64 = 80;
 /// What the rule finds.
 struct Clash<'a> {
     container: String,
-    port: &'a StaticPort,
+    port: &'a HostPort,
 }
 
 impl Clash<'_> {

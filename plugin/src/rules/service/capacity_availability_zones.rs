@@ -2,8 +2,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::capacity::{self, SourceCapacity};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{show_value, CapacityKind, CapacitySource, Cluster, Launch, Link, Service};
+use crate::model::{show_value, CapacityKind, Launch, Link, Service};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::support::{self, Awsvpc, Missing};
@@ -12,10 +13,12 @@ declare_rule! {
     /// ## What it checks
     /// For an `aws_ecs_service` running awsvpc tasks on EC2 capacity, the Availability Zones
     /// of its `network_configuration` subnets are compared with the Availability Zones of the
-    /// cluster's container instances: the subnets of the Auto Scaling groups behind the
-    /// capacity providers the service uses (or all of the cluster's groups and instances),
-    /// or the `availability_zones` of an `assume cluster` block. No common zone
-    /// is an error; service subnets in zones without instances are a warning.
+    /// container instances its tasks can be placed on: the subnets of the Auto Scaling groups
+    /// behind the capacity providers of its strategy (its own, else the cluster's default),
+    /// or every group and instance registering to the cluster when it has none, or the
+    /// `availability_zones` of an `assume` block's `cluster` block, which describes the
+    /// cluster's instances in full. No common zone is an error; service subnets in zones
+    /// without instances are a warning.
     ///
     /// ## Why it matters
     /// An awsvpc task's network interface is created in one of the service subnets, and it can
@@ -43,7 +46,7 @@ declare_rule! {
         id: "NET046",
         name: "service-subnets-match-capacity-azs",
         severity: Error,
-        summary: "EC2 awsvpc service subnets must be in Availability Zones where the cluster has instances",
+        summary: "EC2 awsvpc service subnets must be in Availability Zones where the service's capacity has instances",
         url: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html",
     }
 }
@@ -94,184 +97,188 @@ fn subnet_zone(cx: &Context<'_>, l: &Link, plan: usize, zones: &mut Zones) {
     }
 }
 
-/// The capacity sources of `cluster` that can run `svc`'s tasks.
-fn relevant_sources<'a>(
-    cx: &Context<'_>,
-    cluster: &'a Cluster,
-    svc: &Service,
-) -> Vec<&'a CapacitySource> {
-    let all: Vec<&CapacitySource> = cluster
-        .capacity
-        .iter()
-        .filter(|s| s.kind != CapacityKind::Fargate)
-        .collect();
-    // A capacity provider strategy (the service's, or the cluster default when the service
-    // sets no launch type) limits placement to those providers' groups.
-    let launch_type_set = svc.launch_type.get().is_some_and(|s| !s.is_empty());
-    let strategy = match svc.capacity_provider_strategy.get() {
-        Some(v) if !v.is_empty() => Some(v),
-        _ if !launch_type_set => cluster.default_strategy.get().filter(|v| !v.is_empty()),
-        _ => None,
-    };
-    let Some(items) = strategy else {
-        return all;
-    };
-    let mut names: Vec<String> = Vec::new();
-    for i in items {
-        match i.capacity_provider.get() {
-            Some(n) => names.push(n.clone()),
-            // An unknown provider name: keep every source rather than guess which one.
-            None => return all,
-        }
-        if let Some(a) = i.link.as_ref().and_then(|l| l.address.clone()) {
-            if let Some(cp) = cx.model.capacity_provider_in(&a, svc.plan) {
-                if let Some(n) = cp.name.get() {
-                    names.push(n.clone());
-                }
-            }
-            names.push(a);
-        }
-    }
-    all.into_iter()
-        .filter(|s| {
-            s.capacity_provider
-                .as_ref()
-                .is_some_and(|p| names.iter().any(|n| n == p))
-        })
-        .collect()
-}
-
-fn capacity_zones(cx: &Context<'_>, svc: &Service) -> Result<Zones, Missing> {
+/// The zones of the capacity `svc`'s tasks are placed on: the groups of the capacity
+/// providers of its strategy, or every instance of the cluster (see `capacity::placement`),
+/// or the `availability_zones` of an `assume cluster` block that describes the cluster.
+fn capacity_zones(cx: &Context<'_>, i: usize, svc: &Service) -> Result<Zones, Missing> {
+    let a = capacity::memo::analysis(cx.model, cx.assume);
     let cluster = support::cluster_of(cx.model, svc);
-    let assumed = support::cluster_assumption(cx, &svc.cluster, cluster)
-        .filter(|a| !a.availability_zones.is_empty());
     let key = support::cluster_assume_key(&svc.cluster, cluster);
     let assume_help = format!(
         "Add to .ecsnet.hcl, with the values of the cluster's instances:\n{}",
         crate::config::hint::cluster(&key, true)
     );
-    let mut zones = Zones::default();
-    let from_assumption = |zones: &mut Zones| {
-        if let Some(a) = assumed {
-            for z in &a.availability_zones {
-                zones
-                    .found
-                    .push((format!("assume cluster \"{key}\""), z.clone()));
-            }
-            true
-        } else {
-            false
-        }
+    let Some(c) = a.cluster_of(i) else {
+        return Err(Missing::new(
+            "the cluster is known only after apply, so the Availability Zones of its instances are unknown",
+            assume_help,
+        ));
     };
-    let Some(cluster) = cluster else {
-        if from_assumption(&mut zones) {
-            return Ok(zones);
-        }
-        let what = match &svc.cluster.literal {
-            Some(_) => format!(
+    let mut zones = Zones::default();
+    if let Some(addr) = &c.address {
+        zones.related.push(addr.clone());
+    }
+    let sources: Vec<&SourceCapacity> = a
+        .pools_of(i)
+        .into_iter()
+        .flat_map(|p| c.pools[p].sources.iter().map(|&k| &c.capacity.sources[k]))
+        .collect();
+    if sources.is_empty() {
+        let what = match (cluster, &svc.cluster.literal) {
+            (None, Some(_)) => format!(
                 "cluster {} is outside the plan, so the Availability Zones of its instances are unknown",
                 svc.cluster.describe()
             ),
-            None => "the cluster is known only after apply, so the Availability Zones of its instances are unknown".to_string(),
+            _ => format!(
+                "no container instance capacity (Auto Scaling group or instance) of cluster {} that this service can use is in the plan",
+                c.label
+            ),
         };
         return Err(Missing::new(what, assume_help));
-    };
-    zones.related.push(cluster.address.clone());
-    let sources = relevant_sources(cx, cluster, svc);
-    if sources.is_empty() {
-        if from_assumption(&mut zones) {
-            return Ok(zones);
-        }
-        return Err(Missing::new(
-            format!(
-                "no container instance capacity (Auto Scaling group or instance) of cluster {} that this service can use is in the plan",
-                cluster.address
-            ),
-            assume_help,
-        ));
     }
+    let hint = crate::config::hint::cluster(&key, true);
     for src in sources {
-        match src.kind {
-            CapacityKind::Fargate => {}
-            CapacityKind::Assumed => {
-                if !from_assumption(&mut zones) {
-                    zones.missing.push((
-                        format!("the Availability Zones of the assumed capacity of cluster {key}"),
-                        format!("`availability_zones = [\"<zone-a>\", \"<zone-b>\"]` in its `cluster \"{key}\"` block"),
-                    ));
-                }
-            }
-            CapacityKind::AutoscalingGroup => {
-                let Some(asg) = src
-                    .address
-                    .as_deref()
-                    .and_then(|a| cx.model.autoscaling_group_in(a, svc.plan))
-                else {
-                    zones.missing.push((
-                        "an Auto Scaling group outside the plan".to_string(),
-                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
-                    ));
-                    continue;
-                };
-                zones.related.push(asg.address.clone());
-                match (asg.subnets.get(), asg.availability_zones.get()) {
-                    (Some(sn), _) if !sn.is_empty() => {
-                        let mut sub = Zones::default();
-                        for l in sn {
-                            subnet_zone(cx, l, svc.plan, &mut sub);
-                        }
-                        zones.sensitive |= sub.sensitive;
-                        for (what, z) in sub.found {
-                            zones.found.push((format!("{} via {what}", asg.address), z));
-                        }
-                        zones.missing.extend(sub.missing);
-                    }
-                    (_, Some(az)) if !az.is_empty() => {
-                        zones.sensitive |= asg.availability_zones.sensitive;
-                        for z in az {
-                            zones.found.push((asg.address.clone(), z.clone()));
-                        }
-                    }
-                    _ => zones.missing.push((
-                        format!("the subnets / Availability Zones of {}", asg.address),
-                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
-                    )),
-                }
-            }
-            CapacityKind::Instance => {
-                let Some(i) = src
-                    .address
-                    .as_deref()
-                    .and_then(|a| cx.model.instance_in(a, svc.plan))
-                else {
-                    zones.missing.push((
-                        "an instance outside the plan".to_string(),
-                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
-                    ));
-                    continue;
-                };
-                zones.related.push(i.address.clone());
-                if let Some(z) = i.availability_zone.get() {
-                    zones.sensitive |= i.availability_zone.sensitive;
-                    zones.found.push((i.address.clone(), z.clone()));
-                } else if let Some(l) = &i.subnet {
-                    let mut sub = Zones::default();
-                    subnet_zone(cx, l, svc.plan, &mut sub);
-                    zones.sensitive |= sub.sensitive;
-                    for (what, z) in sub.found {
-                        zones.found.push((format!("{} via {what}", i.address), z));
-                    }
-                    zones.missing.extend(sub.missing);
-                } else {
-                    zones.missing.push((
-                        format!("the Availability Zone of {}", i.address),
-                        format!("cluster \"{key}\" {{ availability_zones = [\"...\"] }}"),
-                    ));
-                }
-            }
-        }
+        source_zones(cx, c, src, svc.plan, &hint, &mut zones);
     }
     Ok(zones)
+}
+
+/// The zones of one capacity source.
+fn source_zones(
+    cx: &Context<'_>,
+    c: &capacity::ClusterReport,
+    src: &SourceCapacity,
+    plan: usize,
+    hint: &str,
+    zones: &mut Zones,
+) {
+    match (src.kind, src.address.as_deref()) {
+        (CapacityKind::Assumed, _) => {
+            let cluster = c
+                .address
+                .as_deref()
+                .and_then(|ad| cx.model.cluster_in(ad, c.plan));
+            let assumed = cx
+                .assume
+                .cluster_for(capacity::cluster::names(&c.key, cluster))
+                .filter(|(_, a)| !a.availability_zones.is_empty());
+            match assumed {
+                Some((k, a)) => {
+                    for z in &a.availability_zones {
+                        zones
+                            .found
+                            .push((format!("assume cluster \"{k}\""), z.clone()));
+                    }
+                }
+                // The block states no zones: the instances it describes run where the plan's
+                // groups and instances it replaces launch them, when the plan shows those.
+                None if !c.capacity.replaced_by_assumption.is_empty()
+                    && c.capacity.replaced_by_assumption.iter().all(|a| {
+                        cx.model.autoscaling_group_in(a, plan).is_some()
+                            || cx.model.instance_in(a, plan).is_some()
+                    }) =>
+                {
+                    for a in &c.capacity.replaced_by_assumption {
+                        let kind = if cx.model.autoscaling_group_in(a, plan).is_some() {
+                            CapacityKind::AutoscalingGroup
+                        } else {
+                            CapacityKind::Instance
+                        };
+                        place_zones(cx, kind, a, plan, hint, zones);
+                    }
+                }
+                None => zones.missing.push((
+                    format!(
+                        "the Availability Zones of the assumed capacity of {}",
+                        c.label
+                    ),
+                    hint.to_string(),
+                )),
+            }
+        }
+        (kind @ (CapacityKind::AutoscalingGroup | CapacityKind::Instance), Some(addr)) => {
+            place_zones(cx, kind, addr, plan, hint, zones)
+        }
+        _ => zones.missing.push((
+            format!("the autoscaling group of {} (outside the plan)", src.label),
+            hint.to_string(),
+        )),
+    }
+}
+
+/// The zones of the autoscaling group or instance at `addr`.
+fn place_zones(
+    cx: &Context<'_>,
+    kind: CapacityKind,
+    addr: &str,
+    plan: usize,
+    hint: &str,
+    zones: &mut Zones,
+) {
+    match kind {
+        CapacityKind::AutoscalingGroup => {
+            let Some(asg) = cx.model.autoscaling_group_in(addr, plan) else {
+                zones.missing.push((
+                    "an Auto Scaling group outside the plan".to_string(),
+                    hint.to_string(),
+                ));
+                return;
+            };
+            zones.related.push(asg.address.clone());
+            match (asg.subnets.get(), asg.availability_zones.get()) {
+                (Some(sn), _) if !sn.is_empty() => {
+                    let mut sub = Zones::default();
+                    for l in sn {
+                        subnet_zone(cx, l, plan, &mut sub);
+                    }
+                    zones.sensitive |= sub.sensitive;
+                    for (what, z) in sub.found {
+                        zones.found.push((format!("{} via {what}", asg.address), z));
+                    }
+                    zones.missing.extend(sub.missing);
+                }
+                (_, Some(az)) if !az.is_empty() => {
+                    zones.sensitive |= asg.availability_zones.sensitive;
+                    for z in az {
+                        zones.found.push((asg.address.clone(), z.clone()));
+                    }
+                }
+                _ => zones.missing.push((
+                    format!("the subnets / Availability Zones of {}", asg.address),
+                    hint.to_string(),
+                )),
+            }
+        }
+        CapacityKind::Instance => {
+            let Some(inst) = cx.model.instance_in(addr, plan) else {
+                zones
+                    .missing
+                    .push(("an instance outside the plan".to_string(), hint.to_string()));
+                return;
+            };
+            zones.related.push(inst.address.clone());
+            if let Some(z) = inst.availability_zone.get() {
+                zones.sensitive |= inst.availability_zone.sensitive;
+                zones.found.push((inst.address.clone(), z.clone()));
+            } else if let Some(l) = &inst.subnet {
+                let mut sub = Zones::default();
+                subnet_zone(cx, l, plan, &mut sub);
+                zones.sensitive |= sub.sensitive;
+                for (what, z) in sub.found {
+                    zones
+                        .found
+                        .push((format!("{} via {what}", inst.address), z));
+                }
+                zones.missing.extend(sub.missing);
+            } else {
+                zones.missing.push((
+                    format!("the Availability Zone of {}", inst.address),
+                    hint.to_string(),
+                ));
+            }
+        }
+        _ => {}
+    }
 }
 
 fn missing_of(parts: &[(String, String)]) -> Missing {
@@ -300,7 +307,7 @@ impl Rule for CapacityAvailabilityZones {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for svc in &cx.model.services {
+        for (i, svc) in cx.model.services.iter().enumerate() {
             let Some(cfg) = support::awsvpc_config(svc) else {
                 continue;
             };
@@ -346,7 +353,7 @@ impl Rule for CapacityAvailabilityZones {
             for l in subnets {
                 subnet_zone(cx, l, svc.plan, &mut service);
             }
-            let capacity = match capacity_zones(cx, svc) {
+            let capacity = match capacity_zones(cx, i, svc) {
                 Ok(z) => z,
                 Err(m) => {
                     out.push(support::unverifiable(

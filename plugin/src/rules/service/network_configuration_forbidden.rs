@@ -110,7 +110,7 @@ impl NetworkConfigurationForbidden {
                     ),
                 )
                 .attribute("network_configuration")
-                .help(m.help)
+                .help(m.supply)
                 .plan(plan)
                 .unverifiable()
                 .push(out)

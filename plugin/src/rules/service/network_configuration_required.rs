@@ -70,7 +70,7 @@ impl NetworkConfigurationRequired {
                 ),
             )
             .attribute(attr)
-            .help(m.help.clone())
+            .help(m.supply.clone())
             .plan(s.plan)
             .unverifiable()
             .push(out)

@@ -5,31 +5,18 @@
 //! Everything here answers "known, or why not": a rule either gets the value it needs or a
 //! [`Missing`] that says what could not be read and how the user can supply it.
 
-use crate::config::{ClusterAssumption, SubnetAssumption};
+use crate::config::SubnetAssumption;
 use crate::diagnostics::Diagnostic;
+use crate::model::arn::cluster_name;
 use crate::model::{
     AwsvpcConfiguration, Cluster, Launch, Link, Model, NetworkMode, Resolution, Service, Subnet,
     TaskDefinition,
 };
 use crate::rules::{Context, RuleMeta};
 
-/// An input a rule needs that the plan does not show, and how to supply it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Missing {
-    /// What could not be read, e.g. "task definition web:3 is outside the plan".
-    pub what: String,
-    /// How to make it readable (a reference, another plan, an `assume` block).
-    pub help: String,
-}
-
-impl Missing {
-    pub fn new(what: impl Into<String>, help: impl Into<String>) -> Self {
-        Missing {
-            what: what.into(),
-            help: help.into(),
-        }
-    }
-}
+// What a rule could not read, and how to supply it: one type for every rule
+// (`diagnostics::Missing`), worded by `rules::unverified`.
+pub use crate::diagnostics::Missing;
 
 /// The one unverifiable finding a rule reports for a resource whose input is missing.
 pub fn unverifiable(
@@ -40,16 +27,15 @@ pub fn unverifiable(
     check: &str,
     missing: &Missing,
 ) -> Diagnostic {
-    cx.diag(
-        meta,
-        &svc.address,
-        format!("could not verify {check}: {}", missing.what),
-    )
-    .attribute(attribute)
-    .help(missing.help.clone())
-    .plan(svc.plan)
-    .unverifiable()
-    .build()
+    crate::rules::unverified::Unverified {
+        address: &svc.address,
+        plan: svc.plan,
+        attribute,
+        message: format!("could not verify {check}: {}", missing.what),
+        detail: None,
+        missing: vec![missing.clone()],
+    }
+    .build(cx, meta)
 }
 
 /// The task definition a link points at, when the plan has it.
@@ -223,22 +209,20 @@ pub fn cluster_of<'a>(model: &'a Model, svc: &Service) -> Option<&'a Cluster> {
         .and_then(|a| model.cluster_in(a, svc.plan))
 }
 
-/// An `assume { subnet "..." {} }` block for this subnet, by plan address, id or literal.
+/// The `assume { subnet "..." {} }` block for this subnet, by plan address, literal or id.
 pub fn subnet_assumption<'a>(
     cx: &Context<'a>,
     link: &Link,
     subnet: Option<&Subnet>,
 ) -> Option<&'a SubnetAssumption> {
-    let a = &cx.assume.subnets;
-    link.address
-        .as_deref()
-        .and_then(|k| a.get(k))
-        .or_else(|| link.literal.as_deref().and_then(|k| a.get(k)))
-        .or_else(|| {
-            subnet
-                .and_then(|s| s.id.get())
-                .and_then(|k| a.get(k.as_str()))
-        })
+    let id = subnet.and_then(|s| s.id.get()).map(String::as_str);
+    cx.assume
+        .subnet_for(
+            [link.address.as_deref(), link.literal.as_deref(), id]
+                .into_iter()
+                .flatten(),
+        )
+        .map(|(_, a)| a)
 }
 
 /// A short name for a subnet link in messages.
@@ -256,7 +240,7 @@ pub fn same_cluster(a: &Link, pa: usize, b: &Link, pb: usize) -> Option<bool> {
         return Some(x == y && pa == pb);
     }
     match (&a.literal, &b.literal) {
-        (Some(x), Some(y)) => Some(cluster_key(x) == cluster_key(y)),
+        (Some(x), Some(y)) => Some(cluster_name(x) == cluster_name(y)),
         // One in the plan and one outside: different unless a literal names the planned one,
         // which the model would have resolved to its address.
         _ if a.resolved_by != Resolution::Unresolved && b.resolved_by != Resolution::Unresolved => {
@@ -264,40 +248,6 @@ pub fn same_cluster(a: &Link, pa: usize, b: &Link, pb: usize) -> Option<bool> {
         }
         _ => None,
     }
-}
-
-/// A cluster name from a name or an ARN (`arn:aws:ecs:...:cluster/NAME`).
-pub fn cluster_key(s: &str) -> &str {
-    if s.starts_with("arn:") {
-        s.rsplit('/').next().unwrap_or(s)
-    } else {
-        s
-    }
-}
-
-/// An `assume { cluster "..." {} }` block for the service's cluster: by plan address, name,
-/// ARN or the name inside the ARN.
-pub fn cluster_assumption<'a>(
-    cx: &Context<'a>,
-    link: &Link,
-    cluster: Option<&Cluster>,
-) -> Option<&'a ClusterAssumption> {
-    let a = &cx.assume.clusters;
-    let mut keys: Vec<String> = Vec::new();
-    if let Some(c) = cluster {
-        keys.push(c.address.clone());
-        if let Some(n) = c.name.get() {
-            keys.push(n.clone());
-        }
-    }
-    if let Some(ad) = &link.address {
-        keys.push(ad.clone());
-    }
-    if let Some(l) = &link.literal {
-        keys.push(l.clone());
-        keys.push(cluster_key(l).to_string());
-    }
-    keys.iter().find_map(|k| a.get(k.as_str()))
 }
 
 /// How a cluster link is named in `assume` help text.
@@ -309,59 +259,9 @@ pub fn cluster_assume_key(link: &Link, cluster: Option<&Cluster>) -> String {
         return n.clone();
     }
     if let Some(l) = &link.literal {
-        return cluster_key(l).to_string();
+        return cluster_name(l).to_string();
     }
     link.address.clone().unwrap_or_else(|| "NAME".to_string())
-}
-
-/// A host port a task reserves on its container instance, so that no other task can use
-/// it there: host mode ports, and bridge mappings with a fixed (non-zero) host port.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StaticPort {
-    pub port: i64,
-    pub protocol: String,
-    /// Index of the container in `container_definitions`.
-    pub container: usize,
-    /// Index of the mapping in that container's `portMappings`.
-    pub mapping: usize,
-}
-
-impl StaticPort {
-    pub fn path(&self) -> String {
-        format!(
-            "container_definitions[{}].portMappings[{}].hostPort",
-            self.container, self.mapping
-        )
-    }
-}
-
-/// Static host ports of a task definition. `Err` when its containers are not readable.
-pub fn static_host_ports(td: &TaskDefinition) -> Result<Vec<StaticPort>, Missing> {
-    let Some(containers) = td.containers.get() else {
-        return Err(containers_missing(td));
-    };
-    let mut out = Vec::new();
-    for (ci, c) in containers.iter().enumerate() {
-        for (mi, m) in c.port_mappings.iter().enumerate() {
-            let port = match td.network_mode {
-                // Host mode binds the container port itself when hostPort is omitted (or 0,
-                // which NET011 rejects).
-                NetworkMode::Host => m.host_port.filter(|p| *p != 0).or(m.container_port),
-                // Bridge: 0 or omitted is a dynamic port, exempt.
-                NetworkMode::Bridge => m.host_port.filter(|p| *p != 0),
-                _ => None,
-            };
-            if let Some(port) = port {
-                out.push(StaticPort {
-                    port,
-                    protocol: m.protocol.clone(),
-                    container: ci,
-                    mapping: mi,
-                });
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Why a task definition's containers cannot be read.
@@ -466,33 +366,6 @@ mod tests {
             Awsvpc::Unknown(m) => assert!(m.what.contains("web:3 is outside the plan")),
             _ => panic!("expected unknown"),
         }
-    }
-
-    #[test]
-    fn static_ports_by_mode() {
-        let mut td = t::task_definition("aws_ecs_task_definition.x", NetworkMode::Bridge);
-        td.containers = Field::known(vec![t::container(
-            "a",
-            vec![
-                t::port(80, Some(8080)),
-                t::port(81, Some(0)),
-                t::port(82, None),
-            ],
-        )]);
-        let p = static_host_ports(&td).unwrap();
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].port, 8080);
-        td.network_mode = NetworkMode::Host;
-        let p: Vec<i64> = static_host_ports(&td)
-            .unwrap()
-            .iter()
-            .map(|p| p.port)
-            .collect();
-        assert_eq!(p, vec![8080, 81, 82]);
-        td.network_mode = NetworkMode::Awsvpc;
-        assert!(static_host_ports(&td).unwrap().is_empty());
-        td.containers = Field::unknown();
-        assert!(static_host_ports(&td).is_err());
     }
 
     #[test]

@@ -1,0 +1,382 @@
+//! Where a service's tasks may run among its cluster's container instances, and how many
+//! of them land on each capacity provider.
+//!
+//! ECS picks the capacity for every task from the service's `capacity_provider_strategy`,
+//! else the cluster's default strategy, else the launch type (managed-scaling-behavior.html:
+//! "Amazon ECS selects a capacity provider for each task by following the capacity provider
+//! strategy from the service, standalone task, or the cluster default"). A task assigned to
+//! a provider waits in PROVISIONING for that provider's instances: it does not spill over to
+//! another provider. So each provider is its own pool of capacity (its autoscaling group),
+//! and a service with a strategy is judged against the providers of its strategy, each with
+//! its share of the tasks. Without a strategy (launch type EC2, or nothing set anywhere), a
+//! task may go to any container instance registered to the cluster: the pool is the whole
+//! cluster.
+//!
+//! The share of a provider follows `base` and `weight` (API CapacityProviderStrategyItem):
+//! `base` tasks go to the one provider that sets it first; the rest is split by weight
+//! ("if you specify a weight of 1 for capacityProviderA and a weight of 4 for
+//! capacityProviderB, then for every one task that's run using capacityProviderA, four tasks
+//! would use capacityProviderB"). A split that does not come out even is a range (10 tasks
+//! at 1:3 put 2 or 3 on the first provider).
+
+use serde::Serialize;
+
+use super::bound::Bound;
+use crate::diagnostics::Missing;
+use crate::model::{CapacityProviderStrategyItem, CapacitySource, Model, Service, Val};
+
+/// One provider of a strategy, as far as the plan tells.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderShare {
+    /// Index into the cluster's pools ([`super::ClusterReport::pools`]).
+    pub pool: usize,
+    /// The provider's name as the strategy writes it (or its address when the name is not
+    /// known; never a sensitive value).
+    pub name: String,
+    /// `base` and `weight`; `None` when unknown at plan time (null counts as 0, the API
+    /// default).
+    pub base: Option<u64>,
+    pub weight: Option<u64>,
+}
+
+/// Where a service's tasks go.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Placement {
+    /// Any container instance of the cluster (no capacity provider strategy applies).
+    Cluster,
+    /// The providers of a strategy, and where the strategy comes from.
+    Providers {
+        from: &'static str,
+        shares: Vec<ProviderShare>,
+    },
+    /// The strategy cannot be read: the tasks may be on any provider of the cluster.
+    Unknown { missing: Missing },
+}
+
+impl Placement {
+    /// How many of `n` tasks land on pool `pool` (0 is the whole cluster), with the words
+    /// for the arithmetic ("× weight 3 of 4"); `None` when the service puts none there.
+    pub fn on_pool(&self, pool: usize, n: Bound) -> Option<(Bound, String)> {
+        if pool == 0 {
+            return Some((n, String::new()));
+        }
+        match self {
+            Placement::Cluster => None,
+            Placement::Unknown { .. } => Some((
+                Bound { lo: 0, hi: n.hi },
+                " if its strategy puts them there".to_string(),
+            )),
+            Placement::Providers { shares, .. } => {
+                let k = shares.iter().position(|s| s.pool == pool)?;
+                Some(share(shares, k, n))
+            }
+        }
+    }
+
+    /// The pools the service's tasks may use (0 for the whole cluster).
+    pub fn pools(&self) -> Vec<usize> {
+        match self {
+            Placement::Providers { shares, .. } => {
+                let mut v: Vec<usize> = shares.iter().map(|s| s.pool).collect();
+                v.dedup();
+                v
+            }
+            _ => vec![0],
+        }
+    }
+
+    pub fn missing(&self) -> Option<&Missing> {
+        match self {
+            Placement::Unknown { missing } => Some(missing),
+            _ => None,
+        }
+    }
+}
+
+/// Tasks of `n` on share `k`, with words. Unknown bases or weights leave `[0, n]`.
+fn share(shares: &[ProviderShare], k: usize, n: Bound) -> (Bound, String) {
+    if shares.len() == 1 {
+        return (n, String::new());
+    }
+    let known: Option<Vec<(u64, u64)>> =
+        shares.iter().map(|s| Some((s.base?, s.weight?))).collect();
+    let Some(items) = known else {
+        return (
+            Bound { lo: 0, hi: n.hi },
+            " (the strategy's base or weight is unknown)".to_string(),
+        );
+    };
+    let at = |n: u64| split(&items, k, n);
+    let lo = at(n.lo).lo;
+    let hi = n.hi.and_then(|h| at(h).hi);
+    let (base, weight) = items[k];
+    let total: u64 = items.iter().map(|i| i.1).sum();
+    let mut words = String::new();
+    if base > 0 {
+        words.push_str(&format!(" (base {base}"));
+        words.push_str(&format!(", then weight {weight} of {total})"));
+    } else {
+        words.push_str(&format!(" × weight {weight} of {total}"));
+    }
+    (Bound { lo, hi }, words)
+}
+
+/// ECS's split of `n` tasks: bases first, in strategy order, then the rest by weight
+/// (floor and ceiling of the exact share when it does not come out even).
+fn split(items: &[(u64, u64)], k: usize, n: u64) -> Bound {
+    let mut left = n;
+    let mut base_k = 0;
+    for (i, (base, _)) in items.iter().enumerate() {
+        let b = (*base).min(left);
+        left -= b;
+        if i == k {
+            base_k = b;
+        }
+    }
+    let total: u64 = items.iter().map(|i| i.1).sum();
+    if total == 0 {
+        // No weight anywhere: ECS refuses such a strategy; what is left has no place.
+        return Bound::exact(base_k);
+    }
+    let w = u128::from(items[k].1);
+    let rest = u128::from(left) * w;
+    let t = u128::from(total);
+    let floor = u64::try_from(rest / t).unwrap_or(u64::MAX);
+    let ceil = u64::try_from(rest.div_ceil(t)).unwrap_or(u64::MAX);
+    Bound::range(base_k + floor, base_k + ceil)
+}
+
+/// The strategy that decides a service's placement, and where it comes from; `Ok(None)` when
+/// none applies (launch type, or nothing set anywhere). A strategy known in the plan is
+/// used even when `launch_type` is unknown: ECS refuses a service that sets both.
+pub(crate) fn strategy<'m>(
+    model: &'m Model,
+    s: &'m Service,
+) -> Result<Option<(&'static str, &'m [CapacityProviderStrategyItem])>, Missing> {
+    match &s.capacity_provider_strategy.val {
+        Val::Known(items) if !items.is_empty() => {
+            return Ok(Some(("its capacity_provider_strategy", items)))
+        }
+        Val::Unknown => {
+            return Err(Missing::new(
+                format!(
+                    "capacity_provider_strategy of {} (known after apply)",
+                    s.address
+                ),
+                "a capacity_provider_strategy known at plan time",
+            ))
+        }
+        _ => {}
+    }
+    // A launch type opts out of the cluster's default strategy. An unknown one that the
+    // configuration does not set (the provider computes it) does not: then `launch` was
+    // derived from the cluster's default strategy.
+    if s.launch_type.is_known() || (s.launch_type.is_unknown() && s.launch.is_unknown()) {
+        return Ok(None);
+    }
+    let Some(c) = model.cluster_of(s) else {
+        return Ok(None);
+    };
+    match &c.default_strategy.val {
+        Val::Known(items) if !items.is_empty() => Ok(Some((
+            "the cluster's default capacity provider strategy",
+            items,
+        ))),
+        Val::Unknown => Err(Missing::new(
+            format!(
+                "the default capacity provider strategy of {} (known after apply)",
+                c.address
+            ),
+            "a default_capacity_provider_strategy known at plan time",
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// The autoscaling group behind a strategy item's provider (`Err` with the provider's words
+/// when the plan does not show one), `Ok(None)` for FARGATE and FARGATE_SPOT.
+pub(crate) fn item_group(
+    model: &Model,
+    plan: usize,
+    item: &CapacityProviderStrategyItem,
+) -> Result<Option<String>, String> {
+    let name = item
+        .capacity_provider
+        .get()
+        .filter(|_| !item.capacity_provider.sensitive);
+    if name.is_some_and(|n| n == "FARGATE" || n == "FARGATE_SPOT") {
+        return Ok(None);
+    }
+    let by_link = item
+        .link
+        .as_ref()
+        .and_then(|l| l.address.as_deref())
+        .and_then(|a| model.capacity_provider_in(a, plan));
+    let by_name = || {
+        let n = item.capacity_provider.get()?;
+        let named: Vec<_> = model
+            .capacity_providers
+            .iter()
+            .filter(|p| p.name.get() == Some(n))
+            .collect();
+        named
+            .iter()
+            .find(|p| p.plan == plan)
+            .or(named.first())
+            .copied()
+    };
+    let words = name
+        .cloned()
+        .or_else(|| item.link.as_ref().and_then(|l| l.address.clone()))
+        .unwrap_or_else(|| "(known after apply)".to_string());
+    match by_link.or_else(by_name) {
+        Some(cp) => cp.autoscaling_group.address.clone().map(Some).ok_or(words),
+        None => Err(words),
+    }
+}
+
+/// Resolve a service's strategy to shares of the cluster's pools. `sources` are the
+/// cluster's plan capacity sources; a provider's pool is found by its group, and new pools
+/// are added to `pools` (labels) as providers are met.
+pub(crate) fn place(
+    model: &Model,
+    s: &Service,
+    sources: &[&CapacitySource],
+    pools: &mut Vec<PoolKey>,
+) -> Placement {
+    let items = match strategy(model, s) {
+        Ok(Some((from, items))) => (from, items),
+        Ok(None) => return Placement::Cluster,
+        Err(missing) => return Placement::Unknown { missing },
+    };
+    let (from, items) = items;
+    let mut shares = Vec::new();
+    for it in items {
+        let group = match item_group(model, s.plan, it) {
+            Ok(Some(g)) => PoolKey::Group(g),
+            // A Fargate provider: the service does not run on container instances.
+            Ok(None) => return Placement::Cluster,
+            Err(words) if it.capacity_provider.is_unknown() && it.link.is_none() => {
+                return Placement::Unknown {
+                    missing: Missing::new(
+                        format!(
+                            "a capacity provider of the strategy of {} ({words})",
+                            s.address
+                        ),
+                        "capacity provider names known at plan time",
+                    ),
+                }
+            }
+            Err(words) => PoolKey::Outside(words),
+        };
+        let name = it
+            .capacity_provider
+            .get()
+            .filter(|_| !it.capacity_provider.sensitive)
+            .cloned()
+            .unwrap_or_else(|| match &group {
+                PoolKey::Group(g) => sources
+                    .iter()
+                    .find(|src| src.address.as_deref() == Some(g.as_str()))
+                    .and_then(|src| src.capacity_provider.clone())
+                    .unwrap_or_else(|| g.clone()),
+                PoolKey::Outside(w) => w.clone(),
+            });
+        let pool = match pools.iter().position(|k| *k == group) {
+            Some(p) => p + 1,
+            None => {
+                pools.push(group);
+                pools.len()
+            }
+        };
+        let num = |f: &crate::model::Field<i64>| match &f.val {
+            Val::Known(v) => Some((*v).max(0) as u64),
+            Val::Null => Some(0),
+            Val::Unknown => None,
+        };
+        shares.push(ProviderShare {
+            pool,
+            name,
+            base: num(&it.base),
+            weight: num(&it.weight),
+        });
+    }
+    Placement::Providers { from, shares }
+}
+
+/// What a provider pool is: an autoscaling group (by address), or a provider whose group
+/// the plan does not show (by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PoolKey {
+    Group(String),
+    Outside(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shares(items: &[(Option<u64>, Option<u64>)]) -> Vec<ProviderShare> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, (b, w))| ProviderShare {
+                pool: i + 1,
+                name: format!("p{i}"),
+                base: *b,
+                weight: *w,
+            })
+            .collect()
+    }
+
+    fn on(p: &Placement, pool: usize, n: u64) -> Bound {
+        p.on_pool(pool, Bound::exact(n)).unwrap().0
+    }
+
+    #[test]
+    fn weights_split_the_tasks() {
+        let p = Placement::Providers {
+            from: "t",
+            shares: shares(&[(Some(0), Some(1)), (Some(0), Some(3))]),
+        };
+        assert_eq!(on(&p, 1, 12), Bound::exact(3));
+        assert_eq!(on(&p, 2, 12), Bound::exact(9));
+        // 10 at 1:3: 2.5 and 7.5.
+        assert_eq!(on(&p, 1, 10), Bound::range(2, 3));
+        assert_eq!(on(&p, 2, 10), Bound::range(7, 8));
+        assert_eq!(on(&p, 0, 10), Bound::exact(10));
+        assert!(p.on_pool(3, Bound::exact(10)).is_none());
+        assert_eq!(
+            p.on_pool(2, Bound::exact(12)).unwrap().1,
+            " × weight 3 of 4"
+        );
+    }
+
+    #[test]
+    fn base_comes_first() {
+        let p = Placement::Providers {
+            from: "t",
+            shares: shares(&[(Some(2), Some(1)), (Some(0), Some(1))]),
+        };
+        assert_eq!(on(&p, 1, 1), Bound::exact(1));
+        assert_eq!(on(&p, 2, 1), Bound::exact(0));
+        assert_eq!(on(&p, 1, 6), Bound::exact(4));
+        assert_eq!(on(&p, 2, 6), Bound::exact(2));
+    }
+
+    #[test]
+    fn unknown_weights_and_strategies_are_ranges() {
+        let p = Placement::Providers {
+            from: "t",
+            shares: shares(&[(Some(0), None), (Some(0), Some(1))]),
+        };
+        assert_eq!(on(&p, 1, 6), Bound::range(0, 6));
+        let u = Placement::Unknown {
+            missing: Missing::new("x", "y"),
+        };
+        assert_eq!(on(&u, 1, 6), Bound::range(0, 6));
+        assert_eq!(on(&Placement::Cluster, 0, 6), Bound::exact(6));
+        assert!(Placement::Cluster.on_pool(1, Bound::exact(6)).is_none());
+    }
+}

@@ -1,0 +1,2 @@
+# The provider whose instances are in the service's zone.
+provider_name = "ledger-west-b"

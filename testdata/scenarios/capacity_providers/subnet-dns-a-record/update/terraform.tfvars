@@ -1,0 +1,1 @@
+resource_name_a_records = false

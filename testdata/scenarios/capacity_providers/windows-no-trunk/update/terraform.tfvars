@@ -1,0 +1,1 @@
+renderers = 4

@@ -1,0 +1,1 @@
+minimum_healthy_percent = 50

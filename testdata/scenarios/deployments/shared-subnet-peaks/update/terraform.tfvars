@@ -1,0 +1,4 @@
+tasks = {
+  authorize = 10
+  capture   = 8
+}
