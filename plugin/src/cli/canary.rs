@@ -256,15 +256,9 @@ fn every_output(bytes: &[u8]) -> Vec<String> {
     let config = Config::default();
     let (model, report) =
         engine::check_plans_keeping_model(&plans, &config, &CheckOptions::default());
-    let mut out: Vec<String> = [
-        Format::Text,
-        Format::Json,
-        Format::Sarif,
-        Format::Junit,
-        Format::Github,
-    ]
-    .into_iter()
-    .map(|f| report::render(&report, f, RenderOptions { color: false }))
+    let mut out: Vec<String> = Format::ALL
+        .into_iter()
+        .map(|f| report::render(&report, f, RenderOptions { color: false }))
     .collect();
     out.push(report::inventory::render_text(&model));
     out.push(report::inventory::render_json(&model));
