@@ -259,7 +259,7 @@ fn every_output(bytes: &[u8]) -> Vec<String> {
     let mut out: Vec<String> = Format::ALL
         .into_iter()
         .map(|f| report::render(&report, f, RenderOptions { color: false }))
-    .collect();
+        .collect();
     out.push(report::inventory::render_text(&model));
     out.push(report::inventory::render_json(&model));
     let analysis = crate::capacity::analyze(&model, &config.assume);
