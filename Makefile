@@ -4,6 +4,8 @@ PLAN  ?= testdata/scenarios/sample/shop/plan.json
 PREFIX ?= $(HOME)/.cargo
 # make fixtures ONLY=capacity/ : only the scenarios whose topic/name/ contains it
 ONLY  ?=
+# make fuzz FUZZ_SECONDS=600 : how long each fuzz target runs
+FUZZ_SECONDS ?= 60
 
 .PHONY: help build test check fmt clippy demo bench install fixtures judged fuzz clean-bench
 
@@ -43,8 +45,11 @@ judged: ## Count the services ecsnet judged without an unverifiable note, create
 	$(CARGO) build --quiet -p ecsnet -p aws-standin --bins
 	$(CARGO) run --quiet -p aws-standin --bin judged -- $(if $(V),-v)
 
-fuzz: ## Fuzz the plan reader and the whole check pipeline, 60 s each (needs `cargo install cargo-fuzz`)
-	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan -- -max_total_time=60
-	mkdir -p plugin/fuzz/corpus/check_plan
-	for f in testdata/scenarios/*/*/plan*.json; do cp "$$f" "plugin/fuzz/corpus/check_plan/$$(echo "$${f#testdata/scenarios/}" | tr / _)"; done
-	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run check_plan corpus/check_plan -- -max_total_time=60 -max_len=65536
+fuzz: ## Fuzz the plan reader, the check pipeline, .ecsnet.hcl and the plugin's stream assembly, FUZZ_SECONDS (60) each (needs `cargo install cargo-fuzz`)
+	mkdir -p plugin/fuzz/corpus/check_plan plugin/fuzz/corpus/parse_plan plugin/fuzz/corpus/parse_config plugin/fuzz/corpus/stream_assembly
+	for f in testdata/scenarios/*/*/plan*.json; do n=$$(echo "$${f#testdata/scenarios/}" | tr / _); cp "$$f" plugin/fuzz/corpus/check_plan/$$n; cp "$$f" plugin/fuzz/corpus/parse_plan/$$n; done
+	for f in testdata/scenarios/*/*/.ecsnet.hcl; do cp "$$f" "plugin/fuzz/corpus/parse_config/$$(echo "$${f#testdata/scenarios/}" | tr / _)"; done
+	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan corpus/parse_plan -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
+	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run check_plan corpus/check_plan -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
+	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_config corpus/parse_config -- -max_total_time=$(FUZZ_SECONDS)
+	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run stream_assembly corpus/stream_assembly -- -max_total_time=$(FUZZ_SECONDS)

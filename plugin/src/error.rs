@@ -13,18 +13,69 @@ impl UserError {
     /// The message is folded onto one line: parts of it can come from elsewhere (a serde
     /// error quoting a pretty-printed fragment of the input, terraform's output), and CI logs
     /// and gRPC statuses expect exactly one line.
+    /// Any other control character (an escape sequence quoted from a plan, say) is written
+    /// escaped, so nothing a plan holds can steer the terminal it is printed on.
     pub fn new(message: impl Into<String>) -> Self {
         let message = message.into();
-        if !message.contains(['\n', '\r']) {
+        let message = if message.contains(['\n', '\r']) {
+            message
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            message
+        };
+        if !message.contains(|c: char| c.is_control()) {
             return UserError { message };
         }
-        let folded = message
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        UserError { message: folded }
+        UserError {
+            message: escape_controls(&message),
+        }
+    }
+}
+
+/// `text` with every control character written as `\u{..}` (a tab as a space).
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many characters of a value from the input an error message quotes at most.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// A short, quoted and escaped excerpt of text from the input, for an error message: at
+/// most [`EXCERPT_CHARS`] characters, control characters and quotes escaped, and when cut,
+/// an ellipsis and the full length. Never use it on a value Terraform marks sensitive.
+pub fn excerpt(text: &str) -> String {
+    let mut out = String::from("\"");
+    let mut shown = 0;
+    for c in text.chars() {
+        if shown == EXCERPT_CHARS {
+            out.push_str(&format!("…\" ({} bytes)", text.len()));
+            return out;
+        }
+        out.extend(c.escape_debug());
+        shown += 1;
+    }
+    out.push('"');
+    out
+}
+
+/// `message` cut to at most `max` characters (on a character boundary), with an ellipsis
+/// when cut: for messages of other libraries that may quote input at any length.
+pub fn shorten(message: &str, max: usize) -> String {
+    match message.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &message[..i]),
+        None => message.to_string(),
     }
 }
 
@@ -61,6 +112,25 @@ mod tests {
     fn messages_are_one_line() {
         let e = super::UserError::new("found [\n       false\n      ] at line 208\r\n");
         assert_eq!(e.message, "found [ false ] at line 208");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let e = super::UserError::new("bad \u{1b}[31mred\u{7} value");
+        assert_eq!(e.message, "bad \\u{1b}[31mred\\u{7} value");
+        assert!(!e.message.contains(|c: char| c.is_control()));
+    }
+
+    #[test]
+    fn excerpts_are_short_quoted_and_escaped() {
+        assert_eq!(super::excerpt("awsvpc"), "\"awsvpc\"");
+        assert_eq!(super::excerpt("a\"b\u{1b}"), "\"a\\\"b\\u{1b}\"");
+        let long = "x".repeat(20 << 20);
+        let e = super::excerpt(&long);
+        assert!(e.len() < 80, "{e}");
+        assert!(e.ends_with(&format!("…\" ({} bytes)", 20 << 20)), "{e}");
+        assert_eq!(super::shorten("abcdef", 3), "abc…");
+        assert_eq!(super::shorten("abc", 3), "abc");
     }
 
     #[test]

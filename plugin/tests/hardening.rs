@@ -788,6 +788,148 @@ fn one_bad_plan_among_good_ones_fails_the_run_and_is_named() {
     }
 }
 
+#[test]
+fn a_document_without_a_plan_section_fails_closed() {
+    // Each used to pass as "No findings (0 resources)".
+    for name in [
+        "prior-state-null.json",
+        "planned-values-null.json",
+        "configuration-only.json",
+    ] {
+        every_command_rejects(
+            name,
+            p(&bad(name)),
+            no_env,
+            &["no `planned_values` object and no `resource_changes` list"],
+        );
+    }
+}
+
+#[test]
+fn format_version_must_be_major_dot_minor_with_major_0_or_1() {
+    for (name, shown) in [
+        ("format-version-negative.json", r#""-1.0""#),
+        ("format-version-letters.json", r#""a.b""#),
+        ("format-version-empty.json", r#""""#),
+    ] {
+        every_command_rejects(
+            name,
+            p(&bad(name)),
+            no_env,
+            &[&format!(
+                "`format_version` {shown}, which is not a plan format version"
+            )],
+        );
+    }
+}
+
+#[test]
+fn a_section_of_the_wrong_type_is_named_and_its_value_escaped() {
+    let path = bad("planned-values-string.json");
+    every_command_rejects(
+        "planned-values-string.json",
+        p(&path),
+        no_env,
+        &["expected a values object with root_module"],
+    );
+    let msg = user_error("check", &ecsnet(&["check", p(&path)]));
+    assert!(msg.contains("in `planned_values`"), "{msg}");
+    assert!(msg.contains(r"\u{1b}]0;owned\u{7}"), "{msg}");
+    assert!(!msg.contains(|c: char| c.is_control()), "{msg:?}");
+}
+
+#[test]
+fn a_huge_value_is_quoted_as_a_short_excerpt() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.json");
+    let huge = "x".repeat(20 << 20);
+    std::fs::write(
+        &file,
+        format!(r#"{{"format_version":"1.2","planned_values":"{huge}"}}"#),
+    )
+    .unwrap();
+    for cmd in PLAN_COMMANDS {
+        let msg = user_error(cmd, &ecsnet(&[cmd, p(&file)]));
+        assert!(msg.len() < 600, "{cmd}: {} bytes of error", msg.len());
+        assert!(msg.contains("in `planned_values`"), "{cmd}: {msg}");
+    }
+}
+
+#[test]
+fn an_unreadable_max_plan_bytes_is_an_error_and_suffixes_are_sizes() {
+    let plan = report_fixture("clean");
+    for bad_value in ["abc", "10X", "0", "-5", "1.5M", " "] {
+        for cmd in PLAN_COMMANDS {
+            let o = ecsnet_with(
+                &[cmd, p(&plan)],
+                Run {
+                    env: vec![("ECSNET_MAX_PLAN_BYTES", bad_value)],
+                    ..Run::default()
+                },
+            );
+            let msg = user_error(&format!("{cmd} ECSNET_MAX_PLAN_BYTES={bad_value}"), &o);
+            assert!(msg.contains("ECSNET_MAX_PLAN_BYTES"), "{msg}");
+        }
+    }
+    let size = std::fs::metadata(&plan).unwrap().len();
+    // 1K is below the plan's size, 10M above: the suffix is applied, not ignored.
+    assert!(size > 1024 && size < 10 << 20);
+    let small = ecsnet_with(
+        &["check", p(&plan)],
+        Run {
+            env: vec![("ECSNET_MAX_PLAN_BYTES", "1K")],
+            ..Run::default()
+        },
+    );
+    assert!(user_error("1K", &small).contains("1024-byte input limit"));
+    for ok in ["10M", "10MiB", &(size).to_string(), ""] {
+        let o = ecsnet_with(
+            &["check", p(&plan)],
+            Run {
+                env: vec![("ECSNET_MAX_PLAN_BYTES", ok)],
+                ..Run::default()
+            },
+        );
+        assert_eq!(o.status.code(), Some(0), "{ok}: {}", text(&o.stderr));
+    }
+}
+
+#[test]
+fn a_device_or_an_endless_stream_is_refused_without_reading_it_whole() {
+    // /dev/zero used to be read up to the 2 GiB limit first; now it is refused after its
+    // first 64 KiB (the message says reading stopped).
+    let zeros = vec![0u8; 8 << 20];
+    for cmd in PLAN_COMMANDS {
+        let o = ecsnet(&[cmd, "/dev/zero"]);
+        let msg = user_error(&format!("{cmd} /dev/zero"), &o);
+        assert!(msg.contains("stopped reading"), "{msg}");
+        let o = ecsnet_with(
+            &[cmd, "-"],
+            Run {
+                stdin: Some(&zeros),
+                ..Run::default()
+            },
+        );
+        let msg = user_error(&format!("{cmd} zeros on stdin"), &o);
+        assert!(
+            msg.contains("stdin") && msg.contains("stopped reading"),
+            "{msg}"
+        );
+    }
+    // The size limit applies while a stream is read: a plan-like stream past it is refused.
+    let mut long = b"{\"planned_values\":{\"root_module\":{}},\"x\":\"".to_vec();
+    long.resize(4 << 20, b'a');
+    let o = ecsnet_with(
+        &["check", "-"],
+        Run {
+            stdin: Some(&long),
+            env: vec![("ECSNET_MAX_PLAN_BYTES", "1M")],
+            ..Run::default()
+        },
+    );
+    assert!(user_error("long stdin", &o).contains("1048576-byte input limit"));
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. Real plans
 // ---------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ impl Inputs {
         let config = load_config(config, &cwd)?;
         let load = LoadOptions {
             terraform_bin: source.terraform_bin.clone(),
-            ..LoadOptions::default()
+            ..LoadOptions::from_env()?
         };
         let plans = crate::plan::load_all(&source.plans, &load)?;
         Ok(Inputs { config, plans })

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 use crate::error::exit;
 
+#[cfg(test)]
+mod canary;
 mod capacity;
 mod check;
 mod common;

@@ -50,7 +50,7 @@ impl Catalog {
         let mut out: Vec<String> = self
             .overrides
             .keys()
-            .filter(|k| builtin(k).is_none() && super::edit_distance(&want, k) <= 2)
+            .filter(|k| builtin(k).is_none() && super::edit_distance_within(&want, k, 2).is_some())
             .cloned()
             .collect();
         out.extend(

@@ -174,17 +174,22 @@ pub fn lookup(instance_type: &str) -> Option<&'static InstanceFacts> {
 
 /// Up to `n` embedded type names closest to `instance_type`, for "did you mean" hints.
 pub fn suggest(instance_type: &str, n: usize) -> Vec<&'static str> {
-    let want = instance_type.trim().to_ascii_lowercase();
+    let want = instance_type.trim();
+    // No name is near one this long: say so before lower-casing or comparing anything.
+    if want.len() > MAX_NAME_LEN {
+        return Vec::new();
+    }
+    let want = want.to_ascii_lowercase();
     let fam = family(&want).to_string();
     let mut scored: Vec<(usize, &'static str)> = FACTS
         .keys()
-        .map(|k| {
-            let mut d = edit_distance(&want, k);
+        .filter_map(|k| {
+            let mut d = edit_distance_within(&want, k, 4)?;
             // Same family first: `c5.larg` should suggest c5 sizes before c6.
             if family(k) != fam {
                 d += 1;
             }
-            (d, *k)
+            Some((d, *k))
         })
         .filter(|(d, _)| *d <= 4)
         .collect();
@@ -227,7 +232,35 @@ pub fn editions_text(indent: &str) -> String {
         .collect()
 }
 
+/// Longer than any instance type name (the longest are about 20 characters, such as
+/// `u7in-32tb.224xlarge`): a string past it gets no suggestion and costs no comparison.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// The edit distance of `a` and `b` when it is at most `max`. The distance is at least the
+/// difference of their lengths, so strings far apart in length are not compared: a
+/// 100,000-character `instance_type` used to take seconds against every known name.
+fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    // (Past this many bytes, `a` has more characters than any name plus `max`.)
+    if a.len().max(b.len()) > 4 * (MAX_NAME_LEN + max) {
+        return None;
+    }
+    if a.chars().count().abs_diff(b.chars().count()) > max {
+        return None;
+    }
+    let d = edit_distance(a, b);
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Characters of `a` compared by [`edit_distance`] on this thread: what a test counts
+    /// instead of timing it.
+    pub(crate) static EDIT_ROWS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
+    #[cfg(test)]
+    EDIT_ROWS.with(|c| c.set(c.get() + a.chars().count() as u64));
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -200,6 +200,29 @@ fn suggestions_are_close_names() {
 }
 
 #[test]
+fn an_absurd_instance_type_is_rejected_before_any_comparison() {
+    // A 100,000-character instance_type took 8 s: compared character by character with
+    // every known name, for each suggestion.
+    let rows = || super::EDIT_ROWS.with(|c| c.get());
+    let before = rows();
+    let absurd = "c5.large".repeat(12_500);
+    assert!(suggest(&absurd, 3).is_empty());
+    let catalog = Catalog::default();
+    assert!(catalog.suggest(&absurd, 3).is_empty());
+    assert!(catalog.lookup(&absurd).is_none());
+    assert_eq!(rows() - before, 0, "compared with known names");
+    // Near the limit, only names of about the same length are compared, each briefly.
+    let before = rows();
+    let long = "x".repeat(super::MAX_NAME_LEN);
+    assert!(suggest(&long, 3).is_empty());
+    assert_eq!(rows() - before, 0, "no known name is within 4 of 64 characters");
+    let before = rows();
+    assert_eq!(suggest("c5.larg", 3).first(), Some(&"c5.large"));
+    let compared = rows() - before;
+    assert!(compared > 0 && compared < 7 * count() as u64, "{compared}");
+}
+
+#[test]
 fn family_splits_at_the_first_dot() {
     assert_eq!(family("u-6tb1.56xlarge"), "u-6tb1");
     assert_eq!(family("c5"), "c5");

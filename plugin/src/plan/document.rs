@@ -77,6 +77,10 @@ pub(crate) struct TopKeys {
     pub output_changes: bool,
     pub variables: bool,
     pub any: bool,
+    /// `planned_values` is an object (not only present: `null` does not count).
+    pub planned_object: bool,
+    /// `resource_changes` is a list (not only present).
+    pub changes_list: bool,
 }
 
 #[derive(Default)]
@@ -648,6 +652,9 @@ impl<'de> Visitor<'de> for ValuesSeed<'_, 'de> {
         f.write_str("a values object with root_module")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if !self.prior {
+            self.c.keys.planned_object = true;
+        }
         while let Some(key) = map.next_key::<ValuesKey>()? {
             match key {
                 ValuesKey::RootModule => map.next_value_seed(OrNull(ModuleSeed {
@@ -837,6 +844,9 @@ impl<'de> Visitor<'de> for ChangesSeed<'_, 'de> {
         f.write_str("an array of resource changes")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if !self.deferred {
+            self.c.keys.changes_list = true;
+        }
         if self.deferred {
             while let Some(d) = seq.next_element::<RawDeferred<'de>>()? {
                 crate::cancel::check();
@@ -890,10 +900,10 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
     };
 
     errors::check_kind(name, &c.keys)?;
-    let format_version = c.format_version.and_then(raw_to_string);
-    if let Some(v) = &format_version {
-        errors::check_format_version(name, v)?;
+    if let Some(raw) = c.format_version {
+        errors::check_format_version(name, raw.get())?;
     }
+    let format_version = c.format_version.and_then(raw_to_string);
 
     let config = match c.configuration {
         Some(raw) if raw.get() != "null" => {

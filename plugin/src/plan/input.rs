@@ -73,6 +73,14 @@ pub(crate) fn read_input(input: &str, opts: &LoadOptions) -> Result<Raw, UserErr
     }
     check_size(meta.len(), input, opts)?;
     let file = std::fs::File::open(&path).map_err(cannot)?;
+    if !meta.is_file() {
+        // A device or a named pipe: its length says nothing, read it as a stream.
+        let bytes = read_capped(&file, input, opts)?;
+        return Ok(Raw {
+            bytes,
+            path: Some(path),
+        });
+    }
     let bytes = match read_in_parallel(&file, meta.len()) {
         Some(bytes) => bytes,
         None => {
@@ -165,18 +173,68 @@ fn read_stdin(opts: &LoadOptions) -> Result<Vec<u8>, UserError> {
     read_capped(std::io::stdin().lock(), "stdin", opts)
 }
 
-/// Read all of `r`, refusing more than the cap without reading much past it.
+/// How much of a stream is read before deciding whether it can be a plan at all.
+const SNIFF_LEN: usize = 64 << 10;
+
+/// Read all of `r` (stdin, a pipe, a device), refusing more than the cap without reading
+/// past it. A stream longer than its first [`SNIFF_LEN`] bytes is read on only if those
+/// bytes can start a plan (see [`cannot_start_a_plan`]): `/dev/zero` or random bytes are
+/// refused at once instead of being collected up to the cap.
 pub(crate) fn read_capped(
     r: impl Read,
     name: &str,
     opts: &LoadOptions,
 ) -> Result<Vec<u8>, UserError> {
+    let cannot = |e: std::io::Error| {
+        UserError::new(format!("cannot read {name}: {e}: pipe a plan into ecsnet"))
+    };
+    let cap = opts.max_bytes.saturating_add(1);
+    let mut r = r.take(cap);
     let mut bytes = Vec::new();
-    r.take(opts.max_bytes.saturating_add(1))
+    (&mut r)
+        .take(SNIFF_LEN as u64)
         .read_to_end(&mut bytes)
-        .map_err(|e| UserError::new(format!("cannot read {name}: {e}: pipe a plan into ecsnet")))?;
+        .map_err(cannot)?;
+    if bytes.len() == SNIFF_LEN {
+        if let Some(why) = cannot_start_a_plan(&bytes) {
+            return Err(UserError::new(format!(
+                "{name} is not a plan ({why}), and ecsnet stopped reading it: {}",
+                "pass the output of `terraform show -json tfplan` (or the binary tfplan itself)"
+            )));
+        }
+        r.read_to_end(&mut bytes).map_err(cannot)?;
+    }
     check_size(bytes.len() as u64, name, opts)?;
     Ok(bytes)
+}
+
+/// Why the first bytes of a long stream cannot begin a plan in any accepted form (JSON text
+/// in UTF-8 or UTF-16, or a zip), or `None` when they can.
+fn cannot_start_a_plan(head: &[u8]) -> Option<String> {
+    fn first_text(mut units: impl Iterator<Item = u32>) -> Option<u32> {
+        units.find(|&u| !matches!(u, 0x20 | 0x09 | 0x0A | 0x0D))
+    }
+    let first = match classify(head) {
+        Encoding::Zip => return None,
+        Encoding::Utf8 { start } => first_text(head[start..].iter().map(|&b| u32::from(b))),
+        Encoding::Utf16Le { start } => first_text(
+            head[start..]
+                .chunks_exact(2)
+                .map(|c| u32::from(u16::from_le_bytes([c[0], c[1]]))),
+        ),
+        Encoding::Utf16Be { start } => first_text(
+            head[start..]
+                .chunks_exact(2)
+                .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))),
+        ),
+    };
+    match first {
+        Some(0x7B) => None,
+        None => Some(format!("its first {} bytes are blank", head.len())),
+        Some(c) => Some(format!(
+            "it does not start with `{{` but with the character U+{c:04X}"
+        )),
+    }
 }
 
 /// UTF-8 JSON text, possibly starting after a BOM inside the buffer.

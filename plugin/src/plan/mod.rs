@@ -51,16 +51,35 @@ pub struct LoadOptions {
 }
 
 impl Default for LoadOptions {
-    /// 2 GiB, or `ECSNET_MAX_PLAN_BYTES` when set to a number.
+    /// 2 GiB and terraform from the environment or PATH. The command line uses
+    /// [`LoadOptions::from_env`], which also reads `ECSNET_MAX_PLAN_BYTES`.
     fn default() -> Self {
-        let max_bytes = std::env::var(MAX_BYTES_ENV)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(DEFAULT_MAX_BYTES);
         LoadOptions {
             terraform_bin: None,
-            max_bytes,
+            max_bytes: DEFAULT_MAX_BYTES,
         }
+    }
+}
+
+impl LoadOptions {
+    /// The defaults with `ECSNET_MAX_PLAN_BYTES` applied: bytes with an optional binary
+    /// suffix (`K`, `M`, `G`, as the plugin's size settings). Unset or empty means the
+    /// default; anything else that is not a size above zero is an error naming the variable.
+    pub fn from_env() -> Result<Self, UserError> {
+        let mut opts = LoadOptions::default();
+        if let Some(v) = std::env::var_os(MAX_BYTES_ENV).filter(|v| !v.is_empty()) {
+            let text = v.to_string_lossy();
+            opts.max_bytes = crate::server::settings::parse_size(&text)
+                .map(|n| n as u64)
+                .ok_or_else(|| {
+                    UserError::new(format!(
+                        "{MAX_BYTES_ENV}={} is not a size: give bytes above 0 with an optional K, M or G (binary), e.g. {MAX_BYTES_ENV}=512M, or unset it for the {} GiB default",
+                        crate::error::excerpt(&text),
+                        DEFAULT_MAX_BYTES >> 30
+                    ))
+                })?;
+        }
+        Ok(opts)
     }
 }
 

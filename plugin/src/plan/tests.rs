@@ -706,10 +706,27 @@ fn wrong_inputs_give_one_clear_line() {
 
 #[test]
 fn format_versions_0_and_1_are_read() {
-    for v in ["0.1", "0.2", "1.0", "1.1", "1.2", "1.99", "one"] {
+    for v in ["0.1", "0.2", "1.0", "1.1", "1.2", "1.99"] {
         let doc = ORDERED.replace("\"1.0\"", &format!("\"{v}\""));
         let p = parse_bytes(doc.as_bytes(), "p", &opts()).unwrap_or_else(|e| panic!("{v}: {e}"));
         assert_eq!(p.format_version.as_deref(), Some(v));
+    }
+    // Anything but a string MAJOR.MINOR is refused, not guessed at.
+    for v in [
+        "\"one\"",
+        "\"-1.0\"",
+        "\"a.b\"",
+        "\"\"",
+        "\"1\"",
+        "\"1.2.3\"",
+        "\" 1.2\"",
+        "\"1.\"",
+        "1.2",
+        "null",
+    ] {
+        let doc = ORDERED.replace("\"1.0\"", v);
+        let e = parse_bytes(doc.as_bytes(), "p", &opts()).unwrap_err();
+        assert!(e.message.contains("not a plan format version"), "{v}: {e}");
     }
     // No format_version at all: keys decide.
     let p = parse_bytes(br#"{"resource_changes":[]}"#, "p", &opts()).unwrap();

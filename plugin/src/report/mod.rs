@@ -27,6 +27,17 @@ pub enum Format {
     Github,
 }
 
+impl Format {
+    /// Every format, for checks that must look wherever a user could.
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ];
+}
+
 /// Presentation choices that are not part of the report itself.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {

@@ -77,6 +77,90 @@ impl Assembly {
     }
 }
 
+/// The `stream_assembly` fuzz target's driver (`plugin/fuzz`), public for it only: plays the
+/// calls `data` describes against one budget, as the handler does (each message charged as
+/// its header arrives, then pushed), and checks after every step what the module promises.
+/// Panics on a broken promise; bad input is never an error here.
+///
+/// `data`: the budget and the largest plan (two bytes each, in units of 16 bytes), then
+/// operations: `0x00..=0x7f` a chunk of that many bytes taken from what follows (announcing
+/// `8 × that` as the plan size when it is a call's first), `0x80..` ends the call (a call that
+/// gets past its budget ends there too), odd ones giving the plan back as the next spare.
+#[doc(hidden)]
+pub fn fuzz_calls(data: &[u8]) {
+    use super::plan_buffer::PlanBuffers;
+    let Some((head, mut ops)) = data.split_first_chunk::<4>() else {
+        return;
+    };
+    let max = usize::from(u16::from_le_bytes([head[0], head[1]])) * 16;
+    let max_plan = usize::from(u16::from_le_bytes([head[2], head[3]])) * 16 + 1;
+    let buffers = PlanBuffers::new(max, max_plan);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a current-thread runtime");
+    while !ops.is_empty() {
+        let grant = buffers.grant();
+        let mut plan = Assembly::default();
+        let mut sent: Vec<u8> = Vec::new();
+        let mut hint = None;
+        let mut give_back = false;
+        // A call may take the spare, which can be larger than its plan.
+        let spare = buffers.spare_capacity();
+        while let Some((&op, rest)) = ops.split_first() {
+            ops = rest;
+            if op >= 0x80 {
+                give_back = op % 2 == 1;
+                break;
+            }
+            let n = usize::from(op).min(ops.len());
+            let (chunk, rest) = ops.split_at(n);
+            ops = rest;
+            let hint = *hint.get_or_insert(usize::from(op) * 8);
+            if grant.charge_message(n + 5).is_err() {
+                break;
+            }
+            if plan
+                .push(Bytes::copy_from_slice(chunk), hint, &grant)
+                .is_err()
+            {
+                break;
+            }
+            sent.extend_from_slice(chunk);
+            assert_eq!(plan.len(), sent.len());
+            assert!(
+                buffers.in_use() <= max,
+                "{} charged of {max}",
+                buffers.in_use()
+            );
+            assert!(grant.held() <= buffers.in_use());
+            if let Assembly::Joined(v) = &plan {
+                // Never more than twice what has arrived (or the spare it took), nor past
+                // the largest plan unless the plan itself is; and every byte charged.
+                let cap = v.capacity();
+                assert!(cap <= (2 * v.len()).max(spare), "{cap} for {}", v.len());
+                assert!(cap <= max_plan.max(v.len()).max(spare));
+                assert!(grant.held() >= v.capacity());
+            }
+        }
+        let whole = plan.finish();
+        if whole.len() == sent.len() {
+            assert_eq!(&whole[..], &sent[..]);
+        }
+        if give_back {
+            let _entered = runtime.enter();
+            grant.give_back(whole, runtime.handle());
+        } else {
+            drop(whole);
+        }
+        drop(grant);
+        // Between calls only the spare is charged, and it fits the budget.
+        let spare = buffers.spare_capacity();
+        assert_eq!(buffers.in_use(), spare, "charges outlive their call");
+        assert!(spare <= max);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::plan_buffer::PlanBuffers;

@@ -19,6 +19,9 @@ mod plan_buffer;
 pub mod settings;
 pub mod validator;
 
+#[doc(hidden)]
+pub use assembly::fuzz_calls as fuzz_stream_assembly;
+
 use goplugin::{AppServices, PluginSpec, ServerOptions, Transport};
 
 use crate::error::UserError;

@@ -139,7 +139,6 @@ impl PlanBuffers {
     }
 
     /// The capacity of the spare kept now (0: none).
-    #[cfg(test)]
     pub fn spare_capacity(&self) -> usize {
         self.lock().spare.as_ref().map_or(0, Vec::capacity)
     }

@@ -71,7 +71,13 @@ pub(super) fn register(
 /// on Linux and Docker's `default` (nat) on Windows.
 pub(crate) fn network_mode(raw: &Field<String>, os: OsFamily) -> (NetworkMode, bool) {
     match &raw.val {
-        Val::Known(s) if !s.is_empty() => (parse_mode(s), true),
+        // An invalid mode keeps its text for messages: never a sensitive one's.
+        Val::Known(s) if !s.is_empty() => match parse_mode(s) {
+            NetworkMode::Invalid(_) if raw.sensitive => {
+                (NetworkMode::Invalid("(sensitive)".to_string()), true)
+            }
+            mode => (mode, true),
+        },
         Val::Known(_) | Val::Null => {
             let mode = if os == OsFamily::Windows {
                 NetworkMode::WindowsDefault

@@ -279,6 +279,8 @@ fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
     into.module_instances.extend(part.module_instances);
     into.keyed_bases.extend(part.keyed_bases);
     into.has_sensitivity |= part.has_sensitivity;
+    into.keys.planned_object |= part.keys.planned_object;
+    into.keys.changes_list |= part.keys.changes_list;
     into.deepest_module = into.deepest_module.max(part.deepest_module);
 }
 

@@ -77,10 +77,12 @@ impl Rule for ValidNetworkMode {
 impl ValidNetworkMode {
     fn invalid(&self, cx: &Context<'_>, td: &TaskDefinition, out: &mut Vec<Diagnostic>) {
         let shown = td.network_mode_raw.show();
-        let hint = if td
-            .network_mode_raw
-            .get()
-            .is_some_and(|v| v.eq_ignore_ascii_case("default") || v.eq_ignore_ascii_case("nat"))
+        // (Not for a sensitive value: the hint would tell what it is.)
+        let hint = if !td.network_mode_raw.sensitive
+            && td
+                .network_mode_raw
+                .get()
+                .is_some_and(|v| v.eq_ignore_ascii_case("default") || v.eq_ignore_ascii_case("nat"))
         {
             " For the Windows default (nat) mode, omit network_mode."
         } else {
