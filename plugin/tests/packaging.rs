@@ -139,7 +139,7 @@ fn dist_archive_unpacks_and_its_checksums_verify() {
     assert!(text(&tampered).contains("completions/ecsnet.bash: FAILED"));
 
     // The packaged binary runs, and its man page and completions are its own.
-    let version = run_ok(&mut Command::new(top.join("ecsnet")).arg("-V"));
+    let version = run_ok(Command::new(top.join("ecsnet")).arg("-V"));
     assert_eq!(
         String::from_utf8_lossy(&version.stdout).trim(),
         format!("ecsnet {}", env!("CARGO_PKG_VERSION"))
