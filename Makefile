@@ -7,12 +7,12 @@ ONLY  ?=
 # make fuzz FUZZ_SECONDS=600 : how long each fuzz target runs
 FUZZ_SECONDS ?= 60
 
-.PHONY: help build test check fmt clippy demo bench install fixtures judged fuzz clean-bench
+.PHONY: help build test check fmt clippy demo bench install dist package fixtures judged fuzz clean-bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-build: ## Build the ecsnet binary (release)
+build: ## Build the ecsnet binary (release, no debug info)
 	$(CARGO) build --release -p ecsnet
 
 test: ## Run every test (unit, fixtures, snapshots, CLI, plugin, real-plan corpus when ../shared exists)
@@ -30,12 +30,18 @@ check: fmt clippy test ## What CI runs: fmt, clippy -D warnings, tests
 demo: ## Run ecsnet check on the bundled sample plan
 	$(CARGO) run --quiet -p ecsnet -- check $(PLAN) --fail-on never
 
-bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor
+bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor (profiling profile: release with line tables)
 	bash scripts/bench.sh
 	bash scripts/bench_plugin.sh
 
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked
+
+dist: ## Release archive in dist/: binary, completions, man pages, LICENSE, README, SHA256SUMS
+	sh scripts/dist.sh
+
+package: ## cargo publish --dry-run of goplugin then ecsnet (what crates.io would receive)
+	$(CARGO) publish --dry-run --locked -p goplugin -p ecsnet
 
 fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AWS provider (ONLY=topic/ or topic/name/ for some)
 	$(CARGO) build --quiet -p aws-standin --bins

@@ -1,10 +1,11 @@
 //! Generates the gRPC code for go-plugin's own services (controller, broker, stdio) from
-//! `../proto/plugin` with protox (a pure-Rust protobuf compiler), so building never needs a
-//! system `protoc`. An app compiles its own protos in its own build script.
+//! `proto/plugin` with protox (a pure-Rust protobuf compiler), so building never needs a
+//! system `protoc`. The protos sit inside the crate so that `cargo package` ships them. An app
+//! compiles its own protos in its own build script.
 
 use std::path::PathBuf;
 
-const PROTO_ROOT: &str = "../proto";
+const PROTO_ROOT: &str = "proto";
 const PROTOS: &[&str] = &[
     "plugin/grpc_controller.proto",
     "plugin/grpc_stdio.proto",

@@ -1,10 +1,11 @@
-//! Generates the gRPC code of `ecsnet.v1.Validator` from `../proto` with protox (a pure-Rust
-//! protobuf compiler), so building ecsnet never needs a system `protoc`. go-plugin's own
-//! services are generated in the goplugin crate.
+//! Generates the gRPC code of `ecsnet.v1.Validator` from `proto/` with protox (a pure-Rust
+//! protobuf compiler), so building ecsnet never needs a system `protoc`. The protos sit inside
+//! the crate so that `cargo package` ships them. go-plugin's own services are generated in the
+//! goplugin crate.
 
 use std::path::PathBuf;
 
-const PROTO_ROOT: &str = "../proto";
+const PROTO_ROOT: &str = "proto";
 const PROTOS: &[&str] = &["ecsnet/v1/validator.proto"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

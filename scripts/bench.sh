@@ -10,22 +10,24 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
+# The `profiling` profile: release code with line tables, so perf and flamegraphs name functions.
+profile=${PROFILE:-profiling}
 size_mb=${SIZE_MB:-100}
 rounds=${ROUNDS:-3}
 out="$root/bench-out"
 plan="$out/large-${size_mb}mb.json"
 cd "$root"
 
-cargo build --quiet --release -p ecsnet --bin ecsnet --example gen_plan --example plan_load --example bench_report
+cargo build --quiet --profile "$profile" -p ecsnet --bin ecsnet --example gen_plan --example plan_load --example bench_report
 if [ ! -s "$plan" ]; then
     mkdir -p "$out"
-    "$target/release/examples/gen_plan" --size-mb "$size_mb" --out "$plan.tmp"
+    "$target/$profile/examples/gen_plan" --size-mb "$size_mb" --out "$plan.tmp"
     mv "$plan.tmp" "$plan"
 fi
 
 # `ecsnet check` runs the whole pipeline (read, model, rules, report); plan_load only the
 # plan reader. A failing command is reported as such and makes the script exit 1.
-"$target/release/examples/bench_report" --plan "$plan" --rounds "$rounds" \
-    --floor "$target/release/examples/plan_load --floor {plan}" \
-    --run "plan::load=$target/release/examples/plan_load {plan}" \
-    --run "ecsnet check=$target/release/ecsnet check {plan} --format json --output /dev/null --fail-on never"
+"$target/$profile/examples/bench_report" --plan "$plan" --rounds "$rounds" \
+    --floor "$target/$profile/examples/plan_load --floor {plan}" \
+    --run "plan::load=$target/$profile/examples/plan_load {plan}" \
+    --run "ecsnet check=$target/$profile/ecsnet check {plan} --format json --output /dev/null --fail-on never"

@@ -13,6 +13,7 @@ mod capacity;
 mod check;
 mod common;
 mod explain;
+mod generate;
 mod instance_type;
 mod inventory;
 mod rules_cmd;
@@ -54,6 +55,8 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     InstanceType(instance_type::InstanceTypeArgs),
     Serve(serve::ServeArgs),
+    Completions(generate::CompletionsArgs),
+    Man(generate::ManArgs),
 }
 
 /// Entry point used by `main.rs`.
@@ -81,6 +84,8 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules_cmd::run(a),
         Command::InstanceType(a) => instance_type::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Completions(a) => generate::run_completions(a),
+        Command::Man(a) => generate::run_man(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

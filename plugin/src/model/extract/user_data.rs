@@ -5,6 +5,15 @@
 //! recent providers), base64 (`aws_launch_template.user_data`, `user_data_base64`), or a
 //! SHA-1 hash of the text (`aws_launch_configuration.user_data`, older `aws_instance`). For
 //! the hash we fall back to the configuration's literal value, when it is one.
+//!
+//! Inside those shapes the text may be gzip-compressed (`base64gzip()`, or the `gzip` flag of
+//! the cloudinit provider's `cloudinit_config`) and may be a MIME multipart archive (what
+//! `cloudinit_config` renders), whose parts may themselves be base64 or gzip. cloud-init
+//! accepts both forms (cloud-init manual, "User data formats": gzip compressed content and
+//! MIME multi-part archive, https://cloudinit.readthedocs.io/en/latest/explanation/format.html).
+//! Each layer is undone here, within fixed bounds, and every text part is scanned.
+
+use std::io::Read;
 
 use base64::Engine;
 
@@ -48,7 +57,9 @@ pub(crate) fn ecs_cluster(text: &str) -> Option<String> {
     found
 }
 
-/// Decode user data that may be base64; returns the text to scan.
+/// Decode user data that may be base64, gzip and MIME multipart (in that order of layers);
+/// returns the text to scan: the script itself, or the text parts of an archive one after the
+/// other. None when nothing readable is left (binary data, a corrupt archive).
 pub(crate) fn decode(value: &str) -> Option<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
@@ -57,14 +68,98 @@ pub(crate) fn decode(value: &str) -> Option<String> {
     if looks_like_base64(trimmed) {
         let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
         if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
-            if let Ok(text) = String::from_utf8(bytes) {
-                return Some(text);
-            }
-            // gzip-compressed or binary user data: nothing we can scan.
-            return None;
+            let mut text = String::new();
+            return unpack(&bytes, MAX_LAYERS, &mut text).then_some(text);
         }
     }
-    Some(value.to_string())
+    let mut text = String::new();
+    unpack(value.as_bytes(), MAX_LAYERS, &mut text);
+    Some(text)
+}
+
+/// Layers undone at most (gzip in base64 in a MIME part in gzip...): real user data has two
+/// or three; the bound keeps crafted input from recursing deeply.
+const MAX_LAYERS: u8 = 4;
+/// Decompressed size read at most from one gzip stream. EC2 user data is at most 16 KB
+/// before base64 (EC2 User Guide, "Run commands when you launch an EC2 instance with user
+/// data input"), so a real script is far below this; a gzip bomb stops here.
+const MAX_INFLATED: u64 = 1 << 20;
+/// The gzip magic number (RFC 1952, section 2.3.1).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Append the scannable text of `bytes` to `out`: inflate gzip, split MIME multipart into its
+/// parts, keep UTF-8 text. False when nothing readable was found.
+fn unpack(bytes: &[u8], layers: u8, out: &mut String) -> bool {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        if layers == 0 {
+            return false;
+        }
+        let mut inflated = Vec::new();
+        let reader = flate2::read::MultiGzDecoder::new(bytes);
+        if reader
+            .take(MAX_INFLATED)
+            .read_to_end(&mut inflated)
+            .is_err()
+        {
+            return false;
+        }
+        return unpack(&inflated, layers - 1, out);
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    if layers > 0 && is_mime_multipart(text) {
+        if let Ok(mail) = mailparse::parse_mail(bytes) {
+            if !mail.subparts.is_empty() {
+                return unpack_parts(&mail, layers - 1, out);
+            }
+        }
+    }
+    out.push_str(text);
+    if !text.ends_with('\n') {
+        out.push('\n');
+    }
+    true
+}
+
+/// The leaves of a parsed archive, each with its transfer encoding (base64,
+/// quoted-printable) undone, then unpacked in turn.
+fn unpack_parts(part: &mailparse::ParsedMail<'_>, layers: u8, out: &mut String) -> bool {
+    if !part.subparts.is_empty() {
+        let mut any = false;
+        for sub in &part.subparts {
+            any |= unpack_parts(sub, layers, out);
+        }
+        return any;
+    }
+    match part.get_body_raw() {
+        Ok(body) => unpack(&body, layers, out),
+        Err(_) => false,
+    }
+}
+
+/// A MIME message whose first headers declare a multipart body: cloudinit_config output
+/// begins `Content-Type: multipart/mixed; boundary=...`; hand-written archives may put
+/// `MIME-Version: 1.0` first. Only the header block (up to the first blank line) is looked at.
+fn is_mime_multipart(text: &str) -> bool {
+    for line in text.trim_start().lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            return false;
+        }
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with("content-type:") && lower.contains("multipart/") {
+            return true;
+        }
+        let is_header = line.starts_with([' ', '\t'])
+            || line.split_once(':').is_some_and(|(name, _)| {
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !is_header {
+            return false;
+        }
+    }
+    false
 }
 
 fn looks_like_base64(s: &str) -> bool {
@@ -158,5 +253,114 @@ mod tests {
         assert!(!looks_like_base64(
             "4c2a8b3f9e1d7a6c5b4e3d2c1b0a9f8e7d6c5b4a"
         ));
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    fn b64(data: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(data)
+    }
+
+    const SCRIPT: &str = "#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n";
+
+    /// The layout cloudinit_config renders: a multipart/mixed header block, then each part
+    /// with its own headers, 7bit content and a closing boundary.
+    fn cloudinit_archive(script_part: &str) -> String {
+        format!(
+            "Content-Type: multipart/mixed; boundary=\"MIMEBOUNDARY\"\r\nMIME-Version: 1.0\r\n\r\n\
+             --MIMEBOUNDARY\r\nContent-Transfer-Encoding: 7bit\r\nContent-Type: text/cloud-config\r\nMime-Version: 1.0\r\n\r\n\
+             #cloud-config\npackages: [jq]\n\r\n\
+             --MIMEBOUNDARY\r\n{script_part}\r\n\
+             --MIMEBOUNDARY--\r\n"
+        )
+    }
+
+    fn cluster(user_data: &str) -> Option<String> {
+        decode(user_data).as_deref().and_then(ecs_cluster)
+    }
+
+    #[test]
+    fn decodes_gzip_in_base64() {
+        // base64gzip("...") in Terraform, or `user_data_base64` of a compressed script.
+        assert_eq!(
+            cluster(&b64(&gzip(SCRIPT.as_bytes()))).as_deref(),
+            Some("prod")
+        );
+        // Compressed but not base64 cannot reach a JSON string intact; corrupt gzip yields
+        // nothing rather than an error.
+        let mut broken = gzip(SCRIPT.as_bytes());
+        broken.truncate(12);
+        assert_eq!(decode(&b64(&broken)), None);
+    }
+
+    #[test]
+    fn decodes_cloudinit_multipart_plain_base64_and_gzip() {
+        let part = format!(
+            "Content-Transfer-Encoding: 7bit\r\nContent-Type: text/x-shellscript\r\nMime-Version: 1.0\r\n\r\n{SCRIPT}"
+        );
+        let archive = cloudinit_archive(&part);
+        // gzip = false, base64_encode = false
+        let text = decode(&archive).unwrap();
+        assert!(
+            text.contains("#cloud-config") && !text.contains("MIMEBOUNDARY"),
+            "{text}"
+        );
+        assert_eq!(cluster(&archive).as_deref(), Some("prod"));
+        // gzip = false, base64_encode = true
+        assert_eq!(cluster(&b64(archive.as_bytes())).as_deref(), Some("prod"));
+        // gzip = true, base64_encode = true: the provider's defaults
+        assert_eq!(
+            cluster(&b64(&gzip(archive.as_bytes()))).as_deref(),
+            Some("prod")
+        );
+    }
+
+    #[test]
+    fn decodes_parts_that_are_base64_or_gzip_themselves() {
+        let encoded = format!(
+            "Content-Type: text/x-shellscript\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            b64(SCRIPT.as_bytes())
+        );
+        assert_eq!(
+            cluster(&cloudinit_archive(&encoded)).as_deref(),
+            Some("prod")
+        );
+        let compressed = format!(
+            "Content-Type: application/x-gzip\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            b64(&gzip(SCRIPT.as_bytes()))
+        );
+        assert_eq!(
+            cluster(&cloudinit_archive(&compressed)).as_deref(),
+            Some("prod")
+        );
+        // A cloud-config part that writes ecs.config counts too.
+        let cloud_config = "Content-Type: text/cloud-config\r\n\r\n#cloud-config\nwrite_files:\n  - path: /etc/ecs/ecs.config\n    content: |\n      ECS_CLUSTER=batch\n";
+        assert_eq!(
+            cluster(&cloudinit_archive(cloud_config)).as_deref(),
+            Some("batch")
+        );
+    }
+
+    #[test]
+    fn decoding_is_bounded() {
+        // 16 MiB of zeros inflate to MAX_INFLATED at most.
+        let bomb = gzip(&vec![0u8; 16 << 20]);
+        let text = decode(&b64(&bomb)).unwrap();
+        assert_eq!(text.len() as u64, MAX_INFLATED + 1);
+        // gzip nested deeper than MAX_LAYERS stops unpacking instead of recursing.
+        let mut nested = gzip(SCRIPT.as_bytes());
+        for _ in 0..MAX_LAYERS {
+            nested = gzip(&nested);
+        }
+        assert_eq!(decode(&b64(&nested)), None);
+        // Text that only mentions multipart in its body is scanned as it is.
+        let not_mime = "#!/bin/bash\n# Content-Type: multipart/mixed\necho ECS_CLUSTER=x >> f\n";
+        assert!(!is_mime_multipart(not_mime));
+        assert_eq!(cluster(not_mime).as_deref(), Some("x"));
     }
 }
