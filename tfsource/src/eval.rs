@@ -1,0 +1,1171 @@
+//! The symbolic evaluator: attribute expressions of a module instance evaluated with the
+//! instance's inputs; what exists only after apply stays [`Value::Unknown`] and names
+//! the resource attribute it comes from.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use hcl::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, Operation, TraversalOperator, UnaryOperator,
+};
+use hcl::template::{Directive, Element, Template};
+
+use crate::address::{self, Address, Key, ModuleStep};
+use crate::funcs;
+use crate::sources::{Module, Sources};
+use crate::tree::{Block, Body};
+use crate::value::{unknown_of, Ref, Unknown, Value};
+
+/// How deep evaluation may nest (locals naming locals, module outputs, resources'
+/// arguments) before a value is given up as unknown: guards against cycles.
+const MAX_DEPTH: u32 = 200;
+
+/// An evaluation error in Terraform's sense (a missing attribute, an index out of range,
+/// a wrong type). `try()` and `can()` catch it; the public API turns it into an unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fail;
+
+pub(crate) type R = Result<Value, Fail>;
+
+/// One module instance: its module, its path in plan addresses and its input values.
+#[derive(Debug)]
+pub struct Instance {
+    module: usize,
+    /// `module.svc["a"]`; empty for the root.
+    pub path: String,
+    /// Module key as in `modules.json` (`svc.inner`).
+    pub key: String,
+    /// Input variables: argument of the call, else the variable's default, else unknown.
+    pub vars: BTreeMap<String, Value>,
+    locals: RefCell<HashMap<String, Value>>,
+}
+
+/// Evaluates expressions of a configuration's sources.
+///
+/// ```
+/// # use std::collections::BTreeMap;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("main.tf"), r#"
+/// # variable "port" { default = 80 }
+/// # resource "aws_ecs_task_definition" "app" {
+/// #   container_definitions = jsonencode([{ name = "app", image = aws_ecr_repository.app.repository_url,
+/// #     portMappings = [{ containerPort = var.port }] }])
+/// # }
+/// # "#).unwrap();
+/// let sources = tfsource::Sources::load(dir.path()).unwrap();
+/// let plan_variables = serde_json::json!({ "port": { "value": 8080 } });
+/// let ev = tfsource::Evaluator::from_plan_variables(&sources, &plan_variables);
+/// let defs = ev.attribute("aws_ecs_task_definition.app", "container_definitions").unwrap();
+/// // The image is known only after apply, so the string is unknown, but its structure is there:
+/// let tfsource::Value::Unknown(u) = &defs else { panic!() };
+/// let json = u.json.as_deref().unwrap();
+/// let port = &json.as_list().unwrap()[0].get("portMappings").unwrap().as_list().unwrap()[0];
+/// assert_eq!(port.get("containerPort").unwrap().as_i64(), Some(8080));
+/// assert_eq!(defs.refs()[0].to_string(), "aws_ecr_repository.app.repository_url");
+/// ```
+pub struct Evaluator<'s> {
+    sources: &'s Sources,
+    root_vars: BTreeMap<String, Value>,
+    instances: RefCell<HashMap<String, Rc<Instance>>>,
+    depth: Cell<u32>,
+}
+
+/// Variables in scope besides the module's: `count`, `each`, for-expression and dynamic
+/// block iterators, `templatefile` variables.
+#[derive(Clone)]
+struct Scope {
+    inst: Rc<Instance>,
+    binds: Vec<(String, Value)>,
+    /// Inside `templatefile`: only `binds` are visible.
+    template_only: bool,
+}
+
+impl Scope {
+    fn new(inst: Rc<Instance>) -> Scope {
+        Scope {
+            inst,
+            binds: Vec::new(),
+            template_only: false,
+        }
+    }
+
+    fn with(&self, name: &str, v: Value) -> Scope {
+        let mut s = self.clone();
+        s.binds.push((name.to_string(), v));
+        s
+    }
+
+    fn bound(&self, name: &str) -> Option<&Value> {
+        self.binds
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+impl<'s> Evaluator<'s> {
+    /// An evaluator whose root module variables have these values (variables not given
+    /// take their default, else are unknown).
+    pub fn new(sources: &'s Sources, root_vars: BTreeMap<String, Value>) -> Self {
+        Evaluator {
+            sources,
+            root_vars,
+            instances: RefCell::new(HashMap::new()),
+            depth: Cell::new(0),
+        }
+    }
+
+    /// An evaluator with the root variables of a plan: its `variables` object
+    /// (`{"name": {"value": ...}}`).
+    pub fn from_plan_variables(sources: &'s Sources, variables: &serde_json::Value) -> Self {
+        let vars = variables
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), Value::from_json(v.get("value")?))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Evaluator::new(sources, vars)
+    }
+
+    pub fn sources(&self) -> &'s Sources {
+        self.sources
+    }
+
+    /// The module instance at a path as it appears in plan addresses (`""` for the root,
+    /// `module.svc["a"]`, `module.a.module.b[0]`), with its inputs evaluated from the
+    /// calling module (recursively). `None` when the sources have no such module call.
+    pub fn instance(&self, path: &str) -> Option<Rc<Instance>> {
+        let steps = address::parse_module_path(path)?;
+        self.instance_at(&steps)
+    }
+
+    /// The value of a resource instance's attribute as written in the sources
+    /// (`network_configuration` gives a list of blocks, `dynamic` blocks expanded;
+    /// `network_configuration[0].subnets` goes inside). `count.index` and `each.*` come
+    /// from the address's instance key. `None` when the sources do not declare the
+    /// address or the resource does not set the attribute.
+    pub fn attribute(&self, address: &str, attr_path: &str) -> Option<Value> {
+        let steps = address::parse_attr_path(attr_path)?;
+        let first = match steps.first() {
+            Some(address::PathStep::Name(n)) => n.clone(),
+            _ => return None,
+        };
+        let (scope, block) = self.resource_scope(address)?;
+        let mut v = if let Some(a) = block.body.attr(&first) {
+            self.eval(&scope, &a.expr)
+                .unwrap_or_else(|_| Value::unknown())
+        } else if has_block(&block.body, &first) {
+            self.nested_blocks(&scope, &block.body, &first)
+                .unwrap_or_else(|_| Value::unknown())
+        } else {
+            return None;
+        };
+        for step in &steps[1..] {
+            v = match step {
+                address::PathStep::Name(n) => get_attr(v, n),
+                address::PathStep::Index(k) => index(v, &key_value(k)),
+            }
+            .ok()?;
+        }
+        Some(v)
+    }
+
+    /// Every argument and nested block of a resource instance, evaluated: a map from
+    /// names to values, nested blocks as lists of maps (`dynamic` blocks expanded).
+    /// Meta-arguments (`count`, `for_each`, `provider`, `depends_on`, `lifecycle`) are left
+    /// out. `None` when the sources do not declare the address.
+    pub fn resource(&self, address: &str) -> Option<Value> {
+        let (scope, block) = self.resource_scope(address)?;
+        Some(
+            self.eval_body(&scope, &block.body)
+                .unwrap_or_else(|_| Value::unknown()),
+        )
+    }
+
+    /// A `local` of a module instance.
+    pub fn local(&self, module_path: &str, name: &str) -> Option<Value> {
+        let inst = self.instance(module_path)?;
+        self.module_of(&inst).locals.get(name)?;
+        Some(
+            self.local_value(&inst, name)
+                .unwrap_or_else(|_| Value::unknown()),
+        )
+    }
+
+    /// An `output` of a module instance.
+    pub fn output(&self, module_path: &str, name: &str) -> Option<Value> {
+        let inst = self.instance(module_path)?;
+        self.module_of(&inst).outputs.get(name)?;
+        Some(
+            self.output_value(&inst, name)
+                .unwrap_or_else(|_| Value::unknown()),
+        )
+    }
+
+    /// Evaluate expression text in a module instance (`"local.ports[0]"`). `None` when the
+    /// instance does not exist or the text is not an expression.
+    pub fn expression(&self, module_path: &str, text: &str) -> Option<Value> {
+        let inst = self.instance(module_path)?;
+        let expr: Expression = text.parse().ok()?;
+        let scope = Scope::new(inst);
+        Some(
+            self.eval(&scope, &expr)
+                .unwrap_or_else(|_| Value::unknown()),
+        )
+    }
+
+    // ---- instances -------------------------------------------------------------------
+
+    fn module_of(&self, inst: &Instance) -> &'s Module {
+        &self.sources.modules[inst.module]
+    }
+
+    fn instance_at(&self, steps: &[ModuleStep]) -> Option<Rc<Instance>> {
+        let path = address::module_path(steps);
+        if let Some(i) = self.instances.borrow().get(&path) {
+            return Some(i.clone());
+        }
+        let inst = if steps.is_empty() {
+            let module = *self.sources.by_key.get("")?;
+            let vars = self.inputs(module, None, |name| self.root_vars.get(name).cloned());
+            Instance {
+                module,
+                path: path.clone(),
+                key: String::new(),
+                vars,
+                locals: RefCell::new(HashMap::new()),
+            }
+        } else {
+            let parent = self.instance_at(&steps[..steps.len() - 1])?;
+            let step = steps.last().expect("not empty");
+            let call = self.module_of(&parent).calls.get(&step.name)?;
+            let key = address::module_key(steps);
+            let module = *self.sources.by_key.get(&key)?;
+            let mut scope = Scope::new(parent.clone());
+            scope = self.bind_instance_key(scope, &call.node.body, step.key.as_ref());
+            let args = &call.node.body;
+            let vars = self.inputs(module, Some(&parent), |name| {
+                args.attr(name).map(|a| {
+                    self.eval(&scope, &a.expr)
+                        .unwrap_or_else(|_| Value::unknown())
+                })
+            });
+            Instance {
+                module,
+                path: path.clone(),
+                key,
+                vars,
+                locals: RefCell::new(HashMap::new()),
+            }
+        };
+        let inst = Rc::new(inst);
+        self.instances.borrow_mut().insert(path, inst.clone());
+        Some(inst)
+    }
+
+    /// A module's input values: given, else default, else unknown; sensitive variables
+    /// are unknown and marked sensitive.
+    fn inputs(
+        &self,
+        module: usize,
+        _parent: Option<&Rc<Instance>>,
+        given: impl Fn(&str) -> Option<Value>,
+    ) -> BTreeMap<String, Value> {
+        let m = &self.sources.modules[module];
+        let mut out = BTreeMap::new();
+        for (name, var) in &m.variables {
+            let body = &var.node.body;
+            let sensitive = matches!(
+                body.attr("sensitive").map(|a| &a.expr),
+                Some(Expression::Bool(true))
+            );
+            let ty = body.attr("type").map(|a| &a.expr);
+            let typed = |v: Value| match ty {
+                Some(t) => funcs::convert_to_type(v, t, &literal),
+                None => v,
+            };
+            let v = if sensitive {
+                Value::Unknown(Unknown {
+                    refs: vec![Ref {
+                        address: format!("var.{name}"),
+                        attribute: String::new(),
+                    }],
+                    sensitive: true,
+                    json: None,
+                })
+            } else {
+                match given(name) {
+                    Some(Value::Null) | None => body
+                        .attr("default")
+                        .map(|a| typed(literal(&a.expr)))
+                        .unwrap_or_else(|| Value::unknown_from(format!("var.{name}"), "")),
+                    Some(v) => typed(v),
+                }
+            };
+            out.insert(name.clone(), v);
+        }
+        out
+    }
+
+    /// Bind `count.index` or `each.key`/`each.value` for an instance key, evaluating the
+    /// block's `for_each` in the scope.
+    fn bind_instance_key(&self, scope: Scope, body: &Body, key: Option<&Key>) -> Scope {
+        match key {
+            Some(Key::Int(i)) if body.attr("count").is_some() => {
+                let mut m = BTreeMap::new();
+                m.insert("index".to_string(), Value::Number(*i as f64));
+                scope.with("count", Value::Map(m))
+            }
+            Some(k) if body.attr("for_each").is_some() => {
+                let fe = self
+                    .eval(&scope, &body.attr("for_each").expect("checked").expr)
+                    .unwrap_or_else(|_| Value::unknown());
+                let kv = key_value(k);
+                let key_s = kv.to_template_string().unwrap_or_default();
+                let value = match &fe {
+                    Value::Map(m) => m.get(&key_s).cloned().unwrap_or_else(Value::unknown),
+                    Value::List(_) => Value::String(key_s.clone()),
+                    other => unknown_of([other]),
+                };
+                let mut m = BTreeMap::new();
+                m.insert("key".to_string(), Value::String(key_s));
+                m.insert("value".to_string(), value);
+                scope.with("each", Value::Map(m))
+            }
+            _ => scope,
+        }
+    }
+
+    fn resource_scope(&self, address: &str) -> Option<(Scope, &'s Block)> {
+        let a = Address::parse(address)?;
+        let inst = self.instance_at(&a.modules)?;
+        let block = &self.module_of(&inst).resources.get(&a.block_name())?.node;
+        let scope = Scope::new(inst);
+        let scope = self.bind_instance_key(scope, &block.body, a.key.as_ref());
+        Some((scope, block))
+    }
+
+    // ---- bodies and blocks -------------------------------------------------------------
+
+    fn eval_body(&self, scope: &Scope, body: &Body) -> R {
+        let mut out = BTreeMap::new();
+        for a in &body.attrs {
+            if matches!(
+                a.name.as_str(),
+                "count" | "for_each" | "provider" | "depends_on"
+            ) {
+                continue;
+            }
+            // One argument the evaluator cannot settle does not hide the others.
+            let v = self
+                .eval(scope, &a.expr)
+                .unwrap_or_else(|_| Value::unknown());
+            out.insert(a.name.clone(), v);
+        }
+        let mut kinds: Vec<&str> = Vec::new();
+        for b in &body.blocks {
+            let kind = if b.kind == "dynamic" {
+                match b.labels.first() {
+                    Some(l) => l.as_str(),
+                    None => continue,
+                }
+            } else {
+                b.kind.as_str()
+            };
+            if kind == "lifecycle" || kinds.contains(&kind) {
+                continue;
+            }
+            kinds.push(kind);
+        }
+        for kind in kinds {
+            let v = self
+                .nested_blocks(scope, body, kind)
+                .unwrap_or_else(|_| Value::unknown());
+            out.insert(kind.to_string(), v);
+        }
+        Ok(Value::Map(out))
+    }
+
+    /// The blocks of one kind in a body, static and `dynamic`, in source order.
+    fn nested_blocks(&self, scope: &Scope, body: &Body, kind: &str) -> R {
+        let mut items = Vec::new();
+        let mut unknown: Vec<Value> = Vec::new();
+        for b in &body.blocks {
+            if b.kind == kind {
+                items.push(self.eval_body(scope, &b.body)?);
+            } else if b.kind == "dynamic" && b.labels.first().map(String::as_str) == Some(kind) {
+                match self.expand_dynamic(scope, b)? {
+                    Value::List(v) => items.extend(v),
+                    other => unknown.push(other),
+                }
+            }
+        }
+        if unknown.is_empty() {
+            Ok(Value::List(items))
+        } else {
+            Ok(unknown_of(&unknown))
+        }
+    }
+
+    /// `dynamic "x" { for_each = ...; iterator = it; content { ... } }` → list of contents.
+    fn expand_dynamic(&self, scope: &Scope, b: &Block) -> R {
+        let label = b.labels.first().cloned().unwrap_or_default();
+        let iter_name = match b.body.attr("iterator").map(|a| &a.expr) {
+            Some(Expression::Variable(v)) => v.as_str().to_string(),
+            Some(Expression::Traversal(_)) | Some(_) => label.clone(),
+            None => label.clone(),
+        };
+        let Some(content) = b.body.blocks_of("content").next() else {
+            return Ok(Value::List(Vec::new()));
+        };
+        let coll = match b.body.attr("for_each") {
+            Some(a) => self.eval(scope, &a.expr)?,
+            None => return Err(Fail),
+        };
+        let pairs = match collection_pairs(&coll) {
+            Some(p) => p,
+            None => return Ok(unknown_of([&coll])),
+        };
+        let mut out = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            let mut it = BTreeMap::new();
+            it.insert("key".to_string(), k);
+            it.insert("value".to_string(), v);
+            let s = scope.with(&iter_name, Value::Map(it));
+            out.push(self.eval_body(&s, &content.body)?);
+        }
+        Ok(Value::List(out))
+    }
+
+    // ---- expressions -------------------------------------------------------------------
+
+    fn guarded(&self, f: impl FnOnce() -> R) -> R {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
+            return Ok(Value::unknown());
+        }
+        self.depth.set(d + 1);
+        let r = f();
+        self.depth.set(d);
+        r
+    }
+
+    fn eval(&self, scope: &Scope, e: &Expression) -> R {
+        self.guarded(|| self.eval_inner(scope, e))
+    }
+
+    fn eval_inner(&self, scope: &Scope, e: &Expression) -> R {
+        match e {
+            Expression::Null => Ok(Value::Null),
+            Expression::Bool(b) => Ok(Value::Bool(*b)),
+            Expression::Number(n) => Ok(Value::Number(n.as_f64().unwrap_or(f64::NAN))),
+            Expression::String(s) => Ok(Value::String(s.clone())),
+            Expression::Array(items) => Ok(Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(scope, i))
+                    .collect::<Result<_, _>>()?,
+            )),
+            Expression::Object(obj) => {
+                let mut out = BTreeMap::new();
+                let mut unknown_key = Vec::new();
+                for (k, v) in obj.iter() {
+                    let key = match k {
+                        ObjectKey::Identifier(id) => Value::String(id.to_string()),
+                        ObjectKey::Expression(e) => match e {
+                            // `"name" = ...` and `(var.x) = ...` both arrive here.
+                            Expression::Variable(v) => Value::String(v.to_string()),
+                            other => self.eval(scope, other)?,
+                        },
+                        _ => Value::unknown(),
+                    };
+                    let value = self.eval(scope, v)?;
+                    match key.to_template_string() {
+                        Some(k) => {
+                            out.insert(k, value);
+                        }
+                        None if key.is_unknown() => unknown_key.push(key),
+                        None => return Err(Fail),
+                    }
+                }
+                if unknown_key.is_empty() {
+                    Ok(Value::Map(out))
+                } else {
+                    Ok(unknown_of(&unknown_key))
+                }
+            }
+            Expression::TemplateExpr(t) => {
+                let tpl = Template::from_expr(t).map_err(|_| Fail)?;
+                self.eval_template(scope, &tpl)
+            }
+            Expression::Variable(v) => self.root_value(scope, v.as_str(), &[]).map(|(v, _)| v),
+            Expression::Traversal(t) => {
+                let (base, used) = match &t.expr {
+                    Expression::Variable(v) => self.root_value(scope, v.as_str(), &t.operators)?,
+                    other => (self.eval(scope, other)?, 0),
+                };
+                self.apply_ops(scope, base, &t.operators[used..])
+            }
+            Expression::FuncCall(f) => self.call(scope, f),
+            Expression::Parenthesis(e) => self.eval(scope, e),
+            Expression::Conditional(c) => {
+                let cond = self.eval(scope, &c.cond_expr)?;
+                match cond.as_bool() {
+                    Some(true) => self.eval(scope, &c.true_expr),
+                    Some(false) => self.eval(scope, &c.false_expr),
+                    None if cond.is_unknown() => {
+                        let t = self.eval(scope, &c.true_expr)?;
+                        let f = self.eval(scope, &c.false_expr)?;
+                        if t == f && t.is_wholly_known() {
+                            Ok(t)
+                        } else {
+                            Ok(unknown_of([&cond, &t, &f]))
+                        }
+                    }
+                    None => Err(Fail),
+                }
+            }
+            Expression::Operation(op) => self.operation(scope, op),
+            Expression::ForExpr(f) => self.for_expr(scope, f),
+            _ => Ok(Value::unknown()),
+        }
+    }
+
+    fn eval_template(&self, scope: &Scope, tpl: &Template) -> R {
+        let elems = tpl.elements();
+        // `"${x}"` alone keeps x's type.
+        if let [Element::Interpolation(i)] = elems {
+            return self.eval(scope, &i.expr);
+        }
+        let mut out = String::new();
+        let mut unknown: Vec<Value> = Vec::new();
+        self.template_into(scope, elems, &mut out, &mut unknown)?;
+        if unknown.is_empty() {
+            Ok(Value::String(out))
+        } else {
+            Ok(unknown_of(&unknown))
+        }
+    }
+
+    fn template_into(
+        &self,
+        scope: &Scope,
+        elems: &[Element],
+        out: &mut String,
+        unknown: &mut Vec<Value>,
+    ) -> Result<(), Fail> {
+        for el in elems {
+            match el {
+                Element::Literal(s) => out.push_str(s),
+                Element::Interpolation(i) => {
+                    let v = self.eval(scope, &i.expr)?;
+                    match v.to_template_string() {
+                        Some(s) => out.push_str(&s),
+                        None if v.is_unknown() => unknown.push(v),
+                        None => return Err(Fail),
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        let c = self.eval(scope, &d.cond_expr)?;
+                        match c.as_bool() {
+                            Some(true) => {
+                                self.template_into(scope, d.true_template.elements(), out, unknown)?
+                            }
+                            Some(false) => {
+                                if let Some(f) = &d.false_template {
+                                    self.template_into(scope, f.elements(), out, unknown)?
+                                }
+                            }
+                            None => unknown.push(unknown_of([&c])),
+                        }
+                    }
+                    Directive::For(d) => {
+                        let coll = self.eval(scope, &d.collection_expr)?;
+                        let Some(pairs) = collection_pairs(&coll) else {
+                            unknown.push(unknown_of([&coll]));
+                            continue;
+                        };
+                        for (k, v) in pairs {
+                            let mut s = scope.clone();
+                            if let Some(kv) = &d.key_var {
+                                s = s.with(kv.as_str(), k);
+                            }
+                            s = s.with(d.value_var.as_str(), v);
+                            self.template_into(&s, d.template.elements(), out, unknown)?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// The value a traversal starts from, and how many of its operators that consumed
+    /// (`var.x` consumes one, `aws_x.y` one, `module.m.out` two).
+    fn root_value(
+        &self,
+        scope: &Scope,
+        name: &str,
+        ops: &[TraversalOperator],
+    ) -> Result<(Value, usize), Fail> {
+        if let Some(v) = scope.bound(name) {
+            return Ok((v.clone(), 0));
+        }
+        if scope.template_only {
+            return Err(Fail);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let inst = &scope.inst;
+        match name {
+            "var" => {
+                let n = attr(0).ok_or(Fail)?;
+                let v = inst
+                    .vars
+                    .get(n)
+                    .cloned()
+                    .unwrap_or_else(|| Value::unknown_from(format!("var.{n}"), ""));
+                Ok((v, 1))
+            }
+            "local" => Ok((self.local_value(inst, attr(0).ok_or(Fail)?)?, 1)),
+            "path" => {
+                let v = match attr(0).ok_or(Fail)? {
+                    "module" => self.module_of(inst).rel_dir.clone(),
+                    _ => ".".to_string(),
+                };
+                Ok((Value::String(v), 1))
+            }
+            "terraform" => Ok((Value::unknown_from("terraform", attr(0).unwrap_or("")), 1)),
+            "self" | "count" | "each" => Ok((Value::unknown_from(name, ""), 0)),
+            "module" => {
+                let call = attr(0).ok_or(Fail)?;
+                self.module_call_value(inst, call, &ops[1..])
+                    .map(|(v, n)| (v, n + 1))
+            }
+            "data" => {
+                let (t, n) = (attr(0).ok_or(Fail)?, attr(1).ok_or(Fail)?);
+                Ok((self.resource_value(inst, &format!("data.{t}.{n}"))?, 2))
+            }
+            rtype => {
+                let n = attr(0).ok_or(Fail)?;
+                Ok((self.resource_value(inst, &format!("{rtype}.{n}"))?, 1))
+            }
+        }
+    }
+
+    fn local_value(&self, inst: &Rc<Instance>, name: &str) -> R {
+        if let Some(v) = inst.locals.borrow().get(name) {
+            return Ok(v.clone());
+        }
+        let Some(item) = self.module_of(inst).locals.get(name) else {
+            return Err(Fail);
+        };
+        let scope = Scope::new(inst.clone());
+        let v = self.eval(&scope, &item.node.expr)?;
+        inst.locals.borrow_mut().insert(name.to_string(), v.clone());
+        Ok(v)
+    }
+
+    fn output_value(&self, inst: &Rc<Instance>, name: &str) -> R {
+        let item = self.module_of(inst).outputs.get(name).ok_or(Fail)?;
+        let value = item.node.body.attr("value").ok_or(Fail)?;
+        let scope = Scope::new(inst.clone());
+        self.eval(&scope, &value.expr)
+    }
+
+    /// `module.NAME...`: with an instance key and output name when the operators give
+    /// them; otherwise an object (or list/map of objects) of every output.
+    fn module_call_value(
+        &self,
+        inst: &Rc<Instance>,
+        call: &str,
+        ops: &[TraversalOperator],
+    ) -> Result<(Value, usize), Fail> {
+        let m = self.module_of(inst);
+        let Some(c) = m.calls.get(call) else {
+            return Err(Fail);
+        };
+        let steps_of = |key: Option<Key>| -> Option<Vec<ModuleStep>> {
+            let mut steps = address::parse_module_path(&inst.path)?;
+            steps.push(ModuleStep {
+                name: call.to_string(),
+                key,
+            });
+            Some(steps)
+        };
+        let repeated =
+            c.node.body.attr("count").is_some() || c.node.body.attr("for_each").is_some();
+        let unknown_call =
+            || Value::unknown_from(format!("{}module.{call}", prefix(&inst.path)), "");
+        if !repeated {
+            let Some(child) = steps_of(None).and_then(|s| self.instance_at(&s)) else {
+                return Ok((unknown_call(), 0));
+            };
+            if let Some(TraversalOperator::GetAttr(out)) = ops.first() {
+                return Ok((self.output_value(&child, out.as_str())?, 1));
+            }
+            return Ok((self.all_outputs(&child)?, 0));
+        }
+        if let (Some(TraversalOperator::Index(k)), Some(TraversalOperator::GetAttr(out))) =
+            (ops.first(), ops.get(1))
+        {
+            let scope = Scope::new(inst.clone());
+            let kv = self.eval(&scope, k)?;
+            let key = match &kv {
+                Value::Number(n) => Key::Int(*n as i64),
+                Value::String(s) => Key::Str(s.clone()),
+                other => return Ok((unknown_of([other]), 2)),
+            };
+            let Some(child) = steps_of(Some(key)).and_then(|s| self.instance_at(&s)) else {
+                return Ok((unknown_call(), 2));
+            };
+            return Ok((self.output_value(&child, out.as_str())?, 2));
+        }
+        // Splats and whole-object uses: every instance's outputs.
+        let scope = Scope::new(inst.clone());
+        if let Some(count) = c.node.body.attr("count") {
+            let n = self.eval(&scope, &count.expr)?;
+            let Some(n) = n.as_i64() else {
+                return Ok((unknown_of([&n]), 0));
+            };
+            let mut items = Vec::new();
+            for i in 0..n.max(0) {
+                let child = steps_of(Some(Key::Int(i)))
+                    .and_then(|s| self.instance_at(&s))
+                    .ok_or(Fail)?;
+                items.push(self.all_outputs(&child)?);
+            }
+            return Ok((Value::List(items), 0));
+        }
+        let fe = self.eval(
+            &scope,
+            &c.node.body.attr("for_each").expect("repeated").expr,
+        )?;
+        let Some(pairs) = for_each_pairs(&fe) else {
+            return Ok((unknown_of([&fe]), 0));
+        };
+        let mut out = BTreeMap::new();
+        for (k, _) in pairs {
+            let ks = k.to_template_string().unwrap_or_default();
+            let child = steps_of(Some(Key::Str(ks.clone())))
+                .and_then(|s| self.instance_at(&s))
+                .ok_or(Fail)?;
+            out.insert(ks, self.all_outputs(&child)?);
+        }
+        Ok((Value::Map(out), 0))
+    }
+
+    fn all_outputs(&self, child: &Rc<Instance>) -> R {
+        let names: Vec<&String> = self.module_of(child).outputs.keys().collect();
+        let mut out = BTreeMap::new();
+        for n in names {
+            out.insert(n.clone(), self.output_value(child, n)?);
+        }
+        Ok(Value::Map(out))
+    }
+
+    /// `TYPE.NAME` in a module instance: an unknown naming the resource (a list or map of
+    /// them when `count`/`for_each` is known), whose attributes evaluate to the resource's
+    /// own argument when it is written and known, else to an unknown from
+    /// `ADDRESS.attr`.
+    fn resource_value(&self, inst: &Rc<Instance>, block_name: &str) -> R {
+        let addr = format!("{}{block_name}", prefix(&inst.path));
+        let m = self.module_of(inst);
+        let Some(item) = m.resources.get(block_name) else {
+            return Ok(Value::unknown_from(addr, ""));
+        };
+        let scope = Scope::new(inst.clone());
+        let body = &item.node.body;
+        if let Some(count) = body.attr("count") {
+            let n = self.eval(&scope, &count.expr)?;
+            return Ok(match n.as_i64() {
+                Some(n) => Value::List(
+                    (0..n.max(0))
+                        .map(|i| Value::unknown_from(format!("{addr}[{i}]"), ""))
+                        .collect(),
+                ),
+                None => Value::unknown_from(format!("{addr}[*]"), ""),
+            });
+        }
+        if let Some(fe) = body.attr("for_each") {
+            let v = self.eval(&scope, &fe.expr)?;
+            return Ok(match for_each_pairs(&v) {
+                Some(pairs) => Value::Map(
+                    pairs
+                        .into_iter()
+                        .filter_map(|(k, _)| k.to_template_string())
+                        .map(|k| {
+                            let a = format!("{addr}{}", Key::Str(k.clone()));
+                            (k, Value::unknown_from(a, ""))
+                        })
+                        .collect(),
+                ),
+                None => Value::unknown_from(format!("{addr}[*]"), ""),
+            });
+        }
+        Ok(Value::unknown_from(addr, ""))
+    }
+
+    /// A resource reference's attribute: the argument as written when known.
+    fn resource_attr(&self, address: &str, attr: &str) -> Option<Value> {
+        if address.ends_with("[*]") || matches!(attr, "id" | "arn") {
+            return None;
+        }
+        let v = self.guarded(|| Ok(self.attribute(address, attr).unwrap_or_else(Value::unknown)));
+        v.ok().filter(Value::is_wholly_known)
+    }
+
+    fn apply_ops(&self, scope: &Scope, mut v: Value, ops: &[TraversalOperator]) -> R {
+        for (i, op) in ops.iter().enumerate() {
+            v = match op {
+                TraversalOperator::GetAttr(id) => {
+                    if let Value::Unknown(u) = &v {
+                        if let [r] = u.refs.as_slice() {
+                            if r.attribute.is_empty()
+                                && u.json.is_none()
+                                && is_resource_address(&r.address)
+                            {
+                                if let Some(known) = self.resource_attr(&r.address, id.as_str()) {
+                                    v = known;
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    get_attr(v, id.as_str())?
+                }
+                TraversalOperator::Index(e) => {
+                    let k = self.eval(scope, e)?;
+                    if k.is_unknown() {
+                        return Ok(unknown_of([&v, &k]));
+                    }
+                    index(v, &k)?
+                }
+                TraversalOperator::LegacyIndex(n) => index(v, &Value::Number(*n as f64))?,
+                TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                    let rest = &ops[i + 1..];
+                    return match v {
+                        Value::Null => Ok(Value::List(Vec::new())),
+                        Value::List(items) => Ok(Value::List(
+                            items
+                                .into_iter()
+                                .map(|x| self.apply_ops(scope, x, rest))
+                                .collect::<Result<_, _>>()?,
+                        )),
+                        Value::Unknown(_) => self.apply_ops(scope, v, rest),
+                        other => Ok(Value::List(vec![self.apply_ops(scope, other, rest)?])),
+                    };
+                }
+            };
+        }
+        Ok(v)
+    }
+
+    fn operation(&self, scope: &Scope, op: &Operation) -> R {
+        match op {
+            Operation::Unary(u) => {
+                let v = self.eval(scope, &u.expr)?;
+                if v.is_unknown() {
+                    return Ok(v);
+                }
+                match u.operator {
+                    UnaryOperator::Neg => Ok(Value::Number(-v.as_f64().ok_or(Fail)?)),
+                    UnaryOperator::Not => Ok(Value::Bool(!v.as_bool().ok_or(Fail)?)),
+                }
+            }
+            Operation::Binary(b) => {
+                let l = self.eval(scope, &b.lhs_expr)?;
+                use BinaryOperator as B;
+                // Short circuits that hold whatever the other side is.
+                match (b.operator, l.as_bool()) {
+                    (B::And, Some(false)) => return Ok(Value::Bool(false)),
+                    (B::Or, Some(true)) => return Ok(Value::Bool(true)),
+                    _ => {}
+                }
+                let r = self.eval(scope, &b.rhs_expr)?;
+                if matches!(b.operator, B::And | B::Or) {
+                    if let (Some(false), B::And) | (Some(true), B::Or) = (r.as_bool(), b.operator) {
+                        return Ok(Value::Bool(b.operator == B::Or));
+                    }
+                }
+                if !l.is_wholly_known() || !r.is_wholly_known() {
+                    return Ok(unknown_of([&l, &r]));
+                }
+                let num = |v: &Value| v.as_f64().ok_or(Fail);
+                Ok(match b.operator {
+                    B::Eq => Value::Bool(equal(&l, &r)),
+                    B::NotEq => Value::Bool(!equal(&l, &r)),
+                    B::Less => Value::Bool(num(&l)? < num(&r)?),
+                    B::LessEq => Value::Bool(num(&l)? <= num(&r)?),
+                    B::Greater => Value::Bool(num(&l)? > num(&r)?),
+                    B::GreaterEq => Value::Bool(num(&l)? >= num(&r)?),
+                    B::Plus => Value::Number(num(&l)? + num(&r)?),
+                    B::Minus => Value::Number(num(&l)? - num(&r)?),
+                    B::Mul => Value::Number(num(&l)? * num(&r)?),
+                    B::Div => {
+                        let d = num(&r)?;
+                        if d == 0.0 {
+                            return Err(Fail);
+                        }
+                        Value::Number(num(&l)? / d)
+                    }
+                    B::Mod => {
+                        let d = num(&r)?;
+                        if d == 0.0 {
+                            return Err(Fail);
+                        }
+                        Value::Number(num(&l)? % d)
+                    }
+                    B::And => Value::Bool(l.as_bool().ok_or(Fail)? && r.as_bool().ok_or(Fail)?),
+                    B::Or => Value::Bool(l.as_bool().ok_or(Fail)? || r.as_bool().ok_or(Fail)?),
+                })
+            }
+        }
+    }
+
+    fn for_expr(&self, scope: &Scope, f: &ForExpr) -> R {
+        let coll = self.eval(scope, &f.collection_expr)?;
+        let Some(pairs) = collection_pairs(&coll) else {
+            return Ok(unknown_of([&coll]));
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        for (k, v) in pairs {
+            let mut s = scope.clone();
+            if let Some(kv) = &f.key_var {
+                s = s.with(kv.as_str(), k);
+            }
+            s = s.with(f.value_var.as_str(), v);
+            if let Some(c) = &f.cond_expr {
+                let c = self.eval(&s, c)?;
+                match c.as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None if c.is_unknown() => return Ok(unknown_of([&c])),
+                    None => return Err(Fail),
+                }
+            }
+            let value = self.eval(&s, &f.value_expr)?;
+            match &f.key_expr {
+                None => list.push(value),
+                Some(ke) => {
+                    let key = self.eval(&s, ke)?;
+                    let Some(key) = key.to_template_string() else {
+                        return if key.is_unknown() {
+                            Ok(unknown_of([&key]))
+                        } else {
+                            Err(Fail)
+                        };
+                    };
+                    if f.grouping {
+                        match map.entry(key).or_insert_with(|| Value::List(Vec::new())) {
+                            Value::List(g) => g.push(value),
+                            _ => unreachable!("grouping entries are lists"),
+                        }
+                    } else if map.insert(key, value).is_some() {
+                        return Err(Fail); // duplicate key without `...`
+                    }
+                }
+            }
+        }
+        Ok(if f.key_expr.is_some() {
+            Value::Map(map)
+        } else {
+            Value::List(list)
+        })
+    }
+
+    fn call(&self, scope: &Scope, f: &hcl::expr::FuncCall) -> R {
+        let name = f.name.name.as_str();
+        if !f.name.namespace.is_empty() {
+            return Ok(Value::unknown());
+        }
+        match name {
+            "try" => {
+                for a in &f.args {
+                    if let Ok(v) = self.eval(scope, a) {
+                        return Ok(v);
+                    }
+                }
+                return Err(Fail);
+            }
+            "can" => {
+                let a = f.args.first().ok_or(Fail)?;
+                return Ok(match self.eval(scope, a) {
+                    Ok(v) if v.is_unknown() => unknown_of([&v]),
+                    Ok(_) => Value::Bool(true),
+                    Err(_) => Value::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut args: Vec<Value> = f
+            .args
+            .iter()
+            .map(|a| self.eval(scope, a))
+            .collect::<Result<_, _>>()?;
+        if f.expand_final {
+            match args.pop() {
+                Some(Value::List(rest)) => args.extend(rest),
+                Some(other) => return Ok(unknown_of([&other])),
+                None => return Err(Fail),
+            }
+        }
+        let cx = funcs::Context {
+            root_dir: &self.sources.root_dir,
+            template: &|text: &str, vars: BTreeMap<String, Value>| {
+                let tpl: Template = text.parse().map_err(|_| Fail)?;
+                let s = Scope {
+                    inst: scope.inst.clone(),
+                    binds: vars.into_iter().collect(),
+                    template_only: true,
+                };
+                self.eval_template(&s, &tpl)
+            },
+        };
+        funcs::call(name, args, &cx)
+    }
+}
+
+fn has_block(body: &Body, kind: &str) -> bool {
+    body.blocks_of(kind).next().is_some() || body.dynamic_of(kind).next().is_some()
+}
+
+/// A variable's default, which may not reference anything.
+fn literal(e: &Expression) -> Value {
+    let sources = Sources::default();
+    let ev = Evaluator::new(&sources, BTreeMap::new());
+    let inst = Rc::new(Instance {
+        module: 0,
+        path: String::new(),
+        key: String::new(),
+        vars: BTreeMap::new(),
+        locals: RefCell::new(HashMap::new()),
+    });
+    let scope = Scope {
+        inst,
+        binds: Vec::new(),
+        template_only: true,
+    };
+    ev.eval(&scope, e).unwrap_or_else(|_| Value::unknown())
+}
+
+/// `module.a.` for a module path, `` for the root.
+fn prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    }
+}
+
+fn is_resource_address(a: &str) -> bool {
+    !(a.starts_with("var.") || a.starts_with("local.")) && Address::parse(a).is_some()
+}
+
+fn key_value(k: &Key) -> Value {
+    match k {
+        Key::Int(i) => Value::Number(*i as f64),
+        Key::Str(s) => Value::String(s.clone()),
+    }
+}
+
+/// (key, value) pairs of a list (index keys) or map; `None` for an unknown.
+pub(crate) fn collection_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
+    match v {
+        Value::List(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Value::Number(i as f64), x.clone()))
+                .collect(),
+        ),
+        Value::Map(m) => Some(
+            m.iter()
+                .map(|(k, x)| (Value::String(k.clone()), x.clone()))
+                .collect(),
+        ),
+        Value::Null => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+/// (key, value) pairs of a `for_each` value: a set's (list's) elements are their own keys.
+fn for_each_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
+    match v {
+        Value::List(items) => Some(items.iter().map(|x| (x.clone(), x.clone())).collect()),
+        other => collection_pairs(other),
+    }
+}
+
+/// Terraform equality: numbers by value, otherwise structural.
+pub(crate) fn equal(a: &Value, b: &Value) -> bool {
+    a == b
+}
+
+fn get_attr(v: Value, name: &str) -> R {
+    match v {
+        Value::Map(mut m) => m.remove(name).ok_or(Fail),
+        Value::Unknown(u) => Ok(extend_unknown(u, &format!(".{name}"), None)),
+        _ => Err(Fail),
+    }
+}
+
+fn index(v: Value, k: &Value) -> R {
+    match v {
+        Value::List(mut items) => {
+            let i = k.as_i64().ok_or(Fail)?;
+            if i < 0 || i as usize >= items.len() {
+                return Err(Fail);
+            }
+            Ok(items.swap_remove(i as usize))
+        }
+        Value::Map(mut m) => m.remove(&k.to_template_string().ok_or(Fail)?).ok_or(Fail),
+        Value::Unknown(u) => {
+            let step = match k {
+                Value::Number(n) => format!("[{}]", *n as i64),
+                Value::String(s) => format!("{}", Key::Str(s.clone())),
+                _ => return Ok(Value::Unknown(u)),
+            };
+            let key = match k {
+                Value::Number(n) => Some(Key::Int(*n as i64)),
+                Value::String(s) => Some(Key::Str(s.clone())),
+                _ => None,
+            };
+            Ok(extend_unknown(u, &step, key))
+        }
+        _ => Err(Fail),
+    }
+}
+
+/// Walk into an unknown: `[*]` instance keys become the key given; otherwise the step
+/// extends the attribute path of its one reference.
+fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
+    if let Some(j) = u.json.take() {
+        // An unknown JSON string is still a string: walking into it is an error in
+        // Terraform; keep it unknown.
+        let _ = j;
+    }
+    if let [r] = u.refs.as_mut_slice() {
+        if r.attribute.is_empty() && r.address.ends_with("[*]") {
+            if let Some(k) = key {
+                r.address.truncate(r.address.len() - 3);
+                r.address.push_str(&k.to_string());
+                return Value::Unknown(u);
+            }
+        }
+        let step = step
+            .strip_prefix('.')
+            .filter(|_| r.attribute.is_empty())
+            .unwrap_or(step);
+        r.attribute.push_str(step);
+    }
+    Value::Unknown(u)
+}

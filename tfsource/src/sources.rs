@@ -1,0 +1,577 @@
+//! Finding and reading the Terraform sources of a plan: the root module, the modules it
+//! calls (through `.terraform/modules/modules.json`, or local `source` paths when
+//! `terraform init` has not run here), their `.tf` files, and inline suppressions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use crate::address::{parse_attr_path, Address, PathStep};
+use crate::tree::{self, Attr, Block, Body};
+
+/// Most modules read for one configuration (guards against a module calling itself).
+const MAX_MODULES: usize = 100_000;
+/// Deepest module nesting followed.
+const MAX_DEPTH: usize = 32;
+/// Largest `.tf` file read.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Why sources could not be read: one line, naming the file (and line) concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError(pub String);
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// A `.tf` file read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path shown to users: relative to the repository root (the nearest directory up
+    /// from the root module holding `.git`), or to the current directory outside a
+    /// repository. Never absolute; `/` separators.
+    pub display: String,
+}
+
+/// A top-level item of a module and the file it is in.
+#[derive(Debug, Clone)]
+pub struct Item<T> {
+    pub file: usize,
+    pub node: T,
+}
+
+/// One module directory, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    /// Directory relative to the root module (`.` for the root), `/` separators; what
+    /// `path.module` evaluates to.
+    pub rel_dir: String,
+    /// `resource` and `data` blocks by `TYPE.NAME` / `data.TYPE.NAME`.
+    pub resources: BTreeMap<String, Item<Block>>,
+    pub variables: BTreeMap<String, Item<Block>>,
+    pub locals: BTreeMap<String, Item<Attr>>,
+    pub outputs: BTreeMap<String, Item<Block>>,
+    /// `module "NAME"` calls.
+    pub calls: BTreeMap<String, Item<Block>>,
+}
+
+/// An inline suppression: `# ecsnet:ignore NET044 -- reason` (or `//`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub file: usize,
+    /// Line of the comment.
+    pub line: u32,
+    /// The line it applies to: its own when it trails code, else the next line of code.
+    pub target: u32,
+    pub rules: Vec<String>,
+    pub reason: String,
+}
+
+/// Where a finding points in the sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Display path of the file.
+    pub file: String,
+    /// Line of the deepest block or attribute of the attribute path found, else of the
+    /// resource block.
+    pub line: u32,
+    /// Every (file index, line) from the resource block down to `line`: a suppression on
+    /// any of them applies.
+    pub chain: Vec<(usize, u32)>,
+}
+
+/// The Terraform sources of one configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The root module directory as given (may be relative).
+    pub root_dir: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// Parsed module directories; a directory called several times is parsed once.
+    pub modules: Vec<Module>,
+    /// Module key as in `modules.json` (`""` root, `svc`, `svc.inner`) → index in `modules`.
+    pub by_key: HashMap<String, usize>,
+    pub suppressions: Vec<Suppression>,
+    /// Module calls whose source could not be found (registry modules without
+    /// `modules.json`): their keys.
+    pub unresolved: Vec<String>,
+}
+
+/// Does this directory hold `.tf` files?
+pub fn has_tf_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "tf") && e.path().is_file())
+        })
+        .unwrap_or(false)
+}
+
+impl Sources {
+    /// Read the configuration whose root module is `root`.
+    ///
+    /// Errors (one line each): `root` is not a directory or has no `.tf` file, a file
+    /// cannot be read or parsed (`path:line:column: message`), a malformed
+    /// `modules.json`, a suppression without a reason.
+    pub fn load(root: &Path) -> Result<Sources, SourceError> {
+        if !root.is_dir() {
+            return Err(SourceError(format!(
+                "--source {}: not a directory",
+                root.display()
+            )));
+        }
+        if !has_tf_files(root) {
+            return Err(SourceError(format!(
+                "--source {}: no .tf file in this directory",
+                root.display()
+            )));
+        }
+        let base = display_base(root);
+        let manifest = read_manifest(root)?;
+        let mut s = Sources {
+            root_dir: root.to_path_buf(),
+            ..Sources::default()
+        };
+        let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+        // Breadth-first over module keys.
+        let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
+        let mut qi = 0;
+        while qi < queue.len() {
+            let (key, rel, depth) = queue[qi].clone();
+            qi += 1;
+            let norm = normalize(&rel);
+            let idx = match by_dir.get(&norm) {
+                Some(&i) => i,
+                None => {
+                    if s.modules.len() >= MAX_MODULES {
+                        return Err(SourceError(format!(
+                            "{}: more than {MAX_MODULES} module directories",
+                            root.display()
+                        )));
+                    }
+                    let m = s.read_module(root, &norm, &base)?;
+                    s.modules.push(m);
+                    by_dir.insert(norm.clone(), s.modules.len() - 1);
+                    s.modules.len() - 1
+                }
+            };
+            s.by_key.insert(key.clone(), idx);
+            if depth >= MAX_DEPTH {
+                continue;
+            }
+            let calls: Vec<(String, Option<String>)> = s.modules[idx]
+                .calls
+                .iter()
+                .map(|(name, c)| {
+                    let src = c.node.body.attr("source").and_then(|a| match &a.expr {
+                        hcl::Expression::String(s) => Some(s.clone()),
+                        _ => None,
+                    });
+                    (name.clone(), src)
+                })
+                .collect();
+            for (name, src) in calls {
+                let child = if key.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{key}.{name}")
+                };
+                let dir = match (&manifest, &src) {
+                    (Some(m), _) if m.contains_key(&child) => Some(PathBuf::from(&m[&child])),
+                    (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
+                        Some(norm.join(src))
+                    }
+                    _ => None,
+                };
+                match dir {
+                    Some(d) if root.join(&d).is_dir() => queue.push((child, d, depth + 1)),
+                    _ => s.unresolved.push(child),
+                }
+            }
+        }
+        Ok(s)
+    }
+
+    fn read_module(&mut self, root: &Path, rel: &Path, base: &Base) -> Result<Module, SourceError> {
+        let dir = root.join(rel);
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| SourceError(format!("{}: {e}", base.show(&dir))))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.is_file())
+            .collect();
+        paths.sort();
+        let mut m = Module {
+            rel_dir: slash(rel),
+            ..Module::default()
+        };
+        for path in paths {
+            let display = base.show(&path);
+            let len = std::fs::metadata(&path).map(|md| md.len()).unwrap_or(0);
+            if len > MAX_FILE_BYTES {
+                return Err(SourceError(format!(
+                    "{display}: larger than {} MiB",
+                    MAX_FILE_BYTES >> 20
+                )));
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| SourceError(format!("{display}: cannot read: {e}")))?;
+            let body = tree::parse(&text).map_err(|e| SourceError(format!("{display}:{e}")))?;
+            let file = self.files.len();
+            self.files.push(SourceFile {
+                display: display.clone(),
+            });
+            self.suppressions.extend(
+                scan_suppressions(&text, file)
+                    .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?,
+            );
+            add_items(&mut m, body, file);
+        }
+        Ok(m)
+    }
+
+    /// The module read for a module key (`""`, `svc`, `svc.inner`).
+    pub fn module(&self, key: &str) -> Option<&Module> {
+        self.by_key.get(key).map(|&i| &self.modules[i])
+    }
+
+    /// The `resource`/`data` block of a plan address, through module calls.
+    pub fn resource_block(&self, address: &str) -> Option<&Item<Block>> {
+        let a = Address::parse(address)?;
+        self.module(&a.module_key())?.resources.get(&a.block_name())
+    }
+
+    /// Does the configuration declare this plan address (resource or data source)?
+    pub fn declares(&self, address: &str) -> bool {
+        self.resource_block(address).is_some()
+    }
+
+    /// Where a finding about `address` (and optionally an attribute path inside it,
+    /// `network_configuration[0].subnets`) points: the deepest attribute or nested block
+    /// of the path present in the sources (through `dynamic` blocks), else the resource
+    /// block. `None` when the sources do not declare the address.
+    pub fn locate(&self, address: &str, attribute: Option<&str>) -> Option<Located> {
+        let item = self.resource_block(address)?;
+        let mut chain = vec![(item.file, item.node.line)];
+        let steps = attribute.and_then(parse_attr_path).unwrap_or_default();
+        let mut body: &Body = &item.node.body;
+        let mut i = 0;
+        while let Some(PathStep::Name(name)) = steps.get(i) {
+            i += 1;
+            if let Some(a) = body.attr(name) {
+                chain.push((item.file, a.line));
+                break;
+            }
+            let index = match steps.get(i) {
+                Some(PathStep::Index(crate::address::Key::Int(n))) => {
+                    i += 1;
+                    Some(*n as usize)
+                }
+                _ => None,
+            };
+            let statics: Vec<&Block> = body.blocks_of(name).collect();
+            let dynamics: Vec<&Block> = body.dynamic_of(name).collect();
+            let next = if dynamics.is_empty() {
+                statics.get(index.unwrap_or(0)).copied()
+            } else if statics.is_empty() && dynamics.len() == 1 {
+                // The instances of a dynamic block all come from its one `content`.
+                let d = dynamics[0];
+                chain.push((item.file, d.line));
+                d.body.blocks_of("content").next()
+            } else {
+                None
+            };
+            match next {
+                Some(b) => {
+                    chain.push((item.file, b.line));
+                    body = &b.body;
+                }
+                None => break,
+            }
+        }
+        let (file, line) = *chain.last().expect("chain starts with the resource");
+        Some(Located {
+            file: self.files[file].display.clone(),
+            line,
+            chain,
+        })
+    }
+
+    /// The suppression of `rule` on a located finding, if any: its reason.
+    pub fn suppression_for(&self, located: &Located, rule: &str) -> Option<&Suppression> {
+        self.suppressions.iter().find(|s| {
+            s.rules.iter().any(|r| r.eq_ignore_ascii_case(rule))
+                && located.chain.contains(&(s.file, s.target))
+        })
+    }
+}
+
+fn add_items(m: &mut Module, body: Body, file: usize) {
+    for b in body.blocks {
+        let label = |i: usize| b.labels.get(i).cloned().unwrap_or_default();
+        match b.kind.as_str() {
+            "resource" if b.labels.len() == 2 => {
+                let key = format!("{}.{}", label(0), label(1));
+                m.resources.insert(key, Item { file, node: b });
+            }
+            "data" if b.labels.len() == 2 => {
+                let key = format!("data.{}.{}", label(0), label(1));
+                m.resources.insert(key, Item { file, node: b });
+            }
+            "variable" if b.labels.len() == 1 => {
+                m.variables.insert(label(0), Item { file, node: b });
+            }
+            "output" if b.labels.len() == 1 => {
+                m.outputs.insert(label(0), Item { file, node: b });
+            }
+            "module" if b.labels.len() == 1 => {
+                m.calls.insert(label(0), Item { file, node: b });
+            }
+            "locals" => {
+                for a in b.body.attrs {
+                    m.locals.insert(a.name.clone(), Item { file, node: a });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `.terraform/modules/modules.json`: module key → directory relative to the root.
+fn read_manifest(root: &Path) -> Result<Option<HashMap<String, String>>, SourceError> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let path = root.join(".terraform").join("modules").join("modules.json");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(_) => return Ok(None),
+    };
+    let m: Manifest = serde_json::from_str(&text).map_err(|e| {
+        SourceError(format!(
+            ".terraform/modules/modules.json in {}: {e}",
+            root.display()
+        ))
+    })?;
+    Ok(Some(
+        m.modules
+            .into_iter()
+            .filter(|e| !e.key.is_empty())
+            .map(|e| (e.key, e.dir))
+            .collect(),
+    ))
+}
+
+/// Remove `.` and resolve `..` lexically.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+fn slash(p: &Path) -> String {
+    let s: Vec<String> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s.join("/")
+    }
+}
+
+/// The directory display paths are relative to.
+struct Base {
+    abs: Option<PathBuf>,
+}
+
+fn display_base(root: &Path) -> Base {
+    let cwd = std::env::current_dir().ok();
+    let abs_root = std::fs::canonicalize(root).ok();
+    let repo = abs_root.as_ref().and_then(|r| {
+        r.ancestors()
+            .find(|a| a.join(".git").exists())
+            .map(Path::to_path_buf)
+    });
+    Base {
+        abs: repo.or_else(|| cwd.and_then(|c| std::fs::canonicalize(c).ok())),
+    }
+}
+
+impl Base {
+    /// A path relative to the base, `/`-separated; never absolute (falls back to the
+    /// file name).
+    fn show(&self, path: &Path) -> String {
+        let abs = std::fs::canonicalize(path).ok();
+        if let (Some(base), Some(abs)) = (&self.abs, &abs) {
+            if let Some(rel) = relative(abs, base) {
+                return slash(&rel);
+            }
+        }
+        path.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "?".to_string())
+    }
+}
+
+fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
+}
+
+/// Find `ecsnet:ignore` comments. Err((line, message)) for a malformed one.
+fn scan_suppressions(text: &str, file: usize) -> Result<Vec<Suppression>, (u32, String)> {
+    const TAG: &str = "ecsnet:ignore";
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(at) = l.find(TAG) else { continue };
+        let before = l[..at].trim_end();
+        let code = if let Some(c) = before.strip_suffix('#') {
+            c
+        } else if let Some(c) = before.strip_suffix("//") {
+            c
+        } else {
+            continue; // not in a comment (e.g. inside a string)
+        };
+        let line = i as u32 + 1;
+        let rest = &l[at + TAG.len()..];
+        let (ids, reason) = match rest.split_once("--") {
+            Some((ids, reason)) => (ids, reason.trim()),
+            None => (rest, ""),
+        };
+        let rules: Vec<String> = ids
+            .split([',', ' ', '\t'])
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_ascii_uppercase())
+            .collect();
+        if rules.is_empty() {
+            return Err((
+                line,
+                "ecsnet:ignore names no rule: write `# ecsnet:ignore NET044 -- reason`".into(),
+            ));
+        }
+        if let Some(bad) = rules.iter().find(|r| !is_rule_id(r)) {
+            return Err((
+                line,
+                format!("ecsnet:ignore: `{bad}` is not a rule id (NET001 ... NET099)"),
+            ));
+        }
+        if reason.is_empty() {
+            return Err((
+                line,
+                format!(
+                    "ecsnet:ignore {} has no reason: write `# ecsnet:ignore {} -- why it is acceptable`",
+                    rules.join(","),
+                    rules.join(",")
+                ),
+            ));
+        }
+        let target = if code.trim().is_empty() {
+            // The next line of code below the comment (further comments skipped).
+            lines[i + 1..]
+                .iter()
+                .position(|n| {
+                    let t = n.trim();
+                    !(t.is_empty() || t.starts_with('#') || t.starts_with("//"))
+                })
+                .map(|p| (i + 1 + p) as u32 + 1)
+                .unwrap_or(line)
+        } else {
+            line
+        };
+        out.push(Suppression {
+            file,
+            line,
+            target,
+            rules,
+            reason: reason.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+fn is_rule_id(s: &str) -> bool {
+    s.len() == 6 && s.starts_with("NET") && s[3..].bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppressions_apply_to_the_next_line_of_code_or_their_own() {
+        let text = "# ecsnet:ignore NET044 -- batch only\n\nresource \"a\" \"b\" {\n  x = 1 // ecsnet:ignore net010,NET011 -- legacy\n}\n";
+        let s = scan_suppressions(text, 0).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].line, s[0].target), (1, 3));
+        assert_eq!(s[0].reason, "batch only");
+        assert_eq!((s[1].line, s[1].target), (4, 4));
+        assert_eq!(s[1].rules, vec!["NET010", "NET011"]);
+    }
+
+    #[test]
+    fn a_suppression_without_reason_or_rule_is_an_error() {
+        let e = scan_suppressions("x = 1\n# ecsnet:ignore NET044\n", 0).unwrap_err();
+        assert_eq!(e.0, 2);
+        assert!(e.1.contains("has no reason"), "{}", e.1);
+        let e = scan_suppressions("# ecsnet:ignore NET044 --   \n", 0).unwrap_err();
+        assert!(e.1.contains("has no reason"));
+        let e = scan_suppressions("# ecsnet:ignore -- why\n", 0).unwrap_err();
+        assert!(e.1.contains("names no rule"));
+        let e = scan_suppressions("# ecsnet:ignore NET4 -- why\n", 0).unwrap_err();
+        assert!(e.1.contains("not a rule id"));
+    }
+
+    #[test]
+    fn the_tag_inside_a_string_is_not_a_suppression() {
+        let s = scan_suppressions("x = \"ecsnet:ignore NET044\"\n", 0).unwrap();
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn relative_paths_climb_with_dotdot() {
+        assert_eq!(
+            relative(Path::new("/a/b/c.tf"), Path::new("/a/d")).unwrap(),
+            PathBuf::from("../b/c.tf")
+        );
+        assert_eq!(normalize(Path::new("./x/../y/./z")), PathBuf::from("y/z"));
+    }
+}

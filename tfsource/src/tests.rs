@@ -1,0 +1,598 @@
+//! Evaluator and loader tests over small configurations written to a temporary directory.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::{Evaluator, Sources, Value};
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Sources) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), files);
+    let s = Sources::load(dir.path()).unwrap();
+    (dir, s)
+}
+
+/// Evaluate `expr` in the root module of a configuration with `tf` as its main.tf.
+fn eval_in(tf: &str, expr: &str) -> Value {
+    let (_d, s) = load(&[("main.tf", tf)]);
+    let ev = Evaluator::new(&s, BTreeMap::new());
+    ev.expression("", expr).unwrap()
+}
+
+fn eval(expr: &str) -> Value {
+    eval_in("", expr)
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+fn n(v: f64) -> Value {
+    Value::Number(v)
+}
+
+fn list(v: Vec<Value>) -> Value {
+    Value::List(v)
+}
+
+fn refs(v: &Value) -> Vec<String> {
+    v.refs().iter().map(|r| r.to_string()).collect()
+}
+
+// ---- constructs --------------------------------------------------------------------------
+
+#[test]
+fn literals_operators_and_templates() {
+    assert_eq!(eval("1 + 2 * 3"), n(7.0));
+    assert_eq!(eval("10 % 4 == 2 && !false"), Value::Bool(true));
+    assert_eq!(eval("\"a-${1 + 1}-b\""), s("a-2-b"));
+    assert_eq!(eval("\"%{ if true }yes%{ else }no%{ endif }\""), s("yes"));
+    assert_eq!(eval("\"%{ for x in [1, 2] }${x},%{ endfor }\""), s("1,2,"));
+    assert_eq!(eval("{ a = 1, \"b\" = 2 }").get("b"), Some(&n(2.0)));
+    assert_eq!(eval("-3"), n(-3.0));
+}
+
+#[test]
+fn an_interpolation_alone_keeps_its_type() {
+    assert_eq!(eval("\"${[1, 2]}\""), list(vec![n(1.0), n(2.0)]));
+}
+
+#[test]
+fn variables_take_plan_values_then_defaults_and_sensitive_ones_stay_hidden() {
+    let tf = r#"
+variable "given" {}
+variable "defaulted" { default = { port = 80 } }
+variable "missing" {}
+variable "secret" {
+  default   = "hunter2"
+  sensitive = true
+}
+"#;
+    let (_d, src) = load(&[("main.tf", tf)]);
+    let vars = serde_json::json!({ "given": { "value": "from-plan" } });
+    let ev = Evaluator::from_plan_variables(&src, &vars);
+    assert_eq!(ev.expression("", "var.given").unwrap(), s("from-plan"));
+    assert_eq!(ev.expression("", "var.defaulted.port").unwrap(), n(80.0));
+    let missing = ev.expression("", "var.missing").unwrap();
+    assert_eq!(refs(&missing), vec!["var.missing"]);
+    let secret = ev.expression("", "\"x-${var.secret}\"").unwrap();
+    assert!(secret.is_sensitive());
+    assert!(!secret.describe().contains("hunter2"));
+}
+
+#[test]
+fn locals_reference_each_other_and_cycles_do_not_hang() {
+    let tf = "locals {\n a = local.b + 1\n b = 41\n c = local.d\n d = local.c\n}\n";
+    assert_eq!(eval_in(tf, "local.a"), n(42.0));
+    assert!(eval_in(tf, "local.c").is_unknown());
+}
+
+#[test]
+fn conditionals_choose_and_unknown_conditions_merge() {
+    assert_eq!(eval("true ? 1 : 2"), n(1.0));
+    let tf = "resource \"aws_vpc\" \"v\" {}\n";
+    let v = eval_in(tf, "aws_vpc.v.id == \"x\" ? 1 : 2");
+    assert_eq!(refs(&v), vec!["aws_vpc.v.id"]);
+    assert_eq!(eval_in(tf, "aws_vpc.v.id == \"x\" ? 3 : 3"), n(3.0));
+}
+
+#[test]
+fn for_expressions_lists_maps_filters_and_grouping() {
+    assert_eq!(
+        eval("[for x in [1, 2, 3] : x * 2 if x > 1]"),
+        list(vec![n(4.0), n(6.0)])
+    );
+    assert_eq!(
+        eval("{ for k, v in { a = 1 } : upper(k) => v }").get("A"),
+        Some(&n(1.0))
+    );
+    let g = eval("{ for x in [\"a\", \"b\", \"a\"] : x => x... }");
+    assert_eq!(g.get("a").unwrap().as_list().unwrap().len(), 2);
+    assert_eq!(
+        eval("[for i, x in [\"a\", \"b\"] : i]"),
+        list(vec![n(0.0), n(1.0)])
+    );
+}
+
+#[test]
+fn splats_over_counted_resources_keep_the_length_and_the_references() {
+    let tf = "resource \"aws_subnet\" \"p\" {\n count = 3\n}\nresource \"aws_security_group\" \"g\" {}\n";
+    let v = eval_in(tf, "aws_subnet.p[*].id");
+    assert_eq!(v.as_list().unwrap().len(), 3);
+    assert_eq!(
+        refs(&v),
+        vec![
+            "aws_subnet.p[0].id",
+            "aws_subnet.p[1].id",
+            "aws_subnet.p[2].id"
+        ]
+    );
+    assert_eq!(eval_in(tf, "length(aws_subnet.p[*].id)"), n(3.0));
+    assert_eq!(
+        refs(&eval_in(tf, "aws_subnet.p[1].id")),
+        vec!["aws_subnet.p[1].id"]
+    );
+    assert_eq!(
+        eval_in(tf, "[aws_security_group.g.id]")
+            .as_list()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        eval("[{ a = 1 }, { a = 2 }][*].a"),
+        list(vec![n(1.0), n(2.0)])
+    );
+}
+
+#[test]
+fn a_resource_argument_written_in_the_sources_is_known() {
+    let tf = "resource \"aws_lb_target_group\" \"t\" {\n target_type = \"ip\"\n port = 80\n}\n";
+    assert_eq!(eval_in(tf, "aws_lb_target_group.t.target_type"), s("ip"));
+    assert_eq!(
+        refs(&eval_in(tf, "aws_lb_target_group.t.arn")),
+        vec!["aws_lb_target_group.t.arn"]
+    );
+}
+
+#[test]
+fn for_each_resources_are_maps_of_instances() {
+    let tf = "resource \"aws_ecs_cluster\" \"c\" {\n for_each = toset([\"a\", \"b\"])\n name = each.key\n}\n";
+    let v = eval_in(tf, "aws_ecs_cluster.c[\"b\"].arn");
+    assert_eq!(refs(&v), vec!["aws_ecs_cluster.c[\"b\"].arn"]);
+    assert_eq!(eval_in(tf, "aws_ecs_cluster.c[\"b\"].name"), s("b"));
+    assert_eq!(
+        eval_in(tf, "keys(aws_ecs_cluster.c)"),
+        list(vec![s("a"), s("b")])
+    );
+}
+
+#[test]
+fn unknown_count_gives_a_starred_reference_that_an_index_settles() {
+    let tf = "resource \"aws_vpc\" \"v\" {}\nresource \"aws_subnet\" \"p\" {\n count = length(aws_vpc.v.id)\n}\n";
+    let v = eval_in(tf, "aws_subnet.p");
+    assert_eq!(refs(&v), vec!["aws_subnet.p[*]"]);
+    assert_eq!(
+        refs(&eval_in(tf, "aws_subnet.p[0].id")),
+        vec!["aws_subnet.p[0].id"]
+    );
+}
+
+#[test]
+fn resources_evaluate_with_count_index_each_and_dynamic_blocks() {
+    let tf = r#"
+variable "subnets" { default = ["s-1", "s-2"] }
+locals {
+  lbs = [{ port = 80 }, { port = 443 }]
+}
+resource "aws_ecs_service" "svc" {
+  count         = 2
+  name          = "svc-${count.index}"
+  desired_count = count.index + 1
+  dynamic "network_configuration" {
+    for_each = [1]
+    content {
+      subnets = var.subnets
+    }
+  }
+  dynamic "load_balancer" {
+    for_each = local.lbs
+    iterator = lb
+    content {
+      container_port = lb.value.port
+      container_name = "c${lb.key}"
+    }
+  }
+  ordered_placement_strategy {
+    type = "spread"
+  }
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+}
+"#;
+    let (_d, src) = load(&[("main.tf", tf)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let r = ev.resource("aws_ecs_service.svc[1]").unwrap();
+    assert_eq!(r.get("name"), Some(&s("svc-1")));
+    assert_eq!(r.get("desired_count"), Some(&n(2.0)));
+    assert!(r.get("count").is_none() && r.get("lifecycle").is_none());
+    let lbs = r.get("load_balancer").unwrap().as_list().unwrap();
+    assert_eq!(lbs.len(), 2);
+    assert_eq!(lbs[1].get("container_port"), Some(&n(443.0)));
+    assert_eq!(lbs[1].get("container_name"), Some(&s("c1")));
+    assert_eq!(
+        ev.attribute("aws_ecs_service.svc[0]", "network_configuration[0].subnets"),
+        Some(list(vec![s("s-1"), s("s-2")]))
+    );
+    assert_eq!(
+        r.get("ordered_placement_strategy")
+            .unwrap()
+            .as_list()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(ev.attribute("aws_ecs_service.svc[0]", "nope"), None);
+    assert_eq!(ev.resource("aws_ecs_service.other"), None);
+}
+
+#[test]
+fn modules_get_their_inputs_from_the_call_and_give_outputs_back() {
+    let root = r#"
+variable "env" { default = "prod" }
+resource "aws_subnet" "p" { count = 2 }
+module "svc" {
+  source     = "./modules/svc"
+  for_each   = { a = 8080, b = 9090 }
+  name       = "${var.env}-${each.key}"
+  port       = each.value
+  subnet_ids = aws_subnet.p[*].id
+}
+module "one" {
+  source = "./modules/svc"
+  name   = "one"
+  port   = 1
+  subnet_ids = []
+}
+output "names" { value = module.one.name }
+"#;
+    let child = r#"
+variable "name" {}
+variable "port" {}
+variable "subnet_ids" {}
+variable "cpu" { default = 256 }
+locals { container = { name = var.name, portMappings = [{ containerPort = var.port }] } }
+resource "aws_ecs_task_definition" "this" {
+  cpu = var.cpu
+  container_definitions = jsonencode([local.container])
+}
+resource "aws_ecs_service" "this" {
+  network_configuration {
+    subnets = var.subnet_ids
+  }
+}
+output "name" { value = var.name }
+"#;
+    let (_d, src) = load(&[("main.tf", root), ("modules/svc/main.tf", child)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let td = ev
+        .attribute(
+            "module.svc[\"b\"].aws_ecs_task_definition.this",
+            "container_definitions",
+        )
+        .unwrap();
+    assert_eq!(
+        td,
+        s(r#"[{"name":"prod-b","portMappings":[{"containerPort":9090}]}]"#)
+    );
+    let subnets = ev
+        .attribute(
+            "module.svc[\"a\"].aws_ecs_service.this",
+            "network_configuration[0].subnets",
+        )
+        .unwrap();
+    assert_eq!(
+        refs(&subnets),
+        vec!["aws_subnet.p[0].id", "aws_subnet.p[1].id"]
+    );
+    assert_eq!(ev.output("", "names"), Some(s("one")));
+    assert_eq!(
+        ev.expression("", "module.svc[\"a\"].name"),
+        Some(s("prod-a"))
+    );
+    assert_eq!(
+        ev.expression("", "module.svc")
+            .unwrap()
+            .get("b")
+            .unwrap()
+            .get("name"),
+        Some(&s("prod-b"))
+    );
+    let inst = ev.instance("module.svc[\"a\"]").unwrap();
+    assert_eq!(inst.vars.get("cpu"), Some(&n(256.0)));
+    assert_eq!(inst.key, "svc");
+    assert!(ev.instance("module.nope").is_none());
+}
+
+#[test]
+fn modules_are_found_through_modules_json() {
+    let root = "module \"reg\" {\n source = \"terraform-aws-modules/ecs/aws\"\n}\n";
+    let child = "resource \"aws_ecs_cluster\" \"this\" {\n name = \"x\"\n}\n";
+    let manifest = r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"reg","Source":"registry.terraform.io/terraform-aws-modules/ecs/aws","Version":"5.0.0","Dir":".terraform/modules/reg"}]}"#;
+    let (_d, src) = load(&[
+        ("main.tf", root),
+        (".terraform/modules/reg/main.tf", child),
+        (".terraform/modules/modules.json", manifest),
+    ]);
+    assert!(src.declares("module.reg.aws_ecs_cluster.this"));
+    assert!(src.unresolved.is_empty());
+    // Without the manifest a registry module cannot be found, and that is not an error.
+    let (_d2, src2) = load(&[("main.tf", root)]);
+    assert_eq!(src2.unresolved, vec!["reg"]);
+}
+
+#[test]
+fn locate_follows_attributes_nested_and_dynamic_blocks() {
+    let tf = r#"resource "aws_ecs_service" "s" {
+  name = "x"
+
+  # ecsnet:ignore NET044 -- batch jobs only
+  dynamic "network_configuration" {
+    for_each = [1]
+    content {
+      subnets = ["a"]
+    }
+  }
+  load_balancer {
+    container_port = 80
+  }
+}
+"#;
+    let (_d, src) = load(&[("main.tf", tf)]);
+    let at = |a: Option<&str>| src.locate("aws_ecs_service.s", a).unwrap().line;
+    assert_eq!(at(None), 1);
+    assert_eq!(at(Some("name")), 2);
+    assert_eq!(at(Some("network_configuration[0].subnets")), 8);
+    assert_eq!(at(Some("load_balancer[0].container_port")), 12);
+    assert_eq!(at(Some("load_balancer[0].target_group_arn")), 11);
+    assert_eq!(at(Some("not_written")), 1);
+    let l = src
+        .locate(
+            "aws_ecs_service.s",
+            Some("network_configuration[0].subnets"),
+        )
+        .unwrap();
+    let sup = src.suppression_for(&l, "NET044").unwrap();
+    assert_eq!(sup.reason, "batch jobs only");
+    assert!(src.suppression_for(&l, "NET045").is_none());
+    let other = src.locate("aws_ecs_service.s", Some("name")).unwrap();
+    assert!(src.suppression_for(&other, "NET044").is_none());
+    assert!(src.locate("aws_ecs_service.t", None).is_none());
+}
+
+#[test]
+fn load_errors_are_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Sources::load(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("no .tf file"), "{e}");
+    write(
+        dir.path(),
+        &[("main.tf", "resource \"a\" \"b\" {\n  x = \n}\n")],
+    );
+    let e = Sources::load(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("main.tf:") && !e.contains('\n'), "{e}");
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "# ecsnet:ignore NET044\nresource \"a\" \"b\" {}\n",
+        )],
+    );
+    let e = Sources::load(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("main.tf:1: ") && e.contains("no reason"), "{e}");
+    assert!(!e.starts_with('/'), "{e}");
+    let e = Sources::load(&dir.path().join("main.tf"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a directory"), "{e}");
+}
+
+// ---- functions ---------------------------------------------------------------------------
+
+#[test]
+fn fn_jsonencode_keeps_structure_when_part_is_unknown_and_jsondecode_gives_it_back() {
+    assert_eq!(
+        eval("jsonencode({ b = 1, a = [true, null] })"),
+        s(r#"{"a":[true,null],"b":1}"#)
+    );
+    let tf = "resource \"aws_ecr_repository\" \"r\" {}\n";
+    let v = eval_in(
+        tf,
+        "jsonencode([{ name = \"app\", image = aws_ecr_repository.r.repository_url }])",
+    );
+    let Value::Unknown(u) = &v else {
+        panic!("{v:?}")
+    };
+    let inner = u.json.as_deref().unwrap();
+    assert_eq!(inner.as_list().unwrap()[0].get("name"), Some(&s("app")));
+    assert_eq!(refs(&v), vec!["aws_ecr_repository.r.repository_url"]);
+    let back = eval_in(tf, "jsondecode(jsonencode([{ name = \"app\", image = aws_ecr_repository.r.repository_url }]))[0].name");
+    assert_eq!(back, s("app"));
+    assert_eq!(eval("jsondecode(\"{\\\"a\\\": [1]}\").a[0]"), n(1.0));
+    assert!(eval("try(jsondecode(\"{\"), \"bad\")") == s("bad"));
+}
+
+#[test]
+fn fn_collections() {
+    assert_eq!(
+        eval("merge({ a = 1 }, null, { a = 2, b = 3 })").get("a"),
+        Some(&n(2.0))
+    );
+    assert_eq!(
+        eval("concat([1], [], [2, 3])"),
+        list(vec![n(1.0), n(2.0), n(3.0)])
+    );
+    assert_eq!(
+        eval("flatten([[1, [2]], 3])"),
+        list(vec![n(1.0), n(2.0), n(3.0)])
+    );
+    assert_eq!(eval("lookup({ a = 1 }, \"b\", 9)"), n(9.0));
+    assert_eq!(eval("lookup({ a = 1 }, \"a\")"), n(1.0));
+    assert_eq!(eval("coalesce(null, \"\", \"x\")"), s("x"));
+    assert_eq!(
+        eval("compact([\"a\", \"\", null, \"b\"])"),
+        list(vec![s("a"), s("b")])
+    );
+    assert_eq!(eval("distinct([1, 2, 1])"), list(vec![n(1.0), n(2.0)]));
+    assert_eq!(eval("element([\"a\", \"b\"], 3)"), s("b"));
+    assert_eq!(eval("length({ a = 1, b = 2 })"), n(2.0));
+    assert_eq!(eval("length(\"héllo\")"), n(5.0));
+    assert_eq!(eval("keys({ b = 1, a = 2 })"), list(vec![s("a"), s("b")]));
+    assert_eq!(eval("values({ b = 1, a = 2 })"), list(vec![n(2.0), n(1.0)]));
+    assert_eq!(eval("zipmap([\"a\"], [1])").get("a"), Some(&n(1.0)));
+    assert_eq!(eval("tomap({ a = 1 })").get("a"), Some(&n(1.0)));
+    assert_eq!(eval("tolist([1])"), list(vec![n(1.0)]));
+    assert_eq!(
+        eval("toset([\"b\", \"a\", \"b\"])"),
+        list(vec![s("a"), s("b")])
+    );
+    assert_eq!(eval("contains([\"a\"], \"a\")"), Value::Bool(true));
+    assert_eq!(eval("slice([1, 2, 3], 1, 3)"), list(vec![n(2.0), n(3.0)]));
+    assert_eq!(eval("range(3)"), list(vec![n(0.0), n(1.0), n(2.0)]));
+    assert_eq!(eval("range(1, 7, 3)"), list(vec![n(1.0), n(4.0)]));
+    assert_eq!(eval("min(3, 1, 2)"), n(1.0));
+    assert_eq!(eval("max([3, 7]...)"), n(7.0));
+}
+
+#[test]
+fn fn_strings_and_conversions() {
+    assert_eq!(
+        eval("format(\"%s-%03d-%v-%q\", \"a\", 7, true, \"x\")"),
+        s("a-007-true-\"x\"")
+    );
+    assert_eq!(
+        eval("format(\"%-4s|%.1f|%%\", \"ab\", 2.25)"),
+        s("ab  |2.2|%")
+    );
+    assert_eq!(eval("join(\",\", [\"a\", 1])"), s("a,1"));
+    assert_eq!(eval("split(\",\", \"a,b\")"), list(vec![s("a"), s("b")]));
+    assert_eq!(eval("replace(\"a-b-c\", \"-\", \"_\")"), s("a_b_c"));
+    assert!(eval("replace(\"a\", \"/a/\", \"b\")").is_unknown());
+    assert_eq!(eval("lower(\"AbC\")"), s("abc"));
+    assert_eq!(eval("upper(\"abc\")"), s("ABC"));
+    assert_eq!(eval("trimspace(\"  x \\n\")"), s("x"));
+    assert_eq!(eval("tostring(8080)"), s("8080"));
+    assert_eq!(eval("tonumber(\"42\")"), n(42.0));
+    assert_eq!(eval("base64encode(\"hi\")"), s("aGk="));
+    assert_eq!(eval("base64decode(\"aGk=\")"), s("hi"));
+}
+
+#[test]
+fn fn_cidrs() {
+    assert_eq!(eval("cidrsubnet(\"10.0.0.0/16\", 8, 2)"), s("10.0.2.0/24"));
+    assert_eq!(
+        eval("cidrsubnet(\"10.1.2.3/16\", 4, 15)"),
+        s("10.1.240.0/20")
+    );
+    assert_eq!(eval("cidrhost(\"10.0.2.0/24\", 5)"), s("10.0.2.5"));
+    assert_eq!(eval("cidrhost(\"10.0.2.0/24\", -1)"), s("10.0.2.255"));
+    assert_eq!(
+        eval("cidrsubnet(\"fd00::/56\", 8, 1)"),
+        s("fd00:0:0:1::/64")
+    );
+    assert!(!eval("try(cidrsubnet(\"10.0.0.0/30\", 8, 1), \"bad\")").is_unknown());
+    assert_eq!(
+        eval("try(cidrsubnet(\"10.0.0.0/30\", 8, 1), \"bad\")"),
+        s("bad")
+    );
+}
+
+#[test]
+fn fn_try_can_and_unsupported_functions() {
+    assert_eq!(eval("try({ a = 1 }.b, \"fallback\")"), s("fallback"));
+    assert_eq!(eval("try([][0], [1][0])"), n(1.0));
+    assert_eq!(eval("can([][0])"), Value::Bool(false));
+    assert_eq!(eval("can([1][0])"), Value::Bool(true));
+    assert!(eval("sha256(\"x\")").is_unknown());
+    assert!(eval("provider::aws::arn_parse(\"x\")").is_unknown());
+}
+
+#[test]
+fn fn_unknown_arguments_give_unknown_results_with_their_references() {
+    let tf = "resource \"aws_vpc\" \"v\" {}\n";
+    let v = eval_in(tf, "cidrsubnet(aws_vpc.v.cidr_block_x, 8, 1)");
+    assert_eq!(refs(&v), vec!["aws_vpc.v.cidr_block_x"]);
+    let v = eval_in(tf, "format(\"%s-x\", aws_vpc.v.id)");
+    assert_eq!(refs(&v), vec!["aws_vpc.v.id"]);
+    assert!(eval_in(tf, "merge(aws_vpc.v.tags, {})").is_unknown());
+    assert_eq!(eval_in(tf, "length([aws_vpc.v.id, 1])"), n(2.0));
+}
+
+#[test]
+fn fn_file_and_templatefile_read_relative_to_the_root_module() {
+    let tf = "locals {\n t = templatefile(\"${path.module}/c.tpl\", { port = 80, names = [\"a\", \"b\"] })\n f = file(\"c.txt\")\n}\n";
+    let (_d, src) = load(&[
+        ("main.tf", tf),
+        ("c.tpl", "port=${port}%{ for n in names } ${n}%{ endfor }"),
+        ("c.txt", "plain"),
+    ]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    assert_eq!(ev.local("", "t"), Some(s("port=80 a b")));
+    assert_eq!(ev.local("", "f"), Some(s("plain")));
+    assert!(ev
+        .expression("", "file(\"missing.txt\")")
+        .unwrap()
+        .is_unknown());
+}
+
+#[test]
+fn fn_numbers_and_more_strings() {
+    assert_eq!(eval("ceil(log(6, 2))"), n(3.0));
+    assert_eq!(
+        eval("floor(2.7) + abs(-1) + pow(2, 3) + signum(-4)"),
+        n(10.0)
+    );
+    assert_eq!(eval("sum([1, 2.5])"), n(3.5));
+    assert_eq!(eval("sort([\"b\", \"a\"])"), list(vec![s("a"), s("b")]));
+    assert_eq!(eval("reverse([1, 2])"), list(vec![n(2.0), n(1.0)]));
+    assert_eq!(eval("index([\"a\", \"b\"], \"b\")"), n(1.0));
+    assert_eq!(eval("substr(\"hello\", 1, 3)"), s("ell"));
+    assert_eq!(eval("substr(\"hello\", -3, -1)"), s("llo"));
+    assert_eq!(
+        eval("startswith(\"abc\", \"ab\") && endswith(\"abc\", \"c\")"),
+        Value::Bool(true)
+    );
+    assert_eq!(eval("trimprefix(\"ab\", \"a\")"), s("b"));
+    assert_eq!(eval("trimsuffix(\"ab\", \"b\")"), s("a"));
+}
+
+#[test]
+fn variable_types_fill_optional_attributes_and_convert_primitives() {
+    let tf = r#"
+variable "pools" {
+  type = map(object({
+    size = number
+    base = optional(number, 0)
+    name = optional(string)
+  }))
+  default = { a = { size = "3" } }
+}
+variable "port" {
+  type    = string
+  default = 80
+}
+"#;
+    assert_eq!(eval_in(tf, "var.pools.a.base"), n(0.0));
+    assert_eq!(eval_in(tf, "var.pools.a.size"), n(3.0));
+    assert_eq!(eval_in(tf, "var.pools.a.name"), Value::Null);
+    assert_eq!(eval_in(tf, "var.port"), s("80"));
+}
