@@ -10,6 +10,8 @@ use crate::error::exit;
 mod capacity;
 mod check;
 mod common;
+
+pub use common::write_file;
 mod explain;
 mod instance_type;
 mod inventory;

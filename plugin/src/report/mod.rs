@@ -94,6 +94,7 @@ pub(crate) mod testing {
             related: vec![],
             plan: 0,
             suppressed: None,
+            ..Diagnostic::default()
         }
     }
 
@@ -141,6 +142,7 @@ pub(crate) mod testing {
                 format_version: Some("1.2".into()),
                 terraform_version: Some("1.9.5".into()),
                 resources: 42,
+                ecs_resources: None,
             }],
             vec![eni, unv, sup, warn],
             fail_on,

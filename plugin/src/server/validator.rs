@@ -419,6 +419,7 @@ mod tests {
             related: vec!["aws_subnet.a".into()],
             plan: 0,
             suppressed: Some("accepted".into()),
+            ..Diagnostic::default()
         };
         let p = diagnostic(d);
         assert_eq!(p.severity, pbv::Severity::Warning as i32);

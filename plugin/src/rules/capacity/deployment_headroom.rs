@@ -252,6 +252,7 @@ fn headroom(
                 c.capacity.describe_instances()
             ))
             .help("Lower deployment_minimum_healthy_percent (e.g. 50) so ECS stops a task first, raise max_size, or use dynamic host ports (bridge, hostPort = 0).")
+            .discriminator(p.show())
             .plan(d.plan)
             .push(out);
         }

@@ -134,6 +134,7 @@ pub(super) fn check(cx: &Context<'_>, a: &capacity::Analysis, out: &mut Vec<Diag
                     .attribute("desired_count")
                     .detail(detail)
                     .help(help)
+                    .group(c.label.clone())
                     .plan(d.plan);
                 for s in &c.capacity.sources {
                     if let Some(addr) = &s.address {

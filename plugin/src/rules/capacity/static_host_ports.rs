@@ -145,6 +145,8 @@ fn check_port(
             .attribute("task_definition")
             .detail("A DAEMON service runs one task on every instance; an instance can give a host port to one task only.")
             .help("Give each daemon its own host port, or use bridge mode with hostPort = 0.")
+            .group(c.label.clone())
+            .discriminator(port.clone())
             .plan(d.plan)
             .push(out);
         }
@@ -191,6 +193,8 @@ fn check_port(
                     .attribute("desired_count")
                     .detail(detail)
                     .help("Use bridge mode with hostPort = 0 (dynamic ports) or awsvpc, raise max_size, or lower desired_count.")
+                    .group(c.label.clone())
+                    .discriminator(port.clone())
                     .plan(d.plan)
                     .push(out);
                 continue;
@@ -236,6 +240,7 @@ fn check_port(
                 .attribute("deployment_maximum_percent")
                 .detail(format!("needs {} ({why}); {inst_words}.", peak.show()))
                 .help("Lower deployment_maximum_percent, raise max_size above the peak, or switch to dynamic host ports (bridge, hostPort = 0).")
+                .discriminator(port.clone())
                 .plan(d.plan)
                 .push(out);
             }
