@@ -21,6 +21,10 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct CheckOptions {
     /// `--fail-on`; wins over `fail_on` in the configuration. Default: error.
     pub fail_on: Option<FailOn>,
+    /// `--min-severity`: findings below it are left out of the report.
+    pub min_severity: Option<Severity>,
+    /// `--quiet`: unverifiable notes are left out of the report.
+    pub quiet: bool,
 }
 
 impl CheckOptions {
@@ -269,6 +273,9 @@ pub fn check_model(
     crate::cancel::check();
     assign_plans(model, &mut diagnostics);
     apply_config(&mut diagnostics, config);
+    diagnostics.retain(|d| {
+        !(opts.quiet && d.unverifiable) && opts.min_severity.is_none_or(|m| d.severity >= m)
+    });
     crate::cancel::check();
     Report::new(plans, diagnostics, opts.effective_fail_on(config))
 }
@@ -598,6 +605,7 @@ mod tests {
         );
         let opts = CheckOptions {
             fail_on: Some(FailOn::Never),
+            ..Default::default()
         };
         assert_eq!(opts.effective_fail_on(&config), FailOn::Never);
         assert_eq!(

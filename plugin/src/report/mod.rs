@@ -45,6 +45,30 @@ pub fn render(report: &Report, format: Format, opts: RenderOptions) -> String {
     }
 }
 
+/// The one-line verdict, for logs: counts, the threshold, passed or failed, and what the
+/// baseline did when one was given.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "ecsnet: {} errors, {} warnings, {} infos ({} unverifiable), {} suppressed",
+        s.errors, s.warnings, s.infos, s.unverifiable, s.suppressed
+    );
+    if let Some(b) = &s.baseline {
+        line.push_str(&format!(
+            ", {} in the baseline ({} new; {} baseline entries no longer found)",
+            b.known,
+            b.new,
+            b.absent.len()
+        ));
+    }
+    line.push_str(&format!(
+        "; fail-on {}: {}",
+        crate::engine::fail_on_str(s.fail_on),
+        if s.failed { "failed" } else { "passed" }
+    ));
+    line
+}
+
 /// A rule's doc comment as markdown: `///` comments keep the space after the slashes,
 /// which is dropped here so headings and code blocks render.
 pub fn rule_doc(meta: &RuleMeta) -> String {

@@ -212,7 +212,10 @@ impl Validator {
         };
         let plan_name = non_empty(header.plan_name, "plan");
         let config = (!header.config.trim().is_empty()).then_some(header.config);
-        let opts = CheckOptions { fail_on };
+        let opts = CheckOptions {
+            fail_on,
+            ..Default::default()
+        };
 
         let token = Cancel::also_on(self.shutdown.cancel_flag());
         let cancel = CancelOnDrop(token.clone());
