@@ -77,7 +77,7 @@ Examples:
   # Report only, never fail the build
   ecsnet check plan.json --fail-on never
 
-Configuration (.ecsnet.hcl in the working directory or a parent up to the repository root,\n$ECSNET_CONFIG, or --config FILE):
+Configuration (--config FILE, $ECSNET_CONFIG, or .ecsnet.hcl here or in a parent up to the repo root):
   fail_on = \"warning\"
   rule \"NET018\" { severity = \"info\" }
   assume {

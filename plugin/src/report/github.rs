@@ -33,7 +33,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 fn command(d: &Diagnostic) -> &'static str {
-    if d.suppressed.is_some() {
+    if d.suppressed.is_some() || d.baselined {
         return "notice";
     }
     match d.severity {
@@ -55,11 +55,17 @@ fn annotation(d: &Diagnostic, plan: Option<&str>) -> String {
     if d.suppressed.is_some() {
         title.push_str(" (suppressed)");
     }
+    if d.baselined {
+        title.push_str(" (in baseline)");
+    }
     let mut msg = String::new();
     if let Some(reason) = &d.suppressed {
         msg.push_str(&format!("[suppressed: {reason}] "));
     }
     msg.push_str(&format!("{}: {}", d.severity, d.message));
+    if !d.also.is_empty() {
+        msg.push_str(&format!("\nalso: {}", d.also.join(", ")));
+    }
     if let Some(detail) = &d.detail {
         msg.push('\n');
         msg.push_str(detail);
@@ -112,7 +118,8 @@ pub fn render(report: &Report) -> String {
         let more = total[i] - written[i];
         if more > 0 {
             out.push_str(&format!(
-                "::{level} title=ecsnet: {more} more::{}\n",
+                "::{level} title={}::{}\n",
+                escape_property(&format!("ecsnet: {more} more")),
                 escape_data(&format!(
                     "{more} more {level} findings are not shown as annotations (GitHub shows about {MAX_PER_LEVEL} per level); every finding is in the step summary and in the other reports (--format json, sarif or junit)."
                 ))
