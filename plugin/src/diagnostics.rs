@@ -2,9 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    #[default]
     Info,
     Warning,
     Error,
@@ -36,7 +39,7 @@ impl std::fmt::Display for Severity {
 
 /// One finding. Never contains a sensitive value: rules build messages with
 /// [`crate::model::Field::show`], which redacts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Rule id, e.g. `NET070`.
     pub rule: String,
@@ -70,6 +73,27 @@ pub struct Diagnostic {
     /// Set when an `ignore` block in the configuration suppresses the finding: its reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
+    /// The shared subject of a problem several resources have (a cluster, a capacity
+    /// provider, a subnet), filled by the rule. Findings of one rule with the same group,
+    /// discriminator and wording are one problem: the report lists it once, with every
+    /// address in [`Diagnostic::also`] (see [`crate::findings`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// What tells this problem apart from other findings of the same rule on the same
+    /// resources (a port/protocol, a subnet, a capacity provider); part of the fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<String>,
+    /// The other resources that have this very problem, when it is reported once for
+    /// several (sorted; `address` is the first of them all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+    /// Stable identity of the problem across runs: rule, addresses and discriminator,
+    /// independent of the wording and of where the plan file lies. Set by the report.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// True when `--baseline` lists this finding: it is known, and does not fail the gate.
+    #[serde(default)]
+    pub baselined: bool,
 }
 
 impl Diagnostic {

@@ -21,6 +21,10 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct CheckOptions {
     /// `--fail-on`; wins over `fail_on` in the configuration. Default: error.
     pub fail_on: Option<FailOn>,
+    /// `--min-severity`: findings below it are left out of the report.
+    pub min_severity: Option<Severity>,
+    /// `--quiet`: unverifiable notes are left out of the report.
+    pub quiet: bool,
 }
 
 impl CheckOptions {
@@ -55,6 +59,11 @@ pub struct Summary {
     /// Infos, unverifiable ones included.
     pub infos: usize,
     pub suppressed: usize,
+    /// Findings the `--baseline` file lists (known; they never fail the gate).
+    pub baselined: usize,
+    /// What `--baseline` did, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::Outcome>,
     /// Unverifiable infos (not suppressed).
     pub unverifiable: usize,
     #[serde(serialize_with = "ser_fail_on")]
@@ -84,6 +93,8 @@ pub struct Report {
     /// Sorted by plan, address, rule, attribute, message.
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Things the reader should know about the run itself (a plan without ECS resources).
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -92,11 +103,26 @@ impl Report {
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // Two rules paths reaching the same finding must not print it twice.
         diagnostics.dedup();
+        let mut diagnostics = crate::findings::merge(diagnostics);
+        let paths: Vec<&str> = plans.iter().map(|p| p.path.as_str()).collect();
+        crate::findings::fingerprint(&mut diagnostics, &crate::findings::plan_keys(&paths));
+        let notes = plans
+            .iter()
+            .filter(|p| p.ecs_resources == Some(0))
+            .map(|p| {
+                format!(
+                    "{} holds no ECS resource (no aws_ecs_* resource or data source): nothing to check; is it the right plan?",
+                    p.path
+                )
+            })
+            .collect();
         let mut summary = Summary {
             errors: 0,
             warnings: 0,
             infos: 0,
             suppressed: 0,
+            baselined: 0,
+            baseline: None,
             unverifiable: 0,
             fail_on,
             failed: false,
@@ -121,6 +147,7 @@ impl Report {
             plans,
             diagnostics,
             summary,
+            notes,
         };
         report.summary.failed = report.exit_code(fail_on) != crate::error::exit::OK;
         report
@@ -130,7 +157,7 @@ impl Report {
     pub fn reaches(d: &Diagnostic, fail_on: FailOn) -> bool {
         match fail_on {
             FailOn::Never => false,
-            FailOn::Severity(s) => d.suppressed.is_none() && d.severity >= s,
+            FailOn::Severity(s) => d.suppressed.is_none() && !d.baselined && d.severity >= s,
         }
     }
 
@@ -175,6 +202,7 @@ pub fn plan_summary(plan: &Plan) -> PlanSummary {
         format_version: plan.format_version.clone(),
         terraform_version: plan.terraform_version.clone(),
         resources: plan.resource_count,
+        ecs_resources: None,
     }
 }
 
@@ -232,6 +260,11 @@ pub fn check_model(
     config: &Config,
     opts: &CheckOptions,
 ) -> Report {
+    let mut plans = plans;
+    let counts = ecs_resources(model, plans.len());
+    for (p, n) in plans.iter_mut().zip(counts) {
+        p.ecs_resources = Some(n);
+    }
     let cx = Context {
         model,
         assume: &config.assume,
@@ -240,8 +273,28 @@ pub fn check_model(
     crate::cancel::check();
     assign_plans(model, &mut diagnostics);
     apply_config(&mut diagnostics, config);
+    diagnostics.retain(|d| {
+        !(opts.quiet && d.unverifiable) && opts.min_severity.is_none_or(|m| d.severity >= m)
+    });
     crate::cancel::check();
     Report::new(plans, diagnostics, opts.effective_fail_on(config))
+}
+
+/// How many ECS resources (task definitions, services, task sets, clusters, capacity
+/// providers) the model holds for each of `plans` plans.
+fn ecs_resources(model: &Model, plans: usize) -> Vec<usize> {
+    let mut counts = vec![0; plans];
+    let mut count = |plan: usize| {
+        if let Some(n) = counts.get_mut(plan) {
+            *n += 1;
+        }
+    };
+    model.task_definitions.iter().for_each(|e| count(e.plan));
+    model.services.iter().for_each(|e| count(e.plan));
+    model.task_sets.iter().for_each(|e| count(e.plan));
+    model.clusters.iter().for_each(|e| count(e.plan));
+    model.capacity_providers.iter().for_each(|e| count(e.plan));
+    counts
 }
 
 /// Rules that do not call `DiagnosticBuilder::plan` leave every finding on plan 0. With
@@ -374,6 +427,7 @@ mod tests {
             related: vec![],
             plan: 0,
             suppressed: None,
+            ..Diagnostic::default()
         }
     }
 
@@ -512,6 +566,7 @@ mod tests {
                 format_version: None,
                 terraform_version: None,
                 resources: 1,
+                ecs_resources: None,
             });
             let mut td = testing::task_definition(
                 &format!("aws_ecs_task_definition.t{i}"),
@@ -550,6 +605,7 @@ mod tests {
         );
         let opts = CheckOptions {
             fail_on: Some(FailOn::Never),
+            ..Default::default()
         };
         assert_eq!(opts.effective_fail_on(&config), FailOn::Never);
         assert_eq!(

@@ -23,6 +23,7 @@ macro_rules! skip_note {
     }};
 }
 
+pub mod baseline;
 pub mod cancel;
 pub mod capacity;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;
+pub mod findings;
 pub mod instances;
 pub mod model;
 pub mod par;

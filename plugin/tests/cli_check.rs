@@ -120,6 +120,9 @@ fn colour_follows_clicolor_force_no_color_and_the_flag() {
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]).contains(&0x1b));
     assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--no-color"]).contains(&0x1b));
     assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--format", "json"]).contains(&0x1b));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]).contains(&0x1b));
+    assert!(run(&[("NO_COLOR", "1")], &["--color", "always"]).contains(&0x1b));
+    assert!(!run(&[], &["--color", "auto"]).contains(&0x1b));
 }
 
 #[test]
@@ -467,7 +470,7 @@ fn explain_and_rules() {
     let (o, _d) = ecsnet(&["rules", "--format", "json"]);
     assert_eq!(code(&o), 0);
     let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let first = rules[0]["id"]
+    let first = rules["rules"][0]["id"]
         .as_str()
         .expect("at least one rule")
         .to_string();

@@ -85,7 +85,12 @@ enum Want {
 
 impl Matcher {
     fn selects(&self, d: &Diagnostic) -> bool {
-        d.rule == self.rule && self.address.as_deref().is_none_or(|a| a == d.address)
+        // A problem several resources share is one finding: `also` holds the others.
+        d.rule == self.rule
+            && self
+                .address
+                .as_deref()
+                .is_none_or(|a| a == d.address || d.also.iter().any(|x| x == a))
     }
     fn label(&self) -> String {
         let mut s = self.rule.clone();
@@ -263,6 +268,9 @@ fn snapshot_text(ds: &[Diagnostic]) -> String {
                 .unwrap_or_default(),
             d.message
         ));
+        if !d.also.is_empty() {
+            s.push_str(&format!("  also: {}\n", d.also.join(", ")));
+        }
         if let Some(detail) = &d.detail {
             for line in detail.lines() {
                 s.push_str(&format!("  | {line}\n"));

@@ -23,7 +23,7 @@ Examples:
   #   }
   ecsnet capacity plan.json --config .ecsnet.hcl
 
-  # Machine-readable (schema_version 1): counts are {\"lo\": n, \"hi\": n}; hi null = unbounded
+  # Machine-readable (version 2): counts are {\"lo\": n, \"hi\": n}; hi null = unbounded
   ecsnet capacity plan.json --format json | jq '.clusters[] | {cluster, eni}'
 
 How the numbers are made:
@@ -49,7 +49,7 @@ Exit codes: 0 success, 2 bad input, configuration or usage.";
 pub enum CapacityFormat {
     /// Tables per cluster and subnet.
     Text,
-    /// The same numbers as JSON (schema_version 1).
+    /// The same numbers as JSON (version 2; docs/schemas/capacity.schema.json).
     Json,
 }
 
@@ -75,8 +75,11 @@ pub struct CapacityArgs {
 }
 
 pub fn run(args: CapacityArgs) -> Result<u8> {
-    let Inputs { config, plans } =
-        Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
+    let Inputs { config, plans } = Inputs::load(
+        &args.source,
+        args.config.as_deref(),
+        args.output.as_deref().as_slice(),
+    )?;
     let model = crate::model::build(&plans, &config.assume);
     let analysis = capacity::analyze(&model, &config.assume);
     let mut report = build_report(&analysis);
@@ -94,10 +97,15 @@ pub fn run(args: CapacityArgs) -> Result<u8> {
     Ok(crate::error::exit::OK)
 }
 
+/// Version of the `capacity --format json` document.
+pub const CAPACITY_VERSION: u32 = 2;
+
 /// The JSON document (also what the text tables are drawn from).
 #[derive(Debug, Serialize)]
 pub struct CapacityReport {
-    pub schema_version: u32,
+    /// Document version, the key every ecsnet JSON output carries. 2: renamed from
+    /// `schema_version`.
+    pub version: u32,
     pub awsvpc_trunking: String,
     /// The plans read, in command-line order; `plan` fields index into it.
     pub plans: Vec<String>,
@@ -446,7 +454,7 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
         })
         .collect();
     CapacityReport {
-        schema_version: 1,
+        version: CAPACITY_VERSION,
         awsvpc_trunking: a.trunking.describe(),
         plans: Vec::new(),
         clusters,
@@ -737,7 +745,7 @@ mod tests {
         assert!(text.contains("EXCEEDS"), "{text}");
         assert!(text.contains("aws_subnet.a"), "{text}");
         let json = serde_json::to_value(&r).unwrap();
-        assert_eq!(json["schema_version"], 1);
+        assert_eq!(json["version"], 2);
         assert_eq!(json["clusters"][0]["eni"]["peak"]["lo"], 12);
         assert_eq!(json["clusters"][0]["eni"]["deploy"]["lo"], 7);
         assert_eq!(json["clusters"][0]["pools"][0]["eni_slots"]["lo"], 6);

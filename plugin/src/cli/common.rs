@@ -38,13 +38,15 @@ impl Inputs {
     /// Check the plan arguments, then load the configuration (`--config`, else `.ecsnet.hcl` in
     /// the working directory) and the plans (binary plans through `terraform_bin`), in that order
     /// so the first problem reported is the same whichever command the user ran.
-    pub fn load(source: &PlanSource, config: Option<&Path>, output: Option<&Path>) -> Result<Self> {
+    pub fn load(source: &PlanSource, config: Option<&Path>, outputs: &[&Path]) -> Result<Self> {
         if source.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
             return Err(UserError::new(
                 "standard input (`-`) is given more than once; pass it once, other plans as files",
             ));
         }
-        refuse_output_over_input(source, output)?;
+        for output in outputs {
+            refuse_output_over_input(source, Some(output))?;
+        }
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let config = load_config(config, &cwd)?;
         let load = LoadOptions {
@@ -86,28 +88,89 @@ pub fn warn_errored(plans: &[Plan]) {
     }
 }
 
-/// The configuration in force: `--config FILE`, else `.ecsnet.hcl` in `dir`, else defaults.
+/// Environment variable naming the configuration file when `--config` is not given.
+pub const CONFIG_ENV: &str = "ECSNET_CONFIG";
+
+/// The configuration in force: `--config FILE`, else `$ECSNET_CONFIG` (empty means unset),
+/// else `.ecsnet.hcl` in `dir` or its nearest parent, up to the repository root (the first
+/// directory holding `.git`), else defaults.
 pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<Config> {
     if let Some(path) = explicit {
         return Ok(config::load(path)?);
     }
-    let implicit = dir.join(CONFIG_FILE);
-    if implicit.is_file() {
-        // Name it as the user knows it, not with the absolute path of the working directory.
-        let text = std::fs::read(&implicit).map_err(|e| {
-            UserError::new(format!(
-                "{CONFIG_FILE}: cannot read configuration: {}",
-                io_reason(&e)
-            ))
-        })?;
-        let text = String::from_utf8(text).map_err(|_| {
-            UserError::new(format!(
-                "{CONFIG_FILE}: configuration is not UTF-8 text; save it as UTF-8"
-            ))
-        })?;
-        return Ok(config::parse_str(&text, CONFIG_FILE)?);
+    if let Some(path) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+        return config::load(Path::new(&path))
+            .map_err(|e| UserError::new(format!("{e} (the file {CONFIG_ENV} names)")));
     }
-    Ok(Config::default())
+    let Some((implicit, shown)) = find_config(dir) else {
+        return Ok(Config::default());
+    };
+    // Name it as the user knows it (`.ecsnet.hcl`, `../.ecsnet.hcl`), not with the absolute
+    // path of the working directory.
+    let text = std::fs::read(&implicit).map_err(|e| {
+        UserError::new(format!(
+            "{shown}: cannot read configuration: {}",
+            io_reason(&e)
+        ))
+    })?;
+    let text = String::from_utf8(text).map_err(|_| {
+        UserError::new(format!(
+            "{shown}: configuration is not UTF-8 text; save it as UTF-8"
+        ))
+    })?;
+    Ok(config::parse_str(&text, &shown)?)
+}
+
+/// `.ecsnet.hcl` in `dir` or the nearest parent holding one, not looking above the
+/// repository root: its path, and how to name it relative to `dir`.
+fn find_config(dir: &Path) -> Option<(PathBuf, String)> {
+    let mut shown = String::new();
+    for d in dir.ancestors() {
+        let candidate = d.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some((candidate, format!("{shown}{CONFIG_FILE}")));
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        shown.push_str("../");
+    }
+    None
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a report. `auto`: only on a terminal (`to_stdout` and stdout is
+    /// one), never when `NO_COLOR` is set to anything non-empty, always when
+    /// `CLICOLOR_FORCE` is set to anything but `0` (and `NO_COLOR` is not).
+    pub fn enabled(
+        self,
+        to_stdout: bool,
+        env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> bool {
+        let set = |k: &str| env(k).filter(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if set("NO_COLOR").is_some() {
+                    false
+                } else if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                    true
+                } else {
+                    use std::io::IsTerminal;
+                    to_stdout && std::io::stdout().is_terminal()
+                }
+            }
+        }
+    }
 }
 
 /// Write `text` to `--output FILE` when given, else to standard output.
@@ -171,6 +234,44 @@ mod tests {
     }
 
     #[test]
+    fn config_is_found_in_a_parent_up_to_the_repository_root() {
+        let root = tempfile::tempdir().unwrap();
+        let repo = root.path().join("repo");
+        let deep = repo.join("stacks/prod");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        // Above the repository root: never read.
+        std::fs::write(root.path().join(CONFIG_FILE), "fail_on = \"never\"\n").unwrap();
+        assert!(find_config(&deep).is_none());
+        std::fs::write(repo.join(CONFIG_FILE), "fail_on = \"warn\"\n").unwrap();
+        let (path, shown) = find_config(&deep).unwrap();
+        assert_eq!(path, repo.join(CONFIG_FILE));
+        assert_eq!(shown, "../../.ecsnet.hcl");
+        std::fs::write(deep.join(CONFIG_FILE), "fail_on = \"info\"\n").unwrap();
+        assert_eq!(find_config(&deep).unwrap().1, CONFIG_FILE);
+    }
+
+    #[test]
+    fn colour_follows_the_choice_and_the_environment() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        assert!(ColorChoice::Always.enabled(false, &env(&[("NO_COLOR", "1")])));
+        assert!(!ColorChoice::Never.enabled(true, &env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(ColorChoice::Auto.enabled(false, &env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!ColorChoice::Auto.enabled(false, &env(&[("CLICOLOR_FORCE", "0")])));
+        assert!(
+            !ColorChoice::Auto.enabled(true, &env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]))
+        );
+        // Not a terminal (tests capture stdout), nothing forced: no colour.
+        assert!(!ColorChoice::Auto.enabled(false, &env(&[])));
+    }
+
+    #[test]
     fn no_config_file_means_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let c = load_config(None, dir.path()).unwrap();
@@ -192,7 +293,7 @@ mod tests {
             terraform_bin: None,
         };
         // The configuration path does not exist: the stdin check must come first.
-        let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl")), None) {
+        let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl")), &[]) {
             Err(e) => e,
             Ok(_) => panic!("two `-` plans were accepted"),
         };

@@ -55,7 +55,8 @@ pub struct InstanceTypeArgs {
 
 #[derive(Debug, Serialize)]
 struct Out<'a> {
-    schema_version: u32,
+    /// 2: the key renamed from `schema_version`, as in every ecsnet JSON output.
+    version: u32,
     #[serde(flatten)]
     facts: &'a InstanceFacts,
     awsvpc_tasks_without_trunking: u32,
@@ -73,7 +74,7 @@ pub fn run(args: InstanceTypeArgs) -> Result<u8> {
         InstanceTypeFormat::Text => render_text(f),
         InstanceTypeFormat::Json => {
             let out = Out {
-                schema_version: 1,
+                version: 2,
                 facts: f,
                 awsvpc_tasks_without_trunking: f.awsvpc_slots_without_trunking(),
                 awsvpc_tasks_with_trunking: f.trunking.tasks_with(),

@@ -55,8 +55,11 @@ pub struct InventoryArgs {
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8> {
-    let Inputs { config, plans } =
-        Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
+    let Inputs { config, plans } = Inputs::load(
+        &args.source,
+        args.config.as_deref(),
+        args.output.as_deref().as_slice(),
+    )?;
     warn_errored(&plans);
     let model = crate::model::build(&plans, &config.assume);
     let text = match args.format {

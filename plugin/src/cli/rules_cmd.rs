@@ -15,7 +15,7 @@ pub enum RulesFormat {
 /// List every rule: id, name, default severity, summary and AWS source.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  ecsnet rules\n  ecsnet rules --format json | jq -r '.[] | select(.default_severity == \"error\") | .id'\n\nDetails of one rule: `ecsnet explain NET070`. Disable or re-grade a rule in .ecsnet.hcl:\n  rule \"NET018\" { severity = \"info\" }"
+    after_help = "Examples:\n  ecsnet rules\n  ecsnet rules --format json | jq -r '.rules[] | select(.default_severity == \"error\") | .id'\n\nDetails of one rule: `ecsnet explain NET070`. Disable or re-grade a rule in .ecsnet.hcl:\n  rule \"NET018\" { severity = \"info\" }"
 )]
 pub struct RulesArgs {
     /// Output format.
@@ -48,11 +48,15 @@ pub fn catalogue() -> Vec<RuleInfo> {
         .collect()
 }
 
+/// Version of the `rules --format json` document (`{"version": 1, "rules": [...]}`).
+pub const RULES_VERSION: u32 = 1;
+
 pub fn render(format: RulesFormat) -> String {
     let rules = catalogue();
     match format {
         RulesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            let doc = serde_json::json!({ "version": RULES_VERSION, "rules": rules });
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
             s.push('\n');
             s
         }
@@ -96,7 +100,8 @@ mod tests {
     #[test]
     fn json_lists_every_rule_with_its_fields() {
         let v: serde_json::Value = serde_json::from_str(&render(RulesFormat::Json)).unwrap();
-        let arr = v.as_array().unwrap();
+        assert_eq!(v["version"], RULES_VERSION);
+        let arr = v["rules"].as_array().unwrap();
         assert_eq!(arr.len(), rules::all().len());
         for r in arr {
             for k in ["id", "name", "default_severity", "summary", "url"] {

@@ -58,9 +58,9 @@ pub fn run(args: ServeArgs) -> Result<u8> {
 }
 
 /// `Some(exit code)` when the process was launched by a go-plugin host (magic cookie set, no
-/// command given) and has finished serving, or when it was run bare (no cookie, no command):
-/// then it explains itself. `None` continues with the CLI, so `ecsnet --help` and every
-/// command keep working even where the cookie leaks into the environment.
+/// command given) and has finished serving. `None` continues with the CLI: a bare `ecsnet`
+/// (no cookie) prints the help, and `ecsnet --help` and every command keep working even
+/// where the cookie leaks into the environment.
 pub fn launched_as_plugin() -> Option<ExitCode> {
     if std::env::args_os().len() > 1 {
         return None;
@@ -82,9 +82,5 @@ pub fn launched_as_plugin() -> Option<ExitCode> {
         };
         return Some(ExitCode::from(code));
     }
-    eprintln!(
-        "This binary is a plugin meant to be launched by a go-plugin host, which sets {}; run directly it is the ecsnet command line.\n\nTo check a plan yourself:\n  terraform show -json tfplan > plan.json && ecsnet check plan.json\n\nSee `ecsnet --help` for every command and `ecsnet serve --help` for serving the plugin by hand.",
-        ECSNET_VALIDATOR.cookie_key
-    );
-    Some(ExitCode::from(exit::USAGE))
+    None
 }

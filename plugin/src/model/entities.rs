@@ -643,6 +643,10 @@ pub struct PlanSummary {
     pub terraform_version: Option<String>,
     /// Resource instances in the planned world.
     pub resources: usize,
+    /// ECS resources (task definitions, services, task sets, clusters, capacity providers)
+    /// ecsnet found in the plan; set by the check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecs_resources: Option<usize>,
 }
 
 /// Everything ecsnet knows about the ECS estate in one or more plans.

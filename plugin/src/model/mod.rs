@@ -30,6 +30,7 @@ pub fn build(plans: &[Plan], assume: &Assumptions) -> Model {
             format_version: plan.format_version.clone(),
             terraform_version: plan.terraform_version.clone(),
             resources: plan.resource_count,
+            ecs_resources: None,
         });
         extract::extract_plan(plan, idx, &mut model, &mut lookup);
     }

@@ -15,6 +15,7 @@ use crate::engine::Report;
 #[derive(Serialize)]
 struct JsonReport<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    notes: &'a [String],
     // Small structs declared elsewhere in their own field order: as values, their keys
     // are sorted like everything else in the document.
     plans: serde_json::Value,
@@ -26,8 +27,12 @@ struct JsonReport<'a> {
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     address: &'a str,
+    addresses: Vec<&'a str>,
     attribute: Option<&'a str>,
+    baselined: bool,
     detail: Option<&'a str>,
+    discriminator: Option<&'a str>,
+    fingerprint: &'a str,
     help: Option<&'a str>,
     message: &'a str,
     plan: usize,
@@ -45,7 +50,13 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             rule: &d.rule,
             severity: d.severity,
             address: &d.address,
+            addresses: std::iter::once(d.address.as_str())
+                .chain(d.also.iter().map(String::as_str))
+                .collect(),
             attribute: d.attribute.as_deref(),
+            baselined: d.baselined,
+            discriminator: d.discriminator.as_deref(),
+            fingerprint: &d.fingerprint,
             message: &d.message,
             detail: d.detail.as_deref(),
             help: d.help.as_deref(),
@@ -67,6 +78,7 @@ fn document(report: &Report) -> JsonReport<'_> {
             .iter()
             .map(JsonDiagnostic::from)
             .collect(),
+        notes: &report.notes,
         plans: value(serde_json::to_value(&report.plans)),
         summary: value(serde_json::to_value(&report.summary)),
         tool: value(serde_json::to_value(&report.tool)),

@@ -41,7 +41,13 @@ fn finding_text(d: &Diagnostic) -> String {
     if d.unverifiable {
         t.push_str(" (unverifiable)");
     }
+    if d.baselined {
+        t.push_str(" (in baseline)");
+    }
     t.push_str(&format!(": {}", d.message));
+    if !d.also.is_empty() {
+        t.push_str(&format!("\n  also: {}", d.also.join(", ")));
+    }
     if let Some(a) = &d.attribute {
         t.push_str(&format!("\n  at {}.{a}", d.address));
     }
@@ -122,6 +128,12 @@ fn write(report: &Report) -> io::Result<Vec<u8>> {
                                 .with_attribute(("name", "fail_on"))
                                 .with_attribute(("value", fail_on_str(fail_on)))
                                 .write_empty()?;
+                            for note in &report.notes {
+                                w.create_element("property")
+                                    .with_attribute(("name", "note"))
+                                    .with_attribute(("value", attr_safe(note).as_str()))
+                                    .write_empty()?;
+                            }
                             Ok(())
                         })?;
                         if cases.is_empty() {

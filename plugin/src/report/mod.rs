@@ -56,6 +56,30 @@ pub fn render(report: &Report, format: Format, opts: RenderOptions) -> String {
     }
 }
 
+/// The one-line verdict, for logs: counts, the threshold, passed or failed, and what the
+/// baseline did when one was given.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "ecsnet: {} errors, {} warnings, {} infos ({} unverifiable), {} suppressed",
+        s.errors, s.warnings, s.infos, s.unverifiable, s.suppressed
+    );
+    if let Some(b) = &s.baseline {
+        line.push_str(&format!(
+            ", {} in the baseline ({} new; {} baseline entries no longer found)",
+            b.known,
+            b.new,
+            b.absent.len()
+        ));
+    }
+    line.push_str(&format!(
+        "; fail-on {}: {}",
+        crate::engine::fail_on_str(s.fail_on),
+        if s.failed { "failed" } else { "passed" }
+    ));
+    line
+}
+
 /// A rule's doc comment as markdown: `///` comments keep the space after the slashes,
 /// which is dropped here so headings and code blocks render.
 pub fn rule_doc(meta: &RuleMeta) -> String {
@@ -105,6 +129,7 @@ pub(crate) mod testing {
             related: vec![],
             plan: 0,
             suppressed: None,
+            ..Diagnostic::default()
         }
     }
 
@@ -152,6 +177,7 @@ pub(crate) mod testing {
                 format_version: Some("1.2".into()),
                 terraform_version: Some("1.9.5".into()),
                 resources: 42,
+                ecs_resources: None,
             }],
             vec![eni, unv, sup, warn],
             fail_on,

@@ -37,6 +37,50 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
     })
 }
 
+/// Where people read about ecsnet: the package's repository when the manifest names one,
+/// else its crates.io page.
+pub fn information_uri() -> &'static str {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => concat!("https://crates.io/crates/", env!("CARGO_PKG_NAME")),
+        repo => repo,
+    }
+}
+
+/// The base id that absolute plan paths outside the working directory are relative to
+/// (`file:///`, in `originalUriBaseIds`): SARIF consumers expect relative URIs.
+pub const ROOT_BASE_ID: &str = "ROOT";
+
+/// A plan path as a SARIF artifact location: relative URIs only. A relative path stays
+/// as it is; an absolute one becomes relative to the working directory when it lies under
+/// it, else relative to [`ROOT_BASE_ID`].
+pub(crate) fn artifact_location(path: &str) -> Map<String, Value> {
+    let mut loc = Map::new();
+    let p = std::path::Path::new(path);
+    if path != "-" && p.is_absolute() {
+        let under_cwd = std::env::current_dir()
+            .ok()
+            .and_then(|c| {
+                p.strip_prefix(c)
+                    .ok()
+                    .map(|r| r.to_string_lossy().into_owned())
+            })
+            .filter(|r| !r.is_empty());
+        match under_cwd {
+            Some(rel) => {
+                loc.insert("uri".into(), json!(path_uri(&rel)));
+            }
+            None => {
+                let uri = path_uri(path);
+                loc.insert("uri".into(), json!(uri.trim_start_matches('/')));
+                loc.insert("uriBaseId".into(), json!(ROOT_BASE_ID));
+            }
+        }
+    } else {
+        loc.insert("uri".into(), json!(path_uri(path)));
+    }
+    loc
+}
+
 /// A path as a URI reference: `\` becomes `/`, characters that are not allowed
 /// unescaped in a URI are percent-encoded, and stdin (`-`) is named `stdin`.
 pub(crate) fn path_uri(path: &str) -> String {
@@ -77,12 +121,14 @@ fn result(d: &Diagnostic, rule_index: Option<usize>, artifact: Option<(usize, &s
     r.insert("message".into(), json!({ "text": message_text(d) }));
     let mut location = Map::new();
     if let Some((index, path)) = artifact {
+        let mut artifact_location = artifact_location(path);
+        artifact_location.insert("index".into(), json!(index));
         location.insert(
             "physicalLocation".into(),
             // A plan's JSON is usually one line and a resource has no line of its own; code
             // scanning needs a start line to show a result, so the result points at line 1.
             json!({
-                "artifactLocation": { "uri": path_uri(path), "index": index },
+                "artifactLocation": Value::Object(artifact_location),
                 "region": { "startLine": 1 }
             }),
         );
@@ -99,22 +145,27 @@ fn result(d: &Diagnostic, rule_index: Option<usize>, artifact: Option<(usize, &s
     // Stable identity across runs for dashboards that track findings over time.
     r.insert(
         "partialFingerprints".into(),
-        json!({ "ecsnet/v1": format!("{}:{}:{}", d.rule, d.address, d.attribute.as_deref().unwrap_or("")) }),
+        json!({ crate::findings::FINGERPRINT_KEY: d.fingerprint }),
     );
-    if !d.related.is_empty() {
-        let related: Vec<Value> = d
-            .related
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                json!({
-                    "id": i,
-                    "logicalLocations": [{ "name": a, "fullyQualifiedName": a, "kind": "resource" }],
-                    "message": { "text": "related resource" }
-                })
+    // The other resources with the same problem first, then the related ones.
+    let also = d.also.iter().map(|a| (a, "also has this problem"));
+    let related = d.related.iter().map(|a| (a, "related resource"));
+    let related: Vec<Value> = also
+        .chain(related)
+        .enumerate()
+        .map(|(i, (a, text))| {
+            json!({
+                "id": i,
+                "logicalLocations": [{ "name": a, "fullyQualifiedName": a, "kind": "resource" }],
+                "message": { "text": text }
             })
-            .collect();
+        })
+        .collect();
+    if !related.is_empty() {
         r.insert("relatedLocations".into(), Value::Array(related));
+    }
+    if d.baselined {
+        r.insert("baselineState".into(), json!("unchanged"));
     }
     if let Some(reason) = &d.suppressed {
         r.insert(
@@ -129,6 +180,14 @@ fn result(d: &Diagnostic, rule_index: Option<usize>, artifact: Option<(usize, &s
         props.insert("attribute".into(), json!(a));
     }
     props.insert("url".into(), json!(d.url));
+    if !d.also.is_empty() {
+        props.insert(
+            "addresses".into(),
+            json!(std::iter::once(&d.address)
+                .chain(&d.also)
+                .collect::<Vec<_>>()),
+        );
+    }
     r.insert("properties".into(), Value::Object(props));
     Value::Object(r)
 }
@@ -156,7 +215,7 @@ pub fn to_value(report: &Report) -> Value {
     }
     let artifacts: Vec<Value> = artifact_paths
         .iter()
-        .map(|p| json!({ "location": { "uri": path_uri(p) }, "roles": ["analysisTarget"] }))
+        .map(|p| json!({ "location": artifact_location(p), "roles": ["analysisTarget"] }))
         .collect();
 
     let results: Vec<Value> = report
@@ -175,16 +234,21 @@ pub fn to_value(report: &Report) -> Value {
             "tool": {
                 "driver": {
                     "name": report.tool.name,
+                    "fullName": format!("{} {}: Amazon ECS network-mode checks for Terraform plans", report.tool.name, report.tool.version),
+                    "informationUri": information_uri(),
                     "version": report.tool.version,
                     "semanticVersion": report.tool.version,
                     "rules": metas.iter().map(|m| rule_descriptor(m)).collect::<Vec<_>>(),
                 }
             },
+            "automationDetails": { "id": "ecsnet/" },
+            "originalUriBaseIds": { ROOT_BASE_ID: { "uri": "file:///" } },
             "artifacts": artifacts,
             "results": results,
             "columnKind": "unicodeCodePoints",
             "properties": {
                 "summary": report.summary,
+                "notes": report.notes,
             }
         }]
     })

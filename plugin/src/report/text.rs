@@ -73,6 +73,9 @@ pub fn render(report: &Report, color: bool) -> String {
     if !report.diagnostics.is_empty() {
         out.push('\n');
     }
+    for note in &report.notes {
+        let _ = writeln!(out, "{}: {}", p.paint(BOLD, "note"), clean(note));
+    }
     out.push_str(&summary_line(report, &p));
     out.push('\n');
     out
@@ -89,6 +92,9 @@ fn finding(out: &mut String, p: &Painter, d: &Diagnostic) {
     }
     if d.suppressed.is_some() {
         tags.push_str(" (suppressed)");
+    }
+    if d.baselined {
+        tags.push_str(" (in baseline)");
     }
     let _ = writeln!(
         out,
@@ -115,6 +121,10 @@ fn finding(out: &mut String, p: &Painter, d: &Diagnostic) {
     }
     if let Some(help) = &d.help {
         labelled(out, &eq, &p.paint(BOLD, "help"), help);
+    }
+    if !d.also.is_empty() {
+        let also: Vec<String> = d.also.iter().map(|r| clean(r)).collect();
+        labelled(out, &eq, "also", &also.join(", "));
     }
     if !d.related.is_empty() {
         let related: Vec<String> = d.related.iter().map(|r| clean(r)).collect();
@@ -182,6 +192,15 @@ fn summary_line(report: &Report, p: &Painter) -> String {
     };
     if s.suppressed > 0 {
         let _ = write!(line, "; {} suppressed by ignore blocks", s.suppressed);
+    }
+    if let Some(b) = &s.baseline {
+        let _ = write!(
+            line,
+            "; {} new, {} in the baseline, {} of its entries no longer found",
+            b.new,
+            b.known,
+            b.absent.len()
+        );
     }
     let verdict = if s.failed {
         p.paint(severity_style(Severity::Error), "failed")

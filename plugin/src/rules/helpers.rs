@@ -24,9 +24,7 @@ impl<'a> Context<'a> {
             help: None,
             url: meta.url.to_string(),
             unverifiable: false,
-            related: Vec::new(),
-            plan: 0,
-            suppressed: None,
+            ..Diagnostic::default()
         })
     }
 }
@@ -50,6 +48,17 @@ impl DiagnosticBuilder {
     }
     pub fn related(mut self, addr: impl Into<String>) -> Self {
         self.0.related.push(addr.into());
+        self
+    }
+    /// The shared subject (cluster, capacity provider, subnet) of a problem that several
+    /// resources report alike: the report lists it once (see [`crate::findings`]).
+    pub fn group(mut self, subject: impl Into<String>) -> Self {
+        self.0.group = Some(subject.into());
+        self
+    }
+    /// What tells this finding apart from others of the rule on the same resources.
+    pub fn discriminator(mut self, d: impl Into<String>) -> Self {
+        self.0.discriminator = Some(d.into());
         self
     }
     pub fn plan(mut self, p: usize) -> Self {

@@ -212,7 +212,10 @@ impl Validator {
         };
         let plan_name = non_empty(header.plan_name, "plan");
         let config = (!header.config.trim().is_empty()).then_some(header.config);
-        let opts = CheckOptions { fail_on };
+        let opts = CheckOptions {
+            fail_on,
+            ..Default::default()
+        };
 
         let token = Cancel::also_on(self.shutdown.cancel_flag());
         let cancel = CancelOnDrop(token.clone());
@@ -419,6 +422,7 @@ mod tests {
             related: vec!["aws_subnet.a".into()],
             plan: 0,
             suppressed: Some("accepted".into()),
+            ..Diagnostic::default()
         };
         let p = diagnostic(d);
         assert_eq!(p.severity, pbv::Severity::Warning as i32);

@@ -266,6 +266,7 @@ impl Finding<'_> {
                     support::eni_arithmetic(a, c, pool, &need)
                 ))
                 .help("Lower deployment_minimum_healthy_percent so ECS can stop a task first, or add ENI capacity (max_size, instance type, ENI trunking).")
+                .discriminator(p.label.clone())
                 .plan(d.plan)
                 .push(out);
             }
@@ -297,6 +298,7 @@ impl Finding<'_> {
                     p.describe_instances(&c.capacity)
                 ))
                 .help("Lower deployment_minimum_healthy_percent (e.g. 50) so ECS stops a task first, raise max_size, or use dynamic host ports (bridge, hostPort = 0).")
+                .discriminator(format!("{} {}", p.label, port.show()))
                 .plan(d.plan)
                 .push(out);
             }

@@ -158,6 +158,7 @@ impl Finding<'_> {
                     .attribute("desired_count")
                     .detail(detail)
                     .help(help(a, c, p, need.total))
+                    .group(p.label.clone())
                     .plan(d.plan);
                 for r in support::pool_addresses(c, p) {
                     b = b.related(r);

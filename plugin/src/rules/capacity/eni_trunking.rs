@@ -146,6 +146,7 @@ fn would_fit(
             "Set aws_ecs_account_setting_default \"awsvpcTrunking\" to \"enabled\" (or enable it for the container instance role), then replace the container instances: only instances launched afterwards get the trunk interface.{}",
             dns_note(&p.dns_a_records(&c.capacity))
         ))
+        .group(p.label.clone())
         .plan(d.plan);
     if let capacity::TrunkingSetting::Disabled { by } = &a.trunking {
         if by.starts_with("aws_ecs_account_setting_default") {

@@ -111,6 +111,8 @@ fn check_port(
             .attribute("task_definition")
             .detail("A DAEMON service runs one task on every instance; an instance can give a host port to one task only.")
             .help("Give each daemon its own host port, or use bridge mode with hostPort = 0.")
+            .group(c.label.clone())
+            .discriminator(port.clone())
             .plan(d.plan)
             .push(out);
         }
@@ -166,6 +168,8 @@ fn check_port(
                         .attribute("desired_count")
                         .detail(detail)
                         .help("Use bridge mode with hostPort = 0 (dynamic ports) or awsvpc, raise max_size, or lower desired_count.")
+                        .group(pl.label.clone())
+                        .discriminator(port.clone())
                         .plan(d.plan)
                         .push(out);
                     break;

@@ -128,6 +128,7 @@ impl Rule for SubnetIpv4 {
                 .attribute(ATTR)
                 .detail(detail(&steady))
                 .help(fix)
+                .group(names.clone())
                 .plan(d.plan)
                 .push(out);
                 continue;
@@ -147,6 +148,7 @@ impl Rule for SubnetIpv4 {
                     .attribute(ATTR)
                     .detail(detail(&peak))
                     .help(fix)
+                    .group(names.clone())
                     .plan(d.plan)
                     .push(out);
                     continue;
@@ -223,6 +225,8 @@ impl Rule for SubnetIpv4 {
                     ))
                     .help("Balance subnet sizes across Availability Zones, or use a larger subnet in this zone.")
                     .related(k.label().to_string())
+                    .group(k.label().to_string())
+                    .discriminator(k.label().to_string())
                     .plan(d.plan)
                     .push(out);
                 }

@@ -491,10 +491,13 @@ impl Rule for FargateRegistryRoute {
                         .detail(f.detail())
                         .help(HELP)
                         .plan(svc.plan);
+                    // Services in the same blocked subnets share one problem.
+                    let mut subnets = Vec::new();
                     for (s, _) in f.blocked() {
                         d = d.related(s.clone());
+                        subnets.push(s.to_string());
                     }
-                    d.push(out);
+                    d.group(subnets.join(" ")).push(out);
                 }
                 (Verdict::Fire(_), None) => out.push(support::unverifiable(
                     cx,

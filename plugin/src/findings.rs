@@ -1,0 +1,320 @@
+//! One finding per problem, and a stable identity for each: a layer over what the rules
+//! report, applied when a [`crate::engine::Report`] is assembled, so every format and the
+//! plugin see the same findings.
+//!
+//! - **Shared problems**: findings a rule marks with a [`Diagnostic::group`] (the cluster,
+//!   capacity provider or subnet they share) that agree in rule, group, discriminator,
+//!   severity, attribute and message are one problem reported from several resources; they
+//!   become one finding on the first address, the others listed in [`Diagnostic::also`].
+//! - **Repeated notes**: several `info` findings of one rule on one resource become one,
+//!   the later messages listed in its detail.
+//! - **Fingerprints**: a hash of the rule, the addresses concerned and the discriminator
+//!   (the attribute when the rule gives none); with several plans in one run, also the
+//!   plan's path as given, so the same addresses in two plans differ.
+//!
+//! Both passes are linear in the number of findings (one hash map each).
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{Diagnostic, Severity};
+
+/// Version of the fingerprint recipe; the SARIF `partialFingerprints` key carries it.
+pub const FINGERPRINT_KEY: &str = "ecsnet/v2";
+
+/// Merge shared problems and repeated notes. `diagnostics` is sorted (see
+/// [`Diagnostic::sort_key`]); the order of what remains is kept.
+pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut shared: HashMap<SharedKey, usize> = HashMap::new();
+    let mut notes: HashMap<NoteKey, usize> = HashMap::new();
+    for d in diagnostics {
+        if d.group.is_some() {
+            match shared.entry(SharedKey::of(&d)) {
+                Entry::Occupied(e) => {
+                    join_shared(&mut out[*e.get()], d);
+                    continue;
+                }
+                Entry::Vacant(e) => {
+                    e.insert(out.len());
+                }
+            }
+        } else if d.severity == Severity::Info {
+            match notes.entry(NoteKey::of(&d)) {
+                Entry::Occupied(e) => {
+                    join_note(&mut out[*e.get()], d);
+                    continue;
+                }
+                Entry::Vacant(e) => {
+                    e.insert(out.len());
+                }
+            }
+        }
+        out.push(d);
+    }
+    for d in &mut out {
+        d.also.sort();
+        d.also.dedup();
+        let (address, also) = (&d.address, &d.also);
+        d.related.retain(|r| r != address && !also.contains(r));
+    }
+    out
+}
+
+/// What makes grouped findings one problem.
+#[derive(PartialEq, Eq, Hash)]
+struct SharedKey {
+    plan: usize,
+    rule: String,
+    group: Option<String>,
+    discriminator: Option<String>,
+    severity: Severity,
+    unverifiable: bool,
+    suppressed: Option<String>,
+    attribute: Option<String>,
+    message: String,
+}
+
+impl SharedKey {
+    fn of(d: &Diagnostic) -> Self {
+        SharedKey {
+            plan: d.plan,
+            rule: d.rule.clone(),
+            group: d.group.clone(),
+            discriminator: d.discriminator.clone(),
+            severity: d.severity,
+            unverifiable: d.unverifiable,
+            suppressed: d.suppressed.clone(),
+            attribute: d.attribute.clone(),
+            message: d.message.clone(),
+        }
+    }
+}
+
+fn join_shared(first: &mut Diagnostic, d: Diagnostic) {
+    if d.address != first.address {
+        first.also.push(d.address);
+    }
+    first.also.extend(d.also);
+    for r in d.related {
+        if !first.related.contains(&r) {
+            first.related.push(r);
+        }
+    }
+}
+
+/// Notes of one rule on one resource.
+#[derive(PartialEq, Eq, Hash)]
+struct NoteKey {
+    plan: usize,
+    rule: String,
+    address: String,
+    unverifiable: bool,
+    suppressed: Option<String>,
+}
+
+impl NoteKey {
+    fn of(d: &Diagnostic) -> Self {
+        NoteKey {
+            plan: d.plan,
+            rule: d.rule.clone(),
+            address: d.address.clone(),
+            unverifiable: d.unverifiable,
+            suppressed: d.suppressed.clone(),
+        }
+    }
+}
+
+/// The first note keeps its words; each later one becomes a line of its detail, and its
+/// help is kept when it says something new. The attribute goes when the notes disagree.
+fn join_note(first: &mut Diagnostic, d: Diagnostic) {
+    let detail = first.detail.get_or_insert_with(String::new);
+    if !detail.is_empty() {
+        detail.push('\n');
+    }
+    detail.push_str("also: ");
+    detail.push_str(&d.message);
+    if let Some(a) = &d.attribute {
+        detail.push_str(&format!(" ({a})"));
+    }
+    if first.attribute != d.attribute {
+        first.attribute = None;
+    }
+    if let Some(h) = d.help {
+        match &mut first.help {
+            Some(fh) if fh.contains(h.as_str()) => {}
+            Some(fh) => {
+                fh.push(' ');
+                fh.push_str(&h);
+            }
+            None => first.help = Some(h),
+        }
+    }
+    for r in d.related {
+        if !first.related.contains(&r) {
+            first.related.push(r);
+        }
+    }
+    if first.discriminator.is_none() {
+        first.discriminator = Some("notes".to_string());
+    }
+}
+
+/// Fill every finding's fingerprint. `plan_keys[i]` names plan `i` in the hash: empty for a
+/// run of one plan (so it does not matter where the file lies, or whether it came on stdin).
+/// Should two findings still hash alike (a rule that gave no discriminator for two distinct
+/// problems), the later ones get an ordinal, so fingerprints are unique within a report.
+pub fn fingerprint(diagnostics: &mut [Diagnostic], plan_keys: &[String]) {
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(diagnostics.len());
+    for d in diagnostics.iter_mut() {
+        let plan = plan_keys.get(d.plan).map(String::as_str).unwrap_or("");
+        let base = digest(d, plan, 0);
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        d.fingerprint = if *n == 1 { base } else { digest(d, plan, *n) };
+    }
+}
+
+fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> String {
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        // Length-prefixed, so no two field lists hash the same text.
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    field(FINGERPRINT_KEY);
+    field(plan);
+    field(&d.rule);
+    field(d.group.as_deref().unwrap_or(""));
+    field(&d.address);
+    for a in &d.also {
+        field(a);
+    }
+    field("|");
+    field(d.discriminator.as_deref().unwrap_or(""));
+    field(d.attribute.as_deref().unwrap_or(""));
+    if ordinal > 0 {
+        field(&ordinal.to_string());
+    }
+    let bytes = h.finalize();
+    bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How a plan is named in fingerprints when a run has several: its path as given, with `/`
+/// separators, without a leading `./`, relative to the working directory when it lies
+/// under it.
+pub fn plan_keys(paths: &[&str]) -> Vec<String> {
+    if paths.len() < 2 {
+        return vec![String::new(); paths.len()];
+    }
+    let cwd = std::env::current_dir().ok();
+    paths
+        .iter()
+        .map(|p| {
+            let path = std::path::Path::new(p);
+            let rel = cwd
+                .as_deref()
+                .and_then(|c| path.strip_prefix(c).ok())
+                .unwrap_or(path);
+            let s = rel.to_string_lossy().replace('\\', "/");
+            s.strip_prefix("./").unwrap_or(&s).to_string()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::diag;
+
+    fn on_cluster(address: &str, message: &str) -> Diagnostic {
+        let mut d = diag("NET073", Severity::Error, address, message);
+        d.group = Some("aws_ecs_cluster.shop".into());
+        d.discriminator = Some("8080/tcp".into());
+        d.attribute = Some("desired_count".into());
+        d.related = vec!["aws_autoscaling_group.ecs".into()];
+        d
+    }
+
+    #[test]
+    fn a_shared_problem_is_one_finding_listing_every_resource() {
+        let msg = "6 tasks need host port 8080/tcp but aws_ecs_cluster.shop has only 3 instances";
+        let other = "a deployment needs 4 tasks on host port 8080/tcp at its peak";
+        let ds = vec![
+            on_cluster("aws_ecs_service.a", msg),
+            on_cluster("aws_ecs_service.b", msg),
+            on_cluster("aws_ecs_service.b", other),
+            on_cluster("aws_ecs_service.c", msg),
+        ];
+        let out = merge(ds);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].address, "aws_ecs_service.a");
+        assert_eq!(out[0].also, ["aws_ecs_service.b", "aws_ecs_service.c"]);
+        assert_eq!(out[0].related, ["aws_autoscaling_group.ecs"]);
+        assert_eq!(out[1].message, other);
+        assert!(out[1].also.is_empty());
+    }
+
+    #[test]
+    fn ungrouped_errors_stay_apart_and_notes_of_one_resource_join() {
+        let a = diag("NET040", Severity::Error, "aws_ecs_service.a", "same words");
+        let b = diag("NET040", Severity::Error, "aws_ecs_service.b", "same words");
+        let mut n1 = diag(
+            "NET072",
+            Severity::Info,
+            "aws_ecs_service.a",
+            "subnet x unknown",
+        );
+        n1.unverifiable = true;
+        n1.help = Some("assume subnet x".into());
+        let mut n2 = n1.clone();
+        n2.message = "subnet y unknown".into();
+        n2.help = Some("assume subnet y".into());
+        let out = merge(vec![a, n1, n2, b]);
+        assert_eq!(out.len(), 3, "{out:#?}");
+        let note = &out[1];
+        assert_eq!(note.message, "subnet x unknown");
+        assert_eq!(note.detail.as_deref(), Some("also: subnet y unknown"));
+        assert_eq!(
+            note.help.as_deref(),
+            Some("assume subnet x assume subnet y")
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_wording_and_path_but_not_discriminators() {
+        let mut a = on_cluster("aws_ecs_service.a", "one wording");
+        let mut b = on_cluster("aws_ecs_service.a", "another wording");
+        fingerprint(std::slice::from_mut(&mut a), &[String::new()]);
+        fingerprint(std::slice::from_mut(&mut b), &[String::new()]);
+        assert_eq!(a.fingerprint, b.fingerprint);
+        assert_eq!(a.fingerprint.len(), 32);
+        let mut c = on_cluster("aws_ecs_service.a", "one wording");
+        c.discriminator = Some("9090/tcp".into());
+        fingerprint(std::slice::from_mut(&mut c), &[String::new()]);
+        assert_ne!(a.fingerprint, c.fingerprint);
+        // Two plans with the same addresses: the plan key tells them apart.
+        let mut two = vec![a.clone(), a.clone()];
+        two[1].plan = 1;
+        fingerprint(
+            &mut two,
+            &plan_keys(&["staging/plan.json", "prod/plan.json"]),
+        );
+        assert_ne!(two[0].fingerprint, two[1].fingerprint);
+        // The same finding twice in one plan still gets two fingerprints.
+        let mut same = vec![a.clone(), a];
+        fingerprint(&mut same, &[String::new()]);
+        assert_ne!(same[0].fingerprint, same[1].fingerprint);
+    }
+
+    #[test]
+    fn plan_keys_are_empty_for_one_plan_and_normalized_for_several() {
+        assert_eq!(plan_keys(&["/abs/plan.json"]), [""]);
+        assert_eq!(
+            plan_keys(&["./a/plan.json", "b\\plan.json"]),
+            ["a/plan.json", "b/plan.json"]
+        );
+    }
+}
