@@ -26,7 +26,7 @@ use crate::diagnostics::Missing;
 use crate::model::{CapacityProviderStrategyItem, CapacitySource, Model, Service, Val};
 
 /// One provider of a strategy, as far as the plan tells.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ProviderShare {
     /// Index into the cluster's pools ([`super::ClusterReport::pools`]).
     pub pool: usize,
@@ -37,6 +37,26 @@ pub struct ProviderShare {
     /// default).
     pub base: Option<u64>,
     pub weight: Option<u64>,
+    /// The plan marks `base` or `weight` sensitive: computed with, never printed.
+    pub sensitive: bool,
+}
+
+/// `{pool, name, base, weight}`, with `"(sensitive)"` for a sensitive base and weight.
+impl Serialize for ProviderShare {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ProviderShare", 4)?;
+        st.serialize_field("pool", &self.pool)?;
+        st.serialize_field("name", &self.name)?;
+        if self.sensitive {
+            st.serialize_field("base", crate::model::SENSITIVE)?;
+            st.serialize_field("weight", crate::model::SENSITIVE)?;
+        } else {
+            st.serialize_field("base", &self.base)?;
+            st.serialize_field("weight", &self.weight)?;
+        }
+        st.end()
+    }
 }
 
 /// Where a service's tasks go.
@@ -113,7 +133,9 @@ fn share(shares: &[ProviderShare], k: usize, n: Bound) -> (Bound, String) {
     let (base, weight) = items[k];
     let total: u64 = items.iter().map(|i| i.1).sum();
     let mut words = String::new();
-    if base > 0 {
+    if shares.iter().any(|s| s.sensitive) {
+        words.push_str(" (by the strategy's base and weight, which are sensitive)");
+    } else if base > 0 {
         words.push_str(&format!(" (base {base}"));
         words.push_str(&format!(", then weight {weight} of {total})"));
     } else {
@@ -300,6 +322,7 @@ pub(crate) fn place(
             name,
             base: num(&it.base),
             weight: num(&it.weight),
+            sensitive: it.base.sensitive || it.weight.sensitive,
         });
     }
     Placement::Providers { from, shares }
@@ -326,8 +349,19 @@ mod tests {
                 name: format!("p{i}"),
                 base: *b,
                 weight: *w,
+                sensitive: false,
             })
             .collect()
+    }
+
+    #[test]
+    fn sensitive_weights_are_used_but_not_worded() {
+        let mut s = shares(&[(Some(0), Some(1)), (Some(0), Some(41023))]);
+        s[1].sensitive = true;
+        let (b, words) = share(&s, 1, Bound::exact(41024));
+        assert_eq!(b, Bound::exact(41023));
+        assert!(!words.contains("41023"), "{words}");
+        assert!(words.contains("sensitive"));
     }
 
     fn on(p: &Placement, pool: usize, n: u64) -> Bound {

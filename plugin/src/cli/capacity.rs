@@ -278,6 +278,7 @@ fn placement_words(p: &capacity::Placement) -> String {
         capacity::Placement::Providers { shares, .. } => shares
             .iter()
             .map(|s| match (s.base, s.weight) {
+                _ if s.sensitive => format!("{} (weight {})", s.name, crate::model::SENSITIVE),
                 (Some(b), Some(w)) if b > 0 => format!("{} (base {b}, weight {w})", s.name),
                 (Some(_), Some(w)) => format!("{} (weight {w})", s.name),
                 _ => format!("{} (weight unknown)", s.name),

@@ -108,12 +108,15 @@ impl<T> Field<T> {
     }
 }
 
+/// How every output shows a value Terraform marks sensitive.
+pub const SENSITIVE: &str = "(sensitive)";
+
 impl<T: Display> Field<T> {
     /// Text for messages: the value, `(sensitive)`, `(known after apply)` or `(not set)`.
     /// A sensitive value is never shown, whatever its state.
     pub fn show(&self) -> String {
         if self.sensitive {
-            return "(sensitive)".to_string();
+            return SENSITIVE.to_string();
         }
         match &self.val {
             Val::Known(v) => v.to_string(),
@@ -126,7 +129,7 @@ impl<T: Display> Field<T> {
 /// Redacting display for a plain value that came from a sensitive source.
 pub fn show_value<T: Display>(v: &T, sensitive: bool) -> String {
     if sensitive {
-        "(sensitive)".to_string()
+        SENSITIVE.to_string()
     } else {
         v.to_string()
     }

@@ -14,7 +14,7 @@ pub(crate) mod resolve;
 pub mod testing;
 
 pub use entities::*;
-pub use field::{show_value, Field, Val};
+pub use field::{show_value, Field, Val, SENSITIVE};
 
 use crate::config::Assumptions;
 use crate::plan::Plan;
