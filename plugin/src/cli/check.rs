@@ -212,7 +212,12 @@ fn destinations(args: &CheckArgs) -> Result<Vec<FormatSpec>> {
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let specs = destinations(&args)?;
-    let outputs: Vec<&Path> = specs.iter().filter_map(|s| s.file.as_deref()).collect();
+    // Files this run writes: none may be one of the input plans.
+    let outputs: Vec<&Path> = specs
+        .iter()
+        .filter_map(|s| s.file.as_deref())
+        .chain(args.write_baseline.as_deref())
+        .collect();
     let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref(), &outputs)?;
     // Read the baseline before the check, so a bad file fails fast.
     let baseline = args
