@@ -77,7 +77,7 @@ Examples:
   # Report only, never fail the build
   ecsnet check plan.json --fail-on never
 
-Configuration (--config FILE, $ECSNET_CONFIG, or .ecsnet.hcl here or in a parent up to the repo root):
+Configuration (.ecsnet.hcl here or in a parent, $ECSNET_CONFIG, or --config FILE):
   fail_on = \"warning\"
   rule \"NET018\" { severity = \"info\" }
   assume {
