@@ -162,7 +162,7 @@ pub struct FormatSpec {
 fn parse_format_spec(s: &str) -> std::result::Result<FormatSpec, String> {
     use clap::ValueEnum;
     let (name, file) = match s.split_once('=') {
-        Some((n, f)) if f.is_empty() => {
+        Some((n, "")) => {
             return Err(format!(
                 "`{n}=` names no file; write `{n}=FILE`, or `{n}` for standard output"
             ))
