@@ -262,6 +262,23 @@ fn baseline_round_trip() {
         "{err}"
     );
 
+    // Writing the baseline over an input plan is refused before anything is written.
+    std::fs::copy(sample, dir.path().join("p.json")).unwrap();
+    let out = expect_exit(
+        &["check", "p.json", "--write-baseline", "./p.json"],
+        dir.path(),
+        2,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is an input plan and an output of this run"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("p.json")).unwrap(),
+        std::fs::read(sample).unwrap()
+    );
+
     // A bad baseline is one line and exit 2.
     std::fs::write(dir.path().join("bad.json"), "[1, 2]").unwrap();
     let out = ecsnet(&["check", sample, "--baseline", "bad.json"], dir.path());

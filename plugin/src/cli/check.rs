@@ -77,7 +77,7 @@ Examples:
   # Report only, never fail the build
   ecsnet check plan.json --fail-on never
 
-Configuration (--config FILE, $ECSNET_CONFIG, or .ecsnet.hcl here or in a parent up to the repo root):
+Configuration (.ecsnet.hcl here or in a parent, $ECSNET_CONFIG, or --config FILE):
   fail_on = \"warning\"
   rule \"NET018\" { severity = \"info\" }
   assume {
@@ -162,7 +162,7 @@ pub struct FormatSpec {
 fn parse_format_spec(s: &str) -> std::result::Result<FormatSpec, String> {
     use clap::ValueEnum;
     let (name, file) = match s.split_once('=') {
-        Some((n, f)) if f.is_empty() => {
+        Some((n, "")) => {
             return Err(format!(
                 "`{n}=` names no file; write `{n}=FILE`, or `{n}` for standard output"
             ))
@@ -212,7 +212,12 @@ fn destinations(args: &CheckArgs) -> Result<Vec<FormatSpec>> {
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let specs = destinations(&args)?;
-    let outputs: Vec<&Path> = specs.iter().filter_map(|s| s.file.as_deref()).collect();
+    // Files this run writes: none may be one of the input plans.
+    let outputs: Vec<&Path> = specs
+        .iter()
+        .filter_map(|s| s.file.as_deref())
+        .chain(args.write_baseline.as_deref())
+        .collect();
     let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref(), &outputs)?;
     // Read the baseline before the check, so a bad file fails fast.
     let baseline = args

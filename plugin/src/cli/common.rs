@@ -70,7 +70,7 @@ fn refuse_output_over_input(source: &PlanSource, output: Option<&Path>) -> Resul
     for plan in source.plans.iter().filter(|p| p.as_str() != "-") {
         if std::fs::canonicalize(plan).is_ok_and(|p| p == out_real) {
             return Err(UserError::new(format!(
-                "--output {} is also an input plan; writing the report there would replace the plan: choose another output file",
+                "{} is an input plan and an output of this run; writing there would replace the plan: choose another output file",
                 out.display()
             )));
         }
