@@ -16,7 +16,6 @@
 #   INPUT_SUMMARY      true | false: write the Markdown summary to $GITHUB_STEP_SUMMARY
 #   ECSNET_VERSION     crates.io version for `install` (empty: build the action's source)
 #   ECSNET_EXIT_CODE   the code `verdict` exits with (action.yml passes run's output)
-#   ECSNET_SUMMARY_ROWS  findings listed in the step summary at most (default 200)
 # GitHub's own: GITHUB_OUTPUT, GITHUB_PATH, GITHUB_STEP_SUMMARY, GITHUB_ACTION_PATH, RUNNER_TEMP.
 set -euo pipefail
 
@@ -59,9 +58,6 @@ install() {
     "$root/bin/ecsnet" -V
 }
 
-# Markdown escaping for a table cell: pipes and line breaks would end the cell.
-md_cell='gsub("\\|"; "\\|") | gsub("[\r\n]+"; " ")'
-
 run() {
     local plans=() p
     # Word splitting and globbing are wanted here: INPUT_PLANS is a list of paths or globs.
@@ -81,11 +77,16 @@ run() {
     # (`${a[@]+"${a[@]}"}` below: an empty array under `set -u` in bash 3, as on macOS runners.)
     [ -n "${INPUT_FAIL_ON:-}" ] && fail_on=(--fail-on "$INPUT_FAIL_ON")
     local sarif=${INPUT_SARIF_FILE:-ecsnet.sarif}
-    local report="$work/ecsnet-report.$$.json" errors="$work/ecsnet-stderr.$$.txt"
+    local errors="$work/ecsnet-stderr.$$.txt"
 
-    # The verdict and the summary come from the JSON report; its exit code is the run's.
+    # One run writes every report: SARIF for code scanning, the annotations on the run, and
+    # (ecsnet itself, when GITHUB_STEP_SUMMARY names a file) the step summary. Its exit code is
+    # the run's.
+    local step_summary=""
+    [ "${INPUT_SUMMARY:-true}" = "true" ] && step_summary=${GITHUB_STEP_SUMMARY:-}
     local rc=0
-    ecsnet check "${plans[@]}" ${common[@]+"${common[@]}"} ${fail_on[@]+"${fail_on[@]}"} --format json --output "$report" 2>"$errors" || rc=$?
+    GITHUB_STEP_SUMMARY=$step_summary ecsnet check "${plans[@]}" ${common[@]+"${common[@]}"} ${fail_on[@]+"${fail_on[@]}"} \
+        --format github --format "sarif=$sarif" 2>"$errors" || rc=$?
     cat "$errors" >&2
     if [ "$rc" -ge 2 ]; then
         local why
@@ -93,33 +94,12 @@ run() {
         echo "::error title=ecsnet::${why:-ecsnet check failed with exit code $rc}"
         output exit-code "$rc"
         printf '### ecsnet\n\n:x: ecsnet could not check the plans (exit code %s):\n\n```\n%s\n```\n' "$rc" "$why" | summary
-        rm -f "$report" "$errors"
+        rm -f "$errors"
         return 0
     fi
-    # SARIF for code scanning, then the annotations on the run (their own summary line last).
-    ecsnet check "${plans[@]}" ${common[@]+"${common[@]}"} --fail-on never --format sarif --output "$sarif" 2>/dev/null
-    ecsnet check "${plans[@]}" ${common[@]+"${common[@]}"} --fail-on never --format github 2>/dev/null
     output exit-code "$rc"
     output sarif-file "$sarif"
-    # At most ECSNET_SUMMARY_ROWS findings (errors first): GitHub caps a step summary at 1 MiB.
-    jq -r --arg rc "$rc" --argjson max "${ECSNET_SUMMARY_ROWS:-200}" '
-        def cell: tostring | '"$md_cell"';
-        .summary as $s
-        | [.diagnostics[] | select(.suppressed == null)]
-        | sort_by({"error": 0, "warning": 1, "info": 2}[.severity] // 3) as $open
-        | ($open | length) as $n
-        | "### ecsnet: " + (if $rc == "0" then ":white_check_mark: passed" else ":x: failed" end)
-          + " (fail-on " + ($s.fail_on | tostring) + ")\n\n"
-          + "| errors | warnings | infos | unverifiable | suppressed |\n|---:|---:|---:|---:|---:|\n"
-          + "| \($s.errors) | \($s.warnings) | \($s.infos) | \($s.unverifiable) | \($s.suppressed) |\n\n"
-          + if $n == 0 then "No finding.\n" else
-              "| severity | rule | address | message |\n|---|---|---|---|\n"
-              + ([$open[:$max][] | "| \(.severity) | \(.rule) | `\(.address | cell)` | \(.message | cell) |"] | join("\n"))
-              + (if $n > $max then "\n\n\($n - $max) more findings are in the SARIF report." else "" end)
-              + "\n\nEach rule: `ecsnet explain RULE`. Full report: the SARIF file or code scanning.\n"
-            end
-    ' "$report" | summary
-    rm -f "$report" "$errors"
+    rm -f "$errors"
 }
 
 verdict() {
