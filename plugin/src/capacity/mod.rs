@@ -22,7 +22,9 @@ pub mod subnets;
 pub mod trunking;
 
 pub use bound::{compare, Bound, Verdict};
-pub use cluster::{ClusterCapacity, ClusterKey, SourceCapacity};
+pub use cluster::{
+    fixed_source, ClusterCapacity, ClusterKey, Daemons, FixedInstances, SourceCapacity,
+};
 pub use demand::{Counted, DeployKind, Involved, ServiceDemand};
 pub use ports::{PortDemand, StaticPort};
 pub use subnets::{SubnetInfo, SubnetKey, SubnetUser};

@@ -56,6 +56,9 @@ pub enum Command {
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
+    if let Some(code) = crate::provider::launched_by_terraform() {
+        return code;
+    }
     if let Some(code) = serve::launched_as_plugin() {
         return code;
     }
