@@ -257,12 +257,12 @@ fn facts(
         ArgError::at(
             arg,
             format!(
-                "{what} is not among the {} EC2 instance types ecsnet knows; {}",
+                "{what} is not among the {} EC2 instance types ecsnet knows ({})",
                 catalog.count(),
                 if hint.is_empty() {
-                    "check the spelling (family.size, e.g. c5.large); `ecsnet instance-type TYPE` looks a type up".to_string()
+                    "check the spelling: family.size, e.g. c5.large".to_string()
                 } else {
-                    format!("did you mean {}?", hint.join(", "))
+                    format!("did you mean {}", hint.join(" or "))
                 }
             ),
         )

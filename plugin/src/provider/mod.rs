@@ -252,3 +252,6 @@ impl Provider for EcsnetProvider {
         Ok(Response::new(pb::stop_provider::Response::default()))
     }
 }
+
+#[cfg(test)]
+mod tests;
