@@ -4,8 +4,10 @@ PLAN  ?= testdata/scenarios/sample/shop/plan.json
 PREFIX ?= $(HOME)/.cargo
 # make fixtures ONLY=capacity/ : only the scenarios whose topic/name/ contains it
 ONLY  ?=
+# make tf-mirror MIRROR=dir : where the provider layout goes (Terraform always looks in ~/.terraform.d/plugins)
+MIRROR ?= $(HOME)/.terraform.d/plugins
 
-.PHONY: help build test check fmt clippy demo bench install fixtures judged fuzz clean-bench
+.PHONY: help build test check fmt clippy demo bench install tf-mirror fixtures judged fuzz clean-bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +33,9 @@ demo: ## Run ecsnet check on the bundled sample plan
 bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor
 	bash scripts/bench.sh
 	bash scripts/bench_plugin.sh
+
+tf-mirror: build ## Install the release binary as the Terraform provider ecsnet/ecsnet in a filesystem mirror (MIRROR=dir)
+	sh scripts/tf-mirror.sh $${CARGO_TARGET_DIR:-target}/release/ecsnet $(MIRROR)
 
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked
