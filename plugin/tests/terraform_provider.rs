@@ -144,6 +144,24 @@ impl Tf {
         assert!(out.contains("Installing ecsnet/ecsnet"), "{out}");
     }
 
+    /// Plans with `vars` (`name=value`), which must fail with every one of `expected` in
+    /// Terraform's error output.
+    fn plan_fails(&self, vars: &[&str], expected: &[&str]) {
+        let mut args = vec!["plan", "-input=false"];
+        for v in vars {
+            args.extend(["-var", v]);
+        }
+        let r = self.run(&args);
+        assert_eq!(r.code, 1, "terraform {args:?}: {}", r.stderr);
+        for e in expected {
+            assert!(
+                r.stderr.contains(e),
+                "terraform {args:?}: no {e:?} in {}",
+                r.stderr
+            );
+        }
+    }
+
     /// Plans (which must succeed) and returns the planned output values.
     fn planned_outputs(&self, vars: &[&str]) -> Json {
         let mut args = vec!["plan", "-input=false", "-out=tfplan"];
@@ -326,107 +344,46 @@ fn failing_conditions_and_bad_arguments_are_terraform_errors() {
     tf.write("main.tf", &format!("{REQUIRED}{FUNCTIONS}"));
     tf.init();
 
-    // The capacity precondition: 6 tasks at peak on 4 slots.
-    let r = tf.run(&["plan", "-input=false", "-var", "desired_count=3"]);
-    // (desired 3 passes the check block, 4 × 3 ≤ 251, and fails the capacity)
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("Error: Resource precondition failed"),
-        "{}",
-        r.stderr
+    // The capacity precondition: 6 tasks at peak on 4 slots (the check block passes).
+    tf.plan_fails(
+        &["desired_count=3"],
+        &[
+            "Error: Resource precondition failed",
+            "ecsnet: 6 tasks at deployment peak, but 4 awsvpc task slots: 2 × c5.large (max_size = 2)",
+        ],
     );
-    assert!(
-        r.stderr.contains("ecsnet: 6 tasks at deployment peak, but 4 awsvpc task slots: 2 × c5.large (max_size = 2)"),
-        "{}",
-        r.stderr
-    );
-
     // The task-definition precondition: NET010 with its message.
-    let r = tf.run(&[
-        "plan",
-        "-input=false",
-        "-var",
-        "desired_count=2",
-        "-var",
-        "host_port=8080",
-    ]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("NET010 (error) container 'web' maps hostPort 8080 to containerPort 80; in awsvpc mode the host port must be omitted or equal the container port"),
-        "{}",
-        r.stderr
+    tf.plan_fails(
+        &["host_port=8080"],
+        &["NET010 (error) container 'web' maps hostPort 8080 to containerPort 80; in awsvpc mode the host port must be omitted or equal the container port"],
+    );
+    // A variable validation through instance_type: t3 types do not support trunking.
+    tf.plan_fails(
+        &["instance_type=t3.large"],
+        &["Pick an instance type that supports ENI trunking."],
+    );
+    // Bad arguments: Terraform names the parameter, ecsnet says what is wrong.
+    tf.plan_fails(
+        &["instance_type=c5.larg"],
+        &[
+            "Error: Invalid function argument",
+            "Invalid value for \"instance_type\" parameter: instance_type is not among the",
+            "did you mean c5.large",
+        ],
+    );
+    tf.plan_fails(
+        &["subnet_cidr=10.0.1.0"],
+        &["Invalid value for \"cidr\" parameter: cidr must be an IPv4 CIDR block such as 10.0.1.0/24"],
     );
 
     // A failed check block is a warning; the plan succeeds.
-    let r = tf.run(&[
-        "plan",
-        "-input=false",
-        "-var",
-        "desired_count=2",
-        "-var",
-        "subnet_cidr=10.0.1.0/29",
-    ]);
+    let r = tf.run(&["plan", "-input=false", "-var", "subnet_cidr=10.0.1.0/29"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let all = format!("{} {}", r.stdout, r.stderr);
     assert!(all.contains("Check block assertion failed"), "{all}");
     assert!(
         all.contains("Only 3 usable addresses in the subnet."),
         "{all}"
-    );
-
-    // A variable validation through instance_type: t3 types do not support trunking.
-    let r = tf.run(&[
-        "plan",
-        "-input=false",
-        "-var",
-        "desired_count=2",
-        "-var",
-        "instance_type=t3.large",
-    ]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("Pick an instance type that supports ENI trunking."),
-        "{}",
-        r.stderr
-    );
-
-    // A bad argument: Terraform names the parameter, ecsnet says what is wrong.
-    let r = tf.run(&[
-        "plan",
-        "-input=false",
-        "-var",
-        "desired_count=2",
-        "-var",
-        "instance_type=c5.larg",
-    ]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("Error: Invalid function argument"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(
-            "Invalid value for \"instance_type\" parameter: instance_type is not among the"
-        ),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("did you mean c5.large"), "{}", r.stderr);
-    let r = tf.run(&[
-        "plan",
-        "-input=false",
-        "-var",
-        "desired_count=2",
-        "-var",
-        "subnet_cidr=10.0.1.0",
-    ]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("Invalid value for \"cidr\" parameter: cidr must be an IPv4 CIDR block such as 10.0.1.0/24"),
-        "{}",
-        r.stderr
     );
 }
 
@@ -445,16 +402,11 @@ fn providers_schema_lists_every_function_with_its_description() {
         .unwrap_or_else(|| panic!("no functions: {schema}"));
     let mut names: Vec<&str> = functions.keys().map(String::as_str).collect();
     names.sort_unstable();
-    assert_eq!(
-        names,
-        [
-            "awsvpc_task_slots",
-            "cluster_awsvpc_capacity",
-            "instance_type",
-            "subnet_usable_ipv4",
-            "task_definition_findings"
-        ]
-    );
+    let provider = ecsnet::provider::EcsnetProvider::new();
+    let mut expected: Vec<&str> = provider.functions().iter().map(|f| f.name).collect();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    assert_eq!(names.len(), 5);
     for (name, f) in functions {
         let d = f["description"].as_str().unwrap_or_default();
         assert!(
