@@ -39,6 +39,9 @@ impl ArgError {
 
 pub type Outcome = Result<Value, ArgError>;
 
+/// A function's implementation: the arguments, decoded as the parameters' types.
+pub type Implementation = Box<dyn Fn(&[Value]) -> Outcome + Send + Sync>;
+
 /// One positional parameter.
 #[derive(Debug, Clone)]
 pub struct Param {
@@ -56,7 +59,7 @@ pub struct Function {
     pub description: &'static str,
     pub params: Vec<Param>,
     pub ret: Type,
-    pub call: Box<dyn Fn(&[Value]) -> Outcome + Send + Sync>,
+    pub call: Implementation,
 }
 
 impl Function {
