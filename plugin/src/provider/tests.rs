@@ -415,3 +415,68 @@ fn calls_that_do_not_match_a_function_are_errors_of_the_call() {
     });
     assert_eq!(resp.error.unwrap().function_argument, Some(0));
 }
+
+#[tokio::test]
+async fn the_service_answers_the_discovery_calls() {
+    use tfplugin6::pb::provider_server::Provider;
+    use tonic::Request;
+
+    let p = provider();
+    let meta = p
+        .get_metadata(Request::new(pb::get_metadata::Request {}))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut names: Vec<String> = meta.functions.into_iter().map(|f| f.name).collect();
+    names.sort_unstable();
+    let mut declared: Vec<String> = p.declarations().into_keys().collect();
+    declared.sort_unstable();
+    assert_eq!(names, declared);
+    assert!(meta.resources.is_empty() && meta.data_sources.is_empty());
+
+    let functions = p
+        .get_functions(Request::new(pb::get_functions::Request {}))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(functions.functions, p.declarations());
+    let schema = p
+        .get_provider_schema(Request::new(pb::get_provider_schema::Request {}))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(schema.functions, p.declarations());
+    assert!(schema.provider.unwrap().block.is_some());
+    assert!(
+        schema
+            .server_capabilities
+            .unwrap()
+            .get_provider_schema_optional
+    );
+
+    let validated = p
+        .validate_provider_config(Request::new(pb::validate_provider_config::Request {
+            config: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(validated.diagnostics.is_empty());
+    p.stop_provider(Request::new(pb::stop_provider::Request {}))
+        .await
+        .unwrap();
+    // Still serving after StopProvider.
+    let r = p
+        .call_function(Request::new(pb::call_function::Request {
+            name: "subnet_usable_ipv4".into(),
+            arguments: vec![pb::DynamicValue {
+                msgpack: msgpack::encode(&s("10.0.0.0/28"), &Type::String).unwrap(),
+                json: Vec::new(),
+            }],
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let n = msgpack::decode(&r.result.unwrap().msgpack, &Type::Number).unwrap();
+    assert_eq!(n.as_i64(), Some(11));
+}
