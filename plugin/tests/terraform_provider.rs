@@ -39,23 +39,13 @@ fn aws_standin() -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-/// A working directory with its own mirror and CLI configuration, nothing else reachable.
-struct Tf {
-    bin: PathBuf,
-    home: tempfile::TempDir,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    /// stderr, with Terraform's line wrapping undone (it wraps messages at 78 columns).
-    stderr: String,
-}
-
-impl Tf {
-    fn new(bin: PathBuf, with_aws: bool) -> Tf {
-        let home = tempfile::tempdir().unwrap();
-        let mirror = home.path().join("mirror");
+/// The filesystem mirror, made once per run by the documented step (in the target directory:
+/// the binaries are large, so every test shares one copy).
+fn mirror() -> &'static Path {
+    static MIRROR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    MIRROR.get_or_init(|| {
+        let mirror = Path::new(env!("CARGO_TARGET_TMPDIR")).join("terraform-provider-mirror");
+        let _ = std::fs::remove_dir_all(&mirror);
         let out = Command::new("sh")
             .arg(repo_root().join("scripts/tf-mirror.sh"))
             .arg(env!("CARGO_BIN_EXE_ecsnet"))
@@ -75,12 +65,44 @@ impl Tf {
             )) || !cfg!(all(target_os = "linux", target_arch = "x86_64")),
             "{installed}"
         );
+        mirror
+    })
+}
+
+/// The aws stand-in in the mirror, once.
+fn standin_mirrored(mirror: &Path) {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        let dir = mirror.join("registry.terraform.io/hashicorp/aws/6.47.0/linux_amd64");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(
+            aws_standin().unwrap(),
+            dir.join("terraform-provider-aws_v6.47.0"),
+        )
+        .unwrap();
+    });
+}
+
+/// A working directory with its own CLI configuration, nothing but the mirror reachable.
+struct Tf {
+    bin: PathBuf,
+    home: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    /// stderr, with Terraform's line wrapping undone (it wraps messages at 78 columns).
+    stderr: String,
+}
+
+impl Tf {
+    fn new(bin: PathBuf, with_aws: bool) -> Tf {
+        let home = tempfile::tempdir().unwrap();
+        let mirror = mirror();
         let mut include = vec![format!("{SOURCE:?}")];
         if with_aws {
-            let standin = aws_standin().unwrap();
-            let dir = mirror.join("registry.terraform.io/hashicorp/aws/6.47.0/linux_amd64");
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::copy(standin, dir.join("terraform-provider-aws_v6.47.0")).unwrap();
+            standin_mirrored(mirror);
             include.push("\"registry.terraform.io/hashicorp/aws\"".into());
         }
         std::fs::write(
