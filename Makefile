@@ -6,8 +6,10 @@ PREFIX ?= $(HOME)/.cargo
 ONLY  ?=
 # make fuzz FUZZ_SECONDS=600 : how long each fuzz target runs
 FUZZ_SECONDS ?= 60
+# make tf-mirror MIRROR=dir : where the provider layout goes (Terraform always looks in ~/.terraform.d/plugins)
+MIRROR ?= $(HOME)/.terraform.d/plugins
 
-.PHONY: help build test check fmt clippy demo bench install dist package fixtures judged fuzz clean-bench
+.PHONY: help build test check fmt clippy demo bench install dist package tf-mirror fixtures judged fuzz clean-bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,14 +36,17 @@ bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse
 	bash scripts/bench.sh
 	bash scripts/bench_plugin.sh
 
+tf-mirror: build ## Install the release binary as the Terraform provider ecsnet/ecsnet in a filesystem mirror (MIRROR=dir)
+	sh scripts/tf-mirror.sh $${CARGO_TARGET_DIR:-target}/release/ecsnet $(MIRROR)
+
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked
 
 dist: ## Release archive in dist/: binary, completions, man pages, LICENSE, README, SHA256SUMS
 	sh scripts/dist.sh
 
-package: ## cargo publish --dry-run of goplugin then ecsnet (what crates.io would receive)
-	$(CARGO) publish --dry-run --locked -p goplugin -p ecsnet
+package: ## cargo publish --dry-run of goplugin, tfplugin6 then ecsnet (what crates.io would receive)
+	$(CARGO) publish --dry-run --locked -p goplugin -p tfplugin6 -p ecsnet
 
 fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AWS provider (ONLY=topic/ or topic/name/ for some)
 	$(CARGO) build --quiet -p aws-standin --bins

@@ -5,7 +5,6 @@
 
 pub mod aliases;
 pub mod apply;
-pub mod codec;
 pub mod data;
 pub mod defaults;
 pub mod plan;
@@ -19,8 +18,6 @@ pub mod world;
 /// `scenarios` binary; kept by the generator's maintainer, not part of the provider.
 pub mod scenarios;
 
-pub mod pb {
-    //! Generated tfplugin6 messages and the Provider service.
-    #![allow(clippy::all, clippy::pedantic, missing_docs)]
-    tonic::include_proto!("tfplugin6");
-}
+// The tfplugin6 messages and the cty codec live in the `tfplugin6` crate, shared with ecsnet's
+// provider; kept at their old paths here.
+pub use tfplugin6::{codec, pb};

@@ -11,6 +11,7 @@
 //! - [`engine`]: plan(s) + configuration → report; shared by the CLI and the plugin server.
 //! - [`report`]: text, JSON, SARIF, JUnit and GitHub output.
 //! - [`server`]: the go-plugin gRPC server.
+//! - [`provider`]: the Terraform provider with ecsnet's functions (tfplugin6).
 //! - [`cli`]: the `ecsnet` command line.
 
 /// `eprintln!`, uncaptured, for the line a test prints when it skips: cargo test captures
@@ -36,6 +37,7 @@ pub mod instances;
 pub mod model;
 pub mod par;
 pub mod plan;
+pub mod provider;
 pub mod report;
 pub mod rules;
 pub mod server;

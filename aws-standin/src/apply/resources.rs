@@ -65,30 +65,6 @@ impl Obj<'_, '_, '_> {
     }
 }
 
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::String(s)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
-        Value::String(s.to_owned())
-    }
-}
-
-impl From<i64> for Value {
-    fn from(i: i64) -> Value {
-        Value::int(i)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
-        Value::Bool(b)
-    }
-}
-
 fn strings(items: &[String]) -> Value {
     Value::List(items.iter().map(|s| Value::string(s.clone())).collect())
 }

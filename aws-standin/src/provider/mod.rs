@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 
 use crate::apply::revisions::PlannedTaskDefinitions;
 use crate::apply::Applier;
-use crate::codec::{json, msgpack, Type, Value};
+use crate::codec::{json, Value};
 use crate::data::Reader;
 use crate::defaults::Defaults;
 use crate::pb;
@@ -40,25 +40,7 @@ fn error(summary: impl Into<String>, detail: impl Into<String>) -> pb::Diagnosti
     }
 }
 
-/// Decodes a `DynamicValue` (msgpack, or JSON when that is what came) as `ty`.
-pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, String> {
-    let Some(dv) = dv else { return Ok(Value::Null) };
-    if !dv.msgpack.is_empty() {
-        return msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string());
-    }
-    if !dv.json.is_empty() {
-        let j: serde_json::Value = serde_json::from_slice(&dv.json).map_err(|e| e.to_string())?;
-        return json::from_json(&j, ty);
-    }
-    Ok(Value::Null)
-}
-
-pub fn encode(v: &Value, ty: &Type) -> Result<pb::DynamicValue, String> {
-    Ok(pb::DynamicValue {
-        msgpack: msgpack::encode(v, ty).map_err(|e| e.to_string())?,
-        json: Vec::new(),
-    })
-}
+pub use tfplugin6::{decode, encode};
 
 impl AwsStandin {
     /// The stand-in for `version`, with the world read through `env` (`AWS_STANDIN_WORLD`).

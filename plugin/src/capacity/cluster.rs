@@ -337,7 +337,7 @@ pub fn assume_example(key: &ClusterKey, cluster: Option<&Cluster>) -> String {
 
 /// The operating system of the awsvpc tasks a capacity spec runs (and so of its instances).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SpecOs {
+pub enum SpecOs {
     Linux,
     Windows,
     /// Windows and Linux tasks may both use it: some instances may be Windows.
@@ -711,37 +711,70 @@ fn assumed_source(
     daemons: &Daemons,
     os: SpecOs,
 ) -> SourceCapacity {
-    let label = format!("assume cluster \"{key}\"");
-    let no_trunk = os_no_trunk(os).unwrap_or(NoTrunk::Off);
-    let t = type_slots(catalog, &a.instance_type, setting, no_trunk, daemons);
-    let mut missing = Vec::new();
-    if t.facts.is_none() {
-        missing.push(unknown_type_missing(
-            catalog,
-            &a.instance_type,
-            "an instance type ecsnet knows (`ecsnet instance-type TYPE`) in the assume block",
-        ));
-    }
+    fixed_source(
+        catalog,
+        FixedInstances {
+            label: format!("assume cluster \"{key}\""),
+            why: format!("max_instances {}", a.max_instances),
+            instance_types: std::slice::from_ref(&a.instance_type),
+            max_instances: a.max_instances,
+            os,
+        },
+        setting,
+        daemons,
+        "an instance type ecsnet knows (`ecsnet instance-type TYPE`) in the assume block",
+    )
+}
+
+/// Container instances described outright rather than found in a plan: an `assume cluster`
+/// block, or the arguments of the provider function `cluster_awsvpc_capacity`.
+#[derive(Debug, Clone)]
+pub struct FixedInstances<'a> {
+    /// Names the instances in the arithmetic: `assume cluster "prod"`.
+    pub label: String,
+    /// How their number is known: `max_instances 4`.
+    pub why: String,
+    /// A mixed group's types: every instance counts as the one with the fewest slots.
+    pub instance_types: &'a [String],
+    pub max_instances: u64,
+    /// What the instances run (Windows instances get no ENI trunk).
+    pub os: SpecOs,
+}
+
+/// The capacity of [`FixedInstances`] under `setting`, after `daemons`, with its arithmetic
+/// ([`SourceCapacity::describe`]). A type ecsnet does not know is listed in `missing`, with
+/// `example` as the way to supply it.
+pub fn fixed_source(
+    catalog: &Catalog,
+    fixed: FixedInstances<'_>,
+    setting: &TrunkingSetting,
+    daemons: &Daemons,
+    example: &str,
+) -> SourceCapacity {
     let mut src = SourceCapacity {
-        label,
+        label: fixed.label,
         address: None,
         kind: CapacityKind::Assumed,
         capacity_provider: None,
         managed_scaling: None,
         instances: Ok(Counted {
-            n: a.max_instances,
-            why: format!("max_instances {}", a.max_instances),
+            n: fixed.max_instances,
+            why: fixed.why,
         }),
-        types: vec![t],
+        types: Vec::new(),
         smallest: None,
         per_instance: Bound::unknown(),
         per_instance_without_trunking: Bound::unknown(),
         per_instance_with_trunking: Bound::unknown(),
         dns_a_record_on: None,
-        no_trunk: (os == SpecOs::Windows).then(|| WINDOWS_NO_TRUNK.to_string()),
+        no_trunk: (fixed.os == SpecOs::Windows).then(|| WINDOWS_NO_TRUNK.to_string()),
         certain: true,
-        missing,
+        missing: Vec::new(),
     };
+    let no_trunk = os_no_trunk(fixed.os).unwrap_or(NoTrunk::Off);
+    for t in fixed.instance_types {
+        add_type(catalog, &mut src, t, setting, no_trunk, daemons, example);
+    }
     finish(&mut src, daemons);
     src
 }

@@ -29,7 +29,9 @@ pub mod trunking;
 
 pub use crate::diagnostics::Missing;
 pub use bound::{compare, Bound, Verdict};
-pub use cluster::{ClusterCapacity, ClusterKey, Pool, SourceCapacity};
+pub use cluster::{
+    fixed_source, ClusterCapacity, ClusterKey, Daemons, FixedInstances, Pool, SourceCapacity,
+};
 pub use demand::{Counted, DeployKind, Involved, ServiceDemand};
 pub use placement::{Placement, ProviderShare};
 pub use ports::{PortDemand, StaticPort};

@@ -86,6 +86,9 @@ fn usage_error(rendered: &str, first_arg: Option<String>) -> String {
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
+    if let Some(code) = crate::provider::launched_by_terraform() {
+        return code;
+    }
     if let Some(code) = serve::launched_as_plugin() {
         return code;
     }

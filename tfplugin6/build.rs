@@ -1,8 +1,8 @@
-//! Generates the tfplugin6 server code from `../proto/tfplugin6` with protox (a pure-Rust
-//! protobuf compiler), so building the stand-in never needs a system `protoc`.
+//! Generates the tfplugin6 server code from `proto/` (inside this crate, so the published
+//! crate builds on its own) with protox, a pure-Rust protobuf compiler: no system `protoc`.
 
-const PROTO_ROOT: &str = "../proto";
-const PROTOS: &[&str] = &["tfplugin6/tfplugin6.5.proto"];
+const PROTO_ROOT: &str = "proto";
+const PROTOS: &[&str] = &["tfplugin6.5.proto"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     for p in PROTOS {
@@ -15,6 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_server(true)
         .build_client(false)
+        // RPCs a provider does not implement answer UNIMPLEMENTED.
         .generate_default_stubs(true)
         .compile_fds(fds)?;
     Ok(())
