@@ -45,8 +45,8 @@ install: ## Install the ecsnet binary into $(PREFIX)/bin
 dist: ## Release archive in dist/: binary, completions, man pages, LICENSE, README, SHA256SUMS
 	sh scripts/dist.sh
 
-package: ## cargo publish --dry-run of goplugin, tfplugin6 then ecsnet (what crates.io would receive)
-	$(CARGO) publish --dry-run --locked -p goplugin -p tfplugin6 -p ecsnet
+package: ## cargo publish --dry-run of ecsnet-goplugin, ecsnet-tfplugin6 then ecsnet (what crates.io would receive)
+	$(CARGO) publish --dry-run --locked -p ecsnet-goplugin -p ecsnet-tfplugin6 -p ecsnet
 
 fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AWS provider (ONLY=topic/ or topic/name/ for some)
 	$(CARGO) build --quiet -p aws-standin --bins

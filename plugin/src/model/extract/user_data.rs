@@ -363,4 +363,47 @@ mod tests {
         assert!(!is_mime_multipart(not_mime));
         assert_eq!(cluster(not_mime).as_deref(), Some("x"));
     }
+
+    /// End to end on a plan made by real Terraform (testdata/scenarios/foundation/
+    /// ec2-cloudinit): each encoding links its capacity to the cluster.
+    #[test]
+    fn cloudinit_encodings_link_capacity_in_a_real_plan() {
+        use crate::model::{CapacityKind, Resolution};
+        let path = format!(
+            "{}/../testdata/scenarios/foundation/ec2-cloudinit/plan.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let plan = crate::plan::load(&path, &crate::plan::LoadOptions::default()).unwrap();
+        let m = crate::model::build(&[plan], &crate::config::Assumptions::default());
+        let cluster = m.cluster("aws_ecs_cluster.render").unwrap();
+        let mut found: Vec<(&str, CapacityKind, Resolution)> = cluster
+            .capacity
+            .iter()
+            .map(|c| (c.address.as_deref().unwrap_or(""), c.kind, c.via))
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(b.0));
+        assert_eq!(
+            found,
+            vec![
+                // base64(gzip(MIME)) with a #cloud-config part
+                (
+                    "aws_autoscaling_group.render",
+                    CapacityKind::AutoscalingGroup,
+                    Resolution::UserData
+                ),
+                // base64(MIME) with a shell-script part
+                (
+                    "aws_autoscaling_group.tools",
+                    CapacityKind::AutoscalingGroup,
+                    Resolution::UserData
+                ),
+                // base64gzip(script)
+                (
+                    "aws_instance.spare",
+                    CapacityKind::Instance,
+                    Resolution::UserData
+                ),
+            ]
+        );
+    }
 }
