@@ -215,7 +215,11 @@ fn an_absurd_instance_type_is_rejected_before_any_comparison() {
     let before = rows();
     let long = "x".repeat(super::MAX_NAME_LEN);
     assert!(suggest(&long, 3).is_empty());
-    assert_eq!(rows() - before, 0, "no known name is within 4 of 64 characters");
+    assert_eq!(
+        rows() - before,
+        0,
+        "no known name is within 4 of 64 characters"
+    );
     let before = rows();
     assert_eq!(suggest("c5.larg", 3).first(), Some(&"c5.large"));
     let compared = rows() - before;
