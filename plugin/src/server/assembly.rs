@@ -233,6 +233,23 @@ mod tests {
         fuzz_calls(&small);
         fuzz_calls(&[0, 0, 0, 0, 7, 1, 2]);
         fuzz_calls(&[1, 2, 3]);
+        // And generated inputs: small budgets and plan caps, so every limit is reached.
+        let mut state = 0x853c_49e6_748f_ea9bu64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        };
+        for _ in 0..5_000 {
+            let len = usize::from(next()) * 4;
+            let mut data: Vec<u8> = (0..len).map(|_| next()).collect();
+            if let Some(h) = data.get_mut(..4) {
+                h[1] %= 2;
+                h[3] %= 2;
+            }
+            fuzz_calls(&data);
+        }
     }
 
     #[test]
