@@ -57,14 +57,12 @@ pub const EXCERPT_CHARS: usize = 40;
 /// an ellipsis and the full length. Never use it on a value Terraform marks sensitive.
 pub fn excerpt(text: &str) -> String {
     let mut out = String::from("\"");
-    let mut shown = 0;
-    for c in text.chars() {
+    for (shown, c) in text.chars().enumerate() {
         if shown == EXCERPT_CHARS {
             out.push_str(&format!("…\" ({} bytes)", text.len()));
             return out;
         }
         out.extend(c.escape_debug());
-        shown += 1;
     }
     out.push('"');
     out

@@ -911,8 +911,15 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
         }
         _ => Configuration::default(),
     };
-    let variables =
-        root_variables(c.variables, &config).map_err(|e| errors::json(name, &e, "variables"))?;
+    // A secret can only be inside a kept resource's values that are longer than it.
+    let longest_values = c
+        .entries
+        .iter()
+        .filter_map(|e| e.values.map(|r| r.get().len()))
+        .max()
+        .unwrap_or(0);
+    let variables = root_variables(c.variables, &config, longest_values)
+        .map_err(|e| errors::json(name, &e, "variables"))?;
 
     let mut module_instances =
         with_ancestors(c.module_instances.iter().map(|l| unescape(l)).collect());
@@ -1182,12 +1189,30 @@ fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
     })
 }
 
+/// A root variable's entry in `variables`: `{"value": …}`, the value left as text.
+#[derive(Deserialize)]
+struct RawVariable<'a> {
+    #[serde(borrow, default)]
+    value: Option<&'a RawValue>,
+}
+
+/// Values longer than this (as JSON text) keep only their kind, unless needed whole.
+const VARIABLE_TEXT_KEPT: usize = 4 << 10;
+
+/// The root variables. Their values serve two ends only: whether a value is null, a scalar
+/// or a list/object (to tell an argument set through a variable from one left out), and,
+/// for sensitive ones, the strings to hide wherever they appear in the kept resources. So a
+/// long value (over [`VARIABLE_TEXT_KEPT`] bytes of JSON) keeps only its kind unless it is
+/// sensitive and short enough to fit in the longest kept resource values
+/// (`longest_values` bytes of JSON; an escape makes a character at most 6 bytes): a
+/// 300 MB string in `variables` used to be copied whole, and cost 3× the file in memory.
 fn root_variables(
     raw: Option<&RawValue>,
     config: &Configuration,
+    longest_values: usize,
 ) -> Result<BTreeMap<String, Variable>, serde_json::Error> {
     let mut out = BTreeMap::new();
-    let parsed: BTreeMap<String, Value> = match raw {
+    let parsed: BTreeMap<String, RawVariable<'_>> = match raw {
         Some(r) if r.get() != "null" => serde_json::from_str(r.get())?,
         _ => BTreeMap::new(),
     };
@@ -1197,10 +1222,38 @@ fn root_variables(
             .variables
             .get(&name)
             .is_some_and(|d| d.sensitive);
-        let value = v.get("value").cloned().unwrap_or(Value::Null);
+        let text = v.value.map_or("null", RawValue::get);
+        let needed = if sensitive {
+            text.len() <= longest_values.saturating_mul(6).saturating_add(2)
+        } else {
+            text.len() <= VARIABLE_TEXT_KEPT
+        };
+        let value = if needed {
+            serde_json::from_str(text)?
+        } else {
+            kind_only(text)?
+        };
         out.insert(name, Variable { value, sensitive });
     }
     Ok(out)
+}
+
+/// A stand-in of the same kind as the JSON value `text` (checked to be valid JSON without
+/// building it): an empty string, list or object; numbers, booleans and null as they are.
+fn kind_only(text: &str) -> Result<Value, serde_json::Error> {
+    let t = text.trim_start();
+    // Nesting serde_json would refuse is refused the same way (it stops at the limit).
+    if lazy::nests_deeper_than(t, 127) {
+        return serde_json::from_str(t);
+    }
+    match t.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<IgnoredAny>(t).map(|_| Value::String(String::new())),
+        Some(b'[') => serde_json::from_str::<IgnoredAny>(t).map(|_| Value::Array(Vec::new())),
+        Some(b'{') => {
+            serde_json::from_str::<IgnoredAny>(t).map(|_| Value::Object(serde_json::Map::new()))
+        }
+        _ => serde_json::from_str(t),
+    }
 }
 
 /// Terraform marks values derived from sensitive variables itself since 0.15, but older

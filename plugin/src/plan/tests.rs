@@ -395,6 +395,26 @@ fn pre_015_plan_marks_values_of_sensitive_variables() {
     assert!(!i.attr("ami").is_sensitive());
 }
 
+#[test]
+fn long_variable_values_keep_only_their_kind_unless_a_secret_needs_them() {
+    let mut plan = sample();
+    let big = "x".repeat(1 << 20);
+    plan["variables"]["big_string"] = json!({ "value": big });
+    plan["variables"]["big_list"] = json!({ "value": vec![1; 100_000] });
+    plan["variables"]["big_null"] = json!({ "value": null });
+    plan["variables"]["short"] = json!({ "value": "awsvpc" });
+    let p = parse(&plan);
+    // The kind is what decides whether an argument set through the variable is set.
+    assert_eq!(p.variables["big_string"].value, json!(""));
+    assert_eq!(p.variables["big_list"].value, json!([]));
+    assert_eq!(p.variables["big_null"].value, Value::Null);
+    assert_eq!(p.variables["short"].value, json!("awsvpc"));
+    // A long value that is not JSON is still refused.
+    let mut text = serde_json::to_string(&plan).unwrap();
+    text = text.replacen(&format!("\"{big}\""), &format!("\"{big}"), 1);
+    assert!(parse_bytes(text.as_bytes(), "p", &opts()).is_err());
+}
+
 fn strip_sensitive_values(m: &mut Value) {
     if let Some(rs) = m.get_mut("resources").and_then(Value::as_array_mut) {
         for r in rs {

@@ -208,6 +208,51 @@ mod tests {
     }
 
     #[test]
+    fn the_fuzz_driver_plays_calls_and_checks_them() {
+        // What the `stream_assembly` fuzz target runs, on inputs of each kind: chunks joined,
+        // a buffer handed back and reused by the next call, a budget too small, no budget.
+        let chunk = |n: u8| {
+            let mut v = vec![n];
+            v.extend((0..n).map(|i| i.wrapping_mul(7)));
+            v
+        };
+        let mut calls = vec![0xff, 0x03, 0x00, 0x10]; // budget 0xffff×16, largest plan 0x1003×16+1
+        for _ in 0..3 {
+            for n in [1, 127, 64, 0, 3] {
+                calls.extend(chunk(n));
+            }
+            calls.push(0x81); // end, give the plan back as the spare
+        }
+        calls.extend(chunk(5));
+        calls.push(0x80);
+        fuzz_calls(&calls);
+        // A budget of 16 bytes: the first message that does not fit ends the call.
+        let mut small = vec![0x01, 0x00, 0x01, 0x00];
+        small.extend(chunk(100));
+        small.extend(chunk(2));
+        fuzz_calls(&small);
+        fuzz_calls(&[0, 0, 0, 0, 7, 1, 2]);
+        fuzz_calls(&[1, 2, 3]);
+        // And generated inputs: small budgets and plan caps, so every limit is reached.
+        let mut state = 0x853c_49e6_748f_ea9bu64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        };
+        for _ in 0..5_000 {
+            let len = usize::from(next()) * 4;
+            let mut data: Vec<u8> = (0..len).map(|_| next()).collect();
+            if let Some(h) = data.get_mut(..4) {
+                h[1] %= 2;
+                h[3] %= 2;
+            }
+            fuzz_calls(&data);
+        }
+    }
+
+    #[test]
     fn a_plan_past_the_budget_is_refused_while_it_arrives() {
         let buffers = PlanBuffers::new(64 << 10, usize::MAX);
         let grant = buffers.grant();
