@@ -39,9 +39,9 @@ fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AW
 	$(CARGO) build --quiet -p aws-standin --bins
 	$(CARGO) run --quiet -p aws-standin --bin scenarios -- $(if $(ONLY),--only $(ONLY))
 
-judged: ## Count the services ecsnet judged without an unverifiable note, create and update plans apart (V=1 per plan)
+judged: ## Count the services ecsnet judged without an unverifiable note, create and update plans apart (V=1 per plan; PLANS="a.json b.json" for other plans)
 	$(CARGO) build --quiet -p ecsnet -p aws-standin --bins
-	$(CARGO) run --quiet -p aws-standin --bin judged -- $(if $(V),-v)
+	$(CARGO) run --quiet -p aws-standin --bin judged -- $(if $(V),-v) $(foreach p,$(PLANS),--plan $(p))
 
 fuzz: ## Fuzz the plan reader and the whole check pipeline, 60 s each (needs `cargo install cargo-fuzz`)
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan -- -max_total_time=60
