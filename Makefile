@@ -52,9 +52,9 @@ fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AW
 	$(CARGO) build --quiet -p aws-standin --bins
 	$(CARGO) run --quiet -p aws-standin --bin scenarios -- $(if $(ONLY),--only $(ONLY))
 
-judged: ## Count the services ecsnet judged without an unverifiable note, create and update plans apart (V=1 per plan)
+judged: ## Count the services ecsnet judged without an unverifiable note, create and update plans apart (V=1 per plan; PLANS="a.json b.json" for other plans)
 	$(CARGO) build --quiet -p ecsnet -p aws-standin --bins
-	$(CARGO) run --quiet -p aws-standin --bin judged -- $(if $(V),-v)
+	$(CARGO) run --quiet -p aws-standin --bin judged -- $(if $(V),-v) $(foreach p,$(PLANS),--plan $(p))
 
 fuzz: ## Fuzz the plan reader, the check pipeline, .ecsnet.hcl and the plugin's stream assembly, FUZZ_SECONDS (60) each (needs `cargo install cargo-fuzz`)
 	mkdir -p plugin/fuzz/corpus/check_plan plugin/fuzz/corpus/parse_plan plugin/fuzz/corpus/parse_config plugin/fuzz/corpus/stream_assembly

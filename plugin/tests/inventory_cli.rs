@@ -69,11 +69,21 @@ fn json_inventory_snapshot_and_shape() {
     assert_eq!(api["task_definition"]["resolved_by"], "config_reference");
     assert_eq!(api["cluster"]["address"], "aws_ecs_cluster.main");
     // The module's network_configuration is a dynamic block, which the plan's configuration
-    // does not show: on create its subnets are unknown and say so.
-    assert_eq!(
-        api["network_configuration"]["subnets"],
-        serde_json::json!({"unknown": true})
-    );
+    // does not show: on create its subnets are unknown, and the only module call input that
+    // names subnets (subnet_ids = module.network.private_subnet_ids) gives the candidates,
+    // each shown as only_candidate and not certain.
+    let subnets = api["network_configuration"]["subnets"].as_array().unwrap();
+    assert_eq!(subnets.len(), 3);
+    for (i, s) in subnets.iter().enumerate() {
+        assert_eq!(
+            s,
+            &serde_json::json!({
+                "address": format!("module.network.aws_subnet.private[{i}]"),
+                "resolved_by": "only_candidate",
+                "certain": false
+            })
+        );
+    }
     // The autoscaling group's subnets follow module.network's output to the counted subnets.
     let asg = &v["autoscaling_groups"][0];
     assert_eq!(asg["address"], "aws_autoscaling_group.ecs");

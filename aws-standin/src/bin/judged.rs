@@ -16,11 +16,14 @@ const HELP: &str = "\
 judged: how many services ecsnet judged without an unverifiable note, over the scenario plans
 
 usage: judged [-v] [--only SUBSTRING]... [--root DIR] [--ecsnet BIN]
+       judged [-v] [--ecsnet BIN] --plan FILE...
 
   -v, --verbose   one line per plan: services judged, and the unverifiable rules of the others
   --only S        only scenarios whose name (topic/name/) contains S; repeatable
   --root DIR      the scenarios directory (default: testdata/scenarios of this repository)
-  --ecsnet BIN    the ecsnet binary (default: ecsnet beside this program)";
+  --ecsnet BIN    the ecsnet binary (default: ecsnet beside this program)
+  --plan FILE     judge this plan JSON instead of the scenarios (e.g. real plans kept outside
+                  the repository); repeatable, counted together as \"given plans\"";
 
 #[derive(Default)]
 struct Tally {
@@ -29,11 +32,35 @@ struct Tally {
     judged: usize,
 }
 
+impl Tally {
+    fn add(&mut self, plan: &PlanJudgement) {
+        self.plans += 1;
+        self.services += plan.services;
+        self.judged += plan.services - plan.unjudged.len();
+    }
+
+    fn print(&self, label: &str) {
+        println!(
+            "{label} plans: {} of {} services judged without an unverifiable note ({} plans)",
+            self.judged, self.services, self.plans
+        );
+    }
+}
+
+fn exit_code(errors: usize) -> ExitCode {
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
     let mut verbose = false;
     let mut only = Vec::new();
     let mut root = None;
     let mut ecsnet = None;
+    let mut given: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -42,7 +69,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             "-v" | "--verbose" => verbose = true,
-            "--only" | "--root" | "--ecsnet" => {
+            "--only" | "--root" | "--ecsnet" | "--plan" => {
                 let Some(value) = args.next() else {
                     eprintln!("judged: {arg} needs a value");
                     return ExitCode::from(2);
@@ -51,6 +78,7 @@ fn main() -> ExitCode {
                     "--only" if !value.is_empty() => only.push(value),
                     "--only" => {}
                     "--root" => root = Some(PathBuf::from(value)),
+                    "--plan" => given.push(PathBuf::from(value)),
                     _ => ecsnet = Some(PathBuf::from(value)),
                 }
             }
@@ -68,6 +96,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !given.is_empty() {
+        return judge_given(&ecsnet, &given, verbose);
+    }
     let scenarios = match discover(&root) {
         Ok(found) => filter(found.scenarios, &only),
         Err(e) => {
@@ -86,10 +117,7 @@ fn main() -> ExitCode {
             let name = format!("{}/{file}", scenario.name);
             match judge(&ecsnet, scenario, file) {
                 Ok(plan) => {
-                    let tally = tallies.entry(file).or_default();
-                    tally.plans += 1;
-                    tally.services += plan.services;
-                    tally.judged += plan.services - plan.unjudged.len();
+                    tallies.entry(file).or_default().add(&plan);
                     if verbose {
                         println!("{}", plan.line(&name));
                     }
@@ -102,17 +130,44 @@ fn main() -> ExitCode {
         }
     }
     for (file, label) in [(CREATE_PLAN, "create"), (UPDATE_PLAN, "update")] {
-        let t = tallies.remove(file).unwrap_or_default();
-        println!(
-            "{label} plans: {} of {} services judged without an unverifiable note ({} plans)",
-            t.judged, t.services, t.plans
-        );
+        tallies.remove(file).unwrap_or_default().print(label);
     }
-    if errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    exit_code(errors)
+}
+
+/// `--plan FILE...`: each plan judged in its own directory, counted together.
+fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
+    let mut t = Tally::default();
+    let mut errors = 0;
+    for path in plans {
+        let (Some(dir), Some(file)) = (path.parent(), path.file_name()) else {
+            eprintln!("judged: {}: not a file path", path.display());
+            errors += 1;
+            continue;
+        };
+        let scenario = Scenario {
+            name: path.display().to_string(),
+            dir: if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir.to_path_buf()
+            },
+        };
+        match judge(ecsnet, &scenario, &file.to_string_lossy()) {
+            Ok(plan) => {
+                t.add(&plan);
+                if verbose {
+                    println!("{}", plan.line(&scenario.name));
+                }
+            }
+            Err(e) => {
+                errors += 1;
+                eprintln!("judged: {}: {e}", path.display());
+            }
+        }
     }
+    t.print("given");
+    exit_code(errors)
 }
 
 /// One plan's services: how many, and those with an unverifiable note (address -> rules).

@@ -23,6 +23,10 @@ pub enum Resolution {
     UserData,
     /// An `assume` block in the ecsnet configuration supplied it.
     Assumption,
+    /// The configuration hides the link (a `local`, a `dynamic` block) and exactly one entity of
+    /// the right kind can be meant: the only one in the referring resource's module instance,
+    /// else the only one the module call's inputs name. Never certain.
+    OnlyCandidate,
     /// A known literal (id, ARN, name) whose target is not in the plan.
     OutsidePlan,
     /// The value is unknown at plan time and no configuration reference names a target.

@@ -59,12 +59,17 @@ fn service_links_follow_module_variables_outputs_and_for_each_keys() {
     assert_eq!(api.cluster.resolved_by, Resolution::ConfigReference);
     // The module writes network_configuration as a `dynamic` block (only awsvpc services
     // get one). Terraform leaves dynamic blocks out of the plan's configuration, so on
-    // create the subnets (var.subnet_ids → module.network.private_subnet_ids) are unknown
-    // with no reference to follow; plan-update.json has them by value (see
-    // dynamic_blocks_resolve_by_known_values_once_applied). The chain through the module
-    // output is followed for the autoscaling group (capacity_provider_to_group_...).
+    // create the subnets are unknown with no reference of their own to follow; the module
+    // has no subnet of its own, and of the module call's inputs only `subnet_ids =
+    // module.network.private_subnet_ids` names subnets: they are the only candidates,
+    // linked as such (never certain). plan-update.json has them by value (see
+    // dynamic_blocks_resolve_by_known_values_once_applied).
     let nc = api.network_configuration.get().unwrap().as_ref().unwrap();
-    assert!(nc.subnets.is_unknown());
+    let subnets = nc.subnets.get().unwrap();
+    assert_eq!(sorted_addrs(subnets), PRIVATE_SUBNETS.to_vec());
+    assert!(subnets
+        .iter()
+        .all(|l| l.resolved_by == Resolution::OnlyCandidate && !l.certain));
     let sn = m.subnet("module.network.aws_subnet.private[1]").unwrap();
     assert_eq!(
         sn.cidr_block.get().map(String::as_str),
@@ -95,9 +100,12 @@ fn service_links_follow_module_variables_outputs_and_for_each_keys() {
     // A bridge service gets no network_configuration from the dynamic block.
     assert!(matches!(worker.network_configuration.get(), Some(None)));
     // service_registries is dynamic too (only api registers): the registry ARN is unknown
-    // on create and nothing in the configuration names it.
+    // on create and nothing in the resource's configuration names it, but of the module
+    // call's inputs only `service_registries` names a Cloud Map service: the only candidate.
     let reg = &api.service_registries.get().unwrap()[0];
-    assert_eq!(reg.registry.resolved_by, Resolution::Unresolved);
+    assert_eq!(reg.registry.resolved_by, Resolution::OnlyCandidate);
+    assert!(!reg.registry.certain);
+    assert_eq!(addr(&reg.registry), "aws_service_discovery_service.api");
     assert!(reg.port.is_null(), "port not set");
     // Capacity provider strategy item links to the provider in the root module.
     let item = &api.capacity_provider_strategy.get().unwrap()[0];
@@ -729,4 +737,63 @@ fn a_managed_subnet_wins_over_a_data_source_reading_it() {
         data.id.get().map(String::as_str),
         Some("subnet-04ee8b80608e0a15e")
     );
+}
+
+#[test]
+fn hidden_links_take_the_only_candidate_and_each_value_follows_for_each() {
+    // subnets = local.subnet_ids (a local holding aws_subnet.private[*].id): the local is not
+    // in the plan, and the root module has one subnet resource, so its instances are the list.
+    let m = model("capacity/trunking-dns-a-record/plan.json");
+    let svc = m.service("aws_ecs_service.renderer").unwrap();
+    let nc = svc.network_configuration.get().unwrap().as_ref().unwrap();
+    let subnets = nc.subnets.get().unwrap();
+    assert_eq!(
+        sorted_addrs(subnets),
+        vec!["aws_subnet.private[0]", "aws_subnet.private[1]"]
+    );
+    assert!(subnets
+        .iter()
+        .all(|l| l.resolved_by == Resolution::OnlyCandidate && !l.certain));
+    // Once applied the ids are known: the known value wins and is certain.
+    let m = model("capacity/trunking-dns-a-record/plan-update.json");
+    let svc = m.service("aws_ecs_service.renderer").unwrap();
+    let nc = svc.network_configuration.get().unwrap().as_ref().unwrap();
+    assert!(nc
+        .subnets
+        .get()
+        .unwrap()
+        .iter()
+        .all(|l| l.resolved_by == Resolution::KnownValue && l.certain));
+    // A dynamic load_balancer block in a module with one target group of its own.
+    let m = model("load_balancer/fire-module-target-type-omitted/plan.json");
+    let svc = m.service("module.web.aws_ecs_service.this").unwrap();
+    let tg = svc.load_balancers.get().unwrap()[0]
+        .target_group
+        .clone()
+        .unwrap();
+    assert_eq!(addr(&tg), "module.web.aws_lb_target_group.this[0]");
+    assert_eq!(tg.resolved_by, Resolution::OnlyCandidate);
+    assert!(!tg.certain);
+}
+
+#[test]
+fn each_value_of_a_resource_for_each_names_the_instance_with_the_same_key() {
+    // aws_route_table_association.app: for_each = aws_subnet.app, subnet_id = each.value.id.
+    let p = load("service/fire-ec2-subnet-routed-to-igw/plan.json");
+    let assoc = p
+        .resources
+        .iter()
+        .find(|r| r.type_ == "aws_route_table_association" && r.index.is_some())
+        .expect("a keyed route table association");
+    let key = assoc
+        .index
+        .as_ref()
+        .and_then(|k| k.as_str())
+        .unwrap()
+        .to_string();
+    let targets = p.resolve_references(assoc, "subnet_id");
+    assert_eq!(targets.len(), 1, "{targets:?}");
+    assert_eq!(targets[0].address, format!("aws_subnet.app[\"{key}\"]"));
+    assert!(targets[0].certain);
+    assert_eq!(targets[0].attribute.as_deref(), Some("id"));
 }

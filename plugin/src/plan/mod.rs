@@ -366,9 +366,49 @@ impl Plan {
     /// not be determined (then every candidate instance is returned).
     pub fn resolve_references(&self, res: &Resource, dotted_path: &str) -> Vec<RefTarget> {
         match self.expression(res, dotted_path) {
-            Some(expr) => self.follow(&res.module_address, res.index.as_ref(), &expr.references),
+            Some(expr) => {
+                let refs = self.each_value_refs(res, &expr.references);
+                self.follow(&res.module_address, res.index.as_ref(), &refs)
+            }
             None => Vec::new(),
         }
+    }
+
+    /// `each.value.ATTR…` in a resource whose `for_each` is one resource (`for_each =
+    /// aws_subnet.app`) names that resource's instance with the same key: the reference is
+    /// rewritten to `aws_subnet.app["KEY"].ATTR…`. Kept as written otherwise.
+    fn each_value_refs(&self, res: &Resource, refs: &[String]) -> Vec<String> {
+        if !refs.iter().any(|r| r.starts_with("each.value")) {
+            return refs.to_vec();
+        }
+        let source = self
+            .config_resource(res)
+            .and_then(|c| c.for_each.as_ref())
+            .and_then(|fe| references::single_resource(&fe.references));
+        let (Some(source), Some(key)) = (source, res.index.as_ref()) else {
+            return refs.to_vec();
+        };
+        let key = match key {
+            serde_json::Value::String(k) => {
+                serde_json::to_string(k).unwrap_or_else(|_| format!("{k:?}"))
+            }
+            other => other.to_string(),
+        };
+        refs.iter()
+            .map(|r| match r.strip_prefix("each.value") {
+                Some(rest) if rest.is_empty() || rest.starts_with('.') => {
+                    format!("{source}[{key}]{rest}")
+                }
+                _ => r.clone(),
+            })
+            .collect()
+    }
+
+    /// The resources each input of the module call that created module instance `module`
+    /// names, by input variable (evaluated in the caller, with the instance's key). Empty
+    /// for the root module.
+    pub fn module_inputs(&self, module: &str) -> Vec<(String, Vec<RefTarget>)> {
+        references::module_inputs(self, module)
     }
 
     /// Follow references written in module `module_address` (an instance address) by an

@@ -322,6 +322,59 @@ impl Ctx<'_> {
     }
 }
 
+/// The one resource (managed or data, without instance key) a `for_each` expression's
+/// references name, when they name exactly one and nothing else: `aws_subnet.app`.
+pub(crate) fn single_resource(refs: &[String]) -> Option<String> {
+    let mut found: Option<String> = None;
+    for steps in distinct_traversals(refs) {
+        let n = names(&steps);
+        let (first, second) = (n.first()?, n.get(1)?);
+        let base = match first.as_str() {
+            "var" | "module" | "local" | "each" | "count" | "path" | "terraform" | "self" => {
+                return None
+            }
+            "data" => format!("data.{second}.{}", n.get(2)?),
+            _ => format!("{first}.{second}"),
+        };
+        // `aws_subnet.app[*]` or a selected instance is not the whole map.
+        if steps.iter().any(|s| matches!(s, Step::Index(_))) {
+            return None;
+        }
+        match &found {
+            Some(f) if *f != base => return None,
+            _ => found = Some(base),
+        }
+    }
+    found
+}
+
+pub(crate) fn module_inputs(plan: &Plan, module: &str) -> Vec<(String, Vec<RefTarget>)> {
+    let Some(mut path) = address::module_path(module) else {
+        return Vec::new();
+    };
+    let Some((call, key)) = path.pop() else {
+        return Vec::new();
+    };
+    let parent = parent_prefix(module);
+    let Some(mc) = plan
+        .module_config(&parent)
+        .and_then(|c| c.module_calls.get(&call))
+    else {
+        return Vec::new();
+    };
+    let each_key = key.as_deref().map(address::key_value);
+    mc.expressions
+        .iter()
+        .map(|(var, expr)| {
+            (
+                var.clone(),
+                follow(plan, &parent, each_key.as_ref(), &expr.references),
+            )
+        })
+        .filter(|(_, targets)| !targets.is_empty())
+        .collect()
+}
+
 fn concat(mut a: Vec<String>, b: &[String]) -> Vec<String> {
     a.extend(b.iter().cloned());
     a

@@ -42,6 +42,7 @@ fn resolution(r: Resolution) -> &'static str {
         Resolution::ConfigReference => "configuration reference",
         Resolution::UserData => "ECS_CLUSTER in user data",
         Resolution::Assumption => "assumption",
+        Resolution::OnlyCandidate => "only candidate",
         Resolution::OutsidePlan => "outside the plan",
         Resolution::Unresolved => "unresolved",
     }

@@ -2,12 +2,14 @@
 //! during planning come from `prior_state` (the plan reader puts them in the planned world);
 //! a read deferred to apply is all unknown.
 
+use super::written::{written, Written};
 use super::{key, opt_string};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Field, Model, PlanIndex, Subnet, Vpc, VpcEndpoint};
-use crate::plan::{Mode, Resource};
+use crate::plan::{Mode, Plan, Resource};
 
 pub(super) fn extract_subnet(
+    p: &Plan,
     res: &Resource,
     plan: PlanIndex,
     model: &mut Model,
@@ -19,7 +21,7 @@ pub(super) fn extract_subnet(
         plan,
         id: opt_string(v.get("id")),
         cidr_block: opt_string(v.get("cidr_block")),
-        ipv6_cidr_block: opt_string(v.get("ipv6_cidr_block")),
+        ipv6_cidr_block: ipv6_cidr_block(p, res),
         ipv6_native: v.get("ipv6_native").bool(),
         availability_zone: opt_string(v.get("availability_zone")),
         availability_zone_id: opt_string(v.get("availability_zone_id")),
@@ -42,6 +44,23 @@ pub(super) fn extract_subnet(
         }
     }
     model.subnets.push(subnet);
+}
+
+/// A managed subnet's `ipv6_cidr_block`. Provider 6.x plans it unknown on create even when
+/// the configuration leaves it out (optional + computed), but AWS gives a subnet no IPv6
+/// block on its own: in the hashicorp/aws provider (schemas 5.100.0 and 6.47.0) a subnet gets
+/// one only from its `ipv6_cidr_block` argument (`ipv6_native` and
+/// `assign_ipv6_address_on_creation` need it). So an unknown value that the configuration
+/// does not write (also through null module variables) is no block.
+fn ipv6_cidr_block(plan: &Plan, res: &Resource) -> Field<String> {
+    let f = opt_string(res.values.root().get("ipv6_cidr_block"));
+    if f.is_unknown()
+        && res.mode == Mode::Managed
+        && written(plan, res, "ipv6_cidr_block") == Written::Omitted
+    {
+        return Field::null().with_sensitive(f.sensitive);
+    }
+    f
 }
 
 pub(super) fn extract_vpc(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {

@@ -4,7 +4,7 @@
 use super::links::{match_asg, match_in, Cx};
 use super::lookup::Kind;
 use crate::model::extract::opt_string;
-use crate::model::{Field, Link, Val};
+use crate::model::{Field, Link, Resolution, Val};
 use crate::plan::Resource;
 
 pub(crate) fn capacity_provider_asg(cx: &Cx<'_>, res: &Resource) -> Link {
@@ -68,12 +68,23 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
         // + computed), so a group that uses a mixed instances policy gets an unresolved
         // link from the plain block: keep looking, and fall back to the first unresolved
         // or outside link only when no path names a template in the plan.
+        // An only-candidate link (a `dynamic "launch_template"` block) gives way to a path
+        // that names the template.
+        let guessed = |l: &Link| l.resolved_by == Resolution::OnlyCandidate;
         match best {
-            Some(l) if l.address.is_some() => {
+            Some(l) if l.address.is_some() && !guessed(&l) => {
                 launch_template = Some(l);
                 break;
             }
-            Some(l) if launch_template.is_none() => launch_template = Some(l),
+            Some(l)
+                if launch_template.is_none()
+                    || (l.address.is_some()
+                        && launch_template
+                            .as_ref()
+                            .is_some_and(|t| t.address.is_none())) =>
+            {
+                launch_template = Some(l)
+            }
             _ => {}
         }
     }

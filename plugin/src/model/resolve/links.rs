@@ -1,6 +1,8 @@
 //! Turning an attribute into a [`Link`]: a known value matched against the lookup
 //! indexes first, then the configuration's references, then "outside the plan".
 
+use std::borrow::Cow;
+
 use super::lookup::{KeyIndex, Kind, Lookup};
 use crate::model::{Field, Link, Model, PlanIndex, Resolution, Val};
 use crate::plan::{Plan, Resource};
@@ -68,6 +70,83 @@ impl<'a> Cx<'a> {
         ))
     }
 
+    /// Whether the configuration hides how `path` is set, so that no reference can name its
+    /// target: the expression reads only `local.*`, `each.*` or `count.*` (which the plan's
+    /// configuration section does not expand), or the attribute sits in a block that the
+    /// configuration does not show at all (a `dynamic` block). An argument simply left out
+    /// of a block the configuration shows is not hidden. False without a configuration.
+    pub(crate) fn hidden(&self, res: &Resource, path: &str) -> bool {
+        if !self.plan.config.present {
+            return false;
+        }
+        let Some(cfg) = self.plan.config_resource(res) else {
+            return false;
+        };
+        let top = path.split('.').next().unwrap_or(path);
+        match cfg.expressions.lookup(path) {
+            Some(e) => {
+                e.constant_value.is_none()
+                    && !e.references.is_empty()
+                    && e.references.iter().all(|r| {
+                        ["local.", "each.", "count."]
+                            .iter()
+                            .any(|p| r.starts_with(p))
+                    })
+            }
+            None => top != path && !cfg.expressions.0.contains_key(top),
+        }
+    }
+
+    /// The entities of `kind` a hidden attribute can only mean, as groups of one resource's
+    /// instances (a counted subnet resource is one group). First the entities declared in
+    /// the referring resource's own module instance; when there are none, those that the
+    /// inputs of the module call creating that instance name, when exactly one input names
+    /// any. Empty when neither settles it.
+    pub(crate) fn candidates(&self, res: &Resource, kind: Kind) -> Cow<'a, [Vec<usize>]> {
+        let own = self.lookup.in_module(self.idx, &res.module_address, kind);
+        if !own.is_empty() {
+            return Cow::Borrowed(own);
+        }
+        let mut found: Option<Vec<usize>> = None;
+        for (_, targets) in self.plan.module_inputs(&res.module_address) {
+            let mut positions: Vec<usize> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for t in targets {
+                if let Some(p) = self.lookup.at(self.idx, &t.address, kind) {
+                    if seen.insert(p) {
+                        positions.push(p);
+                    }
+                }
+            }
+            if positions.is_empty() {
+                continue;
+            }
+            if found.is_some() {
+                return Cow::Owned(Vec::new());
+            }
+            found = Some(positions);
+        }
+        // One input: whatever it names is the one candidate set (a list of subnets may
+        // span several resources, e.g. `concat(a[*].id, b[*].id)`).
+        Cow::Owned(found.map(|p| vec![p]).unwrap_or_default())
+    }
+
+    /// The only entity of `kind` a hidden single-valued attribute can name
+    /// ([`Cx::candidates`] with one group of one instance).
+    pub(crate) fn only_candidate(&self, res: &Resource, path: &str, kind: Kind) -> Option<Link> {
+        if !self.hidden(res, path) {
+            return None;
+        }
+        match self.candidates(res, kind).as_ref() {
+            [one] if one.len() == 1 => Some(Link::to_address(
+                self.address(kind, one[0]),
+                Resolution::OnlyCandidate,
+                false,
+            )),
+            _ => None,
+        }
+    }
+
     /// The general rule for a single-valued link attribute:
     /// known value matched by `matcher` → reference → outside the plan → unresolved.
     /// `None` when the value is null and no reference names a target (not set).
@@ -104,6 +183,7 @@ impl<'a> Cx<'a> {
             }
             Val::Unknown => Some(
                 self.link_from_refs(res, path, kind)
+                    .or_else(|| self.only_candidate(res, path, kind))
                     .unwrap_or_else(Link::unresolved),
             ),
             Val::Known(_) | Val::Null => self.link_from_refs(res, path, kind),
@@ -154,7 +234,22 @@ impl<'a> Cx<'a> {
                     }
                 }
                 if refs.is_empty() {
-                    Field::unknown()
+                    // Hidden (a `dynamic` block, a local): the one group of subnets that can
+                    // be meant, every instance of it.
+                    match self.candidates(res, Kind::Subnet).as_ref() {
+                        [one] if self.hidden(res, path) => Field::known(
+                            one.iter()
+                                .map(|&p| {
+                                    Link::to_address(
+                                        self.address(Kind::Subnet, p),
+                                        Resolution::OnlyCandidate,
+                                        false,
+                                    )
+                                })
+                                .collect(),
+                        ),
+                        _ => Field::unknown(),
+                    }
                 } else {
                     Field::known(
                         refs.into_iter()

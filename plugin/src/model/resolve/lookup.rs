@@ -61,11 +61,23 @@ impl KeyIndex {
     }
 }
 
+/// The entities of one kind in one module instance, grouped by resource.
+#[derive(Debug, Default)]
+struct ModuleEntities {
+    groups: Vec<Vec<usize>>,
+    /// Resource address without instance key → position in `groups`.
+    index: HashMap<String, usize>,
+}
+
 /// Every index used by resolution.
 #[derive(Debug, Default)]
 pub(crate) struct Lookup {
     /// Per plan (by position): address → entity.
     by_address: Vec<HashMap<String, (Kind, usize)>>,
+    /// (plan, kind, module instance address) → entities of that kind declared directly in
+    /// the module instance (`""` for the root module), grouped by resource (the instances
+    /// of one `count`/`for_each` resource form one group).
+    by_module: HashMap<(PlanIndex, Kind, String), ModuleEntities>,
     pub(crate) td_family: KeyIndex,
     pub(crate) td_arn: KeyIndex,
     pub(crate) service_name: KeyIndex,
@@ -95,6 +107,28 @@ impl Lookup {
             self.by_address.resize_with(plan + 1, HashMap::new);
         }
         self.by_address[plan].insert(address.to_string(), (kind, pos));
+        let base = crate::plan::address::strip_instance_key(address).unwrap_or(address);
+        let entities = self
+            .by_module
+            .entry((plan, kind, crate::plan::address::module_prefix(address)))
+            .or_default();
+        match entities.index.get(base) {
+            Some(&g) => entities.groups[g].push(pos),
+            None => {
+                entities
+                    .index
+                    .insert(base.to_string(), entities.groups.len());
+                entities.groups.push(vec![pos]);
+            }
+        }
+    }
+
+    /// The entities of `kind` declared directly in module instance `module` of `plan`, one
+    /// group per resource.
+    pub(crate) fn in_module(&self, plan: PlanIndex, module: &str, kind: Kind) -> &[Vec<usize>] {
+        self.by_module
+            .get(&(plan, kind, module.to_string()))
+            .map_or(&[], |e| e.groups.as_slice())
     }
 
     /// The subnet an id names. A managed `aws_subnet` wins over a `data.aws_subnet` that

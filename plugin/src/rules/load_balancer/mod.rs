@@ -28,6 +28,23 @@ pub(super) fn rules() -> Vec<&'static dyn Rule> {
 /// The target group of a `load_balancer` block: `Ok(None)` for a classic load balancer
 /// (`elb_name`) or a block without a target group, `Err` when the target group is outside
 /// the plan or unknown.
+/// How a message names a load balancer's target group: an only-candidate link (the
+/// configuration hides it) says so, so that the finding does not read as a certainty.
+fn tg_named(lb: &LoadBalancer, tg: &TargetGroup) -> String {
+    let guessed = lb
+        .target_group
+        .as_ref()
+        .is_some_and(|l| l.resolved_by == crate::model::Resolution::OnlyCandidate);
+    if guessed {
+        format!(
+            "target group {} (the only one the service can name: the configuration hides the link)",
+            tg.address
+        )
+    } else {
+        format!("target group {}", tg.address)
+    }
+}
+
 fn target_group_of<'a>(
     model: &'a Model,
     lb: &LoadBalancer,

@@ -5,7 +5,9 @@ use crate::model::{NetworkMode, Val};
 use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr};
+use super::{
+    push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr, tg_named,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -87,8 +89,8 @@ impl Rule for TargetTypeInstance {
                     &Self::META,
                     &svc.address,
                     format!(
-                        "target group {} has target_type {}, but {basis}; these tasks register as instance and host port and need target_type instance",
-                        tg.address,
+                        "{} has target_type {}, but {basis}; these tasks register as instance and host port and need target_type instance",
+                        tg_named(lb, tg),
                         tg.target_type.show()
                     ),
                 )

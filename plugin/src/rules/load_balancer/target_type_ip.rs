@@ -5,7 +5,9 @@ use crate::model::Val;
 use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr};
+use super::{
+    push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr, tg_named,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -96,8 +98,8 @@ impl Rule for TargetTypeIp {
                     &Self::META,
                     &svc.address,
                     format!(
-                        "target group {} has {shown}, but {basis}; awsvpc tasks register by IP and need target_type ip",
-                        tg.address
+                        "{} has {shown}, but {basis}; awsvpc tasks register by IP and need target_type ip",
+                        tg_named(lb, tg)
                     ),
                 )
                 .attribute(tg_attr(i))

@@ -122,6 +122,8 @@ pub fn mode_of<'a>(
             // such, so a finding built on it does not read as a certainty.
             let basis = if task_definition.certain {
                 basis
+            } else if task_definition.resolved_by == Resolution::OnlyCandidate {
+                format!("{basis} (the only task definition the service can name: the configuration hides the link)")
             } else {
                 format!("{basis} (ecsnet's best match among several candidates)")
             };
