@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::{Config, FailOn};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::UserError;
+use crate::locate::Locator;
 use crate::model::{Model, PlanSummary};
 use crate::plan::{LoadOptions, Plan};
 use crate::rules::{self, Context, Rule};
@@ -21,6 +22,9 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct CheckOptions {
     /// `--fail-on`; wins over `fail_on` in the configuration. Default: error.
     pub fail_on: Option<FailOn>,
+    /// The Terraform sources of each plan (indexed like the plans), when read
+    /// (`--source`): findings then point at `.tf` lines and inline suppressions apply.
+    pub sources: Vec<Option<std::sync::Arc<tfsource::Sources>>>,
 }
 
 impl CheckOptions {
@@ -197,11 +201,16 @@ pub fn check_plans_keeping_model(
 ) -> (Model, Report) {
     let model = crate::model::build(plans, &config.assume);
     crate::cancel::check();
-    let report = check_model(
+    let locator = Locator {
+        plans,
+        sources: &opts.sources,
+    };
+    let report = check_model_located(
         &model,
         plans.iter().map(plan_summary).collect(),
         config,
         opts,
+        Some(&locator),
     );
     (model, report)
 }
@@ -232,6 +241,18 @@ pub fn check_model(
     config: &Config,
     opts: &CheckOptions,
 ) -> Report {
+    check_model_located(model, plans, config, opts, None)
+}
+
+/// [`check_model`], giving findings their locations (and applying inline suppressions)
+/// with `locator` before the configuration's ignores.
+pub fn check_model_located(
+    model: &Model,
+    plans: Vec<PlanSummary>,
+    config: &Config,
+    opts: &CheckOptions,
+    locator: Option<&Locator<'_>>,
+) -> Report {
     let cx = Context {
         model,
         assume: &config.assume,
@@ -239,6 +260,9 @@ pub fn check_model(
     let mut diagnostics = rules::run(&cx, &enabled_rules(config));
     crate::cancel::check();
     assign_plans(model, &mut diagnostics);
+    if let Some(l) = locator {
+        l.apply(&mut diagnostics);
+    }
     apply_config(&mut diagnostics, config);
     crate::cancel::check();
     Report::new(plans, diagnostics, opts.effective_fail_on(config))
@@ -374,6 +398,7 @@ mod tests {
             related: vec![],
             plan: 0,
             suppressed: None,
+            location: None,
         }
     }
 
@@ -550,6 +575,7 @@ mod tests {
         );
         let opts = CheckOptions {
             fail_on: Some(FailOn::Never),
+            ..CheckOptions::default()
         };
         assert_eq!(opts.effective_fail_on(&config), FailOn::Never);
         assert_eq!(

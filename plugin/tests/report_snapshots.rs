@@ -26,7 +26,14 @@ fn report(fail_on: Option<FailOn>) -> engine::Report {
     // A fixed name keeps the snapshots independent of where the checkout lives.
     let plan = plan::parse_bytes(&bytes, MIXED, &LoadOptions::default()).unwrap();
     let config = config::parse_str(CONFIG, ".ecsnet.hcl").unwrap();
-    engine::check_plans_with(&[plan], &config, &CheckOptions { fail_on })
+    engine::check_plans_with(
+        &[plan],
+        &config,
+        &CheckOptions {
+            fail_on,
+            ..CheckOptions::default()
+        },
+    )
 }
 
 fn render(format: Format) -> String {

@@ -67,7 +67,7 @@ pub struct CapacityArgs {
 }
 
 pub fn run(args: CapacityArgs) -> Result<u8> {
-    let Inputs { config, plans } =
+    let Inputs { config, plans, .. } =
         Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
     let model = crate::model::build(&plans, &config.assume);
     let analysis = capacity::analyze(&model, &config.assume);

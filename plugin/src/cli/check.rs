@@ -97,13 +97,26 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let Inputs { config, plans } =
-        Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
+    let Inputs {
+        config,
+        plans,
+        sources,
+    } = Inputs::load(&args.source, args.config.as_deref(), args.output.as_deref())?;
     warn_errored(&plans);
     let opts = CheckOptions {
         fail_on: args.fail_on.map(FailOn::from),
+        sources,
     };
     let (model, report) = engine::check_plans_keeping_model(&plans, &config, &opts);
+    let locator = crate::locate::Locator {
+        plans: &plans,
+        sources: &opts.sources,
+    };
+    for at in locator.unused_suppressions(&report.diagnostics) {
+        eprintln!(
+            "note: the suppression at {at} matched no finding; remove it if the problem is fixed"
+        );
+    }
     // The process ends right after the report is written, and the OS takes back its memory
     // at once: freeing the plans and the model piece by piece (hundreds of thousands of
     // small allocations on a large plan) would only add to the wall time. Not done in the

@@ -94,6 +94,7 @@ pub(crate) mod testing {
             related: vec![],
             plan: 0,
             suppressed: None,
+            location: None,
         }
     }
 

@@ -27,6 +27,7 @@ impl<'a> Context<'a> {
             related: Vec::new(),
             plan: 0,
             suppressed: None,
+            location: None,
         })
     }
 }

@@ -212,7 +212,10 @@ impl Validator {
         };
         let plan_name = non_empty(header.plan_name, "plan");
         let config = (!header.config.trim().is_empty()).then_some(header.config);
-        let opts = CheckOptions { fail_on };
+        let opts = CheckOptions {
+            fail_on,
+            ..CheckOptions::default()
+        };
 
         let token = Cancel::also_on(self.shutdown.cancel_flag());
         let cancel = CancelOnDrop(token.clone());
@@ -418,6 +421,7 @@ mod tests {
             unverifiable: true,
             related: vec!["aws_subnet.a".into()],
             plan: 0,
+            location: None,
             suppressed: Some("accepted".into()),
         };
         let p = diagnostic(d);
