@@ -28,9 +28,10 @@ check: fmt clippy test ## What CI runs: fmt, clippy -D warnings, tests
 demo: ## Run ecsnet check on the bundled sample plan
 	$(CARGO) run --quiet -p ecsnet -- check $(PLAN) --fail-on never
 
-bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor
+bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor; then the plugin, and reading Terraform sources (200 module calls)
 	bash scripts/bench.sh
 	bash scripts/bench_plugin.sh
+	bash scripts/bench_sources.sh
 
 install: ## Install the ecsnet binary into $(PREFIX)/bin
 	$(CARGO) install --path plugin --root $(PREFIX) --locked
