@@ -228,15 +228,33 @@ fn main() {
         std::fs::write(dir.join("main.tf"), MODULE).expect("module file");
     }
     let mut changes = vec![
-        change("", "aws_vpc", "main", json!({"cidr_block": "10.0.0.0/16"}), json!({"id": true, "arn": true})),
-        change("", "aws_ecs_cluster", "main", json!({"name": "bench"}), json!({"id": true, "arn": true})),
+        change(
+            "",
+            "aws_vpc",
+            "main",
+            json!({"cidr_block": "10.0.0.0/16"}),
+            json!({"id": true, "arn": true}),
+        ),
+        change(
+            "",
+            "aws_ecs_cluster",
+            "main",
+            json!({"name": "bench"}),
+            json!({"id": true, "arn": true}),
+        ),
     ];
     for c in &mut changes {
         c["address"] = json!(c["address"].as_str().unwrap().trim_start_matches('.'));
         c.as_object_mut().unwrap().remove("module_address");
     }
     for i in 0..3 {
-        let mut c = change("", "aws_subnet", "private", json!({"cidr_block": format!("10.0.{}.0/20", i * 16)}), json!({"id": true, "vpc_id": true, "availability_zone": true}));
+        let mut c = change(
+            "",
+            "aws_subnet",
+            "private",
+            json!({"cidr_block": format!("10.0.{}.0/20", i * 16)}),
+            json!({"id": true, "vpc_id": true, "availability_zone": true}),
+        );
         c["address"] = json!(format!("aws_subnet.private[{i}]"));
         c["index"] = json!(i);
         c.as_object_mut().unwrap().remove("module_address");
@@ -253,9 +271,27 @@ fn main() {
         );
         let m = format!("module.svc_{i}");
         let port = 8000 + i % 100;
-        changes.push(change(&m, "aws_ecr_repository", "this", json!({"name": name}), json!({"arn": true, "repository_url": true})));
-        changes.push(change(&m, "aws_cloudwatch_log_group", "this", json!({"name": format!("/ecs/{name}"), "retention_in_days": 30}), json!({"arn": true})));
-        changes.push(change(&m, "aws_iam_role", "task", json!({"name": format!("{name}-task")}), json!({"arn": true, "id": true})));
+        changes.push(change(
+            &m,
+            "aws_ecr_repository",
+            "this",
+            json!({"name": name}),
+            json!({"arn": true, "repository_url": true}),
+        ));
+        changes.push(change(
+            &m,
+            "aws_cloudwatch_log_group",
+            "this",
+            json!({"name": format!("/ecs/{name}"), "retention_in_days": 30}),
+            json!({"arn": true}),
+        ));
+        changes.push(change(
+            &m,
+            "aws_iam_role",
+            "task",
+            json!({"name": format!("{name}-task")}),
+            json!({"arn": true, "id": true}),
+        ));
         changes.push(change(&m, "aws_security_group", "this", json!({"name": format!("{name}-tasks"), "ingress": [{"from_port": port, "to_port": port, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/8"]}]}), json!({"id": true, "vpc_id": true})));
         changes.push(change(&m, "aws_lb_target_group", "this", json!({"name": name, "port": port, "protocol": "HTTP", "target_type": "ip", "health_check": [{"path": "/health", "port": "traffic-port"}]}), json!({"arn": true, "id": true, "vpc_id": true})));
         changes.push(change(&m, "aws_ecs_task_definition", "this", json!({"family": name, "network_mode": "awsvpc", "requires_compatibilities": ["FARGATE"], "cpu": "512", "memory": "1024"}), json!({"arn": true, "container_definitions": true, "task_role_arn": true})));
