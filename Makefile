@@ -32,9 +32,10 @@ check: fmt clippy test ## What CI runs: fmt, clippy -D warnings, tests
 demo: ## Run ecsnet check on the bundled sample plan
 	$(CARGO) run --quiet -p ecsnet -- check $(PLAN) --fail-on never
 
-bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor (profiling profile: release with line tables)
+bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor; then the plugin, and reading Terraform sources (200 module calls); profiling profile (release with line tables)
 	bash scripts/bench.sh
 	bash scripts/bench_plugin.sh
+	bash scripts/bench_sources.sh
 
 tf-mirror: build ## Install the release binary as the Terraform provider ecsnet/ecsnet in a filesystem mirror (MIRROR=dir)
 	sh scripts/tf-mirror.sh $${CARGO_TARGET_DIR:-target}/release/ecsnet $(MIRROR)
@@ -45,8 +46,8 @@ install: ## Install the ecsnet binary into $(PREFIX)/bin
 dist: ## Release archive in dist/: binary, completions, man pages, LICENSE, README, SHA256SUMS
 	sh scripts/dist.sh
 
-package: ## cargo publish --dry-run of ecsnet-goplugin, ecsnet-tfplugin6 then ecsnet (what crates.io would receive)
-	$(CARGO) publish --dry-run --locked -p ecsnet-goplugin -p ecsnet-tfplugin6 -p ecsnet
+package: ## cargo publish --dry-run of ecsnet-goplugin, ecsnet-tfplugin6, ecsnet-tfsource then ecsnet (what crates.io would receive)
+	$(CARGO) publish --dry-run --locked -p ecsnet-goplugin -p ecsnet-tfplugin6 -p ecsnet-tfsource -p ecsnet
 
 fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AWS provider (ONLY=topic/ or topic/name/ for some)
 	$(CARGO) build --quiet -p aws-standin --bins

@@ -70,7 +70,8 @@ pub struct Diagnostic {
     /// Index of the plan (order given on the command line) the address belongs to.
     #[serde(default)]
     pub plan: usize,
-    /// Set when an `ignore` block in the configuration suppresses the finding: its reason.
+    /// Set when an `ignore` block in the configuration, or an `ecsnet:ignore` comment in
+    /// the Terraform sources, suppresses the finding: its reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
     /// The shared subject of a problem several resources have (a cluster, a capacity
@@ -94,6 +95,46 @@ pub struct Diagnostic {
     /// True when `--baseline` lists this finding: it is known, and does not fail the gate.
     #[serde(default)]
     pub baselined: bool,
+    /// Where the finding points: the `.tf` line of the attribute or block concerned when
+    /// the Terraform sources are read, else the resource's entry in the plan JSON file.
+    /// Filled in one place after the rules run (`crate::locate`), never by a rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+/// A place in a file a finding points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// A `.tf` file relative to the repository root (or to the working directory outside a
+    /// repository), never absolute; or the plan file as given on the command line.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (bytes), given for plan files, whose JSON is usually one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// What the file is.
+    pub kind: LocationKind,
+}
+
+/// Whether a [`Location`] is in the Terraform sources or in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LocationKind {
+    /// A `.tf` file of the configuration.
+    Source,
+    /// The plan JSON file.
+    Plan,
+}
+
+impl std::fmt::Display for Location {
+    /// `path:line` or `path:line:column`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.column {
+            Some(c) => write!(f, "{}:{}:{c}", self.file, self.line),
+            None => write!(f, "{}:{}", self.file, self.line),
+        }
+    }
 }
 
 impl Diagnostic {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::{Config, FailOn};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::UserError;
+use crate::locate::Locator;
 use crate::model::{Model, PlanSummary};
 use crate::plan::{LoadOptions, Plan};
 use crate::rules::{self, Context, Rule};
@@ -25,6 +26,9 @@ pub struct CheckOptions {
     pub min_severity: Option<Severity>,
     /// `--quiet`: unverifiable notes are left out of the report.
     pub quiet: bool,
+    /// The Terraform sources of each plan (indexed like the plans), when read
+    /// (`--source`): findings then point at `.tf` lines and inline suppressions apply.
+    pub sources: Vec<Option<std::sync::Arc<tfsource::Sources>>>,
 }
 
 impl CheckOptions {
@@ -225,11 +229,16 @@ pub fn check_plans_keeping_model(
 ) -> (Model, Report) {
     let model = crate::model::build(plans, &config.assume);
     crate::cancel::check();
-    let report = check_model(
+    let locator = Locator {
+        plans,
+        sources: &opts.sources,
+    };
+    let report = check_model_located(
         &model,
         plans.iter().map(plan_summary).collect(),
         config,
         opts,
+        Some(&locator),
     );
     (model, report)
 }
@@ -260,6 +269,18 @@ pub fn check_model(
     config: &Config,
     opts: &CheckOptions,
 ) -> Report {
+    check_model_located(model, plans, config, opts, None)
+}
+
+/// [`check_model`], giving findings their locations (and applying inline suppressions)
+/// with `locator` before the configuration's ignores.
+pub fn check_model_located(
+    model: &Model,
+    plans: Vec<PlanSummary>,
+    config: &Config,
+    opts: &CheckOptions,
+    locator: Option<&Locator<'_>>,
+) -> Report {
     let mut plans = plans;
     let counts = ecs_resources(model, plans.len());
     for (p, n) in plans.iter_mut().zip(counts) {
@@ -272,6 +293,9 @@ pub fn check_model(
     let mut diagnostics = rules::run(&cx, &enabled_rules(config));
     crate::cancel::check();
     assign_plans(model, &mut diagnostics);
+    if let Some(l) = locator {
+        l.apply(&mut diagnostics);
+    }
     apply_config(&mut diagnostics, config);
     diagnostics.retain(|d| {
         !(opts.quiet && d.unverifiable) && opts.min_severity.is_none_or(|m| d.severity >= m)

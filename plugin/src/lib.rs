@@ -9,6 +9,8 @@
 //! - [`rules`]: one file per NET rule, run over the model.
 //! - [`config`]: `.ecsnet.hcl` (fail_on, rule overrides, assumptions, ignores).
 //! - [`engine`]: plan(s) + configuration → report; shared by the CLI and the plugin server.
+//! - [`locate`]: where findings point (`.tf` line through the `tfsource` crate, else the
+//!   plan JSON) and inline `ecsnet:ignore` suppressions.
 //! - [`report`]: text, JSON, SARIF, JUnit and GitHub output.
 //! - [`server`]: the go-plugin gRPC server.
 //! - [`provider`]: the Terraform provider with ecsnet's functions (tfplugin6).
@@ -34,6 +36,7 @@ pub mod engine;
 pub mod error;
 pub mod findings;
 pub mod instances;
+pub mod locate;
 pub mod model;
 pub mod par;
 pub mod plan;

@@ -642,7 +642,13 @@ fn utf16_and_utf8_bom_plans_read_like_utf8() {
     let diags = |o: &Output| -> serde_json::Value {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout)
             .unwrap_or_else(|e| panic!("json report: {e}: {}", text(&o.stderr)));
-        v["diagnostics"].clone()
+        let mut d = v["diagnostics"].clone();
+        // Each points at its own file (a UTF-16 file's columns count the UTF-8 text's bytes).
+        for one in d.as_array_mut().unwrap() {
+            assert_eq!(one["location"]["kind"], "plan", "{one}");
+            one["location"] = serde_json::Value::Null;
+        }
+        d
     };
     let mut bom8 = vec![0xEF, 0xBB, 0xBF];
     bom8.extend(&plain);

@@ -75,7 +75,7 @@ pub struct CapacityArgs {
 }
 
 pub fn run(args: CapacityArgs) -> Result<u8> {
-    let Inputs { config, plans } = Inputs::load(
+    let Inputs { config, plans, .. } = Inputs::load(
         &args.source,
         args.config.as_deref(),
         args.output.as_deref().as_slice(),

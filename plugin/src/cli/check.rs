@@ -218,7 +218,11 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         .filter_map(|s| s.file.as_deref())
         .chain(args.write_baseline.as_deref())
         .collect();
-    let Inputs { config, plans } = Inputs::load(&args.source, args.config.as_deref(), &outputs)?;
+    let Inputs {
+        config,
+        plans,
+        sources,
+    } = Inputs::load(&args.source, args.config.as_deref(), &outputs)?;
     // Read the baseline before the check, so a bad file fails fast.
     let baseline = args
         .baseline
@@ -230,8 +234,18 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         fail_on: args.fail_on.map(FailOn::from),
         min_severity: args.min_severity.map(Severity::from),
         quiet: args.quiet,
+        sources,
     };
     let (model, mut report) = engine::check_plans_keeping_model(&plans, &config, &opts);
+    let locator = crate::locate::Locator {
+        plans: &plans,
+        sources: &opts.sources,
+    };
+    for at in locator.unused_suppressions(&report.diagnostics) {
+        eprintln!(
+            "note: the suppression at {at} matched no finding; remove it if the problem is fixed"
+        );
+    }
     // The process ends right after the report is written, and the OS takes back its memory
     // at once: freeing the plans and the model piece by piece (hundreds of thousands of
     // small allocations on a large plan) would only add to the wall time. Not done in the

@@ -4,6 +4,9 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tfsource::Sources;
 
 use crate::config::{self, Config};
 use crate::error::{io_reason, Result, UserError};
@@ -26,12 +29,21 @@ pub struct PlanSource {
     // reject as a missing value; the plan reader reads it and treats empty as unset.
     #[arg(long, value_name = "PATH")]
     pub terraform_bin: Option<PathBuf>,
+
+    /// Root module of the Terraform configuration the plans were made from: findings point at
+    /// its .tf lines and its `# ecsnet:ignore` comments apply [default: $ECSNET_SOURCE, else
+    /// the working directory when its .tf files declare the plan's resources].
+    // Not a clap `env` argument, for the same reason as --terraform-bin: empty means unset.
+    #[arg(long = "source", value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
 }
 
 /// The configuration in force and the plans, as a plan-reading command starts from.
 pub struct Inputs {
     pub config: Config,
     pub plans: Vec<Plan>,
+    /// The Terraform sources of each plan (indexed like `plans`), when read.
+    pub sources: Vec<Option<Arc<Sources>>>,
 }
 
 impl Inputs {
@@ -54,8 +66,49 @@ impl Inputs {
             ..LoadOptions::from_env()?
         };
         let plans = crate::plan::load_all(&source.plans, &load)?;
-        Ok(Inputs { config, plans })
+        let sources = load_sources(source.source_dir.as_deref(), &cwd, &plans)?;
+        Ok(Inputs {
+            config,
+            plans,
+            sources,
+        })
     }
+}
+
+/// The Terraform sources for each plan: `--source DIR`, else `$ECSNET_SOURCE` (empty means
+/// unset), else the working directory when it holds `.tf` files. Sources given explicitly
+/// are used for every plan (with a note for a plan none of whose resources they declare);
+/// the working directory only for plans some of whose resources it declares. A source
+/// that cannot be read or parsed, or a suppression without a reason, is an error.
+pub fn load_sources(
+    explicit: Option<&Path>,
+    cwd: &Path,
+    plans: &[Plan],
+) -> Result<Vec<Option<Arc<Sources>>>> {
+    let env = std::env::var_os(tfsource::SOURCE_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let (dir, chosen) = match (explicit, env) {
+        (Some(d), _) => (d.to_path_buf(), true),
+        (None, Some(d)) => (d, true),
+        (None, None) if tfsource::has_tf_files(cwd) => (PathBuf::from("."), false),
+        (None, None) => return Ok(vec![None; plans.len()]),
+    };
+    let src = Arc::new(Sources::load(&dir).map_err(|e| UserError::new(e.to_string()))?);
+    Ok(plans
+        .iter()
+        .map(|p| {
+            let declares = p.resources.is_empty() || p.resources.iter().any(|r| src.declares(&r.address));
+            if !declares && chosen {
+                eprintln!(
+                    "note: the Terraform sources in {} declare none of the resources of {}; its findings point at the plan",
+                    dir.display(),
+                    if p.name == "-" { "stdin" } else { &p.name }
+                );
+            }
+            (declares || chosen).then(|| src.clone())
+        })
+        .collect())
 }
 
 /// `--output` naming one of the plans would replace the user's plan with the report: refuse
@@ -291,6 +344,7 @@ mod tests {
         let source = PlanSource {
             plans: vec!["-".to_string(), "-".to_string()],
             terraform_bin: None,
+            source_dir: None,
         };
         // The configuration path does not exist: the stdin check must come first.
         let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl")), &[]) {

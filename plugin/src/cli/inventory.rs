@@ -55,7 +55,7 @@ pub struct InventoryArgs {
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8> {
-    let Inputs { config, plans } = Inputs::load(
+    let Inputs { config, plans, .. } = Inputs::load(
         &args.source,
         args.config.as_deref(),
         args.output.as_deref().as_slice(),

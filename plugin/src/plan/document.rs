@@ -934,7 +934,7 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
             .collect();
     module_instances.extend(with_ancestors(extra));
     let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
-    let resources = build_resources(&c, &prior_kept, name)?;
+    let resources = build_resources(text, &c, &prior_kept, name)?;
 
     let mut plan = Plan {
         name: name.to_string(),
@@ -1125,6 +1125,7 @@ fn attrs_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Attrs, UserError
 }
 
 fn build_resources(
+    text: &str,
     c: &Collected<'_>,
     prior_kept: &BTreeSet<String>,
     name: &str,
@@ -1153,9 +1154,11 @@ fn build_resources(
     // Each entry is built on its own (parsing its unknown/sensitive marks, indexing its
     // values), so with thousands of them the work is spread over the cores. Results come
     // back in order, so the first error reported is the one a sequential run would report.
-    crate::par::map(&kept, PARALLEL_BUILD_MIN, |e| resource_of(e, name))
+    let mut resources = crate::par::map(&kept, PARALLEL_BUILD_MIN, |e| resource_of(e, name))
         .into_iter()
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    set_positions(text, &kept, &mut resources);
+    Ok(resources)
 }
 
 /// Kept resources per thread below which [`build_resources`] stays on one thread.
@@ -1186,7 +1189,36 @@ fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
         index,
         action: e.action,
         values,
+        position: None,
     })
+}
+
+/// Set each resource's line and column in `text`, from where its entry's address literal
+/// lies in it (`kept[i]` made `resources[i]`). One pass over the text up to the last
+/// entry: a plan in one line (as `terraform show -json` writes it) is a single search for a
+/// newline that finds none.
+fn set_positions(text: &str, kept: &[&Entry<'_>], resources: &mut [Resource]) {
+    let base = text.as_ptr() as usize;
+    let mut order: Vec<(usize, usize)> = kept
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let p = e.address.as_ptr() as usize;
+            (p >= base && p < base + text.len()).then(|| (p - base, i))
+        })
+        .collect();
+    order.sort_unstable();
+    let bytes = text.as_bytes();
+    let (mut line, mut line_start, mut at) = (1u32, 0usize, 0usize);
+    for (offset, i) in order {
+        for nl in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
+            line += 1;
+            line_start = at + nl + 1;
+        }
+        at = offset;
+        let column = (offset - line_start + 1).min(u32::MAX as usize) as u32;
+        resources[i].position = Some((line, column));
+    }
 }
 
 /// A root variable's entry in `variables`: `{"value": …}`, the value left as text.

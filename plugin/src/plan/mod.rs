@@ -90,9 +90,11 @@ pub fn load(input: &str, opts: &LoadOptions) -> Result<Plan, UserError> {
     let raw = input::read_input(input, opts)?;
     // Messages say "stdin", the plan keeps the name as given ("-").
     let shown = if input == "-" { "stdin" } else { input };
+    let json_file = input != "-" && !matches!(input::classify(&raw.bytes), input::Encoding::Zip);
     let json = input::to_json_utf8(raw, shown, opts)?;
     let mut plan = document::parse(json.as_slice(), shown)?;
     plan.name = input.to_string();
+    plan.json_file = json_file;
     Ok(plan)
 }
 
@@ -193,6 +195,10 @@ pub struct Resource {
     pub action: Action,
     /// `after` + `after_unknown` + `after_sensitive` (or `values` + `sensitive_values`).
     pub values: Attrs,
+    /// Where the entry the values come from names its address in the plan JSON: 1-based
+    /// line and column (in bytes). What findings point at when no Terraform sources are
+    /// read (see [`Plan::json_file`]).
+    pub position: Option<(u32, u32)>,
 }
 
 impl Resource {
@@ -263,6 +269,9 @@ pub struct Plan {
     /// `sensitive_values`, Terraform 0.15+). Without it, nothing can be known to be
     /// sensitive except values equal to sensitive root variables.
     pub has_sensitivity_info: bool,
+    /// The plan was read from a JSON file (not stdin, not a binary plan), so resource
+    /// positions are lines of a file the user has.
+    pub json_file: bool,
     by_address: HashMap<String, usize>,
     /// Address without instance key → indexes into `resources`.
     by_base: HashMap<String, Vec<usize>>,

@@ -1018,3 +1018,36 @@ fn mutated_plans_never_panic() {
     }
     assert!(ok > 0 && refused > 0, "ok {ok}, refused {refused}");
 }
+
+#[test]
+fn resources_know_where_their_entry_is_in_the_json() {
+    // One line, as `terraform show -json` writes it: line 1, the column of the address.
+    let one_line = sample().to_string();
+    let p = parse_bytes(one_line.as_bytes(), "plan.json", &opts()).unwrap();
+    let r = p.resource("aws_ecs_cluster.main").unwrap();
+    let (line, col) = r.position.unwrap();
+    assert_eq!(line, 1);
+    let at = col as usize - 1;
+    assert!(
+        one_line[at..].starts_with("\"aws_ecs_cluster.main\""),
+        "{}",
+        &one_line[at..at + 30]
+    );
+    // Pretty-printed: each resource on its own line, the line of its `address` member.
+    let pretty = serde_json::to_string_pretty(&sample()).unwrap();
+    let p = parse_bytes(pretty.as_bytes(), "plan.json", &opts()).unwrap();
+    for r in &p.resources {
+        let (line, col) = r.position.unwrap();
+        let text = pretty.lines().nth(line as usize - 1).unwrap();
+        let quoted = serde_json::to_string(&r.address).unwrap();
+        assert_eq!(
+            &text[col as usize - 1..col as usize - 1 + quoted.len()],
+            quoted,
+            "{}",
+            r.address
+        );
+        assert!(text.trim_start().starts_with("\"address\""), "{text}");
+    }
+    // parse_bytes is not a file the user has.
+    assert!(!p.json_file);
+}

@@ -78,8 +78,19 @@ fn annotation(d: &Diagnostic, plan: Option<&str>) -> String {
         msg.push_str(&format!("\nplan: {p}"));
     }
     msg.push_str(&format!("\ndocs: {}", d.url));
+    // file/line make GitHub show the annotation on that line of the pull request's diff.
+    let place = match &d.location {
+        Some(at) => {
+            let mut p = format!("file={},line={},", escape_property(&at.file), at.line);
+            if let Some(c) = at.column {
+                p.push_str(&format!("col={c},"));
+            }
+            p
+        }
+        None => String::new(),
+    };
     format!(
-        "::{} title={}::{}",
+        "::{} {place}title={}::{}",
         command(d),
         escape_property(&title),
         escape_data(&msg)

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::engine::Report;
 
 // Keys come out in sorted order, as they always have: the report used to be rendered
@@ -34,6 +34,7 @@ struct JsonDiagnostic<'a> {
     discriminator: Option<&'a str>,
     fingerprint: &'a str,
     help: Option<&'a str>,
+    location: Option<&'a Location>,
     message: &'a str,
     plan: usize,
     related: &'a [String],
@@ -60,6 +61,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             message: &d.message,
             detail: d.detail.as_deref(),
             help: d.help.as_deref(),
+            location: d.location.as_ref(),
             url: &d.url,
             unverifiable: d.unverifiable,
             related: &d.related,

@@ -51,6 +51,9 @@ fn finding_text(d: &Diagnostic) -> String {
     if let Some(a) = &d.attribute {
         t.push_str(&format!("\n  at {}.{a}", d.address));
     }
+    if let Some(at) = &d.location {
+        t.push_str(&format!("\n  --> {at}"));
+    }
     if let Some(reason) = &d.suppressed {
         t.push_str(&format!("\n  suppressed: {reason}"));
     }
@@ -164,39 +167,48 @@ fn write_case<W: io::Write>(
 ) -> io::Result<()> {
     let body: Vec<String> = c.findings.iter().map(|d| finding_text(d)).collect();
     let body = xml_safe(&body.join("\n\n"));
-    w.create_element("testcase")
+    let mut case = w
+        .create_element("testcase")
         .with_attribute(("classname", c.rule))
-        .with_attribute(("name", attr_safe(c.address).as_str()))
-        .write_inner_content(|w| {
-            if failing {
-                let worst = c
-                    .findings
-                    .iter()
-                    .filter(|d| d.suppressed.is_none())
-                    .max_by_key(|d| d.severity)
-                    .copied()
-                    .unwrap_or(c.findings[0]);
-                w.create_element("failure")
-                    .with_attribute(("message", attr_safe(&worst.message).as_str()))
-                    .with_attribute(("type", worst.severity.as_str()))
-                    .write_text_content(text(&body))?;
-            } else if skipped {
-                let reason = c.findings[0].suppressed.as_deref().unwrap_or("");
-                w.create_element("skipped")
-                    .with_attribute((
-                        "message",
-                        attr_safe(&format!("suppressed: {reason}")).as_str(),
-                    ))
-                    .write_empty()?;
-                w.create_element("system-out")
-                    .write_text_content(text(&body))?;
-            } else {
-                let note = format!("below fail-on {fail_on}:\n{body}");
-                w.create_element("system-out")
-                    .write_text_content(text(&note))?;
-            }
-            Ok(())
-        })?;
+        .with_attribute(("name", attr_safe(c.address).as_str()));
+    // GitLab and Jenkins link a testcase to `file` (and `line`): the first finding's place.
+    let place = c.findings.iter().find_map(|d| d.location.as_ref());
+    let line = place.map(|at| at.line.to_string());
+    if let (Some(at), Some(line)) = (place, &line) {
+        case = case
+            .with_attribute(("file", attr_safe(&at.file).as_str()))
+            .with_attribute(("line", line.as_str()));
+    }
+    case.write_inner_content(|w| {
+        if failing {
+            let worst = c
+                .findings
+                .iter()
+                .filter(|d| d.suppressed.is_none())
+                .max_by_key(|d| d.severity)
+                .copied()
+                .unwrap_or(c.findings[0]);
+            w.create_element("failure")
+                .with_attribute(("message", attr_safe(&worst.message).as_str()))
+                .with_attribute(("type", worst.severity.as_str()))
+                .write_text_content(text(&body))?;
+        } else if skipped {
+            let reason = c.findings[0].suppressed.as_deref().unwrap_or("");
+            w.create_element("skipped")
+                .with_attribute((
+                    "message",
+                    attr_safe(&format!("suppressed: {reason}")).as_str(),
+                ))
+                .write_empty()?;
+            w.create_element("system-out")
+                .write_text_content(text(&body))?;
+        } else {
+            let note = format!("below fail-on {fail_on}:\n{body}");
+            w.create_element("system-out")
+                .write_text_content(text(&note))?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 

@@ -120,7 +120,21 @@ fn result(d: &Diagnostic, rule_index: Option<usize>, artifact: Option<(usize, &s
     r.insert("level".into(), json!(level(d.severity)));
     r.insert("message".into(), json!({ "text": message_text(d) }));
     let mut location = Map::new();
-    if let Some((index, path)) = artifact {
+    if let Some(at) = &d.location {
+        // The `.tf` line (or the plan's), so code scanning annotates that line of the diff.
+        let mut region = json!({ "startLine": at.line });
+        if let Some(c) = at.column {
+            region["startColumn"] = json!(c);
+        }
+        let mut artifact_location = artifact_location(&at.file);
+        if let Some((index, _)) = artifact.filter(|(_, p)| *p == at.file) {
+            artifact_location.insert("index".into(), json!(index));
+        }
+        location.insert(
+            "physicalLocation".into(),
+            json!({ "artifactLocation": Value::Object(artifact_location), "region": region }),
+        );
+    } else if let Some((index, path)) = artifact {
         let mut artifact_location = artifact_location(path);
         artifact_location.insert("index".into(), json!(index));
         location.insert(

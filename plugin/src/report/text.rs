@@ -3,7 +3,7 @@
 //! ```text
 //! module.app["blue"].aws_ecs_service.api
 //!   error[NET070]: cluster cannot place the desired tasks even at max size
-//!     --> desired_count
+//!     --> modules/app/main.tf:42 (desired_count)
 //!      | needs 12 tasks (desired 6 × maximum_percent 200%)
 //!      = help: enable awsvpcTrunking
 //!      = docs: https://... (ecsnet explain NET070)
@@ -104,8 +104,28 @@ fn finding(out: &mut String, p: &Painter, d: &Diagnostic) {
     );
     let bar = p.paint(BLUE, "|");
     let eq = p.paint(BLUE, "=");
-    if let Some(attr) = &d.attribute {
-        let _ = writeln!(out, "    {} {}", p.paint(BLUE, "-->"), clean(attr));
+    match (&d.location, &d.attribute) {
+        (Some(at), Some(attr)) => {
+            let _ = writeln!(
+                out,
+                "    {} {} ({})",
+                p.paint(BLUE, "-->"),
+                clean(&at.to_string()),
+                clean(attr)
+            );
+        }
+        (Some(at), None) => {
+            let _ = writeln!(
+                out,
+                "    {} {}",
+                p.paint(BLUE, "-->"),
+                clean(&at.to_string())
+            );
+        }
+        (None, Some(attr)) => {
+            let _ = writeln!(out, "    {} {}", p.paint(BLUE, "-->"), clean(attr));
+        }
+        (None, None) => {}
     }
     if let Some(reason) = &d.suppressed {
         let _ = writeln!(

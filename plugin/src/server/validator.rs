@@ -421,6 +421,7 @@ mod tests {
             unverifiable: true,
             related: vec!["aws_subnet.a".into()],
             plan: 0,
+            location: None,
             suppressed: Some("accepted".into()),
             ..Diagnostic::default()
         };
