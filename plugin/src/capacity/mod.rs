@@ -164,6 +164,18 @@ impl Analysis {
         self.placements[i].pools()
     }
 
+    /// The capacity (groups, instances, assumed capacity) of the pools service `i` is
+    /// judged against; empty when its cluster is unknown.
+    pub fn sources_of(&self, i: usize) -> Vec<&SourceCapacity> {
+        let Some(c) = self.cluster_of(i) else {
+            return Vec::new();
+        };
+        self.pools_of(i)
+            .into_iter()
+            .flat_map(|p| c.pools[p].sources.iter().map(|&k| &c.capacity.sources[k]))
+            .collect()
+    }
+
     /// Service `i` at its deployment peak.
     pub fn peak(&self, i: usize) -> Deploying {
         let d = &self.services[i];

@@ -453,6 +453,9 @@ pub struct AutoscalingGroup {
     pub availability_zones: Field<Vec<String>>,
     /// `ECS_CLUSTER=` value found in the launch template / configuration user data.
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
     pub uses_mixed_instances_policy: bool,
     /// Instance requirements (attribute-based selection) make the types unknowable from the plan.
     pub uses_instance_requirements: bool,
@@ -465,6 +468,9 @@ pub struct LaunchTemplate {
     pub name: Field<String>,
     pub instance_type: Field<String>,
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
     /// `private_dns_name_options[0].enable_resource_name_dns_a_record`.
     pub resource_name_dns_a_record: Field<bool>,
 }
@@ -476,6 +482,9 @@ pub struct LaunchConfiguration {
     pub name: Field<String>,
     pub instance_type: Field<String>,
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -486,6 +495,9 @@ pub struct Ec2Instance {
     pub subnet: Option<Link>,
     pub availability_zone: Field<String>,
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -153,6 +153,7 @@ pub fn autoscaling_group(
         subnets: Field::known(vec![]),
         availability_zones: Field::null(),
         ecs_cluster_from_user_data: None,
+        reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: instance_types.len() > 1,
         uses_instance_requirements: false,
     }

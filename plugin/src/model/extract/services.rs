@@ -112,7 +112,7 @@ pub(crate) fn is_service_linked_role(role: &str) -> bool {
 
 /// `f` as planned, or Null (the default) when it is unknown and the configuration does not
 /// write `path`; `unseen` keeps why the configuration cannot tell, when it cannot.
-fn default_when_unwritten<T>(
+pub(super) fn default_when_unwritten<T>(
     p: &Plan,
     res: &Resource,
     f: Field<T>,
