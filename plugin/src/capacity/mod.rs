@@ -518,6 +518,10 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
             let group = match pk {
                 placement::PoolKey::Group(g) => Some(g.as_str()),
                 placement::PoolKey::Outside(_) => None,
+                placement::PoolKey::Types(t) => {
+                    pools.push(Pool::of_types(&label, t, &capacity));
+                    continue;
+                }
             };
             pools.push(Pool::provider(&label, &name, group, &capacity, &example));
         }
@@ -744,11 +748,15 @@ fn spec_os(
         let on: Vec<usize> = match (&placements[i], specs) {
             (Placement::Providers { shares, .. }, cluster::Specs::Plan(v)) => shares
                 .iter()
-                .filter_map(|sh| match &pool_keys[sh.pool - 1] {
+                .flat_map(|sh| match &pool_keys[sh.pool - 1] {
                     placement::PoolKey::Group(g) => v
                         .iter()
-                        .position(|s| s.address.as_deref() == Some(g.as_str())),
-                    placement::PoolKey::Outside(_) => None,
+                        .position(|s| s.address.as_deref() == Some(g.as_str()))
+                        .into_iter()
+                        .collect(),
+                    placement::PoolKey::Outside(_) => Vec::new(),
+                    // Instances of some types: any source may hold them.
+                    placement::PoolKey::Types(_) => (0..n).collect(),
                 })
                 .collect(),
             _ => (0..n).collect(),

@@ -340,6 +340,10 @@ pub struct Service {
     /// A rule input only (NET080), left out of the inventory output.
     #[serde(skip)]
     pub placement_strategies: Field<Vec<String>>,
+    /// The known `expression`s of its `placement_constraints` of type `memberOf`. A rule
+    /// input only (capacity), left out of the inventory output.
+    #[serde(skip)]
+    pub member_of: Vec<String>,
     /// Where the tasks run, derived from the launch type, the capacity provider strategy
     /// (the service's or the cluster default) and the task definition.
     pub launch: Field<Launch>,

@@ -77,6 +77,7 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
         iam_role_configured: Field::known(false),
         platform_version: Field::null(),
         placement_strategies: Field::known(vec![]),
+        member_of: Vec::new(),
         launch: Field::known(Launch::Ec2),
     }
 }
