@@ -161,7 +161,7 @@ pub fn enabled_rules(config: &Config) -> Vec<&'static dyn Rule> {
         .filter(|r| {
             config
                 .rules
-                .get(r.meta().id)
+                .get(&r.meta().id)
                 .and_then(|o| o.enabled)
                 .unwrap_or(true)
         })
@@ -308,7 +308,7 @@ pub fn apply_config(diagnostics: &mut [Diagnostic], config: &Config) {
         if d.suppressed.is_none() {
             if let Some((ig, _)) = ignores
                 .iter()
-                .find(|(ig, m)| (ig.rule == "*" || ig.rule == d.rule) && m.is_match(&d.address))
+                .find(|(ig, m)| ig.applies_to(d.rule) && m.is_match(&d.address))
             {
                 d.suppressed = Some(ig.reason.clone());
             }
@@ -328,7 +328,7 @@ pub fn unused_ignores<'a>(config: &'a Config, report: &Report) -> Vec<&'a crate:
             !report
                 .diagnostics
                 .iter()
-                .any(|d| (ig.rule == "*" || ig.rule == d.rule) && m.is_match(&d.address))
+                .any(|d| ig.applies_to(d.rule) && m.is_match(&d.address))
         })
         .collect()
 }
@@ -360,7 +360,7 @@ mod tests {
     use super::*;
     use crate::config::{Ignore, RuleOverride};
 
-    fn diag(rule: &str, sev: Severity, address: &str) -> Diagnostic {
+    fn diag(rule: &'static str, sev: Severity, address: &str) -> Diagnostic {
         Diagnostic {
             rule: rule.into(),
             severity: sev,
@@ -377,9 +377,9 @@ mod tests {
         }
     }
 
-    fn ignore(rule: &str, address: &str) -> Ignore {
+    fn ignore(rule: &'static str, address: &str) -> Ignore {
         Ignore {
-            rule: rule.into(),
+            rule: (rule != "*").then(|| rule.into()),
             address: address.into(),
             reason: format!("accepted: {rule} {address}"),
             location: ".ecsnet.hcl:1".into(),
@@ -440,7 +440,7 @@ mod tests {
         );
         let unused = unused_ignores(&config, &report);
         assert_eq!(unused.len(), 1);
-        assert_eq!(unused[0].rule, "NET070");
+        assert_eq!(unused[0].rule_label(), "NET070");
     }
 
     #[test]
@@ -564,7 +564,7 @@ mod tests {
         let first = all.first().expect("the build registers rules");
         let mut config = Config::default();
         config.rules.insert(
-            first.meta().id.to_string(),
+            first.meta().id,
             RuleOverride {
                 enabled: Some(false),
                 severity: None,

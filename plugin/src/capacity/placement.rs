@@ -316,10 +316,12 @@ fn pool_of(pools: &mut Vec<PoolKey>, key: PoolKey) -> usize {
 /// the cluster's instances of those types (see `Pool::of_types`).
 ///
 /// Amazon ECS Developer Guide, "Create expressions to define container instances for Amazon
-/// ECS tasks" (cluster-query-language.html): the `attribute:ecs.instance-type` attribute
-/// with the `==` and `in` operators, e.g. "attribute:ecs.instance-type == t2.small" and
-/// "attribute:ecs.instance-type in [t2.small, t2.medium]". Any other expression (`=~`,
-/// `and`/`or`, other attributes) leaves the whole cluster.
+/// ECS tasks" (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>):
+/// expressions have the syntax "subject operator [argument]", the subject
+/// `attribute:attribute-name` selects container instances by an attribute (here the
+/// built-in `ecs.instance-type`), and the operators include equals (`==`) and `in` (a
+/// bracketed list). Any other expression (`=~`, `and`/`or`, other attributes) leaves the
+/// whole cluster.
 fn constrained(s: &Service, pools: &mut Vec<PoolKey>) -> Placement {
     let mut types: Option<Vec<String>> = None;
     for e in &s.member_of {
