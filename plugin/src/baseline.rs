@@ -60,7 +60,7 @@ pub fn of_report(report: &Report) -> BaselineFile {
             .filter(|d| d.suppressed.is_none())
             .map(|d| Entry {
                 fingerprint: d.fingerprint.clone(),
-                rule: d.rule.clone(),
+                rule: d.rule.to_string(),
                 address: d.address.clone(),
                 message: d.message.clone(),
             })

@@ -37,12 +37,127 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// A rule id (`NET070`): one of the catalog's, so a typo cannot name a rule that does not
+/// exist. It reads as the string it holds: it compares with `&str`, derefs to `str` and
+/// serializes as the string, so reports are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(&'static str);
+
+impl RuleId {
+    /// A rule's own id, as `declare_rule!` writes it.
+    pub const fn new(id: &'static str) -> RuleId {
+        RuleId(id)
+    }
+
+    /// The catalog's id for `s` (any case), or None when no rule has it.
+    pub fn parse(s: &str) -> Option<RuleId> {
+        crate::rules::all()
+            .into_iter()
+            .map(|r| r.meta().id)
+            .find(|id| id.as_str().eq_ignore_ascii_case(s))
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// No rule: only for a `Diagnostic::default()` that a builder fills in.
+impl Default for RuleId {
+    fn default() -> RuleId {
+        RuleId("")
+    }
+}
+
+/// An id written in code (tests, fixtures); text read from users goes through
+/// [`RuleId::parse`].
+impl From<&'static str> for RuleId {
+    fn from(id: &'static str) -> RuleId {
+        RuleId(id)
+    }
+}
+
+impl std::ops::Deref for RuleId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for RuleId {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for RuleId {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<RuleId> for &str {
+    fn eq(&self, other: &RuleId) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<String> for RuleId {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other.as_str()
+    }
+}
+
+impl PartialEq<RuleId> for String {
+    fn eq(&self, other: &RuleId) -> bool {
+        self.as_str() == other.0
+    }
+}
+
+impl PartialEq<RuleId> for str {
+    fn eq(&self, other: &RuleId) -> bool {
+        self == other.0
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RuleId::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule id \"{s}\"")))
+    }
+}
+
 /// One finding. Never contains a sensitive value: rules build messages with
 /// [`crate::model::Field::show`], which redacts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Rule id, e.g. `NET070`.
-    pub rule: String,
+    pub rule: RuleId,
     pub severity: Severity,
     /// Resource instance address the finding is about.
     pub address: String,

@@ -192,7 +192,7 @@ pub fn enabled_rules(config: &Config) -> Vec<&'static dyn Rule> {
         .filter(|r| {
             config
                 .rules
-                .get(r.meta().id)
+                .get(&r.meta().id)
                 .and_then(|o| o.enabled)
                 .unwrap_or(true)
         })
@@ -446,10 +446,10 @@ impl<'a> IgnoreSet<'a> {
         } else {
             self.set.matches_into(&d.address, scratch);
         }
-        scratch.iter().map(|&k| self.blocks[k]).filter(move |&k| {
-            let r = &self.ignores[k].rule;
-            r == "*" || *r == d.rule
-        })
+        scratch
+            .iter()
+            .map(|&k| self.blocks[k])
+            .filter(move |&k| self.ignores[k].applies_to(d.rule))
     }
 }
 
@@ -485,7 +485,7 @@ mod tests {
     use super::*;
     use crate::config::{Ignore, RuleOverride};
 
-    fn diag(rule: &str, sev: Severity, address: &str) -> Diagnostic {
+    fn diag(rule: &'static str, sev: Severity, address: &str) -> Diagnostic {
         Diagnostic {
             rule: rule.into(),
             severity: sev,
@@ -503,9 +503,9 @@ mod tests {
         }
     }
 
-    fn ignore(rule: &str, address: &str) -> Ignore {
+    fn ignore(rule: &'static str, address: &str) -> Ignore {
         Ignore {
-            rule: rule.into(),
+            rule: (rule != "*").then(|| rule.into()),
             address: address.into(),
             reason: format!("accepted: {rule} {address}"),
             location: ".ecsnet.hcl:1".into(),
@@ -566,7 +566,7 @@ mod tests {
         );
         let unused = unused_ignores(&config, &report);
         assert_eq!(unused.len(), 1);
-        assert_eq!(unused[0].rule, "NET070");
+        assert_eq!(unused[0].rule_label(), "NET070");
     }
 
     #[test]
@@ -757,7 +757,7 @@ mod tests {
         let first = all.first().expect("the build registers rules");
         let mut config = Config::default();
         config.rules.insert(
-            first.meta().id.to_string(),
+            first.meta().id,
             RuleOverride {
                 enabled: Some(false),
                 severity: None,

@@ -81,7 +81,7 @@ impl SharedKey {
     fn of(d: &Diagnostic) -> Self {
         SharedKey {
             plan: d.plan,
-            rule: d.rule.clone(),
+            rule: d.rule.to_string(),
             group: d.group.clone(),
             discriminator: d.discriminator.clone(),
             severity: d.severity,
@@ -119,7 +119,7 @@ impl NoteKey {
     fn of(d: &Diagnostic) -> Self {
         NoteKey {
             plan: d.plan,
-            rule: d.rule.clone(),
+            rule: d.rule.to_string(),
             address: d.address.clone(),
             unverifiable: d.unverifiable,
             suppressed: d.suppressed.clone(),

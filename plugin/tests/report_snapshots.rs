@@ -69,7 +69,10 @@ fn sarif() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    let expected: Vec<&str> = ecsnet::rules::all().iter().map(|r| r.meta().id).collect();
+    let expected: Vec<&str> = ecsnet::rules::all()
+        .iter()
+        .map(|r| r.meta().id.as_str())
+        .collect();
     assert_eq!(ids, expected);
     // ruleIndex shifts whenever a rule is added: check it, then leave it out of the snapshot.
     for res in v["runs"][0]["results"].as_array_mut().unwrap() {

@@ -354,7 +354,10 @@ fn scenarios_produce_their_expected_findings() {
         "no scenarios under {}",
         scenarios_dir().display()
     );
-    let ids: Vec<&str> = ecsnet::rules::all().iter().map(|r| r.meta().id).collect();
+    let ids: Vec<&str> = ecsnet::rules::all()
+        .iter()
+        .map(|r| r.meta().id.as_str())
+        .collect();
     let mut problems = Vec::new();
     let mut snapshots = Vec::new();
     for sc in &all {

@@ -532,6 +532,51 @@ impl Pool {
         }
     }
 
+    /// The instances of the cluster a `memberOf` constraint on `ecs.instance-type` admits:
+    /// the sources whose every instance type is in `types`. When a source's types are
+    /// unknown, or only some of them are admitted (how many of its instances are of those
+    /// types is not known), the pool stays the whole cluster.
+    pub fn of_types(cluster: &str, types: &[String], cap: &ClusterCapacity) -> Pool {
+        let whole = Pool::cluster(cluster, cap);
+        let admitted: Option<Vec<bool>> = cap
+            .sources
+            .iter()
+            .map(|s| {
+                let n = s
+                    .types
+                    .iter()
+                    .filter(|t| types.contains(&t.instance_type))
+                    .count();
+                match n {
+                    _ if s.types.is_empty() => None,
+                    0 => Some(false),
+                    n if n == s.types.len() => Some(true),
+                    _ => None,
+                }
+            })
+            .collect();
+        let Some(admitted) = admitted else {
+            return whole;
+        };
+        let sources: Vec<usize> = (0..cap.sources.len()).filter(|&i| admitted[i]).collect();
+        let refs: Vec<&SourceCapacity> = sources.iter().map(|&i| &cap.sources[i]).collect();
+        let t = Totals::of(&refs);
+        Pool {
+            label: format!(
+                "the instances of {cluster} with {}",
+                super::placement::constraint_words(types)
+            ),
+            provider: None,
+            uncertain: refs.iter().any(|s| !s.certain),
+            missing: refs.iter().flat_map(|s| s.missing.clone()).collect(),
+            sources,
+            instances: t.instances,
+            slots: t.slots,
+            slots_without_trunking: t.without,
+            slots_with_trunking: t.with,
+        }
+    }
+
     /// The arithmetic of the pool's capacity, one source after the other.
     pub fn describe(&self, cap: &ClusterCapacity, setting: &TrunkingSetting) -> String {
         if self.sources.is_empty() {

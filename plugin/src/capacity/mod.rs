@@ -11,7 +11,7 @@
 //! carries words (`why`) so findings can show the arithmetic. [`analyze`] computes
 //! everything once per model.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -164,6 +164,18 @@ impl Analysis {
     /// The pools service `i` is judged against: those of its strategy, or the whole cluster.
     pub fn pools_of(&self, i: usize) -> Vec<usize> {
         self.placements[i].pools()
+    }
+
+    /// The capacity (groups, instances, assumed capacity) of the pools service `i` is
+    /// judged against; empty when its cluster is unknown.
+    pub fn sources_of(&self, i: usize) -> Vec<&SourceCapacity> {
+        let Some(c) = self.cluster_of(i) else {
+            return Vec::new();
+        };
+        self.pools_of(i)
+            .into_iter()
+            .flat_map(|p| c.pools[p].sources.iter().map(|&k| &c.capacity.sources[k]))
+            .collect()
     }
 
     /// Service `i` at its deployment peak.
@@ -508,6 +520,10 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
             let group = match pk {
                 placement::PoolKey::Group(g) => Some(g.as_str()),
                 placement::PoolKey::Outside(_) => None,
+                placement::PoolKey::Types(t) => {
+                    pools.push(Pool::of_types(&label, t, &capacity));
+                    continue;
+                }
             };
             pools.push(Pool::provider(&label, &name, group, &capacity, &example));
         }
@@ -593,7 +609,12 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         }
         service_subnets.push(Some(keys));
     }
-    instance_users(model, &assumed_sizes(&clusters), &mut subnet_users);
+    instance_users(
+        model,
+        &assumed_sizes(&clusters),
+        &trunked(&clusters, &setting),
+        &mut subnet_users,
+    );
     let subnets = subnets::infos(model, assume, &subnet_users);
 
     let mut users_by_subnet: HashMap<SubnetKey, Vec<usize>> = HashMap::new();
@@ -643,11 +664,54 @@ fn assumed_sizes(clusters: &[ClusterReport]) -> HashMap<(usize, String), Counted
 
 /// Instances the plan puts in subnets: groups at max size (or at most what an `assume
 /// cluster` block says), spread over their subnets.
+/// Groups and instances, by (plan, address), whose instances get a trunk network interface:
+/// awsvpcTrunking is enabled and every instance type of the source supports it, and nothing
+/// (Windows tasks, resource-name DNS A records) keeps the trunk away.
+///
+/// Amazon ECS Developer Guide, "Elastic network interface trunking"
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html>):
+/// "The container instance will have the primary network interface and Amazon ECS creates
+/// and attaches a \"trunk\" network interface to the container instance." Like every
+/// network interface, the trunk takes a private IPv4 address of the subnet it is in, the
+/// instance's.
+fn trunked(clusters: &[ClusterReport], setting: &TrunkingSetting) -> HashSet<(usize, String)> {
+    let mut out = HashSet::new();
+    if !setting.is_enabled() {
+        return out;
+    }
+    for c in clusters {
+        for s in &c.capacity.sources {
+            let (Some(a), false) = (&s.address, s.types.is_empty()) else {
+                continue;
+            };
+            if s.no_trunk.is_none()
+                && s.dns_a_record_on.is_none()
+                && s.types.iter().all(|t| t.with_trunking.is_some())
+            {
+                out.insert((c.plan, a.clone()));
+            }
+        }
+    }
+    out
+}
+
 fn instance_users(
     model: &Model,
     assumed: &HashMap<(usize, String), Counted>,
+    trunked: &HashSet<(usize, String)>,
     users: &mut Vec<SubnetUser>,
 ) {
+    // An instance with a trunk takes two addresses: its primary interface's and the trunk's.
+    let per_instance = |plan: usize, a: &str, count: Bound, why: String| {
+        if trunked.contains(&(plan, a.to_string())) {
+            (
+                count.times(Bound::exact(2)),
+                format!("{why} × 2 (primary + trunk ENI)"),
+            )
+        } else {
+            (count, why)
+        }
+    };
     for g in &model.autoscaling_groups {
         let Some(links) = g.subnets.get() else {
             continue;
@@ -678,6 +742,7 @@ fn instance_users(
                 }),
             ),
         };
+        let (count, why) = per_instance(g.plan, &g.address, count, why);
         users.push(SubnetUser {
             label: g.address.clone(),
             service: None,
@@ -692,12 +757,13 @@ fn instance_users(
         let Ok(keys) = subnets::keys(model, std::slice::from_ref(l), i.plan) else {
             continue;
         };
+        let (count, why) = per_instance(i.plan, &i.address, Bound::exact(1), "1 instance".into());
         users.push(SubnetUser {
             label: i.address.clone(),
             service: None,
             subnets: keys,
-            count: Bound::exact(1),
-            why: "1 instance".to_string(),
+            count,
+            why,
             missing: None,
         });
     }
@@ -734,11 +800,15 @@ fn spec_os(
         let on: Vec<usize> = match (&placements[i], specs) {
             (Placement::Providers { shares, .. }, cluster::Specs::Plan(v)) => shares
                 .iter()
-                .filter_map(|sh| match &pool_keys[sh.pool - 1] {
+                .flat_map(|sh| match &pool_keys[sh.pool - 1] {
                     placement::PoolKey::Group(g) => v
                         .iter()
-                        .position(|s| s.address.as_deref() == Some(g.as_str())),
-                    placement::PoolKey::Outside(_) => None,
+                        .position(|s| s.address.as_deref() == Some(g.as_str()))
+                        .into_iter()
+                        .collect(),
+                    placement::PoolKey::Outside(_) => Vec::new(),
+                    // Instances of some types: any source may hold them.
+                    placement::PoolKey::Types(_) => (0..n).collect(),
                 })
                 .collect(),
             _ => (0..n).collect(),

@@ -269,7 +269,7 @@ pub(crate) fn place(
 ) -> Placement {
     let items = match strategy(model, s) {
         Ok(Some((from, items))) => (from, items),
-        Ok(None) => return Placement::Cluster,
+        Ok(None) => return constrained(s, pools),
         Err(missing) => return Placement::Unknown { missing },
     };
     let (from, items) = items;
@@ -304,14 +304,9 @@ pub(crate) fn place(
                     .and_then(|src| src.capacity_provider.clone())
                     .unwrap_or_else(|| g.clone()),
                 PoolKey::Outside(w) => w.clone(),
+                PoolKey::Types(t) => constraint_words(t),
             });
-        let pool = match pools.iter().position(|k| *k == group) {
-            Some(p) => p + 1,
-            None => {
-                pools.push(group);
-                pools.len()
-            }
-        };
+        let pool = pool_of(pools, group);
         let num = |f: &crate::model::Field<i64>| match &f.val {
             Val::Known(v) => Some((*v).max(0) as u64),
             Val::Null => Some(0),
@@ -328,17 +323,127 @@ pub(crate) fn place(
     Placement::Providers { from, shares }
 }
 
+/// The pool (1-based) of `key`, added when new.
+fn pool_of(pools: &mut Vec<PoolKey>, key: PoolKey) -> usize {
+    match pools.iter().position(|k| *k == key) {
+        Some(p) => p + 1,
+        None => {
+            pools.push(key);
+            pools.len()
+        }
+    }
+}
+
+/// A service without a capacity provider strategy may use any instance of its cluster,
+/// unless its `memberOf` placement constraints pin it to instance types: then the pool of
+/// the cluster's instances of those types (see `Pool::of_types`).
+///
+/// Amazon ECS Developer Guide, "Create expressions to define container instances for Amazon
+/// ECS tasks" (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>):
+/// expressions have the syntax "subject operator [argument]", the subject
+/// `attribute:attribute-name` selects container instances by an attribute (here the
+/// built-in `ecs.instance-type`), and the operators include equals (`==`) and `in` (a
+/// bracketed list). Any other expression (`=~`, `and`/`or`, other attributes) leaves the
+/// whole cluster.
+fn constrained(s: &Service, pools: &mut Vec<PoolKey>) -> Placement {
+    let mut types: Option<Vec<String>> = None;
+    for e in &s.member_of {
+        let Some(t) = instance_types_of(e) else {
+            continue;
+        };
+        types = Some(match types {
+            None => t,
+            // Several constraints all apply.
+            Some(prev) => prev.into_iter().filter(|x| t.contains(x)).collect(),
+        });
+    }
+    let Some(mut types) = types else {
+        return Placement::Cluster;
+    };
+    types.sort();
+    types.dedup();
+    let name = format!("memberOf {}", constraint_words(&types));
+    let pool = pool_of(pools, PoolKey::Types(types));
+    Placement::Providers {
+        from: "its memberOf placement constraint",
+        shares: vec![ProviderShare {
+            pool,
+            name,
+            base: Some(0),
+            weight: Some(1),
+            sensitive: false,
+        }],
+    }
+}
+
+/// "ecs.instance-type m5.large" or "ecs.instance-type in [m5.large, c5.large]".
+pub(crate) fn constraint_words(types: &[String]) -> String {
+    match types {
+        [one] => format!("ecs.instance-type == {one}"),
+        _ => format!("ecs.instance-type in [{}]", types.join(", ")),
+    }
+}
+
+/// The instance types `attribute:ecs.instance-type == X` or `... in [X, Y]` admits; None for
+/// any other expression.
+pub(crate) fn instance_types_of(expr: &str) -> Option<Vec<String>> {
+    let rest = expr.trim().strip_prefix("attribute:ecs.instance-type")?;
+    let rest = rest.trim_start();
+    let value = |v: &str| {
+        let v = v.trim().trim_matches(['"', '\'']);
+        (!v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')))
+        .then(|| v.to_string())
+    };
+    if let Some(v) = rest.strip_prefix("==") {
+        return value(v).map(|v| vec![v]);
+    }
+    let list = rest.strip_prefix("in")?.trim();
+    let inner = list.strip_prefix('[')?.strip_suffix(']')?;
+    inner.split(',').map(value).collect()
+}
+
 /// What a provider pool is: an autoscaling group (by address), or a provider whose group
-/// the plan does not show (by name).
+/// the plan does not show (by name); or the cluster's instances of some types, which a
+/// `memberOf` placement constraint pins a service to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PoolKey {
     Group(String),
     Outside(String),
+    Types(Vec<String>),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instance_type_constraints() {
+        assert_eq!(
+            instance_types_of("attribute:ecs.instance-type == m5.large"),
+            Some(vec!["m5.large".to_string()])
+        );
+        assert_eq!(
+            instance_types_of("attribute:ecs.instance-type in [m5.large, c5.xlarge]"),
+            Some(vec!["m5.large".to_string(), "c5.xlarge".to_string()])
+        );
+        assert_eq!(
+            instance_types_of("attribute:ecs.instance-type =~ m5.*"),
+            None
+        );
+        assert_eq!(
+            instance_types_of(
+                "attribute:ecs.instance-type == m5.large and attribute:ecs.os-type == linux"
+            ),
+            None
+        );
+        assert_eq!(
+            instance_types_of("attribute:ecs.availability-zone == us-east-1a"),
+            None
+        );
+        assert_eq!(instance_types_of("attribute:ecs.instance-type in []"), None);
+    }
 
     fn shares(items: &[(Option<u64>, Option<u64>)]) -> Vec<ProviderShare> {
         items

@@ -255,7 +255,9 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     for ig in engine::unused_ignores(&config, &report) {
         eprintln!(
             "note: the ignore block at {} (rule {}, address {}) matched no finding; remove it if the problem is fixed",
-            ig.location, ig.rule, ig.address
+            ig.location,
+            ig.rule_label(),
+            ig.address
         );
     }
     for note in &report.notes {

@@ -40,7 +40,7 @@ pub fn explain(key: &str) -> Result<String> {
 
 fn unknown(key: &str) -> UserError {
     let all = rules::all();
-    let mut candidates: Vec<&str> = all.iter().map(|r| r.meta().id).collect();
+    let mut candidates: Vec<&str> = all.iter().map(|r| r.meta().id.as_str()).collect();
     candidates.extend(all.iter().map(|r| r.meta().name));
     let close = suggest::close_matches(key.trim(), &candidates, 10);
     let hint = if close.is_empty() {
@@ -61,7 +61,7 @@ mod tests {
     fn explains_every_rule_by_id_and_name() {
         for r in rules::all() {
             let m = r.meta();
-            let t = explain(m.id).unwrap();
+            let t = explain(&m.id).unwrap();
             assert!(t.starts_with(&format!("{} {}", m.id, m.name)), "{t}");
             assert!(t.contains("## What it checks"));
             assert!(t.contains(m.url));
@@ -79,7 +79,7 @@ mod tests {
             let id = first.meta().id;
             // drop the last digit: every id sharing the prefix is suggested
             let e = explain(&id[..5]).unwrap_err().message;
-            assert!(e.contains(id), "{e}");
+            assert!(e.contains(id.as_str()), "{e}");
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn catalogue() -> Vec<RuleInfo> {
         .map(|r| {
             let m = r.meta();
             RuleInfo {
-                id: m.id,
+                id: m.id.as_str(),
                 name: m.name,
                 default_severity: m.default_severity,
                 summary: m.summary,
@@ -115,7 +115,7 @@ mod tests {
         let t = render(RulesFormat::Text);
         assert!(t.starts_with("ID      SEVERITY"));
         for r in rules::all() {
-            assert!(t.contains(r.meta().id));
+            assert!(t.contains(r.meta().id.as_str()));
             assert!(t.contains(r.meta().url));
         }
         assert!(t.contains(&format!("{} rules.", rules::all().len())));

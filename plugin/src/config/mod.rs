@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{RuleId, Severity};
 
 mod assumed;
 pub mod hint;
@@ -20,7 +20,7 @@ pub struct Config {
     /// `fail_on = "error" | "warning" | "info" | "never"`.
     pub fail_on: Option<FailOn>,
     /// `rule "NET070" { enabled = false, severity = "warning" }`, by rule id.
-    pub rules: BTreeMap<String, RuleOverride>,
+    pub rules: BTreeMap<RuleId, RuleOverride>,
     pub assume: Assumptions,
     pub ignores: Vec<Ignore>,
 }
@@ -100,11 +100,23 @@ pub struct ClusterAssumption {
 /// `ignore { rule = "NET018", address = "module.legacy.*", reason = "..." }`.
 #[derive(Debug, Clone)]
 pub struct Ignore {
-    /// Rule id, or `*` for every rule.
-    pub rule: String,
+    /// The rule, or None for every rule (`rule = "*"`).
+    pub rule: Option<RuleId>,
     /// Glob over resource addresses (`*` matches any run of characters, brackets included).
     pub address: String,
     pub reason: String,
     /// Where it was written (`.ecsnet.hcl:12`), for the report.
     pub location: String,
+}
+
+impl Ignore {
+    /// Whether the block covers findings of `rule`.
+    pub fn applies_to(&self, rule: RuleId) -> bool {
+        self.rule.is_none_or(|r| r == rule)
+    }
+
+    /// The rule as written: its id, or `*`.
+    pub fn rule_label(&self) -> &'static str {
+        self.rule.map_or("*", |r| r.as_str())
+    }
 }

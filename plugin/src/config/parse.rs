@@ -15,7 +15,7 @@ use hcl::edit::Span;
 use super::{
     Assumptions, ClusterAssumption, Config, FailOn, Ignore, RuleOverride, SubnetAssumption,
 };
-use crate::diagnostics::Severity;
+use crate::diagnostics::{RuleId, Severity};
 use crate::instances::{InstanceOverride, MAX_ENIS_LIMIT, MAX_TRUNKED_LIMIT};
 use crate::report::suggest::closest;
 use std::cell::RefCell;
@@ -34,7 +34,10 @@ impl From<ConfigError> for crate::error::UserError {
 /// Parse configuration text. `source` names it in messages (usually the file path).
 /// Rule ids are checked against the rules built into this binary.
 pub fn parse_str(text: &str, source: &str) -> Result<Config, ConfigError> {
-    let ids: Vec<&'static str> = crate::rules::all().iter().map(|r| r.meta().id).collect();
+    let ids: Vec<&'static str> = crate::rules::all()
+        .iter()
+        .map(|r| r.meta().id.as_str())
+        .collect();
     parse_with_rules(text, source, &ids)
 }
 
@@ -80,7 +83,7 @@ fn syntax(text: &str, source: &str) -> Result<Body, ConfigError> {
 pub(crate) fn parse_with_rules(
     text: &str,
     source: &str,
-    rule_ids: &[&str],
+    rule_ids: &[&'static str],
 ) -> Result<Config, ConfigError> {
     // A leading BOM is what some Windows editors write; HCL itself does not allow it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -102,7 +105,7 @@ struct Parser<'a> {
     /// of them take minutes).
     newlines: Vec<usize>,
     source: &'a str,
-    rule_ids: &'a [&'a str],
+    rule_ids: &'a [&'static str],
     /// Instance types named by `assume cluster` blocks: checked once the whole file is read.
     instance_types: RefCell<Vec<AssumedType>>,
 }
@@ -292,7 +295,7 @@ impl Parser<'_> {
             })
     }
 
-    fn rule_block(&self, b: &Block) -> Result<(String, RuleOverride), ConfigError> {
+    fn rule_block(&self, b: &Block) -> Result<(RuleId, RuleOverride), ConfigError> {
         let label = self.one_label(b, "rule \"NET070\" { ... }")?;
         let id = self.rule_id(label, b.span())?;
         let mut ov = RuleOverride::default();
@@ -499,9 +502,9 @@ impl Parser<'_> {
                 "rule" => {
                     let v = self.string(a)?;
                     rule = Some(if v == "*" {
-                        v.to_string()
+                        None
                     } else {
-                        self.rule_id(v, a.span())?
+                        Some(self.rule_id(v, a.span())?)
                     });
                 }
                 "address" => {
@@ -610,9 +613,10 @@ impl Parser<'_> {
         )
     }
 
-    fn rule_id(&self, v: &str, span: Option<Range<usize>>) -> Result<String, ConfigError> {
+    fn rule_id(&self, v: &str, span: Option<Range<usize>>) -> Result<RuleId, ConfigError> {
         match self.rule_ids.iter().find(|id| id.eq_ignore_ascii_case(v)) {
-            Some(id) => Ok(id.to_string()),
+            // The ids given to the parser are the catalog's (or a test's own).
+            Some(id) => Ok(RuleId::new(id)),
             None => {
                 let hint = match closest(&v.to_ascii_uppercase(), self.rule_ids) {
                     Some(c) => format!(" (did you mean {c}?)"),
@@ -824,7 +828,7 @@ ignore {
         );
         assert_eq!(c.ignores.len(), 1);
         let i = &c.ignores[0];
-        assert_eq!(i.rule, "NET018");
+        assert_eq!(i.rule_label(), "NET018");
         assert_eq!(i.address, "module.legacy.*");
         assert_eq!(i.reason, "legacy service keeps its port until Q3");
         assert_eq!(i.location, ".ecsnet.hcl:31");
@@ -960,7 +964,8 @@ ignore {
     #[test]
     fn ignore_defaults_and_wildcard_rule() {
         let c = parse("ignore {\n  rule = \"*\"\n  reason = \"sandbox\"\n}\n").unwrap();
-        assert_eq!(c.ignores[0].rule, "*");
+        assert_eq!(c.ignores[0].rule, None);
+        assert_eq!(c.ignores[0].rule_label(), "*");
         assert_eq!(c.ignores[0].address, "*");
     }
 

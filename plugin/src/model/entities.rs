@@ -344,6 +344,10 @@ pub struct Service {
     /// A rule input only (NET080), left out of the inventory output.
     #[serde(skip)]
     pub placement_strategies: Field<Vec<String>>,
+    /// The known `expression`s of its `placement_constraints` of type `memberOf`. A rule
+    /// input only (capacity), left out of the inventory output.
+    #[serde(skip)]
+    pub member_of: Vec<String>,
     /// Where the tasks run, derived from the launch type, the capacity provider strategy
     /// (the service's or the cluster default) and the task definition.
     pub launch: Field<Launch>,
@@ -457,6 +461,9 @@ pub struct AutoscalingGroup {
     pub availability_zones: Field<Vec<String>>,
     /// `ECS_CLUSTER=` value found in the launch template / configuration user data.
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
     pub uses_mixed_instances_policy: bool,
     /// Instance requirements (attribute-based selection) make the types unknowable from the plan.
     pub uses_instance_requirements: bool,
@@ -469,6 +476,9 @@ pub struct LaunchTemplate {
     pub name: Field<String>,
     pub instance_type: Field<String>,
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
     /// `private_dns_name_options[0].enable_resource_name_dns_a_record`.
     pub resource_name_dns_a_record: Field<bool>,
 }
@@ -480,6 +490,9 @@ pub struct LaunchConfiguration {
     pub name: Field<String>,
     pub instance_type: Field<String>,
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -490,6 +503,9 @@ pub struct Ec2Instance {
     pub subnet: Option<Link>,
     pub availability_zone: Field<String>,
     pub ecs_cluster_from_user_data: Option<String>,
+    /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
+    #[serde(skip)]
+    pub reserved_ports_from_user_data: Option<Vec<u16>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

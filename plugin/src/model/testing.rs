@@ -77,6 +77,7 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
         iam_role_configured: Field::known(false),
         platform_version: Field::null(),
         placement_strategies: Field::known(vec![]),
+        member_of: Vec::new(),
         launch: Field::known(Launch::Ec2),
     }
 }
@@ -153,6 +154,7 @@ pub fn autoscaling_group(
         subnets: Field::known(vec![]),
         availability_zones: Field::null(),
         ecs_cluster_from_user_data: None,
+        reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: instance_types.len() > 1,
         uses_instance_requirements: false,
     }

@@ -163,7 +163,7 @@ fn run_rules(values: Json) -> Result<Vec<Diagnostic>, ArgError> {
     let model = crate::model::build(std::slice::from_ref(&plan), &assume);
     let selected: Vec<_> = rules::all()
         .into_iter()
-        .filter(|r| r.meta().id <= LAST_RULE)
+        .filter(|r| r.meta().id.as_str() <= LAST_RULE)
         .collect();
     let cx = Context {
         model: &model,
@@ -177,7 +177,7 @@ fn finding(d: &Diagnostic) -> Value {
     let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, Value::string);
     let name = rules::find(&d.rule).map_or("", |r| r.meta().name);
     object([
-        ("rule", Value::string(d.rule.clone())),
+        ("rule", Value::string(d.rule.to_string())),
         ("name", Value::string(name)),
         ("severity", Value::string(d.severity.as_str())),
         ("message", Value::string(d.message.clone())),

@@ -115,7 +115,12 @@ pub(crate) mod testing {
     use crate::engine::Report;
     use crate::model::PlanSummary;
 
-    pub fn diag(rule: &str, severity: Severity, address: &str, message: &str) -> Diagnostic {
+    pub fn diag(
+        rule: &'static str,
+        severity: Severity,
+        address: &str,
+        message: &str,
+    ) -> Diagnostic {
         Diagnostic {
             rule: rule.into(),
             severity,

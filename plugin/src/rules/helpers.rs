@@ -15,7 +15,7 @@ impl<'a> Context<'a> {
         message: impl Into<String>,
     ) -> DiagnosticBuilder {
         DiagnosticBuilder(Diagnostic {
-            rule: meta.id.to_string(),
+            rule: meta.id,
             severity: meta.default_severity,
             address: address.to_string(),
             attribute: None,

@@ -2,7 +2,7 @@
 //! `ecsnet explain` and `ecsnet rules`. Rules read the [`Model`] only.
 
 use crate::config::Assumptions;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, RuleId, Severity};
 use crate::model::Model;
 
 mod helpers;
@@ -13,7 +13,7 @@ pub use helpers::DiagnosticBuilder;
 #[derive(Debug)]
 pub struct RuleMeta {
     /// `NET070`.
-    pub id: &'static str,
+    pub id: RuleId,
     /// Kebab-case name, e.g. `eni-capacity`.
     pub name: &'static str,
     pub default_severity: Severity,
@@ -69,7 +69,7 @@ macro_rules! declare_rule {
 
         impl $name {
             pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-                id: $id,
+                id: $crate::diagnostics::RuleId::new($id),
                 name: $rname,
                 default_severity: $crate::diagnostics::Severity::$sev,
                 summary: $summary,

@@ -368,7 +368,7 @@ pub fn severity(s: Severity) -> pbv::Severity {
 
 fn diagnostic(d: Diagnostic) -> pbv::Diagnostic {
     pbv::Diagnostic {
-        rule: d.rule,
+        rule: d.rule.to_string(),
         severity: severity(d.severity) as i32,
         address: d.address,
         attribute: d.attribute.unwrap_or_default(),

@@ -47,6 +47,7 @@ pub(super) fn extract_group(
         subnets: Field::null(),
         availability_zones: v.get("availability_zones").strings(),
         ecs_cluster_from_user_data: None,
+        reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: uses_mip,
         uses_instance_requirements: uses_requirements,
     };
@@ -82,6 +83,7 @@ pub(super) fn extract_launch_template(
         name: v.get("name").string(),
         instance_type: opt_string(v.get("instance_type")),
         ecs_cluster_from_user_data: user_data::cluster_of(p, res, &["user_data"]),
+        reserved_ports_from_user_data: user_data::reserved_ports_of(p, res, &["user_data"]),
         resource_name_dns_a_record: v
             .path("private_dns_name_options.0.enable_resource_name_dns_a_record")
             .bool(),
@@ -117,6 +119,11 @@ pub(super) fn extract_launch_configuration(
             res,
             &["user_data", "user_data_base64"],
         ),
+        reserved_ports_from_user_data: user_data::reserved_ports_of(
+            p,
+            res,
+            &["user_data", "user_data_base64"],
+        ),
     };
     let pos = model.launch_configurations.len();
     lookup.add_address(plan, &lc.address, Kind::LaunchConfiguration, pos);
@@ -144,6 +151,11 @@ pub(super) fn extract_instance(
         subnet: None,
         availability_zone: opt_string(v.get("availability_zone")),
         ecs_cluster_from_user_data: user_data::cluster_of(
+            p,
+            res,
+            &["user_data", "user_data_base64"],
+        ),
+        reserved_ports_from_user_data: user_data::reserved_ports_of(
             p,
             res,
             &["user_data", "user_data_base64"],

@@ -7,7 +7,7 @@
 
 use crate::model::resolve::Lookup;
 use crate::model::{Field, Model, PlanIndex, Service, TargetGroup, TaskDefinition, Val};
-use crate::plan::{AttrRef, Mode, Plan, Resource};
+use crate::plan::{Action, AttrRef, Mode, Plan, Resource};
 
 mod account;
 mod autoscaling;
@@ -87,17 +87,21 @@ enum Decoded {
 
 fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
     match (res.type_.as_str(), res.mode == Mode::Data) {
-        ("aws_ecs_task_definition", false) => Some(Decoded::TaskDefinition(
-            task_definitions::decode(res, plan, idx),
-            known_strings(res, task_definitions::ARN_ATTRS),
-        )),
+        // A data source read while planning holds the registered definition, wholly known
+        // (one read at apply is unknown: its reference stays unresolved).
+        ("aws_ecs_task_definition", data) if !data || res.action == Action::DataRead => {
+            Some(Decoded::TaskDefinition(
+                task_definitions::decode(res, plan, idx),
+                known_strings(res, task_definitions::ARN_ATTRS),
+            ))
+        }
         ("aws_ecs_service", false) => Some(Decoded::Service(
             services::decode(res, plan, idx),
             known_strings(res, services::ARN_ATTRS),
         )),
         ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
             Some(Decoded::TargetGroup(
-                target_groups::decode(res, idx),
+                target_groups::decode(res, plan, idx),
                 known_strings(res, target_groups::ARN_ATTRS),
             ))
         }

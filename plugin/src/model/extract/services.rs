@@ -75,8 +75,29 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
                 .map(|i| i.get("type").string().get().cloned().unwrap_or_default())
                 .collect()
         }),
+        member_of: member_of(v.get("placement_constraints")),
         launch: Field::unknown(),
     }
+}
+
+/// The known expressions of `memberOf` placement constraints (sensitive ones left out).
+fn member_of(a: AttrRef<'_>) -> Vec<String> {
+    let Some(items) = a.items().get().cloned() else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .filter(|i| {
+            i.get("type")
+                .string()
+                .get()
+                .is_some_and(|t| t == "memberOf")
+        })
+        .filter_map(|i| {
+            let e = i.get("expression").string();
+            e.get().filter(|_| !e.sensitive).cloned()
+        })
+        .collect()
 }
 
 /// An optional + computed string argument as the configuration sets it: Null when the
@@ -112,7 +133,7 @@ pub(crate) fn is_service_linked_role(role: &str) -> bool {
 
 /// `f` as planned, or Null (the default) when it is unknown and the configuration does not
 /// write `path`; `unseen` keeps why the configuration cannot tell, when it cannot.
-fn default_when_unwritten<T>(
+pub(super) fn default_when_unwritten<T>(
     p: &Plan,
     res: &Resource,
     f: Field<T>,

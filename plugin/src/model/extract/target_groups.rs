@@ -3,11 +3,20 @@
 use super::{key, opt_string};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Model, PlanIndex, TargetGroup};
-use crate::plan::Resource;
+use crate::plan::{Plan, Resource};
 
 /// A target group as read from its resource, not yet in the model.
-pub(super) fn decode(res: &Resource, plan: PlanIndex) -> TargetGroup {
+pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TargetGroup {
     let v = res.values.root();
+    // A target group whose configuration has no `health_check` block is planned with the
+    // whole block unknown; ELB then health-checks `traffic-port`, its default (Null here).
+    let health_check_port = super::services::default_when_unwritten(
+        source,
+        res,
+        super::services::block_string(v.get("health_check"), "port"),
+        "health_check.0.port",
+        &mut None,
+    );
     TargetGroup {
         address: res.address.clone(),
         plan,
@@ -15,7 +24,7 @@ pub(super) fn decode(res: &Resource, plan: PlanIndex) -> TargetGroup {
         target_type: opt_string(v.get("target_type")),
         port: v.get("port").int(),
         protocol: opt_string(v.get("protocol")),
-        health_check_port: super::services::block_string(v.get("health_check"), "port"),
+        health_check_port,
         ip_address_type: opt_string(v.get("ip_address_type")),
         vpc: None,
     }

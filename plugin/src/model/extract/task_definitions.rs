@@ -9,7 +9,7 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
     Container, Field, Model, NetworkMode, OsFamily, PlanIndex, PortMapping, TaskDefinition, Val,
 };
-use crate::plan::{AttrRef, Plan, Resource};
+use crate::plan::{AttrRef, Mode, Plan, Resource};
 
 /// A task definition as read from its resource, not yet in the model. Decoding
 /// `container_definitions` (JSON inside a JSON string) makes this the costliest extraction.
@@ -20,8 +20,9 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TaskDefi
     // is optional + computed), and after apply stores what ECS reports (`bridge`). When the
     // configuration leaves it out (or sets it to null, also through a module variable), the
     // mode is omitted, so ECS's default for the OS applies (NET002), whatever the plan shows.
-    let network_mode_raw = match written(source, res, "network_mode") {
-        Written::Omitted => Field::null(),
+    // A data source holds what ECS reports for a registered definition: no configuration.
+    let network_mode_raw = match (res.mode, written(source, res, "network_mode")) {
+        (Mode::Managed, Written::Omitted) => Field::null(),
         _ => v.get("network_mode").string(),
     };
     let os_family = os_family(v.get("runtime_platform"));

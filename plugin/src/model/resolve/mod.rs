@@ -148,7 +148,8 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
     );
     // Instance types and user data come from the linked template / configuration.
     let m: &Model = model;
-    let derived: Vec<(Field<Vec<String>>, Option<String>)> = m
+    type UserData = (Option<String>, Option<Vec<u16>>);
+    let derived: Vec<(Field<Vec<String>>, UserData)> = m
         .autoscaling_groups
         .iter()
         .map(|g| {
@@ -173,12 +174,16 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
             let ud = lt
                 .and_then(|t| t.ecs_cluster_from_user_data.clone())
                 .or_else(|| lc.and_then(|c| c.ecs_cluster_from_user_data.clone()));
-            (types, ud)
+            let reserved = lt
+                .and_then(|t| t.reserved_ports_from_user_data.clone())
+                .or_else(|| lc.and_then(|c| c.reserved_ports_from_user_data.clone()));
+            (types, (ud, reserved))
         })
         .collect();
-    for (g, (types, ud)) in model.autoscaling_groups.iter_mut().zip(derived) {
+    for (g, (types, (ud, reserved))) in model.autoscaling_groups.iter_mut().zip(derived) {
         g.instance_types = types;
         g.ecs_cluster_from_user_data = ud;
+        g.reserved_ports_from_user_data = reserved;
     }
 }
 

@@ -41,6 +41,8 @@ pub fn capacity_of(p: &Pool, pool: usize) -> String {
 pub fn provider_note(c: &ClusterReport, pool: usize) -> &'static str {
     if pool == 0 || c.pools[pool].sources.len() >= c.capacity.sources.len() {
         ""
+    } else if c.pools[pool].provider.is_none() {
+        " The memberOf placement constraint keeps the tasks off the cluster's other instances."
     } else {
         " Tasks assigned to a capacity provider wait for its instances; they do not move to another provider."
     }

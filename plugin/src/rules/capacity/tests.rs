@@ -153,6 +153,7 @@ fn net071_dns_a_record_blocks_trunking() {
         name: Field::known("ecs".into()),
         instance_type: Field::known("c5.large".into()),
         ecs_cluster_from_user_data: None,
+        reserved_ports_from_user_data: None,
         resource_name_dns_a_record: Field::known(true),
     });
     m.autoscaling_groups[0].launch_template = Some(crate::model::Link::to_address(

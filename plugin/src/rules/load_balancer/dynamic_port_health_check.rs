@@ -15,6 +15,14 @@ declare_rule! {
     /// the target group's health check `port` is `traffic-port` (or unset, which means
     /// the same).
     ///
+    /// A target group whose configuration has no `health_check` block at all is planned with
+    /// the whole block unknown; it gets ELB's default, which passes. Source: Elastic Load
+    /// Balancing API Reference, CreateTargetGroup, `HealthCheckPort`
+    /// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html>):
+    /// "If the protocol is HTTP, HTTPS, TCP, TLS, UDP, or TCP_UDP, the default is
+    /// traffic-port, which is the port on which each target receives traffic from the load
+    /// balancer."
+    ///
     /// ## Why it matters
     /// With dynamic ports every task listens on a different, random host port, so a fixed
     /// health-check port checks nothing the task serves. ECS rejects the service: "The task

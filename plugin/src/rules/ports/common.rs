@@ -109,7 +109,7 @@ pub(crate) fn ports_containers<'t>(
     td: &'t TaskDefinition,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(&'t [Container], bool)> {
-    let owner = ports_unknown_owner(&td.network_mode) == Some(meta.id);
+    let owner = ports_unknown_owner(&td.network_mode) == Some(meta.id.as_str());
     if let (Some(err), true) = (&td.containers_error, owner) {
         cx.diag(
             meta,

@@ -4,8 +4,11 @@ use super::common::{
     cname, default_reserved, num, ports_containers, static_ports, uses_instance_ports,
     LINUX_RESERVED_PORTS, WINDOWS_RESERVED_PORTS,
 };
+use std::collections::HashMap;
+
+use crate::capacity::{self, SourceCapacity};
 use crate::diagnostics::Diagnostic;
-use crate::model::OsFamily;
+use crate::model::{CapacityKind, Model, OsFamily};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -18,7 +21,15 @@ declare_rule! {
     ///
     /// `assume { reserved_ports = [22, 2375, 2376, 51678, 51679, 51680, 8125] }` in
     /// `.ecsnet.hcl` replaces the default list (give them all), for
-    /// instances whose user data sets `ECS_RESERVED_PORTS`. Only TCP mappings are checked:
+    /// instances whose user data sets `ECS_RESERVED_PORTS` in a way ecsnet cannot read.
+    /// Without it, a literal list set by `ECS_RESERVED_PORTS` in the user data of the launch
+    /// templates, launch configurations and instances of the clusters whose services run the
+    /// task definition replaces the default for those instances; a port is an error when
+    /// every such instance reserves it. Source: Amazon ECS Developer Guide, "Amazon ECS
+    /// container agent configuration"
+    /// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html>),
+    /// `ECS_RESERVED_PORTS`: "An array of ports that should be marked as unavailable for
+    /// scheduling on this container instance." Only TCP mappings are checked:
     /// `ECS_RESERVED_PORTS_UDP` is empty by default. `awsvpc` ports live on the task's ENI and
     /// are not affected. When the OS family is known only after apply, a port reserved on
     /// both Linux and Windows is still an error; one reserved on only one of them is an
@@ -61,6 +72,7 @@ impl Rule for ReservedPorts {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let from_user_data = instance_reserved_ports(cx);
         for td in &cx.model.task_definitions {
             if !uses_instance_ports(&td.network_mode) {
                 continue;
@@ -69,6 +81,14 @@ impl Rule for ReservedPorts {
                 continue;
             };
             let assumed = cx.assume.reserved_ports.as_deref();
+            // The instances the task definition's services run on, when one of them sets
+            // ECS_RESERVED_PORTS and the others' defaults are known.
+            let instances = from_user_data
+                .get(&(td.plan, td.address.as_str()))
+                .filter(|l| l.iter().any(|(_, r)| r.is_some()))
+                .filter(|l| {
+                    default_reserved(td.os_family).is_some() || l.iter().all(|(_, r)| r.is_some())
+                });
             for sp in static_ports(&td.network_mode, containers) {
                 if !sp.protocol.eq_ignore_ascii_case("tcp") {
                     continue;
@@ -80,14 +100,32 @@ impl Rule for ReservedPorts {
                 let (certain, source) = match (assumed, default_reserved(td.os_family)) {
                     (Some(list), _) => (
                         list.contains(&port),
-                        "assume.reserved_ports in the ecsnet configuration",
+                        "assume.reserved_ports in the ecsnet configuration".to_string(),
                     ),
+                    (None, default) if instances.is_some() => {
+                        let l = instances.map(Vec::as_slice).unwrap_or_default();
+                        let reserved = l.iter().all(|(_, r)| {
+                            r.as_deref().or(default).is_some_and(|r| r.contains(&port))
+                        });
+                        let set: Vec<&str> = l
+                            .iter()
+                            .filter(|(_, r)| r.is_some())
+                            .map(|(w, _)| w.as_str())
+                            .collect();
+                        (
+                            reserved,
+                            format!(
+                                "ECS_RESERVED_PORTS in the user data of {} (the instances of the clusters its services run on)",
+                                crate::rules::service::support::and_list(&set)
+                            ),
+                        )
+                    }
                     (None, Some(list)) => (
                         list.contains(&port),
                         if td.os_family == OsFamily::Windows {
-                            "the ECS agent's default reserved ports on Windows"
+                            "the ECS agent's default reserved ports on Windows".to_string()
                         } else {
-                            "the ECS agent's default reserved ports on Linux"
+                            "the ECS agent's default reserved ports on Linux".to_string()
                         },
                     ),
                     (None, None) => {
@@ -113,7 +151,8 @@ impl Rule for ReservedPorts {
                         }
                         (
                             linux && windows,
-                            "the ECS agent's default reserved ports on both Linux and Windows",
+                            "the ECS agent's default reserved ports on both Linux and Windows"
+                                .to_string(),
                         )
                     }
                 };
@@ -138,6 +177,44 @@ impl Rule for ReservedPorts {
                 .push(out);
             }
         }
+    }
+}
+
+/// Per task definition (plan, address): each group or instance its services can be placed
+/// on, with the `ECS_RESERVED_PORTS` its user data sets (None: the agent's default). One pass
+/// over the services.
+type InstancePorts = Vec<(String, Option<Vec<u16>>)>;
+
+fn instance_reserved_ports<'m>(cx: &Context<'m>) -> HashMap<(usize, &'m str), InstancePorts> {
+    let mut out: HashMap<(usize, &'m str), InstancePorts> = HashMap::new();
+    let a = capacity::memo::analysis(cx.model, cx.assume);
+    for (i, svc) in cx.model.services.iter().enumerate() {
+        let Some(td) = svc.task_definition.address.as_deref() else {
+            continue;
+        };
+        let list = out.entry((svc.plan, td)).or_default();
+        for src in a.sources_of(i) {
+            let ports = source_reserved_ports(cx.model, src, svc.plan);
+            if !list.iter().any(|(l, _)| l == &src.label) {
+                list.push((src.label.clone(), ports));
+            }
+        }
+    }
+    out
+}
+
+fn source_reserved_ports(m: &Model, src: &SourceCapacity, plan: usize) -> Option<Vec<u16>> {
+    let addr = src.address.as_deref()?;
+    match src.kind {
+        CapacityKind::AutoscalingGroup => m
+            .autoscaling_group_in(addr, plan)?
+            .reserved_ports_from_user_data
+            .clone(),
+        CapacityKind::Instance => m
+            .instance_in(addr, plan)?
+            .reserved_ports_from_user_data
+            .clone(),
+        _ => None,
     }
 }
 

@@ -20,6 +20,13 @@ declare_rule! {
     /// cluster's instances in full. No common zone is an error; service subnets in zones
     /// without instances are a warning.
     ///
+    /// A service subnet that is itself one of the capacity's subnets (the same known id, or
+    /// the same resource) needs no zone: the group launches instances in it. Source: Amazon
+    /// EC2 Auto Scaling API Reference, CreateAutoScalingGroup, `VPCZoneIdentifier`
+    /// (<https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html>):
+    /// "A comma-separated list of subnet IDs for a virtual private cloud (VPC) where
+    /// instances in the Auto Scaling group can be created."
+    ///
     /// ## Why it matters
     /// An awsvpc task's network interface is created in one of the service subnets, and it can
     /// only be attached to an instance in the same Availability Zone. With no overlap ECS can
@@ -63,6 +70,8 @@ struct Zones {
     related: Vec<String>,
     /// A zone came from a sensitive value: compare it, never print it.
     sensitive: bool,
+    /// Each subnet looked at, by identity (see [`subnet_identity`]); None when it has none.
+    subnets: Vec<Option<String>>,
 }
 
 impl Zones {
@@ -71,8 +80,20 @@ impl Zones {
     }
 }
 
+/// What identifies a subnet across references: its id when known, else its plan address
+/// (within plan `plan`), else the literal the reference holds.
+fn subnet_identity(l: &Link, s: Option<&crate::model::Subnet>, plan: usize) -> Option<String> {
+    match (s.and_then(|s| s.id.get()), &l.address, &l.literal) {
+        (Some(id), _, _) => Some(id.clone()),
+        (None, Some(a), _) => Some(format!("{plan}:{a}")),
+        (None, None, Some(lit)) => Some(lit.clone()),
+        (None, None, None) => None,
+    }
+}
+
 fn subnet_zone(cx: &Context<'_>, l: &Link, plan: usize, zones: &mut Zones) {
     let s = support::subnet(cx.model, l, plan);
+    zones.subnets.push(subnet_identity(l, s, plan));
     let label = support::subnet_label(l);
     if let Some(z) = s.and_then(|s| s.availability_zone.get()) {
         zones.sensitive |= s.is_some_and(|s| s.availability_zone.sensitive);
@@ -118,11 +139,7 @@ fn capacity_zones(cx: &Context<'_>, i: usize, svc: &Service) -> Result<Zones, Mi
     if let Some(addr) = &c.address {
         zones.related.push(addr.clone());
     }
-    let sources: Vec<&SourceCapacity> = a
-        .pools_of(i)
-        .into_iter()
-        .flat_map(|p| c.pools[p].sources.iter().map(|&k| &c.capacity.sources[k]))
-        .collect();
+    let sources = a.sources_of(i);
     if sources.is_empty() {
         let what = match (cluster, &svc.cluster.literal) {
             (None, Some(_)) => format!(
@@ -236,6 +253,7 @@ fn place_zones(
                         zones.found.push((format!("{} via {what}", asg.address), z));
                     }
                     zones.missing.extend(sub.missing);
+                    zones.subnets.extend(sub.subnets);
                 }
                 (_, Some(az)) if !az.is_empty() => {
                     zones.sensitive |= asg.availability_zones.sensitive;
@@ -270,6 +288,7 @@ fn place_zones(
                         .push((format!("{} via {what}", inst.address), z));
                 }
                 zones.missing.extend(sub.missing);
+                zones.subnets.extend(sub.subnets);
             } else {
                 zones.missing.push((
                     format!("the Availability Zone of {}", inst.address),
@@ -367,6 +386,20 @@ impl Rule for CapacityAvailabilityZones {
                     continue;
                 }
             };
+            // A service subnet that is itself one of the capacity's subnets is in a zone with
+            // instances, whatever that zone is: when every one is, nothing needs a zone.
+            let capacity_subnets: BTreeSet<&str> = capacity
+                .subnets
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            if service.subnets.iter().all(|id| {
+                id.as_deref()
+                    .is_some_and(|id| capacity_subnets.contains(id))
+            }) {
+                continue;
+            }
             let mut missing = service.missing.clone();
             missing.extend(capacity.missing.iter().cloned());
             if !missing.is_empty() {
@@ -544,6 +577,38 @@ mod tests {
         );
         let d = run_with(&CapacityAvailabilityZones, &m, &a);
         assert_eq!(firm(&d).len(), 1);
+    }
+
+    #[test]
+    fn the_same_subnets_need_no_zone() {
+        // Both the service and the group use the same subnets, whose zones are unknown.
+        let mut m = model(&["eu-west-1a", "eu-west-1b"], &[]);
+        for s in &mut m.subnets {
+            s.availability_zone = Field::unknown();
+        }
+        let same: Vec<Link> = (0..2)
+            .map(|i| {
+                Link::to_address(
+                    format!("aws_subnet.svc[{i}]"),
+                    Resolution::ConfigReference,
+                    true,
+                )
+            })
+            .collect();
+        m.autoscaling_groups[0].subnets = Field::known(same.clone());
+        assert!(run(&CapacityAvailabilityZones, &m).is_empty());
+        // Known ids outside the plan compare as ids.
+        let ids: Vec<Link> = ["subnet-1", "subnet-2"].map(Link::outside).into();
+        m.autoscaling_groups[0].subnets = Field::known(ids.clone());
+        let mut cfg = t::awsvpc(&[]);
+        cfg.subnets = Field::known(vec![ids[1].clone(), ids[0].clone()]);
+        m.services[0].network_configuration = Field::known(Some(cfg));
+        assert!(run(&CapacityAvailabilityZones, &m).is_empty());
+        // One service subnet the group does not use: its zone is needed.
+        m.autoscaling_groups[0].subnets = Field::known(same[..1].to_vec());
+        m.services[0].network_configuration =
+            Field::known(Some(t::awsvpc(&["aws_subnet.svc[0]", "aws_subnet.svc[1]"])));
+        assert_eq!(unverified(&run(&CapacityAvailabilityZones, &m)).len(), 1);
     }
 
     #[test]
