@@ -367,7 +367,11 @@ fn action_script_checks_uploads_summarises_and_fails_as_ecsnet_does() {
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "NET010"));
-    assert!(out.contains("::error title=NET010"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error ") && l.contains("title=NET010")),
+        "{out}"
+    );
     assert!(
         bad.summary
             .starts_with("### ecsnet: failed (fail-on error)"),
