@@ -77,7 +77,6 @@ fn findings_point_at_tf_lines_through_module_calls() {
     let report = json_report(tmp.path(), &[s(&plan), "--source", s(&dir)]);
     insta::assert_snapshot!(places(&report), @r#"
     NET070 module.collector.aws_ecs_service.this desired_count -> testdata/scenarios/modules/plain-app-module/modules/app/main.tf:35 (source)
-    NET070 module.orders.aws_ecs_service.this deployment_maximum_percent -> testdata/scenarios/modules/plain-app-module/modules/app/main.tf:31 (source)
     NET071 module.collector.aws_ecs_service.this desired_count -> testdata/scenarios/modules/plain-app-module/modules/app/main.tf:35 (source)
     NET074 module.orders.aws_ecs_service.this deployment_minimum_healthy_percent -> testdata/scenarios/modules/plain-app-module/modules/app/main.tf:31 (source)
     NET076 module.collector.aws_ecs_service.this desired_count -> testdata/scenarios/modules/plain-app-module/modules/app/main.tf:35 (source)
