@@ -37,7 +37,7 @@ impl UserError {
 }
 
 /// `text` with every control character written as `\u{..}` (a tab as a space).
-fn escape_controls(text: &str) -> String {
+pub(crate) fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {

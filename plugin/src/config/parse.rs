@@ -141,7 +141,13 @@ impl Parser<'_> {
     }
 
     fn err(&self, span: Option<Range<usize>>, msg: impl std::fmt::Display) -> ConfigError {
-        ConfigError(format!("{}:{}: {msg}", self.source, self.line_of(span)))
+        // Values from the file are quoted in messages: no control character may reach the
+        // terminal or break the message's single line.
+        ConfigError(crate::error::escape_controls(&format!(
+            "{}:{}: {msg}",
+            self.source,
+            self.line_of(span)
+        )))
     }
 
     fn location(&self, span: Option<Range<usize>>) -> String {
@@ -485,7 +491,8 @@ impl Parser<'_> {
             return Err(self.err(
                 span.clone(),
                 format!(
-                    "instance_type = \"{t}\" in assume cluster \"{label}\" is not an instance type ecsnet has ENI data for{hint}; fix the name (`ecsnet instance-type NAME` shows what ecsnet knows) or describe it in an `instance_type` block"
+                    "instance_type = {} in assume cluster \"{label}\" is not an instance type ecsnet has ENI data for{hint}; fix the name (`ecsnet instance-type NAME` shows what ecsnet knows) or describe it in an `instance_type` block",
+                    crate::error::excerpt(t)
                 ),
             ));
         }
@@ -1023,6 +1030,18 @@ ignore {
         assert_eq!(c.assume.instances.overrides().count(), 2);
         // One-line block, as the hints show it.
         assert!(parse("instance_type \"x9.mega\" { max_enis = 4 }\n").is_ok());
+    }
+
+    #[test]
+    fn a_value_with_control_characters_gives_one_escaped_line() {
+        // Found by the parse_config fuzz target: a newline and a control character inside
+        // an assumed instance type reached the message as they were.
+        let e = err("assume {\n  cluster \"edge\" {\n    instance_type = \"a\n\u{1}b4.large\"\n    max_instances = 6\n  }\n}\n");
+        assert!(!e.contains('\n') && !e.contains('\u{1}'), "{e}");
+        assert!(
+            e.contains("is not an instance type ecsnet has ENI data for"),
+            "{e}"
+        );
     }
 
     #[test]
