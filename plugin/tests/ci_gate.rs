@@ -487,3 +487,23 @@ fn step_summary_goes_to_the_file_github_names() {
         "{md}"
     );
 }
+
+#[test]
+fn github_annotations_name_an_absolute_plan_relative_to_the_checkout() {
+    // CI jobs run in the checkout; GitHub resolves `file=` against it, so an absolute plan
+    // path under the working directory must be given relative to it.
+    let root = repo_root();
+    let sample = root.join("testdata/scenarios/sample/shop/plan.json");
+    let out = ecsnet(&["check", sample.to_str().unwrap(), "-f", "github"], &root);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let files: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("file=").nth(1))
+        .map(|rest| rest.split(',').next().unwrap())
+        .collect();
+    assert!(!files.is_empty(), "{text}");
+    for f in files {
+        assert_eq!(f, "testdata/scenarios/sample/shop/plan.json", "{text}");
+    }
+}

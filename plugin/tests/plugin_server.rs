@@ -399,7 +399,11 @@ fn normalise_cli(d: &serde_json::Value) -> serde_json::Value {
         "help": s("help"), "url": s("url"),
         "unverifiable": d.get("unverifiable").and_then(|v| v.as_bool()).unwrap_or(false),
         "related": d.get("related").cloned().unwrap_or(serde_json::json!([])),
-        "suppressed": s("suppressed"),
+        "suppressed": s("suppressed"), "fingerprint": s("fingerprint"),
+        // JSON lists every resource of the problem in `addresses`; gRPC the others in `also`.
+        "also": d.get("addresses").and_then(|a| a.as_array()).map(|a| {
+            a.iter().filter(|x| x.as_str() != Some(&s("address"))).cloned().collect::<Vec<_>>()
+        }).unwrap_or_default(),
     })
 }
 
@@ -414,6 +418,7 @@ fn normalise_grpc(d: &pbv::Diagnostic) -> serde_json::Value {
         "rule": d.rule, "severity": sev, "address": d.address, "attribute": d.attribute,
         "message": d.message, "detail": d.detail, "help": d.help, "url": d.url,
         "unverifiable": d.unverifiable, "related": d.related, "suppressed": d.suppressed,
+        "fingerprint": d.fingerprint, "also": d.also,
     })
 }
 

@@ -81,7 +81,10 @@ fn annotation(d: &Diagnostic, plan: Option<&str>) -> String {
     // file/line make GitHub show the annotation on that line of the pull request's diff.
     let place = match &d.location {
         Some(at) => {
-            let mut p = format!("file={},line={},", escape_property(&at.file), at.line);
+            // GitHub resolves `file` against the checkout: an absolute plan path under the
+            // working directory is given relative to it.
+            let file = super::sarif::relative_to_cwd(&at.file).unwrap_or_else(|| at.file.clone());
+            let mut p = format!("file={},line={},", escape_property(&file), at.line);
             if let Some(c) = at.column {
                 p.push_str(&format!("col={c},"));
             }

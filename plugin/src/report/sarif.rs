@@ -50,6 +50,24 @@ pub fn information_uri() -> &'static str {
 /// (`file:///`, in `originalUriBaseIds`): SARIF consumers expect relative URIs.
 pub const ROOT_BASE_ID: &str = "ROOT";
 
+/// An absolute path that lies under the working directory, relative to it; `None` for a
+/// relative path, `-`, or a path elsewhere. CI annotation formats (SARIF, GitHub) need
+/// paths relative to the checkout, which is the working directory of a CI job.
+pub(crate) fn relative_to_cwd(path: &str) -> Option<String> {
+    let p = std::path::Path::new(path);
+    if path == "-" || !p.is_absolute() {
+        return None;
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|c| {
+            p.strip_prefix(c)
+                .ok()
+                .map(|r| r.to_string_lossy().into_owned())
+        })
+        .filter(|r| !r.is_empty())
+}
+
 /// A plan path as a SARIF artifact location: relative URIs only. A relative path stays
 /// as it is; an absolute one becomes relative to the working directory when it lies under
 /// it, else relative to [`ROOT_BASE_ID`].
@@ -57,15 +75,7 @@ pub(crate) fn artifact_location(path: &str) -> Map<String, Value> {
     let mut loc = Map::new();
     let p = std::path::Path::new(path);
     if path != "-" && p.is_absolute() {
-        let under_cwd = std::env::current_dir()
-            .ok()
-            .and_then(|c| {
-                p.strip_prefix(c)
-                    .ok()
-                    .map(|r| r.to_string_lossy().into_owned())
-            })
-            .filter(|r| !r.is_empty());
-        match under_cwd {
+        match relative_to_cwd(path) {
             Some(rel) => {
                 loc.insert("uri".into(), json!(path_uri(&rel)));
             }

@@ -380,6 +380,18 @@ fn diagnostic(d: Diagnostic) -> pbv::Diagnostic {
         related: d.related,
         is_suppressed: d.suppressed.is_some(),
         suppressed: d.suppressed.unwrap_or_default(),
+        fingerprint: d.fingerprint,
+        also: d.also,
+        location: d.location.map(|at| pbv::Location {
+            file: at.file,
+            line: at.line,
+            column: at.column.unwrap_or(0),
+            kind: match at.kind {
+                crate::diagnostics::LocationKind::Source => "source",
+                crate::diagnostics::LocationKind::Plan => "plan",
+            }
+            .to_string(),
+        }),
     }
 }
 
@@ -423,14 +435,31 @@ mod tests {
             plan: 0,
             location: None,
             suppressed: Some("accepted".into()),
+            fingerprint: "0123abcd".into(),
+            also: vec!["aws_ecs_service.b".into()],
             ..Diagnostic::default()
         };
+        let mut located = d.clone();
+        located.location = Some(crate::diagnostics::Location {
+            file: "modules/svc/main.tf".into(),
+            line: 12,
+            column: None,
+            kind: crate::diagnostics::LocationKind::Source,
+        });
+        let l = diagnostic(located).location.expect("location mapped");
+        assert_eq!(
+            (l.file.as_str(), l.line, l.column, l.kind.as_str()),
+            ("modules/svc/main.tf", 12, 0, "source")
+        );
         let p = diagnostic(d);
         assert_eq!(p.severity, pbv::Severity::Warning as i32);
         assert_eq!(p.attribute, "desired_count");
         assert_eq!(p.detail, "");
         assert!(p.unverifiable && p.is_suppressed);
         assert_eq!(p.suppressed, "accepted");
+        assert_eq!(p.fingerprint, "0123abcd");
+        assert_eq!(p.also, vec!["aws_ecs_service.b".to_string()]);
+        assert!(p.location.is_none());
         assert_eq!(p.related, vec!["aws_subnet.a".to_string()]);
     }
 }
