@@ -7,9 +7,96 @@ use super::{key, opt_string, user_data};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
     AutoscalingGroup, Ec2Instance, Field, LaunchConfiguration, LaunchTemplate, Model, PlanIndex,
-    Val,
+    Relaunch, Val,
 };
-use crate::plan::{Plan, Resource};
+use crate::plan::{Action, AttrRef, Plan, Resource};
+
+/// What a change to the group does to its running instances.
+///
+/// The AWS provider's `aws_autoscaling_group` documentation, `instance_refresh`: "If this
+/// block is configured, start an Instance Refresh when this Auto Scaling Group is updated"
+/// and "A refresh will always be triggered by a change in any of `launch_configuration`,
+/// `launch_template`, or `mixed_instances_policy`" (plus the attributes its `triggers`
+/// names). A group that follows `$Latest` of a launch template that changes is not
+/// updated itself, so it starts no refresh: its running instances stay.
+fn group_relaunch(res: &Resource) -> Relaunch {
+    let v = res.values.root();
+    let running = res.before.as_ref().map_or_else(
+        || v.get("desired_capacity").int(),
+        |b| b.root().get("desired_capacity").int(),
+    );
+    let kept = |why: String| Relaunch::Kept {
+        why,
+        running: running.clone(),
+    };
+    match res.action {
+        Action::Create => Relaunch::All("created by this plan".into()),
+        Action::Replace => Relaunch::All("replaced by this plan".into()),
+        Action::Update => {
+            let refresh = v.get("instance_refresh").items();
+            let block = match &refresh.val {
+                Val::Known(items) => items.first().copied(),
+                Val::Null => None,
+                Val::Unknown => {
+                    return Relaunch::Unknown(format!(
+                        "whether {} has an instance_refresh block (known after apply)",
+                        res.address
+                    ))
+                }
+            };
+            let Some(block) = block else {
+                return kept(
+                    "updated in place without an instance_refresh block, which leaves its running instances".into(),
+                );
+            };
+            let Some(before) = &res.before else {
+                return Relaunch::Unknown(format!(
+                    "what the update changes in {} (the plan has no prior values), which decides whether its instance_refresh starts",
+                    res.address
+                ));
+            };
+            let mut attrs: Vec<String> = [
+                "launch_configuration",
+                "launch_template",
+                "mixed_instances_policy",
+            ]
+            .map(String::from)
+            .to_vec();
+            match block.get("triggers").strings().val {
+                Val::Known(t) => attrs.extend(t),
+                Val::Null => {}
+                Val::Unknown => {
+                    return Relaunch::Unknown(format!(
+                        "instance_refresh[0].triggers of {} (known after apply)",
+                        res.address
+                    ))
+                }
+            }
+            let changed: Vec<&str> = attrs
+                .iter()
+                .map(String::as_str)
+                .filter(|a| differs(before.root().get(a), v.get(a)))
+                .collect();
+            if changed.is_empty() {
+                kept(format!(
+                    "updated without a change to {} that would start its instance_refresh",
+                    attrs.join(", ")
+                ))
+            } else {
+                Relaunch::All(format!(
+                    "its instance_refresh replaces them: this plan changes its {}",
+                    changed.join(", ")
+                ))
+            }
+        }
+        _ => kept("unchanged by this plan".into()),
+    }
+}
+
+/// An attribute's planned value differs from its prior one (or is known only after apply).
+fn differs(before: AttrRef<'_>, after: AttrRef<'_>) -> bool {
+    after.contains_unknown() || before.raw().get() != after.raw().get()
+}
 
 pub(super) fn extract_group(
     p: &Plan,
@@ -50,6 +137,7 @@ pub(super) fn extract_group(
         reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: uses_mip,
         uses_instance_requirements: uses_requirements,
+        relaunch: group_relaunch(res),
     };
     let pos = model.autoscaling_groups.len();
     lookup.add_address(plan, &asg.address, Kind::AutoscalingGroup, pos);
@@ -160,6 +248,14 @@ pub(super) fn extract_instance(
             res,
             &["user_data", "user_data_base64"],
         ),
+        relaunch: match res.action {
+            Action::Create => Relaunch::All("created by this plan".into()),
+            Action::Replace => Relaunch::All("replaced by this plan".into()),
+            _ => Relaunch::Kept {
+                why: "kept by this plan".into(),
+                running: Field::known(1),
+            },
+        },
     };
     let pos = model.instances.len();
     lookup.add_address(plan, &inst.address, Kind::Instance, pos);

@@ -193,6 +193,12 @@ fn enabled_source(
         .unwrap_or(0);
     let p = &c.pools[pool];
     let need = a.eni_need(c, pool, None);
+    if let Some(lb) = &s.launched_before {
+        // Only worth saying when the old instances leave the tasks short.
+        if lb.certain && compare(need.total, p.slots) == Verdict::Exceeds {
+            launched_before(cx, c, s, lb, address, (p, &need), out);
+        }
+    }
     if let Some(why) = &s.no_trunk {
         // Only worth saying when the untrunked slots are not enough.
         let short = compare(need.total, p.slots_without_trunking) != Verdict::Fits;
@@ -284,6 +290,55 @@ fn enabled_source(
             dns_blocks_trunk(cx, c, s, dns, address, out);
         }
     }
+}
+
+/// This plan turns awsvpcTrunking on but keeps the running instances of `s`, which keep
+/// the untrunked limit, and the tasks do not fit them.
+fn launched_before(
+    cx: &Context<'_>,
+    c: &capacity::ClusterReport,
+    s: &SourceCapacity,
+    lb: &capacity::LaunchedBefore,
+    address: &str,
+    (p, need): (&capacity::Pool, &capacity::Need),
+    out: &mut Vec<Diagnostic>,
+) {
+    let n = lb.instances.show();
+    let mut b = cx
+        .diag(
+        &EniTrunking::META,
+        address,
+        format!(
+            "awsvpcTrunking is turned on by this plan, but the {n} running instance{} of {address} {} not replaced: {} keep{} {} awsvpc slots each until {} replaced",
+            if n == "1" { "" } else { "s" },
+            if n == "1" { "is" } else { "are" },
+            if n == "1" { "it" } else { "they" },
+            if n == "1" { "s" } else { "" },
+            s.per_instance_without_trunking.show(),
+            if n == "1" { "it is" } else { "they are" },
+        ),
+    )
+    .attribute(source_attribute(s))
+    .detail(format!(
+        "ECS attaches the trunk interface only to container instances launched after the setting is on (container-instance-eni.html: additional ENIs \"are available on newly launched container instances\"). {}. {} needs {} awsvpc task ENIs ({}); with the running instances it has {} slots{}; once they are replaced, {}.",
+        lb.why,
+        p.label,
+        need.total.show(),
+        need.why,
+        p.slots.show(),
+        s.launched_before_arithmetic()
+            .map_or(String::new(), |a| format!(" ({address}: {a})")),
+        p.slots_with_trunking.show()
+    ))
+    .help(format!(
+        "Replace the running instances so that they get the trunk: {}.",
+        capacity::trunking::REPLACE_INSTANCES
+    ))
+    .plan(c.plan);
+    if let Some(by) = &cx.model.account_settings.awsvpc_trunking_address {
+        b = b.related(by.clone());
+    }
+    b.push(out);
 }
 
 /// The instances of `s` get resource-name DNS A records, which ENI trunking needs off.
