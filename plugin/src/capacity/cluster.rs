@@ -1349,6 +1349,64 @@ mod tests {
     }
 
     #[test]
+    fn instances_running_before_trunking_keep_the_untrunked_limit() {
+        let mut m = Model::default();
+        let mut g = t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 5);
+        g.relaunch = Relaunch::Kept {
+            why: "unchanged by this plan".into(),
+            running: crate::model::Field::known(2),
+        };
+        m.autoscaling_groups.push(g);
+        let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
+        let a = Assumptions::default();
+        let k = key();
+        let sp = specs(&a, &k, Some(&c));
+        let cap = |m: &Model, turned: &TurnedOn| {
+            super::capacity(
+                &a.instances,
+                m,
+                (&on(), turned),
+                &k,
+                Some(&c),
+                &sp,
+                &[SpecOs::Linux],
+                Daemons::default(),
+            )
+        };
+        let yes = TurnedOn::Yes("aws_ecs_account_setting_default.t turns it on".into());
+        // 2 running at 2 slots, 3 launched later at 10.
+        let with_old = cap(&m, &yes);
+        assert_eq!(with_old.whole().slots, Bound::exact(34));
+        assert_eq!(with_old.whole().slots_with_trunking, Bound::exact(50));
+        let d = with_old.whole().describe(&with_old, &on());
+        assert!(d.contains("2 × 2 + 3 × 10 = 34"), "{d}");
+        assert!(d.contains("keep 2 slots each until replaced"), "{d}");
+        // Not turned on by this plan: every instance has its trunk.
+        assert_eq!(cap(&m, &TurnedOn::No).whole().slots, Bound::exact(50));
+        // The setting may have been on already: 2 × 2 + 3 × 10 to 5 × 10, and why.
+        let maybe = cap(&m, &TurnedOn::Maybe("created".into()));
+        assert_eq!(maybe.whole().slots, Bound::range(34, 50));
+        assert!(maybe
+            .missing
+            .iter()
+            .any(|x| x.what.contains("enabled before")));
+        // How many run is unknown: anywhere from all 5 old to none.
+        m.autoscaling_groups[0].relaunch = Relaunch::Kept {
+            why: "unchanged by this plan".into(),
+            running: crate::model::Field::unknown(),
+        };
+        let unknown = cap(&m, &yes);
+        assert_eq!(unknown.whole().slots, Bound::range(10, 50));
+        assert!(unknown
+            .missing
+            .iter()
+            .any(|x| x.what.contains("desired_capacity")));
+        // Replaced by the plan: launched after the setting, trunked.
+        m.autoscaling_groups[0].relaunch = Relaunch::All("replaced by this plan".into());
+        assert_eq!(cap(&m, &yes).whole().slots, Bound::exact(50));
+    }
+
+    #[test]
     fn windows_tasks_get_no_trunk() {
         let mut m = Model::default();
         m.autoscaling_groups.push(t::autoscaling_group(

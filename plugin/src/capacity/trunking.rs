@@ -186,26 +186,31 @@ mod tests {
     #[test]
     fn turned_on_needs_the_prior_value() {
         let mut m = Model::default();
-        let a = Assumptions::default();
+        let none = Assumptions::default();
         m.account_settings.awsvpc_trunking = crate::model::Field::known(true);
         m.account_settings.awsvpc_trunking_address =
             Some("aws_ecs_account_setting_default.t".into());
-        let s = setting(&m, &a);
+        let s = setting(&m, &none);
         m.account_settings.awsvpc_trunking_before = crate::model::Field::known(false);
-        assert!(matches!(turned_on(&m, &s), TurnedOn::Yes(w) if w.contains("disabled before")));
+        let yes = turned_on(&m, &s, &none);
+        assert!(
+            matches!(&yes, TurnedOn::Yes(w) if w.contains("disabled before")),
+            "{yes:?}"
+        );
         m.account_settings.awsvpc_trunking_before = crate::model::Field::known(true);
-        assert_eq!(turned_on(&m, &s), TurnedOn::No);
+        assert_eq!(turned_on(&m, &s, &none), TurnedOn::No);
+        // Created by the plan: the account's value before is unknown unless assumed.
         m.account_settings.awsvpc_trunking_before = crate::model::Field::unknown();
-        assert!(matches!(turned_on(&m, &s), TurnedOn::Maybe(_)));
-        // An assumption describes the account as it is: nothing is turned on.
-        let mut m = Model::default();
-        let a = Assumptions {
-            awsvpc_trunking: Some(true),
-            ..Assumptions::default()
-        };
-        assert_eq!(turned_on(&m, &setting(&m, &a)), TurnedOn::No);
-        m.account_settings.awsvpc_trunking = crate::model::Field::known(false);
-        assert_eq!(turned_on(&m, &setting(&m, &a)), TurnedOn::No);
+        assert!(matches!(turned_on(&m, &s, &none), TurnedOn::Maybe(_)));
+        let mut a = Assumptions::default();
+        a.awsvpc_trunking = Some(true);
+        assert_eq!(turned_on(&m, &s, &a), TurnedOn::No);
+        a.awsvpc_trunking = Some(false);
+        assert!(matches!(turned_on(&m, &s, &a), TurnedOn::Yes(_)));
+        // Enabled by an assumption only: it describes the account as it is.
+        let m = Model::default();
+        a.awsvpc_trunking = Some(true);
+        assert_eq!(turned_on(&m, &setting(&m, &a), &a), TurnedOn::No);
     }
 
     #[test]

@@ -13,12 +13,13 @@ use crate::plan::{Action, AttrRef, Plan, Resource};
 
 /// What a change to the group does to its running instances.
 ///
-/// The AWS provider's `aws_autoscaling_group` documentation, `instance_refresh`: "If this
-/// block is configured, start an Instance Refresh when this Auto Scaling Group is updated"
-/// and "A refresh will always be triggered by a change in any of `launch_configuration`,
-/// `launch_template`, or `mixed_instances_policy`" (plus the attributes its `triggers`
-/// names). A group that follows `$Latest` of a launch template that changes is not
-/// updated itself, so it starts no refresh: its running instances stay.
+/// Terraform AWS provider, `aws_autoscaling_group`, `instance_refresh` (the same text in
+/// the Pulumi AWS docs generated from it, `GroupInstanceRefresh.triggers`): "A refresh will
+/// always be triggered by a change in any of launch_configuration, launch_template, or
+/// mixed_instances_policy", the `triggers` name further attributes, and "A refresh will not
+/// start when version = "$Latest" is configured in the launch_template block" (the group
+/// itself does not change when the template does). Without the block an update leaves the
+/// running instances alone.
 fn group_relaunch(res: &Resource) -> Relaunch {
     let v = res.values.root();
     let running = res.before.as_ref().map_or_else(
@@ -260,4 +261,137 @@ pub(super) fn extract_instance(
     let pos = model.instances.len();
     lookup.add_address(plan, &inst.address, Kind::Instance, pos);
     model.instances.push(inst);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Assumptions;
+    use crate::model::{build, Field, Model, Relaunch};
+    use crate::plan::{self, LoadOptions};
+    use serde_json::{json, Value};
+
+    fn scenario(path: &str) -> Model {
+        let path = format!(
+            "{}/../testdata/scenarios/capacity/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let p = plan::load(&path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        build(&[p], &Assumptions::default())
+    }
+
+    /// A plan with one group changed by `actions` from `before` to `after`.
+    fn group(actions: &[&str], before: Value, after: Value, unknown: Value) -> Model {
+        let doc = json!({
+            "format_version": "1.2",
+            "resource_changes": [{
+                "address": "aws_autoscaling_group.ecs", "mode": "managed",
+                "type": "aws_autoscaling_group", "name": "ecs",
+                "change": { "actions": actions, "before": before, "after": after,
+                    "after_unknown": unknown, "before_sensitive": {}, "after_sensitive": {} }
+            }]
+        });
+        let p =
+            plan::parse_bytes(doc.to_string().as_bytes(), "t", &LoadOptions::default()).unwrap();
+        build(&[p], &Assumptions::default())
+    }
+
+    fn lt(version: &str) -> Value {
+        json!([{ "id": "lt-1", "name": "", "version": version }])
+    }
+
+    #[test]
+    fn real_plans_tell_kept_from_refreshed_instances() {
+        let m = scenario("trunking-enabled-no-refresh/plan-update.json");
+        assert_eq!(
+            m.autoscaling_groups[0].relaunch,
+            Relaunch::Kept {
+                why: "unchanged by this plan".into(),
+                running: Field::known(3)
+            }
+        );
+        assert_eq!(
+            m.account_settings.awsvpc_trunking_before,
+            Field::known(false)
+        );
+        assert_eq!(m.account_settings.awsvpc_trunking, Field::known(true));
+        let m = scenario("trunking-enabled-no-refresh/plan.json");
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w == "created by this plan")
+        );
+        // Created by the plan: what the account had is not in it.
+        assert_eq!(m.account_settings.awsvpc_trunking_before, Field::unknown());
+        let m = scenario("trunking-enabled-with-refresh/plan-update.json");
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.ends_with("changes its launch_template")),
+            "{:?}",
+            m.autoscaling_groups[0].relaunch
+        );
+    }
+
+    #[test]
+    fn an_update_replaces_instances_only_through_a_triggered_refresh() {
+        let refresh = json!([{ "strategy": "Rolling", "triggers": ["tag"] }]);
+        let before = json!({ "desired_capacity": 2, "launch_template": lt("1"),
+            "instance_refresh": refresh, "tag": [] });
+        // No instance_refresh block: a new template version leaves the instances.
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 2, "launch_template": lt("2"), "instance_refresh": [] }),
+            json!({}),
+        );
+        assert!(matches!(&m.autoscaling_groups[0].relaunch,
+            Relaunch::Kept { why, running } if why.contains("without an instance_refresh") && running == &Field::known(2)));
+        // With the block: a version known only after apply starts it.
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 2, "launch_template": [{ "id": "lt-1", "name": "" }],
+                "instance_refresh": refresh, "tag": [] }),
+            json!({ "launch_template": [{ "version": true }] }),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.contains("launch_template"))
+        );
+        // A change to an attribute `triggers` names starts it too; another change does not.
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 2, "launch_template": lt("1"), "instance_refresh": refresh,
+                "tag": [{ "key": "a", "value": "b", "propagate_at_launch": true }] }),
+            json!({}),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.ends_with("its tag"))
+        );
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 4, "launch_template": lt("1"), "instance_refresh": refresh, "tag": [] }),
+            json!({}),
+        );
+        // Running: what the prior state says (2), not the planned 4.
+        assert!(matches!(&m.autoscaling_groups[0].relaunch,
+            Relaunch::Kept { running, .. } if running == &Field::known(2)));
+        // An instance_refresh block known only after apply: cannot tell.
+        let m = group(
+            &["update"],
+            before,
+            json!({ "desired_capacity": 2, "launch_template": lt("1") }),
+            json!({ "instance_refresh": true }),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::Unknown(w) if w.contains("instance_refresh"))
+        );
+        // Replaced: every instance is new.
+        let m = group(
+            &["delete", "create"],
+            json!({ "desired_capacity": 2 }),
+            json!({ "desired_capacity": 2 }),
+            json!({}),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w == "replaced by this plan")
+        );
+    }
 }
