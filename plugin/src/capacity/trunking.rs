@@ -202,8 +202,10 @@ mod tests {
         // Created by the plan: the account's value before is unknown unless assumed.
         m.account_settings.awsvpc_trunking_before = crate::model::Field::unknown();
         assert!(matches!(turned_on(&m, &s, &none), TurnedOn::Maybe(_)));
-        let mut a = Assumptions::default();
-        a.awsvpc_trunking = Some(true);
+        let mut a = Assumptions {
+            awsvpc_trunking: Some(true),
+            ..Assumptions::default()
+        };
         assert_eq!(turned_on(&m, &s, &a), TurnedOn::No);
         a.awsvpc_trunking = Some(false);
         assert!(matches!(turned_on(&m, &s, &a), TurnedOn::Yes(_)));

@@ -26,7 +26,11 @@ declare_rule! {
     /// `private_dns_name_options.enable_resource_name_dns_a_record`, or, when the template
     /// does not set it, the `enable_resource_name_dns_a_record_on_launch` of the subnets they
     /// launch into. Capacity running Windows tasks gets no trunk at all (trunking is for
-    /// Linux container instances). When trunking is disabled and a NET070 error would be
+    /// Linux container instances). When the plan turns the setting on (disabled in the prior
+    /// state, enabled in the plan) but keeps a group's or instance's running instances (no
+    /// replacement, no instance refresh started by the change), those keep the untrunked
+    /// limit: a warning on the group when the tasks do not fit them, with the arithmetic.
+    /// When trunking is disabled and a NET070 error would be
     /// fixed by it, the rule says so, with the slots with and without trunking, for the
     /// capacity provider (or cluster) concerned.
     ///
@@ -37,7 +41,9 @@ declare_rule! {
     /// and to instances with resource-based IPv4 DNS requests turned off; otherwise the
     /// instance keeps its regular ENI limit or fails to register (`REGISTRATION_FAILED`).
     /// Source: Amazon ECS developer guide, "Increasing Amazon ECS Linux container instance
-    /// network interfaces" (container-instance-eni.html) and its supported-instance table;
+    /// network interfaces" (container-instance-eni.html): "When you use these instance types
+    /// and turn on the awsvpcTrunking account setting, additional ENIs are available on newly
+    /// launched container instances." And its supported-instance table;
     /// its considerations: "Only Linux variants of the Amazon ECS-optimized AMI, or other
     /// Amazon Linux variants ... are supported" (no trunk on Windows). A subnet's
     /// `EnableResourceNameDnsARecordOnLaunch` sets "the type of hostnames to assign to
@@ -59,7 +65,9 @@ declare_rule! {
     /// Use a supported instance type (`ecsnet instance-type TYPE` shows the facts), set
     /// `enable_resource_name_dns_a_record = false` in the launch template (it overrides the
     /// subnet's `enable_resource_name_dns_a_record_on_launch`), and replace instances
-    /// launched before the setting was enabled. To gain slots, enable the setting:
+    /// launched before the setting was enabled: in the same change, an `instance_refresh`
+    /// block on the group with `version = aws_launch_template.NAME.latest_version` (a
+    /// refresh does not start on `$Latest`), or a new group. To gain slots, enable the setting:
     /// ```hcl
     /// resource "aws_ecs_account_setting_default" "trunking" {
     ///   name  = "awsvpcTrunking"
