@@ -56,15 +56,17 @@ fn group_relaunch(res: &Resource) -> Relaunch {
                     res.address
                 ));
             };
-            let mut attrs: Vec<String> = [
+            // Attribute names with whether they may be printed (`triggers` may be sensitive).
+            let mut attrs: Vec<(String, bool)> = [
                 "launch_configuration",
                 "launch_template",
                 "mixed_instances_policy",
             ]
-            .map(String::from)
+            .map(|a| (a.to_string(), true))
             .to_vec();
-            match block.get("triggers").strings().val {
-                Val::Known(t) => attrs.extend(t),
+            let triggers = block.get("triggers").strings();
+            match triggers.val {
+                Val::Known(t) => attrs.extend(t.into_iter().map(|a| (a, !triggers.sensitive))),
                 Val::Null => {}
                 Val::Unknown => {
                     return Relaunch::Unknown(format!(
@@ -73,20 +75,30 @@ fn group_relaunch(res: &Resource) -> Relaunch {
                     ))
                 }
             }
-            let changed: Vec<&str> = attrs
+            let words = |names: Vec<&(String, bool)>| {
+                let mut shown: Vec<&str> = names
+                    .iter()
+                    .filter(|(_, show)| *show)
+                    .map(|(a, _)| a.as_str())
+                    .collect();
+                if names.iter().any(|(_, show)| !show) {
+                    shown.push("an attribute its triggers name (sensitive)");
+                }
+                shown.join(", ")
+            };
+            let changed: Vec<&(String, bool)> = attrs
                 .iter()
-                .map(String::as_str)
-                .filter(|a| differs(before.root().get(a), v.get(a)))
+                .filter(|(a, _)| differs(before.root().get(a), v.get(a)))
                 .collect();
             if changed.is_empty() {
                 kept(format!(
                     "updated without a change to {} that would start its instance_refresh",
-                    attrs.join(", ")
+                    words(attrs.iter().collect())
                 ))
             } else {
                 Relaunch::All(format!(
                     "its instance_refresh replaces them: this plan changes its {}",
-                    changed.join(", ")
+                    words(changed)
                 ))
             }
         }
