@@ -667,7 +667,9 @@ pub struct AccountSettings {
     pub awsvpc_trunking_address: Option<String>,
     /// `awsvpcTrunking` before this plan: from the prior state (`change.before`) when the
     /// plan keeps or updates the setting, `Unknown` when it creates it (what the account had
-    /// is not in the plan), `Null` when the plan does not manage it.
+    /// is not in the plan), `Null` when the plan does not manage it. A capacity input, not
+    /// in the inventory.
+    #[serde(skip)]
     pub awsvpc_trunking_before: Field<bool>,
     pub dual_stack_ipv6: Field<bool>,
     pub dual_stack_ipv6_address: Option<String>,
