@@ -5,13 +5,13 @@ use serde::Serialize;
 
 use super::bound::Bound;
 use super::demand::Counted;
-use super::trunking::{self, TrunkingSetting};
+use super::trunking::{self, TrunkingSetting, TurnedOn};
 use super::Missing;
 use crate::config::{Assumptions, ClusterAssumption, ClusterNames};
 use std::sync::Arc;
 
 use crate::instances::{Catalog, InstanceFacts, Trunking};
-use crate::model::{CapacityKind, CapacitySource, Cluster, Link, Model, PlanIndex, Val};
+use crate::model::{CapacityKind, CapacitySource, Cluster, Link, Model, PlanIndex, Relaunch, Val};
 
 /// Which cluster a service runs on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -78,6 +78,9 @@ pub struct SourceCapacity {
     pub dns_a_record_on: Option<DnsARecord>,
     /// Why trunking cannot apply to these instances whatever the setting (Windows).
     pub no_trunk: Option<String>,
+    /// Instances running before this plan turns awsvpcTrunking on that it does not replace:
+    /// they keep the untrunked limit.
+    pub launched_before: Option<LaunchedBefore>,
     /// False when the link from the cluster is a best guess.
     pub certain: bool,
     pub missing: Vec<Missing>,
@@ -90,7 +93,40 @@ impl SourceCapacity {
             .map_or(Bound::unknown(), |c| Bound::exact(c.n))
     }
     pub fn slots(&self) -> Bound {
-        self.instances_bound().times(self.per_instance)
+        let all = self.instances_bound();
+        let Some(lb) = &self.launched_before else {
+            return all.times(self.per_instance);
+        };
+        // `k` instances at the untrunked limit, the others (launched later, up to max size)
+        // at the current one; fewer slots the more instances are old.
+        let at = |k: u64| {
+            let k = Bound::exact(k).min(all);
+            k.times(self.per_instance_without_trunking) + all.minus(k).times(self.per_instance)
+        };
+        match lb.instances.hi {
+            Some(hi) => at(lb.instances.lo).hull(at(hi)),
+            None => at(lb.instances.lo).hull(all.times(self.per_instance_without_trunking)),
+        }
+    }
+
+    /// "3 × 2 + 0 × 10 = 6": the slots of the instances launched before trunking was turned
+    /// on and of the others, when their number is known.
+    pub fn launched_before_arithmetic(&self) -> Option<String> {
+        let lb = self.launched_before.as_ref()?;
+        let (Some(k), Some(n)) = (
+            lb.instances.exact_value(),
+            self.instances_bound().exact_value(),
+        ) else {
+            return None;
+        };
+        let k = k.min(n);
+        Some(format!(
+            "{k} × {} + {} × {} = {}",
+            self.per_instance_without_trunking.show(),
+            n - k,
+            self.per_instance.show(),
+            self.slots().show()
+        ))
     }
     pub fn smallest_type(&self) -> Option<&TypeSlots> {
         self.smallest.map(|i| &self.types[i])
@@ -154,8 +190,104 @@ impl SourceCapacity {
             Some(why) => s.push_str(&format!(" without trunking ({why})")),
             None => s.push_str(&trunking_words(t, setting, daemons)),
         }
+        if let Some(lb) = &self.launched_before {
+            s.push_str(&format!(
+                "; but {} of them, running before the plan, {}keep{} {} slot{} each until replaced ({}){}",
+                match (lb.certain, lb.instances.hi) {
+                    (false, Some(hi)) => format!("up to {hi}"),
+                    _ => lb.instances.show(),
+                },
+                if lb.certain { "" } else { "may " },
+                if lb.certain && lb.instances.exact_value() == Some(1) { "s" } else { "" },
+                self.per_instance_without_trunking.show(),
+                if self.per_instance_without_trunking.exact_value() == Some(1) { "" } else { "s" },
+                lb.why,
+                self.launched_before_arithmetic()
+                    .map_or(String::new(), |a| format!(": {a}"))
+            ));
+        }
         s
     }
+}
+
+/// Container instances that run before the plan turns awsvpcTrunking on and that it does
+/// not replace: ECS gives the trunk only to instances launched after the setting is on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaunchedBefore {
+    /// How many (a range when the plan does not tell).
+    pub instances: Bound,
+    /// "aws_ecs_account_setting_default.t turns awsvpcTrunking on in this plan (disabled
+    /// before); aws_autoscaling_group.ecs is unchanged by this plan, desired_capacity 3".
+    pub why: String,
+    /// The plan tells for certain (else `instances` is a range and the source lists what
+    /// is missing).
+    pub certain: bool,
+}
+
+/// The instances of a plan source that keep the untrunked limit, given what the plan does
+/// to the setting and to them; a missing input is added to `missing`.
+fn launched_before(
+    turned: &TurnedOn,
+    address: &str,
+    relaunch: &Relaunch,
+    max: Option<u64>,
+    missing: &mut Vec<Missing>,
+) -> Option<LaunchedBefore> {
+    let (setting_why, setting_known) = match turned {
+        TurnedOn::No => return None,
+        TurnedOn::Yes(w) => (w, true),
+        TurnedOn::Maybe(w) => (w, false),
+    };
+    let (running, why, known) = match relaunch {
+        Relaunch::All(_) | Relaunch::NotPlanned => return None,
+        Relaunch::Kept { why, running } => match (running.get(), running.sensitive) {
+            (Some(n), false) => (
+                Some((*n).max(0) as u64),
+                format!("{address} is {why} ({n} running)"),
+                true,
+            ),
+            _ => {
+                missing.push(Missing::new(
+                    format!("how many instances of {address} run before this plan turns awsvpcTrunking on (desired_capacity unknown or sensitive)"),
+                    "a known desired_capacity in the plan, or replace the instances in this plan (an instance_refresh block that a launch template change starts)",
+                ));
+                (None, format!("{address} is {why}"), false)
+            }
+        },
+        Relaunch::Unknown(what) => {
+            missing.push(Missing::new(
+                format!("whether this plan replaces the instances of {address}: {what}"),
+                "a plan that shows it: the group created or replaced, or updated with an instance_refresh block and a launch template change",
+            ));
+            (
+                None,
+                format!("whether {address} replaces them is not known"),
+                false,
+            )
+        }
+    };
+    if !setting_known {
+        missing.push(Missing::new(
+            format!("whether awsvpcTrunking was enabled before this plan ({setting_why}); the instances of {address} running now keep the untrunked limit if it was not"),
+            "`assume { awsvpc_trunking = true }` in .ecsnet.hcl when the account had it enabled already, or replace the instances in this plan",
+        ));
+    }
+    let hi = match (running, max) {
+        (Some(r), Some(m)) => Some(r.min(m)),
+        (Some(r), None) => Some(r),
+        (None, m) => m,
+    };
+    let certain = known && setting_known;
+    let instances = match hi {
+        Some(h) if certain => Bound::exact(h),
+        Some(h) => Bound::range(0, h),
+        None => Bound { lo: 0, hi: None },
+    };
+    Some(LaunchedBefore {
+        instances,
+        why: format!("{setting_why}; {why}"),
+        certain,
+    })
 }
 
 /// Where resource-based IPv4 DNS A records are turned on for a source's instances.
@@ -350,7 +482,7 @@ pub enum SpecOs {
 pub(crate) fn capacity(
     catalog: &Catalog,
     model: &Model,
-    setting: &TrunkingSetting,
+    (setting, turned): (&TrunkingSetting, &TurnedOn),
     key: &ClusterKey,
     cluster: Option<&Cluster>,
     specs: &Specs<'_>,
@@ -383,6 +515,7 @@ pub(crate) fn capacity(
                     let src = Source {
                         spec: s,
                         os: win(i),
+                        turned,
                     };
                     plan_source(
                         catalog,
@@ -607,6 +740,17 @@ impl Pool {
             .join(" + ")
     }
 
+    /// The addresses of the pool's groups and instances whose running instances keep the
+    /// untrunked limit after this plan turns awsvpcTrunking on.
+    pub fn launched_before(&self, cap: &ClusterCapacity) -> Vec<String> {
+        self.sources
+            .iter()
+            .map(|&i| &cap.sources[i])
+            .filter(|s| s.launched_before.is_some())
+            .map(|s| s.label.clone())
+            .collect()
+    }
+
     /// Launch templates or subnets that would keep trunking from applying.
     pub fn dns_a_records(&self, cap: &ClusterCapacity) -> Vec<String> {
         self.sources
@@ -813,6 +957,7 @@ pub fn fixed_source(
         per_instance_with_trunking: Bound::unknown(),
         dns_a_record_on: None,
         no_trunk: (fixed.os == SpecOs::Windows).then(|| WINDOWS_NO_TRUNK.to_string()),
+        launched_before: None,
         certain: true,
         missing: Vec::new(),
     };
@@ -824,10 +969,12 @@ pub fn fixed_source(
     src
 }
 
-/// One plan capacity source, and the OS of the tasks it runs.
+/// One plan capacity source, the OS of the tasks it runs, and whether the plan turns
+/// awsvpcTrunking on.
 struct Source<'a> {
     spec: &'a CapacitySource,
     os: SpecOs,
+    turned: &'a TurnedOn,
 }
 
 fn os_no_trunk(os: SpecOs) -> Option<NoTrunk> {
@@ -937,6 +1084,7 @@ fn plan_source(
         per_instance_with_trunking: Bound::unknown(),
         dns_a_record_on: None,
         no_trunk: (source.os == SpecOs::Windows).then(|| WINDOWS_NO_TRUNK.to_string()),
+        launched_before: None,
         certain: s.certain,
         missing: Vec::new(),
     };
@@ -964,6 +1112,9 @@ fn plan_source(
                         }),
                         _ => Err(miss(format!("max_size of {addr} (known after apply)"))),
                     };
+                    let max = src.instances.as_ref().ok().map(|c| c.n);
+                    src.launched_before =
+                        launched_before(source.turned, addr, &g.relaunch, max, &mut src.missing);
                     src.dns_a_record_on = group_dns(model, plan, g);
                     let nt = no_trunk(&src.dns_a_record_on);
                     if g.uses_instance_requirements {
@@ -997,6 +1148,8 @@ fn plan_source(
                     n: 1,
                     why: "instance".into(),
                 });
+                src.launched_before =
+                    launched_before(source.turned, addr, &i.relaunch, Some(1), &mut src.missing);
                 src.dns_a_record_on = i
                     .subnet
                     .as_ref()
@@ -1071,7 +1224,16 @@ mod tests {
     ) -> ClusterCapacity {
         let specs = specs(a, key, c);
         let os = vec![SpecOs::Linux; specs.len()];
-        super::capacity(&a.instances, m, setting, key, c, &specs, &os, daemons)
+        super::capacity(
+            &a.instances,
+            m,
+            (setting, &TurnedOn::No),
+            key,
+            c,
+            &specs,
+            &os,
+            daemons,
+        )
     }
 
     #[test]
@@ -1187,6 +1349,64 @@ mod tests {
     }
 
     #[test]
+    fn instances_running_before_trunking_keep_the_untrunked_limit() {
+        let mut m = Model::default();
+        let mut g = t::autoscaling_group("aws_autoscaling_group.ecs", &["c5.large"], 5);
+        g.relaunch = Relaunch::Kept {
+            why: "unchanged by this plan".into(),
+            running: crate::model::Field::known(2),
+        };
+        m.autoscaling_groups.push(g);
+        let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
+        let a = Assumptions::default();
+        let k = key();
+        let sp = specs(&a, &k, Some(&c));
+        let cap = |m: &Model, turned: &TurnedOn| {
+            super::capacity(
+                &a.instances,
+                m,
+                (&on(), turned),
+                &k,
+                Some(&c),
+                &sp,
+                &[SpecOs::Linux],
+                Daemons::default(),
+            )
+        };
+        let yes = TurnedOn::Yes("aws_ecs_account_setting_default.t turns it on".into());
+        // 2 running at 2 slots, 3 launched later at 10.
+        let with_old = cap(&m, &yes);
+        assert_eq!(with_old.whole().slots, Bound::exact(34));
+        assert_eq!(with_old.whole().slots_with_trunking, Bound::exact(50));
+        let d = with_old.whole().describe(&with_old, &on());
+        assert!(d.contains("2 × 2 + 3 × 10 = 34"), "{d}");
+        assert!(d.contains("keep 2 slots each until replaced"), "{d}");
+        // Not turned on by this plan: every instance has its trunk.
+        assert_eq!(cap(&m, &TurnedOn::No).whole().slots, Bound::exact(50));
+        // The setting may have been on already: 2 × 2 + 3 × 10 to 5 × 10, and why.
+        let maybe = cap(&m, &TurnedOn::Maybe("created".into()));
+        assert_eq!(maybe.whole().slots, Bound::range(34, 50));
+        assert!(maybe
+            .missing
+            .iter()
+            .any(|x| x.what.contains("enabled before")));
+        // How many run is unknown: anywhere from all 5 old to none.
+        m.autoscaling_groups[0].relaunch = Relaunch::Kept {
+            why: "unchanged by this plan".into(),
+            running: crate::model::Field::unknown(),
+        };
+        let unknown = cap(&m, &yes);
+        assert_eq!(unknown.whole().slots, Bound::range(10, 50));
+        assert!(unknown
+            .missing
+            .iter()
+            .any(|x| x.what.contains("desired_capacity")));
+        // Replaced by the plan: launched after the setting, trunked.
+        m.autoscaling_groups[0].relaunch = Relaunch::All("replaced by this plan".into());
+        assert_eq!(cap(&m, &yes).whole().slots, Bound::exact(50));
+    }
+
+    #[test]
     fn windows_tasks_get_no_trunk() {
         let mut m = Model::default();
         m.autoscaling_groups.push(t::autoscaling_group(
@@ -1201,7 +1421,7 @@ mod tests {
         let cap = super::capacity(
             &a.instances,
             &m,
-            &on(),
+            (&on(), &TurnedOn::No),
             &key(),
             Some(&c),
             &sp,
@@ -1217,7 +1437,7 @@ mod tests {
         let cap = super::capacity(
             &a.instances,
             &m,
-            &on(),
+            (&on(), &TurnedOn::No),
             &key(),
             Some(&c),
             &sp,

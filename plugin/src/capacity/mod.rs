@@ -30,7 +30,8 @@ pub mod trunking;
 pub use crate::diagnostics::Missing;
 pub use bound::{compare, Bound, Verdict};
 pub use cluster::{
-    fixed_source, ClusterCapacity, ClusterKey, Daemons, FixedInstances, Pool, SourceCapacity,
+    fixed_source, ClusterCapacity, ClusterKey, Daemons, FixedInstances, LaunchedBefore, Pool,
+    SourceCapacity,
 };
 pub use demand::{Counted, DeployKind, Involved, ServiceDemand};
 pub use placement::{Placement, ProviderShare};
@@ -432,6 +433,7 @@ impl Analysis {
 /// Compute everything for `model` under `assume`.
 pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
     let setting = trunking::setting(model, assume);
+    let turned = trunking::turned_on(model, &setting, assume);
     let services: Vec<ServiceDemand> = model
         .services
         .iter()
@@ -496,7 +498,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         let capacity = cluster::capacity(
             &assume.instances,
             model,
-            &setting,
+            (&setting, &turned),
             &key,
             cluster,
             &specs,

@@ -70,6 +70,51 @@ pub fn setting(model: &Model, assume: &Assumptions) -> TrunkingSetting {
     }
 }
 
+/// Whether this plan turns awsvpcTrunking on, which matters to the instances already
+/// running: Amazon ECS developer guide, "Increasing Amazon ECS Linux container instance
+/// network interfaces" (container-instance-eni.html): "When you use these instance types
+/// and turn on the awsvpcTrunking account setting, additional ENIs are available on newly
+/// launched container instances." Instances launched before keep their regular ENI limit
+/// until they are replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TurnedOn {
+    /// The setting is not turned on by this plan (it was on already, stays off, or comes
+    /// from an `assume`, which describes how the account is).
+    No,
+    /// The plan changes it from disabled to enabled: "X turns awsvpcTrunking on (disabled before)".
+    Yes(String),
+    /// The plan creates the setting enabled; what the account had before is not in the plan.
+    Maybe(String),
+}
+
+/// See [`TurnedOn`]. Only a setting the plan enables can be turned on by it; when the plan
+/// creates it, `assume { awsvpc_trunking = … }` says what the account had before.
+pub fn turned_on(model: &Model, setting: &TrunkingSetting, assume: &Assumptions) -> TurnedOn {
+    let s = &model.account_settings;
+    let (TrunkingSetting::Enabled { by }, Val::Known(true)) = (setting, &s.awsvpc_trunking.val)
+    else {
+        return TurnedOn::No;
+    };
+    match &s.awsvpc_trunking_before.val {
+        Val::Known(false) => TurnedOn::Yes(format!(
+            "{by} turns awsvpcTrunking on in this plan (disabled before)"
+        )),
+        Val::Unknown => match assume.awsvpc_trunking {
+            Some(true) => TurnedOn::No,
+            Some(false) => TurnedOn::Yes(format!(
+                "{by} turns awsvpcTrunking on in this plan (disabled before: assume awsvpc_trunking = false)"
+            )),
+            None => TurnedOn::Maybe(format!(
+                "{by} is created enabled by this plan, and whether awsvpcTrunking was enabled before is not in the plan"
+            )),
+        },
+        _ => TurnedOn::No,
+    }
+}
+
+/// How to give running instances the trunk once the setting is on (for fix hints).
+pub const REPLACE_INSTANCES: &str = "in the same change, add an instance_refresh block to the group and set its launch_template version to aws_launch_template.NAME.latest_version, so that the template change starts a refresh (or create a new group); or start an instance refresh after apply";
+
 /// awsvpc task slots of one instance of `facts` before daemons, given the setting.
 ///
 /// `dns_a_record_on`: the launch template turns on resource-based IPv4 DNS A records,
@@ -136,6 +181,38 @@ mod tests {
         let p5 = lookup("p5.48xlarge").unwrap();
         assert_eq!(slots(p5, &on(), false), Bound::exact(1));
         assert_eq!(slots(p5, &unk(), false), Bound::exact(1));
+    }
+
+    #[test]
+    fn turned_on_needs_the_prior_value() {
+        let mut m = Model::default();
+        let none = Assumptions::default();
+        m.account_settings.awsvpc_trunking = crate::model::Field::known(true);
+        m.account_settings.awsvpc_trunking_address =
+            Some("aws_ecs_account_setting_default.t".into());
+        let s = setting(&m, &none);
+        m.account_settings.awsvpc_trunking_before = crate::model::Field::known(false);
+        let yes = turned_on(&m, &s, &none);
+        assert!(
+            matches!(&yes, TurnedOn::Yes(w) if w.contains("disabled before")),
+            "{yes:?}"
+        );
+        m.account_settings.awsvpc_trunking_before = crate::model::Field::known(true);
+        assert_eq!(turned_on(&m, &s, &none), TurnedOn::No);
+        // Created by the plan: the account's value before is unknown unless assumed.
+        m.account_settings.awsvpc_trunking_before = crate::model::Field::unknown();
+        assert!(matches!(turned_on(&m, &s, &none), TurnedOn::Maybe(_)));
+        let mut a = Assumptions {
+            awsvpc_trunking: Some(true),
+            ..Assumptions::default()
+        };
+        assert_eq!(turned_on(&m, &s, &a), TurnedOn::No);
+        a.awsvpc_trunking = Some(false);
+        assert!(matches!(turned_on(&m, &s, &a), TurnedOn::Yes(_)));
+        // Enabled by an assumption only: it describes the account as it is.
+        let m = Model::default();
+        a.awsvpc_trunking = Some(true);
+        assert_eq!(turned_on(&m, &setting(&m, &a), &a), TurnedOn::No);
     }
 
     #[test]

@@ -467,6 +467,27 @@ pub struct AutoscalingGroup {
     pub uses_mixed_instances_policy: bool,
     /// Instance requirements (attribute-based selection) make the types unknowable from the plan.
     pub uses_instance_requirements: bool,
+    /// Whether applying the plan replaces the group's running instances.
+    #[serde(skip)]
+    pub relaunch: Relaunch,
+}
+
+/// Whether applying a plan replaces the container instances that run now (what decides
+/// whether they get an ENI trunk when the plan turns awsvpcTrunking on: ECS attaches one
+/// only to instances launched after the setting is enabled).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Relaunch {
+    /// Every instance is launched by the apply: the group or instance is created or
+    /// replaced, or an instance refresh replaces them. Says why.
+    All(String),
+    /// The running instances stay: `running` of them (the group's `desired_capacity` as
+    /// read when planning, 1 for an instance). Says why.
+    Kept { why: String, running: Field<i64> },
+    /// The plan does not tell. Says what is missing.
+    Unknown(String),
+    /// Not from a plan (tests, assumptions): no instance is running before.
+    #[default]
+    NotPlanned,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -506,6 +527,9 @@ pub struct Ec2Instance {
     /// `ECS_RESERVED_PORTS` found in the user data (a rule input, not in the inventory).
     #[serde(skip)]
     pub reserved_ports_from_user_data: Option<Vec<u16>>,
+    /// Whether applying the plan replaces the running instance.
+    #[serde(skip)]
+    pub relaunch: Relaunch,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -641,6 +665,12 @@ pub struct AccountSettings {
     /// `awsvpcTrunking`: `Known(true)` when enabled in the plan, `Null` when the plan does not set it.
     pub awsvpc_trunking: Field<bool>,
     pub awsvpc_trunking_address: Option<String>,
+    /// `awsvpcTrunking` before this plan: from the prior state (`change.before`) when the
+    /// plan keeps or updates the setting, `Unknown` when it creates it (what the account had
+    /// is not in the plan), `Null` when the plan does not manage it. A capacity input, not
+    /// in the inventory.
+    #[serde(skip)]
+    pub awsvpc_trunking_before: Field<bool>,
     pub dual_stack_ipv6: Field<bool>,
     pub dual_stack_ipv6_address: Option<String>,
 }

@@ -157,6 +157,7 @@ pub fn autoscaling_group(
         reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: instance_types.len() > 1,
         uses_instance_requirements: false,
+        relaunch: Default::default(),
     }
 }
 

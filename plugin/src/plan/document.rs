@@ -59,6 +59,8 @@ struct Entry<'a> {
     values: Option<&'a RawValue>,
     unknown: Option<&'a RawValue>,
     sensitive: Option<&'a RawValue>,
+    /// `change.before` and `before_sensitive`, kept for [`super::KEEPS_BEFORE`] types only.
+    before: Option<(&'a RawValue, Option<&'a RawValue>)>,
 }
 
 /// Which top-level keys were present: this is how the kind of document is decided.
@@ -280,6 +282,10 @@ struct RawChangeBody<'a> {
     after_unknown: Option<&'a RawValue>,
     #[serde(borrow, default)]
     after_sensitive: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    before: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    before_sensitive: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -368,14 +374,15 @@ impl<'a> Collected<'a> {
         if rc.deposed.is_some() {
             return;
         }
-        let (action, values, unknown, sensitive) = match &rc.change {
+        let (action, values, unknown, sensitive, before) = match &rc.change {
             Some(c) => (
                 action_of(c.actions),
                 c.after,
                 c.after_unknown,
                 c.after_sensitive,
+                c.before.map(|b| (b, c.before_sensitive)),
             ),
-            None => (Some(Action::NoOp), None, None, None),
+            None => (Some(Action::NoOp), None, None, None, None),
         };
         if sensitive.is_some() {
             self.has_sensitivity = true;
@@ -393,6 +400,7 @@ impl<'a> Collected<'a> {
             }
         }
         if is_interesting(&rc.type_) {
+            let before = before.filter(|_| super::KEEPS_BEFORE.contains(&rc.type_.as_ref()));
             self.entries.push(Entry {
                 source: if deferred {
                     Source::Deferred
@@ -409,6 +417,7 @@ impl<'a> Collected<'a> {
                 values,
                 unknown,
                 sensitive,
+                before,
             });
         }
     }
@@ -453,6 +462,7 @@ impl<'a> Collected<'a> {
                 values: r.values,
                 unknown: None,
                 sensitive: r.sensitive_values,
+                before: None,
             });
         }
     }
@@ -1180,6 +1190,7 @@ fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
             .filter(|v| !v.is_null()),
         None => None,
     };
+    let before = before_of(e, name, &address)?;
     Ok(Resource {
         address,
         module_address,
@@ -1189,8 +1200,24 @@ fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
         index,
         action: e.action,
         values,
+        before,
         position: None,
     })
+}
+
+/// The values before the change (`change.before`), when kept and not null (a create has none).
+fn before_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Option<Attrs>, UserError> {
+    let Some((raw, sensitive)) = e.before else {
+        return Ok(None);
+    };
+    if raw.get() == "null" {
+        return Ok(None);
+    }
+    if lazy::nests_deeper_than(raw.get(), lazy::MAX_DEPTH) {
+        return Err(errors::too_deep_values(name, address));
+    }
+    let sensitive = parse_raw(sensitive, name, address)?;
+    Ok(Some(Attrs::from_text(raw.get(), Value::Null, sensitive)))
 }
 
 /// Set each resource's line and column in `text`, from where its entry's address literal

@@ -151,6 +151,11 @@ pub const INTERESTING_TYPES: &[&str] = &[
     "aws_vpc_endpoint",
 ];
 
+/// Resource types whose values before the change are kept ([`Resource::before`]): what
+/// the awsvpcTrunking setting was, and what an autoscaling group launched its running
+/// instances with.
+pub const KEEPS_BEFORE: &[&str] = &["aws_ecs_account_setting_default", "aws_autoscaling_group"];
+
 /// Whether values of this resource type are parsed.
 pub fn is_interesting(type_: &str) -> bool {
     // Every interesting type starts with "aws_": a cheap reject for the common case.
@@ -195,6 +200,10 @@ pub struct Resource {
     pub action: Action,
     /// `after` + `after_unknown` + `after_sensitive` (or `values` + `sensitive_values`).
     pub values: Attrs,
+    /// `change.before` + `before_sensitive`: the values in the prior state, for the types
+    /// of [`KEEPS_BEFORE`] that the plan changes or keeps (`None` for a create, and for
+    /// every other type).
+    pub before: Option<Attrs>,
     /// Where the entry the values come from names its address in the plan JSON: 1-based
     /// line and column (in bytes). What findings point at when no Terraform sources are
     /// read (see [`Plan::json_file`]).

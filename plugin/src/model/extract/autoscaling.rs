@@ -7,9 +7,109 @@ use super::{key, opt_string, user_data};
 use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
     AutoscalingGroup, Ec2Instance, Field, LaunchConfiguration, LaunchTemplate, Model, PlanIndex,
-    Val,
+    Relaunch, Val,
 };
-use crate::plan::{Plan, Resource};
+use crate::plan::{Action, AttrRef, Plan, Resource};
+
+/// What a change to the group does to its running instances.
+///
+/// Terraform AWS provider, `aws_autoscaling_group`, `instance_refresh` (the same text in
+/// the Pulumi AWS docs generated from it, `GroupInstanceRefresh.triggers`): "A refresh will
+/// always be triggered by a change in any of launch_configuration, launch_template, or
+/// mixed_instances_policy", the `triggers` name further attributes, and "A refresh will not
+/// start when version = "$Latest" is configured in the launch_template block" (the group
+/// itself does not change when the template does). Without the block an update leaves the
+/// running instances alone.
+fn group_relaunch(res: &Resource) -> Relaunch {
+    let v = res.values.root();
+    let running = res.before.as_ref().map_or_else(
+        || v.get("desired_capacity").int(),
+        |b| b.root().get("desired_capacity").int(),
+    );
+    let kept = |why: String| Relaunch::Kept {
+        why,
+        running: running.clone(),
+    };
+    match res.action {
+        Action::Create => Relaunch::All("created by this plan".into()),
+        Action::Replace => Relaunch::All("replaced by this plan".into()),
+        Action::Update => {
+            let refresh = v.get("instance_refresh").items();
+            let block = match &refresh.val {
+                Val::Known(items) => items.first().copied(),
+                Val::Null => None,
+                Val::Unknown => {
+                    return Relaunch::Unknown(format!(
+                        "whether {} has an instance_refresh block (known after apply)",
+                        res.address
+                    ))
+                }
+            };
+            let Some(block) = block else {
+                return kept(
+                    "updated in place without an instance_refresh block, which leaves its running instances".into(),
+                );
+            };
+            let Some(before) = &res.before else {
+                return Relaunch::Unknown(format!(
+                    "what the update changes in {} (the plan has no prior values), which decides whether its instance_refresh starts",
+                    res.address
+                ));
+            };
+            // Attribute names with whether they may be printed (`triggers` may be sensitive).
+            let mut attrs: Vec<(String, bool)> = [
+                "launch_configuration",
+                "launch_template",
+                "mixed_instances_policy",
+            ]
+            .map(|a| (a.to_string(), true))
+            .to_vec();
+            let triggers = block.get("triggers").strings();
+            match triggers.val {
+                Val::Known(t) => attrs.extend(t.into_iter().map(|a| (a, !triggers.sensitive))),
+                Val::Null => {}
+                Val::Unknown => {
+                    return Relaunch::Unknown(format!(
+                        "instance_refresh[0].triggers of {} (known after apply)",
+                        res.address
+                    ))
+                }
+            }
+            let words = |names: Vec<&(String, bool)>| {
+                let mut shown: Vec<&str> = names
+                    .iter()
+                    .filter(|(_, show)| *show)
+                    .map(|(a, _)| a.as_str())
+                    .collect();
+                if names.iter().any(|(_, show)| !show) {
+                    shown.push("an attribute its triggers name (sensitive)");
+                }
+                shown.join(", ")
+            };
+            let changed: Vec<&(String, bool)> = attrs
+                .iter()
+                .filter(|(a, _)| differs(before.root().get(a), v.get(a)))
+                .collect();
+            if changed.is_empty() {
+                kept(format!(
+                    "updated without a change to {} that would start its instance_refresh",
+                    words(attrs.iter().collect())
+                ))
+            } else {
+                Relaunch::All(format!(
+                    "its instance_refresh replaces them: this plan changes its {}",
+                    words(changed)
+                ))
+            }
+        }
+        _ => kept("unchanged by this plan".into()),
+    }
+}
+
+/// An attribute's planned value differs from its prior one (or is known only after apply).
+fn differs(before: AttrRef<'_>, after: AttrRef<'_>) -> bool {
+    after.contains_unknown() || before.raw().get() != after.raw().get()
+}
 
 pub(super) fn extract_group(
     p: &Plan,
@@ -50,6 +150,7 @@ pub(super) fn extract_group(
         reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: uses_mip,
         uses_instance_requirements: uses_requirements,
+        relaunch: group_relaunch(res),
     };
     let pos = model.autoscaling_groups.len();
     lookup.add_address(plan, &asg.address, Kind::AutoscalingGroup, pos);
@@ -160,8 +261,149 @@ pub(super) fn extract_instance(
             res,
             &["user_data", "user_data_base64"],
         ),
+        relaunch: match res.action {
+            Action::Create => Relaunch::All("created by this plan".into()),
+            Action::Replace => Relaunch::All("replaced by this plan".into()),
+            _ => Relaunch::Kept {
+                why: "kept by this plan".into(),
+                running: Field::known(1),
+            },
+        },
     };
     let pos = model.instances.len();
     lookup.add_address(plan, &inst.address, Kind::Instance, pos);
     model.instances.push(inst);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Assumptions;
+    use crate::model::{build, Field, Model, Relaunch};
+    use crate::plan::{self, LoadOptions};
+    use serde_json::{json, Value};
+
+    fn scenario(path: &str) -> Model {
+        let path = format!(
+            "{}/../testdata/scenarios/capacity/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let p = plan::load(&path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        build(&[p], &Assumptions::default())
+    }
+
+    /// A plan with one group changed by `actions` from `before` to `after`.
+    fn group(actions: &[&str], before: Value, after: Value, unknown: Value) -> Model {
+        let doc = json!({
+            "format_version": "1.2",
+            "resource_changes": [{
+                "address": "aws_autoscaling_group.ecs", "mode": "managed",
+                "type": "aws_autoscaling_group", "name": "ecs",
+                "change": { "actions": actions, "before": before, "after": after,
+                    "after_unknown": unknown, "before_sensitive": {}, "after_sensitive": {} }
+            }]
+        });
+        let p =
+            plan::parse_bytes(doc.to_string().as_bytes(), "t", &LoadOptions::default()).unwrap();
+        build(&[p], &Assumptions::default())
+    }
+
+    fn lt(version: &str) -> Value {
+        json!([{ "id": "lt-1", "name": "", "version": version }])
+    }
+
+    #[test]
+    fn real_plans_tell_kept_from_refreshed_instances() {
+        let m = scenario("trunking-enabled-no-refresh/plan-update.json");
+        assert_eq!(
+            m.autoscaling_groups[0].relaunch,
+            Relaunch::Kept {
+                why: "unchanged by this plan".into(),
+                running: Field::known(3)
+            }
+        );
+        assert_eq!(
+            m.account_settings.awsvpc_trunking_before,
+            Field::known(false)
+        );
+        assert_eq!(m.account_settings.awsvpc_trunking, Field::known(true));
+        let m = scenario("trunking-enabled-no-refresh/plan.json");
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w == "created by this plan")
+        );
+        // Created by the plan: what the account had is not in it.
+        assert_eq!(m.account_settings.awsvpc_trunking_before, Field::unknown());
+        let m = scenario("trunking-enabled-with-refresh/plan-update.json");
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.ends_with("changes its launch_template")),
+            "{:?}",
+            m.autoscaling_groups[0].relaunch
+        );
+    }
+
+    #[test]
+    fn an_update_replaces_instances_only_through_a_triggered_refresh() {
+        let refresh = json!([{ "strategy": "Rolling", "triggers": ["tag"] }]);
+        let before = json!({ "desired_capacity": 2, "launch_template": lt("1"),
+            "instance_refresh": refresh, "tag": [] });
+        // No instance_refresh block: a new template version leaves the instances.
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 2, "launch_template": lt("2"), "instance_refresh": [] }),
+            json!({}),
+        );
+        assert!(matches!(&m.autoscaling_groups[0].relaunch,
+            Relaunch::Kept { why, running } if why.contains("without an instance_refresh") && running == &Field::known(2)));
+        // With the block: a version known only after apply starts it.
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 2, "launch_template": [{ "id": "lt-1", "name": "" }],
+                "instance_refresh": refresh, "tag": [] }),
+            json!({ "launch_template": [{ "version": true }] }),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.contains("launch_template"))
+        );
+        // A change to an attribute `triggers` names starts it too; another change does not.
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 2, "launch_template": lt("1"), "instance_refresh": refresh,
+                "tag": [{ "key": "a", "value": "b", "propagate_at_launch": true }] }),
+            json!({}),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.ends_with("its tag"))
+        );
+        let m = group(
+            &["update"],
+            before.clone(),
+            json!({ "desired_capacity": 4, "launch_template": lt("1"), "instance_refresh": refresh, "tag": [] }),
+            json!({}),
+        );
+        // Running: what the prior state says (2), not the planned 4.
+        assert!(matches!(&m.autoscaling_groups[0].relaunch,
+            Relaunch::Kept { running, .. } if running == &Field::known(2)));
+        // An instance_refresh block known only after apply: cannot tell.
+        let m = group(
+            &["update"],
+            before,
+            json!({ "desired_capacity": 2, "launch_template": lt("1") }),
+            json!({ "instance_refresh": true }),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::Unknown(w) if w.contains("instance_refresh"))
+        );
+        // Replaced: every instance is new.
+        let m = group(
+            &["delete", "create"],
+            json!({ "desired_capacity": 2 }),
+            json!({ "desired_capacity": 2 }),
+            json!({}),
+        );
+        assert!(
+            matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w == "replaced by this plan")
+        );
+    }
 }

@@ -162,6 +162,7 @@ mod tests {
             availability_zone: Field::null(),
             ecs_cluster_from_user_data: Some("prod".into()),
             reserved_ports_from_user_data: None,
+            relaunch: Default::default(),
         });
         m.capacity_providers.push(CapacityProvider {
             address: "aws_ecs_capacity_provider.ec2".into(),

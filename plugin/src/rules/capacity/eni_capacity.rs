@@ -208,6 +208,16 @@ fn help(a: &capacity::Analysis, c: &ClusterReport, p: &Pool, need: Bound) -> Str
     if p.provider.is_some() && c.pools.len() > 2 {
         help = format!("Give this capacity provider a smaller share (base and weight) or more capacity. {help}");
     }
+    let old = p.launched_before(&c.capacity);
+    if !old.is_empty() && compare(need, p.slots_with_trunking) == Verdict::Fits {
+        help = format!(
+            "Replace the running instances of {} so that they get the trunk ({}): then {} has {} slots. Otherwise: {help}",
+            old.join(", "),
+            crate::capacity::trunking::REPLACE_INSTANCES,
+            if p.provider.is_some() { "the provider" } else { "the cluster" },
+            p.slots_with_trunking.show()
+        );
+    }
     if !a.trunking.is_enabled() && compare(need, p.slots_with_trunking) == Verdict::Fits {
         help = format!(
             "Enable ENI trunking (aws_ecs_account_setting_default \"awsvpcTrunking\" = \"enabled\", then replace the instances): with it {} has {} slots. Otherwise: {help}",

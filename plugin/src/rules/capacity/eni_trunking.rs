@@ -26,7 +26,11 @@ declare_rule! {
     /// `private_dns_name_options.enable_resource_name_dns_a_record`, or, when the template
     /// does not set it, the `enable_resource_name_dns_a_record_on_launch` of the subnets they
     /// launch into. Capacity running Windows tasks gets no trunk at all (trunking is for
-    /// Linux container instances). When trunking is disabled and a NET070 error would be
+    /// Linux container instances). When the plan turns the setting on (disabled in the prior
+    /// state, enabled in the plan) but keeps a group's or instance's running instances (no
+    /// replacement, no instance refresh started by the change), those keep the untrunked
+    /// limit: a warning on the group when the tasks do not fit them, with the arithmetic.
+    /// When trunking is disabled and a NET070 error would be
     /// fixed by it, the rule says so, with the slots with and without trunking, for the
     /// capacity provider (or cluster) concerned.
     ///
@@ -37,7 +41,9 @@ declare_rule! {
     /// and to instances with resource-based IPv4 DNS requests turned off; otherwise the
     /// instance keeps its regular ENI limit or fails to register (`REGISTRATION_FAILED`).
     /// Source: Amazon ECS developer guide, "Increasing Amazon ECS Linux container instance
-    /// network interfaces" (container-instance-eni.html) and its supported-instance table;
+    /// network interfaces" (container-instance-eni.html): "When you use these instance types
+    /// and turn on the awsvpcTrunking account setting, additional ENIs are available on newly
+    /// launched container instances." And its supported-instance table;
     /// its considerations: "Only Linux variants of the Amazon ECS-optimized AMI, or other
     /// Amazon Linux variants ... are supported" (no trunk on Windows). A subnet's
     /// `EnableResourceNameDnsARecordOnLaunch` sets "the type of hostnames to assign to
@@ -59,7 +65,9 @@ declare_rule! {
     /// Use a supported instance type (`ecsnet instance-type TYPE` shows the facts), set
     /// `enable_resource_name_dns_a_record = false` in the launch template (it overrides the
     /// subnet's `enable_resource_name_dns_a_record_on_launch`), and replace instances
-    /// launched before the setting was enabled. To gain slots, enable the setting:
+    /// launched before the setting was enabled: in the same change, an `instance_refresh`
+    /// block on the group with `version = aws_launch_template.NAME.latest_version` (a
+    /// refresh does not start on `$Latest`), or a new group. To gain slots, enable the setting:
     /// ```hcl
     /// resource "aws_ecs_account_setting_default" "trunking" {
     ///   name  = "awsvpcTrunking"
@@ -193,6 +201,12 @@ fn enabled_source(
         .unwrap_or(0);
     let p = &c.pools[pool];
     let need = a.eni_need(c, pool, None);
+    if let Some(lb) = &s.launched_before {
+        // Only worth saying when the old instances leave the tasks short.
+        if lb.certain && compare(need.total, p.slots) == Verdict::Exceeds {
+            launched_before(cx, c, s, lb, address, (p, &need), out);
+        }
+    }
     if let Some(why) = &s.no_trunk {
         // Only worth saying when the untrunked slots are not enough.
         let short = compare(need.total, p.slots_without_trunking) != Verdict::Fits;
@@ -284,6 +298,55 @@ fn enabled_source(
             dns_blocks_trunk(cx, c, s, dns, address, out);
         }
     }
+}
+
+/// This plan turns awsvpcTrunking on but keeps the running instances of `s`, which keep
+/// the untrunked limit, and the tasks do not fit them.
+fn launched_before(
+    cx: &Context<'_>,
+    c: &capacity::ClusterReport,
+    s: &SourceCapacity,
+    lb: &capacity::LaunchedBefore,
+    address: &str,
+    (p, need): (&capacity::Pool, &capacity::Need),
+    out: &mut Vec<Diagnostic>,
+) {
+    let n = lb.instances.show();
+    let mut b = cx
+        .diag(
+        &EniTrunking::META,
+        address,
+        format!(
+            "awsvpcTrunking is turned on by this plan, but the {n} running instance{} of {address} {} not replaced: {} keep{} {} awsvpc slots each until {} replaced",
+            if n == "1" { "" } else { "s" },
+            if n == "1" { "is" } else { "are" },
+            if n == "1" { "it" } else { "they" },
+            if n == "1" { "s" } else { "" },
+            s.per_instance_without_trunking.show(),
+            if n == "1" { "it is" } else { "they are" },
+        ),
+    )
+    .attribute(source_attribute(s))
+    .detail(format!(
+        "ECS attaches the trunk interface only to container instances launched after the setting is on (container-instance-eni.html: additional ENIs \"are available on newly launched container instances\"). {}. {} needs {} awsvpc task ENIs ({}); with the running instances it has {} slots{}; once they are replaced, {}.",
+        lb.why,
+        p.label,
+        need.total.show(),
+        need.why,
+        p.slots.show(),
+        s.launched_before_arithmetic()
+            .map_or(String::new(), |a| format!(" ({address}: {a})")),
+        p.slots_with_trunking.show()
+    ))
+    .help(format!(
+        "Replace the running instances so that they get the trunk: {}.",
+        capacity::trunking::REPLACE_INSTANCES
+    ))
+    .plan(c.plan);
+    if let Some(by) = &cx.model.account_settings.awsvpc_trunking_address {
+        b = b.related(by.clone());
+    }
+    b.push(out);
 }
 
 /// The instances of `s` get resource-name DNS A records, which ENI trunking needs off.

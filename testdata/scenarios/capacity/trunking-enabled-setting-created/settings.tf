@@ -1,0 +1,4 @@
+variable "stock_tasks" {
+  type    = number
+  default = 6
+}
