@@ -264,6 +264,11 @@ pub struct AwsvpcConfiguration {
     pub subnets: Field<Vec<Link>>,
     /// Number of security groups (ids are not needed by any rule).
     pub security_groups: Field<Vec<String>>,
+    /// When `security_groups` is unknown: at most how many groups the configuration's
+    /// references name (security group instances, known variable values), if they can be
+    /// counted ([`crate::plan::Plan::element_bound`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_groups_at_most: Option<usize>,
     pub assign_public_ip: Field<bool>,
 }
 

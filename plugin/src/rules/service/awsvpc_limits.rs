@@ -125,6 +125,10 @@ impl Rule for AwsvpcLimits {
                     .plan(svc.plan)
                     .push(out),
                 Some(_) => {}
+                // Unknown, but the configuration names at most that many groups.
+                None if cfg
+                    .security_groups_at_most
+                    .is_some_and(|n| n <= MAX_SECURITY_GROUPS) => {}
                 None => unknown.push("the number of security groups"),
             }
             if !unknown.is_empty() {
@@ -216,5 +220,22 @@ mod tests {
         assert!(d[0]
             .message
             .contains("subnets and the number of security groups"));
+    }
+
+    #[test]
+    fn an_unknown_group_set_passes_when_the_configuration_names_at_most_five() {
+        let with_bound = |n: Option<usize>| {
+            let mut c = t::awsvpc(&["aws_subnet.s[0]"]);
+            c.security_groups = Field::unknown();
+            c.security_groups_at_most = n;
+            run(&AwsvpcLimits, &model_with(c))
+        };
+        assert!(with_bound(Some(1)).is_empty());
+        assert!(with_bound(Some(5)).is_empty());
+        // Six named groups may still be fewer (duplicates): not a finding, a note.
+        let d = with_bound(Some(6));
+        assert_eq!((d.len(), unverified(&d).len()), (1, 1));
+        assert!(d[0].message.contains("number of security groups"));
+        assert_eq!(unverified(&with_bound(None)).len(), 1);
     }
 }
