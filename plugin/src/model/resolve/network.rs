@@ -68,13 +68,17 @@ pub(crate) fn load_balancers(cx: &Cx<'_>, res: &Resource) -> Field<Vec<LoadBalan
             lbs.iter()
                 .enumerate()
                 .map(|(i, lb)| LoadBalancer {
-                    target_group: cx.link(
-                        res,
-                        &format!("load_balancer.{i}.target_group_arn"),
-                        &opt_string(lb.get("target_group_arn")),
-                        Kind::TargetGroup,
-                        |v| match_in(&cx.lookup.tg_arn, cx.idx, v),
-                    ),
+                    target_group: {
+                        let path = format!("load_balancer.{i}.target_group_arn");
+                        cx.link(
+                            res,
+                            &path,
+                            &opt_string(lb.get("target_group_arn")),
+                            Kind::TargetGroup,
+                            |v| match_in(&cx.lookup.tg_arn, cx.idx, v),
+                        )
+                        .map(|l| cx.or_candidates(l, res, &path, Kind::TargetGroup))
+                    },
                     elb_name: opt_string(lb.get("elb_name")),
                     container_name: opt_string(lb.get("container_name")),
                     container_port: lb.get("container_port").int(),

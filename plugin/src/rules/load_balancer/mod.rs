@@ -3,7 +3,7 @@
 use super::service::support::{self, Missing};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostics::Diagnostic;
-use crate::model::{LoadBalancer, Model, Service, TargetGroup};
+use crate::model::{LoadBalancer, Model, Service, TargetGroup, Val, Verdict};
 
 mod classic_elb_awsvpc;
 mod container_port_exists;
@@ -69,6 +69,75 @@ fn target_group_of<'a>(
             "Reference the aws_lb_target_group resource directly (target_group_arn = aws_lb_target_group.app.arn) so ecsnet can follow it.",
         )),
     }
+}
+
+/// For a `load_balancer` block whose target group the configuration hides among several
+/// candidates ([`crate::model::Resolution::OneOfCandidates`]), what every candidate
+/// answers to `question` (`None` from it: the input is unknown). `None` for any other
+/// link: judge its one target group. `Some(true)` when every candidate answers yes (the
+/// rule fires); `Some(false)` when the block is done: every candidate answers no, or they
+/// disagree, which is kept in `missing` as block `i`'s missing input.
+fn candidates_say(
+    model: &Model,
+    lb: &LoadBalancer,
+    plan: usize,
+    i: usize,
+    question: impl Fn(&TargetGroup) -> Option<bool>,
+    missing: &mut Option<(usize, Missing)>,
+) -> Option<bool> {
+    let link = lb
+        .target_group
+        .as_ref()
+        .filter(|l| !l.candidates.is_empty())?;
+    match link.all(|a| model.target_group_in(a, plan).and_then(&question)) {
+        Verdict::All(yes) => Some(yes),
+        Verdict::Undecided => {
+            missing.get_or_insert((
+                i,
+                Missing::new(
+                    format!(
+                        "the target_group_arn is known only after apply, and the target groups the configuration can name ({}) do not all give the same answer",
+                        support::and_list(&link.candidates)
+                    ),
+                    "Reference the aws_lb_target_group resource directly (target_group_arn = aws_lb_target_group.app.arn) so ecsnet can follow it.",
+                ),
+            ));
+            Some(false)
+        }
+    }
+}
+
+/// Whether ECS registers tasks in the target group by IP (`target_type = "ip"`); `None`
+/// when the target type is known only after apply.
+fn registers_ip(tg: &TargetGroup) -> Option<bool> {
+    match &tg.target_type.val {
+        Val::Known(t) => Some(t.eq_ignore_ascii_case("ip")),
+        Val::Null => Some(false),
+        Val::Unknown => None,
+    }
+}
+
+/// Whether the target group registers instances: `target_type = "instance"`, or omitted
+/// (the provider's default); `None` when known only after apply.
+fn registers_instance(tg: &TargetGroup) -> Option<bool> {
+    match &tg.target_type.val {
+        Val::Known(t) => Some(t.eq_ignore_ascii_case("instance")),
+        Val::Null => Some(true),
+        Val::Unknown => None,
+    }
+}
+
+/// How a message names the target groups a hidden link can name, all of which agree.
+fn candidates_named(lb: &LoadBalancer) -> String {
+    let all = lb
+        .target_group
+        .as_ref()
+        .map(|l| l.candidates.clone())
+        .unwrap_or_default();
+    format!(
+        "every target group the service can name ({}: the configuration hides the link)",
+        support::and_list(&all)
+    )
 }
 
 /// `load_balancer[i].target_group_arn`.

@@ -6,7 +6,8 @@ use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr, tg_named,
+    candidates_named, candidates_say, push_first_missing, push_mode_unknown, registers_instance,
+    target_group_of, target_type_unknown, tg_attr, tg_named,
 };
 
 declare_rule! {
@@ -75,6 +76,27 @@ impl Rule for TargetTypeIp {
             };
             let mut missing: Option<(usize, Missing)> = None;
             for (i, lb) in lbs.iter().enumerate() {
+                // Hidden among several target groups: decided when they all agree.
+                match candidates_say(cx.model, lb, svc.plan, i, registers_instance, &mut missing) {
+                    Some(false) => continue,
+                    Some(true) => {
+                        cx.diag(
+                            &Self::META,
+                            &svc.address,
+                            format!(
+                                "{} has target_type instance (or omits it: the provider default), but {basis}; awsvpc tasks register by IP and need target_type ip",
+                                candidates_named(lb)
+                            ),
+                        )
+                        .attribute(tg_attr(i))
+                        .detail("CreateService rejects it: \"The provided target group has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.\"")
+                        .help("Set target_type = \"ip\" on the target groups (this replaces them: add lifecycle { create_before_destroy = true } with a name_prefix, or rename them).")
+                        .plan(svc.plan)
+                        .push(out);
+                        continue;
+                    }
+                    None => {}
+                }
                 let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue, // classic load balancer: NET054
@@ -191,5 +213,32 @@ mod tests {
         let mut m = model(NetworkMode::Awsvpc, None);
         m.target_groups[0].target_type = Field::unknown();
         assert_eq!(unverified(&run(&TargetTypeIp, &m)).len(), 1);
+    }
+
+    #[test]
+    fn hidden_target_groups_decide_when_every_candidate_agrees() {
+        let with_types = |types: &[Option<&str>]| {
+            let mut m = model(NetworkMode::Awsvpc, None);
+            m.target_groups.clear();
+            let mut names = Vec::new();
+            for (i, tt) in types.iter().enumerate() {
+                let a = format!("aws_lb_target_group.edge[{i}]");
+                m.target_groups.push(t::target_group(&a, *tt));
+                names.push(a);
+            }
+            m.services[0].load_balancers = Field::known(vec![lb(Some(Link::one_of(names)))]);
+            run(&TargetTypeIp, &m)
+        };
+        assert!(with_types(&[Some("ip"), Some("ip"), Some("ip")]).is_empty());
+        // All instance (one by omission): certainly rejected.
+        let d = with_types(&[Some("instance"), None]);
+        assert_eq!(firm(&d).len(), 1);
+        assert!(d[0]
+            .message
+            .contains("every target group the service can name"));
+        // Candidates that disagree: a note naming them.
+        let d = with_types(&[Some("ip"), None, Some("ip")]);
+        assert_eq!(unverified(&d).len(), 1);
+        assert!(d[0].message.contains("aws_lb_target_group.edge[1]"));
     }
 }
