@@ -99,7 +99,11 @@ fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
             services::decode(res, plan, idx),
             known_strings(res, services::ARN_ATTRS),
         )),
-        ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
+        // An existing target group read while planning (`data.aws_lb_target_group`) holds
+        // its real target type and health check: as good as a managed one.
+        ("aws_lb_target_group", data) | ("aws_alb_target_group", data)
+            if !data || res.action == Action::DataRead =>
+        {
             Some(Decoded::TargetGroup(
                 target_groups::decode(res, plan, idx),
                 known_strings(res, target_groups::ARN_ATTRS),

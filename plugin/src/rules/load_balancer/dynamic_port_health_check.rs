@@ -151,7 +151,7 @@ impl Rule for DynamicPortHealthCheck {
                         ))
                         .help(format!(
                             "Remove port from the health_check block of {} (or set it to \"traffic-port\"), or give the port mapping a fixed hostPort.",
-                            tg.address
+                            super::tg_to_change(tg)
                         ))
                         .related(tg.address.clone())
                         .related(td.address.clone())

@@ -140,6 +140,20 @@ fn candidates_named(lb: &LoadBalancer) -> String {
     )
 }
 
+/// What a fix should change: the target group resource, or for a data source (an
+/// existing group read while planning) the group it reads, managed elsewhere.
+fn tg_to_change(tg: &TargetGroup) -> String {
+    let data = tg.address.starts_with("data.") || tg.address.contains(".data.");
+    if data {
+        format!(
+            "the target group that {} reads, managed outside this configuration,",
+            tg.address
+        )
+    } else {
+        tg.address.clone()
+    }
+}
+
 /// `load_balancer[i].target_group_arn`.
 fn tg_attr(i: usize) -> String {
     format!("load_balancer[{i}].target_group_arn")

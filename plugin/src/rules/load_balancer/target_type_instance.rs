@@ -7,7 +7,7 @@ use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
     candidates_named, candidates_say, push_first_missing, push_mode_unknown, registers_ip,
-    target_group_of, target_type_unknown, tg_attr, tg_named,
+    target_group_of, target_type_unknown, tg_attr, tg_named, tg_to_change,
 };
 
 declare_rule! {
@@ -120,7 +120,7 @@ impl Rule for TargetTypeInstance {
                 .detail("CreateService rejects it: the target group \"has target type ip, which is incompatible with the bridge network mode specified in the task definition\".")
                 .help(format!(
                     "Set target_type = \"instance\" (or omit it) on {}, or switch the task definition to awsvpc and add network_configuration to the service.",
-                    tg.address
+                    tg_to_change(tg)
                 ))
                 .related(tg.address.clone())
                 .plan(svc.plan)

@@ -7,7 +7,7 @@ use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
     candidates_named, candidates_say, push_first_missing, push_mode_unknown, registers_instance,
-    target_group_of, target_type_unknown, tg_attr, tg_named,
+    target_group_of, target_type_unknown, tg_attr, tg_named, tg_to_change,
 };
 
 declare_rule! {
@@ -128,7 +128,7 @@ impl Rule for TargetTypeIp {
                 .detail("CreateService rejects it: \"The provided target group has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.\"")
                 .help(format!(
                     "Set target_type = \"ip\" on {} (this replaces the target group: add lifecycle {{ create_before_destroy = true }} with a name_prefix, or rename it).",
-                    tg.address
+                    tg_to_change(tg)
                 ))
                 .related(tg.address.clone())
                 .plan(svc.plan)
