@@ -744,6 +744,11 @@ pub struct Model {
     pub target_groups: Vec<TargetGroup>,
     pub account_settings: AccountSettings,
     pub service_discovery_services: Vec<ServiceDiscoveryService>,
+    /// The VPC of subnets outside the plan that a `data.aws_subnets` read while planning
+    /// returned under a `vpc-id` filter, by (plan, subnet id): a link to the VPC (resolved
+    /// like a subnet's `vpc_id`). Not part of the output.
+    #[serde(skip)]
+    pub filtered_subnet_vpcs: std::collections::HashMap<(PlanIndex, String), Link>,
     /// Address index behind the finders (built on first lookup; not part of the output).
     #[serde(skip)]
     #[doc(hidden)]

@@ -137,6 +137,7 @@ pub const INTERESTING_TYPES: &[&str] = &[
     "aws_launch_configuration",
     "aws_instance",
     "aws_subnet",
+    "aws_subnets",
     "aws_vpc",
     "aws_lb_target_group",
     "aws_alb_target_group",

@@ -62,6 +62,7 @@ pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, looku
             }
             ("aws_subnet", _, _) => subnets::extract_subnet(plan, res, idx, model, lookup),
             ("aws_vpc", _, _) => subnets::extract_vpc(res, idx, model, lookup),
+            ("aws_subnets", true, _) => subnets::extract_subnet_ids(res, idx, model),
             ("aws_vpc_endpoint", false, _) => subnets::extract_vpc_endpoint(res, idx, model),
             ("aws_ecs_account_setting_default", false, _) => account::extract(res, model),
             ("aws_service_discovery_service", false, _) => {
