@@ -127,17 +127,51 @@ fn registers_instance(tg: &TargetGroup) -> Option<bool> {
     }
 }
 
-/// How a message names the target groups a hidden link can name, all of which agree.
-fn candidates_named(lb: &LoadBalancer) -> String {
-    let all = lb
-        .target_group
-        .as_ref()
-        .map(|l| l.candidates.clone())
-        .unwrap_or_default();
-    format!(
-        "every target group the service can name ({}: the configuration hides the link)",
-        support::and_list(&all)
-    )
+/// What a rule says when every candidate target group of a hidden link fails it.
+struct CandidatesFinding {
+    message: String,
+    detail: &'static str,
+    help: &'static str,
+}
+
+/// [`candidates_say`] for block `i`, with the finding (`finding` gets how the message
+/// names the candidates) pushed when every candidate fails the rule. True when the block is
+/// settled this way (failed, passed, or its disagreement kept in `missing`); false when
+/// its one target group is to be judged.
+#[allow(clippy::too_many_arguments)]
+fn settled_by_candidates(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    svc: &Service,
+    lb: &LoadBalancer,
+    i: usize,
+    fails: impl Fn(&TargetGroup) -> Option<bool>,
+    missing: &mut Option<(usize, Missing)>,
+    out: &mut Vec<Diagnostic>,
+    finding: impl FnOnce(&str) -> CandidatesFinding,
+) -> bool {
+    match candidates_say(cx.model, lb, svc.plan, i, fails, missing) {
+        None => false,
+        Some(false) => true,
+        Some(true) => {
+            let all = lb
+                .target_group
+                .as_ref()
+                .map(|l| l.candidates.as_slice())
+                .unwrap_or_default();
+            let f = finding(&format!(
+                "every target group the service can name ({}: the configuration hides the link)",
+                support::and_list(all)
+            ));
+            cx.diag(meta, &svc.address, f.message)
+                .attribute(tg_attr(i))
+                .detail(f.detail)
+                .help(f.help)
+                .plan(svc.plan)
+                .push(out);
+            true
+        }
+    }
 }
 
 /// What a fix should change: the target group resource, or for a data source (an

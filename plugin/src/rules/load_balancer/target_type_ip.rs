@@ -6,8 +6,8 @@ use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    candidates_named, candidates_say, push_first_missing, push_mode_unknown, registers_instance,
-    target_group_of, target_type_unknown, tg_attr, tg_named, tg_to_change,
+    push_first_missing, push_mode_unknown, registers_instance, settled_by_candidates,
+    target_group_of, target_type_unknown, tg_attr, tg_named, tg_to_change, CandidatesFinding,
 };
 
 declare_rule! {
@@ -77,25 +77,27 @@ impl Rule for TargetTypeIp {
             let mut missing: Option<(usize, Missing)> = None;
             for (i, lb) in lbs.iter().enumerate() {
                 // Hidden among several target groups: decided when they all agree.
-                match candidates_say(cx.model, lb, svc.plan, i, registers_instance, &mut missing) {
-                    Some(false) => continue,
-                    Some(true) => {
-                        cx.diag(
-                            &Self::META,
-                            &svc.address,
-                            format!(
-                                "{} has target_type instance (or omits it: the provider default), but {basis}; awsvpc tasks register by IP and need target_type ip",
-                                candidates_named(lb)
+                let settled = settled_by_candidates(
+                    cx,
+                    &Self::META,
+                    svc,
+                    lb,
+                    i,
+                    registers_instance,
+                    &mut missing,
+                    out,
+                    |named| {
+                        CandidatesFinding {
+                            message: format!(
+                                "{named} has target_type instance (or omits it: the provider default), but {basis}; awsvpc tasks register by IP and need target_type ip"
                             ),
-                        )
-                        .attribute(tg_attr(i))
-                        .detail("CreateService rejects it: \"The provided target group has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.\"")
-                        .help("Set target_type = \"ip\" on the target groups (this replaces them: add lifecycle { create_before_destroy = true } with a name_prefix, or rename them).")
-                        .plan(svc.plan)
-                        .push(out);
-                        continue;
-                    }
-                    None => {}
+                            detail: "CreateService rejects it: \"The provided target group has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.\"",
+                            help: "Set target_type = \"ip\" on the target groups (this replaces them: add lifecycle { create_before_destroy = true } with a name_prefix, or rename them).",
+                        }
+                    },
+                );
+                if settled {
+                    continue;
                 }
                 let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
