@@ -101,15 +101,14 @@ fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
             known_strings(res, services::ARN_ATTRS),
         )),
         // An existing target group read while planning (`data.aws_lb_target_group`) holds
-        // its real target type and health check: as good as a managed one.
-        ("aws_lb_target_group", data) | ("aws_alb_target_group", data)
-            if !data || res.action == Action::DataRead =>
-        {
-            Some(Decoded::TargetGroup(
-                target_groups::decode(res, plan, idx),
-                known_strings(res, target_groups::ARN_ATTRS),
-            ))
-        }
+        // its real target type and health check: as good as a managed one. One read at
+        // apply is all unknown, and still an entity: a link the configuration hides may
+        // name it, so it is one of the candidates (`one_of_candidates`), whose
+        // unknown target type leaves the verdict open.
+        ("aws_lb_target_group", _) | ("aws_alb_target_group", _) => Some(Decoded::TargetGroup(
+            target_groups::decode(res, plan, idx),
+            known_strings(res, target_groups::ARN_ATTRS),
+        )),
         _ => None,
     }
 }
