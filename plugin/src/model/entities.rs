@@ -27,6 +27,12 @@ pub enum Resolution {
     /// the right kind can be meant: the only one in the referring resource's module instance,
     /// else the only one the module call's inputs name. Never certain.
     OnlyCandidate,
+    /// The configuration hides the link and several entities of the right kind can be meant
+    /// (those declared in the referring resource's module instance, else those the only
+    /// module call input naming such entities names): the link keeps them all in
+    /// `candidates`, and a rule may decide when every candidate gives the same answer
+    /// ([`Link::all`]). Never certain.
+    OneOfCandidates,
     /// A known literal (id, ARN, name) whose target is not in the plan.
     OutsidePlan,
     /// The value is unknown at plan time and no configuration reference names a target.
@@ -46,6 +52,18 @@ pub struct Link {
     /// False when the link is a best guess among several candidates (e.g. a reference to a
     /// resource with `count` whose index is not known).
     pub certain: bool,
+    /// The addresses a [`Resolution::OneOfCandidates`] link can name (empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+/// What every entity a link can name answers to one question ([`Link::all`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict<T> {
+    /// The link names one entity, or every candidate gives this same answer.
+    All(T),
+    /// No entity to ask, candidates that answer differently, or one that cannot answer.
+    Undecided,
 }
 
 impl Link {
@@ -55,6 +73,7 @@ impl Link {
             literal: None,
             resolved_by: by,
             certain,
+            candidates: Vec::new(),
         }
     }
     pub fn outside(literal: impl Into<String>) -> Self {
@@ -63,6 +82,7 @@ impl Link {
             literal: Some(literal.into()),
             resolved_by: Resolution::OutsidePlan,
             certain: true,
+            candidates: Vec::new(),
         }
     }
     pub fn unresolved() -> Self {
@@ -71,14 +91,45 @@ impl Link {
             literal: None,
             resolved_by: Resolution::Unresolved,
             certain: false,
+            candidates: Vec::new(),
         }
     }
+    /// A link the configuration hides, to one of several `candidates` (addresses).
+    pub fn one_of(candidates: Vec<String>) -> Self {
+        Link {
+            address: None,
+            literal: None,
+            resolved_by: Resolution::OneOfCandidates,
+            certain: false,
+            candidates,
+        }
+    }
+
+    /// Ask `answer` of every entity in the plan the link can name (its address, or each
+    /// candidate): [`Verdict::All`] when they all give the same answer. `answer` returns
+    /// `None` when an entity cannot answer (an input known only after apply), which
+    /// leaves the verdict undecided, as does a link to nothing in the plan.
+    pub fn all<T: PartialEq>(&self, mut answer: impl FnMut(&str) -> Option<T>) -> Verdict<T> {
+        let mut addresses = self.address.iter().chain(&self.candidates);
+        let Some(first) = addresses.next().and_then(|a| answer(a)) else {
+            return Verdict::Undecided;
+        };
+        for a in addresses {
+            if answer(a).as_ref() != Some(&first) {
+                return Verdict::Undecided;
+            }
+        }
+        Verdict::All(first)
+    }
+
     /// What a message should name: the address, else the literal, else "(known after apply)".
     pub fn describe(&self) -> String {
         if let Some(a) = &self.address {
             a.clone()
         } else if let Some(l) = &self.literal {
             format!("{l} (outside the plan)")
+        } else if !self.candidates.is_empty() {
+            format!("one of {}", self.candidates.join(", "))
         } else {
             "(known after apply)".to_string()
         }
@@ -264,6 +315,11 @@ pub struct AwsvpcConfiguration {
     pub subnets: Field<Vec<Link>>,
     /// Number of security groups (ids are not needed by any rule).
     pub security_groups: Field<Vec<String>>,
+    /// When `security_groups` is unknown: at most how many groups the configuration's
+    /// references name (security group instances, known variable values), if they can be
+    /// counted ([`crate::plan::Plan::element_bound`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_groups_at_most: Option<usize>,
     pub assign_public_ip: Field<bool>,
 }
 
@@ -718,6 +774,11 @@ pub struct Model {
     pub target_groups: Vec<TargetGroup>,
     pub account_settings: AccountSettings,
     pub service_discovery_services: Vec<ServiceDiscoveryService>,
+    /// The VPC of subnets outside the plan that a `data.aws_subnets` read while planning
+    /// returned under a `vpc-id` filter, by (plan, subnet id): a link to the VPC (resolved
+    /// like a subnet's `vpc_id`). Not part of the output.
+    #[serde(skip)]
+    pub filtered_subnet_vpcs: std::collections::HashMap<(PlanIndex, String), Link>,
     /// Address index behind the finders (built on first lookup; not part of the output).
     #[serde(skip)]
     #[doc(hidden)]
@@ -840,5 +901,24 @@ impl Model {
             .address
             .as_deref()
             .and_then(|a| self.cluster(a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_needs_every_entity_to_give_the_same_answer() {
+        let l = Link::one_of(vec!["a".into(), "b".into(), "c".into()]);
+        assert_eq!(l.all(|a| Some(a != "z")), Verdict::All(true));
+        assert_eq!(l.all(|a| Some(a == "a")), Verdict::Undecided);
+        // One candidate that cannot answer leaves it undecided.
+        assert_eq!(l.all(|a| (a != "c").then_some(true)), Verdict::Undecided);
+        // A link to one entity asks that one; a link to nothing decides nothing.
+        let one = Link::to_address("a", Resolution::ConfigReference, true);
+        assert_eq!(one.all(|_| Some(1)), Verdict::All(1));
+        assert_eq!(Link::unresolved().all(|_| Some(1)), Verdict::Undecided);
+        assert_eq!(l.describe(), "one of a, b, c");
     }
 }

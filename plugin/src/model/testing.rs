@@ -107,6 +107,7 @@ pub fn awsvpc(subnets: &[&str]) -> AwsvpcConfiguration {
                 .collect(),
         ),
         security_groups: Field::known(vec![]),
+        security_groups_at_most: None,
         assign_public_ip: Field::null(),
     }
 }

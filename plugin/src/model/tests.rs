@@ -797,3 +797,53 @@ fn each_value_of_a_resource_for_each_names_the_instance_with_the_same_key() {
     assert!(targets[0].certain);
     assert_eq!(targets[0].attribute.as_deref(), Some("id"));
 }
+
+#[test]
+fn a_hidden_target_group_keeps_every_candidate_including_a_deferred_data_source() {
+    // Two target groups of one for_each resource behind a dynamic load_balancer block.
+    let path = format!(
+        "{}/../testdata/scenarios/load_balancer/fire-dynamic-target-groups-instance/plan.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let built = |text: &str| {
+        let p = plan::parse_bytes(text.as_bytes(), "plan.json", &LoadOptions::default()).unwrap();
+        build(&[p], &Assumptions::default())
+    };
+    let candidates = |m: &Model| {
+        let svc = m.service("aws_ecs_service.api").unwrap();
+        let tg = svc.load_balancers.get().unwrap()[0]
+            .target_group
+            .clone()
+            .unwrap();
+        assert_eq!(tg.resolved_by, Resolution::OneOfCandidates);
+        assert!(!tg.certain && tg.address.is_none());
+        let mut c = tg.candidates.clone();
+        c.sort();
+        c
+    };
+    let m = built(&text);
+    assert_eq!(
+        candidates(&m),
+        vec![
+            "aws_lb_target_group.api[\"grpc\"]",
+            "aws_lb_target_group.api[\"http\"]"
+        ]
+    );
+    // A target group data source read only at apply is one of them too (its target type is
+    // unknown, so no rule can decide over the candidates).
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["resource_changes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "address": "data.aws_lb_target_group.legacy", "mode": "data",
+            "type": "aws_lb_target_group", "name": "legacy",
+            "change": {"actions": ["read"], "before": null, "after": {},
+                       "after_unknown": {"arn": true, "target_type": true}}
+        }));
+    let m = built(&doc.to_string());
+    assert_eq!(candidates(&m).len(), 3);
+    let legacy = m.target_group("data.aws_lb_target_group.legacy").unwrap();
+    assert!(legacy.target_type.is_unknown());
+}

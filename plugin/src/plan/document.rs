@@ -100,8 +100,9 @@ struct Collected<'a> {
     entries: Vec<Entry<'a>>,
     /// Module instance address literals.
     module_instances: HashSet<Cow<'a, str>>,
-    /// Addresses (without key) of resources with keyed instances, of any type.
-    keyed_bases: HashSet<String>,
+    /// Addresses (without key) of resources with keyed instances, of any type, with the
+    /// keys (as raw JSON) seen for each.
+    keyed_bases: HashMap<String, HashSet<String>>,
     has_sensitivity: bool,
     /// The top-level key being read, for error messages.
     section: &'static str,
@@ -344,12 +345,17 @@ fn action_of(a: Actions) -> Option<Action> {
 
 impl<'a> Collected<'a> {
     fn note_keyed(&mut self, address: &str, index: Option<&RawValue>) {
-        if index.is_some_and(|i| i.get() != "null") {
-            let address = unescape(address);
-            if let Some(base) = address::strip_instance_key(&address) {
-                if !self.keyed_bases.contains(base) {
-                    self.keyed_bases.insert(base.to_string());
-                }
+        let Some(index) = index.filter(|i| i.get() != "null") else {
+            return;
+        };
+        let address = unescape(address);
+        if let Some(base) = address::strip_instance_key(&address) {
+            let keys = match self.keyed_bases.get_mut(base) {
+                Some(k) => k,
+                None => self.keyed_bases.entry(base.to_string()).or_default(),
+            };
+            if !keys.contains(index.get()) {
+                keys.insert(index.get().to_string());
             }
         }
     }

@@ -12,6 +12,7 @@
 
 pub(crate) mod address;
 mod attrs;
+mod bound;
 pub mod configuration;
 mod document;
 mod errors;
@@ -136,6 +137,7 @@ pub const INTERESTING_TYPES: &[&str] = &[
     "aws_launch_configuration",
     "aws_instance",
     "aws_subnet",
+    "aws_subnets",
     "aws_vpc",
     "aws_lb_target_group",
     "aws_alb_target_group",
@@ -284,8 +286,9 @@ pub struct Plan {
     by_address: HashMap<String, usize>,
     /// Address without instance key → indexes into `resources`.
     by_base: HashMap<String, Vec<usize>>,
-    /// Addresses without key of every resource (any type) that has keyed instances.
-    keyed_bases: HashSet<String>,
+    /// Addresses without key of every resource (any type) that has keyed instances, with
+    /// their instance keys (raw JSON) in the plan.
+    keyed_bases: HashMap<String, HashSet<String>>,
 }
 
 impl Plan {
@@ -322,7 +325,13 @@ impl Plan {
     /// Whether a resource (any type, by address without key) has `count`/`for_each`
     /// instances in the planned world.
     pub fn has_keyed_instances(&self, base_address: &str) -> bool {
-        self.keyed_bases.contains(base_address)
+        self.keyed_bases.contains_key(base_address)
+    }
+
+    /// How many keyed instances of a resource (any type, address without key) the plan
+    /// names in any section (instances being destroyed included); `None` when it has none.
+    pub fn keyed_instance_count(&self, base_address: &str) -> Option<usize> {
+        self.keyed_bases.get(base_address).map(HashSet::len)
     }
 
     /// The kept instances of a resource given its address without instance key.

@@ -86,7 +86,7 @@ pub(crate) fn follow(
 
 /// Keep each traversal once, and drop those that are a prefix of another in the list:
 /// Terraform lists `aws_x.y.id` and then `aws_x.y`, which name the same thing.
-fn distinct_traversals(refs: &[String]) -> Vec<Vec<Step>> {
+pub(super) fn distinct_traversals(refs: &[String]) -> Vec<Vec<Step>> {
     let mut parsed: Vec<Vec<Step>> = Vec::new();
     for r in refs {
         if let Some(s) = address::steps(r) {
@@ -110,7 +110,7 @@ fn distinct_traversals(refs: &[String]) -> Vec<Vec<Step>> {
         .collect()
 }
 
-fn names(steps: &[Step]) -> Vec<String> {
+pub(super) fn names(steps: &[Step]) -> Vec<String> {
     steps
         .iter()
         .filter_map(|s| match s {
@@ -381,7 +381,7 @@ fn concat(mut a: Vec<String>, b: &[String]) -> Vec<String> {
 }
 
 /// `module.a["x"].module.b` → `module.a["x"]`; a root-level module → `""`.
-fn parent_prefix(module: &str) -> String {
+pub(super) fn parent_prefix(module: &str) -> String {
     let Some(steps) = address::steps_with_end(module) else {
         return String::new();
     };

@@ -43,6 +43,7 @@ fn resolution(r: Resolution) -> &'static str {
         Resolution::UserData => "ECS_CLUSTER in user data",
         Resolution::Assumption => "assumption",
         Resolution::OnlyCandidate => "only candidate",
+        Resolution::OneOfCandidates => "one of candidates",
         Resolution::OutsidePlan => "outside the plan",
         Resolution::Unresolved => "unresolved",
     }
@@ -59,6 +60,10 @@ fn link(l: &Link) -> String {
     match (&l.address, &l.literal) {
         (Some(a), _) => format!("{a} ({how}{guess})"),
         (None, Some(lit)) => format!("{lit} (outside the plan)"),
+        (None, None) if !l.candidates.is_empty() => format!(
+            "(known after apply; the configuration hides it) one of {}",
+            l.candidates.join(", ")
+        ),
         (None, None) => "(known after apply; no configuration reference names it)".to_string(),
     }
 }

@@ -62,6 +62,7 @@ pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, looku
             }
             ("aws_subnet", _, _) => subnets::extract_subnet(plan, res, idx, model, lookup),
             ("aws_vpc", _, _) => subnets::extract_vpc(res, idx, model, lookup),
+            ("aws_subnets", true, _) => subnets::extract_subnet_ids(res, idx, model),
             ("aws_vpc_endpoint", false, _) => subnets::extract_vpc_endpoint(res, idx, model),
             ("aws_ecs_account_setting_default", false, _) => account::extract(res, model),
             ("aws_service_discovery_service", false, _) => {
@@ -99,12 +100,15 @@ fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
             services::decode(res, plan, idx),
             known_strings(res, services::ARN_ATTRS),
         )),
-        ("aws_lb_target_group", false) | ("aws_alb_target_group", false) => {
-            Some(Decoded::TargetGroup(
-                target_groups::decode(res, plan, idx),
-                known_strings(res, target_groups::ARN_ATTRS),
-            ))
-        }
+        // An existing target group read while planning (`data.aws_lb_target_group`) holds
+        // its real target type and health check: as good as a managed one. One read at
+        // apply is all unknown, and still an entity: a link the configuration hides may
+        // name it, so it is one of the candidates (`one_of_candidates`), whose
+        // unknown target type leaves the verdict open.
+        ("aws_lb_target_group", _) | ("aws_alb_target_group", _) => Some(Decoded::TargetGroup(
+            target_groups::decode(res, plan, idx),
+            known_strings(res, target_groups::ARN_ATTRS),
+        )),
         _ => None,
     }
 }

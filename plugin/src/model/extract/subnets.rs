@@ -8,6 +8,43 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Field, Model, PlanIndex, Subnet, Vpc, VpcEndpoint};
 use crate::plan::{Mode, Plan, Resource};
 
+/// `data.aws_subnets` read while planning with a `vpc-id` filter of one value: every id it
+/// returned is a subnet of that VPC (AWS applies the filter), whether or not the plan
+/// describes the subnet. The VPC is kept as a literal, resolved with the other VPC links.
+pub(super) fn extract_subnet_ids(res: &Resource, plan: PlanIndex, model: &mut Model) {
+    if res.action != crate::plan::Action::DataRead {
+        return;
+    }
+    let v = res.values.root();
+    let Some(filters) = v.get("filter").items().get().cloned() else {
+        return;
+    };
+    let vpc = filters.iter().find_map(|f| {
+        let name = f.get("name").string();
+        let values = f.get("values").strings();
+        match (
+            name.get().map(String::as_str),
+            values.get().map(Vec::as_slice),
+        ) {
+            (Some("vpc-id"), Some([one])) if !values.sensitive && !name.sensitive => {
+                Some(one.clone())
+            }
+            _ => None,
+        }
+    });
+    let (Some(vpc), ids) = (vpc, v.get("ids").strings()) else {
+        return;
+    };
+    if ids.sensitive {
+        return;
+    }
+    for id in ids.get().into_iter().flatten() {
+        model
+            .filtered_subnet_vpcs
+            .insert((plan, id.clone()), crate::model::Link::outside(vpc.clone()));
+    }
+}
+
 pub(super) fn extract_subnet(
     p: &Plan,
     res: &Resource,

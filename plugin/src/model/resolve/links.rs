@@ -7,6 +7,10 @@ use super::lookup::{KeyIndex, Kind, Lookup};
 use crate::model::{Field, Link, Model, PlanIndex, Resolution, Val};
 use crate::plan::{Plan, Resource};
 
+/// Most candidates a [`Resolution::OneOfCandidates`] link keeps: asking each of them is
+/// work per link, so a module with more entities of the kind gives no candidates.
+const MAX_CANDIDATES: usize = 64;
+
 /// Everything a link needs: the plan the referring resource is in, and the indexes.
 pub(crate) struct Cx<'a> {
     pub plan: &'a Plan,
@@ -145,6 +149,38 @@ impl<'a> Cx<'a> {
             )),
             _ => None,
         }
+    }
+
+    /// Every entity of `kind` a hidden attribute can name when there are several
+    /// ([`Cx::candidates`], all groups together), as a [`Resolution::OneOfCandidates`] link.
+    /// None when a module instance nested in the referring resource's module also holds
+    /// such entities (a local may name one of those), or when there are more than
+    /// [`MAX_CANDIDATES`].
+    pub(crate) fn one_of(&self, res: &Resource, path: &str, kind: Kind) -> Option<Link> {
+        if !self.hidden(res, path) || self.lookup.has_nested(self.idx, &res.module_address, kind) {
+            return None;
+        }
+        let groups = self.candidates(res, kind);
+        let n: usize = groups.iter().map(Vec::len).sum();
+        if !(2..=MAX_CANDIDATES).contains(&n) {
+            return None;
+        }
+        Some(Link::one_of(
+            groups
+                .iter()
+                .flatten()
+                .map(|&p| self.address(kind, p))
+                .collect(),
+        ))
+    }
+
+    /// An unresolved link ([`Cx::link`]) replaced by the candidates ([`Cx::one_of`]) of the
+    /// unknown value the configuration hides, when there are some; any other kept.
+    pub(crate) fn or_candidates(&self, link: Link, res: &Resource, path: &str, kind: Kind) -> Link {
+        if link.resolved_by != Resolution::Unresolved {
+            return link;
+        }
+        self.one_of(res, path, kind).unwrap_or(link)
     }
 
     /// The general rule for a single-valued link attribute:

@@ -3,7 +3,7 @@
 //! task definition family). Values are matched even when sensitive (computation is
 //! allowed); they are never printed from here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::PlanIndex;
 
@@ -78,6 +78,9 @@ pub(crate) struct Lookup {
     /// the module instance (`""` for the root module), grouped by resource (the instances
     /// of one `count`/`for_each` resource form one group).
     by_module: HashMap<(PlanIndex, Kind, String), ModuleEntities>,
+    /// (plan, kind, module instance address) of every module instance with entities of
+    /// that kind in a module instance nested inside it (at any depth).
+    nested: HashSet<(PlanIndex, Kind, String)>,
     pub(crate) td_family: KeyIndex,
     pub(crate) td_arn: KeyIndex,
     pub(crate) service_name: KeyIndex,
@@ -108,10 +111,11 @@ impl Lookup {
         }
         self.by_address[plan].insert(address.to_string(), (kind, pos));
         let base = crate::plan::address::strip_instance_key(address).unwrap_or(address);
-        let entities = self
-            .by_module
-            .entry((plan, kind, crate::plan::address::module_prefix(address)))
-            .or_default();
+        let module = crate::plan::address::module_prefix(address);
+        if !module.is_empty() && !self.by_module.contains_key(&(plan, kind, module.clone())) {
+            self.note_nested(plan, kind, &module);
+        }
+        let entities = self.by_module.entry((plan, kind, module)).or_default();
         match entities.index.get(base) {
             Some(&g) => entities.groups[g].push(pos),
             None => {
@@ -125,6 +129,29 @@ impl Lookup {
 
     /// The entities of `kind` declared directly in module instance `module` of `plan`, one
     /// group per resource.
+    /// Record that the ancestors of module instance `module` hold entities of `kind` in a
+    /// nested module instance (once per module instance: the caller checks).
+    fn note_nested(&mut self, plan: PlanIndex, kind: Kind, module: &str) {
+        let Some(path) = crate::plan::address::module_path(module) else {
+            return;
+        };
+        let mut ancestor = String::new();
+        for (call, key) in &path[..path.len().saturating_sub(1)] {
+            self.nested.insert((plan, kind, ancestor.clone()));
+            let segment = match key {
+                Some(k) => format!("module.{call}[{k}]"),
+                None => format!("module.{call}"),
+            };
+            ancestor = crate::plan::address::join(&ancestor, &segment);
+        }
+        self.nested.insert((plan, kind, ancestor));
+    }
+
+    /// Whether module instance `module` has entities of `kind` in a nested module instance.
+    pub(crate) fn has_nested(&self, plan: PlanIndex, module: &str, kind: Kind) -> bool {
+        self.nested.contains(&(plan, kind, module.to_string()))
+    }
+
     pub(crate) fn in_module(&self, plan: PlanIndex, module: &str, kind: Kind) -> &[Vec<usize>] {
         self.by_module
             .get(&(plan, kind, module.to_string()))
@@ -199,5 +226,26 @@ mod tests {
         assert_eq!(l.at(0, "aws_subnet.a", Kind::Subnet), Some(2));
         assert_eq!(l.at(0, "aws_subnet.a", Kind::Vpc), None);
         assert_eq!(l.at(1, "aws_subnet.a", Kind::Subnet), None);
+    }
+
+    #[test]
+    fn modules_know_whether_nested_modules_hold_an_entity_kind() {
+        let mut l = Lookup::default();
+        l.add_address(
+            0,
+            "module.a[\"x\"].module.b.aws_lb_target_group.t",
+            Kind::TargetGroup,
+            0,
+        );
+        l.add_address(0, "module.c.aws_lb_target_group.t", Kind::TargetGroup, 1);
+        l.add_address(0, "aws_lb_target_group.root", Kind::TargetGroup, 2);
+        for m in ["", "module.a[\"x\"]"] {
+            assert!(l.has_nested(0, m, Kind::TargetGroup), "{m}");
+        }
+        for m in ["module.a[\"x\"].module.b", "module.c"] {
+            assert!(!l.has_nested(0, m, Kind::TargetGroup), "{m}");
+        }
+        assert!(!l.has_nested(0, "", Kind::Subnet));
+        assert!(!l.has_nested(1, "", Kind::TargetGroup));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::config::Assumptions;
 use crate::model::extract::opt_string;
-use crate::model::{CapacityProviderStrategyItem, Field, Link, Model};
+use crate::model::{CapacityProviderStrategyItem, Field, Link, Model, Resolution};
 use crate::plan::{Plan, Resource};
 
 mod capacity;
@@ -97,6 +97,17 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
+    // Subnets outside the plan that a filtered `data.aws_subnets` returned: their VPC id,
+    // matched like a subnet's `vpc_id` so that both name one VPC alike.
+    let vpcs = &model.vpcs;
+    for ((plan, _), link) in model.filtered_subnet_vpcs.iter_mut() {
+        let Some(id) = link.literal.clone() else {
+            continue;
+        };
+        if let Some((pos, certain)) = match_in(&lookup.vpc_id, *plan, &id) {
+            *link = Link::to_address(vpcs[pos].address.clone(), Resolution::KnownValue, certain);
+        }
+    }
 }
 
 /// The VPC of a subnet, target group or VPC endpoint, from its `vpc_id`.

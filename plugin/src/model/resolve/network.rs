@@ -19,20 +19,35 @@ pub(crate) fn awsvpc_configuration(
     let block = first_block(res.values.root().get("network_configuration"));
     let sensitive = block.sensitive;
     match block.val {
-        Val::Known(Some(nc)) => Field::known(Some(AwsvpcConfiguration {
-            subnets: cx.subnet_links(
-                res,
-                "network_configuration.0.subnets",
-                nc.get("subnets").strings(),
-            ),
-            security_groups: security_groups(nc.get("security_groups")),
-            assign_public_ip: nc.get("assign_public_ip").bool(),
-        })),
+        Val::Known(Some(nc)) => {
+            let security_groups = security_groups(nc.get("security_groups"));
+            let security_groups_at_most = match security_groups.val {
+                Val::Unknown => cx.plan.element_bound(
+                    res,
+                    "network_configuration.0.security_groups",
+                    SECURITY_GROUP_TYPES,
+                ),
+                _ => None,
+            };
+            Field::known(Some(AwsvpcConfiguration {
+                subnets: cx.subnet_links(
+                    res,
+                    "network_configuration.0.subnets",
+                    nc.get("subnets").strings(),
+                ),
+                security_groups,
+                security_groups_at_most,
+                assign_public_ip: nc.get("assign_public_ip").bool(),
+            }))
+        }
         Val::Known(None) | Val::Null => Field::known(None),
         Val::Unknown => Field::unknown(),
     }
     .with_sensitive(sensitive)
 }
+
+/// The resource types whose `id` is a security group id.
+const SECURITY_GROUP_TYPES: &[&str] = &["aws_security_group", "aws_default_security_group"];
 
 /// `security_groups`: null when the configuration sets none (the provider keeps it null,
 /// before and after apply), which means the VPC's default security group: no group listed.
@@ -53,13 +68,17 @@ pub(crate) fn load_balancers(cx: &Cx<'_>, res: &Resource) -> Field<Vec<LoadBalan
             lbs.iter()
                 .enumerate()
                 .map(|(i, lb)| LoadBalancer {
-                    target_group: cx.link(
-                        res,
-                        &format!("load_balancer.{i}.target_group_arn"),
-                        &opt_string(lb.get("target_group_arn")),
-                        Kind::TargetGroup,
-                        |v| match_in(&cx.lookup.tg_arn, cx.idx, v),
-                    ),
+                    target_group: {
+                        let path = format!("load_balancer.{i}.target_group_arn");
+                        cx.link(
+                            res,
+                            &path,
+                            &opt_string(lb.get("target_group_arn")),
+                            Kind::TargetGroup,
+                            |v| match_in(&cx.lookup.tg_arn, cx.idx, v),
+                        )
+                        .map(|l| cx.or_candidates(l, res, &path, Kind::TargetGroup))
+                    },
                     elb_name: opt_string(lb.get("elb_name")),
                     container_name: opt_string(lb.get("container_name")),
                     container_port: lb.get("container_port").int(),

@@ -277,7 +277,9 @@ fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
     into.prior_data.extend(part.prior_data);
     into.entries.extend(part.entries);
     into.module_instances.extend(part.module_instances);
-    into.keyed_bases.extend(part.keyed_bases);
+    for (base, keys) in part.keyed_bases {
+        into.keyed_bases.entry(base).or_default().extend(keys);
+    }
     into.has_sensitivity |= part.has_sensitivity;
     into.keys.planned_object |= part.keys.planned_object;
     into.keys.changes_list |= part.keys.changes_list;

@@ -703,6 +703,7 @@ mod tests {
         s.network_configuration = Field::known(Some(crate::model::AwsvpcConfiguration {
             subnets: Field::known(vec![Link::outside("subnet-0abc1234")]),
             security_groups: Field::known(vec![]),
+            security_groups_at_most: None,
             assign_public_ip: Field::known(false),
         }));
         m.services.push(s);

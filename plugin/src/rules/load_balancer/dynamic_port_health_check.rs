@@ -1,12 +1,24 @@
 //! NET055: dynamic host ports need the target group health check on `traffic-port`.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{NetworkMode, Val};
+use crate::model::{NetworkMode, TargetGroup, Val};
 use crate::rules::service::support::{self, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::container_port_exists::serves;
-use super::{push_first_missing, target_group_of, tg_attr};
+use super::{
+    push_first_missing, settled_by_candidates, target_group_of, tg_attr, CandidatesFinding,
+};
+
+/// Whether the target group health-checks a fixed port rather than the traffic port
+/// (omitted, `traffic-port`); `None` when the port is known only after apply.
+fn fixed_health_check_port(tg: &TargetGroup) -> Option<bool> {
+    match &tg.health_check_port.val {
+        Val::Null => Some(false),
+        Val::Known(p) => Some(!(p == "traffic-port" || p.is_empty())),
+        Val::Unknown => None,
+    }
+}
 
 declare_rule! {
     /// ## What it checks
@@ -120,6 +132,31 @@ impl Rule for DynamicPortHealthCheck {
                 if !dynamic {
                     continue;
                 }
+                // Hidden among several target groups: decided when they all agree.
+                let settled = settled_by_candidates(
+                    cx,
+                    &Self::META,
+                    svc,
+                    lb,
+                    i,
+                    fixed_health_check_port,
+                    &mut missing,
+                    out,
+                    |named| {
+                        CandidatesFinding {
+                            message: format!(
+                                "container {} port {} uses a dynamic host port (bridge, hostPort 0 or omitted), but {named} health-checks a fixed port",
+                                lb.container_name.show(),
+                                lb.container_port.show(),
+                            ),
+                            detail: "CreateService rejects it: \"The task definition is configured to use a dynamic host port, but the target group has a health check port specified.\"",
+                            help: "Remove port from the health_check blocks of the target groups (or set it to \"traffic-port\"), or give the port mapping a fixed hostPort.",
+                        }
+                    },
+                );
+                if settled {
+                    continue;
+                }
                 let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue,
@@ -151,7 +188,7 @@ impl Rule for DynamicPortHealthCheck {
                         ))
                         .help(format!(
                             "Remove port from the health_check block of {} (or set it to \"traffic-port\"), or give the port mapping a fixed hostPort.",
-                            tg.address
+                            super::tg_to_change(tg)
                         ))
                         .related(tg.address.clone())
                         .related(td.address.clone())
@@ -238,5 +275,32 @@ mod tests {
         m.task_definitions.clear();
         m.services[0].task_definition = Link::outside("web:2");
         assert_eq!(unverified(&run(&DynamicPortHealthCheck, &m)).len(), 1);
+    }
+
+    #[test]
+    fn hidden_target_groups_decide_when_every_health_check_agrees() {
+        let with_ports = |ports: &[Field<String>]| {
+            let mut m = model(NetworkMode::Bridge, Some(0), Field::null());
+            m.target_groups.clear();
+            let mut names = Vec::new();
+            for (i, p) in ports.iter().enumerate() {
+                let a = format!("aws_lb_target_group.web[{i}]");
+                let mut tg = t::target_group(&a, Some("instance"));
+                tg.health_check_port = p.clone();
+                m.target_groups.push(tg);
+                names.push(a);
+            }
+            m.services[0].load_balancers =
+                Field::known(vec![lb(Some(Link::one_of(names)), "web", 8080)]);
+            run(&DynamicPortHealthCheck, &m)
+        };
+        assert!(with_ports(&[Field::null(), Field::known("traffic-port".into())]).is_empty());
+        let d = with_ports(&[Field::known("8081".into()), Field::known("9000".into())]);
+        assert_eq!(firm(&d).len(), 1);
+        assert!(d[0]
+            .message
+            .contains("every target group the service can name"));
+        let d = with_ports(&[Field::null(), Field::unknown()]);
+        assert_eq!(unverified(&d).len(), 1);
     }
 }

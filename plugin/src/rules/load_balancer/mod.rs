@@ -3,7 +3,7 @@
 use super::service::support::{self, Missing};
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostics::Diagnostic;
-use crate::model::{LoadBalancer, Model, Service, TargetGroup};
+use crate::model::{LoadBalancer, Model, Service, TargetGroup, Val, Verdict};
 
 mod classic_elb_awsvpc;
 mod container_port_exists;
@@ -68,6 +68,123 @@ fn target_group_of<'a>(
             "the target_group_arn is known only after apply and no configuration reference names a target group",
             "Reference the aws_lb_target_group resource directly (target_group_arn = aws_lb_target_group.app.arn) so ecsnet can follow it.",
         )),
+    }
+}
+
+/// For a `load_balancer` block whose target group the configuration hides among several
+/// candidates ([`crate::model::Resolution::OneOfCandidates`]), what every candidate
+/// answers to `question` (`None` from it: the input is unknown). `None` for any other
+/// link: judge its one target group. `Some(true)` when every candidate answers yes (the
+/// rule fires); `Some(false)` when the block is done: every candidate answers no, or they
+/// disagree, which is kept in `missing` as block `i`'s missing input.
+fn candidates_say(
+    model: &Model,
+    lb: &LoadBalancer,
+    plan: usize,
+    i: usize,
+    question: impl Fn(&TargetGroup) -> Option<bool>,
+    missing: &mut Option<(usize, Missing)>,
+) -> Option<bool> {
+    let link = lb
+        .target_group
+        .as_ref()
+        .filter(|l| !l.candidates.is_empty())?;
+    match link.all(|a| model.target_group_in(a, plan).and_then(&question)) {
+        Verdict::All(yes) => Some(yes),
+        Verdict::Undecided => {
+            missing.get_or_insert((
+                i,
+                Missing::new(
+                    format!(
+                        "the target_group_arn is known only after apply, and the target groups the configuration can name ({}) do not all give the same answer",
+                        support::and_list(&link.candidates)
+                    ),
+                    "Reference the aws_lb_target_group resource directly (target_group_arn = aws_lb_target_group.app.arn) so ecsnet can follow it.",
+                ),
+            ));
+            Some(false)
+        }
+    }
+}
+
+/// Whether ECS registers tasks in the target group by IP (`target_type = "ip"`); `None`
+/// when the target type is known only after apply.
+fn registers_ip(tg: &TargetGroup) -> Option<bool> {
+    match &tg.target_type.val {
+        Val::Known(t) => Some(t.eq_ignore_ascii_case("ip")),
+        Val::Null => Some(false),
+        Val::Unknown => None,
+    }
+}
+
+/// Whether the target group registers instances: `target_type = "instance"`, or omitted
+/// (the provider's default); `None` when known only after apply.
+fn registers_instance(tg: &TargetGroup) -> Option<bool> {
+    match &tg.target_type.val {
+        Val::Known(t) => Some(t.eq_ignore_ascii_case("instance")),
+        Val::Null => Some(true),
+        Val::Unknown => None,
+    }
+}
+
+/// What a rule says when every candidate target group of a hidden link fails it.
+struct CandidatesFinding {
+    message: String,
+    detail: &'static str,
+    help: &'static str,
+}
+
+/// [`candidates_say`] for block `i`, with the finding (`finding` gets how the message
+/// names the candidates) pushed when every candidate fails the rule. True when the block is
+/// settled this way (failed, passed, or its disagreement kept in `missing`); false when
+/// its one target group is to be judged.
+#[allow(clippy::too_many_arguments)]
+fn settled_by_candidates(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    svc: &Service,
+    lb: &LoadBalancer,
+    i: usize,
+    fails: impl Fn(&TargetGroup) -> Option<bool>,
+    missing: &mut Option<(usize, Missing)>,
+    out: &mut Vec<Diagnostic>,
+    finding: impl FnOnce(&str) -> CandidatesFinding,
+) -> bool {
+    match candidates_say(cx.model, lb, svc.plan, i, fails, missing) {
+        None => false,
+        Some(false) => true,
+        Some(true) => {
+            let all = lb
+                .target_group
+                .as_ref()
+                .map(|l| l.candidates.as_slice())
+                .unwrap_or_default();
+            let f = finding(&format!(
+                "every target group the service can name ({}: the configuration hides the link)",
+                support::and_list(all)
+            ));
+            cx.diag(meta, &svc.address, f.message)
+                .attribute(tg_attr(i))
+                .detail(f.detail)
+                .help(f.help)
+                .plan(svc.plan)
+                .push(out);
+            true
+        }
+    }
+}
+
+/// What a fix should change: the target group resource, or for a data source (an
+/// existing group read while planning) the group it reads, managed elsewhere.
+fn tg_to_change(tg: &TargetGroup) -> String {
+    let data = tg.address.starts_with("data.") || tg.address.contains(".data.");
+    if data {
+        format!(
+            "the target group that {} reads, managed outside this configuration,",
+            tg.address
+        )
+    } else {
+        tg.address.clone()
     }
 }
 

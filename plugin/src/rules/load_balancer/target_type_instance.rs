@@ -6,7 +6,8 @@ use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr, tg_named,
+    push_first_missing, push_mode_unknown, registers_ip, settled_by_candidates, target_group_of,
+    target_type_unknown, tg_attr, tg_named, tg_to_change, CandidatesFinding,
 };
 
 declare_rule! {
@@ -69,6 +70,29 @@ impl Rule for TargetTypeInstance {
             };
             let mut missing: Option<(usize, Missing)> = None;
             for (i, lb) in lbs.iter().enumerate() {
+                // Hidden among several target groups: decided when they all agree.
+                let settled = settled_by_candidates(
+                    cx,
+                    &Self::META,
+                    svc,
+                    lb,
+                    i,
+                    registers_ip,
+                    &mut missing,
+                    out,
+                    |named| {
+                        CandidatesFinding {
+                            message: format!(
+                                "{named} has target_type ip, but {basis}; these tasks register as instance and host port and need target_type instance"
+                            ),
+                            detail: "CreateService rejects it: the target group \"has target type ip, which is incompatible with the bridge network mode specified in the task definition\".",
+                            help: "Set target_type = \"instance\" (or omit it) on the target groups, or switch the task definition to awsvpc and add network_configuration to the service.",
+                        }
+                    },
+                );
+                if settled {
+                    continue;
+                }
                 let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue,
@@ -98,7 +122,7 @@ impl Rule for TargetTypeInstance {
                 .detail("CreateService rejects it: the target group \"has target type ip, which is incompatible with the bridge network mode specified in the task definition\".")
                 .help(format!(
                     "Set target_type = \"instance\" (or omit it) on {}, or switch the task definition to awsvpc and add network_configuration to the service.",
-                    tg.address
+                    tg_to_change(tg)
                 ))
                 .related(tg.address.clone())
                 .plan(svc.plan)

@@ -6,7 +6,8 @@ use crate::rules::service::support::{self, Awsvpc, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    push_first_missing, push_mode_unknown, target_group_of, target_type_unknown, tg_attr, tg_named,
+    push_first_missing, push_mode_unknown, registers_instance, settled_by_candidates,
+    target_group_of, target_type_unknown, tg_attr, tg_named, tg_to_change, CandidatesFinding,
 };
 
 declare_rule! {
@@ -75,6 +76,29 @@ impl Rule for TargetTypeIp {
             };
             let mut missing: Option<(usize, Missing)> = None;
             for (i, lb) in lbs.iter().enumerate() {
+                // Hidden among several target groups: decided when they all agree.
+                let settled = settled_by_candidates(
+                    cx,
+                    &Self::META,
+                    svc,
+                    lb,
+                    i,
+                    registers_instance,
+                    &mut missing,
+                    out,
+                    |named| {
+                        CandidatesFinding {
+                            message: format!(
+                                "{named} has target_type instance (or omits it: the provider default), but {basis}; awsvpc tasks register by IP and need target_type ip"
+                            ),
+                            detail: "CreateService rejects it: \"The provided target group has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.\"",
+                            help: "Set target_type = \"ip\" on the target groups (this replaces them: add lifecycle { create_before_destroy = true } with a name_prefix, or rename them).",
+                        }
+                    },
+                );
+                if settled {
+                    continue;
+                }
                 let tg = match target_group_of(cx.model, lb, svc.plan) {
                     Ok(Some(tg)) => tg,
                     Ok(None) => continue, // classic load balancer: NET054
@@ -106,7 +130,7 @@ impl Rule for TargetTypeIp {
                 .detail("CreateService rejects it: \"The provided target group has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.\"")
                 .help(format!(
                     "Set target_type = \"ip\" on {} (this replaces the target group: add lifecycle {{ create_before_destroy = true }} with a name_prefix, or rename it).",
-                    tg.address
+                    tg_to_change(tg)
                 ))
                 .related(tg.address.clone())
                 .plan(svc.plan)
@@ -191,5 +215,32 @@ mod tests {
         let mut m = model(NetworkMode::Awsvpc, None);
         m.target_groups[0].target_type = Field::unknown();
         assert_eq!(unverified(&run(&TargetTypeIp, &m)).len(), 1);
+    }
+
+    #[test]
+    fn hidden_target_groups_decide_when_every_candidate_agrees() {
+        let with_types = |types: &[Option<&str>]| {
+            let mut m = model(NetworkMode::Awsvpc, None);
+            m.target_groups.clear();
+            let mut names = Vec::new();
+            for (i, tt) in types.iter().enumerate() {
+                let a = format!("aws_lb_target_group.edge[{i}]");
+                m.target_groups.push(t::target_group(&a, *tt));
+                names.push(a);
+            }
+            m.services[0].load_balancers = Field::known(vec![lb(Some(Link::one_of(names)))]);
+            run(&TargetTypeIp, &m)
+        };
+        assert!(with_types(&[Some("ip"), Some("ip"), Some("ip")]).is_empty());
+        // All instance (one by omission): certainly rejected.
+        let d = with_types(&[Some("instance"), None]);
+        assert_eq!(firm(&d).len(), 1);
+        assert!(d[0]
+            .message
+            .contains("every target group the service can name"));
+        // Candidates that disagree: a note naming them.
+        let d = with_types(&[Some("ip"), None, Some("ip")]);
+        assert_eq!(unverified(&d).len(), 1);
+        assert!(d[0].message.contains("aws_lb_target_group.edge[1]"));
     }
 }

@@ -72,14 +72,20 @@ impl Rule for AwsvpcLimits {
                     // Same VPC: compare the VPCs of the subnets the plan knows.
                     let mut by_vpc: BTreeMap<String, Vec<String>> = BTreeMap::new();
                     for l in v {
-                        if let Some(s) = support::subnet(cx.model, l, svc.plan) {
-                            if let Some(vpc) = &s.vpc {
-                                if vpc.address.is_some() || vpc.literal.is_some() {
-                                    by_vpc
-                                        .entry(vpc.describe())
-                                        .or_default()
-                                        .push(s.address.clone());
-                                }
+                        let (name, vpc) = match support::subnet(cx.model, l, svc.plan) {
+                            Some(s) => (s.address.clone(), s.vpc.as_ref()),
+                            // Outside the plan: the VPC a filtered data.aws_subnets names.
+                            None => match &l.literal {
+                                Some(id) => (
+                                    id.clone(),
+                                    cx.model.filtered_subnet_vpcs.get(&(svc.plan, id.clone())),
+                                ),
+                                None => continue,
+                            },
+                        };
+                        if let Some(vpc) = vpc {
+                            if vpc.address.is_some() || vpc.literal.is_some() {
+                                by_vpc.entry(vpc.describe()).or_default().push(name);
                             }
                         }
                     }
@@ -102,8 +108,11 @@ impl Rule for AwsvpcLimits {
                             .detail(detail.join("\n"))
                             .help("Use subnets of the VPC the security groups belong to.")
                             .plan(svc.plan);
+                        // Related: the subnets in the plan (not the ids outside it).
                         for s in by_vpc.values().flatten() {
-                            d = d.related(s.clone());
+                            if cx.model.subnet(s).is_some() {
+                                d = d.related(s.clone());
+                            }
                         }
                         d.push(out);
                     }
@@ -125,6 +134,10 @@ impl Rule for AwsvpcLimits {
                     .plan(svc.plan)
                     .push(out),
                 Some(_) => {}
+                // Unknown, but the configuration names at most that many groups.
+                None if cfg
+                    .security_groups_at_most
+                    .is_some_and(|n| n <= MAX_SECURITY_GROUPS) => {}
                 None => unknown.push("the number of security groups"),
             }
             if !unknown.is_empty() {
@@ -216,5 +229,52 @@ mod tests {
         assert!(d[0]
             .message
             .contains("subnets and the number of security groups"));
+    }
+
+    #[test]
+    fn an_unknown_group_set_passes_when_the_configuration_names_at_most_five() {
+        let with_bound = |n: Option<usize>| {
+            let mut c = t::awsvpc(&["aws_subnet.s[0]"]);
+            c.security_groups = Field::unknown();
+            c.security_groups_at_most = n;
+            run(&AwsvpcLimits, &model_with(c))
+        };
+        assert!(with_bound(Some(1)).is_empty());
+        assert!(with_bound(Some(5)).is_empty());
+        // Six named groups may still be fewer (duplicates): not a finding, a note.
+        let d = with_bound(Some(6));
+        assert_eq!((d.len(), unverified(&d).len()), (1, 1));
+        assert!(d[0].message.contains("number of security groups"));
+        assert_eq!(unverified(&with_bound(None)).len(), 1);
+    }
+
+    #[test]
+    fn subnets_outside_the_plan_take_the_vpc_of_a_filtered_lookup() {
+        let mut c = t::awsvpc(&[]);
+        c.subnets = Field::known(vec![
+            Link::outside("subnet-a"),
+            Link::outside("subnet-b"),
+            Link::to_address("aws_subnet.s[0]", Resolution::ConfigReference, true),
+        ]);
+        let mut m = model_with(c);
+        let mut s = t::subnet("aws_subnet.s[0]", "10.0.0.0/24", "eu-west-1a");
+        s.vpc = Some(Link::to_address(
+            "aws_vpc.a",
+            Resolution::ConfigReference,
+            true,
+        ));
+        m.subnets.push(s);
+        let vpc_a = Link::to_address("aws_vpc.a", Resolution::KnownValue, true);
+        m.filtered_subnet_vpcs
+            .insert((0, "subnet-a".into()), vpc_a.clone());
+        // One VPC, named alike through the subnet in the plan and the filter.
+        assert!(run(&AwsvpcLimits, &m).is_empty());
+        m.filtered_subnet_vpcs
+            .insert((0, "subnet-b".into()), Link::outside("vpc-0other"));
+        let d = run(&AwsvpcLimits, &m);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("2 VPCs"));
+        // Only the subnet in the plan is a related address.
+        assert_eq!(d[0].related, vec!["aws_subnet.s[0]".to_string()]);
     }
 }
