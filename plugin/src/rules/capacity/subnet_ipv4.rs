@@ -98,7 +98,8 @@ impl Rule for SubnetIpv4 {
             }
             let usable = a.subnet_usable(&v4);
             let steady = a.subnet_need(&v4, SubnetPhase::Steady);
-            let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
+            // The total first: the arithmetic text only when there is something to say.
+            let peak_total = a.subnet_need_total(&v4, SubnetPhase::Deploying(i));
             let names = v4
                 .iter()
                 .map(SubnetKey::label)
@@ -133,8 +134,9 @@ impl Rule for SubnetIpv4 {
                 .push(out);
                 continue;
             }
-            match compare(peak.total, usable.total) {
+            match compare(peak_total, usable.total) {
                 Verdict::Exceeds => {
+                    let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
                     cx.diag(
                         &SubnetIpv4::META,
                         &d.address,
@@ -154,6 +156,7 @@ impl Rule for SubnetIpv4 {
                     continue;
                 }
                 Verdict::Unverifiable => {
+                    let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
                     let mut missing = peak.missing.clone();
                     missing.extend(usable.missing.clone());
                     Unverified {
@@ -200,9 +203,10 @@ impl Rule for SubnetIpv4 {
             }
             for k in &v4 {
                 let one = std::slice::from_ref(k);
-                let share = a.subnet_need(one, SubnetPhase::Deploying(i));
+                let share_total = a.subnet_need_total(one, SubnetPhase::Deploying(i));
                 let room = a.subnet_usable(one);
-                if compare(share.total, room.total) == Verdict::Exceeds {
+                if compare(share_total, room.total) == Verdict::Exceeds {
+                    let share = a.subnet_need(one, SubnetPhase::Deploying(i));
                     cx.diag(
                         &SubnetIpv4::META,
                         &d.address,
