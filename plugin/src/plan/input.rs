@@ -627,4 +627,51 @@ mod tests {
         let raw = read_input(path.to_str().unwrap(), &LoadOptions::default()).unwrap();
         assert!(raw.bytes[..] == data[..]);
     }
+
+    /// Where the child of the test below finds its file.
+    #[cfg(target_os = "linux")]
+    const SHRINK_CHILD: &str = "ECSNET_TEST_SHRINK_CHILD";
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_plan_file_that_shrinks_is_an_error_line_and_exit_2() {
+        use std::io::Write;
+        if let Some(path) = std::env::var_os(SHRINK_CHILD) {
+            // The child: map the file, cut it short, touch its last byte.
+            let file = std::fs::File::open(&path).unwrap();
+            let len = file.metadata().unwrap().len();
+            let m = mapped::map(&file, len).expect("a large file is mapped");
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(0)
+                .unwrap();
+            let last = std::hint::black_box(m[m.len() - 1]);
+            // Not reached: the access above ends the process.
+            std::process::exit(i32::from(last) + 100);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let mut f = std::fs::File::create(&path).unwrap();
+        f.write_all(&vec![b' '; mapped::MIN_LEN as usize + 4096])
+            .unwrap();
+        drop(f);
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "plan::input::tests::a_mapped_plan_file_that_shrinks_is_an_error_line_and_exit_2",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(SHRINK_CHILD, &path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{:?}: {stderr}", out.status);
+        assert!(
+            stderr.contains("error: a plan file shrank while ecsnet was reading it"),
+            "{stderr}"
+        );
+    }
 }
