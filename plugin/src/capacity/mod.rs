@@ -373,17 +373,19 @@ impl Analysis {
     }
 
     /// `subnet_need(set, phase).total` without the arithmetic text, in constant time for
-    /// `Deploying(i)` once `set` has been seen: the rules ask it for every service, and
+    /// the steady state and `Deploying(i)` once `set` has been seen: the rules ask it for every service, and
     /// summing every user of a shared subnet set for each of its services was quadratic (a
     /// third of a check on the 100 MB benchmark plan). Exactly the same total: the sum of
     /// the other users' steady counts (prefix and suffix sums; saturating addition of counts
     /// is associative) plus the deploying service's peak.
     pub fn subnet_need_total(&self, set: &[SubnetKey], phase: SubnetPhase) -> Bound {
-        let SubnetPhase::Deploying(service) = phase else {
-            return self.subnet_need(set, phase).total;
-        };
         let sums = self.subnet_sums(set);
         let n = sums.peak.len();
+        let service = match phase {
+            SubnetPhase::Steady => return sums.before[n],
+            SubnetPhase::AllDeploying => return sums.peak.iter().copied().sum(),
+            SubnetPhase::Deploying(service) => service,
+        };
         match sums.by_service.get(&service).map(Vec::as_slice) {
             None => sums.before[n],
             Some(&[p]) => sums.before[p] + sums.peak[p] + sums.after[p + 1],
