@@ -32,7 +32,7 @@ check: fmt clippy test ## What CI runs: fmt, clippy -D warnings, tests
 demo: ## Run ecsnet check on the bundled sample plan
 	$(CARGO) run --quiet -p ecsnet -- check $(PLAN) --fail-on never
 
-bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor; then the plugin, and reading Terraform sources (200 module calls); profiling profile (release with line tables)
+bench: ## Generate a ~100 MB synthetic plan and measure ecsnet against the parse floor (medians of interleaved pairs: wall, CPU, peak memory), the issue-11 growth cases; then the plugin, and reading Terraform sources (200 module calls); profiling profile (release with line tables)
 	bash scripts/bench.sh
 	bash scripts/bench_plugin.sh
 	bash scripts/bench_sources.sh

@@ -151,14 +151,7 @@ fn handshake_mtls_and_every_rpc() {
             .await
             .unwrap()
             .into_inner();
-        let chunks: Vec<pbv::ValidatePlanChunk> = plan
-            .chunks(1000)
-            .enumerate()
-            .map(|(i, c)| pbv::ValidatePlanChunk {
-                header: (i == 0).then(pbv::ValidatePlanHeader::default),
-                plan_json: c.to_vec().into(),
-            })
-            .collect();
+        let chunks = host::stream_chunks(&plan, 1000);
         assert!(chunks.len() > 1, "the fixture spans several chunks");
         let streamed = v
             .validate_plan_stream(tokio_stream::iter(chunks))

@@ -259,3 +259,70 @@ fn cluster_capacity_comes_from_its_own_plan() {
     assert!(slots.contains(&Bound::exact(2)), "{slots:?}");
     assert!(slots.contains(&Bound::exact(10)), "{slots:?}");
 }
+
+#[test]
+fn subnet_need_total_is_the_total_of_subnet_need_in_every_phase() {
+    // Services on a, b and both, a daemon, one with an unknown desired count, and one
+    // that cannot tell whether it uses the subnets: every set, every phase, every service.
+    let mut m = model(&["c5.large"], 3, 4, "10.0.1.0/24");
+    m.subnets
+        .push(t::subnet("aws_subnet.b", "10.0.2.0/25", "eu-west-1b"));
+    let sets: [&[&str]; 3] = [
+        &["aws_subnet.a"],
+        &["aws_subnet.b"],
+        &["aws_subnet.a", "aws_subnet.b"],
+    ];
+    for (n, subnets) in sets.iter().cycle().take(9).enumerate() {
+        let mut s = t::service(
+            &format!("aws_ecs_service.s{n}"),
+            "aws_ecs_task_definition.api",
+            "aws_ecs_cluster.main",
+        );
+        s.desired_count = match n {
+            4 => Field::unknown(),
+            _ => Field::known(n as i64 + 1),
+        };
+        if n == 5 {
+            s.scheduling_strategy = Field::known("DAEMON".into());
+        }
+        s.network_configuration = if n == 7 {
+            Field::unknown()
+        } else {
+            Field::known(Some(t::awsvpc(subnets)))
+        };
+        m.services.push(s);
+    }
+    let a = analyze(&m, &off());
+    let key = |s: &&str| SubnetKey::Plan {
+        plan: 0,
+        address: s.to_string(),
+    };
+    let mut checked = 0;
+    for set in sets {
+        let keys: Vec<SubnetKey> = set.iter().map(key).collect();
+        let mut phases = vec![SubnetPhase::Steady, SubnetPhase::AllDeploying];
+        // One past the last service: a service no user is.
+        phases.extend((0..=a.services.len()).map(SubnetPhase::Deploying));
+        for phase in phases {
+            let need = a.subnet_need(&keys, phase);
+            // Asked twice: the second answer comes from the memo.
+            for _ in 0..2 {
+                assert_eq!(
+                    a.subnet_need_total(&keys, phase),
+                    need.total,
+                    "{set:?} {phase:?}: {}",
+                    need.why
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3 * (2 + a.services.len() + 1));
+    // Deploying one service differs from the steady state somewhere (the test would
+    // notice a mix-up of phases).
+    let both: Vec<SubnetKey> = sets[2].iter().map(key).collect();
+    assert_ne!(
+        a.subnet_need_total(&both, SubnetPhase::Deploying(1)),
+        a.subnet_need_total(&both, SubnetPhase::Steady)
+    );
+}

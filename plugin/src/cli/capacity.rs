@@ -420,13 +420,14 @@ pub fn build_report(a: &Analysis) -> CapacityReport {
             let desired = a.subnet_need(one, SubnetPhase::Steady);
             let peak = a.subnet_need(one, SubnetPhase::AllDeploying);
             let users = a.users_by_subnet.get(&s.key).map_or(&[][..], Vec::as_slice);
-            let single = largest(
-                users
-                    .iter()
-                    .filter_map(|&u| a.subnet_users[u].service)
-                    .map(|i| a.subnet_need(one, SubnetPhase::Deploying(i))),
-            )
-            .unwrap_or_else(|| desired.clone());
+            // The largest by total (as `largest` picks), its arithmetic text only for it.
+            let single = users
+                .iter()
+                .filter_map(|&u| a.subnet_users[u].service)
+                .map(|i| (i, a.subnet_need_total(one, SubnetPhase::Deploying(i))))
+                .max_by_key(|(_, t)| (t.hi.unwrap_or(u64::MAX), t.lo))
+                .map(|(i, _)| a.subnet_need(one, SubnetPhase::Deploying(i)))
+                .unwrap_or_else(|| desired.clone());
             let usable = s.usable_bound();
             let verdict = |b: Bound| {
                 if s.ipv6_only {

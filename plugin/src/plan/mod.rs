@@ -112,7 +112,7 @@ pub fn parse_bytes(bytes: &[u8], name: &str, opts: &LoadOptions) -> Result<Plan,
         input::Encoding::Utf8 { start } => document::parse(&bytes[start..], name),
         _ => {
             let raw = input::Raw {
-                bytes: bytes.to_vec(),
+                bytes: bytes.to_vec().into(),
                 path: None,
             };
             let json = input::to_json_utf8(raw, name, opts)?;

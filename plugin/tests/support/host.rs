@@ -72,6 +72,21 @@ pub fn request(plan: Vec<u8>) -> ecsnet::server::pb::ecsnet::v1::ValidatePlanReq
     }
 }
 
+/// `plan` as `ValidatePlanStream` chunks of `size` bytes, a default header on the first.
+pub fn stream_chunks(
+    plan: &[u8],
+    size: usize,
+) -> Vec<ecsnet::server::pb::ecsnet::v1::ValidatePlanChunk> {
+    use ecsnet::server::pb::ecsnet::v1 as pbv;
+    plan.chunks(size)
+        .enumerate()
+        .map(|(i, c)| pbv::ValidatePlanChunk {
+            header: (i == 0).then(pbv::ValidatePlanHeader::default),
+            plan_json: c.to_vec().into(),
+        })
+        .collect()
+}
+
 /// Asks the plugin to stop, as a host does when it is done with it.
 pub async fn shutdown(channel: tonic::transport::Channel) {
     use ecsnet::server::pb::plugin as pbp;

@@ -97,8 +97,9 @@ impl Rule for SubnetIpv4 {
                 continue;
             }
             let usable = a.subnet_usable(&v4);
-            let steady = a.subnet_need(&v4, SubnetPhase::Steady);
-            let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
+            let steady_total = a.subnet_need_total(&v4, SubnetPhase::Steady);
+            // The total first: the arithmetic text only when there is something to say.
+            let peak_total = a.subnet_need_total(&v4, SubnetPhase::Deploying(i));
             let names = v4
                 .iter()
                 .map(SubnetKey::label)
@@ -114,7 +115,8 @@ impl Rule for SubnetIpv4 {
                 )
             };
             let fix = "Use larger or more subnets, lower deployment_maximum_percent or desired_count; give `subnet \"SUBNET-ID\" { free_addresses = 200 }` blocks inside `assume` in .ecsnet.hcl if the subnets already hold other addresses.";
-            if compare(steady.total, usable.total) == Verdict::Exceeds {
+            if compare(steady_total, usable.total) == Verdict::Exceeds {
+                let steady = a.subnet_need(&v4, SubnetPhase::Steady);
                 cx.diag(
                     &SubnetIpv4::META,
                     &d.address,
@@ -133,8 +135,9 @@ impl Rule for SubnetIpv4 {
                 .push(out);
                 continue;
             }
-            match compare(peak.total, usable.total) {
+            match compare(peak_total, usable.total) {
                 Verdict::Exceeds => {
+                    let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
                     cx.diag(
                         &SubnetIpv4::META,
                         &d.address,
@@ -154,6 +157,7 @@ impl Rule for SubnetIpv4 {
                     continue;
                 }
                 Verdict::Unverifiable => {
+                    let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
                     let mut missing = peak.missing.clone();
                     missing.extend(usable.missing.clone());
                     Unverified {
@@ -172,8 +176,12 @@ impl Rule for SubnetIpv4 {
                 Verdict::Fits => {}
             }
             // Each deployment alone fits; all of them at once?
-            let all = a.subnet_need(&v4, SubnetPhase::AllDeploying);
-            if compare(all.total, usable.total) == Verdict::Exceeds {
+            if compare(
+                a.subnet_need_total(&v4, SubnetPhase::AllDeploying),
+                usable.total,
+            ) == Verdict::Exceeds
+            {
+                let all = a.subnet_need(&v4, SubnetPhase::AllDeploying);
                 cx.diag(
                     &SubnetIpv4::META,
                     &d.address,
@@ -200,9 +208,10 @@ impl Rule for SubnetIpv4 {
             }
             for k in &v4 {
                 let one = std::slice::from_ref(k);
-                let share = a.subnet_need(one, SubnetPhase::Deploying(i));
+                let share_total = a.subnet_need_total(one, SubnetPhase::Deploying(i));
                 let room = a.subnet_usable(one);
-                if compare(share.total, room.total) == Verdict::Exceeds {
+                if compare(share_total, room.total) == Verdict::Exceeds {
+                    let share = a.subnet_need(one, SubnetPhase::Deploying(i));
                     cx.diag(
                         &SubnetIpv4::META,
                         &d.address,
