@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::address::{parse_attr_path, Address, PathStep};
@@ -136,6 +138,9 @@ impl Sources {
             ..Sources::default()
         };
         let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+        let mut cache = ParseCache::default();
+        // Whether each call's directory exists, asked once per path however many calls name it.
+        let mut is_dir: HashMap<PathBuf, bool> = HashMap::new();
         // Breadth-first over module keys.
         let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
         let mut qi = 0;
@@ -152,7 +157,7 @@ impl Sources {
                             root.display()
                         )));
                     }
-                    let m = s.read_module(root, &norm, &base)?;
+                    let m = s.read_module(root, &norm, &base, &mut cache)?;
                     s.modules.push(m);
                     by_dir.insert(norm.clone(), s.modules.len() - 1);
                     s.modules.len() - 1
@@ -186,8 +191,13 @@ impl Sources {
                     }
                     _ => None,
                 };
+                let mut exists = |d: &PathBuf| {
+                    *is_dir
+                        .entry(d.clone())
+                        .or_insert_with(|| root.join(d).is_dir())
+                };
                 match dir {
-                    Some(d) if root.join(&d).is_dir() => queue.push((child, d, depth + 1)),
+                    Some(d) if exists(&d) => queue.push((child, d, depth + 1)),
                     _ => s.unresolved.push(child),
                 }
             }
@@ -195,39 +205,68 @@ impl Sources {
         Ok(s)
     }
 
-    fn read_module(&mut self, root: &Path, rel: &Path, base: &Base) -> Result<Module, SourceError> {
+    fn read_module(
+        &mut self,
+        root: &Path,
+        rel: &Path,
+        base: &Base,
+        cache: &mut ParseCache,
+    ) -> Result<Module, SourceError> {
         let dir = root.join(rel);
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        // The `.tf` files (symbolic links to files included), with the entry's type from the
+        // directory listing, so only links cost a `stat`.
+        let mut paths: Vec<(PathBuf, bool)> = std::fs::read_dir(&dir)
             .map_err(|e| SourceError(format!("{}: {e}", base.show(&dir))))?
             .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.is_file())
+            .filter_map(|e| {
+                let p = e.path();
+                if !p.extension().is_some_and(|x| x == "tf") {
+                    return None;
+                }
+                let link = e.file_type().ok()?.is_symlink();
+                let file = if link {
+                    p.is_file()
+                } else {
+                    e.file_type().ok()?.is_file()
+                };
+                file.then_some((p, link))
+            })
             .collect();
         paths.sort();
+        // The directory is resolved once; a file that is a link is resolved on its own.
+        let dir_abs = std::fs::canonicalize(&dir).ok();
         let mut m = Module {
             rel_dir: slash(rel),
             ..Module::default()
         };
-        for path in paths {
-            let display = base.show(&path);
-            let len = std::fs::metadata(&path).map(|md| md.len()).unwrap_or(0);
-            if len > MAX_FILE_BYTES {
-                return Err(SourceError(format!(
-                    "{display}: larger than {} MiB",
-                    MAX_FILE_BYTES >> 20
-                )));
-            }
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| SourceError(format!("{display}: cannot read: {e}")))?;
-            let body = tree::parse(&text).map_err(|e| SourceError(format!("{display}:{e}")))?;
+        for (path, link) in paths {
+            let display = match (&dir_abs, path.file_name(), link) {
+                (Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
+                _ => base.show(&path),
+            };
+            let text = read_tf(&path, &display)?;
             let file = self.files.len();
-            self.files.push(SourceFile {
-                display: display.clone(),
-            });
-            self.suppressions.extend(
-                scan_suppressions(&text, file)
-                    .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?,
-            );
+            let (body, suppressions) = match cache.by_text.get(text.as_str()) {
+                // A byte-identical file was read twice before: same tree, same comments.
+                Some(Some(p)) => (p.body.clone(), p.suppressions.clone()),
+                seen => {
+                    let again = seen.is_some();
+                    let body =
+                        tree::parse(&text).map_err(|e| SourceError(format!("{display}:{e}")))?;
+                    let sup = scan_suppressions(&text, 0)
+                        .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
+                    // Kept from its second reading on, so a file read once is never copied.
+                    let kept = again.then(|| Parsed {
+                        body: body.clone(),
+                        suppressions: sup.clone(),
+                    });
+                    cache.by_text.insert(text, kept);
+                    (body, sup)
+                }
+            };
+            self.files.push(SourceFile { display });
+            self.suppressions
+                .extend(suppressions.into_iter().map(|s| Suppression { file, ..s }));
             add_items(&mut m, body, file);
         }
         Ok(m)
@@ -306,6 +345,60 @@ impl Sources {
             s.rules.iter().any(|r| r.eq_ignore_ascii_case(rule))
                 && located.chain.contains(&(s.file, s.target))
         })
+    }
+}
+
+/// A `.tf` file's text; files over [`MAX_FILE_BYTES`] are refused before they are read.
+fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
+    let cannot = |e: std::io::Error| SourceError(format!("{display}: cannot read: {e}"));
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let len = f.metadata().map(|md| md.len()).unwrap_or(0);
+    if len > MAX_FILE_BYTES {
+        return Err(SourceError(format!(
+            "{display}: larger than {} MiB",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let mut text = String::with_capacity(len as usize);
+    f.read_to_string(&mut text).map_err(cannot)?;
+    Ok(text)
+}
+
+/// The `.tf` texts parsed during one load, by content: a file byte-identical to two read
+/// before (each call of a registry module gets its own copy) is not parsed again, its tree
+/// and suppressions are copied (the suppressions' `file` is set by the caller). A text seen
+/// once maps to `None`: the tree is kept only from its second reading, so the files of a
+/// configuration without copies are never copied.
+#[derive(Default)]
+struct ParseCache {
+    by_text: HashMap<String, Option<Parsed>, BuildHasherDefault<WordHasher>>,
+}
+
+struct Parsed {
+    body: Body,
+    suppressions: Vec<Suppression>,
+}
+
+/// A fast, non-cryptographic hash for whole file texts (equal keys are still compared
+/// byte for byte by the map): eight bytes at a time, multiply and rotate.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -427,8 +520,15 @@ impl Base {
     /// A path relative to the base, `/`-separated; never absolute (falls back to the
     /// file name).
     fn show(&self, path: &Path) -> String {
-        let abs = std::fs::canonicalize(path).ok();
-        if let (Some(base), Some(abs)) = (&self.abs, &abs) {
+        match std::fs::canonicalize(path) {
+            Ok(abs) => self.show_resolved(&abs, path),
+            Err(_) => self.show_resolved(Path::new(""), path),
+        }
+    }
+
+    /// [`Base::show`] for a path already resolved to `abs` (empty: could not be).
+    fn show_resolved(&self, abs: &Path, path: &Path) -> String {
+        if let Some(base) = &self.abs {
             if let Some(rel) = relative(abs, base) {
                 return slash(&rel);
             }
@@ -459,6 +559,9 @@ fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
 /// Find `ecsnet:ignore` comments. Err((line, message)) for a malformed one.
 fn scan_suppressions(text: &str, file: usize) -> Result<Vec<Suppression>, (u32, String)> {
     const TAG: &str = "ecsnet:ignore";
+    if !text.contains(TAG) {
+        return Ok(Vec::new());
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
