@@ -7,12 +7,19 @@
 //! ```
 //! `{plan}` in a command is replaced by the plan path (else the path is appended).
 //! Each command runs `--rounds` times; the best wall time and the largest RSS are kept.
+//!
+//! With `--pairs`, each `--run` command is instead timed against the floor in interleaved
+//! pairs (floor, command, floor, command, ...), so load from other processes hits both
+//! alike: the report gives the median wall and CPU time (user + system) of each and the
+//! median of the per-pair ratios.
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 struct Measure {
     wall: f64,
+    /// User + system CPU time of the child.
+    cpu: f64,
     max_rss_kib: i64,
     ok: bool,
     stderr: String,
@@ -38,6 +45,7 @@ fn run_once(cmd: &str, plan: &str) -> Measure {
         Err(e) => {
             return Measure {
                 wall: 0.0,
+                cpu: 0.0,
                 max_rss_kib: 0,
                 ok: false,
                 stderr: format!("cannot run {}: {e}", parts[0]),
@@ -60,8 +68,10 @@ fn run_once(cmd: &str, plan: &str) -> Measure {
     let wall = start.elapsed().as_secs_f64();
     let stderr = reader.join().unwrap_or_default();
     let ok = r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1;
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     Measure {
         wall,
+        cpu: secs(usage.ru_utime) + secs(usage.ru_stime),
         max_rss_kib: usage.ru_maxrss,
         ok,
         stderr,
@@ -73,12 +83,14 @@ fn main() -> std::process::ExitCode {
     let mut rounds = 3;
     let mut floor = None;
     let mut runs: Vec<(String, String)> = Vec::new();
+    let mut pairs = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--plan" => plan = it.next(),
             "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).unwrap_or(3),
             "--floor" => floor = it.next(),
+            "--pairs" => pairs = true,
             "--run" => {
                 let v = it.next().unwrap_or_default();
                 let (label, cmd) = v.split_once('=').unwrap_or(("run", &v));
@@ -86,7 +98,7 @@ fn main() -> std::process::ExitCode {
             }
             _ => {
                 eprintln!(
-                    "usage: bench_report --plan FILE [--rounds N] --floor CMD --run LABEL=CMD ..."
+                    "usage: bench_report --plan FILE [--rounds N] [--pairs] --floor CMD --run LABEL=CMD ..."
                 );
                 return std::process::ExitCode::from(2);
             }
@@ -96,6 +108,9 @@ fn main() -> std::process::ExitCode {
         eprintln!("bench_report: --plan and --floor are required");
         return std::process::ExitCode::from(2);
     };
+    if pairs {
+        return report_pairs(&plan, rounds, &floor, &runs);
+    }
     let size = std::fs::metadata(&plan).map(|m| m.len()).unwrap_or(0);
     let mib = |b: f64| b / (1024.0 * 1024.0);
     println!(
@@ -114,6 +129,7 @@ fn main() -> std::process::ExitCode {
                 None => m,
                 Some(b) => Measure {
                     wall: b.wall.min(m.wall),
+                    cpu: b.cpu.min(m.cpu),
                     max_rss_kib: b.max_rss_kib.max(m.max_rss_kib),
                     ok: true,
                     stderr: String::new(),
@@ -156,6 +172,80 @@ fn main() -> std::process::ExitCode {
         }
     }
     println!("targets: wall ≤ 2.00 × floor, peak ≤ 2.00 × file size");
+    if failed {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// `--pairs`: each command against the floor in `rounds` interleaved pairs.
+fn report_pairs(
+    plan: &str,
+    rounds: usize,
+    floor: &str,
+    runs: &[(String, String)],
+) -> std::process::ExitCode {
+    let rounds = rounds.max(1);
+    println!("plan: {plan}, median of {rounds} interleaved pairs (floor, command)");
+    println!(
+        "{:<28} {:>9} {:>10} {:>8} {:>9} {:>10} {:>8} {:>11}",
+        "command",
+        "wall (s)",
+        "floor (s)",
+        "× floor",
+        "cpu (s)",
+        "floor cpu",
+        "× floor",
+        "peak (MiB)"
+    );
+    let mut failed = false;
+    for (label, cmd) in runs {
+        let (mut fw, mut rw, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut fc, mut rc, mut cpu_ratio) = (Vec::new(), Vec::new(), Vec::new());
+        let mut rss = 0;
+        let mut error = None;
+        for _ in 0..rounds {
+            let f = run_once(floor, plan);
+            let m = run_once(cmd, plan);
+            if let Some(bad) = [&f, &m].into_iter().find(|x| !x.ok) {
+                error = Some(bad.stderr.lines().next().unwrap_or("").trim().to_string());
+                break;
+            }
+            ratio.push(m.wall / f.wall);
+            cpu_ratio.push(m.cpu / f.cpu.max(1e-6));
+            fw.push(f.wall);
+            rw.push(m.wall);
+            fc.push(f.cpu);
+            rc.push(m.cpu);
+            rss = rss.max(m.max_rss_kib);
+        }
+        if let Some(e) = error {
+            failed = true;
+            println!("{label:<28} failed: {e}");
+            continue;
+        }
+        println!(
+            "{:<28} {:>9.4} {:>10.4} {:>8.2} {:>9.4} {:>10.4} {:>8.2} {:>11.1}",
+            label,
+            median(rw),
+            median(fw),
+            median(ratio),
+            median(rc),
+            median(fc),
+            median(cpu_ratio),
+            rss as f64 / 1024.0
+        );
+    }
     if failed {
         std::process::ExitCode::from(1)
     } else {

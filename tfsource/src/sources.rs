@@ -2,11 +2,13 @@
 //! calls (through `.terraform/modules/modules.json`, or local `source` paths when
 //! `terraform init` has not run here), their `.tf` files, and inline suppressions.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::address::{parse_attr_path, Address, PathStep};
 use crate::tree::{self, Attr, Block, Body};
@@ -39,11 +41,13 @@ pub struct SourceFile {
     pub display: String,
 }
 
-/// A top-level item of a module and the file it is in.
+/// A top-level item of a module and the file it is in. The parsed node is shared (read it
+/// through `Arc`'s `Deref`): byte-identical files, such as the copies `terraform init` makes
+/// of a registry module for each call, are parsed once.
 #[derive(Debug, Clone)]
 pub struct Item<T> {
     pub file: usize,
-    pub node: T,
+    pub node: Arc<T>,
 }
 
 /// One module directory, parsed.
@@ -245,29 +249,29 @@ impl Sources {
                 _ => base.show(&path),
             };
             let text = read_tf(&path, &display)?;
-            let file = self.files.len();
-            let (body, suppressions) = match cache.by_text.get(text.as_str()) {
-                // A byte-identical file was read twice before: same tree, same comments.
-                Some(Some(p)) => (p.body.clone(), p.suppressions.clone()),
-                seen => {
-                    let again = seen.is_some();
-                    let body =
-                        tree::parse(&text).map_err(|e| SourceError(format!("{display}:{e}")))?;
-                    let sup = scan_suppressions(&text, 0)
+            let parsed = match cache.by_text.entry(text) {
+                // A byte-identical file was read before: same items, same comments.
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let body = tree::parse(e.key())
+                        .map_err(|err| SourceError(format!("{display}:{err}")))?;
+                    let suppressions = scan_suppressions(e.key(), 0)
                         .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
-                    // Kept from its second reading on, so a file read once is never copied.
-                    let kept = again.then(|| Parsed {
-                        body: body.clone(),
-                        suppressions: sup.clone(),
-                    });
-                    cache.by_text.insert(text, kept);
-                    (body, sup)
+                    e.insert(Parsed {
+                        items: FileItems::of(body),
+                        suppressions,
+                    })
                 }
             };
+            let file = self.files.len();
             self.files.push(SourceFile { display });
-            self.suppressions
-                .extend(suppressions.into_iter().map(|s| Suppression { file, ..s }));
-            add_items(&mut m, body, file);
+            self.suppressions.extend(
+                parsed
+                    .suppressions
+                    .iter()
+                    .map(|s| Suppression { file, ..s.clone() }),
+            );
+            parsed.items.add_to(&mut m, file);
         }
         Ok(m)
     }
@@ -364,19 +368,72 @@ fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
     Ok(text)
 }
 
-/// The `.tf` texts parsed during one load, by content: a file byte-identical to two read
-/// before (each call of a registry module gets its own copy) is not parsed again, its tree
-/// and suppressions are copied (the suppressions' `file` is set by the caller). A text seen
-/// once maps to `None`: the tree is kept only from its second reading, so the files of a
-/// configuration without copies are never copied.
+/// The `.tf` texts parsed during one load, by content: a file byte-identical to one read
+/// before (each call of a registry module gets its own copy) is not parsed again; its items
+/// are shared and its suppressions copied (their `file` is set for each copy).
 #[derive(Default)]
 struct ParseCache {
-    by_text: HashMap<String, Option<Parsed>, BuildHasherDefault<WordHasher>>,
+    by_text: HashMap<String, Parsed, BuildHasherDefault<WordHasher>>,
 }
 
 struct Parsed {
-    body: Body,
+    items: FileItems,
     suppressions: Vec<Suppression>,
+}
+
+/// The top-level items of one file, in source order, by kind.
+#[derive(Default)]
+struct FileItems {
+    resources: Vec<(String, Arc<Block>)>,
+    variables: Vec<(String, Arc<Block>)>,
+    locals: Vec<(String, Arc<Attr>)>,
+    outputs: Vec<(String, Arc<Block>)>,
+    calls: Vec<(String, Arc<Block>)>,
+}
+
+impl FileItems {
+    fn of(body: Body) -> FileItems {
+        let mut f = FileItems::default();
+        for b in body.blocks {
+            let label = |i: usize| b.labels.get(i).cloned().unwrap_or_default();
+            match b.kind.as_str() {
+                "resource" if b.labels.len() == 2 => {
+                    let key = format!("{}.{}", label(0), label(1));
+                    f.resources.push((key, Arc::new(b)));
+                }
+                "data" if b.labels.len() == 2 => {
+                    let key = format!("data.{}.{}", label(0), label(1));
+                    f.resources.push((key, Arc::new(b)));
+                }
+                "variable" if b.labels.len() == 1 => f.variables.push((label(0), Arc::new(b))),
+                "output" if b.labels.len() == 1 => f.outputs.push((label(0), Arc::new(b))),
+                "module" if b.labels.len() == 1 => f.calls.push((label(0), Arc::new(b))),
+                "locals" => {
+                    for a in b.body.attrs {
+                        f.locals.push((a.name.clone(), Arc::new(a)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Add the items to a module as those of file `file` (a later file's item of the same
+    /// name replaces an earlier one's).
+    fn add_to(&self, m: &mut Module, file: usize) {
+        fn add<T>(map: &mut BTreeMap<String, Item<T>>, items: &[(String, Arc<T>)], file: usize) {
+            for (key, node) in items {
+                let node = node.clone();
+                map.insert(key.clone(), Item { file, node });
+            }
+        }
+        add(&mut m.resources, &self.resources, file);
+        add(&mut m.variables, &self.variables, file);
+        add(&mut m.locals, &self.locals, file);
+        add(&mut m.outputs, &self.outputs, file);
+        add(&mut m.calls, &self.calls, file);
+    }
 }
 
 /// A fast, non-cryptographic hash for whole file texts (equal keys are still compared
@@ -399,37 +456,6 @@ impl Hasher for WordHasher {
 
     fn finish(&self) -> u64 {
         self.0
-    }
-}
-
-fn add_items(m: &mut Module, body: Body, file: usize) {
-    for b in body.blocks {
-        let label = |i: usize| b.labels.get(i).cloned().unwrap_or_default();
-        match b.kind.as_str() {
-            "resource" if b.labels.len() == 2 => {
-                let key = format!("{}.{}", label(0), label(1));
-                m.resources.insert(key, Item { file, node: b });
-            }
-            "data" if b.labels.len() == 2 => {
-                let key = format!("data.{}.{}", label(0), label(1));
-                m.resources.insert(key, Item { file, node: b });
-            }
-            "variable" if b.labels.len() == 1 => {
-                m.variables.insert(label(0), Item { file, node: b });
-            }
-            "output" if b.labels.len() == 1 => {
-                m.outputs.insert(label(0), Item { file, node: b });
-            }
-            "module" if b.labels.len() == 1 => {
-                m.calls.insert(label(0), Item { file, node: b });
-            }
-            "locals" => {
-                for a in b.body.attrs {
-                    m.locals.insert(a.name.clone(), Item { file, node: a });
-                }
-            }
-            _ => {}
-        }
     }
 }
 
