@@ -142,7 +142,10 @@ impl Sources {
             ..Sources::default()
         };
         let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
-        let mut cache = ParseCache::default();
+        let mut cache = ParseCache {
+            by_text: HashMap::default(),
+            dirs: Resolver::new(root),
+        };
         // Whether each call's directory exists, asked once per path however many calls name it.
         let mut is_dir: HashMap<PathBuf, bool> = HashMap::new();
         // Breadth-first over module keys.
@@ -238,7 +241,7 @@ impl Sources {
             .collect();
         paths.sort();
         // The directory is resolved once; a file that is a link is resolved on its own.
-        let dir_abs = std::fs::canonicalize(&dir).ok();
+        let dir_abs = cache.dirs.resolve(root, rel);
         let mut m = Module {
             rel_dir: slash(rel),
             ..Module::default()
@@ -371,9 +374,63 @@ fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
 /// The `.tf` texts parsed during one load, by content: a file byte-identical to one read
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
-#[derive(Default)]
 struct ParseCache {
     by_text: HashMap<String, Parsed, BuildHasherDefault<WordHasher>>,
+    dirs: Resolver,
+}
+
+/// Resolves module directories to their canonical paths as `std::fs::canonicalize` does, but
+/// from the canonical root one component at a time, remembering each one: a module
+/// directory next to one already resolved costs one `lstat`, not a walk of its whole path.
+struct Resolver {
+    root_abs: Option<PathBuf>,
+    memo: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Resolver {
+    fn new(root: &Path) -> Resolver {
+        Resolver {
+            root_abs: std::fs::canonicalize(root).ok(),
+            memo: HashMap::new(),
+        }
+    }
+
+    /// The canonical path of `root/rel` (`rel` normalized); `None` when it cannot be
+    /// resolved.
+    fn resolve(&mut self, root: &Path, rel: &Path) -> Option<PathBuf> {
+        let mut cur = self.root_abs.clone()?;
+        for c in rel.components() {
+            match c {
+                Component::CurDir => {}
+                // The parent of a canonical path is its last component removed.
+                Component::ParentDir => {
+                    cur.pop();
+                }
+                Component::Normal(name) => {
+                    let next = cur.join(name);
+                    cur = match self.memo.get(&next) {
+                        Some(known) => known.clone()?,
+                        None => {
+                            let found = match std::fs::symlink_metadata(&next) {
+                                Ok(md) if md.file_type().is_symlink() => {
+                                    std::fs::canonicalize(&next).ok()
+                                }
+                                Ok(_) => Some(next.clone()),
+                                Err(_) => None,
+                            };
+                            self.memo.insert(next, found.clone());
+                            found?
+                        }
+                    };
+                }
+                // An absolute directory (a manifest may name one): resolved whole.
+                Component::RootDir | Component::Prefix(_) => {
+                    return std::fs::canonicalize(root.join(rel)).ok();
+                }
+            }
+        }
+        Some(cur)
+    }
 }
 
 struct Parsed {
@@ -693,6 +750,40 @@ mod tests {
     fn the_tag_inside_a_string_is_not_a_suppression() {
         let s = scan_suppressions("x = \"ecsnet:ignore NET044\"\n", 0).unwrap();
         assert!(s.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn module_directories_resolve_as_canonicalize_does() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("live");
+        std::fs::create_dir_all(root.join("modules/a")).unwrap();
+        std::fs::create_dir_all(d.path().join("shared/b")).unwrap();
+        std::fs::write(root.join("modules/a/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink("../../shared/b", root.join("modules/b")).unwrap();
+        std::os::unix::fs::symlink(d.path().join("shared"), root.join("s")).unwrap();
+        let mut r = Resolver::new(&root);
+        // Twice: the second round answers from what the first remembered.
+        for _ in 0..2 {
+            for rel in [
+                ".",
+                "modules/a",
+                "modules/b",
+                "../shared/b",
+                "s/b",
+                "s/b/..",
+                "missing/x",
+                "modules/a/main.tf/x",
+            ] {
+                let rel = normalize(Path::new(rel));
+                let want = std::fs::canonicalize(root.join(&rel)).ok();
+                assert_eq!(r.resolve(&root, &rel), want, "{}", rel.display());
+            }
+        }
+        assert_eq!(
+            r.resolve(&root, Path::new("s/b")).unwrap(),
+            std::fs::canonicalize(d.path().join("shared/b")).unwrap()
+        );
     }
 
     #[test]
