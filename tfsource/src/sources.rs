@@ -227,7 +227,7 @@ impl Sources {
             .flatten()
             .filter_map(|e| {
                 let p = e.path();
-                if !p.extension().is_some_and(|x| x == "tf") {
+                if p.extension().is_none_or(|x| x != "tf") {
                     return None;
                 }
                 let link = e.file_type().ok()?.is_symlink();
