@@ -153,6 +153,8 @@ fn main() -> std::process::ExitCode {
             "--plan" => plan = it.next(),
             "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).unwrap_or(7),
             "--floor" => floor = it.next(),
+            // Accepted for older scripts: with a floor, rounds are always interleaved pairs.
+            "--pairs" => {}
             "--run" => {
                 let v = it.next().unwrap_or_default();
                 let (label, cmd) = v.split_once('=').unwrap_or(("run", &v));

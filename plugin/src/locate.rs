@@ -65,6 +65,9 @@ impl Locator<'_> {
         let mut seen: Vec<*const Sources> = Vec::new();
         for (plan, src) in self.sources.iter().enumerate() {
             let Some(src) = src.as_deref() else { continue };
+            if src.suppressions.is_empty() {
+                continue;
+            }
             // Several plans may share one configuration: report its comments once.
             if seen.contains(&(src as *const Sources)) {
                 continue;

@@ -2,9 +2,13 @@
 //! calls (through `.terraform/modules/modules.json`, or local `source` paths when
 //! `terraform init` has not run here), their `.tf` files, and inline suppressions.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::address::{parse_attr_path, Address, PathStep};
 use crate::tree::{self, Attr, Block, Body};
@@ -37,11 +41,13 @@ pub struct SourceFile {
     pub display: String,
 }
 
-/// A top-level item of a module and the file it is in.
+/// A top-level item of a module and the file it is in. The parsed node is shared (read it
+/// through `Arc`'s `Deref`): byte-identical files, such as the copies `terraform init` makes
+/// of a registry module for each call, are parsed once.
 #[derive(Debug, Clone)]
 pub struct Item<T> {
     pub file: usize,
-    pub node: T,
+    pub node: Arc<T>,
 }
 
 /// One module directory, parsed.
@@ -136,6 +142,12 @@ impl Sources {
             ..Sources::default()
         };
         let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+        let mut cache = ParseCache {
+            by_text: HashMap::default(),
+            dirs: Resolver::new(root),
+        };
+        // Whether each call's directory exists, asked once per path however many calls name it.
+        let mut is_dir: HashMap<PathBuf, bool> = HashMap::new();
         // Breadth-first over module keys.
         let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
         let mut qi = 0;
@@ -152,7 +164,7 @@ impl Sources {
                             root.display()
                         )));
                     }
-                    let m = s.read_module(root, &norm, &base)?;
+                    let m = s.read_module(root, &norm, &base, &mut cache)?;
                     s.modules.push(m);
                     by_dir.insert(norm.clone(), s.modules.len() - 1);
                     s.modules.len() - 1
@@ -186,8 +198,13 @@ impl Sources {
                     }
                     _ => None,
                 };
+                let mut exists = |d: &PathBuf| {
+                    *is_dir
+                        .entry(d.clone())
+                        .or_insert_with(|| root.join(d).is_dir())
+                };
                 match dir {
-                    Some(d) if root.join(&d).is_dir() => queue.push((child, d, depth + 1)),
+                    Some(d) if exists(&d) => queue.push((child, d, depth + 1)),
                     _ => s.unresolved.push(child),
                 }
             }
@@ -195,40 +212,69 @@ impl Sources {
         Ok(s)
     }
 
-    fn read_module(&mut self, root: &Path, rel: &Path, base: &Base) -> Result<Module, SourceError> {
+    fn read_module(
+        &mut self,
+        root: &Path,
+        rel: &Path,
+        base: &Base,
+        cache: &mut ParseCache,
+    ) -> Result<Module, SourceError> {
         let dir = root.join(rel);
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        // The `.tf` files (symbolic links to files included), with the entry's type from the
+        // directory listing, so only links cost a `stat`.
+        let mut paths: Vec<(PathBuf, bool)> = std::fs::read_dir(&dir)
             .map_err(|e| SourceError(format!("{}: {e}", base.show(&dir))))?
             .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.is_file())
+            .filter_map(|e| {
+                let p = e.path();
+                if p.extension().is_none_or(|x| x != "tf") {
+                    return None;
+                }
+                let link = e.file_type().ok()?.is_symlink();
+                let file = if link {
+                    p.is_file()
+                } else {
+                    e.file_type().ok()?.is_file()
+                };
+                file.then_some((p, link))
+            })
             .collect();
         paths.sort();
+        // The directory is resolved once; a file that is a link is resolved on its own.
+        let dir_abs = cache.dirs.resolve(root, rel);
         let mut m = Module {
             rel_dir: slash(rel),
             ..Module::default()
         };
-        for path in paths {
-            let display = base.show(&path);
-            let len = std::fs::metadata(&path).map(|md| md.len()).unwrap_or(0);
-            if len > MAX_FILE_BYTES {
-                return Err(SourceError(format!(
-                    "{display}: larger than {} MiB",
-                    MAX_FILE_BYTES >> 20
-                )));
-            }
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| SourceError(format!("{display}: cannot read: {e}")))?;
-            let body = tree::parse(&text).map_err(|e| SourceError(format!("{display}:{e}")))?;
+        for (path, link) in paths {
+            let display = match (&dir_abs, path.file_name(), link) {
+                (Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
+                _ => base.show(&path),
+            };
+            let text = read_tf(&path, &display)?;
+            let parsed = match cache.by_text.entry(text) {
+                // A byte-identical file was read before: same items, same comments.
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let body = tree::parse(e.key())
+                        .map_err(|err| SourceError(format!("{display}:{err}")))?;
+                    let suppressions = scan_suppressions(e.key(), 0)
+                        .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
+                    e.insert(Parsed {
+                        items: FileItems::of(body),
+                        suppressions,
+                    })
+                }
+            };
             let file = self.files.len();
-            self.files.push(SourceFile {
-                display: display.clone(),
-            });
+            self.files.push(SourceFile { display });
             self.suppressions.extend(
-                scan_suppressions(&text, file)
-                    .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?,
+                parsed
+                    .suppressions
+                    .iter()
+                    .map(|s| Suppression { file, ..s.clone() }),
             );
-            add_items(&mut m, body, file);
+            parsed.items.add_to(&mut m, file);
         }
         Ok(m)
     }
@@ -309,34 +355,164 @@ impl Sources {
     }
 }
 
-fn add_items(m: &mut Module, body: Body, file: usize) {
-    for b in body.blocks {
-        let label = |i: usize| b.labels.get(i).cloned().unwrap_or_default();
-        match b.kind.as_str() {
-            "resource" if b.labels.len() == 2 => {
-                let key = format!("{}.{}", label(0), label(1));
-                m.resources.insert(key, Item { file, node: b });
-            }
-            "data" if b.labels.len() == 2 => {
-                let key = format!("data.{}.{}", label(0), label(1));
-                m.resources.insert(key, Item { file, node: b });
-            }
-            "variable" if b.labels.len() == 1 => {
-                m.variables.insert(label(0), Item { file, node: b });
-            }
-            "output" if b.labels.len() == 1 => {
-                m.outputs.insert(label(0), Item { file, node: b });
-            }
-            "module" if b.labels.len() == 1 => {
-                m.calls.insert(label(0), Item { file, node: b });
-            }
-            "locals" => {
-                for a in b.body.attrs {
-                    m.locals.insert(a.name.clone(), Item { file, node: a });
+/// A `.tf` file's text; files over [`MAX_FILE_BYTES`] are refused before they are read.
+fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
+    let cannot = |e: std::io::Error| SourceError(format!("{display}: cannot read: {e}"));
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let len = f.metadata().map(|md| md.len()).unwrap_or(0);
+    if len > MAX_FILE_BYTES {
+        return Err(SourceError(format!(
+            "{display}: larger than {} MiB",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let mut text = String::with_capacity(len as usize);
+    f.read_to_string(&mut text).map_err(cannot)?;
+    Ok(text)
+}
+
+/// The `.tf` texts parsed during one load, by content: a file byte-identical to one read
+/// before (each call of a registry module gets its own copy) is not parsed again; its items
+/// are shared and its suppressions copied (their `file` is set for each copy).
+struct ParseCache {
+    by_text: HashMap<String, Parsed, BuildHasherDefault<WordHasher>>,
+    dirs: Resolver,
+}
+
+/// Resolves module directories to their canonical paths as `std::fs::canonicalize` does, but
+/// from the canonical root one component at a time, remembering each one: a module
+/// directory next to one already resolved costs one `lstat`, not a walk of its whole path.
+struct Resolver {
+    root_abs: Option<PathBuf>,
+    memo: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Resolver {
+    fn new(root: &Path) -> Resolver {
+        Resolver {
+            root_abs: std::fs::canonicalize(root).ok(),
+            memo: HashMap::new(),
+        }
+    }
+
+    /// The canonical path of `root/rel` (`rel` normalized); `None` when it cannot be
+    /// resolved.
+    fn resolve(&mut self, root: &Path, rel: &Path) -> Option<PathBuf> {
+        let mut cur = self.root_abs.clone()?;
+        for c in rel.components() {
+            match c {
+                Component::CurDir => {}
+                // The parent of a canonical path is its last component removed.
+                Component::ParentDir => {
+                    cur.pop();
+                }
+                Component::Normal(name) => {
+                    let next = cur.join(name);
+                    cur = match self.memo.get(&next) {
+                        Some(known) => known.clone()?,
+                        None => {
+                            let found = match std::fs::symlink_metadata(&next) {
+                                Ok(md) if md.file_type().is_symlink() => {
+                                    std::fs::canonicalize(&next).ok()
+                                }
+                                Ok(_) => Some(next.clone()),
+                                Err(_) => None,
+                            };
+                            self.memo.insert(next, found.clone());
+                            found?
+                        }
+                    };
+                }
+                // An absolute directory (a manifest may name one): resolved whole.
+                Component::RootDir | Component::Prefix(_) => {
+                    return std::fs::canonicalize(root.join(rel)).ok();
                 }
             }
-            _ => {}
         }
+        Some(cur)
+    }
+}
+
+struct Parsed {
+    items: FileItems,
+    suppressions: Vec<Suppression>,
+}
+
+/// The top-level items of one file, in source order, by kind.
+#[derive(Default)]
+struct FileItems {
+    resources: Vec<(String, Arc<Block>)>,
+    variables: Vec<(String, Arc<Block>)>,
+    locals: Vec<(String, Arc<Attr>)>,
+    outputs: Vec<(String, Arc<Block>)>,
+    calls: Vec<(String, Arc<Block>)>,
+}
+
+impl FileItems {
+    fn of(body: Body) -> FileItems {
+        let mut f = FileItems::default();
+        for b in body.blocks {
+            let label = |i: usize| b.labels.get(i).cloned().unwrap_or_default();
+            match b.kind.as_str() {
+                "resource" if b.labels.len() == 2 => {
+                    let key = format!("{}.{}", label(0), label(1));
+                    f.resources.push((key, Arc::new(b)));
+                }
+                "data" if b.labels.len() == 2 => {
+                    let key = format!("data.{}.{}", label(0), label(1));
+                    f.resources.push((key, Arc::new(b)));
+                }
+                "variable" if b.labels.len() == 1 => f.variables.push((label(0), Arc::new(b))),
+                "output" if b.labels.len() == 1 => f.outputs.push((label(0), Arc::new(b))),
+                "module" if b.labels.len() == 1 => f.calls.push((label(0), Arc::new(b))),
+                "locals" => {
+                    for a in b.body.attrs {
+                        f.locals.push((a.name.clone(), Arc::new(a)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Add the items to a module as those of file `file` (a later file's item of the same
+    /// name replaces an earlier one's).
+    fn add_to(&self, m: &mut Module, file: usize) {
+        fn add<T>(map: &mut BTreeMap<String, Item<T>>, items: &[(String, Arc<T>)], file: usize) {
+            for (key, node) in items {
+                let node = node.clone();
+                map.insert(key.clone(), Item { file, node });
+            }
+        }
+        add(&mut m.resources, &self.resources, file);
+        add(&mut m.variables, &self.variables, file);
+        add(&mut m.locals, &self.locals, file);
+        add(&mut m.outputs, &self.outputs, file);
+        add(&mut m.calls, &self.calls, file);
+    }
+}
+
+/// A fast, non-cryptographic hash for whole file texts (equal keys are still compared
+/// byte for byte by the map): eight bytes at a time, multiply and rotate.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -427,8 +603,15 @@ impl Base {
     /// A path relative to the base, `/`-separated; never absolute (falls back to the
     /// file name).
     fn show(&self, path: &Path) -> String {
-        let abs = std::fs::canonicalize(path).ok();
-        if let (Some(base), Some(abs)) = (&self.abs, &abs) {
+        match std::fs::canonicalize(path) {
+            Ok(abs) => self.show_resolved(&abs, path),
+            Err(_) => self.show_resolved(Path::new(""), path),
+        }
+    }
+
+    /// [`Base::show`] for a path already resolved to `abs` (empty: could not be).
+    fn show_resolved(&self, abs: &Path, path: &Path) -> String {
+        if let Some(base) = &self.abs {
             if let Some(rel) = relative(abs, base) {
                 return slash(&rel);
             }
@@ -459,6 +642,9 @@ fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
 /// Find `ecsnet:ignore` comments. Err((line, message)) for a malformed one.
 fn scan_suppressions(text: &str, file: usize) -> Result<Vec<Suppression>, (u32, String)> {
     const TAG: &str = "ecsnet:ignore";
+    if !text.contains(TAG) {
+        return Ok(Vec::new());
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
@@ -564,6 +750,40 @@ mod tests {
     fn the_tag_inside_a_string_is_not_a_suppression() {
         let s = scan_suppressions("x = \"ecsnet:ignore NET044\"\n", 0).unwrap();
         assert!(s.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn module_directories_resolve_as_canonicalize_does() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("live");
+        std::fs::create_dir_all(root.join("modules/a")).unwrap();
+        std::fs::create_dir_all(d.path().join("shared/b")).unwrap();
+        std::fs::write(root.join("modules/a/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink("../../shared/b", root.join("modules/b")).unwrap();
+        std::os::unix::fs::symlink(d.path().join("shared"), root.join("s")).unwrap();
+        let mut r = Resolver::new(&root);
+        // Twice: the second round answers from what the first remembered.
+        for _ in 0..2 {
+            for rel in [
+                ".",
+                "modules/a",
+                "modules/b",
+                "../shared/b",
+                "s/b",
+                "s/b/..",
+                "missing/x",
+                "modules/a/main.tf/x",
+            ] {
+                let rel = normalize(Path::new(rel));
+                let want = std::fs::canonicalize(root.join(&rel)).ok();
+                assert_eq!(r.resolve(&root, &rel), want, "{}", rel.display());
+            }
+        }
+        assert_eq!(
+            r.resolve(&root, Path::new("s/b")).unwrap(),
+            std::fs::canonicalize(d.path().join("shared/b")).unwrap()
+        );
     }
 
     #[test]

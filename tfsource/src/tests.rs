@@ -380,6 +380,74 @@ fn locate_follows_attributes_nested_and_dynamic_blocks() {
 }
 
 #[test]
+fn identical_module_copies_are_located_under_their_own_paths() {
+    // Byte-identical files (each call of a registry module gets its own copy) are parsed
+    // once and shared; every copy keeps its own path, lines, comments and arguments.
+    let module = "variable \"name\" {}\n\n# ecsnet:ignore NET044 -- copies share comments\nresource \"aws_ecs_service\" \"s\" {\n  name = var.name\n  dynamic \"network_configuration\" {\n    for_each = [1]\n    content {\n      subnets = [\"a\"]\n    }\n  }\n}\n";
+    let shifted = format!("\n{module}");
+    let root: String = ["a", "b", "c", "d"]
+        .iter()
+        .map(|m| {
+            format!("module \"{m}\" {{\n  source = \"./modules/{m}\"\n  name   = \"{m}\"\n}}\n")
+        })
+        .collect();
+    let (_d, src) = load(&[
+        ("main.tf", &root),
+        ("modules/a/main.tf", module),
+        ("modules/b/main.tf", module),
+        ("modules/c/main.tf", module),
+        ("modules/d/main.tf", &shifted),
+    ]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    for (m, line) in [("a", 9), ("b", 9), ("c", 9), ("d", 10)] {
+        let address = format!("module.{m}.aws_ecs_service.s");
+        let at = src
+            .locate(&address, Some("network_configuration[0].subnets"))
+            .unwrap();
+        assert!(
+            at.file.ends_with(&format!("modules/{m}/main.tf")),
+            "{}",
+            at.file
+        );
+        assert_eq!(at.line, line, "{m}");
+        let sup = src.suppression_for(&at, "NET044").unwrap();
+        assert_eq!(src.files[sup.file].display, at.file);
+        assert_eq!(sup.line, line - 6);
+        assert_eq!(sup.reason, "copies share comments");
+        assert_eq!(src.module(m).unwrap().rel_dir, format!("modules/{m}"));
+        assert_eq!(ev.attribute(&address, "name"), Some(s(m)));
+    }
+    assert_eq!(src.files.len(), 5);
+    assert_eq!(src.suppressions.len(), 4);
+    // A suppression in one copy does not apply to a finding in another.
+    let a = src.locate("module.a.aws_ecs_service.s", None).unwrap();
+    let b_sup = src
+        .suppressions
+        .iter()
+        .find(|x| src.files[x.file].display.ends_with("modules/b/main.tf"))
+        .unwrap();
+    assert!(!a.chain.contains(&(b_sup.file, b_sup.target)));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_tf_file_that_is_a_link_is_shown_where_it_points() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
+            ("shared/ecs.tf", "resource \"aws_ecs_cluster\" \"c\" {}\n"),
+        ],
+    );
+    std::fs::create_dir_all(dir.path().join("m")).unwrap();
+    std::os::unix::fs::symlink("../shared/ecs.tf", dir.path().join("m/ecs.tf")).unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let at = src.locate("module.m.aws_ecs_cluster.c", None).unwrap();
+    assert!(at.file.ends_with("shared/ecs.tf"), "{}", at.file);
+}
+
+#[test]
 fn load_errors_are_one_line_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let e = Sources::load(dir.path()).unwrap_err().to_string();

@@ -76,28 +76,36 @@ pub fn parse(text: &str) -> Result<Body, String> {
         format!("{}:{}: {}", loc.line(), loc.column(), e.message())
     })?;
     let lines = Lines::new(text);
-    Ok(convert_body(&body, &lines))
+    Ok(convert_body(body, &lines))
 }
 
 fn line_of(span: Option<std::ops::Range<usize>>, lines: &Lines) -> u32 {
     span.map(|r| lines.line(r.start)).unwrap_or(0)
 }
 
-fn convert_body(body: &es::Body, lines: &Lines) -> Body {
+/// Takes the hcl-edit tree apart (no copy of its expressions): each structure's line is read
+/// from its span before its expression is moved out.
+fn convert_body(body: es::Body, lines: &Lines) -> Body {
     let mut out = Body::default();
-    for s in body.iter() {
+    for s in body {
         match s {
-            es::Structure::Attribute(a) => out.attrs.push(Attr {
-                name: a.key.as_str().to_string(),
-                line: line_of(a.key.span().or_else(|| a.span()), lines),
-                expr: a.value.clone().into(),
-            }),
-            es::Structure::Block(b) => out.blocks.push(Block {
-                kind: b.ident.as_str().to_string(),
-                labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                line: line_of(b.ident.span().or_else(|| b.span()), lines),
-                body: convert_body(&b.body, lines),
-            }),
+            es::Structure::Attribute(a) => {
+                let line = line_of(a.key.span().or_else(|| a.span()), lines);
+                out.attrs.push(Attr {
+                    name: a.key.as_str().to_string(),
+                    line,
+                    expr: a.value.into(),
+                })
+            }
+            es::Structure::Block(b) => {
+                let line = line_of(b.ident.span().or_else(|| b.span()), lines);
+                out.blocks.push(Block {
+                    kind: b.ident.as_str().to_string(),
+                    labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                    line,
+                    body: convert_body(b.body, lines),
+                })
+            }
         }
     }
     out

@@ -65,8 +65,11 @@ impl Inputs {
             terraform_bin: source.terraform_bin.clone(),
             ..LoadOptions::from_env()?
         };
+        // The sources are read on the second core while the plans are read; a problem with
+        // a plan is still reported first.
+        let pending = PendingSources::start(source.source_dir.as_deref(), &cwd);
         let plans = crate::plan::load_all(&source.plans, &load)?;
-        let sources = load_sources(source.source_dir.as_deref(), &cwd, &plans)?;
+        let sources = pending.finish(&plans)?;
         Ok(Inputs {
             config,
             plans,
@@ -75,26 +78,32 @@ impl Inputs {
     }
 }
 
+/// The root module directory to read, and whether the user chose it (`--source`,
+/// `$ECSNET_SOURCE`) rather than it being the working directory; `None`: no sources.
+fn source_dir(explicit: Option<&Path>, cwd: &Path) -> Option<(PathBuf, bool)> {
+    let env = std::env::var_os(tfsource::SOURCE_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    match (explicit, env) {
+        (Some(d), _) => Some((d.to_path_buf(), true)),
+        (None, Some(d)) => Some((d, true)),
+        (None, None) if tfsource::has_tf_files(cwd) => Some((PathBuf::from("."), false)),
+        (None, None) => None,
+    }
+}
+
 /// The Terraform sources for each plan: `--source DIR`, else `$ECSNET_SOURCE` (empty means
 /// unset), else the working directory when it holds `.tf` files. Sources given explicitly
 /// are used for every plan (with a note for a plan none of whose resources they declare);
 /// the working directory only for plans some of whose resources it declares. A source
 /// that cannot be read or parsed, or a suppression without a reason, is an error.
-pub fn load_sources(
-    explicit: Option<&Path>,
-    cwd: &Path,
+fn assign_sources(
+    dir: &Path,
+    chosen: bool,
+    src: std::result::Result<Sources, tfsource::SourceError>,
     plans: &[Plan],
 ) -> Result<Vec<Option<Arc<Sources>>>> {
-    let env = std::env::var_os(tfsource::SOURCE_ENV)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let (dir, chosen) = match (explicit, env) {
-        (Some(d), _) => (d.to_path_buf(), true),
-        (None, Some(d)) => (d, true),
-        (None, None) if tfsource::has_tf_files(cwd) => (PathBuf::from("."), false),
-        (None, None) => return Ok(vec![None; plans.len()]),
-    };
-    let src = Arc::new(Sources::load(&dir).map_err(|e| UserError::new(e.to_string()))?);
+    let src = Arc::new(src.map_err(|e| UserError::new(e.to_string()))?);
     Ok(plans
         .iter()
         .map(|p| {
@@ -109,6 +118,36 @@ pub fn load_sources(
             (declares || chosen).then(|| src.clone())
         })
         .collect())
+}
+
+/// The Terraform sources, read in two halves: [`PendingSources::start`] reads them on
+/// another thread, so they are parsed while the plans are read, and
+/// [`PendingSources::finish`] waits for them and gives them to the plans
+/// ([`assign_sources`]).
+pub struct PendingSources {
+    dir: Option<(PathBuf, bool)>,
+    reading: Option<std::thread::JoinHandle<std::result::Result<Sources, tfsource::SourceError>>>,
+}
+
+impl PendingSources {
+    pub fn start(explicit: Option<&Path>, cwd: &Path) -> PendingSources {
+        let dir = source_dir(explicit, cwd);
+        let reading = dir.as_ref().map(|(d, _)| {
+            let d = d.clone();
+            std::thread::spawn(move || Sources::load(&d))
+        });
+        PendingSources { dir, reading }
+    }
+
+    pub fn finish(self, plans: &[Plan]) -> Result<Vec<Option<Arc<Sources>>>> {
+        let (Some((dir, chosen)), Some(reading)) = (self.dir, self.reading) else {
+            return Ok(vec![None; plans.len()]);
+        };
+        let src = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        assign_sources(&dir, chosen, src, plans)
+    }
 }
 
 /// `--output` naming one of the plans would replace the user's plan with the report: refuse
