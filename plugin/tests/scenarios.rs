@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use aws_standin::scenarios::fsutil::TempDir;
 use serde::Deserialize;
 
 use ecsnet::config::{self, Config};
@@ -259,40 +260,19 @@ fn generated_plans(dir: &Path) -> Vec<String> {
 }
 
 /// The Terraform sources behind one of a scenario's plans: the scenario directory for the
-/// create plan; for `plan-update.json`, a copy of it with `update/` copied over (as the
-/// fixture generator plans it), kept alive by the returned guard.
+/// create plan; for `plan-update.json`, a copy of it with `update/` laid over it (as the
+/// fixture generator plans it), kept while the returned guard lives.
 fn sources_for(
     sc: &Scenario,
     plan_file: &str,
-) -> Result<(Arc<tfsource::Sources>, Option<tempfile::TempDir>), String> {
-    let update = sc.dir.join("update");
-    if plan_file == "plan-update.json" && update.is_dir() {
-        let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-        copy_tree(&sc.dir, tmp.path()).map_err(|e| e.to_string())?;
-        copy_tree(&update, tmp.path()).map_err(|e| e.to_string())?;
-        let src = tfsource::Sources::load(tmp.path()).map_err(|e| e.to_string())?;
-        return Ok((Arc::new(src), Some(tmp)));
-    }
-    let src = tfsource::Sources::load(&sc.dir).map_err(|e| e.to_string())?;
-    Ok((Arc::new(src), None))
-}
-
-/// Copy a scenario's configuration files (not its plans, `update/` or Terraform's files).
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)?.flatten() {
-        let name = e.file_name();
-        let n = name.to_string_lossy();
-        let p = e.path();
-        if p.is_dir() {
-            if n != "update" && n != ".terraform" {
-                copy_tree(&p, &to.join(&name))?;
-            }
-        } else if !(n.starts_with("plan") && n.ends_with(".json")) {
-            std::fs::copy(&p, to.join(&name))?;
-        }
-    }
-    Ok(())
+) -> Result<(Arc<tfsource::Sources>, Option<TempDir>), String> {
+    let scenario = aws_standin::scenarios::Scenario {
+        name: sc.name.clone(),
+        dir: sc.dir.clone(),
+    };
+    let (dir, guard) = aws_standin::scenarios::sources_of(&scenario, plan_file)?;
+    let src = tfsource::Sources::load(&dir).map_err(|e| e.to_string())?;
+    Ok((Arc::new(src), guard))
 }
 
 fn check(sc: &Scenario, plan_file: &str) -> Result<Report, String> {
