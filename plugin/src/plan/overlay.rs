@@ -33,6 +33,9 @@ pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 /// path (`network_configuration.0.subnets`) → targets.
 pub(crate) type SourceRefs = HashMap<String, Vec<RefTarget>>;
 
+/// The source references found while merging one resource: path → references.
+type PathRefs = Vec<(String, Vec<Ref>)>;
+
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OverlayStats {
@@ -225,7 +228,7 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     );
     let ev = Evaluator::from_plan_variables(sources, &variables);
     let mut stats = OverlayStats::default();
-    let mut changes: Vec<(usize, Attrs, Vec<(String, Vec<Ref>)>)> = Vec::new();
+    let mut changes: Vec<(usize, Attrs, PathRefs)> = Vec::new();
     for (i, res) in plan.resources.iter().enumerate() {
         if res.mode != Mode::Managed
             || matches!(res.action, Action::Read | Action::DataRead)
@@ -298,7 +301,7 @@ fn overlay_resource(
     res: &Resource,
     ev: &Evaluator<'_>,
     stats: &mut OverlayStats,
-) -> Option<(Attrs, Vec<(String, Vec<Ref>)>)> {
+) -> Option<(Attrs, PathRefs)> {
     let root = res.values.root();
     let after = res.values.after().clone();
     let (unknown, sensitive) = res.values.mirrors();
@@ -367,7 +370,7 @@ fn put(o: &mut Map<String, J>, key: &str, v: J) {
 
 struct Merge {
     /// Paths that stay (partly) unknown → the references of the source value there.
-    refs: Vec<(String, Vec<Ref>)>,
+    refs: PathRefs,
     filled: usize,
     /// Attribute paths where a known plan value and a known source value differ.
     disagreements: Vec<String>,
@@ -385,7 +388,7 @@ impl Merge {
             )
         };
         if matches!(unknown, Some(J::Bool(true))) {
-            return self.from_source(v, path);
+            return self.sourced(v, path);
         }
         let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
@@ -452,12 +455,12 @@ impl Merge {
     }
 
     /// A node the plan shows wholly unknown, from the source value.
-    fn from_source(&mut self, v: &V, path: &str) -> (J, J, J) {
+    fn sourced(&mut self, v: &V, path: &str) -> (J, J, J) {
         let refs = v.refs();
         let out = match v {
             V::Unknown(u) => match u.json.as_deref() {
                 Some(j @ (V::List(_) | V::Map(_))) => {
-                    let (a, un, s) = self.from_source(j, path);
+                    let (a, un, s) = self.sourced(j, path);
                     let s = if u.sensitive { J::Bool(true) } else { s };
                     (a, un, s)
                 }
@@ -471,7 +474,7 @@ impl Merge {
                 let parts = items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.from_source(item, &format!("{path}.{i}")))
+                    .map(|(i, item)| self.sourced(item, &format!("{path}.{i}")))
                     .collect();
                 array_of(parts)
             }
@@ -480,7 +483,7 @@ impl Merge {
                 let mut u = Map::new();
                 let mut s = Map::new();
                 for (k, item) in m {
-                    let (na, nu, ns) = self.from_source(item, &format!("{path}.{k}"));
+                    let (na, nu, ns) = self.sourced(item, &format!("{path}.{k}"));
                     a.insert(k.clone(), na);
                     if !nu.is_null() {
                         u.insert(k.clone(), nu);

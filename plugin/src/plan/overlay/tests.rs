@@ -241,7 +241,7 @@ fn without_sources_the_hidden_inputs_are_counted() {
         unverifiable: true,
         ..Default::default()
     };
-    let note = settle_note(std::slice::from_ref(&p), &[], &[d.clone()]).unwrap();
+    let note = settle_note(std::slice::from_ref(&p), &[], std::slice::from_ref(&d)).unwrap();
     assert!(
         note.contains("up to 1 of the 1 unverifiable note "),
         "{note}"
