@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::{Map, Value as J};
+use tfsource::address::Key;
 use tfsource::{Evaluator, Ref, Sources, Value as V};
 
 use super::{Action, Attrs, ExprNode, Mode, Plan, RefTarget, Resource};
@@ -226,7 +227,20 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             })
             .collect(),
     );
-    let ev = Evaluator::from_plan_variables(sources, &variables);
+    // Counted resources whose count reads a data source or another unknown: the plan
+    // shows their instances.
+    let mut instances: HashMap<String, Vec<Key>> = HashMap::new();
+    for r in &plan.resources {
+        let key = match &r.index {
+            Some(J::Number(n)) => n.as_i64().map(Key::Int),
+            Some(J::String(s)) => Some(Key::Str(s.clone())),
+            _ => None,
+        };
+        if let Some(k) = key {
+            instances.entry(r.base_address()).or_default().push(k);
+        }
+    }
+    let ev = Evaluator::from_plan_variables(sources, &variables).with_known_instances(instances);
     let mut stats = OverlayStats::default();
     let mut changes: Vec<(usize, Attrs, PathRefs)> = Vec::new();
     for (i, res) in plan.resources.iter().enumerate() {
