@@ -241,6 +241,16 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         }
     }
     let ev = Evaluator::from_plan_variables(sources, &variables).with_known_instances(instances);
+    let secrets: Vec<String> = plan
+        .variables
+        .values()
+        .filter(|v| v.sensitive)
+        .filter_map(|v| match &v.value {
+            J::String(s) if !s.is_empty() => Some(s.clone()),
+            J::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut stats = OverlayStats::default();
     let mut changes: Vec<(usize, Attrs, PathRefs)> = Vec::new();
     for (i, res) in plan.resources.iter().enumerate() {
@@ -264,7 +274,7 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
                 .get_or_insert_with(|| res.address.clone());
             continue;
         }
-        if let Some(change) = overlay_resource(res, &ev, &mut stats) {
+        if let Some(change) = overlay_resource(res, &ev, &secrets, &mut stats) {
             changes.push((i, change.0, change.1));
         }
     }
@@ -314,6 +324,7 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
 fn overlay_resource(
     res: &Resource,
     ev: &Evaluator<'_>,
+    secrets: &[String],
     stats: &mut OverlayStats,
 ) -> Option<(Attrs, PathRefs)> {
     let root = res.values.root();
@@ -355,7 +366,9 @@ fn overlay_resource(
                 new_sensitive = J::Object(Map::new());
             }
             if let J::Object(o) = &mut new_sensitive {
-                o.insert(key.clone(), s);
+                // Keep every mark the plan has: the sources only add.
+                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
+                o.insert(key.clone(), merged);
             }
         }
     }
@@ -370,7 +383,12 @@ fn overlay_resource(
     if !changed || (m.filled == 0 && m.refs.is_empty()) {
         return None;
     }
-    let attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
+    let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
+    // A value the sources fill in that holds a sensitive variable's value (through a
+    // resource argument written with it, say) is sensitive too.
+    if !secrets.is_empty() {
+        attrs.mark_sensitive_strings(secrets);
+    }
     Some((attrs, m.refs))
 }
 
@@ -547,6 +565,31 @@ fn pair(xs: &[J], items: &[V]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Two sensitivity mirrors together: marked where either marks.
+fn union(a: &J, b: J) -> J {
+    match (a, b) {
+        (J::Bool(true), _) | (_, J::Bool(true)) => J::Bool(true),
+        (J::Object(x), J::Object(mut y)) => {
+            for (k, v) in x {
+                let merged = union(v, y.remove(k).unwrap_or(J::Null));
+                y.insert(k.clone(), merged);
+            }
+            J::Object(y)
+        }
+        (J::Array(x), J::Array(y)) => {
+            let n = x.len().max(y.len());
+            let mut y = y.into_iter();
+            J::Array(
+                (0..n)
+                    .map(|i| union(x.get(i).unwrap_or(&J::Null), y.next().unwrap_or(J::Null)))
+                    .collect(),
+            )
+        }
+        (J::Null | J::Bool(false), b) => b,
+        (a, _) => a.clone(),
+    }
 }
 
 /// An array node from its elements' (after, unknown mirror, sensitivity) triples.

@@ -280,3 +280,21 @@ fn set_elements_pair_by_agreement() {
     ];
     assert_eq!(pair(&xs, &items), [0, 1]);
 }
+
+#[test]
+fn sensitivity_marks_only_add_up() {
+    assert_eq!(union(&json!(true), json!({"a": true})), json!(true));
+    assert_eq!(union(&json!({"a": true}), json!(true)), json!(true));
+    assert_eq!(
+        union(
+            &json!({"a": true, "b": false}),
+            json!({"b": true, "c": true})
+        ),
+        json!({"a": true, "b": true, "c": true})
+    );
+    assert_eq!(
+        union(&json!([true, false]), json!([false, false, true])),
+        json!([true, false, true])
+    );
+    assert_eq!(union(&J::Null, json!([false, true])), json!([false, true]));
+}
