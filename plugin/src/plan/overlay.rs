@@ -26,6 +26,7 @@ use tfsource::address::Key;
 use tfsource::{Evaluator, Ref, Sources, Value as V};
 
 use super::{Action, Attrs, ExprNode, Mode, Plan, RefTarget, Resource};
+use crate::model::Val;
 
 /// Attributes holding JSON text whose structure the overlay may give.
 pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
@@ -135,7 +136,10 @@ pub fn settle_note(
     let mut settleable = 0;
     let mut unverifiable = 0;
     for (i, plan) in plans.iter().enumerate() {
-        if sources.get(i).is_some_and(Option::is_some) || !plan.config.present {
+        if sources.get(i).is_some_and(Option::is_some)
+            || !plan.config.present
+            || !diagnostics.iter().any(|d| d.plan == i && d.unverifiable)
+        {
             continue;
         }
         let modules: HashSet<&str> = plan
@@ -173,21 +177,23 @@ fn hides_unknown(plan: &Plan, res: &Resource) -> bool {
     let Some(cfg) = plan.config_resource(res) else {
         return false;
     };
+    // An attribute with an unknown part is marked in the unknown mirror: its members are
+    // enough, and reading them parses nothing of a lazily read `after`.
     let (unknown, _) = res.values.mirrors();
-    let after = res.values.after();
-    let keys = after
-        .as_object()
-        .into_iter()
-        .chain(unknown.as_object())
-        .flat_map(|o| o.keys());
-    for key in keys {
-        if !root.get(key).contains_unknown() {
+    let Some(marked) = unknown.as_object() else {
+        return false;
+    };
+    for (key, mark) in marked {
+        if !any_true(mark) {
             continue;
         }
         let hidden = match cfg.expressions.0.get(key.as_str()) {
             Some(node) => node_hides(node, JSON_STRING_ATTRIBUTES.contains(&key.as_str())),
             // A nested block the configuration does not show: a `dynamic` block.
-            None => matches!(after.get(key), Some(J::Array(a)) if a.iter().any(J::is_object)),
+            None => matches!(
+                root.get(key).raw().val,
+                Val::Known(J::Array(a)) if a.iter().any(J::is_object)
+            ),
         };
         if hidden {
             return true;
