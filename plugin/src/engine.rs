@@ -227,19 +227,29 @@ pub fn check_plans_keeping_model(
     config: &Config,
     opts: &CheckOptions,
 ) -> (Model, Report) {
+    // What the Terraform sources settle of what the plans leave unknown, in one place
+    // before the model is built.
+    let overlaid = crate::plan::overlay::apply_all(plans, &opts.sources);
+    let plans: &[Plan] = overlaid.plans.as_deref().unwrap_or(plans);
     let model = crate::model::build(plans, &config.assume);
     crate::cancel::check();
     let locator = Locator {
         plans,
         sources: &opts.sources,
     };
-    let report = check_model_located(
+    let mut report = check_model_located(
         &model,
         plans.iter().map(plan_summary).collect(),
         config,
         opts,
         Some(&locator),
     );
+    report.notes.extend(overlaid.notes);
+    report.notes.extend(crate::plan::overlay::settle_note(
+        plans,
+        &opts.sources,
+        &report.diagnostics,
+    ));
     (model, report)
 }
 

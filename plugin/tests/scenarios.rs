@@ -8,13 +8,19 @@
 //! - `todo`: a known gap whose wanted outcome must NOT hold yet (when a fix makes it hold,
 //!   the test says to promote the entry).
 //!
+//! Each plan is checked twice: with its Terraform sources (the scenario directory, with
+//! `update/` copied over for `plan-update.json`), where the expectations above must hold,
+//! and without, where `plan_only` entries replace those of the same rule and address.
+//!
 //! Each plan's findings are also snapshotted (`tests/snapshots/scenarios/`), every output
 //! format is rendered and searched for the scenario's `never_printed` strings, and every
 //! rule must have a scenario that fires and one that passes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use aws_standin::scenarios::fsutil::TempDir;
 use serde::Deserialize;
 
 use ecsnet::config::{self, Config};
@@ -53,9 +59,62 @@ struct PlanExpect {
     unverifiable: Vec<Matcher>,
     #[serde(default)]
     todo: Vec<Todo>,
+    /// What differs when the plan is checked WITHOUT its Terraform sources: entries here
+    /// replace those of the same rule and address above (which hold with the sources).
+    #[serde(default)]
+    plan_only: Option<Box<PlanExpect>>,
 }
 
-#[derive(Debug, Deserialize)]
+impl PlanExpect {
+    /// The expectations for the plan checked without sources: those above, except where
+    /// `plan_only` names the same rule and address, plus `plan_only`'s.
+    fn without_sources(&self) -> PlanExpect {
+        let Some(po) = &self.plan_only else {
+            return PlanExpect {
+                fire: self.fire.clone(),
+                pass: self.pass.clone(),
+                unverifiable: self.unverifiable.clone(),
+                todo: self.todo.clone(),
+                plan_only: None,
+            };
+        };
+        let named: Vec<(&str, Option<&str>)> = po
+            .fire
+            .iter()
+            .chain(&po.pass)
+            .chain(&po.unverifiable)
+            .map(|m| (m.rule.as_str(), m.address.as_deref()))
+            .chain(
+                po.todo
+                    .iter()
+                    .map(|t| (t.rule.as_str(), t.address.as_deref())),
+            )
+            .collect();
+        let kept = |rule: &str, address: Option<&str>| !named.contains(&(rule, address));
+        let keep = |ms: &[Matcher], extra: &[Matcher]| -> Vec<Matcher> {
+            ms.iter()
+                .filter(|m| kept(&m.rule, m.address.as_deref()))
+                .chain(extra)
+                .cloned()
+                .collect()
+        };
+        PlanExpect {
+            fire: keep(&self.fire, &po.fire),
+            pass: keep(&self.pass, &po.pass),
+            unverifiable: keep(&self.unverifiable, &po.unverifiable),
+            todo: self
+                .todo
+                .iter()
+                .filter(|t| kept(&t.rule, t.address.as_deref()))
+                .chain(&po.todo)
+                .cloned()
+                .collect(),
+            plan_only: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Matcher {
     rule: String,
@@ -65,7 +124,7 @@ struct Matcher {
     address: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Todo {
     rule: String,
@@ -200,7 +259,28 @@ fn generated_plans(dir: &Path) -> Vec<String> {
     v
 }
 
+/// The Terraform sources behind one of a scenario's plans: the scenario directory for the
+/// create plan; for `plan-update.json`, a copy of it with `update/` laid over it (as the
+/// fixture generator plans it), kept while the returned guard lives.
+fn sources_for(
+    sc: &Scenario,
+    plan_file: &str,
+) -> Result<(Arc<tfsource::Sources>, Option<TempDir>), String> {
+    let scenario = aws_standin::scenarios::Scenario {
+        name: sc.name.clone(),
+        dir: sc.dir.clone(),
+    };
+    let (dir, guard) = aws_standin::scenarios::sources_of(&scenario, plan_file)?;
+    let src = tfsource::Sources::load(&dir).map_err(|e| e.to_string())?;
+    Ok((Arc::new(src), guard))
+}
+
 fn check(sc: &Scenario, plan_file: &str) -> Result<Report, String> {
+    check_with(sc, plan_file, false)
+}
+
+/// Check one plan of a scenario, with its Terraform sources or without.
+fn check_with(sc: &Scenario, plan_file: &str, with_sources: bool) -> Result<Report, String> {
     let path = sc.dir.join(plan_file);
     let bytes = std::fs::read(&path).map_err(|e| {
         format!(
@@ -213,7 +293,19 @@ fn check(sc: &Scenario, plan_file: &str) -> Result<Report, String> {
     let plan = plan::parse_bytes(&bytes, &shown, &LoadOptions::default())
         .map_err(|e| format!("{plan_file}: {e}"))?;
     let config = config_for(&sc.dir)?;
-    Ok(engine::check_plans(std::slice::from_ref(&plan), &config))
+    if !with_sources {
+        return Ok(engine::check_plans(std::slice::from_ref(&plan), &config));
+    }
+    let (sources, _guard) = sources_for(sc, plan_file)?;
+    let opts = engine::CheckOptions {
+        sources: vec![Some(sources)],
+        ..Default::default()
+    };
+    Ok(engine::check_plans_with(
+        std::slice::from_ref(&plan),
+        &config,
+        &opts,
+    ))
 }
 
 fn describe(ds: &[Diagnostic]) -> String {
@@ -283,11 +375,18 @@ fn snapshot_text(ds: &[Diagnostic]) -> String {
     s
 }
 
-/// Problems with one plan of a scenario against its expectations.
-fn judge(sc: &Scenario, plan_file: &str, pe: &PlanExpect, report: &Report) -> Vec<String> {
+/// Problems with one plan of a scenario against its expectations (`how`: "with sources"
+/// or "plan only").
+fn judge(
+    sc: &Scenario,
+    plan_file: &str,
+    how: &str,
+    pe: &PlanExpect,
+    report: &Report,
+) -> Vec<String> {
     let ds = &report.diagnostics;
     let mut problems = Vec::new();
-    let mut fail = |what: String| problems.push(format!("{}/{plan_file}: {what}", sc.name));
+    let mut fail = |what: String| problems.push(format!("{}/{plan_file} ({how}): {what}", sc.name));
     for m in &pe.fire {
         if !fires(m, ds) {
             fail(format!("expected {} to fire", m.label()));
@@ -318,10 +417,15 @@ fn judge(sc: &Scenario, plan_file: &str, pe: &PlanExpect, report: &Report) -> Ve
         };
         if holds {
             fail(format!(
-                "todo {} (issue {}) now holds: move it to `{}`",
+                "todo {} (issue {}) now holds: move it to `{}`{}",
                 m.label(),
                 t.issue,
-                if t.want == Want::Fire { "fire" } else { "pass" }
+                if t.want == Want::Fire { "fire" } else { "pass" },
+                if how == WITH_SOURCES {
+                    " (keep the todo under `plan_only` if it still fails without sources)"
+                } else {
+                    " of `plan_only`"
+                }
             ));
         }
     }
@@ -330,6 +434,9 @@ fn judge(sc: &Scenario, plan_file: &str, pe: &PlanExpect, report: &Report) -> Ve
     }
     problems
 }
+
+const WITH_SOURCES: &str = "with sources";
+const PLAN_ONLY: &str = "plan only";
 
 /// Every output format of the report, so a value that must stay hidden is looked for
 /// everywhere a user could see it.
@@ -399,21 +506,44 @@ fn scenarios_produce_their_expected_findings() {
                     problems.push(format!("{}/{plan_file}: no rule {rule}", sc.name));
                 }
             }
-            let report = match check(sc, plan_file) {
-                Ok(r) => r,
-                Err(e) => {
+            let (report, sourced) = match (check(sc, plan_file), check_with(sc, plan_file, true)) {
+                (Ok(r), Ok(s)) => (r, s),
+                (Err(e), _) | (_, Err(e)) => {
                     problems.push(format!("{}: {e}", sc.name));
                     continue;
                 }
             };
-            problems.extend(judge(sc, plan_file, pe, &report));
-            for (format, text) in every_rendering(&report) {
-                for secret in &expect.never_printed {
-                    if text.contains(secret.as_str()) {
-                        problems.push(format!(
-                            "{}/{plan_file}: the {format:?} report prints a value that must stay hidden",
-                            sc.name
-                        ));
+            if let Some(po) = &pe.plan_only {
+                if po.plan_only.is_some() {
+                    problems.push(format!(
+                        "{}/{plan_file}: plan_only inside plan_only",
+                        sc.name
+                    ));
+                }
+            }
+            problems.extend(judge(sc, plan_file, WITH_SOURCES, pe, &sourced));
+            problems.extend(judge(
+                sc,
+                plan_file,
+                PLAN_ONLY,
+                &pe.without_sources(),
+                &report,
+            ));
+            // The sources are those of the plan: they never disagree with it.
+            for note in &sourced.notes {
+                if note.contains("disagree") {
+                    problems.push(format!("{}/{plan_file}: {note}", sc.name));
+                }
+            }
+            for (how, r) in [(PLAN_ONLY, &report), (WITH_SOURCES, &sourced)] {
+                for (format, text) in every_rendering(r) {
+                    for secret in &expect.never_printed {
+                        if text.contains(secret.as_str()) {
+                            problems.push(format!(
+                                "{}/{plan_file} ({how}): the {format:?} report prints a value that must stay hidden",
+                                sc.name
+                            ));
+                        }
                     }
                 }
             }
@@ -422,7 +552,13 @@ fn scenarios_produce_their_expected_findings() {
                 sc.name.replace('/', "__"),
                 plan_file.trim_end_matches(".json")
             );
-            snapshots.push((snap_name, snapshot_text(&report.diagnostics)));
+            let plain = snapshot_text(&report.diagnostics);
+            let with_sources = snapshot_text(&sourced.diagnostics);
+            // With sources: only where the findings differ from the plan's alone.
+            if with_sources != plain {
+                snapshots.push((format!("{snap_name}__sources"), with_sources));
+            }
+            snapshots.push((snap_name, plain));
         }
     }
     assert!(

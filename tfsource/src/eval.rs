@@ -67,6 +67,9 @@ pub struct Instance {
 pub struct Evaluator<'s> {
     sources: &'s Sources,
     root_vars: BTreeMap<String, Value>,
+    /// Instance keys of counted resources known from elsewhere (the plan), by address
+    /// without key: used when `count`/`for_each` does not evaluate.
+    known_instances: HashMap<String, Vec<Key>>,
     instances: RefCell<HashMap<String, Rc<Instance>>>,
     depth: Cell<u32>,
 }
@@ -112,6 +115,7 @@ impl<'s> Evaluator<'s> {
         Evaluator {
             sources,
             root_vars,
+            known_instances: HashMap::new(),
             instances: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
@@ -129,6 +133,16 @@ impl<'s> Evaluator<'s> {
             })
             .unwrap_or_default();
         Evaluator::new(sources, vars)
+    }
+
+    /// The instance keys of resources whose `count` or `for_each` the sources cannot
+    /// evaluate (it reads a data source, a value known only to the plan), by address
+    /// without key (`module.vpc.aws_subnet.private`), e.g. from the plan's instances:
+    /// `aws_subnet.private[*].id` then gives one unknown per instance instead of one
+    /// unknown for all.
+    pub fn with_known_instances(mut self, instances: HashMap<String, Vec<Key>>) -> Self {
+        self.known_instances = instances;
+        self
     }
 
     pub fn sources(&self) -> &'s Sources {
@@ -791,7 +805,7 @@ impl<'s> Evaluator<'s> {
                         .map(|i| Value::unknown_from(format!("{addr}[{i}]"), ""))
                         .collect(),
                 ),
-                None => Value::unknown_from(format!("{addr}[*]"), ""),
+                None => self.known_instances_of(&addr),
             });
         }
         if let Some(fe) = body.attr("for_each") {
@@ -807,10 +821,39 @@ impl<'s> Evaluator<'s> {
                         })
                         .collect(),
                 ),
-                None => Value::unknown_from(format!("{addr}[*]"), ""),
+                None => self.known_instances_of(&addr),
             });
         }
         Ok(Value::unknown_from(addr, ""))
+    }
+
+    /// A counted resource whose `count`/`for_each` does not evaluate: its instances given
+    /// by [`Evaluator::with_known_instances`] (a list for integer keys, a map for string
+    /// keys), else one unknown standing for every instance (`ADDR[*]`).
+    fn known_instances_of(&self, addr: &str) -> Value {
+        let one = |k: &Key| Value::unknown_from(format!("{addr}{k}"), "");
+        match self.known_instances.get(addr).map(Vec::as_slice) {
+            Some(keys @ [Key::Int(_), ..]) => {
+                let mut ints: Vec<i64> = keys
+                    .iter()
+                    .filter_map(|k| match k {
+                        Key::Int(i) => Some(*i),
+                        Key::Str(_) => None,
+                    })
+                    .collect();
+                ints.sort_unstable();
+                Value::List(ints.into_iter().map(|i| one(&Key::Int(i))).collect())
+            }
+            Some(keys @ [Key::Str(_), ..]) => Value::Map(
+                keys.iter()
+                    .filter_map(|k| match k {
+                        Key::Str(s) => Some((s.clone(), one(k))),
+                        Key::Int(_) => None,
+                    })
+                    .collect(),
+            ),
+            _ => Value::unknown_from(format!("{addr}[*]"), ""),
+        }
     }
 
     /// A resource reference's attribute: the argument as written when known.

@@ -92,6 +92,10 @@ pub(crate) fn call(name: &str, args: Vec<Value>, cx: &Context) -> R {
         "tolist" | "toset" | "tomap" => return convert(name, one(args)?),
         "element" | "lookup" | "keys" | "values" | "slice" | "flatten" | "compact" | "zipmap"
         | "jsondecode" => return structural(name, args),
+        // Variables may be unknown: the template's structure can still be known.
+        "templatefile" if args.first().is_some_and(Value::is_wholly_known) => {
+            return templatefile(args, cx)
+        }
         _ => {}
     }
     if args.iter().any(|a| !a.is_wholly_known()) {
@@ -327,15 +331,92 @@ pub(crate) fn call(name: &str, args: Vec<Value>, cx: &Context) -> R {
             let p = one(args)?;
             read_file(cx.root_dir, p.as_str().ok_or(Fail)?).map(Value::String)
         }
-        "templatefile" => {
-            let [p, vars] = args.as_slice() else {
-                return Err(Fail);
-            };
-            let text = read_file(cx.root_dir, p.as_str().ok_or(Fail)?)?;
-            let vars = vars.as_map().cloned().ok_or(Fail)?;
-            (cx.template)(&text, vars)
-        }
+        "templatefile" => templatefile(args, cx),
         _ => Ok(Value::unknown()),
+    }
+}
+
+fn templatefile(args: Vec<Value>, cx: &Context<'_>) -> R {
+    let [p, vars] = args.as_slice() else {
+        return Err(Fail);
+    };
+    let text = read_file(cx.root_dir, p.as_str().ok_or(Fail)?)?;
+    let Some(vars) = vars.as_map() else {
+        return Ok(unknown_of(&args));
+    };
+    Ok(match (cx.template)(&text, vars.clone())? {
+        Value::Unknown(u) if u.json.is_none() => json_template(cx, &text, vars, u),
+        other => other,
+    })
+}
+
+/// Marks where an unknown template variable went, in [`json_template`].
+const HOLE: &str = "@@ecsnet-unknown-";
+
+/// A JSON template (`containers.json.tftpl`) rendered with unknown variables: render it
+/// again with a marker string in place of each unknown variable; when that is JSON, keep
+/// its structure (as `jsonencode` does) with the strings holding a marker unknown. A
+/// marker outside a JSON string (`"hostPort": ${port}`) makes the text no JSON: then the
+/// result stays a plain unknown.
+fn json_template(
+    cx: &Context<'_>,
+    text: &str,
+    vars: &BTreeMap<String, Value>,
+    u: Unknown,
+) -> Value {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('[') || trimmed.starts_with('{')) {
+        return Value::Unknown(u);
+    }
+    let mut holes: Vec<Value> = Vec::new();
+    let marked: BTreeMap<String, Value> = vars
+        .iter()
+        .map(|(k, v)| {
+            if v.is_wholly_known() {
+                (k.clone(), v.clone())
+            } else {
+                holes.push(v.clone());
+                (
+                    k.clone(),
+                    Value::String(format!("{HOLE}{}@@", holes.len() - 1)),
+                )
+            }
+        })
+        .collect();
+    let Ok(Value::String(rendered)) = (cx.template)(text, marked) else {
+        return Value::Unknown(u);
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&rendered) else {
+        return Value::Unknown(u);
+    };
+    let structure = fill_holes(Value::from_json(&json), &holes);
+    Value::Unknown(Unknown {
+        json: Some(Box::new(structure)),
+        ..u
+    })
+}
+
+/// Strings holding a [`HOLE`] marker become the unknown of the variables they hold.
+fn fill_holes(v: Value, holes: &[Value]) -> Value {
+    match v {
+        Value::String(s) if s.contains(HOLE) => {
+            let used: Vec<&Value> = holes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| s.contains(&format!("{HOLE}{i}@@")))
+                .map(|(_, h)| h)
+                .collect();
+            unknown_of(used)
+        }
+        Value::List(items) => {
+            Value::List(items.into_iter().map(|x| fill_holes(x, holes)).collect())
+        }
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, x)| (k, fill_holes(x, holes)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

@@ -664,3 +664,74 @@ variable "port" {
     assert_eq!(eval_in(tf, "var.pools.a.name"), Value::Null);
     assert_eq!(eval_in(tf, "var.port"), s("80"));
 }
+
+#[test]
+fn instances_known_elsewhere_stand_for_an_unknown_count() {
+    let tf = r#"
+data "aws_availability_zones" "all" {}
+resource "aws_subnet" "private" {
+  count = length(data.aws_availability_zones.all.names)
+}
+resource "aws_autoscaling_group" "this" {
+  vpc_zone_identifier = slice(aws_subnet.private[*].id, 0, 2)
+}
+"#;
+    let (_dir, sources) = load(&[("main.tf", tf)]);
+    // Without the instances: one unknown for all of them.
+    let ev = Evaluator::new(&sources, BTreeMap::new());
+    let v = ev
+        .attribute("aws_autoscaling_group.this", "vpc_zone_identifier")
+        .unwrap();
+    assert_eq!(refs(&v), ["aws_subnet.private[*].id"]);
+    // With the plan's three instances, slice() keeps the first two.
+    let keys = (0..3).map(crate::address::Key::Int).collect();
+    let ev = Evaluator::new(&sources, BTreeMap::new())
+        .with_known_instances([("aws_subnet.private".to_string(), keys)].into());
+    let v = ev
+        .attribute("aws_autoscaling_group.this", "vpc_zone_identifier")
+        .unwrap();
+    assert_eq!(v.as_list().map(<[Value]>::len), Some(2));
+    assert_eq!(
+        refs(&v),
+        ["aws_subnet.private[0].id", "aws_subnet.private[1].id"]
+    );
+}
+
+#[test]
+fn a_json_template_with_an_unknown_variable_keeps_its_structure() {
+    let tf = r#"
+resource "aws_ecs_task_definition" "app" {
+  container_definitions = templatefile("${path.module}/c.json.tftpl", {
+    image = aws_ecr_repository.app.repository_url
+    port  = 8080
+  })
+  other = templatefile("${path.module}/p.json.tftpl", { port = aws_lb.x.port })
+}
+"#;
+    let tpl =
+        r#"[{"name": "app", "image": "${image}:1", "portMappings": [{"containerPort": ${port}}]}]"#;
+    let (_dir, sources) = load(&[
+        ("main.tf", tf),
+        ("c.json.tftpl", tpl),
+        ("p.json.tftpl", r#"{"port": ${port}}"#),
+    ]);
+    let ev = Evaluator::new(&sources, BTreeMap::new());
+    let v = ev
+        .attribute("aws_ecs_task_definition.app", "container_definitions")
+        .unwrap();
+    let Value::Unknown(u) = &v else {
+        panic!("{v:?}")
+    };
+    let c = &u.json.as_deref().unwrap().as_list().unwrap()[0];
+    assert_eq!(c.get("name"), Some(&s("app")));
+    let port = &c.get("portMappings").unwrap().as_list().unwrap()[0];
+    assert_eq!(port.get("containerPort"), Some(&n(8080.0)));
+    let image = c.get("image").unwrap();
+    assert!(image.is_unknown());
+    assert_eq!(refs(image), ["aws_ecr_repository.app.repository_url"]);
+    // An unknown outside a JSON string leaves no JSON to read: a plain unknown.
+    let other = ev
+        .attribute("aws_ecs_task_definition.app", "other")
+        .unwrap();
+    assert!(matches!(&other, Value::Unknown(u) if u.json.is_none()));
+}

@@ -1,7 +1,9 @@
 //! `judged`: over every scenario plan, how many ECS services ecsnet judged without an
 //! unverifiable note, for create plans (`plan.json`) and update plans (`plan-update.json`)
-//! apart. A service is one of `ecsnet inventory PLAN --format json`'s `services`; it is
-//! judged when no diagnostic of `ecsnet check PLAN --format json` (with the scenario's
+//! apart, and each twice: from the plan alone (`--no-source`) and with the scenario's
+//! Terraform sources (`--source`: its directory, with `update/` laid over a copy for the
+//! update plan). A service is one of `ecsnet inventory PLAN --format json`'s `services`; it
+//! is judged when no diagnostic of `ecsnet check PLAN --format json` (with the scenario's
 //! `.ecsnet.hcl` when it has one) is `unverifiable` with the service's address.
 //! Run `judged --help`.
 
@@ -9,11 +11,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-use aws_standin::scenarios::{default_root, discover, filter, Scenario, CREATE_PLAN, UPDATE_PLAN};
+use aws_standin::scenarios::{
+    default_root, discover, filter, sources_of, Scenario, CREATE_PLAN, UPDATE_PLAN,
+};
 use serde_json::Value;
 
 const HELP: &str = "\
-judged: how many services ecsnet judged without an unverifiable note, over the scenario plans
+judged: how many services ecsnet judged without an unverifiable note, over the scenario plans,
+from the plan alone and with the scenario's Terraform sources
 
 usage: judged [-v] [--only SUBSTRING]... [--root DIR] [--ecsnet BIN]
        judged [-v] [--ecsnet BIN] --plan FILE...
@@ -23,7 +28,26 @@ usage: judged [-v] [--only SUBSTRING]... [--root DIR] [--ecsnet BIN]
   --root DIR      the scenarios directory (default: testdata/scenarios of this repository)
   --ecsnet BIN    the ecsnet binary (default: ecsnet beside this program)
   --plan FILE     judge this plan JSON instead of the scenarios (e.g. real plans kept outside
-                  the repository); repeatable, counted together as \"given plans\"";
+                  the repository); repeatable, counted together as \"given plans\"; with
+                  sources when the plan's directory holds .tf files";
+
+/// The two ways each plan is checked.
+const MODES: [Mode; 2] = [Mode::PlanOnly, Mode::Sources];
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mode {
+    PlanOnly,
+    Sources,
+}
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::PlanOnly => "plan only",
+            Mode::Sources => "with sources",
+        }
+    }
+}
 
 #[derive(Default)]
 struct Tally {
@@ -39,10 +63,13 @@ impl Tally {
         self.judged += plan.services - plan.unjudged.len();
     }
 
-    fn print(&self, label: &str) {
+    fn print(&self, label: &str, mode: Mode) {
         println!(
-            "{label} plans: {} of {} services judged without an unverifiable note ({} plans)",
-            self.judged, self.services, self.plans
+            "{label} plans, {}: {} of {} services judged without an unverifiable note ({} plans)",
+            mode.label(),
+            self.judged,
+            self.services,
+            self.plans
         );
     }
 }
@@ -107,7 +134,7 @@ fn main() -> ExitCode {
         }
     };
 
-    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut tallies: BTreeMap<(&str, Mode), Tally> = BTreeMap::new();
     let mut errors = 0;
     for scenario in &scenarios {
         for file in [CREATE_PLAN, UPDATE_PLAN] {
@@ -115,29 +142,45 @@ fn main() -> ExitCode {
                 continue;
             }
             let name = format!("{}/{file}", scenario.name);
-            match judge(&ecsnet, scenario, file) {
-                Ok(plan) => {
-                    tallies.entry(file).or_default().add(&plan);
-                    if verbose {
-                        println!("{}", plan.line(&name));
-                    }
-                }
+            let sources = match sources_of(scenario, file) {
+                Ok(s) => s,
                 Err(e) => {
                     errors += 1;
                     eprintln!("judged: {name}: {e}");
+                    continue;
+                }
+            };
+            for mode in MODES {
+                let dir = (mode == Mode::Sources).then_some(sources.0.as_path());
+                match judge(&ecsnet, scenario, file, dir) {
+                    Ok(plan) => {
+                        tallies.entry((file, mode)).or_default().add(&plan);
+                        if verbose {
+                            println!("{} ({})", plan.line(&name), mode.label());
+                        }
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        eprintln!("judged: {name} ({}): {e}", mode.label());
+                    }
                 }
             }
         }
     }
     for (file, label) in [(CREATE_PLAN, "create"), (UPDATE_PLAN, "update")] {
-        tallies.remove(file).unwrap_or_default().print(label);
+        for mode in MODES {
+            tallies
+                .remove(&(file, mode))
+                .unwrap_or_default()
+                .print(label, mode);
+        }
     }
     exit_code(errors)
 }
 
 /// `--plan FILE...`: each plan judged in its own directory, counted together.
 fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
-    let mut t = Tally::default();
+    let mut tallies: BTreeMap<Mode, Tally> = BTreeMap::new();
     let mut errors = 0;
     for path in plans {
         let (Some(dir), Some(file)) = (path.parent(), path.file_name()) else {
@@ -153,20 +196,35 @@ fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
                 dir.to_path_buf()
             },
         };
-        match judge(ecsnet, &scenario, &file.to_string_lossy()) {
-            Ok(plan) => {
-                t.add(&plan);
-                if verbose {
-                    println!("{}", plan.line(&scenario.name));
-                }
+        let has_sources = std::fs::read_dir(&scenario.dir).is_ok_and(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
+        });
+        for mode in MODES {
+            if mode == Mode::Sources && !has_sources {
+                continue;
             }
-            Err(e) => {
-                errors += 1;
-                eprintln!("judged: {}: {e}", path.display());
+            let dir = (mode == Mode::Sources).then_some(scenario.dir.as_path());
+            match judge(ecsnet, &scenario, &file.to_string_lossy(), dir) {
+                Ok(plan) => {
+                    tallies.entry(mode).or_default().add(&plan);
+                    if verbose {
+                        println!("{} ({})", plan.line(&scenario.name), mode.label());
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    eprintln!("judged: {} ({}): {e}", path.display(), mode.label());
+                }
             }
         }
     }
-    t.print("given");
+    for mode in MODES {
+        tallies
+            .remove(&mode)
+            .unwrap_or_default()
+            .print("given", mode);
+    }
     exit_code(errors)
 }
 
@@ -192,12 +250,36 @@ impl PlanJudgement {
     }
 }
 
-fn judge(ecsnet: &Path, scenario: &Scenario, file: &str) -> Result<PlanJudgement, String> {
-    let inventory = run_json(ecsnet, scenario, &["inventory", file, "--format", "json"])?;
+/// Judge one plan: from the plan alone (`sources` `None`) or with the sources in that
+/// directory.
+fn judge(
+    ecsnet: &Path,
+    scenario: &Scenario,
+    file: &str,
+    sources: Option<&Path>,
+) -> Result<PlanJudgement, String> {
+    let source_args: Vec<String> = match sources {
+        Some(dir) => {
+            let dir = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            vec!["--source".to_string(), dir.to_string_lossy().into_owned()]
+        }
+        None => vec!["--no-source".to_string()],
+    };
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string())
+            .chain(source_args.iter().cloned())
+            .collect()
+    };
+    let inventory = run_json(
+        ecsnet,
+        scenario,
+        &with(&["inventory", file, "--format", "json"]),
+    )?;
     let report = run_json(
         ecsnet,
         scenario,
-        &["check", file, "--format", "json", "--fail-on", "never"],
+        &with(&["check", file, "--format", "json", "--fail-on", "never"]),
     )?;
     let services: Vec<&str> = inventory["services"]
         .as_array()
@@ -232,7 +314,7 @@ fn judge(ecsnet: &Path, scenario: &Scenario, file: &str) -> Result<PlanJudgement
 
 /// Runs ecsnet in the scenario's directory (so no other `.ecsnet.hcl` is picked up), with
 /// `--config .ecsnet.hcl` when the scenario has one, and parses what it prints.
-fn run_json(ecsnet: &Path, scenario: &Scenario, args: &[&str]) -> Result<Value, String> {
+fn run_json(ecsnet: &Path, scenario: &Scenario, args: &[String]) -> Result<Value, String> {
     let mut cmd = Command::new(ecsnet);
     cmd.args(args)
         .current_dir(&scenario.dir)

@@ -75,6 +75,23 @@ fn skip_in_scenario(rel: &Path, is_dir: bool) -> bool {
         || name.ends_with(".tfplan")
 }
 
+/// The Terraform sources a scenario plan was made from: the scenario directory for the
+/// create plan; for the update plan, a temporary copy with `update/` laid over it (as
+/// [`generate`] plans it), removed when the returned guard is dropped.
+pub fn sources_of(
+    scenario: &Scenario,
+    plan_file: &str,
+) -> Result<(PathBuf, Option<TempDir>), String> {
+    if plan_file != UPDATE_PLAN || !scenario.has_update() {
+        return Ok((scenario.dir.clone(), None));
+    }
+    let work = TempDir::new("ecsnet-sources").map_err(|e| e.to_string())?;
+    copy_tree(&scenario.dir, work.path(), &skip_in_scenario)
+        .map_err(|e| format!("copying the scenario: {e}"))?;
+    overlay(&scenario.dir.join(UPDATE_DIR), work.path())?;
+    Ok((work.path().to_path_buf(), Some(work)))
+}
+
 /// Plans `scenario` in a temporary copy: `init`, `plan -out`, `show -json` for the create
 /// plan; with `update/`: `apply` that plan, lay `update/` over the copy, `init -upgrade`,
 /// `plan -out`, `show -json` for the update plan. The scenario directory is only read.

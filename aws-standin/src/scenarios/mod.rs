@@ -18,7 +18,7 @@ pub mod normalize;
 pub mod terraform;
 
 pub use discover::{default_root, discover, filter, Discovery, Scenario, CREATE_PLAN, UPDATE_PLAN};
-pub use generate::{generate, generate_all, Failure, Keep, Outcome, Plans};
+pub use generate::{generate, generate_all, sources_of, Failure, Keep, Outcome, Plans};
 pub use normalize::{normalize_plan, FIXED_TIMESTAMP};
 pub use terraform::{
     find_on_path, terraform_version, Terraform, PROVIDER_VERSIONS, TERRAFORM_VERSION,

@@ -36,6 +36,11 @@ pub struct PlanSource {
     // Not a clap `env` argument, for the same reason as --terraform-bin: empty means unset.
     #[arg(long = "source", value_name = "DIR")]
     pub source_dir: Option<PathBuf>,
+
+    /// Read no Terraform sources: judge the plan alone (ignores --source, $ECSNET_SOURCE
+    /// and the working directory's .tf files).
+    #[arg(long = "no-source", conflicts_with = "source_dir")]
+    pub no_source: bool,
 }
 
 /// The configuration in force and the plans, as a plan-reading command starts from.
@@ -66,10 +71,14 @@ impl Inputs {
             ..LoadOptions::from_env()?
         };
         // The sources are read on the second core while the plans are read; a problem with
-        // a plan is still reported first.
-        let pending = PendingSources::start(source.source_dir.as_deref(), &cwd);
+        // a plan is still reported first. `--no-source` reads none.
+        let pending = (!source.no_source)
+            .then(|| PendingSources::start(source.source_dir.as_deref(), &cwd));
         let plans = crate::plan::load_all(&source.plans, &load)?;
-        let sources = pending.finish(&plans)?;
+        let sources = match pending {
+            Some(p) => p.finish(&plans)?,
+            None => vec![None; plans.len()],
+        };
         Ok(Inputs {
             config,
             plans,
@@ -384,6 +393,7 @@ mod tests {
             plans: vec!["-".to_string(), "-".to_string()],
             terraform_bin: None,
             source_dir: None,
+            no_source: false,
         };
         // The configuration path does not exist: the stdin check must come first.
         let e = match Inputs::load(&source, Some(Path::new("/nonexistent/ecsnet.hcl")), &[]) {

@@ -55,13 +55,22 @@ pub struct InventoryArgs {
 }
 
 pub fn run(args: InventoryArgs) -> Result<u8> {
-    let Inputs { config, plans, .. } = Inputs::load(
+    let Inputs {
+        config,
+        plans,
+        sources,
+    } = Inputs::load(
         &args.source,
         args.config.as_deref(),
         args.output.as_deref().as_slice(),
     )?;
     warn_errored(&plans);
-    let model = crate::model::build(&plans, &config.assume);
+    // Links the Terraform sources settle show as `source`.
+    let overlaid = crate::plan::overlay::apply_all(&plans, &sources);
+    let model = crate::model::build(overlaid.plans.as_deref().unwrap_or(&plans), &config.assume);
+    for note in &overlaid.notes {
+        eprintln!("note: {note}");
+    }
     let text = match args.format {
         InventoryFormat::Text => inventory::render_text(&model),
         InventoryFormat::Json => inventory::render_json(&model),

@@ -19,6 +19,10 @@ pub enum Resolution {
     /// The configuration expression references the entity (followed through module
     /// variables and outputs when needed).
     ConfigReference,
+    /// The Terraform sources name the entity where the plan leaves the value unknown and
+    /// its configuration hides how it is set (`local.*`, a `dynamic` block, a `for_each`
+    /// value), evaluated for the referring resource instance.
+    Source,
     /// `ECS_CLUSTER=<name>` in the user data of a launch template, launch configuration or instance.
     UserData,
     /// An `assume` block in the ecsnet configuration supplied it.

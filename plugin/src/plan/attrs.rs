@@ -145,6 +145,11 @@ impl Attrs {
         }
     }
 
+    /// The unknown and sensitivity mirrors, as Terraform writes them.
+    pub fn mirrors(&self) -> (&Value, &Value) {
+        (&self.unknown, &self.sensitive)
+    }
+
     /// The raw `after` tree (unknown parts absent or null). Prefer [`Attrs::root`].
     pub fn after(&self) -> &Value {
         match &self.after {
@@ -406,10 +411,26 @@ impl<'a> AttrRef<'a> {
 
     /// Decode a string holding JSON (`container_definitions`). An unknown string gives
     /// Unknown; a sensitive string gives a tree that is sensitive throughout. `Err` when the
-    /// string is known but is not JSON.
+    /// string is known but is not JSON. An array or object in place of the string is the
+    /// structure the Terraform sources gave for a string the plan leaves unknown
+    /// (`jsonencode([...])` with an unknown image): it is taken as decoded, with its
+    /// unknown and sensitive mirrors.
     pub fn decode_json(self) -> Result<Field<Attrs>, String> {
         let sensitive = self.is_sensitive();
         match self.state() {
+            Val::Known(v @ (Value::Array(_) | Value::Object(_))) => {
+                let attrs = Attrs::new(
+                    v.clone(),
+                    self.unknown.cloned().unwrap_or(Value::Null),
+                    self.sensitive.cloned().unwrap_or(Value::Null),
+                );
+                let attrs = if self.inherited_sensitive {
+                    attrs.with_all_sensitive()
+                } else {
+                    attrs
+                };
+                Ok(Field::known(attrs).with_sensitive(sensitive))
+            }
             Val::Known(Value::String(s)) => {
                 let v: Value =
                     serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}"))?;

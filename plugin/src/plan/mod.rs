@@ -18,6 +18,7 @@ mod document;
 mod errors;
 mod input;
 mod lazy;
+pub mod overlay;
 mod references;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -289,6 +290,9 @@ pub struct Plan {
     /// Addresses without key of every resource (any type) that has keyed instances, with
     /// their instance keys (raw JSON) in the plan.
     keyed_bases: HashMap<String, HashSet<String>>,
+    /// What the Terraform sources say the unknown parts of resources reference (see
+    /// [`overlay`]): resource address → attribute path → targets. Empty without sources.
+    source_refs: HashMap<String, overlay::SourceRefs>,
 }
 
 impl Plan {
@@ -399,6 +403,22 @@ impl Plan {
             }
             None => Vec::new(),
         }
+    }
+
+    /// The resources the Terraform sources say an unknown attribute (dotted path,
+    /// `network_configuration.0.subnets`) of this resource references; empty without
+    /// sources (see [`overlay::apply`]).
+    pub fn source_references(&self, res: &Resource, dotted_path: &str) -> &[RefTarget] {
+        self.source_refs
+            .get(&res.address)
+            .and_then(|m| m.get(dotted_path))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Whether the Terraform sources were applied to this plan with any effect.
+    pub fn has_source_overlay(&self) -> bool {
+        !self.source_refs.is_empty()
     }
 
     /// `each.value.ATTR…` in a resource whose `for_each` is one resource (`for_each =

@@ -40,6 +40,7 @@ fn resolution(r: Resolution) -> &'static str {
     match r {
         Resolution::KnownValue => "known value",
         Resolution::ConfigReference => "configuration reference",
+        Resolution::Source => "Terraform sources",
         Resolution::UserData => "ECS_CLUSTER in user data",
         Resolution::Assumption => "assumption",
         Resolution::OnlyCandidate => "only candidate",

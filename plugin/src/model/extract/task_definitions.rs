@@ -134,6 +134,12 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
         }
     };
     match decoded.val {
+        // Structure from the Terraform sources with unknown leaves: usable only when what
+        // the network rules read of each container is known (an image or a secret ARN may
+        // stay unknown).
+        Val::Known(attrs) if network_parts_unknown(&attrs) => {
+            (Field::unknown().with_sensitive(sensitive), None)
+        }
         Val::Known(attrs) => match attrs.into_after() {
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -157,6 +163,34 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
         },
         Val::Null => (Field::null().with_sensitive(sensitive), None),
         Val::Unknown => (Field::unknown().with_sensitive(sensitive), None),
+    }
+}
+
+/// The members of a container definition the model reads.
+const NETWORK_KEYS: &[&str] = &[
+    "name",
+    "essential",
+    "portMappings",
+    "links",
+    "hostname",
+    "extraHosts",
+    "dnsServers",
+    "dnsSearchDomains",
+    "disableNetworking",
+];
+
+/// Whether a decoded container list leaves unknown its length or a member the model reads.
+fn network_parts_unknown(attrs: &crate::plan::Attrs) -> bool {
+    let root = attrs.root();
+    if root.is_unknown() {
+        return true;
+    }
+    match root.items().val {
+        Val::Known(items) => items
+            .iter()
+            .any(|c| c.is_unknown() || NETWORK_KEYS.iter().any(|k| c.get(k).contains_unknown())),
+        Val::Null => false,
+        Val::Unknown => true,
     }
 }
 

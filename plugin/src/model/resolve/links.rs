@@ -51,8 +51,29 @@ impl<'a> Cx<'a> {
     /// Entities of `kind` that the attribute's configuration expression references
     /// (through module variables and outputs), deduplicated, with certainty.
     pub(crate) fn referenced(&self, res: &Resource, path: &str, kind: Kind) -> Vec<(usize, bool)> {
+        self.referenced_by(res, path, kind).0
+    }
+
+    /// [`Cx::referenced`] with how the targets were found: what the Terraform sources say
+    /// the unknown value references (exact through locals, `dynamic` blocks and `slice()`)
+    /// when it names an entity of `kind`, else the configuration's references.
+    pub(crate) fn referenced_by(
+        &self,
+        res: &Resource,
+        path: &str,
+        kind: Kind,
+    ) -> (Vec<(usize, bool)>, Resolution) {
+        let from_sources = self.positions(self.plan.source_references(res, path), kind);
+        if !from_sources.is_empty() {
+            return (from_sources, Resolution::Source);
+        }
+        let refs = self.plan.resolve_references(res, path);
+        (self.positions(&refs, kind), Resolution::ConfigReference)
+    }
+
+    fn positions(&self, targets: &[crate::plan::RefTarget], kind: Kind) -> Vec<(usize, bool)> {
         let mut out: Vec<(usize, bool)> = Vec::new();
-        for t in self.plan.resolve_references(res, path) {
+        for t in targets {
             if let Some(pos) = self.lookup.at(self.idx, &t.address, kind) {
                 match out.iter_mut().find(|(p, _)| *p == pos) {
                     Some(existing) => existing.1 |= t.certain,
@@ -65,11 +86,11 @@ impl<'a> Cx<'a> {
 
     /// A link from a reference: the single target, or the first of several (uncertain).
     pub(crate) fn link_from_refs(&self, res: &Resource, path: &str, kind: Kind) -> Option<Link> {
-        let refs = self.referenced(res, path, kind);
+        let (refs, by) = self.referenced_by(res, path, kind);
         let (pos, certain) = *refs.first()?;
         Some(Link::to_address(
             self.address(kind, pos),
-            Resolution::ConfigReference,
+            by,
             certain && refs.len() == 1,
         ))
     }
@@ -251,7 +272,7 @@ impl<'a> Cx<'a> {
                     .collect(),
             ),
             Val::Unknown => {
-                let mut refs = self.referenced(res, path, Kind::Subnet);
+                let (mut refs, by) = self.referenced_by(res, path, Kind::Subnet);
                 // A list attribute referencing a counted resource as a whole (`aws_subnet.x[*].id`)
                 // means every instance: the reader marks each "uncertain" because no single
                 // instance is named, but together they are exactly the list. Only candidates
@@ -290,11 +311,7 @@ impl<'a> Cx<'a> {
                     Field::known(
                         refs.into_iter()
                             .map(|(pos, certain)| {
-                                Link::to_address(
-                                    self.address(Kind::Subnet, pos),
-                                    Resolution::ConfigReference,
-                                    certain,
-                                )
+                                Link::to_address(self.address(Kind::Subnet, pos), by, certain)
                             })
                             .collect(),
                     )

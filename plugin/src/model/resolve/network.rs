@@ -20,7 +20,7 @@ pub(crate) fn awsvpc_configuration(
     let sensitive = block.sensitive;
     match block.val {
         Val::Known(Some(nc)) => {
-            let security_groups = security_groups(nc.get("security_groups"));
+            let security_groups = security_groups(cx, res, nc.get("security_groups"));
             let security_groups_at_most = match security_groups.val {
                 Val::Unknown => cx.plan.element_bound(
                     res,
@@ -51,12 +51,48 @@ const SECURITY_GROUP_TYPES: &[&str] = &["aws_security_group", "aws_default_secur
 
 /// `security_groups`: null when the configuration sets none (the provider keeps it null,
 /// before and after apply), which means the VPC's default security group: no group listed.
-fn security_groups(a: AttrRef<'_>) -> Field<Vec<String>> {
+fn security_groups(cx: &Cx<'_>, res: &Resource, a: AttrRef<'_>) -> Field<Vec<String>> {
     let f = a.strings();
     match f.val {
         Val::Null => Field::known(Vec::new()).with_sensitive(f.sensitive),
-        _ => f,
+        Val::Unknown => counted_by_sources(cx, res, a).unwrap_or(f),
+        Val::Known(_) => f,
     }
+}
+
+/// A security group list of known length (the Terraform sources gave it) whose unknown
+/// elements are each the id of a different managed resource the sources name: distinct
+/// groups, so the count is exact. Unknown ids stand as placeholders (only the count is
+/// read). `None` when an element could be any group (a data source, an unnamed value).
+fn counted_by_sources(cx: &Cx<'_>, res: &Resource, a: AttrRef<'_>) -> Option<Field<Vec<String>>> {
+    let Val::Known(items) = a.items().val else {
+        return None;
+    };
+    let mut known: Vec<String> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.string().val {
+            Val::Known(s) => known.push(s),
+            Val::Null => {}
+            Val::Unknown => {
+                let path = format!("network_configuration.0.security_groups.{i}");
+                let [t] = cx.plan.source_references(res, &path) else {
+                    return None;
+                };
+                let managed = !t.address.starts_with("data.") && !t.address.contains(".data.");
+                if !t.certain || !managed || t.attribute.as_deref() != Some("id") {
+                    return None;
+                }
+                named.push(format!("(known after apply: {}.id)", t.address));
+            }
+        }
+    }
+    known.sort_unstable();
+    known.dedup();
+    named.sort_unstable();
+    named.dedup();
+    known.extend(named);
+    Some(Field::known(known).with_sensitive(a.is_sensitive()))
 }
 
 /// `load_balancer` blocks with their target groups.

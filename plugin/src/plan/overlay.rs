@@ -1,0 +1,674 @@
+//! The source overlay: what the Terraform sources settle of what a plan leaves unknown,
+//! computed once per plan before the model is built.
+//!
+//! For every managed resource of the planned world whose values are partly unknown, each
+//! attribute that holds an unknown is evaluated with [`tfsource::Evaluator`] for that
+//! resource instance (module path, `count.index`/`each.key` from the address):
+//!
+//! - a known source value fills the unknown part (a `network_mode = var.mode` that is null,
+//!   a `security_groups = [aws_security_group.a.id]` whose length becomes 1);
+//! - a JSON string the plan shows wholly unknown (`container_definitions =
+//!   jsonencode([...])` with an ECR image inside) becomes its structure with unknown leaves,
+//!   which [`super::AttrRef::decode_json`] reads;
+//! - an unknown source value that names resource attributes (`local.td` →
+//!   `aws_ecs_task_definition.app.arn`, a `dynamic "network_configuration"` block's subnets)
+//!   gives references that link resolution follows ([`Plan::source_references`]) and
+//!   reports as `source`;
+//! - a value from a sensitive variable stays unknown and is marked sensitive; a source
+//!   value never replaces a known plan value: a disagreement is only counted
+//!   ([`OverlayStats`]).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde_json::{Map, Value as J};
+use tfsource::address::Key;
+use tfsource::{Evaluator, Ref, Sources, Value as V};
+
+use super::{Action, Attrs, ExprNode, Mode, Plan, RefTarget, Resource};
+use crate::model::Val;
+
+/// Attributes holding JSON text whose structure the overlay may give.
+pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
+
+/// References the sources give for the unknown parts of one resource: dotted attribute
+/// path (`network_configuration.0.subnets`) → targets.
+pub(crate) type SourceRefs = HashMap<String, Vec<RefTarget>>;
+
+/// The source references found while merging one resource: path → references.
+type PathRefs = Vec<(String, Vec<Ref>)>;
+
+/// What the overlay did to one plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverlayStats {
+    /// Resources whose values changed.
+    pub resources: usize,
+    /// Unknown values (leaves or whole attributes) the sources made known.
+    pub filled: usize,
+    /// Unknown attribute paths the sources gave references for.
+    pub references: usize,
+    /// Known plan values the sources contradict (the plan wins).
+    pub disagreements: usize,
+    /// The first of them: resource address and attribute path.
+    pub first_disagreement: Option<(String, String)>,
+    /// Managed resources with unknown values that the sources do not declare.
+    pub undeclared: usize,
+    pub first_undeclared: Option<String>,
+}
+
+impl OverlayStats {
+    /// The one note a run gives when the sources contradict the plan, or `None`.
+    pub fn disagreement_note(&self) -> Option<String> {
+        let mismatch = self.disagreements + self.undeclared;
+        if mismatch == 0 {
+            return None;
+        }
+        let first = match (&self.first_disagreement, &self.first_undeclared) {
+            (Some((a, p)), _) => format!("{a} {p} differs from its planned value"),
+            (None, Some(a)) => format!("{a} is not declared in them"),
+            (None, None) => String::new(),
+        };
+        Some(format!(
+            "the Terraform sources read disagree with the plan in {mismatch} place{} ({first}); the plan's values were used: are the sources those of the plan?",
+            if mismatch == 1 { "" } else { "s" }
+        ))
+    }
+}
+
+/// Plans with their sources applied, and what the run should say about it.
+#[derive(Debug, Default)]
+pub struct Overlaid {
+    /// The overlaid plans, when any plan has sources; `None`: use the plans as read.
+    pub plans: Option<Vec<Plan>>,
+    /// At most one note: the sources disagree with the plans.
+    pub notes: Vec<String>,
+    pub stats: Vec<OverlayStats>,
+}
+
+/// Apply each plan's sources (indexed like the plans; missing or `None`: no sources).
+pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
+    if !sources.iter().any(Option::is_some) {
+        return Overlaid::default();
+    }
+    let mut out = Vec::with_capacity(plans.len());
+    let mut stats = Vec::with_capacity(plans.len());
+    for (i, plan) in plans.iter().enumerate() {
+        let mut plan = plan.clone();
+        let st = match sources.get(i).and_then(Option::as_ref) {
+            Some(src) => apply(&mut plan, src),
+            None => OverlayStats::default(),
+        };
+        out.push(plan);
+        stats.push(st);
+    }
+    // One note per run: the first plan that disagrees names the place, the count is the
+    // total.
+    let mut total = OverlayStats::default();
+    for st in &stats {
+        if total.first_disagreement.is_none() && total.first_undeclared.is_none() {
+            total.first_disagreement = st.first_disagreement.clone();
+            total.first_undeclared = st.first_undeclared.clone();
+        }
+        total.disagreements += st.disagreements;
+        total.undeclared += st.undeclared;
+    }
+    Overlaid {
+        plans: Some(out),
+        notes: total.disagreement_note().into_iter().collect(),
+        stats,
+    }
+}
+
+/// Without sources: the note saying how many unverifiable notes reading the Terraform
+/// sources could settle, or `None` when none could (or every plan has its sources).
+///
+/// A note counts when it is about a resource of a module instance in which some resource
+/// has an unknown attribute that the plan's `configuration` section hides (an expression
+/// reading only `local.*`, `each.*` or `count.*`, or a nested block written as `dynamic`)
+/// or a JSON string attribute (`container_definitions`) built from expressions: the
+/// sources evaluate exactly those. It is an upper bound: some of them stay unknown until
+/// apply.
+pub fn settle_note(
+    plans: &[Plan],
+    sources: &[Option<Arc<Sources>>],
+    diagnostics: &[crate::diagnostics::Diagnostic],
+) -> Option<String> {
+    let mut settleable = 0;
+    let mut unverifiable = 0;
+    for (i, plan) in plans.iter().enumerate() {
+        if sources.get(i).is_some_and(Option::is_some)
+            || !plan.config.present
+            || !diagnostics.iter().any(|d| d.plan == i && d.unverifiable)
+        {
+            continue;
+        }
+        let modules: HashSet<&str> = plan
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && hides_unknown(plan, r))
+            .map(|r| r.module_address.as_str())
+            .collect();
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.plan == i && d.unverifiable && d.suppressed.is_none())
+        {
+            unverifiable += 1;
+            let module = plan.resource(&d.address).map(|r| r.module_address.as_str());
+            if module.is_some_and(|m| modules.contains(m)) {
+                settleable += 1;
+            }
+        }
+    }
+    (settleable > 0).then(|| {
+        format!(
+            "reading the Terraform sources would settle up to {settleable} of the {unverifiable} unverifiable note{} (values the plan hides behind locals, dynamic blocks or JSON built from expressions): run ecsnet in the configuration directory or pass --source DIR",
+            if unverifiable == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// Whether a resource has an unknown attribute whose expression the plan's configuration
+/// hides, or an unknown JSON string built from expressions.
+fn hides_unknown(plan: &Plan, res: &Resource) -> bool {
+    let root = res.values.root();
+    if !root.contains_unknown() {
+        return false;
+    }
+    let Some(cfg) = plan.config_resource(res) else {
+        return false;
+    };
+    // An attribute with an unknown part is marked in the unknown mirror: its members are
+    // enough, and reading them parses nothing of a lazily read `after`.
+    let (unknown, _) = res.values.mirrors();
+    let Some(marked) = unknown.as_object() else {
+        return false;
+    };
+    for (key, mark) in marked {
+        if !any_true(mark) {
+            continue;
+        }
+        let hidden = match cfg.expressions.0.get(key.as_str()) {
+            Some(node) => node_hides(node, JSON_STRING_ATTRIBUTES.contains(&key.as_str())),
+            // A nested block the configuration does not show: a `dynamic` block.
+            None => matches!(
+                root.get(key).raw().val,
+                Val::Known(J::Array(a)) if a.iter().any(J::is_object)
+            ),
+        };
+        if hidden {
+            return true;
+        }
+    }
+    false
+}
+
+fn node_hides(node: &ExprNode, json_string: bool) -> bool {
+    match node {
+        ExprNode::Expr(e) => {
+            e.constant_value.is_none()
+                && !e.references.is_empty()
+                && (json_string
+                    || e.references.iter().all(|r| {
+                        ["local.", "each.", "count."]
+                            .iter()
+                            .any(|p| r.starts_with(p))
+                    }))
+        }
+        ExprNode::Block(b) => b.0.values().any(|n| node_hides(n, false)),
+        ExprNode::List(bs) => bs
+            .iter()
+            .any(|b| b.0.values().any(|n| node_hides(n, false))),
+    }
+}
+
+/// Apply the sources to a plan (see the module documentation).
+pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
+    let variables = J::Object(
+        plan.variables
+            .iter()
+            .map(|(k, v)| {
+                let mut m = Map::new();
+                m.insert("value".to_string(), v.value.clone());
+                (k.clone(), J::Object(m))
+            })
+            .collect(),
+    );
+    // Counted resources whose count reads a data source or another unknown: the plan
+    // shows their instances.
+    let mut instances: HashMap<String, Vec<Key>> = HashMap::new();
+    for r in &plan.resources {
+        let key = match &r.index {
+            Some(J::Number(n)) => n.as_i64().map(Key::Int),
+            Some(J::String(s)) => Some(Key::Str(s.clone())),
+            _ => None,
+        };
+        if let Some(k) = key {
+            instances.entry(r.base_address()).or_default().push(k);
+        }
+    }
+    let ev = Evaluator::from_plan_variables(sources, &variables).with_known_instances(instances);
+    let secrets: Vec<String> = plan
+        .variables
+        .values()
+        .filter(|v| v.sensitive)
+        .filter_map(|v| match &v.value {
+            J::String(s) if !s.is_empty() => Some(s.clone()),
+            J::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut stats = OverlayStats::default();
+    let mut changes: Vec<(usize, Attrs, PathRefs)> = Vec::new();
+    for (i, res) in plan.resources.iter().enumerate() {
+        if res.mode != Mode::Managed
+            || matches!(res.action, Action::Read | Action::DataRead)
+            || !res.values.root().contains_unknown()
+        {
+            continue;
+        }
+        if !sources.declares(&res.address) {
+            // A module the sources do not hold (not downloaded) says nothing; a module they
+            // hold without the resource does.
+            let held = tfsource::address::Address::parse(&res.address)
+                .is_some_and(|a| sources.module(&a.module_key()).is_some());
+            if !held {
+                continue;
+            }
+            stats.undeclared += 1;
+            stats
+                .first_undeclared
+                .get_or_insert_with(|| res.address.clone());
+            continue;
+        }
+        if let Some(change) = overlay_resource(res, &ev, &secrets, &mut stats) {
+            changes.push((i, change.0, change.1));
+        }
+    }
+    stats.resources = changes.len();
+    for (i, attrs, refs) in changes {
+        let targets: SourceRefs = refs
+            .into_iter()
+            .map(|(path, rs)| (path, rs.iter().flat_map(|r| targets(plan, r)).collect()))
+            .collect();
+        let address = plan.resources[i].address.clone();
+        plan.resources[i].values = attrs;
+        if !targets.is_empty() {
+            plan.source_refs.insert(address, targets);
+        }
+    }
+    stats
+}
+
+/// The plan resources a source reference names: the instance, or every instance of a
+/// counted resource whose key the sources do not settle (uncertain).
+fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
+    let attribute = r
+        .attribute
+        .split(['.', '['])
+        .next()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let target = |address: &str, certain: bool| RefTarget {
+        address: address.to_string(),
+        attribute: attribute.clone(),
+        certain,
+    };
+    if plan.resource(&r.address).is_some() {
+        return vec![target(&r.address, true)];
+    }
+    let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
+    let all = plan.instances_of(base);
+    if all.is_empty() {
+        return vec![target(base, base == r.address)];
+    }
+    let certain = all.len() == 1;
+    all.iter().map(|x| target(&x.address, certain)).collect()
+}
+
+/// The overlaid values of one resource and the references of its unknown parts, or `None`
+/// when the sources change nothing.
+fn overlay_resource(
+    res: &Resource,
+    ev: &Evaluator<'_>,
+    secrets: &[String],
+    stats: &mut OverlayStats,
+) -> Option<(Attrs, PathRefs)> {
+    let root = res.values.root();
+    let after = res.values.after().clone();
+    let (unknown, sensitive) = res.values.mirrors();
+    if !after.is_object() && !unknown.is_object() {
+        return None;
+    }
+    let mut keys: Vec<String> = after
+        .as_object()
+        .into_iter()
+        .chain(unknown.as_object())
+        .flat_map(|o| o.keys().cloned())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut m = Merge {
+        refs: Vec::new(),
+        filled: 0,
+        disagreements: Vec::new(),
+    };
+    let mut new_after = after.as_object().cloned().unwrap_or_default();
+    let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
+    let mut new_sensitive = sensitive.clone();
+    let mut changed = false;
+    for key in keys {
+        if !root.get(&key).contains_unknown() {
+            continue;
+        }
+        let Some(v) = ev.attribute(&res.address, &key) else {
+            continue;
+        };
+        let (a, u, s) = m.merge(after.get(&key), unknown.get(&key), &v, &key);
+        changed = true;
+        put(&mut new_after, &key, a);
+        put(&mut new_unknown, &key, u);
+        if !s.is_null() {
+            if !new_sensitive.is_object() && new_sensitive != J::Bool(true) {
+                new_sensitive = J::Object(Map::new());
+            }
+            if let J::Object(o) = &mut new_sensitive {
+                // Keep every mark the plan has: the sources only add.
+                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
+                o.insert(key.clone(), merged);
+            }
+        }
+    }
+    stats.filled += m.filled;
+    stats.references += m.refs.len();
+    if let Some(first) = m.disagreements.first() {
+        stats
+            .first_disagreement
+            .get_or_insert_with(|| (res.address.clone(), first.clone()));
+    }
+    stats.disagreements += m.disagreements.len();
+    if !changed || (m.filled == 0 && m.refs.is_empty()) {
+        return None;
+    }
+    let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
+    // A value the sources fill in that holds a sensitive variable's value (through a
+    // resource argument written with it, say) is sensitive too.
+    if !secrets.is_empty() {
+        attrs.mark_sensitive_strings(secrets);
+    }
+    Some((attrs, m.refs))
+}
+
+fn put(o: &mut Map<String, J>, key: &str, v: J) {
+    if v.is_null() {
+        o.remove(key);
+    } else {
+        o.insert(key.to_string(), v);
+    }
+}
+
+struct Merge {
+    /// Paths that stay (partly) unknown → the references of the source value there.
+    refs: PathRefs,
+    filled: usize,
+    /// Attribute paths where a known plan value and a known source value differ.
+    disagreements: Vec<String>,
+}
+
+impl Merge {
+    /// Merge one plan node (`after`, its unknown mirror) with the source value: the new
+    /// `after` node, unknown mirror and sensitivity additions (`Null` for none).
+    fn merge(&mut self, after: Option<&J>, unknown: Option<&J>, v: &V, path: &str) -> (J, J, J) {
+        let keep = || {
+            (
+                after.cloned().unwrap_or(J::Null),
+                unknown.cloned().unwrap_or(J::Null),
+                J::Null,
+            )
+        };
+        if matches!(unknown, Some(J::Bool(true))) {
+            return self.sourced(v, path);
+        }
+        let out = match (after, v) {
+            (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
+            (Some(J::Object(o)), V::Map(vm)) => {
+                let mut a = o.clone();
+                let mut u = unknown.and_then(J::as_object).cloned().unwrap_or_default();
+                let mut s = Map::new();
+                let mut keys: Vec<&String> = o.keys().chain(u.keys()).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let keys: Vec<String> = keys.into_iter().cloned().collect();
+                for k in keys {
+                    let Some(sv) = vm.get(&k) else { continue };
+                    let sub = format!("{path}.{k}");
+                    let (na, nu, ns) = self.merge(o.get(&k), u.get(&k), sv, &sub);
+                    put(&mut a, &k, na);
+                    put(&mut u, &k, nu);
+                    if !ns.is_null() {
+                        s.insert(k, ns);
+                    }
+                }
+                (J::Object(a), J::Object(u), object_or_null(s))
+            }
+            // A single nested block the plan shows as an object.
+            (Some(J::Object(_)), V::List(items)) if items.len() == 1 => {
+                return self.merge(after, unknown, &items[0], &format!("{path}.0"))
+            }
+            (Some(J::Array(xs)), V::List(items)) if xs.len() == items.len() => {
+                let um = unknown.and_then(J::as_array);
+                // Sets (`load_balancer` blocks, `volume`s) come back in the provider's
+                // order: each plan element goes with the first unused source element that
+                // agrees with its known parts, else the one at its own position.
+                let pairing = pair(xs, items);
+                let parts = xs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        let path = format!("{path}.{i}");
+                        self.merge(
+                            Some(x),
+                            um.and_then(|m| m.get(i)),
+                            &items[pairing[i]],
+                            &path,
+                        )
+                    })
+                    .collect();
+                array_of(parts)
+            }
+            (Some(plan), v) => {
+                let contains_unknown = unknown.is_some_and(any_true);
+                if !contains_unknown && v.is_wholly_known() && !agrees(plan, v) {
+                    self.disagreements.push(path.to_string());
+                }
+                return keep();
+            }
+        };
+        if any_true(&out.1) {
+            let refs = v.refs();
+            if !refs.is_empty() {
+                self.refs.push((path.to_string(), refs));
+            }
+        }
+        out
+    }
+
+    /// A node the plan shows wholly unknown, from the source value.
+    fn sourced(&mut self, v: &V, path: &str) -> (J, J, J) {
+        let refs = v.refs();
+        let out = match v {
+            V::Unknown(u) => match u.json.as_deref() {
+                Some(j @ (V::List(_) | V::Map(_))) => {
+                    let (a, un, s) = self.sourced(j, path);
+                    let s = if u.sensitive { J::Bool(true) } else { s };
+                    (a, un, s)
+                }
+                _ => (
+                    J::Null,
+                    J::Bool(true),
+                    if u.sensitive { J::Bool(true) } else { J::Null },
+                ),
+            },
+            V::List(items) => {
+                let parts = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.sourced(item, &format!("{path}.{i}")))
+                    .collect();
+                array_of(parts)
+            }
+            V::Map(m) => {
+                let mut a = Map::new();
+                let mut u = Map::new();
+                let mut s = Map::new();
+                for (k, item) in m {
+                    let (na, nu, ns) = self.sourced(item, &format!("{path}.{k}"));
+                    a.insert(k.clone(), na);
+                    if !nu.is_null() {
+                        u.insert(k.clone(), nu);
+                    }
+                    if !ns.is_null() {
+                        s.insert(k.clone(), ns);
+                    }
+                }
+                (J::Object(a), object_or_null(u), object_or_null(s))
+            }
+            known => {
+                self.filled += 1;
+                (known.to_json().unwrap_or(J::Null), J::Null, J::Null)
+            }
+        };
+        if any_true(&out.1) && !refs.is_empty() {
+            self.refs.push((path.to_string(), refs));
+        }
+        out
+    }
+}
+
+/// For each plan element, the index of the source element it is merged with (a
+/// permutation; see the call).
+fn pair(xs: &[J], items: &[V]) -> Vec<usize> {
+    // Quadratic: only for the short lists nested blocks make.
+    if xs.len() > 32 {
+        return (0..xs.len()).collect();
+    }
+    let mut used = vec![false; items.len()];
+    let mut out = vec![usize::MAX; xs.len()];
+    for (i, x) in xs.iter().enumerate() {
+        if let Some(j) = (0..items.len()).find(|&j| !used[j] && agrees(x, &items[j])) {
+            used[j] = true;
+            out[i] = j;
+        }
+    }
+    for (i, slot) in out.iter_mut().enumerate() {
+        if *slot == usize::MAX {
+            let j = if !used[i] {
+                i
+            } else {
+                used.iter().position(|u| !u).unwrap_or(i)
+            };
+            used[j] = true;
+            *slot = j;
+        }
+    }
+    out
+}
+
+/// Two sensitivity mirrors together: marked where either marks.
+fn union(a: &J, b: J) -> J {
+    match (a, b) {
+        (J::Bool(true), _) | (_, J::Bool(true)) => J::Bool(true),
+        (J::Object(x), J::Object(mut y)) => {
+            for (k, v) in x {
+                let merged = union(v, y.remove(k).unwrap_or(J::Null));
+                y.insert(k.clone(), merged);
+            }
+            J::Object(y)
+        }
+        (J::Array(x), J::Array(y)) => {
+            let n = x.len().max(y.len());
+            let mut y = y.into_iter();
+            J::Array(
+                (0..n)
+                    .map(|i| union(x.get(i).unwrap_or(&J::Null), y.next().unwrap_or(J::Null)))
+                    .collect(),
+            )
+        }
+        (J::Null | J::Bool(false), b) => b,
+        (a, _) => a.clone(),
+    }
+}
+
+/// An array node from its elements' (after, unknown mirror, sensitivity) triples.
+fn array_of(parts: Vec<(J, J, J)>) -> (J, J, J) {
+    let mut a = Vec::with_capacity(parts.len());
+    let mut u = Vec::with_capacity(parts.len());
+    let mut s = Vec::with_capacity(parts.len());
+    let or_false = |x: J| if x.is_null() { J::Bool(false) } else { x };
+    for (na, nu, ns) in parts {
+        a.push(na);
+        u.push(or_false(nu));
+        s.push(or_false(ns));
+    }
+    let s = if s.iter().all(|x| x == &J::Bool(false)) {
+        J::Null
+    } else {
+        J::Array(s)
+    };
+    (J::Array(a), J::Array(u), s)
+}
+
+fn object_or_null(m: Map<String, J>) -> J {
+    if m.is_empty() {
+        J::Null
+    } else {
+        J::Object(m)
+    }
+}
+
+/// Whether a mirror tree marks anything.
+fn any_true(v: &J) -> bool {
+    match v {
+        J::Bool(b) => *b,
+        J::Array(a) => a.iter().any(any_true),
+        J::Object(o) => o.values().any(any_true),
+        _ => false,
+    }
+}
+
+/// Whether a known plan value and a wholly known source value say the same, allowing for
+/// what providers normalise: numbers written as strings, letter case, set order, JSON
+/// text (compared by neither: providers rewrite it), empty versus absent collections.
+fn agrees(plan: &J, v: &V) -> bool {
+    match (plan, v) {
+        (J::Null, _) | (_, V::Null) | (_, V::Unknown(_)) => true,
+        (J::String(p), V::String(s)) => {
+            let json_like = |x: &str| x.trim_start().starts_with(['{', '[']);
+            json_like(p) || json_like(s) || p.eq_ignore_ascii_case(s)
+        }
+        (J::Number(p), _) => match (p.as_f64(), v.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            _ => true,
+        },
+        (J::String(p), V::Number(_) | V::Bool(_)) => {
+            v.to_template_string().is_some_and(|s| &s == p)
+        }
+        (J::Bool(p), _) => v.as_bool().is_none_or(|b| b == *p),
+        (J::Array(xs), V::List(items)) => {
+            if xs.len() != items.len() {
+                return xs.is_empty() && items.is_empty();
+            }
+            // Sets come back in the provider's order: every source element must agree
+            // with some plan element.
+            items.iter().all(|i| xs.iter().any(|x| agrees(x, i)))
+        }
+        (J::Object(o), V::Map(m)) => m
+            .iter()
+            .all(|(k, sv)| o.get(k).is_none_or(|p| agrees(p, sv))),
+        (J::Array(xs), V::Map(_)) if xs.len() == 1 => agrees(&xs[0], v),
+        (J::Object(_), V::List(items)) if items.len() == 1 => agrees(plan, &items[0]),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,300 @@
+//! The source overlay on small plans in the real format with sources written beside them.
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::model::Val;
+use crate::plan::{parse_bytes, LoadOptions};
+
+const MAIN_TF: &str = r#"
+variable "port" {
+  default = 80
+}
+variable "db_password" {
+  sensitive = true
+}
+locals {
+  td = aws_ecs_task_definition.app.arn
+  container = {
+    name         = "app"
+    image        = aws_ecr_repository.app.repository_url
+    portMappings = [{ containerPort = var.port, protocol = "tcp" }]
+    environment  = [{ name = "PASSWORD", value = var.db_password }]
+  }
+}
+resource "aws_subnet" "a" {
+  count      = 2
+  vpc_id     = "vpc-1"
+  cidr_block = "10.0.${count.index}.0/24"
+}
+resource "aws_security_group" "web" {
+  name = "web"
+}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  network_mode          = null
+  container_definitions = jsonencode([local.container])
+}
+resource "aws_ecs_service" "web" {
+  name            = "web"
+  task_definition = local.td
+  dynamic "network_configuration" {
+    for_each = [1]
+    content {
+      subnets          = aws_subnet.a[*].id
+      security_groups  = [aws_security_group.web.id]
+      assign_public_ip = true
+    }
+  }
+}
+"#;
+
+fn change(address: &str, type_: &str, after: Value, unknown: Value) -> Value {
+    let (base, index) = match address.split_once('[') {
+        Some((b, i)) => (b, json!(i.trim_end_matches(']').parse::<i64>().unwrap())),
+        None => (address, Value::Null),
+    };
+    let mut c = json!({
+        "address": address, "mode": "managed", "type": type_,
+        "name": base.split('.').nth(1).unwrap(),
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": { "actions": ["create"], "before": null, "after": after,
+                    "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {} }
+    });
+    if !index.is_null() {
+        c["index"] = index;
+    }
+    c
+}
+
+/// The create plan of `MAIN_TF`, as Terraform shows it: the task definition's mode and
+/// containers unknown, the service's task definition and subnets unknown, the security
+/// group set wholly unknown; the configuration shows `local.td` and no
+/// `network_configuration` (a dynamic block).
+fn plan(assign_public_ip: bool) -> Plan {
+    let doc = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "variables": { "db_password": { "value": "hunter2-secret" } },
+        "resource_changes": [
+            change("aws_subnet.a[0]", "aws_subnet", json!({"vpc_id": "vpc-1", "cidr_block": "10.0.0.0/24"}), json!({"id": true})),
+            change("aws_subnet.a[1]", "aws_subnet", json!({"vpc_id": "vpc-1", "cidr_block": "10.0.1.0/24"}), json!({"id": true})),
+            change("aws_ecs_task_definition.app", "aws_ecs_task_definition",
+                json!({"family": "app"}),
+                json!({"arn": true, "network_mode": true, "container_definitions": true})),
+            change("aws_ecs_service.web", "aws_ecs_service",
+                json!({"name": "web", "network_configuration": [{"assign_public_ip": assign_public_ip}]}),
+                json!({"id": true, "task_definition": true,
+                       "network_configuration": [{"subnets": true, "security_groups": true}]})),
+        ],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_ecs_service.web", "mode": "managed", "type": "aws_ecs_service", "name": "web",
+             "expressions": {"name": {"constant_value": "web"},
+                             "task_definition": {"references": ["local.td"]}}},
+            {"address": "aws_ecs_task_definition.app", "mode": "managed", "type": "aws_ecs_task_definition",
+             "name": "app",
+             "expressions": {"container_definitions": {"references": ["local.container"]}}}
+        ]}}
+    });
+    let opts = LoadOptions::default();
+    parse_bytes(doc.to_string().as_bytes(), "plan.json", &opts).expect("plan parses")
+}
+
+fn sources() -> (tempfile::TempDir, Sources) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), MAIN_TF).unwrap();
+    let s = Sources::load(dir.path()).unwrap();
+    (dir, s)
+}
+
+#[test]
+fn unknown_values_are_filled_and_references_recorded() {
+    let (_dir, src) = sources();
+    let mut p = plan(true);
+    let stats = apply(&mut p, &src);
+    assert_eq!(stats.disagreements, 0, "{stats:?}");
+    assert_eq!(stats.resources, 2, "{stats:?}");
+
+    let svc = p.resource("aws_ecs_service.web").unwrap().clone();
+    // local.td names the task definition exactly.
+    let td = p.source_references(&svc, "task_definition");
+    assert_eq!(td.len(), 1);
+    assert_eq!(td[0].address, "aws_ecs_task_definition.app");
+    assert_eq!(td[0].attribute.as_deref(), Some("arn"));
+    assert!(td[0].certain);
+    // The dynamic block's subnets: both instances of the counted resource.
+    let subnets: Vec<&str> = p
+        .source_references(&svc, "network_configuration.0.subnets")
+        .iter()
+        .map(|t| t.address.as_str())
+        .collect();
+    assert_eq!(subnets, ["aws_subnet.a[0]", "aws_subnet.a[1]"]);
+    // The set of one security group has a known length, its element stays unknown.
+    let sgs = svc.attr("network_configuration.0.security_groups");
+    match sgs.items().val {
+        Val::Known(items) => {
+            assert_eq!(items.len(), 1);
+            assert!(items[0].is_unknown());
+        }
+        other => panic!("security_groups: {other:?}"),
+    }
+    assert_eq!(sgs.strings().val, Val::Unknown);
+
+    // network_mode = null: known to be unset (ECS's default applies).
+    let tdr = p.resource("aws_ecs_task_definition.app").unwrap();
+    assert_eq!(tdr.attr("network_mode").string().val, Val::Null);
+    // The containers' structure is known; the image is not.
+    let cd = tdr.attr("container_definitions").decode_json().unwrap();
+    let Val::Known(attrs) = cd.val else {
+        panic!("container_definitions stays unknown: {cd:?}")
+    };
+    let c = attrs.root().at(0);
+    assert_eq!(c.get("name").string().val, Val::Known("app".to_string()));
+    assert_eq!(
+        c.get("portMappings").at(0).get("containerPort").int().val,
+        Val::Known(80)
+    );
+    assert!(c.get("image").is_unknown());
+    // The sensitive variable's value is neither filled in nor visible: unknown, sensitive.
+    let pw = c.get("environment").at(0).get("value");
+    assert!(pw.is_unknown() && pw.is_sensitive());
+    assert!(!serde_json::to_string(attrs.after())
+        .unwrap()
+        .contains("hunter2"));
+
+    // The model links the service to its task definition through the sources.
+    let model = crate::model::build(std::slice::from_ref(&p), &Default::default());
+    let s = &model.services[0];
+    assert_eq!(
+        s.task_definition.address.as_deref(),
+        Some("aws_ecs_task_definition.app")
+    );
+    assert_eq!(
+        s.task_definition.resolved_by,
+        crate::model::Resolution::Source
+    );
+    assert!(s.task_definition.certain);
+}
+
+#[test]
+fn the_plan_wins_and_one_note_names_the_first_disagreement() {
+    let (_dir, src) = sources();
+    // The sources say assign_public_ip = true; this plan says false.
+    let mut p = plan(false);
+    let stats = apply(&mut p, &src);
+    assert_eq!(stats.disagreements, 1, "{stats:?}");
+    let svc = p.resource("aws_ecs_service.web").unwrap();
+    assert_eq!(
+        svc.attr("network_configuration.0.assign_public_ip")
+            .bool()
+            .val,
+        Val::Known(false)
+    );
+    let note = stats.disagreement_note().unwrap();
+    assert!(
+        note.contains("aws_ecs_service.web network_configuration.0.assign_public_ip"),
+        "{note}"
+    );
+    assert!(note.contains("1 place "), "{note}");
+
+    // Through apply_all: one note for the run, whatever the number of plans.
+    let plans = [plan(false), plan(false)];
+    let s = Some(Arc::new(src));
+    let o = apply_all(&plans, &[s.clone(), s]);
+    assert_eq!(o.notes.len(), 1);
+    assert!(o.notes[0].contains("2 places"), "{}", o.notes[0]);
+}
+
+#[test]
+fn a_resource_the_sources_do_not_declare_is_a_disagreement() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_vpc\" \"x\" {}\n",
+    )
+    .unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let mut p = plan(true);
+    let stats = apply(&mut p, &src);
+    assert!(stats.undeclared >= 2, "{stats:?}");
+    assert!(stats
+        .disagreement_note()
+        .unwrap()
+        .contains("is not declared in them"));
+    // Nothing was changed.
+    assert!(p
+        .source_references(
+            p.resource("aws_ecs_service.web").unwrap(),
+            "task_definition"
+        )
+        .is_empty());
+}
+
+#[test]
+fn without_sources_the_hidden_inputs_are_counted() {
+    let p = plan(true);
+    let d = crate::diagnostics::Diagnostic {
+        rule: "NET010".into(),
+        severity: crate::diagnostics::Severity::Info,
+        address: "aws_ecs_task_definition.app".into(),
+        message: "container_definitions is known only after apply".into(),
+        unverifiable: true,
+        ..Default::default()
+    };
+    let note = settle_note(std::slice::from_ref(&p), &[], std::slice::from_ref(&d)).unwrap();
+    assert!(
+        note.contains("up to 1 of the 1 unverifiable note "),
+        "{note}"
+    );
+    assert!(note.contains("--source DIR"), "{note}");
+    // With sources for the plan: no such note.
+    let (_dir, src) = sources();
+    assert!(settle_note(std::slice::from_ref(&p), &[Some(Arc::new(src))], &[d]).is_none());
+}
+
+#[test]
+fn agreement_allows_for_provider_normalisation() {
+    let v = |j: Value| V::from_json(&j);
+    assert!(agrees(&json!("256"), &v(json!(256))));
+    assert!(agrees(&json!(256), &v(json!("256"))));
+    assert!(agrees(&json!("TCP"), &v(json!("tcp"))));
+    assert!(agrees(&json!(["b", "a"]), &v(json!(["a", "b"]))));
+    assert!(agrees(&json!("[{\"a\":1}]"), &v(json!("[ {\"a\": 1} ]"))));
+    assert!(!agrees(&json!("bridge"), &v(json!("awsvpc"))));
+    assert!(!agrees(&json!(["a"]), &v(json!(["a", "b"]))));
+    assert!(!agrees(&json!(false), &v(json!(true))));
+}
+
+#[test]
+fn set_elements_pair_by_agreement() {
+    let xs = [json!({"port": 80}), json!({"port": 443})];
+    let items = [
+        V::from_json(&json!({"port": 443})),
+        V::from_json(&json!({"port": 80})),
+    ];
+    assert_eq!(pair(&xs, &items), [1, 0]);
+    // Nothing agrees: by position.
+    let items = [
+        V::from_json(&json!({"port": 1})),
+        V::from_json(&json!({"port": 2})),
+    ];
+    assert_eq!(pair(&xs, &items), [0, 1]);
+}
+
+#[test]
+fn sensitivity_marks_only_add_up() {
+    assert_eq!(union(&json!(true), json!({"a": true})), json!(true));
+    assert_eq!(union(&json!({"a": true}), json!(true)), json!(true));
+    assert_eq!(
+        union(
+            &json!({"a": true, "b": false}),
+            json!({"b": true, "c": true})
+        ),
+        json!({"a": true, "b": true, "c": true})
+    );
+    assert_eq!(
+        union(&json!([true, false]), json!([false, false, true])),
+        json!([true, false, true])
+    );
+    assert_eq!(union(&J::Null, json!([false, true])), json!([false, true]));
+}
