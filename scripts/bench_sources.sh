@@ -22,8 +22,10 @@ for dirs in ${DIRS:-1 200}; do
     rm -rf "$out"
     "$target/release/examples/gen_sources" --calls "$calls" --dirs "$dirs" --out "$out"
     # Run from the repository root (no .tf files: the floor reads no sources).
-    "$target/release/examples/bench_report" --plan "$out/plan.json" --rounds "$rounds" --pairs \
+    "$target/release/examples/bench_report" --plan "$out/plan.json" --rounds "$rounds" \
         --floor "$target/release/ecsnet check {plan} --format json --output /dev/null --fail-on never" \
+        --floor-label "check, no sources" \
+        --targets "target: check --source ≤ 1.10 × check without sources (the \"× floor\" columns)" \
         --run "check --source, $dirs dirs=$target/release/ecsnet check {plan} --source $out --format json --output /dev/null --fail-on never" ||
         status=1
 done
