@@ -296,6 +296,9 @@ pub struct Plan {
     /// Unknown attribute paths the Terraform sources show to be set (not null): resource
     /// address → dotted paths. Empty without sources.
     source_set: HashMap<String, HashSet<String>>,
+    /// User data the plan shows as its SHA-1, as the sources give it (the digests match):
+    /// resource address → text. Empty without sources.
+    source_user_data: HashMap<String, String>,
 }
 
 impl Plan {
@@ -425,6 +428,12 @@ impl Plan {
         self.source_set
             .get(&res.address)
             .is_some_and(|s| s.contains(dotted_path))
+    }
+
+    /// The text of this resource's `user_data`, which the plan shows only as its SHA-1,
+    /// from the Terraform sources when its digest is the planned one.
+    pub fn source_user_data(&self, res: &Resource) -> Option<&str> {
+        self.source_user_data.get(&res.address).map(String::as_str)
     }
 
     /// Whether the Terraform sources were applied to this plan with any effect.

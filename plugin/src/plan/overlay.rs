@@ -288,6 +288,9 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             changes.push((i, change));
         }
     }
+    let user_data = hashed_user_data(plan, &ev);
+    stats.filled += user_data.len();
+    plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
     for (i, (attrs, refs, set)) in changes {
         let targets: SourceRefs = refs
@@ -305,6 +308,30 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         }
     }
     stats
+}
+
+/// The user data the provider stores as its SHA-1 (`aws_instance` before provider v5,
+/// `aws_launch_configuration`): resource address → the text the sources evaluate to, for
+/// each resource whose planned digest is that text's, so the sources are certainly the
+/// plan's there.
+fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for res in &plan.resources {
+        if res.mode != Mode::Managed {
+            continue;
+        }
+        let f = res.values.root().get("user_data").string();
+        let Val::Known(digest) = &f.val else { continue };
+        if f.sensitive || !crate::model::extract::user_data::is_sha1_hex(digest.trim()) {
+            continue;
+        }
+        if let Some(V::String(text)) = ev.attribute(&res.address, "user_data") {
+            if tfsource::sha1_hex(text.as_bytes()).eq_ignore_ascii_case(digest.trim()) {
+                out.push((res.address.clone(), text));
+            }
+        }
+    }
+    out
 }
 
 /// The plan resources a source reference names: the instance, or every instance of a

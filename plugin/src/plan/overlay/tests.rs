@@ -380,3 +380,63 @@ resource "aws_ecs_service" "c" {
     // May be null once applied, as far as the sources can tell.
     assert!(!sets("c"));
 }
+
+#[test]
+fn hashed_user_data_is_read_from_the_sources_when_the_digests_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = r#"
+resource "aws_ecs_cluster" "staging" {
+  name = "staging-apps"
+}
+resource "aws_instance" "a" {
+  user_data = <<-EOT
+    #!/bin/bash
+    echo ECS_CLUSTER=${aws_ecs_cluster.staging.name} >> /etc/ecs/ecs.config
+  EOT
+}
+resource "aws_instance" "b" {
+  user_data = "echo ECS_CLUSTER=${aws_ecs_cluster.staging.name} >> /etc/ecs/ecs.config"
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let script = "#!/bin/bash\necho ECS_CLUSTER=staging-apps >> /etc/ecs/ecs.config\n";
+    let digest = tfsource::sha1_hex(script.as_bytes());
+    let instance = |n: &str| {
+        change(
+            &format!("aws_instance.{n}"),
+            "aws_instance",
+            // b's digest is a's: its sources are not those of the plan.
+            json!({"user_data": digest}),
+            json!({"id": true}),
+        )
+    };
+    let doc = json!({
+        "format_version": "1.2",
+        "resource_changes": [instance("a"), instance("b")],
+    });
+    let parse = || {
+        parse_bytes(
+            doc.to_string().as_bytes(),
+            "plan.json",
+            &LoadOptions::default(),
+        )
+        .expect("plan parses")
+    };
+    let mut p = parse();
+    apply(&mut p, &src);
+    let a = p.resource("aws_instance.a").unwrap();
+    let b = p.resource("aws_instance.b").unwrap();
+    assert_eq!(p.source_user_data(a), Some(script));
+    assert_eq!(p.source_user_data(b), None);
+    let cluster = |p: &Plan, r| crate::model::extract::user_data::cluster_of(p, r, &["user_data"]);
+    assert_eq!(cluster(&p, a).as_deref(), Some("staging-apps"));
+    assert_eq!(cluster(&p, b), None);
+    // The planned value stays the digest; without sources nothing is found.
+    assert_eq!(a.attr("user_data").string().get(), Some(&digest));
+    let plain = parse();
+    assert_eq!(
+        cluster(&plain, plain.resource("aws_instance.a").unwrap()),
+        None
+    );
+}
