@@ -270,7 +270,7 @@ fn scan<T>(plan: &Plan, res: &Resource, attrs: &[&str], parse: fn(&str) -> Optio
         // The sources' text, when its digest is the planned one.
         if let Some(found) = plan
             .source_user_data(res)
-            .and_then(|s| decode(s))
+            .and_then(decode)
             .as_deref()
             .and_then(parse)
         {
