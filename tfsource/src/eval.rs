@@ -310,6 +310,7 @@ impl<'s> Evaluator<'s> {
                     }],
                     sensitive: true,
                     json: None,
+                    exact: false,
                 })
             } else {
                 match given(name) {
@@ -1195,7 +1196,10 @@ fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
         // An unknown JSON string is still a string: walking into it is an error in
         // Terraform; keep it unknown.
         let _ = j;
+        u.exact = false;
     }
+    // A step into a value made of several references is not one of them.
+    u.exact &= u.refs.len() == 1;
     if let [r] = u.refs.as_mut_slice() {
         if r.attribute.is_empty() && r.address.ends_with("[*]") {
             if let Some(k) = key {

@@ -392,6 +392,7 @@ fn json_template(
     let structure = fill_holes(Value::from_json(&json), &holes);
     Value::Unknown(Unknown {
         json: Some(Box::new(structure)),
+        exact: false,
         ..u
     })
 }
@@ -442,6 +443,7 @@ fn jsonencode(v: Value) -> R {
                 refs,
                 sensitive: v.is_sensitive(),
                 json: Some(Box::new(v)),
+                exact: false,
             }))
         }
     }

@@ -18,12 +18,14 @@
 //!   followed; an unsupported function gives an unknown, never an error.
 
 pub mod address;
+mod digest;
 mod eval;
 mod funcs;
 mod sources;
 pub mod tree;
 mod value;
 
+pub use digest::sha1_hex;
 pub use eval::{Evaluator, Instance};
 pub use sources::{
     has_tf_files, Item, Located, Module, SourceError, SourceFile, Sources, Suppression,

@@ -105,6 +105,29 @@ fn conditionals_choose_and_unknown_conditions_merge() {
 }
 
 #[test]
+fn an_unknown_is_exact_only_when_nothing_stands_between_it_and_its_reference() {
+    let tf = r#"
+variable "legacy" { default = true }
+resource "aws_iam_role" "r" {}
+resource "aws_vpc" "v" {}
+locals { role = aws_iam_role.r.arn }
+"#;
+    let exact = |e: &str| match eval_in(tf, e) {
+        Value::Unknown(u) => u.exact,
+        other => panic!("{e}: {other:?}"),
+    };
+    assert!(exact("aws_iam_role.r.arn"));
+    // Through a local and a conditional whose condition is known.
+    assert!(exact("local.role"));
+    assert!(exact("var.legacy ? local.role : null"));
+    // A condition known only after apply, a template, a function: computed from it.
+    assert!(!exact("aws_vpc.v.id == \"x\" ? aws_iam_role.r.arn : null"));
+    assert!(!exact("\"${aws_iam_role.r.arn}/x\""));
+    assert!(!exact("lower(aws_iam_role.r.arn)"));
+    assert!(!exact("jsonencode({ a = aws_iam_role.r.arn })"));
+}
+
+#[test]
 fn for_expressions_lists_maps_filters_and_grouping() {
     assert_eq!(
         eval("[for x in [1, 2, 3] : x * 2 if x > 1]"),

@@ -35,6 +35,10 @@ pub struct Unknown {
     /// `container_definitions = jsonencode([...])` whose image is unknown still shows its
     /// names and ports through `json`; `jsondecode` gives it back.
     pub json: Option<Box<Value>>,
+    /// The value is exactly that of its one reference (`aws_iam_role.svc.arn`, through
+    /// variables, locals and module outputs), not computed from it: no conditional or
+    /// function stands between them, so it is null only when that attribute is.
+    pub exact: bool,
 }
 
 /// A reference to something known only after apply (a resource or data source attribute),
@@ -69,6 +73,7 @@ impl Value {
                 address: address.into(),
                 attribute: attribute.into(),
             }],
+            exact: true,
             ..Unknown::default()
         })
     }

@@ -72,8 +72,8 @@ impl Inputs {
         };
         // The sources are read on the second core while the plans are read; a problem with
         // a plan is still reported first. `--no-source` reads none.
-        let pending = (!source.no_source)
-            .then(|| PendingSources::start(source.source_dir.as_deref(), &cwd));
+        let pending =
+            (!source.no_source).then(|| PendingSources::start(source.source_dir.as_deref(), &cwd));
         let plans = crate::plan::load_all(&source.plans, &load)?;
         let sources = match pending {
             Some(p) => p.finish(&plans)?,

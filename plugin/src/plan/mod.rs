@@ -293,6 +293,12 @@ pub struct Plan {
     /// What the Terraform sources say the unknown parts of resources reference (see
     /// [`overlay`]): resource address → attribute path → targets. Empty without sources.
     source_refs: HashMap<String, overlay::SourceRefs>,
+    /// Unknown attribute paths the Terraform sources show to be set (not null): resource
+    /// address → dotted paths. Empty without sources.
+    source_set: HashMap<String, HashSet<String>>,
+    /// User data the plan shows as its SHA-1, as the sources give it (the digests match):
+    /// resource address → text. Empty without sources.
+    source_user_data: HashMap<String, String>,
 }
 
 impl Plan {
@@ -414,6 +420,20 @@ impl Plan {
             .and_then(|m| m.get(dotted_path))
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// Whether the Terraform sources show an unknown attribute (dotted path) of this
+    /// resource to be set, not null, once applied (`iam_role = aws_iam_role.svc.arn`).
+    pub fn source_sets(&self, res: &Resource, dotted_path: &str) -> bool {
+        self.source_set
+            .get(&res.address)
+            .is_some_and(|s| s.contains(dotted_path))
+    }
+
+    /// The text of this resource's `user_data`, which the plan shows only as its SHA-1,
+    /// from the Terraform sources when its digest is the planned one.
+    pub fn source_user_data(&self, res: &Resource) -> Option<&str> {
+        self.source_user_data.get(&res.address).map(String::as_str)
     }
 
     /// Whether the Terraform sources were applied to this plan with any effect.

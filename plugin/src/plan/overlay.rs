@@ -38,6 +38,10 @@ pub(crate) type SourceRefs = HashMap<String, Vec<RefTarget>>;
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
 
+/// What the sources say of one resource's unknown parts: the overlaid values, the
+/// references by path, and the paths they show set (see [`never_null`]).
+type ResourceOverlay = (Attrs, PathRefs, Vec<String>);
+
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OverlayStats {
@@ -258,7 +262,7 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         })
         .collect();
     let mut stats = OverlayStats::default();
-    let mut changes: Vec<(usize, Attrs, PathRefs)> = Vec::new();
+    let mut changes: Vec<(usize, ResourceOverlay)> = Vec::new();
     for (i, res) in plan.resources.iter().enumerate() {
         if res.mode != Mode::Managed
             || matches!(res.action, Action::Read | Action::DataRead)
@@ -281,22 +285,53 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             continue;
         }
         if let Some(change) = overlay_resource(res, &ev, &secrets, &mut stats) {
-            changes.push((i, change.0, change.1));
+            changes.push((i, change));
         }
     }
+    let user_data = hashed_user_data(plan, &ev);
+    stats.filled += user_data.len();
+    plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
-    for (i, attrs, refs) in changes {
+    for (i, (attrs, refs, set)) in changes {
         let targets: SourceRefs = refs
             .into_iter()
             .map(|(path, rs)| (path, rs.iter().flat_map(|r| targets(plan, r)).collect()))
             .collect();
         let address = plan.resources[i].address.clone();
         plan.resources[i].values = attrs;
+        if !set.is_empty() {
+            plan.source_set
+                .insert(address.clone(), set.into_iter().collect());
+        }
         if !targets.is_empty() {
             plan.source_refs.insert(address, targets);
         }
     }
     stats
+}
+
+/// The user data the provider stores as its SHA-1 (`aws_instance` before provider v5,
+/// `aws_launch_configuration`): resource address → the text the sources evaluate to, for
+/// each resource whose planned digest is that text's, so the sources are certainly the
+/// plan's there.
+fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for res in &plan.resources {
+        if res.mode != Mode::Managed {
+            continue;
+        }
+        let f = res.values.root().get("user_data").string();
+        let Val::Known(digest) = &f.val else { continue };
+        if f.sensitive || !crate::model::extract::user_data::is_sha1_hex(digest.trim()) {
+            continue;
+        }
+        if let Some(V::String(text)) = ev.attribute(&res.address, "user_data") {
+            if tfsource::sha1_hex(text.as_bytes()).eq_ignore_ascii_case(digest.trim()) {
+                out.push((res.address.clone(), text));
+            }
+        }
+    }
+    out
 }
 
 /// The plan resources a source reference names: the instance, or every instance of a
@@ -332,7 +367,7 @@ fn overlay_resource(
     ev: &Evaluator<'_>,
     secrets: &[String],
     stats: &mut OverlayStats,
-) -> Option<(Attrs, PathRefs)> {
+) -> Option<ResourceOverlay> {
     let root = res.values.root();
     let after = res.values.after().clone();
     let (unknown, sensitive) = res.values.mirrors();
@@ -349,6 +384,7 @@ fn overlay_resource(
     keys.dedup();
     let mut m = Merge {
         refs: Vec::new(),
+        set: Vec::new(),
         filled: 0,
         disagreements: Vec::new(),
     };
@@ -395,7 +431,7 @@ fn overlay_resource(
     if !secrets.is_empty() {
         attrs.mark_sensitive_strings(secrets);
     }
-    Some((attrs, m.refs))
+    Some((attrs, m.refs, m.set))
 }
 
 fn put(o: &mut Map<String, J>, key: &str, v: J) {
@@ -409,6 +445,8 @@ fn put(o: &mut Map<String, J>, key: &str, v: J) {
 struct Merge {
     /// Paths that stay (partly) unknown → the references of the source value there.
     refs: PathRefs,
+    /// Paths that stay unknown but are certainly set (see [`never_null`]).
+    set: Vec<String>,
     filled: usize,
     /// Attribute paths where a known plan value and a known source value differ.
     disagreements: Vec<String>,
@@ -502,11 +540,16 @@ impl Merge {
                     let s = if u.sensitive { J::Bool(true) } else { s };
                     (a, un, s)
                 }
-                _ => (
-                    J::Null,
-                    J::Bool(true),
-                    if u.sensitive { J::Bool(true) } else { J::Null },
-                ),
+                _ => {
+                    if never_null(u) {
+                        self.set.push(path.to_string());
+                    }
+                    (
+                        J::Null,
+                        J::Bool(true),
+                        if u.sensitive { J::Bool(true) } else { J::Null },
+                    )
+                }
             },
             V::List(items) => {
                 let parts = items
@@ -542,6 +585,22 @@ impl Merge {
         }
         out
     }
+}
+
+/// Whether an unknown source value is certainly not null: exactly the `arn` or `id` of a
+/// managed resource (`iam_role = aws_iam_role.svc.arn`, also through variables, locals and
+/// module outputs). Terraform requires every managed resource instance to have an `id` once
+/// created, and an ARN identifies every AWS resource that has one; a conditional or a
+/// function in between (`var.legacy ? aws_iam_role.svc.arn : null`) is not exact.
+fn never_null(u: &tfsource::Unknown) -> bool {
+    let [r] = u.refs.as_slice() else {
+        return false;
+    };
+    u.exact
+        && matches!(r.attribute.as_str(), "arn" | "id")
+        && tfsource::address::Address::parse(&r.address)
+            // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
+            .is_some_and(|a| !a.data && a.rtype.contains('_'))
 }
 
 /// For each plan element, the index of the source element it is merged with (a

@@ -14,7 +14,11 @@ use crate::plan::{AttrRef, Plan, Resource};
 pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service {
     let v = res.values.root();
     let iam_role = opt_string(v.get("iam_role"));
-    let iam_role_written = written(source, res, "iam_role");
+    let iam_role_written = match written(source, res, "iam_role") {
+        // An expression the plan cannot evaluate that the sources show is a role's ARN.
+        Written::Unclear if source.source_sets(res, "iam_role") => Written::Set,
+        w => w,
+    };
     let mut unseen = None;
     // Deployment settings the plan leaves unknown but the configuration does not write
     // take ECS's defaults (provider 6.x plans an omitted deployment_configuration as

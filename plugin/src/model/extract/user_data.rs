@@ -266,6 +266,17 @@ fn scan<T>(plan: &Plan, res: &Resource, attrs: &[&str], parse: fn(&str) -> Optio
             }
         }
     }
+    if hashed {
+        // The sources' text, when its digest is the planned one.
+        if let Some(found) = plan
+            .source_user_data(res)
+            .and_then(decode)
+            .as_deref()
+            .and_then(parse)
+        {
+            return Some(found);
+        }
+    }
     if hashed || attrs.iter().all(|a| v.get(a).string().is_null()) {
         for attr in attrs {
             let Some(expr) = plan.expression(res, attr) else {

@@ -298,3 +298,145 @@ fn sensitivity_marks_only_add_up() {
     );
     assert_eq!(union(&J::Null, json!([false, true])), json!([false, true]));
 }
+
+#[test]
+fn only_an_exact_managed_arn_or_id_is_never_null() {
+    let u = |address: &str, attribute: &str, exact: bool| tfsource::Unknown {
+        refs: vec![Ref {
+            address: address.into(),
+            attribute: attribute.into(),
+        }],
+        exact,
+        ..tfsource::Unknown::default()
+    };
+    assert!(never_null(&u("aws_iam_role.svc", "arn", true)));
+    assert!(never_null(&u(
+        "module.iam[\"a\"].aws_iam_role.svc",
+        "id",
+        true
+    )));
+    // Computed from it (a conditional that may give null), or another attribute.
+    assert!(!never_null(&u("aws_iam_role.svc", "arn", false)));
+    assert!(!never_null(&u("aws_iam_role.svc", "name", true)));
+    // A data source, a variable without a value.
+    assert!(!never_null(&u("data.aws_iam_role.svc", "arn", true)));
+    assert!(!never_null(&u("var.role", "arn", true)));
+    // Several references.
+    let mut two = u("aws_iam_role.a", "arn", true);
+    two.refs.push(Ref {
+        address: "aws_iam_role.b".into(),
+        attribute: "arn".into(),
+    });
+    assert!(!never_null(&two));
+}
+
+#[test]
+fn a_role_arn_the_plan_shows_unknown_is_set_by_the_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = r#"
+variable "legacy" { default = false }
+resource "aws_iam_role" "svc" {}
+resource "aws_ecs_service" "a" {
+  name     = "a"
+  iam_role = aws_iam_role.svc.arn
+}
+resource "aws_ecs_service" "b" {
+  name     = "b"
+  iam_role = var.legacy ? aws_iam_role.svc.arn : null
+}
+resource "aws_ecs_service" "c" {
+  name     = "c"
+  iam_role = aws_iam_role.svc.id == "" ? null : aws_iam_role.svc.arn
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let svc = |n: &str| {
+        change(
+            &format!("aws_ecs_service.{n}"),
+            "aws_ecs_service",
+            json!({"name": n}),
+            json!({"id": true, "iam_role": true}),
+        )
+    };
+    let doc = json!({
+        "format_version": "1.2",
+        "resource_changes": [svc("a"), svc("b"), svc("c")],
+    });
+    let mut p = parse_bytes(
+        doc.to_string().as_bytes(),
+        "plan.json",
+        &LoadOptions::default(),
+    )
+    .expect("plan parses");
+    apply(&mut p, &src);
+    let sets = |n: &str| {
+        let r = p.resource(&format!("aws_ecs_service.{n}")).unwrap();
+        p.source_sets(r, "iam_role")
+    };
+    assert!(sets("a"));
+    // var.legacy is false: null, which the sources make known (no longer unknown).
+    assert!(!sets("b"));
+    // May be null once applied, as far as the sources can tell.
+    assert!(!sets("c"));
+}
+
+#[test]
+fn hashed_user_data_is_read_from_the_sources_when_the_digests_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = r#"
+resource "aws_ecs_cluster" "staging" {
+  name = "staging-apps"
+}
+resource "aws_instance" "a" {
+  user_data = <<-EOT
+    #!/bin/bash
+    echo ECS_CLUSTER=${aws_ecs_cluster.staging.name} >> /etc/ecs/ecs.config
+  EOT
+}
+resource "aws_instance" "b" {
+  user_data = "echo ECS_CLUSTER=${aws_ecs_cluster.staging.name} >> /etc/ecs/ecs.config"
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let script = "#!/bin/bash\necho ECS_CLUSTER=staging-apps >> /etc/ecs/ecs.config\n";
+    let digest = tfsource::sha1_hex(script.as_bytes());
+    let instance = |n: &str| {
+        change(
+            &format!("aws_instance.{n}"),
+            "aws_instance",
+            // b's digest is a's: its sources are not those of the plan.
+            json!({"user_data": digest}),
+            json!({"id": true}),
+        )
+    };
+    let doc = json!({
+        "format_version": "1.2",
+        "resource_changes": [instance("a"), instance("b")],
+    });
+    let parse = || {
+        parse_bytes(
+            doc.to_string().as_bytes(),
+            "plan.json",
+            &LoadOptions::default(),
+        )
+        .expect("plan parses")
+    };
+    let mut p = parse();
+    apply(&mut p, &src);
+    let a = p.resource("aws_instance.a").unwrap();
+    let b = p.resource("aws_instance.b").unwrap();
+    assert_eq!(p.source_user_data(a), Some(script));
+    assert_eq!(p.source_user_data(b), None);
+    let cluster = |p: &Plan, r| crate::model::extract::user_data::cluster_of(p, r, &["user_data"]);
+    assert_eq!(cluster(&p, a).as_deref(), Some("staging-apps"));
+    assert_eq!(cluster(&p, b), None);
+    // The planned value stays the digest; without sources nothing is found.
+    assert_eq!(a.attr("user_data").string().get(), Some(&digest));
+    let plain = parse();
+    assert_eq!(
+        cluster(&plain, plain.resource("aws_instance.a").unwrap()),
+        None
+    );
+}
