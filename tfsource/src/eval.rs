@@ -71,6 +71,9 @@ pub struct Evaluator<'s> {
     /// without key: used when `count`/`for_each` does not evaluate.
     known_instances: HashMap<String, Vec<Key>>,
     instances: RefCell<HashMap<String, Rc<Instance>>>,
+    /// `for_each` values by (module instance, resource body) addresses; both live as long
+    /// as the evaluator (instances are kept in `instances`, bodies in `sources`).
+    for_each_values: RefCell<HashMap<(usize, usize), Rc<Value>>>,
     depth: Cell<u32>,
 }
 
@@ -79,7 +82,9 @@ pub struct Evaluator<'s> {
 #[derive(Clone)]
 struct Scope {
     inst: Rc<Instance>,
-    binds: Vec<(String, Value)>,
+    /// Shared, so that a scope (cloned for every for-expression element and block) copies
+    /// pointers, not the values bound in it.
+    binds: Vec<(Rc<str>, Rc<Value>)>,
     /// Inside `templatefile`: only `binds` are visible.
     template_only: bool,
 }
@@ -95,7 +100,7 @@ impl Scope {
 
     fn with(&self, name: &str, v: Value) -> Scope {
         let mut s = self.clone();
-        s.binds.push((name.to_string(), v));
+        s.binds.push((Rc::from(name), Rc::new(v)));
         s
     }
 
@@ -103,8 +108,8 @@ impl Scope {
         self.binds
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| &**v)
     }
 }
 
@@ -117,6 +122,7 @@ impl<'s> Evaluator<'s> {
             root_vars,
             known_instances: HashMap::new(),
             instances: RefCell::new(HashMap::new()),
+            for_each_values: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
     }
@@ -168,7 +174,12 @@ impl<'s> Evaluator<'s> {
             Some(address::PathStep::Name(n)) => n.clone(),
             _ => return None,
         };
-        let (scope, block) = self.resource_scope(address)?;
+        let (inst, block, key) = self.resource_block(address)?;
+        if block.body.attr(&first).is_none() && !has_block(&block.body, &first) {
+            // Not written: no need to bind the instance key (which evaluates `for_each`).
+            return None;
+        }
+        let scope = self.bind_instance_key(Scope::new(inst), &block.body, key.as_ref());
         let mut v = if let Some(a) = block.body.attr(&first) {
             self.eval(&scope, &a.expr)
                 .unwrap_or_else(|_| Value::unknown())
@@ -336,12 +347,30 @@ impl<'s> Evaluator<'s> {
                 scope.with("count", Value::Map(m))
             }
             Some(k) if body.attr("for_each").is_some() => {
-                let fe = self
-                    .eval(&scope, &body.attr("for_each").expect("checked").expr)
-                    .unwrap_or_else(|_| Value::unknown());
+                // Evaluated once per module instance and block, not once per resource
+                // instance and attribute: that would grow with the square of the
+                // collection.
+                let cache_key = (
+                    Rc::as_ptr(&scope.inst) as usize,
+                    body as *const Body as usize,
+                );
+                let cached = self.for_each_values.borrow().get(&cache_key).cloned();
+                let fe = match cached {
+                    Some(v) => v,
+                    None => {
+                        let v = Rc::new(
+                            self.eval(&scope, &body.attr("for_each").expect("checked").expr)
+                                .unwrap_or_else(|_| Value::unknown()),
+                        );
+                        self.for_each_values
+                            .borrow_mut()
+                            .insert(cache_key, v.clone());
+                        v
+                    }
+                };
                 let kv = key_value(k);
                 let key_s = kv.to_template_string().unwrap_or_default();
-                let value = match &fe {
+                let value = match &*fe {
                     Value::Map(m) => m.get(&key_s).cloned().unwrap_or_else(Value::unknown),
                     Value::List(_) => Value::String(key_s.clone()),
                     other => unknown_of([other]),
@@ -356,12 +385,17 @@ impl<'s> Evaluator<'s> {
     }
 
     fn resource_scope(&self, address: &str) -> Option<(Scope, &'s Block)> {
+        let (inst, block, key) = self.resource_block(address)?;
+        let scope = self.bind_instance_key(Scope::new(inst), &block.body, key.as_ref());
+        Some((scope, block))
+    }
+
+    /// The module instance, block and instance key of a resource address.
+    fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
         let a = Address::parse(address)?;
         let inst = self.instance_at(&a.modules)?;
         let block = &self.module_of(&inst).resources.get(&a.block_name())?.node;
-        let scope = Scope::new(inst);
-        let scope = self.bind_instance_key(scope, &block.body, a.key.as_ref());
-        Some((scope, block))
+        Some((inst, block, a.key))
     }
 
     // ---- bodies and blocks -------------------------------------------------------------
@@ -519,6 +553,11 @@ impl<'s> Evaluator<'s> {
             }
             Expression::Variable(v) => self.root_value(scope, v.as_str(), &[]).map(|(v, _)| v),
             Expression::Traversal(t) => {
+                if let Expression::Variable(v) = &t.expr {
+                    if let Some(r) = self.borrowed_traversal(scope, v.as_str(), &t.operators) {
+                        return r;
+                    }
+                }
                 let (base, used) = match &t.expr {
                     Expression::Variable(v) => self.root_value(scope, v.as_str(), &t.operators)?,
                     other => (self.eval(scope, other)?, 0),
@@ -618,6 +657,51 @@ impl<'s> Evaluator<'s> {
             }
         }
         Ok(())
+    }
+
+    /// `var.x.a[0]`, `local.x.a`, `each.value.a`: walks into the stored value by reference
+    /// as far as plain attribute and literal index steps go, and clones only the part
+    /// reached (a large variable or local read many times is not copied whole each time).
+    /// `None` where the general path applies (an unset variable, a local not evaluated).
+    fn borrowed_traversal(
+        &self,
+        scope: &Scope,
+        name: &str,
+        ops: &[TraversalOperator],
+    ) -> Option<R> {
+        if let Some(v) = scope.bound(name) {
+            let (part, used) = walk(v, ops);
+            return Some(self.apply_ops(scope, part.clone(), &ops[used..]));
+        }
+        if scope.template_only {
+            return None;
+        }
+        let Some(TraversalOperator::GetAttr(n)) = ops.first() else {
+            return None;
+        };
+        match name {
+            "var" => {
+                let v = scope.inst.vars.get(n.as_str())?;
+                let (part, used) = walk(v, &ops[1..]);
+                Some(self.apply_ops(scope, part.clone(), &ops[1 + used..]))
+            }
+            "local" => {
+                if !scope.inst.locals.borrow().contains_key(n.as_str()) {
+                    // Evaluates and caches it (or fails: the general path says so).
+                    if self.local_value(&scope.inst, n.as_str()).is_err() {
+                        return None;
+                    }
+                }
+                let (part, used) = {
+                    let locals = scope.inst.locals.borrow();
+                    let v = locals.get(n.as_str())?;
+                    let (part, used) = walk(v, &ops[1..]);
+                    (part.clone(), used)
+                };
+                Some(self.apply_ops(scope, part, &ops[1 + used..]))
+            }
+            _ => None,
+        }
     }
 
     /// The value a traversal starts from, and how many of its operators that consumed
@@ -1068,7 +1152,10 @@ impl<'s> Evaluator<'s> {
                 let tpl: Template = text.parse().map_err(|_| Fail)?;
                 let s = Scope {
                     inst: scope.inst.clone(),
-                    binds: vars.into_iter().collect(),
+                    binds: vars
+                        .into_iter()
+                        .map(|(k, v)| (Rc::from(k.as_str()), Rc::new(v)))
+                        .collect(),
                     template_only: true,
                 };
                 self.eval_template(&s, &tpl)
@@ -1152,6 +1239,30 @@ fn for_each_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
 /// Terraform equality: numbers by value, otherwise structural.
 pub(crate) fn equal(a: &Value, b: &Value) -> bool {
     a == b
+}
+
+/// Follows attribute and literal index steps into a value by reference while they land
+/// on a present key or element (exactly what [`get_attr`] and [`index`] would give);
+/// returns the part reached and how many steps it took.
+fn walk<'v>(mut v: &'v Value, ops: &[TraversalOperator]) -> (&'v Value, usize) {
+    let mut used = 0;
+    for op in ops {
+        let next = match (op, v) {
+            (TraversalOperator::GetAttr(id), Value::Map(m)) => m.get(id.as_str()),
+            (TraversalOperator::LegacyIndex(i), Value::List(items)) => {
+                usize::try_from(*i).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => {
+                v = n;
+                used += 1;
+            }
+            None => break,
+        }
+    }
+    (v, used)
 }
 
 fn get_attr(v: Value, name: &str) -> R {

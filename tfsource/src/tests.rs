@@ -758,3 +758,44 @@ resource "aws_ecs_task_definition" "app" {
         .unwrap();
     assert!(matches!(&other, Value::Unknown(u) if u.json.is_none()));
 }
+
+#[test]
+fn for_each_is_evaluated_once_per_module_instance_but_each_instance_keeps_its_value() {
+    // The `for_each` value is cached per (module instance, block): two module instances
+    // with different inputs, and the instances of one resource, must still each see their
+    // own `each.value`, and a local read through the borrowed path gives the right part.
+    let root = r#"
+module "svc" {
+  source   = "./modules/svc"
+  for_each = { a = { web = 80, api = 81 }, b = { web = 90, api = 91 } }
+  ports    = each.value
+}
+"#;
+    let child = r#"
+variable "ports" {}
+locals { shaped = { by_name = var.ports } }
+resource "aws_lb_target_group" "tg" {
+  for_each = var.ports
+  port     = each.value
+  name     = "${each.key}-${local.shaped.by_name[each.key]}"
+}
+"#;
+    let (_d, src) = load(&[("main.tf", root), ("modules/svc/main.tf", child)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    for (m, k, port) in [
+        ("a", "web", 80.0),
+        ("a", "api", 81.0),
+        ("b", "web", 90.0),
+        ("b", "api", 91.0),
+    ] {
+        let addr = format!("module.svc[\"{m}\"].aws_lb_target_group.tg[\"{k}\"]");
+        assert_eq!(ev.attribute(&addr, "port"), Some(n(port)), "{addr}");
+        assert_eq!(
+            ev.attribute(&addr, "name"),
+            Some(s(&format!("{k}-{port}"))),
+            "{addr}"
+        );
+        // An attribute the block does not write is absent, not unknown.
+        assert_eq!(ev.attribute(&addr, "protocol"), None);
+    }
+}
