@@ -47,7 +47,7 @@ dist: ## Release archive in dist/: binary, completions, man pages, LICENSE, READ
 	sh scripts/dist.sh
 
 package: ## cargo publish --dry-run of ecsnet-goplugin, ecsnet-tfplugin6, ecsnet-tfsource then ecsnet (what crates.io would receive)
-	$(CARGO) publish --dry-run --locked -p ecsnet-goplugin -p ecsnet-tfplugin6 -p ecsnet-tfsource -p ecsnet
+	CARGO=$(CARGO) bash scripts/package.sh
 
 fixtures: ## Plan testdata/scenarios with real Terraform through the stand-in AWS provider (ONLY=topic/ or topic/name/ for some)
 	$(CARGO) build --quiet -p aws-standin --bins
