@@ -87,6 +87,21 @@ pub struct Expression {
     pub references: Vec<String>,
 }
 
+impl Expression {
+    /// Whether the expression reads only `local.*`, `each.*` or `count.*`: the plan's
+    /// configuration then hides what it comes from (a local, a `for_each` value), which only
+    /// the sources can say. False for a constant or an expression without references.
+    pub fn reads_only_locals_or_iterators(&self) -> bool {
+        self.constant_value.is_none()
+            && !self.references.is_empty()
+            && self.references.iter().all(|r| {
+                ["local.", "each.", "count."]
+                    .iter()
+                    .any(|p| r.starts_with(p))
+            })
+    }
+}
+
 /// A block's expressions: argument name → expression or nested block(s).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Block(pub BTreeMap<String, ExprNode>);

@@ -208,15 +208,11 @@ fn hides_unknown(plan: &Plan, res: &Resource) -> bool {
 
 fn node_hides(node: &ExprNode, json_string: bool) -> bool {
     match node {
+        // A JSON string built from any references (an unknown image) still hides its
+        // structure from the plan.
         ExprNode::Expr(e) => {
-            e.constant_value.is_none()
-                && !e.references.is_empty()
-                && (json_string
-                    || e.references.iter().all(|r| {
-                        ["local.", "each.", "count."]
-                            .iter()
-                            .any(|p| r.starts_with(p))
-                    }))
+            e.reads_only_locals_or_iterators()
+                || (json_string && e.constant_value.is_none() && !e.references.is_empty())
         }
         ExprNode::Block(b) => b.0.values().any(|n| node_hides(n, false)),
         ExprNode::List(bs) => bs

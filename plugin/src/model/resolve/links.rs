@@ -109,15 +109,7 @@ impl<'a> Cx<'a> {
         };
         let top = path.split('.').next().unwrap_or(path);
         match cfg.expressions.lookup(path) {
-            Some(e) => {
-                e.constant_value.is_none()
-                    && !e.references.is_empty()
-                    && e.references.iter().all(|r| {
-                        ["local.", "each.", "count."]
-                            .iter()
-                            .any(|p| r.starts_with(p))
-                    })
-            }
+            Some(e) => e.reads_only_locals_or_iterators(),
             None => top != path && !cfg.expressions.0.contains_key(top),
         }
     }
