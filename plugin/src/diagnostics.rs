@@ -215,6 +215,9 @@ pub struct Diagnostic {
     /// Filled in one place after the rules run (`crate::locate`), never by a rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// For an unverifiable finding: the inputs it lacks, each with its [`MissingKind`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Missing>,
 }
 
 /// A place in a file a finding points at.
@@ -267,21 +270,141 @@ impl Diagnostic {
 
 /// An input a rule needs but the plan does not show, and how the user can supply it. Every
 /// "could not verify" finding names its inputs with these (`crate::rules::unverified`
-/// words them), and `ecsnet capacity` lists them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// words them, and the report lists them under `missing`), and `ecsnet capacity` lists them.
+/// The constructors are the one place an input's [`MissingKind`] is decided: every site that
+/// finds an input missing says which kind it is by the constructor it calls
+/// ([`Missing::after_apply`], [`Missing::outside_plan`], [`Missing::hidden`],
+/// [`Missing::sensitive`], or [`Missing::of_link`] for a link that does not reach its target).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
     /// What is missing, naming the resource and attribute.
     pub what: String,
     /// How to supply it: a sentence ("Reference the ... resource directly"), or what to
     /// supply ("a known max_size in the plan", "`assume { ... }` in .ecsnet.hcl").
     pub supply: String,
+    /// Why a plan reader cannot know it.
+    pub kind: MissingKind,
+    /// The entry of an `assume` block that supplies it (`subnet "a" { cidr_block = ... }`),
+    /// when there is one: a note missing several such inputs shows one `assume { ... }`
+    /// block holding every entry (`crate::rules::unverified::supply`).
+    #[serde(skip)]
+    pub assume: Option<String>,
+}
+
+/// Why an input is missing: whether any reader of the plan (and of the Terraform sources)
+/// could know it, or only ecsnet could not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingKind {
+    /// The value exists only after apply: an attribute the provider computes when it
+    /// creates the object (a subnet's IPv6 block, an Auto Scaling group's `max_size` set
+    /// from another resource's computed attribute), or a data source Terraform defers to apply.
+    AfterApply,
+    /// The plan does not contain the object: a literal id or ARN, an object another state
+    /// manages, an existing subnet's route table, an account setting never planned.
+    OutsidePlan,
+    /// The plan and the sources hold the value, but ecsnet could not follow the
+    /// configuration to it: ecsnet's limitation, not the plan's.
+    Hidden,
+    /// Terraform marks the value sensitive, and ecsnet never prints sensitive values.
+    Sensitive,
+}
+
+impl MissingKind {
+    pub const ALL: [MissingKind; 4] = [
+        MissingKind::AfterApply,
+        MissingKind::OutsidePlan,
+        MissingKind::Hidden,
+        MissingKind::Sensitive,
+    ];
+
+    /// The kind of one input that stands for several (a sentence naming them all): ecsnet's
+    /// own limitation first, then a sensitive value, then a value known after apply.
+    pub fn combine(self, other: MissingKind) -> MissingKind {
+        let rank = |k: MissingKind| match k {
+            MissingKind::Hidden => 0,
+            MissingKind::Sensitive => 1,
+            MissingKind::AfterApply => 2,
+            MissingKind::OutsidePlan => 3,
+        };
+        if rank(other) < rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Adds `k` to the kind of several inputs named together (see [`MissingKind::combine`]).
+    pub fn add(acc: &mut Option<MissingKind>, k: MissingKind) {
+        *acc = Some(acc.map_or(k, |a| a.combine(k)));
+    }
+
+    /// The name reports use (`after_apply`, `outside_plan`, `hidden`, `sensitive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingKind::AfterApply => "after_apply",
+            MissingKind::OutsidePlan => "outside_plan",
+            MissingKind::Hidden => "hidden",
+            MissingKind::Sensitive => "sensitive",
+        }
+    }
+
+    /// The kind of a link that does not reach an entity of the plan: one that names an
+    /// address or a literal points outside the plan (another plan, another state, an
+    /// existing object); one that names nothing, or several candidates that disagree, is
+    /// a link the configuration hides from ecsnet.
+    pub fn of_link(link: &crate::model::Link) -> MissingKind {
+        use crate::model::Resolution;
+        match link.resolved_by {
+            _ if link.address.is_some() || link.literal.is_some() => MissingKind::OutsidePlan,
+            Resolution::OutsidePlan => MissingKind::OutsidePlan,
+            _ => MissingKind::Hidden,
+        }
+    }
+}
+
+impl std::fmt::Display for MissingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Missing {
-    pub fn new(what: impl Into<String>, supply: impl Into<String>) -> Self {
+    pub fn new(what: impl Into<String>, supply: impl Into<String>, kind: MissingKind) -> Self {
         Missing {
             what: what.into(),
             supply: supply.into(),
+            kind,
+            assume: None,
         }
+    }
+    /// The `assume` block entry that supplies the input.
+    pub fn with_assume(mut self, entry: impl Into<String>) -> Self {
+        self.assume = Some(entry.into());
+        self
+    }
+    /// A value Terraform computes at apply.
+    pub fn after_apply(what: impl Into<String>, supply: impl Into<String>) -> Self {
+        Missing::new(what, supply, MissingKind::AfterApply)
+    }
+    /// An object the plan does not contain.
+    pub fn outside_plan(what: impl Into<String>, supply: impl Into<String>) -> Self {
+        Missing::new(what, supply, MissingKind::OutsidePlan)
+    }
+    /// A value ecsnet could not follow the configuration to.
+    pub fn hidden(what: impl Into<String>, supply: impl Into<String>) -> Self {
+        Missing::new(what, supply, MissingKind::Hidden)
+    }
+    /// A value Terraform marks sensitive.
+    pub fn sensitive(what: impl Into<String>, supply: impl Into<String>) -> Self {
+        Missing::new(what, supply, MissingKind::Sensitive)
+    }
+    /// The target of `link`, which does not reach an entity of the plan.
+    pub fn of_link(
+        link: &crate::model::Link,
+        what: impl Into<String>,
+        supply: impl Into<String>,
+    ) -> Self {
+        Missing::new(what, supply, MissingKind::of_link(link))
     }
 }

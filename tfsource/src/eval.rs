@@ -15,7 +15,7 @@ use crate::address::{self, Address, Key, ModuleStep};
 use crate::funcs;
 use crate::sources::{Module, Sources};
 use crate::tree::{Block, Body};
-use crate::value::{unknown_of, Ref, Unknown, Value};
+use crate::value::{not_null, unknown_of, Ref, Unknown, Value};
 
 /// How deep evaluation may nest (locals naming locals, module outputs, resources'
 /// arguments) before a value is given up as unknown: guards against cycles.
@@ -322,6 +322,7 @@ impl<'s> Evaluator<'s> {
                     sensitive: true,
                     json: None,
                     exact: false,
+                    not_null: false,
                 })
             } else {
                 match given(name) {
@@ -601,7 +602,8 @@ impl<'s> Evaluator<'s> {
         if unknown.is_empty() {
             Ok(Value::String(out))
         } else {
-            Ok(unknown_of(&unknown))
+            // Terraform refuses to interpolate null: the string is never null.
+            Ok(not_null(unknown_of(&unknown)))
         }
     }
 
@@ -1311,6 +1313,8 @@ fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
     }
     // A step into a value made of several references is not one of them.
     u.exact &= u.refs.len() == 1;
+    // A part of a value that is not null may itself be null.
+    u.not_null = false;
     if let [r] = u.refs.as_mut_slice() {
         if r.attribute.is_empty() && r.address.ends_with("[*]") {
             if let Some(k) = key {

@@ -9,7 +9,7 @@ use std::path::Path;
 use base64::Engine as _;
 
 use crate::eval::{equal, Fail, R};
-use crate::value::{number_string, unknown_of, Unknown, Value};
+use crate::value::{not_null, number_string, unknown_of, Unknown, Value, NEVER_NULL_FUNCTIONS};
 
 /// Largest file `file()`/`templatefile()` read.
 const MAX_FILE_BYTES: u64 = 4 << 20;
@@ -99,7 +99,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>, cx: &Context) -> R {
         _ => {}
     }
     if args.iter().any(|a| !a.is_wholly_known()) {
-        return Ok(unknown_of(&args));
+        let u = unknown_of(&args);
+        return Ok(match NEVER_NULL_FUNCTIONS.contains(&name) {
+            true => not_null(u),
+            false => u,
+        });
     }
     match name {
         "tostring" => match one(args)? {
@@ -444,6 +448,8 @@ fn jsonencode(v: Value) -> R {
                 sensitive: v.is_sensitive(),
                 json: Some(Box::new(v)),
                 exact: false,
+                // jsonencode(null) is the string "null".
+                not_null: true,
             }))
         }
     }

@@ -128,6 +128,30 @@ locals { role = aws_iam_role.r.arn }
 }
 
 #[test]
+fn an_unknown_is_not_null_only_from_functions_and_templates_that_never_give_null() {
+    let tf = r#"
+resource "aws_vpc" "v" { assign_generated_ipv6_cidr_block = true }
+resource "aws_subnet" "s" {}
+locals { block = cidrsubnet(aws_vpc.v.ipv6_cidr_block, 8, 1) }
+"#;
+    let not_null = |e: &str| match eval_in(tf, e) {
+        Value::Unknown(u) => u.not_null,
+        other => panic!("{e}: {other:?}"),
+    };
+    // Terraform refuses a null argument to these, and interpolating null.
+    assert!(not_null("cidrsubnet(aws_vpc.v.ipv6_cidr_block, 8, 1)"));
+    assert!(not_null("local.block"));
+    assert!(not_null("\"${aws_vpc.v.id}-x\""));
+    assert!(not_null("jsonencode({ a = aws_vpc.v.id })"));
+    // The attribute itself, a conditional that may give null, a part of a value, a
+    // function that passes null through.
+    assert!(!not_null("aws_vpc.v.ipv6_cidr_block"));
+    assert!(!not_null("aws_vpc.v.id == \"x\" ? local.block : null"));
+    assert!(!not_null("aws_subnet.s.tags"));
+    assert!(!not_null("try(aws_vpc.v.ipv6_cidr_block, null)"));
+}
+
+#[test]
 fn for_expressions_lists_maps_filters_and_grouping() {
     assert_eq!(
         eval("[for x in [1, 2, 3] : x * 2 if x > 1]"),

@@ -39,6 +39,12 @@ pub struct Unknown {
     /// variables, locals and module outputs), not computed from it: no conditional or
     /// function stands between them, so it is null only when that attribute is.
     pub exact: bool,
+    /// The value is certainly not null once known: it is the result of a function that
+    /// never returns null (`cidrsubnet`, `format`, `join`, ...: Terraform refuses a null
+    /// argument to them with "argument must not be null" rather than return null) or of a
+    /// string template (interpolating null is an error). A plan that succeeds therefore
+    /// has a value there.
+    pub not_null: bool,
 }
 
 /// A reference to something known only after apply (a resource or data source attribute),
@@ -272,6 +278,37 @@ fn number_json(n: f64) -> Option<serde_json::Value> {
 }
 
 /// Merge the references (and sensitivity) of several values into one unknown.
+/// `v` marked as certainly not null when it is unknown (see [`Unknown::not_null`]).
+pub fn not_null(v: Value) -> Value {
+    match v {
+        Value::Unknown(mut u) => {
+            u.not_null = true;
+            Value::Unknown(u)
+        }
+        other => other,
+    }
+}
+
+/// Functions whose result is never null: they refuse a null argument ("argument must not
+/// be null") and otherwise return a string, number or collection.
+pub const NEVER_NULL_FUNCTIONS: &[&str] = &[
+    "base64decode",
+    "base64encode",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "format",
+    "join",
+    "jsonencode",
+    "length",
+    "lower",
+    "replace",
+    "split",
+    "trimspace",
+    "upper",
+];
+
 pub fn unknown_of<'a>(parts: impl IntoIterator<Item = &'a Value>) -> Value {
     let mut u = Unknown::default();
     for p in parts {

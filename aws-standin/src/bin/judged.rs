@@ -5,9 +5,14 @@
 //! update plan). A service is one of `ecsnet inventory PLAN --format json`'s `services`; it
 //! is judged when no diagnostic of `ecsnet check PLAN --format json` (with the scenario's
 //! `.ecsnet.hcl` when it has one) is `unverifiable` with the service's address.
+//! The services not judged are broken down by the `kind` of the inputs their notes name
+//! (`missing[].kind` in the report): held only by values known after apply, only by
+//! objects outside the plan, by both, by sensitive values, by inputs ecsnet could not
+//! follow the configuration to (`hidden`: ecsnet's limitation), or by a note that names no
+//! input; `-v` lists the hidden ones.
 //! Run `judged --help`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
@@ -23,7 +28,8 @@ from the plan alone and with the scenario's Terraform sources
 usage: judged [-v] [--only SUBSTRING]... [--root DIR] [--ecsnet BIN]
        judged [-v] [--ecsnet BIN] --plan FILE...
 
-  -v, --verbose   one line per plan: services judged, and the unverifiable rules of the others
+  -v, --verbose   one line per plan: services judged, and the unverifiable rules of the others;
+                  then every service held by a hidden input (ecsnet's limitation), with the input
   --only S        only scenarios whose name (topic/name/) contains S; repeatable
   --root DIR      the scenarios directory (default: testdata/scenarios of this repository)
   --ecsnet BIN    the ecsnet binary (default: ecsnet beside this program)
@@ -49,21 +55,83 @@ impl Mode {
     }
 }
 
+/// What holds an unjudged service back, from the kinds of the inputs its notes name.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Held {
+    AfterApply,
+    OutsidePlan,
+    AfterApplyAndOutside,
+    Sensitive,
+    Hidden,
+    Unnamed,
+}
+
+impl Held {
+    const ALL: [Held; 6] = [
+        Held::AfterApply,
+        Held::OutsidePlan,
+        Held::AfterApplyAndOutside,
+        Held::Sensitive,
+        Held::Hidden,
+        Held::Unnamed,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Held::AfterApply => "only after apply",
+            Held::OutsidePlan => "only outside the plan",
+            Held::AfterApplyAndOutside => "after apply and outside the plan",
+            Held::Sensitive => "sensitive",
+            Held::Hidden => "hidden (ecsnet's limitation)",
+            Held::Unnamed => "a note naming no input",
+        }
+    }
+
+    /// The class of a service whose notes name inputs of `kinds` (`""` for a note that
+    /// names none): any hidden input makes it ecsnet's limitation.
+    fn of(kinds: &BTreeSet<String>) -> Held {
+        let has = |k: &str| kinds.contains(k);
+        if has("hidden") {
+            Held::Hidden
+        } else if has("") {
+            Held::Unnamed
+        } else if has("sensitive") {
+            Held::Sensitive
+        } else if has("after_apply") && has("outside_plan") {
+            Held::AfterApplyAndOutside
+        } else if has("after_apply") {
+            Held::AfterApply
+        } else {
+            Held::OutsidePlan
+        }
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     plans: usize,
     services: usize,
     judged: usize,
+    held: BTreeMap<Held, usize>,
+    hidden: Vec<String>,
 }
 
 impl Tally {
-    fn add(&mut self, plan: &PlanJudgement) {
+    fn add(&mut self, name: &str, plan: &PlanJudgement) {
         self.plans += 1;
         self.services += plan.services;
         self.judged += plan.services - plan.unjudged.len();
+        for (address, notes) in &plan.unjudged {
+            let held = Held::of(&notes.kinds);
+            *self.held.entry(held).or_default() += 1;
+            if held == Held::Hidden {
+                self.hidden
+                    .push(format!("{name}: {address}: {}", notes.hidden.join("; ")));
+            }
+        }
     }
 
-    fn print(&self, label: &str, mode: Mode) {
+    fn print(&self, label: &str, mode: Mode, verbose: bool) {
         println!(
             "{label} plans, {}: {} of {} services judged without an unverifiable note ({} plans)",
             mode.label(),
@@ -71,6 +139,16 @@ impl Tally {
             self.services,
             self.plans
         );
+        let held: Vec<String> = Held::ALL
+            .iter()
+            .map(|h| format!("{} {}", self.held.get(h).copied().unwrap_or(0), h.label()))
+            .collect();
+        println!("  not judged, held by inputs: {}", held.join(", "));
+        if verbose {
+            for h in &self.hidden {
+                println!("  hidden: {h}");
+            }
+        }
     }
 }
 
@@ -154,7 +232,7 @@ fn main() -> ExitCode {
                 let dir = (mode == Mode::Sources).then_some(sources.0.as_path());
                 match judge(&ecsnet, scenario, file, dir) {
                     Ok(plan) => {
-                        tallies.entry((file, mode)).or_default().add(&plan);
+                        tallies.entry((file, mode)).or_default().add(&name, &plan);
                         if verbose {
                             println!("{} ({})", plan.line(&name), mode.label());
                         }
@@ -172,7 +250,7 @@ fn main() -> ExitCode {
             tallies
                 .remove(&(file, mode))
                 .unwrap_or_default()
-                .print(label, mode);
+                .print(label, mode, verbose);
         }
     }
     exit_code(errors)
@@ -207,7 +285,7 @@ fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
             let dir = (mode == Mode::Sources).then_some(scenario.dir.as_path());
             match judge(ecsnet, &scenario, &file.to_string_lossy(), dir) {
                 Ok(plan) => {
-                    tallies.entry(mode).or_default().add(&plan);
+                    tallies.entry(mode).or_default().add(&scenario.name, &plan);
                     if verbose {
                         println!("{} ({})", plan.line(&scenario.name), mode.label());
                     }
@@ -223,15 +301,25 @@ fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
         tallies
             .remove(&mode)
             .unwrap_or_default()
-            .print("given", mode);
+            .print("given", mode, verbose);
     }
     exit_code(errors)
 }
 
-/// One plan's services: how many, and those with an unverifiable note (address -> rules).
+/// One plan's services: how many, and those with an unverifiable note.
 struct PlanJudgement {
     services: usize,
-    unjudged: BTreeMap<String, Vec<String>>,
+    unjudged: BTreeMap<String, Notes>,
+}
+
+/// The unverifiable notes of one service.
+#[derive(Default)]
+struct Notes {
+    rules: Vec<String>,
+    /// The `kind` of every input the notes name; `""` for a note that names none.
+    kinds: BTreeSet<String>,
+    /// "NET045: what" for each hidden input.
+    hidden: Vec<String>,
 }
 
 impl PlanJudgement {
@@ -242,7 +330,7 @@ impl PlanJudgement {
             let notes: Vec<String> = self
                 .unjudged
                 .iter()
-                .map(|(address, rules)| format!("{address} [{}]", rules.join(", ")))
+                .map(|(address, notes)| format!("{address} [{}]", notes.rules.join(", ")))
                 .collect();
             line.push_str(&format!("; unverifiable: {}", notes.join("; ")));
         }
@@ -290,7 +378,7 @@ fn judge(
     let diagnostics = report["diagnostics"]
         .as_array()
         .ok_or("the report has no diagnostics array")?;
-    let mut unjudged: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut unjudged: BTreeMap<String, Notes> = BTreeMap::new();
     for d in diagnostics {
         if d["unverifiable"] != Value::Bool(true) {
             continue;
@@ -299,10 +387,23 @@ fn judge(
             continue;
         };
         if services.contains(&address) {
-            let rules = unjudged.entry(address.to_owned()).or_default();
+            let notes = unjudged.entry(address.to_owned()).or_default();
             let rule = d["rule"].as_str().unwrap_or("?").to_owned();
-            if !rules.contains(&rule) {
-                rules.push(rule);
+            let missing = d["missing"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+            if missing.is_empty() {
+                notes.kinds.insert(String::new());
+            }
+            for m in missing {
+                let kind = m["kind"].as_str().unwrap_or("").to_owned();
+                if kind == "hidden" {
+                    notes
+                        .hidden
+                        .push(format!("{rule}: {}", m["what"].as_str().unwrap_or("?")));
+                }
+                notes.kinds.insert(kind);
+            }
+            if !notes.rules.contains(&rule) {
+                notes.rules.push(rule);
             }
         }
     }

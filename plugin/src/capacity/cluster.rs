@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::bound::Bound;
 use super::demand::Counted;
 use super::trunking::{self, TrunkingSetting, TurnedOn};
-use super::Missing;
+use super::{Missing, MissingKind};
 use crate::config::{Assumptions, ClusterAssumption, ClusterNames};
 use std::sync::Arc;
 
@@ -250,12 +250,13 @@ fn launched_before(
                 missing.push(Missing::new(
                     format!("how many instances of {address} run before this plan turns awsvpcTrunking on (desired_capacity unknown or sensitive)"),
                     "a known desired_capacity in the plan, or replace the instances in this plan (an instance_refresh block that a launch template change starts)",
+                    if running.sensitive { MissingKind::Sensitive } else { MissingKind::AfterApply },
                 ));
                 (None, format!("{address} is {why}"), false)
             }
         },
         Relaunch::Unknown(what) => {
-            missing.push(Missing::new(
+            missing.push(Missing::after_apply(
                 format!("whether this plan replaces the instances of {address}: {what}"),
                 "a plan that shows it: the group created or replaced, or updated with an instance_refresh block and a launch template change",
             ));
@@ -267,7 +268,7 @@ fn launched_before(
         }
     };
     if !setting_known {
-        missing.push(Missing::new(
+        missing.push(Missing::outside_plan(
             format!("whether awsvpcTrunking was enabled before this plan ({setting_why}); the instances of {address} running now keep the untrunked limit if it was not"),
             "`assume { awsvpc_trunking = true }` in .ecsnet.hcl when the account had it enabled already, or replace the instances in this plan",
         ));
@@ -534,20 +535,20 @@ pub(crate) fn capacity(
 
     let mut missing: Vec<Missing> = sources.iter().flat_map(|s| s.missing.clone()).collect();
     if sources.is_empty() {
-        missing.push(Missing {
-            what: format!(
+        missing.push(Missing::outside_plan(
+            format!(
                 "the container instances of {} (no autoscaling group or instance in the plan registers to it)",
                 key.label()
             ),
-            supply: example.clone(),
-        });
+            example.clone(),
+        ));
     }
     if daemons.awsvpc.hi.is_none() || !daemons.maybe_awsvpc_services.is_empty() {
         for d in &daemons.maybe_awsvpc_services {
-            missing.push(Missing {
-                what: format!("the network mode of DAEMON service {d}"),
-                supply: "a plan that includes its task definition with a known network_mode".into(),
-            });
+            missing.push(Missing::outside_plan(
+                format!("the network mode of DAEMON service {d}"),
+                "a plan that includes its task definition with a known network_mode",
+            ));
         }
     }
     ClusterCapacity {
@@ -645,7 +646,7 @@ impl Pool {
         let t = Totals::of(&refs);
         let mut missing: Vec<Missing> = refs.iter().flat_map(|s| s.missing.clone()).collect();
         if refs.is_empty() {
-            missing.push(Missing::new(
+            missing.push(Missing::outside_plan(
                 format!(
                     "the autoscaling group of capacity provider {name} of {cluster} (not in the plan)"
                 ),
@@ -813,8 +814,9 @@ fn type_slots(
 
 fn unknown_type_missing(catalog: &Catalog, t: &str, example: &str) -> Missing {
     let hint = catalog.suggest(t, 3);
-    Missing {
-        what: format!(
+    // AWS's facts about the type, which no plan holds.
+    Missing::outside_plan(
+        format!(
             "ENI facts for instance type {t:?}, which is not in ecsnet's table{}",
             if hint.is_empty() {
                 String::new()
@@ -822,11 +824,11 @@ fn unknown_type_missing(catalog: &Catalog, t: &str, example: &str) -> Missing {
                 format!(" (did you mean {}?)", hint.join(", "))
             }
         ),
-        supply: format!(
+        format!(
             "{example}, or the type's facts in .ecsnet.hcl: {}",
             crate::instances::override_example(t)
         ),
-    }
+    )
 }
 
 /// Count instance type `t` in a plan source; a type ecsnet has no ENI facts for is also
@@ -1073,10 +1075,8 @@ fn plan_source(
         kind: s.kind,
         capacity_provider: s.capacity_provider.clone(),
         managed_scaling,
-        instances: Err(Missing {
-            what: String::new(),
-            supply: example.to_string(),
-        }),
+        // Filled in below; left empty only for a source outside the plan.
+        instances: Err(Missing::outside_plan(String::new(), example)),
         types: Vec::new(),
         smallest: None,
         per_instance: Bound::unknown(),
@@ -1088,10 +1088,7 @@ fn plan_source(
         certain: s.certain,
         missing: Vec::new(),
     };
-    let miss = |what: String| Missing {
-        what,
-        supply: example.to_string(),
-    };
+    let miss = |what: String, kind: MissingKind| Missing::new(what, example, kind);
     let no_trunk = |dns: &Option<DnsARecord>| match (os_no_trunk(source.os), dns) {
         (Some(nt), _) => nt,
         (None, Some(d)) if d.partial => NoTrunk::DnsARecordSome,
@@ -1110,7 +1107,10 @@ fn plan_source(
                             n: (*n).max(0) as u64,
                             why: format!("max_size {}", g.max_size.show()),
                         }),
-                        _ => Err(miss(format!("max_size of {addr} (known after apply)"))),
+                        _ => Err(miss(
+                            format!("max_size of {addr} (known after apply)"),
+                            MissingKind::AfterApply,
+                        )),
                     };
                     let max = src.instances.as_ref().ok().map(|c| c.n);
                     src.launched_before =
@@ -1118,9 +1118,13 @@ fn plan_source(
                     src.dns_a_record_on = group_dns(model, plan, g);
                     let nt = no_trunk(&src.dns_a_record_on);
                     if g.uses_instance_requirements {
-                        src.missing.push(miss(format!(
-                            "the instance types of {addr} (chosen by instance_requirements)"
-                        )));
+                        // AWS picks the types when it launches the instances.
+                        src.missing.push(miss(
+                            format!(
+                                "the instance types of {addr} (chosen by instance_requirements)"
+                            ),
+                            MissingKind::AfterApply,
+                        ));
                     } else if g.instance_types.sensitive {
                         src.missing
                             .push(super::demand::sensitive_missing("instance types", addr));
@@ -1131,15 +1135,23 @@ fn plan_source(
                                     add_type(catalog, &mut src, t, setting, nt, daemons, example);
                                 }
                             }
-                            _ => src.missing.push(miss(format!(
-                            "the instance types of {addr} (known after apply or not in the plan)"
-                        ))),
+                            // Unknown in the plan: computed at apply; otherwise the
+                            // group's launch template was not followed.
+                            _ => src.missing.push(miss(
+                                format!("the instance types of {addr} (known after apply or not in the plan)"),
+                                if g.instance_types.is_unknown() {
+                                    MissingKind::AfterApply
+                                } else {
+                                    MissingKind::Hidden
+                                },
+                            )),
                         }
                     }
                 }
-                None => src
-                    .missing
-                    .push(miss(format!("{addr}, which is not in the plan"))),
+                None => src.missing.push(miss(
+                    format!("{addr}, which is not in the plan"),
+                    MissingKind::OutsidePlan,
+                )),
             }
         }
         (CapacityKind::Instance, Some(addr)) => match model.instance_in(addr, plan) {
@@ -1164,19 +1176,25 @@ fn plan_source(
                 let nt = no_trunk(&src.dns_a_record_on);
                 match i.instance_type.get().filter(|_| !i.instance_type.sensitive) {
                     Some(t) => add_type(catalog, &mut src, t, setting, nt, daemons, example),
-                    None => src.missing.push(miss(format!(
-                        "the instance_type of {addr} (known after apply)"
-                    ))),
+                    None => src.missing.push(miss(
+                        format!("the instance_type of {addr} (known after apply)"),
+                        if i.instance_type.sensitive {
+                            MissingKind::Sensitive
+                        } else {
+                            MissingKind::AfterApply
+                        },
+                    )),
                 }
             }
-            None => src
-                .missing
-                .push(miss(format!("{addr}, which is not in the plan"))),
+            None => src.missing.push(miss(
+                format!("{addr}, which is not in the plan"),
+                MissingKind::OutsidePlan,
+            )),
         },
-        _ => src.missing.push(miss(format!(
-            "the autoscaling group of {} (outside the plan)",
-            src.label
-        ))),
+        _ => src.missing.push(miss(
+            format!("the autoscaling group of {} (outside the plan)", src.label),
+            MissingKind::OutsidePlan,
+        )),
     }
     if let Err(m) = &mut src.instances {
         if m.what.is_empty() {

@@ -141,12 +141,14 @@ pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
     let peak_range = peak_range(&peak, &desired, &maximum_percent, deploy);
 
     let mode_missing = || mode_missing(s, td);
-    let launch_missing = || Missing {
-        what: format!(
-            "where {} runs (launch type / capacity provider known after apply)",
-            s.address
-        ),
-        supply: "a known launch_type or capacity_provider_strategy in the plan".to_string(),
+    let launch_missing = || {
+        Missing::after_apply(
+            format!(
+                "where {} runs (launch type / capacity provider known after apply)",
+                s.address
+            ),
+            "a known launch_type or capacity_provider_strategy in the plan",
+        )
     };
     let on_instances = match launch {
         Some(Launch::Ec2) => Involved::Yes,
@@ -197,19 +199,19 @@ fn both(a: &Involved, b: &Involved) -> Involved {
 
 fn mode_missing(s: &Service, td: Option<&TaskDefinition>) -> Missing {
     match td {
-        Some(t) => Missing {
-            what: format!("network_mode of {} (known after apply)", t.address),
-            supply: "a known network_mode in the task definition".to_string(),
-        },
-        None => Missing {
-            what: format!(
+        Some(t) => Missing::after_apply(
+            format!("network_mode of {} (known after apply)", t.address),
+            "a known network_mode in the task definition",
+        ),
+        None => Missing::of_link(
+            &s.task_definition,
+            format!(
                 "the task definition of {} ({}), which is not in the plan",
                 s.address,
                 s.task_definition.describe()
             ),
-            supply: "a plan that includes the task definition (pass several plans to ecsnet)"
-                .to_string(),
-        },
+            "a plan that includes the task definition (pass several plans to ecsnet)",
+        ),
     }
 }
 
@@ -235,10 +237,10 @@ fn desired(s: &Service, daemon: bool) -> Result<Counted, Missing> {
             n: 0,
             why: "desired_count not set (0)".to_string(),
         }),
-        Val::Unknown => Err(Missing {
-            what: format!("desired_count of {} (known after apply)", s.address),
-            supply: "a known desired_count in the plan".to_string(),
-        }),
+        Val::Unknown => Err(Missing::after_apply(
+            format!("desired_count of {} (known after apply)", s.address),
+            "a known desired_count in the plan",
+        )),
     }
 }
 
@@ -268,11 +270,12 @@ fn percent(f: &Field<i64>, attr: &str, default: u64, s: &Service) -> Result<Coun
 /// in a configuration ecsnet cannot see (then it may be ECS's default, or not).
 fn unknown_setting(s: &Service, what: &str, supply: &str) -> Missing {
     match &s.deployment_unseen {
-        None => Missing::new(
+        None => Missing::after_apply(
             format!("{what} of {} (known after apply)", s.address),
             supply,
         ),
-        Some(why) => Missing::new(
+        // The configuration ecsnet could not see may set it, or not.
+        Some(why) => Missing::hidden(
             format!(
                 "{what} of {} (known after apply; {why}, so ecsnet cannot tell whether it is set or takes the ECS default)",
                 s.address
@@ -284,10 +287,10 @@ fn unknown_setting(s: &Service, what: &str, supply: &str) -> Missing {
 
 /// Capacity findings print their arithmetic, so a sensitive count cannot take part.
 pub(crate) fn sensitive_missing(attr: &str, address: &str) -> Missing {
-    Missing {
-        what: format!("{attr} of {address} is sensitive, and ecsnet never prints sensitive values"),
-        supply: format!("a non-sensitive {attr} (capacity findings show their arithmetic)"),
-    }
+    Missing::sensitive(
+        format!("{attr} of {address} is sensitive, and ecsnet never prints sensitive values"),
+        format!("a non-sensitive {attr} (capacity findings show their arithmetic)"),
+    )
 }
 
 fn deploy_kind(s: &Service) -> (DeployKind, String) {
@@ -349,14 +352,14 @@ fn peak(
                 d.n.saturating_mul(2)
             ),
         }),
-        DeployKind::External => Err(Missing {
-            what: format!(
+        // The task sets an external controller creates are not in this plan.
+        DeployKind::External => Err(Missing::outside_plan(
+            format!(
                 "the deployment peak of {}: an EXTERNAL controller's task sets decide it",
                 s.address
             ),
-            supply: "an ignore block for this finding once capacity for the task sets is planned"
-                .to_string(),
-        }),
+            "an ignore block for this finding once capacity for the task sets is planned",
+        )),
         DeployKind::Unknown => Err(unknown_setting(
             s,
             &format!("the {deploy_why}"),

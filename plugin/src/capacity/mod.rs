@@ -27,7 +27,7 @@ pub mod ports;
 pub mod subnets;
 pub mod trunking;
 
-pub use crate::diagnostics::Missing;
+pub use crate::diagnostics::{Missing, MissingKind};
 pub use bound::{compare, Bound, Verdict};
 pub use cluster::{
     fixed_source, ClusterCapacity, ClusterKey, Daemons, FixedInstances, LaunchedBefore, Pool,
@@ -659,27 +659,30 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
         }
         let keys = match &s.network_configuration.val {
             Val::Known(Some(cfg)) => match &cfg.subnets.val {
-                Val::Known(links) => subnets::keys(model, links, s.plan).map_err(|l| Missing {
-                    what: format!("a subnet of {} ({l})", s.address),
-                    supply: "subnet ids known at plan time".into(),
+                // A subnet id unknown at plan time that no reference ecsnet followed names.
+                Val::Known(links) => subnets::keys(model, links, s.plan).map_err(|l| {
+                    Missing::hidden(
+                        format!("a subnet of {} ({l})", s.address),
+                        "subnet ids known at plan time",
+                    )
                 }),
-                _ => Err(Missing {
-                    what: format!(
+                _ => Err(Missing::after_apply(
+                    format!(
                         "network_configuration[0].subnets of {} (known after apply)",
                         s.address
                     ),
-                    supply: "subnet ids known at plan time".into(),
-                }),
+                    "subnet ids known at plan time",
+                )),
             },
             // No awsvpc configuration: NET040 reports that, no addresses to count.
             Val::Known(None) | Val::Null => {
                 service_subnets.push(None);
                 continue;
             }
-            Val::Unknown => Err(Missing {
-                what: format!("network_configuration of {} (known after apply)", s.address),
-                supply: "a known network_configuration in the plan".into(),
-            }),
+            Val::Unknown => Err(Missing::after_apply(
+                format!("network_configuration of {} (known after apply)", s.address),
+                "a known network_configuration in the plan",
+            )),
         };
         if let Ok(k) = &keys {
             if !k.is_empty() {
@@ -840,13 +843,18 @@ fn instance_users(
             (None, None) => (
                 Bound::unknown(),
                 "max_size unknown".to_string(),
-                Some(Missing {
-                    what: format!(
+                Some(Missing::new(
+                    format!(
                         "max_size of {} (known after apply or sensitive), whose instances take addresses in its subnets",
                         g.address
                     ),
-                    supply: "a known, non-sensitive max_size in the plan, or an `assume cluster` block for its cluster".into(),
-                }),
+                    "a known, non-sensitive max_size in the plan, or an `assume cluster` block for its cluster",
+                    if g.max_size.sensitive {
+                        MissingKind::Sensitive
+                    } else {
+                        MissingKind::AfterApply
+                    },
+                )),
             ),
         };
         let (count, why) = per_instance(g.plan, &g.address, count, why);
@@ -877,9 +885,12 @@ fn instance_users(
 }
 
 fn cluster_key(model: &Model, s: &crate::model::Service) -> Result<ClusterKey, Missing> {
-    cluster::key_of(model, &s.cluster, s.plan).ok_or_else(|| Missing {
-        what: format!("the cluster of {} (known after apply)", s.address),
-        supply: "a cluster reference ecsnet can follow in the plan configuration".into(),
+    cluster::key_of(model, &s.cluster, s.plan).ok_or_else(|| {
+        Missing::of_link(
+            &s.cluster,
+            format!("the cluster of {} (known after apply)", s.address),
+            "a cluster reference ecsnet can follow in the plan configuration",
+        )
     })
 }
 

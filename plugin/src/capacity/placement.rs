@@ -181,7 +181,7 @@ pub(crate) fn strategy<'m>(
             return Ok(Some(("its capacity_provider_strategy", items)))
         }
         Val::Unknown => {
-            return Err(Missing::new(
+            return Err(Missing::after_apply(
                 format!(
                     "capacity_provider_strategy of {} (known after apply)",
                     s.address
@@ -205,7 +205,7 @@ pub(crate) fn strategy<'m>(
             "the cluster's default capacity provider strategy",
             items,
         ))),
-        Val::Unknown => Err(Missing::new(
+        Val::Unknown => Err(Missing::after_apply(
             format!(
                 "the default capacity provider strategy of {} (known after apply)",
                 c.address
@@ -281,14 +281,15 @@ pub(crate) fn place(
             Ok(None) => return Placement::Cluster,
             Err(words) if it.capacity_provider.is_unknown() && it.link.is_none() => {
                 return Placement::Unknown {
-                    missing: Missing::new(
+                    // Unknown, and no reference ecsnet followed names the provider.
+                    missing: Missing::hidden(
                         format!(
                             "a capacity provider of the strategy of {} ({words})",
                             s.address
                         ),
                         "capacity provider names known at plan time",
                     ),
-                }
+                };
             }
             Err(words) => PoolKey::Outside(words),
         };
@@ -512,7 +513,7 @@ mod tests {
         };
         assert_eq!(on(&p, 1, 6), Bound::range(0, 6));
         let u = Placement::Unknown {
-            missing: Missing::new("x", "y"),
+            missing: Missing::after_apply("x", "y"),
         };
         assert_eq!(on(&u, 1, 6), Bound::range(0, 6));
         assert_eq!(on(&Placement::Cluster, 0, 6), Bound::exact(6));

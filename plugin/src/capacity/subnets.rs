@@ -117,6 +117,14 @@ fn supply(id: &str) -> String {
     )
 }
 
+/// The `assume` entry for a subnet's size, as one line of a pasteable block.
+fn assume_entry(id: &str) -> String {
+    format!(
+        "{} # or free_addresses = 200",
+        crate::config::hint::subnet(id, "cidr_block", "\"10.0.1.0/24\"")
+    )
+}
+
 fn from_assumption(k: &str, a: &SubnetAssumption) -> Option<Counted> {
     if let Some(free) = a.free_addresses {
         return Some(Counted {
@@ -164,15 +172,29 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
                     })
                 })
                 .or_else(|| assumed.as_ref().and_then(|(k, a)| from_assumption(k, a)))
-                .ok_or_else(|| Missing {
-                    what: match s.map(|s| &s.cidr_block) {
-                        Some(f) if f.sensitive => format!("the IPv4 CIDR of {addr} (sensitive)"),
-                        Some(f) if f.is_known() => {
-                            format!("the IPv4 CIDR of {addr} ({} is not an IPv4 CIDR)", f.show())
-                        }
-                        _ => format!("the IPv4 CIDR of {addr} (known after apply)"),
-                    },
-                    supply: supply(id.as_deref().unwrap_or(addr)),
+                .ok_or_else(|| {
+                    let label = id.as_deref().unwrap_or(addr);
+                    let supply = supply(label);
+                    let m = match s.map(|s| &s.cidr_block) {
+                        Some(f) if f.sensitive => Missing::sensitive(
+                            format!("the IPv4 CIDR of {addr} (sensitive)"),
+                            supply,
+                        ),
+                        // ecsnet reads only IPv4 CIDRs.
+                        Some(f) if f.is_known() => Missing::hidden(
+                            format!("the IPv4 CIDR of {addr} ({} is not an IPv4 CIDR)", f.show()),
+                            supply,
+                        ),
+                        Some(_) => Missing::after_apply(
+                            format!("the IPv4 CIDR of {addr} (known after apply)"),
+                            supply,
+                        ),
+                        None => Missing::outside_plan(
+                            format!("the IPv4 CIDR of {addr} (known after apply)"),
+                            supply,
+                        ),
+                    };
+                    m.with_assume(assume_entry(label))
                 });
             SubnetInfo {
                 key: key.clone(),
@@ -184,9 +206,12 @@ pub(crate) fn info(model: &Model, assume: &Assumptions, key: &SubnetKey) -> Subn
             key: key.clone(),
             usable: find_assumption(&[id.as_str()])
                 .and_then(|(k, a)| from_assumption(&k, a))
-                .ok_or_else(|| Missing {
-                    what: format!("the size of subnet {id} (outside the plan)"),
-                    supply: supply(id),
+                .ok_or_else(|| {
+                    Missing::outside_plan(
+                        format!("the size of subnet {id} (outside the plan)"),
+                        supply(id),
+                    )
+                    .with_assume(assume_entry(id))
                 }),
             ipv6_only: false,
         },

@@ -600,6 +600,11 @@ pub struct Subnet {
     pub id: Field<String>,
     pub cidr_block: Field<String>,
     pub ipv6_cidr_block: Field<String>,
+    /// The `ipv6_cidr_block` is unknown but certainly set: the Terraform sources write it
+    /// with an expression that is never null (`cidrsubnet(aws_vpc.this.ipv6_cidr_block, 8,
+    /// count.index)`), so once applied the subnet has an IPv6 CIDR.
+    #[serde(skip)]
+    pub ipv6_cidr_set: bool,
     pub ipv6_native: Field<bool>,
     pub availability_zone: Field<String>,
     pub availability_zone_id: Field<String>,
@@ -615,6 +620,11 @@ pub struct Subnet {
     /// The route table the subnet uses, when the plan shows it: a table's address, or
     /// "the main route table of aws_vpc.x" for a subnet without an association.
     pub route_table: Option<String>,
+    /// Why `egress` is unknown, when it is (set with it by `resolve::routes`): an existing
+    /// subnet's or VPC's route tables are outside the plan; an association or route ecsnet
+    /// could not resolve is hidden from it.
+    #[serde(skip)]
+    pub egress_unknown: Option<crate::diagnostics::MissingKind>,
     /// `enable_resource_name_dns_a_record_on_launch`: instances launched here get resource
     /// name DNS A records unless their launch template says otherwise (no ENI trunk then).
     /// A rule input only, left out of the inventory output.
@@ -623,13 +633,16 @@ pub struct Subnet {
 }
 
 impl Subnet {
-    /// Whether the subnet has an IPv6 CIDR block: `Some(true)` only for a known value that
-    /// parses as an IPv6 CIDR (`2600:1f18::/64`), `Some(false)` for null, empty or anything
-    /// else, `None` while the value is known only after apply.
+    /// Whether the subnet has an IPv6 CIDR block: `Some(true)` for a known value that
+    /// parses as an IPv6 CIDR (`2600:1f18::/64`) or an unknown one the sources show is
+    /// certainly set (`ipv6_cidr_set`: AWS accepts only an IPv6 CIDR block there),
+    /// `Some(false)` for null, empty or anything else, `None` while the value is known only
+    /// after apply and may be null.
     pub fn has_ipv6_cidr(&self) -> Option<bool> {
         match &self.ipv6_cidr_block.val {
             Val::Known(c) => Some(is_ipv6_cidr(c)),
             Val::Null => Some(false),
+            Val::Unknown if self.ipv6_cidr_set => Some(true),
             Val::Unknown => None,
         }
     }

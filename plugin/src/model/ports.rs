@@ -85,7 +85,7 @@ impl TaskDefinition {
     /// keeps them from being known (the network mode or the container definitions).
     pub fn static_host_ports(&self) -> Result<Vec<HostPort>, Missing> {
         if self.network_mode == NetworkMode::Unknown {
-            return Err(Missing::new(
+            return Err(Missing::after_apply(
                 format!("network_mode of {} (known after apply)", self.address),
                 "a known network_mode in the task definition",
             ));
@@ -99,14 +99,15 @@ impl TaskDefinition {
         match self.containers.get() {
             Some(c) => Ok(static_ports(&self.network_mode, c)),
             None if self.containers.is_null() => Ok(Vec::new()),
-            None if self.containers_error.is_some() => Err(Missing::new(
+            // A value the plan holds that ecsnet cannot decode.
+            None if self.containers_error.is_some() => Err(Missing::hidden(
                 format!(
                     "container_definitions of {} (not a JSON array of containers)",
                     self.address
                 ),
                 "container_definitions that decode (build them with jsonencode)",
             )),
-            None => Err(Missing::new(
+            None => Err(Missing::after_apply(
                 format!(
                     "container_definitions of {} (known after apply)",
                     self.address

@@ -169,6 +169,7 @@ pub fn subnet(address: &str, cidr: &str, az: &str) -> Subnet {
         id: Field::unknown(),
         cidr_block: Field::known(cidr.into()),
         ipv6_cidr_block: Field::null(),
+        ipv6_cidr_set: false,
         ipv6_native: Field::known(false),
         availability_zone: Field::known(az.into()),
         availability_zone_id: Field::unknown(),
@@ -177,6 +178,7 @@ pub fn subnet(address: &str, cidr: &str, az: &str) -> Subnet {
         public: Field::unknown(),
         egress: Field::unknown(),
         route_table: None,
+        egress_unknown: Some(crate::diagnostics::MissingKind::OutsidePlan),
         resource_name_dns_a_record_on_launch: Field::null(),
     }
 }

@@ -587,8 +587,14 @@ impl Merge {
 /// managed resource (`iam_role = aws_iam_role.svc.arn`, also through variables, locals and
 /// module outputs). Terraform requires every managed resource instance to have an `id` once
 /// created, and an ARN identifies every AWS resource that has one; a conditional or a
-/// function in between (`var.legacy ? aws_iam_role.svc.arn : null`) is not exact.
+/// function in between (`var.legacy ? aws_iam_role.svc.arn : null`) is not exact. Also the
+/// result of a function that never returns null or of a string template
+/// ([`tfsource::Unknown::not_null`]: `ipv6_cidr_block = cidrsubnet(aws_vpc.this.ipv6_cidr_block,
+/// 8, count.index)`): Terraform fails the plan rather than give null there.
 fn never_null(u: &tfsource::Unknown) -> bool {
+    if u.not_null {
+        return true;
+    }
     let [r] = u.refs.as_slice() else {
         return false;
     };

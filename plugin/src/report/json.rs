@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::diagnostics::{Diagnostic, Location, Missing, Severity};
 use crate::engine::Report;
 
 // Keys come out in sorted order, as they always have: the report used to be rendered
@@ -36,6 +36,7 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     location: Option<&'a Location>,
     message: &'a str,
+    missing: &'a [Missing],
     plan: usize,
     related: &'a [String],
     rule: &'a str,
@@ -59,6 +60,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             discriminator: d.discriminator.as_deref(),
             fingerprint: &d.fingerprint,
             message: &d.message,
+            missing: &d.missing,
             detail: d.detail.as_deref(),
             help: d.help.as_deref(),
             location: d.location.as_ref(),
@@ -171,6 +173,7 @@ mod tests {
             "address",
             "attribute",
             "message",
+            "missing",
             "detail",
             "help",
             "url",

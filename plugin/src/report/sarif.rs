@@ -204,6 +204,9 @@ fn result(d: &Diagnostic, rule_index: Option<usize>, artifact: Option<(usize, &s
         props.insert("attribute".into(), json!(a));
     }
     props.insert("url".into(), json!(d.url));
+    if !d.missing.is_empty() {
+        props.insert("missing".into(), json!(d.missing));
+    }
     if !d.also.is_empty() {
         props.insert(
             "addresses".into(),

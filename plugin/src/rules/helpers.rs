@@ -72,6 +72,11 @@ impl DiagnosticBuilder {
         self.0.unverifiable = true;
         self
     }
+    /// The inputs an unverifiable finding lacks (listed under `missing` in the reports).
+    pub fn missing(mut self, missing: Vec<crate::diagnostics::Missing>) -> Self {
+        self.0.missing = missing;
+        self
+    }
     pub fn build(self) -> Diagnostic {
         self.0
     }

@@ -30,13 +30,36 @@ pub fn what(missing: &[Missing]) -> String {
 }
 
 /// How to supply the inputs: one way written as a sentence is kept as it is; otherwise
-/// "Supply A; or B." with each distinct way once.
+/// "Supply A; or B." with each distinct way once. Several inputs that `assume` entries
+/// supply (the sizes of several subnets) become one pasteable `assume { ... }` block, the
+/// other ways following it.
 pub fn supply(missing: &[Missing]) -> String {
+    let mut entries: Vec<&str> = Vec::new();
+    for e in missing.iter().filter_map(|m| m.assume.as_deref()) {
+        if !entries.contains(&e) {
+            entries.push(e);
+        }
+    }
+    let block = entries.len() > 1;
     let mut ways: Vec<&str> = Vec::new();
     for m in missing {
+        if block && m.assume.is_some() {
+            continue;
+        }
         if !ways.contains(&m.supply.as_str()) {
             ways.push(&m.supply);
         }
+    }
+    if block {
+        let lines: Vec<String> = entries.iter().map(|e| format!("  {e}")).collect();
+        let mut s = format!(
+            "Supply them in .ecsnet.hcl:\nassume {{\n{}\n}}",
+            lines.join("\n")
+        );
+        if !ways.is_empty() {
+            s.push_str(&format!("\nOr supply {}.", ways.join("; or ")));
+        }
+        return s;
     }
     match ways.as_slice() {
         [] => "Make the inputs known at plan time or describe them with an `assume` block in .ecsnet.hcl.".to_string(),
@@ -69,7 +92,7 @@ impl Unverified<'_> {
         if let Some(d) = self.detail {
             b = b.detail(format!("{d}\nMissing: {}.", what(&missing)));
         }
-        b.build()
+        b.missing(missing).build()
     }
 
     pub fn push(self, cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
@@ -83,8 +106,8 @@ mod tests {
 
     #[test]
     fn supply_keeps_one_sentence_and_lists_the_rest() {
-        let a = Missing::new("a", "Reference the cluster directly.");
-        let b = Missing::new("b", "a known max_size in the plan");
+        let a = Missing::hidden("a", "Reference the cluster directly.");
+        let b = Missing::after_apply("b", "a known max_size in the plan");
         assert_eq!(
             supply(std::slice::from_ref(&a)),
             "Reference the cluster directly."
@@ -98,5 +121,53 @@ mod tests {
             "Supply a known max_size in the plan."
         );
         assert_eq!(dedup([b.clone(), b]).len(), 1);
+    }
+
+    #[test]
+    fn several_assume_entries_make_one_pasteable_block() {
+        let subnet = |id: &str| {
+            Missing::outside_plan(format!("the size of {id}"), format!("`{id}` in assume"))
+                .with_assume(format!(
+                    "subnet \"{id}\" {{ cidr_block = \"10.0.1.0/24\" }}"
+                ))
+        };
+        let other = Missing::after_apply("max_size", "a known max_size in the plan");
+        let help = supply(&[subnet("a"), subnet("b"), subnet("a"), other]);
+        assert_eq!(
+            help,
+            "Supply them in .ecsnet.hcl:\nassume {\n  subnet \"a\" { cidr_block = \"10.0.1.0/24\" }\n  subnet \"b\" { cidr_block = \"10.0.1.0/24\" }\n}\nOr supply a known max_size in the plan."
+        );
+        // The block parses as the configuration ecsnet reads, one subnet per entry.
+        let hcl = help.lines().skip(1).take(4).collect::<Vec<_>>().join("\n");
+        let cfg = crate::config::parse_str(&hcl, ".ecsnet.hcl").expect("the block parses");
+        assert_eq!(cfg.assume.subnets.len(), 2);
+        // One entry alone keeps its own sentence.
+        assert_eq!(supply(&[subnet("a")]), "Supply `a` in assume.");
+    }
+
+    #[test]
+    fn a_missing_input_names_its_kind_and_links_decide_theirs() {
+        use crate::diagnostics::MissingKind;
+        use crate::model::Link;
+        assert_eq!(
+            MissingKind::of_link(&Link::outside("subnet-1")),
+            MissingKind::OutsidePlan
+        );
+        assert_eq!(
+            MissingKind::of_link(&Link::unresolved()),
+            MissingKind::Hidden
+        );
+        assert_eq!(
+            MissingKind::of_link(&Link::one_of(vec!["a".into(), "b".into()])),
+            MissingKind::Hidden
+        );
+        let k = MissingKind::AfterApply.combine(MissingKind::OutsidePlan);
+        assert_eq!(k, MissingKind::AfterApply);
+        assert_eq!(k.combine(MissingKind::Hidden), MissingKind::Hidden);
+        let json = serde_json::to_value(Missing::hidden("w", "s")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"what": "w", "supply": "s", "kind": "hidden"})
+        );
     }
 }

@@ -59,6 +59,7 @@ pub(super) fn extract_subnet(
         id: opt_string(v.get("id")),
         cidr_block: opt_string(v.get("cidr_block")),
         ipv6_cidr_block: ipv6_cidr_block(p, res),
+        ipv6_cidr_set: res.mode == Mode::Managed && p.source_sets(res, "ipv6_cidr_block"),
         ipv6_native: v.get("ipv6_native").bool(),
         availability_zone: opt_string(v.get("availability_zone")),
         availability_zone_id: opt_string(v.get("availability_zone_id")),
@@ -68,6 +69,7 @@ pub(super) fn extract_subnet(
         public: Field::unknown(),
         egress: Field::unknown(),
         route_table: None,
+        egress_unknown: Some(crate::diagnostics::MissingKind::OutsidePlan),
         resource_name_dns_a_record_on_launch: v
             .get("enable_resource_name_dns_a_record_on_launch")
             .bool(),

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use super::links::Cx;
 use super::lookup::{Kind, Lookup};
+use crate::diagnostics::MissingKind;
 use crate::model::extract::opt_string;
 use crate::model::{Egress, Field, Model, Val};
 use crate::plan::{Mode, Plan, Resource};
@@ -324,7 +325,7 @@ impl Tables {
 }
 
 pub(crate) fn subnet_egress(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
-    let mut updates: Vec<(usize, Option<Table>, Field<Egress>)> = Vec::new();
+    let mut updates: Vec<(usize, Option<Table>, Field<Egress>, Option<MissingKind>)> = Vec::new();
     for (idx, plan) in plans.iter().enumerate() {
         let c = Cx {
             plan,
@@ -365,26 +366,46 @@ pub(crate) fn subnet_egress(plans: &[Plan], model: &mut Model, lookup: &Lookup) 
             let managed = plan
                 .resource(&s.address)
                 .is_some_and(|r| r.mode == Mode::Managed);
-            let table = match associated.get(&pos) {
-                Some(t) => t.clone(),
-                // No association: the VPC's main route table, when no unresolved association
-                // could be this subnet's and the VPC is in the plan.
-                None if managed && !unresolved_association => s
-                    .vpc
-                    .as_ref()
-                    .and_then(|l| l.address.as_deref())
-                    .and_then(|v| tables.main_of(plan, v)),
-                None => None,
+            // Why the table is not known, when it is not: an existing subnet's association,
+            // or the main route table of a VPC outside the plan, is outside the plan; an
+            // association ecsnet could not resolve hides it.
+            let (table, no_table) = match associated.get(&pos) {
+                Some(t) => (t.clone(), MissingKind::Hidden),
+                None if !managed => (None, MissingKind::OutsidePlan),
+                None if unresolved_association => (None, MissingKind::Hidden),
+                // No association: the VPC's main route table, when the VPC is in the plan.
+                None => match s.vpc.as_ref() {
+                    Some(l) => match l.address.as_deref() {
+                        Some(v) => (
+                            tables.main_of(plan, v),
+                            if tables.stray_main {
+                                MissingKind::Hidden
+                            } else {
+                                MissingKind::OutsidePlan
+                            },
+                        ),
+                        None => (None, MissingKind::of_link(l)),
+                    },
+                    None => (None, MissingKind::Hidden),
+                },
             };
             let egress = table
                 .as_ref()
                 .map(|t| tables.egress(t))
                 .unwrap_or_else(Field::unknown);
-            updates.push((pos, table, egress));
+            // A known table whose routes do not settle it: a route or association ecsnet
+            // could not resolve.
+            let why = egress.is_unknown().then_some(if table.is_some() {
+                MissingKind::Hidden
+            } else {
+                no_table
+            });
+            updates.push((pos, table, egress, why));
         }
     }
-    for (pos, table, egress) in updates {
+    for (pos, table, egress, why) in updates {
         let s = &mut model.subnets[pos];
+        s.egress_unknown = why;
         s.public = match egress.get() {
             Some(e) => Field::known(*e == Egress::InternetGateway),
             None => Field::unknown(),

@@ -188,6 +188,39 @@ impl Finding<'_> {
                 };
                 let mut missing = need.missing.clone();
                 missing.extend(support::slot_missing(a, p));
+                if missing.is_empty() {
+                    // The slots are a lower bound: a type's trunked limit is not in
+                    // ecsnet's table (AWS's fact, which no plan holds; NET071 says more).
+                    for t in p
+                        .sources
+                        .iter()
+                        .flat_map(|&s| &c.capacity.sources[s].types)
+                        .filter(|t| t.with_trunking.is_none() && t.trunking_status == "unknown")
+                    {
+                        missing.push(crate::capacity::Missing::outside_plan(
+                            format!(
+                                "the trunked awsvpc task limit of {} (not in ecsnet's table)",
+                                t.instance_type
+                            ),
+                            format!(
+                                "the type's limit in .ecsnet.hcl: {}",
+                                crate::instances::override_example(&t.instance_type)
+                            ),
+                        ));
+                    }
+                }
+                if missing.is_empty() && need.total.hi != Some(need.total.lo) {
+                    // Every input is known: the range is the strategy's weighted split, and
+                    // which provider each task lands on is ECS's choice when it places them.
+                    missing.push(crate::capacity::Missing::after_apply(
+                        format!(
+                            "how many of the {} tasks ECS places on {} (the capacity provider strategy's weights give a share, which ECS rounds when it places the tasks)",
+                            need.total.show(),
+                            p.label
+                        ),
+                        "a capacity provider strategy with base counts that cover the tasks, or capacity for the upper count",
+                    ));
+                }
                 Unverified {
                     address: &d.address,
                     plan: d.plan,

@@ -281,13 +281,14 @@ fn enabled_source(
                         need.why,
                         p.slots_without_trunking.show()
                     )),
-                    missing: vec![capacity::Missing {
-                        what: reason.clone(),
-                        supply: format!(
+                    // AWS's facts about the type, which no plan holds.
+                    missing: vec![capacity::Missing::outside_plan(
+                        reason.clone(),
+                        format!(
                             "the type's trunked limit from {TRUNKING_DOC_URL} stated in .ecsnet.hcl, e.g. `instance_type \"{}\" {{ awsvpc_tasks_trunked = 10 }}` with the documented number, or an instance type the ECS trunking table lists (`ecsnet instance-type TYPE`)",
                             t.instance_type
                         ),
-                    }],
+                    )],
                 }
                 .push(cx, &EniTrunking::META, out);
             }

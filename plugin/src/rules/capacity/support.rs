@@ -8,10 +8,11 @@ pub use crate::rules::unverified::Unverified;
 /// The trunking setting as a missing input, when it is unknown and matters.
 pub fn trunking_missing(setting: &TrunkingSetting) -> Option<Missing> {
     match setting {
-        TrunkingSetting::Unknown { why } => Some(Missing {
-            what: format!("whether awsvpcTrunking is enabled ({why})"),
-            supply: crate::capacity::trunking::SUPPLY_TRUNKING.to_string(),
-        }),
+        // Only a setting the plan writes from a value known after apply is unknown.
+        TrunkingSetting::Unknown { why } => Some(Missing::after_apply(
+            format!("whether awsvpcTrunking is enabled ({why})"),
+            crate::capacity::trunking::SUPPLY_TRUNKING,
+        )),
         _ => None,
     }
 }

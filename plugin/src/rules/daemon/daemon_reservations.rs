@@ -3,7 +3,7 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::ports::HostPort as StaticPort;
 use crate::model::{show_value, Launch, Service, TaskDefinition};
-use crate::rules::service::support::{self, Awsvpc, Missing};
+use crate::rules::service::support::{self, Awsvpc, Missing, MissingKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -143,6 +143,8 @@ impl DaemonReservations {
         };
         let dsens = dtd.containers.sensitive;
         let mut unknown: Vec<String> = Vec::new();
+        let mut unknown_kind: Option<MissingKind> = None;
+        let mut note_kind = |k: MissingKind| MissingKind::add(&mut unknown_kind, k);
         for other in &cx.model.services {
             if other.address == daemon.address && other.plan == daemon.plan {
                 continue;
@@ -156,14 +158,19 @@ impl DaemonReservations {
                 Some(false) => continue,
                 None => {
                     unknown.push(format!("{} (cluster unknown)", other.address));
+                    note_kind(
+                        MissingKind::of_link(&daemon.cluster)
+                            .combine(MissingKind::of_link(&other.cluster)),
+                    );
                     continue;
                 }
             }
             let (otd, oports) = match Self::ports(cx, other) {
                 Ok(Some(x)) => x,
                 Ok(None) => continue,
-                Err(_) => {
+                Err(m) => {
                     unknown.push(format!("{} (task definition not readable)", other.address));
+                    note_kind(m.kind);
                     continue;
                 }
             };
@@ -230,7 +237,8 @@ impl DaemonReservations {
                 daemon,
                 "cluster",
                 check,
-                &Missing::new(
+                &Missing::of_link(
+                    &daemon.cluster,
                     "its cluster is known only after apply",
                     "Reference the aws_ecs_cluster resource (cluster = aws_ecs_cluster.main.id) or use a literal cluster name or ARN.",
                 ),
@@ -245,6 +253,7 @@ impl DaemonReservations {
                 &Missing::new(
                     format!("the static ports of {} cannot be read", support::and_list(&unknown)),
                     "Manage those task definitions and clusters in the plan (or pass their plans to `ecsnet check`).",
+                    unknown_kind.unwrap_or(MissingKind::OutsidePlan),
                 ),
             ));
         }

@@ -142,7 +142,7 @@ impl Rule for DaemonRestrictions {
                     svc,
                     attr,
                     &format!("this DAEMON service: {}", support::and_list(&checks)),
-                    &Missing::new(support::and_list(&whats), helps.join(" ")),
+                    &Missing::after_apply(support::and_list(&whats), helps.join(" ")),
                 ));
             }
             // The provider never sends desired_count for daemons, so it is a misleading

@@ -80,7 +80,7 @@ impl RecordTypesByMode {
         findings: &mut Vec<Finding>,
     ) -> Result<(), Missing> {
         let unknown_field = |what: &str| {
-            Missing::new(
+            Missing::after_apply(
                 format!("service_registries {what} is known only after apply"),
                 "Set service_registries fields from values known at plan time.",
             )
@@ -207,17 +207,18 @@ impl Rule for RecordTypesByMode {
                 let types: Result<&[String], Missing> = match sd {
                     // Record types are never secret in practice, but a sensitive list must
                     // not be printed, so it is treated as unreadable.
-                    Some(s) if s.record_types.sensitive => Err(Missing::new(
+                    Some(s) if s.record_types.sensitive => Err(Missing::sensitive(
                         format!("the DNS record types of {} are sensitive", s.address),
                         "Do not derive dns_config record types from sensitive values.",
                     )),
                     Some(s) => s.record_types.get().map(|v| v.as_slice()).ok_or_else(|| {
-                        Missing::new(
+                        Missing::after_apply(
                             format!("the DNS record types of {} are known only after apply", s.address),
                             "Set dns_config.dns_records types from literals.",
                         )
                     }),
-                    None => Err(Missing::new(
+                    None => Err(Missing::of_link(
+                        &r.registry,
                         format!(
                             "discovery service {} is outside the plan, so its DNS record types are unknown",
                             r.registry.describe()

@@ -141,7 +141,7 @@ impl Rule for ServiceConnectPortNames {
                 let Some(p) = pn.get() else {
                     missing.get_or_insert((
                         attr,
-                        Missing::new(
+                        Missing::after_apply(
                             "port_name is known only after apply",
                             "Set port_name from a literal or a variable known at plan time.",
                         ),

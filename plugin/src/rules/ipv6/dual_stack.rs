@@ -176,7 +176,7 @@ impl Rule for DualStack {
                     svc,
                     ATTR,
                     "whether this service's tasks need the dualStackIPv6 setting",
-                    &Missing::new(
+                    &Missing::after_apply(
                         format!(
                             "whether subnet(s) {} have an IPv6 CIDR is known only after apply, and the plan does not enable dualStackIPv6",
                             support::and_list(&maybe)
@@ -193,7 +193,7 @@ impl Rule for DualStack {
                         svc,
                         ATTR,
                         "that this service's tasks in IPv6 subnets get an IPv6 address",
-                        &Missing::new(
+                        &Missing::after_apply(
                             format!(
                                 "the dualStackIPv6 account setting is known only after apply (subnets {})",
                                 support::and_list(&all)

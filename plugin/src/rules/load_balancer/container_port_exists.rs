@@ -121,7 +121,7 @@ impl Rule for ContainerPortExists {
                 let Some(name) = lb.container_name.get() else {
                     missing.get_or_insert((
                         name_attr,
-                        Missing::new(
+                        Missing::after_apply(
                             "container_name is known only after apply",
                             "Set container_name from a literal or a variable known at plan time.",
                         ),
@@ -153,7 +153,7 @@ impl Rule for ContainerPortExists {
                 let Some(port) = lb.container_port.get() else {
                     missing.get_or_insert((
                         port_attr,
-                        Missing::new(
+                        Missing::after_apply(
                             "container_port is known only after apply",
                             "Set container_port from a literal or a variable known at plan time.",
                         ),

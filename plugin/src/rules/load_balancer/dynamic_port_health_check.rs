@@ -113,7 +113,7 @@ impl Rule for DynamicPortHealthCheck {
                 else {
                     missing.get_or_insert((
                         i,
-                        Missing::new(
+                        Missing::after_apply(
                             "the load balancer's container_name or container_port is known only after apply",
                             "Set container_name and container_port from values known at plan time.",
                         ),
@@ -197,7 +197,7 @@ impl Rule for DynamicPortHealthCheck {
                     Val::Unknown => {
                         missing.get_or_insert((
                             i,
-                            Missing::new(
+                            Missing::after_apply(
                                 format!("health_check port of {} is known only after apply", tg.address),
                                 "Set the health check port from a literal or a variable known at plan time.",
                             ),

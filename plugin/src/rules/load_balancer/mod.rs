@@ -55,16 +55,17 @@ fn target_group_of<'a>(
     };
     match (&link.address, &link.literal) {
         (Some(a), _) => model.target_group_in(a, plan).map(Some).ok_or_else(|| {
-            Missing::new(
+            Missing::outside_plan(
                 format!("target group {a} is not among the planned resources"),
                 "Pass every plan that manages the target group to `ecsnet check`.",
             )
         }),
-        (None, Some(l)) => Err(Missing::new(
+        (None, Some(l)) => Err(Missing::outside_plan(
             format!("target group {l} is outside the plan"),
             "Manage the aws_lb_target_group in the same plan, or pass the plan that manages it as another PLAN argument to `ecsnet check`.",
         )),
-        (None, None) => Err(Missing::new(
+        (None, None) => Err(Missing::of_link(
+            link,
             "the target_group_arn is known only after apply and no configuration reference names a target group",
             "Reference the aws_lb_target_group resource directly (target_group_arn = aws_lb_target_group.app.arn) so ecsnet can follow it.",
         )),
@@ -94,7 +95,8 @@ fn candidates_say(
         Verdict::Undecided => {
             missing.get_or_insert((
                 i,
-                Missing::new(
+                Missing::of_link(
+                    link,
                     format!(
                         "the target_group_arn is known only after apply, and the target groups the configuration can name ({}) do not all give the same answer",
                         support::and_list(&link.candidates)
@@ -195,7 +197,7 @@ fn tg_attr(i: usize) -> String {
 
 /// Why a target group's `target_type` cannot be compared: it is known only after apply.
 fn target_type_unknown(tg: &TargetGroup) -> Missing {
-    Missing::new(
+    Missing::after_apply(
         format!("target_type of {} is known only after apply", tg.address),
         "Set target_type from a literal or a variable known at plan time.",
     )

@@ -66,6 +66,10 @@ impl Rule for ValidNetworkMode {
                     .help("Set network_mode from a literal or a variable known at plan time rather than from an attribute computed during apply.")
                     .plan(td.plan)
                     .unverifiable()
+                    .missing(vec![crate::diagnostics::Missing::after_apply(
+                        format!("network_mode of {} (known after apply)", td.address),
+                        "a network_mode set from a literal or a variable known at plan time",
+                    )])
                     .push(out);
                 }
                 _ => {}

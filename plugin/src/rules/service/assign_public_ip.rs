@@ -86,7 +86,7 @@ impl Rule for AssignPublicIpFargateOnly {
                     svc,
                     ATTR,
                     "that this service with assign_public_ip = true runs on Fargate",
-                    &Missing::new(
+                    &Missing::after_apply(
                         "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
                         "Set launch_type or capacity_provider_strategy from values known at plan time.",
                     ),
@@ -97,7 +97,7 @@ impl Rule for AssignPublicIpFargateOnly {
                     svc,
                     ATTR,
                     "that assign_public_ip is not enabled for EC2 tasks",
-                    &Missing::new(
+                    &Missing::after_apply(
                         "assign_public_ip is known only after apply",
                         "Set assign_public_ip from a literal or a variable known at plan time.",
                     ),

@@ -154,7 +154,7 @@ impl Rule for AwsvpcLimits {
                     svc,
                     attr,
                     "the subnet and security group limits",
-                    &Missing::new(
+                    &Missing::after_apply(
                         format!("{} is known only after apply", support::and_list(&unknown)),
                         "Build the lists from resources, data sources or variables whose length Terraform knows at plan time (a set containing ids that are still unknown has an unknown length).",
                     ),

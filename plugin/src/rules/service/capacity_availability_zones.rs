@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{show_value, CapacityKind, Launch, Link, Service};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Awsvpc, Missing};
+use super::support::{self, Awsvpc, Missing, MissingKind};
 
 declare_rule! {
     /// ## What it checks
@@ -66,7 +66,7 @@ struct Zones {
     /// (what, zone)
     found: Vec<(String, String)>,
     /// What could not be placed in a zone, with the `assume` hint for it.
-    missing: Vec<(String, String)>,
+    missing: Vec<(String, String, MissingKind)>,
     related: Vec<String>,
     /// A zone came from a sensitive value: compare it, never print it.
     sensitive: bool,
@@ -114,6 +114,10 @@ fn subnet_zone(cx: &Context<'_>, l: &Link, plan: usize, zones: &mut Zones) {
                 "`{}`",
                 crate::config::hint::subnet(&key, "availability_zone", "\"<zone>\"")
             ),
+            match s {
+                Some(_) => MissingKind::AfterApply,
+                None => MissingKind::of_link(l),
+            },
         ));
     }
 }
@@ -130,7 +134,8 @@ fn capacity_zones(cx: &Context<'_>, i: usize, svc: &Service) -> Result<Zones, Mi
         crate::config::hint::cluster(&key, true)
     );
     let Some(c) = a.cluster_of(i) else {
-        return Err(Missing::new(
+        return Err(Missing::of_link(
+            &svc.cluster,
             "the cluster is known only after apply, so the Availability Zones of its instances are unknown",
             assume_help,
         ));
@@ -151,7 +156,8 @@ fn capacity_zones(cx: &Context<'_>, i: usize, svc: &Service) -> Result<Zones, Mi
                 c.label
             ),
         };
-        return Err(Missing::new(what, assume_help));
+        // The cluster's instances register from outside the plan.
+        return Err(Missing::outside_plan(what, assume_help));
     }
     let hint = crate::config::hint::cluster(&key, true);
     for src in sources {
@@ -210,6 +216,7 @@ fn source_zones(
                         c.label
                     ),
                     hint.to_string(),
+                    MissingKind::OutsidePlan,
                 )),
             }
         }
@@ -219,6 +226,7 @@ fn source_zones(
         _ => zones.missing.push((
             format!("the autoscaling group of {} (outside the plan)", src.label),
             hint.to_string(),
+            MissingKind::OutsidePlan,
         )),
     }
 }
@@ -238,6 +246,7 @@ fn place_zones(
                 zones.missing.push((
                     "an Auto Scaling group outside the plan".to_string(),
                     hint.to_string(),
+                    MissingKind::OutsidePlan,
                 ));
                 return;
             };
@@ -264,14 +273,21 @@ fn place_zones(
                 _ => zones.missing.push((
                     format!("the subnets / Availability Zones of {}", asg.address),
                     hint.to_string(),
+                    if asg.subnets.is_unknown() || asg.availability_zones.is_unknown() {
+                        MissingKind::AfterApply
+                    } else {
+                        MissingKind::Hidden
+                    },
                 )),
             }
         }
         CapacityKind::Instance => {
             let Some(inst) = cx.model.instance_in(addr, plan) else {
-                zones
-                    .missing
-                    .push(("an instance outside the plan".to_string(), hint.to_string()));
+                zones.missing.push((
+                    "an instance outside the plan".to_string(),
+                    hint.to_string(),
+                    MissingKind::OutsidePlan,
+                ));
                 return;
             };
             zones.related.push(inst.address.clone());
@@ -293,6 +309,7 @@ fn place_zones(
                 zones.missing.push((
                     format!("the Availability Zone of {}", inst.address),
                     hint.to_string(),
+                    MissingKind::AfterApply,
                 ));
             }
         }
@@ -300,10 +317,15 @@ fn place_zones(
     }
 }
 
-fn missing_of(parts: &[(String, String)]) -> Missing {
-    let what: Vec<&str> = parts.iter().map(|(w, _)| w.as_str()).collect();
+fn missing_of(parts: &[(String, String, MissingKind)]) -> Missing {
+    let what: Vec<&str> = parts.iter().map(|(w, _, _)| w.as_str()).collect();
+    let kind = parts
+        .iter()
+        .map(|p| p.2)
+        .reduce(MissingKind::combine)
+        .unwrap_or(MissingKind::OutsidePlan);
     let mut hints: Vec<&str> = Vec::new();
-    for (_, h) in parts {
+    for (_, h, _) in parts {
         if !hints.contains(&h.as_str()) {
             hints.push(h);
         }
@@ -317,6 +339,7 @@ fn missing_of(parts: &[(String, String)]) -> Missing {
             "Supply it inside the assume block of .ecsnet.hcl: {}.",
             hints.join("; ")
         ),
+        kind,
     )
 }
 
@@ -343,7 +366,7 @@ impl Rule for CapacityAvailabilityZones {
                         svc,
                         "launch_type",
                         "that this awsvpc service's subnets match its capacity's Availability Zones",
-                        &Missing::new(
+                        &Missing::after_apply(
                             "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
                             "Set launch_type or capacity_provider_strategy from values known at plan time.",
                         ),
@@ -358,7 +381,7 @@ impl Rule for CapacityAvailabilityZones {
                     svc,
                     ATTR,
                     "that this service's subnets match its capacity's Availability Zones",
-                    &Missing::new(
+                    &Missing::after_apply(
                         "the subnet list is known only after apply",
                         "Reference the subnet resources or data sources directly so ecsnet can follow them.",
                     ),

@@ -4,7 +4,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Launch, Val};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Awsvpc, Missing};
+use super::support::{self, Awsvpc, Missing, MissingKind};
 
 declare_rule! {
     /// ## What it checks
@@ -69,9 +69,12 @@ impl Rule for Ec2PublicSubnets {
             };
             let mut public: Vec<(String, &'static str)> = Vec::new();
             let mut undetermined: Vec<String> = Vec::new();
+            let mut kind: Option<MissingKind> = None;
             for l in subnets {
                 let Some(s) = support::subnet(cx.model, l, svc.plan) else {
                     undetermined.push(support::subnet_label(l));
+                    let k = MissingKind::of_link(l);
+                    MissingKind::add(&mut kind, k);
                     continue;
                 };
                 match (&s.public.val, &s.map_public_ip_on_launch.val) {
@@ -84,7 +87,11 @@ impl Rule for Ec2PublicSubnets {
                         s.address.clone(),
                         "map_public_ip_on_launch = true (the plan does not show its route table)",
                     )),
-                    _ => undetermined.push(s.address.clone()),
+                    _ => {
+                        undetermined.push(s.address.clone());
+                        let k = s.egress_unknown.unwrap_or(MissingKind::Hidden);
+                        MissingKind::add(&mut kind, k);
+                    }
                 }
             }
             if public.is_empty() {
@@ -107,6 +114,7 @@ impl Rule for Ec2PublicSubnets {
                             support::and_list(&undetermined)
                         ),
                         "Manage the subnets' route tables and associations in the plan (or ignore this finding if the subnets are private).",
+                        kind.unwrap_or(MissingKind::Hidden),
                     ),
                 ));
                 continue;
@@ -143,7 +151,7 @@ impl Rule for Ec2PublicSubnets {
                     svc,
                     ATTR,
                     "whether this service's tasks in public subnets run on EC2 (no public IP, no internet)",
-                    &Missing::new(
+                    &Missing::after_apply(
                         "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
                         "Set launch_type or capacity_provider_strategy from values known at plan time.",
                     ),

@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Awsvpc, Missing};
+use super::support::{self, Awsvpc, Missing, MissingKind};
 
 declare_rule! {
     /// ## What it checks
@@ -87,8 +87,8 @@ enum Path {
     Internet,
     /// It cannot, with why.
     None(String),
-    /// Cannot tell, with why.
-    Undetermined(Why),
+    /// Cannot tell, with why, and why a plan reader cannot.
+    Undetermined(Why, MissingKind),
 }
 
 /// Why the path out of a subnet cannot be told.
@@ -146,26 +146,39 @@ fn path(model: &Model, link: &Link, plan: usize, public_ip: &Val<bool>) -> (Stri
     let Some(s) = support::subnet(model, link, plan) else {
         return (
             support::subnet_label(link),
-            Path::Undetermined(Why::Outside),
+            Path::Undetermined(Why::Outside, MissingKind::of_link(link)),
         );
     };
     if s.ipv6_native.get() == Some(&true) {
-        return (s.address.clone(), Path::Undetermined(Why::Ipv6Only));
+        // ecsnet's limitation: it reads IPv4 routes only.
+        return (
+            s.address.clone(),
+            Path::Undetermined(Why::Ipv6Only, MissingKind::Hidden),
+        );
     }
     let table = s.route_table.as_deref().unwrap_or("its route table");
     let p = match (s.egress.get(), public_ip) {
         (Some(Egress::Forwarded), _) | (Some(Egress::InternetGateway), Val::Known(true)) => {
             Path::Internet
         }
-        (Some(Egress::InternetGateway), Val::Unknown) => Path::Undetermined(Why::PublicIpUnknown),
+        (Some(Egress::InternetGateway), Val::Unknown) => {
+            Path::Undetermined(Why::PublicIpUnknown, MissingKind::AfterApply)
+        }
         (Some(Egress::InternetGateway), _) => Path::None(format!(
             "{table} sends 0.0.0.0/0 to an internet gateway, but assign_public_ip is false, so the tasks get no public IP"
         )),
         (Some(Egress::Isolated), _) => Path::None(format!(
             "{table} has no route to the internet (no 0.0.0.0/0 route)"
         )),
-        (Some(Egress::OtherNetworks), _) => Path::Undetermined(Why::OtherNetworks(table.to_string())),
-        (None, _) => Path::Undetermined(unknown_egress(s)),
+        // What lies beyond a transit gateway, peering or VPN is outside the plan.
+        (Some(Egress::OtherNetworks), _) => Path::Undetermined(
+            Why::OtherNetworks(table.to_string()),
+            MissingKind::OutsidePlan,
+        ),
+        (None, _) => Path::Undetermined(
+            unknown_egress(s),
+            s.egress_unknown.unwrap_or(MissingKind::Hidden),
+        ),
     };
     (s.address.clone(), p)
 }
@@ -375,6 +388,7 @@ fn verdict(model: &Model, svc: &Service, cfg: &AwsvpcConfiguration) -> Option<Ve
     };
     let mut blocked = Vec::new();
     let mut undetermined = Vec::new();
+    let mut kind: Option<MissingKind> = None;
     let mut vpcs: Vec<Option<&Link>> = Vec::new();
     for l in links {
         match path(model, l, svc.plan, &public_ip) {
@@ -383,7 +397,10 @@ fn verdict(model: &Model, svc: &Service, cfg: &AwsvpcConfiguration) -> Option<Ve
                 vpcs.push(support::subnet(model, l, svc.plan).and_then(|s| s.vpc.as_ref()));
                 blocked.push((s, why));
             }
-            (s, Path::Undetermined(why)) => undetermined.push((s, why)),
+            (s, Path::Undetermined(why, k)) => {
+                undetermined.push((s, why));
+                MissingKind::add(&mut kind, k);
+            }
         }
     }
     if blocked.is_empty() {
@@ -392,6 +409,7 @@ fn verdict(model: &Model, svc: &Service, cfg: &AwsvpcConfiguration) -> Option<Ve
             false => Verdict::Unverifiable(Missing::new(
                 undetermined_text(&undetermined),
                 "Manage the subnets, their route table associations and routes in the plan (or pass the plan that does), or ignore NET045 for this service if its subnets reach the internet.",
+                kind.unwrap_or(MissingKind::Hidden),
             )),
         });
     }
@@ -427,6 +445,12 @@ fn endpoints(
             return Verdict::Unverifiable(Missing::new(
                 format!("the subnets have no route to the internet, and their VPC {name} is not managed in the plan, so its VPC endpoints cannot be seen"),
                 "Pass the plan that manages the VPC and its endpoints to `ecsnet check`, or ignore NET045 for this service if the VPC has the endpoints the tasks need.",
+                match vpc {
+                    Some(l) if l.address.is_none() => MissingKind::of_link(l),
+                    // An existing VPC (a data source) or one another plan manages.
+                    Some(_) => MissingKind::OutsidePlan,
+                    None => MissingKind::Hidden,
+                },
             ));
         };
         for &need in &n.needs {
@@ -440,7 +464,7 @@ fn endpoints(
     }
     if !maybe.is_empty() {
         maybe.dedup();
-        return Verdict::Unverifiable(Missing::new(
+        return Verdict::Unverifiable(Missing::after_apply(
             format!("the subnets have no route to the internet, and the VPC or service name of {} is known only after apply", support::and_list(&maybe)),
             "Set service_name and vpc_id of the aws_vpc_endpoint resources from values known at plan time.",
         ));
@@ -453,7 +477,8 @@ fn endpoints(
         });
     }
     if !n.known {
-        return Verdict::Unverifiable(Missing::new(
+        // The images are in container definitions known only after apply.
+        return Verdict::Unverifiable(Missing::after_apply(
             "the subnets have no route to the internet and the VPC has the Amazon ECR endpoints, but the containers' images are not known at plan time (only images in Amazon ECR come through endpoints)",
             "Build container_definitions from values known at plan time, or ignore NET045 for this service if its images are in Amazon ECR.",
         ));
@@ -505,7 +530,7 @@ impl Rule for FargateRegistryRoute {
                     svc,
                     ATTR,
                     "whether this service runs on Fargate, where its tasks could not reach their image registry from its subnets",
-                    &Missing::new(
+                    &Missing::after_apply(
                         "where its tasks run (launch_type / capacity provider strategy) is known only after apply",
                         "Set launch_type or capacity_provider_strategy from values known at plan time.",
                     ),

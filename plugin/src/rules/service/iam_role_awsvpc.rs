@@ -124,7 +124,7 @@ impl Rule for IamRoleAwsvpc {
                     svc,
                     "iam_role",
                     &format!("that this service sets no iam_role ({basis})"),
-                    &Missing::new(
+                    &Missing::after_apply(
                         "its iam_role expression may or may not be null, and its value is known only after apply",
                         "Leave iam_role out of awsvpc services, or set it from a literal or a variable (null for awsvpc).",
                     ),

@@ -4,7 +4,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{AwsvpcConfiguration, Field, Link, NetworkMode};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support;
+use super::support::{self, Missing};
 
 declare_rule! {
     /// ## What it checks
@@ -98,6 +98,10 @@ impl NetworkConfigurationForbidden {
                 .help("Render network_configuration from values known at plan time.")
                 .plan(plan)
                 .unverifiable()
+                .missing(vec![Missing::after_apply(
+                    "the network_configuration block (known only after apply)",
+                    "Render network_configuration from values known at plan time.",
+                )])
                 .push(out),
             None if present == Some(true) => {
                 let m = view.missing();
@@ -110,9 +114,10 @@ impl NetworkConfigurationForbidden {
                     ),
                 )
                 .attribute("network_configuration")
-                .help(m.supply)
+                .help(m.supply.clone())
                 .plan(plan)
                 .unverifiable()
+                .missing(vec![m])
                 .push(out)
             }
             None => {}

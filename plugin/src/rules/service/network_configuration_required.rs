@@ -73,6 +73,7 @@ impl NetworkConfigurationRequired {
             .help(m.supply.clone())
             .plan(s.plan)
             .unverifiable()
+            .missing(vec![m.clone()])
             .push(out)
         };
         match &view.mode {
@@ -94,7 +95,7 @@ impl NetworkConfigurationRequired {
         match s.network_configuration.get() {
             None => unverified(
                 "network_configuration",
-                &Missing::new(
+                &Missing::after_apply(
                     "the network_configuration block is known only after apply",
                     "Write network_configuration as a literal block (dynamic blocks over values known at plan time are fine).",
                 ),
@@ -142,7 +143,7 @@ impl NetworkConfigurationRequired {
                 Some(_) => {}
                 None => unverified(
                     "network_configuration[0].subnets",
-                    &Missing::new(
+                    &Missing::after_apply(
                         "the subnet list is known only after apply, so ecsnet cannot tell whether it is empty",
                         "Build the subnet list from resources or data sources whose ids the plan knows, or from a literal list.",
                     ),

@@ -16,7 +16,7 @@ use crate::rules::{Context, RuleMeta};
 
 // What a rule could not read, and how to supply it: one type for every rule
 // (`diagnostics::Missing`), worded by `rules::unverified`.
-pub use crate::diagnostics::Missing;
+pub use crate::diagnostics::{Missing, MissingKind};
 
 /// The one unverifiable finding a rule reports for a resource whose input is missing.
 pub fn unverifiable(
@@ -46,16 +46,17 @@ pub fn task_definition<'a>(
 ) -> Result<&'a TaskDefinition, Missing> {
     match (&link.address, &link.literal) {
         (Some(a), _) => model.task_definition_in(a, plan).ok_or_else(|| {
-            Missing::new(
+            Missing::outside_plan(
                 format!("task definition {a} is not among the planned resources"),
                 "Pass every plan that manages the task definition to `ecsnet check`.",
             )
         }),
-        (None, Some(l)) => Err(Missing::new(
+        (None, Some(l)) => Err(Missing::outside_plan(
             format!("task definition {l} is outside the plan"),
             "Manage the task definition in the same plan as the service, or pass the plan that manages it as another PLAN argument to `ecsnet check`.",
         )),
-        (None, None) => Err(Missing::new(
+        (None, None) => Err(Missing::of_link(
+            link,
             "the task_definition value is known only after apply and no configuration reference names a task definition",
             "Reference the aws_ecs_task_definition resource directly (for example task_definition = aws_ecs_task_definition.app.arn) so ecsnet can follow it.",
         )),
@@ -82,7 +83,7 @@ impl<'a> ModeView<'a> {
     pub fn missing(&self) -> Missing {
         match &self.td {
             Err(m) => m.clone(),
-            Ok(td) => Missing::new(
+            Ok(td) => Missing::after_apply(
                 format!(
                     "network_mode of task definition {} is known only after apply",
                     td.address
@@ -269,7 +270,8 @@ pub fn cluster_assume_key(link: &Link, cluster: Option<&Cluster>) -> String {
 /// Why a task definition's containers cannot be read.
 pub fn containers_missing(td: &TaskDefinition) -> Missing {
     if td.containers_error.is_some() {
-        Missing::new(
+        // The plan holds the value; ecsnet cannot decode it.
+        Missing::hidden(
             format!(
                 "container_definitions of task definition {} could not be decoded",
                 td.address
@@ -277,7 +279,7 @@ pub fn containers_missing(td: &TaskDefinition) -> Missing {
             "Fix container_definitions so it is a JSON array of container objects.",
         )
     } else {
-        Missing::new(
+        Missing::after_apply(
             format!(
                 "container_definitions of task definition {} is known only after apply",
                 td.address
