@@ -12,6 +12,12 @@
 //! `update/` copied over for `plan-update.json`), where the expectations above must hold,
 //! and without, where `plan_only` entries replace those of the same rule and address.
 //!
+//! With the sources, every unverifiable note on a service must name its missing inputs, and
+//! none may be `hidden` (ecsnet could not follow the configuration: its own limitation,
+//! issue 10): a service stays unjudged only for values known after apply, objects outside
+//! the plan or sensitive values. A known exception is listed under `hidden` in the plan's
+//! expectations, with the rule, the address and why; one that no longer occurs must go.
+//!
 //! Each plan's findings are also snapshotted (`tests/snapshots/scenarios/`), every output
 //! format is rendered and searched for the scenario's `never_printed` strings, and every
 //! rule must have a scenario that fires and one that passes.
@@ -24,7 +30,7 @@ use aws_standin::scenarios::fsutil::TempDir;
 use serde::Deserialize;
 
 use ecsnet::config::{self, Config};
-use ecsnet::diagnostics::{Diagnostic, Severity};
+use ecsnet::diagnostics::{Diagnostic, MissingKind, Severity};
 use ecsnet::engine::{self, Report};
 use ecsnet::plan::{self, LoadOptions};
 use ecsnet::report::{self, Format, RenderOptions};
@@ -59,6 +65,9 @@ struct PlanExpect {
     unverifiable: Vec<Matcher>,
     #[serde(default)]
     todo: Vec<Todo>,
+    /// Services that stay held by a `hidden` input with the sources, knowingly.
+    #[serde(default)]
+    hidden: Vec<HiddenInput>,
     /// What differs when the plan is checked WITHOUT its Terraform sources: entries here
     /// replace those of the same rule and address above (which hold with the sources).
     #[serde(default)]
@@ -75,6 +84,7 @@ impl PlanExpect {
                 pass: self.pass.clone(),
                 unverifiable: self.unverifiable.clone(),
                 todo: self.todo.clone(),
+                hidden: Vec::new(),
                 plan_only: None,
             };
         };
@@ -109,6 +119,7 @@ impl PlanExpect {
                 .chain(&po.todo)
                 .cloned()
                 .collect(),
+            hidden: Vec::new(),
             plan_only: None,
         }
     }
@@ -122,6 +133,15 @@ struct Matcher {
     severity: Option<String>,
     #[serde(default)]
     address: Option<String>,
+}
+
+/// A known exception to "no service is held by a hidden input with the sources".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HiddenInput {
+    rule: String,
+    address: String,
+    why: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -435,6 +455,88 @@ fn judge(
     problems
 }
 
+/// Problems with the unverifiable notes on services of a plan checked with its sources: a
+/// note that names no missing input, or a `hidden` input that `allowed` does not list (and
+/// entries of `allowed` that no longer occur).
+fn hidden_inputs(ds: &[Diagnostic], allowed: &[HiddenInput]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut used = vec![false; allowed.len()];
+    for d in ds
+        .iter()
+        .filter(|d| d.unverifiable && d.suppressed.is_none())
+    {
+        for address in std::iter::once(&d.address).chain(&d.also) {
+            if !address.contains("aws_ecs_service.") {
+                continue;
+            }
+            if d.missing.is_empty() {
+                problems.push(format!(
+                    "the unverifiable note of {} on {address} names no missing input",
+                    d.rule
+                ));
+            }
+            for m in d.missing.iter().filter(|m| m.kind == MissingKind::Hidden) {
+                match allowed
+                    .iter()
+                    .position(|h| h.rule == d.rule.as_str() && &h.address == address)
+                {
+                    Some(i) => used[i] = true,
+                    None => problems.push(format!(
+                        "{} on {address} is held by a hidden input (ecsnet could not follow the configuration): {}; fix ecsnet, or list it under `hidden` with a why",
+                        d.rule, m.what
+                    )),
+                }
+            }
+        }
+    }
+    for (h, used) in allowed.iter().zip(used) {
+        if h.why.trim().is_empty() {
+            problems.push(format!("hidden {} {} needs a why", h.rule, h.address));
+        }
+        if !used {
+            problems.push(format!(
+                "hidden {} {} no longer occurs: remove it",
+                h.rule, h.address
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn a_hidden_input_on_a_service_fails_unless_listed() {
+    use ecsnet::diagnostics::Missing;
+    let note = |address: &str, missing: Vec<Missing>| Diagnostic {
+        rule: "NET045".into(),
+        address: address.into(),
+        unverifiable: true,
+        missing,
+        ..Diagnostic::default()
+    };
+    let hidden = || vec![Missing::hidden("a subnet ecsnet could not follow", "s")];
+    let listed = HiddenInput {
+        rule: "NET045".into(),
+        address: "aws_ecs_service.a".into(),
+        why: "the link needs issue 11".into(),
+    };
+    let ds = vec![note("aws_ecs_service.a", hidden())];
+    assert_eq!(hidden_inputs(&ds, &[]).len(), 1);
+    assert!(hidden_inputs(&ds, std::slice::from_ref(&listed)).is_empty());
+    // Held only by a value known after apply: fine; a stale exception is not.
+    let ds = vec![note(
+        "aws_ecs_service.a",
+        vec![Missing::after_apply("max_size", "s")],
+    )];
+    assert!(hidden_inputs(&ds, &[]).is_empty());
+    assert_eq!(hidden_inputs(&ds, &[listed]).len(), 1);
+    // A note that names nothing, and notes on other resources.
+    assert_eq!(
+        hidden_inputs(&[note("aws_ecs_service.a", vec![])], &[]).len(),
+        1
+    );
+    assert!(hidden_inputs(&[note("aws_ecs_task_definition.t", hidden())], &[]).is_empty());
+}
+
 const WITH_SOURCES: &str = "with sources";
 const PLAN_ONLY: &str = "plan only";
 
@@ -522,6 +624,11 @@ fn scenarios_produce_their_expected_findings() {
                 }
             }
             problems.extend(judge(sc, plan_file, WITH_SOURCES, pe, &sourced));
+            problems.extend(
+                hidden_inputs(&sourced.diagnostics, &pe.hidden)
+                    .into_iter()
+                    .map(|p| format!("{}/{plan_file} ({WITH_SOURCES}): {p}", sc.name)),
+            );
             problems.extend(judge(
                 sc,
                 plan_file,

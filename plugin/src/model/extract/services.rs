@@ -158,6 +158,14 @@ pub(super) fn default_when_unwritten<T>(
         Written::Set | Written::Unclear => f,
         // Nothing written, yet unknown in an update: an omitted Optional+Computed value keeps
         // what the state holds, so something the configuration does not show sets it.
+        // The Terraform sources write it (a `dynamic` block) from a value known only after
+        // apply: a real unknown, no default.
+        Written::Omitted
+            if !p.source_references(res, path).is_empty()
+                || !p.source_references(res, top).is_empty() =>
+        {
+            f
+        }
         Written::Omitted
             if matches!(
                 res.action,

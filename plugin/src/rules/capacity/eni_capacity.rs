@@ -199,7 +199,7 @@ impl Finding<'_> {
                     {
                         missing.push(crate::capacity::Missing::outside_plan(
                             format!(
-                                "the trunked awsvpc task limit of {} (not in ecsnet's table)",
+                                "the trunked awsvpc task limit of {} (no usable value in ecsnet's trunking table)",
                                 t.instance_type
                             ),
                             format!(
@@ -214,8 +214,7 @@ impl Finding<'_> {
                     // which provider each task lands on is ECS's choice when it places them.
                     missing.push(crate::capacity::Missing::after_apply(
                         format!(
-                            "how many of the {} tasks ECS places on {} (the capacity provider strategy's weights give a share, which ECS rounds when it places the tasks)",
-                            need.total.show(),
+                            "how ECS splits these tasks between the strategy's capacity providers, so how many of them {} gets (the weights give shares, which ECS rounds when it places the tasks)",
                             p.label
                         ),
                         "a capacity provider strategy with base counts that cover the tasks, or capacity for the upper count",

@@ -146,7 +146,8 @@ impl AssumptionConsistency {
             Verdict::Undecided { unknown } => cx
                 .diag(&Self::META, &s.address(), format!("could not verify that {who} names a {} of this plan: {unknown} is known only after apply", s.kind))
                 .help(format!("Label the block with the {}'s plan address, which is known before apply; until the value is known, ecsnet does not use the assumption.", s.kind))
-                .unverifiable(),
+                .unverifiable()
+                .missing(vec![crate::diagnostics::Missing::after_apply(format!("{unknown} (known after apply)"), format!("the {}'s plan address as the block's label", s.kind))]),
             Verdict::Contradicts { attr, assumed, planned, at, used } => {
                 let (sev, judged, fix) = match used {
                     Used::Plan => (Severity::Warning, "ecsnet uses the plan's value", format!("Remove {attr} from the assume block (or the whole block): the plan knows it.")),

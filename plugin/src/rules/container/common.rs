@@ -65,6 +65,7 @@ pub(crate) fn group_containers<'t>(
             .help(DECODE_ERROR_HELP)
             .plan(td.plan)
             .unverifiable()
+            .missing(vec![crate::diagnostics::Missing::hidden(format!("container_definitions of {} ({err})", td.address), DECODE_ERROR_HELP)])
             .push(out);
         }
         return None;
@@ -80,6 +81,7 @@ pub(crate) fn group_containers<'t>(
             .help(UNKNOWN_CONTAINERS_HELP)
             .plan(td.plan)
             .unverifiable()
+            .missing(vec![crate::diagnostics::Missing::after_apply(format!("container_definitions of {} (known after apply)", td.address), UNKNOWN_CONTAINERS_HELP)])
             .push(out);
         }
         return None;
@@ -108,6 +110,7 @@ pub(crate) fn group_containers<'t>(
                 .help(format!("Set {} from literals or variables known at plan time.", missing.join(" and ")))
                 .plan(td.plan)
                 .unverifiable()
+                .missing(vec![crate::diagnostics::Missing::after_apply(format!("{} of {} (known after apply)", missing.join(" and "), td.address), format!("{} from literals or variables known at plan time", missing.join(" and ")))])
                 .push(out);
             }
         }

@@ -10,8 +10,14 @@ declare_rule! {
     /// For an `aws_ecs_service` running awsvpc tasks (EC2 or Fargate) in subnets that have
     /// an IPv6 CIDR block (an `ipv6_cidr_block` that parses as an IPv6 CIDR such as
     /// `2600:1f18:abcd:1::/64`; an empty or malformed value is no IPv6 block, and a value
-    /// known only after apply makes the finding unverifiable), the `dualStackIPv6` account
-    /// setting is enabled:
+    /// known only after apply makes the finding unverifiable, unless the Terraform sources
+    /// write it with an expression that is never null, such as `cidrsubnet(aws_vpc.main.ipv6_cidr_block,
+    /// 8, 1)`: Terraform fails a plan that passes null to `cidrsubnet` ("Invalid value for
+    /// \"prefix\" parameter: argument must not be null", its error for any function
+    /// parameter that does not accept null) instead of giving null, and a subnet's
+    /// `ipv6_cidr_block` takes only an IPv6 CIDR block (AWS EC2 API, CreateSubnet:
+    /// "Ipv6CidrBlock: The IPv6 network range for the subnet, in CIDR notation"), so the
+    /// subnet will have one), the `dualStackIPv6` account setting is enabled:
     /// by an `aws_ecs_account_setting_default` in the plan, or by
     /// `assume { dual_stack_ipv6 = true }` in `.ecsnet.hcl` when it was enabled outside
     /// Terraform. It also warns when such a service runs a Windows task definition, which
@@ -107,6 +113,7 @@ impl Rule for DualStack {
             };
             let mut v6: Vec<String> = Vec::new();
             let mut maybe: Vec<String> = Vec::new();
+            let mut set_unknown: Vec<String> = Vec::new();
             for l in subnets {
                 let Some(s) = support::subnet(cx.model, l, svc.plan) else {
                     continue;
@@ -114,7 +121,12 @@ impl Rule for DualStack {
                 // Only a value that parses as an IPv6 CIDR counts: an empty or malformed
                 // value is no IPv6 block, and an unknown one leaves the rule undecided.
                 match s.has_ipv6_cidr() {
-                    Some(true) => v6.push(s.address.clone()),
+                    Some(true) => {
+                        if s.ipv6_cidr_block.is_unknown() {
+                            set_unknown.push(s.address.clone());
+                        }
+                        v6.push(s.address.clone())
+                    }
                     None => maybe.push(s.address.clone()),
                     Some(false) => {}
                 }
@@ -159,7 +171,14 @@ impl Rule for DualStack {
                             ),
                         )
                         .attribute(ATTR)
-                        .detail(basis)
+                        .detail(if set_unknown.is_empty() {
+                            basis
+                        } else {
+                            format!(
+                                "{basis}\nThe ipv6_cidr_block of {} is known only after apply, but the Terraform sources write it with an expression that is never null (a function such as cidrsubnet, or a string template), so the subnets will have an IPv6 CIDR.",
+                                support::and_list(&set_unknown)
+                            )
+                        })
                         .help(ASSUME_HELP)
                         .plan(svc.plan);
                     for s in &v6 {

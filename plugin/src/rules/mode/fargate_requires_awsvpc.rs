@@ -64,6 +64,7 @@ impl Rule for FargateRequiresAwsvpc {
                 .help("Set requires_compatibilities from a literal list or a variable known at plan time.")
                 .plan(td.plan)
                 .unverifiable()
+                .missing(vec![crate::diagnostics::Missing::after_apply(format!("requires_compatibilities of {} (known after apply)", td.address), "requires_compatibilities from a literal list or a variable known at plan time")])
                 .push(out);
                 continue;
             }

@@ -122,6 +122,7 @@ impl FargateServiceCompat {
             .help("Include the aws_ecs_task_definition in the same plan (or reference it directly instead of through a computed value) so ecsnet can check it.")
             .plan(plan)
             .unverifiable()
+            .missing(vec![crate::diagnostics::Missing::of_link(link, format!("task definition {} (not in the plan)", link.describe()), "the aws_ecs_task_definition in the same plan, referenced directly")])
             .push(out);
             return;
         };
@@ -157,6 +158,7 @@ impl FargateServiceCompat {
                 .related(td.address.clone())
                 .plan(plan)
                 .unverifiable()
+                .missing(vec![crate::diagnostics::Missing::after_apply(format!("requires_compatibilities of {} (known after apply)", td.address), "requires_compatibilities from a literal list or a variable known at plan time")])
                 .push(out),
         }
     }
@@ -206,6 +208,7 @@ impl Rule for FargateServiceCompat {
                             .related(td.address.clone())
                             .plan(svc.plan)
                             .unverifiable()
+                            .missing(vec![crate::diagnostics::Missing::after_apply("where its tasks run (launch_type / capacity provider strategy) is known only after apply", "launch_type or capacity_provider_strategy from values known at plan time")])
                             .push(out);
                         }
                     }

@@ -79,6 +79,7 @@ impl Rule for WindowsModes {
                     .help("Set operating_system_family from a literal or a variable known at plan time.")
                     .plan(td.plan)
                     .unverifiable()
+                    .missing(vec![crate::diagnostics::Missing::after_apply(format!("runtime_platform.operating_system_family of {} (known after apply)", td.address), "operating_system_family from a literal or a variable known at plan time")])
                     .push(out),
                 OsFamily::Linux | OsFamily::Unspecified => {}
             }

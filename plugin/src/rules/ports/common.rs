@@ -120,6 +120,7 @@ pub(crate) fn ports_containers<'t>(
         .help(DECODE_ERROR_HELP)
         .plan(td.plan)
         .unverifiable()
+        .missing(vec![crate::diagnostics::Missing::hidden(format!("container_definitions of {} ({err})", td.address), DECODE_ERROR_HELP)])
         .push(out);
     }
     if td.containers.is_unknown() && owner {
@@ -135,6 +136,7 @@ pub(crate) fn ports_containers<'t>(
         .help(UNKNOWN_CONTAINERS_HELP)
         .plan(td.plan)
         .unverifiable()
+        .missing(vec![crate::diagnostics::Missing::after_apply(format!("container_definitions of {} (known after apply)", td.address), UNKNOWN_CONTAINERS_HELP)])
         .push(out);
     }
     known_containers(td)

@@ -147,6 +147,7 @@ impl Rule for ReservedPorts {
                             .help("Set runtime_platform.operating_system_family from a value known at plan time, or avoid the port.")
                             .plan(td.plan)
                             .unverifiable()
+                            .missing(vec![crate::diagnostics::Missing::after_apply(format!("runtime_platform.operating_system_family of {} (known after apply)", td.address), "operating_system_family from a value known at plan time")])
                             .push(out);
                         }
                         (

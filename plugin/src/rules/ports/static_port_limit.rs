@@ -140,6 +140,7 @@ impl StaticPortLimit {
                         .help("Set operating_system_family from a value known at plan time, or declare the instances' reserved ports with `assume { reserved_ports = [22, 2375, 2376, 51678, 51679, 51680] }` in .ecsnet.hcl.")
                         .plan(td.plan)
                         .unverifiable()
+                        .missing(vec![crate::diagnostics::Missing::after_apply(format!("runtime_platform.operating_system_family of {} (known after apply)", td.address), "operating_system_family from a value known at plan time")])
                         .push(out);
                     }
                 }
