@@ -324,8 +324,12 @@ impl Tables {
     }
 }
 
+/// What the route tables settle for one subnet: its position, the table it uses, where its
+/// internet traffic goes, and why that is unknown when it is.
+type SubnetEgress = (usize, Option<Table>, Field<Egress>, Option<MissingKind>);
+
 pub(crate) fn subnet_egress(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
-    let mut updates: Vec<(usize, Option<Table>, Field<Egress>, Option<MissingKind>)> = Vec::new();
+    let mut updates: Vec<SubnetEgress> = Vec::new();
     for (idx, plan) in plans.iter().enumerate() {
         let c = Cx {
             plan,
