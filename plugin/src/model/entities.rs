@@ -397,6 +397,11 @@ pub struct Service {
     /// a role unknown until apply.
     #[serde(skip)]
     pub iam_role_configured: Field<bool>,
+    /// The Terraform sources evaluated the `iam_role` expression to a value that depends on
+    /// values known only after apply: when `iam_role_configured` is unknown, the apply
+    /// decides it, not a configuration ecsnet could not read.
+    #[serde(skip)]
+    pub iam_role_traced: bool,
     /// Null when the configuration leaves it out (ECS's default), even where the provider
     /// reports `LATEST` back for an existing service.
     pub platform_version: Field<String>,

@@ -75,6 +75,7 @@ pub fn service(address: &str, task_definition: &str, cluster: &str) -> Service {
         service_connect: Field::known(None),
         iam_role: Field::null(),
         iam_role_configured: Field::known(false),
+        iam_role_traced: false,
         platform_version: Field::null(),
         placement_strategies: Field::known(vec![]),
         member_of: Vec::new(),

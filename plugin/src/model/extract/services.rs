@@ -71,6 +71,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
         service_registries: Field::null(),
         service_connect: service_connect(v.get("service_connect_configuration")),
         iam_role_configured: role_configured(&iam_role, iam_role_written),
+        iam_role_traced: !source.source_references(res, "iam_role").is_empty(),
         iam_role,
         platform_version: unless_omitted(source, res, "platform_version"),
         placement_strategies: v.get("ordered_placement_strategy").items().map(|items| {

@@ -190,6 +190,9 @@ struct Tables {
     /// An `aws_route` out of the VPC (or unknown) whose `route_table_id` is unknown and
     /// unresolved: any table of the plan without a default route might have it.
     stray_route: bool,
+    /// Subnet id → table, from the `associations` of `data "aws_route_table"` reads: the
+    /// table an existing subnet uses, known at plan time.
+    data_associations: Vec<(String, Table)>,
 }
 
 impl Tables {
@@ -209,6 +212,10 @@ impl Tables {
         }
         for rt in plan.resources_of_type("aws_route_table") {
             let key = Table::Resource(rt.address.clone());
+            if rt.mode == Mode::Data {
+                t.read_data_table(plan, rt, key);
+                continue;
+            }
             t.routes
                 .entry(key.clone())
                 .or_default()
@@ -257,6 +264,32 @@ impl Tables {
             }
         }
         t
+    }
+
+    /// A `data "aws_route_table"`: an existing table, read while planning, whose `routes`
+    /// and `associations` the plan shows (every attribute unknown when the read waits for
+    /// apply). Its associations are kept for the subnets they name ([`Tables::data_associations`]).
+    fn read_data_table(&mut self, plan: &Plan, rt: &Resource, key: Table) {
+        let routes = match rt.attr("routes").items().val {
+            Val::Known(items) => (0..items.len())
+                .map(|i| classify(plan, rt, &format!("routes.{i}."), "cidr_block"))
+                .collect(),
+            _ => vec![Route::Unknown],
+        };
+        self.routes.entry(key.clone()).or_default().extend(routes);
+        for a in ["id", "route_table_id"] {
+            if let Some(id) = rt.attr(a).string().get().filter(|id| !id.is_empty()) {
+                self.by_id.insert(id.clone(), key.clone());
+            }
+        }
+        if let Val::Known(items) = rt.attr("associations").items().val {
+            for i in 0..items.len() {
+                let subnet = opt_string(rt.attr(&format!("associations.{i}.subnet_id")));
+                if let Some(s) = subnet.get().filter(|s| !s.is_empty()) {
+                    self.data_associations.push((s.clone(), key.clone()));
+                }
+            }
+        }
     }
 
     /// The table a `route_table_id` (or `default_route_table_id`) names: by known id, else
@@ -361,6 +394,13 @@ pub(crate) fn subnet_egress(plans: &[Plan], model: &mut Model, lookup: &Lookup) 
                 None if subnet.as_ref().is_some_and(|l| l.literal.is_some()) => {}
                 None if subnet.is_none() && !subnet_id.is_unknown() => {}
                 None => unresolved_association = true,
+            }
+        }
+        // Existing tables read while planning name the subnets associated with them; an
+        // association the plan manages for the subnet comes first.
+        for (id, table) in &tables.data_associations {
+            if let Some((pos, _)) = lookup.subnet_by_id(id, idx) {
+                associated.entry(pos).or_insert_with(|| Some(table.clone()));
             }
         }
         for (pos, s) in model.subnets.iter().enumerate() {

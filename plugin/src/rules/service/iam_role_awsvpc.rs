@@ -4,7 +4,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Service, Val};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::support::{self, Awsvpc, Missing};
+use super::support::{self, Awsvpc, Missing, MissingKind};
 
 declare_rule! {
     /// ## What it checks
@@ -124,9 +124,17 @@ impl Rule for IamRoleAwsvpc {
                     svc,
                     "iam_role",
                     &format!("that this service sets no iam_role ({basis})"),
-                    &Missing::after_apply(
+                    // Read from the sources, the expression's null-ness waits on values known
+                    // only after apply; from the plan alone, it is an expression ecsnet
+                    // could not read (a local, a conditional).
+                    &Missing::new(
                         "its iam_role expression may or may not be null, and its value is known only after apply",
                         "Leave iam_role out of awsvpc services, or set it from a literal or a variable (null for awsvpc).",
+                        if svc.iam_role_traced {
+                            MissingKind::AfterApply
+                        } else {
+                            MissingKind::Hidden
+                        },
                     ),
                 )),
             }
