@@ -349,13 +349,17 @@ impl MissingKind {
         }
     }
 
-    /// The kind of a link that does not reach an entity of the plan: one that names an
-    /// address or a literal points outside the plan (another plan, another state, an
-    /// existing object); one that names nothing, or several candidates that disagree, is
+    /// The kind of a link that does not reach an entity of the plan: one that names a data
+    /// source the model does not hold names a read Terraform defers to apply (a data source
+    /// read while planning is in the plan's prior state, and in the model); one that names
+    /// another address or a literal points outside the plan (another plan, another state,
+    /// an existing object); one that names nothing, or several candidates that disagree, is
     /// a link the configuration hides from ecsnet.
     pub fn of_link(link: &crate::model::Link) -> MissingKind {
         use crate::model::Resolution;
+        let data = |a: &str| a.starts_with("data.") || a.contains(".data.");
         match link.resolved_by {
+            _ if link.address.as_deref().is_some_and(data) => MissingKind::AfterApply,
             _ if link.address.is_some() || link.literal.is_some() => MissingKind::OutsidePlan,
             Resolution::OutsidePlan => MissingKind::OutsidePlan,
             _ => MissingKind::Hidden,

@@ -153,6 +153,16 @@ mod tests {
             MissingKind::of_link(&Link::outside("subnet-1")),
             MissingKind::OutsidePlan
         );
+        let to = |a: &str| Link::to_address(a, crate::model::Resolution::ConfigReference, true);
+        // A data source the plan reads only at apply; a resource another plan manages.
+        assert_eq!(
+            MissingKind::of_link(&to("module.app.data.aws_ecs_task_definition.web")),
+            MissingKind::AfterApply
+        );
+        assert_eq!(
+            MissingKind::of_link(&to("aws_ecs_task_definition.web")),
+            MissingKind::OutsidePlan
+        );
         assert_eq!(
             MissingKind::of_link(&Link::unresolved()),
             MissingKind::Hidden
