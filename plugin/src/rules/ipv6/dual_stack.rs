@@ -15,9 +15,11 @@ declare_rule! {
     /// 8, 1)`: Terraform fails a plan that passes null to `cidrsubnet` ("Invalid value for
     /// \"prefix\" parameter: argument must not be null", its error for any function
     /// parameter that does not accept null) instead of giving null, and a subnet's
-    /// `ipv6_cidr_block` takes only an IPv6 CIDR block (AWS EC2 API, CreateSubnet:
-    /// "Ipv6CidrBlock: The IPv6 network range for the subnet, in CIDR notation"), so the
-    /// subnet will have one), the `dualStackIPv6` account setting is enabled:
+    /// `ipv6_cidr_block` takes only an IPv6 CIDR block (Amazon EC2 API Reference,
+    /// CreateSubnet: "For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6
+    /// CIDR block"; AWS::EC2::SubnetCidrBlock, Ipv6CidrBlock: "The IPv6 network range for
+    /// the subnet, in CIDR notation."), so the subnet will have one), the `dualStackIPv6`
+    /// account setting is enabled:
     /// by an `aws_ecs_account_setting_default` in the plan, or by
     /// `assume { dual_stack_ipv6 = true }` in `.ecsnet.hcl` when it was enabled outside
     /// Terraform. It also warns when such a service runs a Windows task definition, which
