@@ -521,3 +521,93 @@ fn the_documented_configuration_is_valid() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("fail-on warning"), "{}", stdout(&o));
 }
+
+/// Every unverifiable note names its missing inputs, each with its kind, in JSON and in the
+/// SARIF result's properties; the kinds tell a subnet outside the plan from a value known
+/// only after apply, and the help for several subnets is one `assume` block that settles
+/// the note when pasted into `.ecsnet.hcl`.
+#[test]
+fn unverifiable_notes_name_their_missing_inputs_and_kinds() {
+    let scenario = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/scenarios/capacity")
+            .join(name)
+            .join("plan.json")
+    };
+    let empty = tempfile::tempdir().unwrap();
+    // The report of `plan` checked in `dir`, in `format`.
+    let report = |dir: &Path, plan: &Path, format: &str| -> serde_json::Value {
+        let args = [
+            "check",
+            path(plan),
+            "--no-source",
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+        ];
+        serde_json::from_str(&stdout(&ecsnet_in(dir, &args, None))).unwrap()
+    };
+    let notes = |v: &serde_json::Value, rule: &str| -> Vec<serde_json::Value> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == rule && d["unverifiable"] == true)
+            .cloned()
+            .collect()
+    };
+    let kinds = |plan: &Path, rule: &str| -> Vec<String> {
+        let v = report(empty.path(), plan, "json");
+        let d = notes(&v, rule)
+            .pop()
+            .unwrap_or_else(|| panic!("no unverifiable {rule}"));
+        d["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                assert!(!m["what"].as_str().unwrap().is_empty());
+                m["kind"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let outside = scenario("unverifiable-subnet-outside-plan");
+    assert_eq!(kinds(&outside, "NET072"), ["outside_plan", "outside_plan"]);
+    assert_eq!(
+        kinds(&scenario("unverifiable-max-size-unknown"), "NET070"),
+        ["after_apply"]
+    );
+
+    let sarif = report(empty.path(), &outside, "sarif");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "NET072")
+        .unwrap()
+        .clone();
+    assert_eq!(result["properties"]["missing"][0]["kind"], "outside_plan");
+
+    // The help's assume block, pasted into .ecsnet.hcl, settles NET072.
+    let v = report(empty.path(), &outside, "json");
+    let help = notes(&v, "NET072")[0]["help"].as_str().unwrap().to_string();
+    let block: String = help
+        .lines()
+        .skip_while(|l| !l.starts_with("assume {"))
+        .take_while(|l| !l.starts_with("Or "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(block.matches("subnet \"").count(), 2, "{help}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".ecsnet.hcl"), &block).unwrap();
+    let v = report(dir.path(), &outside, "json");
+    assert!(
+        !v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "NET072"),
+        "{v}"
+    );
+}
