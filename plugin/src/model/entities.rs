@@ -580,6 +580,13 @@ pub struct AutoscalingGroup {
     #[serde(skip)]
     pub reserved_ports_from_user_data: Option<Vec<u16>>,
     pub uses_mixed_instances_policy: bool,
+    /// When the configuration hides the launch template among several candidates
+    /// ([`Resolution::OneOfCandidates`]) and the group has no overrides: the instance type of
+    /// each candidate. Every instance is of one of them, which one is not known, so capacity
+    /// counts from the candidate with the fewest slots to the one with the most. `None` when
+    /// a candidate's type is unknown. A capacity input, not in the inventory.
+    #[serde(skip)]
+    pub instance_type_candidates: Option<Vec<String>>,
     /// Instance requirements (attribute-based selection) make the types unknowable from the plan.
     pub uses_instance_requirements: bool,
     /// Whether applying the plan replaces the group's running instances.

@@ -157,6 +157,7 @@ pub fn autoscaling_group(
         ecs_cluster_from_user_data: None,
         reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: instance_types.len() > 1,
+        instance_type_candidates: None,
         uses_instance_requirements: false,
         relaunch: Default::default(),
     }

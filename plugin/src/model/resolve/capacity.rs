@@ -63,7 +63,10 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
             (_, Some(b)) if b.address.is_some() => Some(b),
             (Some(a), _) => Some(a),
             (None, b) => b,
-        };
+        }
+        // Hidden (a `dynamic "launch_template"` block over a local) among several templates:
+        // keep them all.
+        .map(|l| cx.or_candidates(l, res, id_path, Kind::LaunchTemplate));
         // The provider plans an omitted `launch_template` block as unknown (it is optional
         // + computed), so a group that uses a mixed instances policy gets an unresolved
         // link from the plain block: keep looking, and fall back to the first unresolved
