@@ -380,6 +380,12 @@ pub struct AwsvpcConfiguration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups_at_most: Option<usize>,
     pub assign_public_ip: Field<bool>,
+    /// When `subnets` is unknown because the configuration hides them (a `dynamic`
+    /// block, a local) and several groups of subnets can be meant: every subnet that can be
+    /// (a [`Resolution::OneOfCandidates`] link). The list is made of some of them, not
+    /// known which, so a rule decides only what holds for every one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_candidates: Option<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]

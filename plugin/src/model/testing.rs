@@ -108,6 +108,7 @@ pub fn awsvpc(subnets: &[&str]) -> AwsvpcConfiguration {
         ),
         security_groups: Field::known(vec![]),
         security_groups_at_most: None,
+        subnet_candidates: None,
         assign_public_ip: Field::null(),
     }
 }
