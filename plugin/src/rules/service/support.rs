@@ -86,8 +86,9 @@ pub fn td_candidates_named(link: &Link) -> String {
 /// Judge a rule for a service whose task definition the configuration hides among several
 /// candidates ([`Resolution::OneOfCandidates`]): `judge` runs once per candidate, and
 /// - when no candidate gives a finding, the service passes (nothing is pushed);
-/// - when every candidate gives a finding that is not a note, the first candidate's
-///   findings are pushed, each saying that every candidate fails alike;
+/// - when every candidate gives findings that are not notes, the same ones (severity and
+///   attribute), the first candidate's are pushed, each saying that every candidate fails
+///   alike;
 /// - otherwise (they disagree, or one cannot be judged) one unverifiable finding names them.
 ///
 /// Returns false, doing nothing, when the link is not to candidates: judge its one task
@@ -112,10 +113,25 @@ pub fn judge_td_candidates(
         judge(td, &mut found);
         Some(found)
     });
-    let fails = |found: &Vec<Diagnostic>| found.iter().any(|d| !d.unverifiable);
+    // What a candidate's findings say, as (severity, attribute) of each that is not a note:
+    // the first candidate's findings stand for all only when every candidate gives the
+    // same ones.
+    let firm = |found: &Vec<Diagnostic>| {
+        let mut k: Vec<(crate::diagnostics::Severity, Option<String>)> = found
+            .iter()
+            .filter(|d| !d.unverifiable)
+            .map(|d| (d.severity, d.attribute.clone()))
+            .collect();
+        k.sort();
+        k
+    };
+    let alike = |runs: &[Vec<Diagnostic>]| {
+        let first = firm(&runs[0]);
+        !first.is_empty() && runs.iter().all(|r| firm(r) == first)
+    };
     match runs {
         Some(runs) if runs.iter().all(Vec::is_empty) => {}
-        Some(mut runs) if runs.iter().all(fails) => {
+        Some(mut runs) if alike(&runs) => {
             let all = td_candidates_named(link);
             for mut d in runs.swap_remove(0).into_iter().filter(|d| !d.unverifiable) {
                 d.message = format!("{} (the same holds for {all})", d.message);
