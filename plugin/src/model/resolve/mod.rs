@@ -159,8 +159,14 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
     );
     // Instance types and user data come from the linked template / configuration.
     let m: &Model = model;
-    type UserData = (Option<String>, Option<Vec<u16>>);
-    let derived: Vec<(Field<Vec<String>>, UserData, Option<Vec<String>>)> = m
+    /// What a group takes from its template or configuration.
+    struct Derived {
+        types: Field<Vec<String>>,
+        ecs_cluster: Option<String>,
+        reserved_ports: Option<Vec<u16>>,
+        type_candidates: Option<Vec<String>>,
+    }
+    let derived: Vec<Derived> = m
         .autoscaling_groups
         .iter()
         .map(|g| {
@@ -223,15 +229,19 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
                     ts.dedup();
                     ts
                 });
-            (types, (ud, reserved), type_candidates)
+            Derived {
+                types,
+                ecs_cluster: ud,
+                reserved_ports: reserved,
+                type_candidates,
+            }
         })
         .collect();
-    for (g, (types, (ud, reserved), candidates)) in model.autoscaling_groups.iter_mut().zip(derived)
-    {
-        g.instance_types = types;
-        g.ecs_cluster_from_user_data = ud;
-        g.reserved_ports_from_user_data = reserved;
-        g.instance_type_candidates = candidates;
+    for (g, d) in model.autoscaling_groups.iter_mut().zip(derived) {
+        g.instance_types = d.types;
+        g.ecs_cluster_from_user_data = d.ecs_cluster;
+        g.reserved_ports_from_user_data = d.reserved_ports;
+        g.instance_type_candidates = d.type_candidates;
     }
 }
 
