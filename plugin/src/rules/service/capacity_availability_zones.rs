@@ -370,12 +370,9 @@ impl Rule for CapacityAvailabilityZones {
                 }
             };
             let Some(subnets) = cfg.subnets.get().or(hidden.map(|_| &candidate_links)) else {
-                out.push(support::unverifiable(
+                out.push(zones_note(
                     cx,
-                    &Self::META,
                     svc,
-                    ATTR,
-                    "that this service's subnets match its capacity's Availability Zones",
                     &Missing::new(
                         "the subnet list is known only after apply",
                         "Reference the subnet resources or data sources directly so ecsnet can follow them.",
@@ -393,14 +390,7 @@ impl Rule for CapacityAvailabilityZones {
             let capacity = match capacity_zones(cx, i, svc) {
                 Ok(z) => z,
                 Err(m) => {
-                    out.push(support::unverifiable(
-                        cx,
-                        &Self::META,
-                        svc,
-                        ATTR,
-                        "that this service's subnets match its capacity's Availability Zones",
-                        &m,
-                    ));
+                    out.push(zones_note(cx, svc, &m));
                     continue;
                 }
             };
@@ -421,14 +411,7 @@ impl Rule for CapacityAvailabilityZones {
             let mut missing = service.missing.clone();
             missing.extend(capacity.missing.iter().cloned());
             if !missing.is_empty() {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    ATTR,
-                    "that this service's subnets match its capacity's Availability Zones",
-                    &missing_of(&missing),
-                ));
+                out.push(zones_note(cx, svc, &missing_of(&missing)));
                 continue;
             }
             let s = service.set();
@@ -445,12 +428,9 @@ impl Rule for CapacityAvailabilityZones {
                 continue;
             }
             if let Some(c) = hidden {
-                out.push(support::unverifiable(
+                out.push(zones_note(
                     cx,
-                    &Self::META,
                     svc,
-                    ATTR,
-                    "that this service's subnets match its capacity's Availability Zones",
                     &Missing::new(
                         format!(
                             "the subnet list is known only after apply (the configuration hides which of {} it holds), and some of them are in zones without container instances: {}",
@@ -513,6 +493,18 @@ impl Rule for CapacityAvailabilityZones {
             d.push(out);
         }
     }
+}
+
+/// The note for a service whose zones cannot be compared with its capacity's.
+fn zones_note(cx: &Context<'_>, svc: &Service, missing: &Missing) -> Diagnostic {
+    support::unverifiable(
+        cx,
+        &CapacityAvailabilityZones::META,
+        svc,
+        ATTR,
+        "that this service's subnets match its capacity's Availability Zones",
+        missing,
+    )
 }
 
 #[cfg(test)]
