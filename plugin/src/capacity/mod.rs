@@ -522,7 +522,9 @@ impl Analysis {
         plan: usize,
         tasks: Bound,
     ) -> Verdict {
-        let fits = candidates.all(|a| {
+        // Room for more addresses in each candidate alone (usable minus what its other users
+        // take at most); the worst candidate decides.
+        let room = candidates.range(|a| {
             let link =
                 crate::model::Link::to_address(a, crate::model::Resolution::KnownValue, true);
             let keys = subnets::keys(model, std::slice::from_ref(&link), plan).ok()?;
@@ -534,13 +536,16 @@ impl Analysis {
                 None => subnets::info(model, assume, key),
             };
             if info.ipv6_only {
-                return Some(true);
+                return Some(u64::MAX);
             }
-            let others = self.subnet_need_total(std::slice::from_ref(key), SubnetPhase::Steady);
-            Some(compare(others + tasks, info.usable_bound()) == Verdict::Fits)
+            let usable = info.usable.as_ref().ok()?.n;
+            let others = self
+                .subnet_need_total(std::slice::from_ref(key), SubnetPhase::Steady)
+                .hi?;
+            Some(usable.saturating_sub(others))
         });
-        match fits {
-            crate::model::Verdict::All(true) => Verdict::Fits,
+        match (room, tasks.hi) {
+            (Some(r), Some(t)) if t <= r.least => Verdict::Fits,
             _ => Verdict::Unverifiable,
         }
     }
