@@ -19,7 +19,10 @@ declare_rule! {
     /// count for blue/green) while the others stay at their desired count. Error when the
     /// desired counts, or this service's peak next to the others' desired counts, cannot fit
     /// in the service's subnets together; warning when only all of them deploying at once
-    /// would not fit, or when one subnet's even share does not.
+    /// would not fit, or when one subnet's even share does not. A subnet list the configuration
+    /// hides among several candidate subnets (a `dynamic "network_configuration"` block over
+    /// a local) passes when this service's peak fits in every candidate alone next to its
+    /// other users; otherwise it is unverifiable, naming the candidates.
     ///
     /// ## Why it matters
     /// When a subnet runs out of addresses the task cannot get its ENI: tasks stop with
