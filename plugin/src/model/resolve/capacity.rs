@@ -10,10 +10,14 @@ use crate::plan::Resource;
 pub(crate) fn capacity_provider_asg(cx: &Cx<'_>, res: &Resource) -> Link {
     let path = "auto_scaling_group_provider.0.auto_scaling_group_arn";
     let value = opt_string(res.attr(path));
-    cx.link(res, path, &value, Kind::AutoscalingGroup, |v| {
-        match_asg(cx.lookup, cx.idx, v)
-    })
-    .unwrap_or_else(Link::unresolved)
+    let link = cx
+        .link(res, path, &value, Kind::AutoscalingGroup, |v| {
+            match_asg(cx.lookup, cx.idx, v)
+        })
+        .unwrap_or_else(Link::unresolved);
+    // Hidden among several groups: kept for the inventory; capacity does not judge over
+    // candidate groups (their sizes and types differ), so the provider's capacity stays unknown.
+    cx.or_candidates(link, res, path, Kind::AutoscalingGroup)
 }
 
 /// Whether a capacity provider is an ECS Managed Instances provider rather than an
