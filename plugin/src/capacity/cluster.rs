@@ -67,6 +67,10 @@ pub struct SourceCapacity {
     /// Index in `types` of the type with the fewest slots (what ecsnet counts for every
     /// instance of a mixed group).
     pub smallest: Option<usize>,
+    /// `types` are the candidates of a launch template the configuration hides: every
+    /// instance is of one of them, not known which, so the slots per instance range from
+    /// the candidate with the fewest to the one with the most (not the smallest alone).
+    pub one_of_types: bool,
     /// Slots per instance, after daemons.
     pub per_instance: Bound,
     /// Same with trunking forced off / on, for "with and without" messages.
@@ -155,9 +159,17 @@ impl SourceCapacity {
             };
             return format!("{count} × ({types}) ({why}): slots unknown");
         };
+        let type_name = if self.one_of_types && self.types.len() > 1 {
+            self.types
+                .iter()
+                .map(|t| t.instance_type.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        } else {
+            t.instance_type.clone()
+        };
         let mut s = format!(
-            "{count} × {} ({why}) at {} awsvpc slot{} each",
-            t.instance_type,
+            "{count} × {type_name} ({why}) at {} awsvpc slot{} each",
             self.per_instance.show(),
             if self.per_instance.exact_value() == Some(1) {
                 ""
@@ -165,7 +177,16 @@ impl SourceCapacity {
                 "s"
             }
         );
-        if self.types.len() > 1 {
+        if self.one_of_types && self.types.len() > 1 {
+            s.push_str(&format!(
+                " (the configuration hides which of several launch templates the group uses; their types are {}: ecsnet counts from the type with the fewest slots to the one with the most)",
+                self.types
+                    .iter()
+                    .map(|t| format!("{} {}", t.instance_type, t.slots_after_daemons.show()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        } else if self.types.len() > 1 {
             s.push_str(&format!(
                 " (the smallest of {}; ecsnet counts every instance as the smallest type)",
                 self.types
@@ -865,11 +886,18 @@ fn finish(src: &mut SourceCapacity, daemons: &Daemons) {
         (b.hi.unwrap_or(u64::MAX), b.lo)
     });
     src.smallest = smallest;
+    // A mixed group counts every instance as its smallest type; a group whose one type is
+    // one of several candidates spans them all (worst to best).
+    let combine = if src.one_of_types {
+        Bound::hull
+    } else {
+        Bound::min
+    };
     let fold = |f: &dyn Fn(&TypeSlots) -> Bound| {
         src.types
             .iter()
             .map(f)
-            .reduce(Bound::min)
+            .reduce(combine)
             .unwrap_or(Bound::unknown())
     };
     src.per_instance = fold(&|t| t.slots_after_daemons);
@@ -954,6 +982,7 @@ pub fn fixed_source(
         }),
         types: Vec::new(),
         smallest: None,
+        one_of_types: false,
         per_instance: Bound::unknown(),
         per_instance_without_trunking: Bound::unknown(),
         per_instance_with_trunking: Bound::unknown(),
@@ -1079,6 +1108,7 @@ fn plan_source(
         instances: Err(Missing::outside_plan(String::new(), example)),
         types: Vec::new(),
         smallest: None,
+        one_of_types: false,
         per_instance: Bound::unknown(),
         per_instance_without_trunking: Bound::unknown(),
         per_instance_with_trunking: Bound::unknown(),
@@ -1129,8 +1159,14 @@ fn plan_source(
                         src.missing
                             .push(super::demand::sensitive_missing("instance types", addr));
                     } else {
-                        match g.instance_types.get() {
-                            Some(ts) if !ts.is_empty() => {
+                        match (g.instance_types.get(), &g.instance_type_candidates) {
+                            (Some(ts), _) if !ts.is_empty() => {
+                                for t in ts {
+                                    add_type(catalog, &mut src, t, setting, nt, daemons, example);
+                                }
+                            }
+                            (_, Some(ts)) if !ts.is_empty() => {
+                                src.one_of_types = true;
                                 for t in ts {
                                     add_type(catalog, &mut src, t, setting, nt, daemons, example);
                                 }
@@ -1252,6 +1288,35 @@ mod tests {
             &os,
             daemons,
         )
+    }
+
+    #[test]
+    fn candidate_templates_span_their_types_where_a_mixed_group_takes_the_smallest() {
+        let a = Assumptions::default();
+        let c = t::cluster("aws_ecs_cluster.main", &["aws_autoscaling_group.ecs"]);
+        let types = ["c5.large".to_string(), "m5.2xlarge".to_string()];
+        // Mixed instances: every instance counts as the smallest type.
+        let mut m = Model::default();
+        m.autoscaling_groups.push(t::autoscaling_group(
+            "aws_autoscaling_group.ecs",
+            &["c5.large", "m5.2xlarge"],
+            3,
+        ));
+        let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
+        assert_eq!(cap.whole().slots, Bound::exact(6));
+        // One hidden template among two: 2 to 3 slots per instance, whichever it is.
+        let g = &mut m.autoscaling_groups[0];
+        g.instance_types = crate::model::Field::unknown();
+        g.instance_type_candidates = Some(types.to_vec());
+        let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
+        assert_eq!(cap.whole().slots, Bound::range(6, 9));
+        let d = cap.whole().describe(&cap, &off());
+        assert!(d.contains("3 × c5.large or m5.2xlarge"), "{d}");
+        assert!(d.contains("at 2 to 3 awsvpc slots each"), "{d}");
+        // Without candidates the types are missing.
+        m.autoscaling_groups[0].instance_type_candidates = None;
+        let cap = capacity(&m, &a, &off(), &key(), Some(&c), Daemons::default());
+        assert_eq!(cap.whole().slots, Bound::unknown());
     }
 
     #[test]

@@ -118,10 +118,16 @@ impl ServiceDemand {
 pub(crate) fn service_demand(model: &Model, s: &Service) -> ServiceDemand {
     let td = model.task_definition_of(s);
     let daemon = s.is_daemon();
-    let mode = td.and_then(|t| match t.network_mode {
-        NetworkMode::Unknown => None,
-        ref m => Some(m.clone()),
-    });
+    // The one task definition's mode, or the mode every candidate of a hidden link uses.
+    let mode = match s.task_definition.all(|a| {
+        model
+            .task_definition_in(a, s.plan)
+            .map(|t| t.network_mode.clone())
+            .filter(|m| *m != NetworkMode::Unknown)
+    }) {
+        crate::model::Verdict::All(m) => Some(m),
+        crate::model::Verdict::Undecided => None,
+    };
     let launch = s.launch.get().copied();
     let (deploy, deploy_why) = deploy_kind(s);
     let desired = desired(s, daemon);
@@ -202,6 +208,14 @@ fn mode_missing(s: &Service, td: Option<&TaskDefinition>) -> Missing {
         Some(t) => Missing::after_apply(
             format!("network_mode of {} (known after apply)", t.address),
             "a known network_mode in the task definition",
+        ),
+        None if !s.task_definition.candidates.is_empty() => Missing::hidden(
+            format!(
+                "the network mode of {}: the task definitions the configuration can name ({}) do not all use one known mode",
+                s.address,
+                s.task_definition.candidates.join(", ")
+            ),
+            "a direct reference to the task definition (task_definition = aws_ecs_task_definition.app.arn)",
         ),
         None => Missing::of_link(
             &s.task_definition,

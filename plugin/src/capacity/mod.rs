@@ -506,6 +506,50 @@ impl Analysis {
     }
 
     /// Usable IPv4 addresses over `set` (IPv6-only subnets excluded).
+    /// For a service whose subnets the configuration hides among `candidates`
+    /// ([`crate::model::AwsvpcConfiguration::subnet_candidates`]): whether `tasks` more
+    /// IPv4 addresses fit in every candidate subnet alone, next to what its other users
+    /// take at their desired counts. Whatever subset of the candidates the list is, its
+    /// tasks spread over those subnets, so fitting in each alone (the worst case: all of
+    /// them in the least roomy one) means fitting in any. `Fits` only then; `Unverifiable`
+    /// when a candidate is too small or its size is unknown (a subnet outside the plan
+    /// counts as unknown). IPv6-only candidates take no IPv4 address.
+    pub fn fits_in_every_candidate_subnet(
+        &self,
+        model: &Model,
+        assume: &Assumptions,
+        candidates: &crate::model::Link,
+        plan: usize,
+        tasks: Bound,
+    ) -> Verdict {
+        // Room for more addresses in each candidate alone (usable minus what its other users
+        // take at most); the worst candidate decides.
+        let room = candidates.range(|a| {
+            let link =
+                crate::model::Link::to_address(a, crate::model::Resolution::KnownValue, true);
+            let keys = subnets::keys(model, std::slice::from_ref(&link), plan).ok()?;
+            let [key] = keys.as_slice() else {
+                return None;
+            };
+            let info = match self.subnets.get(key) {
+                Some(i) => i.clone(),
+                None => subnets::info(model, assume, key),
+            };
+            if info.ipv6_only {
+                return Some(u64::MAX);
+            }
+            let usable = info.usable.as_ref().ok()?.n;
+            let others = self
+                .subnet_need_total(std::slice::from_ref(key), SubnetPhase::Steady)
+                .hi?;
+            Some(usable.saturating_sub(others))
+        });
+        match (room, tasks.hi) {
+            (Some(r), Some(t)) if t <= r.least => Verdict::Fits,
+            _ => Verdict::Unverifiable,
+        }
+    }
+
     pub fn subnet_usable(&self, set: &[SubnetKey]) -> Need {
         let mut total = Bound::ZERO;
         let mut parts = Vec::new();

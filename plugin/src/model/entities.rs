@@ -70,6 +70,35 @@ pub enum Verdict<T> {
     Undecided,
 }
 
+/// The least and the greatest of several answers ([`Link::range`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spread<T> {
+    /// The worst candidate's answer, for a check that must hold whichever is meant.
+    pub least: T,
+    /// The best candidate's answer, for a check that fails even so.
+    pub most: T,
+}
+
+impl<T: Ord + Clone> Spread<T> {
+    /// The spread of `answers`; `None` when there are none.
+    pub fn of(answers: impl IntoIterator<Item = T>) -> Option<Self> {
+        let mut it = answers.into_iter();
+        let first = it.next()?;
+        let mut s = Spread {
+            least: first.clone(),
+            most: first,
+        };
+        for a in it {
+            if a < s.least {
+                s.least = a;
+            } else if a > s.most {
+                s.most = a;
+            }
+        }
+        Some(s)
+    }
+}
+
 impl Link {
     pub fn to_address(address: impl Into<String>, by: Resolution, certain: bool) -> Self {
         Link {
@@ -113,17 +142,43 @@ impl Link {
     /// candidate): [`Verdict::All`] when they all give the same answer. `answer` returns
     /// `None` when an entity cannot answer (an input known only after apply), which
     /// leaves the verdict undecided, as does a link to nothing in the plan.
-    pub fn all<T: PartialEq>(&self, mut answer: impl FnMut(&str) -> Option<T>) -> Verdict<T> {
-        let mut addresses = self.address.iter().chain(&self.candidates);
-        let Some(first) = addresses.next().and_then(|a| answer(a)) else {
+    pub fn all<T: PartialEq>(&self, answer: impl FnMut(&str) -> Option<T>) -> Verdict<T> {
+        let Some(mut answers) = self.answers(answer) else {
             return Verdict::Undecided;
         };
-        for a in addresses {
-            if answer(a).as_ref() != Some(&first) {
-                return Verdict::Undecided;
-            }
+        let first = answers.swap_remove(0);
+        if answers.iter().all(|a| *a == first) {
+            Verdict::All(first)
+        } else {
+            Verdict::Undecided
         }
-        Verdict::All(first)
+    }
+
+    /// Ask `answer` of every entity in the plan the link can name (its address, or each
+    /// candidate), in order: every answer, or `None` when the link names nothing in the
+    /// plan or one entity cannot answer. What [`Link::all`] and [`Link::range`] decide from.
+    pub fn answers<T>(&self, answer: impl FnMut(&str) -> Option<T>) -> Option<Vec<T>> {
+        let addresses: Vec<&String> = self.address.iter().chain(&self.candidates).collect();
+        if addresses.is_empty() {
+            return None;
+        }
+        addresses
+            .into_iter()
+            .map(|a| a.as_str())
+            .map(answer)
+            .collect()
+    }
+
+    /// The least and the greatest answer over every entity the link can name: the worst and
+    /// the best candidate for a question whose answer orders them (free addresses of a
+    /// subnet, ENI slots of an instance type). A check that passes even with `least` passes
+    /// whichever entity is meant, and one that fails even with `most` fails whichever it
+    /// is; anything between decides nothing. `None` as for [`Link::answers`].
+    pub fn range<T: Ord + Clone>(
+        &self,
+        answer: impl FnMut(&str) -> Option<T>,
+    ) -> Option<Spread<T>> {
+        Spread::of(self.answers(answer)?)
     }
 
     /// What a message should name: the address, else the literal, else "(known after apply)".
@@ -325,6 +380,12 @@ pub struct AwsvpcConfiguration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups_at_most: Option<usize>,
     pub assign_public_ip: Field<bool>,
+    /// When `subnets` is unknown because the configuration hides them (a `dynamic`
+    /// block, a local) and several groups of subnets can be meant: every subnet that can be
+    /// (a [`Resolution::OneOfCandidates`] link). The list is made of some of them, not
+    /// known which, so a rule decides only what holds for every one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_candidates: Option<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -530,6 +591,13 @@ pub struct AutoscalingGroup {
     #[serde(skip)]
     pub reserved_ports_from_user_data: Option<Vec<u16>>,
     pub uses_mixed_instances_policy: bool,
+    /// When the configuration hides the launch template among several candidates
+    /// ([`Resolution::OneOfCandidates`]) and the group has no overrides: the instance type of
+    /// each candidate. Every instance is of one of them, which one is not known, so capacity
+    /// counts from the candidate with the fewest slots to the one with the most. `None` when
+    /// a candidate's type is unknown. A capacity input, not in the inventory.
+    #[serde(skip)]
+    pub instance_type_candidates: Option<Vec<String>>,
     /// Instance requirements (attribute-based selection) make the types unknowable from the plan.
     pub uses_instance_requirements: bool,
     /// Whether applying the plan replaces the group's running instances.
@@ -942,5 +1010,21 @@ mod tests {
         assert_eq!(one.all(|_| Some(1)), Verdict::All(1));
         assert_eq!(Link::unresolved().all(|_| Some(1)), Verdict::Undecided);
         assert_eq!(l.describe(), "one of a, b, c");
+    }
+
+    #[test]
+    fn a_range_spans_the_worst_and_the_best_candidate() {
+        let l = Link::one_of(vec!["a".into(), "bbb".into(), "cc".into()]);
+        assert_eq!(
+            l.range(|a| Some(a.len())),
+            Some(Spread { least: 1, most: 3 })
+        );
+        assert_eq!(l.answers(|a| Some(a.len())), Some(vec![1, 3, 2]));
+        // One candidate that cannot answer leaves no range: the worst may be that one.
+        assert_eq!(l.range(|a| (a != "cc").then_some(a.len())), None);
+        assert_eq!(Link::unresolved().range(|_| Some(1)), None);
+        let one = Link::to_address("a", Resolution::KnownValue, true);
+        assert_eq!(one.range(|_| Some(7)), Some(Spread { least: 7, most: 7 }));
+        assert_eq!(Spread::of(Vec::<u8>::new()), None);
     }
 }

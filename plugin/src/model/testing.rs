@@ -109,6 +109,7 @@ pub fn awsvpc(subnets: &[&str]) -> AwsvpcConfiguration {
         ),
         security_groups: Field::known(vec![]),
         security_groups_at_most: None,
+        subnet_candidates: None,
         assign_public_ip: Field::null(),
     }
 }
@@ -158,6 +159,7 @@ pub fn autoscaling_group(
         ecs_cluster_from_user_data: None,
         reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: instance_types.len() > 1,
+        instance_type_candidates: None,
         uses_instance_requirements: false,
         relaunch: Default::default(),
     }

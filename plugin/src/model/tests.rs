@@ -847,3 +847,46 @@ fn a_hidden_target_group_keeps_every_candidate_including_a_deferred_data_source(
     let legacy = m.target_group("data.aws_lb_target_group.legacy").unwrap();
     assert!(legacy.target_type.is_unknown());
 }
+
+#[test]
+fn hidden_task_definitions_subnets_and_launch_templates_keep_every_candidate() {
+    // task_definition = local.task_definition over a for_each pair of task definitions.
+    let m = model("modules/candidates-task-definitions-agree/plan.json");
+    let td = &m
+        .service("module.api.aws_ecs_service.this")
+        .unwrap()
+        .task_definition;
+    assert_eq!(td.resolved_by, Resolution::OneOfCandidates);
+    assert!(!td.certain && td.address.is_none());
+    let mut c = td.candidates.clone();
+    c.sort();
+    assert_eq!(
+        c,
+        vec![
+            "module.api.aws_ecs_task_definition.this[\"arm64\"]",
+            "module.api.aws_ecs_task_definition.this[\"x86\"]"
+        ]
+    );
+    // A dynamic network_configuration over a local picking one of two subnet resources.
+    let m = model("modules/candidate-subnets-fit/plan.json");
+    let svc = m.service("aws_ecs_service.web").unwrap();
+    let cfg = svc.network_configuration.get().unwrap().as_ref().unwrap();
+    assert!(cfg.subnets.is_unknown());
+    let c = cfg.subnet_candidates.as_ref().unwrap();
+    assert_eq!(c.resolved_by, Resolution::OneOfCandidates);
+    assert_eq!(c.candidates.len(), 4);
+    assert!(c.candidates.iter().any(|a| a == "aws_subnet.public[1]"));
+    // A dynamic launch_template over a local picking one of two templates: the group keeps
+    // both, their types, and the ECS_CLUSTER their shared user data names.
+    let m = model("capacity/candidate-launch-templates-fit/plan.json");
+    let g = m.autoscaling_group("aws_autoscaling_group.ecs").unwrap();
+    let lt = g.launch_template.as_ref().unwrap();
+    assert_eq!(lt.resolved_by, Resolution::OneOfCandidates);
+    assert_eq!(lt.candidates.len(), 2);
+    assert!(g.instance_types.is_unknown());
+    assert_eq!(
+        g.instance_type_candidates.as_deref(),
+        Some(&["c5.large".to_string(), "m5.2xlarge".to_string()][..])
+    );
+    assert_eq!(g.ecs_cluster_from_user_data.as_deref(), Some("orders"));
+}

@@ -426,9 +426,18 @@ fn service(out: &mut String, model: &Model, s: &Service) {
                     }
                 }
                 (Val::Null, _) => out.push_str("    subnets: (not set)\n"),
-                (Val::Unknown, _) => out.push_str(
-                    "    subnets: (known after apply; no configuration reference names a subnet in the plan)\n",
-                ),
+                (Val::Unknown, _) => match &nc.subnet_candidates {
+                    Some(c) => {
+                        let _ = writeln!(
+                            out,
+                            "    subnets: (known after apply; the configuration hides them) some of {}",
+                            c.candidates.join(", ")
+                        );
+                    }
+                    None => out.push_str(
+                        "    subnets: (known after apply; no configuration reference names a subnet in the plan)\n",
+                    ),
+                },
             }
         }
         (Val::Known(None), _) => out.push_str("    network configuration: none\n"),

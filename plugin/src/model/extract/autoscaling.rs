@@ -149,6 +149,7 @@ pub(super) fn extract_group(
         ecs_cluster_from_user_data: None,
         reserved_ports_from_user_data: None,
         uses_mixed_instances_policy: uses_mip,
+        instance_type_candidates: None,
         uses_instance_requirements: uses_requirements,
         relaunch: group_relaunch(res),
     };

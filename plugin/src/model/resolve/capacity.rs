@@ -10,10 +10,14 @@ use crate::plan::Resource;
 pub(crate) fn capacity_provider_asg(cx: &Cx<'_>, res: &Resource) -> Link {
     let path = "auto_scaling_group_provider.0.auto_scaling_group_arn";
     let value = opt_string(res.attr(path));
-    cx.link(res, path, &value, Kind::AutoscalingGroup, |v| {
-        match_asg(cx.lookup, cx.idx, v)
-    })
-    .unwrap_or_else(Link::unresolved)
+    let link = cx
+        .link(res, path, &value, Kind::AutoscalingGroup, |v| {
+            match_asg(cx.lookup, cx.idx, v)
+        })
+        .unwrap_or_else(Link::unresolved);
+    // Hidden among several groups: kept for the inventory; capacity does not judge over
+    // candidate groups (their sizes and types differ), so the provider's capacity stays unknown.
+    cx.or_candidates(link, res, path, Kind::AutoscalingGroup)
 }
 
 /// Whether a capacity provider is an ECS Managed Instances provider rather than an
@@ -63,7 +67,10 @@ pub(crate) fn group_links(cx: &Cx<'_>, res: &Resource) -> GroupLinks {
             (_, Some(b)) if b.address.is_some() => Some(b),
             (Some(a), _) => Some(a),
             (None, b) => b,
-        };
+        }
+        // Hidden (a `dynamic "launch_template"` block over a local) among several templates:
+        // keep them all.
+        .map(|l| cx.or_candidates(l, res, id_path, Kind::LaunchTemplate));
         // The provider plans an omitted `launch_template` block as unknown (it is optional
         // + computed), so a group that uses a mixed instances policy gets an unresolved
         // link from the plain block: keep looking, and fall back to the first unresolved

@@ -159,8 +159,14 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
     );
     // Instance types and user data come from the linked template / configuration.
     let m: &Model = model;
-    type UserData = (Option<String>, Option<Vec<u16>>);
-    let derived: Vec<(Field<Vec<String>>, UserData)> = m
+    /// What a group takes from its template or configuration.
+    struct Derived {
+        types: Field<Vec<String>>,
+        ecs_cluster: Option<String>,
+        reserved_ports: Option<Vec<u16>>,
+        type_candidates: Option<Vec<String>>,
+    }
+    let derived: Vec<Derived> = m
         .autoscaling_groups
         .iter()
         .map(|g| {
@@ -182,19 +188,60 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
                 lt.map(|t| &t.instance_type),
                 lc.map(|c| &c.instance_type),
             );
+            // A template hidden among several candidates: what they all agree on.
+            let candidates = g
+                .launch_template
+                .as_ref()
+                .filter(|l| !l.candidates.is_empty());
+            let candidate = |a: &str| {
+                lookup
+                    .at_any(g.plan, a, Kind::LaunchTemplate)
+                    .map(|p| &m.launch_templates[p])
+            };
+            let agreed =
+                |f: &dyn Fn(&crate::model::LaunchTemplate) -> Option<String>| match candidates?
+                    .all(|a| candidate(a).map(f))
+                {
+                    crate::model::Verdict::All(v) => v,
+                    crate::model::Verdict::Undecided => None,
+                };
             let ud = lt
                 .and_then(|t| t.ecs_cluster_from_user_data.clone())
-                .or_else(|| lc.and_then(|c| c.ecs_cluster_from_user_data.clone()));
+                .or_else(|| lc.and_then(|c| c.ecs_cluster_from_user_data.clone()))
+                .or_else(|| agreed(&|t| t.ecs_cluster_from_user_data.clone()));
             let reserved = lt
                 .and_then(|t| t.reserved_ports_from_user_data.clone())
                 .or_else(|| lc.and_then(|c| c.reserved_ports_from_user_data.clone()));
-            (types, (ud, reserved))
+            // One of the candidates' types, when the group has no overrides of its own.
+            let type_candidates = candidates
+                .filter(|_| {
+                    !g.uses_instance_requirements
+                        && g.instance_types.get().is_some_and(Vec::is_empty)
+                })
+                .and_then(|l| {
+                    l.answers(|a| {
+                        let t = &candidate(a)?.instance_type;
+                        t.get().filter(|_| !t.sensitive).cloned()
+                    })
+                })
+                .map(|mut ts| {
+                    ts.sort();
+                    ts.dedup();
+                    ts
+                });
+            Derived {
+                types,
+                ecs_cluster: ud,
+                reserved_ports: reserved,
+                type_candidates,
+            }
         })
         .collect();
-    for (g, (types, (ud, reserved))) in model.autoscaling_groups.iter_mut().zip(derived) {
-        g.instance_types = types;
-        g.ecs_cluster_from_user_data = ud;
-        g.reserved_ports_from_user_data = reserved;
+    for (g, d) in model.autoscaling_groups.iter_mut().zip(derived) {
+        g.instance_types = d.types;
+        g.ecs_cluster_from_user_data = d.ecs_cluster;
+        g.reserved_ports_from_user_data = d.reserved_ports;
+        g.instance_type_candidates = d.type_candidates;
     }
 }
 

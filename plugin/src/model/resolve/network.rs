@@ -29,12 +29,16 @@ pub(crate) fn awsvpc_configuration(
                 ),
                 _ => None,
             };
+            let path = "network_configuration.0.subnets";
+            let subnets = cx.subnet_links(res, path, nc.get("subnets").strings());
+            // Hidden among several groups of subnets: every subnet that can be meant.
+            let subnet_candidates = match subnets.val {
+                Val::Unknown => cx.one_of(res, path, Kind::Subnet),
+                _ => None,
+            };
             Field::known(Some(AwsvpcConfiguration {
-                subnets: cx.subnet_links(
-                    res,
-                    "network_configuration.0.subnets",
-                    nc.get("subnets").strings(),
-                ),
+                subnets,
+                subnet_candidates,
                 security_groups,
                 security_groups_at_most,
                 assign_public_ip: nc.get("assign_public_ip").bool(),

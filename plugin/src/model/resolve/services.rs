@@ -34,10 +34,14 @@ pub(crate) fn cluster_link(cx: &Cx<'_>, res: &Resource) -> Link {
 
 pub(crate) fn task_definition_link(cx: &Cx<'_>, res: &Resource) -> Link {
     let value = res.values.root().get("task_definition").string();
-    cx.link(res, "task_definition", &value, Kind::TaskDefinition, |v| {
-        match_task_definition(cx.lookup, cx.idx, v)
-    })
-    .unwrap_or_else(Link::unresolved)
+    let link = cx
+        .link(res, "task_definition", &value, Kind::TaskDefinition, |v| {
+            match_task_definition(cx.lookup, cx.idx, v)
+        })
+        .unwrap_or_else(Link::unresolved);
+    // Hidden behind a local among several task definitions of the module: keep them all,
+    // the rules decide where they agree.
+    cx.or_candidates(link, res, "task_definition", Kind::TaskDefinition)
 }
 
 /// Everything about a service that depends on other entities.

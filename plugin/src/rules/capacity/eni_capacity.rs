@@ -18,8 +18,11 @@ declare_rule! {
     /// awsvpc considerations of the ECS guide), or the ENI-trunking table's value
     /// when `awsvpcTrunking` applies (never for Windows tasks, nor for instances with
     /// resource-name DNS A records), minus one slot per awsvpc DAEMON service on the cluster.
-    /// A mixed-instances group is counted as if every instance were its smallest type. Error
-    /// when the desired counts cannot fit even at max size. (Whether a deployment can make
+    /// A mixed-instances group is counted as if every instance were its smallest type. A group
+    /// whose launch template the configuration hides among several candidates (a `dynamic
+    /// "launch_template"` block over a local) runs one of their types, not known which: it
+    /// counts from the candidate with the fewest slots to the one with the most. Error
+    /// when the desired counts cannot fit even at max size (and even with the most slots). (Whether a deployment can make
     /// progress is NET074's.) Unknown sizes, types, strategies or settings make the finding
     /// unverifiable, naming the `assume` block that supplies them.
     ///

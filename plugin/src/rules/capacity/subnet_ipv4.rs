@@ -19,7 +19,10 @@ declare_rule! {
     /// count for blue/green) while the others stay at their desired count. Error when the
     /// desired counts, or this service's peak next to the others' desired counts, cannot fit
     /// in the service's subnets together; warning when only all of them deploying at once
-    /// would not fit, or when one subnet's even share does not.
+    /// would not fit, or when one subnet's even share does not. A subnet list the configuration
+    /// hides among several candidate subnets (a `dynamic "network_configuration"` block over
+    /// a local) passes when this service's peak fits in every candidate alone next to its
+    /// other users; otherwise it is unverifiable, naming the candidates.
     ///
     /// ## Why it matters
     /// When a subnet runs out of addresses the task cannot get its ENI: tasks stop with
@@ -73,6 +76,20 @@ impl Rule for SubnetIpv4 {
             if tasks.hi == Some(0) {
                 continue;
             }
+            // Hidden among several subnets: passes when the tasks fit even in the least
+            // roomy candidate alone.
+            let candidates = cx.model.services[i]
+                .network_configuration
+                .get()
+                .and_then(|c| c.as_ref())
+                .and_then(|c| c.subnet_candidates.as_ref());
+            if let (Err(_), Some(c)) = (keys, candidates) {
+                if a.fits_in_every_candidate_subnet(cx.model, cx.assume, c, d.plan, tasks)
+                    == Verdict::Fits
+                {
+                    continue;
+                }
+            }
             let keys = match keys {
                 Ok(k) => k,
                 Err(m) => {
@@ -80,7 +97,13 @@ impl Rule for SubnetIpv4 {
                         address: &d.address,
                         plan: d.plan,
                         attribute: ATTR,
-                        message: "cannot verify the subnets have enough IPv4 addresses: the subnets are unknown".into(),
+                        message: match candidates {
+                            Some(c) => format!(
+                                "cannot verify the subnets have enough IPv4 addresses: the configuration hides which of {} they are, and not every one is known to hold the tasks alone",
+                                c.candidates.join(", ")
+                            ),
+                            None => "cannot verify the subnets have enough IPv4 addresses: the subnets are unknown".into(),
+                        },
                         detail: Some("Each awsvpc task takes one address in its subnet.".into()),
                         missing: vec![m.clone()],
                     }

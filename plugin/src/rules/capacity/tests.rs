@@ -525,3 +525,47 @@ fn an_assumed_cluster_sizes_its_groups_in_the_subnets() {
     assert!(run(r, &m, &a).is_empty());
     assert!(run(net070(), &m, &a).is_empty());
 }
+
+#[test]
+fn net072_hidden_subnets_pass_when_the_peak_fits_every_candidate_alone() {
+    use crate::model::Link;
+    let r = &super::subnet_ipv4::SubnetIpv4;
+    // Peak 10 (5 tasks at 200%); the list is some of a (/24) and b (/28, 11 usable).
+    let mut m = model(&["c5.large"], 30, 5);
+    m.subnets
+        .push(t::subnet("aws_subnet.b", "10.0.1.0/28", "eu-west-1b"));
+    if let crate::model::Val::Known(Some(c)) = &mut m.services[0].network_configuration.val {
+        c.subnets = Field::unknown();
+        c.subnet_candidates = Some(Link::one_of(vec![
+            "aws_subnet.a".into(),
+            "aws_subnet.b".into(),
+        ]));
+    }
+    assert!(run(r, &m, &trunking(Some(false))).is_empty());
+    // Peak 12: fits a, not b alone; which one the list holds decides. A note naming both.
+    m.services[0].desired_count = Field::known(6);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].unverifiable);
+    assert!(
+        d[0].message.contains("aws_subnet.a, aws_subnet.b"),
+        "{}",
+        d[0].message
+    );
+    // Another service already in b counts against it: 10 + 2 > 11.
+    m.services[0].desired_count = Field::known(5);
+    let mut other = t::service(
+        "aws_ecs_service.other",
+        "aws_ecs_task_definition.api",
+        "aws_ecs_cluster.main",
+    );
+    other.desired_count = Field::known(2);
+    other.network_configuration = Field::known(Some(t::awsvpc(&["aws_subnet.b"])));
+    m.services.push(other);
+    let d = run(r, &m, &trunking(Some(false)));
+    assert!(
+        d.iter()
+            .any(|d| d.unverifiable && d.address == "aws_ecs_service.api"),
+        "{d:#?}"
+    );
+}

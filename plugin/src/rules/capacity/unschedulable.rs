@@ -157,7 +157,8 @@ fn pool_check(
     }
     // Managed scaling sizes a provider's group from its smallest type.
     let mut found = false;
-    for s in sources.iter().filter(|_| pool > 0) {
+    // A type that is one of several candidates may not be the group's: that needs all zero.
+    for s in sources.iter().filter(|s| pool > 0 && !s.one_of_types) {
         let (Some(cp), Some(true)) = (s.capacity_provider.as_deref(), s.managed_scaling) else {
             continue;
         };

@@ -1,7 +1,7 @@
 //! NET062: Service Connect `port_name` must name a port mapping.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{show_value, OsFamily, Service, TaskDefinition};
+use crate::model::{show_value, OsFamily, Service, ServiceConnect, TaskDefinition};
 use crate::rules::service::support::{self, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -104,6 +104,21 @@ impl Rule for ServiceConnectPortNames {
                 continue;
             }
             let attr0 = "service_connect_configuration[0].service[0].port_name";
+            let judge = |td: &TaskDefinition, out: &mut Vec<Diagnostic>| {
+                self.judge(cx, svc, sc, td, check, out)
+            };
+            if support::judge_td_candidates(
+                cx,
+                &Self::META,
+                svc,
+                &svc.task_definition,
+                attr0,
+                check,
+                judge,
+                out,
+            ) {
+                continue;
+            }
             let td = match support::service_task_definition(cx.model, svc) {
                 Ok(td) => td,
                 Err(m) => {
@@ -118,72 +133,87 @@ impl Rule for ServiceConnectPortNames {
                     continue;
                 }
             };
-            self.platform(cx, svc, td, out);
-            let Some(containers) = td.containers.get() else {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    attr0,
-                    check,
-                    &support::containers_missing(td),
+            self.judge(cx, svc, sc, td, check, out);
+        }
+    }
+}
+
+impl ServiceConnectPortNames {
+    /// The rule for a service against one task definition.
+    fn judge(
+        &self,
+        cx: &Context<'_>,
+        svc: &Service,
+        sc: &ServiceConnect,
+        td: &TaskDefinition,
+        check: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let attr0 = "service_connect_configuration[0].service[0].port_name";
+        self.platform(cx, svc, td, out);
+        let Some(containers) = td.containers.get() else {
+            out.push(support::unverifiable(
+                cx,
+                &Self::META,
+                svc,
+                attr0,
+                check,
+                &support::containers_missing(td),
+            ));
+            return;
+        };
+        let sensitive = td.containers.sensitive;
+        let names: Vec<&String> = containers
+            .iter()
+            .flat_map(|c| c.port_mappings.iter().filter_map(|m| m.name.as_ref()))
+            .collect();
+        let mut missing: Option<(String, Missing)> = None;
+        for (j, pn) in sc.port_names.iter().enumerate() {
+            let attr = format!("service_connect_configuration[0].service[{j}].port_name");
+            let Some(p) = pn.get() else {
+                missing.get_or_insert((
+                    attr,
+                    Missing::after_apply(
+                        "port_name is known only after apply",
+                        "Set port_name from a literal or a variable known at plan time.",
+                    ),
                 ));
                 continue;
             };
-            let sensitive = td.containers.sensitive;
-            let names: Vec<&String> = containers
-                .iter()
-                .flat_map(|c| c.port_mappings.iter().filter_map(|m| m.name.as_ref()))
-                .collect();
-            let mut missing: Option<(String, Missing)> = None;
-            for (j, pn) in sc.port_names.iter().enumerate() {
-                let attr = format!("service_connect_configuration[0].service[{j}].port_name");
-                let Some(p) = pn.get() else {
-                    missing.get_or_insert((
-                        attr,
-                        Missing::after_apply(
-                            "port_name is known only after apply",
-                            "Set port_name from a literal or a variable known at plan time.",
-                        ),
-                    ));
-                    continue;
-                };
-                if names.contains(&p) {
-                    continue;
-                }
-                let listed = if names.is_empty() {
-                    "no port mapping has a name".to_string()
-                } else {
-                    let shown: Vec<String> =
-                        names.iter().map(|n| show_value(n, sensitive)).collect();
-                    format!("named port mappings: {}", support::and_list(&shown))
-                };
-                cx.diag(
-                    &Self::META,
-                    &svc.address,
-                    format!(
-                        "Service Connect port_name {} matches no portMappings[].name in task definition {}",
-                        pn.show(),
-                        td.address
-                    ),
-                )
-                .attribute(attr)
-                .detail(format!("In {}: {listed}.", td.address))
-                .help("Add \"name\" (and \"appProtocol\") to the port mapping Service Connect should publish, and use that name as port_name.")
-                .related(td.address.clone())
-                .plan(svc.plan)
-                .push(out);
+            if names.contains(&p) {
+                continue;
             }
-            if let Some((attr, m)) = missing {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    &attr,
-                    check,
-                    &m,
-                ));
-            }
+            let listed = if names.is_empty() {
+                "no port mapping has a name".to_string()
+            } else {
+                let shown: Vec<String> = names.iter().map(|n| show_value(n, sensitive)).collect();
+                format!("named port mappings: {}", support::and_list(&shown))
+            };
+            cx.diag(
+            &Self::META,
+            &svc.address,
+            format!(
+                "Service Connect port_name {} matches no portMappings[].name in task definition {}",
+                pn.show(),
+                td.address
+            ),
+        )
+        .attribute(attr)
+        .detail(format!("In {}: {listed}.", td.address))
+        .help("Add \"name\" (and \"appProtocol\") to the port mapping Service Connect should publish, and use that name as port_name.")
+        .related(td.address.clone())
+        .plan(svc.plan)
+        .push(out);
+        }
+        if let Some((attr, m)) = missing {
+            out.push(support::unverifiable(
+                cx,
+                &Self::META,
+                svc,
+                &attr,
+                check,
+                &m,
+            ));
         }
     }
 }
@@ -210,6 +240,33 @@ mod tests {
         }));
         m.services.push(s);
         m
+    }
+
+    #[test]
+    fn hidden_task_definitions_are_judged_over_every_candidate() {
+        // A second candidate naming its mapping `second`; the service publishes "http".
+        let with = |first: &str, second: &str| {
+            let mut m = model(Some(first), Field::known("http".into()));
+            let mut td = m.task_definitions[0].clone();
+            td.address = "aws_ecs_task_definition.arm".into();
+            let mut p = t::port(8080, None);
+            p.name = Some(second.into());
+            td.containers = Field::known(vec![t::container("api", vec![p])]);
+            m.task_definitions.push(td);
+            m.services[0].task_definition = Link::one_of(vec![
+                "aws_ecs_task_definition.api".into(),
+                "aws_ecs_task_definition.arm".into(),
+            ]);
+            run(&ServiceConnectPortNames, &m)
+        };
+        assert!(with("http", "http").is_empty());
+        let d = with("web", "grpc");
+        assert_eq!((d.len(), firm(&d).len()), (1, 1));
+        assert!(d[0]
+            .message
+            .contains("the same holds for every task definition"));
+        let d = with("http", "grpc");
+        assert_eq!((d.len(), unverified(&d).len()), (1, 1));
     }
 
     #[test]

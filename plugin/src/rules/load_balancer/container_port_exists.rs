@@ -1,7 +1,7 @@
 //! NET053: `load_balancer` container name and port exist in the task definition.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{show_value, Container, PortMapping};
+use crate::model::{show_value, Container, LoadBalancer, PortMapping, Service, TaskDefinition};
 use crate::rules::service::support::{self, Missing};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -88,6 +88,21 @@ impl Rule for ContainerPortExists {
                 continue;
             }
             let check = "that the load balancer's container and port exist in the task definition";
+            let judge = |td: &TaskDefinition, out: &mut Vec<Diagnostic>| {
+                judge_one(cx, svc, lbs, td, check, out)
+            };
+            if support::judge_td_candidates(
+                cx,
+                &Self::META,
+                svc,
+                &svc.task_definition,
+                "load_balancer[0].container_name",
+                check,
+                judge,
+                out,
+            ) {
+                continue;
+            }
             let td = match support::service_task_definition(cx.model, svc) {
                 Ok(td) => td,
                 Err(m) => {
@@ -102,100 +117,106 @@ impl Rule for ContainerPortExists {
                     continue;
                 }
             };
-            let Some(containers) = td.containers.get() else {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    "load_balancer[0].container_name",
-                    check,
-                    &support::containers_missing(td),
-                ));
-                continue;
-            };
-            let sensitive = td.containers.sensitive;
-            let mut missing: Option<(String, Missing)> = None;
-            for (i, lb) in lbs.iter().enumerate() {
-                let name_attr = format!("load_balancer[{i}].container_name");
-                let port_attr = format!("load_balancer[{i}].container_port");
-                let Some(name) = lb.container_name.get() else {
-                    missing.get_or_insert((
-                        name_attr,
-                        Missing::after_apply(
-                            "container_name is known only after apply",
-                            "Set container_name from a literal or a variable known at plan time.",
-                        ),
-                    ));
-                    continue;
-                };
-                let Some(c) = containers.iter().find(|c| &c.name == name) else {
-                    let names: Vec<String> = containers
-                        .iter()
-                        .map(|c| show_value(&c.name, sensitive))
-                        .collect();
-                    cx.diag(
-                        &Self::META,
-                        &svc.address,
-                        format!(
-                            "load_balancer names container {}, but task definition {} has no container of that name",
-                            lb.container_name.show(),
-                            td.address
-                        ),
-                    )
-                    .attribute(name_attr)
-                    .detail(format!("Containers in {}: {}", td.address, support::and_list(&names)))
-                    .help("Set container_name to the name of the container that serves the traffic.")
-                    .related(td.address.clone())
-                    .plan(svc.plan)
-                    .push(out);
-                    continue;
-                };
-                let Some(port) = lb.container_port.get() else {
-                    missing.get_or_insert((
-                        port_attr,
-                        Missing::after_apply(
-                            "container_port is known only after apply",
-                            "Set container_port from a literal or a variable known at plan time.",
-                        ),
-                    ));
-                    continue;
-                };
-                if c.port_mappings.iter().any(|m| serves(m, *port)) {
-                    continue;
-                }
-                cx.diag(
-                    &Self::META,
-                    &svc.address,
-                    format!(
-                        "load_balancer sends traffic to port {} of container {}, but that container in {} has no such containerPort",
-                        lb.container_port.show(),
-                        lb.container_name.show(),
-                        td.address
-                    ),
-                )
-                .attribute(port_attr)
-                .detail(format!(
-                    "The container has {}. CreateService fails: \"The container {} did not have a container port {} defined.\"",
-                    container_ports(c, sensitive),
-                    lb.container_name.show(),
-                    lb.container_port.show()
-                ))
-                .help("Set container_port to one of the container's portMappings[].containerPort, or add that port mapping to the task definition.")
-                .related(td.address.clone())
-                .plan(svc.plan)
-                .push(out);
-            }
-            if let Some((attr, m)) = missing {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    &attr,
-                    check,
-                    &m,
-                ));
-            }
+            judge_one(cx, svc, lbs, td, check, out);
         }
+    }
+}
+
+/// NET053 for a service's `load_balancer` blocks against one task definition.
+fn judge_one(
+    cx: &Context<'_>,
+    svc: &Service,
+    lbs: &[LoadBalancer],
+    td: &TaskDefinition,
+    check: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let meta = &ContainerPortExists::META;
+    let Some(containers) = td.containers.get() else {
+        out.push(support::unverifiable(
+            cx,
+            meta,
+            svc,
+            "load_balancer[0].container_name",
+            check,
+            &support::containers_missing(td),
+        ));
+        return;
+    };
+    let sensitive = td.containers.sensitive;
+    let mut missing: Option<(String, Missing)> = None;
+    for (i, lb) in lbs.iter().enumerate() {
+        let name_attr = format!("load_balancer[{i}].container_name");
+        let port_attr = format!("load_balancer[{i}].container_port");
+        let Some(name) = lb.container_name.get() else {
+            missing.get_or_insert((
+                name_attr,
+                Missing::after_apply(
+                    "container_name is known only after apply",
+                    "Set container_name from a literal or a variable known at plan time.",
+                ),
+            ));
+            continue;
+        };
+        let Some(c) = containers.iter().find(|c| &c.name == name) else {
+            let names: Vec<String> = containers
+                .iter()
+                .map(|c| show_value(&c.name, sensitive))
+                .collect();
+            cx.diag(
+                meta,
+                &svc.address,
+                format!(
+                    "load_balancer names container {}, but task definition {} has no container of that name",
+                    lb.container_name.show(),
+                    td.address
+                ),
+            )
+            .attribute(name_attr)
+            .detail(format!("Containers in {}: {}", td.address, support::and_list(&names)))
+            .help("Set container_name to the name of the container that serves the traffic.")
+            .related(td.address.clone())
+            .plan(svc.plan)
+            .push(out);
+            continue;
+        };
+        let Some(port) = lb.container_port.get() else {
+            missing.get_or_insert((
+                port_attr,
+                Missing::after_apply(
+                    "container_port is known only after apply",
+                    "Set container_port from a literal or a variable known at plan time.",
+                ),
+            ));
+            continue;
+        };
+        if c.port_mappings.iter().any(|m| serves(m, *port)) {
+            continue;
+        }
+        cx.diag(
+            meta,
+            &svc.address,
+            format!(
+                "load_balancer sends traffic to port {} of container {}, but that container in {} has no such containerPort",
+                lb.container_port.show(),
+                lb.container_name.show(),
+                td.address
+            ),
+        )
+        .attribute(port_attr)
+        .detail(format!(
+            "The container has {}. CreateService fails: \"The container {} did not have a container port {} defined.\"",
+            container_ports(c, sensitive),
+            lb.container_name.show(),
+            lb.container_port.show()
+        ))
+        .help("Set container_port to one of the container's portMappings[].containerPort, or add that port mapping to the task definition.")
+        .related(td.address.clone())
+        .plan(svc.plan)
+        .push(out);
+    }
+    if let Some((attr, m)) = missing {
+        out.push(support::unverifiable(cx, meta, svc, &attr, check, &m));
     }
 }
 
@@ -219,6 +240,41 @@ mod tests {
         s.load_balancers = Field::known(vec![lb(Some(Link::outside("arn:tg")), name, port)]);
         m.services.push(s);
         m
+    }
+
+    /// A service whose task definition the configuration hides among two candidates, the
+    /// second serving `second_port`.
+    fn candidates(lb_port: i64, second_port: i64) -> Model {
+        let mut m = model("api", lb_port);
+        let mut td = t::task_definition("aws_ecs_task_definition.arm", NetworkMode::Awsvpc);
+        td.containers = Field::known(vec![t::container("api", vec![t::port(second_port, None)])]);
+        m.task_definitions.push(td);
+        m.services[0].task_definition = Link::one_of(vec![
+            "aws_ecs_task_definition.api".into(),
+            "aws_ecs_task_definition.arm".into(),
+        ]);
+        m
+    }
+
+    #[test]
+    fn hidden_task_definitions_are_judged_over_every_candidate() {
+        // Both serve 8080: passes whichever the service runs.
+        assert!(run(&ContainerPortExists, &candidates(8080, 8080)).is_empty());
+        // Neither serves 80: fails whichever it runs, and says so.
+        let d = run(&ContainerPortExists, &candidates(80, 8080));
+        assert_eq!((d.len(), firm(&d).len()), (1, 1));
+        assert!(d[0]
+            .message
+            .contains("the same holds for every task definition"));
+        assert!(d[0].message.contains("aws_ecs_task_definition.arm"));
+        // One serves it, one does not: a note naming both.
+        let d = run(&ContainerPortExists, &candidates(8080, 9090));
+        assert_eq!((d.len(), unverified(&d).len()), (1, 1));
+        assert!(d[0].message.contains("do not all give the same answer"));
+        // A candidate whose containers are unknown cannot be judged: a note.
+        let mut m = candidates(80, 8080);
+        m.task_definitions[1].containers = Field::unknown();
+        assert_eq!(unverified(&run(&ContainerPortExists, &m)).len(), 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! NET004: a service running on Fargate needs a Fargate-compatible task definition.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Field, Launch, Link, NetworkMode, TaskDefinition};
+use crate::model::{Field, Launch, Link, NetworkMode, TaskDefinition, Verdict};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -43,6 +43,7 @@ declare_rule! {
 }
 
 /// What is known about running `td` on Fargate.
+#[derive(Clone, Copy, PartialEq)]
 enum Compat {
     Yes,
     No,
@@ -98,6 +99,9 @@ struct OnFargate<'a> {
 
 impl FargateServiceCompat {
     fn check_one(&self, cx: &Context<'_>, r: OnFargate<'_>, out: &mut Vec<Diagnostic>) {
+        if !r.task_definition.candidates.is_empty() {
+            return self.check_candidates(cx, r, out);
+        }
         let OnFargate {
             address,
             plan,
@@ -159,6 +163,57 @@ impl FargateServiceCompat {
                 .plan(plan)
                 .unverifiable()
                 .missing(vec![crate::diagnostics::Missing::after_apply(format!("requires_compatibilities of {} (known after apply)", td.address), "requires_compatibilities from a literal list or a variable known at plan time")])
+                .push(out),
+        }
+    }
+}
+
+impl FargateServiceCompat {
+    /// NET004 over every task definition a hidden link can name: it passes when each is
+    /// Fargate-compatible, fires when none is, and is a note otherwise.
+    fn check_candidates(&self, cx: &Context<'_>, r: OnFargate<'_>, out: &mut Vec<Diagnostic>) {
+        let link = r.task_definition;
+        let td = |a: &str| cx.model.task_definition_in(a, r.plan);
+        match link.all(|a| td(a).map(compat).filter(|c| *c != Compat::Unknown)) {
+            Verdict::All(Compat::Yes) => {}
+            Verdict::All(_) => {
+                let why: Vec<String> = link
+                    .candidates
+                    .iter()
+                    .filter_map(|a| td(a))
+                    .map(|t| format!("{}: {}", t.address, why_not(t)))
+                    .collect();
+                cx.diag(
+                    &Self::META,
+                    r.address,
+                    format!(
+                        "this {} runs on Fargate ({}) but no task definition it can name is Fargate-compatible ({}: the configuration hides which one it runs)",
+                        r.what, r.how, crate::rules::service::support::and_list(&link.candidates)
+                    ),
+                )
+                .attribute("task_definition")
+                .detail(format!(
+                    "{}. CreateService/UpdateService reject it: \"Task definition does not support launch_type FARGATE\".",
+                    why.join("; ")
+                ))
+                .help("Add requires_compatibilities = [\"FARGATE\"], network_mode = \"awsvpc\" and task cpu/memory to the task definition, or run the service on EC2 capacity.")
+                .plan(r.plan)
+                .push(out)
+            }
+            Verdict::Undecided => cx
+                .diag(
+                    &Self::META,
+                    r.address,
+                    format!(
+                        "this {} runs on Fargate but the task definitions it can name ({}: the configuration hides which one it runs) are not all known to be Fargate-compatible",
+                        r.what,
+                        crate::rules::service::support::and_list(&link.candidates)
+                    ),
+                )
+                .attribute("task_definition")
+                .help("Reference the aws_ecs_task_definition resource directly (for example task_definition = aws_ecs_task_definition.app.arn) so ecsnet can follow it.")
+                .plan(r.plan)
+                .unverifiable()
                 .push(out),
         }
     }
@@ -266,6 +321,40 @@ mod tests {
             ..Default::default()
         };
         run_rule(&FargateServiceCompat, &model, &Assumptions::default())
+    }
+
+    #[test]
+    fn hidden_task_definitions_are_judged_over_every_candidate() {
+        let with = |a: bool, b: Option<bool>| {
+            let td = |addr: &str, fargate: Option<bool>| {
+                let mut t = task_definition(addr, NetworkMode::Awsvpc);
+                t.requires_compatibilities = match fargate {
+                    Some(true) => Field::known(vec!["FARGATE".into()]),
+                    Some(false) => Field::known(vec!["EC2".into()]),
+                    None => Field::unknown(),
+                };
+                t
+            };
+            let mut svc = fargate_service();
+            svc.task_definition = Link::one_of(vec![TD.into(), "aws_ecs_task_definition.b".into()]);
+            let model = Model {
+                task_definitions: vec![td(TD, Some(a)), td("aws_ecs_task_definition.b", b)],
+                services: vec![svc],
+                ..Default::default()
+            };
+            run_rule(&FargateServiceCompat, &model, &Assumptions::default())
+        };
+        assert!(with(true, Some(true)).is_empty());
+        let d = with(false, Some(false));
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].unverifiable);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert!(d[0].message.contains("no task definition it can name"));
+        for (a, b) in [(true, Some(false)), (false, None)] {
+            let d = with(a, b);
+            assert_eq!(d.len(), 1);
+            assert!(d[0].unverifiable);
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::Link;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::support::{self, Missing};
@@ -117,6 +118,12 @@ impl Rule for AwsvpcLimits {
                         d.push(out);
                     }
                 }
+                // Hidden among candidates that are at most 16, all in one VPC: whichever
+                // of them the list holds, both limits hold.
+                None if cfg
+                    .subnet_candidates
+                    .as_ref()
+                    .is_some_and(|c| candidates_within_limits(cx, c, svc.plan)) => {}
                 None => unknown.push("the number of subnets"),
             }
             match cfg.security_groups.get() {
@@ -162,6 +169,20 @@ impl Rule for AwsvpcLimits {
             }
         }
     }
+}
+
+/// Whether every subnet a hidden list can hold (`candidates`) keeps the list within the
+/// limits: at most [`MAX_SUBNETS`] candidates, each in the plan with a known VPC, all the
+/// same one.
+fn candidates_within_limits(cx: &Context<'_>, candidates: &Link, plan: usize) -> bool {
+    candidates.candidates.len() <= MAX_SUBNETS
+        && matches!(
+            candidates.all(|a| {
+                let vpc = cx.model.subnet_in(a, plan)?.vpc.as_ref()?;
+                (vpc.address.is_some() || vpc.literal.is_some()).then(|| vpc.describe())
+            }),
+            crate::model::Verdict::All(_)
+        )
 }
 
 #[cfg(test)]
@@ -215,6 +236,36 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].severity, Severity::Warning);
         assert_eq!(d[0].related.len(), 2);
+    }
+
+    #[test]
+    fn hidden_subnets_pass_when_every_candidate_is_in_one_vpc() {
+        let with = |vpcs: &[Option<&str>]| {
+            let names: Vec<String> = (0..vpcs.len())
+                .map(|i| format!("aws_subnet.s[{i}]"))
+                .collect();
+            let mut c = t::awsvpc(&[]);
+            c.subnets = Field::unknown();
+            c.subnet_candidates = Some(Link::one_of(names.clone()));
+            let mut m = model_with(c);
+            for (name, vpc) in names.iter().zip(vpcs) {
+                let mut s = t::subnet(name, "10.0.0.0/24", "eu-west-1a");
+                s.vpc = vpc.map(|v| Link::to_address(v, Resolution::ConfigReference, true));
+                m.subnets.push(s);
+            }
+            run(&AwsvpcLimits, &m)
+        };
+        assert!(with(&[Some("aws_vpc.a"), Some("aws_vpc.a")]).is_empty());
+        // Two VPCs, or one whose VPC is not known: which ones the list holds decides.
+        for vpcs in [
+            vec![Some("aws_vpc.a"), Some("aws_vpc.b")],
+            vec![Some("aws_vpc.a"), None],
+        ] {
+            let d = with(&vpcs);
+            assert_eq!((d.len(), unverified(&d).len()), (1, 1), "{d:#?}");
+        }
+        // More than 16 candidates may make a list over the limit.
+        assert_eq!(unverified(&with(&[Some("aws_vpc.a"); 17])).len(), 1);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::capacity::{self, SourceCapacity};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{show_value, CapacityKind, Launch, Link, Service};
+use crate::model::{show_value, CapacityKind, Launch, Link, Resolution, Service};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::support::{self, Awsvpc, Missing, MissingKind};
@@ -374,13 +374,28 @@ impl Rule for CapacityAvailabilityZones {
                     continue;
                 }
             }
-            let Some(subnets) = cfg.subnets.get() else {
-                out.push(support::unverifiable(
+            // A list the configuration hides among candidates: judged as if it held every
+            // candidate, which can only pass (each subnet it may hold is in a zone with
+            // instances); anything else stays a note.
+            let candidate_links: Vec<Link>;
+            let hidden = match (cfg.subnets.get(), &cfg.subnet_candidates) {
+                (None, Some(c)) => {
+                    candidate_links = c
+                        .candidates
+                        .iter()
+                        .map(|a| Link::to_address(a.clone(), Resolution::OneOfCandidates, false))
+                        .collect();
+                    Some(c)
+                }
+                _ => {
+                    candidate_links = Vec::new();
+                    None
+                }
+            };
+            let Some(subnets) = cfg.subnets.get().or(hidden.map(|_| &candidate_links)) else {
+                out.push(zones_note(
                     cx,
-                    &Self::META,
                     svc,
-                    ATTR,
-                    "that this service's subnets match its capacity's Availability Zones",
                     &Missing::after_apply(
                         "the subnet list is known only after apply",
                         "Reference the subnet resources or data sources directly so ecsnet can follow them.",
@@ -398,14 +413,7 @@ impl Rule for CapacityAvailabilityZones {
             let capacity = match capacity_zones(cx, i, svc) {
                 Ok(z) => z,
                 Err(m) => {
-                    out.push(support::unverifiable(
-                        cx,
-                        &Self::META,
-                        svc,
-                        ATTR,
-                        "that this service's subnets match its capacity's Availability Zones",
-                        &m,
-                    ));
+                    out.push(zones_note(cx, svc, &m));
                     continue;
                 }
             };
@@ -426,14 +434,7 @@ impl Rule for CapacityAvailabilityZones {
             let mut missing = service.missing.clone();
             missing.extend(capacity.missing.iter().cloned());
             if !missing.is_empty() {
-                out.push(support::unverifiable(
-                    cx,
-                    &Self::META,
-                    svc,
-                    ATTR,
-                    "that this service's subnets match its capacity's Availability Zones",
-                    &missing_of(&missing),
-                ));
+                out.push(zones_note(cx, svc, &missing_of(&missing)));
                 continue;
             }
             let s = service.set();
@@ -447,6 +448,21 @@ impl Rule for CapacityAvailabilityZones {
                 .map(|(w, z)| format!("{w} ({})", zone(z)))
                 .collect();
             if without.is_empty() {
+                continue;
+            }
+            if let Some(c) = hidden {
+                out.push(zones_note(
+                    cx,
+                    svc,
+                    &Missing::hidden(
+                        format!(
+                            "the subnet list is known only after apply (the configuration hides which of {} it holds), and some of them are in zones without container instances: {}",
+                            support::and_list(&c.candidates),
+                            support::and_list(&without)
+                        ),
+                        "Reference the subnet resources or data sources directly so ecsnet can follow them.",
+                    ),
+                ));
                 continue;
             }
             let list = |set: &BTreeSet<String>| {
@@ -502,6 +518,18 @@ impl Rule for CapacityAvailabilityZones {
     }
 }
 
+/// The note for a service whose zones cannot be compared with its capacity's.
+fn zones_note(cx: &Context<'_>, svc: &Service, missing: &Missing) -> Diagnostic {
+    support::unverifiable(
+        cx,
+        &CapacityAvailabilityZones::META,
+        svc,
+        ATTR,
+        "that this service's subnets match its capacity's Availability Zones",
+        missing,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +572,33 @@ mod tests {
         s.network_configuration = Field::known(Some(t::awsvpc(&refs)));
         m.services.push(s);
         m
+    }
+
+    #[test]
+    fn hidden_subnets_pass_when_every_candidate_has_instances_in_its_zone() {
+        let with = |service_azs: &[&str]| {
+            let mut m = model(service_azs, &["eu-west-1a", "eu-west-1b"]);
+            if let crate::model::Val::Known(Some(c)) = &mut m.services[0].network_configuration.val
+            {
+                let names = c.subnets.get().unwrap().iter();
+                let names = names.filter_map(|l| l.address.clone()).collect();
+                c.subnets = Field::unknown();
+                c.subnet_candidates = Some(Link::one_of(names));
+            }
+            run(&CapacityAvailabilityZones, &m)
+        };
+        assert!(with(&["eu-west-1a", "eu-west-1b"]).is_empty());
+        // A candidate in a zone without instances may or may not be in the list: a note, no
+        // warning or error (even when no candidate has instances).
+        for azs in [&["eu-west-1a", "eu-west-1c"][..], &["eu-west-1c"][..]] {
+            let d = with(azs);
+            assert_eq!((d.len(), unverified(&d).len()), (1, 1), "{d:#?}");
+            assert!(
+                d[0].message.contains("aws_subnet.svc[0]"),
+                "{}",
+                d[0].message
+            );
+        }
     }
 
     #[test]

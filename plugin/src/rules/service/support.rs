@@ -55,12 +55,100 @@ pub fn task_definition<'a>(
             format!("task definition {l} is outside the plan"),
             "Manage the task definition in the same plan as the service, or pass the plan that manages it as another PLAN argument to `ecsnet check`.",
         )),
+        (None, None) if !link.candidates.is_empty() => Err(candidates_missing(&link.candidates)),
         (None, None) => Err(Missing::of_link(
             link,
             "the task_definition value is known only after apply and no configuration reference names a task definition",
             "Reference the aws_ecs_task_definition resource directly (for example task_definition = aws_ecs_task_definition.app.arn) so ecsnet can follow it.",
         )),
     }
+}
+
+/// Why a task definition hidden among several candidates cannot be read: they do not all
+/// give the rule the same answer.
+fn candidates_missing(candidates: &[String]) -> Missing {
+    Missing::hidden(
+        format!(
+            "the task_definition value is known only after apply, and the task definitions the configuration can name ({}) do not all give the same answer",
+            and_list(candidates)
+        ),
+        "Reference the aws_ecs_task_definition resource directly (for example task_definition = aws_ecs_task_definition.app.arn) so ecsnet can follow it.",
+    )
+}
+
+/// How a message names every candidate of a hidden task definition link.
+pub fn td_candidates_named(link: &Link) -> String {
+    format!(
+        "every task definition the service can name ({}: the configuration hides which one it runs)",
+        and_list(&link.candidates)
+    )
+}
+
+/// Judge a rule for a service whose task definition the configuration hides among several
+/// candidates ([`Resolution::OneOfCandidates`]): `judge` runs once per candidate, and
+/// - when no candidate gives a finding, the service passes (nothing is pushed);
+/// - when every candidate gives findings that are not notes, the same ones (severity and
+///   attribute), the first candidate's are pushed, each saying that every candidate fails
+///   alike;
+/// - otherwise (they disagree, or one cannot be judged) one unverifiable finding names them.
+///
+/// Returns false, doing nothing, when the link is not to candidates: judge its one task
+/// definition as usual.
+#[allow(clippy::too_many_arguments)]
+pub fn judge_td_candidates(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    svc: &Service,
+    link: &Link,
+    attribute: &str,
+    check: &str,
+    mut judge: impl FnMut(&TaskDefinition, &mut Vec<Diagnostic>),
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    if link.candidates.is_empty() {
+        return false;
+    }
+    let runs = link.answers(|a| {
+        let td = cx.model.task_definition_in(a, svc.plan)?;
+        let mut found = Vec::new();
+        judge(td, &mut found);
+        Some(found)
+    });
+    // What a candidate's findings say, as (severity, attribute) of each that is not a note:
+    // the first candidate's findings stand for all only when every candidate gives the
+    // same ones.
+    let firm = |found: &Vec<Diagnostic>| {
+        let mut k: Vec<(crate::diagnostics::Severity, Option<String>)> = found
+            .iter()
+            .filter(|d| !d.unverifiable)
+            .map(|d| (d.severity, d.attribute.clone()))
+            .collect();
+        k.sort();
+        k
+    };
+    let alike = |runs: &[Vec<Diagnostic>]| {
+        let first = firm(&runs[0]);
+        !first.is_empty() && runs.iter().all(|r| firm(r) == first)
+    };
+    match runs {
+        Some(runs) if runs.iter().all(Vec::is_empty) => {}
+        Some(mut runs) if alike(&runs) => {
+            let all = td_candidates_named(link);
+            for mut d in runs.swap_remove(0).into_iter().filter(|d| !d.unverifiable) {
+                d.message = format!("{} (the same holds for {all})", d.message);
+                out.push(d);
+            }
+        }
+        _ => out.push(unverifiable(
+            cx,
+            meta,
+            svc,
+            attribute,
+            check,
+            &candidates_missing(&link.candidates),
+        )),
+    }
+    true
 }
 
 /// True when the service's tasks are known to run on Fargate.
@@ -104,8 +192,27 @@ pub fn mode_of<'a>(
     plan: usize,
 ) -> ModeView<'a> {
     let td = self::task_definition(model, task_definition, plan);
-    let (mode, basis) = match &td {
-        Ok(t) if t.network_mode != NetworkMode::Unknown => {
+    // Hidden among several task definitions (the configuration hides which one): the mode
+    // they all use, when they agree.
+    let agreed = match &td {
+        Err(_) if !task_definition.candidates.is_empty() => task_definition.all(|a| {
+            model
+                .task_definition_in(a, plan)
+                .map(|t| t.network_mode.clone())
+                .filter(|m| *m != NetworkMode::Unknown)
+        }),
+        _ => crate::model::Verdict::Undecided,
+    };
+    let (mode, basis) = match (&td, agreed) {
+        (Err(_), crate::model::Verdict::All(m)) => {
+            let basis = format!(
+                "{} uses network_mode {}",
+                td_candidates_named(task_definition),
+                m.as_str()
+            );
+            (Some(m), basis)
+        }
+        (Ok(t), _) if t.network_mode != NetworkMode::Unknown => {
             let basis = if t.network_mode_explicit {
                 format!(
                     "task definition {} uses network_mode {}",
