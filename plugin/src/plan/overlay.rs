@@ -42,6 +42,10 @@ type PathRefs = Vec<(String, Vec<Ref>)>;
 /// references by path, and the paths they show set (see [`never_null`]).
 type ResourceOverlay = (Attrs, PathRefs, Vec<String>);
 
+/// One overlaid resource: its index in the plan, its new values, the plan resources its
+/// unknown parts reference, and the paths the sources show set.
+type Change = (usize, Attrs, SourceRefs, Vec<String>);
+
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OverlayStats {
@@ -61,6 +65,22 @@ pub struct OverlayStats {
 }
 
 impl OverlayStats {
+    /// Add the stats of the resources that come after these (the first disagreement
+    /// stays the first).
+    fn add(&mut self, later: OverlayStats) {
+        self.resources += later.resources;
+        self.filled += later.filled;
+        self.references += later.references;
+        self.disagreements += later.disagreements;
+        self.undeclared += later.undeclared;
+        if self.first_disagreement.is_none() {
+            self.first_disagreement = later.first_disagreement;
+        }
+        if self.first_undeclared.is_none() {
+            self.first_undeclared = later.first_undeclared;
+        }
+    }
+
     /// The one note a run gives when the sources contradict the plan, or `None`.
     pub fn disagreement_note(&self) -> Option<String> {
         let mismatch = self.disagreements + self.undeclared;
@@ -246,7 +266,6 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             instances.entry(r.base_address()).or_default().push(k);
         }
     }
-    let ev = Evaluator::from_plan_variables(sources, &variables).with_known_instances(instances);
     let secrets: Vec<String> = plan
         .variables
         .values()
@@ -257,15 +276,92 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             _ => None,
         })
         .collect();
-    let mut stats = OverlayStats::default();
-    let mut changes: Vec<(usize, ResourceOverlay)> = Vec::new();
-    for (i, res) in plan.resources.iter().enumerate() {
-        if res.mode != Mode::Managed
-            || matches!(res.action, Action::Read | Action::DataRead)
-            || !res.values.root().contains_unknown()
-        {
-            continue;
+    // The resources the sources may settle something of, in address order.
+    let candidates: Vec<usize> = plan
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.mode == Mode::Managed
+                && !matches!(r.action, Action::Read | Action::DataRead)
+                && r.values.root().contains_unknown()
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // Two runs, each with its own evaluator, on two cores when there is enough to do:
+    // split where a module instance ends, so that each instance (its inputs and locals)
+    // is evaluated by one run. Their results are merged in address order, as one run
+    // gives them.
+    let (first, second) = candidates.split_at(split_at_module(plan, &candidates));
+    let shared: &Plan = plan;
+    let run = |part: &[usize], user_data: bool| {
+        let ev = Evaluator::from_plan_variables(sources, &variables)
+            .with_known_instances(instances.clone());
+        let mut stats = OverlayStats::default();
+        let changes = overlay_part(shared, part, &ev, &secrets, &mut stats);
+        let user_data = if user_data {
+            hashed_user_data(shared, &ev)
+        } else {
+            Vec::new()
+        };
+        (stats, changes, user_data)
+    };
+    let ((mut stats, mut changes, user_data), (later, more, _)) = crate::par::join(
+        !second.is_empty(),
+        || run(first, true),
+        || run(second, false),
+    );
+    stats.add(later);
+    changes.extend(more);
+    stats.filled += user_data.len();
+    plan.source_user_data.extend(user_data);
+    stats.resources = changes.len();
+    for (i, attrs, targets, set) in changes {
+        let address = plan.resources[i].address.clone();
+        plan.resources[i].values = attrs;
+        if !set.is_empty() {
+            plan.source_set
+                .insert(address.clone(), set.into_iter().collect());
         }
+        if !targets.is_empty() {
+            plan.source_refs.insert(address, targets);
+        }
+    }
+    stats
+}
+
+/// Plans with at least this many resources to overlay are overlaid in two runs (see
+/// [`apply`]).
+const PARALLEL_MIN: usize = 64;
+
+/// Where to split the candidate resources (indexes into `plan.resources`, in address
+/// order) into two runs: about half way, where a module instance ends; `len` (one run)
+/// when there are few.
+fn split_at_module(plan: &Plan, candidates: &[usize]) -> usize {
+    if candidates.len() < PARALLEL_MIN {
+        return candidates.len();
+    }
+    let module = |i: usize| plan.resources[candidates[i]].module_address.as_str();
+    let mut at = candidates.len() / 2;
+    while at < candidates.len() && module(at) == module(at - 1) {
+        at += 1;
+    }
+    at
+}
+
+/// Overlay the resources at `part` (indexes into `plan.resources`): the changed ones with
+/// what changes.
+fn overlay_part(
+    plan: &Plan,
+    part: &[usize],
+    ev: &Evaluator<'_>,
+    secrets: &[String],
+    stats: &mut OverlayStats,
+) -> Vec<Change> {
+    let sources = ev.sources();
+    let mut changes = Vec::new();
+    for &i in part {
+        let res = &plan.resources[i];
         if !sources.declares(&res.address) {
             // A module the sources do not hold (not downloaded) says nothing; a module they
             // hold without the resource does.
@@ -280,30 +376,15 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
                 .get_or_insert_with(|| res.address.clone());
             continue;
         }
-        if let Some(change) = overlay_resource(res, &ev, &secrets, &mut stats) {
-            changes.push((i, change));
+        if let Some((attrs, refs, set)) = overlay_resource(res, ev, secrets, stats) {
+            let targets: SourceRefs = refs
+                .into_iter()
+                .map(|(path, rs)| (path, rs.iter().flat_map(|r| targets(plan, r)).collect()))
+                .collect();
+            changes.push((i, attrs, targets, set));
         }
     }
-    let user_data = hashed_user_data(plan, &ev);
-    stats.filled += user_data.len();
-    plan.source_user_data.extend(user_data);
-    stats.resources = changes.len();
-    for (i, (attrs, refs, set)) in changes {
-        let targets: SourceRefs = refs
-            .into_iter()
-            .map(|(path, rs)| (path, rs.iter().flat_map(|r| targets(plan, r)).collect()))
-            .collect();
-        let address = plan.resources[i].address.clone();
-        plan.resources[i].values = attrs;
-        if !set.is_empty() {
-            plan.source_set
-                .insert(address.clone(), set.into_iter().collect());
-        }
-        if !targets.is_empty() {
-            plan.source_refs.insert(address, targets);
-        }
-    }
-    stats
+    changes
 }
 
 /// The user data the provider stores as its SHA-1 (`aws_instance` before provider v5,
@@ -364,20 +445,21 @@ fn overlay_resource(
     secrets: &[String],
     stats: &mut OverlayStats,
 ) -> Option<ResourceOverlay> {
-    let root = res.values.root();
-    let after = res.values.after().clone();
     let (unknown, sensitive) = res.values.mirrors();
-    if !after.is_object() && !unknown.is_object() {
+    // The attributes with an unknown part: each is marked in the unknown mirror (a
+    // managed resource's mirror is an object; a wholly unknown one has no `after`).
+    let marked = unknown.as_object()?;
+    let keys = marked
+        .iter()
+        .filter(|(_, mark)| any_true(mark))
+        .map(|(k, _)| k.as_str());
+    // Only what the sources write is evaluated; nothing is copied when they write none
+    // of it (an `arn`, an `id`).
+    let values = ev.attributes(&res.address, keys);
+    if values.is_empty() {
         return None;
     }
-    let mut keys: Vec<String> = after
-        .as_object()
-        .into_iter()
-        .chain(unknown.as_object())
-        .flat_map(|o| o.keys().cloned())
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
+    let after = res.values.after();
     let mut m = Merge {
         refs: Vec::new(),
         set: Vec::new(),
@@ -388,25 +470,19 @@ fn overlay_resource(
     let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
     let mut new_sensitive = sensitive.clone();
     let mut changed = false;
-    for key in keys {
-        if !root.get(&key).contains_unknown() {
-            continue;
-        }
-        let Some(v) = ev.attribute(&res.address, &key) else {
-            continue;
-        };
-        let (a, u, s) = m.merge(after.get(&key), unknown.get(&key), &v, &key);
+    for (key, v) in values {
+        let (a, u, s) = m.merge(after.get(key), unknown.get(key), &v, key);
         changed = true;
-        put(&mut new_after, &key, a);
-        put(&mut new_unknown, &key, u);
+        put(&mut new_after, key, a);
+        put(&mut new_unknown, key, u);
         if !s.is_null() {
             if !new_sensitive.is_object() && new_sensitive != J::Bool(true) {
                 new_sensitive = J::Object(Map::new());
             }
             if let J::Object(o) = &mut new_sensitive {
                 // Keep every mark the plan has: the sources only add.
-                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
-                o.insert(key.clone(), merged);
+                let merged = union(o.get(key).unwrap_or(&J::Null), s);
+                o.insert(key.to_string(), merged);
             }
         }
     }
@@ -528,7 +604,6 @@ impl Merge {
 
     /// A node the plan shows wholly unknown, from the source value.
     fn sourced(&mut self, v: &V, path: &str) -> (J, J, J) {
-        let refs = v.refs();
         let out = match v {
             V::Unknown(u) => match u.json.as_deref() {
                 Some(j @ (V::List(_) | V::Map(_))) => {
@@ -576,8 +651,13 @@ impl Merge {
                 (known.to_json().unwrap_or(J::Null), J::Null, J::Null)
             }
         };
-        if any_true(&out.1) && !refs.is_empty() {
-            self.refs.push((path.to_string(), refs));
+        // The references of a part that stays unknown (collected only then: most parts
+        // of a container definition are known).
+        if any_true(&out.1) {
+            let refs = v.refs();
+            if !refs.is_empty() {
+                self.refs.push((path.to_string(), refs));
+            }
         }
         out
     }
