@@ -19,6 +19,7 @@
 //!   ([`OverlayStats`]).
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde_json::{Map, Value as J};
@@ -103,10 +104,43 @@ impl OverlayStats {
 #[derive(Debug, Default)]
 pub struct Overlaid {
     /// The overlaid plans, when any plan has sources; `None`: use the plans as read.
-    pub plans: Option<Vec<Plan>>,
+    pub plans: Option<OverlaidPlans>,
     /// At most one note: the sources disagree with the plans.
     pub notes: Vec<String>,
     pub stats: Vec<OverlayStats>,
+}
+
+/// The overlaid copies of a run's plans (they deref to `[Plan]`).
+///
+/// Freeing a large plan is tens of thousands of small deallocations, and a check drops
+/// its overlaid copies just before it reports (and the CLI then exits): large copies are
+/// freed on a thread of their own, off the path to the report, when there is another core.
+/// Were no thread to be had, they are freed at once.
+#[derive(Debug, Default)]
+pub struct OverlaidPlans(Vec<Plan>);
+
+/// Overlaid plans with at least this many resources in all are freed on their own thread.
+const BACKGROUND_FREE_MIN: usize = 256;
+
+impl std::ops::Deref for OverlaidPlans {
+    type Target = [Plan];
+
+    fn deref(&self) -> &[Plan] {
+        &self.0
+    }
+}
+
+impl Drop for OverlaidPlans {
+    fn drop(&mut self) {
+        let plans = std::mem::take(&mut self.0);
+        let large = plans.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
+        if large && crate::par::threads() > 1 {
+            // On failure the closure, and the plans with it, is dropped here.
+            let _ = std::thread::Builder::new()
+                .name("ecsnet-free".to_string())
+                .spawn(move || drop(plans));
+        }
+    }
 }
 
 /// Apply each plan's sources (indexed like the plans; missing or `None`: no sources).
@@ -137,7 +171,7 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
         total.undeclared += st.undeclared;
     }
     Overlaid {
-        plans: Some(out),
+        plans: Some(OverlaidPlans(out)),
         notes: total.disagreement_note().into_iter().collect(),
         stats,
     }
@@ -377,11 +411,17 @@ fn overlay_part(
             continue;
         }
         if let Some((attrs, refs, set)) = overlay_resource(res, ev, secrets, stats) {
-            let targets: SourceRefs = refs
-                .into_iter()
-                .map(|(path, rs)| (path, rs.iter().flat_map(|r| targets(plan, r)).collect()))
-                .collect();
-            changes.push((i, attrs, targets, set));
+            // A part's references are also its container's: each is looked up once.
+            let mut known: HashMap<&Ref, Vec<RefTarget>> = HashMap::new();
+            let mut found: SourceRefs = HashMap::with_capacity(refs.len());
+            for (path, rs) in &refs {
+                let mut all = Vec::new();
+                for r in rs {
+                    all.extend_from_slice(known.entry(r).or_insert_with(|| targets(plan, r)));
+                }
+                found.insert(path.clone(), all);
+            }
+            changes.push((i, attrs, found, set));
         }
     }
     changes
@@ -536,7 +576,7 @@ impl Merge {
             )
         };
         if matches!(unknown, Some(J::Bool(true))) {
-            return self.sourced(v, path);
+            return self.sourced(v, &mut path.to_string());
         }
         let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
@@ -602,8 +642,9 @@ impl Merge {
         out
     }
 
-    /// A node the plan shows wholly unknown, from the source value.
-    fn sourced(&mut self, v: &V, path: &str) -> (J, J, J) {
+    /// A node the plan shows wholly unknown, from the source value. `path` is the node's
+    /// dotted path, extended in place for its members and restored.
+    fn sourced(&mut self, v: &V, path: &mut String) -> (J, J, J) {
         let out = match v {
             V::Unknown(u) => match u.json.as_deref() {
                 Some(j @ (V::List(_) | V::Map(_))) => {
@@ -613,7 +654,7 @@ impl Merge {
                 }
                 _ => {
                     if never_null(u) {
-                        self.set.push(path.to_string());
+                        self.set.push(path.clone());
                     }
                     (
                         J::Null,
@@ -623,11 +664,13 @@ impl Merge {
                 }
             },
             V::List(items) => {
-                let parts = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.sourced(item, &format!("{path}.{i}")))
-                    .collect();
+                let mut parts = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    let _ = write!(path, ".{i}");
+                    parts.push(self.sourced(item, path));
+                    path.truncate(len);
+                }
                 array_of(parts)
             }
             V::Map(m) => {
@@ -635,14 +678,18 @@ impl Merge {
                 let mut u = Map::new();
                 let mut s = Map::new();
                 for (k, item) in m {
-                    let (na, nu, ns) = self.sourced(item, &format!("{path}.{k}"));
-                    a.insert(k.clone(), na);
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    let (na, nu, ns) = self.sourced(item, path);
+                    path.truncate(len);
                     if !nu.is_null() {
                         u.insert(k.clone(), nu);
                     }
                     if !ns.is_null() {
                         s.insert(k.clone(), ns);
                     }
+                    a.insert(k.clone(), na);
                 }
                 (J::Object(a), object_or_null(u), object_or_null(s))
             }
@@ -656,7 +703,7 @@ impl Merge {
         if any_true(&out.1) {
             let refs = v.refs();
             if !refs.is_empty() {
-                self.refs.push((path.to_string(), refs));
+                self.refs.push((path.clone(), refs));
             }
         }
         out
