@@ -511,7 +511,13 @@ fn overlay_resource(
     let mut new_sensitive = sensitive.clone();
     let mut changed = false;
     for (key, v) in values {
-        let (a, u, s) = m.merge(after.get(key), unknown.get(key), &v, key);
+        let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
+            // Wholly unknown in the plan: the source value is taken as it is.
+            let (a, u, s, _) = m.sourced(v, &mut key.to_string());
+            (a, u, s)
+        } else {
+            m.merge(after.get(key), unknown.get(key), &v, key)
+        };
         changed = true;
         put(&mut new_after, key, a);
         put(&mut new_unknown, key, u);
@@ -576,7 +582,8 @@ impl Merge {
             )
         };
         if matches!(unknown, Some(J::Bool(true))) {
-            return self.sourced(v, &mut path.to_string());
+            let (a, u, s, _) = self.sourced(v.clone(), &mut path.to_string());
+            return (a, u, s);
         }
         let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
@@ -642,71 +649,94 @@ impl Merge {
         out
     }
 
-    /// A node the plan shows wholly unknown, from the source value. `path` is the node's
-    /// dotted path, extended in place for its members and restored.
-    fn sourced(&mut self, v: &V, path: &mut String) -> (J, J, J) {
-        let out = match v {
-            V::Unknown(u) => match u.json.as_deref() {
-                Some(j @ (V::List(_) | V::Map(_))) => {
-                    let (a, un, s) = self.sourced(j, path);
-                    let s = if u.sensitive { J::Bool(true) } else { s };
-                    (a, un, s)
-                }
-                _ => {
-                    if never_null(u) {
-                        self.set.push(path.clone());
+    /// A node the plan shows wholly unknown, from the source value (taken: its strings
+    /// move into the plan's tree): the node, its unknown and sensitivity mirrors, and the
+    /// references of the value ([`V::refs`]). `path` is the node's dotted path, extended in
+    /// place for its members and restored.
+    fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, Vec<Ref>) {
+        let (out, refs) = match v {
+            V::Unknown(u) => {
+                let sensitive = u.sensitive;
+                let set = never_null(&u);
+                let mut refs = Vec::new();
+                add_refs(&mut refs, u.refs);
+                match u.json.map(|j| *j) {
+                    Some(j @ (V::List(_) | V::Map(_))) => {
+                        let (a, un, s, inner) = self.sourced(j, path);
+                        add_refs(&mut refs, inner);
+                        let s = if sensitive { J::Bool(true) } else { s };
+                        ((a, un, s), refs)
                     }
-                    (
-                        J::Null,
-                        J::Bool(true),
-                        if u.sensitive { J::Bool(true) } else { J::Null },
-                    )
+                    json => {
+                        if set {
+                            self.set.push(path.clone());
+                        }
+                        if let Some(j) = json {
+                            add_refs(&mut refs, j.refs());
+                        }
+                        let s = if sensitive { J::Bool(true) } else { J::Null };
+                        ((J::Null, J::Bool(true), s), refs)
+                    }
                 }
-            },
+            }
             V::List(items) => {
                 let mut parts = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
+                let mut refs = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
                     let len = path.len();
                     let _ = write!(path, ".{i}");
-                    parts.push(self.sourced(item, path));
+                    let (a, u, s, r) = self.sourced(item, path);
                     path.truncate(len);
+                    parts.push((a, u, s));
+                    add_refs(&mut refs, r);
                 }
-                array_of(parts)
+                (array_of(parts), refs)
             }
             V::Map(m) => {
                 let mut a = Map::new();
                 let mut u = Map::new();
                 let mut s = Map::new();
+                let mut refs = Vec::new();
                 for (k, item) in m {
                     let len = path.len();
                     path.push('.');
-                    path.push_str(k);
-                    let (na, nu, ns) = self.sourced(item, path);
+                    path.push_str(&k);
+                    let (na, nu, ns, r) = self.sourced(item, path);
                     path.truncate(len);
+                    add_refs(&mut refs, r);
                     if !nu.is_null() {
                         u.insert(k.clone(), nu);
                     }
                     if !ns.is_null() {
                         s.insert(k.clone(), ns);
                     }
-                    a.insert(k.clone(), na);
+                    a.insert(k, na);
                 }
-                (J::Object(a), object_or_null(u), object_or_null(s))
+                ((J::Object(a), object_or_null(u), object_or_null(s)), refs)
             }
             known => {
                 self.filled += 1;
-                (known.to_json().unwrap_or(J::Null), J::Null, J::Null)
+                (
+                    (known.into_json().unwrap_or(J::Null), J::Null, J::Null),
+                    Vec::new(),
+                )
             }
         };
-        // The references of a part that stays unknown (collected only then: most parts
-        // of a container definition are known).
-        if any_true(&out.1) {
-            let refs = v.refs();
-            if !refs.is_empty() {
-                self.refs.push((path.clone(), refs));
-            }
+        // The references of a part that stays unknown.
+        if any_true(&out.1) && !refs.is_empty() {
+            self.refs.push((path.clone(), refs.clone()));
         }
-        out
+        (out.0, out.1, out.2, refs)
+    }
+}
+
+/// Add references not yet in `refs`, in order ([`V::refs`] order: a value's own, then
+/// its parts').
+fn add_refs(refs: &mut Vec<Ref>, more: Vec<Ref>) {
+    for r in more {
+        if !refs.contains(&r) {
+            refs.push(r);
+        }
     }
 }
 
