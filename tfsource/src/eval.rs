@@ -74,6 +74,10 @@ pub struct Evaluator<'s> {
     /// `for_each` values by (module instance, resource body) addresses; both live as long
     /// as the evaluator (instances are kept in `instances`, bodies in `sources`).
     for_each_values: RefCell<HashMap<(usize, usize), Rc<Value>>>,
+    /// Parsed templates by the address of their expression, with the expression to check
+    /// that the address still holds it: a template written in a module called 200 times is
+    /// parsed once.
+    templates: RefCell<HashMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
     depth: Cell<u32>,
 }
 
@@ -123,6 +127,7 @@ impl<'s> Evaluator<'s> {
             known_instances: HashMap::new(),
             instances: RefCell::new(HashMap::new()),
             for_each_values: RefCell::new(HashMap::new()),
+            templates: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }
     }
@@ -197,6 +202,40 @@ impl<'s> Evaluator<'s> {
             .ok()?;
         }
         Some(v)
+    }
+
+    /// Several top-level attributes (or nested block kinds) of one resource instance, as
+    /// [`Evaluator::attribute`] gives each: the names the resource writes, in the order
+    /// given, with their values; names it does not write are left out. The address is
+    /// resolved, and the instance key bound, once for all of them, and only when one of
+    /// the names is written.
+    pub fn attributes<'n>(
+        &self,
+        address: &str,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Vec<(&'n str, Value)> {
+        let Some((inst, block, key)) = self.resource_block(address) else {
+            return Vec::new();
+        };
+        let body = &block.body;
+        let written: Vec<&'n str> = names
+            .into_iter()
+            .filter(|n| body.attr(n).is_some() || has_block(body, n))
+            .collect();
+        if written.is_empty() {
+            return Vec::new();
+        }
+        let scope = self.bind_instance_key(Scope::new(inst), body, key.as_ref());
+        written
+            .into_iter()
+            .map(|n| {
+                let v = match body.attr(n) {
+                    Some(a) => self.eval(&scope, &a.expr),
+                    None => self.nested_blocks(&scope, body, n),
+                };
+                (n, v.unwrap_or_else(|_| Value::unknown()))
+            })
+            .collect()
     }
 
     /// Every argument and nested block of a resource instance, evaluated: a map from
@@ -549,7 +588,7 @@ impl<'s> Evaluator<'s> {
                 }
             }
             Expression::TemplateExpr(t) => {
-                let tpl = Template::from_expr(t).map_err(|_| Fail)?;
+                let tpl = self.template(t)?;
                 self.eval_template(scope, &tpl)
             }
             Expression::Variable(v) => self.root_value(scope, v.as_str(), &[]).map(|(v, _)| v),
@@ -588,6 +627,21 @@ impl<'s> Evaluator<'s> {
             Expression::ForExpr(f) => self.for_expr(scope, f),
             _ => Ok(Value::unknown()),
         }
+    }
+
+    /// A template expression parsed, once per evaluator.
+    fn template(&self, t: &hcl::expr::TemplateExpr) -> Result<Rc<Template>, Fail> {
+        let key = t as *const hcl::expr::TemplateExpr as usize;
+        if let Some((expr, tpl)) = self.templates.borrow().get(&key) {
+            if expr == t {
+                return Ok(tpl.clone());
+            }
+        }
+        let tpl = Rc::new(Template::from_expr(t).map_err(|_| Fail)?);
+        self.templates
+            .borrow_mut()
+            .insert(key, (t.clone(), tpl.clone()));
+        Ok(tpl)
     }
 
     fn eval_template(&self, scope: &Scope, tpl: &Template) -> R {
@@ -690,7 +744,7 @@ impl<'s> Evaluator<'s> {
             "local" => {
                 if !scope.inst.locals.borrow().contains_key(n.as_str()) {
                     // Evaluates and caches it (or fails: the general path says so).
-                    if self.local_value(&scope.inst, n.as_str()).is_err() {
+                    if self.cache_local(&scope.inst, n.as_str()).is_err() {
                         return None;
                     }
                 }
@@ -762,16 +816,21 @@ impl<'s> Evaluator<'s> {
     }
 
     fn local_value(&self, inst: &Rc<Instance>, name: &str) -> R {
-        if let Some(v) = inst.locals.borrow().get(name) {
-            return Ok(v.clone());
+        if inst.locals.borrow().get(name).is_none() {
+            self.cache_local(inst, name)?;
         }
+        inst.locals.borrow().get(name).cloned().ok_or(Fail)
+    }
+
+    /// Evaluate a local of an instance into the instance's cache.
+    fn cache_local(&self, inst: &Rc<Instance>, name: &str) -> Result<(), Fail> {
         let Some(item) = self.module_of(inst).locals.get(name) else {
             return Err(Fail);
         };
         let scope = Scope::new(inst.clone());
         let v = self.eval(&scope, &item.node.expr)?;
-        inst.locals.borrow_mut().insert(name.to_string(), v.clone());
-        Ok(v)
+        inst.locals.borrow_mut().insert(name.to_string(), v);
+        Ok(())
     }
 
     fn output_value(&self, inst: &Rc<Instance>, name: &str) -> R {

@@ -823,3 +823,55 @@ resource "aws_lb_target_group" "tg" {
         assert_eq!(ev.attribute(&addr, "protocol"), None);
     }
 }
+
+#[test]
+fn attributes_of_a_resource_are_those_it_writes_in_the_order_asked() {
+    let (_d, src) = load(&[(
+        "main.tf",
+        r#"
+variable "p" {
+  default = 8
+}
+resource "aws_x" "a" {
+  count = 2
+  name  = "n-${count.index}"
+  port  = var.p
+  dynamic "blk" {
+    for_each = [1, 2]
+    content {
+      v = blk.value
+    }
+  }
+}
+"#,
+    )]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let got = ev.attributes("aws_x.a[1]", ["port", "arn", "name", "blk"]);
+    let names: Vec<&str> = got.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["port", "name", "blk"]);
+    for (name, v) in &got {
+        assert_eq!(Some(v), ev.attribute("aws_x.a[1]", name).as_ref(), "{name}");
+    }
+    assert_eq!(got[0].1, n(8.0));
+    assert_eq!(got[1].1, s("n-1"));
+    // The template, parsed once, still takes each instance's key.
+    assert_eq!(ev.attributes("aws_x.a[0]", ["name"])[0].1, s("n-0"));
+    // Nothing written, or no such resource: nothing.
+    assert!(ev.attributes("aws_x.a[0]", ["arn", "id"]).is_empty());
+    assert!(ev.attributes("aws_x.b", ["name"]).is_empty());
+}
+
+#[test]
+fn templates_of_expressions_read_one_after_another_are_not_mixed_up() {
+    let (_d, src) = load(&[("main.tf", "variable \"p\" {\n  default = 8\n}\n")]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    // Each expression is parsed, evaluated and freed: the next may land where it was.
+    for (text, want) in [
+        ("\"a-${var.p}\"", "a-8"),
+        ("\"b-${var.p}\"", "b-8"),
+        ("\"a-${var.p}\"", "a-8"),
+        ("\"${var.p}-c\"", "8-c"),
+    ] {
+        assert_eq!(ev.expression("", text), Some(s(want)), "{text}");
+    }
+}

@@ -234,6 +234,22 @@ impl Value {
         })
     }
 
+    /// [`Value::to_json`], moving the strings and collections instead of copying them.
+    pub fn into_json(self) -> Option<serde_json::Value> {
+        Some(match self {
+            Value::String(s) => serde_json::Value::String(s),
+            Value::List(v) => serde_json::Value::Array(
+                v.into_iter().map(Value::into_json).collect::<Option<_>>()?,
+            ),
+            Value::Map(m) => serde_json::Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| Some((k, v.into_json()?)))
+                    .collect::<Option<_>>()?,
+            ),
+            other => return other.to_json(),
+        })
+    }
+
     /// A short description for messages; sensitive parts print as `(sensitive)`.
     pub fn describe(&self) -> String {
         match self {

@@ -19,6 +19,7 @@
 //!   ([`OverlayStats`]).
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde_json::{Map, Value as J};
@@ -42,6 +43,10 @@ type PathRefs = Vec<(String, Vec<Ref>)>;
 /// references by path, and the paths they show set (see [`never_null`]).
 type ResourceOverlay = (Attrs, PathRefs, Vec<String>);
 
+/// One overlaid resource: its index in the plan, its new values, the plan resources its
+/// unknown parts reference, and the paths the sources show set.
+type Change = (usize, Attrs, SourceRefs, Vec<String>);
+
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OverlayStats {
@@ -61,6 +66,22 @@ pub struct OverlayStats {
 }
 
 impl OverlayStats {
+    /// Add the stats of the resources that come after these (the first disagreement
+    /// stays the first).
+    fn add(&mut self, later: OverlayStats) {
+        self.resources += later.resources;
+        self.filled += later.filled;
+        self.references += later.references;
+        self.disagreements += later.disagreements;
+        self.undeclared += later.undeclared;
+        if self.first_disagreement.is_none() {
+            self.first_disagreement = later.first_disagreement;
+        }
+        if self.first_undeclared.is_none() {
+            self.first_undeclared = later.first_undeclared;
+        }
+    }
+
     /// The one note a run gives when the sources contradict the plan, or `None`.
     pub fn disagreement_note(&self) -> Option<String> {
         let mismatch = self.disagreements + self.undeclared;
@@ -83,10 +104,43 @@ impl OverlayStats {
 #[derive(Debug, Default)]
 pub struct Overlaid {
     /// The overlaid plans, when any plan has sources; `None`: use the plans as read.
-    pub plans: Option<Vec<Plan>>,
+    pub plans: Option<OverlaidPlans>,
     /// At most one note: the sources disagree with the plans.
     pub notes: Vec<String>,
     pub stats: Vec<OverlayStats>,
+}
+
+/// The overlaid copies of a run's plans (they deref to `[Plan]`).
+///
+/// Freeing a large plan is tens of thousands of small deallocations, and a check drops
+/// its overlaid copies just before it reports (and the CLI then exits): large copies are
+/// freed on a thread of their own, off the path to the report, when there is another core.
+/// Were no thread to be had, they are freed at once.
+#[derive(Debug, Default)]
+pub struct OverlaidPlans(Vec<Plan>);
+
+/// Overlaid plans with at least this many resources in all are freed on their own thread.
+const BACKGROUND_FREE_MIN: usize = 256;
+
+impl std::ops::Deref for OverlaidPlans {
+    type Target = [Plan];
+
+    fn deref(&self) -> &[Plan] {
+        &self.0
+    }
+}
+
+impl Drop for OverlaidPlans {
+    fn drop(&mut self) {
+        let plans = std::mem::take(&mut self.0);
+        let large = plans.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
+        if large && crate::par::threads() > 1 {
+            // On failure the closure, and the plans with it, is dropped here.
+            let _ = std::thread::Builder::new()
+                .name("ecsnet-free".to_string())
+                .spawn(move || drop(plans));
+        }
+    }
 }
 
 /// Apply each plan's sources (indexed like the plans; missing or `None`: no sources).
@@ -117,7 +171,7 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
         total.undeclared += st.undeclared;
     }
     Overlaid {
-        plans: Some(out),
+        plans: Some(OverlaidPlans(out)),
         notes: total.disagreement_note().into_iter().collect(),
         stats,
     }
@@ -246,7 +300,6 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             instances.entry(r.base_address()).or_default().push(k);
         }
     }
-    let ev = Evaluator::from_plan_variables(sources, &variables).with_known_instances(instances);
     let secrets: Vec<String> = plan
         .variables
         .values()
@@ -257,15 +310,92 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
             _ => None,
         })
         .collect();
-    let mut stats = OverlayStats::default();
-    let mut changes: Vec<(usize, ResourceOverlay)> = Vec::new();
-    for (i, res) in plan.resources.iter().enumerate() {
-        if res.mode != Mode::Managed
-            || matches!(res.action, Action::Read | Action::DataRead)
-            || !res.values.root().contains_unknown()
-        {
-            continue;
+    // The resources the sources may settle something of, in address order.
+    let candidates: Vec<usize> = plan
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.mode == Mode::Managed
+                && !matches!(r.action, Action::Read | Action::DataRead)
+                && r.values.root().contains_unknown()
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // Two runs, each with its own evaluator, on two cores when there is enough to do:
+    // split where a module instance ends, so that each instance (its inputs and locals)
+    // is evaluated by one run. Their results are merged in address order, as one run
+    // gives them.
+    let (first, second) = candidates.split_at(split_at_module(plan, &candidates));
+    let shared: &Plan = plan;
+    let run = |part: &[usize], user_data: bool| {
+        let ev = Evaluator::from_plan_variables(sources, &variables)
+            .with_known_instances(instances.clone());
+        let mut stats = OverlayStats::default();
+        let changes = overlay_part(shared, part, &ev, &secrets, &mut stats);
+        let user_data = if user_data {
+            hashed_user_data(shared, &ev)
+        } else {
+            Vec::new()
+        };
+        (stats, changes, user_data)
+    };
+    let ((mut stats, mut changes, user_data), (later, more, _)) = crate::par::join(
+        !second.is_empty(),
+        || run(first, true),
+        || run(second, false),
+    );
+    stats.add(later);
+    changes.extend(more);
+    stats.filled += user_data.len();
+    plan.source_user_data.extend(user_data);
+    stats.resources = changes.len();
+    for (i, attrs, targets, set) in changes {
+        let address = plan.resources[i].address.clone();
+        plan.resources[i].values = attrs;
+        if !set.is_empty() {
+            plan.source_set
+                .insert(address.clone(), set.into_iter().collect());
         }
+        if !targets.is_empty() {
+            plan.source_refs.insert(address, targets);
+        }
+    }
+    stats
+}
+
+/// Plans with at least this many resources to overlay are overlaid in two runs (see
+/// [`apply`]).
+const PARALLEL_MIN: usize = 64;
+
+/// Where to split the candidate resources (indexes into `plan.resources`, in address
+/// order) into two runs: about half way, where a module instance ends; `len` (one run)
+/// when there are few.
+fn split_at_module(plan: &Plan, candidates: &[usize]) -> usize {
+    if candidates.len() < PARALLEL_MIN {
+        return candidates.len();
+    }
+    let module = |i: usize| plan.resources[candidates[i]].module_address.as_str();
+    let mut at = candidates.len() / 2;
+    while at < candidates.len() && module(at) == module(at - 1) {
+        at += 1;
+    }
+    at
+}
+
+/// Overlay the resources at `part` (indexes into `plan.resources`): the changed ones with
+/// what changes.
+fn overlay_part(
+    plan: &Plan,
+    part: &[usize],
+    ev: &Evaluator<'_>,
+    secrets: &[String],
+    stats: &mut OverlayStats,
+) -> Vec<Change> {
+    let sources = ev.sources();
+    let mut changes = Vec::new();
+    for &i in part {
+        let res = &plan.resources[i];
         if !sources.declares(&res.address) {
             // A module the sources do not hold (not downloaded) says nothing; a module they
             // hold without the resource does.
@@ -280,30 +410,21 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
                 .get_or_insert_with(|| res.address.clone());
             continue;
         }
-        if let Some(change) = overlay_resource(res, &ev, &secrets, &mut stats) {
-            changes.push((i, change));
+        if let Some((attrs, refs, set)) = overlay_resource(res, ev, secrets, stats) {
+            // A part's references are also its container's: each is looked up once.
+            let mut known: HashMap<&Ref, Vec<RefTarget>> = HashMap::new();
+            let mut found: SourceRefs = HashMap::with_capacity(refs.len());
+            for (path, rs) in &refs {
+                let mut all = Vec::new();
+                for r in rs {
+                    all.extend_from_slice(known.entry(r).or_insert_with(|| targets(plan, r)));
+                }
+                found.insert(path.clone(), all);
+            }
+            changes.push((i, attrs, found, set));
         }
     }
-    let user_data = hashed_user_data(plan, &ev);
-    stats.filled += user_data.len();
-    plan.source_user_data.extend(user_data);
-    stats.resources = changes.len();
-    for (i, (attrs, refs, set)) in changes {
-        let targets: SourceRefs = refs
-            .into_iter()
-            .map(|(path, rs)| (path, rs.iter().flat_map(|r| targets(plan, r)).collect()))
-            .collect();
-        let address = plan.resources[i].address.clone();
-        plan.resources[i].values = attrs;
-        if !set.is_empty() {
-            plan.source_set
-                .insert(address.clone(), set.into_iter().collect());
-        }
-        if !targets.is_empty() {
-            plan.source_refs.insert(address, targets);
-        }
-    }
-    stats
+    changes
 }
 
 /// The user data the provider stores as its SHA-1 (`aws_instance` before provider v5,
@@ -364,20 +485,21 @@ fn overlay_resource(
     secrets: &[String],
     stats: &mut OverlayStats,
 ) -> Option<ResourceOverlay> {
-    let root = res.values.root();
-    let after = res.values.after().clone();
     let (unknown, sensitive) = res.values.mirrors();
-    if !after.is_object() && !unknown.is_object() {
+    // The attributes with an unknown part: each is marked in the unknown mirror (a
+    // managed resource's mirror is an object; a wholly unknown one has no `after`).
+    let marked = unknown.as_object()?;
+    let keys = marked
+        .iter()
+        .filter(|(_, mark)| any_true(mark))
+        .map(|(k, _)| k.as_str());
+    // Only what the sources write is evaluated; nothing is copied when they write none
+    // of it (an `arn`, an `id`).
+    let values = ev.attributes(&res.address, keys);
+    if values.is_empty() {
         return None;
     }
-    let mut keys: Vec<String> = after
-        .as_object()
-        .into_iter()
-        .chain(unknown.as_object())
-        .flat_map(|o| o.keys().cloned())
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
+    let after = res.values.after();
     let mut m = Merge {
         refs: Vec::new(),
         set: Vec::new(),
@@ -388,25 +510,25 @@ fn overlay_resource(
     let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
     let mut new_sensitive = sensitive.clone();
     let mut changed = false;
-    for key in keys {
-        if !root.get(&key).contains_unknown() {
-            continue;
-        }
-        let Some(v) = ev.attribute(&res.address, &key) else {
-            continue;
+    for (key, v) in values {
+        let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
+            // Wholly unknown in the plan: the source value is taken as it is.
+            let (a, u, s, _) = m.sourced(v, &mut key.to_string());
+            (a, u, s)
+        } else {
+            m.merge(after.get(key), unknown.get(key), &v, key)
         };
-        let (a, u, s) = m.merge(after.get(&key), unknown.get(&key), &v, &key);
         changed = true;
-        put(&mut new_after, &key, a);
-        put(&mut new_unknown, &key, u);
+        put(&mut new_after, key, a);
+        put(&mut new_unknown, key, u);
         if !s.is_null() {
             if !new_sensitive.is_object() && new_sensitive != J::Bool(true) {
                 new_sensitive = J::Object(Map::new());
             }
             if let J::Object(o) = &mut new_sensitive {
                 // Keep every mark the plan has: the sources only add.
-                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
-                o.insert(key.clone(), merged);
+                let merged = union(o.get(key).unwrap_or(&J::Null), s);
+                o.insert(key.to_string(), merged);
             }
         }
     }
@@ -460,7 +582,8 @@ impl Merge {
             )
         };
         if matches!(unknown, Some(J::Bool(true))) {
-            return self.sourced(v, path);
+            let (a, u, s, _) = self.sourced(v.clone(), &mut path.to_string());
+            return (a, u, s);
         }
         let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
@@ -526,60 +649,94 @@ impl Merge {
         out
     }
 
-    /// A node the plan shows wholly unknown, from the source value.
-    fn sourced(&mut self, v: &V, path: &str) -> (J, J, J) {
-        let refs = v.refs();
-        let out = match v {
-            V::Unknown(u) => match u.json.as_deref() {
-                Some(j @ (V::List(_) | V::Map(_))) => {
-                    let (a, un, s) = self.sourced(j, path);
-                    let s = if u.sensitive { J::Bool(true) } else { s };
-                    (a, un, s)
-                }
-                _ => {
-                    if never_null(u) {
-                        self.set.push(path.to_string());
+    /// A node the plan shows wholly unknown, from the source value (taken: its strings
+    /// move into the plan's tree): the node, its unknown and sensitivity mirrors, and the
+    /// references of the value ([`V::refs`]). `path` is the node's dotted path, extended in
+    /// place for its members and restored.
+    fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, Vec<Ref>) {
+        let (out, refs) = match v {
+            V::Unknown(u) => {
+                let sensitive = u.sensitive;
+                let set = never_null(&u);
+                let mut refs = Vec::new();
+                add_refs(&mut refs, u.refs);
+                match u.json.map(|j| *j) {
+                    Some(j @ (V::List(_) | V::Map(_))) => {
+                        let (a, un, s, inner) = self.sourced(j, path);
+                        add_refs(&mut refs, inner);
+                        let s = if sensitive { J::Bool(true) } else { s };
+                        ((a, un, s), refs)
                     }
-                    (
-                        J::Null,
-                        J::Bool(true),
-                        if u.sensitive { J::Bool(true) } else { J::Null },
-                    )
+                    json => {
+                        if set {
+                            self.set.push(path.clone());
+                        }
+                        if let Some(j) = json {
+                            add_refs(&mut refs, j.refs());
+                        }
+                        let s = if sensitive { J::Bool(true) } else { J::Null };
+                        ((J::Null, J::Bool(true), s), refs)
+                    }
                 }
-            },
+            }
             V::List(items) => {
-                let parts = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.sourced(item, &format!("{path}.{i}")))
-                    .collect();
-                array_of(parts)
+                let mut parts = Vec::with_capacity(items.len());
+                let mut refs = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    let len = path.len();
+                    let _ = write!(path, ".{i}");
+                    let (a, u, s, r) = self.sourced(item, path);
+                    path.truncate(len);
+                    parts.push((a, u, s));
+                    add_refs(&mut refs, r);
+                }
+                (array_of(parts), refs)
             }
             V::Map(m) => {
                 let mut a = Map::new();
                 let mut u = Map::new();
                 let mut s = Map::new();
+                let mut refs = Vec::new();
                 for (k, item) in m {
-                    let (na, nu, ns) = self.sourced(item, &format!("{path}.{k}"));
-                    a.insert(k.clone(), na);
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(&k);
+                    let (na, nu, ns, r) = self.sourced(item, path);
+                    path.truncate(len);
+                    add_refs(&mut refs, r);
                     if !nu.is_null() {
                         u.insert(k.clone(), nu);
                     }
                     if !ns.is_null() {
                         s.insert(k.clone(), ns);
                     }
+                    a.insert(k, na);
                 }
-                (J::Object(a), object_or_null(u), object_or_null(s))
+                ((J::Object(a), object_or_null(u), object_or_null(s)), refs)
             }
             known => {
                 self.filled += 1;
-                (known.to_json().unwrap_or(J::Null), J::Null, J::Null)
+                (
+                    (known.into_json().unwrap_or(J::Null), J::Null, J::Null),
+                    Vec::new(),
+                )
             }
         };
+        // The references of a part that stays unknown.
         if any_true(&out.1) && !refs.is_empty() {
-            self.refs.push((path.to_string(), refs));
+            self.refs.push((path.clone(), refs.clone()));
         }
-        out
+        (out.0, out.1, out.2, refs)
+    }
+}
+
+/// Add references not yet in `refs`, in order ([`V::refs`] order: a value's own, then
+/// its parts').
+fn add_refs(refs: &mut Vec<Ref>, more: Vec<Ref>) {
+    for r in more {
+        if !refs.contains(&r) {
+            refs.push(r);
+        }
     }
 }
 

@@ -440,3 +440,109 @@ resource "aws_instance" "b" {
         None
     );
 }
+
+/// 40 instances of a module, two resources each with an unknown `vpc_id`: one from a
+/// local built from the instance's input, one from the other resource's id.
+fn module_instances_plan() -> (tempfile::TempDir, Sources, Plan) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"m\" {\n  count  = 40\n  source = \"./m\"\n  name   = \"x${count.index}\"\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("m")).unwrap();
+    std::fs::write(
+        dir.path().join("m/main.tf"),
+        r#"
+variable "name" {}
+locals {
+  vpc = "vpc-${var.name}"
+}
+resource "aws_subnet" "a" {
+  cidr_block = "10.0.0.0/24"
+  vpc_id     = local.vpc
+}
+resource "aws_subnet" "b" {
+  vpc_id = aws_subnet.a.id
+}
+"#,
+    )
+    .unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let mut changes = Vec::new();
+    for i in 0..40 {
+        let module = format!("module.m[{i}]");
+        for (name, after) in [
+            ("a", json!({"cidr_block": "10.0.0.0/24"})),
+            ("b", json!({})),
+        ] {
+            changes.push(json!({
+                "address": format!("{module}.aws_subnet.{name}"),
+                "module_address": module, "mode": "managed", "type": "aws_subnet",
+                "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": { "actions": ["create"], "before": null, "after": after,
+                            "after_unknown": {"id": true, "vpc_id": true},
+                            "before_sensitive": false, "after_sensitive": {} }
+            }));
+        }
+    }
+    let doc = json!({"format_version": "1.2", "terraform_version": "1.11.4",
+                     "resource_changes": changes});
+    let plan = parse_bytes(
+        doc.to_string().as_bytes(),
+        "plan.json",
+        &LoadOptions::default(),
+    )
+    .expect("plan parses");
+    (dir, src, plan)
+}
+
+#[test]
+fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
+    let (_dir, src, plan) = module_instances_plan();
+    let all: Vec<usize> = (0..plan.resources.len()).collect();
+    assert!(all.len() >= PARALLEL_MIN, "{}", all.len());
+    // The split falls between two module instances, both runs have work.
+    let at = split_at_module(&plan, &all);
+    assert!(at > 0 && at < all.len(), "{at}");
+    assert_ne!(
+        plan.resources[at].module_address,
+        plan.resources[at - 1].module_address
+    );
+
+    let mut two = plan.clone();
+    let stats = apply(&mut two, &src);
+    assert_eq!(stats.resources, 80, "{stats:?}");
+    assert_eq!(stats.filled, 40, "{stats:?}");
+
+    // One run over every resource, with one evaluator.
+    let ev = Evaluator::from_plan_variables(&src, &json!({}));
+    let mut one_stats = OverlayStats::default();
+    let one = overlay_part(&plan, &all, &ev, &[], &mut one_stats);
+    assert_eq!(one.len(), 80);
+    assert_eq!(one_stats.filled, stats.filled);
+    assert_eq!(one_stats.references, stats.references);
+    for (i, attrs, refs, _) in &one {
+        let res = &two.resources[*i];
+        assert_eq!(attrs.after(), res.values.after(), "{}", res.address);
+        assert_eq!(attrs.mirrors().0, res.values.mirrors().0, "{}", res.address);
+        for (path, targets) in refs {
+            assert_eq!(
+                two.source_references(res, path),
+                *targets,
+                "{} {path}",
+                res.address
+            );
+        }
+    }
+    // What each run settled: the local from the instance's input, the other's id.
+    let a = two.resource("module.m[7].aws_subnet.a").unwrap();
+    assert_eq!(
+        a.attr("vpc_id").string().val,
+        Val::Known("vpc-x7".to_string())
+    );
+    let b = two.resource("module.m[31].aws_subnet.b").unwrap().clone();
+    let to = two.source_references(&b, "vpc_id");
+    assert_eq!(to.len(), 1);
+    assert_eq!(to[0].address, "module.m[31].aws_subnet.a");
+}
