@@ -99,10 +99,10 @@ struct Collected<'a> {
     prior_data: Vec<Cow<'a, str>>,
     entries: Vec<Entry<'a>>,
     /// Module instance address literals.
-    module_instances: HashSet<Cow<'a, str>>,
+    module_instances: HashSet<Cow<'a, str>, SeededHash>,
     /// Addresses (without key) of resources with keyed instances, of any type, with the
     /// keys (as raw JSON) seen for each.
-    keyed_bases: HashMap<String, HashSet<String>>,
+    keyed_bases: KeyedBases,
     has_sensitivity: bool,
     /// The top-level key being read, for error messages.
     section: &'static str,
@@ -474,11 +474,14 @@ impl<'a> Collected<'a> {
     }
 }
 
-/// A fast hash for the address map (the std SipHash showed in profiles), keyed with a
+/// Resource addresses without their key → the keys (as raw JSON) seen for each.
+pub(super) type KeyedBases = HashMap<String, HashSet<String, SeededHash>, SeededHash>;
+
+/// A fast hash for the address maps (the std SipHash showed in profiles), keyed with a
 /// random seed and multiplicative mixing, so that crafted addresses cannot be made to
 /// collide without knowing the seed.
 #[derive(Clone, Copy)]
-struct SeededHash(u64);
+pub(super) struct SeededHash(u64);
 
 impl Default for SeededHash {
     fn default() -> Self {
@@ -494,7 +497,7 @@ impl std::hash::BuildHasher for SeededHash {
     }
 }
 
-struct Mixer(u64);
+pub(super) struct Mixer(u64);
 
 const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
