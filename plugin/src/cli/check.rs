@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::{emit, warn_errored, ColorChoice, Inputs, PlanSource};
+use super::common::{emit_pieces, warn_errored, ColorChoice, Inputs, PlanSource};
 use crate::config::FailOn;
 use crate::diagnostics::Severity;
 use crate::engine::{self, CheckOptions, Report};
@@ -288,8 +288,10 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     for spec in &specs {
         let color = spec.format == Format::Text
             && color_choice.enabled(spec.file.is_none(), &|k| std::env::var_os(k));
-        let text = report::render(&report, spec.format, RenderOptions { color });
-        emit(spec.file.as_deref(), &text)?;
+        let opts = RenderOptions { color };
+        emit_pieces(spec.file.as_deref(), |sink| {
+            report::write_to(&report, spec.format, opts, sink)
+        })?;
     }
     if let Some(file) = &specs[0].file {
         eprintln!(

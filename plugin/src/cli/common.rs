@@ -282,9 +282,36 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     }
 }
 
+/// [`emit`] of a text that `write` hands over in pieces (a large report is never held
+/// whole): to the file, created first, or to stdout. Errors as [`emit`]'s.
+pub fn emit_pieces(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> Result<()> {
+    match output {
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|mut f| {
+                write(&mut |piece: &str| f.write_all(piece.as_bytes()))?;
+                f.flush()
+            });
+            written.map_err(|e| file_error(path, &e))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            stdout_result(
+                write(&mut |piece: &str| out.write_all(piece.as_bytes())).and_then(|_| out.flush()),
+            )
+        }
+    }
+}
+
 /// Write a report file; a failure is a usage error (exit 2).
 pub fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| {
+    std::fs::write(path, text).map_err(|e| file_error(path, &e))
+}
+
+fn file_error(path: &Path, e: &std::io::Error) -> UserError {
+    {
         let fix = match e.kind() {
             std::io::ErrorKind::IsADirectory => "give --output a file name",
             std::io::ErrorKind::NotFound => "create the directory first or choose another path",
@@ -293,15 +320,19 @@ pub fn write_file(path: &Path, text: &str) -> Result<()> {
         UserError::new(format!(
             "cannot write {}: {}; {fix}",
             path.display(),
-            io_reason(&e)
+            io_reason(e)
         ))
-    })
+    }
 }
 
 /// Print to stdout. A closed pipe (`ecsnet check plan.json | head`) is not an error.
 pub fn print_stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    stdout_result(out.write_all(text.as_bytes()).and_then(|_| out.flush()))
+}
+
+fn stdout_result(written: std::io::Result<()>) -> Result<()> {
+    match written {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(UserError::new(format!(

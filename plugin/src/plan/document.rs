@@ -99,10 +99,10 @@ struct Collected<'a> {
     prior_data: Vec<Cow<'a, str>>,
     entries: Vec<Entry<'a>>,
     /// Module instance address literals.
-    module_instances: HashSet<Cow<'a, str>>,
+    module_instances: HashSet<Cow<'a, str>, SeededHash>,
     /// Addresses (without key) of resources with keyed instances, of any type, with the
     /// keys (as raw JSON) seen for each.
-    keyed_bases: HashMap<String, HashSet<String>>,
+    keyed_bases: KeyedBases,
     has_sensitivity: bool,
     /// The top-level key being read, for error messages.
     section: &'static str,
@@ -474,11 +474,14 @@ impl<'a> Collected<'a> {
     }
 }
 
-/// A fast hash for the address map (the std SipHash showed in profiles), keyed with a
+/// Resource addresses without their key → the keys (as raw JSON) seen for each.
+pub(super) type KeyedBases = HashMap<String, HashSet<String, SeededHash>, SeededHash>;
+
+/// A fast hash for the address maps (the std SipHash showed in profiles), keyed with a
 /// random seed and multiplicative mixing, so that crafted addresses cannot be made to
 /// collide without knowing the seed.
 #[derive(Clone, Copy)]
-struct SeededHash(u64);
+pub(super) struct SeededHash(u64);
 
 impl Default for SeededHash {
     fn default() -> Self {
@@ -494,7 +497,7 @@ impl std::hash::BuildHasher for SeededHash {
     }
 }
 
-struct Mixer(u64);
+pub(super) struct Mixer(u64);
 
 const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -950,7 +953,14 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
             .collect();
     module_instances.extend(with_ancestors(extra));
     let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
-    let resources = build_resources(text, &c, &prior_kept, name)?;
+    let kept = kept_entries(&c, &prior_kept);
+    let positions = positions(text, &kept);
+    // From here on only the kept resources' values are read: the memory of a mapped plan
+    // goes back (its pages are read again from the page cache as they are needed), so that
+    // what is built from it does not come on top of the whole file.
+    #[cfg(target_os = "linux")]
+    super::input::mapped::release(bytes);
+    let resources = build_resources(&kept, positions, name)?;
 
     let mut plan = Plan {
         name: name.to_string(),
@@ -1140,15 +1150,11 @@ fn attrs_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Attrs, UserError
     Ok(attrs.with_missing_unknown(e.action == Action::Read))
 }
 
-fn build_resources(
-    text: &str,
-    c: &Collected<'_>,
-    prior_kept: &BTreeSet<String>,
-    name: &str,
-) -> Result<Vec<Resource>, UserError> {
-    // Precedence: a change describes the planned object best; planned_values only covers
-    // resources without a change entry; prior_state only data sources read while planning.
-    // (An address listed twice in one section is removed by `Plan::index`.)
+/// The entries that make resources, in order. Precedence: a change describes the planned
+/// object best; planned_values only covers resources without a change entry; prior_state
+/// only data sources read while planning. (An address listed twice in one section is
+/// removed by `Plan::index`.)
+fn kept_entries<'c, 'a>(c: &'c Collected<'a>, prior_kept: &BTreeSet<String>) -> Vec<&'c Entry<'a>> {
     let mut kept: Vec<&Entry<'_>> = Vec::new();
     for pass in [
         Source::Change,
@@ -1167,13 +1173,23 @@ fn build_resources(
                 }
         }));
     }
+    kept
+}
+
+fn build_resources(
+    kept: &[&Entry<'_>],
+    positions: Vec<Option<(u32, u32)>>,
+    name: &str,
+) -> Result<Vec<Resource>, UserError> {
     // Each entry is built on its own (parsing its unknown/sensitive marks, indexing its
     // values), so with thousands of them the work is spread over the cores. Results come
     // back in order, so the first error reported is the one a sequential run would report.
-    let mut resources = crate::par::map(&kept, PARALLEL_BUILD_MIN, |e| resource_of(e, name))
+    let mut resources = crate::par::map(kept, PARALLEL_BUILD_MIN, |e| resource_of(e, name))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
-    set_positions(text, &kept, &mut resources);
+    for (r, p) in resources.iter_mut().zip(positions) {
+        r.position = p;
+    }
     Ok(resources)
 }
 
@@ -1226,11 +1242,12 @@ fn before_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Option<Attrs>, 
     Ok(Some(Attrs::from_text(raw.get(), Value::Null, sensitive)))
 }
 
-/// Set each resource's line and column in `text`, from where its entry's address literal
-/// lies in it (`kept[i]` made `resources[i]`). One pass over the text up to the last
-/// entry: a plan in one line (as `terraform show -json` writes it) is a single search for a
-/// newline that finds none.
-fn set_positions(text: &str, kept: &[&Entry<'_>], resources: &mut [Resource]) {
+/// The line and column in `text` of each entry's address literal (`kept[i]`, `None` for
+/// one not taken from the text). One pass over the text up to the last entry: a plan in one
+/// line (as `terraform show -json` writes it) is a single search for a newline that finds
+/// none.
+fn positions(text: &str, kept: &[&Entry<'_>]) -> Vec<Option<(u32, u32)>> {
+    let mut out = vec![None; kept.len()];
     let base = text.as_ptr() as usize;
     let mut order: Vec<(usize, usize)> = kept
         .iter()
@@ -1250,8 +1267,9 @@ fn set_positions(text: &str, kept: &[&Entry<'_>], resources: &mut [Resource]) {
         }
         at = offset;
         let column = (offset - line_start + 1).min(u32::MAX as usize) as u32;
-        resources[i].position = Some((line, column));
+        out[i] = Some((line, column));
     }
+    out
 }
 
 /// A root variable's entry in `variables`: `{"value": …}`, the value left as text.

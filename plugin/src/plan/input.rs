@@ -224,6 +224,25 @@ pub(crate) mod mapped {
         matches!(file.read_at(&mut [0u8; 1], len as u64), Ok(0)).then_some(m)
     }
 
+    /// Give back the memory of the mapping `text` lies in, when it lies in one: the pages
+    /// are dropped from this process, and a later read of them faults them in again from
+    /// the page cache (a private mapping never written to reads as the file, `madvise(2)`).
+    /// The plan reader calls it once it has walked the whole text, which from then on reads
+    /// only the resources it keeps: resident memory stays near the size of the file instead
+    /// of the file plus everything built from it.
+    pub fn release(text: &[u8]) {
+        let (start, len) = (START.load(Ordering::SeqCst), LEN.load(Ordering::SeqCst));
+        let at = text.as_ptr() as usize;
+        if start == 0 || at < start || at - start >= len {
+            return;
+        }
+        // SAFETY: `start..start + len` is the live read-only private file mapping (`map`),
+        // page-aligned; dropping its pages changes no byte that can be read from it.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, len, libc::MADV_DONTNEED);
+        }
+    }
+
     fn install_handler() {
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| {
@@ -626,6 +645,24 @@ mod tests {
         assert!(read_in_parallel(&file, len as u64 + 1).is_none());
         let raw = read_input(path.to_str().unwrap(), &LoadOptions::default()).unwrap();
         assert!(raw.bytes[..] == data[..]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_released_mapping_still_reads_as_the_file_and_a_buffer_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let len = mapped::MIN_LEN as usize + 4099;
+        let data: Vec<u8> = (0..len).map(|i| (i * 13 + i / 4093) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let m = mapped::map(&file, len as u64).expect("a large file is mapped");
+        mapped::release(&m[100..]);
+        assert!(m[..] == data[..], "read again from the file after release");
+        // Memory that is not the mapping (a buffer read from a pipe) is never released.
+        let copy = data.clone();
+        mapped::release(&copy);
+        assert!(copy == data);
     }
 
     /// Where the child of the test below finds its file.

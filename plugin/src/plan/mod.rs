@@ -284,12 +284,12 @@ pub struct Plan {
     /// The plan was read from a JSON file (not stdin, not a binary plan), so resource
     /// positions are lines of a file the user has.
     pub json_file: bool,
-    by_address: HashMap<String, usize>,
+    by_address: HashMap<String, usize, document::SeededHash>,
     /// Address without instance key → indexes into `resources`.
-    by_base: HashMap<String, Vec<usize>>,
+    by_base: HashMap<String, Vec<usize>, document::SeededHash>,
     /// Addresses without key of every resource (any type) that has keyed instances, with
     /// their instance keys (raw JSON) in the plan.
-    keyed_bases: HashMap<String, HashSet<String>>,
+    keyed_bases: document::KeyedBases,
     /// What the Terraform sources say the unknown parts of resources reference (see
     /// [`overlay`]): resource address → attribute path → targets. Empty without sources.
     source_refs: HashMap<String, overlay::SourceRefs>,
@@ -321,7 +321,8 @@ impl Plan {
                     .collect()
             },
             || {
-                let mut by_base: HashMap<String, Vec<usize>> = HashMap::new();
+                let mut by_base: HashMap<String, Vec<usize>, _> =
+                    HashMap::with_hasher(document::SeededHash::default());
                 for (i, r) in resources.iter().enumerate() {
                     by_base.entry(r.base_address()).or_default().push(i);
                 }

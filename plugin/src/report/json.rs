@@ -97,16 +97,39 @@ pub fn to_value(report: &Report) -> serde_json::Value {
 
 /// Pretty-printed JSON followed by a newline.
 pub fn render(report: &Report) -> String {
-    render_splitting_from(report, PARALLEL_RENDER_MIN)
+    let mut s = String::new();
+    let _ = write_pieces(report, PARALLEL_RENDER_MIN, BATCH, &mut |piece: &str| {
+        s.push_str(piece);
+        Ok(())
+    });
+    s
+}
+
+/// [`render`], handed to `sink` in pieces as it is written, so that a large report is
+/// never held whole (200,000 findings make about 280 MB of JSON). Stops at the first error
+/// of `sink`.
+pub fn write_to(
+    report: &Report,
+    sink: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write_pieces(report, PARALLEL_RENDER_MIN, BATCH, sink)
 }
 
 /// Diagnostics from which [`render`] writes the array in pieces on several threads.
 const PARALLEL_RENDER_MIN: usize = 1024;
 
+/// Diagnostics written per thread between two calls of the sink.
+const BATCH: usize = 2048;
+
 /// How the document starts: its first key is `diagnostics` (keys are sorted).
 const HEAD: &str = "{\n  \"diagnostics\": [";
 
-fn render_splitting_from(report: &Report, min: usize) -> String {
+fn write_pieces(
+    report: &Report,
+    min: usize,
+    batch: usize,
+    sink: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut doc = document(report);
     let items = std::mem::take(&mut doc.diagnostics);
     // Everything but the diagnostics, which are nearly all of a large report.
@@ -116,37 +139,45 @@ fn render_splitting_from(report: &Report, min: usize) -> String {
         doc.diagnostics = items;
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
-        return s;
+        return sink(&s);
     };
     // Each piece is written as serde_json's pretty printer writes those elements inside the
     // array: on lines of their own, two levels (four spaces) in, separated by commas. JSON
     // strings hold no raw line breaks, so indenting every line is exact.
-    let chunk = items.len().div_ceil(crate::par::threads());
-    let chunks: Vec<&[JsonDiagnostic<'_>]> = items.chunks(chunk).collect();
-    let pieces = crate::par::map(&chunks, 1, |chunk| {
-        let mut out = String::new();
-        for d in chunk.iter() {
-            let text = serde_json::to_string_pretty(d).unwrap_or_default();
-            if !out.is_empty() {
-                out.push(',');
+    sink(HEAD)?;
+    let threads = crate::par::threads().max(1);
+    let mut first = true;
+    for group in items.chunks(batch.max(1) * threads) {
+        let chunks: Vec<&[JsonDiagnostic<'_>]> =
+            group.chunks(group.len().div_ceil(threads)).collect();
+        let pieces = crate::par::map(&chunks, 1, |chunk| {
+            let mut out = String::new();
+            let mut text = Vec::new();
+            for d in chunk.iter() {
+                text.clear();
+                // Serializing plain structs of strings, numbers and bools cannot fail.
+                let _ = serde_json::to_writer_pretty(&mut text, d);
+                if !out.is_empty() {
+                    out.push(',');
+                }
+                for line in std::str::from_utf8(&text).unwrap_or_default().split('\n') {
+                    out.push_str("\n    ");
+                    out.push_str(line);
+                }
             }
-            out.push_str("\n    ");
-            out.push_str(&text.replace('\n', "\n    "));
+            out
+        });
+        for piece in &pieces {
+            if !first {
+                sink(",")?;
+            }
+            first = false;
+            sink(piece)?;
         }
-        out
-    });
-    let mut s = String::with_capacity(pieces.iter().map(String::len).sum::<usize>() + 64);
-    s.push_str(HEAD);
-    for (i, piece) in pieces.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(piece);
     }
-    s.push_str("\n  ]");
-    s.push_str(rest);
-    s.push('\n');
-    s
+    sink("\n  ]")?;
+    sink(rest)?;
+    sink("\n")
 }
 
 #[cfg(test)]
@@ -204,9 +235,18 @@ mod tests {
             let report = sample(fail_on);
             let via_value = serde_json::to_string_pretty(&to_value(&report)).unwrap() + "\n";
             assert_eq!(render(&report), via_value);
-            // Written in pieces on several threads: the same text.
-            for min in [1, 2, 3] {
-                assert_eq!(render_splitting_from(&report, min), via_value, "{min}");
+            // Written in batches of `batch` per thread: the same text.
+            for (min, batch) in [(1, 1), (2, 1), (3, 2), (1, 3), (1, 2048)] {
+                let mut s = String::new();
+                let mut calls = 0;
+                write_pieces(&report, min, batch, &mut |p: &str| {
+                    s.push_str(p);
+                    calls += 1;
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(s, via_value, "{min} {batch}");
+                assert!(calls > 1, "written in pieces");
             }
         }
     }

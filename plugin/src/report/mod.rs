@@ -56,6 +56,20 @@ pub fn render(report: &Report, format: Format, opts: RenderOptions) -> String {
     }
 }
 
+/// [`render`], handed to `sink` in pieces: the JSON report as it is written (see
+/// [`json::write_to`]), the other formats whole.
+pub fn write_to(
+    report: &Report,
+    format: Format,
+    opts: RenderOptions,
+    sink: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write_to(report, sink),
+        _ => sink(&render(report, format, opts)),
+    }
+}
+
 /// The one-line verdict, for logs: counts, the threshold, passed or failed, and what the
 /// baseline did when one was given.
 pub fn summary_line(report: &Report) -> String {

@@ -12,6 +12,7 @@ use crate::plan::{Action, AttrRef, Mode, Plan, Resource};
 mod account;
 mod autoscaling;
 mod clusters;
+mod containers;
 mod discovery;
 mod services;
 mod subnets;

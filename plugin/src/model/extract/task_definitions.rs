@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::containers::Problem;
 use super::written::{written, Written};
 use super::{first_block, key};
 use crate::model::resolve::{Kind, Lookup};
@@ -124,6 +125,16 @@ fn os_family(block: AttrRef<'_>) -> OsFamily {
 /// array of objects gives an error message (which never quotes the content).
 pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Option<String>) {
     let sensitive = a.is_sensitive();
+    // The usual case, a known string: decoded straight into containers (see `containers`).
+    if let Val::Known(Value::String(text)) = a.raw().val {
+        let problem = match super::containers::decode(text) {
+            Ok(out) => return (Field::known(out).with_sensitive(sensitive), None),
+            Err(Problem::Invalid(e)) => format!("container_definitions is not valid JSON: {e}"),
+            Err(Problem::NotArray) => "container_definitions is not a JSON array".to_string(),
+            Err(Problem::NotObject(i)) => format!("container_definitions[{i}] is not an object"),
+        };
+        return (Field::null().with_sensitive(sensitive), Some(problem));
+    }
     let decoded = match a.decode_json() {
         Ok(f) => f,
         Err(e) => {
@@ -167,7 +178,7 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
 }
 
 /// The members of a container definition the model reads.
-const NETWORK_KEYS: &[&str] = &[
+pub(super) const NETWORK_KEYS: &[&str] = &[
     "name",
     "essential",
     "portMappings",
@@ -195,7 +206,7 @@ fn network_parts_unknown(attrs: &crate::plan::Attrs) -> bool {
 }
 
 /// The decoded container object `v` is kept whole in `raw` (moved, not copied).
-fn container(v: Value) -> Container {
+pub(super) fn container(v: Value) -> Container {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let strings = |k: &str| -> Vec<String> {
         v.get(k)
