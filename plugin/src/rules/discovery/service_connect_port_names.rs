@@ -103,7 +103,6 @@ impl Rule for ServiceConnectPortNames {
             if sc.enabled.get() == Some(&false) || sc.port_names.is_empty() {
                 continue;
             }
-            let attr0 = "service_connect_configuration[0].service[0].port_name";
             let judge = |td: &TaskDefinition, out: &mut Vec<Diagnostic>| {
                 self.judge(cx, svc, sc, td, check, out)
             };
@@ -112,7 +111,7 @@ impl Rule for ServiceConnectPortNames {
                 &Self::META,
                 svc,
                 &svc.task_definition,
-                attr0,
+                FIRST_PORT_NAME,
                 check,
                 judge,
                 out,
@@ -126,7 +125,7 @@ impl Rule for ServiceConnectPortNames {
                         cx,
                         &Self::META,
                         svc,
-                        attr0,
+                        FIRST_PORT_NAME,
                         check,
                         &m,
                     ));
@@ -137,6 +136,9 @@ impl Rule for ServiceConnectPortNames {
         }
     }
 }
+
+/// Where a note about the whole service points: the first `port_name`.
+const FIRST_PORT_NAME: &str = "service_connect_configuration[0].service[0].port_name";
 
 impl ServiceConnectPortNames {
     /// The rule for a service against one task definition.
@@ -149,14 +151,13 @@ impl ServiceConnectPortNames {
         check: &str,
         out: &mut Vec<Diagnostic>,
     ) {
-        let attr0 = "service_connect_configuration[0].service[0].port_name";
         self.platform(cx, svc, td, out);
         let Some(containers) = td.containers.get() else {
             out.push(support::unverifiable(
                 cx,
                 &Self::META,
                 svc,
-                attr0,
+                FIRST_PORT_NAME,
                 check,
                 &support::containers_missing(td),
             ));
@@ -190,20 +191,20 @@ impl ServiceConnectPortNames {
                 format!("named port mappings: {}", support::and_list(&shown))
             };
             cx.diag(
-            &Self::META,
-            &svc.address,
-            format!(
-                "Service Connect port_name {} matches no portMappings[].name in task definition {}",
-                pn.show(),
-                td.address
-            ),
-        )
-        .attribute(attr)
-        .detail(format!("In {}: {listed}.", td.address))
-        .help("Add \"name\" (and \"appProtocol\") to the port mapping Service Connect should publish, and use that name as port_name.")
-        .related(td.address.clone())
-        .plan(svc.plan)
-        .push(out);
+                &Self::META,
+                &svc.address,
+                format!(
+                    "Service Connect port_name {} matches no portMappings[].name in task definition {}",
+                    pn.show(),
+                    td.address
+                ),
+            )
+            .attribute(attr)
+            .detail(format!("In {}: {listed}.", td.address))
+            .help("Add \"name\" (and \"appProtocol\") to the port mapping Service Connect should publish, and use that name as port_name.")
+            .related(td.address.clone())
+            .plan(svc.plan)
+            .push(out);
         }
         if let Some((attr, m)) = missing {
             out.push(support::unverifiable(
