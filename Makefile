@@ -59,7 +59,7 @@ judged: ## Count the services ecsnet judged without an unverifiable note, create
 
 fuzz: ## Fuzz the plan reader, the check pipeline, .ecsnet.hcl and the plugin's stream assembly, FUZZ_SECONDS (60) each (needs `cargo install cargo-fuzz`)
 	mkdir -p plugin/fuzz/corpus/check_plan plugin/fuzz/corpus/parse_plan plugin/fuzz/corpus/parse_config plugin/fuzz/corpus/stream_assembly
-	for f in testdata/scenarios/*/*/plan*.json; do n=$$(echo "$${f#testdata/scenarios/}" | tr / _); cp "$$f" plugin/fuzz/corpus/check_plan/$$n; cp "$$f" plugin/fuzz/corpus/parse_plan/$$n; done
+	for f in testdata/scenarios/*/*/plan.json testdata/scenarios/*/*/update/plan.json; do n=$$(echo "$${f#testdata/scenarios/}" | tr / _); cp "$$f" plugin/fuzz/corpus/check_plan/$$n; cp "$$f" plugin/fuzz/corpus/parse_plan/$$n; done
 	for f in testdata/scenarios/*/*/.ecsnet.hcl; do cp "$$f" "plugin/fuzz/corpus/parse_config/$$(echo "$${f#testdata/scenarios/}" | tr / _)"; done
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_plan corpus/parse_plan -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
 	cd plugin/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run check_plan corpus/check_plan -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536

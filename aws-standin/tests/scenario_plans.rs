@@ -1,5 +1,5 @@
 //! The committed scenario plans are what Terraform and the stand-in make of their sources
-//! today: a handful of scenarios are planned again, and their plan.json / plan-update.json
+//! today: a handful of scenarios are planned again, and their plan.json / update/plan.json
 //! must come out byte for byte as committed. (`.ci/run` checks every scenario with
 //! `scenarios --check`; this test keeps `make test` honest on a few.)
 

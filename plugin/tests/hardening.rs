@@ -30,7 +30,7 @@ fn bad(name: &str) -> PathBuf {
 /// Terraform): `clean`, `mixed` or `sensitive`.
 /// The blue/green scenario's plan after its cut-over: two module instances of one service
 /// whose rolling peaks outgrow the one subnet they share (a data source).
-const BLUE_GREEN_CUTOVER: &str = "testdata/scenarios/foundation/blue-green-family/plan-update.json";
+const BLUE_GREEN_CUTOVER: &str = "testdata/scenarios/foundation/blue-green-family/update/plan.json";
 const PAYMENTS_SUBNET: &str = r#"data.aws_subnet.payments["subnet-0b6e1c2d3a4f50001"]"#;
 
 fn report_fixture(name: &str) -> PathBuf {

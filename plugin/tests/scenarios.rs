@@ -9,7 +9,7 @@
 //!   the test says to promote the entry).
 //!
 //! Each plan is checked twice: with its Terraform sources (the scenario directory, with
-//! `update/` copied over for `plan-update.json`), where the expectations above must hold,
+//! `update/` copied over for `update/plan.json`), where the expectations above must hold,
 //! and without, where `plan_only` entries replace those of the same rule and address.
 //!
 //! With the sources, every unverifiable note on a service must name its missing inputs, and
@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use aws_standin::scenarios::fsutil::TempDir;
+use aws_standin::scenarios::{UPDATE_DIR, UPDATE_PLAN};
 use serde::Deserialize;
 
 use ecsnet::config::{self, Config};
@@ -265,34 +266,51 @@ fn config_for(dir: &Path) -> Result<Config, String> {
     }
 }
 
-/// The plan files a scenario has generated (`plan.json`, `plan-update.json`).
+/// The plan files a scenario has generated: `plan.json` and `update/plan.json`, and any
+/// other `plan*.json` in either directory (a plan under a name the generator no longer
+/// writes, such as the former `plan-update.json`, is reported as unexpected).
 fn generated_plans(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| n.starts_with("plan") && n.ends_with(".json"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let plans_in = |sub: &str| -> Vec<String> {
+        std::fs::read_dir(dir.join(sub))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().to_string())
+                    .filter(|n| n.starts_with("plan") && n.ends_with(".json"))
+                    .map(|n| {
+                        if sub.is_empty() {
+                            n
+                        } else {
+                            format!("{sub}/{n}")
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut v = plans_in("");
+    v.extend(plans_in(UPDATE_DIR));
     v.sort();
     v
 }
 
 /// The Terraform sources behind one of a scenario's plans: the scenario directory for the
-/// create plan; for `plan-update.json`, a copy of it with `update/` laid over it (as the
+/// create plan; for `update/plan.json`, a copy of it with `update/` laid over it (as the
 /// fixture generator plans it), kept while the returned guard lives.
 fn sources_for(
     sc: &Scenario,
     plan_file: &str,
 ) -> Result<(Arc<tfsource::Sources>, Option<TempDir>), String> {
-    let scenario = aws_standin::scenarios::Scenario {
-        name: sc.name.clone(),
-        dir: sc.dir.clone(),
-    };
-    let (dir, guard) = aws_standin::scenarios::sources_of(&scenario, plan_file)?;
+    let (dir, guard) = aws_standin::scenarios::sources_of(&standin_scenario(sc), plan_file)?;
     let src = tfsource::Sources::load(&dir).map_err(|e| e.to_string())?;
     Ok((Arc::new(src), guard))
+}
+
+/// The scenario as the fixture generator sees it (what its `update/` holds, its sources).
+fn standin_scenario(sc: &Scenario) -> aws_standin::scenarios::Scenario {
+    aws_standin::scenarios::Scenario {
+        name: sc.name.clone(),
+        dir: sc.dir.clone(),
+    }
 }
 
 fn check(sc: &Scenario, plan_file: &str) -> Result<Report, String> {
@@ -589,9 +607,9 @@ fn scenarios_produce_their_expected_findings() {
                 ));
             }
         }
-        if sc.dir.join("update").is_dir() && !expect.plans.contains_key("plan-update.json") {
+        if standin_scenario(sc).has_update() && !expect.plans.contains_key(UPDATE_PLAN) {
             problems.push(format!(
-                "{}: has update/ but expect.json has no plan-update.json",
+                "{}: has update/ but expect.json has no {UPDATE_PLAN}",
                 sc.name
             ));
         }
@@ -654,11 +672,10 @@ fn scenarios_produce_their_expected_findings() {
                     }
                 }
             }
-            let snap_name = format!(
-                "{}__{}",
-                sc.name.replace('/', "__"),
-                plan_file.trim_end_matches(".json")
-            );
+            // `capacity__eni-exhausted__plan`, `..__update__plan` for `update/plan.json`.
+            let snap_name = format!("{sc}/{plan}", sc = sc.name, plan = plan_file)
+                .trim_end_matches(".json")
+                .replace('/', "__");
             let plain = snapshot_text(&report.diagnostics);
             let with_sources = snapshot_text(&sourced.diagnostics);
             // With sources: only where the findings differ from the plan's alone.

@@ -1,5 +1,5 @@
 //! `judged`: over every scenario plan, how many ECS services ecsnet judged without an
-//! unverifiable note, for create plans (`plan.json`) and update plans (`plan-update.json`)
+//! unverifiable note, for create plans (`plan.json`) and update plans (`update/plan.json`)
 //! apart, and each twice: from the plan alone (`--no-source`) and with the scenario's
 //! Terraform sources (`--source`: its directory, with `update/` laid over a copy for the
 //! update plan). A service is one of `ecsnet inventory PLAN --format json`'s `services`; it

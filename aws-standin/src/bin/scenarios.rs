@@ -1,6 +1,6 @@
 //! `scenarios`: plans the Terraform configurations under `testdata/scenarios` with real
 //! Terraform through the stand-in provider and writes (or, with `--check`, compares) their
-//! `plan.json` and `plan-update.json`. Run `scenarios --help`.
+//! `plan.json` and `update/plan.json`. Run `scenarios --help`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use aws_standin::scenarios::{
     default_root, discover, filter, find_on_path, generate_all, terraform_version, Keep, Outcome,
-    Scenario, Terraform, TERRAFORM_VERSION, UPDATE_PLAN,
+    Scenario, Terraform, TERRAFORM_VERSION, UPDATE_DIR, UPDATE_PLAN,
 };
 
 const HELP: &str = "\
@@ -31,7 +31,7 @@ usage: scenarios [--only SUBSTRING]... [--check] [options]
 
 Each scenario is copied to a temporary directory and planned there, so testdata stays
 clean: terraform init, plan -out, show -json > plan.json; with update/: apply, copy update/
-over (NAME.delete deletes NAME), init -upgrade, plan -out, show -json > plan-update.json.
+over (NAME.delete deletes NAME), init -upgrade, plan -out, show -json > update/plan.json.
 The JSON is kept as Terraform printed it, except the top-level timestamp (fixed).
 
 exit: 0 all generated (and, with --check, all up to date), 1 a scenario failed or differs,
@@ -316,8 +316,9 @@ fn progress_line(o: &Outcome, check: bool) -> String {
     }
 }
 
-/// Writes the plans that changed and removes a `plan-update.json` whose `update/` is gone.
-/// Returns how many files were written and the errors.
+/// Writes the plans that changed and removes an `update/plan.json` whose overlay is gone
+/// (with `update/` when nothing else is left in it). Returns how many files were written
+/// and the errors.
 fn write(scenario: &Scenario, files: &[(&str, Vec<u8>)]) -> (usize, Vec<String>) {
     let mut written = 0;
     let mut errors = Vec::new();
@@ -334,10 +335,14 @@ fn write(scenario: &Scenario, files: &[(&str, Vec<u8>)]) -> (usize, Vec<String>)
     let stale = scenario.dir.join(UPDATE_PLAN);
     if !files.iter().any(|(f, _)| *f == UPDATE_PLAN) && stale.is_file() {
         match fs::remove_file(&stale) {
-            Ok(()) => println!(
-                "removed {}/{UPDATE_PLAN} (no update/ any more)",
-                scenario.name
-            ),
+            Ok(()) => {
+                // Only when empty: anything else in it is someone's work.
+                let _ = fs::remove_dir(scenario.dir.join(UPDATE_DIR));
+                println!(
+                    "removed {}/{UPDATE_PLAN} (update/ holds nothing else any more)",
+                    scenario.name
+                )
+            }
             Err(e) => errors.push(format!("removing {}: {e}", stale.display())),
         }
     }
@@ -360,7 +365,7 @@ fn compare(scenario: &Scenario, files: &[(&str, Vec<u8>)]) -> Vec<String> {
     }
     if !files.iter().any(|(f, _)| *f == UPDATE_PLAN) && scenario.dir.join(UPDATE_PLAN).is_file() {
         lines.push(format!(
-            "stale: {}/{UPDATE_PLAN} is committed but the scenario has no update/",
+            "stale: {}/{UPDATE_PLAN} is committed but update/ holds nothing else to plan from",
             scenario.name
         ));
     }

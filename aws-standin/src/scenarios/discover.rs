@@ -8,8 +8,10 @@ use super::fsutil::sorted_entries;
 
 /// The create plan every scenario generates.
 pub const CREATE_PLAN: &str = "plan.json";
-/// The update plan a scenario with an `update/` directory generates.
-pub const UPDATE_PLAN: &str = "plan-update.json";
+/// The update plan a scenario with an `update/` directory generates: in `update/`, beside
+/// the overlay it was planned from, so every directory holding `*.tf` files of a scenario
+/// (other than its local modules) holds the plan made from it.
+pub const UPDATE_PLAN: &str = "update/plan.json";
 /// Files and directories of a scenario that are not part of its Terraform configuration.
 pub const EXPECT: &str = "expect.json";
 pub const UPDATE_DIR: &str = "update";
@@ -25,8 +27,12 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Whether the scenario has an update: an `update/` directory holding files to lay over
+    /// the configuration (its generated `plan.json` is not one of them; an `update/` left
+    /// with only that plan is a stale plan, not an update).
     pub fn has_update(&self) -> bool {
-        self.dir.join(UPDATE_DIR).is_dir()
+        sorted_entries(&self.dir.join(UPDATE_DIR))
+            .is_ok_and(|entries| entries.iter().any(|e| e.file_name() != CREATE_PLAN))
     }
 
     /// The plan files this scenario generates, in order.
@@ -143,4 +149,33 @@ pub fn filter(scenarios: Vec<Scenario>, only: &[String]) -> Vec<Scenario> {
             only.iter().any(|o| with_slash.contains(o.as_str()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fsutil::TempDir;
+    use super::*;
+
+    #[test]
+    fn the_update_plan_is_the_plan_of_the_update_directory() {
+        assert_eq!(UPDATE_PLAN, format!("{UPDATE_DIR}/{CREATE_PLAN}"));
+    }
+
+    #[test]
+    fn an_update_directory_holding_only_its_plan_is_no_update() {
+        let tmp = TempDir::new("ecsnet-discover-test").unwrap();
+        let scenario = Scenario {
+            name: "topic/name".to_owned(),
+            dir: tmp.path().to_path_buf(),
+        };
+        assert!(!scenario.has_update());
+        assert_eq!(scenario.plan_files(), [CREATE_PLAN]);
+        let update = tmp.path().join(UPDATE_DIR);
+        fs::create_dir(&update).unwrap();
+        fs::write(update.join(CREATE_PLAN), "{}").unwrap();
+        assert!(!scenario.has_update(), "a stale update/plan.json alone");
+        fs::write(update.join("terraform.tfvars"), "x = 1\n").unwrap();
+        assert!(scenario.has_update());
+        assert_eq!(scenario.plan_files(), [CREATE_PLAN, UPDATE_PLAN]);
+    }
 }

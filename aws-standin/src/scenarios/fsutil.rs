@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::discover::CREATE_PLAN;
+
 /// A fresh directory under the system's temporary directory, removed with everything in it
 /// when dropped, unless [`TempDir::keep`] was called.
 #[derive(Debug)]
@@ -96,10 +98,14 @@ pub const DELETE_SUFFIX: &str = ".delete";
 
 /// Lays `update` over `work`: every file is copied to the same relative path (replacing
 /// what is there), except that a file `NAME.delete` deletes `NAME` (a file or a directory),
-/// which must exist. Deletions happen after the copies.
+/// which must exist, and the plan generated from the overlay, kept beside it
+/// (`update/plan.json`, see [`UPDATE_PLAN`](super::discover::UPDATE_PLAN)), is left out. Deletions happen after the copies.
 pub fn overlay(update: &Path, work: &Path) -> Result<(), String> {
     let deletes = RefCell::new(Vec::new());
     copy_tree(update, work, &|rel, is_dir| {
+        if rel == Path::new(CREATE_PLAN) {
+            return true;
+        }
         let name = rel.to_string_lossy();
         match name.strip_suffix(DELETE_SUFFIX) {
             Some(target) if !is_dir => {
@@ -126,4 +132,58 @@ pub fn overlay(update: &Path, work: &Path) -> Result<(), String> {
         removed.map_err(|e| format!("deleting {}: {e}", rel.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn overlay_copies_and_deletes_but_leaves_the_update_plan_out() {
+        let tmp = TempDir::new("ecsnet-fsutil-test").unwrap();
+        let (update, work) = (tmp.path().join("update"), tmp.path().join("work"));
+        write(&work.join("main.tf"), "old main");
+        write(&work.join("plan.json"), "the create plan");
+        write(&work.join("gone.tf"), "to delete");
+        write(&update.join("main.tf"), "new main");
+        write(&update.join("modules/app/app.tf"), "module");
+        write(&update.join("gone.tf.delete"), "");
+        write(&update.join("plan.json"), "the update plan");
+        overlay(&update, &work).unwrap();
+        let read = |name: &str| fs::read_to_string(work.join(name)).ok();
+        assert_eq!(read("main.tf").as_deref(), Some("new main"));
+        assert_eq!(read("modules/app/app.tf").as_deref(), Some("module"));
+        assert_eq!(read("gone.tf"), None);
+        assert_eq!(read("gone.tf.delete"), None);
+        // The update plan is what the overlay produced, not part of it.
+        assert_eq!(read("plan.json").as_deref(), Some("the create plan"));
+    }
+
+    #[test]
+    fn overlay_copies_a_plan_json_below_the_top_of_update() {
+        let tmp = TempDir::new("ecsnet-fsutil-test").unwrap();
+        let (update, work) = (tmp.path().join("update"), tmp.path().join("work"));
+        fs::create_dir_all(&work).unwrap();
+        write(
+            &update.join("files/plan.json"),
+            "a file the configuration reads",
+        );
+        overlay(&update, &work).unwrap();
+        assert!(work.join("files/plan.json").is_file());
+    }
+
+    #[test]
+    fn overlay_refuses_to_delete_what_is_not_there() {
+        let tmp = TempDir::new("ecsnet-fsutil-test").unwrap();
+        let (update, work) = (tmp.path().join("update"), tmp.path().join("work"));
+        fs::create_dir_all(&work).unwrap();
+        write(&update.join("nothing.tf.delete"), "");
+        let err = overlay(&update, &work).unwrap_err();
+        assert!(err.contains("there is no nothing.tf to delete"), "{err}");
+    }
 }

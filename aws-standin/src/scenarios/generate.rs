@@ -64,11 +64,12 @@ pub enum Keep {
 const CREATE_PLAN_FOR_APPLY: &str = ".aws-standin-create-plan.json";
 
 /// Entries of a scenario directory that are not copied to the work directory: its
-/// generated plans, its update files, and anything Terraform may have left there.
+/// create plan, its `update/` (the overlay and the update plan), and anything Terraform
+/// may have left there.
 fn skip_in_scenario(rel: &Path, is_dir: bool) -> bool {
     let name = rel.to_string_lossy();
     let top = rel.components().count() == 1;
-    (top && (name == CREATE_PLAN || name == UPDATE_PLAN || (is_dir && name == UPDATE_DIR)))
+    (top && (name == CREATE_PLAN || (is_dir && name == UPDATE_DIR)))
         || name.ends_with(".terraform")
         || name.ends_with(".terraform.lock.hcl")
         || name.contains(".tfstate")

@@ -2,7 +2,7 @@
 //! from the configurations under `testdata/scenarios/foundation/` (see
 //! `testdata/scenarios/README.md`), with modules, for_each, count, variables, outputs,
 //! user data, data sources, unknown and sensitive values. `plan.json` is each
-//! configuration's create plan; `plan-update.json` plans a change after applying it, so
+//! configuration's create plan; `update/plan.json` plans a change after applying it, so
 //! values that are unknown on create are known there.
 
 use super::*;
@@ -34,7 +34,7 @@ fn sorted_addrs(links: &[Link]) -> Vec<&str> {
 }
 
 const EC2_MODULES: &str = "foundation/ec2-modules/plan.json";
-const EC2_MODULES_UPDATE: &str = "foundation/ec2-modules/plan-update.json";
+const EC2_MODULES_UPDATE: &str = "foundation/ec2-modules/update/plan.json";
 const PRIVATE_SUBNETS: [&str; 3] = [
     "module.network.aws_subnet.private[0]",
     "module.network.aws_subnet.private[1]",
@@ -62,7 +62,7 @@ fn service_links_follow_module_variables_outputs_and_for_each_keys() {
     // create the subnets are unknown with no reference of their own to follow; the module
     // has no subnet of its own, and of the module call's inputs only `subnet_ids =
     // module.network.private_subnet_ids` names subnets: they are the only candidates,
-    // linked as such (never certain). plan-update.json has them by value (see
+    // linked as such (never certain). update/plan.json has them by value (see
     // dynamic_blocks_resolve_by_known_values_once_applied).
     let nc = api.network_configuration.get().unwrap().as_ref().unwrap();
     let subnets = nc.subnets.get().unwrap();
@@ -625,7 +625,7 @@ fn a_shared_family_is_settled_by_the_configuration_reference() {
     // both name the family "checkout" by a known value, which alone is ambiguous.
     for plan in [
         "foundation/blue-green-family/plan.json",
-        "foundation/blue-green-family/plan-update.json",
+        "foundation/blue-green-family/update/plan.json",
     ] {
         let m = model(plan);
         for color in ["blue", "green"] {
@@ -667,7 +667,7 @@ fn update_plans_keep_what_the_configuration_writes() {
             .unwrap_or_else(|| panic!("{a}"))
             .clone()
     };
-    let m = model("update_plans/pass-iam-role-module-null/plan-update.json");
+    let m = model("update_plans/pass-iam-role-module-null/update/plan.json");
     let orders = service(&m, "module.orders.aws_ecs_service.this");
     // The plan shows the service-linked role and LATEST; the module leaves both null.
     assert_eq!(
@@ -682,7 +682,7 @@ fn update_plans_keep_what_the_configuration_writes() {
         Some("1.4.0")
     );
 
-    let m = model("update_plans/fire-iam-role-configured/plan-update.json");
+    let m = model("update_plans/fire-iam-role-configured/update/plan.json");
     for a in [
         "module.postings.aws_ecs_service.this",
         "aws_ecs_service.statements",
@@ -703,7 +703,7 @@ fn update_plans_keep_what_the_configuration_writes() {
 
     // launch_type = var.launch_type (null) beside a strategy: the strategy decides, on
     // create (planned unknown) and on update (read back as "").
-    for p in ["plan.json", "plan-update.json"] {
+    for p in ["plan.json", "update/plan.json"] {
         let m = model(&format!(
             "update_plans/update-launch-type-null-variable/{p}"
         ));
@@ -715,7 +715,7 @@ fn update_plans_keep_what_the_configuration_writes() {
 
 #[test]
 fn a_managed_subnet_wins_over_a_data_source_reading_it() {
-    let m = model("update_plans/update-subnet-managed-and-data/plan-update.json");
+    let m = model("update_plans/update-subnet-managed-and-data/update/plan.json");
     let svc = &m.services[0];
     let subnets = svc.network_configuration.get().unwrap().as_ref().unwrap();
     let links = subnets.subnets.get().unwrap();
@@ -755,7 +755,7 @@ fn hidden_links_take_the_only_candidate_and_each_value_follows_for_each() {
         .iter()
         .all(|l| l.resolved_by == Resolution::OnlyCandidate && !l.certain));
     // Once applied the ids are known: the known value wins and is certain.
-    let m = model("capacity/trunking-dns-a-record/plan-update.json");
+    let m = model("capacity/trunking-dns-a-record/update/plan.json");
     let svc = m.service("aws_ecs_service.renderer").unwrap();
     let nc = svc.network_configuration.get().unwrap().as_ref().unwrap();
     assert!(nc

@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn real_plans_tell_kept_from_refreshed_instances() {
-        let m = scenario("trunking-enabled-no-refresh/plan-update.json");
+        let m = scenario("trunking-enabled-no-refresh/update/plan.json");
         assert_eq!(
             m.autoscaling_groups[0].relaunch,
             Relaunch::Kept {
@@ -333,7 +333,7 @@ mod tests {
         );
         // Created by the plan: what the account had is not in it.
         assert_eq!(m.account_settings.awsvpc_trunking_before, Field::unknown());
-        let m = scenario("trunking-enabled-with-refresh/plan-update.json");
+        let m = scenario("trunking-enabled-with-refresh/update/plan.json");
         assert!(
             matches!(&m.autoscaling_groups[0].relaunch, Relaunch::All(w) if w.ends_with("changes its launch_template")),
             "{:?}",
