@@ -727,6 +727,93 @@ fn every_rule_has_a_firing_and_a_passing_scenario() {
     );
 }
 
+/// The directories under `dir` (relative, `/` separators, `""` for `dir` itself) that hold
+/// `.tf` files, leaving out Terraform's working files and hidden directories.
+fn tf_dirs(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(dir.join(&rel)) else {
+            continue;
+        };
+        let mut has_tf = false;
+        for e in entries.flatten() {
+            let name = e.file_name();
+            if e.path().is_dir() {
+                if !name.to_string_lossy().starts_with('.') {
+                    stack.push(rel.join(&name));
+                }
+            } else if e.path().extension().is_some_and(|x| x == "tf") {
+                has_tf = true;
+            }
+        }
+        if has_tf {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The layout is self-describing: every directory of a scenario that holds `.tf` files
+/// holds the plan made from them (`plan.json`, `update/plan.json` beside the overlay), or
+/// is a local module that the scenario's configuration calls, whose plan is the plan of
+/// the configuration that calls it (`testdata/scenarios/README.md`).
+#[test]
+fn every_directory_of_tf_files_has_its_plan_or_is_a_called_module() {
+    let mut problems = Vec::new();
+    let mut modules = 0;
+    for sc in scenarios() {
+        let has_update = standin_scenario(&sc).has_update();
+        // Module directories as the configuration of each plan calls them, relative to its
+        // root (`modules/app`); after the overlay, `update/X` lies at `X`.
+        let mut called = std::collections::BTreeSet::new();
+        let plan_files: &[&str] = if has_update {
+            &["plan.json", UPDATE_PLAN]
+        } else {
+            &["plan.json"]
+        };
+        for plan_file in plan_files {
+            match sources_for(&sc, plan_file) {
+                Ok((src, _guard)) => called.extend(src.modules.iter().map(|m| m.rel_dir.clone())),
+                Err(e) => problems.push(format!("{}/{plan_file}: sources: {e}", sc.name)),
+            }
+        }
+        for rel in tf_dirs(&sc.dir) {
+            let plan = if rel.is_empty() {
+                "plan.json".to_owned()
+            } else {
+                format!("{rel}/plan.json")
+            };
+            if rel.is_empty() || rel == UPDATE_DIR {
+                if !sc.dir.join(&plan).is_file() {
+                    problems.push(format!(
+                        "{}/{rel}: .tf files but no {plan}: run `make fixtures ONLY={}/`",
+                        sc.name, sc.name
+                    ));
+                }
+                continue;
+            }
+            let landed = rel.strip_prefix(&format!("{UPDATE_DIR}/")).unwrap_or(&rel);
+            if called.contains(landed) {
+                modules += 1;
+            } else {
+                problems.push(format!(
+                    "{}/{rel}: .tf files, no plan.json, and no module call of the scenario names it",
+                    sc.name
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(modules > 0, "no scenario calls a local module");
+}
+
 #[test]
 fn scenarios_pin_a_provider_version() {
     // Each scenario says which AWS provider plans it; both majors must be covered.

@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+use aws_standin::scenarios::discover::tf_files;
 use aws_standin::scenarios::{
-    default_root, discover, filter, sources_of, Scenario, CREATE_PLAN, UPDATE_PLAN,
+    default_root, discover, filter, sources_of, Scenario, CREATE_PLAN, UPDATE_DIR, UPDATE_PLAN,
 };
 use serde_json::Value;
 
@@ -35,7 +36,8 @@ usage: judged [-v] [--only SUBSTRING]... [--root DIR] [--ecsnet BIN]
   --ecsnet BIN    the ecsnet binary (default: ecsnet beside this program)
   --plan FILE     judge this plan JSON instead of the scenarios (e.g. real plans kept outside
                   the repository); repeatable, counted together as \"given plans\"; with
-                  sources when the plan's directory holds .tf files";
+                  sources when the plan's directory holds .tf files (for a scenario's
+                  update/plan.json: the scenario with update/ laid over it)";
 
 /// The two ways each plan is checked.
 const MODES: [Mode; 2] = [Mode::PlanOnly, Mode::Sources];
@@ -266,24 +268,43 @@ fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
             errors += 1;
             continue;
         };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        // A scenario's update plan (`<scenario>/update/plan.json`) was planned from the
+        // scenario with `update/` laid over it, not from the overlay alone.
+        let scenario_dir = dir
+            .parent()
+            .filter(|p| file == CREATE_PLAN && dir.ends_with(UPDATE_DIR) && has_tf_files(p));
+        let (scenario, file) = match scenario_dir {
+            Some(p) => (p.to_path_buf(), UPDATE_PLAN.to_owned()),
+            None => (dir.to_path_buf(), file.to_string_lossy().into_owned()),
+        };
         let scenario = Scenario {
             name: path.display().to_string(),
-            dir: if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir.to_path_buf()
-            },
+            dir: scenario,
         };
-        let has_sources = std::fs::read_dir(&scenario.dir).is_ok_and(|rd| {
-            rd.flatten()
-                .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
-        });
-        for mode in MODES {
-            if mode == Mode::Sources && !has_sources {
-                continue;
+        let sources = if has_tf_files(&scenario.dir) {
+            match sources_of(&scenario, &file) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    errors += 1;
+                    eprintln!("judged: {}: {e}", path.display());
+                    continue;
+                }
             }
-            let dir = (mode == Mode::Sources).then_some(scenario.dir.as_path());
-            match judge(ecsnet, &scenario, &file.to_string_lossy(), dir) {
+        } else {
+            None
+        };
+        for mode in MODES {
+            let dir = match (mode, &sources) {
+                (Mode::PlanOnly, _) => None,
+                (Mode::Sources, Some((dir, _guard))) => Some(dir.as_path()),
+                (Mode::Sources, None) => continue,
+            };
+            match judge(ecsnet, &scenario, &file, dir) {
                 Ok(plan) => {
                     tallies.entry(mode).or_default().add(&scenario.name, &plan);
                     if verbose {
@@ -304,6 +325,10 @@ fn judge_given(ecsnet: &Path, plans: &[PathBuf], verbose: bool) -> ExitCode {
             .print("given", mode, verbose);
     }
     exit_code(errors)
+}
+
+fn has_tf_files(dir: &Path) -> bool {
+    !tf_files(dir).is_empty()
 }
 
 /// One plan's services: how many, and those with an unverifiable note.
