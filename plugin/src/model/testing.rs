@@ -134,6 +134,8 @@ pub fn cluster(address: &str, capacity: &[&str]) -> Cluster {
                 via: Resolution::UserData,
                 certain: true,
                 capacity_provider: None,
+                candidates: Vec::new(),
+                provider_address: None,
             })
             .collect(),
     }

@@ -661,6 +661,8 @@ mod tests {
             via: Resolution::Assumption,
             certain: true,
             capacity_provider: None,
+            candidates: Vec::new(),
+            provider_address: None,
         });
         assert!(run(&m, &a).is_empty());
     }
