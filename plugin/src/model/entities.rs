@@ -408,6 +408,11 @@ pub struct AwsvpcConfiguration {
     /// counted ([`crate::plan::Plan::element_bound`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups_at_most: Option<usize>,
+    /// When `security_groups` is unknown because the configuration hides the list (a
+    /// `dynamic` block, a local) and it cannot be counted from the plan alone: why (what
+    /// besides the module's own security groups can feed it).
+    #[serde(skip)]
+    pub security_groups_hidden: Option<String>,
     pub assign_public_ip: Field<bool>,
     /// When `subnets` is unknown because the configuration hides them (a `dynamic`
     /// block, a local) and several groups of subnets can be meant: every subnet that can be

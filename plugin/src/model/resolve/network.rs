@@ -21,12 +21,20 @@ pub(crate) fn awsvpc_configuration(
     match block.val {
         Val::Known(Some(nc)) => {
             let security_groups = security_groups(cx, res, nc.get("security_groups"));
+            let sg_path = "network_configuration.0.security_groups";
+            let mut security_groups_hidden = None;
             let security_groups_at_most = match security_groups.val {
-                Val::Unknown => cx.plan.element_bound(
-                    res,
-                    "network_configuration.0.security_groups",
-                    SECURITY_GROUP_TYPES,
-                ),
+                Val::Unknown => cx
+                    .plan
+                    .element_bound(res, sg_path, SECURITY_GROUP_TYPES)
+                    .or_else(|| {
+                        if !cx.hidden(res, sg_path) {
+                            return None;
+                        }
+                        hidden_groups_at_most(cx.plan, &res.module_address)
+                            .map_err(|why| security_groups_hidden = Some(why))
+                            .ok()
+                    }),
                 _ => None,
             };
             let path = "network_configuration.0.subnets";
@@ -41,6 +49,7 @@ pub(crate) fn awsvpc_configuration(
                 subnet_candidates,
                 security_groups,
                 security_groups_at_most,
+                security_groups_hidden,
                 assign_public_ip: nc.get("assign_public_ip").bool(),
             }))
         }
@@ -52,6 +61,117 @@ pub(crate) fn awsvpc_configuration(
 
 /// The resource types whose `id` is a security group id.
 const SECURITY_GROUP_TYPES: &[&str] = &["aws_security_group", "aws_default_security_group"];
+
+/// Security group ids in a JSON value (`sg-...` strings), which a hidden list may hold.
+fn holds_group_ids(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.starts_with("sg-"),
+        serde_json::Value::Array(a) => a.iter().any(holds_group_ids),
+        serde_json::Value::Object(o) => o.values().any(holds_group_ids),
+        _ => false,
+    }
+}
+
+/// `(data source, type)` of a resource address (`module.a.data.aws_security_group.x["k"]`).
+fn target_type(address: &str) -> (bool, &str) {
+    let base = address.split('[').next().unwrap_or(address);
+    let parts: Vec<&str> = base.split('.').collect();
+    let n = parts.len();
+    let ty = if n >= 2 { parts[n - 2] } else { "" };
+    (n >= 3 && parts[n - 3] == "data", ty)
+}
+
+/// At most how many groups a security group list the configuration hides (a `dynamic
+/// "network_configuration"` block, a local) can hold, from the plan alone: the instances of
+/// the security groups declared in the service's module instance, the only candidates, when
+/// nothing else can feed the list. `Err` says what else can (and so keeps the note): a
+/// security group data source in the module, a nested module (a local may name its groups),
+/// or a module input that may carry group ids (one naming security groups, holding `sg-`
+/// strings, or coming from values ecsnet cannot see: a local, a variable of the caller's
+/// caller, a remote state). Like a subnet list hidden among candidates, a literal id written
+/// in a local is not in the plan and cannot be counted.
+fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize, String> {
+    let place = if module.is_empty() {
+        "the root module".to_string()
+    } else {
+        module.to_string()
+    };
+    let cfg = plan
+        .module_config(module)
+        .ok_or_else(|| format!("the configuration of {place} is not in the plan"))?;
+    if let Some(call) = cfg.module_calls.keys().next() {
+        return Err(format!(
+            "{place} calls module {call}, whose security groups a local may name"
+        ));
+    }
+    let mut n = 0usize;
+    for rel in cfg.resources.keys() {
+        match target_type(rel) {
+            (true, ty) if ty.contains("security_group") => {
+                return Err(format!(
+                    "{place} reads security groups with {rel}, which may hold any number"
+                ))
+            }
+            (false, ty) if SECURITY_GROUP_TYPES.contains(&ty) => {
+                let base = crate::plan::address::join(module, rel);
+                n += plan.keyed_instance_count(&base).unwrap_or(1);
+            }
+            _ => {}
+        }
+    }
+    let carries = |name: &str, why: String| Err(format!("input {name} of {place} {why}"));
+    if module.is_empty() {
+        for (name, v) in &plan.variables {
+            if holds_group_ids(&v.value) {
+                return carries(&format!("var.{name}"), "holds security group ids".into());
+            }
+        }
+        return Ok(n);
+    }
+    // `module.a["x"].module.b` → `module.a["x"]`; a root-level module → "".
+    let parent = module.rfind(".module.").map_or("", |i| &module[..i]);
+    let Some(call) = crate::plan::address::module_path(module).and_then(|mut p| p.pop()) else {
+        return Ok(n);
+    };
+    let Some(mc) = plan
+        .module_config(parent)
+        .and_then(|c| c.module_calls.get(&call.0))
+    else {
+        return Err(format!("the call of {place} is not in the plan"));
+    };
+    let targets: std::collections::HashMap<String, Vec<crate::plan::RefTarget>> =
+        plan.module_inputs(module).into_iter().collect();
+    for (name, expr) in &mc.expressions {
+        if expr.constant_value.as_ref().is_some_and(holds_group_ids) {
+            return carries(name, "holds security group ids".into());
+        }
+        for t in targets.get(name).into_iter().flatten() {
+            let (_, ty) = target_type(&t.address);
+            if ty.contains("security_group") || ty.contains("remote_state") {
+                return carries(name, format!("passes {}", t.address));
+            }
+        }
+        for r in &expr.references {
+            let root_value = r
+                .strip_prefix("var.")
+                .filter(|_| parent.is_empty())
+                .map(|v| v.split(['.', '[']).next().unwrap_or(v))
+                .map(|v| plan.variables.get(v).map(|x| &x.value));
+            let unseen = match root_value {
+                Some(Some(v)) => holds_group_ids(v),
+                Some(None) => true,
+                None => r.starts_with("local.") || r.starts_with("var."),
+            };
+            if unseen {
+                return carries(
+                    name,
+                    format!("comes from {r}, which may hold security group ids"),
+                );
+            }
+        }
+    }
+    Ok(n)
+}
 
 /// `security_groups`: null when the configuration sets none (the provider keeps it null,
 /// before and after apply), which means the VPC's default security group: no group listed.

@@ -707,6 +707,7 @@ mod tests {
             subnets: Field::known(vec![Link::outside("subnet-0abc1234")]),
             security_groups: Field::known(vec![]),
             security_groups_at_most: None,
+            security_groups_hidden: None,
             subnet_candidates: None,
             assign_public_ip: Field::known(false),
         }));
