@@ -1776,4 +1776,63 @@ mod tests {
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
         assert_eq!(cap.whole().slots, Bound::range(0, 20));
     }
+
+    #[test]
+    fn a_hidden_group_spans_its_candidates_and_the_cluster_counts_it_once() {
+        let a = Assumptions::default();
+        let d = Daemons::default();
+        let group = |addr: &str, ty: &str, n: u64| {
+            let types = [ty.to_string()];
+            let fixed = FixedInstances {
+                label: addr.into(),
+                why: format!("max_size {n}"),
+                instance_types: &types,
+                max_instances: n,
+                os: SpecOs::Linux,
+            };
+            let mut s = fixed_source(&a.instances, fixed, &off(), &d, "x");
+            s.address = Some(addr.into());
+            s.kind = CapacityKind::AutoscalingGroup;
+            s
+        };
+        // 2 × c5.large: 4 slots; 4 × m5.2xlarge: 12 slots.
+        let small = group("aws_autoscaling_group.small", "c5.large", 2);
+        let large = group("aws_autoscaling_group.large", "m5.2xlarge", 4);
+        assert_eq!(
+            (small.slots(), large.slots()),
+            (Bound::exact(4), Bound::exact(12))
+        );
+        let mut hidden = group("unused", "c5.large", 0);
+        hidden.address = None;
+        hidden.one_of = vec![small.clone(), large.clone()];
+        assert_eq!(hidden.slots(), Bound::range(4, 12));
+        assert_eq!(hidden.instances_bound(), Bound::range(2, 4));
+        assert_eq!(hidden.slots_with_trunking(), Bound::range(20, 160));
+        let cap = |sources: Vec<SourceCapacity>| ClusterCapacity {
+            sources,
+            replaced_by_assumption: Vec::new(),
+            daemons: Daemons::default(),
+            missing: Vec::new(),
+        };
+        // Alone in the cluster: one of the two.
+        assert_eq!(cap(vec![hidden.clone()]).whole().slots, Bound::range(4, 12));
+        // A candidate already registers to the cluster (user data): the provider's group may
+        // be that one (nothing more) or the other.
+        assert_eq!(
+            cap(vec![hidden.clone(), small.clone()]).whole().slots,
+            Bound::range(4, 16)
+        );
+        // Two hidden providers over the same candidates may name the same group.
+        assert_eq!(
+            cap(vec![hidden.clone(), hidden.clone()]).whole().slots,
+            Bound::range(4, 24)
+        );
+        // Over disjoint candidates each adds one group.
+        let mut other = hidden.clone();
+        other.one_of = vec![group("aws_autoscaling_group.x", "c5.large", 1)];
+        assert_eq!(
+            cap(vec![hidden, other]).whole().instances,
+            Bound::range(3, 5)
+        );
+    }
 }

@@ -330,3 +330,25 @@ pub(crate) fn strategy(
     }
     .with_sensitive(sensitive)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_ids_and_target_types() {
+        assert!(holds_group_ids(&serde_json::json!({"a": ["x", "sg-0abc"]})));
+        assert!(!holds_group_ids(
+            &serde_json::json!(["subnet-1", 3, {"sg": "x"}])
+        ));
+        assert_eq!(
+            target_type("module.a[\"x\"].data.aws_security_group.shared"),
+            (true, "aws_security_group")
+        );
+        assert_eq!(
+            target_type("aws_security_group.this[\"ingress\"]"),
+            (false, "aws_security_group")
+        );
+        assert_eq!(target_type("aws_vpc.main"), (false, "aws_vpc"));
+    }
+}
