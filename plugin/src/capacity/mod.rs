@@ -834,7 +834,10 @@ fn trunked(clusters: &[ClusterReport], setting: &TrunkingSetting) -> HashSet<(us
         return out;
     }
     for c in clusters {
-        for s in &c.capacity.sources {
+        // A provider's group hidden among candidates: each candidate's instances get a trunk
+        // or not whichever provider uses it.
+        let candidates = c.capacity.sources.iter().flat_map(|s| &s.one_of);
+        for s in c.capacity.sources.iter().chain(candidates) {
             let (Some(a), false) = (&s.address, s.types.is_empty()) else {
                 continue;
             };

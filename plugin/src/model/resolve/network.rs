@@ -74,7 +74,11 @@ fn holds_group_ids(v: &serde_json::Value) -> bool {
 
 /// `(data source, type)` of a resource address (`module.a.data.aws_security_group.x["k"]`).
 fn target_type(address: &str) -> (bool, &str) {
-    let base = address.split('[').next().unwrap_or(address);
+    // Without the instance key (`["k"]`, `[0]`) at the end; keys before it do not matter.
+    let base = match (address.ends_with(']'), address.rfind('[')) {
+        (true, Some(i)) => &address[..i],
+        _ => address,
+    };
     let parts: Vec<&str> = base.split('.').collect();
     let n = parts.len();
     let ty = if n >= 2 { parts[n - 2] } else { "" };
