@@ -31,9 +31,21 @@ pub(crate) fn awsvpc_configuration(
                         if !cx.hidden(res, sg_path) {
                             return None;
                         }
-                        hidden_groups_at_most(cx.plan, &res.module_address)
-                            .map_err(|why| security_groups_hidden = Some(why))
-                            .ok()
+                        // With the sources, what they leave unknown is known only after
+                        // apply: the note is theirs, not a hidden link's.
+                        let plan_alone = !cx.plan.has_source_overlay();
+                        match hidden_groups_at_most(cx.plan, &res.module_address) {
+                            Ok(n) => {
+                                security_groups_hidden = plan_alone.then(|| format!(
+                                    "it holds some of the {n} security groups its module declares or its module inputs name, and all {n} are more than ECS allows"
+                                ));
+                                Some(n)
+                            }
+                            Err(why) => {
+                                security_groups_hidden = plan_alone.then_some(why);
+                                None
+                            }
+                        }
                     }),
                 _ => None,
             };
@@ -72,6 +84,12 @@ fn holds_group_ids(v: &serde_json::Value) -> bool {
     }
 }
 
+/// A resource type whose every instance is one security group (`aws_security_group`, managed
+/// or read, and `aws_default_security_group`), unlike `data "aws_security_groups"`.
+fn one_group(ty: &str) -> bool {
+    SECURITY_GROUP_TYPES.contains(&ty)
+}
+
 /// `(data source, type)` of a resource address (`module.a.data.aws_security_group.x["k"]`).
 fn target_type(address: &str) -> (bool, &str) {
     // Without the instance key (`["k"]`, `[0]`) at the end; keys before it do not matter.
@@ -87,12 +105,12 @@ fn target_type(address: &str) -> (bool, &str) {
 
 /// At most how many groups a security group list the configuration hides (a `dynamic
 /// "network_configuration"` block, a local) can hold, from the plan alone: the instances of
-/// the security groups declared in the service's module instance, the only candidates, when
-/// nothing else can feed the list. `Err` says what else can (and so keeps the note): a
-/// security group data source in the module, a nested module (a local may name its groups),
-/// or a module input that may carry group ids (one naming security groups, holding `sg-`
-/// strings, or coming from values ecsnet cannot see: a local, a variable of the caller's
-/// caller, a remote state). Like a subnet list hidden among candidates, a literal id written
+/// the security groups declared in the service's module instance and of those its module
+/// inputs name, the only candidates, when nothing else can feed the list. `Err` says what
+/// else can (and so keeps the note): a security group data source in the module, a nested
+/// module (a local may name its groups), or a module input that may carry other group ids
+/// (a data source's, `sg-` strings, or values ecsnet cannot see: a local, a variable of the
+/// caller's caller, a remote state). Like a subnet list hidden among candidates, a literal id written
 /// in a local is not in the plan and cannot be counted.
 fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize, String> {
     let place = if module.is_empty() {
@@ -111,14 +129,15 @@ fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize
     let mut n = 0usize;
     for rel in cfg.resources.keys() {
         match target_type(rel) {
+            // `data "aws_security_group"` is one group per instance, like a managed one.
+            (false, ty) | (true, ty) if one_group(ty) => {
+                let base = crate::plan::address::join(module, rel);
+                n += plan.keyed_instance_count(&base).unwrap_or(1);
+            }
             (true, ty) if ty.contains("security_group") => {
                 return Err(format!(
                     "{place} reads security groups with {rel}, which may hold any number"
                 ))
-            }
-            (false, ty) if SECURITY_GROUP_TYPES.contains(&ty) => {
-                let base = crate::plan::address::join(module, rel);
-                n += plan.keyed_instance_count(&base).unwrap_or(1);
             }
             _ => {}
         }
@@ -145,14 +164,28 @@ fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize
     };
     let targets: std::collections::HashMap<String, Vec<crate::plan::RefTarget>> =
         plan.module_inputs(module).into_iter().collect();
+    let mut named = std::collections::HashSet::new();
     for (name, expr) in &mc.expressions {
         if expr.constant_value.as_ref().is_some_and(holds_group_ids) {
             return carries(name, "holds security group ids".into());
         }
         for t in targets.get(name).into_iter().flatten() {
-            let (_, ty) = target_type(&t.address);
-            if ty.contains("security_group") || ty.contains("remote_state") {
-                return carries(name, format!("passes {}", t.address));
+            match target_type(&t.address) {
+                // A managed group the input names is one more candidate: one instance, or
+                // every instance when the reference names no single one.
+                (_, ty) if one_group(ty) => {
+                    if named.insert(t.address.as_str()) {
+                        n += if t.address.ends_with(']') {
+                            1
+                        } else {
+                            plan.keyed_instance_count(&t.address).unwrap_or(1)
+                        };
+                    }
+                }
+                (_, ty) if ty.contains("security_group") || ty.contains("remote_state") => {
+                    return carries(name, format!("passes {}", t.address));
+                }
+                _ => {}
             }
         }
         for r in &expr.references {
