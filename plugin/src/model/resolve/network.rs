@@ -173,15 +173,14 @@ fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize
             match target_type(&t.address) {
                 // A managed group the input names is one more candidate: one instance, or
                 // every instance when the reference names no single one.
-                (_, ty) if one_group(ty) => {
-                    if named.insert(t.address.as_str()) {
-                        n += if t.address.ends_with(']') {
-                            1
-                        } else {
-                            plan.keyed_instance_count(&t.address).unwrap_or(1)
-                        };
-                    }
+                (_, ty) if one_group(ty) && named.insert(t.address.as_str()) => {
+                    n += if t.address.ends_with(']') {
+                        1
+                    } else {
+                        plan.keyed_instance_count(&t.address).unwrap_or(1)
+                    };
                 }
+                (_, ty) if one_group(ty) => {}
                 (_, ty) if ty.contains("security_group") || ty.contains("remote_state") => {
                     return carries(name, format!("passes {}", t.address));
                 }
@@ -194,10 +193,17 @@ fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize
                 .filter(|_| parent.is_empty())
                 .map(|v| v.split(['.', '[']).next().unwrap_or(v))
                 .map(|v| plan.variables.get(v).map(|x| &x.value));
+            // A module output or data source the references lead nowhere from (a literal
+            // list in an output, a remote state) is as unseen as a local.
+            let followed = targets.get(name).is_some_and(|t| !t.is_empty());
             let unseen = match root_value {
                 Some(Some(v)) => holds_group_ids(v),
                 Some(None) => true,
-                None => r.starts_with("local.") || r.starts_with("var."),
+                None => {
+                    r.starts_with("local.")
+                        || r.starts_with("var.")
+                        || (!followed && (r.starts_with("module.") || r.starts_with("data.")))
+                }
             };
             if unseen {
                 return carries(
