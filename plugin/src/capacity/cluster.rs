@@ -94,6 +94,7 @@ pub struct SourceCapacity {
     /// When the configuration hides which of several autoscaling groups the capacity
     /// provider uses: the capacity of each candidate. Every count of the source then spans
     /// them, from the candidate with the least to the one with the most ([`span`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub one_of: Vec<SourceCapacity>,
 }
 
