@@ -127,6 +127,19 @@ impl Bound {
     }
 }
 
+/// `(lo, hi)`, what [`crate::model::span_of`] spans.
+impl From<Bound> for (u64, Option<u64>) {
+    fn from(b: Bound) -> Self {
+        (b.lo, b.hi)
+    }
+}
+
+impl From<(u64, Option<u64>)> for Bound {
+    fn from((lo, hi): (u64, Option<u64>)) -> Self {
+        Bound { lo, hi }
+    }
+}
+
 impl Default for Bound {
     /// Zero: nothing needed or offered.
     fn default() -> Self {

@@ -59,6 +59,9 @@ pub struct SourceCapacity {
     pub address: Option<String>,
     pub kind: CapacityKind,
     pub capacity_provider: Option<String>,
+    /// The capacity provider's address, when a provider leads to the source.
+    #[serde(skip)]
+    pub provider_address: Option<String>,
     /// The capacity provider has managed scaling (cluster auto scaling) on.
     pub managed_scaling: Option<bool>,
     /// Container instances at the most (the group's `max_size`).
@@ -88,15 +91,49 @@ pub struct SourceCapacity {
     /// False when the link from the cluster is a best guess.
     pub certain: bool,
     pub missing: Vec<Missing>,
+    /// When the configuration hides which of several autoscaling groups the capacity
+    /// provider uses: the capacity of each candidate. Every count of the source then spans
+    /// them, from the candidate with the least to the one with the most ([`span`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<SourceCapacity>,
+}
+
+/// The worst and the best of `f` over the candidates of a source whose group is one of
+/// several ([`crate::model::span_of`], the one place candidates are spanned).
+pub fn span(candidates: &[SourceCapacity], f: impl Fn(&SourceCapacity) -> Bound) -> Bound {
+    crate::model::span_of(candidates.iter().map(|c| f(c).into()))
+        .map_or(Bound::unknown(), Bound::from)
 }
 
 impl SourceCapacity {
     pub fn instances_bound(&self) -> Bound {
+        if !self.one_of.is_empty() {
+            return span(&self.one_of, SourceCapacity::instances_bound);
+        }
         self.instances
             .as_ref()
             .map_or(Bound::unknown(), |c| Bound::exact(c.n))
     }
+    /// Slots at max size with trunking forced off (what "without trunking" words show).
+    pub fn slots_without_trunking(&self) -> Bound {
+        if !self.one_of.is_empty() {
+            return span(&self.one_of, SourceCapacity::slots_without_trunking);
+        }
+        self.instances_bound()
+            .times(self.per_instance_without_trunking)
+    }
+    /// Slots at max size with trunking forced on.
+    pub fn slots_with_trunking(&self) -> Bound {
+        if !self.one_of.is_empty() {
+            return span(&self.one_of, SourceCapacity::slots_with_trunking);
+        }
+        self.instances_bound()
+            .times(self.per_instance_with_trunking)
+    }
     pub fn slots(&self) -> Bound {
+        if !self.one_of.is_empty() {
+            return span(&self.one_of, SourceCapacity::slots);
+        }
         let all = self.instances_bound();
         let Some(lb) = &self.launched_before else {
             return all.times(self.per_instance);
@@ -139,6 +176,19 @@ impl SourceCapacity {
     /// "3 × c5.large (aws_autoscaling_group.ecs max_size 3) at 2 awsvpc slots each without
     /// trunking; with awsvpcTrunking, c5.large takes 10".
     pub fn describe(&self, setting: &TrunkingSetting, daemons: &Daemons) -> String {
+        if !self.one_of.is_empty() {
+            return format!(
+                "{}: the configuration hides which of {} autoscaling groups it uses, so ecsnet counts from the one with the fewest slots to the one with the most, {} slots: {}",
+                self.label,
+                self.one_of.len(),
+                self.slots().show(),
+                self.one_of
+                    .iter()
+                    .map(|c| format!("{} slots: {}", c.slots().show(), c.describe(setting, daemons)))
+                    .collect::<Vec<_>>()
+                    .join(", or ")
+            );
+        }
         let count = match &self.instances {
             Ok(c) => c.n.to_string(),
             Err(_) => "?".to_string(),
@@ -600,8 +650,74 @@ impl Totals {
         Totals {
             instances: sum(&|s| s.instances_bound()),
             slots: sum(&|s| s.slots()),
-            without: sum(&|s| s.instances_bound().times(s.per_instance_without_trunking)),
-            with: sum(&|s| s.instances_bound().times(s.per_instance_with_trunking)),
+            without: sum(&|s| s.slots_without_trunking()),
+            with: sum(&|s| s.slots_with_trunking()),
+        }
+    }
+
+    /// The whole cluster: the sources whose group is known, plus what the sources whose
+    /// group is one of several candidates ([`SourceCapacity::one_of`]) can add. Such a
+    /// source adds one group: none when a candidate is already counted (it may be that
+    /// one), else at least the smallest candidate; at most the largest one not counted
+    /// yet. Sources whose candidates overlap may name the same group, so together they
+    /// add at least the largest of their smallest candidates, not the sum.
+    fn of_cluster(sources: &[&SourceCapacity]) -> Totals {
+        let (hidden, known): (Vec<&SourceCapacity>, Vec<&SourceCapacity>) =
+            sources.iter().partition(|s| !s.one_of.is_empty());
+        let mut t = Totals::of(&known);
+        if hidden.is_empty() {
+            return t;
+        }
+        let counted: std::collections::HashSet<&str> =
+            known.iter().filter_map(|s| s.address.as_deref()).collect();
+        fn fresh<'s>(
+            s: &'s SourceCapacity,
+            counted: &std::collections::HashSet<&str>,
+        ) -> Vec<&'s SourceCapacity> {
+            s.one_of
+                .iter()
+                .filter(|c| !c.address.as_deref().is_some_and(|a| counted.contains(a)))
+                .collect()
+        }
+        // Disjoint when no group is a candidate of two hidden sources.
+        let mut seen = std::collections::HashSet::new();
+        let disjoint = hidden
+            .iter()
+            .flat_map(|s| s.one_of.iter().filter_map(|c| c.address.as_deref()))
+            .all(|a| seen.insert(a));
+        let add = |total: Bound, f: &dyn Fn(&SourceCapacity) -> Bound| -> Bound {
+            let mut lo_sum = 0u64;
+            let mut lo_max = 0u64;
+            let mut hi = Some(0u64);
+            for s in &hidden {
+                let fresh = fresh(s, &counted);
+                let all_fresh = fresh.len() == s.one_of.len();
+                let b = crate::model::span_of(fresh.iter().map(|c| f(c).into()))
+                    .map_or(Bound::ZERO, Bound::from);
+                let lo = if all_fresh { b.lo } else { 0 };
+                lo_sum = lo_sum.saturating_add(lo);
+                lo_max = lo_max.max(lo);
+                hi = match (hi, b.hi) {
+                    (Some(a), Some(h)) => Some(a.saturating_add(h)),
+                    _ => None,
+                };
+            }
+            let lo = if disjoint { lo_sum } else { lo_max };
+            total + Bound { lo, hi }
+        };
+        if known.is_empty() {
+            t = Totals {
+                instances: Bound::ZERO,
+                slots: Bound::ZERO,
+                without: Bound::ZERO,
+                with: Bound::ZERO,
+            };
+        }
+        Totals {
+            instances: add(t.instances, &|s| s.instances_bound()),
+            slots: add(t.slots, &|s| s.slots()),
+            without: add(t.without, &|s| s.slots_without_trunking()),
+            with: add(t.with, &|s| s.slots_with_trunking()),
         }
     }
 }
@@ -630,7 +746,7 @@ impl Pool {
     /// The whole cluster.
     pub fn cluster(label: &str, cap: &ClusterCapacity) -> Pool {
         let refs: Vec<&SourceCapacity> = cap.sources.iter().collect();
-        let t = Totals::of(&refs);
+        let t = Totals::of_cluster(&refs);
         Pool {
             label: label.to_string(),
             provider: None,
@@ -646,19 +762,19 @@ impl Pool {
 
     /// One capacity provider: the cluster source of `group` (an autoscaling group address),
     /// or nothing when the plan does not show the provider's group.
-    pub fn provider(
+    pub(crate) fn provider(
         cluster: &str,
         name: &str,
-        group: Option<&str>,
+        group: Option<&super::placement::PoolKey>,
         cap: &ClusterCapacity,
         example: &str,
     ) -> Pool {
         let sources: Vec<usize> = match group {
-            Some(g) => cap
+            Some(k) => cap
                 .sources
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.address.as_deref() == Some(g))
+                .filter(|(_, s)| k.is_source(s))
                 .map(|(i, _)| i)
                 .collect(),
             None => Vec::new(),
@@ -975,6 +1091,7 @@ pub fn fixed_source(
         address: None,
         kind: CapacityKind::Assumed,
         capacity_provider: None,
+        provider_address: None,
         managed_scaling: None,
         instances: Ok(Counted {
             n: fixed.max_instances,
@@ -991,6 +1108,7 @@ pub fn fixed_source(
         launched_before: None,
         certain: true,
         missing: Vec::new(),
+        one_of: Vec::new(),
     };
     let no_trunk = os_no_trunk(fixed.os).unwrap_or(NoTrunk::Off);
     for t in fixed.instance_types {
@@ -1103,6 +1221,7 @@ fn plan_source(
         address: s.address.clone(),
         kind: s.kind,
         capacity_provider: s.capacity_provider.clone(),
+        provider_address: s.provider_address.clone(),
         managed_scaling,
         // Filled in below; left empty only for a source outside the plan.
         instances: Err(Missing::outside_plan(String::new(), example)),
@@ -1117,7 +1236,14 @@ fn plan_source(
         launched_before: None,
         certain: s.certain,
         missing: Vec::new(),
+        one_of: Vec::new(),
     };
+    if !s.candidates.is_empty() {
+        let each =
+            |one: &Source<'_>| plan_source(catalog, model, plan, one, setting, daemons, example);
+        one_of_groups(source, each, daemons, example, &mut src);
+        return src;
+    }
     let miss = |what: String, kind: MissingKind| Missing::new(what, example, kind);
     let no_trunk = |dns: &Option<DnsARecord>| match (os_no_trunk(source.os), dns) {
         (Some(nt), _) => nt,
@@ -1240,6 +1366,100 @@ fn plan_source(
     }
     finish(&mut src, daemons);
     src
+}
+
+/// Fill `src`, a source whose autoscaling group the configuration hides among several
+/// candidates, with the capacity of each candidate (as if the provider named it), and say
+/// what differs between them when it does.
+fn one_of_groups(
+    source: &Source<'_>,
+    each: impl Fn(&Source<'_>) -> SourceCapacity,
+    daemons: &Daemons,
+    example: &str,
+    src: &mut SourceCapacity,
+) {
+    let s = source.spec;
+    src.one_of = s
+        .candidates
+        .iter()
+        .map(|a| {
+            let spec = CapacitySource {
+                address: Some(a.clone()),
+                candidates: Vec::new(),
+                ..s.clone()
+            };
+            let one = Source {
+                spec: &spec,
+                os: source.os,
+                turned: source.turned,
+            };
+            each(&one)
+        })
+        .collect();
+    let provider = s.capacity_provider.as_deref().unwrap_or("(unnamed)");
+    src.label = format!(
+        "capacity provider {provider}'s group (one of {})",
+        s.candidates.join(", ")
+    );
+    // The span holds whichever candidate is meant: no guess in what the rules decide.
+    src.certain = true;
+    src.instances = match src.instances_bound().exact_value() {
+        Some(n) => Ok(Counted {
+            n,
+            why: "max_size of every candidate".into(),
+        }),
+        None => Err(Missing::hidden(String::new(), example)),
+    };
+    // Candidates that every rule input finds alike: which one is meant does not matter.
+    let alike = src.one_of.windows(2).all(|w| {
+        w[0].slots() == w[1].slots()
+            && w[0].instances_bound() == w[1].instances_bound()
+            && w[0].slots_with_trunking() == w[1].slots_with_trunking()
+    });
+    let mut types: Vec<TypeSlots> = Vec::new();
+    for c in &src.one_of {
+        for m in &c.missing {
+            if !src.missing.contains(m) {
+                src.missing.push(m.clone());
+            }
+        }
+        for t in &c.types {
+            if !types.iter().any(|x| x.instance_type == t.instance_type) {
+                types.push(t.clone());
+            }
+        }
+        if src.dns_a_record_on.is_none() {
+            src.dns_a_record_on = c.dns_a_record_on.clone();
+        }
+    }
+    src.types = types;
+    src.one_of_types = true;
+    if !alike {
+        src.missing.push(Missing::hidden(
+            format!(
+                "which autoscaling group capacity provider {provider} uses: the configuration hides its auto_scaling_group_arn (a local, a for_each value), and the candidates differ: {}",
+                src.one_of
+                    .iter()
+                    .map(|c| format!(
+                        "{} has {} instances and {} awsvpc slots at max size",
+                        c.label,
+                        c.instances_bound().show(),
+                        c.slots().show()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            "the Terraform sources beside the plan (run ecsnet where `terraform plan` ran, or --source DIR), or a reference to the group ecsnet can follow",
+        ));
+    }
+    if let Err(m) = &mut src.instances {
+        m.what = format!("the size of {}", src.label);
+    }
+    finish(src, daemons);
+    // `finish` folds the types as one group; the candidates' own figures are what count.
+    src.per_instance = span(&src.one_of, |c| c.per_instance);
+    src.per_instance_without_trunking = span(&src.one_of, |c| c.per_instance_without_trunking);
+    src.per_instance_with_trunking = span(&src.one_of, |c| c.per_instance_with_trunking);
 }
 
 #[cfg(test)]
@@ -1556,5 +1776,64 @@ mod tests {
         m.subnets[1].resource_name_dns_a_record_on_launch = crate::model::Field::known(false);
         let cap = capacity(&m, &a, &on(), &key(), Some(&c), Daemons::default());
         assert_eq!(cap.whole().slots, Bound::range(0, 20));
+    }
+
+    #[test]
+    fn a_hidden_group_spans_its_candidates_and_the_cluster_counts_it_once() {
+        let a = Assumptions::default();
+        let d = Daemons::default();
+        let group = |addr: &str, ty: &str, n: u64| {
+            let types = [ty.to_string()];
+            let fixed = FixedInstances {
+                label: addr.into(),
+                why: format!("max_size {n}"),
+                instance_types: &types,
+                max_instances: n,
+                os: SpecOs::Linux,
+            };
+            let mut s = fixed_source(&a.instances, fixed, &off(), &d, "x");
+            s.address = Some(addr.into());
+            s.kind = CapacityKind::AutoscalingGroup;
+            s
+        };
+        // 2 × c5.large: 4 slots; 4 × m5.2xlarge: 12 slots.
+        let small = group("aws_autoscaling_group.small", "c5.large", 2);
+        let large = group("aws_autoscaling_group.large", "m5.2xlarge", 4);
+        assert_eq!(
+            (small.slots(), large.slots()),
+            (Bound::exact(4), Bound::exact(12))
+        );
+        let mut hidden = group("unused", "c5.large", 0);
+        hidden.address = None;
+        hidden.one_of = vec![small.clone(), large.clone()];
+        assert_eq!(hidden.slots(), Bound::range(4, 12));
+        assert_eq!(hidden.instances_bound(), Bound::range(2, 4));
+        assert_eq!(hidden.slots_with_trunking(), Bound::range(20, 160));
+        let cap = |sources: Vec<SourceCapacity>| ClusterCapacity {
+            sources,
+            replaced_by_assumption: Vec::new(),
+            daemons: Daemons::default(),
+            missing: Vec::new(),
+        };
+        // Alone in the cluster: one of the two.
+        assert_eq!(cap(vec![hidden.clone()]).whole().slots, Bound::range(4, 12));
+        // A candidate already registers to the cluster (user data): the provider's group may
+        // be that one (nothing more) or the other.
+        assert_eq!(
+            cap(vec![hidden.clone(), small.clone()]).whole().slots,
+            Bound::range(4, 16)
+        );
+        // Two hidden providers over the same candidates may name the same group.
+        assert_eq!(
+            cap(vec![hidden.clone(), hidden.clone()]).whole().slots,
+            Bound::range(4, 24)
+        );
+        // Over disjoint candidates each adds one group.
+        let mut other = hidden.clone();
+        other.one_of = vec![group("aws_autoscaling_group.x", "c5.large", 1)];
+        assert_eq!(
+            cap(vec![hidden, other]).whole().instances,
+            Bound::range(3, 5)
+        );
     }
 }

@@ -668,7 +668,7 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
                 })
                 .unwrap_or_default();
             let group = match pk {
-                placement::PoolKey::Group(g) => Some(g.as_str()),
+                placement::PoolKey::Group(_) | placement::PoolKey::OneOf(_) => Some(pk),
                 placement::PoolKey::Outside(_) => None,
                 placement::PoolKey::Types(t) => {
                     pools.push(Pool::of_types(&label, t, &capacity));
@@ -834,7 +834,10 @@ fn trunked(clusters: &[ClusterReport], setting: &TrunkingSetting) -> HashSet<(us
         return out;
     }
     for c in clusters {
-        for s in &c.capacity.sources {
+        // A provider's group hidden among candidates: each candidate's instances get a trunk
+        // or not whichever provider uses it.
+        let candidates = c.capacity.sources.iter().flat_map(|s| &s.one_of);
+        for s in c.capacity.sources.iter().chain(candidates) {
             let (Some(a), false) = (&s.address, s.types.is_empty()) else {
                 continue;
             };
@@ -963,9 +966,9 @@ fn spec_os(
             (Placement::Providers { shares, .. }, cluster::Specs::Plan(v)) => shares
                 .iter()
                 .flat_map(|sh| match &pool_keys[sh.pool - 1] {
-                    placement::PoolKey::Group(g) => v
+                    k @ (placement::PoolKey::Group(_) | placement::PoolKey::OneOf(_)) => v
                         .iter()
-                        .position(|s| s.address.as_deref() == Some(g.as_str()))
+                        .position(|s| k.is_source_spec(s))
                         .into_iter()
                         .collect(),
                     placement::PoolKey::Outside(_) => Vec::new(),

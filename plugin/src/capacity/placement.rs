@@ -216,13 +216,14 @@ pub(crate) fn strategy<'m>(
     }
 }
 
-/// The autoscaling group behind a strategy item's provider (`Err` with the provider's words
+/// The pool of a strategy item's provider: its autoscaling group, or the provider itself when
+/// the configuration hides which of several groups it uses (`Err` with the provider's words
 /// when the plan does not show one), `Ok(None)` for FARGATE and FARGATE_SPOT.
 pub(crate) fn item_group(
     model: &Model,
     plan: usize,
     item: &CapacityProviderStrategyItem,
-) -> Result<Option<String>, String> {
+) -> Result<Option<PoolKey>, String> {
     let name = item
         .capacity_provider
         .get()
@@ -253,7 +254,15 @@ pub(crate) fn item_group(
         .or_else(|| item.link.as_ref().and_then(|l| l.address.clone()))
         .unwrap_or_else(|| "(known after apply)".to_string());
     match by_link.or_else(by_name) {
-        Some(cp) => cp.autoscaling_group.address.clone().map(Some).ok_or(words),
+        Some(cp) => match &cp.autoscaling_group.address {
+            Some(g) => Ok(Some(PoolKey::Group(g.clone()))),
+            // Hidden among several groups: the provider's pool is the one source that
+            // spans them.
+            None if !cp.autoscaling_group.candidates.is_empty() => {
+                Ok(Some(PoolKey::OneOf(cp.address.clone())))
+            }
+            None => Err(words),
+        },
         None => Err(words),
     }
 }
@@ -276,7 +285,7 @@ pub(crate) fn place(
     let mut shares = Vec::new();
     for it in items {
         let group = match item_group(model, s.plan, it) {
-            Ok(Some(g)) => PoolKey::Group(g),
+            Ok(Some(k)) => k,
             // A Fargate provider: the service does not run on container instances.
             Ok(None) => return Placement::Cluster,
             Err(words) if it.capacity_provider.is_unknown() && it.link.is_none() => {
@@ -299,9 +308,9 @@ pub(crate) fn place(
             .filter(|_| !it.capacity_provider.sensitive)
             .cloned()
             .unwrap_or_else(|| match &group {
-                PoolKey::Group(g) => sources
+                PoolKey::Group(g) | PoolKey::OneOf(g) => sources
                     .iter()
-                    .find(|src| src.address.as_deref() == Some(g.as_str()))
+                    .find(|src| group.is_source_spec(src))
                     .and_then(|src| src.capacity_provider.clone())
                     .unwrap_or_else(|| g.clone()),
                 PoolKey::Outside(w) => w.clone(),
@@ -411,8 +420,34 @@ pub(crate) fn instance_types_of(expr: &str) -> Option<Vec<String>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PoolKey {
     Group(String),
+    /// A provider (by address) whose group the configuration hides among several
+    /// candidates: the one cluster source spanning them.
+    OneOf(String),
     Outside(String),
     Types(Vec<String>),
+}
+
+impl PoolKey {
+    /// Whether the cluster's capacity spec `s` is this pool's group.
+    pub(crate) fn is_source_spec(&self, s: &CapacitySource) -> bool {
+        match self {
+            PoolKey::Group(g) => s.address.as_deref() == Some(g.as_str()),
+            PoolKey::OneOf(p) => {
+                !s.candidates.is_empty() && s.provider_address.as_deref() == Some(p.as_str())
+            }
+            PoolKey::Outside(_) | PoolKey::Types(_) => false,
+        }
+    }
+    /// Whether the cluster's source `s` is this pool's group.
+    pub(crate) fn is_source(&self, s: &super::SourceCapacity) -> bool {
+        match self {
+            PoolKey::Group(g) => s.address.as_deref() == Some(g.as_str()),
+            PoolKey::OneOf(p) => {
+                !s.one_of.is_empty() && s.provider_address.as_deref() == Some(p.as_str())
+            }
+            PoolKey::Outside(_) | PoolKey::Types(_) => false,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -99,6 +99,24 @@ impl<T: Ord + Clone> Spread<T> {
     }
 }
 
+/// The worst and the best of several interval answers `(lo, hi)` (`hi` `None`: unbounded):
+/// the least `lo` and the greatest `hi`, unbounded when any is. `None` when there are none.
+/// What [`Link::span`] decides from, and the one place capacity spans candidates.
+pub fn span_of(
+    answers: impl IntoIterator<Item = (u64, Option<u64>)>,
+) -> Option<(u64, Option<u64>)> {
+    let mut it = answers.into_iter();
+    let (mut lo, mut hi) = it.next()?;
+    for (l, h) in it {
+        lo = lo.min(l);
+        hi = match (hi, h) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+    Some((lo, hi))
+}
+
 impl Link {
     pub fn to_address(address: impl Into<String>, by: Resolution, certain: bool) -> Self {
         Link {
@@ -179,6 +197,17 @@ impl Link {
         answer: impl FnMut(&str) -> Option<T>,
     ) -> Option<Spread<T>> {
         Spread::of(self.answers(answer)?)
+    }
+
+    /// [`Link::range`] for answers that are themselves intervals `(lo, hi)` (`hi` `None`:
+    /// unbounded), such as the ENI slots of an autoscaling group at max size: the least `lo`
+    /// and the greatest `hi` over every entity the link can name ([`span_of`]). A need that
+    /// fits below the result's `lo` fits whichever is meant; one above its `hi` fits none.
+    pub fn span(
+        &self,
+        answer: impl FnMut(&str) -> Option<(u64, Option<u64>)>,
+    ) -> Option<(u64, Option<u64>)> {
+        span_of(self.answers(answer)?)
     }
 
     /// What a message should name: the address, else the literal, else "(known after apply)".
@@ -379,6 +408,11 @@ pub struct AwsvpcConfiguration {
     /// counted ([`crate::plan::Plan::element_bound`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups_at_most: Option<usize>,
+    /// When `security_groups` is unknown because the configuration hides the list (a
+    /// `dynamic` block, a local) and it cannot be counted from the plan alone: why (what
+    /// besides the module's own security groups can feed it).
+    #[serde(skip)]
+    pub security_groups_hidden: Option<String>,
     pub assign_public_ip: Field<bool>,
     /// When `subnets` is unknown because the configuration hides them (a `dynamic`
     /// block, a local) and several groups of subnets can be meant: every subnet that can be
@@ -522,6 +556,14 @@ pub struct CapacitySource {
     pub certain: bool,
     /// The capacity provider that leads to it, if any.
     pub capacity_provider: Option<String>,
+    /// When the configuration hides the provider's autoscaling group among several
+    /// ([`Resolution::OneOfCandidates`]): the candidate groups (`address` is then `None`).
+    /// Capacity counts from the candidate with the least to the one with the most.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+    /// The address of the capacity provider that leads to it, if any (not in the inventory).
+    #[serde(skip)]
+    pub provider_address: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -1026,5 +1068,24 @@ mod tests {
         let one = Link::to_address("a", Resolution::KnownValue, true);
         assert_eq!(one.range(|_| Some(7)), Some(Spread { least: 7, most: 7 }));
         assert_eq!(Spread::of(Vec::<u8>::new()), None);
+    }
+
+    #[test]
+    fn a_span_takes_the_least_low_and_the_greatest_high() {
+        let l = Link::one_of(vec!["a".into(), "b".into(), "c".into()]);
+        let answer = |a: &str| match a {
+            "a" => Some((6, Some(6))),
+            "b" => Some((4, Some(9))),
+            _ => Some((8, Some(8))),
+        };
+        assert_eq!(l.span(answer), Some((4, Some(9))));
+        // One unbounded candidate leaves the best unbounded, not the worst.
+        assert_eq!(
+            l.span(|a| Some(if a == "c" { (5, None) } else { (6, Some(6)) })),
+            Some((5, None))
+        );
+        // A candidate that cannot answer leaves no span.
+        assert_eq!(l.span(|a| (a != "b").then_some((1, Some(1)))), None);
+        assert_eq!(span_of(Vec::new()), None);
     }
 }

@@ -109,6 +109,7 @@ pub fn awsvpc(subnets: &[&str]) -> AwsvpcConfiguration {
         ),
         security_groups: Field::known(vec![]),
         security_groups_at_most: None,
+        security_groups_hidden: None,
         subnet_candidates: None,
         assign_public_ip: Field::null(),
     }
@@ -134,6 +135,8 @@ pub fn cluster(address: &str, capacity: &[&str]) -> Cluster {
                 via: Resolution::UserData,
                 certain: true,
                 capacity_provider: None,
+                candidates: Vec::new(),
+                provider_address: None,
             })
             .collect(),
     }

@@ -15,8 +15,8 @@ pub(crate) fn capacity_provider_asg(cx: &Cx<'_>, res: &Resource) -> Link {
             match_asg(cx.lookup, cx.idx, v)
         })
         .unwrap_or_else(Link::unresolved);
-    // Hidden among several groups: kept for the inventory; capacity does not judge over
-    // candidate groups (their sizes and types differ), so the provider's capacity stays unknown.
+    // Hidden among several groups: capacity counts the provider from the candidate group
+    // with the least to the one with the most (`capacity::cluster::span`).
     cx.or_candidates(link, res, path, Kind::AutoscalingGroup)
 }
 

@@ -44,6 +44,8 @@ pub(crate) fn capacity_sources(
                         via: Resolution::KnownValue,
                         certain: true,
                         capacity_provider: Some(name.clone()),
+                        candidates: Vec::new(),
+                        provider_address: None,
                     });
                 }
                 continue;
@@ -55,7 +57,30 @@ pub(crate) fn capacity_sources(
             ProviderRef::Position(pos, certain) => (*pos, *certain),
         };
         let cp = &inp.model.capacity_providers[pos];
+        let name = cp
+            .name
+            .get()
+            .filter(|_| !cp.name.sensitive)
+            .cloned()
+            .unwrap_or_else(|| cp.address.clone());
         let Some(asg) = cp.autoscaling_group.address.as_deref() else {
+            // The configuration hides the provider's group among several: one source that
+            // is one of them (its candidates stay free to join the cluster by user data).
+            let groups = &cp.autoscaling_group.candidates;
+            if cp.autoscaling_group.resolved_by == Resolution::OneOfCandidates
+                && !groups.is_empty()
+                && seen.insert(format!("provider {}", cp.address))
+            {
+                out.push(CapacitySource {
+                    address: None,
+                    kind: CapacityKind::AutoscalingGroup,
+                    via: Resolution::OneOfCandidates,
+                    certain: false,
+                    capacity_provider: Some(name),
+                    candidates: groups.clone(),
+                    provider_address: Some(cp.address.clone()),
+                });
+            }
             continue;
         };
         if !seen.insert(asg.to_string()) {
@@ -66,13 +91,9 @@ pub(crate) fn capacity_sources(
             kind: CapacityKind::AutoscalingGroup,
             via: cp.autoscaling_group.resolved_by,
             certain: certain && cp.autoscaling_group.certain,
-            capacity_provider: Some(
-                cp.name
-                    .get()
-                    .filter(|_| !cp.name.sensitive)
-                    .cloned()
-                    .unwrap_or_else(|| cp.address.clone()),
-            ),
+            capacity_provider: Some(name),
+            candidates: Vec::new(),
+            provider_address: Some(cp.address.clone()),
         });
     }
     // User data joins instances to the cluster by name (the name is compared, never printed).
@@ -113,6 +134,8 @@ pub(crate) fn capacity_sources(
             via: Resolution::Assumption,
             certain: true,
             capacity_provider: None,
+            candidates: Vec::new(),
+            provider_address: None,
         });
     }
     out
@@ -125,6 +148,8 @@ fn user_data_source(address: &str, kind: CapacityKind) -> CapacitySource {
         via: Resolution::UserData,
         certain: true,
         capacity_provider: None,
+        candidates: Vec::new(),
+        provider_address: None,
     }
 }
 

@@ -21,7 +21,10 @@ declare_rule! {
     /// A mixed-instances group is counted as if every instance were its smallest type. A group
     /// whose launch template the configuration hides among several candidates (a `dynamic
     /// "launch_template"` block over a local) runs one of their types, not known which: it
-    /// counts from the candidate with the fewest slots to the one with the most. Error
+    /// counts from the candidate with the fewest slots to the one with the most; so does a
+    /// capacity provider whose autoscaling group the configuration hides among several
+    /// (`auto_scaling_group_arn = each.value.auto_scaling_group_arn`), from the candidate
+    /// group with the fewest slots at max size to the one with the most. Error
     /// when the desired counts cannot fit even at max size (and even with the most slots). (Whether a deployment can make
     /// progress is NET074's.) Unknown sizes, types, strategies or settings make the finding
     /// unverifiable, naming the `assume` block that supplies them.

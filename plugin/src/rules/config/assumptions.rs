@@ -661,6 +661,8 @@ mod tests {
             via: Resolution::Assumption,
             certain: true,
             capacity_provider: None,
+            candidates: Vec::new(),
+            provider_address: None,
         });
         assert!(run(&m, &a).is_empty());
     }
@@ -705,6 +707,7 @@ mod tests {
             subnets: Field::known(vec![Link::outside("subnet-0abc1234")]),
             security_groups: Field::known(vec![]),
             security_groups_at_most: None,
+            security_groups_hidden: None,
             subnet_candidates: None,
             assign_public_ip: Field::known(false),
         }));

@@ -147,6 +147,24 @@ impl Rule for AwsvpcLimits {
                     .is_some_and(|n| n <= MAX_SECURITY_GROUPS) => {}
                 None => unknown.push("the number of security groups"),
             }
+            // Only the security group list is unknown, and the configuration hides it: say
+            // what besides the module's own groups can feed it.
+            if let (["the number of security groups"], Some(why)) =
+                (unknown.as_slice(), &cfg.security_groups_hidden)
+            {
+                out.push(support::unverifiable(
+                    cx,
+                    &Self::META,
+                    svc,
+                    "network_configuration[0].security_groups",
+                    "the subnet and security group limits",
+                    &Missing::hidden(
+                        format!("the security group list, which the configuration hides (a dynamic block, a local): {why}"),
+                        "the Terraform sources beside the plan (run ecsnet where `terraform plan` ran, or --source DIR)",
+                    ),
+                ));
+                continue;
+            }
             if !unknown.is_empty() {
                 let attr = if unknown.len() == 2 {
                     "network_configuration[0]"

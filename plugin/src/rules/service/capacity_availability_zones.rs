@@ -223,6 +223,47 @@ fn source_zones(
         (kind @ (CapacityKind::AutoscalingGroup | CapacityKind::Instance), Some(addr)) => {
             place_zones(cx, kind, addr, plan, hint, zones)
         }
+        // The provider's group is one of several the configuration hides: judged when every
+        // candidate launches in the same zones and subnets.
+        (CapacityKind::AutoscalingGroup, None) if !src.one_of.is_empty() => {
+            let each: Vec<Zones> = src
+                .one_of
+                .iter()
+                .filter_map(|c| c.address.as_deref())
+                .map(|a| {
+                    let mut z = Zones::default();
+                    place_zones(cx, CapacityKind::AutoscalingGroup, a, plan, hint, &mut z);
+                    z
+                })
+                .collect();
+            let same = |a: &Zones, b: &Zones| {
+                let subnets = |z: &Zones| z.subnets.iter().cloned().collect::<BTreeSet<_>>();
+                a.set() == b.set() && subnets(a) == subnets(b)
+            };
+            let agree = each.len() == src.one_of.len()
+                && each.iter().all(|z| z.missing.is_empty())
+                && each.windows(2).all(|w| same(&w[0], &w[1]));
+            let mut each = each.into_iter();
+            match each.next() {
+                Some(first) if agree => {
+                    zones.sensitive |= first.sensitive;
+                    zones.found.extend(first.found);
+                    zones.subnets.extend(first.subnets);
+                    zones.related.extend(first.related);
+                    for z in each {
+                        zones.related.extend(z.related);
+                    }
+                }
+                _ => zones.missing.push((
+                    format!(
+                        "which autoscaling group {} is, whose Availability Zones differ from one candidate to another or are unknown",
+                        src.label
+                    ),
+                    hint.to_string(),
+                    MissingKind::Hidden,
+                )),
+            }
+        }
         _ => zones.missing.push((
             format!("the autoscaling group of {} (outside the plan)", src.label),
             hint.to_string(),
