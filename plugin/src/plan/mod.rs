@@ -29,6 +29,8 @@ pub use configuration::{
     Block, ConfigOutput, ConfigResource, ConfigVariable, Configuration, ExprNode, Expression,
     ModuleCall, ModuleConfig,
 };
+/// The seeded fast hash of the plan's address maps, also for the model's.
+pub(crate) use document::SeededHash;
 pub use references::RefTarget;
 
 use crate::error::UserError;
@@ -375,8 +377,8 @@ impl Plan {
     /// instance keys ignored.
     pub fn module_config(&self, module_address: &str) -> Option<&ModuleConfig> {
         let mut m = &self.config.root;
-        for (call, _key) in address::module_path(module_address)? {
-            m = &m.module_calls.get(call.as_str())?.module;
+        for call in ModuleCalls::new(module_address) {
+            m = &m.module_calls.get(call?)?.module;
         }
         Some(m)
     }
@@ -488,6 +490,85 @@ impl Plan {
         references: &[String],
     ) -> Vec<RefTarget> {
         references::follow(self, module_address, each_key, references)
+    }
+}
+
+/// The module calls of a module instance address, from the root, keys skipped
+/// (`module.a["x"].module.b` → `a`, `b`), read in place: what [`address::module_path`]
+/// gives without its copies, for look-ups done for every resource. An item is `None` where
+/// the address stops being a chain of module calls (then `module_path` is `None`).
+pub(crate) struct ModuleCalls<'s> {
+    rest: &'s str,
+}
+
+impl<'s> ModuleCalls<'s> {
+    pub(crate) fn new(module_address: &'s str) -> Self {
+        ModuleCalls {
+            rest: module_address,
+        }
+    }
+
+    /// The next step's text and whether it is a `[key]`; `Some(None)` when a bracket
+    /// is not closed.
+    fn step(&mut self) -> Option<Option<(&'s str, bool)>> {
+        self.rest = self.rest.trim_start_matches('.');
+        let b = self.rest.as_bytes();
+        if b.is_empty() {
+            return None;
+        }
+        if b[0] != b'[' {
+            let end = b
+                .iter()
+                .position(|&c| c == b'.' || c == b'[')
+                .unwrap_or(b.len());
+            let (name, rest) = self.rest.split_at(end);
+            self.rest = rest;
+            return Some(Some((name, false)));
+        }
+        // A key: up to the `]` outside a quoted string (`\` escapes the next byte).
+        let mut quoted = false;
+        let mut j = 1;
+        while let Some(&c) = b.get(j) {
+            match c {
+                b'\\' if quoted => j += 1,
+                b'"' => quoted = !quoted,
+                b']' if !quoted => {
+                    let key = &self.rest[1..j];
+                    self.rest = &self.rest[j + 1..];
+                    return Some(Some((key, true)));
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        Some(None)
+    }
+}
+
+impl<'s> Iterator for ModuleCalls<'s> {
+    type Item = Option<&'s str>;
+
+    fn next(&mut self) -> Option<Option<&'s str>> {
+        let call = match (self.step()?, self.step()) {
+            (Some(("module", false)), Some(Some((call, false)))) => call,
+            _ => return self.stop(),
+        };
+        // An optional key after the call.
+        let before = self.rest;
+        match self.step() {
+            Some(Some((_, true))) | None => {}
+            Some(None) => return self.stop(),
+            Some(Some((_, false))) => self.rest = before,
+        }
+        Some(Some(call))
+    }
+}
+
+impl<'s> ModuleCalls<'s> {
+    /// Not a chain of module calls: `None` once, then the end.
+    fn stop(&mut self) -> Option<Option<&'s str>> {
+        self.rest = "";
+        Some(None)
     }
 }
 
