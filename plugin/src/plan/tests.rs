@@ -1107,14 +1107,21 @@ fn module_calls_read_in_place_agree_with_module_path() {
             }
         }
         for t in &longer {
-            let expected: Option<Vec<String>> = address::module_path(t)
-                .map(|path| path.into_iter().map(|(call, _)| call).collect());
-            let read: Option<Vec<&str>> = ModuleCalls::new(t).collect();
-            assert_eq!(
-                read.map(|calls| calls.iter().map(|c| c.to_string()).collect()),
-                expected,
-                "{t}"
-            );
+            let expected = address::module_path(t);
+            let read: Option<Vec<(&str, Option<&str>)>> = ModuleCalls::new(t).collect();
+            let read_owned = read.map(|calls| {
+                let owned = |(c, k): (&str, Option<&str>)| (c.to_string(), k.map(str::to_string));
+                calls.into_iter().map(owned).collect::<Vec<_>>()
+            });
+            assert_eq!(read_owned, expected, "{t}");
+            // The last call, with the module instance holding it.
+            let last = expected.as_ref().map(|path| {
+                path.last()
+                    .map(|(c, k)| (c.as_str(), k.as_deref(), references::parent_prefix(t)))
+            });
+            let read_last =
+                last_module_call(t).map(|l| l.map(|(c, k, parent)| (c, k, parent.to_string())));
+            assert_eq!(read_last, last, "{t}");
             checked += 1;
         }
         texts = longer;
@@ -1122,7 +1129,9 @@ fn module_calls_read_in_place_agree_with_module_path() {
     assert_eq!(checked, (1..=6).map(|n| 8usize.pow(n)).sum::<usize>());
     // And the usual shapes.
     fn calls(t: &str) -> Option<Vec<&str>> {
-        ModuleCalls::new(t).collect()
+        ModuleCalls::new(t)
+            .map(|c| c.map(|(call, _)| call))
+            .collect()
     }
     assert_eq!(
         calls(r#"module.a["x.y]"].module.b[0].module.c"#),
@@ -1131,4 +1140,9 @@ fn module_calls_read_in_place_agree_with_module_path() {
     assert_eq!(calls(""), Some(vec![]));
     assert_eq!(calls("module.a.aws_vpc.main"), None);
     assert_eq!(calls(r#"module.a["x"#), None);
+    assert_eq!(
+        last_module_call(r#"module.a["x.y]"].module.b[0]"#),
+        Some(Some(("b", Some("0"), r#"module.a["x.y]"]"#)))
+    );
+    assert_eq!(last_module_call(""), Some(None));
 }

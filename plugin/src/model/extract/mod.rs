@@ -37,6 +37,7 @@ pub(crate) fn extract_plan<'p>(
     // done first, spread over the cores; then every entity is added to the model and the
     // lookup in plan order, as if extracted one by one.
     let decoded = crate::par::map(&plan.resources, PARALLEL_MIN, |res| decode(plan, res, idx));
+    lookup.reserve(idx, plan.resources.len());
     for (res, decoded) in plan.resources.iter().zip(decoded) {
         let data = res.mode == Mode::Data;
         match (res.type_.as_str(), data, decoded) {

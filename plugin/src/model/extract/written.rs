@@ -80,6 +80,7 @@ fn required(type_: &str) -> &'static [&'static str] {
 /// configuration is shared by every instance of a call, so keys do not matter.
 fn module_calls(module_address: &str) -> Vec<&str> {
     crate::plan::ModuleCalls::new(module_address)
+        .map(|c| c.map(|(call, _)| call))
         .collect::<Option<Vec<&str>>>()
         .unwrap_or_default()
 }

@@ -107,6 +107,15 @@ pub(crate) struct Lookup<'p> {
 }
 
 impl<'p> Lookup<'p> {
+    /// Room for `n` more addresses of `plan` (its resources to extract), so that the
+    /// address map is not grown step by step.
+    pub(crate) fn reserve(&mut self, plan: PlanIndex, n: usize) {
+        if self.by_address.len() <= plan {
+            self.by_address.resize_with(plan + 1, FastMap::default);
+        }
+        self.by_address[plan].reserve(n);
+    }
+
     pub(crate) fn add_address(
         &mut self,
         plan: PlanIndex,
