@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::config::Assumptions;
 use crate::model::{Cluster, Model, NetworkMode, OsFamily, Val};
+use crate::plan::SeededHash;
 
 pub mod bound;
 pub mod cluster;
@@ -89,7 +90,7 @@ pub struct Analysis {
 
 /// A memo of `subnet_need`; cloning an analysis clones what was computed so far.
 #[derive(Debug, Default)]
-struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, SubnetPhase), Need>>);
+struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, SubnetPhase), Need, SeededHash>>);
 
 impl Clone for NeedCache {
     fn clone(&self) -> Self {
@@ -119,7 +120,7 @@ struct SubnetSums {
 
 /// A memo of [`SubnetSums`] by subnet set; cloning an analysis clones what was computed.
 #[derive(Debug, Default)]
-struct SumsCache(std::sync::Mutex<HashMap<Vec<SubnetKey>, std::sync::Arc<SubnetSums>>>);
+struct SumsCache(std::sync::Mutex<HashMap<Vec<SubnetKey>, std::sync::Arc<SubnetSums>, SeededHash>>);
 
 impl Clone for SumsCache {
     fn clone(&self) -> Self {
