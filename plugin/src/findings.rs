@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::plan::SeededHash;
 
 /// Version of the fingerprint recipe; the SARIF `partialFingerprints` key carries it.
 pub const FINGERPRINT_KEY: &str = "ecsnet/v2";
@@ -28,8 +29,8 @@ pub const FINGERPRINT_KEY: &str = "ecsnet/v2";
 /// [`Diagnostic::sort_key`]); the order of what remains is kept.
 pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    let mut shared: HashMap<SharedKey, usize> = HashMap::new();
-    let mut notes: HashMap<NoteKey, usize> = HashMap::new();
+    let mut shared: HashMap<SharedKey, usize, SeededHash> = HashMap::default();
+    let mut notes: HashMap<NoteKey, usize, SeededHash> = HashMap::default();
     for d in diagnostics {
         if d.group.is_some() {
             match shared.entry(SharedKey::of(&d)) {
@@ -167,7 +168,8 @@ fn join_note(first: &mut Diagnostic, d: Diagnostic) {
 /// Should two findings still hash alike (a rule that gave no discriminator for two distinct
 /// problems), the later ones get an ordinal, so fingerprints are unique within a report.
 pub fn fingerprint(diagnostics: &mut [Diagnostic], plan_keys: &[String]) {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(diagnostics.len());
+    let mut seen: HashMap<String, usize, SeededHash> =
+        HashMap::with_capacity_and_hasher(diagnostics.len(), SeededHash::default());
     for d in diagnostics.iter_mut() {
         let plan = plan_keys.get(d.plan).map(String::as_str).unwrap_or("");
         let base = digest(d, plan, 0);
@@ -199,7 +201,13 @@ fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> String {
         field(&ordinal.to_string());
     }
     let bytes = h.finalize();
-    bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(32);
+    for b in &bytes[..16] {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    hex
 }
 
 /// How a plan is named in fingerprints when a run has several: its path as given, with `/`

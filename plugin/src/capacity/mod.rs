@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::config::Assumptions;
 use crate::model::{Cluster, Model, NetworkMode, OsFamily, Val};
+use crate::plan::SeededHash;
 
 pub mod bound;
 pub mod cluster;
@@ -89,7 +90,7 @@ pub struct Analysis {
 
 /// A memo of `subnet_need`; cloning an analysis clones what was computed so far.
 #[derive(Debug, Default)]
-struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, SubnetPhase), Need>>);
+struct NeedCache(std::sync::Mutex<HashMap<(Vec<SubnetKey>, SubnetPhase), Need, SeededHash>>);
 
 impl Clone for NeedCache {
     fn clone(&self) -> Self {
@@ -105,18 +106,54 @@ struct SubnetSums {
     /// `before[k]`: the steady counts of users `0..k`; `after[k]`: of users `k..`.
     before: Vec<Bound>,
     after: Vec<Bound>,
+    steady: Vec<Bound>,
     peak: Vec<Bound>,
     by_service: HashMap<usize, Vec<usize>>,
+    /// Per position: the user (index into `subnet_users`) and how many of its subnets are
+    /// in the set.
+    users: Vec<(usize, usize)>,
+    /// The positions whose user can add a missing input in some phase, in order: the
+    /// arithmetic text names at most [`SHOWN_SUBNET_USERS`] users, so with these a
+    /// `subnet_need` looks at a few users instead of every user of the set.
+    with_missing: Vec<usize>,
 }
 
 /// A memo of [`SubnetSums`] by subnet set; cloning an analysis clones what was computed.
 #[derive(Debug, Default)]
-struct SumsCache(std::sync::Mutex<HashMap<Vec<SubnetKey>, std::sync::Arc<SubnetSums>>>);
+struct SumsCache(std::sync::Mutex<HashMap<Vec<SubnetKey>, std::sync::Arc<SubnetSums>, SeededHash>>);
 
 impl Clone for SumsCache {
     fn clone(&self) -> Self {
         let map = self.0.lock().map(|m| m.clone()).unwrap_or_default();
         SumsCache(std::sync::Mutex::new(map))
+    }
+}
+
+impl SubnetSums {
+    /// The addresses the users take in `phase`: the steady sums, the peaks, or the steady
+    /// sums with one service's positions at its peak.
+    fn total(&self, phase: SubnetPhase) -> Bound {
+        let n = self.peak.len();
+        let service = match phase {
+            SubnetPhase::Steady => return self.before[n],
+            SubnetPhase::AllDeploying => return self.peak.iter().copied().sum(),
+            SubnetPhase::Deploying(service) => service,
+        };
+        match self.by_service.get(&service).map(Vec::as_slice) {
+            None => self.before[n],
+            Some(&[p]) => self.before[p] + self.peak[p] + self.after[p + 1],
+            // A service listed twice among the users (not made by `analyze`, which gives
+            // each service one user): every position in order.
+            Some(at) => (0..n)
+                .map(|k| {
+                    if at.contains(&k) {
+                        self.peak[k]
+                    } else {
+                        self.steady[k]
+                    }
+                })
+                .sum(),
+        }
     }
 }
 
@@ -148,6 +185,28 @@ pub enum SubnetPhase {
     Deploying(usize),
     /// Every service at its peak: all deploying at once.
     AllDeploying,
+}
+
+impl SubnetPhase {
+    /// Whether user `u` counts at its deployment peak in this phase.
+    fn at_peak(self, u: &SubnetUser) -> bool {
+        u.service.is_some_and(|i| match self {
+            SubnetPhase::Steady => false,
+            SubnetPhase::Deploying(j) => i == j,
+            SubnetPhase::AllDeploying => true,
+        })
+    }
+}
+
+/// The arithmetic of a subnet total: the first users' words (`parts`) of `users` in all.
+fn need_words(mut parts: Vec<String>, users: usize, total: Bound) -> String {
+    let more = users - parts.len();
+    match (parts.len(), more) {
+        (0, _) => "nothing".to_string(),
+        (1, 0) => parts.remove(0),
+        (_, 0) => format!("{} = {}", parts.join(" + "), total.show()),
+        _ => format!("{} + {more} more = {}", parts.join(" + "), total.show()),
+    }
 }
 
 /// One service counted at something other than its desired count (a deployment's peak, or
@@ -380,18 +439,7 @@ impl Analysis {
     /// the other users' steady counts (prefix and suffix sums; saturating addition of counts
     /// is associative) plus the deploying service's peak.
     pub fn subnet_need_total(&self, set: &[SubnetKey], phase: SubnetPhase) -> Bound {
-        let sums = self.subnet_sums(set);
-        let n = sums.peak.len();
-        let service = match phase {
-            SubnetPhase::Steady => return sums.before[n],
-            SubnetPhase::AllDeploying => return sums.peak.iter().copied().sum(),
-            SubnetPhase::Deploying(service) => service,
-        };
-        match sums.by_service.get(&service).map(Vec::as_slice) {
-            None => sums.before[n],
-            Some(&[p]) => sums.before[p] + sums.peak[p] + sums.after[p + 1],
-            Some(_) => self.subnet_need(set, phase).total,
-        }
+        self.subnet_sums(set).total(phase)
     }
 
     fn subnet_sums(&self, set: &[SubnetKey]) -> std::sync::Arc<SubnetSums> {
@@ -408,15 +456,21 @@ impl Analysis {
         let mut steady = Vec::with_capacity(candidates.len());
         let mut peak = Vec::with_capacity(candidates.len());
         let mut by_service: HashMap<usize, Vec<usize>> = HashMap::new();
-        for u in candidates.iter().map(|&i| &self.subnet_users[i]) {
-            let shared = u.subnets.iter().filter(|s| kept.contains(s)).count() as u64;
+        let mut users = Vec::with_capacity(candidates.len());
+        let mut with_missing = Vec::new();
+        for (&ui, u) in candidates.iter().map(|i| (i, &self.subnet_users[*i])) {
+            let shared = u.subnets.iter().filter(|s| kept.contains(s)).count();
             if shared == 0 {
                 continue;
             }
-            let within = |count: Bound| count.scale(shared, u.subnets.len() as u64);
+            let within = |count: Bound| count.scale(shared as u64, u.subnets.len() as u64);
             if let Some(i) = u.service {
                 by_service.entry(i).or_default().push(steady.len());
             }
+            if self.user_may_miss(u) {
+                with_missing.push(steady.len());
+            }
+            users.push((ui, shared));
             steady.push(within(self.user_count(u, false).0));
             peak.push(within(self.user_count(u, true).0));
         }
@@ -432,8 +486,11 @@ impl Analysis {
         let sums = std::sync::Arc::new(SubnetSums {
             before,
             after,
+            steady,
             peak,
             by_service,
+            users,
+            with_missing,
         });
         if let Ok(mut m) = self.sums_cache.0.lock() {
             m.insert(set.to_vec(), sums.clone());
@@ -441,68 +498,80 @@ impl Analysis {
         sums
     }
 
-    fn compute_subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
-        let (set, candidates) = self.subnet_candidates(set);
-        let mut total = Bound::ZERO;
-        let mut parts = Vec::new();
-        let mut more = 0usize;
-        let mut missing = Vec::new();
-        for u in candidates.iter().map(|&i| &self.subnet_users[i]) {
-            let shared = u.subnets.iter().filter(|s| set.contains(s)).count();
-            if shared == 0 {
-                continue;
-            }
-            let at_peak = |i: usize| match phase {
-                SubnetPhase::Steady => false,
-                SubnetPhase::Deploying(j) => i == j,
-                SubnetPhase::AllDeploying => true,
-            };
-            let (count, desired) = self.user_count(u, u.service.is_some_and(at_peak));
-            let within = count.scale(shared as u64, u.subnets.len() as u64);
-            if let Some(m) = &u.missing {
+    /// Whether user `u` adds a missing input to a `subnet_need` in some phase (what
+    /// [`Analysis::user_missing`] pushes).
+    fn user_may_miss(&self, u: &SubnetUser) -> bool {
+        u.missing.is_some()
+            || u.service.is_some_and(|i| {
+                let d = &self.services[i];
+                matches!(d.uses_subnets, Involved::Maybe(_))
+                    || d.desired.is_err()
+                    || d.peak.is_err()
+            })
+    }
+
+    /// The missing inputs user `u` adds to a `subnet_need`, counted at its peak or not.
+    fn user_missing(&self, u: &SubnetUser, at_peak: bool, missing: &mut Vec<Missing>) {
+        if let Some(m) = &u.missing {
+            missing.push(m.clone());
+        }
+        if let Some(i) = u.service {
+            let d = &self.services[i];
+            if let Involved::Maybe(m) = &d.uses_subnets {
                 missing.push(m.clone());
             }
-            if let Some(i) = u.service {
-                let d = &self.services[i];
-                if let Involved::Maybe(m) = &d.uses_subnets {
-                    missing.push(m.clone());
-                }
-                let m = if at_peak(i) {
-                    d.peak.as_ref().err()
-                } else {
-                    d.desired.as_ref().err()
-                };
-                if let Some(m) = m {
-                    missing.push(m.clone());
-                }
-            }
-            total = total + within;
-            let share = if shared == u.subnets.len() {
-                String::new()
+            let m = if at_peak {
+                d.peak.as_ref().err()
             } else {
-                format!(" × {shared}/{} subnets", u.subnets.len())
+                d.desired.as_ref().err()
             };
-            if parts.len() < SHOWN_SUBNET_USERS {
-                let why = match desired {
-                    Some(d) => d.desired.as_ref().map_or("desired unknown", |c| &c.why),
-                    None => &u.why,
-                };
-                parts.push(format!("{} {why}{share}", u.label));
-            } else {
-                more += 1;
+            if let Some(m) = m {
+                missing.push(m.clone());
             }
         }
-        let why = match (parts.len(), more) {
-            (0, _) => "nothing".to_string(),
-            (1, 0) => parts.remove(0),
-            (_, 0) => format!("{} = {}", parts.join(" + "), total.show()),
-            _ => format!("{} + {more} more = {}", parts.join(" + "), total.show()),
-        };
+    }
+
+    /// The users of `set` (from its [`SubnetSums`]): the total from the sums, the words for
+    /// the first [`SHOWN_SUBNET_USERS`] users, and the missing inputs of the users that
+    /// have any, in the users' order. Linear in the users shown and those with a missing
+    /// input, not in every user of the set.
+    fn compute_subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
+        let sums = self.subnet_sums(set);
+        let total = sums.total(phase);
+        let mut missing = Vec::new();
+        for &k in &sums.with_missing {
+            let u = &self.subnet_users[sums.users[k].0];
+            self.user_missing(u, phase.at_peak(u), &mut missing);
+        }
+        let parts = sums
+            .users
+            .iter()
+            .take(SHOWN_SUBNET_USERS)
+            .map(|&(ui, shared)| {
+                let u = &self.subnet_users[ui];
+                self.user_words(u, shared, phase.at_peak(u))
+            })
+            .collect();
         Need {
             total,
-            why,
+            why: need_words(parts, sums.users.len(), total),
             missing,
         }
+    }
+
+    /// "aws_ecs_service.api desired_count 4 × 2/3 subnets": one user's count in words.
+    fn user_words(&self, u: &SubnetUser, shared: usize, at_peak: bool) -> String {
+        let (_, desired) = self.user_count(u, at_peak);
+        let share = if shared == u.subnets.len() {
+            String::new()
+        } else {
+            format!(" × {shared}/{} subnets", u.subnets.len())
+        };
+        let why = match desired {
+            Some(d) => d.desired.as_ref().map_or("desired unknown", |c| &c.why),
+            None => &u.why,
+        };
+        format!("{} {why}{share}", u.label)
     }
 
     /// Usable IPv4 addresses over `set` (IPv6-only subnets excluded).

@@ -260,6 +260,32 @@ fn cluster_capacity_comes_from_its_own_plan() {
     assert!(slots.contains(&Bound::exact(10)), "{slots:?}");
 }
 
+/// `subnet_need` the plain way, for comparison: every user of the set visited in order,
+/// its count added and its missing inputs pushed, the first users' words kept.
+fn every_user_need(a: &Analysis, set: &[SubnetKey], phase: SubnetPhase) -> Need {
+    let (set, candidates) = a.subnet_candidates(set);
+    let (mut total, mut parts, mut users, mut missing) = (Bound::ZERO, Vec::new(), 0, Vec::new());
+    for u in candidates.iter().map(|&i| &a.subnet_users[i]) {
+        let shared = u.subnets.iter().filter(|s| set.contains(s)).count();
+        if shared == 0 {
+            continue;
+        }
+        let at_peak = phase.at_peak(u);
+        let (count, _) = a.user_count(u, at_peak);
+        total = total + count.scale(shared as u64, u.subnets.len() as u64);
+        a.user_missing(u, at_peak, &mut missing);
+        users += 1;
+        if parts.len() < SHOWN_SUBNET_USERS {
+            parts.push(a.user_words(u, shared, at_peak));
+        }
+    }
+    Need {
+        total,
+        why: need_words(parts, users, total),
+        missing,
+    }
+}
+
 #[test]
 fn subnet_need_total_is_the_total_of_subnet_need_in_every_phase() {
     // Services on a, b and both, a daemon, one with an unknown desired count, and one
@@ -298,6 +324,7 @@ fn subnet_need_total_is_the_total_of_subnet_need_in_every_phase() {
         address: s.to_string(),
     };
     let mut checked = 0;
+    let (mut seen_more, mut seen_missing) = (false, false);
     for set in sets {
         let keys: Vec<SubnetKey> = set.iter().map(key).collect();
         let mut phases = vec![SubnetPhase::Steady, SubnetPhase::AllDeploying];
@@ -305,6 +332,15 @@ fn subnet_need_total_is_the_total_of_subnet_need_in_every_phase() {
         phases.extend((0..=a.services.len()).map(SubnetPhase::Deploying));
         for phase in phases {
             let need = a.subnet_need(&keys, phase);
+            // The words and missing inputs as summing every user in order gives them.
+            let every = every_user_need(&a, &keys, phase);
+            seen_more |= every.why.contains(" more = ");
+            seen_missing |= !every.missing.is_empty();
+            assert_eq!(
+                (need.total, &need.why, &need.missing),
+                (every.total, &every.why, &every.missing),
+                "{set:?} {phase:?}"
+            );
             // Asked twice: the second answer comes from the memo.
             for _ in 0..2 {
                 assert_eq!(
@@ -318,6 +354,8 @@ fn subnet_need_total_is_the_total_of_subnet_need_in_every_phase() {
         }
     }
     assert_eq!(checked, 3 * (2 + a.services.len() + 1));
+    // The comparison saw users summarised as "N more" and missing inputs.
+    assert!(seen_more && seen_missing);
     // Deploying one service differs from the steady state somewhere (the test would
     // notice a mix-up of phases).
     let both: Vec<SubnetKey> = sets[2].iter().map(key).collect();

@@ -950,7 +950,7 @@ macro_rules! finder {
 impl Model {
     fn address_positions(&self) -> super::index::PositionsByField {
         use super::index::positions;
-        let mut m = std::collections::HashMap::new();
+        let mut m = std::collections::HashMap::with_hasher(crate::plan::SeededHash::default());
         macro_rules! add {
             ($($field:ident),*) => {
                 $(m.insert(stringify!($field), positions(&self.$field, |e| e.address.as_str()));)*

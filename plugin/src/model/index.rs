@@ -7,11 +7,14 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Positions of one entity vector: its length when indexed, and address → position.
-pub type Positions = (usize, HashMap<String, usize>);
+use crate::plan::SeededHash;
+
+/// Positions of one entity vector: its length when indexed, and address → position (with
+/// the plan's seeded fast hash: rules look entities up by address thousands of times).
+pub(crate) type Positions = (usize, HashMap<String, usize, SeededHash>);
 
 /// [`Positions`] per entity vector, by field name (`"services"`, ...).
-pub type PositionsByField = HashMap<&'static str, Positions>;
+pub(crate) type PositionsByField = HashMap<&'static str, Positions, SeededHash>;
 
 /// Address → position, per entity vector (by field name).
 #[derive(Debug, Clone, Default)]
@@ -22,7 +25,7 @@ pub struct AddressIndex {
 impl AddressIndex {
     /// Find an entity by address in `items` (the vector called `field`), building the
     /// whole index with `build` on first use.
-    pub fn find<'m, T>(
+    pub(crate) fn find<'m, T>(
         &self,
         field: &'static str,
         items: &'m [T],
@@ -47,8 +50,8 @@ impl AddressIndex {
 }
 
 /// Positions of one entity vector.
-pub fn positions<T>(items: &[T], addr_of: impl Fn(&T) -> &str) -> Positions {
-    let mut m = HashMap::with_capacity(items.len());
+pub(crate) fn positions<T>(items: &[T], addr_of: impl Fn(&T) -> &str) -> Positions {
+    let mut m = HashMap::with_capacity_and_hasher(items.len(), SeededHash::default());
     for (i, e) in items.iter().enumerate() {
         // First entity wins for duplicate addresses (several plans), like the scan does.
         m.entry(addr_of(e).to_string()).or_insert(i);

@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::address::{self, Step};
-use super::references::{distinct_traversals, names, parent_prefix};
+use super::references::{distinct_traversals, names};
 use super::{Plan, Resource};
 
 /// Upper bound on expressions visited for one query, against crafted configurations.
@@ -105,17 +105,15 @@ impl Walk<'_> {
     fn variable(&mut self, module: &str, steps: &[Step], depth: usize) -> Option<usize> {
         let name = name_at(steps, 1)?;
         let rest = &steps[2..];
-        let mut path = address::module_path(module)?;
-        let Some((call, _key)) = path.pop() else {
+        let Some((call, _key, parent)) = super::last_module_call(module)? else {
             let v = self.plan.variables.get(name)?;
             return leaves(select(&v.value, rest));
         };
-        let parent = parent_prefix(module);
-        let mc = self.plan.module_config(&parent)?.module_calls.get(&call)?;
+        let mc = self.plan.module_config(parent)?.module_calls.get(call)?;
         match mc.expressions.get(name) {
             Some(e) => match &e.constant_value {
                 Some(v) => leaves(select(v, rest)),
-                None => self.refs(&parent, &e.references, depth + 1),
+                None => self.refs(parent, &e.references, depth + 1),
             },
             None => leaves(select(
                 mc.module.variables.get(name)?.default.as_ref()?,

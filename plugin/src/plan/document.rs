@@ -481,7 +481,7 @@ pub(super) type KeyedBases = HashMap<String, HashSet<String, SeededHash>, Seeded
 /// random seed and multiplicative mixing, so that crafted addresses cannot be made to
 /// collide without knowing the seed.
 #[derive(Clone, Copy)]
-pub(super) struct SeededHash(u64);
+pub(crate) struct SeededHash(u64);
 
 impl Default for SeededHash {
     fn default() -> Self {
@@ -497,7 +497,7 @@ impl std::hash::BuildHasher for SeededHash {
     }
 }
 
-pub(super) struct Mixer(u64);
+pub(crate) struct Mixer(u64);
 
 const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 

@@ -18,7 +18,7 @@
 //!   value never replaces a known plan value: a disagreement is only counted
 //!   ([`OverlayStats`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -200,22 +200,31 @@ pub fn settle_note(
         {
             continue;
         }
-        let modules: HashSet<&str> = plan
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed && hides_unknown(plan, r))
-            .map(|r| r.module_address.as_str())
-            .collect();
+        // The module of each note's resource; then, only in those modules, whether a
+        // resource hides an unknown value (one is enough for its module).
+        let mut notes: Vec<Option<&str>> = Vec::new();
+        let mut modules: HashMap<&str, bool, super::SeededHash> = HashMap::default();
         for d in diagnostics
             .iter()
             .filter(|d| d.plan == i && d.unverifiable && d.suppressed.is_none())
         {
-            unverifiable += 1;
             let module = plan.resource(&d.address).map(|r| r.module_address.as_str());
-            if module.is_some_and(|m| modules.contains(m)) {
-                settleable += 1;
+            if let Some(m) = module {
+                modules.insert(m, false);
+            }
+            notes.push(module);
+        }
+        for r in plan.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            match modules.get_mut(r.module_address.as_str()) {
+                Some(hides) if !*hides => *hides = hides_unknown(plan, r),
+                _ => {}
             }
         }
+        unverifiable += notes.len();
+        settleable += notes
+            .iter()
+            .filter(|m| m.is_some_and(|m| modules.get(m) == Some(&true)))
+            .count();
     }
     (settleable > 0).then(|| {
         format!(

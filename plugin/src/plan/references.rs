@@ -161,27 +161,23 @@ impl Ctx<'_> {
         let Some(Step::Name(var)) = steps.get(1) else {
             return;
         };
-        let Some(mut path) = address::module_path(&self.w.module) else {
-            return;
-        };
         // A root variable is a value given by the user, not a resource.
-        let Some((call, key)) = path.pop() else {
+        let Some(Some((call, key, parent))) = super::last_module_call(&self.w.module) else {
             return;
         };
-        let parent = parent_prefix(&self.w.module);
-        let Some(parent_cfg) = self.plan.module_config(&parent) else {
+        let Some(parent_cfg) = self.plan.module_config(parent) else {
             return;
         };
         let Some(expr) = parent_cfg
             .module_calls
-            .get(&call)
+            .get(call)
             .and_then(|c| c.expressions.get(var))
         else {
             return;
         };
         queue.push(Work {
-            module: parent,
-            each_key: key.as_deref().map(address::key_value),
+            module: parent.to_string(),
+            each_key: key.map(address::key_value),
             refs: expr.references.clone(),
             certain: self.w.certain,
             tail: concat(names(&steps[2..]), &self.w.tail),
@@ -349,26 +345,22 @@ pub(crate) fn single_resource(refs: &[String]) -> Option<String> {
 }
 
 pub(crate) fn module_inputs(plan: &Plan, module: &str) -> Vec<(String, Vec<RefTarget>)> {
-    let Some(mut path) = address::module_path(module) else {
+    let Some(Some((call, key, parent))) = super::last_module_call(module) else {
         return Vec::new();
     };
-    let Some((call, key)) = path.pop() else {
-        return Vec::new();
-    };
-    let parent = parent_prefix(module);
     let Some(mc) = plan
-        .module_config(&parent)
-        .and_then(|c| c.module_calls.get(&call))
+        .module_config(parent)
+        .and_then(|c| c.module_calls.get(call))
     else {
         return Vec::new();
     };
-    let each_key = key.as_deref().map(address::key_value);
+    let each_key = key.map(address::key_value);
     mc.expressions
         .iter()
         .map(|(var, expr)| {
             (
                 var.clone(),
-                follow(plan, &parent, each_key.as_ref(), &expr.references),
+                follow(plan, parent, each_key.as_ref(), &expr.references),
             )
         })
         .filter(|(_, targets)| !targets.is_empty())
@@ -380,7 +372,9 @@ fn concat(mut a: Vec<String>, b: &[String]) -> Vec<String> {
     a
 }
 
-/// `module.a["x"].module.b` → `module.a["x"]`; a root-level module → `""`.
+/// `module.a["x"].module.b` → `module.a["x"]`; a root-level module → `""`. What
+/// [`super::last_module_call`] reads in place (tests check the two agree).
+#[cfg(test)]
 pub(super) fn parent_prefix(module: &str) -> String {
     let Some(steps) = address::steps_with_end(module) else {
         return String::new();
@@ -401,9 +395,8 @@ pub(super) fn parent_prefix(module: &str) -> String {
 
 /// The instance key of a module instance address's last segment.
 fn module_key(module: &str) -> Option<Value> {
-    let path = address::module_path(module)?;
-    let (_, key) = path.last()?;
-    key.as_deref().map(address::key_value)
+    let (_, key, _) = super::last_module_call(module)??;
+    key.map(address::key_value)
 }
 
 #[cfg(test)]

@@ -1091,3 +1091,58 @@ fn a_mapped_plan_reads_as_the_same_bytes_in_memory() {
     assert_eq!(seen(&mapped), seen(&read));
     assert_eq!(mapped.resource_count, read.resource_count);
 }
+
+#[test]
+fn module_calls_read_in_place_agree_with_module_path() {
+    // Every text of up to six pieces from these: module chains, keys with quotes, escapes,
+    // dots and brackets inside them, unclosed keys, names that are not `module`.
+    const PIECES: [&str; 8] = ["module", ".", "a", "[", "]", "\"", "\\", "[\"x.]\"]"];
+    let mut texts = vec![String::new()];
+    let mut checked = 0;
+    for _ in 0..6 {
+        let mut longer = Vec::with_capacity(texts.len() * PIECES.len());
+        for t in &texts {
+            for p in PIECES {
+                longer.push(format!("{t}{p}"));
+            }
+        }
+        for t in &longer {
+            let expected = address::module_path(t);
+            let read: Option<Vec<(&str, Option<&str>)>> = ModuleCalls::new(t).collect();
+            let read_owned = read.map(|calls| {
+                let owned = |(c, k): (&str, Option<&str>)| (c.to_string(), k.map(str::to_string));
+                calls.into_iter().map(owned).collect::<Vec<_>>()
+            });
+            assert_eq!(read_owned, expected, "{t}");
+            // The last call, with the module instance holding it.
+            let last = expected.as_ref().map(|path| {
+                path.last()
+                    .map(|(c, k)| (c.as_str(), k.as_deref(), references::parent_prefix(t)))
+            });
+            let read_last =
+                last_module_call(t).map(|l| l.map(|(c, k, parent)| (c, k, parent.to_string())));
+            assert_eq!(read_last, last, "{t}");
+            checked += 1;
+        }
+        texts = longer;
+    }
+    assert_eq!(checked, (1..=6).map(|n| 8usize.pow(n)).sum::<usize>());
+    // And the usual shapes.
+    fn calls(t: &str) -> Option<Vec<&str>> {
+        ModuleCalls::new(t)
+            .map(|c| c.map(|(call, _)| call))
+            .collect()
+    }
+    assert_eq!(
+        calls(r#"module.a["x.y]"].module.b[0].module.c"#),
+        Some(vec!["a", "b", "c"])
+    );
+    assert_eq!(calls(""), Some(vec![]));
+    assert_eq!(calls("module.a.aws_vpc.main"), None);
+    assert_eq!(calls(r#"module.a["x"#), None);
+    assert_eq!(
+        last_module_call(r#"module.a["x.y]"].module.b[0]"#),
+        Some(Some(("b", Some("0"), r#"module.a["x.y]"]"#)))
+    );
+    assert_eq!(last_module_call(""), Some(None));
+}

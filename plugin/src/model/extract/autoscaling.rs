@@ -111,12 +111,12 @@ fn differs(before: AttrRef<'_>, after: AttrRef<'_>) -> bool {
     after.contains_unknown() || before.raw().get() != after.raw().get()
 }
 
-pub(super) fn extract_group(
+pub(super) fn extract_group<'p>(
     p: &Plan,
-    res: &Resource,
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let mip = v.get("mixed_instances_policy").items();
@@ -154,7 +154,7 @@ pub(super) fn extract_group(
         relaunch: group_relaunch(res),
     };
     let pos = model.autoscaling_groups.len();
-    lookup.add_address(plan, &asg.address, Kind::AutoscalingGroup, pos);
+    lookup.add_address(plan, &res.address, Kind::AutoscalingGroup, pos);
     if let Some(n) = key(&asg.name) {
         lookup.asg_name.insert(n, plan, pos);
     }
@@ -171,12 +171,12 @@ pub(super) fn extract_group(
     model.autoscaling_groups.push(asg);
 }
 
-pub(super) fn extract_launch_template(
+pub(super) fn extract_launch_template<'p>(
     p: &Plan,
-    res: &Resource,
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let lt = LaunchTemplate {
@@ -191,7 +191,7 @@ pub(super) fn extract_launch_template(
             .bool(),
     };
     let pos = model.launch_templates.len();
-    lookup.add_address(plan, &lt.address, Kind::LaunchTemplate, pos);
+    lookup.add_address(plan, &res.address, Kind::LaunchTemplate, pos);
     if let Some(n) = key(&lt.name) {
         lookup.lt_name.insert(n, plan, pos);
     }
@@ -203,12 +203,12 @@ pub(super) fn extract_launch_template(
     model.launch_templates.push(lt);
 }
 
-pub(super) fn extract_launch_configuration(
+pub(super) fn extract_launch_configuration<'p>(
     p: &Plan,
-    res: &Resource,
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let lc = LaunchConfiguration {
@@ -228,7 +228,7 @@ pub(super) fn extract_launch_configuration(
         ),
     };
     let pos = model.launch_configurations.len();
-    lookup.add_address(plan, &lc.address, Kind::LaunchConfiguration, pos);
+    lookup.add_address(plan, &res.address, Kind::LaunchConfiguration, pos);
     if let Some(n) = key(&lc.name) {
         lookup.lc_name.insert(n, plan, pos);
     }
@@ -238,12 +238,12 @@ pub(super) fn extract_launch_configuration(
     model.launch_configurations.push(lc);
 }
 
-pub(super) fn extract_instance(
+pub(super) fn extract_instance<'p>(
     p: &Plan,
-    res: &Resource,
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let inst = Ec2Instance {
@@ -272,7 +272,7 @@ pub(super) fn extract_instance(
         },
     };
     let pos = model.instances.len();
-    lookup.add_address(plan, &inst.address, Kind::Instance, pos);
+    lookup.add_address(plan, &res.address, Kind::Instance, pos);
     model.instances.push(inst);
 }
 

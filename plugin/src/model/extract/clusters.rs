@@ -7,11 +7,11 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{CapacityProvider, Cluster, Field, Link, Model, PlanIndex, Val};
 use crate::plan::Resource;
 
-pub(super) fn extract_cluster(
-    res: &Resource,
+pub(super) fn extract_cluster<'p>(
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let cluster = Cluster {
@@ -24,7 +24,7 @@ pub(super) fn extract_cluster(
         capacity: vec![],
     };
     let pos = model.clusters.len();
-    lookup.add_address(plan, &cluster.address, Kind::Cluster, pos);
+    lookup.add_address(plan, &res.address, Kind::Cluster, pos);
     if let Some(n) = key(&cluster.name) {
         lookup.cluster_name.insert(n, plan, pos);
     }
@@ -37,11 +37,11 @@ pub(super) fn extract_cluster(
     model.clusters.push(cluster);
 }
 
-pub(super) fn extract_capacity_provider(
-    res: &Resource,
+pub(super) fn extract_capacity_provider<'p>(
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let asg = first_block(v.get("auto_scaling_group_provider"));
@@ -65,7 +65,7 @@ pub(super) fn extract_capacity_provider(
         managed_scaling,
     };
     let pos = model.capacity_providers.len();
-    lookup.add_address(plan, &cp.address, Kind::CapacityProvider, pos);
+    lookup.add_address(plan, &res.address, Kind::CapacityProvider, pos);
     if let Some(n) = key(&cp.name) {
         lookup.cp_name.insert(n, plan, pos);
     }

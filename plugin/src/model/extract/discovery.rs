@@ -5,7 +5,12 @@ use crate::model::resolve::{Kind, Lookup};
 use crate::model::{Field, Model, PlanIndex, ServiceDiscoveryService, Val};
 use crate::plan::Resource;
 
-pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(super) fn extract<'p>(
+    res: &'p Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup<'p>,
+) {
     let v = res.values.root();
     let records = v.get("dns_config").at(0).get("dns_records");
     let dns_config = v.get("dns_config").items();
@@ -39,7 +44,7 @@ pub(super) fn extract(res: &Resource, plan: PlanIndex, model: &mut Model, lookup
         record_types,
     };
     let pos = model.service_discovery_services.len();
-    lookup.add_address(plan, &sd.address, Kind::ServiceDiscovery, pos);
+    lookup.add_address(plan, &res.address, Kind::ServiceDiscovery, pos);
     if let Some(a) = key(&v.get("arn").string()) {
         lookup.sd_arn.insert(a, plan, pos);
     }

@@ -26,23 +26,29 @@ pub(crate) mod written;
 pub(crate) use services::is_service_linked_role;
 
 /// Extract every ECS-related resource of one plan into `model`.
-pub(crate) fn extract_plan(plan: &Plan, idx: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(crate) fn extract_plan<'p>(
+    plan: &'p Plan,
+    idx: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup<'p>,
+) {
     // On a large plan, most of the extraction time is reading the values of its thousands
     // of task definitions, services and target groups. That only reads the plan, so it is
     // done first, spread over the cores; then every entity is added to the model and the
     // lookup in plan order, as if extracted one by one.
     let decoded = crate::par::map(&plan.resources, PARALLEL_MIN, |res| decode(plan, res, idx));
+    lookup.reserve(idx, plan.resources.len());
     for (res, decoded) in plan.resources.iter().zip(decoded) {
         let data = res.mode == Mode::Data;
         match (res.type_.as_str(), data, decoded) {
             (_, _, Some(Decoded::TaskDefinition(td, arns))) => {
-                task_definitions::register(td, arns, idx, model, lookup)
+                task_definitions::register(td, arns, idx, model, lookup, &res.address)
             }
             (_, _, Some(Decoded::Service(svc, arns))) => {
-                services::register(svc, arns, idx, model, lookup)
+                services::register(svc, arns, idx, model, lookup, &res.address)
             }
             (_, _, Some(Decoded::TargetGroup(tg, arns))) => {
-                target_groups::register(tg, arns, idx, model, lookup)
+                target_groups::register(tg, arns, idx, model, lookup, &res.address)
             }
             ("aws_ecs_task_set", false, _) => task_sets::extract(res, idx, model),
             ("aws_ecs_cluster", false, _) => clusters::extract_cluster(res, idx, model, lookup),

@@ -203,15 +203,16 @@ pub(super) const ARN_ATTRS: &[&str] = &["id", "arn"];
 
 /// Add a decoded service (from [`decode`]) to the model and the lookup; `arns` are the known
 /// values of [`ARN_ATTRS`].
-pub(super) fn register(
+pub(super) fn register<'p>(
     svc: Service,
     arns: Vec<String>,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
+    address: &'p str,
 ) {
     let pos = model.services.len();
-    lookup.add_address(plan, &svc.address, Kind::Service, pos);
+    lookup.add_address(plan, address, Kind::Service, pos);
     if let Some(n) = key(&svc.name) {
         lookup.service_name.insert(n, plan, pos);
     }

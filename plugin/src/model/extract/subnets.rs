@@ -45,12 +45,12 @@ pub(super) fn extract_subnet_ids(res: &Resource, plan: PlanIndex, model: &mut Mo
     }
 }
 
-pub(super) fn extract_subnet(
+pub(super) fn extract_subnet<'p>(
     p: &Plan,
-    res: &Resource,
+    res: &'p Resource,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
 ) {
     let v = res.values.root();
     let subnet = Subnet {
@@ -75,7 +75,7 @@ pub(super) fn extract_subnet(
             .bool(),
     };
     let pos = model.subnets.len();
-    lookup.add_address(plan, &subnet.address, Kind::Subnet, pos);
+    lookup.add_address(plan, &res.address, Kind::Subnet, pos);
     if let Some(id) = key(&subnet.id) {
         match res.mode {
             Mode::Managed => lookup.subnet_id.insert(id, plan, pos),
@@ -102,7 +102,12 @@ fn ipv6_cidr_block(plan: &Plan, res: &Resource) -> Field<String> {
     f
 }
 
-pub(super) fn extract_vpc(res: &Resource, plan: PlanIndex, model: &mut Model, lookup: &mut Lookup) {
+pub(super) fn extract_vpc<'p>(
+    res: &'p Resource,
+    plan: PlanIndex,
+    model: &mut Model,
+    lookup: &mut Lookup<'p>,
+) {
     let v = res.values.root();
     let vpc = Vpc {
         address: res.address.clone(),
@@ -113,7 +118,7 @@ pub(super) fn extract_vpc(res: &Resource, plan: PlanIndex, model: &mut Model, lo
         managed: res.mode == Mode::Managed,
     };
     let pos = model.vpcs.len();
-    lookup.add_address(plan, &vpc.address, Kind::Vpc, pos);
+    lookup.add_address(plan, &res.address, Kind::Vpc, pos);
     if let Some(id) = key(&vpc.id) {
         lookup.vpc_id.insert(id, plan, pos);
     }

@@ -35,15 +35,16 @@ pub(super) const ARN_ATTRS: &[&str] = &["arn", "id"];
 
 /// Add a decoded target group (from [`decode`]) to the model and the lookup; `arns` are the
 /// known values of [`ARN_ATTRS`].
-pub(super) fn register(
+pub(super) fn register<'p>(
     tg: TargetGroup,
     arns: Vec<String>,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
+    address: &'p str,
 ) {
     let pos = model.target_groups.len();
-    lookup.add_address(plan, &tg.address, Kind::TargetGroup, pos);
+    lookup.add_address(plan, address, Kind::TargetGroup, pos);
     if let Some(n) = key(&tg.name) {
         lookup.tg_name.insert(n, plan, pos);
     }

@@ -51,15 +51,16 @@ pub(super) const ARN_ATTRS: &[&str] = &["arn", "arn_without_revision"];
 
 /// Add a decoded task definition (from [`decode`]) to the model and the lookup; `arns` are
 /// the known values of [`ARN_ATTRS`].
-pub(super) fn register(
+pub(super) fn register<'p>(
     td: TaskDefinition,
     arns: Vec<String>,
     plan: PlanIndex,
     model: &mut Model,
-    lookup: &mut Lookup,
+    lookup: &mut Lookup<'p>,
+    address: &'p str,
 ) {
     let pos = model.task_definitions.len();
-    lookup.add_address(plan, &td.address, Kind::TaskDefinition, pos);
+    lookup.add_address(plan, address, Kind::TaskDefinition, pos);
     if let Some(f) = key(&td.family) {
         lookup.td_family.insert(f, plan, pos);
     }

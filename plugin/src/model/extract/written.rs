@@ -78,18 +78,17 @@ fn required(type_: &str) -> &'static [&'static str] {
 
 /// Calls from the root to the module an address is in (`module.a["x"].module.b` → `[a, b]`):
 /// configuration is shared by every instance of a call, so keys do not matter.
-fn module_calls(module_address: &str) -> Vec<String> {
-    crate::plan::address::module_path(module_address)
+fn module_calls(module_address: &str) -> Vec<&str> {
+    crate::plan::ModuleCalls::new(module_address)
+        .map(|c| c.map(|(call, _)| call))
+        .collect::<Option<Vec<&str>>>()
         .unwrap_or_default()
-        .into_iter()
-        .map(|(call, _)| call)
-        .collect()
 }
 
-fn module_at<'a>(plan: &'a Plan, calls: &[String]) -> Option<&'a ModuleConfig> {
+fn module_at<'a>(plan: &'a Plan, calls: &[&str]) -> Option<&'a ModuleConfig> {
     let mut m = &plan.config.root;
     for c in calls {
-        m = &m.module_calls.get(c)?.module;
+        m = &m.module_calls.get(*c)?.module;
     }
     Some(m)
 }
@@ -97,7 +96,7 @@ fn module_at<'a>(plan: &'a Plan, calls: &[String]) -> Option<&'a ModuleConfig> {
 /// Longest chain of module variables followed (a guard against crafted configurations).
 const MAX_DEPTH: usize = 32;
 
-fn evaluate(plan: &Plan, module: &[String], expr: &Expression, depth: usize) -> Written {
+fn evaluate(plan: &Plan, module: &[&str], expr: &Expression, depth: usize) -> Written {
     if let Some(v) = &expr.constant_value {
         return literal(v);
     }
@@ -123,7 +122,7 @@ fn literal(v: &Value) -> Written {
 }
 
 /// The value of `var.name` inside the module reached by `module` calls.
-fn variable(plan: &Plan, module: &[String], name: &str, depth: usize) -> Written {
+fn variable(plan: &Plan, module: &[&str], name: &str, depth: usize) -> Written {
     let Some((call, parent)) = module.split_last() else {
         // A root variable: the plan holds its value.
         return match plan.variables.get(name) {
@@ -131,7 +130,7 @@ fn variable(plan: &Plan, module: &[String], name: &str, depth: usize) -> Written
             None => Written::Unclear,
         };
     };
-    let Some(call_cfg) = module_at(plan, parent).and_then(|m| m.module_calls.get(call)) else {
+    let Some(call_cfg) = module_at(plan, parent).and_then(|m| m.module_calls.get(*call)) else {
         return Written::Unclear;
     };
     match call_cfg.expressions.get(name) {

@@ -15,7 +15,7 @@ const MAX_CANDIDATES: usize = 64;
 pub(crate) struct Cx<'a> {
     pub plan: &'a Plan,
     pub idx: PlanIndex,
-    pub lookup: &'a Lookup,
+    pub lookup: &'a Lookup<'a>,
     pub model: &'a Model,
 }
 

@@ -6,6 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::PlanIndex;
+use crate::plan::SeededHash;
+
+/// A map with the plan's seeded fast hash (SipHash, the std default, showed in profiles).
+type FastMap<K, V> = HashMap<K, V, SeededHash>;
 
 /// Which model vector an index position points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,14 +33,18 @@ type Candidates = Vec<(PlanIndex, usize)>;
 
 /// A value-keyed index for one kind of key (family, name, ARN, id).
 #[derive(Debug, Default)]
-pub(crate) struct KeyIndex(HashMap<String, Candidates>);
+pub(crate) struct KeyIndex(FastMap<String, Candidates>);
 
 impl KeyIndex {
     pub(crate) fn insert(&mut self, key: &str, plan: PlanIndex, pos: usize) {
         if key.is_empty() {
             return;
         }
-        let entry = self.0.entry(key.to_string()).or_default();
+        // The key is copied only the first time it is seen.
+        let entry = match self.0.get_mut(key) {
+            Some(e) => e,
+            None => self.0.entry(key.to_string()).or_default(),
+        };
         if !entry.contains(&(plan, pos)) {
             entry.push((plan, pos));
         }
@@ -46,41 +54,35 @@ impl KeyIndex {
     /// false when several entities share the key (e.g. the same family in two modules).
     pub(crate) fn pick(&self, key: &str, plan: PlanIndex) -> Option<(usize, bool)> {
         let cands = self.0.get(key)?;
-        let same: Vec<usize> = cands
-            .iter()
-            .filter(|(p, _)| *p == plan)
-            .map(|(_, i)| *i)
-            .collect();
-        let pool: Vec<usize> = if same.is_empty() {
-            cands.iter().map(|(_, i)| *i).collect()
-        } else {
-            same
-        };
-        let first = *pool.first()?;
-        Some((first, pool.len() == 1))
+        let mut same = cands.iter().filter(|(p, _)| *p == plan).map(|(_, i)| *i);
+        match same.next() {
+            Some(first) => Some((first, same.next().is_none())),
+            None => cands.first().map(|&(_, i)| (i, cands.len() == 1)),
+        }
     }
 }
 
 /// The entities of one kind in one module instance, grouped by resource.
 #[derive(Debug, Default)]
-struct ModuleEntities {
+struct ModuleEntities<'p> {
     groups: Vec<Vec<usize>>,
     /// Resource address without instance key → position in `groups`.
-    index: HashMap<String, usize>,
+    index: FastMap<&'p str, usize>,
 }
 
-/// Every index used by resolution.
+/// Every index used by resolution. Addresses are borrowed from the plans' resources
+/// (`'p`): the model's entities hold copies of them, so the index needs none of its own.
 #[derive(Debug, Default)]
-pub(crate) struct Lookup {
+pub(crate) struct Lookup<'p> {
     /// Per plan (by position): address → entity.
-    by_address: Vec<HashMap<String, (Kind, usize)>>,
-    /// (plan, kind, module instance address) → entities of that kind declared directly in
-    /// the module instance (`""` for the root module), grouped by resource (the instances
-    /// of one `count`/`for_each` resource form one group).
-    by_module: HashMap<(PlanIndex, Kind, String), ModuleEntities>,
-    /// (plan, kind, module instance address) of every module instance with entities of
-    /// that kind in a module instance nested inside it (at any depth).
-    nested: HashSet<(PlanIndex, Kind, String)>,
+    by_address: Vec<FastMap<&'p str, (Kind, usize)>>,
+    /// (plan, kind) → module instance address → entities of that kind declared directly
+    /// in the module instance (`""` for the root module), grouped by resource (the
+    /// instances of one `count`/`for_each` resource form one group).
+    by_module: FastMap<(PlanIndex, Kind), FastMap<&'p str, ModuleEntities<'p>>>,
+    /// (plan, kind) → every module instance with entities of that kind in a module
+    /// instance nested inside it (at any depth).
+    nested: FastMap<(PlanIndex, Kind), HashSet<String, SeededHash>>,
     pub(crate) td_family: KeyIndex,
     pub(crate) td_arn: KeyIndex,
     pub(crate) service_name: KeyIndex,
@@ -104,57 +106,65 @@ pub(crate) struct Lookup {
     pub(crate) sd_id: KeyIndex,
 }
 
-impl Lookup {
-    pub(crate) fn add_address(&mut self, plan: PlanIndex, address: &str, kind: Kind, pos: usize) {
+impl<'p> Lookup<'p> {
+    /// Room for `n` more addresses of `plan` (its resources to extract), so that the
+    /// address map is not grown step by step.
+    pub(crate) fn reserve(&mut self, plan: PlanIndex, n: usize) {
         if self.by_address.len() <= plan {
-            self.by_address.resize_with(plan + 1, HashMap::new);
+            self.by_address.resize_with(plan + 1, FastMap::default);
         }
-        self.by_address[plan].insert(address.to_string(), (kind, pos));
+        self.by_address[plan].reserve(n);
+    }
+
+    pub(crate) fn add_address(
+        &mut self,
+        plan: PlanIndex,
+        address: &'p str,
+        kind: Kind,
+        pos: usize,
+    ) {
+        if self.by_address.len() <= plan {
+            self.by_address.resize_with(plan + 1, FastMap::default);
+        }
+        self.by_address[plan].insert(address, (kind, pos));
         let base = crate::plan::address::strip_instance_key(address).unwrap_or(address);
-        let module = crate::plan::address::module_prefix(address);
-        if !module.is_empty() && !self.by_module.contains_key(&(plan, kind, module.clone())) {
-            self.note_nested(plan, kind, &module);
-        }
-        let entities = self.by_module.entry((plan, kind, module)).or_default();
+        // The module prefix is a prefix of the address: borrowed from it.
+        let module = &address[..crate::plan::address::module_prefix(address).len()];
+        let modules = self.by_module.entry((plan, kind)).or_default();
+        let entities = match modules.get_mut(module) {
+            Some(e) => e,
+            None => {
+                if !module.is_empty() {
+                    self.nested
+                        .entry((plan, kind))
+                        .or_default()
+                        .extend(enclosing_modules(module));
+                }
+                modules.entry(module).or_default()
+            }
+        };
         match entities.index.get(base) {
             Some(&g) => entities.groups[g].push(pos),
             None => {
-                entities
-                    .index
-                    .insert(base.to_string(), entities.groups.len());
+                entities.index.insert(base, entities.groups.len());
                 entities.groups.push(vec![pos]);
             }
         }
     }
 
-    /// The entities of `kind` declared directly in module instance `module` of `plan`, one
-    /// group per resource.
-    /// Record that the ancestors of module instance `module` hold entities of `kind` in a
-    /// nested module instance (once per module instance: the caller checks).
-    fn note_nested(&mut self, plan: PlanIndex, kind: Kind, module: &str) {
-        let Some(path) = crate::plan::address::module_path(module) else {
-            return;
-        };
-        let mut ancestor = String::new();
-        for (call, key) in &path[..path.len().saturating_sub(1)] {
-            self.nested.insert((plan, kind, ancestor.clone()));
-            let segment = match key {
-                Some(k) => format!("module.{call}[{k}]"),
-                None => format!("module.{call}"),
-            };
-            ancestor = crate::plan::address::join(&ancestor, &segment);
-        }
-        self.nested.insert((plan, kind, ancestor));
-    }
-
     /// Whether module instance `module` has entities of `kind` in a nested module instance.
     pub(crate) fn has_nested(&self, plan: PlanIndex, module: &str, kind: Kind) -> bool {
-        self.nested.contains(&(plan, kind, module.to_string()))
+        self.nested
+            .get(&(plan, kind))
+            .is_some_and(|n| n.contains(module))
     }
 
+    /// The entities of `kind` declared directly in module instance `module` of `plan`, one
+    /// group per resource.
     pub(crate) fn in_module(&self, plan: PlanIndex, module: &str, kind: Kind) -> &[Vec<usize>] {
         self.by_module
-            .get(&(plan, kind, module.to_string()))
+            .get(&(plan, kind))
+            .and_then(|m| m.get(module))
             .map_or(&[], |e| e.groups.as_slice())
     }
 
@@ -189,6 +199,26 @@ impl Lookup {
                 })
         })
     }
+}
+
+/// The module instances enclosing module instance `module` (its ancestors and the root,
+/// `""`): those that hold its entities in a nested module instance.
+fn enclosing_modules(module: &str) -> Vec<String> {
+    let Some(path) = crate::plan::address::module_path(module) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(path.len());
+    let mut ancestor = String::new();
+    for (call, key) in &path[..path.len().saturating_sub(1)] {
+        out.push(ancestor.clone());
+        let segment = match key {
+            Some(k) => format!("module.{call}[{k}]"),
+            None => format!("module.{call}"),
+        };
+        ancestor = crate::plan::address::join(&ancestor, &segment);
+    }
+    out.push(ancestor);
+    out
 }
 
 #[cfg(test)]

@@ -40,7 +40,12 @@ pub(crate) fn resolve(plans: &[Plan], model: &mut Model, lookup: &Lookup, assume
     launches(model, lookup, &wiring, &managed_instances);
 }
 
-fn cx<'a>(plans: &'a [Plan], idx: usize, lookup: &'a Lookup, model: &'a Model) -> Option<Cx<'a>> {
+fn cx<'a>(
+    plans: &'a [Plan],
+    idx: usize,
+    lookup: &'a Lookup<'a>,
+    model: &'a Model,
+) -> Option<Cx<'a>> {
     plans.get(idx).map(|plan| Cx {
         plan,
         idx,
