@@ -32,6 +32,8 @@ use crate::error::UserError;
 mod scan;
 mod split;
 
+pub(super) use scan::members as object_members;
+
 /// Flags recorded per resource address while streaming.
 const CHANGE_IN: u8 = 1;
 const CHANGE_OUT: u8 = 2;
@@ -95,7 +97,7 @@ struct Collected<'a> {
     variables: Option<&'a str>,
     configuration: Option<&'a str>,
     /// Address literal → CHANGE_IN / CHANGE_OUT / PLANNED flags.
-    seen: HashMap<Cow<'a, str>, u8, SeededHash>,
+    seen: HashMap<Hashed<'a>, u8, Carried>,
     /// Address literals of data sources in prior_state.
     prior_data: Vec<Cow<'a, str>>,
     entries: Vec<Entry<'a>>,
@@ -374,12 +376,12 @@ impl<'a> Collected<'a> {
     // A `&Cow` rather than `&str`: cloning a borrowed Cow into the map costs nothing.
     #[allow(clippy::ptr_arg)]
     fn flag(&mut self, address: &Cow<'a, str>, flag: u8) {
-        match self.seen.get_mut(address.as_ref()) {
-            Some(f) => *f |= flag,
-            None => {
-                self.seen.insert(address.clone(), flag);
-            }
-        }
+        *self.seen.entry(Hashed::new(address.clone())).or_insert(0) |= flag;
+    }
+
+    /// The flags recorded for an address literal.
+    fn flags(&self, address: &str) -> Option<u8> {
+        self.seen.get(&Hashed::new(Cow::Borrowed(address))).copied()
     }
 
     fn add_change(&mut self, rc: RawChange<'a>, deferred: bool) {
@@ -482,6 +484,69 @@ impl<'a> Collected<'a> {
                 before: None,
             });
         }
+    }
+}
+
+/// An address literal with its hash, computed once with a seed drawn once per process:
+/// the address maps of the sections grow (rehashing every key) and are merged into one
+/// without hashing the text of a key again (hashing the ~70-byte addresses again was a
+/// sixth of the first pass), and equal addresses from different sections hash alike.
+#[derive(Clone, Debug)]
+pub(super) struct Hashed<'a> {
+    hash: u64,
+    pub(super) lit: Cow<'a, str>,
+}
+
+impl<'a> Hashed<'a> {
+    fn new(lit: Cow<'a, str>) -> Self {
+        use std::hash::BuildHasher;
+        static SEED: std::sync::OnceLock<SeededHash> = std::sync::OnceLock::new();
+        let hash = SEED
+            .get_or_init(SeededHash::default)
+            .hash_one(lit.as_bytes());
+        Hashed { hash, lit }
+    }
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.lit == other.lit
+    }
+}
+
+impl Eq for Hashed<'_> {}
+
+impl std::hash::Hash for Hashed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Hashes a [`Hashed`] by the hash it carries.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Carried;
+
+pub(super) struct CarriedHash(u64);
+
+impl std::hash::BuildHasher for Carried {
+    type Hasher = CarriedHash;
+    fn build_hasher(&self) -> CarriedHash {
+        CarriedHash(0)
+    }
+}
+
+impl std::hash::Hasher for CarriedHash {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (by `Hashed`); anything else still hashes.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(MIX);
+        }
+    }
+    fn write_u64(&mut self, h: u64) {
+        self.0 ^= h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -1094,7 +1159,7 @@ fn prior_data_kept(
 ) -> BTreeSet<String> {
     // Each check parses an address; a large plan has thousands: spread over the cores.
     let keep = crate::par::map(&c.prior_data, 256, |a| {
-        !c.seen.contains_key(a.as_ref()) && prior_data_in_world(&unescape(a), modules, config)
+        c.flags(a).is_none() && prior_data_in_world(&unescape(a), modules, config)
     });
     c.prior_data
         .iter()
@@ -1200,9 +1265,7 @@ fn kept_entries<'c, 'a>(c: &'c Collected<'a>, prior_kept: &BTreeSet<String>) -> 
             e.source == pass
                 && match pass {
                     Source::Change | Source::Deferred => true,
-                    Source::Planned => {
-                        c.seen.get(e.address.as_ref()).copied().unwrap_or(0) == PLANNED
-                    }
+                    Source::Planned => c.flags(&e.address).unwrap_or(0) == PLANNED,
                     Source::PriorData => prior_kept.contains(e.address.as_ref()),
                 }
         }));

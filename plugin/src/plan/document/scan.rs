@@ -775,6 +775,47 @@ struct Shared<'a> {
     index: Option<Span<'a>>,
 }
 
+/// Where a member of an object lies in its text: the name between its quotes (`escaped`
+/// when it holds an escape, the name is then that literal's meaning) and the value.
+pub(in crate::plan) struct MemberSpan {
+    pub name: (usize, usize),
+    pub escaped: bool,
+    pub value: (usize, usize),
+}
+
+/// The members of the object at the start of `text`, in order (what follows the object
+/// is not looked at); `None` when it is not an object or not valid JSON.
+pub(in crate::plan) fn members(text: &str) -> Option<Vec<MemberSpan>> {
+    let mut s = Scanner::new(text.as_bytes(), 0);
+    s.eat(b'{')?;
+    let mut out = Vec::new();
+    if s.peek()? == b'}' {
+        return Some(out);
+    }
+    loop {
+        if s.peek()? != b'"' {
+            return None;
+        }
+        let name_start = s.pos + 1;
+        let escaped = s.string()?;
+        let name = (name_start, s.pos - 1);
+        s.eat(b':')?;
+        s.ws();
+        let value_start = s.pos;
+        s.skip()?;
+        out.push(MemberSpan {
+            name,
+            escaped,
+            value: (value_start, s.pos),
+        });
+        match s.peek()? {
+            b',' => s.pos += 1,
+            b'}' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
 /// Mark a member as read; `None` when it was already (left to the sequential reader).
 #[inline]
 fn once(seen: &mut u16, bit: u16) -> Option<()> {
@@ -946,7 +987,11 @@ mod tests {
             let p = s.as_ptr() as usize;
             (p >= base && p <= base + text.len()).then(|| p - base)
         };
-        let mut seen: Vec<String> = c.seen.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut seen: Vec<String> = c
+            .seen
+            .iter()
+            .map(|(k, v)| format!("{}={v}", k.lit))
+            .collect();
         seen.sort();
         let mut modules: Vec<&str> = c.module_instances.iter().map(|m| m.as_ref()).collect();
         modules.sort();
