@@ -113,6 +113,10 @@ struct Collected<'a> {
     /// `split::MAX_MODULE_DEPTH`.
     module_depth: u32,
     deepest_module: u32,
+    /// A byte scanner met a newline (between tokens: the only place one can be).
+    newline_seen: bool,
+    /// The text is known to hold no newline (set by the scanner's reading alone).
+    one_line: bool,
 }
 
 #[derive(Deserialize)]
@@ -1055,7 +1059,7 @@ fn assemble(
     module_instances.extend(with_ancestors(extra));
     let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
     let kept = kept_entries(c, &prior_kept);
-    let positions = positions(text, &kept);
+    let positions = positions(text, &kept, c.one_line);
     // From here on only the kept resources' values are read: the memory of a mapped plan
     // goes back (its pages are read again from the page cache as they are needed), so that
     // what is built from it does not come on top of the whole file.
@@ -1343,7 +1347,7 @@ fn before_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Option<Attrs>, 
 /// one not taken from the text). One pass over the text up to the last entry: a plan in one
 /// line (as `terraform show -json` writes it) is a single search for a newline that finds
 /// none.
-fn positions(text: &str, kept: &[&Entry<'_>]) -> Vec<Option<(u32, u32)>> {
+fn positions(text: &str, kept: &[&Entry<'_>], one_line: bool) -> Vec<Option<(u32, u32)>> {
     let mut out = vec![None; kept.len()];
     let base = text.as_ptr() as usize;
     let mut order: Vec<(usize, usize)> = kept
@@ -1358,7 +1362,13 @@ fn positions(text: &str, kept: &[&Entry<'_>]) -> Vec<Option<(u32, u32)>> {
     let bytes = text.as_bytes();
     let (mut line, mut line_start, mut at) = (1u32, 0usize, 0usize);
     for (offset, i) in order {
-        for nl in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
+        // (A text known to be one line needs no search: `terraform show -json` writes one.)
+        let between = if one_line {
+            &[][..]
+        } else {
+            &bytes[at..offset]
+        };
+        for nl in memchr::memchr_iter(b'\n', between) {
             line += 1;
             line_start = at + nl + 1;
         }

@@ -28,7 +28,7 @@ use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
-use super::split::{self, guess, MAX_MODULE_DEPTH, STACK};
+use super::split::{self, guess, skip_ws, MAX_MODULE_DEPTH, STACK};
 use super::{
     Actions, Collected, Frame, Lit, RawChange, RawChangeBody, RawValuesResource, Span, A_CREATE,
     A_DELETE, A_FORGET, A_NOOP, A_OTHER, A_READ, A_UPDATE,
@@ -40,6 +40,8 @@ pub(super) struct Scanner<'a> {
     pos: usize,
     /// The closing brackets of the containers [`Scanner::skip`] is inside (reused).
     stack: Vec<u8>,
+    /// Whether whitespace read so far held a newline.
+    newline: bool,
 }
 
 // The word-at-a-time form of the search, for targets without SSE2 (and tested on all).
@@ -165,6 +167,7 @@ impl<'a> Scanner<'a> {
             b,
             pos,
             stack: Vec::new(),
+            newline: false,
         }
     }
 
@@ -181,7 +184,8 @@ impl<'a> Scanner<'a> {
 
     #[inline(always)]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.pos) {
+        while let Some(&c @ (b' ' | b'\n' | b'\r' | b'\t')) = self.b.get(self.pos) {
+            self.newline |= c == b'\n';
             self.pos += 1;
         }
     }
@@ -830,6 +834,14 @@ fn once(seen: &mut u16, bit: u16) -> Option<()> {
 /// where it ends.
 type Ahead<'a> = Option<(usize, Option<(Collected<'a>, usize)>)>;
 
+/// Where the value after the last `"key":` in the text starts (a guess, see `split`).
+fn guess_last(b: &[u8], quoted_key: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind_iter(b, quoted_key).find_map(|at| {
+        let colon = skip_ws(b, at + quoted_key.len());
+        (b.get(colon) == Some(&b':')).then(|| skip_ws(b, colon + 1))
+    })
+}
+
 /// Read one section starting at `at` into a fresh [`Collected`].
 fn section<'a>(
     b: &'a [u8],
@@ -839,6 +851,7 @@ fn section<'a>(
     let mut s = Scanner::new(b, at);
     let mut c = Collected::default();
     read(&mut s, &mut c)?;
+    c.newline_seen |= s.newline;
     Some((c, s.pos))
 }
 
@@ -848,7 +861,8 @@ fn section<'a>(
 /// second one.
 pub(super) fn collect(bytes: &[u8], split_min: usize) -> Option<(&str, Collected<'_>)> {
     if bytes.len() < split_min {
-        let c = walk(bytes, None, None)?;
+        let mut c = walk(bytes, None, None)?;
+        c.one_line = !c.newline_seen;
         return Some((whole(bytes), c));
     }
     let token = crate::cancel::current();
@@ -863,15 +877,17 @@ pub(super) fn collect(bytes: &[u8], split_min: usize) -> Option<(&str, Collected
                 })
             })
             .ok();
-        // Terraform writes `prior_state` after `resource_changes`, in the second half.
-        let prior = guess(bytes, b"\"prior_state\"", bytes.len() / 2)
-            .or_else(|| guess(bytes, b"\"prior_state\"", 0))
+        // Terraform writes `prior_state` after `resource_changes`, near the end: searched
+        // from the end (its last use as a member name).
+        let prior = guess_last(bytes, b"\"prior_state\"")
             .map(|at| (at, section(bytes, at, |s, c| s.prior(c))));
         // Joined when the walk reaches `resource_changes` (or at the end of the scope).
         let mut handle = handle;
         let mut join = || handle.take().and_then(|h| h.join().ok()).flatten();
         walk(bytes, Some(&mut join), prior)
     })?;
+    let mut c = c;
+    c.one_line = !c.newline_seen;
     Some((whole(bytes), c))
 }
 
@@ -971,6 +987,7 @@ fn walk<'a>(
     })?;
     // Only whitespace may follow the document.
     s.ws();
+    c.newline_seen |= s.newline;
     (s.pos == b.len()).then_some(c)
 }
 
@@ -1389,6 +1406,49 @@ mod tests {
             }
         }
         assert!(scanned > 300, "{scanned} of {serde_read} scanned");
+    }
+
+    /// The plan as the serde reader alone makes it.
+    fn plan_by_serde(text: &[u8]) -> Result<crate::plan::Plan, String> {
+        let (t, mut c) = collect_with_serde(text, "p.json", usize::MAX).map_err(|e| e.message)?;
+        super::super::assemble(text, t, &mut c, "p.json").map_err(|e| e.message)
+    }
+
+    #[test]
+    fn plans_read_through_the_scan_equal_plans_read_by_serde_line_and_column_included() {
+        let mut compared = 0;
+        for f in fixtures() {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            let what = f.display().to_string();
+            // As written (one line, mostly), and spread over lines with indentation.
+            for t in [text.clone(), serde_json::to_string_pretty(&value).unwrap()] {
+                let (Ok(a), Ok(b)) = (
+                    parse_splitting_from(t.as_bytes(), "p.json", usize::MAX),
+                    plan_by_serde(t.as_bytes()),
+                ) else {
+                    continue;
+                };
+                assert_eq!(a.resources, b.resources, "{what}");
+                let lines: Vec<_> = a.resources.iter().filter_map(|r| r.position).collect();
+                assert_eq!(
+                    lines,
+                    b.resources
+                        .iter()
+                        .filter_map(|r| r.position)
+                        .collect::<Vec<_>>()
+                );
+                assert_eq!(a.resource_count, b.resource_count, "{what}");
+                assert_eq!(a.module_instances, b.module_instances, "{what}");
+                assert_eq!(a.keyed_bases, b.keyed_bases, "{what}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 300, "{compared} compared");
     }
 
     #[test]

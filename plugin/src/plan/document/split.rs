@@ -73,7 +73,7 @@ fn value_at<'a, T: Deserialize<'a>>(text: &'a str, pos: usize) -> Option<(T, usi
     Some((value, pos + values.byte_offset()))
 }
 
-fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+pub(super) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
     while matches!(b.get(pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
         pos += 1;
     }
@@ -284,6 +284,7 @@ pub(super) fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
     into.keys.planned_object |= part.keys.planned_object;
     into.keys.changes_list |= part.keys.changes_list;
     into.deepest_module = into.deepest_module.max(part.deepest_module);
+    into.newline_seen |= part.newline_seen;
 }
 
 /// A plan whose modules are nested `depth` deep below the root module (tests).
