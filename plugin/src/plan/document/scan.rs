@@ -985,9 +985,10 @@ fn walk<'a>(
         }
         Some(())
     })?;
+    // (A newline after the document comes after every address: not counted.)
+    c.newline_seen |= s.newline;
     // Only whitespace may follow the document.
     s.ws();
-    c.newline_seen |= s.newline;
     (s.pos == b.len()).then_some(c)
 }
 
@@ -1507,6 +1508,17 @@ mod tests {
             scanned > 0 && scanned < total,
             "{scanned} of {total} scanned"
         );
+    }
+
+    #[test]
+    fn a_plan_is_known_to_be_one_line_when_no_newline_comes_before_its_end() {
+        let one = |t: &[u8], split_min| collect(t, split_min).unwrap().1.one_line;
+        for split_min in [usize::MAX, 0] {
+            assert!(one(b"{\"a\":\"x\\ny\"}\n", split_min));
+            assert!(!one(b"{\"a\":\n1}", split_min));
+            assert!(!one(b"{\"resource_changes\":[\n],\"x\":1}", split_min));
+            assert!(!one(b"{\"x\":1,\"prior_state\":{\"values\":\n{}}}", split_min));
+        }
     }
 
     #[test]
