@@ -1095,8 +1095,8 @@ mod tests {
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            &items[self.below(items.len())]
+        fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+            items[self.below(items.len())]
         }
     }
 
@@ -1128,18 +1128,18 @@ mod tests {
 
     fn value(r: &mut Rng, depth: u32, out: &mut String) {
         let ws = |r: &mut Rng, out: &mut String| {
-            out.push_str(*r.pick(&["", "", "", " ", "\n", "\t", "\r\n  "]));
+            out.push_str(r.pick(&["", "", "", " ", "\n", "\t", "\r\n  "]));
         };
         let kind = if depth > 4 { r.below(4) } else { r.below(6) };
         match kind {
             0 => {
                 out.push('"');
-                out.push_str(*r.pick(STRINGS));
+                out.push_str(r.pick(STRINGS));
                 out.push('"');
             }
-            1 => out.push_str(*r.pick(NUMBERS)),
-            2 => out.push_str(*r.pick(&["true", "false", "null"])),
-            3 => out.push_str(*r.pick(&["[]", "{}", "[ ]", "{ }"])),
+            1 => out.push_str(r.pick(NUMBERS)),
+            2 => out.push_str(r.pick(&["true", "false", "null"])),
+            3 => out.push_str(r.pick(&["[]", "{}", "[ ]", "{ }"])),
             4 => {
                 out.push('[');
                 for i in 0..r.below(4) {
@@ -1160,7 +1160,7 @@ mod tests {
                     }
                     ws(r, out);
                     out.push('"');
-                    out.push_str(*r.pick(STRINGS));
+                    out.push_str(r.pick(STRINGS));
                     out.push('"');
                     ws(r, out);
                     out.push(':');
@@ -1219,12 +1219,12 @@ mod tests {
             0 => m.truncate(r.below(text.len() + 1)),
             1 => {
                 let at = r.below(m.len() + 1);
-                let with: &[u8] = *r.pick(INSERTS);
+                let with: &[u8] = r.pick(INSERTS);
                 m.splice(at..at, with.iter().copied());
             }
             2 if !m.is_empty() => {
                 let at = r.below(m.len());
-                let with: &[u8] = *r.pick(INSERTS);
+                let with: &[u8] = r.pick(INSERTS);
                 m.splice(at..at + 1, with.iter().copied());
             }
             _ if !m.is_empty() => {
@@ -1280,7 +1280,7 @@ mod tests {
 
     /// Whether a byte ends a run of plain text in a string.
     fn is_stop(c: u8) -> bool {
-        c == b'"' || c == b'\\' || c < 0x20 || c >= 0x80
+        c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c)
     }
 
     #[test]
@@ -1293,7 +1293,7 @@ mod tests {
             let w: Vec<u8> = (0..16)
                 .map(|_| {
                     if r.below(3) == 0 {
-                        *r.pick(&alphabet)
+                        r.pick(&alphabet)
                     } else {
                         r.next() as u8
                     }
@@ -1517,7 +1517,10 @@ mod tests {
             assert!(one(b"{\"a\":\"x\\ny\"}\n", split_min));
             assert!(!one(b"{\"a\":\n1}", split_min));
             assert!(!one(b"{\"resource_changes\":[\n],\"x\":1}", split_min));
-            assert!(!one(b"{\"x\":1,\"prior_state\":{\"values\":\n{}}}", split_min));
+            assert!(!one(
+                b"{\"x\":1,\"prior_state\":{\"values\":\n{}}}",
+                split_min
+            ));
         }
     }
 
