@@ -29,7 +29,10 @@ use super::{
 };
 use crate::error::UserError;
 
+mod scan;
 mod split;
+
+pub(super) use scan::members as object_members;
 
 /// Flags recorded per resource address while streaming.
 const CHANGE_IN: u8 = 1;
@@ -54,13 +57,13 @@ struct Entry<'a> {
     mode: Mode,
     type_: Cow<'a, str>,
     name: Cow<'a, str>,
-    index: Option<&'a RawValue>,
+    index: Option<&'a str>,
     action: Action,
-    values: Option<&'a RawValue>,
-    unknown: Option<&'a RawValue>,
-    sensitive: Option<&'a RawValue>,
+    values: Option<&'a str>,
+    unknown: Option<&'a str>,
+    sensitive: Option<&'a str>,
     /// `change.before` and `before_sensitive`, kept for [`super::KEEPS_BEFORE`] types only.
-    before: Option<(&'a RawValue, Option<&'a RawValue>)>,
+    before: Option<(&'a str, Option<&'a str>)>,
 }
 
 /// Which top-level keys were present: this is how the kind of document is decided.
@@ -88,13 +91,13 @@ pub(crate) struct TopKeys {
 #[derive(Default)]
 struct Collected<'a> {
     keys: TopKeys,
-    format_version: Option<&'a RawValue>,
-    terraform_version: Option<&'a RawValue>,
+    format_version: Option<&'a str>,
+    terraform_version: Option<&'a str>,
     errored: bool,
-    variables: Option<&'a RawValue>,
-    configuration: Option<&'a RawValue>,
+    variables: Option<&'a str>,
+    configuration: Option<&'a str>,
     /// Address literal → CHANGE_IN / CHANGE_OUT / PLANNED flags.
-    seen: HashMap<Cow<'a, str>, u8, SeededHash>,
+    seen: HashMap<Hashed<'a>, u8, Carried>,
     /// Address literals of data sources in prior_state.
     prior_data: Vec<Cow<'a, str>>,
     entries: Vec<Entry<'a>>,
@@ -110,6 +113,10 @@ struct Collected<'a> {
     /// `split::MAX_MODULE_DEPTH`.
     module_depth: u32,
     deepest_module: u32,
+    /// A byte scanner met a newline (between tokens: the only place one can be).
+    newline_seen: bool,
+    /// The text is known to hold no newline (set by the scanner's reading alone).
+    one_line: bool,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +201,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for Lit<'a> {
     }
 }
 
+/// The text of one JSON value, as it stands in the document (a raw slice).
+#[derive(Clone, Copy)]
+pub(super) struct Span<'a>(pub(super) &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Span<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|r| Span(r.get()))
+    }
+}
+
 /// The text between the quotes of a literal.
 fn lit_inner(lit: &str) -> &str {
     lit.strip_prefix('"')
@@ -266,7 +283,7 @@ struct RawChange<'a> {
     #[serde(borrow, default)]
     name: Cow<'a, str>,
     #[serde(borrow, default)]
-    index: Option<&'a RawValue>,
+    index: Option<Span<'a>>,
     #[serde(default)]
     deposed: Option<IgnoredAny>,
     #[serde(borrow, default)]
@@ -278,15 +295,15 @@ struct RawChangeBody<'a> {
     #[serde(default)]
     actions: Actions,
     #[serde(borrow, default)]
-    after: Option<&'a RawValue>,
+    after: Option<Span<'a>>,
     #[serde(borrow, default)]
-    after_unknown: Option<&'a RawValue>,
+    after_unknown: Option<Span<'a>>,
     #[serde(borrow, default)]
-    after_sensitive: Option<&'a RawValue>,
+    after_sensitive: Option<Span<'a>>,
     #[serde(borrow, default)]
-    before: Option<&'a RawValue>,
+    before: Option<Span<'a>>,
     #[serde(borrow, default)]
-    before_sensitive: Option<&'a RawValue>,
+    before_sensitive: Option<Span<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -306,11 +323,11 @@ struct RawValuesResource<'a> {
     #[serde(borrow, default)]
     name: Cow<'a, str>,
     #[serde(borrow, default)]
-    index: Option<&'a RawValue>,
+    index: Option<Span<'a>>,
     #[serde(borrow, default)]
-    values: Option<&'a RawValue>,
+    values: Option<Span<'a>>,
     #[serde(borrow, default)]
-    sensitive_values: Option<&'a RawValue>,
+    sensitive_values: Option<Span<'a>>,
 }
 
 fn mode_of(s: &str) -> Mode {
@@ -344,8 +361,8 @@ fn action_of(a: Actions) -> Option<Action> {
 }
 
 impl<'a> Collected<'a> {
-    fn note_keyed(&mut self, address: &str, index: Option<&RawValue>) {
-        let Some(index) = index.filter(|i| i.get() != "null") else {
+    fn note_keyed(&mut self, address: &str, index: Option<&str>) {
+        let Some(index) = index.filter(|i| *i != "null") else {
             return;
         };
         let address = unescape(address);
@@ -354,8 +371,8 @@ impl<'a> Collected<'a> {
                 Some(k) => k,
                 None => self.keyed_bases.entry(base.to_string()).or_default(),
             };
-            if !keys.contains(index.get()) {
-                keys.insert(index.get().to_string());
+            if !keys.contains(index) {
+                keys.insert(index.to_string());
             }
         }
     }
@@ -363,12 +380,12 @@ impl<'a> Collected<'a> {
     // A `&Cow` rather than `&str`: cloning a borrowed Cow into the map costs nothing.
     #[allow(clippy::ptr_arg)]
     fn flag(&mut self, address: &Cow<'a, str>, flag: u8) {
-        match self.seen.get_mut(address.as_ref()) {
-            Some(f) => *f |= flag,
-            None => {
-                self.seen.insert(address.clone(), flag);
-            }
-        }
+        *self.seen.entry(Hashed::new(address.clone())).or_insert(0) |= flag;
+    }
+
+    /// The flags recorded for an address literal.
+    fn flags(&self, address: &str) -> Option<u8> {
+        self.seen.get(&Hashed::new(Cow::Borrowed(address))).copied()
     }
 
     fn add_change(&mut self, rc: RawChange<'a>, deferred: bool) {
@@ -383,10 +400,10 @@ impl<'a> Collected<'a> {
         let (action, values, unknown, sensitive, before) = match &rc.change {
             Some(c) => (
                 action_of(c.actions),
-                c.after,
-                c.after_unknown,
-                c.after_sensitive,
-                c.before.map(|b| (b, c.before_sensitive)),
+                c.after.map(|s| s.0),
+                c.after_unknown.map(|s| s.0),
+                c.after_sensitive.map(|s| s.0),
+                c.before.map(|b| (b.0, c.before_sensitive.map(|s| s.0))),
             ),
             None => (Some(Action::NoOp), None, None, None, None),
         };
@@ -398,7 +415,7 @@ impl<'a> Collected<'a> {
             return;
         };
         self.flag(&address, CHANGE_IN);
-        self.note_keyed(&address, rc.index);
+        self.note_keyed(&address, rc.index.map(|s| s.0));
         let module_address = rc.module_address.map(|m| m.0);
         if let Some(m) = &module_address {
             if !self.module_instances.contains(m.as_ref()) {
@@ -418,7 +435,7 @@ impl<'a> Collected<'a> {
                 mode: mode_of(&rc.mode),
                 type_: rc.type_,
                 name: rc.name,
-                index: rc.index,
+                index: rc.index.map(|s| s.0),
                 action,
                 values,
                 unknown,
@@ -441,7 +458,7 @@ impl<'a> Collected<'a> {
             // planned_values / resource_changes.
             return;
         }
-        self.note_keyed(&address, r.index);
+        self.note_keyed(&address, r.index.map(|s| s.0));
         if prior {
             self.prior_data.push(address.clone());
         } else {
@@ -459,18 +476,81 @@ impl<'a> Collected<'a> {
                 mode,
                 type_: r.type_,
                 name: r.name,
-                index: r.index,
+                index: r.index.map(|s| s.0),
                 action: if prior {
                     Action::DataRead
                 } else {
                     Action::Unchanged
                 },
-                values: r.values,
+                values: r.values.map(|s| s.0),
                 unknown: None,
-                sensitive: r.sensitive_values,
+                sensitive: r.sensitive_values.map(|s| s.0),
                 before: None,
             });
         }
+    }
+}
+
+/// An address literal with its hash, computed once with a seed drawn once per process:
+/// the address maps of the sections grow (rehashing every key) and are merged into one
+/// without hashing the text of a key again (hashing the ~70-byte addresses again was a
+/// sixth of the first pass), and equal addresses from different sections hash alike.
+#[derive(Clone, Debug)]
+pub(super) struct Hashed<'a> {
+    hash: u64,
+    pub(super) lit: Cow<'a, str>,
+}
+
+impl<'a> Hashed<'a> {
+    fn new(lit: Cow<'a, str>) -> Self {
+        use std::hash::BuildHasher;
+        static SEED: std::sync::OnceLock<SeededHash> = std::sync::OnceLock::new();
+        let hash = SEED
+            .get_or_init(SeededHash::default)
+            .hash_one(lit.as_bytes());
+        Hashed { hash, lit }
+    }
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.lit == other.lit
+    }
+}
+
+impl Eq for Hashed<'_> {}
+
+impl std::hash::Hash for Hashed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Hashes a [`Hashed`] by the hash it carries.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Carried;
+
+pub(super) struct CarriedHash(u64);
+
+impl std::hash::BuildHasher for Carried {
+    type Hasher = CarriedHash;
+    fn build_hasher(&self) -> CarriedHash {
+        CarriedHash(0)
+    }
+}
+
+impl std::hash::Hasher for CarriedHash {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (by `Hashed`); anything else still hashes.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(MIX);
+        }
+    }
+    fn write_u64(&mut self, h: u64) {
+        self.0 ^= h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -595,22 +675,22 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             match key {
                 TopKey::FormatVersion => {
                     c.keys.format_version = true;
-                    c.format_version = Some(map.next_value()?);
+                    c.format_version = Some(map.next_value::<Span>()?.0);
                 }
-                TopKey::TerraformVersion => c.terraform_version = Some(map.next_value()?),
+                TopKey::TerraformVersion => c.terraform_version = Some(map.next_value::<Span>()?.0),
                 TopKey::Errored => {
-                    let raw: &RawValue = map.next_value()?;
-                    c.errored = raw.get().trim() == "true";
+                    let raw: Span = map.next_value()?;
+                    c.errored = raw.0.trim() == "true";
                 }
                 TopKey::Variables => {
                     c.keys.variables = true;
                     c.section = "variables";
-                    c.variables = Some(map.next_value()?);
+                    c.variables = Some(map.next_value::<Span>()?.0);
                 }
                 TopKey::Configuration => {
                     c.keys.configuration = true;
                     c.section = "configuration";
-                    c.configuration = Some(map.next_value()?);
+                    c.configuration = Some(map.next_value::<Span>()?.0);
                 }
                 TopKey::PlannedValues => {
                     c.keys.planned_values = true;
@@ -893,6 +973,22 @@ pub(crate) fn parse(bytes: &[u8], name: &str) -> Result<Plan, UserError> {
 /// [`parse`], reading the top-level sections on two threads when the text is at least
 /// `split_min` bytes long (tests lower it to check both ways give the same plan).
 fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Plan, UserError> {
+    // The byte scanner reads nearly every plan; whatever it leaves (every error among
+    // them) is read by serde_json as before, for the same result or message.
+    let (text, mut c) = match scan::collect(bytes, split_min) {
+        Some(found) => found,
+        None => collect_with_serde(bytes, name, split_min)?,
+    };
+    assemble(bytes, text, &mut c, name)
+}
+
+/// The first pass with serde_json: the UTF-8 check of the whole text, then the top level
+/// on two threads when its layout allows, else sequentially (which gives every message).
+fn collect_with_serde<'a>(
+    bytes: &'a [u8],
+    name: &str,
+    split_min: usize,
+) -> Result<(&'a str, Collected<'a>), UserError> {
     let text = utf8(bytes).map_err(|e| errors::not_utf8(name, e.valid_up_to()))?;
     let trimmed = text.trim_start();
     match trimmed.as_bytes().first() {
@@ -913,20 +1009,29 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
     } else {
         None
     };
-    let mut c = match split {
+    let c = match split {
         Some(c) => c,
         None => collect(text, name)?,
     };
+    Ok((text, c))
+}
 
+/// The plan from what the first pass collected.
+fn assemble(
+    bytes: &[u8],
+    text: &str,
+    c: &mut Collected<'_>,
+    name: &str,
+) -> Result<Plan, UserError> {
     errors::check_kind(name, &c.keys)?;
     if let Some(raw) = c.format_version {
-        errors::check_format_version(name, raw.get())?;
+        errors::check_format_version(name, raw)?;
     }
     let format_version = c.format_version.and_then(raw_to_string);
 
     let config = match c.configuration {
-        Some(raw) if raw.get() != "null" => {
-            configuration::parse(raw.get()).map_err(|e| errors::json(name, &e, "configuration"))?
+        Some(raw) if raw != "null" => {
+            configuration::parse(raw).map_err(|e| errors::json(name, &e, "configuration"))?
         }
         _ => Configuration::default(),
     };
@@ -934,7 +1039,7 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
     let longest_values = c
         .entries
         .iter()
-        .filter_map(|e| e.values.map(|r| r.get().len()))
+        .filter_map(|e| e.values.map(str::len))
         .max()
         .unwrap_or(0);
     let variables = root_variables(c.variables, &config, longest_values)
@@ -942,7 +1047,7 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
 
     let mut module_instances =
         with_ancestors(c.module_instances.iter().map(|l| unescape(l)).collect());
-    let prior_kept = prior_data_kept(&c, &module_instances, &config);
+    let prior_kept = prior_data_kept(c, &module_instances, &config);
     // Module instances that hold only data sources appear nowhere else.
     // (Most are known already, and with them their ancestors: those need no second look.)
     let kept: Vec<&String> = prior_kept.iter().collect();
@@ -953,8 +1058,8 @@ fn parse_splitting_from(bytes: &[u8], name: &str, split_min: usize) -> Result<Pl
             .collect();
     module_instances.extend(with_ancestors(extra));
     let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
-    let kept = kept_entries(&c, &prior_kept);
-    let positions = positions(text, &kept);
+    let kept = kept_entries(c, &prior_kept);
+    let positions = positions(text, &kept, c.one_line);
     // From here on only the kept resources' values are read: the memory of a mapped plan
     // goes back (its pages are read again from the page cache as they are needed), so that
     // what is built from it does not come on top of the whole file.
@@ -1018,8 +1123,8 @@ fn collect<'a>(text: &'a str, name: &str) -> Result<Collected<'a>, UserError> {
     Ok(c)
 }
 
-fn raw_to_string(raw: &RawValue) -> Option<String> {
-    match serde_json::from_str::<Value>(raw.get()).ok()? {
+fn raw_to_string(raw: &str) -> Option<String> {
+    match serde_json::from_str::<Value>(raw).ok()? {
         Value::String(s) => Some(s),
         Value::Null => None,
         other => Some(other.to_string()),
@@ -1058,7 +1163,7 @@ fn prior_data_kept(
 ) -> BTreeSet<String> {
     // Each check parses an address; a large plan has thousands: spread over the cores.
     let keep = crate::par::map(&c.prior_data, 256, |a| {
-        !c.seen.contains_key(a.as_ref()) && prior_data_in_world(&unescape(a), modules, config)
+        c.flags(a).is_none() && prior_data_in_world(&unescape(a), modules, config)
     });
     c.prior_data
         .iter()
@@ -1124,12 +1229,10 @@ fn in_world(flags: u8) -> bool {
     flags & CHANGE_IN != 0 || (flags & (CHANGE_IN | CHANGE_OUT) == 0 && flags & PLANNED != 0)
 }
 
-fn parse_raw(raw: Option<&RawValue>, name: &str, address: &str) -> Result<Value, UserError> {
+fn parse_raw(raw: Option<&str>, name: &str, address: &str) -> Result<Value, UserError> {
     match raw {
         None => Ok(Value::Null),
-        Some(r) => {
-            serde_json::from_str(r.get()).map_err(|e| errors::resource_values(name, address, &e))
-        }
+        Some(r) => serde_json::from_str(r).map_err(|e| errors::resource_values(name, address, &e)),
     }
 }
 
@@ -1141,10 +1244,10 @@ fn attrs_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Attrs, UserError
     let attrs = match e.values {
         None => Attrs::new(Value::Null, unknown, sensitive),
         Some(raw) => {
-            if lazy::nests_deeper_than(raw.get(), lazy::MAX_DEPTH) {
+            if lazy::nests_deeper_than(raw, lazy::MAX_DEPTH) {
                 return Err(errors::too_deep_values(name, address));
             }
-            Attrs::from_text(raw.get(), unknown, sensitive)
+            Attrs::from_text(raw, unknown, sensitive)
         }
     };
     Ok(attrs.with_missing_unknown(e.action == Action::Read))
@@ -1166,9 +1269,7 @@ fn kept_entries<'c, 'a>(c: &'c Collected<'a>, prior_kept: &BTreeSet<String>) -> 
             e.source == pass
                 && match pass {
                     Source::Change | Source::Deferred => true,
-                    Source::Planned => {
-                        c.seen.get(e.address.as_ref()).copied().unwrap_or(0) == PLANNED
-                    }
+                    Source::Planned => c.flags(&e.address).unwrap_or(0) == PLANNED,
                     Source::PriorData => prior_kept.contains(e.address.as_ref()),
                 }
         }));
@@ -1207,7 +1308,7 @@ fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
         None => address::module_prefix(&address),
     };
     let index = match e.index {
-        Some(raw) => serde_json::from_str::<Value>(raw.get())
+        Some(raw) => serde_json::from_str::<Value>(raw)
             .ok()
             .filter(|v| !v.is_null()),
         None => None,
@@ -1232,21 +1333,21 @@ fn before_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Option<Attrs>, 
     let Some((raw, sensitive)) = e.before else {
         return Ok(None);
     };
-    if raw.get() == "null" {
+    if raw == "null" {
         return Ok(None);
     }
-    if lazy::nests_deeper_than(raw.get(), lazy::MAX_DEPTH) {
+    if lazy::nests_deeper_than(raw, lazy::MAX_DEPTH) {
         return Err(errors::too_deep_values(name, address));
     }
     let sensitive = parse_raw(sensitive, name, address)?;
-    Ok(Some(Attrs::from_text(raw.get(), Value::Null, sensitive)))
+    Ok(Some(Attrs::from_text(raw, Value::Null, sensitive)))
 }
 
 /// The line and column in `text` of each entry's address literal (`kept[i]`, `None` for
 /// one not taken from the text). One pass over the text up to the last entry: a plan in one
 /// line (as `terraform show -json` writes it) is a single search for a newline that finds
 /// none.
-fn positions(text: &str, kept: &[&Entry<'_>]) -> Vec<Option<(u32, u32)>> {
+fn positions(text: &str, kept: &[&Entry<'_>], one_line: bool) -> Vec<Option<(u32, u32)>> {
     let mut out = vec![None; kept.len()];
     let base = text.as_ptr() as usize;
     let mut order: Vec<(usize, usize)> = kept
@@ -1261,7 +1362,13 @@ fn positions(text: &str, kept: &[&Entry<'_>]) -> Vec<Option<(u32, u32)>> {
     let bytes = text.as_bytes();
     let (mut line, mut line_start, mut at) = (1u32, 0usize, 0usize);
     for (offset, i) in order {
-        for nl in memchr::memchr_iter(b'\n', &bytes[at..offset]) {
+        // (A text known to be one line needs no search: `terraform show -json` writes one.)
+        let between = if one_line {
+            &[][..]
+        } else {
+            &bytes[at..offset]
+        };
+        for nl in memchr::memchr_iter(b'\n', between) {
             line += 1;
             line_start = at + nl + 1;
         }
@@ -1290,13 +1397,13 @@ const VARIABLE_TEXT_KEPT: usize = 4 << 10;
 /// (`longest_values` bytes of JSON; an escape makes a character at most 6 bytes): a
 /// 300 MB string in `variables` used to be copied whole, and cost 3× the file in memory.
 fn root_variables(
-    raw: Option<&RawValue>,
+    raw: Option<&str>,
     config: &Configuration,
     longest_values: usize,
 ) -> Result<BTreeMap<String, Variable>, serde_json::Error> {
     let mut out = BTreeMap::new();
     let parsed: BTreeMap<String, RawVariable<'_>> = match raw {
-        Some(r) if r.get() != "null" => serde_json::from_str(r.get())?,
+        Some(r) if r != "null" => serde_json::from_str(r)?,
         _ => BTreeMap::new(),
     };
     for (name, v) in parsed {

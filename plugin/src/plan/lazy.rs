@@ -10,8 +10,6 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Deeper than this (counting from the object itself) is refused when the text is taken
@@ -110,9 +108,25 @@ impl LazyObject {
             return None;
         }
         let text: Box<str> = raw.into();
-        let base = text.as_ptr() as usize;
-        let mut de = serde_json::Deserializer::from_str(&text);
-        let members = SpanSeed { base }.deserialize(&mut de).ok()?;
+        // The document's own scanner finds the spans (a name with an escape is unescaped
+        // as serde_json does, which also refuses what it would refuse).
+        let members = super::document::object_members(&text)?
+            .into_iter()
+            .map(|m| {
+                let key = if m.escaped {
+                    let lit = &text[m.name.0 - 1..m.name.1 + 1];
+                    Key::Owned(serde_json::from_str::<String>(lit).ok()?.into())
+                } else {
+                    Key::Span(m.name.0, m.name.1)
+                };
+                Some(Member {
+                    key,
+                    start: m.value.0,
+                    end: m.value.1,
+                    value: OnceLock::new(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
         Some(LazyObject {
             text,
             members,
@@ -162,64 +176,6 @@ impl LazyObject {
     }
 }
 
-/// Reads `{"k": v, ...}` recording where each key and value lies in the text.
-struct SpanSeed {
-    base: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for SpanSeed {
-    type Value = Vec<Member>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Member>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SpanSeed {
-    type Value = Vec<Member>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Member>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed { base: self.base })? {
-            let v: &'de RawValue = map.next_value()?;
-            let start = v.get().as_ptr() as usize - self.base;
-            out.push(Member {
-                key,
-                start,
-                end: start + v.get().len(),
-                value: OnceLock::new(),
-            });
-        }
-        Ok(out)
-    }
-}
-
-struct KeySeed {
-    base: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key, E> {
-        let start = v.as_ptr() as usize - self.base;
-        Ok(Key::Span(start, start + v.len()))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        Ok(Key::Owned(v.into()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +192,29 @@ mod tests {
         assert_eq!(o.members_containing("[1").collect::<Vec<_>>(), vec!["a"]);
         assert!(LazyObject::new("[1]").is_none());
         assert!(LazyObject::new("null").is_none());
+    }
+
+    #[test]
+    fn members_are_those_serde_json_reads() {
+        let texts = [
+            r#"{}"#,
+            r#" { "a" : 1 , "b":[true,{"c":"}"}] } "#,
+            r#"{"dup": 1, "x": "\u00e9\n", "dup": 2}"#,
+            r#"{"k\u00e9y": {"n": -1.5e3}, "t\tab": null}"#,
+        ];
+        for t in texts {
+            let o = LazyObject::new(t).unwrap();
+            let map: serde_json::Map<String, Value> = serde_json::from_str(t).unwrap();
+            let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(o.keys(), keys, "{t}");
+            for (k, v) in &map {
+                assert_eq!(o.get(k), Some(v), "{t}: {k}");
+            }
+        }
+        // A name serde_json refuses to read (a lone surrogate) makes no object.
+        assert!(LazyObject::new(r#"{"\ud800": 1}"#).is_none());
+        assert!(LazyObject::new(r#"{"a" 1}"#).is_none());
     }
 
     #[test]

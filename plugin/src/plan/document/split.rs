@@ -31,11 +31,11 @@ use super::{ChangesSeed, Collected, OrNull, PriorSeed, TopKey, ValuesSeed};
 pub(super) const MIN_LEN: usize = 16 << 20;
 
 /// Deeper module nesting is left to the sequential reader (see the module docs).
-const MAX_MODULE_DEPTH: u32 = 32;
+pub(super) const MAX_MODULE_DEPTH: u32 = 32;
 
 /// Stack of the second thread: as deep as the main thread's, whatever recursion the
 /// seeds need below serde_json's limit.
-const STACK: usize = 8 << 20;
+pub(super) const STACK: usize = 8 << 20;
 
 // Which section a [`Part`] reads.
 const PLANNED: u8 = 0;
@@ -73,7 +73,7 @@ fn value_at<'a, T: Deserialize<'a>>(text: &'a str, pos: usize) -> Option<(T, usi
     Some((value, pos + values.byte_offset()))
 }
 
-fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+pub(super) fn skip_ws(b: &[u8], mut pos: usize) -> usize {
     while matches!(b.get(pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
         pos += 1;
     }
@@ -82,7 +82,7 @@ fn skip_ws(b: &[u8], mut pos: usize) -> usize {
 
 /// Where the value after the first occurrence of `"key":` from offset `from` starts (a
 /// guess, see above).
-fn guess(b: &[u8], quoted_key: &[u8], from: usize) -> Option<usize> {
+pub(super) fn guess(b: &[u8], quoted_key: &[u8], from: usize) -> Option<usize> {
     // The first occurrence used as a key (a string value of that text is skipped).
     memchr::memmem::find_iter(b.get(from..)?, quoted_key).find_map(|at| {
         let colon = skip_ws(b, from + at + quoted_key.len());
@@ -176,12 +176,12 @@ fn walk<'a>(
             TopKey::FormatVersion => {
                 c.keys.format_version = true;
                 let (raw, end) = value_at::<&RawValue>(text, pos)?;
-                c.format_version = Some(raw);
+                c.format_version = Some(raw.get());
                 end
             }
             TopKey::TerraformVersion => {
                 let (raw, end) = value_at::<&RawValue>(text, pos)?;
-                c.terraform_version = Some(raw);
+                c.terraform_version = Some(raw.get());
                 end
             }
             TopKey::Errored => {
@@ -192,13 +192,13 @@ fn walk<'a>(
             TopKey::Variables => {
                 c.keys.variables = true;
                 let (raw, end) = value_at::<&RawValue>(text, pos)?;
-                c.variables = Some(raw);
+                c.variables = Some(raw.get());
                 end
             }
             TopKey::Configuration => {
                 c.keys.configuration = true;
                 let (raw, end) = value_at::<&RawValue>(text, pos)?;
-                c.configuration = Some(raw);
+                c.configuration = Some(raw.get());
                 end
             }
             TopKey::PlannedValues => {
@@ -264,7 +264,7 @@ fn walk<'a>(
 
 /// Add what one section collected, as if it had been read into `into` directly: address
 /// flags are or-ed, lists appended (sections are merged in document order), sets united.
-fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
+pub(super) fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
     if into.seen.is_empty() {
         into.seen = part.seen;
     } else {
@@ -284,6 +284,19 @@ fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
     into.keys.planned_object |= part.keys.planned_object;
     into.keys.changes_list |= part.keys.changes_list;
     into.deepest_module = into.deepest_module.max(part.deepest_module);
+    into.newline_seen |= part.newline_seen;
+}
+
+/// A plan whose modules are nested `depth` deep below the root module (tests).
+#[cfg(test)]
+pub(super) fn modules_nested(depth: u32) -> String {
+    let mut module = r#"{"resources":[]}"#.to_string();
+    for _ in 0..depth {
+        module = format!(r#"{{"child_modules":[{module}]}}"#);
+    }
+    format!(
+        r#"{{"format_version":"1.2","planned_values":{{"root_module":{module}}},"resource_changes":[]}}"#
+    )
 }
 
 #[cfg(test)]
@@ -408,13 +421,7 @@ mod tests {
 
     #[test]
     fn deep_module_nesting_is_left_to_the_sequential_reader() {
-        let mut module = r#"{"resources":[]}"#.to_string();
-        for _ in 0..=MAX_MODULE_DEPTH {
-            module = format!(r#"{{"child_modules":[{module}]}}"#);
-        }
-        let doc = format!(
-            r#"{{"format_version":"1.2","planned_values":{{"root_module":{module}}},"resource_changes":[]}}"#
-        );
+        let doc = modules_nested(MAX_MODULE_DEPTH + 1);
         assert!(collect(&doc).is_none());
         assert_same(&doc, "deep");
     }
