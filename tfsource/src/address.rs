@@ -40,14 +40,23 @@ pub struct Address {
 impl Address {
     /// Parse `module.a["k"].module.b[0].data.aws_x.y["z"]`; `None` when malformed.
     pub fn parse(s: &str) -> Option<Address> {
+        Address::parse_split(s).map(|(a, _)| a)
+    }
+
+    /// [`Address::parse`], also giving the length of the module instance path at the start
+    /// of `s` (`&s[..len]` is [`Address::module_path`], 0 for the root), so a caller can look
+    /// an instance up without building its path again.
+    pub fn parse_split(s: &str) -> Option<(Address, usize)> {
         let mut p = Cursor { s, i: 0 };
         let mut modules = Vec::new();
+        let mut module_end = 0;
         loop {
             let word = p.ident()?;
             if word == "module" {
                 p.expect('.')?;
-                let name = p.ident()?;
+                let name = p.ident()?.to_string();
                 let key = p.key()?;
+                module_end = p.i;
                 p.expect('.')?;
                 modules.push(ModuleStep { name, key });
                 continue;
@@ -59,18 +68,19 @@ impl Address {
                 (false, word)
             };
             p.expect('.')?;
-            let name = p.ident()?;
+            let name = p.ident()?.to_string();
             let key = p.key()?;
             if p.i != s.len() {
                 return None;
             }
-            return Some(Address {
+            let address = Address {
                 modules,
                 data,
-                rtype,
+                rtype: rtype.to_string(),
                 name,
                 key,
-            });
+            };
+            return Some((address, module_end));
         }
     }
 
@@ -143,7 +153,7 @@ pub fn parse_attr_path(s: &str) -> Option<Vec<PathStep>> {
         return Some(out);
     }
     loop {
-        out.push(PathStep::Name(p.ident()?));
+        out.push(PathStep::Name(p.ident()?.to_string()));
         while let Some(k) = p.key()? {
             out.push(PathStep::Index(k));
         }
@@ -159,9 +169,11 @@ struct Cursor<'a> {
     i: usize,
 }
 
-impl Cursor<'_> {
-    fn ident(&mut self) -> Option<String> {
-        let rest = &self.s[self.i..];
+impl<'a> Cursor<'a> {
+    /// An identifier, borrowed from the text (callers copy what they keep).
+    fn ident(&mut self) -> Option<&'a str> {
+        let s: &'a str = self.s;
+        let rest = &s[self.i..];
         let len = rest
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
             .unwrap_or(rest.len());
@@ -169,7 +181,7 @@ impl Cursor<'_> {
             return None;
         }
         self.i += len;
-        Some(rest[..len].to_string())
+        Some(&rest[..len])
     }
 
     fn expect(&mut self, c: char) -> Option<()> {
@@ -234,6 +246,10 @@ mod tests {
         assert_eq!(a.key, Some(Key::Int(0)));
         assert_eq!(a.module_key(), "svc.x");
         assert_eq!(a.module_path(), r#"module.svc["a\"b"].module.x[2]"#);
+        let text = r#"module.svc["a\"b"].module.x[2].aws_ecs_service.this[0]"#;
+        let (b, end) = Address::parse_split(text).unwrap();
+        assert_eq!((b, &text[..end]), (a.clone(), a.module_path().as_str()));
+        assert_eq!(Address::parse_split("aws_x.y").unwrap().1, 0);
         let d = Address::parse("data.aws_vpc.main").unwrap();
         assert!(d.data);
         assert_eq!(d.block_name(), "data.aws_vpc.main");

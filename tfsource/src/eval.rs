@@ -214,28 +214,38 @@ impl<'s> Evaluator<'s> {
         address: &str,
         names: impl IntoIterator<Item = &'n str>,
     ) -> Vec<(&'n str, Value)> {
-        let Some((inst, block, key)) = self.resource_block(address) else {
-            return Vec::new();
-        };
+        self.written_attributes(address, names).unwrap_or_default()
+    }
+
+    /// [`Evaluator::attributes`], or `None` when the address is not found (the sources do
+    /// not declare it, or its module instance is not among them).
+    pub fn written_attributes<'n>(
+        &self,
+        address: &str,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Option<Vec<(&'n str, Value)>> {
+        let (inst, block, key) = self.resource_block(address)?;
         let body = &block.body;
         let written: Vec<&'n str> = names
             .into_iter()
             .filter(|n| body.attr(n).is_some() || has_block(body, n))
             .collect();
         if written.is_empty() {
-            return Vec::new();
+            return Some(Vec::new());
         }
         let scope = self.bind_instance_key(Scope::new(inst), body, key.as_ref());
-        written
-            .into_iter()
-            .map(|n| {
-                let v = match body.attr(n) {
-                    Some(a) => self.eval(&scope, &a.expr),
-                    None => self.nested_blocks(&scope, body, n),
-                };
-                (n, v.unwrap_or_else(|_| Value::unknown()))
-            })
-            .collect()
+        Some(
+            written
+                .into_iter()
+                .map(|n| {
+                    let v = match body.attr(n) {
+                        Some(a) => self.eval(&scope, &a.expr),
+                        None => self.nested_blocks(&scope, body, n),
+                    };
+                    (n, v.unwrap_or_else(|_| Value::unknown()))
+                })
+                .collect(),
+        )
     }
 
     /// Every argument and nested block of a resource instance, evaluated: a map from
@@ -432,9 +442,29 @@ impl<'s> Evaluator<'s> {
 
     /// The module instance, block and instance key of a resource address.
     fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
-        let a = Address::parse(address)?;
-        let inst = self.instance_at(&a.modules)?;
-        let block = &self.module_of(&inst).resources.get(&a.block_name())?.node;
+        let (a, module_end) = Address::parse_split(address)?;
+        // The instance's path is the start of the address: a known instance is found
+        // without writing its path again.
+        let known = self.instances.borrow().get(&address[..module_end]).cloned();
+        let inst = match known {
+            Some(i) => i,
+            None => self.instance_at(&a.modules)?,
+        };
+        let m = self.module_of(&inst);
+        let block = if a.data {
+            &m.resources.get(&a.block_name())?.node
+        } else {
+            // `TYPE.NAME` is the end of the address before its key.
+            let start = if module_end == 0 { 0 } else { module_end + 1 };
+            let len = a.rtype.len() + 1 + a.name.len();
+            let name = address.get(start..start + len).filter(|n| {
+                n.len() == len && n.starts_with(a.rtype.as_str()) && n.ends_with(a.name.as_str())
+            });
+            match name {
+                Some(n) => &m.resources.get(n)?.node,
+                None => &m.resources.get(&a.block_name())?.node,
+            }
+        };
         Some((inst, block, a.key))
     }
 
@@ -806,11 +836,11 @@ impl<'s> Evaluator<'s> {
             }
             "data" => {
                 let (t, n) = (attr(0).ok_or(Fail)?, attr(1).ok_or(Fail)?);
-                Ok((self.resource_value(inst, &format!("data.{t}.{n}"))?, 2))
+                Ok((self.resource_value(inst, &["data.", t, ".", n])?, 2))
             }
             rtype => {
                 let n = attr(0).ok_or(Fail)?;
-                Ok((self.resource_value(inst, &format!("{rtype}.{n}"))?, 1))
+                Ok((self.resource_value(inst, &[rtype, ".", n])?, 1))
             }
         }
     }
@@ -935,8 +965,17 @@ impl<'s> Evaluator<'s> {
     /// them when `count`/`for_each` is known), whose attributes evaluate to the resource's
     /// own argument when it is written and known, else to an unknown from
     /// `ADDRESS.attr`.
-    fn resource_value(&self, inst: &Rc<Instance>, block_name: &str) -> R {
-        let addr = format!("{}{block_name}", prefix(&inst.path));
+    fn resource_value(&self, inst: &Rc<Instance>, block_name: &[&str]) -> R {
+        // The address (`module.a.TYPE.NAME`) written once; the block's name is its end.
+        let name_len: usize = block_name.iter().map(|p| p.len()).sum();
+        let mut addr = String::with_capacity(inst.path.len() + 1 + name_len + 8);
+        if !inst.path.is_empty() {
+            addr.push_str(&inst.path);
+            addr.push('.');
+        }
+        let start = addr.len();
+        block_name.iter().for_each(|p| addr.push_str(p));
+        let block_name = &addr[start..];
         let m = self.module_of(inst);
         let Some(item) = m.resources.get(block_name) else {
             return Ok(Value::unknown_from(addr, ""));
@@ -1329,7 +1368,7 @@ fn walk<'v>(mut v: &'v Value, ops: &[TraversalOperator]) -> (&'v Value, usize) {
 fn get_attr(v: Value, name: &str) -> R {
     match v {
         Value::Map(mut m) => m.remove(name).ok_or(Fail),
-        Value::Unknown(u) => Ok(extend_unknown(u, &format!(".{name}"), None)),
+        Value::Unknown(u) => Ok(extend_unknown(u, ".", name, None)),
         _ => Err(Fail),
     }
 }
@@ -1355,15 +1394,16 @@ fn index(v: Value, k: &Value) -> R {
                 Value::String(s) => Some(Key::Str(s.clone())),
                 _ => None,
             };
-            Ok(extend_unknown(u, &step, key))
+            Ok(extend_unknown(u, "", &step, key))
         }
         _ => Err(Fail),
     }
 }
 
 /// Walk into an unknown: `[*]` instance keys become the key given; otherwise the step
-/// extends the attribute path of its one reference.
-fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
+/// (`sep` then `step`: `.` and a name, or nothing and `[0]`) extends the attribute path of
+/// its one reference.
+fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Value {
     if let Some(j) = u.json.take() {
         // An unknown JSON string is still a string: walking into it is an error in
         // Terraform; keep it unknown.
@@ -1382,10 +1422,10 @@ fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
                 return Value::Unknown(u);
             }
         }
-        let step = step
-            .strip_prefix('.')
-            .filter(|_| r.attribute.is_empty())
-            .unwrap_or(step);
+        // A path starts with its first name, without the separator.
+        if !(sep == "." && r.attribute.is_empty()) {
+            r.attribute.push_str(sep);
+        }
         r.attribute.push_str(step);
     }
     Value::Unknown(u)

@@ -394,38 +394,51 @@ fn overlay_part(
 ) -> Vec<Change> {
     let sources = ev.sources();
     let mut changes = Vec::new();
+    // The plan resources each reference names, looked up once per run: a part's
+    // references are also its container's, and module instances name the same root
+    // resources (`aws_vpc.main.id`).
+    let mut known: HashMap<Ref, Vec<RefTarget>> = HashMap::new();
     for &i in part {
         let res = &plan.resources[i];
-        if !sources.declares(&res.address) {
-            // A module the sources do not hold (not downloaded) says nothing; a module they
-            // hold without the resource does.
-            let held = tfsource::address::Address::parse(&res.address)
-                .is_some_and(|a| sources.module(&a.module_key()).is_some());
-            if !held {
+        let overlay = match overlay_resource(res, ev, secrets, stats) {
+            Ok(overlay) => overlay,
+            Err(Undeclared) => {
+                // A module the sources do not hold (not downloaded) says nothing; a module
+                // they hold without the resource does.
+                let held = tfsource::address::Address::parse(&res.address)
+                    .is_some_and(|a| sources.module(&a.module_key()).is_some());
+                if held {
+                    stats.undeclared += 1;
+                    stats
+                        .first_undeclared
+                        .get_or_insert_with(|| res.address.clone());
+                }
                 continue;
             }
-            stats.undeclared += 1;
-            stats
-                .first_undeclared
-                .get_or_insert_with(|| res.address.clone());
-            continue;
-        }
-        if let Some((attrs, refs, set)) = overlay_resource(res, ev, secrets, stats) {
-            // A part's references are also its container's: each is looked up once.
-            let mut known: HashMap<&Ref, Vec<RefTarget>> = HashMap::new();
+        };
+        if let Some((attrs, refs, set)) = overlay {
             let mut found: SourceRefs = HashMap::with_capacity(refs.len());
-            for (path, rs) in &refs {
+            for (path, rs) in refs {
                 let mut all = Vec::new();
                 for r in rs {
-                    all.extend_from_slice(known.entry(r).or_insert_with(|| targets(plan, r)));
+                    if let Some(t) = known.get(&r) {
+                        all.extend_from_slice(t);
+                    } else {
+                        let t = targets(plan, &r);
+                        all.extend_from_slice(&t);
+                        known.insert(r, t);
+                    }
                 }
-                found.insert(path.clone(), all);
+                found.insert(path, all);
             }
             changes.push((i, attrs, found, set));
         }
     }
     changes
 }
+
+/// The sources do not declare a resource of the plan.
+struct Undeclared;
 
 /// The user data the provider stores as its SHA-1 (`aws_instance` before provider v5,
 /// `aws_launch_configuration`): resource address → the text the sources evaluate to, for
@@ -484,20 +497,27 @@ fn overlay_resource(
     ev: &Evaluator<'_>,
     secrets: &[String],
     stats: &mut OverlayStats,
-) -> Option<ResourceOverlay> {
+) -> Result<Option<ResourceOverlay>, Undeclared> {
     let (unknown, sensitive) = res.values.mirrors();
     // The attributes with an unknown part: each is marked in the unknown mirror (a
     // managed resource's mirror is an object; a wholly unknown one has no `after`).
-    let marked = unknown.as_object()?;
-    let keys = marked
-        .iter()
+    let keys = unknown
+        .as_object()
+        .into_iter()
+        .flatten()
         .filter(|(_, mark)| any_true(mark))
         .map(|(k, _)| k.as_str());
     // Only what the sources write is evaluated; nothing is copied when they write none
-    // of it (an `arn`, an `id`).
-    let values = ev.attributes(&res.address, keys);
-    if values.is_empty() {
-        return None;
+    // of it (an `arn`, an `id`). The address is resolved once, by the evaluator; only
+    // when it is not found is it asked whether the sources declare it.
+    let Some(values) = ev.written_attributes(&res.address, keys) else {
+        return match ev.sources().declares(&res.address) {
+            true => Ok(None),
+            false => Err(Undeclared),
+        };
+    };
+    if values.is_empty() || !unknown.is_object() {
+        return Ok(None);
     }
     let after = res.values.after();
     let mut m = Merge {
@@ -541,7 +561,7 @@ fn overlay_resource(
     }
     stats.disagreements += m.disagreements.len();
     if !changed || (m.filled == 0 && m.refs.is_empty()) {
-        return None;
+        return Ok(None);
     }
     let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
     // A value the sources fill in that holds a sensitive variable's value (through a
@@ -549,7 +569,7 @@ fn overlay_resource(
     if !secrets.is_empty() {
         attrs.mark_sensitive_strings(secrets);
     }
-    Some((attrs, m.refs, m.set))
+    Ok(Some((attrs, m.refs, m.set)))
 }
 
 fn put(o: &mut Map<String, J>, key: &str, v: J) {
