@@ -594,22 +594,30 @@ impl<'s> Evaluator<'s> {
                 let mut unknown_key = Vec::new();
                 for (k, v) in obj.iter() {
                     let key = match k {
-                        ObjectKey::Identifier(id) => Value::String(id.to_string()),
+                        // A name is the key as it is: no value made of it first.
+                        ObjectKey::Identifier(id) => Ok(id.as_str().to_string()),
                         ObjectKey::Expression(e) => match e {
                             // `"name" = ...` and `(var.x) = ...` both arrive here.
-                            Expression::Variable(v) => Value::String(v.to_string()),
-                            other => self.eval(scope, other)?,
+                            Expression::Variable(v) => Ok(v.as_str().to_string()),
+                            Expression::String(s) => Ok(s.clone()),
+                            other => Err(self.eval(scope, other)?),
                         },
-                        _ => Value::unknown(),
+                        _ => Err(Value::unknown()),
                     };
                     let value = self.eval(scope, v)?;
-                    match key.to_template_string() {
-                        Some(k) => {
-                            out.insert(k, value);
-                        }
-                        None if key.is_unknown() => unknown_key.push(key),
-                        None => return Err(Fail),
-                    }
+                    let key = match key {
+                        Ok(k) => k,
+                        Err(Value::String(s)) => s,
+                        Err(key) => match key.to_template_string() {
+                            Some(k) => k,
+                            None if key.is_unknown() => {
+                                unknown_key.push(key);
+                                continue;
+                            }
+                            None => return Err(Fail),
+                        },
+                    };
+                    out.insert(key, value);
                 }
                 if unknown_key.is_empty() {
                     Ok(Value::Map(out))

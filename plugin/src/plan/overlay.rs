@@ -329,6 +329,10 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     let (first, second) = candidates.split_at(split_at_module(plan, &candidates));
     let shared: &Plan = plan;
     let run = |part: &[usize], user_data: bool| {
+        if !user_data {
+            // The second run is on a thread of its own.
+            tfsource::reserve_thread_heap(part.len() * HEAP_PER_RESOURCE);
+        }
         let ev = Evaluator::from_plan_variables(sources, &variables)
             .with_known_instances(instances.clone());
         let mut stats = OverlayStats::default();
@@ -367,6 +371,11 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
 /// Plans with at least this many resources to overlay are overlaid in two runs (see
 /// [`apply`]).
 const PARALLEL_MIN: usize = 64;
+
+/// Heap reserved for the overlay of one resource (evaluator values, the new planned
+/// values): the second run of the sources bench grew its heap by about 960 pages (8 KiB
+/// per resource), and the blocks reserved may first reuse free space in the heap.
+const HEAP_PER_RESOURCE: usize = 16 << 10;
 
 /// Where to split the candidate resources (indexes into `plan.resources`, in address
 /// order) into two runs: about half way, where a module instance ends; `len` (one run)
