@@ -174,9 +174,17 @@ impl<'a> Cursor<'a> {
     fn ident(&mut self) -> Option<&'a str> {
         let s: &'a str = self.s;
         let rest = &s[self.i..];
-        let len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        // ASCII names byte by byte; a non-ASCII character is judged as a `char`.
+        let ascii = rest
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
             .unwrap_or(rest.len());
+        let len = match rest.as_bytes().get(ascii) {
+            Some(b) if !b.is_ascii() => rest[ascii..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .map_or(rest.len(), |n| ascii + n),
+            _ => ascii,
+        };
         if len == 0 {
             return None;
         }

@@ -13,7 +13,7 @@ use hcl::template::{Directive, Element, Template};
 
 use crate::address::{self, Address, Key, ModuleStep};
 use crate::funcs;
-use crate::sources::{Module, Sources};
+use crate::sources::{FastMap, Module, Sources};
 use crate::tree::{Block, Body};
 use crate::value::{not_null, unknown_of, Ref, Unknown, Value};
 
@@ -38,7 +38,7 @@ pub struct Instance {
     pub key: String,
     /// Input variables: argument of the call, else the variable's default, else unknown.
     pub vars: BTreeMap<String, Value>,
-    locals: RefCell<HashMap<String, Value>>,
+    locals: RefCell<FastMap<String, Value>>,
 }
 
 /// Evaluates expressions of a configuration's sources.
@@ -70,14 +70,14 @@ pub struct Evaluator<'s> {
     /// Instance keys of counted resources known from elsewhere (the plan), by address
     /// without key: used when `count`/`for_each` does not evaluate.
     known_instances: HashMap<String, Vec<Key>>,
-    instances: RefCell<HashMap<String, Rc<Instance>>>,
+    instances: RefCell<FastMap<String, Rc<Instance>>>,
     /// `for_each` values by (module instance, resource body) addresses; both live as long
     /// as the evaluator (instances are kept in `instances`, bodies in `sources`).
-    for_each_values: RefCell<HashMap<(usize, usize), Rc<Value>>>,
+    for_each_values: RefCell<FastMap<(usize, usize), Rc<Value>>>,
     /// Parsed templates by the address of their expression, with the expression to check
     /// that the address still holds it: a template written in a module called 200 times is
     /// parsed once.
-    templates: RefCell<HashMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
+    templates: RefCell<FastMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
     depth: Cell<u32>,
 }
 
@@ -125,9 +125,9 @@ impl<'s> Evaluator<'s> {
             sources,
             root_vars,
             known_instances: HashMap::new(),
-            instances: RefCell::new(HashMap::new()),
-            for_each_values: RefCell::new(HashMap::new()),
-            templates: RefCell::new(HashMap::new()),
+            instances: RefCell::default(),
+            for_each_values: RefCell::default(),
+            templates: RefCell::default(),
             depth: Cell::new(0),
         }
     }
@@ -311,7 +311,7 @@ impl<'s> Evaluator<'s> {
                 path: path.clone(),
                 key: String::new(),
                 vars,
-                locals: RefCell::new(HashMap::new()),
+                locals: RefCell::default(),
             }
         } else {
             let parent = self.instance_at(&steps[..steps.len() - 1])?;
@@ -333,7 +333,7 @@ impl<'s> Evaluator<'s> {
                 path: path.clone(),
                 key,
                 vars,
-                locals: RefCell::new(HashMap::new()),
+                locals: RefCell::default(),
             }
         };
         let inst = Rc::new(inst);
@@ -1286,7 +1286,7 @@ fn literal(e: &Expression) -> Value {
         path: String::new(),
         key: String::new(),
         vars: BTreeMap::new(),
-        locals: RefCell::new(HashMap::new()),
+        locals: RefCell::default(),
     });
     let scope = Scope {
         inst,

@@ -5,7 +5,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -380,7 +380,7 @@ fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
 struct ParseCache {
-    by_text: HashMap<String, Parsed, BuildHasherDefault<WordHasher>>,
+    by_text: FastMap<String, Parsed>,
     dirs: Resolver,
 }
 
@@ -498,10 +498,13 @@ impl FileItems {
     }
 }
 
-/// A fast, non-cryptographic hash for whole file texts (equal keys are still compared
-/// byte for byte by the map): eight bytes at a time, multiply and rotate.
+/// A fast, non-cryptographic hash for whole file texts and the evaluator's maps (equal
+/// keys are still compared by the maps): eight bytes at a time, multiply and rotate, from
+/// a per-map random seed ([`Seeded`]) so that crafted names cannot be made to collide
+/// without knowing it, and mixed at the end so that every bit of the input reaches the
+/// low bits the maps index with.
 #[derive(Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -517,9 +520,31 @@ impl Hasher for WordHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        let h = self.0;
+        (h ^ (h >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 29)
     }
 }
+
+/// Builds [`WordHasher`]s that start from one random seed (each map its own).
+#[derive(Clone, Copy)]
+pub(crate) struct Seeded(u64);
+
+impl Default for Seeded {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        Seeded(std::collections::hash_map::RandomState::new().hash_one(0u64))
+    }
+}
+
+impl std::hash::BuildHasher for Seeded {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(self.0)
+    }
+}
+
+/// A map with [`Seeded`] hashing.
+pub(crate) type FastMap<K, V> = HashMap<K, V, Seeded>;
 
 /// `.terraform/modules/modules.json`: module key → directory relative to the root.
 fn read_manifest(root: &Path) -> Result<Option<HashMap<String, String>>, SourceError> {

@@ -34,7 +34,7 @@ pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 
 /// References the sources give for the unknown parts of one resource: dotted attribute
 /// path (`network_configuration.0.subnets`) → targets.
-pub(crate) type SourceRefs = HashMap<String, Vec<RefTarget>>;
+pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::SeededHash>;
 
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
@@ -406,7 +406,8 @@ fn overlay_part(
     // The plan resources each reference names, looked up once per run: a part's
     // references are also its container's, and module instances name the same root
     // resources (`aws_vpc.main.id`).
-    let mut known: HashMap<Ref, Vec<RefTarget>> = HashMap::new();
+    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
+        HashMap::default();
     for &i in part {
         let res = &plan.resources[i];
         let overlay = match overlay_resource(res, ev, secrets, stats) {
@@ -426,7 +427,8 @@ fn overlay_part(
             }
         };
         if let Some((attrs, refs, set)) = overlay {
-            let mut found: SourceRefs = HashMap::with_capacity(refs.len());
+            let mut found: SourceRefs =
+                HashMap::with_capacity_and_hasher(refs.len(), Default::default());
             for (path, rs) in refs {
                 let mut all = Vec::new();
                 for r in rs {
