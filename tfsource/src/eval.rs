@@ -11,7 +11,7 @@ use hcl::expr::{
 };
 use hcl::template::{Directive, Element, Template};
 
-use crate::address::{self, Address, Key, ModuleStep};
+use crate::address::{self, Address, Borrowed, Key, ModuleStep};
 use crate::funcs;
 use crate::sources::{FastMap, Module, Sources};
 use crate::tree::{Block, Body};
@@ -442,30 +442,16 @@ impl<'s> Evaluator<'s> {
 
     /// The module instance, block and instance key of a resource address.
     fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
-        let (a, module_end) = Address::parse_split(address)?;
         // The instance's path is the start of the address: a known instance is found
-        // without writing its path again.
-        let known = self.instances.borrow().get(&address[..module_end]).cloned();
+        // without taking its module steps apart.
+        let b = Borrowed::scan(address, |_, _| {})?;
+        let known = self.instances.borrow().get(&address[..b.module_end]).cloned();
         let inst = match known {
             Some(i) => i,
-            None => self.instance_at(&a.modules)?,
+            None => self.instance_at(&Address::parse(address)?.modules)?,
         };
-        let m = self.module_of(&inst);
-        let block = if a.data {
-            &m.resources.get(&a.block_name())?.node
-        } else {
-            // `TYPE.NAME` is the end of the address before its key.
-            let start = if module_end == 0 { 0 } else { module_end + 1 };
-            let len = a.rtype.len() + 1 + a.name.len();
-            let name = address.get(start..start + len).filter(|n| {
-                n.len() == len && n.starts_with(a.rtype.as_str()) && n.ends_with(a.name.as_str())
-            });
-            match name {
-                Some(n) => &m.resources.get(n)?.node,
-                None => &m.resources.get(&a.block_name())?.node,
-            }
-        };
-        Some((inst, block, a.key))
+        let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
+        Some((inst, block, b.key))
     }
 
     // ---- bodies and blocks -------------------------------------------------------------
@@ -1306,7 +1292,7 @@ fn prefix(path: &str) -> String {
 }
 
 fn is_resource_address(a: &str) -> bool {
-    !(a.starts_with("var.") || a.starts_with("local.")) && Address::parse(a).is_some()
+    !(a.starts_with("var.") || a.starts_with("local.")) && Borrowed::scan(a, |_, _| {}).is_some()
 }
 
 fn key_value(k: &Key) -> Value {

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::address::{parse_attr_path, Address, PathStep};
+use crate::address::{parse_attr_path, Borrowed, PathStep};
 use crate::tree::{self, Attr, Block, Body};
 
 /// Most modules read for one configuration (guards against a module calling itself).
@@ -291,8 +291,15 @@ impl Sources {
 
     /// The `resource`/`data` block of a plan address, through module calls.
     pub fn resource_block(&self, address: &str) -> Option<&Item<Block>> {
-        let a = Address::parse(address)?;
-        self.module(&a.module_key())?.resources.get(&a.block_name())
+        // The module key (`a.b`) written as the address is read; nothing else is copied.
+        let mut key = String::new();
+        let b = Borrowed::scan(address, |name, _| {
+            if !key.is_empty() {
+                key.push('.');
+            }
+            key.push_str(name);
+        })?;
+        self.module(&key)?.resources.get(b.block_name)
     }
 
     /// Does the configuration declare this plan address (resource or data source)?

@@ -788,7 +788,7 @@ fn never_null(u: &tfsource::Unknown) -> bool {
     };
     u.exact
         && matches!(r.attribute.as_str(), "arn" | "id")
-        && tfsource::address::Address::parse(&r.address)
+        && tfsource::address::Borrowed::scan(&r.address, |_, _| {})
             // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
             .is_some_and(|a| !a.data && a.rtype.contains('_'))
 }
