@@ -299,10 +299,16 @@ mod tests {
         let mut steps = Vec::new();
         let c = Borrowed::scan(text, |n, k| steps.push((n, k))).unwrap();
         assert_eq!(c.block_name, "aws_ecs_service.this");
-        assert_eq!((c.rtype, c.name, c.key, c.data), ("aws_ecs_service", "this", a.key.clone(), false));
+        assert_eq!(
+            (c.rtype, c.name, c.key, c.data),
+            ("aws_ecs_service", "this", a.key.clone(), false)
+        );
         assert_eq!(steps.len(), 2);
         let d = Borrowed::scan("module.m.data.aws_vpc.main[\"k\"]", |_, _| {}).unwrap();
-        assert_eq!((d.block_name, d.data, d.module_end), ("data.aws_vpc.main", true, 8));
+        assert_eq!(
+            (d.block_name, d.data, d.module_end),
+            ("data.aws_vpc.main", true, 8)
+        );
         let d = Address::parse("data.aws_vpc.main").unwrap();
         assert!(d.data);
         assert_eq!(d.block_name(), "data.aws_vpc.main");

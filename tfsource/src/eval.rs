@@ -104,8 +104,13 @@ impl Scope {
 
     fn with(&self, name: &str, v: Value) -> Scope {
         let mut s = self.clone();
-        s.binds.push((Rc::from(name), Rc::new(v)));
+        s.bind(name, v);
         s
+    }
+
+    /// Bind a name in this scope (a copy made for one element or block).
+    fn bind(&mut self, name: &str, v: Value) {
+        self.binds.push((Rc::from(name), Rc::new(v)));
     }
 
     fn bound(&self, name: &str) -> Option<&Value> {
@@ -445,7 +450,11 @@ impl<'s> Evaluator<'s> {
         // The instance's path is the start of the address: a known instance is found
         // without taking its module steps apart.
         let b = Borrowed::scan(address, |_, _| {})?;
-        let known = self.instances.borrow().get(&address[..b.module_end]).cloned();
+        let known = self
+            .instances
+            .borrow()
+            .get(&address[..b.module_end])
+            .cloned();
         let inst = match known {
             Some(i) => i,
             None => self.instance_at(&Address::parse(address)?.modules)?,
@@ -727,9 +736,9 @@ impl<'s> Evaluator<'s> {
                         for (k, v) in pairs {
                             let mut s = scope.clone();
                             if let Some(kv) = &d.key_var {
-                                s = s.with(kv.as_str(), k);
+                                s.bind(kv.as_str(), k);
                             }
-                            s = s.with(d.value_var.as_str(), v);
+                            s.bind(d.value_var.as_str(), v);
                             self.template_into(&s, d.template.elements(), out, unknown)?;
                         }
                     }
@@ -1040,7 +1049,15 @@ impl<'s> Evaluator<'s> {
         if address.ends_with("[*]") || matches!(attr, "id" | "arn") {
             return None;
         }
-        let v = self.guarded(|| Ok(self.attribute(address, attr).unwrap_or_else(Value::unknown)));
+        // `attr` is one name (a traversal step): [`Evaluator::attribute`] without taking a
+        // path apart.
+        let v = self.guarded(|| {
+            let written = self.written_attributes(address, [attr]);
+            Ok(match written.and_then(|w| w.into_iter().next()) {
+                Some((_, v)) => v,
+                None => Value::unknown(),
+            })
+        });
         v.ok().filter(Value::is_wholly_known)
     }
 
@@ -1162,9 +1179,9 @@ impl<'s> Evaluator<'s> {
         for (k, v) in pairs {
             let mut s = scope.clone();
             if let Some(kv) = &f.key_var {
-                s = s.with(kv.as_str(), k);
+                s.bind(kv.as_str(), k);
             }
-            s = s.with(f.value_var.as_str(), v);
+            s.bind(f.value_var.as_str(), v);
             if let Some(c) = &f.cond_expr {
                 let c = self.eval(&s, c)?;
                 match c.as_bool() {

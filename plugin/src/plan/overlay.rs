@@ -117,7 +117,7 @@ pub struct Overlaid {
 /// freed on a thread of their own, off the path to the report, when there is another core.
 /// Were no thread to be had, they are freed at once.
 #[derive(Debug, Default)]
-pub struct OverlaidPlans(Vec<Plan>);
+pub struct OverlaidPlans(Vec<Plan>, Vec<Attrs>);
 
 /// Overlaid plans with at least this many resources in all are freed on their own thread.
 const BACKGROUND_FREE_MIN: usize = 256;
@@ -132,8 +132,10 @@ impl std::ops::Deref for OverlaidPlans {
 
 impl Drop for OverlaidPlans {
     fn drop(&mut self) {
-        let plans = std::mem::take(&mut self.0);
-        let large = plans.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
+        // With them the values the overlay replaced (freed here rather than while the
+        // sources were applied).
+        let plans = (std::mem::take(&mut self.0), std::mem::take(&mut self.1));
+        let large = plans.0.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
         if large && crate::par::threads() > 1 {
             // On failure the closure, and the plans with it, is dropped here.
             let _ = std::thread::Builder::new()
@@ -150,10 +152,11 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
     }
     let mut out = Vec::with_capacity(plans.len());
     let mut stats = Vec::with_capacity(plans.len());
+    let mut replaced = Vec::new();
     for (i, plan) in plans.iter().enumerate() {
         let mut plan = plan.clone();
         let st = match sources.get(i).and_then(Option::as_ref) {
-            Some(src) => apply(&mut plan, src),
+            Some(src) => apply_keeping(&mut plan, src, &mut replaced),
             None => OverlayStats::default(),
         };
         out.push(plan);
@@ -171,7 +174,7 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
         total.undeclared += st.undeclared;
     }
     Overlaid {
-        plans: Some(OverlaidPlans(out)),
+        plans: Some(OverlaidPlans(out, replaced)),
         notes: total.disagreement_note().into_iter().collect(),
         stats,
     }
@@ -277,6 +280,11 @@ fn node_hides(node: &ExprNode, json_string: bool) -> bool {
 
 /// Apply the sources to a plan (see the module documentation).
 pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
+    apply_keeping(plan, sources, &mut Vec::new())
+}
+
+/// [`apply`], handing the values it replaces to `replaced` (to be freed later).
+fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) -> OverlayStats {
     let variables = J::Object(
         plan.variables
             .iter()
@@ -354,9 +362,10 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     stats.filled += user_data.len();
     plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
+    replaced.reserve(changes.len());
     for (i, attrs, targets, set) in changes {
         let address = plan.resources[i].address.clone();
-        plan.resources[i].values = attrs;
+        replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
         if !set.is_empty() {
             plan.source_set
                 .insert(address.clone(), set.into_iter().collect());
@@ -406,8 +415,7 @@ fn overlay_part(
     // The plan resources each reference names, looked up once per run: a part's
     // references are also its container's, and module instances name the same root
     // resources (`aws_vpc.main.id`).
-    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
-        HashMap::default();
+    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> = HashMap::default();
     for &i in part {
         let res = &plan.resources[i];
         let overlay = match overlay_resource(res, ev, secrets, stats) {
