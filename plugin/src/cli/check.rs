@@ -236,6 +236,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         quiet: args.quiet,
         sources,
     };
+    // The process ends after the report (see below): nor are the overlaid plans freed.
+    crate::plan::overlay::free_nothing_before_exit();
     let (model, mut report) = engine::check_plans_keeping_model(&plans, &config, &opts);
     let locator = crate::locate::Locator {
         plans: &plans,

@@ -122,6 +122,16 @@ pub struct OverlaidPlans(Vec<Plan>, Vec<Attrs>);
 /// Overlaid plans with at least this many resources in all are freed on their own thread.
 const BACKGROUND_FREE_MIN: usize = 256;
 
+/// Set by a caller that exits right after its check ([`free_nothing_before_exit`]).
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a process that ends right after its check (the CLI): overlaid plans are then not
+/// freed at all, as the CLI does not free the plans it read (the OS takes the memory back
+/// at once). Never for a library user or the plugin server, which keep running.
+pub fn free_nothing_before_exit() {
+    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl std::ops::Deref for OverlaidPlans {
     type Target = [Plan];
 
@@ -135,6 +145,10 @@ impl Drop for OverlaidPlans {
         // With them the values the overlay replaced (freed here rather than while the
         // sources were applied).
         let plans = (std::mem::take(&mut self.0), std::mem::take(&mut self.1));
+        if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+            std::mem::forget(plans);
+            return;
+        }
         let large = plans.0.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
         if large && crate::par::threads() > 1 {
             // On failure the closure, and the plans with it, is dropped here.
