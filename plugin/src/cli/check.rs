@@ -254,6 +254,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     // library or the plugin server, which keep running.
     std::mem::forget(model);
     std::mem::forget(plans);
+    // Nor the parsed Terraform sources (read no more after the suppressions above).
+    std::mem::forget(opts);
     for ig in engine::unused_ignores(&config, &report) {
         eprintln!(
             "note: the ignore block at {} (rule {}, address {}) matched no finding; remove it if the problem is fixed",

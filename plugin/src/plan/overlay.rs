@@ -364,6 +364,11 @@ fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) 
         } else {
             Vec::new()
         };
+        if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+            // Its instances, inputs and locals are not freed either (see
+            // [`free_nothing_before_exit`]).
+            std::mem::forget(ev);
+        }
         (stats, changes, user_data)
     };
     let ((mut stats, mut changes, user_data), (later, more, _)) = crate::par::join(
