@@ -540,9 +540,9 @@ impl<'s> Evaluator<'s> {
             Some(a) => self.eval(scope, &a.expr)?,
             None => return Err(Fail),
         };
-        let pairs = match collection_pairs(&coll) {
-            Some(p) => p,
-            None => return Ok(unknown_of([&coll])),
+        let pairs = match into_pairs(coll) {
+            Ok(p) => p,
+            Err(coll) => return Ok(unknown_of([&coll])),
         };
         let mut out = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
@@ -729,9 +729,12 @@ impl<'s> Evaluator<'s> {
                     }
                     Directive::For(d) => {
                         let coll = self.eval(scope, &d.collection_expr)?;
-                        let Some(pairs) = collection_pairs(&coll) else {
-                            unknown.push(unknown_of([&coll]));
-                            continue;
+                        let pairs = match into_pairs(coll) {
+                            Ok(p) => p,
+                            Err(coll) => {
+                                unknown.push(unknown_of([&coll]));
+                                continue;
+                            }
                         };
                         for (k, v) in pairs {
                             let mut s = scope.clone();
@@ -1171,8 +1174,9 @@ impl<'s> Evaluator<'s> {
 
     fn for_expr(&self, scope: &Scope, f: &ForExpr) -> R {
         let coll = self.eval(scope, &f.collection_expr)?;
-        let Some(pairs) = collection_pairs(&coll) else {
-            return Ok(unknown_of([&coll]));
+        let pairs = match into_pairs(coll) {
+            Ok(p) => p,
+            Err(coll) => return Ok(unknown_of([&coll])),
         };
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
@@ -1336,6 +1340,21 @@ pub(crate) fn collection_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
         ),
         Value::Null => Some(Vec::new()),
         _ => None,
+    }
+}
+
+/// [`collection_pairs`] of a value the caller owns: its elements are moved, not copied;
+/// the value back when it has no pairs (an unknown).
+fn into_pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
+    match v {
+        Value::List(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| (Value::Number(i as f64), x))
+            .collect()),
+        Value::Map(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
+        Value::Null => Ok(Vec::new()),
+        other => Err(other),
     }
 }
 
