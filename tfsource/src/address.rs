@@ -40,38 +40,28 @@ pub struct Address {
 impl Address {
     /// Parse `module.a["k"].module.b[0].data.aws_x.y["z"]`; `None` when malformed.
     pub fn parse(s: &str) -> Option<Address> {
-        let mut p = Cursor { s, i: 0 };
+        Address::parse_split(s).map(|(a, _)| a)
+    }
+
+    /// [`Address::parse`], also giving the length of the module instance path at the start
+    /// of `s` (`&s[..len]` is [`Address::module_path`], 0 for the root), so a caller can look
+    /// an instance up without building its path again.
+    pub fn parse_split(s: &str) -> Option<(Address, usize)> {
         let mut modules = Vec::new();
-        loop {
-            let word = p.ident()?;
-            if word == "module" {
-                p.expect('.')?;
-                let name = p.ident()?;
-                let key = p.key()?;
-                p.expect('.')?;
-                modules.push(ModuleStep { name, key });
-                continue;
-            }
-            let (data, rtype) = if word == "data" {
-                p.expect('.')?;
-                (true, p.ident()?)
-            } else {
-                (false, word)
-            };
-            p.expect('.')?;
-            let name = p.ident()?;
-            let key = p.key()?;
-            if p.i != s.len() {
-                return None;
-            }
-            return Some(Address {
-                modules,
-                data,
-                rtype,
-                name,
+        let b = Borrowed::scan(s, |name, key| {
+            modules.push(ModuleStep {
+                name: name.to_string(),
                 key,
-            });
-        }
+            })
+        })?;
+        let address = Address {
+            modules,
+            data: b.data,
+            rtype: b.rtype.to_string(),
+            name: b.name.to_string(),
+            key: b.key,
+        };
+        Some((address, b.module_end))
     }
 
     /// `aws_x.y` or `data.aws_x.y`: the block's name in its module.
@@ -91,6 +81,64 @@ impl Address {
     /// `a.b`: the module key as in `modules.json` (no instance keys).
     pub fn module_key(&self) -> String {
         module_key(&self.modules)
+    }
+}
+
+/// An address read in place: its parts borrowed from the text, its module steps only
+/// visited ([`Borrowed::scan`]), so that asking what an address names allocates nothing
+/// (but a string instance key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Borrowed<'a> {
+    /// Length of the module instance path at the start of the address (0 for the root).
+    pub module_end: usize,
+    pub data: bool,
+    pub rtype: &'a str,
+    pub name: &'a str,
+    pub key: Option<Key>,
+    /// `TYPE.NAME` (`data.TYPE.NAME`): the block's name in its module.
+    pub block_name: &'a str,
+}
+
+impl<'a> Borrowed<'a> {
+    /// Read `s` as [`Address::parse`] does, calling `module` with each module step's name
+    /// and key; `None` when malformed.
+    pub fn scan(s: &'a str, mut module: impl FnMut(&'a str, Option<Key>)) -> Option<Self> {
+        let mut p = Cursor { s, i: 0 };
+        let mut module_end = 0;
+        loop {
+            let start = p.i;
+            let word = p.ident()?;
+            if word == "module" {
+                p.expect('.')?;
+                let name = p.ident()?;
+                let key = p.key()?;
+                module_end = p.i;
+                p.expect('.')?;
+                module(name, key);
+                continue;
+            }
+            let (data, rtype) = if word == "data" {
+                p.expect('.')?;
+                (true, p.ident()?)
+            } else {
+                (false, word)
+            };
+            p.expect('.')?;
+            let name = p.ident()?;
+            let block_name = &s[start..p.i];
+            let key = p.key()?;
+            if p.i != s.len() {
+                return None;
+            }
+            return Some(Borrowed {
+                module_end,
+                data,
+                rtype,
+                name,
+                key,
+                block_name,
+            });
+        }
     }
 }
 
@@ -143,7 +191,7 @@ pub fn parse_attr_path(s: &str) -> Option<Vec<PathStep>> {
         return Some(out);
     }
     loop {
-        out.push(PathStep::Name(p.ident()?));
+        out.push(PathStep::Name(p.ident()?.to_string()));
         while let Some(k) = p.key()? {
             out.push(PathStep::Index(k));
         }
@@ -159,17 +207,27 @@ struct Cursor<'a> {
     i: usize,
 }
 
-impl Cursor<'_> {
-    fn ident(&mut self) -> Option<String> {
-        let rest = &self.s[self.i..];
-        let len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+impl<'a> Cursor<'a> {
+    /// An identifier, borrowed from the text (callers copy what they keep).
+    fn ident(&mut self) -> Option<&'a str> {
+        let s: &'a str = self.s;
+        let rest = &s[self.i..];
+        // ASCII names byte by byte; a non-ASCII character is judged as a `char`.
+        let ascii = rest
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
             .unwrap_or(rest.len());
+        let len = match rest.as_bytes().get(ascii) {
+            Some(b) if !b.is_ascii() => rest[ascii..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .map_or(rest.len(), |n| ascii + n),
+            _ => ascii,
+        };
         if len == 0 {
             return None;
         }
         self.i += len;
-        Some(rest[..len].to_string())
+        Some(&rest[..len])
     }
 
     fn expect(&mut self, c: char) -> Option<()> {
@@ -234,6 +292,23 @@ mod tests {
         assert_eq!(a.key, Some(Key::Int(0)));
         assert_eq!(a.module_key(), "svc.x");
         assert_eq!(a.module_path(), r#"module.svc["a\"b"].module.x[2]"#);
+        let text = r#"module.svc["a\"b"].module.x[2].aws_ecs_service.this[0]"#;
+        let (b, end) = Address::parse_split(text).unwrap();
+        assert_eq!((b, &text[..end]), (a.clone(), a.module_path().as_str()));
+        assert_eq!(Address::parse_split("aws_x.y").unwrap().1, 0);
+        let mut steps = Vec::new();
+        let c = Borrowed::scan(text, |n, k| steps.push((n, k))).unwrap();
+        assert_eq!(c.block_name, "aws_ecs_service.this");
+        assert_eq!(
+            (c.rtype, c.name, c.key, c.data),
+            ("aws_ecs_service", "this", a.key.clone(), false)
+        );
+        assert_eq!(steps.len(), 2);
+        let d = Borrowed::scan("module.m.data.aws_vpc.main[\"k\"]", |_, _| {}).unwrap();
+        assert_eq!(
+            (d.block_name, d.data, d.module_end),
+            ("data.aws_vpc.main", true, 8)
+        );
         let d = Address::parse("data.aws_vpc.main").unwrap();
         assert!(d.data);
         assert_eq!(d.block_name(), "data.aws_vpc.main");

@@ -11,9 +11,9 @@ use hcl::expr::{
 };
 use hcl::template::{Directive, Element, Template};
 
-use crate::address::{self, Address, Key, ModuleStep};
+use crate::address::{self, Address, Borrowed, Key, ModuleStep};
 use crate::funcs;
-use crate::sources::{Module, Sources};
+use crate::sources::{FastMap, Module, Sources};
 use crate::tree::{Block, Body};
 use crate::value::{not_null, unknown_of, Ref, Unknown, Value};
 
@@ -38,7 +38,7 @@ pub struct Instance {
     pub key: String,
     /// Input variables: argument of the call, else the variable's default, else unknown.
     pub vars: BTreeMap<String, Value>,
-    locals: RefCell<HashMap<String, Value>>,
+    locals: RefCell<FastMap<String, Value>>,
 }
 
 /// Evaluates expressions of a configuration's sources.
@@ -70,14 +70,14 @@ pub struct Evaluator<'s> {
     /// Instance keys of counted resources known from elsewhere (the plan), by address
     /// without key: used when `count`/`for_each` does not evaluate.
     known_instances: HashMap<String, Vec<Key>>,
-    instances: RefCell<HashMap<String, Rc<Instance>>>,
+    instances: RefCell<FastMap<String, Rc<Instance>>>,
     /// `for_each` values by (module instance, resource body) addresses; both live as long
     /// as the evaluator (instances are kept in `instances`, bodies in `sources`).
-    for_each_values: RefCell<HashMap<(usize, usize), Rc<Value>>>,
+    for_each_values: RefCell<FastMap<(usize, usize), Rc<Value>>>,
     /// Parsed templates by the address of their expression, with the expression to check
     /// that the address still holds it: a template written in a module called 200 times is
     /// parsed once.
-    templates: RefCell<HashMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
+    templates: RefCell<FastMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
     depth: Cell<u32>,
 }
 
@@ -104,8 +104,13 @@ impl Scope {
 
     fn with(&self, name: &str, v: Value) -> Scope {
         let mut s = self.clone();
-        s.binds.push((Rc::from(name), Rc::new(v)));
+        s.bind(name, v);
         s
+    }
+
+    /// Bind a name in this scope (a copy made for one element or block).
+    fn bind(&mut self, name: &str, v: Value) {
+        self.binds.push((Rc::from(name), Rc::new(v)));
     }
 
     fn bound(&self, name: &str) -> Option<&Value> {
@@ -125,9 +130,9 @@ impl<'s> Evaluator<'s> {
             sources,
             root_vars,
             known_instances: HashMap::new(),
-            instances: RefCell::new(HashMap::new()),
-            for_each_values: RefCell::new(HashMap::new()),
-            templates: RefCell::new(HashMap::new()),
+            instances: RefCell::default(),
+            for_each_values: RefCell::default(),
+            templates: RefCell::default(),
             depth: Cell::new(0),
         }
     }
@@ -214,28 +219,38 @@ impl<'s> Evaluator<'s> {
         address: &str,
         names: impl IntoIterator<Item = &'n str>,
     ) -> Vec<(&'n str, Value)> {
-        let Some((inst, block, key)) = self.resource_block(address) else {
-            return Vec::new();
-        };
+        self.written_attributes(address, names).unwrap_or_default()
+    }
+
+    /// [`Evaluator::attributes`], or `None` when the address is not found (the sources do
+    /// not declare it, or its module instance is not among them).
+    pub fn written_attributes<'n>(
+        &self,
+        address: &str,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Option<Vec<(&'n str, Value)>> {
+        let (inst, block, key) = self.resource_block(address)?;
         let body = &block.body;
         let written: Vec<&'n str> = names
             .into_iter()
             .filter(|n| body.attr(n).is_some() || has_block(body, n))
             .collect();
         if written.is_empty() {
-            return Vec::new();
+            return Some(Vec::new());
         }
         let scope = self.bind_instance_key(Scope::new(inst), body, key.as_ref());
-        written
-            .into_iter()
-            .map(|n| {
-                let v = match body.attr(n) {
-                    Some(a) => self.eval(&scope, &a.expr),
-                    None => self.nested_blocks(&scope, body, n),
-                };
-                (n, v.unwrap_or_else(|_| Value::unknown()))
-            })
-            .collect()
+        Some(
+            written
+                .into_iter()
+                .map(|n| {
+                    let v = match body.attr(n) {
+                        Some(a) => self.eval(&scope, &a.expr),
+                        None => self.nested_blocks(&scope, body, n),
+                    };
+                    (n, v.unwrap_or_else(|_| Value::unknown()))
+                })
+                .collect(),
+        )
     }
 
     /// Every argument and nested block of a resource instance, evaluated: a map from
@@ -301,7 +316,7 @@ impl<'s> Evaluator<'s> {
                 path: path.clone(),
                 key: String::new(),
                 vars,
-                locals: RefCell::new(HashMap::new()),
+                locals: RefCell::default(),
             }
         } else {
             let parent = self.instance_at(&steps[..steps.len() - 1])?;
@@ -323,7 +338,7 @@ impl<'s> Evaluator<'s> {
                 path: path.clone(),
                 key,
                 vars,
-                locals: RefCell::new(HashMap::new()),
+                locals: RefCell::default(),
             }
         };
         let inst = Rc::new(inst);
@@ -432,10 +447,20 @@ impl<'s> Evaluator<'s> {
 
     /// The module instance, block and instance key of a resource address.
     fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
-        let a = Address::parse(address)?;
-        let inst = self.instance_at(&a.modules)?;
-        let block = &self.module_of(&inst).resources.get(&a.block_name())?.node;
-        Some((inst, block, a.key))
+        // The instance's path is the start of the address: a known instance is found
+        // without taking its module steps apart.
+        let b = Borrowed::scan(address, |_, _| {})?;
+        let known = self
+            .instances
+            .borrow()
+            .get(&address[..b.module_end])
+            .cloned();
+        let inst = match known {
+            Some(i) => i,
+            None => self.instance_at(&Address::parse(address)?.modules)?,
+        };
+        let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
+        Some((inst, block, b.key))
     }
 
     // ---- bodies and blocks -------------------------------------------------------------
@@ -515,9 +540,9 @@ impl<'s> Evaluator<'s> {
             Some(a) => self.eval(scope, &a.expr)?,
             None => return Err(Fail),
         };
-        let pairs = match collection_pairs(&coll) {
-            Some(p) => p,
-            None => return Ok(unknown_of([&coll])),
+        let pairs = match into_pairs(coll) {
+            Ok(p) => p,
+            Err(coll) => return Ok(unknown_of([&coll])),
         };
         let mut out = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
@@ -564,22 +589,30 @@ impl<'s> Evaluator<'s> {
                 let mut unknown_key = Vec::new();
                 for (k, v) in obj.iter() {
                     let key = match k {
-                        ObjectKey::Identifier(id) => Value::String(id.to_string()),
+                        // A name is the key as it is: no value made of it first.
+                        ObjectKey::Identifier(id) => Ok(id.as_str().to_string()),
                         ObjectKey::Expression(e) => match e {
                             // `"name" = ...` and `(var.x) = ...` both arrive here.
-                            Expression::Variable(v) => Value::String(v.to_string()),
-                            other => self.eval(scope, other)?,
+                            Expression::Variable(v) => Ok(v.as_str().to_string()),
+                            Expression::String(s) => Ok(s.clone()),
+                            other => Err(self.eval(scope, other)?),
                         },
-                        _ => Value::unknown(),
+                        _ => Err(Value::unknown()),
                     };
                     let value = self.eval(scope, v)?;
-                    match key.to_template_string() {
-                        Some(k) => {
-                            out.insert(k, value);
-                        }
-                        None if key.is_unknown() => unknown_key.push(key),
-                        None => return Err(Fail),
-                    }
+                    let key = match key {
+                        Ok(k) => k,
+                        Err(Value::String(s)) => s,
+                        Err(key) => match key.to_template_string() {
+                            Some(k) => k,
+                            None if key.is_unknown() => {
+                                unknown_key.push(key);
+                                continue;
+                            }
+                            None => return Err(Fail),
+                        },
+                    };
+                    out.insert(key, value);
                 }
                 if unknown_key.is_empty() {
                     Ok(Value::Map(out))
@@ -696,16 +729,19 @@ impl<'s> Evaluator<'s> {
                     }
                     Directive::For(d) => {
                         let coll = self.eval(scope, &d.collection_expr)?;
-                        let Some(pairs) = collection_pairs(&coll) else {
-                            unknown.push(unknown_of([&coll]));
-                            continue;
+                        let pairs = match into_pairs(coll) {
+                            Ok(p) => p,
+                            Err(coll) => {
+                                unknown.push(unknown_of([&coll]));
+                                continue;
+                            }
                         };
                         for (k, v) in pairs {
                             let mut s = scope.clone();
                             if let Some(kv) = &d.key_var {
-                                s = s.with(kv.as_str(), k);
+                                s.bind(kv.as_str(), k);
                             }
-                            s = s.with(d.value_var.as_str(), v);
+                            s.bind(d.value_var.as_str(), v);
                             self.template_into(&s, d.template.elements(), out, unknown)?;
                         }
                     }
@@ -806,11 +842,11 @@ impl<'s> Evaluator<'s> {
             }
             "data" => {
                 let (t, n) = (attr(0).ok_or(Fail)?, attr(1).ok_or(Fail)?);
-                Ok((self.resource_value(inst, &format!("data.{t}.{n}"))?, 2))
+                Ok((self.resource_value(inst, &["data.", t, ".", n])?, 2))
             }
             rtype => {
                 let n = attr(0).ok_or(Fail)?;
-                Ok((self.resource_value(inst, &format!("{rtype}.{n}"))?, 1))
+                Ok((self.resource_value(inst, &[rtype, ".", n])?, 1))
             }
         }
     }
@@ -935,8 +971,17 @@ impl<'s> Evaluator<'s> {
     /// them when `count`/`for_each` is known), whose attributes evaluate to the resource's
     /// own argument when it is written and known, else to an unknown from
     /// `ADDRESS.attr`.
-    fn resource_value(&self, inst: &Rc<Instance>, block_name: &str) -> R {
-        let addr = format!("{}{block_name}", prefix(&inst.path));
+    fn resource_value(&self, inst: &Rc<Instance>, block_name: &[&str]) -> R {
+        // The address (`module.a.TYPE.NAME`) written once; the block's name is its end.
+        let name_len: usize = block_name.iter().map(|p| p.len()).sum();
+        let mut addr = String::with_capacity(inst.path.len() + 1 + name_len + 8);
+        if !inst.path.is_empty() {
+            addr.push_str(&inst.path);
+            addr.push('.');
+        }
+        let start = addr.len();
+        block_name.iter().for_each(|p| addr.push_str(p));
+        let block_name = &addr[start..];
         let m = self.module_of(inst);
         let Some(item) = m.resources.get(block_name) else {
             return Ok(Value::unknown_from(addr, ""));
@@ -1007,7 +1052,15 @@ impl<'s> Evaluator<'s> {
         if address.ends_with("[*]") || matches!(attr, "id" | "arn") {
             return None;
         }
-        let v = self.guarded(|| Ok(self.attribute(address, attr).unwrap_or_else(Value::unknown)));
+        // `attr` is one name (a traversal step): [`Evaluator::attribute`] without taking a
+        // path apart.
+        let v = self.guarded(|| {
+            let written = self.written_attributes(address, [attr]);
+            Ok(match written.and_then(|w| w.into_iter().next()) {
+                Some((_, v)) => v,
+                None => Value::unknown(),
+            })
+        });
         v.ok().filter(Value::is_wholly_known)
     }
 
@@ -1121,17 +1174,18 @@ impl<'s> Evaluator<'s> {
 
     fn for_expr(&self, scope: &Scope, f: &ForExpr) -> R {
         let coll = self.eval(scope, &f.collection_expr)?;
-        let Some(pairs) = collection_pairs(&coll) else {
-            return Ok(unknown_of([&coll]));
+        let pairs = match into_pairs(coll) {
+            Ok(p) => p,
+            Err(coll) => return Ok(unknown_of([&coll])),
         };
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         for (k, v) in pairs {
             let mut s = scope.clone();
             if let Some(kv) = &f.key_var {
-                s = s.with(kv.as_str(), k);
+                s.bind(kv.as_str(), k);
             }
-            s = s.with(f.value_var.as_str(), v);
+            s.bind(f.value_var.as_str(), v);
             if let Some(c) = &f.cond_expr {
                 let c = self.eval(&s, c)?;
                 match c.as_bool() {
@@ -1239,7 +1293,7 @@ fn literal(e: &Expression) -> Value {
         path: String::new(),
         key: String::new(),
         vars: BTreeMap::new(),
-        locals: RefCell::new(HashMap::new()),
+        locals: RefCell::default(),
     });
     let scope = Scope {
         inst,
@@ -1259,7 +1313,7 @@ fn prefix(path: &str) -> String {
 }
 
 fn is_resource_address(a: &str) -> bool {
-    !(a.starts_with("var.") || a.starts_with("local.")) && Address::parse(a).is_some()
+    !(a.starts_with("var.") || a.starts_with("local.")) && Borrowed::scan(a, |_, _| {}).is_some()
 }
 
 fn key_value(k: &Key) -> Value {
@@ -1286,6 +1340,21 @@ pub(crate) fn collection_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
         ),
         Value::Null => Some(Vec::new()),
         _ => None,
+    }
+}
+
+/// [`collection_pairs`] of a value the caller owns: its elements are moved, not copied;
+/// the value back when it has no pairs (an unknown).
+fn into_pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
+    match v {
+        Value::List(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| (Value::Number(i as f64), x))
+            .collect()),
+        Value::Map(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
+        Value::Null => Ok(Vec::new()),
+        other => Err(other),
     }
 }
 
@@ -1329,7 +1398,7 @@ fn walk<'v>(mut v: &'v Value, ops: &[TraversalOperator]) -> (&'v Value, usize) {
 fn get_attr(v: Value, name: &str) -> R {
     match v {
         Value::Map(mut m) => m.remove(name).ok_or(Fail),
-        Value::Unknown(u) => Ok(extend_unknown(u, &format!(".{name}"), None)),
+        Value::Unknown(u) => Ok(extend_unknown(u, ".", name, None)),
         _ => Err(Fail),
     }
 }
@@ -1355,15 +1424,16 @@ fn index(v: Value, k: &Value) -> R {
                 Value::String(s) => Some(Key::Str(s.clone())),
                 _ => None,
             };
-            Ok(extend_unknown(u, &step, key))
+            Ok(extend_unknown(u, "", &step, key))
         }
         _ => Err(Fail),
     }
 }
 
 /// Walk into an unknown: `[*]` instance keys become the key given; otherwise the step
-/// extends the attribute path of its one reference.
-fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
+/// (`sep` then `step`: `.` and a name, or nothing and `[0]`) extends the attribute path of
+/// its one reference.
+fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Value {
     if let Some(j) = u.json.take() {
         // An unknown JSON string is still a string: walking into it is an error in
         // Terraform; keep it unknown.
@@ -1382,10 +1452,10 @@ fn extend_unknown(mut u: Unknown, step: &str, key: Option<Key>) -> Value {
                 return Value::Unknown(u);
             }
         }
-        let step = step
-            .strip_prefix('.')
-            .filter(|_| r.attribute.is_empty())
-            .unwrap_or(step);
+        // A path starts with its first name, without the separator.
+        if !(sep == "." && r.attribute.is_empty()) {
+            r.attribute.push_str(sep);
+        }
         r.attribute.push_str(step);
     }
     Value::Unknown(u)

@@ -439,7 +439,14 @@ fn str1(args: Vec<Value>, f: impl FnOnce(&str) -> R) -> R {
 }
 
 fn jsonencode(v: Value) -> R {
-    match v.to_json() {
+    // A value with an unknown part has no JSON text: it is not converted (and its strings
+    // copied) only to find that out at the unknown part.
+    let json = if v.is_wholly_known() {
+        v.to_json()
+    } else {
+        None
+    };
+    match json {
         Some(j) => Ok(Value::String(j.to_string())),
         None => {
             let refs = v.refs();

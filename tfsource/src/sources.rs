@@ -5,18 +5,20 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::address::{parse_attr_path, Address, PathStep};
+use crate::address::{parse_attr_path, Borrowed, PathStep};
 use crate::tree::{self, Attr, Block, Body};
 
 /// Most modules read for one configuration (guards against a module calling itself).
 const MAX_MODULES: usize = 100_000;
 /// Deepest module nesting followed.
 const MAX_DEPTH: usize = 32;
+/// Heap reserved before parsing, per byte of text (see [`crate::reserve_thread_heap`]).
+const HEAP_PER_TEXT_BYTE: usize = 32;
 /// Largest `.tf` file read.
 const MAX_FILE_BYTES: u64 = 16 << 20;
 
@@ -256,6 +258,9 @@ impl Sources {
                 // A byte-identical file was read before: same items, same comments.
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
+                    // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree,
+                    // then ours); sources are read on a thread of their own.
+                    crate::reserve_thread_heap(e.key().len() * HEAP_PER_TEXT_BYTE);
                     let body = tree::parse(e.key())
                         .map_err(|err| SourceError(format!("{display}:{err}")))?;
                     let suppressions = scan_suppressions(e.key(), 0)
@@ -286,8 +291,15 @@ impl Sources {
 
     /// The `resource`/`data` block of a plan address, through module calls.
     pub fn resource_block(&self, address: &str) -> Option<&Item<Block>> {
-        let a = Address::parse(address)?;
-        self.module(&a.module_key())?.resources.get(&a.block_name())
+        // The module key (`a.b`) written as the address is read; nothing else is copied.
+        let mut key = String::new();
+        let b = Borrowed::scan(address, |name, _| {
+            if !key.is_empty() {
+                key.push('.');
+            }
+            key.push_str(name);
+        })?;
+        self.module(&key)?.resources.get(b.block_name)
     }
 
     /// Does the configuration declare this plan address (resource or data source)?
@@ -375,7 +387,7 @@ fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
 struct ParseCache {
-    by_text: HashMap<String, Parsed, BuildHasherDefault<WordHasher>>,
+    by_text: FastMap<String, Parsed>,
     dirs: Resolver,
 }
 
@@ -493,10 +505,13 @@ impl FileItems {
     }
 }
 
-/// A fast, non-cryptographic hash for whole file texts (equal keys are still compared
-/// byte for byte by the map): eight bytes at a time, multiply and rotate.
+/// A fast, non-cryptographic hash for whole file texts and the evaluator's maps (equal
+/// keys are still compared by the maps): eight bytes at a time, multiply and rotate, from
+/// a per-map random seed ([`Seeded`]) so that crafted names cannot be made to collide
+/// without knowing it, and mixed at the end so that every bit of the input reaches the
+/// low bits the maps index with.
 #[derive(Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -512,9 +527,31 @@ impl Hasher for WordHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        let h = self.0;
+        (h ^ (h >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 29)
     }
 }
+
+/// Builds [`WordHasher`]s that start from one random seed (each map its own).
+#[derive(Clone, Copy)]
+pub(crate) struct Seeded(u64);
+
+impl Default for Seeded {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        Seeded(std::collections::hash_map::RandomState::new().hash_one(0u64))
+    }
+}
+
+impl std::hash::BuildHasher for Seeded {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(self.0)
+    }
+}
+
+/// A map with [`Seeded`] hashing.
+pub(crate) type FastMap<K, V> = HashMap<K, V, Seeded>;
 
 /// `.terraform/modules/modules.json`: module key → directory relative to the root.
 fn read_manifest(root: &Path) -> Result<Option<HashMap<String, String>>, SourceError> {

@@ -328,11 +328,9 @@ pub const NEVER_NULL_FUNCTIONS: &[&str] = &[
 pub fn unknown_of<'a>(parts: impl IntoIterator<Item = &'a Value>) -> Value {
     let mut u = Unknown::default();
     for p in parts {
-        for r in p.refs() {
-            if !u.refs.contains(&r) {
-                u.refs.push(r);
-            }
-        }
+        // The references straight into the result (in [`Value::refs`] order, without
+        // repeats): no list of its own per part.
+        p.collect_refs(&mut u.refs);
         u.sensitive |= p.is_sensitive();
     }
     Value::Unknown(u)

@@ -236,6 +236,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         quiet: args.quiet,
         sources,
     };
+    // The process ends after the report (see below): nor are the overlaid plans freed.
+    crate::plan::overlay::free_nothing_before_exit();
     let (model, mut report) = engine::check_plans_keeping_model(&plans, &config, &opts);
     let locator = crate::locate::Locator {
         plans: &plans,
@@ -252,6 +254,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     // library or the plugin server, which keep running.
     std::mem::forget(model);
     std::mem::forget(plans);
+    // Nor the parsed Terraform sources (read no more after the suppressions above).
+    std::mem::forget(opts);
     for ig in engine::unused_ignores(&config, &report) {
         eprintln!(
             "note: the ignore block at {} (rule {}, address {}) matched no finding; remove it if the problem is fixed",

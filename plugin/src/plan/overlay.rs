@@ -34,7 +34,7 @@ pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 
 /// References the sources give for the unknown parts of one resource: dotted attribute
 /// path (`network_configuration.0.subnets`) → targets.
-pub(crate) type SourceRefs = HashMap<String, Vec<RefTarget>>;
+pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::SeededHash>;
 
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
@@ -117,10 +117,20 @@ pub struct Overlaid {
 /// freed on a thread of their own, off the path to the report, when there is another core.
 /// Were no thread to be had, they are freed at once.
 #[derive(Debug, Default)]
-pub struct OverlaidPlans(Vec<Plan>);
+pub struct OverlaidPlans(Vec<Plan>, Vec<Attrs>);
 
 /// Overlaid plans with at least this many resources in all are freed on their own thread.
 const BACKGROUND_FREE_MIN: usize = 256;
+
+/// Set by a caller that exits right after its check ([`free_nothing_before_exit`]).
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a process that ends right after its check (the CLI): overlaid plans are then not
+/// freed at all, as the CLI does not free the plans it read (the OS takes the memory back
+/// at once). Never for a library user or the plugin server, which keep running.
+pub fn free_nothing_before_exit() {
+    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
 
 impl std::ops::Deref for OverlaidPlans {
     type Target = [Plan];
@@ -132,8 +142,14 @@ impl std::ops::Deref for OverlaidPlans {
 
 impl Drop for OverlaidPlans {
     fn drop(&mut self) {
-        let plans = std::mem::take(&mut self.0);
-        let large = plans.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
+        // With them the values the overlay replaced (freed here rather than while the
+        // sources were applied).
+        let plans = (std::mem::take(&mut self.0), std::mem::take(&mut self.1));
+        if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+            std::mem::forget(plans);
+            return;
+        }
+        let large = plans.0.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
         if large && crate::par::threads() > 1 {
             // On failure the closure, and the plans with it, is dropped here.
             let _ = std::thread::Builder::new()
@@ -150,10 +166,11 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
     }
     let mut out = Vec::with_capacity(plans.len());
     let mut stats = Vec::with_capacity(plans.len());
+    let mut replaced = Vec::new();
     for (i, plan) in plans.iter().enumerate() {
         let mut plan = plan.clone();
         let st = match sources.get(i).and_then(Option::as_ref) {
-            Some(src) => apply(&mut plan, src),
+            Some(src) => apply_keeping(&mut plan, src, &mut replaced),
             None => OverlayStats::default(),
         };
         out.push(plan);
@@ -171,7 +188,7 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
         total.undeclared += st.undeclared;
     }
     Overlaid {
-        plans: Some(OverlaidPlans(out)),
+        plans: Some(OverlaidPlans(out, replaced)),
         notes: total.disagreement_note().into_iter().collect(),
         stats,
     }
@@ -286,6 +303,11 @@ fn node_hides(node: &ExprNode, json_string: bool) -> bool {
 
 /// Apply the sources to a plan (see the module documentation).
 pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
+    apply_keeping(plan, sources, &mut Vec::new())
+}
+
+/// [`apply`], handing the values it replaces to `replaced` (to be freed later).
+fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) -> OverlayStats {
     let variables = J::Object(
         plan.variables
             .iter()
@@ -338,6 +360,10 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     let (first, second) = candidates.split_at(split_at_module(plan, &candidates));
     let shared: &Plan = plan;
     let run = |part: &[usize], user_data: bool| {
+        if !user_data {
+            // The second run is on a thread of its own.
+            tfsource::reserve_thread_heap(part.len() * HEAP_PER_RESOURCE);
+        }
         let ev = Evaluator::from_plan_variables(sources, &variables)
             .with_known_instances(instances.clone());
         let mut stats = OverlayStats::default();
@@ -347,6 +373,11 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         } else {
             Vec::new()
         };
+        if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+            // Its instances, inputs and locals are not freed either (see
+            // [`free_nothing_before_exit`]).
+            std::mem::forget(ev);
+        }
         (stats, changes, user_data)
     };
     let ((mut stats, mut changes, user_data), (later, more, _)) = crate::par::join(
@@ -359,9 +390,10 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     stats.filled += user_data.len();
     plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
+    replaced.reserve(changes.len());
     for (i, attrs, targets, set) in changes {
         let address = plan.resources[i].address.clone();
-        plan.resources[i].values = attrs;
+        replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
         if !set.is_empty() {
             plan.source_set
                 .insert(address.clone(), set.into_iter().collect());
@@ -376,6 +408,11 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
 /// Plans with at least this many resources to overlay are overlaid in two runs (see
 /// [`apply`]).
 const PARALLEL_MIN: usize = 64;
+
+/// Heap reserved for the overlay of one resource (evaluator values, the new planned
+/// values): the second run of the sources bench grew its heap by about 960 pages (8 KiB
+/// per resource), and the blocks reserved may first reuse free space in the heap.
+const HEAP_PER_RESOURCE: usize = 16 << 10;
 
 /// Where to split the candidate resources (indexes into `plan.resources`, in address
 /// order) into two runs: about half way, where a module instance ends; `len` (one run)
@@ -403,38 +440,52 @@ fn overlay_part(
 ) -> Vec<Change> {
     let sources = ev.sources();
     let mut changes = Vec::new();
+    // The plan resources each reference names, looked up once per run: a part's
+    // references are also its container's, and module instances name the same root
+    // resources (`aws_vpc.main.id`).
+    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> = HashMap::default();
     for &i in part {
         let res = &plan.resources[i];
-        if !sources.declares(&res.address) {
-            // A module the sources do not hold (not downloaded) says nothing; a module they
-            // hold without the resource does.
-            let held = tfsource::address::Address::parse(&res.address)
-                .is_some_and(|a| sources.module(&a.module_key()).is_some());
-            if !held {
+        let overlay = match overlay_resource(res, ev, secrets, stats) {
+            Ok(overlay) => overlay,
+            Err(Undeclared) => {
+                // A module the sources do not hold (not downloaded) says nothing; a module
+                // they hold without the resource does.
+                let held = tfsource::address::Address::parse(&res.address)
+                    .is_some_and(|a| sources.module(&a.module_key()).is_some());
+                if held {
+                    stats.undeclared += 1;
+                    stats
+                        .first_undeclared
+                        .get_or_insert_with(|| res.address.clone());
+                }
                 continue;
             }
-            stats.undeclared += 1;
-            stats
-                .first_undeclared
-                .get_or_insert_with(|| res.address.clone());
-            continue;
-        }
-        if let Some((attrs, refs, set)) = overlay_resource(res, ev, secrets, stats) {
-            // A part's references are also its container's: each is looked up once.
-            let mut known: HashMap<&Ref, Vec<RefTarget>> = HashMap::new();
-            let mut found: SourceRefs = HashMap::with_capacity(refs.len());
-            for (path, rs) in &refs {
+        };
+        if let Some((attrs, refs, set)) = overlay {
+            let mut found: SourceRefs =
+                HashMap::with_capacity_and_hasher(refs.len(), Default::default());
+            for (path, rs) in refs {
                 let mut all = Vec::new();
                 for r in rs {
-                    all.extend_from_slice(known.entry(r).or_insert_with(|| targets(plan, r)));
+                    if let Some(t) = known.get(&r) {
+                        all.extend_from_slice(t);
+                    } else {
+                        let t = targets(plan, &r);
+                        all.extend_from_slice(&t);
+                        known.insert(r, t);
+                    }
                 }
-                found.insert(path.clone(), all);
+                found.insert(path, all);
             }
             changes.push((i, attrs, found, set));
         }
     }
     changes
 }
+
+/// The sources do not declare a resource of the plan.
+struct Undeclared;
 
 /// The user data the provider stores as its SHA-1 (`aws_instance` before provider v5,
 /// `aws_launch_configuration`): resource address → the text the sources evaluate to, for
@@ -493,20 +544,27 @@ fn overlay_resource(
     ev: &Evaluator<'_>,
     secrets: &[String],
     stats: &mut OverlayStats,
-) -> Option<ResourceOverlay> {
+) -> Result<Option<ResourceOverlay>, Undeclared> {
     let (unknown, sensitive) = res.values.mirrors();
     // The attributes with an unknown part: each is marked in the unknown mirror (a
     // managed resource's mirror is an object; a wholly unknown one has no `after`).
-    let marked = unknown.as_object()?;
-    let keys = marked
-        .iter()
+    let keys = unknown
+        .as_object()
+        .into_iter()
+        .flatten()
         .filter(|(_, mark)| any_true(mark))
         .map(|(k, _)| k.as_str());
     // Only what the sources write is evaluated; nothing is copied when they write none
-    // of it (an `arn`, an `id`).
-    let values = ev.attributes(&res.address, keys);
-    if values.is_empty() {
-        return None;
+    // of it (an `arn`, an `id`). The address is resolved once, by the evaluator; only
+    // when it is not found is it asked whether the sources declare it.
+    let Some(values) = ev.written_attributes(&res.address, keys) else {
+        return match ev.sources().declares(&res.address) {
+            true => Ok(None),
+            false => Err(Undeclared),
+        };
+    };
+    if values.is_empty() || !unknown.is_object() {
+        return Ok(None);
     }
     let after = res.values.after();
     let mut m = Merge {
@@ -550,7 +608,7 @@ fn overlay_resource(
     }
     stats.disagreements += m.disagreements.len();
     if !changed || (m.filled == 0 && m.refs.is_empty()) {
-        return None;
+        return Ok(None);
     }
     let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
     // A value the sources fill in that holds a sensitive variable's value (through a
@@ -558,7 +616,7 @@ fn overlay_resource(
     if !secrets.is_empty() {
         attrs.mark_sensitive_strings(secrets);
     }
-    Some((attrs, m.refs, m.set))
+    Ok(Some((attrs, m.refs, m.set)))
 }
 
 fn put(o: &mut Map<String, J>, key: &str, v: J) {
@@ -766,7 +824,7 @@ fn never_null(u: &tfsource::Unknown) -> bool {
     };
     u.exact
         && matches!(r.attribute.as_str(), "arn" | "id")
-        && tfsource::address::Address::parse(&r.address)
+        && tfsource::address::Borrowed::scan(&r.address, |_, _| {})
             // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
             .is_some_and(|a| !a.data && a.rtype.contains('_'))
 }
