@@ -103,7 +103,7 @@ impl<T> PerService<T> {
         let slots = self
             .cell
             .get_or_init(|| (0..services.len()).map(|_| OnceLock::new()).collect());
-        let slot = (at % size == 0 && slots.len() == services.len())
+        let slot = (at.is_multiple_of(size) && slots.len() == services.len())
             .then(|| at / size)
             .filter(|&i| services.get(i).is_some_and(|s| std::ptr::eq(s, svc)))
             .and_then(|i| slots.get(i));
