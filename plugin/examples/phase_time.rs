@@ -67,10 +67,7 @@ fn main() -> std::process::ExitCode {
         };
         let model = ecsnet::model::build(&plans, &config.assume);
         lap(0);
-        let cx = ecsnet::rules::Context {
-            model: &model,
-            assume: &config.assume,
-        };
+        let cx = ecsnet::rules::Context::new(&model, &config.assume);
         let mut diagnostics = ecsnet::rules::run(&cx, &engine::enabled_rules(&config));
         lap(1);
         engine::assign_plans(&model, &mut diagnostics);

@@ -296,10 +296,7 @@ pub fn check_model_located(
     for (p, n) in plans.iter_mut().zip(counts) {
         p.ecs_resources = Some(n);
     }
-    let cx = Context {
-        model,
-        assume: &config.assume,
-    };
+    let cx = Context::new(model, &config.assume);
     let mut diagnostics = rules::run(&cx, &enabled_rules(config));
     crate::cancel::check();
     assign_plans(model, &mut diagnostics);

@@ -917,6 +917,16 @@ pub struct Model {
     pub index: super::index::AddressIndex,
 }
 
+/// What the rules need of a service's network mode, kept per service (see
+/// `rules::service::support::ModeView`): the task definition's position in
+/// `task_definitions` or why it cannot be read, the mode and where it came from.
+#[derive(Debug, Clone)]
+pub struct ServiceMode {
+    pub td: Result<Option<usize>, crate::diagnostics::Missing>,
+    pub mode: Option<NetworkMode>,
+    pub basis: String,
+}
+
 macro_rules! finder {
     ($fn:ident, $fn_in:ident, $field:ident, $ty:ty) => {
         /// O(1) by address (see `model::index`).

@@ -165,10 +165,7 @@ fn run_rules(values: Json) -> Result<Vec<Diagnostic>, ArgError> {
         .into_iter()
         .filter(|r| r.meta().id.as_str() <= LAST_RULE)
         .collect();
-    let cx = Context {
-        model: &model,
-        assume: &assume,
-    };
+    let cx = Context::new(&model, &assume);
     let found = rules::run(&cx, &selected);
     Ok(Report::new(Vec::new(), found, crate::config::FailOn::Never).diagnostics)
 }

@@ -29,6 +29,27 @@ pub struct RuleMeta {
 pub struct Context<'a> {
     pub model: &'a Model,
     pub assume: &'a Assumptions,
+    /// The network mode of each service, worked out once for every rule of a run
+    /// (`service::support::service_mode`).
+    service_modes: crate::model::index::PerService<crate::model::ServiceMode>,
+}
+
+impl<'a> Context<'a> {
+    /// What the rules of one run see: the model must not change while this lives.
+    pub fn new(model: &'a Model, assume: &'a Assumptions) -> Self {
+        Context {
+            model,
+            assume,
+            service_modes: Default::default(),
+        }
+    }
+
+    /// The memo behind `service::support::service_mode`.
+    pub(crate) fn service_modes(
+        &self,
+    ) -> &crate::model::index::PerService<crate::model::ServiceMode> {
+        &self.service_modes
+    }
 }
 
 pub trait Rule: Sync {
@@ -193,10 +214,7 @@ mod tests {
         let plan = crate::plan::load(path, &crate::plan::LoadOptions::default()).unwrap();
         let assume = crate::config::Assumptions::default();
         let model = crate::model::build(std::slice::from_ref(&plan), &assume);
-        let cx = Context {
-            model: &model,
-            assume: &assume,
-        };
+        let cx = Context::new(&model, &assume);
         let rules = all();
         let one = run_on(&cx, &rules, 1);
         assert!(one.len() > 3, "the sample has findings: {}", one.len());

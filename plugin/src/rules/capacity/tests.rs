@@ -19,10 +19,7 @@ fn trunking(v: Option<bool>) -> Assumptions {
 }
 
 fn run(rule: &dyn Rule, m: &Model, a: &Assumptions) -> Vec<Diagnostic> {
-    let cx = Context {
-        model: m,
-        assume: a,
-    };
+    let cx = Context::new(m, a);
     let mut out = Vec::new();
     rule.check(&cx, &mut out);
     out

@@ -551,10 +551,7 @@ mod tests {
     use crate::model::{CapacitySource, Resolution};
 
     fn run(m: &Model, a: &Assumptions) -> Vec<Diagnostic> {
-        let cx = Context {
-            model: m,
-            assume: a,
-        };
+        let cx = Context::new(m, a);
         let mut out = Vec::new();
         AssumptionConsistency.check(&cx, &mut out);
         out

@@ -81,7 +81,7 @@ impl DaemonReservations {
         if svc.launch.get() != Some(&Launch::Ec2) {
             return;
         }
-        let Awsvpc::Yes(basis) = support::service_awsvpc(cx.model, svc) else {
+        let Awsvpc::Yes(basis) = support::service_awsvpc(cx, svc) else {
             return;
         };
         let mut d = cx
@@ -112,11 +112,11 @@ impl DaemonReservations {
         match support::service_task_definition(cx.model, svc) {
             Ok(td) => {
                 if td.network_mode == crate::model::NetworkMode::Unknown {
-                    return Err(support::service_mode(cx.model, svc).missing());
+                    return Err(support::service_mode(cx, svc).missing());
                 }
                 td.static_host_ports().map(|p| Some((td, p)))
             }
-            Err(m) => match support::service_awsvpc(cx.model, svc) {
+            Err(m) => match support::service_awsvpc(cx, svc) {
                 Awsvpc::Yes(_) => Ok(None),
                 _ => Err(m),
             },

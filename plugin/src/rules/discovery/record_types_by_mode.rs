@@ -170,7 +170,7 @@ impl Rule for RecordTypesByMode {
             if regs.is_empty() {
                 continue;
             }
-            let view = support::service_mode(cx.model, svc);
+            let view = support::service_mode(cx, svc);
             let Some(mode) = view.mode.clone() else {
                 out.push(support::unverifiable(
                     cx,

@@ -104,7 +104,7 @@ impl Rule for DualStack {
             let Some(cfg) = support::awsvpc_config(svc) else {
                 continue;
             };
-            let Awsvpc::Yes(basis) = support::service_awsvpc(cx.model, svc) else {
+            let Awsvpc::Yes(basis) = support::service_awsvpc(cx, svc) else {
                 continue;
             };
             // Which of the service's subnets have an IPv6 CIDR, and which might. Subnets

@@ -90,7 +90,7 @@ impl Rule for ClassicElbAwsvpc {
                 continue;
             };
             let elb = lb.elb_name.show();
-            let awsvpc = support::service_awsvpc(cx.model, svc);
+            let awsvpc = support::service_awsvpc(cx, svc);
             let v = match &awsvpc {
                 Awsvpc::Yes(basis) => Violation::ClassicWithAwsvpc { elb, basis },
                 Awsvpc::Unknown(m) => Violation::ModeUnknown {

@@ -77,7 +77,7 @@ impl Rule for DynamicPortHealthCheck {
             if !lbs.iter().any(|l| l.target_group.is_some()) {
                 continue;
             }
-            let view = support::service_mode(cx.model, svc);
+            let view = support::service_mode(cx, svc);
             let td = match (&view.mode, &view.td) {
                 (Some(NetworkMode::Bridge), Ok(td)) => *td,
                 (Some(_), _) => continue,

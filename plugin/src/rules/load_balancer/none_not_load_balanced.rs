@@ -53,7 +53,7 @@ impl Rule for NoneNotLoadBalanced {
             if svc.load_balancers.get().is_none_or(|v| v.is_empty()) {
                 continue;
             }
-            let view = support::service_mode(cx.model, svc);
+            let view = support::service_mode(cx, svc);
             match &view.mode {
                 Some(NetworkMode::None) => {
                     let mut d = cx

@@ -58,7 +58,7 @@ impl Rule for TargetTypeInstance {
             if lbs.is_empty() {
                 continue;
             }
-            let basis = match support::service_awsvpc(cx.model, svc) {
+            let basis = match support::service_awsvpc(cx, svc) {
                 // `none` has no ports at all: NET052.
                 Awsvpc::No(Some(NetworkMode::None), _) => continue,
                 Awsvpc::No(_, b) => b,

@@ -66,7 +66,7 @@ impl Rule for TargetTypeIp {
             if lbs.is_empty() {
                 continue;
             }
-            let basis = match support::service_awsvpc(cx.model, svc) {
+            let basis = match support::service_awsvpc(cx, svc) {
                 Awsvpc::Yes(b) => b,
                 Awsvpc::Unknown(m) => {
                     push_mode_unknown(cx, &Self::META, svc, lbs, &m, out);

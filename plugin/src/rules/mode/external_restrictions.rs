@@ -113,7 +113,7 @@ fn push(cx: &Context<'_>, address: &str, plan: usize, v: &Violation, out: &mut V
 /// The violations of a service on external instances.
 fn service_violations(cx: &Context<'_>, svc: &Service) -> Vec<Violation> {
     let mut v = Vec::new();
-    if let Awsvpc::Yes(basis) = support::service_awsvpc(cx.model, svc) {
+    if let Awsvpc::Yes(basis) = support::service_awsvpc(cx, svc) {
         // A task definition that lists EXTERNAL is reported on its own (above).
         let reported = support::service_task_definition(cx.model, svc)
             .is_ok_and(|td| td.requires("EXTERNAL") == Some(true));

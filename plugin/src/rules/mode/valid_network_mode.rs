@@ -116,10 +116,7 @@ mod tests {
 
     fn run(model: &Model) -> Vec<Diagnostic> {
         let assume = Assumptions::default();
-        let cx = Context {
-            model,
-            assume: &assume,
-        };
+        let cx = Context::new(model, &assume);
         let mut out = Vec::new();
         ValidNetworkMode.check(&cx, &mut out);
         out

@@ -149,7 +149,7 @@ pub(crate) fn run_rule(
     model: &crate::model::Model,
     assume: &crate::config::Assumptions,
 ) -> Vec<Diagnostic> {
-    let cx = Context { model, assume };
+    let cx = Context::new(model, assume);
     let mut out = Vec::new();
     rule.check(&cx, &mut out);
     out

@@ -394,7 +394,7 @@ impl Rule for CapacityAvailabilityZones {
             let Some(cfg) = support::awsvpc_config(svc) else {
                 continue;
             };
-            if !matches!(support::service_awsvpc(cx.model, svc), Awsvpc::Yes(_)) {
+            if !matches!(support::service_awsvpc(cx, svc), Awsvpc::Yes(_)) {
                 continue;
             }
             match svc.launch.get() {

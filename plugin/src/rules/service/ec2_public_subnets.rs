@@ -58,7 +58,7 @@ impl Rule for Ec2PublicSubnets {
             let Some(cfg) = support::awsvpc_config(svc) else {
                 continue;
             };
-            match support::service_awsvpc(cx.model, svc) {
+            match support::service_awsvpc(cx, svc) {
                 Awsvpc::Yes(_) => {}
                 _ => continue,
             }

@@ -500,7 +500,7 @@ impl Rule for FargateRegistryRoute {
             let Some(cfg) = support::awsvpc_config(svc) else {
                 continue;
             };
-            if !matches!(support::service_awsvpc(cx.model, svc), Awsvpc::Yes(_)) {
+            if !matches!(support::service_awsvpc(cx, svc), Awsvpc::Yes(_)) {
                 continue;
             }
             let Some(v) = verdict(cx.model, svc, cfg) else {

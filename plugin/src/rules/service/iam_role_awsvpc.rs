@@ -86,7 +86,7 @@ impl Rule for IamRoleAwsvpc {
             let Some(role) = Role::of(svc) else {
                 continue;
             };
-            let basis = match support::service_awsvpc(cx.model, svc) {
+            let basis = match support::service_awsvpc(cx, svc) {
                 Awsvpc::Yes(b) => b,
                 Awsvpc::Unknown(m) => {
                     if let Role::Set = role {

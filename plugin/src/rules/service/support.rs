@@ -9,8 +9,8 @@ use crate::config::SubnetAssumption;
 use crate::diagnostics::Diagnostic;
 use crate::model::arn::cluster_name;
 use crate::model::{
-    AwsvpcConfiguration, Cluster, Launch, Link, Model, NetworkMode, Resolution, Service, Subnet,
-    TaskDefinition,
+    AwsvpcConfiguration, Cluster, Launch, Link, Model, NetworkMode, Resolution, Service,
+    ServiceMode, Subnet, TaskDefinition,
 };
 use crate::rules::{Context, RuleMeta};
 
@@ -246,8 +246,37 @@ pub fn mode_of<'a>(
     ModeView { td, mode, basis }
 }
 
-pub fn service_mode<'a>(model: &'a Model, svc: &Service) -> ModeView<'a> {
-    mode_of(model, &svc.task_definition, on_fargate(svc), svc.plan)
+/// The network mode of `svc` ([`mode_of`]), worked out once per service of the model
+/// (`Context::service_modes`): a dozen rules ask it of every service.
+pub fn service_mode<'a>(cx: &Context<'a>, svc: &Service) -> ModeView<'a> {
+    let model = cx.model;
+    let tds = &model.task_definitions;
+    cx.service_modes().get_or(
+        &model.services,
+        svc,
+        || {
+            let view = mode_of(model, &svc.task_definition, on_fargate(svc), svc.plan);
+            let position = |t: &TaskDefinition| {
+                let at = (t as *const TaskDefinition as usize).wrapping_sub(tds.as_ptr() as usize)
+                    / std::mem::size_of::<TaskDefinition>().max(1);
+                tds.get(at).filter(|o| std::ptr::eq(*o, t)).map(|_| at)
+            };
+            ServiceMode {
+                td: view.td.map(position),
+                mode: view.mode,
+                basis: view.basis,
+            }
+        },
+        |m| ModeView {
+            td: match &m.td {
+                Ok(Some(i)) => Ok(&tds[*i]),
+                Ok(None) => self::task_definition(model, &svc.task_definition, svc.plan),
+                Err(e) => Err(e.clone()),
+            },
+            mode: m.mode.clone(),
+            basis: m.basis.clone(),
+        },
+    )
 }
 
 /// Whether a service's tasks use awsvpc, for rules that only need that bit.
@@ -265,8 +294,8 @@ pub enum Awsvpc {
 /// Whether `svc` runs awsvpc tasks. When the task definition cannot be read, the presence
 /// of `network_configuration` decides: ECS accepts the block exactly for awsvpc task
 /// definitions (NET040/NET041 report the unverified side of that).
-pub fn service_awsvpc(model: &Model, svc: &Service) -> Awsvpc {
-    let view = service_mode(model, svc);
+pub fn service_awsvpc(cx: &Context<'_>, svc: &Service) -> Awsvpc {
+    let view = service_mode(cx, svc);
     match view.mode {
         Some(NetworkMode::Awsvpc) => Awsvpc::Yes(view.basis),
         Some(NetworkMode::Invalid(_)) => Awsvpc::Invalid,
@@ -437,7 +466,7 @@ pub mod test_support {
     }
 
     pub fn run_with(rule: &dyn Rule, model: &Model, assume: &Assumptions) -> Vec<Diagnostic> {
-        let cx = Context { model, assume };
+        let cx = Context::new(model, assume);
         let mut out = Vec::new();
         rule.check(&cx, &mut out);
         for d in &out {
@@ -468,12 +497,27 @@ mod tests {
         let mut svc = t::service("aws_ecs_service.a", "aws_ecs_task_definition.x", "c");
         svc.task_definition = Link::outside("web:3");
         svc.launch = Field::known(Launch::Fargate);
-        assert!(matches!(service_awsvpc(&model, &svc), Awsvpc::Yes(_)));
+        assert!(matches!(
+            service_awsvpc(
+                &Context::new(&model, &crate::config::Assumptions::default()),
+                &svc
+            ),
+            Awsvpc::Yes(_)
+        ));
         svc.launch = Field::known(Launch::Ec2);
         // Absent network_configuration on EC2: not awsvpc (or NET040 applies).
-        assert!(matches!(service_awsvpc(&model, &svc), Awsvpc::No(None, _)));
+        assert!(matches!(
+            service_awsvpc(
+                &Context::new(&model, &crate::config::Assumptions::default()),
+                &svc
+            ),
+            Awsvpc::No(None, _)
+        ));
         svc.network_configuration = Field::unknown();
-        match service_awsvpc(&model, &svc) {
+        match service_awsvpc(
+            &Context::new(&model, &crate::config::Assumptions::default()),
+            &svc,
+        ) {
             Awsvpc::Unknown(m) => assert!(m.what.contains("web:3 is outside the plan")),
             _ => panic!("expected unknown"),
         }
