@@ -176,12 +176,12 @@ impl Link {
     /// candidate), in order: every answer, or `None` when the link names nothing in the
     /// plan or one entity cannot answer. What [`Link::all`] and [`Link::range`] decide from.
     pub fn answers<T>(&self, answer: impl FnMut(&str) -> Option<T>) -> Option<Vec<T>> {
-        let addresses: Vec<&String> = self.address.iter().chain(&self.candidates).collect();
-        if addresses.is_empty() {
+        if self.address.is_none() && self.candidates.is_empty() {
             return None;
         }
-        addresses
-            .into_iter()
+        self.address
+            .iter()
+            .chain(&self.candidates)
             .map(|a| a.as_str())
             .map(answer)
             .collect()

@@ -494,30 +494,18 @@ mod tests {
     #[test]
     fn fargate_service_is_awsvpc_without_task_definition() {
         let model = Model::default();
+        let assume = crate::config::Assumptions::default();
+        // The service is not one of the model's, so each call works its mode out afresh.
+        let cx = Context::new(&model, &assume);
         let mut svc = t::service("aws_ecs_service.a", "aws_ecs_task_definition.x", "c");
         svc.task_definition = Link::outside("web:3");
         svc.launch = Field::known(Launch::Fargate);
-        assert!(matches!(
-            service_awsvpc(
-                &Context::new(&model, &crate::config::Assumptions::default()),
-                &svc
-            ),
-            Awsvpc::Yes(_)
-        ));
+        assert!(matches!(service_awsvpc(&cx, &svc), Awsvpc::Yes(_)));
         svc.launch = Field::known(Launch::Ec2);
         // Absent network_configuration on EC2: not awsvpc (or NET040 applies).
-        assert!(matches!(
-            service_awsvpc(
-                &Context::new(&model, &crate::config::Assumptions::default()),
-                &svc
-            ),
-            Awsvpc::No(None, _)
-        ));
+        assert!(matches!(service_awsvpc(&cx, &svc), Awsvpc::No(None, _)));
         svc.network_configuration = Field::unknown();
-        match service_awsvpc(
-            &Context::new(&model, &crate::config::Assumptions::default()),
-            &svc,
-        ) {
+        match service_awsvpc(&cx, &svc) {
             Awsvpc::Unknown(m) => assert!(m.what.contains("web:3 is outside the plan")),
             _ => panic!("expected unknown"),
         }
