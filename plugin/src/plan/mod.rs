@@ -24,6 +24,7 @@ mod references;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
+pub(crate) use address::{last_module_call, ModuleCalls};
 pub use attrs::{AttrRef, Attrs};
 pub use configuration::{
     Block, ConfigOutput, ConfigResource, ConfigVariable, Configuration, ExprNode, Expression,
@@ -491,115 +492,6 @@ impl Plan {
     ) -> Vec<RefTarget> {
         references::follow(self, module_address, each_key, references)
     }
-}
-
-/// The module calls of a module instance address, from the root, each with its key's text
-/// (`module.a["x"].module.b` → `(a, Some("\"x\""))`, `(b, None)`), read in place: what
-/// [`address::module_path`] gives without its copies, for look-ups done for every
-/// resource. An item is `None` where the address stops being a chain of module calls (then
-/// `module_path` is `None`).
-pub(crate) struct ModuleCalls<'s> {
-    text: &'s str,
-    rest: &'s str,
-    /// Where the last step read ends, and where the step before the last `module` name
-    /// ended (what [`references::parent_prefix`] cuts at).
-    prev_end: usize,
-    last_module_start: usize,
-}
-
-/// One step of an address: its text, whether it is a `[key]`, and the text after it.
-type StepText<'s> = (&'s str, bool, &'s str);
-
-impl<'s> ModuleCalls<'s> {
-    pub(crate) fn new(module_address: &'s str) -> Self {
-        ModuleCalls {
-            text: module_address,
-            rest: module_address,
-            prev_end: 0,
-            last_module_start: 0,
-        }
-    }
-
-    /// The next step, not yet taken; `Some(None)` when a bracket is not closed.
-    fn peek(&self) -> Option<Option<StepText<'s>>> {
-        let rest = self.rest.trim_start_matches('.');
-        let b = rest.as_bytes();
-        if b.is_empty() {
-            return None;
-        }
-        if b[0] != b'[' {
-            let end = b
-                .iter()
-                .position(|&c| c == b'.' || c == b'[')
-                .unwrap_or(b.len());
-            return Some(Some((&rest[..end], false, &rest[end..])));
-        }
-        // A key: up to the `]` outside a quoted string (`\` escapes the next byte).
-        let mut quoted = false;
-        let mut j = 1;
-        while let Some(&c) = b.get(j) {
-            match c {
-                b'\\' if quoted => j += 1,
-                b'"' => quoted = !quoted,
-                b']' if !quoted => return Some(Some((&rest[1..j], true, &rest[j + 1..]))),
-                _ => {}
-            }
-            j += 1;
-        }
-        Some(None)
-    }
-
-    /// Take a step [`ModuleCalls::peek`] gave.
-    fn take(&mut self, (text, key, rest): StepText<'s>) -> (&'s str, bool) {
-        if !key && text == "module" {
-            self.last_module_start = self.prev_end;
-        }
-        self.rest = rest;
-        self.prev_end = self.text.len() - rest.len();
-        (text, key)
-    }
-
-    fn step(&mut self) -> Option<Option<(&'s str, bool)>> {
-        Some(self.peek()?.map(|s| self.take(s)))
-    }
-
-    /// Not a chain of module calls: `None` once, then the end.
-    fn stop(&mut self) -> Option<Option<(&'s str, Option<&'s str>)>> {
-        self.rest = "";
-        Some(None)
-    }
-}
-
-impl<'s> Iterator for ModuleCalls<'s> {
-    type Item = Option<(&'s str, Option<&'s str>)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let call = match (self.step()?, self.step()) {
-            (Some(("module", false)), Some(Some((call, false)))) => call,
-            _ => return self.stop(),
-        };
-        // An optional key after the call.
-        let key = match self.peek() {
-            Some(Some(s @ (_, true, _))) => Some(self.take(s).0),
-            Some(None) => return self.stop(),
-            _ => None,
-        };
-        Some(Some((call, key)))
-    }
-}
-
-/// The last call of a module instance address, read in place: `(call, key text, the
-/// address of the module instance holding the call)`, as [`address::module_path`]'s last
-/// item and [`references::parent_prefix`] give them. `Some(None)` in the root module,
-/// `None` for an address that is not a chain of module calls.
-pub(crate) fn last_module_call(module: &str) -> Option<Option<(&str, Option<&str>, &str)>> {
-    let mut calls = ModuleCalls::new(module);
-    let mut last = None;
-    for call in calls.by_ref() {
-        last = Some(call?);
-    }
-    let parent = module[..calls.last_module_start].trim_end_matches('.');
-    Some(last.map(|(call, key)| (call, key, parent)))
 }
 
 #[cfg(test)]
