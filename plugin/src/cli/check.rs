@@ -307,7 +307,11 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         report::github::append_step_summary(&report, Path::new(&path))?;
     }
-    Ok(report.status())
+    let status = report.status();
+    // As the model and plans above: the report (thousands of findings on a large plan) is
+    // left to the process's end rather than freed piece by piece.
+    std::mem::forget(report);
+    Ok(status)
 }
 
 /// Tell (stderr) which baseline entries no finding matched any more: at most ten by name.

@@ -28,7 +28,7 @@ use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
-use super::split::{self, guess, skip_ws, MAX_MODULE_DEPTH, STACK};
+use super::split::{self, guess, skip_ws, MAX_MODULE_DEPTH};
 use super::{
     Actions, Collected, Frame, Lit, RawChange, RawChangeBody, RawValuesResource, Span, A_CREATE,
     A_DELETE, A_FORGET, A_NOOP, A_OTHER, A_READ, A_UPDATE,
@@ -865,27 +865,22 @@ pub(super) fn collect(bytes: &[u8], split_min: usize) -> Option<(&str, Collected
         c.one_line = !c.newline_seen;
         return Some((whole(bytes), c));
     }
-    let token = crate::cancel::current();
-    let c = std::thread::scope(|s| {
-        let handle = std::thread::Builder::new()
-            .name("ecsnet-plan".to_string())
-            .stack_size(STACK)
-            .spawn_scoped(s, move || {
-                token.enter(|| {
-                    let at = guess(bytes, b"\"resource_changes\"", 0)?;
-                    Some((at, section(bytes, at, |s, c| s.changes(c, false))))
-                })
-            })
-            .ok();
-        // Terraform writes `prior_state` after `resource_changes`, near the end: searched
-        // from the end (its last use as a member name).
-        let prior = guess_last(bytes, b"\"prior_state\"")
-            .map(|at| (at, section(bytes, at, |s, c| s.prior(c))));
-        // Joined when the walk reaches `resource_changes` (or at the end of the scope).
-        let mut handle = handle;
-        let mut join = || handle.take().and_then(|h| h.join().ok()).flatten();
-        walk(bytes, Some(&mut join), prior)
-    })?;
+    // `resource_changes` is read on another thread ([`crate::par::with_background`]) while
+    // this one walks the rest; the walk takes that reading when it reaches the section.
+    let c = crate::par::with_background(
+        || {
+            let at = guess(bytes, b"\"resource_changes\"", 0)?;
+            Some((at, section(bytes, at, |s, c| s.changes(c, false))))
+        },
+        |join| {
+            // Terraform writes `prior_state` after `resource_changes`, near the end: searched
+            // from the end (its last use as a member name).
+            let prior = guess_last(bytes, b"\"prior_state\"")
+                .map(|at| (at, section(bytes, at, |s, c| s.prior(c))));
+            let mut join = || join().flatten();
+            walk(bytes, Some(&mut join), prior)
+        },
+    )?;
     let mut c = c;
     c.one_line = !c.newline_seen;
     Some((whole(bytes), c))
