@@ -19,21 +19,28 @@ pub(crate) const MAX_DEPTH: usize = 120;
 pub(crate) struct LazyObject {
     text: Box<str>,
     members: Vec<Member>,
+    /// The names of members whose name holds an escape, unescaped (see [`Member`]).
+    escaped_names: Vec<Box<str>>,
     whole: OnceLock<Value>,
 }
 
+/// One member: where its name and value lie in the text (offsets fit 32 bits: a longer
+/// object is parsed at once instead, see [`LazyObject::new`]), and its value once parsed.
+/// A kept resource has dozens of members and a large plan thousands of kept resources, so
+/// this is kept small (56 bytes, where offsets of 64 bits and an owned-or-span name enum
+/// took 80).
 struct Member {
-    /// Span of the key in `text` (without quotes) when it has no escapes, else the key.
-    key: Key,
-    start: usize,
-    end: usize,
+    /// The name's span in `text` (without quotes); for a name with an escape, `name_start`
+    /// is [`ESCAPED`] and `name_end` its index in `escaped_names`.
+    name_start: u32,
+    name_end: u32,
+    start: u32,
+    end: u32,
     value: OnceLock<Value>,
 }
 
-enum Key {
-    Span(usize, usize),
-    Owned(Box<str>),
-}
+/// See [`Member::name_start`].
+const ESCAPED: u32 = u32::MAX;
 
 impl fmt::Debug for LazyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,15 +58,11 @@ impl Clone for LazyObject {
                 .members
                 .iter()
                 .map(|m| Member {
-                    key: match &m.key {
-                        Key::Span(a, b) => Key::Span(*a, *b),
-                        Key::Owned(k) => Key::Owned(k.clone()),
-                    },
-                    start: m.start,
-                    end: m.end,
                     value: m.value.clone(),
+                    ..*m
                 })
                 .collect(),
+            escaped_names: self.escaped_names.clone(),
             whole: self.whole.clone(),
         }
     }
@@ -102,43 +105,53 @@ pub(crate) fn nests_deeper_than(text: &str, limit: usize) -> bool {
 
 impl LazyObject {
     /// Take in the text of a JSON object. `None` when it is not an object (the caller parses
-    /// it eagerly then). The text must be valid JSON no deeper than [`MAX_DEPTH`].
+    /// it eagerly then), or when it is too long for the offsets kept. The text must be
+    /// valid JSON no deeper than [`MAX_DEPTH`].
     pub(crate) fn new(raw: &str) -> Option<LazyObject> {
-        if !raw.trim_start().starts_with('{') {
+        if !raw.trim_start().starts_with('{') || raw.len() >= ESCAPED as usize {
             return None;
         }
         let text: Box<str> = raw.into();
+        let mut members = Vec::new();
+        let mut escaped_names: Vec<Box<str>> = Vec::new();
         // The document's own scanner finds the spans (a name with an escape is unescaped
         // as serde_json does, which also refuses what it would refuse).
-        let members = super::document::object_members(&text)?
-            .into_iter()
-            .map(|m| {
-                let key = if m.escaped {
-                    let lit = &text[m.name.0 - 1..m.name.1 + 1];
-                    Key::Owned(serde_json::from_str::<String>(lit).ok()?.into())
-                } else {
-                    Key::Span(m.name.0, m.name.1)
-                };
-                Some(Member {
-                    key,
-                    start: m.value.0,
-                    end: m.value.1,
-                    value: OnceLock::new(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
+        super::document::object_members(&text, |m| {
+            let (name_start, name_end) = if m.escaped {
+                let lit = &text[m.name.0 - 1..m.name.1 + 1];
+                escaped_names.push(serde_json::from_str::<String>(lit).ok()?.into());
+                (ESCAPED, (escaped_names.len() - 1) as u32)
+            } else {
+                (m.name.0 as u32, m.name.1 as u32)
+            };
+            members.push(Member {
+                name_start,
+                name_end,
+                start: m.value.0 as u32,
+                end: m.value.1 as u32,
+                value: OnceLock::new(),
+            });
+            Some(())
+        })?;
         Some(LazyObject {
             text,
             members,
+            escaped_names,
             whole: OnceLock::new(),
         })
     }
 
     fn key<'s>(&'s self, m: &'s Member) -> &'s str {
-        match &m.key {
-            Key::Span(a, b) => &self.text[*a..*b],
-            Key::Owned(k) => k,
+        if m.name_start == ESCAPED {
+            &self.escaped_names[m.name_end as usize]
+        } else {
+            &self.text[m.name_start as usize..m.name_end as usize]
         }
+    }
+
+    /// The text of a member's value.
+    fn value_text(&self, m: &Member) -> &str {
+        &self.text[m.start as usize..m.end as usize]
     }
 
     /// The member named `key`, parsed on first access.
@@ -147,7 +160,7 @@ impl LazyObject {
         let m = self.members.iter().rev().find(|m| self.key(m) == key)?;
         Some(m.value.get_or_init(|| {
             // Valid, depth-checked JSON (see `new`): parsing cannot fail.
-            serde_json::from_str(&self.text[m.start..m.end]).unwrap_or(Value::Null)
+            serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
         }))
     }
 
@@ -164,21 +177,39 @@ impl LazyObject {
             .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
     }
 
-    /// Members whose JSON text contains `needle` (a cheap pre-filter before parsing).
+    /// Members whose JSON text contains `needle` (a cheap pre-filter before parsing). One
+    /// search over the whole text (a search per member cost more to set up than to run):
+    /// a hit counts for the member whose value holds all of it.
     pub(crate) fn members_containing<'s>(
         &'s self,
         needle: &'s str,
     ) -> impl Iterator<Item = &'s str> + 's {
-        self.members
-            .iter()
-            .filter(move |m| self.text[m.start..m.end].contains(needle))
-            .map(|m| self.key(m))
+        let mut found: Vec<&Member> = Vec::new();
+        // Members come in the order of the text, so their ends grow too: a cursor over
+        // them follows the hits, which come in order.
+        let mut members = self.members.iter().peekable();
+        for at in memchr::memmem::find_iter(self.text.as_bytes(), needle.as_bytes()) {
+            let end = at + needle.len();
+            while members.next_if(|m| (m.end as usize) < end).is_some() {}
+            let Some(m) = members.peek() else {
+                break;
+            };
+            if m.start as usize <= at && found.last().is_none_or(|f| !std::ptr::eq(*f, *m)) {
+                found.push(m);
+            }
+        }
+        found.into_iter().map(move |m| self.key(m))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_stays_small() {
+        assert!(std::mem::size_of::<Member>() <= 56);
+    }
 
     #[test]
     fn members_parse_on_demand() {
@@ -190,6 +221,21 @@ mod tests {
         assert_eq!(o.get("d"), None);
         assert_eq!(o.whole()["a"]["x"][0], 1);
         assert_eq!(o.members_containing("[1").collect::<Vec<_>>(), vec!["a"]);
+        // Hits in keys or between members count for none; a member with several hits once.
+        let o = LazyObject::new(r#"{"ab": "xab", "c": ["ab", "ab"], "d": 1, "e": "b"}"#).unwrap();
+        assert_eq!(
+            o.members_containing("ab").collect::<Vec<_>>(),
+            vec!["ab", "c"]
+        );
+        assert_eq!(
+            o.members_containing("\", \"").collect::<Vec<_>>(),
+            vec!["c"]
+        );
+        assert_eq!(o.members_containing("1, ").count(), 0);
+        assert_eq!(
+            o.members_containing("b\"").collect::<Vec<_>>(),
+            vec!["ab", "c", "e"]
+        );
         assert!(LazyObject::new("[1]").is_none());
         assert!(LazyObject::new("null").is_none());
     }
