@@ -436,7 +436,7 @@ mod tests {
 
     #[test]
     fn with_background_gives_the_result_once_and_without_asking_still_finishes() {
-        let data = vec![1u32, 2, 3];
+        let data = [1u32, 2, 3];
         let got = with_background(
             || data.iter().sum::<u32>(),
             |b| {
