@@ -71,8 +71,20 @@ impl Clone for LazyObject {
 /// Whether JSON text nests deeper than `limit` arrays/objects.
 pub(crate) fn nests_deeper_than(text: &str, limit: usize) -> bool {
     let b = text.as_bytes();
-    // Fast path (a simple count, which vectorises): nesting needs one bracket per level.
-    if b.iter().filter(|&&c| c == b'[' || c == b'{').count() <= limit {
+    // Fast path (a simple count): nesting needs one bracket per level. Counted in bytes,
+    // 255 at a time, which the compiler turns into 16 bytes a step; counting straight into
+    // a `usize` widened every byte first and ran several times slower (it showed in
+    // profiles, on the 10 MB of kept values of the 100 MB benchmark plan).
+    let openers: usize = b
+        .chunks(255)
+        .map(|chunk| {
+            let n: u8 = chunk
+                .iter()
+                .fold(0u8, |n, &c| n + u8::from(c == b'[' || c == b'{'));
+            usize::from(n)
+        })
+        .sum();
+    if openers <= limit {
         return false;
     }
     let mut depth = 0usize;
@@ -270,6 +282,13 @@ mod tests {
             2
         ));
         assert!(nests_deeper_than("[[[1]]]", 2));
+        // Longer than one counting block, brackets everywhere.
+        let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        assert!(nests_deeper_than(&deep, 299));
+        assert!(!nests_deeper_than(&deep, 300));
+        let wide = format!("[{}1]", "[1],".repeat(600));
+        assert!(!nests_deeper_than(&wide, 2));
+        assert!(nests_deeper_than(&wide, 1));
         assert!(!nests_deeper_than("[[1],[2]]", 2));
     }
 }
