@@ -13,8 +13,9 @@
 //! keeps it for every step after.
 //!
 //! A run handed to the pool borrows from the caller's stack, so the caller never returns
-//! before it has run: when no worker has taken it yet by the time the caller has done its
-//! own part, the caller takes it back and runs it itself. A run is thus never waited for
+//! before it has run (or, when its result is not wanted any more, been dropped unstarted):
+//! when no worker has taken it yet by the time the caller has done its own part, the caller
+//! takes it back and runs it itself. A run is thus never waited for
 //! before it has started, which also makes a step inside a step (or several callers at
 //! once, as in the plugin server) safe: the pool can be busy, never stuck.
 //!
@@ -105,7 +106,7 @@ pub fn with_background<A, B: Send>(
     }
     let mut pending = Some(submit(b));
     a(&mut || pending.take().map(Pending::wait))
-    // (A run `a` did not ask for is finished by `Pending`'s drop before this returns.)
+    // (A run `a` did not ask for is waited for, or dropped unstarted, before this returns.)
 }
 
 use crate::cancel;
@@ -243,10 +244,10 @@ fn submit<'a, R: Send + 'a>(f: impl FnOnce() -> R + Send + 'a) -> Pending<'a, R>
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| token.enter(f)));
         *lock(&slot) = Some(r);
     });
-    // SAFETY: only the lifetime changes. The job is run (or dropped unrun) before the
-    // `Pending` returned here is gone (`Pending::finish`, from `wait` or the drop), and that
-    // `Pending` lives no longer than `'a`; a worker that takes the job runs it while the
-    // caller waits for it to be done.
+    // SAFETY: only the lifetime changes. The job is run or dropped before the `Pending`
+    // returned here is gone (`Pending::wait`, or its drop), and that `Pending` lives no
+    // longer than `'a`; a worker that takes the job runs it while the caller waits for it
+    // to be done.
     let job: Job = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, Job>(job) };
     let task = Arc::new(Task {
         job: Mutex::new(Some(job)),
@@ -288,8 +289,16 @@ impl<R> Pending<'_, R> {
 }
 
 impl<R> Drop for Pending<'_, R> {
+    /// Not waited for (the caller is unwinding, or did not ask for the result): a run that
+    /// has not started is dropped unrun, one that has is waited for.
     fn drop(&mut self) {
-        self.finish();
+        if let Some(task) = self.task.take() {
+            let job = lock(&task.job).take();
+            match job {
+                Some(job) => drop(job),
+                None => task.wait_done(),
+            }
+        }
     }
 }
 
