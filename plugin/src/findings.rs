@@ -14,7 +14,6 @@
 //!
 //! Both passes are linear in the number of findings (one hash map each).
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
@@ -28,32 +27,33 @@ pub const FINGERPRINT_KEY: &str = "ecsnet/v2";
 /// Merge shared problems and repeated notes. `diagnostics` is sorted (see
 /// [`Diagnostic::sort_key`]); the order of what remains is kept.
 pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    let mut shared: HashMap<SharedKey, usize, SeededHash> = HashMap::default();
-    let mut notes: HashMap<NoteKey, usize, SeededHash> = HashMap::default();
-    for d in diagnostics {
-        if d.group.is_some() {
-            match shared.entry(SharedKey::of(&d)) {
-                Entry::Occupied(e) => {
-                    join_shared(&mut out[*e.get()], d);
-                    continue;
-                }
-                Entry::Vacant(e) => {
-                    e.insert(out.len());
-                }
-            }
-        } else if d.severity == Severity::Info {
-            match notes.entry(NoteKey::of(&d)) {
-                Entry::Occupied(e) => {
-                    join_note(&mut out[*e.get()], d);
-                    continue;
-                }
-                Entry::Vacant(e) => {
-                    e.insert(out.len());
-                }
-            }
+    // First which finding each joins (keys borrowed from the findings, nothing copied),
+    // then the findings moved into place.
+    let mut joins: Vec<Option<usize>> = Vec::with_capacity(diagnostics.len());
+    {
+        let mut shared: HashMap<SharedKey<'_>, usize, SeededHash> = HashMap::default();
+        let mut notes: HashMap<NoteKey<'_>, usize, SeededHash> = HashMap::default();
+        for (i, d) in diagnostics.iter().enumerate() {
+            let first = if d.group.is_some() {
+                Some(*shared.entry(SharedKey::of(d)).or_insert(i))
+            } else if d.severity == Severity::Info {
+                Some(*notes.entry(NoteKey::of(d)).or_insert(i))
+            } else {
+                None
+            };
+            joins.push(first.filter(|&f| f != i));
         }
-        out.push(d);
+    }
+    // Where each kept finding lands in `out`.
+    let mut place: Vec<usize> = Vec::with_capacity(diagnostics.len());
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for (d, join) in diagnostics.into_iter().zip(joins) {
+        place.push(out.len());
+        match join {
+            Some(f) if d.group.is_some() => join_shared(&mut out[place[f]], d),
+            Some(f) => join_note(&mut out[place[f]], d),
+            None => out.push(d),
+        }
     }
     for d in &mut out {
         d.also.sort();
@@ -66,30 +66,30 @@ pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// What makes grouped findings one problem.
 #[derive(PartialEq, Eq, Hash)]
-struct SharedKey {
+struct SharedKey<'d> {
     plan: usize,
-    rule: String,
-    group: Option<String>,
-    discriminator: Option<String>,
+    rule: &'d str,
+    group: Option<&'d str>,
+    discriminator: Option<&'d str>,
     severity: Severity,
     unverifiable: bool,
-    suppressed: Option<String>,
-    attribute: Option<String>,
-    message: String,
+    suppressed: Option<&'d str>,
+    attribute: Option<&'d str>,
+    message: &'d str,
 }
 
-impl SharedKey {
-    fn of(d: &Diagnostic) -> Self {
+impl<'d> SharedKey<'d> {
+    fn of(d: &'d Diagnostic) -> Self {
         SharedKey {
             plan: d.plan,
-            rule: d.rule.to_string(),
-            group: d.group.clone(),
-            discriminator: d.discriminator.clone(),
+            rule: d.rule.as_str(),
+            group: d.group.as_deref(),
+            discriminator: d.discriminator.as_deref(),
             severity: d.severity,
             unverifiable: d.unverifiable,
-            suppressed: d.suppressed.clone(),
-            attribute: d.attribute.clone(),
-            message: d.message.clone(),
+            suppressed: d.suppressed.as_deref(),
+            attribute: d.attribute.as_deref(),
+            message: &d.message,
         }
     }
 }
@@ -108,22 +108,22 @@ fn join_shared(first: &mut Diagnostic, d: Diagnostic) {
 
 /// Notes of one rule on one resource.
 #[derive(PartialEq, Eq, Hash)]
-struct NoteKey {
+struct NoteKey<'d> {
     plan: usize,
-    rule: String,
-    address: String,
+    rule: &'d str,
+    address: &'d str,
     unverifiable: bool,
-    suppressed: Option<String>,
+    suppressed: Option<&'d str>,
 }
 
-impl NoteKey {
-    fn of(d: &Diagnostic) -> Self {
+impl<'d> NoteKey<'d> {
+    fn of(d: &'d Diagnostic) -> Self {
         NoteKey {
             plan: d.plan,
-            rule: d.rule.to_string(),
-            address: d.address.clone(),
+            rule: d.rule.as_str(),
+            address: &d.address,
             unverifiable: d.unverifiable,
-            suppressed: d.suppressed.clone(),
+            suppressed: d.suppressed.as_deref(),
         }
     }
 }
@@ -168,18 +168,19 @@ fn join_note(first: &mut Diagnostic, d: Diagnostic) {
 /// Should two findings still hash alike (a rule that gave no discriminator for two distinct
 /// problems), the later ones get an ordinal, so fingerprints are unique within a report.
 pub fn fingerprint(diagnostics: &mut [Diagnostic], plan_keys: &[String]) {
-    let mut seen: HashMap<String, usize, SeededHash> =
+    let mut seen: HashMap<[u8; 16], usize, SeededHash> =
         HashMap::with_capacity_and_hasher(diagnostics.len(), SeededHash::default());
     for d in diagnostics.iter_mut() {
         let plan = plan_keys.get(d.plan).map(String::as_str).unwrap_or("");
         let base = digest(d, plan, 0);
-        let n = seen.entry(base.clone()).or_insert(0);
+        let n = seen.entry(base).or_insert(0);
         *n += 1;
-        d.fingerprint = if *n == 1 { base } else { digest(d, plan, *n) };
+        d.fingerprint = hex(&if *n == 1 { base } else { digest(d, plan, *n) });
     }
 }
 
-fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> String {
+/// The first 16 bytes of the SHA-256 of the finding's identity.
+fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> [u8; 16] {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
         // Length-prefixed, so no two field lists hash the same text.
@@ -201,9 +202,16 @@ fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> String {
         field(&ordinal.to_string());
     }
     let bytes = h.finalize();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&bytes[..16]);
+    first
+}
+
+/// Lower-case hexadecimal.
+fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(32);
-    for b in &bytes[..16] {
+    let mut hex = String::with_capacity(2 * bytes.len());
+    for b in bytes {
         hex.push(char::from(HEX[usize::from(b >> 4)]));
         hex.push(char::from(HEX[usize::from(b & 0xf)]));
     }
