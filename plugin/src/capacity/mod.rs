@@ -118,6 +118,16 @@ struct SubnetSums {
     with_missing: Vec<usize>,
 }
 
+/// The totals of one subnet set ([`Analysis::subnet_totals`]).
+pub struct SubnetTotals(std::sync::Arc<SubnetSums>);
+
+impl SubnetTotals {
+    /// The addresses the set's users take in `phase` ([`Analysis::subnet_need_total`]).
+    pub fn total(&self, phase: SubnetPhase) -> Bound {
+        self.0.total(phase)
+    }
+}
+
 /// A memo of [`SubnetSums`] by subnet set; cloning an analysis clones what was computed.
 #[derive(Debug, Default)]
 struct SumsCache(std::sync::Mutex<HashMap<Vec<SubnetKey>, std::sync::Arc<SubnetSums>, SeededHash>>);
@@ -383,6 +393,11 @@ impl Analysis {
     /// IPv4 addresses taken within `set` by every user, with the arithmetic; `phase`
     /// says which services are deploying (instances count the same in every phase).
     pub fn subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
+        // One service's deployment is asked for once per set (by that service): a memo
+        // would only copy the set and the words.
+        if let SubnetPhase::Deploying(_) = phase {
+            return self.compute_subnet_need(set, phase);
+        }
         let key = (set.to_vec(), phase);
         if let Some(hit) = self
             .need_cache
@@ -440,6 +455,11 @@ impl Analysis {
     /// is associative) plus the deploying service's peak.
     pub fn subnet_need_total(&self, set: &[SubnetKey], phase: SubnetPhase) -> Bound {
         self.subnet_sums(set).total(phase)
+    }
+
+    /// [`Analysis::subnet_need_total`] of `set` in any phase, the set looked up once.
+    pub fn subnet_totals(&self, set: &[SubnetKey]) -> SubnetTotals {
+        SubnetTotals(self.subnet_sums(set))
     }
 
     fn subnet_sums(&self, set: &[SubnetKey]) -> std::sync::Arc<SubnetSums> {
@@ -536,7 +556,16 @@ impl Analysis {
     /// have any, in the users' order. Linear in the users shown and those with a missing
     /// input, not in every user of the set.
     fn compute_subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
-        let sums = self.subnet_sums(set);
+        self.need_of(&self.subnet_sums(set), phase)
+    }
+
+    /// [`Analysis::subnet_need`] of the set `totals` come from, without the memo (for
+    /// one service's deployment, asked for once).
+    pub fn subnet_need_of(&self, totals: &SubnetTotals, phase: SubnetPhase) -> Need {
+        self.need_of(&totals.0, phase)
+    }
+
+    fn need_of(&self, sums: &SubnetSums, phase: SubnetPhase) -> Need {
         let total = sums.total(phase);
         let mut missing = Vec::new();
         for &k in &sums.with_missing {

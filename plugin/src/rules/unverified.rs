@@ -51,11 +51,12 @@ pub fn supply(missing: &[Missing]) -> String {
         }
     }
     if block {
-        let lines: Vec<String> = entries.iter().map(|e| format!("  {e}")).collect();
-        let mut s = format!(
-            "Supply them in .ecsnet.hcl:\nassume {{\n{}\n}}",
-            lines.join("\n")
-        );
+        let mut s = "Supply them in .ecsnet.hcl:\nassume {".to_string();
+        for e in &entries {
+            s.push_str("\n  ");
+            s.push_str(e);
+        }
+        s.push_str("\n}");
         if !ways.is_empty() {
             s.push_str(&format!("\nOr supply {}.", ways.join("; or ")));
         }
