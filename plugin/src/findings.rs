@@ -15,6 +15,7 @@
 //! Both passes are linear in the number of findings (one hash map each).
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use sha2::{Digest, Sha256};
 
@@ -67,24 +68,18 @@ pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// A seeded hash for keys holding long text (the messages of shared problems): four
 /// independent multiply chains over 32 bytes at a time, where [`SeededHash`] runs one
 /// chain over 8 (the messages made the map the slowest part of [`merge`]).
-#[derive(Clone, Copy)]
-struct WideHash(u64);
-
-impl Default for WideHash {
-    fn default() -> Self {
-        use std::hash::BuildHasher;
-        WideHash(std::collections::hash_map::RandomState::new().hash_one(0x3e_u64) | 1)
-    }
-}
+#[derive(Clone, Copy, Default)]
+struct WideHash(SeededHash);
 
 impl std::hash::BuildHasher for WideHash {
     type Hasher = WideHasher;
     fn build_hasher(&self) -> WideHasher {
-        WideHasher(self.0)
+        // The lanes start from the seed; `finish` mixes the state through the seeded hash.
+        WideHasher(self.0.hash_one(0x3e_u64) | 1, self.0)
     }
 }
 
-struct WideHasher(u64);
+struct WideHasher(u64, SeededHash);
 
 impl std::hash::Hasher for WideHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -119,13 +114,7 @@ impl std::hash::Hasher for WideHasher {
         self.0 = h ^ (h >> 29);
     }
     fn finish(&self) -> u64 {
-        // murmur3's finaliser: every input bit affects every output bit.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
+        self.1.hash_one(self.0)
     }
 }
 
