@@ -48,6 +48,30 @@ declare_rule! {
 /// port under another protocol. One pass: comparing each mapping with every earlier one
 /// made 200,000 mappings take minutes.
 fn new_protocols(pms: &[PortMapping]) -> Vec<(usize, usize)> {
+    // Most containers map a few ports: comparing each with the earlier ones is then
+    // cheaper than building two hash sets (and stays linear, at most SMALL² per container).
+    const SMALL: usize = 8;
+    if pms.len() <= SMALL {
+        let mut out = Vec::new();
+        for (j, pm) in pms.iter().enumerate() {
+            let Some(cp) = pm.container_port else {
+                continue;
+            };
+            let mut first = None;
+            for (k, o) in pms[..j].iter().enumerate() {
+                if o.container_port != Some(cp) {
+                    continue;
+                }
+                if o.protocol == pm.protocol {
+                    first = None;
+                    break;
+                }
+                first = first.or(Some(k));
+            }
+            out.extend(first.map(|k| (j, k)));
+        }
+        return out;
+    }
     // A protocol new for its port differs from the port's first mapping's, so that first
     // mapping is the earliest one under another protocol.
     let mut first_of_port: HashMap<i64, usize> = HashMap::new();
