@@ -25,6 +25,31 @@ use crate::plan::SeededHash;
 /// Version of the fingerprint recipe; the SARIF `partialFingerprints` key carries it.
 pub const FINGERPRINT_KEY: &str = "ecsnet/v2";
 
+/// Sort `diagnostics` by [`Diagnostic::sort_key`] (stably: findings with equal keys keep
+/// their order) and drop exact repeats (two rule paths reaching the same finding must not
+/// print it twice). The positions are sorted, then the findings put in place in one pass:
+/// sorting the findings themselves moved each several times, through a scratch copy.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| diagnostics[a].sort_key().cmp(&diagnostics[b].sort_key()));
+    // Position k takes the finding at order[k]: each cycle of the permutation is walked
+    // once, one swap per finding.
+    let mut done = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut at = start;
+        while !done[at] {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            diagnostics.swap(at, from);
+            at = from;
+        }
+    }
+    diagnostics.dedup();
+}
+
 /// Merge shared problems and repeated notes. `diagnostics` is sorted (see
 /// [`Diagnostic::sort_key`]); the order of what remains is kept.
 pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -32,8 +57,11 @@ pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     // then the findings moved into place.
     let mut joins: Vec<Option<usize>> = Vec::with_capacity(diagnostics.len());
     {
-        let mut shared: HashMap<SharedKey<'_>, usize, WideHash> = HashMap::default();
-        let mut notes: HashMap<NoteKey<'_>, usize, SeededHash> = HashMap::default();
+        let n = diagnostics.len();
+        let mut shared: HashMap<SharedKey<'_>, usize, WideHash> =
+            HashMap::with_capacity_and_hasher(n, WideHash::default());
+        let mut notes: HashMap<NoteKey<'_>, usize, WideHash> =
+            HashMap::with_capacity_and_hasher(n, WideHash::default());
         for (i, d) in diagnostics.iter().enumerate() {
             let first = if d.group.is_some() {
                 Some(*shared.entry(SharedKey::of(d)).or_insert(i))
@@ -65,7 +93,7 @@ pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
-/// A seeded hash for keys holding long text (the messages of shared problems): four
+/// A seeded hash for keys holding long text (messages, addresses): four
 /// independent multiply chains over 32 bytes at a time, where [`SeededHash`] runs one
 /// chain over 8 (the messages made the map the slowest part of [`merge`]).
 #[derive(Clone, Copy, Default)]
@@ -307,6 +335,35 @@ mod tests {
         d.attribute = Some("desired_count".into());
         d.related = vec!["aws_autoscaling_group.ecs".into()];
         d
+    }
+
+    /// The sort by positions gives what a stable sort of the findings gives, repeats
+    /// dropped, whatever the order of the input.
+    #[test]
+    fn sort_and_dedup_is_a_stable_sort_then_dedup() {
+        let mut next = crate::diagnostics::test_numbers(0x2545_f491_4f6c_dd1du64);
+        for len in 0..60 {
+            let ds: Vec<Diagnostic> = (0..len)
+                .map(|_| {
+                    let mut d = diag(
+                        ["NET010", "NET045", "NET072"][next(3) as usize],
+                        Severity::Info,
+                        &format!("aws_ecs_service.s{}", next(4)),
+                        &format!("message {}", next(3)),
+                    );
+                    // Equal keys, told apart by what is not in the key: the order decides.
+                    d.detail = Some(format!("detail {}", next(3)));
+                    d.plan = next(2) as usize;
+                    d
+                })
+                .collect();
+            let mut want = ds.clone();
+            want.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            want.dedup();
+            let mut got = ds;
+            sort_and_dedup(&mut got);
+            assert!(got == want, "{len} findings");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::rules::{Context, Rule, RuleMeta};
 use crate::plan::SeededHash;
 
 use super::support::Unverified;
+use crate::rules::unverified::MissingWords;
 
 declare_rule! {
     /// ## What it checks
@@ -72,6 +73,8 @@ struct SetFacts {
     names: String,
     /// Each subnet of `v4` alone: its totals and usable addresses (when asked).
     each: Option<Vec<(SubnetTotals, Need)>>,
+    /// The words for `usable.missing` alone (when asked).
+    unknown_sizes: Option<MissingWords>,
 }
 
 impl SetFacts {
@@ -94,6 +97,7 @@ impl SetFacts {
             usable,
             names,
             each: None,
+            unknown_sizes: None,
         }
     }
 }
@@ -164,6 +168,7 @@ impl Rule for SubnetIpv4 {
                 usable,
                 names,
                 each,
+                unknown_sizes,
             } = set
             else {
                 continue;
@@ -225,9 +230,7 @@ impl Rule for SubnetIpv4 {
                 }
                 Verdict::Unverifiable => {
                     let peak = a.subnet_need_of(totals, SubnetPhase::Deploying(i));
-                    let mut missing = peak.missing.clone();
-                    missing.extend(usable.missing.clone());
-                    Unverified {
+                    let finding = Unverified {
                         address: &d.address,
                         plan: d.plan,
                         attribute: ATTR,
@@ -235,9 +238,18 @@ impl Rule for SubnetIpv4 {
                             "cannot verify that the subnets ({names}) have enough IPv4 addresses for the deployment peak"
                         ),
                         detail: Some(detail(&peak)),
-                        missing,
-                    }
-                    .push(cx, &SubnetIpv4::META, out);
+                        missing: Vec::new(),
+                    };
+                    // Usually only the subnets' sizes are missing: the same words for
+                    // every service of the set.
+                    let words = if peak.missing.is_empty() {
+                        unknown_sizes
+                            .get_or_insert_with(|| MissingWords::new(usable.missing.clone()))
+                            .clone()
+                    } else {
+                        MissingWords::new(peak.missing.into_iter().chain(usable.missing.clone()))
+                    };
+                    out.push(finding.build_worded(cx, &SubnetIpv4::META, words));
                     continue;
                 }
                 Verdict::Fits => {}

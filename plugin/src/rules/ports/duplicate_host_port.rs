@@ -356,13 +356,7 @@ mod tests {
     fn first_clashes_agree_with_the_pairwise_definition() {
         // A small deterministic generator: many seeds, few ports, so clashes of every kind
         // (points, ranges, same and other containers, two protocols) are common.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::diagnostics::test_numbers(0x2545_f491_4f6c_dd1du64);
         let mut compared = 0;
         for _ in 0..2_000 {
             let len = next(40) as usize;

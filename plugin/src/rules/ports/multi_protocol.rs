@@ -157,13 +157,7 @@ mod tests {
 
     #[test]
     fn new_protocols_agree_with_the_pairwise_definition() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::diagnostics::test_numbers(0x9e37_79b9_7f4a_7c15u64);
         let mut found = 0;
         for _ in 0..2_000 {
             let pms: Vec<PortMapping> = (0..next(30))
