@@ -73,17 +73,32 @@ pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             joins.push(first.filter(|&f| f != i));
         }
     }
-    // Where each kept finding lands in `out`.
-    let mut place: Vec<usize> = Vec::with_capacity(diagnostics.len());
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    for (d, join) in diagnostics.into_iter().zip(joins) {
-        place.push(out.len());
+    // Compacted in place (a new vector of findings was most of this pass: the copies and
+    // the fresh memory's page faults): the kept ones move left over the joined ones, each
+    // joined one into the finding it joins, which lies before it.
+    let mut out = diagnostics;
+    let mut place: Vec<usize> = vec![0; out.len()];
+    let mut kept = 0;
+    for (at, join) in joins.into_iter().enumerate() {
         match join {
-            Some(f) if d.group.is_some() => join_shared(&mut out[place[f]], d),
-            Some(f) => join_note(&mut out[place[f]], d),
-            None => out.push(d),
+            None => {
+                if kept != at {
+                    out.swap(kept, at);
+                }
+                place[at] = kept;
+                kept += 1;
+            }
+            Some(f) => {
+                let d = std::mem::take(&mut out[at]);
+                if d.group.is_some() {
+                    join_shared(&mut out[place[f]], d);
+                } else {
+                    join_note(&mut out[place[f]], d);
+                }
+            }
         }
     }
+    out.truncate(kept);
     for d in &mut out {
         d.also.sort();
         d.also.dedup();
