@@ -412,3 +412,16 @@ impl Missing {
         Missing::new(what, supply, MissingKind::of_link(link))
     }
 }
+
+/// A small deterministic generator for tests that compare a fast algorithm with its plain
+/// definition over many generated inputs: `next(n)` is in `0..n` (xorshift64 from `seed`).
+#[cfg(test)]
+pub(crate) fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    }
+}

@@ -104,9 +104,7 @@ pub struct Report {
 impl Report {
     /// Assemble a report: sorts the diagnostics and computes the summary against `fail_on`.
     pub fn new(plans: Vec<PlanSummary>, mut diagnostics: Vec<Diagnostic>, fail_on: FailOn) -> Self {
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        // Two rules paths reaching the same finding must not print it twice.
-        diagnostics.dedup();
+        crate::findings::sort_and_dedup(&mut diagnostics);
         let mut diagnostics = crate::findings::merge(diagnostics);
         let paths: Vec<&str> = plans.iter().map(|p| p.path.as_str()).collect();
         crate::findings::fingerprint(&mut diagnostics, &crate::findings::plan_keys(&paths));

@@ -14,8 +14,8 @@
 //!
 //! Both passes are linear in the number of findings (one hash map each).
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use sha2::{Digest, Sha256};
 
@@ -25,36 +25,80 @@ use crate::plan::SeededHash;
 /// Version of the fingerprint recipe; the SARIF `partialFingerprints` key carries it.
 pub const FINGERPRINT_KEY: &str = "ecsnet/v2";
 
+/// Sort `diagnostics` by [`Diagnostic::sort_key`] (stably: findings with equal keys keep
+/// their order) and drop exact repeats (two rule paths reaching the same finding must not
+/// print it twice). The positions are sorted, then the findings put in place in one pass:
+/// sorting the findings themselves moved each several times, through a scratch copy.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| diagnostics[a].sort_key().cmp(&diagnostics[b].sort_key()));
+    // Position k takes the finding at order[k]: each cycle of the permutation is walked
+    // once, one swap per finding.
+    let mut done = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut at = start;
+        while !done[at] {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            diagnostics.swap(at, from);
+            at = from;
+        }
+    }
+    diagnostics.dedup();
+}
+
 /// Merge shared problems and repeated notes. `diagnostics` is sorted (see
 /// [`Diagnostic::sort_key`]); the order of what remains is kept.
 pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    let mut shared: HashMap<SharedKey, usize, SeededHash> = HashMap::default();
-    let mut notes: HashMap<NoteKey, usize, SeededHash> = HashMap::default();
-    for d in diagnostics {
-        if d.group.is_some() {
-            match shared.entry(SharedKey::of(&d)) {
-                Entry::Occupied(e) => {
-                    join_shared(&mut out[*e.get()], d);
-                    continue;
+    // First which finding each joins (keys borrowed from the findings, nothing copied),
+    // then the findings moved into place.
+    let mut joins: Vec<Option<usize>> = Vec::with_capacity(diagnostics.len());
+    {
+        let n = diagnostics.len();
+        let mut shared: HashMap<SharedKey<'_>, usize, WideHash> =
+            HashMap::with_capacity_and_hasher(n, WideHash::default());
+        let mut notes: HashMap<NoteKey<'_>, usize, WideHash> =
+            HashMap::with_capacity_and_hasher(n, WideHash::default());
+        for (i, d) in diagnostics.iter().enumerate() {
+            let first = if d.group.is_some() {
+                Some(*shared.entry(SharedKey::of(d)).or_insert(i))
+            } else if d.severity == Severity::Info {
+                Some(*notes.entry(NoteKey::of(d)).or_insert(i))
+            } else {
+                None
+            };
+            joins.push(first.filter(|&f| f != i));
+        }
+    }
+    // Compacted in place (a new vector of findings was most of this pass: the copies and
+    // the fresh memory's page faults): the kept ones move left over the joined ones, each
+    // joined one into the finding it joins, which lies before it.
+    let mut out = diagnostics;
+    let mut place: Vec<usize> = vec![0; out.len()];
+    let mut kept = 0;
+    for (at, join) in joins.into_iter().enumerate() {
+        match join {
+            None => {
+                if kept != at {
+                    out.swap(kept, at);
                 }
-                Entry::Vacant(e) => {
-                    e.insert(out.len());
-                }
+                place[at] = kept;
+                kept += 1;
             }
-        } else if d.severity == Severity::Info {
-            match notes.entry(NoteKey::of(&d)) {
-                Entry::Occupied(e) => {
-                    join_note(&mut out[*e.get()], d);
-                    continue;
-                }
-                Entry::Vacant(e) => {
-                    e.insert(out.len());
+            Some(f) => {
+                let d = std::mem::take(&mut out[at]);
+                if d.group.is_some() {
+                    join_shared(&mut out[place[f]], d);
+                } else {
+                    join_note(&mut out[place[f]], d);
                 }
             }
         }
-        out.push(d);
     }
+    out.truncate(kept);
     for d in &mut out {
         d.also.sort();
         d.also.dedup();
@@ -64,32 +108,85 @@ pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
-/// What makes grouped findings one problem.
-#[derive(PartialEq, Eq, Hash)]
-struct SharedKey {
-    plan: usize,
-    rule: String,
-    group: Option<String>,
-    discriminator: Option<String>,
-    severity: Severity,
-    unverifiable: bool,
-    suppressed: Option<String>,
-    attribute: Option<String>,
-    message: String,
+/// A seeded hash for keys holding long text (messages, addresses): four
+/// independent multiply chains over 32 bytes at a time, where [`SeededHash`] runs one
+/// chain over 8 (the messages made the map the slowest part of [`merge`]).
+#[derive(Clone, Copy, Default)]
+struct WideHash(SeededHash);
+
+impl std::hash::BuildHasher for WideHash {
+    type Hasher = WideHasher;
+    fn build_hasher(&self) -> WideHasher {
+        // The lanes start from the seed; `finish` mixes the state through the seeded hash.
+        WideHasher(self.0.hash_one(0x3e_u64) | 1, self.0)
+    }
 }
 
-impl SharedKey {
-    fn of(d: &Diagnostic) -> Self {
+struct WideHasher(u64, SeededHash);
+
+impl std::hash::Hasher for WideHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+        let word = |c: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            u64::from_le_bytes(w)
+        };
+        let mut lanes = [
+            self.0,
+            self.0.rotate_left(16),
+            self.0.rotate_left(32),
+            self.0.rotate_left(48),
+        ];
+        let mut blocks = bytes.chunks_exact(32);
+        for b in &mut blocks {
+            for (lane, c) in lanes.iter_mut().zip(b.chunks_exact(8)) {
+                let h = (*lane ^ word(c)).wrapping_mul(MIX);
+                *lane = h ^ (h >> 32);
+            }
+        }
+        let mut h = lanes[0];
+        for (i, lane) in lanes.iter().enumerate().skip(1) {
+            h = (h ^ lane.rotate_left(i as u32 * 8)).wrapping_mul(MIX);
+        }
+        for c in blocks.remainder().chunks(8) {
+            h = (h ^ word(c)).wrapping_mul(MIX);
+            h ^= h >> 32;
+        }
+        h = (h ^ ((bytes.len() as u64) << 56)).wrapping_mul(MIX);
+        self.0 = h ^ (h >> 29);
+    }
+    fn finish(&self) -> u64 {
+        self.1.hash_one(self.0)
+    }
+}
+
+/// What makes grouped findings one problem.
+#[derive(PartialEq, Eq, Hash)]
+struct SharedKey<'d> {
+    plan: usize,
+    rule: &'d str,
+    group: Option<&'d str>,
+    discriminator: Option<&'d str>,
+    severity: Severity,
+    unverifiable: bool,
+    suppressed: Option<&'d str>,
+    attribute: Option<&'d str>,
+    message: &'d str,
+}
+
+impl<'d> SharedKey<'d> {
+    fn of(d: &'d Diagnostic) -> Self {
         SharedKey {
             plan: d.plan,
-            rule: d.rule.to_string(),
-            group: d.group.clone(),
-            discriminator: d.discriminator.clone(),
+            rule: d.rule.as_str(),
+            group: d.group.as_deref(),
+            discriminator: d.discriminator.as_deref(),
             severity: d.severity,
             unverifiable: d.unverifiable,
-            suppressed: d.suppressed.clone(),
-            attribute: d.attribute.clone(),
-            message: d.message.clone(),
+            suppressed: d.suppressed.as_deref(),
+            attribute: d.attribute.as_deref(),
+            message: &d.message,
         }
     }
 }
@@ -108,22 +205,22 @@ fn join_shared(first: &mut Diagnostic, d: Diagnostic) {
 
 /// Notes of one rule on one resource.
 #[derive(PartialEq, Eq, Hash)]
-struct NoteKey {
+struct NoteKey<'d> {
     plan: usize,
-    rule: String,
-    address: String,
+    rule: &'d str,
+    address: &'d str,
     unverifiable: bool,
-    suppressed: Option<String>,
+    suppressed: Option<&'d str>,
 }
 
-impl NoteKey {
-    fn of(d: &Diagnostic) -> Self {
+impl<'d> NoteKey<'d> {
+    fn of(d: &'d Diagnostic) -> Self {
         NoteKey {
             plan: d.plan,
-            rule: d.rule.to_string(),
-            address: d.address.clone(),
+            rule: d.rule.as_str(),
+            address: &d.address,
             unverifiable: d.unverifiable,
-            suppressed: d.suppressed.clone(),
+            suppressed: d.suppressed.as_deref(),
         }
     }
 }
@@ -168,23 +265,25 @@ fn join_note(first: &mut Diagnostic, d: Diagnostic) {
 /// Should two findings still hash alike (a rule that gave no discriminator for two distinct
 /// problems), the later ones get an ordinal, so fingerprints are unique within a report.
 pub fn fingerprint(diagnostics: &mut [Diagnostic], plan_keys: &[String]) {
-    let mut seen: HashMap<String, usize, SeededHash> =
+    let mut seen: HashMap<[u8; 16], usize, SeededHash> =
         HashMap::with_capacity_and_hasher(diagnostics.len(), SeededHash::default());
     for d in diagnostics.iter_mut() {
         let plan = plan_keys.get(d.plan).map(String::as_str).unwrap_or("");
         let base = digest(d, plan, 0);
-        let n = seen.entry(base.clone()).or_insert(0);
+        let n = seen.entry(base).or_insert(0);
         *n += 1;
-        d.fingerprint = if *n == 1 { base } else { digest(d, plan, *n) };
+        d.fingerprint = hex(&if *n == 1 { base } else { digest(d, plan, *n) });
     }
 }
 
-fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> String {
-    let mut h = Sha256::new();
+/// The first 16 bytes of the SHA-256 of the finding's identity.
+fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> [u8; 16] {
+    // The fields gathered first and hashed at once (cheaper than many small updates).
+    let mut text: Vec<u8> = Vec::with_capacity(256);
     let mut field = |s: &str| {
         // Length-prefixed, so no two field lists hash the same text.
-        h.update((s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
+        text.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        text.extend_from_slice(s.as_bytes());
     };
     field(FINGERPRINT_KEY);
     field(plan);
@@ -200,10 +299,17 @@ fn digest(d: &Diagnostic, plan: &str, ordinal: usize) -> String {
     if ordinal > 0 {
         field(&ordinal.to_string());
     }
-    let bytes = h.finalize();
+    let bytes = Sha256::digest(&text);
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&bytes[..16]);
+    first
+}
+
+/// Lower-case hexadecimal.
+fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(32);
-    for b in &bytes[..16] {
+    let mut hex = String::with_capacity(2 * bytes.len());
+    for b in bytes {
         hex.push(char::from(HEX[usize::from(b >> 4)]));
         hex.push(char::from(HEX[usize::from(b & 0xf)]));
     }
@@ -244,6 +350,35 @@ mod tests {
         d.attribute = Some("desired_count".into());
         d.related = vec!["aws_autoscaling_group.ecs".into()];
         d
+    }
+
+    /// The sort by positions gives what a stable sort of the findings gives, repeats
+    /// dropped, whatever the order of the input.
+    #[test]
+    fn sort_and_dedup_is_a_stable_sort_then_dedup() {
+        let mut next = crate::diagnostics::test_numbers(0x2545_f491_4f6c_dd1du64);
+        for len in 0..60 {
+            let ds: Vec<Diagnostic> = (0..len)
+                .map(|_| {
+                    let mut d = diag(
+                        ["NET010", "NET045", "NET072"][next(3) as usize],
+                        Severity::Info,
+                        &format!("aws_ecs_service.s{}", next(4)),
+                        &format!("message {}", next(3)),
+                    );
+                    // Equal keys, told apart by what is not in the key: the order decides.
+                    d.detail = Some(format!("detail {}", next(3)));
+                    d.plan = next(2) as usize;
+                    d
+                })
+                .collect();
+            let mut want = ds.clone();
+            want.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            want.dedup();
+            let mut got = ds;
+            sort_and_dedup(&mut got);
+            assert!(got == want, "{len} findings");
+        }
     }
 
     #[test]

@@ -108,7 +108,11 @@ struct SubnetSums {
     after: Vec<Bound>,
     steady: Vec<Bound>,
     peak: Vec<Bound>,
-    by_service: HashMap<usize, Vec<usize>>,
+    /// The sum of `peak`.
+    all_peak: Bound,
+    /// (service, position) of every user that is a service, by service then position
+    /// (one sorted vector: a map of small vectors cost an allocation per service and set).
+    by_service: Vec<(usize, usize)>,
     /// Per position: the user (index into `subnet_users`) and how many of its subnets are
     /// in the set.
     users: Vec<(usize, usize)>,
@@ -116,6 +120,16 @@ struct SubnetSums {
     /// arithmetic text names at most [`SHOWN_SUBNET_USERS`] users, so with these a
     /// `subnet_need` looks at a few users instead of every user of the set.
     with_missing: Vec<usize>,
+}
+
+/// The totals of one subnet set ([`Analysis::subnet_totals`]).
+pub struct SubnetTotals(std::sync::Arc<SubnetSums>);
+
+impl SubnetTotals {
+    /// The addresses the set's users take in `phase` ([`Analysis::subnet_need_total`]).
+    pub fn total(&self, phase: SubnetPhase) -> Bound {
+        self.0.total(phase)
+    }
 }
 
 /// A memo of [`SubnetSums`] by subnet set; cloning an analysis clones what was computed.
@@ -136,24 +150,27 @@ impl SubnetSums {
         let n = self.peak.len();
         let service = match phase {
             SubnetPhase::Steady => return self.before[n],
-            SubnetPhase::AllDeploying => return self.peak.iter().copied().sum(),
+            SubnetPhase::AllDeploying => return self.all_peak,
             SubnetPhase::Deploying(service) => service,
         };
-        match self.by_service.get(&service).map(Vec::as_slice) {
-            None => self.before[n],
-            Some(&[p]) => self.before[p] + self.peak[p] + self.after[p + 1],
-            // A service listed twice among the users (not made by `analyze`, which gives
-            // each service one user): every position in order.
-            Some(at) => (0..n)
-                .map(|k| {
-                    if at.contains(&k) {
-                        self.peak[k]
-                    } else {
-                        self.steady[k]
-                    }
-                })
-                .sum(),
-        }
+        let from = self.by_service.partition_point(|&(s, _)| s < service);
+        let to = from + self.by_service[from..].partition_point(|&(s, _)| s == service);
+        let at = match &self.by_service[from..to] {
+            [] => return self.before[n],
+            &[(_, p)] => return self.before[p] + self.peak[p] + self.after[p + 1],
+            more => more,
+        };
+        // A service listed twice among the users (not made by `analyze`, which gives each
+        // service one user): every position in order.
+        (0..n)
+            .map(|k| {
+                if at.iter().any(|&(_, p)| p == k) {
+                    self.peak[k]
+                } else {
+                    self.steady[k]
+                }
+            })
+            .sum()
     }
 }
 
@@ -383,6 +400,11 @@ impl Analysis {
     /// IPv4 addresses taken within `set` by every user, with the arithmetic; `phase`
     /// says which services are deploying (instances count the same in every phase).
     pub fn subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
+        // One service's deployment is asked for once per set (by that service): a memo
+        // would only copy the set and the words.
+        if let SubnetPhase::Deploying(_) = phase {
+            return self.compute_subnet_need(set, phase);
+        }
         let key = (set.to_vec(), phase);
         if let Some(hit) = self
             .need_cache
@@ -442,6 +464,11 @@ impl Analysis {
         self.subnet_sums(set).total(phase)
     }
 
+    /// [`Analysis::subnet_need_total`] of `set` in any phase, the set looked up once.
+    pub fn subnet_totals(&self, set: &[SubnetKey]) -> SubnetTotals {
+        SubnetTotals(self.subnet_sums(set))
+    }
+
     fn subnet_sums(&self, set: &[SubnetKey]) -> std::sync::Arc<SubnetSums> {
         if let Some(hit) = self
             .sums_cache
@@ -455,7 +482,7 @@ impl Analysis {
         let (kept, candidates) = self.subnet_candidates(set);
         let mut steady = Vec::with_capacity(candidates.len());
         let mut peak = Vec::with_capacity(candidates.len());
-        let mut by_service: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_service: Vec<(usize, usize)> = Vec::with_capacity(candidates.len());
         let mut users = Vec::with_capacity(candidates.len());
         let mut with_missing = Vec::new();
         for (&ui, u) in candidates.iter().map(|i| (i, &self.subnet_users[*i])) {
@@ -465,7 +492,7 @@ impl Analysis {
             }
             let within = |count: Bound| count.scale(shared as u64, u.subnets.len() as u64);
             if let Some(i) = u.service {
-                by_service.entry(i).or_default().push(steady.len());
+                by_service.push((i, steady.len()));
             }
             if self.user_may_miss(u) {
                 with_missing.push(steady.len());
@@ -474,6 +501,8 @@ impl Analysis {
             steady.push(within(self.user_count(u, false).0));
             peak.push(within(self.user_count(u, true).0));
         }
+        by_service.sort_unstable();
+        let all_peak = peak.iter().copied().sum();
         let mut before = Vec::with_capacity(steady.len() + 1);
         before.push(Bound::ZERO);
         for (k, c) in steady.iter().enumerate() {
@@ -488,6 +517,7 @@ impl Analysis {
             after,
             steady,
             peak,
+            all_peak,
             by_service,
             users,
             with_missing,
@@ -536,7 +566,16 @@ impl Analysis {
     /// have any, in the users' order. Linear in the users shown and those with a missing
     /// input, not in every user of the set.
     fn compute_subnet_need(&self, set: &[SubnetKey], phase: SubnetPhase) -> Need {
-        let sums = self.subnet_sums(set);
+        self.need_of(&self.subnet_sums(set), phase)
+    }
+
+    /// [`Analysis::subnet_need`] of the set `totals` come from, without the memo (for
+    /// one service's deployment, asked for once).
+    pub fn subnet_need_of(&self, totals: &SubnetTotals, phase: SubnetPhase) -> Need {
+        self.need_of(&totals.0, phase)
+    }
+
+    fn need_of(&self, sums: &SubnetSums, phase: SubnetPhase) -> Need {
         let total = sums.total(phase);
         let mut missing = Vec::new();
         for &k in &sums.with_missing {

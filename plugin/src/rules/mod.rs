@@ -194,7 +194,12 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
         all
     });
     per_rule.sort_unstable_by_key(|(i, _)| *i);
-    per_rule.into_iter().flat_map(|(_, out)| out).collect()
+    // Sized at once: collecting through `flat_map` grew the vector, copying the findings.
+    let mut all = Vec::with_capacity(per_rule.iter().map(|(_, out)| out.len()).sum());
+    for (_, mut out) in per_rule {
+        all.append(&mut out);
+    }
+    all
 }
 
 /// Below this many services, task definitions and task sets (what most rules iterate over)

@@ -51,11 +51,12 @@ pub fn supply(missing: &[Missing]) -> String {
         }
     }
     if block {
-        let lines: Vec<String> = entries.iter().map(|e| format!("  {e}")).collect();
-        let mut s = format!(
-            "Supply them in .ecsnet.hcl:\nassume {{\n{}\n}}",
-            lines.join("\n")
-        );
+        let mut s = "Supply them in .ecsnet.hcl:\nassume {".to_string();
+        for e in &entries {
+            s.push_str("\n  ");
+            s.push_str(e);
+        }
+        s.push_str("\n}");
         if !ways.is_empty() {
             s.push_str(&format!("\nOr supply {}.", ways.join("; or ")));
         }
@@ -80,19 +81,50 @@ pub struct Unverified<'a> {
     pub missing: Vec<Missing>,
 }
 
+/// A finding's missing inputs with their words ([`supply`], [`what`]): worked out once
+/// for findings that lack the same inputs (the services of one subnet set).
+#[derive(Clone)]
+pub struct MissingWords {
+    missing: Vec<Missing>,
+    supply: String,
+    what: String,
+}
+
+impl MissingWords {
+    pub fn new(missing: impl IntoIterator<Item = Missing>) -> Self {
+        let missing = dedup(missing);
+        MissingWords {
+            supply: supply(&missing),
+            what: what(&missing),
+            missing,
+        }
+    }
+}
+
 impl Unverified<'_> {
-    pub fn build(self, cx: &Context<'_>, meta: &'static RuleMeta) -> Diagnostic {
-        let missing = dedup(self.missing);
+    pub fn build(mut self, cx: &Context<'_>, meta: &'static RuleMeta) -> Diagnostic {
+        let words = MissingWords::new(std::mem::take(&mut self.missing));
+        self.build_worded(cx, meta, words)
+    }
+
+    /// [`Unverified::build`] with the words of its missing inputs given (`self.missing`
+    /// is not read).
+    pub fn build_worded(
+        self,
+        cx: &Context<'_>,
+        meta: &'static RuleMeta,
+        words: MissingWords,
+    ) -> Diagnostic {
         let mut b = cx
             .diag(meta, self.address, self.message)
             .attribute(self.attribute)
-            .help(supply(&missing))
+            .help(words.supply)
             .plan(self.plan)
             .unverifiable();
         if let Some(d) = self.detail {
-            b = b.detail(format!("{d}\nMissing: {}.", what(&missing)));
+            b = b.detail(format!("{d}\nMissing: {}.", words.what));
         }
-        b.missing(missing).build()
+        b.missing(words.missing).build()
     }
 
     pub fn push(self, cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {

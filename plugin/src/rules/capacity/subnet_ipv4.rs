@@ -1,10 +1,15 @@
 //! NET072: awsvpc tasks (EC2 and Fargate) and instances against subnet IPv4 addresses.
 
-use crate::capacity::{self, compare, SubnetKey, SubnetPhase, Verdict};
+use std::collections::HashMap;
+
+use crate::capacity::{self, compare, Need, SubnetKey, SubnetPhase, SubnetTotals, Verdict};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 
+use crate::plan::SeededHash;
+
 use super::support::Unverified;
+use crate::rules::unverified::MissingWords;
 
 declare_rule! {
     /// ## What it checks
@@ -57,6 +62,46 @@ declare_rule! {
 
 const ATTR: &str = "network_configuration[0].subnets";
 
+/// What NET072 needs of one subnet set, whichever of its services asks.
+struct SetFacts {
+    /// The set without its IPv6-only subnets.
+    v4: Vec<SubnetKey>,
+    /// `None` when every subnet is IPv6-only: no IPv4 address is taken.
+    totals: Option<SubnetTotals>,
+    usable: Need,
+    /// The subnets' labels, comma-separated.
+    names: String,
+    /// Each subnet of `v4` alone: its totals and usable addresses (when asked).
+    each: Option<Vec<(SubnetTotals, Need)>>,
+    /// The words for `usable.missing` alone (when asked).
+    unknown_sizes: Option<MissingWords>,
+}
+
+impl SetFacts {
+    fn of(a: &capacity::Analysis, keys: &[SubnetKey]) -> SetFacts {
+        let v4: Vec<SubnetKey> = keys
+            .iter()
+            .filter(|k| !a.subnets.get(*k).is_some_and(|s| s.ipv6_only))
+            .cloned()
+            .collect();
+        let totals = (!v4.is_empty()).then(|| a.subnet_totals(&v4));
+        let usable = a.subnet_usable(&v4);
+        let names = v4
+            .iter()
+            .map(SubnetKey::label)
+            .collect::<Vec<_>>()
+            .join(", ");
+        SetFacts {
+            v4,
+            totals,
+            usable,
+            names,
+            each: None,
+            unknown_sizes: None,
+        }
+    }
+}
+
 impl Rule for SubnetIpv4 {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -64,6 +109,9 @@ impl Rule for SubnetIpv4 {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let a = capacity::memo::analysis(cx.model, cx.assume);
+        // Services of one module usually share their subnets: what depends on the set
+        // alone is worked out once per set.
+        let mut sets: HashMap<&[SubnetKey], SetFacts, SeededHash> = HashMap::default();
         for (i, d) in a.services.iter().enumerate() {
             let Some(keys) = &a.service_subnets[i] else {
                 continue;
@@ -111,23 +159,24 @@ impl Rule for SubnetIpv4 {
                     continue;
                 }
             };
-            let v4: Vec<SubnetKey> = keys
-                .iter()
-                .filter(|k| !a.subnets.get(*k).is_some_and(|s| s.ipv6_only))
-                .cloned()
-                .collect();
-            if v4.is_empty() {
+            let set = sets
+                .entry(keys.as_slice())
+                .or_insert_with(|| SetFacts::of(&a, keys));
+            let SetFacts {
+                v4,
+                totals: Some(totals),
+                usable,
+                names,
+                each,
+                unknown_sizes,
+            } = set
+            else {
                 continue;
-            }
-            let usable = a.subnet_usable(&v4);
-            let steady_total = a.subnet_need_total(&v4, SubnetPhase::Steady);
+            };
+            let v4 = v4.as_slice();
+            let steady_total = totals.total(SubnetPhase::Steady);
             // The total first: the arithmetic text only when there is something to say.
-            let peak_total = a.subnet_need_total(&v4, SubnetPhase::Deploying(i));
-            let names = v4
-                .iter()
-                .map(SubnetKey::label)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let peak_total = totals.total(SubnetPhase::Deploying(i));
             let detail = |need: &capacity::Need| {
                 format!(
                     "needs {} addresses in {names} ({}); usable {} ({}).",
@@ -139,7 +188,7 @@ impl Rule for SubnetIpv4 {
             };
             let fix = "Use larger or more subnets, lower deployment_maximum_percent or desired_count; give `subnet \"SUBNET-ID\" { free_addresses = 200 }` blocks inside `assume` in .ecsnet.hcl if the subnets already hold other addresses.";
             if compare(steady_total, usable.total) == Verdict::Exceeds {
-                let steady = a.subnet_need(&v4, SubnetPhase::Steady);
+                let steady = a.subnet_need(v4, SubnetPhase::Steady);
                 cx.diag(
                     &SubnetIpv4::META,
                     &d.address,
@@ -160,7 +209,7 @@ impl Rule for SubnetIpv4 {
             }
             match compare(peak_total, usable.total) {
                 Verdict::Exceeds => {
-                    let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
+                    let peak = a.subnet_need_of(totals, SubnetPhase::Deploying(i));
                     cx.diag(
                         &SubnetIpv4::META,
                         &d.address,
@@ -180,10 +229,8 @@ impl Rule for SubnetIpv4 {
                     continue;
                 }
                 Verdict::Unverifiable => {
-                    let peak = a.subnet_need(&v4, SubnetPhase::Deploying(i));
-                    let mut missing = peak.missing.clone();
-                    missing.extend(usable.missing.clone());
-                    Unverified {
+                    let peak = a.subnet_need_of(totals, SubnetPhase::Deploying(i));
+                    let finding = Unverified {
                         address: &d.address,
                         plan: d.plan,
                         attribute: ATTR,
@@ -191,20 +238,25 @@ impl Rule for SubnetIpv4 {
                             "cannot verify that the subnets ({names}) have enough IPv4 addresses for the deployment peak"
                         ),
                         detail: Some(detail(&peak)),
-                        missing,
-                    }
-                    .push(cx, &SubnetIpv4::META, out);
+                        missing: Vec::new(),
+                    };
+                    // Usually only the subnets' sizes are missing: the same words for
+                    // every service of the set.
+                    let words = if peak.missing.is_empty() {
+                        unknown_sizes
+                            .get_or_insert_with(|| MissingWords::new(usable.missing.clone()))
+                            .clone()
+                    } else {
+                        MissingWords::new(peak.missing.into_iter().chain(usable.missing.clone()))
+                    };
+                    out.push(finding.build_worded(cx, &SubnetIpv4::META, words));
                     continue;
                 }
                 Verdict::Fits => {}
             }
             // Each deployment alone fits; all of them at once?
-            if compare(
-                a.subnet_need_total(&v4, SubnetPhase::AllDeploying),
-                usable.total,
-            ) == Verdict::Exceeds
-            {
-                let all = a.subnet_need(&v4, SubnetPhase::AllDeploying);
+            if compare(totals.total(SubnetPhase::AllDeploying), usable.total) == Verdict::Exceeds {
+                let all = a.subnet_need(v4, SubnetPhase::AllDeploying);
                 cx.diag(
                     &SubnetIpv4::META,
                     &d.address,
@@ -229,12 +281,18 @@ impl Rule for SubnetIpv4 {
             if v4.len() < 2 {
                 continue;
             }
-            for k in &v4 {
-                let one = std::slice::from_ref(k);
-                let share_total = a.subnet_need_total(one, SubnetPhase::Deploying(i));
-                let room = a.subnet_usable(one);
+            let each = each.get_or_insert_with(|| {
+                v4.iter()
+                    .map(|k| {
+                        let one = std::slice::from_ref(k);
+                        (a.subnet_totals(one), a.subnet_usable(one))
+                    })
+                    .collect()
+            });
+            for (k, (one, room)) in v4.iter().zip(each.iter()) {
+                let share_total = one.total(SubnetPhase::Deploying(i));
                 if compare(share_total, room.total) == Verdict::Exceeds {
-                    let share = a.subnet_need(one, SubnetPhase::Deploying(i));
+                    let share = a.subnet_need_of(one, SubnetPhase::Deploying(i));
                     cx.diag(
                         &SubnetIpv4::META,
                         &d.address,

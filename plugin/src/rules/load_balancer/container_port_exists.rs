@@ -146,16 +146,19 @@ fn judge_one(
     let sensitive = td.containers.sensitive;
     let mut missing: Option<(String, Missing)> = None;
     for (i, lb) in lbs.iter().enumerate() {
-        let name_attr = format!("load_balancer[{i}].container_name");
-        let port_attr = format!("load_balancer[{i}].container_port");
+        // Written only for a finding (most blocks have none).
+        let name_attr = || format!("load_balancer[{i}].container_name");
+        let port_attr = || format!("load_balancer[{i}].container_port");
         let Some(name) = lb.container_name.get() else {
-            missing.get_or_insert((
-                name_attr,
-                Missing::after_apply(
-                    "container_name is known only after apply",
-                    "Set container_name from a literal or a variable known at plan time.",
-                ),
-            ));
+            missing.get_or_insert_with(|| {
+                (
+                    name_attr(),
+                    Missing::after_apply(
+                        "container_name is known only after apply",
+                        "Set container_name from a literal or a variable known at plan time.",
+                    ),
+                )
+            });
             continue;
         };
         let Some(c) = containers.iter().find(|c| &c.name == name) else {
@@ -172,7 +175,7 @@ fn judge_one(
                     td.address
                 ),
             )
-            .attribute(name_attr)
+            .attribute(name_attr())
             .detail(format!("Containers in {}: {}", td.address, support::and_list(&names)))
             .help("Set container_name to the name of the container that serves the traffic.")
             .related(td.address.clone())
@@ -181,13 +184,15 @@ fn judge_one(
             continue;
         };
         let Some(port) = lb.container_port.get() else {
-            missing.get_or_insert((
-                port_attr,
-                Missing::after_apply(
-                    "container_port is known only after apply",
-                    "Set container_port from a literal or a variable known at plan time.",
-                ),
-            ));
+            missing.get_or_insert_with(|| {
+                (
+                    port_attr(),
+                    Missing::after_apply(
+                        "container_port is known only after apply",
+                        "Set container_port from a literal or a variable known at plan time.",
+                    ),
+                )
+            });
             continue;
         };
         if c.port_mappings.iter().any(|m| serves(m, *port)) {
@@ -203,7 +208,7 @@ fn judge_one(
                 td.address
             ),
         )
-        .attribute(port_attr)
+        .attribute(port_attr())
         .detail(format!(
             "The container has {}. CreateService fails: \"The container {} did not have a container port {} defined.\"",
             container_ports(c, sensitive),

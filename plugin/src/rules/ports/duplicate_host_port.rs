@@ -50,40 +50,41 @@ declare_rule! {
 }
 
 /// The host ports one mapping binds.
-struct Binding {
+struct Binding<'c> {
     container: usize,
     mapping: usize,
     lo: i64,
     hi: i64,
-    protocol: String,
+    protocol: &'c str,
     is_range: bool,
-    attribute: String,
+    /// The mapping's attribute that binds them, after [`mapping_path`] (written out only
+    /// for a finding).
+    attribute: &'static str,
 }
 
-fn bindings(mode: &NetworkMode, containers: &[Container]) -> Vec<Binding> {
+fn bindings<'c>(mode: &NetworkMode, containers: &'c [Container]) -> Vec<Binding<'c>> {
     let mut v = Vec::new();
     for (i, c) in containers.iter().enumerate() {
         for (j, pm) in c.port_mappings.iter().enumerate() {
-            let path = mapping_path(i, j);
             let found = match mode {
                 NetworkMode::Awsvpc | NetworkMode::Host => {
                     if let Some(r) = &pm.container_port_range {
                         // Ranges are static on the ENI in awsvpc; in host mode NET016 rejects them.
                         match (mode, valid_range(r)) {
                             (NetworkMode::Awsvpc, Some((lo, hi))) => {
-                                Some((lo, hi, true, format!("{path}.containerPortRange")))
+                                Some((lo, hi, true, ".containerPortRange"))
                             }
                             _ => None,
                         }
                     } else {
                         pm.container_port
                             .filter(|p| (PORT_MIN..=PORT_MAX).contains(p))
-                            .map(|p| (p, p, false, format!("{path}.containerPort")))
+                            .map(|p| (p, p, false, ".containerPort"))
                     }
                 }
                 NetworkMode::Bridge | NetworkMode::WindowsDefault => match pm.host_port {
                     Some(h) if h != 0 && pm.container_port_range.is_none() => {
-                        Some((h, h, false, format!("{path}.hostPort")))
+                        Some((h, h, false, ".hostPort"))
                     }
                     _ => None,
                 },
@@ -95,7 +96,7 @@ fn bindings(mode: &NetworkMode, containers: &[Container]) -> Vec<Binding> {
                     mapping: j,
                     lo,
                     hi,
-                    protocol: pm.protocol.clone(),
+                    protocol: &pm.protocol,
                     is_range,
                     attribute,
                 });
@@ -113,7 +114,7 @@ fn first_clashes(bs: &[Binding]) -> Vec<Option<usize>> {
     let mut out = vec![None; bs.len()];
     let mut by_protocol: HashMap<&str, Vec<usize>> = HashMap::new();
     for (k, b) in bs.iter().enumerate() {
-        by_protocol.entry(b.protocol.as_str()).or_default().push(k);
+        by_protocol.entry(b.protocol).or_default().push(k);
     }
     for group in by_protocol.values() {
         // Ports as positions among the ends of the group's bindings: two closed intervals
@@ -285,7 +286,11 @@ impl Rule for DuplicateHostPort {
                         mapping_path(b.container, b.mapping),
                     ),
                 )
-                .attribute(b.attribute.clone())
+                .attribute(format!(
+                    "{}{}",
+                    mapping_path(b.container, b.mapping),
+                    b.attribute
+                ))
                 .detail(format!(
                     "RegisterTaskDefinition rejects it: \"{proto} host port '{}' is mapped multiple times in task.\"",
                     num(b.lo.max(a.lo), sensitive)
@@ -351,13 +356,7 @@ mod tests {
     fn first_clashes_agree_with_the_pairwise_definition() {
         // A small deterministic generator: many seeds, few ports, so clashes of every kind
         // (points, ranges, same and other containers, two protocols) are common.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::diagnostics::test_numbers(0x2545_f491_4f6c_dd1du64);
         let mut compared = 0;
         for _ in 0..2_000 {
             let len = next(40) as usize;
@@ -375,9 +374,9 @@ mod tests {
                         mapping,
                         lo,
                         hi,
-                        protocol: if next(5) == 0 { "udp" } else { "tcp" }.into(),
+                        protocol: if next(5) == 0 { "udp" } else { "tcp" },
                         is_range,
-                        attribute: String::new(),
+                        attribute: "",
                     }
                 })
                 .collect();

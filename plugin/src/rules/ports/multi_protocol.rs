@@ -48,6 +48,30 @@ declare_rule! {
 /// port under another protocol. One pass: comparing each mapping with every earlier one
 /// made 200,000 mappings take minutes.
 fn new_protocols(pms: &[PortMapping]) -> Vec<(usize, usize)> {
+    // Most containers map a few ports: comparing each with the earlier ones is then
+    // cheaper than building two hash sets (and stays linear, at most SMALL² per container).
+    const SMALL: usize = 8;
+    if pms.len() <= SMALL {
+        let mut out = Vec::new();
+        for (j, pm) in pms.iter().enumerate() {
+            let Some(cp) = pm.container_port else {
+                continue;
+            };
+            let mut first = None;
+            for (k, o) in pms[..j].iter().enumerate() {
+                if o.container_port != Some(cp) {
+                    continue;
+                }
+                if o.protocol == pm.protocol {
+                    first = None;
+                    break;
+                }
+                first = first.or(Some(k));
+            }
+            out.extend(first.map(|k| (j, k)));
+        }
+        return out;
+    }
     // A protocol new for its port differs from the port's first mapping's, so that first
     // mapping is the earliest one under another protocol.
     let mut first_of_port: HashMap<i64, usize> = HashMap::new();
@@ -133,13 +157,7 @@ mod tests {
 
     #[test]
     fn new_protocols_agree_with_the_pairwise_definition() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::diagnostics::test_numbers(0x9e37_79b9_7f4a_7c15u64);
         let mut found = 0;
         for _ in 0..2_000 {
             let pms: Vec<PortMapping> = (0..next(30))

@@ -1,10 +1,13 @@
 //! NET045: Fargate tasks need a way to their image registry.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::Diagnostic;
 use crate::model::{
     is_private_ecr_image, show_value, AwsvpcConfiguration, Egress, Launch, Link, Model, Service,
     Subnet, TaskDefinition, Val,
 };
+use crate::plan::SeededHash;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::support::{self, Awsvpc, Missing, MissingKind};
@@ -83,6 +86,7 @@ declare_rule! {
 const ATTR: &str = "network_configuration[0].subnets";
 
 /// How a task in one subnet reaches the internet.
+#[derive(Clone)]
 enum Path {
     Internet,
     /// It cannot, with why.
@@ -380,7 +384,37 @@ impl Finding {
 
 const HELP: &str = "Route 0.0.0.0/0 through a NAT gateway, or use public subnets with assign_public_ip = true, or keep the images in Amazon ECR and add aws_vpc_endpoint resources for ecr.dkr and ecr.api (Interface, private_dns_enabled = true), s3 (Gateway) and, as the tasks need, logs, secretsmanager and ssm. If the endpoints are managed elsewhere, ignore NET045 for this service.";
 
-fn verdict(model: &Model, svc: &Service, cfg: &AwsvpcConfiguration) -> Option<Verdict> {
+/// [`path`] by (plan, subnet address, assign_public_ip): the services of a module share
+/// their subnets, so each subnet's way out is worked out once per run of the rule.
+type Paths<'m> = HashMap<(usize, &'m str, Option<bool>), (String, Path), SeededHash>;
+
+fn path_memo<'m>(
+    paths: &mut Paths<'m>,
+    model: &Model,
+    link: &'m Link,
+    plan: usize,
+    public_ip: &Val<bool>,
+) -> (String, Path) {
+    let ip = match public_ip {
+        Val::Known(b) => Some(*b),
+        // `verdict` reads a null assign_public_ip as false: only unknown is left.
+        _ => None,
+    };
+    match link.address.as_deref() {
+        Some(a) => paths
+            .entry((plan, a, ip))
+            .or_insert_with(|| path(model, link, plan, public_ip))
+            .clone(),
+        None => path(model, link, plan, public_ip),
+    }
+}
+
+fn verdict<'m>(
+    model: &Model,
+    svc: &'m Service,
+    cfg: &'m AwsvpcConfiguration,
+    paths: &mut Paths<'m>,
+) -> Option<Verdict> {
     let links = cfg.subnets.get()?;
     let public_ip = match &cfg.assign_public_ip.val {
         Val::Null => Val::Known(false),
@@ -391,7 +425,7 @@ fn verdict(model: &Model, svc: &Service, cfg: &AwsvpcConfiguration) -> Option<Ve
     let mut kind: Option<MissingKind> = None;
     let mut vpcs: Vec<Option<&Link>> = Vec::new();
     for l in links {
-        match path(model, l, svc.plan, &public_ip) {
+        match path_memo(paths, model, l, svc.plan, &public_ip) {
             (_, Path::Internet) => {}
             (s, Path::None(why)) => {
                 vpcs.push(support::subnet(model, l, svc.plan).and_then(|s| s.vpc.as_ref()));
@@ -492,6 +526,7 @@ impl Rule for FargateRegistryRoute {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut paths = Paths::default();
         for svc in &cx.model.services {
             let launch = svc.launch.get();
             if matches!(launch, Some(l) if *l != Launch::Fargate) {
@@ -503,7 +538,7 @@ impl Rule for FargateRegistryRoute {
             if !matches!(support::service_awsvpc(cx, svc), Awsvpc::Yes(_)) {
                 continue;
             }
-            let Some(v) = verdict(cx.model, svc, cfg) else {
+            let Some(v) = verdict(cx.model, svc, cfg, &mut paths) else {
                 continue;
             };
             let check = "that this Fargate service's tasks can reach their image registry";
