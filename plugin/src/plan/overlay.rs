@@ -535,7 +535,7 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
     let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
     let all = plan.instances_of(base);
     if all.is_empty() {
-        return vec![target(base, base == r.address)];
+        return vec![target(base, base == &*r.address)];
     }
     let certain = all.len() == 1;
     all.iter().map(|x| target(&x.address, certain)).collect()
@@ -864,7 +864,7 @@ fn never_null(u: &tfsource::Unknown) -> bool {
         return false;
     };
     u.exact
-        && matches!(r.attribute.as_str(), "arn" | "id")
+        && matches!(&*r.attribute, "arn" | "id")
         && tfsource::address::Borrowed::scan(&r.address, |_, _| {})
             // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
             .is_some_and(|a| !a.data && a.rtype.contains('_'))
