@@ -370,8 +370,8 @@ impl<'s> Evaluator<'s> {
             let v = if sensitive {
                 Value::Unknown(Unknown {
                     refs: vec![Ref {
-                        address: format!("var.{name}"),
-                        attribute: String::new(),
+                        address: format!("var.{name}").into(),
+                        attribute: "".into(),
                     }],
                     sensitive: true,
                     json: None,
@@ -1447,16 +1447,17 @@ fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Va
     if let [r] = u.refs.as_mut_slice() {
         if r.attribute.is_empty() && r.address.ends_with("[*]") {
             if let Some(k) = key {
-                r.address.truncate(r.address.len() - 3);
-                r.address.push_str(&k.to_string());
+                let base = &r.address[..r.address.len() - 3];
+                r.address = format!("{base}{k}").into();
                 return Value::Unknown(u);
             }
         }
         // A path starts with its first name, without the separator.
-        if !(sep == "." && r.attribute.is_empty()) {
-            r.attribute.push_str(sep);
-        }
-        r.attribute.push_str(step);
+        r.attribute = if sep == "." && r.attribute.is_empty() {
+            step.into()
+        } else {
+            format!("{}{sep}{step}", r.attribute).into()
+        };
     }
     Value::Unknown(u)
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// What an attribute expression evaluates to.
 ///
@@ -55,10 +56,12 @@ pub struct Ref {
     /// `module.svc["a"].aws_ecs_service.this`, `aws_subnet.private[0]`,
     /// `data.aws_vpc.main`; `var.x`/`local.x` for an input without a value. A `[*]`
     /// instance key means "some instance of a counted resource whose count is unknown".
-    pub address: String,
+    /// Shared: a reference is copied into every value made from it (a local, a container
+    /// definition and each of its parts), and a copy costs no allocation.
+    pub address: Arc<str>,
     /// Attribute path inside it (`id`, `network_configuration[0].subnets`); empty for
     /// the whole object.
-    pub attribute: String,
+    pub attribute: Arc<str>,
 }
 
 impl fmt::Display for Ref {
@@ -73,7 +76,7 @@ impl fmt::Display for Ref {
 
 impl Value {
     /// An unknown value from one reference.
-    pub fn unknown_from(address: impl Into<String>, attribute: impl Into<String>) -> Value {
+    pub fn unknown_from(address: impl Into<Arc<str>>, attribute: impl Into<Arc<str>>) -> Value {
         Value::Unknown(Unknown {
             refs: vec![Ref {
                 address: address.into(),

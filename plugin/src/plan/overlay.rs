@@ -39,18 +39,20 @@ pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::Se
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
 
-/// What the sources say of one resource's unknown parts: the overlaid values, the
-/// references by path, and the paths they show set (see [`never_null`]).
-type ResourceOverlay = (Attrs, PathRefs, Vec<String>);
+/// What the sources say of one resource's unknown parts: the overlaid values (`None`:
+/// the planned values stay, the sources only give references), the references by path,
+/// and the paths they show set (see [`never_null`]).
+type ResourceOverlay = (Option<Attrs>, PathRefs, Vec<String>);
 
-/// One overlaid resource: its index in the plan, its new values, the plan resources its
-/// unknown parts reference, and the paths the sources show set.
-type Change = (usize, Attrs, SourceRefs, Vec<String>);
+/// One overlaid resource: its index in the plan, its new values (`None`: unchanged), the
+/// plan resources its unknown parts reference, and the paths the sources show set.
+type Change = (usize, Option<Attrs>, SourceRefs, Vec<String>);
 
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OverlayStats {
-    /// Resources whose values changed.
+    /// Resources the sources settled something of: values, or references for what stays
+    /// unknown.
     pub resources: usize,
     /// Unknown values (leaves or whole attributes) the sources made known.
     pub filled: usize,
@@ -393,7 +395,9 @@ fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) 
     replaced.reserve(changes.len());
     for (i, attrs, targets, set) in changes {
         let address = plan.resources[i].address.clone();
-        replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
+        if let Some(attrs) = attrs {
+            replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
+        }
         if !set.is_empty() {
             plan.source_set
                 .insert(address.clone(), set.into_iter().collect());
@@ -531,7 +535,7 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
     let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
     let all = plan.instances_of(base);
     if all.is_empty() {
-        return vec![target(base, base == r.address)];
+        return vec![target(base, base == &*r.address)];
     }
     let certain = all.len() == 1;
     all.iter().map(|x| target(&x.address, certain)).collect()
@@ -566,26 +570,56 @@ fn overlay_resource(
     if values.is_empty() || !unknown.is_object() {
         return Ok(None);
     }
-    let after = res.values.after();
+    // Each attribute's planned value is read on its own (a lazily read `after` parses only
+    // that member); the whole tree is parsed and copied only when the sources change a
+    // value, not when they only give references for what stays unknown (a `vpc_id =
+    // var.vpc_id` naming `aws_vpc.main.id`).
+    let root = res.values.root();
+    let member = |key: &str| match root.get(key).raw().val {
+        Val::Known(v) => Some(v),
+        _ => None,
+    };
     let mut m = Merge {
         refs: Vec::new(),
         set: Vec::new(),
         filled: 0,
         disagreements: Vec::new(),
     };
-    let mut new_after = after.as_object().cloned().unwrap_or_default();
-    let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
-    let mut new_sensitive = sensitive.clone();
-    let mut changed = false;
+    let mut merged = Vec::with_capacity(values.len());
+    let mut differs = false;
     for (key, v) in values {
+        let planned = member(key);
         let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
             // Wholly unknown in the plan: the source value is taken as it is.
             let (a, u, s, _) = m.sourced(v, &mut key.to_string());
             (a, u, s)
         } else {
-            m.merge(after.get(key), unknown.get(key), &v, key)
+            m.merge(planned, unknown.get(key), &v, key)
         };
-        changed = true;
+        differs = differs || !s.is_null() || !same(planned, &a) || !same(unknown.get(key), &u);
+        merged.push((key, a, u, s));
+    }
+    stats.filled += m.filled;
+    stats.references += m.refs.len();
+    if let Some(first) = m.disagreements.first() {
+        stats
+            .first_disagreement
+            .get_or_insert_with(|| (res.address.clone(), first.clone()));
+    }
+    stats.disagreements += m.disagreements.len();
+    if m.filled == 0 && m.refs.is_empty() {
+        return Ok(None);
+    }
+    // A value the sources fill in that holds a sensitive variable's value (through a
+    // resource argument written with it, say) is sensitive too: with secrets, the
+    // values are always rebuilt and marked.
+    if !differs && secrets.is_empty() {
+        return Ok(Some((None, m.refs, m.set)));
+    }
+    let mut new_after = res.values.after().as_object().cloned().unwrap_or_default();
+    let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
+    let mut new_sensitive = sensitive.clone();
+    for (key, a, u, s) in merged {
         put(&mut new_after, key, a);
         put(&mut new_unknown, key, u);
         if !s.is_null() {
@@ -599,24 +633,19 @@ fn overlay_resource(
             }
         }
     }
-    stats.filled += m.filled;
-    stats.references += m.refs.len();
-    if let Some(first) = m.disagreements.first() {
-        stats
-            .first_disagreement
-            .get_or_insert_with(|| (res.address.clone(), first.clone()));
-    }
-    stats.disagreements += m.disagreements.len();
-    if !changed || (m.filled == 0 && m.refs.is_empty()) {
-        return Ok(None);
-    }
     let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
-    // A value the sources fill in that holds a sensitive variable's value (through a
-    // resource argument written with it, say) is sensitive too.
     if !secrets.is_empty() {
         attrs.mark_sensitive_strings(secrets);
     }
-    Ok(Some((attrs, m.refs, m.set)))
+    Ok(Some((Some(attrs), m.refs, m.set)))
+}
+
+/// Whether a merged node is what the plan has there (absent and null are the same).
+fn same(planned: Option<&J>, merged: &J) -> bool {
+    match planned {
+        None | Some(J::Null) => merged.is_null(),
+        Some(p) => p == merged,
+    }
 }
 
 fn put(o: &mut Map<String, J>, key: &str, v: J) {
@@ -655,21 +684,33 @@ impl Merge {
         let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
             (Some(J::Object(o)), V::Map(vm)) => {
-                let mut a = o.clone();
-                let mut u = unknown.and_then(J::as_object).cloned().unwrap_or_default();
+                let um = unknown.and_then(J::as_object);
+                let mut a = Map::new();
+                let mut u = Map::new();
                 let mut s = Map::new();
-                let mut keys: Vec<&String> = o.keys().chain(u.keys()).collect();
-                keys.sort_unstable();
-                keys.dedup();
-                let keys: Vec<String> = keys.into_iter().cloned().collect();
-                for k in keys {
-                    let Some(sv) = vm.get(&k) else { continue };
-                    let sub = format!("{path}.{k}");
-                    let (na, nu, ns) = self.merge(o.get(&k), u.get(&k), sv, &sub);
-                    put(&mut a, &k, na);
-                    put(&mut u, &k, nu);
+                // The members of the plan's node, then those only its unknown mirror has
+                // (no disagreement can be found there): a member the sources do not write
+                // is copied as it is, the others are merged (and left out when null).
+                let mirror_only = um
+                    .into_iter()
+                    .flat_map(|m| m.keys())
+                    .filter(|k| !o.contains_key(k.as_str()));
+                for k in o.keys().chain(mirror_only) {
+                    let (pa, pu) = (o.get(k), um.and_then(|m| m.get(k)));
+                    let Some(sv) = vm.get(k) else {
+                        if let Some(x) = pa {
+                            a.insert(k.clone(), x.clone());
+                        }
+                        if let Some(x) = pu {
+                            u.insert(k.clone(), x.clone());
+                        }
+                        continue;
+                    };
+                    let (na, nu, ns) = self.merge(pa, pu, sv, &format!("{path}.{k}"));
+                    put(&mut a, k, na);
+                    put(&mut u, k, nu);
                     if !ns.is_null() {
-                        s.insert(k, ns);
+                        s.insert(k.clone(), ns);
                     }
                 }
                 (J::Object(a), J::Object(u), object_or_null(s))
@@ -823,7 +864,7 @@ fn never_null(u: &tfsource::Unknown) -> bool {
         return false;
     };
     u.exact
-        && matches!(r.attribute.as_str(), "arn" | "id")
+        && matches!(&*r.attribute, "arn" | "id")
         && tfsource::address::Borrowed::scan(&r.address, |_, _| {})
             // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
             .is_some_and(|a| !a.data && a.rtype.contains('_'))

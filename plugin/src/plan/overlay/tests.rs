@@ -524,6 +524,8 @@ fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
     assert_eq!(one_stats.references, stats.references);
     for (i, attrs, refs, _) in &one {
         let res = &two.resources[*i];
+        // Unchanged values (`None`) stay the plan's in both.
+        let attrs = attrs.as_ref().unwrap_or(&plan.resources[*i].values);
         assert_eq!(attrs.after(), res.values.after(), "{}", res.address);
         assert_eq!(attrs.mirrors().0, res.values.mirrors().0, "{}", res.address);
         for (path, targets) in refs {
@@ -545,4 +547,71 @@ fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
     let to = two.source_references(&b, "vpc_id");
     assert_eq!(to.len(), 1);
     assert_eq!(to[0].address, "module.m[31].aws_subnet.a");
+}
+
+#[test]
+fn references_alone_leave_the_planned_values_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.0.0/24"
+}
+"#,
+    )
+    .unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let doc = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "resource_changes": [
+            change("aws_vpc.main", "aws_vpc", json!({"cidr_block": "10.0.0.0/16"}), json!({"id": true})),
+            change("aws_subnet.a", "aws_subnet", json!({"cidr_block": "10.0.0.0/24"}),
+                json!({"id": true, "vpc_id": true})),
+        ]
+    });
+    let plan = parse_bytes(
+        doc.to_string().as_bytes(),
+        "plan.json",
+        &LoadOptions::default(),
+    )
+    .expect("plan parses");
+    let all: Vec<usize> = (0..plan.resources.len()).collect();
+    let ev = Evaluator::from_plan_variables(&src, &json!({}));
+
+    // The subnet's vpc_id stays unknown: its reference is recorded, its values are kept
+    // as planned rather than rebuilt.
+    let mut stats = OverlayStats::default();
+    let changes = overlay_part(&plan, &all, &ev, &[], &mut stats);
+    assert_eq!(changes.len(), 1);
+    let (i, attrs, refs, _) = &changes[0];
+    assert_eq!(plan.resources[*i].address, "aws_subnet.a");
+    assert!(attrs.is_none());
+    assert_eq!(refs["vpc_id"][0].address, "aws_vpc.main");
+    assert_eq!(stats.references, 1);
+    assert_eq!(stats.filled, 0);
+
+    // With sensitive variable values to look for, the values are rebuilt and checked.
+    let mut stats = OverlayStats::default();
+    let secrets = ["hunter2".to_string()];
+    let changes = overlay_part(&plan, &all, &ev, &secrets, &mut stats);
+    let rebuilt = changes[0].1.as_ref().expect("rebuilt with secrets");
+    assert_eq!(rebuilt, &plan.resources[*i].values);
+
+    // Through `apply`: the same values, and the reference for link resolution.
+    let mut p = plan.clone();
+    let stats = apply(&mut p, &src);
+    assert_eq!(stats.resources, 1, "{stats:?}");
+    let subnet = p.resource("aws_subnet.a").unwrap();
+    assert_eq!(subnet.values, plan.resources[*i].values);
+    assert!(subnet.attr("vpc_id").is_unknown());
+    let targets = p.source_references(subnet, "vpc_id");
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0].address, "aws_vpc.main");
+    assert_eq!(targets[0].attribute.as_deref(), Some("id"));
 }
