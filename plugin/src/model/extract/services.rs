@@ -3,11 +3,8 @@
 //! `resolve::services`.
 
 use super::written::{written, Written};
-use super::{first_block, key, opt_string};
-use crate::model::resolve::{Kind, Lookup};
-use crate::model::{
-    DeploymentController, Field, Link, Model, PlanIndex, Service, ServiceConnect, Val,
-};
+use super::{first_block, opt_string};
+use crate::model::{DeploymentController, Field, Link, PlanIndex, Service, ServiceConnect, Val};
 use crate::plan::{AttrRef, Plan, Resource};
 
 /// A service as read from its resource, not yet in the model (links unresolved).
@@ -199,28 +196,7 @@ pub(super) fn default_when_unwritten<T>(
 }
 
 /// The attributes holding a service's ARN (the provider's `id` of a service is its ARN).
-pub(super) const ARN_ATTRS: &[&str] = &["id", "arn"];
-
-/// Add a decoded service (from [`decode`]) to the model and the lookup; `arns` are the known
-/// values of [`ARN_ATTRS`].
-pub(super) fn register<'p>(
-    svc: Service,
-    arns: Vec<String>,
-    plan: PlanIndex,
-    model: &mut Model,
-    lookup: &mut Lookup<'p>,
-    address: &'p str,
-) {
-    let pos = model.services.len();
-    lookup.add_address(plan, address, Kind::Service, pos);
-    if let Some(n) = key(&svc.name) {
-        lookup.service_name.insert(n, plan, pos);
-    }
-    for a in &arns {
-        lookup.service_arn.insert(a, plan, pos);
-    }
-    model.services.push(svc);
-}
+pub(super) const ARN_ATTRS: &[&str; 2] = &["id", "arn"];
 
 /// `deployment_controller[0].type`; an absent block means the ECS controller, which we
 /// leave as Null so that "not set" stays visible.
