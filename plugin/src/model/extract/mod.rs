@@ -88,7 +88,7 @@ pub(crate) fn extract_plan<'p>(
             let pos = next[n as usize];
             next[n as usize] += 1;
             let keys = keys.next().unwrap_or_default();
-            keys.register(lookup, idx, &res.address, pos, n);
+            keys.register(lookup, idx, res, pos, n);
             continue;
         }
         let data = res.mode == Mode::Data;
@@ -179,7 +179,7 @@ impl<'p> Keys<'p> {
         self,
         lookup: &mut Lookup<'p>,
         plan: PlanIndex,
-        address: &'p str,
+        res: &'p Resource,
         pos: usize,
         kind: Numerous,
     ) {
@@ -188,7 +188,7 @@ impl<'p> Keys<'p> {
             Numerous::Service => Kind::Service,
             Numerous::TargetGroup => Kind::TargetGroup,
         };
-        lookup.add_address(plan, address, entity, pos);
+        lookup.add(plan, res, entity, pos);
         let (names, arns) = match kind {
             Numerous::TaskDefinition => (&mut lookup.td_family, &mut lookup.td_arn),
             Numerous::Service => (&mut lookup.service_name, &mut lookup.service_arn),

@@ -10,8 +10,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TargetGr
     // A target group whose configuration has no `health_check` block is planned with the
     // whole block unknown; ELB then health-checks `traffic-port`, its default (Null here).
     let health_check_port = super::services::default_when_unwritten(
-        source,
-        res,
+        &super::written::Writes::new(source, res),
         super::services::block_string(v.get("health_check"), "port"),
         "health_check.0.port",
         &mut None,

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::model::PlanIndex;
-use crate::plan::SeededHash;
+use crate::plan::{Resource, SeededHash};
 
 /// A map with the plan's seeded fast hash (SipHash, the std default, showed in profiles).
 type FastMap<K, V> = HashMap<K, V, SeededHash>;
@@ -171,6 +171,8 @@ impl Modules {
 pub(crate) struct Lookup<'p> {
     /// Per plan (by position): address → entity.
     by_address: Vec<FastMap<&'p str, (Kind, usize)>>,
+    /// Per kind (by `Kind as usize`), the plan and resource of each entity by position.
+    resources: Vec<Vec<Option<(PlanIndex, &'p Resource)>>>,
     /// Every address added, in order, for [`Modules`].
     added: Vec<(PlanIndex, &'p str, Kind, usize)>,
     modules: OnceLock<Modules>,
@@ -222,6 +224,25 @@ impl<'p> Lookup<'p> {
         self.added.push((plan, address, kind, pos));
         // Built again, with this address, when next asked.
         self.modules.take();
+    }
+
+    /// [`Lookup::add_address`] of an entity's resource, which [`Lookup::resource`] then gives.
+    pub(crate) fn add(&mut self, plan: PlanIndex, res: &'p Resource, kind: Kind, pos: usize) {
+        self.add_address(plan, &res.address, kind, pos);
+        let k = kind as usize;
+        if self.resources.len() <= k {
+            self.resources.resize_with(k + 1, Vec::new);
+        }
+        let of_kind = &mut self.resources[k];
+        if of_kind.len() <= pos {
+            of_kind.resize(pos + 1, None);
+        }
+        of_kind[pos] = Some((plan, res));
+    }
+
+    /// The plan and resource of the entity of `kind` at `pos`, when added by [`Lookup::add`].
+    pub(crate) fn resource(&self, kind: Kind, pos: usize) -> Option<(PlanIndex, &'p Resource)> {
+        *self.resources.get(kind as usize)?.get(pos)?
     }
 
     fn modules(&self) -> &Modules {
