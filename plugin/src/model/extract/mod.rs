@@ -307,6 +307,22 @@ mod tests {
     }
 
     #[test]
+    fn keys_borrow_strings_and_copy_other_scalars() {
+        let a = crate::plan::Attrs::new(
+            json!({"s": "arn:x", "n": 12, "e": "", "z": null}),
+            json!({"u": true}),
+            json!({"s": true}),
+        );
+        let v = a.root();
+        // Sensitive values are matched too (never printed from here).
+        assert!(matches!(key_of(v.get("s")), Some(Cow::Borrowed("arn:x"))));
+        assert_eq!(key_of(v.get("n")).as_deref(), Some("12"));
+        for absent in ["e", "z", "u", "missing"] {
+            assert_eq!(key_of(v.get(absent)), None, "{absent}");
+        }
+    }
+
+    #[test]
     fn unwritten_deployment_settings_take_the_ecs_defaults() {
         let p = plan(
             "",

@@ -337,6 +337,59 @@ mod tests {
     }
 
     #[test]
+    fn keys_borrowed_or_copied_index_alike() {
+        let mut k = KeyIndex::default();
+        let text = String::from("svc");
+        k.insert_cow(Cow::Borrowed(text.as_str()), 0, 1);
+        // The same entity twice is one candidate; another makes the key ambiguous.
+        k.insert("svc", 0, 1);
+        assert_eq!(k.pick("svc", 0), Some((1, true)));
+        k.insert_cow(Cow::Owned("svc".to_string()), 0, 2);
+        assert_eq!(k.pick("svc", 0), Some((1, false)));
+        k.insert_cow(Cow::Borrowed(""), 0, 3);
+        k.insert("", 0, 4);
+        assert_eq!(k.pick("", 0), None);
+    }
+
+    #[test]
+    fn module_index_includes_entities_added_after_a_question() {
+        let mut l = Lookup::default();
+        l.add_address(0, "module.m.aws_subnet.a[0]", Kind::Subnet, 0);
+        assert_eq!(l.in_module(0, "module.m", Kind::Subnet), &[vec![0]]);
+        assert!(!l.has_nested(0, "module.m", Kind::Subnet));
+        l.add_address(0, "module.m.aws_subnet.a[1]", Kind::Subnet, 1);
+        l.add_address(0, "module.m.aws_subnet.b", Kind::Subnet, 2);
+        l.add_address(0, "module.m.module.n.aws_subnet.c", Kind::Subnet, 3);
+        assert_eq!(
+            l.in_module(0, "module.m", Kind::Subnet),
+            &[vec![0, 1], vec![2]]
+        );
+        assert!(l.has_nested(0, "module.m", Kind::Subnet));
+    }
+
+    #[test]
+    fn entity_resources_are_kept_by_kind_and_position() {
+        let p = crate::plan::parse_bytes(
+            br#"{"format_version": "1.2", "resource_changes": [
+                {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet",
+                 "name": "a", "change": {"actions": ["create"], "after": {}}}]}"#,
+            "p",
+            &Default::default(),
+        )
+        .unwrap();
+        let mut l = Lookup::default();
+        l.add(0, &p.resources[0], Kind::Subnet, 1);
+        assert_eq!(
+            l.resource(Kind::Subnet, 1)
+                .map(|(plan, r)| (plan, r.address.as_str())),
+            Some((0, "aws_subnet.a"))
+        );
+        assert!(l.resource(Kind::Subnet, 0).is_none());
+        assert!(l.resource(Kind::Vpc, 1).is_none());
+        assert_eq!(l.at(0, "aws_subnet.a", Kind::Subnet), Some(1));
+    }
+
+    #[test]
     fn managed_subnets_win_over_data_sources_with_the_same_id() {
         let mut l = Lookup::default();
         l.data_subnet_id.insert("subnet-1", 0, 0);
