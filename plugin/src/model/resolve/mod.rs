@@ -131,7 +131,7 @@ fn vpc_link(c: &Cx<'_>, res: &Resource) -> Option<Link> {
     c.link(
         res,
         "vpc_id",
-        &opt_string(res.attr("vpc_id")),
+        &opt_string(res.values.root().get("vpc_id")),
         Kind::Vpc,
         |v| match_in(&c.lookup.vpc_id, c.idx, v),
     )
