@@ -154,7 +154,7 @@ pub(super) fn extract_group<'p>(
         relaunch: group_relaunch(res),
     };
     let pos = model.autoscaling_groups.len();
-    lookup.add_address(plan, &res.address, Kind::AutoscalingGroup, pos);
+    lookup.add(plan, res, Kind::AutoscalingGroup, pos);
     if let Some(n) = key(&asg.name) {
         lookup.asg_name.insert(n, plan, pos);
     }
@@ -191,7 +191,7 @@ pub(super) fn extract_launch_template<'p>(
             .bool(),
     };
     let pos = model.launch_templates.len();
-    lookup.add_address(plan, &res.address, Kind::LaunchTemplate, pos);
+    lookup.add(plan, res, Kind::LaunchTemplate, pos);
     if let Some(n) = key(&lt.name) {
         lookup.lt_name.insert(n, plan, pos);
     }
@@ -228,7 +228,7 @@ pub(super) fn extract_launch_configuration<'p>(
         ),
     };
     let pos = model.launch_configurations.len();
-    lookup.add_address(plan, &res.address, Kind::LaunchConfiguration, pos);
+    lookup.add(plan, res, Kind::LaunchConfiguration, pos);
     if let Some(n) = key(&lc.name) {
         lookup.lc_name.insert(n, plan, pos);
     }
@@ -272,7 +272,7 @@ pub(super) fn extract_instance<'p>(
         },
     };
     let pos = model.instances.len();
-    lookup.add_address(plan, &res.address, Kind::Instance, pos);
+    lookup.add(plan, res, Kind::Instance, pos);
     model.instances.push(inst);
 }
 

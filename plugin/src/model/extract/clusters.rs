@@ -24,7 +24,7 @@ pub(super) fn extract_cluster<'p>(
         capacity: vec![],
     };
     let pos = model.clusters.len();
-    lookup.add_address(plan, &res.address, Kind::Cluster, pos);
+    lookup.add(plan, res, Kind::Cluster, pos);
     if let Some(n) = key(&cluster.name) {
         lookup.cluster_name.insert(n, plan, pos);
     }
@@ -65,7 +65,7 @@ pub(super) fn extract_capacity_provider<'p>(
         managed_scaling,
     };
     let pos = model.capacity_providers.len();
-    lookup.add_address(plan, &res.address, Kind::CapacityProvider, pos);
+    lookup.add(plan, res, Kind::CapacityProvider, pos);
     if let Some(n) = key(&cp.name) {
         lookup.cp_name.insert(n, plan, pos);
     }

@@ -44,7 +44,7 @@ pub(super) fn extract<'p>(
         record_types,
     };
     let pos = model.service_discovery_services.len();
-    lookup.add_address(plan, &res.address, Kind::ServiceDiscovery, pos);
+    lookup.add(plan, res, Kind::ServiceDiscovery, pos);
     if let Some(a) = key(&v.get("arn").string()) {
         lookup.sd_arn.insert(a, plan, pos);
     }

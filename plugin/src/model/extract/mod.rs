@@ -5,8 +5,10 @@
 //! entity of every plan first. While extracting, each entity's identifying values (ARN, id,
 //! name, family) are recorded in the [`Lookup`] so that resolution never scans.
 
-use crate::model::resolve::Lookup;
-use crate::model::{Field, Model, PlanIndex, Service, TargetGroup, TaskDefinition, Val};
+use std::borrow::Cow;
+
+use crate::model::resolve::{Kind, Lookup};
+use crate::model::{Field, Model, PlanIndex, Val};
 use crate::plan::{Action, AttrRef, Mode, Plan, Resource};
 
 mod account;
@@ -34,99 +36,181 @@ pub(crate) fn extract_plan<'p>(
 ) {
     // On a large plan, most of the extraction time is reading the values of its thousands
     // of task definitions, services and target groups. That only reads the plan, so it is
-    // done first, spread over the cores; then every entity is added to the model and the
-    // lookup in plan order, as if extracted one by one.
-    let decoded = crate::par::map(&plan.resources, PARALLEL_MIN, |res| decode(plan, res, idx));
-    lookup.reserve(idx, plan.resources.len());
-    for (res, decoded) in plan.resources.iter().zip(decoded) {
+    // done first, each kind spread over the cores straight into the entities; then every
+    // entity is added to the model and the lookup in plan order, as if extracted one by one.
+    let mut numerous: [Vec<&'p Resource>; 3] = Default::default();
+    for res in &plan.resources {
+        if let Some(n) = numerous_kind(res) {
+            numerous[n as usize].push(res);
+        }
+    }
+    let [tds, services, tgs] = &numerous;
+    // Each kind is decoded straight into its vector of entities, which becomes the model's
+    // (its memory is written once); the lookup keys are read apart, in plan order.
+    let tds = crate::par::map(tds, PARALLEL_MIN, |res| {
+        task_definitions::decode(res, plan, idx)
+    });
+    let services = crate::par::map(services, PARALLEL_MIN, |res| {
+        services::decode(res, plan, idx)
+    });
+    let tgs = crate::par::map(tgs, PARALLEL_MIN, |res| {
+        target_groups::decode(res, plan, idx)
+    });
+    let all: Vec<&'p Resource> = plan
+        .resources
+        .iter()
+        .filter(|r| numerous_kind(r).is_some())
+        .collect();
+    let keys = crate::par::map(&all, PARALLEL_MIN, |res| match numerous_kind(res) {
+        Some(Numerous::TaskDefinition) => Keys::of(res, "family", task_definitions::ARN_ATTRS),
+        Some(Numerous::Service) => Keys::of(res, "name", services::ARN_ATTRS),
+        _ => Keys::of(res, "name", target_groups::ARN_ATTRS),
+    });
+    lookup.reserve(idx, all.len());
+    lookup.td_family.reserve(tds.len());
+    lookup.td_arn.reserve(tds.len());
+    lookup.service_name.reserve(services.len());
+    lookup.service_arn.reserve(services.len());
+    lookup.tg_name.reserve(tgs.len());
+    lookup.tg_arn.reserve(tgs.len());
+    let first = [
+        model.task_definitions.len(),
+        model.services.len(),
+        model.target_groups.len(),
+    ];
+    append(&mut model.task_definitions, tds);
+    append(&mut model.services, services);
+    append(&mut model.target_groups, tgs);
+    let mut next = first;
+    let mut keys = keys.into_iter();
+    for res in &plan.resources {
+        if let Some(n) = numerous_kind(res) {
+            let pos = next[n as usize];
+            next[n as usize] += 1;
+            let keys = keys.next().unwrap_or_default();
+            keys.register(lookup, idx, res, pos, n);
+            continue;
+        }
         let data = res.mode == Mode::Data;
-        match (res.type_.as_str(), data, decoded) {
-            (_, _, Some(Decoded::TaskDefinition(td, arns))) => {
-                task_definitions::register(td, arns, idx, model, lookup, &res.address)
-            }
-            (_, _, Some(Decoded::Service(svc, arns))) => {
-                services::register(svc, arns, idx, model, lookup, &res.address)
-            }
-            (_, _, Some(Decoded::TargetGroup(tg, arns))) => {
-                target_groups::register(tg, arns, idx, model, lookup, &res.address)
-            }
-            ("aws_ecs_task_set", false, _) => task_sets::extract(res, idx, model),
-            ("aws_ecs_cluster", false, _) => clusters::extract_cluster(res, idx, model, lookup),
-            ("aws_ecs_capacity_provider", false, _) => {
+        match (res.type_.as_str(), data) {
+            ("aws_ecs_task_set", false) => task_sets::extract(res, idx, model),
+            ("aws_ecs_cluster", false) => clusters::extract_cluster(res, idx, model, lookup),
+            ("aws_ecs_capacity_provider", false) => {
                 clusters::extract_capacity_provider(res, idx, model, lookup)
             }
-            ("aws_autoscaling_group", false, _) => {
+            ("aws_autoscaling_group", false) => {
                 autoscaling::extract_group(plan, res, idx, model, lookup)
             }
-            ("aws_launch_template", false, _) => {
+            ("aws_launch_template", false) => {
                 autoscaling::extract_launch_template(plan, res, idx, model, lookup)
             }
-            ("aws_launch_configuration", false, _) => {
+            ("aws_launch_configuration", false) => {
                 autoscaling::extract_launch_configuration(plan, res, idx, model, lookup)
             }
-            ("aws_instance", false, _) => {
-                autoscaling::extract_instance(plan, res, idx, model, lookup)
-            }
-            ("aws_subnet", _, _) => subnets::extract_subnet(plan, res, idx, model, lookup),
-            ("aws_vpc", _, _) => subnets::extract_vpc(res, idx, model, lookup),
-            ("aws_subnets", true, _) => subnets::extract_subnet_ids(res, idx, model),
-            ("aws_vpc_endpoint", false, _) => subnets::extract_vpc_endpoint(res, idx, model),
-            ("aws_ecs_account_setting_default", false, _) => account::extract(res, model),
-            ("aws_service_discovery_service", false, _) => {
-                discovery::extract(res, idx, model, lookup)
-            }
+            ("aws_instance", false) => autoscaling::extract_instance(plan, res, idx, model, lookup),
+            ("aws_subnet", _) => subnets::extract_subnet(plan, res, idx, model, lookup),
+            ("aws_vpc", _) => subnets::extract_vpc(res, idx, model, lookup),
+            ("aws_subnets", true) => subnets::extract_subnet_ids(res, idx, model),
+            ("aws_vpc_endpoint", false) => subnets::extract_vpc_endpoint(res, idx, model),
+            ("aws_ecs_account_setting_default", false) => account::extract(res, model),
+            ("aws_service_discovery_service", false) => discovery::extract(res, idx, model, lookup),
             _ => {}
         }
     }
 }
 
-/// Resources per thread below which [`extract_plan`] decodes on one thread.
-const PARALLEL_MIN: usize = 256;
-
-/// An entity decoded ahead of being added to the model (the numerous kinds only), with
-/// the known values of its ARN attributes for the lookup. Short-lived and moved into the
-/// model right away, so the variants are not boxed (that would add an allocation each).
-#[allow(clippy::large_enum_variant)]
-enum Decoded {
-    TaskDefinition(TaskDefinition, Vec<String>),
-    Service(Service, Vec<String>),
-    TargetGroup(TargetGroup, Vec<String>),
+/// Move `items` to the end of `to` (taken over whole when `to` is empty).
+fn append<T>(to: &mut Vec<T>, mut items: Vec<T>) {
+    if to.is_empty() {
+        *to = items;
+    } else {
+        to.append(&mut items);
+    }
 }
 
-fn decode(plan: &Plan, res: &Resource, idx: PlanIndex) -> Option<Decoded> {
+/// Entities of one kind per thread below which [`extract_plan`] decodes them on one thread.
+const PARALLEL_MIN: usize = 256;
+
+/// The numerous kinds of entity, decoded ahead of being added to the model.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Numerous {
+    TaskDefinition,
+    Service,
+    TargetGroup,
+}
+
+fn numerous_kind(res: &Resource) -> Option<Numerous> {
     match (res.type_.as_str(), res.mode == Mode::Data) {
         // A data source read while planning holds the registered definition, wholly known
         // (one read at apply is unknown: its reference stays unresolved).
         ("aws_ecs_task_definition", data) if !data || res.action == Action::DataRead => {
-            Some(Decoded::TaskDefinition(
-                task_definitions::decode(res, plan, idx),
-                known_strings(res, task_definitions::ARN_ATTRS),
-            ))
+            Some(Numerous::TaskDefinition)
         }
-        ("aws_ecs_service", false) => Some(Decoded::Service(
-            services::decode(res, plan, idx),
-            known_strings(res, services::ARN_ATTRS),
-        )),
+        ("aws_ecs_service", false) => Some(Numerous::Service),
         // An existing target group read while planning (`data.aws_lb_target_group`) holds
         // its real target type and health check: as good as a managed one. One read at
         // apply is all unknown, and still an entity: a link the configuration hides may
         // name it, so it is one of the candidates (`one_of_candidates`), whose
         // unknown target type leaves the verdict open.
-        ("aws_lb_target_group", _) | ("aws_alb_target_group", _) => Some(Decoded::TargetGroup(
-            target_groups::decode(res, plan, idx),
-            known_strings(res, target_groups::ARN_ATTRS),
-        )),
+        ("aws_lb_target_group", _) | ("aws_alb_target_group", _) => Some(Numerous::TargetGroup),
         _ => None,
     }
 }
 
-/// The known, non-empty values of string attributes of a resource, in the order given.
-fn known_strings(res: &Resource, attrs: &[&str]) -> Vec<String> {
-    let v = res.values.root();
-    attrs
-        .iter()
-        .filter_map(|a| key(&v.get(a).string()).map(str::to_string))
-        .collect()
+/// The lookup keys of a decoded entity: the known, non-empty value of its name
+/// attribute, and those of its ARN attributes in the order given.
+#[derive(Default)]
+struct Keys<'p> {
+    name: Option<Cow<'p, str>>,
+    arns: [Option<Cow<'p, str>>; 2],
+}
+
+impl<'p> Keys<'p> {
+    fn of(res: &'p Resource, name: &str, arns: &[&str; 2]) -> Self {
+        let v = res.values.root();
+        Keys {
+            name: key_of(v.get(name)),
+            arns: arns.map(|a| key_of(v.get(a))),
+        }
+    }
+
+    /// Add the entity at `pos` of `kind` to the lookup: its address and its keys.
+    fn register(
+        self,
+        lookup: &mut Lookup<'p>,
+        plan: PlanIndex,
+        res: &'p Resource,
+        pos: usize,
+        kind: Numerous,
+    ) {
+        let entity = match kind {
+            Numerous::TaskDefinition => Kind::TaskDefinition,
+            Numerous::Service => Kind::Service,
+            Numerous::TargetGroup => Kind::TargetGroup,
+        };
+        lookup.add(plan, res, entity, pos);
+        let (names, arns) = match kind {
+            Numerous::TaskDefinition => (&mut lookup.td_family, &mut lookup.td_arn),
+            Numerous::Service => (&mut lookup.service_name, &mut lookup.service_arn),
+            Numerous::TargetGroup => (&mut lookup.tg_name, &mut lookup.tg_arn),
+        };
+        if let Some(n) = self.name {
+            names.insert_cow(n, plan, pos);
+        }
+        for a in self.arns.into_iter().flatten() {
+            arns.insert_cow(a, plan, pos);
+        }
+    }
+}
+
+/// [`key`] of an attribute's [`AttrRef::string`], borrowed from the plan when it is a
+/// string there.
+pub(crate) fn key_of(a: AttrRef<'_>) -> Option<Cow<'_, str>> {
+    match a.raw().val {
+        Val::Known(serde_json::Value::String(s)) => (!s.is_empty()).then_some(Cow::Borrowed(s)),
+        Val::Known(_) => key(&a.string()).map(|s| Cow::Owned(s.to_string())),
+        Val::Null | Val::Unknown => None,
+    }
 }
 
 /// A string attribute where the AWS provider writes `""` for "not set" (launch_type,
@@ -178,7 +262,7 @@ pub(crate) fn key(f: &Field<String>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Val;
+    use crate::model::{Service, Val};
     use serde_json::json;
 
     /// A plan with one service (`module` may be "") whose deployment settings are planned
@@ -220,6 +304,22 @@ mod tests {
 
     fn service(p: &Plan) -> Service {
         services::decode(&p.resources[0], p, 0)
+    }
+
+    #[test]
+    fn keys_borrow_strings_and_copy_other_scalars() {
+        let a = crate::plan::Attrs::new(
+            json!({"s": "arn:x", "n": 12, "e": "", "z": null}),
+            json!({"u": true}),
+            json!({"s": true}),
+        );
+        let v = a.root();
+        // Sensitive values are matched too (never printed from here).
+        assert!(matches!(key_of(v.get("s")), Some(Cow::Borrowed("arn:x"))));
+        assert_eq!(key_of(v.get("n")).as_deref(), Some("12"));
+        for absent in ["e", "z", "u", "missing"] {
+            assert_eq!(key_of(v.get(absent)), None, "{absent}");
+        }
     }
 
     #[test]

@@ -2,19 +2,17 @@
 //! subnets, target groups, registries, capacity providers) and `launch` are filled in by
 //! `resolve::services`.
 
-use super::written::{written, Written};
-use super::{first_block, key, opt_string};
-use crate::model::resolve::{Kind, Lookup};
-use crate::model::{
-    DeploymentController, Field, Link, Model, PlanIndex, Service, ServiceConnect, Val,
-};
+use super::written::{Writes, Written};
+use super::{first_block, opt_string};
+use crate::model::{DeploymentController, Field, Link, PlanIndex, Service, ServiceConnect, Val};
 use crate::plan::{AttrRef, Plan, Resource};
 
 /// A service as read from its resource, not yet in the model (links unresolved).
 pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service {
     let v = res.values.root();
+    let w = Writes::new(source, res);
     let iam_role = opt_string(v.get("iam_role"));
-    let iam_role_written = match written(source, res, "iam_role") {
+    let iam_role_written = match w.get("iam_role") {
         // An expression the plan cannot evaluate that the sources show is a role's ARN.
         Written::Unclear if source.source_sets(res, "iam_role") => Written::Set,
         w => w,
@@ -24,29 +22,25 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
     // take ECS's defaults (provider 6.x plans an omitted deployment_configuration as
     // unknown): Null, which the capacity analysis reads as the default.
     let deployment_maximum_percent = default_when_unwritten(
-        source,
-        res,
+        &w,
         v.get("deployment_maximum_percent").int(),
         "deployment_maximum_percent",
         &mut unseen,
     );
     let deployment_minimum_healthy_percent = default_when_unwritten(
-        source,
-        res,
+        &w,
         v.get("deployment_minimum_healthy_percent").int(),
         "deployment_minimum_healthy_percent",
         &mut unseen,
     );
     let deployment_strategy = default_when_unwritten(
-        source,
-        res,
+        &w,
         block_string(v.get("deployment_configuration"), "strategy"),
         "deployment_configuration.0.strategy",
         &mut unseen,
     );
     let deployment_controller = default_when_unwritten(
-        source,
-        res,
+        &w,
         deployment_controller(v.get("deployment_controller")),
         "deployment_controller.0.type",
         &mut unseen,
@@ -57,7 +51,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
         name: v.get("name").string(),
         task_definition: Link::unresolved(),
         cluster: Link::unresolved(),
-        launch_type: unless_omitted(source, res, "launch_type"),
+        launch_type: unless_omitted(&w, "launch_type"),
         capacity_provider_strategy: Field::null(),
         scheduling_strategy: opt_string(v.get("scheduling_strategy")),
         desired_count: v.get("desired_count").int(),
@@ -73,7 +67,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
         iam_role_configured: role_configured(&iam_role, iam_role_written),
         iam_role_traced: !source.source_references(res, "iam_role").is_empty(),
         iam_role,
-        platform_version: unless_omitted(source, res, "platform_version"),
+        platform_version: unless_omitted(&w, "platform_version"),
         placement_strategies: v.get("ordered_placement_strategy").items().map(|items| {
             items
                 .into_iter()
@@ -108,10 +102,10 @@ fn member_of(a: AttrRef<'_>) -> Vec<String> {
 /// An optional + computed string argument as the configuration sets it: Null when the
 /// configuration leaves it out, whatever the provider reported back for an existing service
 /// (`launch_type` `""` or `EC2`, `platform_version` `LATEST`).
-fn unless_omitted(source: &Plan, res: &Resource, attr: &str) -> Field<String> {
-    match written(source, res, attr) {
+fn unless_omitted(w: &Writes<'_>, attr: &str) -> Field<String> {
+    match w.get(attr) {
         Written::Omitted => Field::null(),
-        _ => opt_string(res.values.root().get(attr)),
+        _ => opt_string(w.res.values.root().get(attr)),
     }
 }
 
@@ -139,8 +133,7 @@ pub(crate) fn is_service_linked_role(role: &str) -> bool {
 /// `f` as planned, or Null (the default) when it is unknown and the configuration does not
 /// write `path`; `unseen` keeps why the configuration cannot tell, when it cannot.
 pub(super) fn default_when_unwritten<T>(
-    p: &Plan,
-    res: &Resource,
+    w: &Writes<'_>,
     f: Field<T>,
     path: &str,
     unseen: &mut Option<String>,
@@ -150,10 +143,11 @@ pub(super) fn default_when_unwritten<T>(
     }
     // A block the configuration leaves out entirely leaves out all that is in it (a
     // `dynamic` block is also absent from the plan's configuration: see below).
+    let (p, res) = (w.plan, w.res);
     let top = path.split('.').next().unwrap_or(path);
-    let w = match written(p, res, top) {
+    let w = match w.get(top) {
         Written::Omitted => Written::Omitted,
-        _ => written(p, res, path),
+        _ => w.get(path),
     };
     match w {
         Written::Set | Written::Unclear => f,
@@ -199,28 +193,7 @@ pub(super) fn default_when_unwritten<T>(
 }
 
 /// The attributes holding a service's ARN (the provider's `id` of a service is its ARN).
-pub(super) const ARN_ATTRS: &[&str] = &["id", "arn"];
-
-/// Add a decoded service (from [`decode`]) to the model and the lookup; `arns` are the known
-/// values of [`ARN_ATTRS`].
-pub(super) fn register<'p>(
-    svc: Service,
-    arns: Vec<String>,
-    plan: PlanIndex,
-    model: &mut Model,
-    lookup: &mut Lookup<'p>,
-    address: &'p str,
-) {
-    let pos = model.services.len();
-    lookup.add_address(plan, address, Kind::Service, pos);
-    if let Some(n) = key(&svc.name) {
-        lookup.service_name.insert(n, plan, pos);
-    }
-    for a in &arns {
-        lookup.service_arn.insert(a, plan, pos);
-    }
-    model.services.push(svc);
-}
+pub(super) const ARN_ATTRS: &[&str; 2] = &["id", "arn"];
 
 /// `deployment_controller[0].type`; an absent block means the ECS controller, which we
 /// leave as Null so that "not set" stays visible.

@@ -75,7 +75,7 @@ pub(super) fn extract_subnet<'p>(
             .bool(),
     };
     let pos = model.subnets.len();
-    lookup.add_address(plan, &res.address, Kind::Subnet, pos);
+    lookup.add(plan, res, Kind::Subnet, pos);
     if let Some(id) = key(&subnet.id) {
         match res.mode {
             Mode::Managed => lookup.subnet_id.insert(id, plan, pos),
@@ -118,7 +118,7 @@ pub(super) fn extract_vpc<'p>(
         managed: res.mode == Mode::Managed,
     };
     let pos = model.vpcs.len();
-    lookup.add_address(plan, &res.address, Kind::Vpc, pos);
+    lookup.add(plan, res, Kind::Vpc, pos);
     if let Some(id) = key(&vpc.id) {
         lookup.vpc_id.insert(id, plan, pos);
     }

@@ -1,8 +1,7 @@
 //! `aws_lb_target_group` and its older alias `aws_alb_target_group`.
 
-use super::{key, opt_string};
-use crate::model::resolve::{Kind, Lookup};
-use crate::model::{Model, PlanIndex, TargetGroup};
+use super::opt_string;
+use crate::model::{PlanIndex, TargetGroup};
 use crate::plan::{Plan, Resource};
 
 /// A target group as read from its resource, not yet in the model.
@@ -11,8 +10,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TargetGr
     // A target group whose configuration has no `health_check` block is planned with the
     // whole block unknown; ELB then health-checks `traffic-port`, its default (Null here).
     let health_check_port = super::services::default_when_unwritten(
-        source,
-        res,
+        &super::written::Writes::new(source, res),
         super::services::block_string(v.get("health_check"), "port"),
         "health_check.0.port",
         &mut None,
@@ -31,25 +29,4 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TargetGr
 }
 
 /// The attributes holding a target group's ARN.
-pub(super) const ARN_ATTRS: &[&str] = &["arn", "id"];
-
-/// Add a decoded target group (from [`decode`]) to the model and the lookup; `arns` are the
-/// known values of [`ARN_ATTRS`].
-pub(super) fn register<'p>(
-    tg: TargetGroup,
-    arns: Vec<String>,
-    plan: PlanIndex,
-    model: &mut Model,
-    lookup: &mut Lookup<'p>,
-    address: &'p str,
-) {
-    let pos = model.target_groups.len();
-    lookup.add_address(plan, address, Kind::TargetGroup, pos);
-    if let Some(n) = key(&tg.name) {
-        lookup.tg_name.insert(n, plan, pos);
-    }
-    for a in &arns {
-        lookup.tg_arn.insert(a, plan, pos);
-    }
-    model.target_groups.push(tg);
-}
+pub(super) const ARN_ATTRS: &[&str; 2] = &["arn", "id"];

@@ -4,11 +4,10 @@
 use serde_json::Value;
 
 use super::containers::Problem;
+use super::first_block;
 use super::written::{written, Written};
-use super::{first_block, key};
-use crate::model::resolve::{Kind, Lookup};
 use crate::model::{
-    Container, Field, Model, NetworkMode, OsFamily, PlanIndex, PortMapping, TaskDefinition, Val,
+    Container, Field, NetworkMode, OsFamily, PlanIndex, PortMapping, TaskDefinition, Val,
 };
 use crate::plan::{AttrRef, Mode, Plan, Resource};
 
@@ -47,28 +46,7 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TaskDefi
 }
 
 /// The attributes holding a task definition's ARN, for [`register`].
-pub(super) const ARN_ATTRS: &[&str] = &["arn", "arn_without_revision"];
-
-/// Add a decoded task definition (from [`decode`]) to the model and the lookup; `arns` are
-/// the known values of [`ARN_ATTRS`].
-pub(super) fn register<'p>(
-    td: TaskDefinition,
-    arns: Vec<String>,
-    plan: PlanIndex,
-    model: &mut Model,
-    lookup: &mut Lookup<'p>,
-    address: &'p str,
-) {
-    let pos = model.task_definitions.len();
-    lookup.add_address(plan, address, Kind::TaskDefinition, pos);
-    if let Some(f) = key(&td.family) {
-        lookup.td_family.insert(f, plan, pos);
-    }
-    for a in &arns {
-        lookup.td_arn.insert(a, plan, pos);
-    }
-    model.task_definitions.push(td);
-}
+pub(super) const ARN_ATTRS: &[&str; 2] = &["arn", "arn_without_revision"];
 
 /// The network mode ECS will use and whether it was written: an omitted mode is `bridge`
 /// on Linux and Docker's `default` (nat) on Windows.

@@ -8,9 +8,11 @@
 //! two apart, and only the plan's `configuration` section can: it shows, per resource, the
 //! expression written for each argument (through modules), or nothing when it is left out.
 
+use std::cell::OnceCell;
+
 use serde_json::Value;
 
-use crate::plan::configuration::{ExprNode, Expression, ModuleConfig};
+use crate::plan::configuration::{ConfigResource, ExprNode, Expression, ModuleConfig};
 use crate::plan::{Plan, Resource};
 
 /// Whether the configuration sets an argument.
@@ -37,34 +39,67 @@ pub(crate) enum Written {
 /// A nested path whose enclosing block is not in the configuration reads as
 /// [`Written::Unclear`]: a `dynamic` block does not appear in the plan's configuration.
 pub(crate) fn written(plan: &Plan, res: &Resource, path: &str) -> Written {
-    let Some(cfg) = plan.config_resource(res) else {
-        return Written::Unseen;
-    };
-    // Terraform writes an expression for every argument the configuration sets, so a
-    // resource whose required arguments are missing has an incomplete configuration
-    // section (a plan assembled by hand or by another tool): it cannot say what is omitted.
-    if required(&res.type_)
-        .iter()
-        .any(|a| !cfg.expressions.0.contains_key(*a))
-    {
-        return Written::Unseen;
+    Writes::new(plan, res).get(path)
+}
+
+/// [`written`] for several arguments of one resource: its configuration is found once,
+/// when first asked.
+pub(crate) struct Writes<'p> {
+    pub plan: &'p Plan,
+    pub res: &'p Resource,
+    /// `None` when the plan has no (complete) configuration for the resource.
+    cfg: OnceCell<Option<&'p ConfigResource>>,
+}
+
+impl<'p> Writes<'p> {
+    pub(crate) fn new(plan: &'p Plan, res: &'p Resource) -> Self {
+        Writes {
+            plan,
+            res,
+            cfg: OnceCell::new(),
+        }
     }
-    let Some(expr) = cfg.expressions.lookup(path) else {
-        let top = path.split('.').next().unwrap_or(path);
-        return match (cfg.expressions.0.get(top), top == path) {
-            (None, true) => Written::Omitted,
-            // A block the configuration writes.
-            (Some(ExprNode::Block(_) | ExprNode::List(_)), true) => Written::Set,
-            // The block is written and lacks the argument.
-            (Some(ExprNode::Block(_) | ExprNode::List(_)), false) => Written::Omitted,
-            // No such block (a `dynamic` block is not in the plan's configuration), or one
-            // written as a value (`= { ... }`) whose parts are not shown.
-            (None | Some(ExprNode::Expr(_)), false) => Written::Unclear,
-            (Some(ExprNode::Expr(_)), true) => Written::Unclear,
+
+    fn cfg(&self) -> Option<&'p ConfigResource> {
+        *self.cfg.get_or_init(|| {
+            // Terraform writes an expression for every argument the configuration sets, so
+            // a resource whose required arguments are missing has an incomplete
+            // configuration section (a plan assembled by hand or by another tool): it
+            // cannot say what is omitted.
+            self.plan.config_resource(self.res).filter(|cfg| {
+                required(&self.res.type_)
+                    .iter()
+                    .all(|a| cfg.expressions.0.contains_key(*a))
+            })
+        })
+    }
+
+    /// What the configuration writes for `path` (see [`written`]).
+    pub(crate) fn get(&self, path: &str) -> Written {
+        let Some(cfg) = self.cfg() else {
+            return Written::Unseen;
         };
-    };
-    let module = module_calls(&res.module_address);
-    evaluate(plan, &module, expr, 0)
+        let Some(expr) = cfg.expressions.lookup(path) else {
+            let top = path.split('.').next().unwrap_or(path);
+            return match (cfg.expressions.0.get(top), top == path) {
+                (None, true) => Written::Omitted,
+                // A block the configuration writes.
+                (Some(ExprNode::Block(_) | ExprNode::List(_)), true) => Written::Set,
+                // The block is written and lacks the argument.
+                (Some(ExprNode::Block(_) | ExprNode::List(_)), false) => Written::Omitted,
+                // No such block (a `dynamic` block is not in the plan's configuration), or
+                // one written as a value (`= { ... }`) whose parts are not shown.
+                (None | Some(ExprNode::Expr(_)), false) => Written::Unclear,
+                (Some(ExprNode::Expr(_)), true) => Written::Unclear,
+            };
+        };
+        // A literal needs no module path.
+        if let Some(v) = &expr.constant_value {
+            return literal(v);
+        }
+        let module = module_calls(&self.res.module_address);
+        evaluate(self.plan, &module, expr, 0)
+    }
 }
 
 /// Required arguments of the resource types whose arguments ecsnet asks about.

@@ -3,10 +3,13 @@
 //! task definition family). Values are matched even when sensitive (computation is
 //! allowed); they are never printed from here.
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::model::PlanIndex;
-use crate::plan::SeededHash;
+use crate::plan::{Resource, SeededHash};
 
 /// A map with the plan's seeded fast hash (SipHash, the std default, showed in profiles).
 type FastMap<K, V> = HashMap<K, V, SeededHash>;
@@ -28,24 +31,64 @@ pub(crate) enum Kind {
     ServiceDiscovery,
 }
 
-/// Positions of entities sharing one key, with the plan each came from.
-type Candidates = Vec<(PlanIndex, usize)>;
+/// Positions of entities sharing one key, with the plan each came from: nearly always
+/// one, kept without an allocation of its own.
+#[derive(Debug)]
+enum Candidates {
+    One((PlanIndex, usize)),
+    Many(Vec<(PlanIndex, usize)>),
+}
 
-/// A value-keyed index for one kind of key (family, name, ARN, id).
+impl Candidates {
+    fn as_slice(&self) -> &[(PlanIndex, usize)] {
+        match self {
+            Candidates::One(c) => std::slice::from_ref(c),
+            Candidates::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, c: (PlanIndex, usize)) {
+        match self {
+            Candidates::One(first) => *self = Candidates::Many(vec![*first, c]),
+            Candidates::Many(v) => v.push(c),
+        }
+    }
+}
+
+/// A value-keyed index for one kind of key (family, name, ARN, id). A key read from a
+/// plan's values is borrowed from the plan (`'p`); others are copied.
 #[derive(Debug, Default)]
-pub(crate) struct KeyIndex(FastMap<String, Candidates>);
+pub(crate) struct KeyIndex<'p>(FastMap<Cow<'p, str>, Candidates>);
 
-impl KeyIndex {
+impl<'p> KeyIndex<'p> {
     pub(crate) fn insert(&mut self, key: &str, plan: PlanIndex, pos: usize) {
+        // The key is copied only the first time it is seen.
+        match self.0.get_mut(key) {
+            Some(e) => Self::add(e, plan, pos),
+            None => self.insert_cow(Cow::Owned(key.to_string()), plan, pos),
+        }
+    }
+
+    /// [`KeyIndex::insert`] of a key that may be borrowed from the plan.
+    pub(crate) fn insert_cow(&mut self, key: Cow<'p, str>, plan: PlanIndex, pos: usize) {
         if key.is_empty() {
             return;
         }
-        // The key is copied only the first time it is seen.
-        let entry = match self.0.get_mut(key) {
-            Some(e) => e,
-            None => self.0.entry(key.to_string()).or_default(),
-        };
-        if !entry.contains(&(plan, pos)) {
+        match self.0.entry(key) {
+            Entry::Occupied(mut e) => Self::add(e.get_mut(), plan, pos),
+            Entry::Vacant(e) => {
+                e.insert(Candidates::One((plan, pos)));
+            }
+        }
+    }
+
+    /// Room for `n` more keys.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.0.reserve(n);
+    }
+
+    fn add(entry: &mut Candidates, plan: PlanIndex, pos: usize) {
+        if !entry.as_slice().contains(&(plan, pos)) {
             entry.push((plan, pos));
         }
     }
@@ -53,7 +96,7 @@ impl KeyIndex {
     /// The entity a key names, preferring the plan the reference comes from. `certain` is
     /// false when several entities share the key (e.g. the same family in two modules).
     pub(crate) fn pick(&self, key: &str, plan: PlanIndex) -> Option<(usize, bool)> {
-        let cands = self.0.get(key)?;
+        let cands = self.0.get(key)?.as_slice();
         let mut same = cands.iter().filter(|(p, _)| *p == plan).map(|(_, i)| *i);
         match same.next() {
             Some(first) => Some((first, same.next().is_none())),
@@ -64,69 +107,36 @@ impl KeyIndex {
 
 /// The entities of one kind in one module instance, grouped by resource.
 #[derive(Debug, Default)]
-struct ModuleEntities<'p> {
+struct ModuleEntities {
     groups: Vec<Vec<usize>>,
     /// Resource address without instance key → position in `groups`.
-    index: FastMap<&'p str, usize>,
+    index: FastMap<String, usize>,
 }
 
-/// Every index used by resolution. Addresses are borrowed from the plans' resources
-/// (`'p`): the model's entities hold copies of them, so the index needs none of its own.
+/// Which entities each module instance declares, built from [`Lookup::added`] when first
+/// asked (only links that the configuration hides ask). It holds copies of the addresses,
+/// so that [`Lookup`] stays covariant in the plans' lifetime.
 #[derive(Debug, Default)]
-pub(crate) struct Lookup<'p> {
-    /// Per plan (by position): address → entity.
-    by_address: Vec<FastMap<&'p str, (Kind, usize)>>,
+struct Modules {
     /// (plan, kind) → module instance address → entities of that kind declared directly
     /// in the module instance (`""` for the root module), grouped by resource (the
     /// instances of one `count`/`for_each` resource form one group).
-    by_module: FastMap<(PlanIndex, Kind), FastMap<&'p str, ModuleEntities<'p>>>,
+    by_module: FastMap<(PlanIndex, Kind), FastMap<String, ModuleEntities>>,
     /// (plan, kind) → every module instance with entities of that kind in a module
     /// instance nested inside it (at any depth).
     nested: FastMap<(PlanIndex, Kind), HashSet<String, SeededHash>>,
-    pub(crate) td_family: KeyIndex,
-    pub(crate) td_arn: KeyIndex,
-    pub(crate) service_name: KeyIndex,
-    pub(crate) service_arn: KeyIndex,
-    pub(crate) cluster_name: KeyIndex,
-    pub(crate) cluster_arn: KeyIndex,
-    pub(crate) cp_name: KeyIndex,
-    pub(crate) asg_name: KeyIndex,
-    pub(crate) asg_arn: KeyIndex,
-    pub(crate) lt_id: KeyIndex,
-    pub(crate) lt_name: KeyIndex,
-    pub(crate) lc_name: KeyIndex,
-    /// Ids of managed `aws_subnet`s; ask [`Lookup::subnet_by_id`], which also knows data sources.
-    pub(crate) subnet_id: KeyIndex,
-    /// Ids of `data.aws_subnet`s.
-    pub(crate) data_subnet_id: KeyIndex,
-    pub(crate) vpc_id: KeyIndex,
-    pub(crate) tg_arn: KeyIndex,
-    pub(crate) tg_name: KeyIndex,
-    pub(crate) sd_arn: KeyIndex,
-    pub(crate) sd_id: KeyIndex,
 }
 
-impl<'p> Lookup<'p> {
-    /// Room for `n` more addresses of `plan` (its resources to extract), so that the
-    /// address map is not grown step by step.
-    pub(crate) fn reserve(&mut self, plan: PlanIndex, n: usize) {
-        if self.by_address.len() <= plan {
-            self.by_address.resize_with(plan + 1, FastMap::default);
+impl Modules {
+    fn build(added: &[(PlanIndex, &str, Kind, usize)]) -> Self {
+        let mut m = Modules::default();
+        for &(plan, address, kind, pos) in added {
+            m.add(plan, address, kind, pos);
         }
-        self.by_address[plan].reserve(n);
+        m
     }
 
-    pub(crate) fn add_address(
-        &mut self,
-        plan: PlanIndex,
-        address: &'p str,
-        kind: Kind,
-        pos: usize,
-    ) {
-        if self.by_address.len() <= plan {
-            self.by_address.resize_with(plan + 1, FastMap::default);
-        }
-        self.by_address[plan].insert(address, (kind, pos));
+    fn add(&mut self, plan: PlanIndex, address: &str, kind: Kind, pos: usize) {
         let base = crate::plan::address::strip_instance_key(address).unwrap_or(address);
         // The module prefix is a prefix of the address: borrowed from it.
         let module = &address[..crate::plan::address::module_prefix(address).len()];
@@ -140,21 +150,109 @@ impl<'p> Lookup<'p> {
                         .or_default()
                         .extend(enclosing_modules(module));
                 }
-                modules.entry(module).or_default()
+                modules.entry(module.to_string()).or_default()
             }
         };
         match entities.index.get(base) {
             Some(&g) => entities.groups[g].push(pos),
             None => {
-                entities.index.insert(base, entities.groups.len());
+                entities
+                    .index
+                    .insert(base.to_string(), entities.groups.len());
                 entities.groups.push(vec![pos]);
             }
         }
     }
+}
+
+/// Every index used by resolution. Addresses are borrowed from the plans' resources
+/// (`'p`): the model's entities hold copies of them, so the index needs none of its own.
+#[derive(Debug, Default)]
+pub(crate) struct Lookup<'p> {
+    /// Per plan (by position): address → entity.
+    by_address: Vec<FastMap<&'p str, (Kind, usize)>>,
+    /// Per kind (by `Kind as usize`), the plan and resource of each entity by position.
+    resources: Vec<Vec<Option<(PlanIndex, &'p Resource)>>>,
+    /// Every address added, in order, for [`Modules`].
+    added: Vec<(PlanIndex, &'p str, Kind, usize)>,
+    modules: OnceLock<Modules>,
+    pub(crate) td_family: KeyIndex<'p>,
+    pub(crate) td_arn: KeyIndex<'p>,
+    pub(crate) service_name: KeyIndex<'p>,
+    pub(crate) service_arn: KeyIndex<'p>,
+    pub(crate) cluster_name: KeyIndex<'p>,
+    pub(crate) cluster_arn: KeyIndex<'p>,
+    pub(crate) cp_name: KeyIndex<'p>,
+    pub(crate) asg_name: KeyIndex<'p>,
+    pub(crate) asg_arn: KeyIndex<'p>,
+    pub(crate) lt_id: KeyIndex<'p>,
+    pub(crate) lt_name: KeyIndex<'p>,
+    pub(crate) lc_name: KeyIndex<'p>,
+    /// Ids of managed `aws_subnet`s; ask [`Lookup::subnet_by_id`], which also knows data sources.
+    pub(crate) subnet_id: KeyIndex<'p>,
+    /// Ids of `data.aws_subnet`s.
+    pub(crate) data_subnet_id: KeyIndex<'p>,
+    pub(crate) vpc_id: KeyIndex<'p>,
+    pub(crate) tg_arn: KeyIndex<'p>,
+    pub(crate) tg_name: KeyIndex<'p>,
+    pub(crate) sd_arn: KeyIndex<'p>,
+    pub(crate) sd_id: KeyIndex<'p>,
+}
+
+impl<'p> Lookup<'p> {
+    /// Room for `n` more addresses of `plan` (its entities to extract), so that the
+    /// address map is not grown step by step.
+    pub(crate) fn reserve(&mut self, plan: PlanIndex, n: usize) {
+        if self.by_address.len() <= plan {
+            self.by_address.resize_with(plan + 1, FastMap::default);
+        }
+        self.by_address[plan].reserve(n);
+        self.added.reserve(n);
+    }
+
+    pub(crate) fn add_address(
+        &mut self,
+        plan: PlanIndex,
+        address: &'p str,
+        kind: Kind,
+        pos: usize,
+    ) {
+        if self.by_address.len() <= plan {
+            self.by_address.resize_with(plan + 1, FastMap::default);
+        }
+        self.by_address[plan].insert(address, (kind, pos));
+        self.added.push((plan, address, kind, pos));
+        // Built again, with this address, when next asked.
+        self.modules.take();
+    }
+
+    /// [`Lookup::add_address`] of an entity's resource, which [`Lookup::resource`] then gives.
+    pub(crate) fn add(&mut self, plan: PlanIndex, res: &'p Resource, kind: Kind, pos: usize) {
+        self.add_address(plan, &res.address, kind, pos);
+        let k = kind as usize;
+        if self.resources.len() <= k {
+            self.resources.resize_with(k + 1, Vec::new);
+        }
+        let of_kind = &mut self.resources[k];
+        if of_kind.len() <= pos {
+            of_kind.resize(pos + 1, None);
+        }
+        of_kind[pos] = Some((plan, res));
+    }
+
+    /// The plan and resource of the entity of `kind` at `pos`, when added by [`Lookup::add`].
+    pub(crate) fn resource(&self, kind: Kind, pos: usize) -> Option<(PlanIndex, &'p Resource)> {
+        *self.resources.get(kind as usize)?.get(pos)?
+    }
+
+    fn modules(&self) -> &Modules {
+        self.modules.get_or_init(|| Modules::build(&self.added))
+    }
 
     /// Whether module instance `module` has entities of `kind` in a nested module instance.
     pub(crate) fn has_nested(&self, plan: PlanIndex, module: &str, kind: Kind) -> bool {
-        self.nested
+        self.modules()
+            .nested
             .get(&(plan, kind))
             .is_some_and(|n| n.contains(module))
     }
@@ -162,7 +260,8 @@ impl<'p> Lookup<'p> {
     /// The entities of `kind` declared directly in module instance `module` of `plan`, one
     /// group per resource.
     pub(crate) fn in_module(&self, plan: PlanIndex, module: &str, kind: Kind) -> &[Vec<usize>] {
-        self.by_module
+        self.modules()
+            .by_module
             .get(&(plan, kind))
             .and_then(|m| m.get(module))
             .map_or(&[], |e| e.groups.as_slice())
@@ -235,6 +334,59 @@ mod tests {
         k.insert("web", 1, 8);
         assert_eq!(k.pick("web", 1), Some((7, false)));
         assert_eq!(k.pick("api", 0), None);
+    }
+
+    #[test]
+    fn keys_borrowed_or_copied_index_alike() {
+        let mut k = KeyIndex::default();
+        let text = String::from("svc");
+        k.insert_cow(Cow::Borrowed(text.as_str()), 0, 1);
+        // The same entity twice is one candidate; another makes the key ambiguous.
+        k.insert("svc", 0, 1);
+        assert_eq!(k.pick("svc", 0), Some((1, true)));
+        k.insert_cow(Cow::Owned("svc".to_string()), 0, 2);
+        assert_eq!(k.pick("svc", 0), Some((1, false)));
+        k.insert_cow(Cow::Borrowed(""), 0, 3);
+        k.insert("", 0, 4);
+        assert_eq!(k.pick("", 0), None);
+    }
+
+    #[test]
+    fn module_index_includes_entities_added_after_a_question() {
+        let mut l = Lookup::default();
+        l.add_address(0, "module.m.aws_subnet.a[0]", Kind::Subnet, 0);
+        assert_eq!(l.in_module(0, "module.m", Kind::Subnet), &[vec![0]]);
+        assert!(!l.has_nested(0, "module.m", Kind::Subnet));
+        l.add_address(0, "module.m.aws_subnet.a[1]", Kind::Subnet, 1);
+        l.add_address(0, "module.m.aws_subnet.b", Kind::Subnet, 2);
+        l.add_address(0, "module.m.module.n.aws_subnet.c", Kind::Subnet, 3);
+        assert_eq!(
+            l.in_module(0, "module.m", Kind::Subnet),
+            &[vec![0, 1], vec![2]]
+        );
+        assert!(l.has_nested(0, "module.m", Kind::Subnet));
+    }
+
+    #[test]
+    fn entity_resources_are_kept_by_kind_and_position() {
+        let p = crate::plan::parse_bytes(
+            br#"{"format_version": "1.2", "resource_changes": [
+                {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet",
+                 "name": "a", "change": {"actions": ["create"], "after": {}}}]}"#,
+            "p",
+            &Default::default(),
+        )
+        .unwrap();
+        let mut l = Lookup::default();
+        l.add(0, &p.resources[0], Kind::Subnet, 1);
+        assert_eq!(
+            l.resource(Kind::Subnet, 1)
+                .map(|(plan, r)| (plan, r.address.as_str())),
+            Some((0, "aws_subnet.a"))
+        );
+        assert!(l.resource(Kind::Subnet, 0).is_none());
+        assert!(l.resource(Kind::Vpc, 1).is_none());
+        assert_eq!(l.at(0, "aws_subnet.a", Kind::Subnet), Some(1));
     }
 
     #[test]

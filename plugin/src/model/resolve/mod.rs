@@ -56,13 +56,21 @@ fn cx<'a>(
 
 /// Compute one value per entity of a vector from its plan resource, then store them. The
 /// computing only reads, so on a large plan it is spread over the cores (`crate::par`).
+/// The resource of an entity that the lookup holds (by `$kind` and position) is taken
+/// from it, else found by address.
 macro_rules! per_entity {
-    ($plans:expr, $model:expr, $lookup:expr, $vec:ident, |$cx:ident, $res:ident, $e:ident| $compute:expr, |$t:ident, $v:ident| $store:expr) => {{
+    ($plans:expr, $model:expr, $lookup:expr, $vec:ident, $kind:expr, |$cx:ident, $res:ident, $e:ident| $compute:expr, |$t:ident, $v:ident| $store:expr) => {{
         let results: Vec<_> = {
             let m: &Model = $model;
-            crate::par::map(&m.$vec, PARALLEL_MIN, |$e| {
+            let kind: Option<Kind> = $kind;
+            let positions: Vec<usize> = (0..m.$vec.len()).collect();
+            crate::par::map(&positions, PARALLEL_MIN, |&pos| {
+                let $e = &m.$vec[pos];
                 let $cx = cx($plans, $e.plan, $lookup, m)?;
-                let $res = $cx.plan.resource(&$e.address)?;
+                let $res = match kind.and_then(|k| $lookup.resource(k, pos)) {
+                    Some((plan, r)) if plan == $e.plan && r.address == $e.address => r,
+                    _ => $cx.plan.resource(&$e.address)?,
+                };
                 Some($compute)
             })
         };
@@ -83,6 +91,7 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         subnets,
+        Some(Kind::Subnet),
         |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
@@ -91,6 +100,7 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         target_groups,
+        Some(Kind::TargetGroup),
         |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
@@ -99,6 +109,7 @@ fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         vpc_endpoints,
+        None,
         |c, res, _e| vpc_link(&c, res),
         |t, v| t.vpc = v
     );
@@ -120,7 +131,7 @@ fn vpc_link(c: &Cx<'_>, res: &Resource) -> Option<Link> {
     c.link(
         res,
         "vpc_id",
-        &opt_string(res.attr("vpc_id")),
+        &opt_string(res.values.root().get("vpc_id")),
         Kind::Vpc,
         |v| match_in(&c.lookup.vpc_id, c.idx, v),
     )
@@ -133,6 +144,7 @@ fn capacity_providers(plans: &[Plan], model: &mut Model, lookup: &Lookup) -> Vec
         model,
         lookup,
         capacity_providers,
+        Some(Kind::CapacityProvider),
         |c, res, _e| capacity::capacity_provider_asg(&c, res),
         |t, v| t.autoscaling_group = v
     );
@@ -154,6 +166,7 @@ fn groups(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         autoscaling_groups,
+        Some(Kind::AutoscalingGroup),
         |c, res, _e| capacity::group_links(&c, res),
         |t, v| {
             t.launch_template = v.launch_template;
@@ -256,6 +269,7 @@ fn instances(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         instances,
+        Some(Kind::Instance),
         |c, res, _e| capacity::instance_subnet(&c, res),
         |t, v| t.subnet = v
     );
@@ -279,6 +293,7 @@ fn cluster_providers(plans: &[Plan], model: &mut Model, lookup: &Lookup) -> Wiri
         model,
         lookup,
         clusters,
+        Some(Kind::Cluster),
         |c, res, _e| {
             (
                 res.attr("capacity_providers").strings(),
@@ -338,6 +353,7 @@ fn services_and_task_sets(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         services,
+        Some(Kind::Service),
         |c, res, _e| services::service_links(&c, res),
         |t, v| {
             t.task_definition = v.task_definition;
@@ -353,6 +369,7 @@ fn services_and_task_sets(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
         model,
         lookup,
         task_sets,
+        None,
         |c, res, _e| services::task_set_links(&c, res),
         |t, v| {
             t.service = v.service;
