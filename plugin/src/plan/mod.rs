@@ -386,11 +386,26 @@ impl Plan {
 
     /// The configuration block of a resource instance.
     pub fn config_resource(&self, res: &Resource) -> Option<&ConfigResource> {
-        let rel = match res.mode {
-            Mode::Managed => format!("{}.{}", res.type_, res.name),
-            Mode::Data => format!("data.{}.{}", res.type_, res.name),
+        // Asked for every attribute the model reads: the key is put together without the
+        // formatting machinery, on the stack when it fits.
+        let prefix = match res.mode {
+            Mode::Managed => "",
+            Mode::Data => "data.",
         };
-        self.module_config(&res.module_address)?.resources.get(&rel)
+        let parts = [prefix, res.type_.as_str(), ".", res.name.as_str()];
+        let resources = &self.module_config(&res.module_address)?.resources;
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let mut buf = [0u8; 128];
+        if len > buf.len() {
+            return resources.get(&parts.concat());
+        }
+        let mut at = 0;
+        for p in parts {
+            buf[at..at + p.len()].copy_from_slice(p.as_bytes());
+            at += p.len();
+        }
+        // Whole strings put end to end are UTF-8.
+        resources.get(std::str::from_utf8(&buf[..len]).ok()?)
     }
 
     /// The configuration expression of an attribute of this resource instance, e.g.

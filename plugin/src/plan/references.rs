@@ -53,7 +53,8 @@ pub(crate) fn follow(
         certain: true,
         tail: Vec::new(),
     }];
-    let mut visited: HashSet<(String, String, String)> = HashSet::new();
+    // Keyed by the work's own pieces (the instance key written out: JSON values do not hash).
+    let mut visited: HashSet<(String, Vec<Step>, String, Vec<String>)> = HashSet::new();
     let mut budget = MAX_WORK;
     while let Some(w) = queue.pop() {
         let uses_each = w
@@ -63,8 +64,12 @@ pub(crate) fn follow(
         for steps in distinct_traversals(&w.refs) {
             let key = (
                 w.module.clone(),
-                format!("{steps:?}"),
-                format!("{:?}{:?}", w.each_key, w.tail),
+                steps.clone(),
+                w.each_key
+                    .as_ref()
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+                w.tail.clone(),
             );
             if !visited.insert(key) {
                 continue;

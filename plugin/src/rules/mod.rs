@@ -181,18 +181,14 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
             done.push((i, out));
         }
     };
-    let token = crate::cancel::current();
-    let mut per_rule: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..workers)
-            .map(|_| s.spawn(|| token.enter(work)))
-            .collect();
-        let mut all = work();
-        for h in helpers {
-            // A panicking rule panics the caller, as it would without threads.
-            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        all
-    });
+    // The workers come from the process's pool (`par`), whose threads grow their heaps
+    // once; a run no worker has taken by the time the caller is done is run by the caller,
+    // finding no rule left. A panicking rule panics the caller, as it would without threads.
+    let seats: Vec<usize> = (0..workers).collect();
+    let mut per_rule: Vec<(usize, Vec<Diagnostic>)> = crate::par::map(&seats, 1, |_| work())
+        .into_iter()
+        .flatten()
+        .collect();
     per_rule.sort_unstable_by_key(|(i, _)| *i);
     // Sized at once: collecting through `flat_map` grew the vector, copying the findings.
     let mut all = Vec::with_capacity(per_rule.iter().map(|(_, out)| out.len()).sum());
