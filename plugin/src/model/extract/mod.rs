@@ -39,9 +39,12 @@ pub(crate) fn extract_plan<'p>(
     // done first, each kind spread over the cores straight into the entities; then every
     // entity is added to the model and the lookup in plan order, as if extracted one by one.
     let mut numerous: [Vec<&'p Resource>; 3] = Default::default();
+    // Every resource of the numerous kinds, in plan order, with its kind.
+    let mut all: Vec<(&'p Resource, Numerous)> = Vec::new();
     for res in &plan.resources {
         if let Some(n) = numerous_kind(res) {
             numerous[n as usize].push(res);
+            all.push((res, n));
         }
     }
     let [tds, services, tgs] = &numerous;
@@ -56,15 +59,10 @@ pub(crate) fn extract_plan<'p>(
     let tgs = crate::par::map(tgs, PARALLEL_MIN, |res| {
         target_groups::decode(res, plan, idx)
     });
-    let all: Vec<&'p Resource> = plan
-        .resources
-        .iter()
-        .filter(|r| numerous_kind(r).is_some())
-        .collect();
-    let keys = crate::par::map(&all, PARALLEL_MIN, |res| match numerous_kind(res) {
-        Some(Numerous::TaskDefinition) => Keys::of(res, "family", task_definitions::ARN_ATTRS),
-        Some(Numerous::Service) => Keys::of(res, "name", services::ARN_ATTRS),
-        _ => Keys::of(res, "name", target_groups::ARN_ATTRS),
+    let keys = crate::par::map(&all, PARALLEL_MIN, |&(res, n)| match n {
+        Numerous::TaskDefinition => Keys::of(res, "family", task_definitions::ARN_ATTRS),
+        Numerous::Service => Keys::of(res, "name", services::ARN_ATTRS),
+        Numerous::TargetGroup => Keys::of(res, "name", target_groups::ARN_ATTRS),
     });
     lookup.reserve(idx, all.len());
     lookup.td_family.reserve(tds.len());
