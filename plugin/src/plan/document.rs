@@ -96,7 +96,15 @@ struct Collected<'a> {
     errored: bool,
     variables: Option<&'a str>,
     configuration: Option<&'a str>,
-    /// Address literal → CHANGE_IN / CHANGE_OUT / PLANNED flags.
+    /// Each address literal met, with its CHANGE_IN / CHANGE_OUT / PLANNED flag, in reading
+    /// order (an address comes once per section): put together in `seen` once every section
+    /// is read (see [`Collected::index_flags`]).
+    flagged: Vec<(Hashed<'a>, u8)>,
+    /// How many of `flagged` come from planned_values, and from the change sections: the
+    /// sections list mostly the same addresses, so the larger is about how many there are.
+    flagged_planned: usize,
+    flagged_changes: usize,
+    /// Address literal → CHANGE_IN / CHANGE_OUT / PLANNED flags (filled from `flagged`).
     seen: HashMap<Hashed<'a>, u8, Carried>,
     /// Address literals of data sources in prior_state.
     prior_data: Vec<Cow<'a, str>>,
@@ -105,7 +113,9 @@ struct Collected<'a> {
     module_instances: HashSet<Cow<'a, str>, SeededHash>,
     /// Addresses (without key) of resources with keyed instances, of any type, with the
     /// keys (as raw JSON) seen for each.
-    keyed_bases: KeyedBases,
+    keyed_bases: KeyedKeys<'a>,
+    /// An address being unescaped (reused: no allocation per resource).
+    scratch: String,
     has_sensitivity: bool,
     /// The top-level key being read, for error messages.
     section: &'static str,
@@ -220,11 +230,39 @@ fn lit_inner(lit: &str) -> &str {
 
 /// The string a literal stands for.
 fn unescape(lit: &str) -> String {
-    if lit.contains('\\') {
-        serde_json::from_str(lit).unwrap_or_default()
-    } else {
-        lit_inner(lit).to_string()
+    let mut out = String::with_capacity(lit.len());
+    unescape_into(lit, &mut out);
+    out
+}
+
+/// [`unescape`] into `out` (cleared first). The escapes addresses hold (`\"` around every
+/// `["key"]`) are decoded here; a `\u` escape (rare in addresses) goes through serde_json.
+fn unescape_into(lit: &str, out: &mut String) {
+    out.clear();
+    let inner = lit_inner(lit);
+    let b = inner.as_bytes();
+    let (mut start, mut from) = (0, 0);
+    while let Some(at) = memchr::memchr(b'\\', &b[from..]).map(|i| from + i) {
+        let c = match b.get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            _ => {
+                *out = serde_json::from_str(lit).unwrap_or_default();
+                return;
+            }
+        };
+        out.push_str(&inner[start..at]);
+        out.push(c);
+        from = at + 2;
+        start = from;
     }
+    out.push_str(&inner[start..]);
 }
 
 /// `actions` as a set of bits: no allocation per resource.
@@ -361,26 +399,52 @@ fn action_of(a: Actions) -> Option<Action> {
 }
 
 impl<'a> Collected<'a> {
-    fn note_keyed(&mut self, address: &str, index: Option<&str>) {
+    fn note_keyed(&mut self, address: &str, index: Option<&'a str>) {
         let Some(index) = index.filter(|i| *i != "null") else {
             return;
         };
-        let address = unescape(address);
-        if let Some(base) = address::strip_instance_key(&address) {
-            let keys = match self.keyed_bases.get_mut(base) {
-                Some(k) => k,
-                None => self.keyed_bases.entry(base.to_string()).or_default(),
-            };
-            if !keys.contains(index) {
-                keys.insert(index.to_string());
+        let mut scratch = std::mem::take(&mut self.scratch);
+        unescape_into(address, &mut scratch);
+        if let Some(base) = address::strip_instance_key(&scratch) {
+            match self.keyed_bases.get_mut(base) {
+                Some(keys) => {
+                    keys.insert(index);
+                }
+                None => {
+                    self.keyed_bases
+                        .entry(base.to_string())
+                        .or_default()
+                        .insert(index);
+                }
             }
         }
+        self.scratch = scratch;
     }
 
-    // A `&Cow` rather than `&str`: cloning a borrowed Cow into the map costs nothing.
+    // A `&Cow` rather than `&str`: cloning a borrowed Cow costs nothing.
     #[allow(clippy::ptr_arg)]
     fn flag(&mut self, address: &Cow<'a, str>, flag: u8) {
-        *self.seen.entry(Hashed::new(address.clone())).or_insert(0) |= flag;
+        if flag == PLANNED {
+            self.flagged_planned += 1;
+        } else {
+            self.flagged_changes += 1;
+        }
+        self.flagged.push((Hashed::new(address.clone()), flag));
+    }
+
+    /// Put the flags of every address together in `seen`, once all sections are read: one
+    /// map sized once, instead of one per section grown step by step (rehashing each time,
+    /// on fresh pages) and merged.
+    fn index_flags(&mut self) {
+        let flagged = std::mem::take(&mut self.flagged);
+        let mut seen = HashMap::with_capacity_and_hasher(
+            self.flagged_planned.max(self.flagged_changes),
+            Carried,
+        );
+        for (address, flag) in flagged {
+            *seen.entry(address).or_insert(0) |= flag;
+        }
+        self.seen = seen;
     }
 
     /// The flags recorded for an address literal.
@@ -554,8 +618,13 @@ impl std::hash::Hasher for CarriedHash {
     }
 }
 
-/// Resource addresses without their key → the keys (as raw JSON) seen for each.
-pub(super) type KeyedBases = HashMap<String, HashSet<String, SeededHash>, SeededHash>;
+/// Resource addresses without their key → how many keys (told apart by their raw JSON)
+/// the plan names for each.
+pub(super) type KeyedBases = HashMap<String, usize, SeededHash>;
+
+/// Resource addresses without their key → the keys (as raw JSON, borrowed from the text)
+/// seen for each, while reading.
+type KeyedKeys<'a> = HashMap<String, HashSet<&'a str, SeededHash>, SeededHash>;
 
 /// A fast hash for the address maps (the std SipHash showed in profiles), keyed with a
 /// random seed and multiplicative mixing, so that crafted addresses cannot be made to
@@ -1028,6 +1097,7 @@ fn assemble(
         errors::check_format_version(name, raw)?;
     }
     let format_version = c.format_version.and_then(raw_to_string);
+    c.index_flags();
 
     let config = match c.configuration {
         Some(raw) if raw != "null" => {
@@ -1059,6 +1129,12 @@ fn assemble(
     module_instances.extend(with_ancestors(extra));
     let resource_count = c.seen.values().filter(|&&f| in_world(f)).count() + prior_kept.len();
     let kept = kept_entries(c, &prior_kept);
+    // Each kept resource's address, unescaped once; the resources are built in the order of
+    // their addresses (stable: of two entries for one address, the one kept first stays
+    // first), so that `Plan::index` finds them sorted and moves none of them.
+    let mut kept: Vec<(String, &Entry<'_>)> =
+        crate::par::map(&kept, PARALLEL_BUILD_MIN, |e| (unescape(&e.address), *e));
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
     let positions = positions(text, &kept, c.one_line);
     // From here on only the kept resources' values are read: the memory of a mapped plan
     // goes back (its pages are read again from the page cache as they are needed), so that
@@ -1078,7 +1154,10 @@ fn assemble(
         config,
         module_instances,
         has_sensitivity_info: c.has_sensitivity,
-        keyed_bases: std::mem::take(&mut c.keyed_bases),
+        keyed_bases: std::mem::take(&mut c.keyed_bases)
+            .into_iter()
+            .map(|(base, keys)| (base, keys.len()))
+            .collect(),
         ..Plan::default()
     };
     mark_sensitive_variable_values(&mut plan);
@@ -1278,16 +1357,18 @@ fn kept_entries<'c, 'a>(c: &'c Collected<'a>, prior_kept: &BTreeSet<String>) -> 
 }
 
 fn build_resources(
-    kept: &[&Entry<'_>],
+    kept: &[(String, &Entry<'_>)],
     positions: Vec<Option<(u32, u32)>>,
     name: &str,
 ) -> Result<Vec<Resource>, UserError> {
     // Each entry is built on its own (parsing its unknown/sensitive marks, indexing its
     // values), so with thousands of them the work is spread over the cores. Results come
     // back in order, so the first error reported is the one a sequential run would report.
-    let mut resources = crate::par::map(kept, PARALLEL_BUILD_MIN, |e| resource_of(e, name))
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut resources = crate::par::map(kept, PARALLEL_BUILD_MIN, |(address, e)| {
+        resource_of(e, address, name)
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
     for (r, p) in resources.iter_mut().zip(positions) {
         r.position = p;
     }
@@ -1297,15 +1378,15 @@ fn build_resources(
 /// Kept resources per thread below which [`build_resources`] stays on one thread.
 const PARALLEL_BUILD_MIN: usize = 256;
 
-fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
-    let address = unescape(e.address.as_ref());
+/// The resource of a kept entry whose address is `address` (unescaped).
+fn resource_of(e: &Entry<'_>, address: &str, name: &str) -> Result<Resource, UserError> {
     let values = match e.source {
         Source::Deferred => Attrs::all_unknown(),
-        _ => attrs_of(e, name, &address)?,
+        _ => attrs_of(e, name, address)?,
     };
     let module_address = match &e.module_address {
         Some(m) => unescape(m),
-        None => address::module_prefix(&address),
+        None => address::module_prefix(address),
     };
     let index = match e.index {
         Some(raw) => serde_json::from_str::<Value>(raw)
@@ -1313,9 +1394,9 @@ fn resource_of(e: &Entry<'_>, name: &str) -> Result<Resource, UserError> {
             .filter(|v| !v.is_null()),
         None => None,
     };
-    let before = before_of(e, name, &address)?;
+    let before = before_of(e, name, address)?;
     Ok(Resource {
-        address,
+        address: address.to_string(),
         module_address,
         mode: e.mode,
         type_: e.type_.to_string(),
@@ -1347,13 +1428,13 @@ fn before_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Option<Attrs>, 
 /// one not taken from the text). One pass over the text up to the last entry: a plan in one
 /// line (as `terraform show -json` writes it) is a single search for a newline that finds
 /// none.
-fn positions(text: &str, kept: &[&Entry<'_>], one_line: bool) -> Vec<Option<(u32, u32)>> {
+fn positions(text: &str, kept: &[(String, &Entry<'_>)], one_line: bool) -> Vec<Option<(u32, u32)>> {
     let mut out = vec![None; kept.len()];
     let base = text.as_ptr() as usize;
     let mut order: Vec<(usize, usize)> = kept
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| {
+        .filter_map(|(i, (_, e))| {
             let p = e.address.as_ptr() as usize;
             (p >= base && p < base + text.len()).then(|| (p - base, i))
         })

@@ -220,15 +220,20 @@ impl Resource {
     /// The address without the instance key: `module.app["blue"].aws_ecs_service.api`
     /// for `…api[0]`.
     pub fn base_address(&self) -> String {
-        let prefix = if self.module_address.is_empty() {
-            String::new()
-        } else {
-            format!("{}.", self.module_address)
-        };
-        match self.mode {
-            Mode::Managed => format!("{prefix}{}.{}", self.type_, self.name),
-            Mode::Data => format!("{prefix}data.{}.{}", self.type_, self.name),
-        }
+        // Put together without the formatting machinery: asked for every kept resource.
+        let parts = [
+            self.module_address.as_str(),
+            if self.module_address.is_empty() {
+                ""
+            } else {
+                "."
+            },
+            if self.mode == Mode::Data { "data." } else { "" },
+            self.type_.as_str(),
+            ".",
+            self.name.as_str(),
+        ];
+        parts.concat()
     }
 
     /// Shortcut for `self.values.root().path(dotted)`.
@@ -308,8 +313,10 @@ impl Plan {
     /// Build the address index; called once the resources are final.
     fn index(&mut self) {
         // Stable: of two entries for one address (a malformed plan), the first (from
-        // resource_changes) is kept.
-        self.resources.sort_by(|a, b| a.address.cmp(&b.address));
+        // resource_changes) is kept. (The reader builds them in order: nothing to move.)
+        if !self.resources.is_sorted_by(|a, b| a.address <= b.address) {
+            self.resources.sort_by(|a, b| a.address.cmp(&b.address));
+        }
         self.resources
             .dedup_by(|later, earlier| later.address == earlier.address);
         // The two indexes are independent: on a large plan, built at the same time.
@@ -345,7 +352,7 @@ impl Plan {
     /// How many keyed instances of a resource (any type, address without key) the plan
     /// names in any section (instances being destroyed included); `None` when it has none.
     pub fn keyed_instance_count(&self, base_address: &str) -> Option<usize> {
-        self.keyed_bases.get(base_address).map(HashSet::len)
+        self.keyed_bases.get(base_address).copied()
     }
 
     /// The kept instances of a resource given its address without instance key.

@@ -1003,19 +1003,18 @@ mod tests {
             let p = s.as_ptr() as usize;
             (p >= base && p <= base + text.len()).then(|| p - base)
         };
-        let mut seen: Vec<String> = c
-            .seen
-            .iter()
-            .map(|(k, v)| format!("{}={v}", k.lit))
-            .collect();
-        seen.sort();
+        let mut flags = std::collections::BTreeMap::new();
+        for (k, v) in &c.flagged {
+            *flags.entry(k.lit.to_string()).or_insert(0) |= *v;
+        }
+        let seen: Vec<String> = flags.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let mut modules: Vec<&str> = c.module_instances.iter().map(|m| m.as_ref()).collect();
         modules.sort();
         let mut keyed: Vec<String> = c
             .keyed_bases
             .iter()
             .map(|(k, v)| {
-                let mut v: Vec<&String> = v.iter().collect();
+                let mut v: Vec<&&str> = v.iter().collect();
                 v.sort();
                 format!("{k}:{v:?}")
             })

@@ -265,20 +265,22 @@ fn walk<'a>(
 /// Add what one section collected, as if it had been read into `into` directly: address
 /// flags are or-ed, lists appended (sections are merged in document order), sets united.
 pub(super) fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
-    if into.seen.is_empty() {
-        into.seen = part.seen;
+    if into.flagged.is_empty() {
+        into.flagged = part.flagged;
     } else {
-        // No `reserve`: the sections list mostly the same addresses, so the map hardly
-        // grows, and reserving room for all of them would rehash it for nothing.
-        for (address, flags) in part.seen {
-            *into.seen.entry(address).or_insert(0) |= flags;
-        }
+        into.flagged.extend(part.flagged);
     }
+    into.flagged_planned += part.flagged_planned;
+    into.flagged_changes += part.flagged_changes;
     into.prior_data.extend(part.prior_data);
     into.entries.extend(part.entries);
     into.module_instances.extend(part.module_instances);
-    for (base, keys) in part.keyed_bases {
-        into.keyed_bases.entry(base).or_default().extend(keys);
+    if into.keyed_bases.is_empty() {
+        into.keyed_bases = part.keyed_bases;
+    } else {
+        for (base, keys) in part.keyed_bases {
+            into.keyed_bases.entry(base).or_default().extend(keys);
+        }
     }
     into.has_sensitivity |= part.has_sensitivity;
     into.keys.planned_object |= part.keys.planned_object;
