@@ -111,9 +111,16 @@ struct Collected<'a> {
     entries: Vec<Entry<'a>>,
     /// Module instance address literals.
     module_instances: HashSet<Cow<'a, str>, SeededHash>,
-    /// Addresses (without key) of resources with keyed instances, of any type, with the
-    /// keys (as raw JSON) seen for each.
-    keyed_bases: KeyedKeys<'a>,
+    /// Addresses (without key) of resources with keyed instances, of any type → where the
+    /// keys (as raw JSON) seen for each are in `keyed_keys`.
+    keyed_bases: HashMap<String, usize, SeededHash>,
+    keyed_keys: Vec<HashSet<&'a str, SeededHash>>,
+    /// The last address without key noted, and its place in `keyed_keys`: the instances of
+    /// a resource come one after another, so most need no look-up.
+    last_keyed: Option<(String, usize)>,
+    /// The module address last added to `module_instances` (the resources of a module
+    /// instance come one after another).
+    last_module: Option<Cow<'a, str>>,
     /// An address being unescaped (reused: no allocation per resource).
     scratch: String,
     has_sensitivity: bool,
@@ -406,19 +413,50 @@ impl<'a> Collected<'a> {
         let mut scratch = std::mem::take(&mut self.scratch);
         unescape_into(address, &mut scratch);
         if let Some(base) = address::strip_instance_key(&scratch) {
-            match self.keyed_bases.get_mut(base) {
-                Some(keys) => {
-                    keys.insert(index);
+            let at = match &self.last_keyed {
+                Some((last, at)) if last == base => *at,
+                _ => {
+                    let at = self.keyed_at(base);
+                    self.last_keyed = Some((base.to_string(), at));
+                    at
                 }
-                None => {
-                    self.keyed_bases
-                        .entry(base.to_string())
-                        .or_default()
-                        .insert(index);
-                }
-            }
+            };
+            self.keyed_keys[at].insert(index);
         }
         self.scratch = scratch;
+    }
+
+    /// Where the keys of `base` are in `keyed_keys` (a new empty set if it has none yet).
+    fn keyed_at(&mut self, base: &str) -> usize {
+        if let Some(&at) = self.keyed_bases.get(base) {
+            return at;
+        }
+        let at = self.keyed_keys.len();
+        self.keyed_keys.push(HashSet::default());
+        self.keyed_bases.insert(base.to_string(), at);
+        at
+    }
+
+    /// Add `m` to the module instances (a literal).
+    // A `&Cow` rather than `&str`: cloning a borrowed Cow costs nothing.
+    #[allow(clippy::ptr_arg)]
+    fn note_module(&mut self, m: &Cow<'a, str>) {
+        if self.last_module.as_ref() == Some(m) {
+            return;
+        }
+        if !self.module_instances.contains(m.as_ref()) {
+            self.module_instances.insert(m.clone());
+        }
+        self.last_module = Some(m.clone());
+    }
+
+    /// Keyed resources: address without key → how many keys.
+    fn keyed_counts(&mut self) -> KeyedBases {
+        let keys = std::mem::take(&mut self.keyed_keys);
+        std::mem::take(&mut self.keyed_bases)
+            .into_iter()
+            .map(|(base, at)| (base, keys[at].len()))
+            .collect()
     }
 
     // A `&Cow` rather than `&str`: cloning a borrowed Cow costs nothing.
@@ -482,9 +520,7 @@ impl<'a> Collected<'a> {
         self.note_keyed(&address, rc.index.map(|s| s.0));
         let module_address = rc.module_address.map(|m| m.0);
         if let Some(m) = &module_address {
-            if !self.module_instances.contains(m.as_ref()) {
-                self.module_instances.insert(m.clone());
-            }
+            self.note_module(m);
         }
         if is_interesting(&rc.type_) {
             let before = before.filter(|_| super::KEEPS_BEFORE.contains(&rc.type_.as_ref()));
@@ -621,10 +657,6 @@ impl std::hash::Hasher for CarriedHash {
 /// Resource addresses without their key → how many keys (told apart by their raw JSON)
 /// the plan names for each.
 pub(super) type KeyedBases = HashMap<String, usize, SeededHash>;
-
-/// Resource addresses without their key → the keys (as raw JSON, borrowed from the text)
-/// seen for each, while reading.
-type KeyedKeys<'a> = HashMap<String, HashSet<&'a str, SeededHash>, SeededHash>;
 
 /// A fast hash for the address maps (the std SipHash showed in profiles), keyed with a
 /// random seed and multiplicative mixing, so that crafted addresses cannot be made to
@@ -933,8 +965,8 @@ impl<'de> Visitor<'de> for ModuleSeed<'_, 'de> {
                 }))?,
                 ModuleKey::Address => {
                     let Lit(a) = map.next_value()?;
-                    if !self.prior && a.len() > 2 && !self.c.module_instances.contains(a.as_ref()) {
-                        self.c.module_instances.insert(a.clone());
+                    if !self.prior && a.len() > 2 {
+                        self.c.note_module(&a);
                     }
                     frame.addr = Some(a);
                 }
@@ -1137,10 +1169,18 @@ fn assemble(
     kept.sort_by(|a, b| a.0.cmp(&b.0));
     let positions = positions(text, &kept, c.one_line);
     // From here on only the kept resources' values are read: the memory of a mapped plan
-    // goes back (its pages are read again from the page cache as they are needed), so that
-    // what is built from it does not come on top of the whole file.
+    // goes back, but for the parts that hold them (pages given back would be read again
+    // from the page cache one fault at a time), so that what is built from it does not
+    // come on top of the whole file.
     #[cfg(target_os = "linux")]
-    super::input::mapped::release(bytes);
+    {
+        let mut spans: Vec<(usize, usize)> = kept
+            .iter()
+            .filter_map(|(_, e)| text_span(text, e))
+            .collect();
+        spans.sort_unstable();
+        super::input::mapped::release_except(bytes, &spans);
+    }
     let resources = build_resources(&kept, positions, name)?;
 
     let mut plan = Plan {
@@ -1154,10 +1194,7 @@ fn assemble(
         config,
         module_instances,
         has_sensitivity_info: c.has_sensitivity,
-        keyed_bases: std::mem::take(&mut c.keyed_bases)
-            .into_iter()
-            .map(|(base, keys)| (base, keys.len()))
-            .collect(),
+        keyed_bases: c.keyed_counts(),
         ..Plan::default()
     };
     mark_sensitive_variable_values(&mut plan);
@@ -1311,6 +1348,11 @@ fn in_world(flags: u8) -> bool {
 fn parse_raw(raw: Option<&str>, name: &str, address: &str) -> Result<Value, UserError> {
     match raw {
         None => Ok(Value::Null),
+        // What most marks are (nothing unknown, nothing sensitive): no parser needed.
+        Some("{}") => Ok(Value::Object(serde_json::Map::new())),
+        Some("false") => Ok(Value::Bool(false)),
+        Some("true") => Ok(Value::Bool(true)),
+        Some("null") => Ok(Value::Null),
         Some(r) => serde_json::from_str(r).map_err(|e| errors::resource_values(name, address, &e)),
     }
 }
@@ -1337,22 +1379,23 @@ fn attrs_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Attrs, UserError
 /// only data sources read while planning. (An address listed twice in one section is
 /// removed by `Plan::index`.)
 fn kept_entries<'c, 'a>(c: &'c Collected<'a>, prior_kept: &BTreeSet<String>) -> Vec<&'c Entry<'a>> {
-    let mut kept: Vec<&Entry<'_>> = Vec::new();
-    for pass in [
-        Source::Change,
-        Source::Deferred,
-        Source::Planned,
-        Source::PriorData,
-    ] {
-        kept.extend(c.entries.iter().filter(|e| {
-            e.source == pass
-                && match pass {
-                    Source::Change | Source::Deferred => true,
-                    Source::Planned => c.flags(&e.address).unwrap_or(0) == PLANNED,
-                    Source::PriorData => prior_kept.contains(e.address.as_ref()),
-                }
-        }));
+    // One pass over the entries, into one list per source, put end to end.
+    let mut by_source: [Vec<&Entry<'_>>; 4] = Default::default();
+    for e in &c.entries {
+        let (at, keep) = match e.source {
+            Source::Change => (0, true),
+            Source::Deferred => (1, true),
+            Source::Planned => (2, c.flags(&e.address).unwrap_or(0) == PLANNED),
+            Source::PriorData => (3, prior_kept.contains(e.address.as_ref())),
+        };
+        if keep {
+            by_source[at].push(e);
+        }
     }
+    let [mut kept, deferred, planned, prior] = by_source;
+    kept.extend(deferred);
+    kept.extend(planned);
+    kept.extend(prior);
     kept
 }
 
@@ -1422,6 +1465,31 @@ fn before_of(e: &Entry<'_>, name: &str, address: &str) -> Result<Option<Attrs>, 
     }
     let sensitive = parse_raw(sensitive, name, address)?;
     Ok(Some(Attrs::from_text(raw, Value::Null, sensitive)))
+}
+
+/// The part of `text` (start and end offsets) an entry's pieces come from: its resource
+/// object, or the part of it from the first piece kept to the last.
+#[cfg(target_os = "linux")]
+fn text_span(text: &str, e: &Entry<'_>) -> Option<(usize, usize)> {
+    let base = text.as_ptr() as usize;
+    let (mut lo, mut hi) = (usize::MAX, 0);
+    let mut add = |s: &str| {
+        let p = s.as_ptr() as usize;
+        if p >= base && p + s.len() <= base + text.len() {
+            lo = lo.min(p - base);
+            hi = hi.max(p - base + s.len());
+        }
+    };
+    for s in [Some(e.address.as_ref()), e.module_address.as_deref()]
+        .into_iter()
+        .chain([e.type_.as_ref(), e.name.as_ref()].map(Some))
+        .chain([e.index, e.values, e.unknown, e.sensitive])
+        .chain([e.before.map(|b| b.0), e.before.and_then(|b| b.1)])
+        .flatten()
+    {
+        add(s);
+    }
+    (lo < hi).then_some((lo, hi))
 }
 
 /// The line and column in `text` of each entry's address literal (`kept[i]`, `None` for
@@ -1551,5 +1619,71 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
         Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
         Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interesting_types_match_the_list() {
+        let listed = |t: &str| super::super::INTERESTING_TYPES.contains(&t);
+        for t in super::super::INTERESTING_TYPES {
+            assert!(is_interesting(t), "{t}");
+            // Names one character off: only those in the list.
+            for near in [
+                format!("{t}s"),
+                t[..t.len() - 1].to_string(),
+                t.replace('_', "-"),
+            ] {
+                assert_eq!(is_interesting(&near), listed(&near), "{near}");
+            }
+        }
+        for t in [
+            "",
+            "aws_",
+            "aws_s3_bucket",
+            "aws_ecs_service ",
+            "AWS_VPC",
+            "google_vpc",
+        ] {
+            assert!(!is_interesting(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn literals_unescape_as_serde_json_reads_them() {
+        let strings = [
+            "",
+            "aws_ecs_service.api",
+            "module.app[\"blue\"].aws_ecs_service.api[\"x\"]",
+            "a[\"q\\\"uote\"]",
+            "back\\slash/solidus",
+            "tab\tnew\nline\r\u{8}\u{c}",
+            "<&> \u{e9} \u{1F600} \u{1}",
+            "\\",
+            "\"",
+        ];
+        let mut out = String::from("left over");
+        for s in strings {
+            // As serde_json writes it, and with every character escaped as `\uXXXX`.
+            let plain = serde_json::to_string(s).unwrap();
+            let mut all = String::from("\"");
+            for u in s.encode_utf16() {
+                all.push_str(&format!("\\u{u:04x}"));
+            }
+            all.push('"');
+            for lit in [plain, all, format!("\"{}\"", s.replace('/', "\\/"))] {
+                let Ok(expected) = serde_json::from_str::<String>(&lit) else {
+                    continue;
+                };
+                assert_eq!(unescape(&lit), expected, "{lit}");
+                unescape_into(&lit, &mut out);
+                assert_eq!(out, expected, "{lit}");
+            }
+        }
+        // A lone surrogate: what the reader made of it before (nothing).
+        assert_eq!(unescape("\"\\ud800\""), "");
     }
 }

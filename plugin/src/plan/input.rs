@@ -224,23 +224,74 @@ pub(crate) mod mapped {
         matches!(file.read_at(&mut [0u8; 1], len as u64), Ok(0)).then_some(m)
     }
 
-    /// Give back the memory of the mapping `text` lies in, when it lies in one: the pages
+    /// Gaps between the parts still to be read shorter than this stay: the kernel maps up
+    /// to 64 KiB of a file around a page read again (fault-around), so giving back less
+    /// saves little memory and costs a call, and the faults to read the pages again.
+    pub const KEPT_GAP: usize = 128 << 10;
+
+    /// Give back the memory of the mapping `text` lies in, when it lies in one, except the
+    /// pages of `keep` (byte ranges of `text` still to be read, in order) and the gaps
+    /// between them shorter than [`KEPT_GAP`]: one call per longer gap. The pages given back
     /// are dropped from this process, and a later read of them faults them in again from
     /// the page cache (a private mapping never written to reads as the file, `madvise(2)`).
     /// The plan reader calls it once it has walked the whole text, which from then on reads
     /// only the resources it keeps: resident memory stays near the size of the file instead
-    /// of the file plus everything built from it.
-    pub fn release(text: &[u8]) {
+    /// of the file plus everything built from it. (Giving back everything, the kept
+    /// resources were then faulted in again, most of the section that holds them.)
+    pub fn release_except(text: &[u8], keep: &[(usize, usize)]) {
         let (start, len) = (START.load(Ordering::SeqCst), LEN.load(Ordering::SeqCst));
         let at = text.as_ptr() as usize;
         if start == 0 || at < start || at - start >= len {
             return;
         }
-        // SAFETY: `start..start + len` is the live read-only private file mapping (`map`),
-        // page-aligned; dropping its pages changes no byte that can be read from it.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, len, libc::MADV_DONTNEED);
+        for (from, to) in given_back(start, len, at, keep, page_size()) {
+            // SAFETY: `from..to` lies inside the live read-only private file mapping
+            // `start..start + len` (`map`, rounded up to whole pages), page-aligned;
+            // dropping its pages changes no byte that can be read from it.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED);
+            }
         }
+    }
+
+    /// The page-aligned address ranges [`release_except`] gives back from the mapping of
+    /// `len` bytes at `start` (page-aligned), for `keep` ranges of the text at `at`.
+    pub(super) fn given_back(
+        start: usize,
+        len: usize,
+        at: usize,
+        keep: &[(usize, usize)],
+        page: usize,
+    ) -> Vec<(usize, usize)> {
+        let end = (start + len).next_multiple_of(page);
+        let mut out = Vec::new();
+        // The whole pages from the one after `from` (or at it) to the one holding `to`.
+        let mut give_back = |from: usize, to: usize| {
+            let from = from.next_multiple_of(page).max(start);
+            let to = (to & !(page - 1)).min(end);
+            if to > from {
+                out.push((from, to));
+            }
+        };
+        let mut from = start;
+        for &(s, e) in keep {
+            let (s, e) = (at + s, at + e);
+            if s >= from + KEPT_GAP {
+                give_back(from, s);
+            }
+            from = from.max(e);
+        }
+        give_back(from, end);
+        out
+    }
+
+    fn page_size() -> usize {
+        // SAFETY: sysconf has no preconditions.
+        let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        usize::try_from(n)
+            .ok()
+            .filter(|n| n.is_power_of_two())
+            .unwrap_or(4096)
     }
 
     fn install_handler() {
@@ -657,12 +708,60 @@ mod tests {
         std::fs::write(&path, &data).unwrap();
         let file = std::fs::File::open(&path).unwrap();
         let m = mapped::map(&file, len as u64).expect("a large file is mapped");
-        mapped::release(&m[100..]);
+        mapped::release_except(&m[100..], &[]);
+        assert!(m[..] == data[..], "read again from the file after release");
+        mapped::release_except(&m[10..], &[(5000, 6000), (len / 2, len / 2 + 10)]);
         assert!(m[..] == data[..], "read again from the file after release");
         // Memory that is not the mapping (a buffer read from a pipe) is never released.
         let copy = data.clone();
-        mapped::release(&copy);
+        mapped::release_except(&copy, &[]);
         assert!(copy == data);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn what_is_given_back_spares_the_parts_still_to_be_read_and_short_gaps() {
+        use mapped::{given_back, KEPT_GAP};
+        let page = 4096;
+        let (start, len) = (1 << 30, 40 * KEPT_GAP + 123);
+        let end = (start + len).next_multiple_of(page);
+        // Nothing to keep: everything.
+        assert_eq!(given_back(start, len, start, &[], page), [(start, end)]);
+        // The text starts 3 bytes in (a byte-order mark); kept ranges in order, two close
+        // together (the gap between them stays), one far.
+        let at = start + 3;
+        let keep = [
+            (10 * KEPT_GAP, 10 * KEPT_GAP + 100),
+            (10 * KEPT_GAP + 5000, 11 * KEPT_GAP + 7),
+            (30 * KEPT_GAP + 1, 30 * KEPT_GAP + 2),
+        ];
+        let out = given_back(start, len, at, &keep, page);
+        assert_eq!(
+            out,
+            [
+                (start, (at + 10 * KEPT_GAP) & !(page - 1)),
+                (
+                    (at + 11 * KEPT_GAP + 7).next_multiple_of(page),
+                    (at + 30 * KEPT_GAP + 1) & !(page - 1)
+                ),
+                ((at + 30 * KEPT_GAP + 2).next_multiple_of(page), end),
+            ]
+        );
+        for &(from, to) in &out {
+            assert!(from % page == 0 && to % page == 0 && from < to);
+            for &(s, e) in &keep {
+                assert!(
+                    to <= at + s || from >= at + e,
+                    "{from}..{to} overlaps {s}..{e}"
+                );
+            }
+        }
+        // Ranges close to the start and to each other: only whole pages far from them.
+        let keep = [(0, 10), (KEPT_GAP - 1, KEPT_GAP)];
+        assert_eq!(
+            given_back(start, len, start, &keep, page),
+            [((start + KEPT_GAP).next_multiple_of(page), end)]
+        );
     }
 
     /// Where the child of the test below finds its file.

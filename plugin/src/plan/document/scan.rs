@@ -677,8 +677,8 @@ impl<'a> Scanner<'a> {
                 b"address" => {
                     once(&mut seen, 4)?;
                     let a = s.lit()?;
-                    if !prior && a.len() > 2 && !c.module_instances.contains(a.as_ref()) {
-                        c.module_instances.insert(a.clone());
+                    if !prior && a.len() > 2 {
+                        c.note_module(&a);
                     }
                     frame.addr = Some(a);
                 }
@@ -1013,8 +1013,8 @@ mod tests {
         let mut keyed: Vec<String> = c
             .keyed_bases
             .iter()
-            .map(|(k, v)| {
-                let mut v: Vec<&&str> = v.iter().collect();
+            .map(|(k, &at)| {
+                let mut v: Vec<&&str> = c.keyed_keys[at].iter().collect();
                 v.sort();
                 format!("{k}:{v:?}")
             })

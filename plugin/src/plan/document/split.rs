@@ -277,11 +277,15 @@ pub(super) fn merge<'a>(into: &mut Collected<'a>, part: Collected<'a>) {
     into.module_instances.extend(part.module_instances);
     if into.keyed_bases.is_empty() {
         into.keyed_bases = part.keyed_bases;
+        into.keyed_keys = part.keyed_keys;
     } else {
-        for (base, keys) in part.keyed_bases {
-            into.keyed_bases.entry(base).or_default().extend(keys);
+        let mut keys = part.keyed_keys;
+        for (base, at) in part.keyed_bases {
+            let into_at = into.keyed_at(&base);
+            into.keyed_keys[into_at].extend(std::mem::take(&mut keys[at]));
         }
     }
+    into.last_keyed = None;
     into.has_sensitivity |= part.has_sensitivity;
     into.keys.planned_object |= part.keys.planned_object;
     into.keys.changes_list |= part.keys.changes_list;
