@@ -144,9 +144,7 @@ pub fn find(key: &str) -> Option<&'static dyn Rule> {
 /// the findings are put back in rule order, exactly as a sequential run would produce them.
 /// Small models stay on the calling thread: starting threads would cost more than it saves.
 pub fn run(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
-    let m = cx.model;
-    let size = m.services.len() + m.task_definitions.len() + m.task_sets.len();
-    let workers = if size < PARALLEL_RULES_MIN_ENTITIES {
+    let workers = if out_hint(cx.model) < PARALLEL_RULES_MIN_ENTITIES {
         1
     } else {
         crate::par::threads()
@@ -159,8 +157,12 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     // The capacity rules share one analysis of the model (see `capacity::memo`).
     let _analysis = crate::capacity::memo::scope(cx.model, cx.assume);
     let workers = workers.min(rules.len());
+    // Room for about one finding per entity, reserved (not touched) up front: a rule's
+    // findings are written in place instead of into a vector that doubles (and copies its
+    // findings) a dozen times on a large plan.
+    let hint = out_hint(cx.model);
     if workers < 2 {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(hint);
         for r in rules {
             crate::cancel::check();
             r.check(cx, &mut out);
@@ -169,37 +171,52 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
-        let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+        // One buffer per worker: each rule's findings are a span of it.
+        let mut buf: Vec<Diagnostic> = Vec::with_capacity(hint);
+        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
         loop {
             crate::cancel::check();
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(r) = rules.get(i) else {
-                return done;
+                return (buf, spans);
             };
-            let mut out = Vec::new();
-            r.check(cx, &mut out);
-            done.push((i, out));
+            let start = buf.len();
+            r.check(cx, &mut buf);
+            if buf.len() > start {
+                spans.push((i, start..buf.len()));
+            }
         }
     };
     // The workers come from the process's pool (`par`), whose threads grow their heaps
     // once; a run no worker has taken by the time the caller is done is run by the caller,
     // finding no rule left. A panicking rule panics the caller, as it would without threads.
     let seats: Vec<usize> = (0..workers).collect();
-    let mut per_rule: Vec<(usize, Vec<Diagnostic>)> = crate::par::map(&seats, 1, |_| work())
-        .into_iter()
-        .flatten()
+    let done: Vec<(Vec<Diagnostic>, Vec<(usize, std::ops::Range<usize>)>)> =
+        crate::par::map(&seats, 1, |_| work());
+    // The spans in rule order, each moved once into a vector of the exact size.
+    let mut order: Vec<(usize, usize, std::ops::Range<usize>)> = done
+        .iter()
+        .enumerate()
+        .flat_map(|(w, (_, spans))| spans.iter().map(move |(i, r)| (*i, w, r.clone())))
         .collect();
-    per_rule.sort_unstable_by_key(|(i, _)| *i);
-    // Sized at once: collecting through `flat_map` grew the vector, copying the findings.
-    let mut all = Vec::with_capacity(per_rule.iter().map(|(_, out)| out.len()).sum());
-    for (_, mut out) in per_rule {
-        all.append(&mut out);
+    order.sort_unstable_by_key(|(i, _, _)| *i);
+    let mut bufs: Vec<std::vec::IntoIter<Diagnostic>> =
+        done.into_iter().map(|(buf, _)| buf.into_iter()).collect();
+    let mut all = Vec::with_capacity(bufs.iter().map(|b| b.len()).sum());
+    // Each worker's spans are in its own order of work, which is rule order: taking them
+    // in rule order walks every buffer from its start.
+    for (_, w, range) in order {
+        all.extend(bufs[w].by_ref().take(range.len()));
     }
     all
 }
 
-/// Below this many services, task definitions and task sets (what most rules iterate over)
-/// the rules run on one thread (see [`run`]).
+/// The findings a run is expected to make, to reserve room for: one per service, task
+/// definition and task set.
+fn out_hint(m: &Model) -> usize {
+    m.services.len() + m.task_definitions.len() + m.task_sets.len()
+}
+
 const PARALLEL_RULES_MIN_ENTITIES: usize = 200;
 
 #[cfg(test)]
