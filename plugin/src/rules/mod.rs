@@ -171,19 +171,20 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
-        // One buffer per worker: each rule's findings are a span of it.
-        let mut buf: Vec<Diagnostic> = Vec::with_capacity(hint);
-        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
         loop {
             crate::cancel::check();
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(r) = rules.get(i) else {
-                return (buf, spans);
+                return done;
             };
-            let start = buf.len();
-            r.check(cx, &mut buf);
-            if buf.len() > start {
-                spans.push((i, start..buf.len()));
+            let mut out = Vec::with_capacity(hint);
+            r.check(cx, &mut out);
+            // Most rules find nothing: their room is given back untouched. The others keep
+            // what they wrote (shrinking in place), each freed as soon as it is moved below.
+            if !out.is_empty() {
+                out.shrink_to_fit();
+                done.push((i, out));
             }
         }
     };
@@ -191,22 +192,15 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     // once; a run no worker has taken by the time the caller is done is run by the caller,
     // finding no rule left. A panicking rule panics the caller, as it would without threads.
     let seats: Vec<usize> = (0..workers).collect();
-    let done: Vec<(Vec<Diagnostic>, Vec<(usize, std::ops::Range<usize>)>)> =
-        crate::par::map(&seats, 1, |_| work());
-    // The spans in rule order, each moved once into a vector of the exact size.
-    let mut order: Vec<(usize, usize, std::ops::Range<usize>)> = done
-        .iter()
-        .enumerate()
-        .flat_map(|(w, (_, spans))| spans.iter().map(move |(i, r)| (*i, w, r.clone())))
+    let mut per_rule: Vec<(usize, Vec<Diagnostic>)> = crate::par::map(&seats, 1, |_| work())
+        .into_iter()
+        .flatten()
         .collect();
-    order.sort_unstable_by_key(|(i, _, _)| *i);
-    let mut bufs: Vec<std::vec::IntoIter<Diagnostic>> =
-        done.into_iter().map(|(buf, _)| buf.into_iter()).collect();
-    let mut all = Vec::with_capacity(bufs.iter().map(|b| b.len()).sum());
-    // Each worker's spans are in its own order of work, which is rule order: taking them
-    // in rule order walks every buffer from its start.
-    for (_, w, range) in order {
-        all.extend(bufs[w].by_ref().take(range.len()));
+    per_rule.sort_unstable_by_key(|(i, _)| *i);
+    // Sized at once: collecting through `flat_map` grew the vector, copying the findings.
+    let mut all = Vec::with_capacity(per_rule.iter().map(|(_, out)| out.len()).sum());
+    for (_, mut out) in per_rule {
+        all.append(&mut out);
     }
     all
 }
@@ -217,6 +211,8 @@ fn out_hint(m: &Model) -> usize {
     m.services.len() + m.task_definitions.len() + m.task_sets.len()
 }
 
+/// Below this many services, task definitions and task sets (what most rules iterate over)
+/// the rules run on one thread (see [`run`]).
 const PARALLEL_RULES_MIN_ENTITIES: usize = 200;
 
 #[cfg(test)]
