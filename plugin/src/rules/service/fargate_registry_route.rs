@@ -459,6 +459,9 @@ fn stage<'m>(
     }
 }
 
+/// A container pulling a public image: (container, image), as shown in findings.
+type Image = (String, String);
+
 /// The subnets' stages and the findings they make, shared by the services with the same
 /// subnets: a finding is made once and copied for each service instead of worded again.
 #[derive(Default)]
@@ -468,7 +471,7 @@ struct Memo<'m> {
     keys: HashMap<(usize, Vec<SubnetName<'m>>, Option<bool>), usize, SeededHash>,
     stages: Vec<Stage<'m>>,
     /// The finding made for a stage (and a public image), for the first service that made it.
-    made: HashMap<(usize, Option<(String, String)>), Diagnostic, SeededHash>,
+    made: HashMap<(usize, Option<Image>), Diagnostic, SeededHash>,
 }
 
 impl<'m> Memo<'m> {
