@@ -82,13 +82,24 @@ impl ServiceDemand {
 
     /// "peak desired 6 × maximum_percent 200% = 12", or what is known of it.
     pub fn peak_words(&self) -> String {
+        let mut s = String::new();
+        self.write_peak_words(&mut s);
+        s
+    }
+
+    /// [`ServiceDemand::peak_words`], written at the end of `out`.
+    pub fn write_peak_words(&self, out: &mut String) {
         match &self.peak {
-            Ok(c) => format!("peak {}", c.why),
-            Err(_) if self.peak_range.hi.is_some() => format!(
-                "peak {} (rolling or blue/green: the deployment strategy is unknown)",
-                self.peak_range.show()
-            ),
-            Err(_) => "peak unknown".to_string(),
+            Ok(c) => {
+                out.push_str("peak ");
+                out.push_str(&c.why);
+            }
+            Err(_) if self.peak_range.hi.is_some() => {
+                out.push_str("peak ");
+                out.push_str(&self.peak_range.show());
+                out.push_str(" (rolling or blue/green: the deployment strategy is unknown)");
+            }
+            Err(_) => out.push_str("peak unknown"),
         }
     }
 
@@ -242,9 +253,10 @@ fn desired(s: &Service, daemon: bool) -> Result<Counted, Missing> {
         return Err(sensitive_missing("desired_count", &s.address));
     }
     match &field.val {
+        // Not sensitive (above): the value as `show` writes it, without its own string.
         Val::Known(n) => Ok(Counted {
             n: (*n).max(0) as u64,
-            why: format!("desired_count {}", field.show()),
+            why: format!("desired_count {n}"),
         }),
         // The AWS provider's default desired_count is 0.
         Val::Null => Ok(Counted {
@@ -265,7 +277,7 @@ fn percent(f: &Field<i64>, attr: &str, default: u64, s: &Service) -> Result<Coun
     match &f.val {
         Val::Known(n) => Ok(Counted {
             n: (*n).max(0) as u64,
-            why: format!("{attr} {}%", f.show()),
+            why: format!("{attr} {n}%"),
         }),
         // Not set in the configuration (also when the provider plans it as unknown).
         Val::Null => Ok(Counted {

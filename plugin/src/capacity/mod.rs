@@ -216,6 +216,7 @@ impl SubnetPhase {
 }
 
 /// The arithmetic of a subnet total: the first users' words (`parts`) of `users` in all.
+#[cfg(test)]
 fn need_words(mut parts: Vec<String>, users: usize, total: Bound) -> String {
     let more = users - parts.len();
     match (parts.len(), more) {
@@ -582,35 +583,59 @@ impl Analysis {
             let u = &self.subnet_users[sums.users[k].0];
             self.user_missing(u, phase.at_peak(u), &mut missing);
         }
-        let parts = sums
-            .users
-            .iter()
-            .take(SHOWN_SUBNET_USERS)
-            .map(|&(ui, shared)| {
-                let u = &self.subnet_users[ui];
-                self.user_words(u, shared, phase.at_peak(u))
-            })
-            .collect();
+        // The words of `need_words`, written into one string: a subnet rule words this for
+        // every service of a large subnet.
+        let shown = sums.users.len().min(SHOWN_SUBNET_USERS);
+        let mut why = String::with_capacity(160 * shown);
+        for (n, &(ui, shared)) in sums.users[..shown].iter().enumerate() {
+            if n > 0 {
+                why.push_str(" + ");
+            }
+            let u = &self.subnet_users[ui];
+            self.write_user_words(&mut why, u, shared, phase.at_peak(u));
+        }
+        match (shown, sums.users.len() - shown) {
+            (0, _) => why.push_str("nothing"),
+            (1, 0) => {}
+            (_, more) => {
+                use std::fmt::Write;
+                if more > 0 {
+                    let _ = write!(why, " + {more} more");
+                }
+                why.push_str(" = ");
+                why.push_str(&total.show());
+            }
+        }
         Need {
             total,
-            why: need_words(parts, sums.users.len(), total),
+            why,
             missing,
         }
     }
 
     /// "aws_ecs_service.api desired_count 4 × 2/3 subnets": one user's count in words.
+    #[cfg(test)]
     fn user_words(&self, u: &SubnetUser, shared: usize, at_peak: bool) -> String {
+        let mut s = String::new();
+        self.write_user_words(&mut s, u, shared, at_peak);
+        s
+    }
+
+    /// [`Analysis::user_words`], written at the end of `out`.
+    fn write_user_words(&self, out: &mut String, u: &SubnetUser, shared: usize, at_peak: bool) {
         let (_, desired) = self.user_count(u, at_peak);
-        let share = if shared == u.subnets.len() {
-            String::new()
-        } else {
-            format!(" × {shared}/{} subnets", u.subnets.len())
-        };
-        let why = match desired {
-            Some(d) => d.desired.as_ref().map_or("desired unknown", |c| &c.why),
-            None => &u.why,
-        };
-        format!("{} {why}{share}", u.label)
+        out.push_str(&u.label);
+        out.push(' ');
+        match (desired, u.service) {
+            (Some(d), _) => out.push_str(d.desired.as_ref().map_or("desired unknown", |c| &c.why)),
+            // A service at its peak (see `SubnetUser::why`).
+            (None, Some(i)) if u.why.is_empty() => self.services[i].write_peak_words(out),
+            (None, _) => out.push_str(&u.why),
+        }
+        if shared != u.subnets.len() {
+            use std::fmt::Write;
+            let _ = write!(out, " × {shared}/{} subnets", u.subnets.len());
+        }
     }
 
     /// Usable IPv4 addresses over `set` (IPv6-only subnets excluded).
@@ -720,11 +745,16 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
     for (i, s) in model.services.iter().enumerate() {
         match cluster_key(model, s) {
             Ok(k) => {
-                let ci = *index.entry(k.clone()).or_insert_with(|| {
-                    keys.push((k, None));
-                    members.push(Vec::new());
-                    keys.len() - 1
-                });
+                // Looked up first: the key is cloned only for a cluster seen the first time.
+                let ci = match index.get(&k) {
+                    Some(&ci) => ci,
+                    None => {
+                        index.insert(k.clone(), keys.len());
+                        keys.push((k, None));
+                        members.push(Vec::new());
+                        keys.len() - 1
+                    }
+                };
                 members[ci].push(i);
                 service_cluster.push(Ok(ci));
             }
@@ -848,7 +878,9 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
                         format!("DAEMON: one task on each of {} instances", inst.show()),
                     )
                 } else {
-                    (d.peak_bound(), d.peak_words())
+                    // Worded when a finding shows it (`write_user_words`), not for
+                    // every service up front.
+                    (d.peak_bound(), String::new())
                 };
                 let missing = if d.daemon && count.hi.is_none() {
                     service_cluster[i]
@@ -881,7 +913,13 @@ pub fn analyze(model: &Model, assume: &Assumptions) -> Analysis {
     let mut users_by_subnet: HashMap<SubnetKey, Vec<usize>> = HashMap::new();
     for (i, u) in subnet_users.iter().enumerate() {
         for k in &u.subnets {
-            users_by_subnet.entry(k.clone()).or_default().push(i);
+            // Looked up first: a key is cloned once, not once per user of the subnet.
+            match users_by_subnet.get_mut(k) {
+                Some(v) => v.push(i),
+                None => {
+                    users_by_subnet.insert(k.clone(), vec![i]);
+                }
+            }
         }
     }
     Analysis {

@@ -73,7 +73,9 @@ pub struct SubnetUser {
     pub subnets: Vec<SubnetKey>,
     /// Addresses taken in total over `subnets`.
     pub count: Bound,
-    /// "peak 12 (desired 6 × maximum_percent 200% = 12)".
+    /// "peak 12 (desired 6 × maximum_percent 200% = 12)". Empty for a service that is not
+    /// a daemon: its words are its [`super::ServiceDemand::peak_words`], written only when a
+    /// finding shows them.
     pub why: String,
     /// Why `count` is not exact, for users other than services (whose inputs live in
     /// their [`super::ServiceDemand`]).
@@ -254,8 +256,10 @@ pub(crate) fn infos(
 ) -> BTreeMap<SubnetKey, SubnetInfo> {
     let mut out = BTreeMap::new();
     for k in users.iter().flat_map(|u| u.subnets.iter()) {
-        out.entry(k.clone())
-            .or_insert_with(|| info(model, assume, k));
+        // Looked up first: most subnets have many users, and a key is cloned once.
+        if !out.contains_key(k) {
+            out.insert(k.clone(), info(model, assume, k));
+        }
     }
     out
 }

@@ -144,9 +144,7 @@ pub fn find(key: &str) -> Option<&'static dyn Rule> {
 /// the findings are put back in rule order, exactly as a sequential run would produce them.
 /// Small models stay on the calling thread: starting threads would cost more than it saves.
 pub fn run(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
-    let m = cx.model;
-    let size = m.services.len() + m.task_definitions.len() + m.task_sets.len();
-    let workers = if size < PARALLEL_RULES_MIN_ENTITIES {
+    let workers = if out_hint(cx.model) < PARALLEL_RULES_MIN_ENTITIES {
         1
     } else {
         crate::par::threads()
@@ -159,8 +157,12 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
     // The capacity rules share one analysis of the model (see `capacity::memo`).
     let _analysis = crate::capacity::memo::scope(cx.model, cx.assume);
     let workers = workers.min(rules.len());
+    // Room for about one finding per entity, reserved (not touched) up front: a rule's
+    // findings are written in place instead of into a vector that doubles (and copies its
+    // findings) a dozen times on a large plan.
+    let hint = out_hint(cx.model);
     if workers < 2 {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(hint);
         for r in rules {
             crate::cancel::check();
             r.check(cx, &mut out);
@@ -176,9 +178,14 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
             let Some(r) = rules.get(i) else {
                 return done;
             };
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(hint);
             r.check(cx, &mut out);
-            done.push((i, out));
+            // Most rules find nothing: their room is given back untouched. The others keep
+            // what they wrote (shrinking in place), each freed as soon as it is moved below.
+            if !out.is_empty() {
+                out.shrink_to_fit();
+                done.push((i, out));
+            }
         }
     };
     // The workers come from the process's pool (`par`), whose threads grow their heaps
@@ -196,6 +203,12 @@ fn run_on(cx: &Context<'_>, rules: &[&'static dyn Rule], workers: usize) -> Vec<
         all.append(&mut out);
     }
     all
+}
+
+/// The findings a run is expected to make, to reserve room for: one per service, task
+/// definition and task set.
+fn out_hint(m: &Model) -> usize {
+    m.services.len() + m.task_definitions.len() + m.task_sets.len()
 }
 
 /// Below this many services, task definitions and task sets (what most rules iterate over)

@@ -121,8 +121,13 @@ impl Unverified<'_> {
             .help(words.supply)
             .plan(self.plan)
             .unverifiable();
-        if let Some(d) = self.detail {
-            b = b.detail(format!("{d}\nMissing: {}.", words.what));
+        if let Some(mut d) = self.detail {
+            // "{detail}\nMissing: {what}.", added to the detail's own string.
+            d.reserve_exact(words.what.len() + 11);
+            d.push_str("\nMissing: ");
+            d.push_str(&words.what);
+            d.push('.');
+            b = b.detail(d);
         }
         b.missing(words.missing).build()
     }

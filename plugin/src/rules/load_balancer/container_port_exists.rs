@@ -57,20 +57,26 @@ pub(super) fn serves(m: &PortMapping, p: i64) -> bool {
         .is_some_and(|(a, b)| a <= p && p <= b)
 }
 
-fn container_ports(c: &Container, sensitive: bool) -> String {
-    let ports: Vec<String> = c
-        .port_mappings
-        .iter()
-        .map(|m| match (m.container_port, &m.container_port_range) {
-            (Some(p), _) => show_value(&p, sensitive),
-            (None, Some(r)) => show_value(r, sensitive),
-            (None, None) => "(none)".to_string(),
-        })
-        .collect();
-    if ports.is_empty() {
-        "no port mappings".to_string()
-    } else {
-        format!("containerPort {}", ports.join(", "))
+/// "containerPort 80, 8080" (or "no port mappings"), written at the end of `out`.
+fn container_ports(out: &mut String, c: &Container, sensitive: bool) {
+    use std::fmt::Write;
+    if c.port_mappings.is_empty() {
+        out.push_str("no port mappings");
+        return;
+    }
+    out.push_str("containerPort ");
+    for (i, m) in c.port_mappings.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match (m.container_port, &m.container_port_range) {
+            (None, None) => out.push_str("(none)"),
+            _ if sensitive => out.push_str(crate::model::SENSITIVE),
+            (Some(p), _) => {
+                let _ = write!(out, "{p}");
+            }
+            (None, Some(r)) => out.push_str(r),
+        }
     }
 }
 
@@ -198,23 +204,36 @@ fn judge_one(
         if c.port_mappings.iter().any(|m| serves(m, *port)) {
             continue;
         }
-        cx.diag(
-            meta,
-            &svc.address,
-            format!(
-                "load_balancer sends traffic to port {} of container {}, but that container in {} has no such containerPort",
-                lb.container_port.show(),
-                lb.container_name.show(),
-                td.address
-            ),
-        )
+        // Each value shown once, the texts written in place: one finding per service on
+        // plans that get this wrong everywhere.
+        let (port, name) = (lb.container_port.show(), lb.container_name.show());
+        let mut message = String::with_capacity(160 + td.address.len());
+        for part in [
+            "load_balancer sends traffic to port ",
+            &port,
+            " of container ",
+            &name,
+            ", but that container in ",
+            &td.address,
+            " has no such containerPort",
+        ] {
+            message.push_str(part);
+        }
+        let mut detail = String::with_capacity(160);
+        detail.push_str("The container has ");
+        container_ports(&mut detail, c, sensitive);
+        for part in [
+            ". CreateService fails: \"The container ",
+            &name,
+            " did not have a container port ",
+            &port,
+            " defined.\"",
+        ] {
+            detail.push_str(part);
+        }
+        cx.diag(meta, &svc.address, message)
         .attribute(port_attr())
-        .detail(format!(
-            "The container has {}. CreateService fails: \"The container {} did not have a container port {} defined.\"",
-            container_ports(c, sensitive),
-            lb.container_name.show(),
-            lb.container_port.show()
-        ))
+        .detail(detail)
         .help("Set container_port to one of the container's portMappings[].containerPort, or add that port mapping to the task definition.")
         .related(td.address.clone())
         .plan(svc.plan)

@@ -78,6 +78,14 @@ impl Rule for PortRanges {
                     .push(out);
             };
             for (i, c) in containers.iter().enumerate() {
+                // Most containers have no range: nothing to word for them.
+                if !c
+                    .port_mappings
+                    .iter()
+                    .any(|pm| pm.container_port_range.is_some())
+                {
+                    continue;
+                }
                 let who = cname(c, s);
                 let ranges: Vec<usize> = c
                     .port_mappings

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{
-    is_private_ecr_image, show_value, AwsvpcConfiguration, Egress, Launch, Link, Model, Service,
-    Subnet, TaskDefinition, Val,
+    is_private_ecr_image, show_value, Egress, Launch, Link, Model, Service, Subnet, TaskDefinition,
+    Val,
 };
 use crate::plan::SeededHash;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -317,28 +317,28 @@ fn have(model: &Model, vpc: &str, plan: usize, need: Need, notes: &mut Vec<Strin
     maybe.map_or(Have::No, Have::Maybe)
 }
 
-/// What the rule concludes for one service.
-enum Verdict {
+/// What the rule concludes for one service whose subnets have no way out.
+enum Verdict<'b> {
     Pass,
     /// Tasks in these subnets cannot pull: (subnet, why).
-    Fire(Finding),
+    Fire(Finding<'b>),
     Unverifiable(Missing),
 }
 
-enum Finding {
+enum Finding<'b> {
     PublicImage {
-        blocked: Vec<(String, String)>,
+        blocked: &'b [(String, String)],
         container: String,
         image: String,
     },
     MissingEndpoints {
-        blocked: Vec<(String, String)>,
+        blocked: &'b [(String, String)],
         missing: Vec<Need>,
         notes: Vec<String>,
     },
 }
 
-impl Finding {
+impl Finding<'_> {
     fn blocked(&self) -> &[(String, String)] {
         match self {
             Finding::PublicImage { blocked, .. } | Finding::MissingEndpoints { blocked, .. } => {
@@ -409,26 +409,35 @@ fn path_memo<'m>(
     }
 }
 
-fn verdict<'m>(
-    model: &Model,
-    svc: &'m Service,
-    cfg: &'m AwsvpcConfiguration,
+/// What a service's subnets and assign_public_ip decide before its task definition is
+/// read. It is the same for every service with the same subnets and assign_public_ip (the
+/// services of a module share them), so [`Memo::stage`] works it out once for them.
+enum Stage<'m> {
+    Pass,
+    Unverifiable(Missing),
+    /// Subnets without a way out: (subnet, why), and their VPCs.
+    Blocked {
+        blocked: Vec<(String, String)>,
+        vpcs: Vec<Option<&'m Link>>,
+    },
+}
+
+fn stage<'m>(
+    model: &'m Model,
+    links: &'m [Link],
+    plan: usize,
+    public_ip: &Val<bool>,
     paths: &mut Paths<'m>,
-) -> Option<Verdict> {
-    let links = cfg.subnets.get()?;
-    let public_ip = match &cfg.assign_public_ip.val {
-        Val::Null => Val::Known(false),
-        v => v.clone(),
-    };
+) -> Stage<'m> {
     let mut blocked = Vec::new();
     let mut undetermined = Vec::new();
     let mut kind: Option<MissingKind> = None;
     let mut vpcs: Vec<Option<&Link>> = Vec::new();
     for l in links {
-        match path_memo(paths, model, l, svc.plan, &public_ip) {
+        match path_memo(paths, model, l, plan, public_ip) {
             (_, Path::Internet) => {}
             (s, Path::None(why)) => {
-                vpcs.push(support::subnet(model, l, svc.plan).and_then(|s| s.vpc.as_ref()));
+                vpcs.push(support::subnet(model, l, plan).and_then(|s| s.vpc.as_ref()));
                 blocked.push((s, why));
             }
             (s, Path::Undetermined(why, k)) => {
@@ -437,36 +446,98 @@ fn verdict<'m>(
             }
         }
     }
-    if blocked.is_empty() {
-        return Some(match undetermined.is_empty() {
-            true => Verdict::Pass,
-            false => Verdict::Unverifiable(Missing::new(
-                undetermined_text(&undetermined),
-                "Manage the subnets, their route table associations and routes in the plan (or pass the plan that does), or ignore NET045 for this service if its subnets reach the internet.",
-                kind.unwrap_or(MissingKind::Hidden),
-            )),
-        });
+    if !blocked.is_empty() {
+        return Stage::Blocked { blocked, vpcs };
     }
-    let td = support::service_task_definition(model, svc).ok();
-    let n = needs(td);
-    if let Some((container, image)) = n.public_image {
-        return Some(Verdict::Fire(Finding::PublicImage {
-            blocked,
-            container,
-            image,
-        }));
+    match undetermined.is_empty() {
+        true => Stage::Pass,
+        false => Stage::Unverifiable(Missing::new(
+            undetermined_text(&undetermined),
+            "Manage the subnets, their route table associations and routes in the plan (or pass the plan that does), or ignore NET045 for this service if its subnets reach the internet.",
+            kind.unwrap_or(MissingKind::Hidden),
+        )),
     }
-    Some(endpoints(model, svc.plan, &vpcs, &n, blocked))
+}
+
+/// A container pulling a public image: (container, image), as shown in findings.
+type Image = (String, String);
+
+/// The subnets' stages and the findings they make, shared by the services with the same
+/// subnets: a finding is made once and copied for each service instead of worded again.
+#[derive(Default)]
+struct Memo<'m> {
+    paths: Paths<'m>,
+    /// (plan, subnets, assign_public_ip) to an index in `stages`.
+    keys: HashMap<(usize, Vec<SubnetName<'m>>, Option<bool>), usize, SeededHash>,
+    stages: Vec<Stage<'m>>,
+    /// The finding made for a stage (and a public image), for the first service that made it.
+    made: HashMap<(usize, Option<Image>), Diagnostic, SeededHash>,
+}
+
+impl<'m> Memo<'m> {
+    /// The index in `stages` of the stage of these subnets, and whether other services
+    /// can share it (not when a subnet is known only after apply).
+    fn stage(
+        &mut self,
+        model: &'m Model,
+        links: &'m [Link],
+        plan: usize,
+        public_ip: &Val<bool>,
+    ) -> (usize, bool) {
+        let ip = match public_ip {
+            Val::Known(b) => Some(*b),
+            _ => None,
+        };
+        let key: Option<Vec<SubnetName>> = links.iter().map(SubnetName::of).collect();
+        let Some(key) = key else {
+            self.stages
+                .push(stage(model, links, plan, public_ip, &mut self.paths));
+            return (self.stages.len() - 1, false);
+        };
+        let key = (plan, key, ip);
+        if let Some(&i) = self.keys.get(&key) {
+            return (i, true);
+        }
+        let st = stage(model, links, plan, public_ip, &mut self.paths);
+        self.stages.push(st);
+        self.keys.insert(key, self.stages.len() - 1);
+        (self.stages.len() - 1, true)
+    }
+}
+
+/// What decides a subnet's [`path`]: its address in the plan, else its literal id.
+#[derive(PartialEq, Eq, Hash)]
+enum SubnetName<'m> {
+    Address(&'m str),
+    Literal(&'m str),
+}
+
+impl<'m> SubnetName<'m> {
+    fn of(link: &'m Link) -> Option<Self> {
+        match (&link.address, &link.literal) {
+            (Some(a), _) => Some(SubnetName::Address(a)),
+            (None, Some(l)) => Some(SubnetName::Literal(l)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// `made`, the finding another service made, for `svc`: only the address differs.
+fn for_service(made: &Diagnostic, svc: &Service) -> Diagnostic {
+    let mut d = made.clone();
+    d.address.clear();
+    d.address.push_str(&svc.address);
+    d
 }
 
 /// The verdict for subnets without a way out, from the VPC endpoints of their VPCs.
-fn endpoints(
+fn endpoints<'b>(
     model: &Model,
     plan: usize,
     vpcs: &[Option<&Link>],
     n: &Needs,
-    blocked: Vec<(String, String)>,
-) -> Verdict {
+    blocked: &'b [(String, String)],
+) -> Verdict<'b> {
     let mut missing: Vec<Need> = Vec::new();
     let mut maybe: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -526,7 +597,7 @@ impl Rule for FargateRegistryRoute {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut paths = Paths::default();
+        let mut memo = Memo::default();
         for svc in &cx.model.services {
             let launch = svc.launch.get();
             if matches!(launch, Some(l) if *l != Launch::Fargate) {
@@ -538,27 +609,57 @@ impl Rule for FargateRegistryRoute {
             if !matches!(support::service_awsvpc(cx, svc), Awsvpc::Yes(_)) {
                 continue;
             }
-            let Some(v) = verdict(cx.model, svc, cfg, &mut paths) else {
+            let Some(links) = cfg.subnets.get() else {
                 continue;
             };
-            let check = "that this Fargate service's tasks can reach their image registry";
+            let public_ip = match &cfg.assign_public_ip.val {
+                Val::Null => Val::Known(false),
+                v => v.clone(),
+            };
+            let (at, shared) = memo.stage(cx.model, links, svc.plan, &public_ip);
+            let (blocked, vpcs) = match (&memo.stages[at], launch) {
+                (Stage::Pass, _) => continue,
+                // Unknown launches are not worth a note unless they would fail on Fargate.
+                (Stage::Unverifiable(_), None) => continue,
+                (Stage::Unverifiable(m), Some(_)) if !shared => {
+                    out.push(support::unverifiable(cx, &Self::META, svc, ATTR, CHECK, m));
+                    continue;
+                }
+                (Stage::Unverifiable(m), Some(_)) => {
+                    let made = memo.made.entry((at, None)).or_insert_with(|| {
+                        support::unverifiable(cx, &Self::META, svc, ATTR, CHECK, m)
+                    });
+                    out.push(for_service(made, svc));
+                    continue;
+                }
+                (Stage::Blocked { blocked, vpcs }, _) => (blocked, vpcs),
+            };
+            let td = support::service_task_definition(cx.model, svc).ok();
+            let n = needs(td);
+            let v = match n.public_image {
+                Some(image) if launch.is_some() && shared => {
+                    let made = memo.made.entry((at, Some(image))).or_insert_with_key(|k| {
+                        let (container, image) = k.1.clone().unwrap_or_default();
+                        let f = Finding::PublicImage {
+                            blocked,
+                            container,
+                            image,
+                        };
+                        fire(cx, svc, &f)
+                    });
+                    out.push(for_service(made, svc));
+                    continue;
+                }
+                Some((container, image)) => Verdict::Fire(Finding::PublicImage {
+                    blocked,
+                    container,
+                    image,
+                }),
+                None => endpoints(cx.model, svc.plan, vpcs, &n, blocked),
+            };
             match (v, launch) {
                 (Verdict::Pass, _) => {}
-                (Verdict::Fire(f), Some(_)) => {
-                    let mut d = cx
-                        .diag(&Self::META, &svc.address, f.message())
-                        .attribute(ATTR)
-                        .detail(f.detail())
-                        .help(HELP)
-                        .plan(svc.plan);
-                    // Services in the same blocked subnets share one problem.
-                    let mut subnets = Vec::new();
-                    for (s, _) in f.blocked() {
-                        d = d.related(s.clone());
-                        subnets.push(s.to_string());
-                    }
-                    d.group(subnets.join(" ")).push(out);
-                }
+                (Verdict::Fire(f), Some(_)) => out.push(fire(cx, svc, &f)),
                 (Verdict::Fire(_), None) => out.push(support::unverifiable(
                     cx,
                     &Self::META,
@@ -570,14 +671,32 @@ impl Rule for FargateRegistryRoute {
                         "Set launch_type or capacity_provider_strategy from values known at plan time.",
                     ),
                 )),
-                // Unknown launches are not worth a note unless they would fail on Fargate.
                 (Verdict::Unverifiable(_), None) => {}
                 (Verdict::Unverifiable(m), Some(_)) => {
-                    out.push(support::unverifiable(cx, &Self::META, svc, ATTR, check, &m))
+                    out.push(support::unverifiable(cx, &Self::META, svc, ATTR, CHECK, &m))
                 }
             }
         }
     }
+}
+
+const CHECK: &str = "that this Fargate service's tasks can reach their image registry";
+
+/// The warning for a service whose tasks cannot reach their registry.
+fn fire(cx: &Context<'_>, svc: &Service, f: &Finding<'_>) -> Diagnostic {
+    let mut d = cx
+        .diag(&FargateRegistryRoute::META, &svc.address, f.message())
+        .attribute(ATTR)
+        .detail(f.detail())
+        .help(HELP)
+        .plan(svc.plan);
+    // Services in the same blocked subnets share one problem.
+    let mut subnets = Vec::new();
+    for (s, _) in f.blocked() {
+        d = d.related(s.clone());
+        subnets.push(s.to_string());
+    }
+    d.group(subnets.join(" ")).build()
 }
 
 #[cfg(test)]
