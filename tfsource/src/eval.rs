@@ -1530,7 +1530,11 @@ fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Va
         r.attribute = if sep == "." && r.attribute.is_empty() {
             step.into()
         } else {
-            format!("{}{sep}{step}", r.attribute).into()
+            let mut a = String::with_capacity(r.attribute.len() + sep.len() + step.len());
+            a.push_str(&r.attribute);
+            a.push_str(sep);
+            a.push_str(step);
+            a.into()
         };
     }
     Value::Unknown(u)

@@ -19,7 +19,6 @@
 //!   ([`OverlayStats`]).
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde_json::{Map, Value as J};
@@ -529,7 +528,13 @@ fn overlay_part(
         if let Some((attrs, refs, set)) = overlay {
             let mut found: SourceRefs =
                 HashMap::with_capacity_and_hasher(refs.len(), Default::default());
-            for (path, rs) in refs {
+            // A path given twice (a JSON string's structure, then the string) keeps its
+            // last references: taken from the end, a path already found is skipped rather
+            // than built and replaced.
+            for (path, rs) in refs.into_iter().rev() {
+                let std::collections::hash_map::Entry::Vacant(slot) = found.entry(path) else {
+                    continue;
+                };
                 let mut all = Vec::new();
                 for r in rs {
                     if let Some(t) = known.get(&r) {
@@ -540,7 +545,7 @@ fn overlay_part(
                         known.insert(r, t);
                     }
                 }
-                found.insert(path, all);
+                slot.insert(all);
             }
             changes.push((i, attrs, found, set));
         }
@@ -676,8 +681,17 @@ fn overlay_resource(
     if !differs && secrets.is_empty() {
         return Ok(Some((None, m.refs, m.set)));
     }
-    let mut new_after = res.values.after().as_object().cloned().unwrap_or_default();
-    let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
+    // The planned members the merge does not replace are copied; those it replaces are
+    // not copied only to be dropped.
+    let kept = |o: Option<&Map<String, J>>| -> Map<String, J> {
+        o.into_iter()
+            .flatten()
+            .filter(|(k, _)| !merged.iter().any(|(key, ..)| *key == k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let mut new_after = kept(res.values.after().as_object());
+    let mut new_unknown = kept(unknown.as_object());
     let mut new_sensitive = sensitive.clone();
     for (key, a, u, s) in merged {
         put(&mut new_after, key, a);
@@ -805,7 +819,7 @@ impl Merge {
                     .enumerate()
                     .map(|(i, x)| {
                         let len = path.len();
-                        let _ = write!(path, ".{i}");
+                        push_index(path, i);
                         let out = self.merge(
                             Some(x),
                             um.and_then(|m| m.get(i)),
@@ -876,7 +890,7 @@ impl Merge {
                 let mut refs = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
                     let len = path.len();
-                    let _ = write!(path, ".{i}");
+                    push_index(path, i);
                     let (a, u, s, r) = self.sourced(item, path);
                     path.truncate(len);
                     parts.push((a, u, s));
@@ -956,6 +970,24 @@ fn known_json(v: V, filled: &mut usize) -> (J, J) {
             (scalar.into_json().unwrap_or(J::Null), J::Null)
         }
     }
+}
+
+/// `.I` added to a dotted path, without the formatting machinery (once per list element
+/// the overlay walks).
+fn push_index(path: &mut String, i: usize) {
+    let mut buf = [0u8; 20];
+    let (mut n, mut at) = (i, buf.len());
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('.');
+    // ASCII digits.
+    path.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// Add references not yet in `refs`, in order ([`V::refs`] order: a value's own, then

@@ -708,3 +708,12 @@ fn the_settle_note_looks_only_at_the_noted_modules_resources() {
     // Only `c`: nothing to settle.
     assert!(settle_note(std::slice::from_ref(&p), &[], &notes[1..]).is_none());
 }
+
+#[test]
+fn indexes_are_added_to_paths_as_decimal_numbers() {
+    for i in [0usize, 7, 10, 42, 1234567, usize::MAX] {
+        let mut p = "a.b".to_string();
+        push_index(&mut p, i);
+        assert_eq!(p, format!("a.b.{i}"));
+    }
+}
