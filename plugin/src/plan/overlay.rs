@@ -281,7 +281,7 @@ fn module_hides_unknown(plan: &Plan, module: &str, at: usize, key: &mut String) 
                 .is_some_and(|rest| rest.starts_with('.'))
     };
     let all = &plan.resources;
-    if !all.get(at).is_some_and(|r| within(r)) {
+    if !all.get(at).is_some_and(&within) {
         return false;
     }
     let start = all[..at]
@@ -972,22 +972,17 @@ fn known_json(v: V, filled: &mut usize) -> (J, J) {
     }
 }
 
-/// `.I` added to a dotted path, without the formatting machinery (once per list element
-/// the overlay walks).
+/// `.I` added to a dotted path: the short lists nested blocks and container definitions
+/// make (under ten elements) without the formatting machinery.
 fn push_index(path: &mut String, i: usize) {
-    let mut buf = [0u8; 20];
-    let (mut n, mut at) = (i, buf.len());
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+    path.push('.');
+    match u8::try_from(i) {
+        Ok(d) if d < 10 => path.push(char::from(b'0' + d)),
+        _ => {
+            use std::fmt::Write as _;
+            let _ = write!(path, "{i}");
         }
     }
-    path.push('.');
-    // ASCII digits.
-    path.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// Add references not yet in `refs`, in order ([`V::refs`] order: a value's own, then
