@@ -207,15 +207,28 @@ struct Cursor<'a> {
     i: usize,
 }
 
+/// The ASCII bytes of a name: letters, digits, `_` and `-`.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    t
+};
+
 impl<'a> Cursor<'a> {
     /// An identifier, borrowed from the text (callers copy what they keep).
     fn ident(&mut self) -> Option<&'a str> {
         let s: &'a str = self.s;
         let rest = &s[self.i..];
-        // ASCII names byte by byte; a non-ASCII character is judged as a `char`.
+        // ASCII names byte by byte (one table look-up each); a non-ASCII character is
+        // judged as a `char`.
         let ascii = rest
             .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .position(|b| !NAME_BYTE[b as usize])
             .unwrap_or(rest.len());
         let len = match rest.as_bytes().get(ascii) {
             Some(b) if !b.is_ascii() => rest[ascii..]

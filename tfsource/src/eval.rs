@@ -78,6 +78,11 @@ pub struct Evaluator<'s> {
     /// that the address still holds it: a template written in a module called 200 times is
     /// parsed once.
     templates: RefCell<FastMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
+    /// Variable defaults and `optional(...)` type defaults of the sources' modules,
+    /// evaluated once per evaluator by the address of their expression (they may not
+    /// reference anything, so their value is the same in every module instance): a module
+    /// called 200 times has its defaults evaluated once.
+    literals: RefCell<FastMap<usize, Value>>,
     depth: Cell<u32>,
 }
 
@@ -86,18 +91,66 @@ pub struct Evaluator<'s> {
 #[derive(Clone)]
 struct Scope {
     inst: Rc<Instance>,
-    /// Shared, so that a scope (cloned for every for-expression element and block) copies
-    /// pointers, not the values bound in it.
-    binds: Vec<(Rc<str>, Rc<Value>)>,
+    /// The names bound, latest first, shared: a scope (cloned for every for-expression
+    /// element and block) copies a pointer, and binding a name adds one link.
+    binds: Option<Rc<Bind>>,
     /// Inside `templatefile`: only `binds` are visible.
     template_only: bool,
+}
+
+/// One bound name and the names bound before it.
+struct Bind {
+    name: Name,
+    value: Value,
+    outer: Option<Rc<Bind>>,
+}
+
+impl Drop for Bind {
+    /// Unlinks the names bound before this one that nothing else holds, one at a time: a
+    /// `templatefile` with many variables makes a long chain, which dropping recursively
+    /// could overflow the stack.
+    fn drop(&mut self) {
+        let mut next = self.outer.take();
+        while let Some(rc) = next {
+            next = match Rc::try_unwrap(rc) {
+                Ok(mut b) => b.outer.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+/// A bound name: iterator and template variable names are short, and kept inline.
+enum Name {
+    Short(u8, [u8; 22]),
+    Long(Box<str>),
+}
+
+impl Name {
+    fn new(s: &str) -> Name {
+        match u8::try_from(s.len()) {
+            Ok(n) if usize::from(n) <= 22 => {
+                let mut buf = [0u8; 22];
+                buf[..s.len()].copy_from_slice(s.as_bytes());
+                Name::Short(n, buf)
+            }
+            _ => Name::Long(s.into()),
+        }
+    }
+
+    fn is(&self, s: &str) -> bool {
+        match self {
+            Name::Short(n, buf) => &buf[..usize::from(*n)] == s.as_bytes(),
+            Name::Long(b) => &**b == s,
+        }
+    }
 }
 
 impl Scope {
     fn new(inst: Rc<Instance>) -> Scope {
         Scope {
             inst,
-            binds: Vec::new(),
+            binds: None,
             template_only: false,
         }
     }
@@ -110,15 +163,22 @@ impl Scope {
 
     /// Bind a name in this scope (a copy made for one element or block).
     fn bind(&mut self, name: &str, v: Value) {
-        self.binds.push((Rc::from(name), Rc::new(v)));
+        self.binds = Some(Rc::new(Bind {
+            name: Name::new(name),
+            value: v,
+            outer: self.binds.take(),
+        }));
     }
 
     fn bound(&self, name: &str) -> Option<&Value> {
-        self.binds
-            .iter()
-            .rev()
-            .find(|(n, _)| &**n == name)
-            .map(|(_, v)| &**v)
+        let mut b = self.binds.as_deref();
+        while let Some(x) = b {
+            if x.name.is(name) {
+                return Some(&x.value);
+            }
+            b = x.outer.as_deref();
+        }
+        None
     }
 }
 
@@ -133,6 +193,7 @@ impl<'s> Evaluator<'s> {
             instances: RefCell::default(),
             for_each_values: RefCell::default(),
             templates: RefCell::default(),
+            literals: RefCell::default(),
             depth: Cell::new(0),
         }
     }
@@ -363,8 +424,9 @@ impl<'s> Evaluator<'s> {
                 Some(Expression::Bool(true))
             );
             let ty = body.attr("type").map(|a| &a.expr);
+            let default_of = |e: &Expression| self.literal(e);
             let typed = |v: Value| match ty {
-                Some(t) => funcs::convert_to_type(v, t, &literal),
+                Some(t) => funcs::convert_to_type(v, t, &default_of),
                 None => v,
             };
             let v = if sensitive {
@@ -382,8 +444,8 @@ impl<'s> Evaluator<'s> {
                 match given(name) {
                     Some(Value::Null) | None => body
                         .attr("default")
-                        .map(|a| typed(literal(&a.expr)))
-                        .unwrap_or_else(|| Value::unknown_from(format!("var.{name}"), "")),
+                        .map(|a| typed(self.literal(&a.expr)))
+                        .unwrap_or_else(|| Value::unknown_whole(format!("var.{name}"))),
                     Some(v) => typed(v),
                 }
             };
@@ -461,6 +523,19 @@ impl<'s> Evaluator<'s> {
         };
         let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
         Some((inst, block, b.key))
+    }
+
+    /// [`literal`] of an expression of the sources (a default), once per evaluator.
+    fn literal(&self, e: &Expression) -> Value {
+        // The sources outlive the evaluator and are not changed: an address names one
+        // expression for as long as the cache lives.
+        let key = e as *const Expression as usize;
+        if let Some(v) = self.literals.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = literal(e);
+        self.literals.borrow_mut().insert(key, v.clone());
+        v
     }
 
     // ---- bodies and blocks -------------------------------------------------------------
@@ -822,7 +897,7 @@ impl<'s> Evaluator<'s> {
                     .vars
                     .get(n)
                     .cloned()
-                    .unwrap_or_else(|| Value::unknown_from(format!("var.{n}"), ""));
+                    .unwrap_or_else(|| Value::unknown_whole(format!("var.{n}")));
                 Ok((v, 1))
             }
             "local" => Ok((self.local_value(inst, attr(0).ok_or(Fail)?)?, 1)),
@@ -834,7 +909,7 @@ impl<'s> Evaluator<'s> {
                 Ok((Value::String(v), 1))
             }
             "terraform" => Ok((Value::unknown_from("terraform", attr(0).unwrap_or("")), 1)),
-            "self" | "count" | "each" => Ok((Value::unknown_from(name, ""), 0)),
+            "self" | "count" | "each" => Ok((Value::unknown_whole(name), 0)),
             "module" => {
                 let call = attr(0).ok_or(Fail)?;
                 self.module_call_value(inst, call, &ops[1..])
@@ -898,8 +973,7 @@ impl<'s> Evaluator<'s> {
         };
         let repeated =
             c.node.body.attr("count").is_some() || c.node.body.attr("for_each").is_some();
-        let unknown_call =
-            || Value::unknown_from(format!("{}module.{call}", prefix(&inst.path)), "");
+        let unknown_call = || Value::unknown_whole(format!("{}module.{call}", prefix(&inst.path)));
         if !repeated {
             let Some(child) = steps_of(None).and_then(|s| self.instance_at(&s)) else {
                 return Ok((unknown_call(), 0));
@@ -984,7 +1058,7 @@ impl<'s> Evaluator<'s> {
         let block_name = &addr[start..];
         let m = self.module_of(inst);
         let Some(item) = m.resources.get(block_name) else {
-            return Ok(Value::unknown_from(addr, ""));
+            return Ok(Value::unknown_whole(addr));
         };
         let scope = Scope::new(inst.clone());
         let body = &item.node.body;
@@ -993,7 +1067,7 @@ impl<'s> Evaluator<'s> {
             return Ok(match n.as_i64() {
                 Some(n) => Value::List(
                     (0..n.max(0))
-                        .map(|i| Value::unknown_from(format!("{addr}[{i}]"), ""))
+                        .map(|i| Value::unknown_whole(format!("{addr}[{i}]")))
                         .collect(),
                 ),
                 None => self.known_instances_of(&addr),
@@ -1008,21 +1082,21 @@ impl<'s> Evaluator<'s> {
                         .filter_map(|(k, _)| k.to_template_string())
                         .map(|k| {
                             let a = format!("{addr}{}", Key::Str(k.clone()));
-                            (k, Value::unknown_from(a, ""))
+                            (k, Value::unknown_whole(a))
                         })
                         .collect(),
                 ),
                 None => self.known_instances_of(&addr),
             });
         }
-        Ok(Value::unknown_from(addr, ""))
+        Ok(Value::unknown_whole(addr))
     }
 
     /// A counted resource whose `count`/`for_each` does not evaluate: its instances given
     /// by [`Evaluator::with_known_instances`] (a list for integer keys, a map for string
     /// keys), else one unknown standing for every instance (`ADDR[*]`).
     fn known_instances_of(&self, addr: &str) -> Value {
-        let one = |k: &Key| Value::unknown_from(format!("{addr}{k}"), "");
+        let one = |k: &Key| Value::unknown_whole(format!("{addr}{k}"));
         match self.known_instances.get(addr).map(Vec::as_slice) {
             Some(keys @ [Key::Int(_), ..]) => {
                 let mut ints: Vec<i64> = keys
@@ -1043,7 +1117,7 @@ impl<'s> Evaluator<'s> {
                     })
                     .collect(),
             ),
-            _ => Value::unknown_from(format!("{addr}[*]"), ""),
+            _ => Value::unknown_whole(format!("{addr}[*]")),
         }
     }
 
@@ -1265,14 +1339,14 @@ impl<'s> Evaluator<'s> {
             root_dir: &self.sources.root_dir,
             template: &|text: &str, vars: BTreeMap<String, Value>| {
                 let tpl: Template = text.parse().map_err(|_| Fail)?;
-                let s = Scope {
+                let mut s = Scope {
                     inst: scope.inst.clone(),
-                    binds: vars
-                        .into_iter()
-                        .map(|(k, v)| (Rc::from(k.as_str()), Rc::new(v)))
-                        .collect(),
+                    binds: None,
                     template_only: true,
                 };
+                for (k, v) in vars {
+                    s.bind(&k, v);
+                }
                 self.eval_template(&s, &tpl)
             },
         };
@@ -1297,7 +1371,7 @@ fn literal(e: &Expression) -> Value {
     });
     let scope = Scope {
         inst,
-        binds: Vec::new(),
+        binds: None,
         template_only: true,
     };
     ev.eval(&scope, e).unwrap_or_else(|_| Value::unknown())
@@ -1456,7 +1530,11 @@ fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Va
         r.attribute = if sep == "." && r.attribute.is_empty() {
             step.into()
         } else {
-            format!("{}{sep}{step}", r.attribute).into()
+            let mut a = String::with_capacity(r.attribute.len() + sep.len() + step.len());
+            a.push_str(&r.attribute);
+            a.push_str(sep);
+            a.push_str(step);
+            a.into()
         };
     }
     Value::Unknown(u)

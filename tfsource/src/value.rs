@@ -87,6 +87,14 @@ impl Value {
         })
     }
 
+    /// An unknown value from one reference to a whole object (`aws_subnet.a`, `var.x`):
+    /// [`Value::unknown_from`] with an empty attribute, which is shared, not allocated.
+    pub fn unknown_whole(address: impl Into<Arc<str>>) -> Value {
+        static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+        let empty = EMPTY.get_or_init(|| Arc::from("")).clone();
+        Value::unknown_from(address, empty)
+    }
+
     /// An unknown value with no reference (unsupported function, bad argument types).
     pub fn unknown() -> Value {
         Value::Unknown(Unknown::default())

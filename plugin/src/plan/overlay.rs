@@ -19,13 +19,13 @@
 //!   ([`OverlayStats`]).
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde_json::{Map, Value as J};
 use tfsource::address::Key;
 use tfsource::{Evaluator, Ref, Sources, Value as V};
 
+use super::configuration::ConfigResource;
 use super::{Action, Attrs, ExprNode, Mode, Plan, RefTarget, Resource};
 use crate::model::Val;
 
@@ -219,31 +219,40 @@ pub fn settle_note(
         {
             continue;
         }
-        // The module of each note's resource; then, only in those modules, whether a
-        // resource hides an unknown value (one is enough for its module).
-        let mut notes: Vec<Option<&str>> = Vec::new();
-        let mut modules: HashMap<&str, bool, super::SeededHash> = HashMap::default();
+        // The module of each note's resource (an index into `modules`); then, only in
+        // those modules, whether a resource hides an unknown value (one is enough for its
+        // module).
+        let mut notes: Vec<Option<usize>> = Vec::new();
+        let mut index: HashMap<&str, usize, super::SeededHash> = HashMap::with_capacity_and_hasher(
+            diagnostics.len().min(plan.resources.len()),
+            Default::default(),
+        );
+        // Each noted module: its address and the position of one of its resources.
+        let mut modules: Vec<(&str, usize)> = Vec::new();
+        let base = plan.resources.as_ptr() as usize;
+        let size = std::mem::size_of::<Resource>().max(1);
         for d in diagnostics
             .iter()
             .filter(|d| d.plan == i && d.unverifiable && d.suppressed.is_none())
         {
-            let module = plan.resource(&d.address).map(|r| r.module_address.as_str());
-            if let Some(m) = module {
-                modules.insert(m, false);
-            }
+            let module = plan.resource(&d.address).map(|r| {
+                let m = r.module_address.as_str();
+                *index.entry(m).or_insert_with(|| {
+                    // Its position in `plan.resources`, from where it lies in the vector.
+                    let at = (r as *const Resource as usize - base) / size;
+                    modules.push((m, at));
+                    modules.len() - 1
+                })
+            });
             notes.push(module);
         }
-        for r in plan.resources.iter().filter(|r| r.mode == Mode::Managed) {
-            match modules.get_mut(r.module_address.as_str()) {
-                Some(hides) if !*hides => *hides = hides_unknown(plan, r),
-                _ => {}
-            }
-        }
-        unverifiable += notes.len();
-        settleable += notes
+        let mut key = String::with_capacity(64);
+        let hides: Vec<bool> = modules
             .iter()
-            .filter(|m| m.is_some_and(|m| modules.get(m) == Some(&true)))
-            .count();
+            .map(|&(m, at)| module_hides_unknown(plan, m, at, &mut key))
+            .collect();
+        unverifiable += notes.len();
+        settleable += notes.iter().filter(|m| m.is_some_and(|k| hides[k])).count();
     }
     (settleable > 0).then(|| {
         format!(
@@ -253,16 +262,61 @@ pub fn settle_note(
     })
 }
 
-/// Whether a resource has an unknown attribute whose expression the plan's configuration
-/// hides, or an unknown JSON string built from expressions.
-fn hides_unknown(plan: &Plan, res: &Resource) -> bool {
+/// Whether a managed resource of module instance `module` hides an unknown value
+/// ([`hides_unknown`]); `at` is the position of one of its resources in `plan.resources`,
+/// `key` a buffer for the resources' configuration keys.
+///
+/// Resources are in address order, so those whose address starts with the module's
+/// (`module.a.`) lie together around `at`: the module's own, and its child modules'. Only
+/// those are looked at (all of them for the root module): a large plan's resources are
+/// not all touched for a few noted modules.
+fn module_hides_unknown(plan: &Plan, module: &str, at: usize, key: &mut String) -> bool {
+    let Some(config) = plan.module_config(module) else {
+        return false;
+    };
+    let within = |r: &Resource| {
+        module.is_empty()
+            || r.address
+                .strip_prefix(module)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    let all = &plan.resources;
+    if !all.get(at).is_some_and(&within) {
+        return false;
+    }
+    let start = all[..at]
+        .iter()
+        .rposition(|r| !within(r))
+        .map_or(0, |i| i + 1);
+    let end = all[at..]
+        .iter()
+        .position(|r| !within(r))
+        .map_or(all.len(), |i| at + i);
+    // The block of a resource, as [`Plan::config_resource`] finds it (a managed resource's
+    // key is `TYPE.NAME`).
+    all[start..end]
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && r.module_address == module)
+        .any(|r| {
+            key.clear();
+            key.push_str(&r.type_);
+            key.push('.');
+            key.push_str(&r.name);
+            config
+                .resources
+                .get(key.as_str())
+                .is_some_and(|cfg| hides_unknown(r, cfg))
+        })
+}
+
+/// Whether a resource (its configuration block `cfg`) has an unknown attribute whose
+/// expression the plan's configuration hides, or an unknown JSON string built from
+/// expressions.
+fn hides_unknown(res: &Resource, cfg: &ConfigResource) -> bool {
     let root = res.values.root();
     if !root.contains_unknown() {
         return false;
     }
-    let Some(cfg) = plan.config_resource(res) else {
-        return false;
-    };
     // An attribute with an unknown part is marked in the unknown mirror: its members are
     // enough, and reading them parses nothing of a lazily read `after`.
     let (unknown, _) = res.values.mirrors();
@@ -275,6 +329,9 @@ fn hides_unknown(plan: &Plan, res: &Resource) -> bool {
         }
         let hidden = match cfg.expressions.0.get(key.as_str()) {
             Some(node) => node_hides(node, JSON_STRING_ATTRIBUTES.contains(&key.as_str())),
+            // Wholly unknown and not in the configuration (`arn`, `id`): no nested block
+            // the plan shows, and nothing of `after` to read.
+            None if mark == &J::Bool(true) => false,
             // A nested block the configuration does not show: a `dynamic` block.
             None => matches!(
                 root.get(key).raw().val,
@@ -393,16 +450,17 @@ fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) 
     plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
     replaced.reserve(changes.len());
+    plan.source_refs.reserve(changes.len());
     for (i, attrs, targets, set) in changes {
-        let address = plan.resources[i].address.clone();
         if let Some(attrs) = attrs {
             replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
         }
         if !set.is_empty() {
-            plan.source_set
-                .insert(address.clone(), set.into_iter().collect());
+            let address = plan.resources[i].address.clone();
+            plan.source_set.insert(address, set.into_iter().collect());
         }
         if !targets.is_empty() {
+            let address = plan.resources[i].address.clone();
             plan.source_refs.insert(address, targets);
         }
     }
@@ -447,7 +505,8 @@ fn overlay_part(
     // The plan resources each reference names, looked up once per run: a part's
     // references are also its container's, and module instances name the same root
     // resources (`aws_vpc.main.id`).
-    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> = HashMap::default();
+    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
+        HashMap::with_capacity_and_hasher(part.len(), Default::default());
     for &i in part {
         let res = &plan.resources[i];
         let overlay = match overlay_resource(res, ev, secrets, stats) {
@@ -469,7 +528,13 @@ fn overlay_part(
         if let Some((attrs, refs, set)) = overlay {
             let mut found: SourceRefs =
                 HashMap::with_capacity_and_hasher(refs.len(), Default::default());
-            for (path, rs) in refs {
+            // A path given twice (a JSON string's structure, then the string) keeps its
+            // last references: taken from the end, a path already found is skipped rather
+            // than built and replaced.
+            for (path, rs) in refs.into_iter().rev() {
+                let std::collections::hash_map::Entry::Vacant(slot) = found.entry(path) else {
+                    continue;
+                };
                 let mut all = Vec::new();
                 for r in rs {
                     if let Some(t) = known.get(&r) {
@@ -480,7 +545,7 @@ fn overlay_part(
                         known.insert(r, t);
                     }
                 }
-                found.insert(path, all);
+                slot.insert(all);
             }
             changes.push((i, attrs, found, set));
         }
@@ -594,7 +659,7 @@ fn overlay_resource(
             let (a, u, s, _) = m.sourced(v, &mut key.to_string());
             (a, u, s)
         } else {
-            m.merge(planned, unknown.get(key), &v, key)
+            m.merge(planned, unknown.get(key), &v, &mut key.to_string())
         };
         differs = differs || !s.is_null() || !same(planned, &a) || !same(unknown.get(key), &u);
         merged.push((key, a, u, s));
@@ -616,8 +681,17 @@ fn overlay_resource(
     if !differs && secrets.is_empty() {
         return Ok(Some((None, m.refs, m.set)));
     }
-    let mut new_after = res.values.after().as_object().cloned().unwrap_or_default();
-    let mut new_unknown = unknown.as_object().cloned().unwrap_or_default();
+    // The planned members the merge does not replace are copied; those it replaces are
+    // not copied only to be dropped.
+    let kept = |o: Option<&Map<String, J>>| -> Map<String, J> {
+        o.into_iter()
+            .flatten()
+            .filter(|(k, _)| !merged.iter().any(|(key, ..)| *key == k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let mut new_after = kept(res.values.after().as_object());
+    let mut new_unknown = kept(unknown.as_object());
     let mut new_sensitive = sensitive.clone();
     for (key, a, u, s) in merged {
         put(&mut new_after, key, a);
@@ -668,8 +742,15 @@ struct Merge {
 
 impl Merge {
     /// Merge one plan node (`after`, its unknown mirror) with the source value: the new
-    /// `after` node, unknown mirror and sensitivity additions (`Null` for none).
-    fn merge(&mut self, after: Option<&J>, unknown: Option<&J>, v: &V, path: &str) -> (J, J, J) {
+    /// `after` node, unknown mirror and sensitivity additions (`Null` for none). `path` is
+    /// the node's dotted path, extended in place for its members and restored.
+    fn merge(
+        &mut self,
+        after: Option<&J>,
+        unknown: Option<&J>,
+        v: &V,
+        path: &mut String,
+    ) -> (J, J, J) {
         let keep = || {
             (
                 after.cloned().unwrap_or(J::Null),
@@ -678,7 +759,7 @@ impl Merge {
             )
         };
         if matches!(unknown, Some(J::Bool(true))) {
-            let (a, u, s, _) = self.sourced(v.clone(), &mut path.to_string());
+            let (a, u, s, _) = self.sourced(v.clone(), path);
             return (a, u, s);
         }
         let out = match (after, v) {
@@ -706,7 +787,11 @@ impl Merge {
                         }
                         continue;
                     };
-                    let (na, nu, ns) = self.merge(pa, pu, sv, &format!("{path}.{k}"));
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    let (na, nu, ns) = self.merge(pa, pu, sv, path);
+                    path.truncate(len);
                     put(&mut a, k, na);
                     put(&mut u, k, nu);
                     if !ns.is_null() {
@@ -717,7 +802,11 @@ impl Merge {
             }
             // A single nested block the plan shows as an object.
             (Some(J::Object(_)), V::List(items)) if items.len() == 1 => {
-                return self.merge(after, unknown, &items[0], &format!("{path}.0"))
+                let len = path.len();
+                path.push_str(".0");
+                let out = self.merge(after, unknown, &items[0], path);
+                path.truncate(len);
+                return out;
             }
             (Some(J::Array(xs)), V::List(items)) if xs.len() == items.len() => {
                 let um = unknown.and_then(J::as_array);
@@ -729,13 +818,16 @@ impl Merge {
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        let path = format!("{path}.{i}");
-                        self.merge(
+                        let len = path.len();
+                        push_index(path, i);
+                        let out = self.merge(
                             Some(x),
                             um.and_then(|m| m.get(i)),
                             &items[pairing[i]],
-                            &path,
-                        )
+                            path,
+                        );
+                        path.truncate(len);
+                        out
                     })
                     .collect();
                 array_of(parts)
@@ -743,7 +835,7 @@ impl Merge {
             (Some(plan), v) => {
                 let contains_unknown = unknown.is_some_and(any_true);
                 if !contains_unknown && v.is_wholly_known() && !agrees(plan, v) {
-                    self.disagreements.push(path.to_string());
+                    self.disagreements.push(path.clone());
                 }
                 return keep();
             }
@@ -751,7 +843,7 @@ impl Merge {
         if any_true(&out.1) {
             let refs = v.refs();
             if !refs.is_empty() {
-                self.refs.push((path.to_string(), refs));
+                self.refs.push((path.clone(), refs));
             }
         }
         out
@@ -762,6 +854,12 @@ impl Merge {
     /// references of the value ([`V::refs`]). `path` is the node's dotted path, extended in
     /// place for its members and restored.
     fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, Vec<Ref>) {
+        // A part with nothing unknown (most of a container definition) is moved into the
+        // plan's tree in one walk: no references, paths or sensitivity to collect.
+        if matches!(v, V::List(_) | V::Map(_)) && v.is_wholly_known() {
+            let (a, u) = known_json(v, &mut self.filled);
+            return (a, u, J::Null, Vec::new());
+        }
         let (out, refs) = match v {
             V::Unknown(u) => {
                 let sensitive = u.sensitive;
@@ -792,7 +890,7 @@ impl Merge {
                 let mut refs = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
                     let len = path.len();
-                    let _ = write!(path, ".{i}");
+                    push_index(path, i);
                     let (a, u, s, r) = self.sourced(item, path);
                     path.truncate(len);
                     parts.push((a, u, s));
@@ -835,6 +933,55 @@ impl Merge {
             self.refs.push((path.clone(), refs.clone()));
         }
         (out.0, out.1, out.2, refs)
+    }
+}
+
+/// A wholly known source value as the plan's tree and its unknown mirror, as
+/// [`Merge::sourced`] makes them member by member: each scalar becomes its JSON (null
+/// when it has none, and counted in `filled`), a list's mirror is an array with `false`
+/// (or the element's own array) per element, a map's mirror holds only the members whose
+/// mirror is an array (`Null` when none).
+fn known_json(v: V, filled: &mut usize) -> (J, J) {
+    match v {
+        V::List(items) => {
+            let mut a = Vec::with_capacity(items.len());
+            let mut u = Vec::with_capacity(items.len());
+            for item in items {
+                let (na, nu) = known_json(item, filled);
+                a.push(na);
+                u.push(if nu.is_null() { J::Bool(false) } else { nu });
+            }
+            (J::Array(a), J::Array(u))
+        }
+        V::Map(m) => {
+            let mut a = Map::new();
+            let mut u = Map::new();
+            for (k, item) in m {
+                let (na, nu) = known_json(item, filled);
+                if !nu.is_null() {
+                    u.insert(k.clone(), nu);
+                }
+                a.insert(k, na);
+            }
+            (J::Object(a), object_or_null(u))
+        }
+        scalar => {
+            *filled += 1;
+            (scalar.into_json().unwrap_or(J::Null), J::Null)
+        }
+    }
+}
+
+/// `.I` added to a dotted path: the short lists nested blocks and container definitions
+/// make (under ten elements) without the formatting machinery.
+fn push_index(path: &mut String, i: usize) {
+    path.push('.');
+    match u8::try_from(i) {
+        Ok(d) if d < 10 => path.push(char::from(b'0' + d)),
+        _ => {
+            use std::fmt::Write as _;
+            let _ = write!(path, "{i}");
+        }
     }
 }
 

@@ -615,3 +615,105 @@ resource "aws_subnet" "a" {
     assert_eq!(targets[0].address, "aws_vpc.main");
     assert_eq!(targets[0].attribute.as_deref(), Some("id"));
 }
+
+/// A plan with a module `a` (a task definition whose containers are built from
+/// expressions, and a service), a child module `a.b` and a module `c` with only a service:
+/// notes on the services of `a` and `c`.
+fn modules_plan() -> (Plan, Vec<crate::diagnostics::Diagnostic>) {
+    let change = |address: &str, module: &str, type_: &str, unknown: Value| {
+        json!({
+            "address": address, "module_address": module, "mode": "managed", "type": type_,
+            "name": address.rsplit('.').next().unwrap(),
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": { "actions": ["create"], "before": null, "after": {"family": "x"},
+                        "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {} }
+        })
+    };
+    let td = |refs: Value| {
+        json!({ "address": "aws_ecs_task_definition.app", "mode": "managed",
+                "type": "aws_ecs_task_definition", "name": "app",
+                "expressions": { "container_definitions": { "references": refs } } })
+    };
+    let svc = json!({ "address": "aws_ecs_service.web", "mode": "managed",
+                      "type": "aws_ecs_service", "name": "web",
+                      "expressions": { "task_definition": { "references":
+                          ["aws_ecs_task_definition.app.arn", "aws_ecs_task_definition.app"] } } });
+    let ecr = json!([
+        "aws_ecr_repository.app.repository_url",
+        "aws_ecr_repository.app"
+    ]);
+    let doc = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "resource_changes": [
+            change("module.a.aws_ecs_service.web", "module.a", "aws_ecs_service",
+                   json!({"task_definition": true, "id": true})),
+            change("module.a.aws_ecs_task_definition.app", "module.a", "aws_ecs_task_definition",
+                   json!({"container_definitions": true, "arn": true})),
+            change("module.a.module.b.aws_ecs_task_definition.app", "module.a.module.b",
+                   "aws_ecs_task_definition", json!({"container_definitions": true})),
+            change("module.c.aws_ecs_service.web", "module.c", "aws_ecs_service",
+                   json!({"task_definition": true, "id": true})),
+            change("module.c.aws_ecs_task_definition.app", "module.c", "aws_ecs_task_definition",
+                   json!({"arn": true})),
+        ],
+        "configuration": { "root_module": { "module_calls": {
+            "a": { "source": "./a", "module": {
+                "resources": [td(ecr.clone()), svc.clone()],
+                "module_calls": { "b": { "source": "./b", "module": {
+                    "resources": [td(ecr.clone())] } } } } },
+            "c": { "source": "./c", "module": { "resources": [td(ecr), svc] } }
+        } } }
+    });
+    let p = parse_bytes(
+        doc.to_string().as_bytes(),
+        "p.json",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let note = |address: &str| crate::diagnostics::Diagnostic {
+        rule: "NET010".into(),
+        severity: crate::diagnostics::Severity::Info,
+        address: address.into(),
+        message: "known only after apply".into(),
+        unverifiable: true,
+        ..Default::default()
+    };
+    let notes = vec![
+        note("module.a.aws_ecs_service.web"),
+        note("module.c.aws_ecs_service.web"),
+    ];
+    (p, notes)
+}
+
+#[test]
+fn the_settle_note_looks_only_at_the_noted_modules_resources() {
+    let (p, notes) = modules_plan();
+    // `a` hides its containers (a resource after the noted one in address order); `c`
+    // hides nothing (its task definition's containers are known); `a.b` hides but has no
+    // note.
+    let note = settle_note(std::slice::from_ref(&p), &[], &notes).unwrap();
+    assert!(
+        note.contains("up to 1 of the 2 unverifiable notes"),
+        "{note}"
+    );
+    // A note in `a.b` alone: its own task definition hides.
+    let mut child = notes[0].clone();
+    child.address = "module.a.module.b.aws_ecs_task_definition.app".into();
+    let note = settle_note(std::slice::from_ref(&p), &[], &[child]).unwrap();
+    assert!(
+        note.contains("up to 1 of the 1 unverifiable note "),
+        "{note}"
+    );
+    // Only `c`: nothing to settle.
+    assert!(settle_note(std::slice::from_ref(&p), &[], &notes[1..]).is_none());
+}
+
+#[test]
+fn indexes_are_added_to_paths_as_decimal_numbers() {
+    for i in [0usize, 7, 10, 42, 1234567, usize::MAX] {
+        let mut p = "a.b".to_string();
+        push_index(&mut p, i);
+        assert_eq!(p, format!("a.b.{i}"));
+    }
+}
