@@ -168,8 +168,21 @@ impl LazyObject {
 
     /// The member named `key`, parsed on first access.
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
-        // From the end: a later duplicate key wins, as in serde_json's own maps.
-        let m = self.members.iter().rev().find(|m| self.key(m) == key)?;
+        // From the end: a later duplicate key wins, as in serde_json's own maps. Every
+        // attribute the model reads is a search here, over dozens of members: names are
+        // compared as bytes, length and first byte before the rest (a `&str` slice of the
+        // text checked char boundaries and a comparison called memcmp for every member).
+        let k = key.as_bytes();
+        let text = self.text.as_bytes();
+        let m = self.members.iter().rev().find(|m| {
+            if m.name_start == ESCAPED {
+                return self.escaped_names[m.name_end as usize].as_bytes() == k;
+            }
+            let (start, end) = (m.name_start as usize, m.name_end as usize);
+            end - start == k.len()
+                && k.first().is_none_or(|&b| text[start] == b)
+                && &text[start..end] == k
+        })?;
         Some(m.value.get_or_init(|| {
             // Valid, depth-checked JSON (see `new`): parsing cannot fail.
             serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
@@ -248,6 +261,14 @@ mod tests {
             o.members_containing("b\"").collect::<Vec<_>>(),
             vec!["ab", "c", "e"]
         );
+        // Names of one length, sharing a first byte, and the empty name.
+        let o = LazyObject::new(r#"{"": 0, "ab": 1, "ac": 2, "b": 3, "ab": 4}"#).unwrap();
+        assert_eq!(o.get(""), Some(&Value::from(0)));
+        assert_eq!(o.get("ac"), Some(&Value::from(2)));
+        assert_eq!(o.get("ab"), Some(&Value::from(4)));
+        assert_eq!(o.get("b"), Some(&Value::from(3)));
+        assert_eq!(o.get("ad"), None);
+        assert_eq!(o.get("abc"), None);
         assert!(LazyObject::new("[1]").is_none());
         assert!(LazyObject::new("null").is_none());
     }
