@@ -248,6 +248,19 @@ impl<'a> AttrRef<'a> {
         self.child(value, pick(self.unknown), pick(self.sensitive))
     }
 
+    /// [`AttrRef::get`] for `f` alone: a member of an object read lazily is parsed for `f`
+    /// and dropped after (see [`LazyObject::with_member`]), for a large member read once.
+    pub(crate) fn with_member<R>(self, key: &str, f: impl FnOnce(AttrRef<'_>) -> R) -> R {
+        match self.value {
+            Node::Lazy(l) => l.with_member(key, |v| {
+                let pick =
+                    |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
+                f(self.child(Node::from(v), pick(self.unknown), pick(self.sensitive)))
+            }),
+            _ => f(self.get(key)),
+        }
+    }
+
     /// Array element.
     pub fn at(self, i: usize) -> AttrRef<'a> {
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_array()).and_then(|a| a.get(i));

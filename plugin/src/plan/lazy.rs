@@ -191,8 +191,33 @@ impl LazyObject {
         &self.text[m.start as usize..m.end as usize]
     }
 
+    /// The member named `key` given to `f` without keeping it: parsed for `f` alone unless
+    /// it was parsed before. For members read once whose tree is large (container
+    /// definitions, network and load balancer blocks): kept, they cost memory (and, being
+    /// written once, a fresh page of the heap each few kilobytes) for no later use.
+    pub(crate) fn with_member<R>(&self, key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+        let Some(m) = self.find(key) else {
+            return f(None);
+        };
+        if let Some(v) = m.value.get() {
+            return f(Some(v));
+        }
+        // Valid, depth-checked JSON (see `new`): parsing cannot fail.
+        let v = serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null);
+        f(Some(&v))
+    }
+
     /// The member named `key`, parsed on first access.
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+        let m = self.find(key)?;
+        Some(m.value.get_or_init(|| {
+            // Valid, depth-checked JSON (see `new`): parsing cannot fail.
+            serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
+        }))
+    }
+
+    /// The member named `key`.
+    fn find(&self, key: &str) -> Option<&Member> {
         // From the end: a later duplicate key wins, as in serde_json's own maps. Every
         // attribute the model reads is a search here, over dozens of members: names are
         // told apart by length and end bytes, and only a likely match is compared as bytes
@@ -201,7 +226,7 @@ impl LazyObject {
         let k = key.as_bytes();
         let (first, last) = ends(k);
         let text = self.text.as_bytes();
-        let m = self.members.iter().rev().find(|m| {
+        self.members.iter().rev().find(|m| {
             if m.name_len == ESCAPED {
                 return self.escaped_names[m.name_start as usize].as_bytes() == k;
             }
@@ -210,11 +235,7 @@ impl LazyObject {
                 && m.first == first
                 && m.last == last
                 && &text[start..start + k.len()] == k
-        })?;
-        Some(m.value.get_or_init(|| {
-            // Valid, depth-checked JSON (see `new`): parsing cannot fail.
-            serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
-        }))
+        })
     }
 
     pub(crate) fn keys(&self) -> Vec<&str> {
@@ -309,6 +330,35 @@ mod tests {
         }
         assert!(LazyObject::new("[1]").is_none());
         assert!(LazyObject::new("null").is_none());
+    }
+
+    #[test]
+    fn a_member_read_once_is_the_member_and_is_not_kept() {
+        let o = LazyObject::new(r#"{"a": {"x": [1, 2]}, "b": "s"}"#).unwrap();
+        let got = o.with_member("a", |v| v.cloned());
+        assert_eq!(got, Some(serde_json::json!({"x": [1, 2]})));
+        assert!(o.find("a").unwrap().value.get().is_none());
+        assert!(o.with_member("c", |v| v.is_none()));
+        // One parsed before is lent as it is.
+        let kept: *const Value = o.get("b").unwrap();
+        assert!(o.with_member("b", |v| std::ptr::eq(v.unwrap(), kept)));
+        // Through an attribute reference, with the unknown and sensitive marks of the member.
+        let attrs = super::super::Attrs::from_text(
+            r#"{"a": {"x": [1, 2]}, "b": "s"}"#,
+            serde_json::json!({"a": {"y": true}}),
+            serde_json::json!({"b": true}),
+        );
+        let root = attrs.root();
+        root.with_member("a", |a| {
+            assert_eq!(a.get("x").at(1).int().get(), Some(&2));
+            assert!(a.get("y").is_unknown());
+            assert!(!a.is_sensitive());
+        });
+        root.with_member("b", |b| {
+            assert_eq!(b.string().get().map(String::as_str), Some("s"));
+            assert!(b.is_sensitive());
+        });
+        assert!(root.with_member("z", |z| z.raw().is_null()));
     }
 
     #[test]
