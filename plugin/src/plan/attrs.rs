@@ -248,6 +248,19 @@ impl<'a> AttrRef<'a> {
         self.child(value, pick(self.unknown), pick(self.sensitive))
     }
 
+    /// [`AttrRef::get`] for `f` alone: a member of an object read lazily is parsed for `f`
+    /// and dropped after (see [`LazyObject::with_member`]), for a large member read once.
+    pub(crate) fn with_member<R>(self, key: &str, f: impl FnOnce(AttrRef<'_>) -> R) -> R {
+        match self.value {
+            Node::Lazy(l) => l.with_member(key, |v| {
+                let pick =
+                    |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
+                f(self.child(Node::from(v), pick(self.unknown), pick(self.sensitive)))
+            }),
+            _ => f(self.get(key)),
+        }
+    }
+
     /// Array element.
     pub fn at(self, i: usize) -> AttrRef<'a> {
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_array()).and_then(|a| a.get(i));
@@ -263,19 +276,21 @@ impl<'a> AttrRef<'a> {
     pub fn path(self, dotted: &str) -> AttrRef<'a> {
         let mut cur = self;
         for seg in dotted.split('.').filter(|s| !s.is_empty()) {
-            let is_object = matches!(cur.value, Node::Lazy(_) | Node::Value(Value::Object(_)));
-            let has_member = match cur.value {
+            // Only a numeric segment asks whether the object has such a member (a search
+            // of the object: not repeated for every name).
+            let has_member = |cur: AttrRef<'a>| match cur.value {
                 Node::Lazy(l) => l.get(seg).is_some(),
                 Node::Value(Value::Object(o)) => o.contains_key(seg),
                 _ => false,
             };
+            let is_object = matches!(cur.value, Node::Lazy(_) | Node::Value(Value::Object(_)));
             cur = match seg.parse::<usize>() {
-                Ok(_) if has_member => cur.get(seg),
+                Err(_) => cur.get(seg),
+                Ok(_) if has_member(cur) => cur.get(seg),
                 // A single nested block is an object where the path (written for the
                 // list form) says `.0.`: stay on the object.
                 Ok(0) if is_object => cur,
                 Ok(i) => cur.at(i),
-                Err(_) => cur.get(seg),
             };
         }
         cur

@@ -19,7 +19,8 @@ pub(crate) const MAX_DEPTH: usize = 120;
 pub(crate) struct LazyObject {
     text: Box<str>,
     members: Vec<Member>,
-    /// The names of members whose name holds an escape, unescaped (see [`Member`]).
+    /// The names of members whose name holds an escape, unescaped, and of those too long
+    /// for [`Member::name_len`] (see [`Member`]).
     escaped_names: Vec<Box<str>>,
     whole: OnceLock<Value>,
 }
@@ -30,17 +31,31 @@ pub(crate) struct LazyObject {
 /// this is kept small (56 bytes, where offsets of 64 bits and an owned-or-span name enum
 /// took 80).
 struct Member {
-    /// The name's span in `text` (without quotes); for a name with an escape, `name_start`
-    /// is [`ESCAPED`] and `name_end` its index in `escaped_names`.
+    /// Where the name starts in `text` (after its quote); for a name in `escaped_names`
+    /// (`name_len` is [`ESCAPED`]), its index there.
     name_start: u32,
-    name_end: u32,
+    /// The name's length in bytes, or [`ESCAPED`].
+    name_len: u16,
+    /// The name's first and last bytes (0 for an empty name): with the length, they tell
+    /// most names apart without reading the text (a search through the members of an
+    /// object read for the first time waited on memory for each name's text).
+    first: u8,
+    last: u8,
     start: u32,
     end: u32,
     value: OnceLock<Value>,
 }
 
-/// See [`Member::name_start`].
-const ESCAPED: u32 = u32::MAX;
+/// See [`Member::name_len`].
+const ESCAPED: u16 = u16::MAX;
+
+/// The name tag of [`Member`]: first and last bytes.
+fn ends(name: &[u8]) -> (u8, u8) {
+    (
+        name.first().copied().unwrap_or(0),
+        name.last().copied().unwrap_or(0),
+    )
+}
 
 impl fmt::Debug for LazyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -120,7 +135,7 @@ impl LazyObject {
     /// it eagerly then), or when it is too long for the offsets kept. The text must be
     /// valid JSON no deeper than [`MAX_DEPTH`].
     pub(crate) fn new(raw: &str) -> Option<LazyObject> {
-        if !raw.trim_start().starts_with('{') || raw.len() >= ESCAPED as usize {
+        if !raw.trim_start().starts_with('{') || raw.len() >= u32::MAX as usize {
             return None;
         }
         let text: Box<str> = raw.into();
@@ -129,16 +144,25 @@ impl LazyObject {
         // The document's own scanner finds the spans (a name with an escape is unescaped
         // as serde_json does, which also refuses what it would refuse).
         super::document::object_members(&text, |m| {
-            let (name_start, name_end) = if m.escaped {
-                let lit = &text[m.name.0 - 1..m.name.1 + 1];
-                escaped_names.push(serde_json::from_str::<String>(lit).ok()?.into());
-                (ESCAPED, (escaped_names.len() - 1) as u32)
+            let len = m.name.1 - m.name.0;
+            let (name_start, name_len, (first, last)) = if m.escaped || len >= ESCAPED as usize {
+                let name: Box<str> = if m.escaped {
+                    let lit = &text[m.name.0 - 1..m.name.1 + 1];
+                    serde_json::from_str::<String>(lit).ok()?.into()
+                } else {
+                    text[m.name.0..m.name.1].into()
+                };
+                escaped_names.push(name);
+                ((escaped_names.len() - 1) as u32, ESCAPED, (0, 0))
             } else {
-                (m.name.0 as u32, m.name.1 as u32)
+                let name = &text.as_bytes()[m.name.0..m.name.1];
+                (m.name.0 as u32, len as u16, ends(name))
             };
             members.push(Member {
                 name_start,
-                name_end,
+                name_len,
+                first,
+                last,
                 start: m.value.0 as u32,
                 end: m.value.1 as u32,
                 value: OnceLock::new(),
@@ -154,10 +178,11 @@ impl LazyObject {
     }
 
     fn key<'s>(&'s self, m: &'s Member) -> &'s str {
-        if m.name_start == ESCAPED {
-            &self.escaped_names[m.name_end as usize]
+        if m.name_len == ESCAPED {
+            &self.escaped_names[m.name_start as usize]
         } else {
-            &self.text[m.name_start as usize..m.name_end as usize]
+            let start = m.name_start as usize;
+            &self.text[start..start + usize::from(m.name_len)]
         }
     }
 
@@ -166,14 +191,51 @@ impl LazyObject {
         &self.text[m.start as usize..m.end as usize]
     }
 
+    /// The member named `key` given to `f` without keeping it: parsed for `f` alone unless
+    /// it was parsed before. For members read once whose tree is large (container
+    /// definitions, network and load balancer blocks): kept, they cost memory (and, being
+    /// written once, a fresh page of the heap each few kilobytes) for no later use.
+    pub(crate) fn with_member<R>(&self, key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+        let Some(m) = self.find(key) else {
+            return f(None);
+        };
+        if let Some(v) = m.value.get() {
+            return f(Some(v));
+        }
+        // Valid, depth-checked JSON (see `new`): parsing cannot fail.
+        let v = serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null);
+        f(Some(&v))
+    }
+
     /// The member named `key`, parsed on first access.
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
-        // From the end: a later duplicate key wins, as in serde_json's own maps.
-        let m = self.members.iter().rev().find(|m| self.key(m) == key)?;
+        let m = self.find(key)?;
         Some(m.value.get_or_init(|| {
             // Valid, depth-checked JSON (see `new`): parsing cannot fail.
             serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
         }))
+    }
+
+    /// The member named `key`.
+    fn find(&self, key: &str) -> Option<&Member> {
+        // From the end: a later duplicate key wins, as in serde_json's own maps. Every
+        // attribute the model reads is a search here, over dozens of members: names are
+        // told apart by length and end bytes, and only a likely match is compared as bytes
+        // (a `&str` slice of the text checked char boundaries, and a comparison called
+        // memcmp, for every member).
+        let k = key.as_bytes();
+        let (first, last) = ends(k);
+        let text = self.text.as_bytes();
+        self.members.iter().rev().find(|m| {
+            if m.name_len == ESCAPED {
+                return self.escaped_names[m.name_start as usize].as_bytes() == k;
+            }
+            let start = m.name_start as usize;
+            usize::from(m.name_len) == k.len()
+                && m.first == first
+                && m.last == last
+                && &text[start..start + k.len()] == k
+        })
     }
 
     pub(crate) fn keys(&self) -> Vec<&str> {
@@ -248,8 +310,55 @@ mod tests {
             o.members_containing("b\"").collect::<Vec<_>>(),
             vec!["ab", "c", "e"]
         );
+        // Names of one length, sharing a first byte, and the empty name.
+        let o = LazyObject::new(r#"{"": 0, "ab": 1, "ac": 2, "b": 3, "ab": 4}"#).unwrap();
+        assert_eq!(o.get(""), Some(&Value::from(0)));
+        assert_eq!(o.get("ac"), Some(&Value::from(2)));
+        assert_eq!(o.get("ab"), Some(&Value::from(4)));
+        assert_eq!(o.get("b"), Some(&Value::from(3)));
+        assert_eq!(o.get("ad"), None);
+        assert_eq!(o.get("abc"), None);
+        // A name too long for the length kept in a member (and one exactly at the limit).
+        for n in [65_534, 65_535, 70_000] {
+            let long = "x".repeat(n);
+            let text = format!(r#"{{"{long}": 1, "y{long}": 2, "{long}y": 3}}"#);
+            let o = LazyObject::new(&text).unwrap();
+            assert_eq!(o.get(&long), Some(&Value::from(1)), "{n}");
+            assert_eq!(o.get(&format!("{long}y")), Some(&Value::from(3)), "{n}");
+            assert_eq!(o.get(&format!("{long}x")), None, "{n}");
+            assert_eq!(o.keys().len(), 3);
+        }
         assert!(LazyObject::new("[1]").is_none());
         assert!(LazyObject::new("null").is_none());
+    }
+
+    #[test]
+    fn a_member_read_once_is_the_member_and_is_not_kept() {
+        let o = LazyObject::new(r#"{"a": {"x": [1, 2]}, "b": "s"}"#).unwrap();
+        let got = o.with_member("a", |v| v.cloned());
+        assert_eq!(got, Some(serde_json::json!({"x": [1, 2]})));
+        assert!(o.find("a").unwrap().value.get().is_none());
+        assert!(o.with_member("c", |v| v.is_none()));
+        // One parsed before is lent as it is.
+        let kept: *const Value = o.get("b").unwrap();
+        assert!(o.with_member("b", |v| std::ptr::eq(v.unwrap(), kept)));
+        // Through an attribute reference, with the unknown and sensitive marks of the member.
+        let attrs = super::super::Attrs::from_text(
+            r#"{"a": {"x": [1, 2]}, "b": "s"}"#,
+            serde_json::json!({"a": {"y": true}}),
+            serde_json::json!({"b": true}),
+        );
+        let root = attrs.root();
+        root.with_member("a", |a| {
+            assert_eq!(a.get("x").at(1).int().get(), Some(&2));
+            assert!(a.get("y").is_unknown());
+            assert!(!a.is_sensitive());
+        });
+        root.with_member("b", |b| {
+            assert_eq!(b.string().get().map(String::as_str), Some("s"));
+            assert!(b.is_sensitive());
+        });
+        assert!(root.with_member("z", |z| z.raw().is_null()));
     }
 
     #[test]

@@ -499,16 +499,20 @@ impl Plan {
     /// `each.value.ATTR…` in a resource whose `for_each` is one resource (`for_each =
     /// aws_subnet.app`) names that resource's instance with the same key: the reference is
     /// rewritten to `aws_subnet.app["KEY"].ATTR…`. Kept as written otherwise.
-    fn each_value_refs(&self, res: &Resource, refs: &[String]) -> Vec<String> {
+    fn each_value_refs<'r>(
+        &self,
+        res: &Resource,
+        refs: &'r [String],
+    ) -> std::borrow::Cow<'r, [String]> {
         if !refs.iter().any(|r| r.starts_with("each.value")) {
-            return refs.to_vec();
+            return std::borrow::Cow::Borrowed(refs);
         }
         let source = self
             .config_resource(res)
             .and_then(|c| c.for_each.as_ref())
             .and_then(|fe| references::single_resource(&fe.references));
         let (Some(source), Some(key)) = (source, res.index.as_ref()) else {
-            return refs.to_vec();
+            return std::borrow::Cow::Borrowed(refs);
         };
         let key = match key {
             serde_json::Value::String(k) => {

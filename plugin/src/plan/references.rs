@@ -6,6 +6,7 @@
 //! called module. The walk is a worklist (no recursion) with a visited set, so crafted
 //! configurations with cycles or deep nesting cannot hang or overflow it.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde_json::Value;
@@ -28,50 +29,61 @@ pub struct RefTarget {
 /// Upper bound on expressions visited for one query, against pathological configurations.
 const MAX_WORK: usize = 10_000;
 
-struct Work {
+struct Work<'r> {
     /// Module instance the references are written in.
-    module: String,
+    module: Cow<'r, str>,
     /// Instance key of the object evaluating the expression (`each.key` / `count.index`).
-    each_key: Option<Value>,
-    refs: Vec<String>,
+    each_key: Option<Cow<'r, Value>>,
+    refs: Cow<'r, [String]>,
     certain: bool,
     /// Attribute names selected by the outer reference, applied after this one's own.
     tail: Vec<String>,
 }
 
-pub(crate) fn follow(
-    plan: &Plan,
-    module: &str,
-    each_key: Option<&Value>,
-    refs: &[String],
+/// What [`follow`] remembers of a traversal it has walked: the work's own pieces (the
+/// instance key written out: JSON values do not hash).
+type Visited = HashSet<(String, Vec<Step>, String, Vec<String>)>;
+
+fn visited_key(w: &Work<'_>, steps: &[Step]) -> (String, Vec<Step>, String, Vec<String>) {
+    (
+        w.module.to_string(),
+        steps.to_vec(),
+        w.each_key
+            .as_deref()
+            .map(Value::to_string)
+            .unwrap_or_default(),
+        w.tail.clone(),
+    )
+}
+
+pub(crate) fn follow<'r>(
+    plan: &'r Plan,
+    module: &'r str,
+    each_key: Option<&'r Value>,
+    refs: &'r [String],
 ) -> Vec<RefTarget> {
     let mut out: Vec<RefTarget> = Vec::new();
     let mut queue = vec![Work {
-        module: module.to_string(),
-        each_key: each_key.cloned(),
-        refs: refs.to_vec(),
+        module: Cow::Borrowed(module),
+        each_key: each_key.map(Cow::Borrowed),
+        refs: Cow::Borrowed(refs),
         certain: true,
         tail: Vec::new(),
     }];
-    // Keyed by the work's own pieces (the instance key written out: JSON values do not hash).
-    let mut visited: HashSet<(String, Vec<Step>, String, Vec<String>)> = HashSet::new();
+    let mut visited: Visited = HashSet::new();
     let mut budget = MAX_WORK;
+    // The first work's traversals are distinct (see `distinct_traversals`) and nothing was
+    // visited before them, so they are remembered only when more work follows them (most
+    // references name a resource directly: nothing to remember, no copies made).
+    let mut is_first = true;
     while let Some(w) = queue.pop() {
         let uses_each = w
             .refs
             .iter()
             .any(|r| r == "each.key" || r.starts_with("each.key.") || r == "count.index");
-        for steps in distinct_traversals(&w.refs) {
-            let key = (
-                w.module.clone(),
-                steps.clone(),
-                w.each_key
-                    .as_ref()
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
-                w.tail.clone(),
-            );
-            if !visited.insert(key) {
+        let traversals = distinct_traversals(&w.refs);
+        for steps in &traversals {
+            if !is_first && !visited.insert(visited_key(&w, steps)) {
                 continue;
             }
             if budget == 0 {
@@ -83,7 +95,15 @@ pub(crate) fn follow(
                 w: &w,
                 uses_each,
             };
-            ctx.step(&steps, &mut queue, &mut out);
+            ctx.step(steps, &mut queue, &mut out);
+        }
+        if is_first {
+            is_first = false;
+            if !queue.is_empty() {
+                for steps in &traversals {
+                    visited.insert(visited_key(&w, steps));
+                }
+            }
         }
     }
     dedupe(out)
@@ -139,14 +159,14 @@ fn dedupe(v: Vec<RefTarget>) -> Vec<RefTarget> {
     out
 }
 
-struct Ctx<'p> {
+struct Ctx<'p, 'w> {
     plan: &'p Plan,
-    w: &'p Work,
+    w: &'w Work<'p>,
     uses_each: bool,
 }
 
-impl Ctx<'_> {
-    fn step(&self, steps: &[Step], queue: &mut Vec<Work>, out: &mut Vec<RefTarget>) {
+impl<'p> Ctx<'p, '_> {
+    fn step(&self, steps: &[Step], queue: &mut Vec<Work<'p>>, out: &mut Vec<RefTarget>) {
         let Some(Step::Name(first)) = steps.first() else {
             return;
         };
@@ -162,7 +182,7 @@ impl Ctx<'_> {
 
     /// `var.NAME…` inside a module → the caller's expression for NAME, evaluated in the
     /// caller with the module instance's key as `each.key`.
-    fn through_variable(&self, steps: &[Step], queue: &mut Vec<Work>) {
+    fn through_variable(&self, steps: &[Step], queue: &mut Vec<Work<'p>>) {
         let Some(Step::Name(var)) = steps.get(1) else {
             return;
         };
@@ -181,16 +201,16 @@ impl Ctx<'_> {
             return;
         };
         queue.push(Work {
-            module: parent.to_string(),
-            each_key: key.map(address::key_value),
-            refs: expr.references.clone(),
+            module: Cow::Owned(parent.to_string()),
+            each_key: key.map(|k| Cow::Owned(address::key_value(k))),
+            refs: Cow::Borrowed(&expr.references),
             certain: self.w.certain,
             tail: concat(names(&steps[2..]), &self.w.tail),
         });
     }
 
     /// `module.CALL[KEY].OUTPUT…` → the output's expression inside each matching instance.
-    fn through_output(&self, steps: &[Step], queue: &mut Vec<Work>) {
+    fn through_output(&self, steps: &[Step], queue: &mut Vec<Work<'p>>) {
         let Some(Step::Name(call)) = steps.get(1) else {
             return;
         };
@@ -233,9 +253,9 @@ impl Ctx<'_> {
         };
         for inst in instances {
             queue.push(Work {
-                module: inst,
+                module: Cow::Owned(inst),
                 each_key: None,
-                refs: expr.references.clone(),
+                refs: Cow::Borrowed(&expr.references),
                 certain,
                 tail: concat(names(&rest[1..]), &self.w.tail),
             });
@@ -253,7 +273,7 @@ impl Ctx<'_> {
         if !self.uses_each {
             return None;
         }
-        let k = self.w.each_key.as_ref()?;
+        let k = self.w.each_key.as_deref()?;
         candidates
             .iter()
             .find(|c| key_of(c).as_ref() == Some(k))
@@ -275,10 +295,15 @@ impl Ctx<'_> {
             Mode::Data => format!("data.{type_}.{name}"),
         };
         let base = address::join(&self.w.module, &rel);
-        let attribute = names(rest)
-            .into_iter()
-            .chain(self.w.tail.iter().cloned())
-            .next();
+        // The first attribute name selected: this reference's own, else the outer one's.
+        let attribute = rest
+            .iter()
+            .find_map(|s| match s {
+                Step::Name(n) => Some(n),
+                Step::Index(_) => None,
+            })
+            .or(self.w.tail.first())
+            .cloned();
         let push = |out: &mut Vec<RefTarget>, address: String, certain: bool| {
             out.push(RefTarget {
                 address,
@@ -292,7 +317,6 @@ impl Ctx<'_> {
                 return;
             }
         }
-        let instances = self.plan.instances_of(&base);
         // As for modules: a literal `for_each` leaves no trace in the configuration.
         let multi = self.plan.has_keyed_instances(&base)
             || self
@@ -304,6 +328,7 @@ impl Ctx<'_> {
             push(out, base, self.w.certain);
             return;
         }
+        let instances = self.plan.instances_of(&base);
         let addrs: Vec<String> = instances.iter().map(|r| r.address.clone()).collect();
         let by_key = |a: &str| {
             instances

@@ -35,13 +35,14 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
     );
     let deployment_strategy = default_when_unwritten(
         &w,
-        block_string(v.get("deployment_configuration"), "strategy"),
+        // Blocks read once are not kept (see `AttrRef::with_member`).
+        v.with_member("deployment_configuration", |b| block_string(b, "strategy")),
         "deployment_configuration.0.strategy",
         &mut unseen,
     );
     let deployment_controller = default_when_unwritten(
         &w,
-        deployment_controller(v.get("deployment_controller")),
+        v.with_member("deployment_controller", deployment_controller),
         "deployment_controller.0.type",
         &mut unseen,
     );
@@ -63,18 +64,20 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> Service 
         network_configuration: Field::null(),
         load_balancers: Field::null(),
         service_registries: Field::null(),
-        service_connect: service_connect(v.get("service_connect_configuration")),
+        service_connect: v.with_member("service_connect_configuration", service_connect),
         iam_role_configured: role_configured(&iam_role, iam_role_written),
         iam_role_traced: !source.source_references(res, "iam_role").is_empty(),
         iam_role,
         platform_version: unless_omitted(&w, "platform_version"),
-        placement_strategies: v.get("ordered_placement_strategy").items().map(|items| {
-            items
-                .into_iter()
-                .map(|i| i.get("type").string().get().cloned().unwrap_or_default())
-                .collect()
+        placement_strategies: v.with_member("ordered_placement_strategy", |a| {
+            a.items().map(|items| {
+                items
+                    .into_iter()
+                    .map(|i| i.get("type").string().get().cloned().unwrap_or_default())
+                    .collect()
+            })
         }),
-        member_of: member_of(v.get("placement_constraints")),
+        member_of: v.with_member("placement_constraints", member_of),
         launch: Field::unknown(),
     }
 }

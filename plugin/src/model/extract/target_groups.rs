@@ -11,7 +11,8 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TargetGr
     // whole block unknown; ELB then health-checks `traffic-port`, its default (Null here).
     let health_check_port = super::services::default_when_unwritten(
         &super::written::Writes::new(source, res),
-        super::services::block_string(v.get("health_check"), "port"),
+        // Blocks read once are not kept (see `AttrRef::with_member`).
+        v.with_member("health_check", |h| super::services::block_string(h, "port")),
         "health_check.0.port",
         &mut None,
     );

@@ -27,7 +27,8 @@ pub(super) fn decode(res: &Resource, source: &Plan, plan: PlanIndex) -> TaskDefi
     };
     let os_family = os_family(v.get("runtime_platform"));
     let (network_mode, network_mode_explicit) = network_mode(&network_mode_raw, os_family);
-    let (containers, containers_error) = decode_containers(v.get("container_definitions"));
+    // Read once, straight into containers: the JSON string itself is not kept.
+    let (containers, containers_error) = v.with_member("container_definitions", decode_containers);
     TaskDefinition {
         address: res.address.clone(),
         plan,

@@ -16,7 +16,18 @@ pub(crate) fn awsvpc_configuration(
     cx: &Cx<'_>,
     res: &Resource,
 ) -> Field<Option<AwsvpcConfiguration>> {
-    let block = first_block(res.values.root().get("network_configuration"));
+    // Read once: the block's tree is not kept (see `AttrRef::with_member`).
+    res.values
+        .root()
+        .with_member("network_configuration", |a| network_block(cx, res, a))
+}
+
+fn network_block(
+    cx: &Cx<'_>,
+    res: &Resource,
+    a: AttrRef<'_>,
+) -> Field<Option<AwsvpcConfiguration>> {
+    let block = first_block(a);
     let sensitive = block.sensitive;
     match block.val {
         Val::Known(Some(nc)) => {
@@ -264,7 +275,14 @@ fn counted_by_sources(cx: &Cx<'_>, res: &Resource, a: AttrRef<'_>) -> Option<Fie
 
 /// `load_balancer` blocks with their target groups.
 pub(crate) fn load_balancers(cx: &Cx<'_>, res: &Resource) -> Field<Vec<LoadBalancer>> {
-    let items = res.values.root().get("load_balancer").items();
+    // Read once: the blocks' tree is not kept (see `AttrRef::with_member`).
+    res.values
+        .root()
+        .with_member("load_balancer", |a| load_balancer_blocks(cx, res, a))
+}
+
+fn load_balancer_blocks(cx: &Cx<'_>, res: &Resource, a: AttrRef<'_>) -> Field<Vec<LoadBalancer>> {
+    let items = a.items();
     let sensitive = items.sensitive;
     match items.val {
         Val::Known(lbs) => Field::known(
