@@ -20,6 +20,7 @@
 pub mod address;
 mod digest;
 mod eval;
+mod fast;
 mod funcs;
 mod sources;
 pub mod tree;

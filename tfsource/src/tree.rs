@@ -5,7 +5,7 @@ use hcl::edit::structure as es;
 use hcl::edit::Span;
 
 /// An attribute (`name = expr`) and the line it starts on (1-based).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Attr {
     pub name: String,
     pub line: u32,
@@ -13,7 +13,7 @@ pub struct Attr {
 }
 
 /// A block (`kind "label" { ... }`) and the line it starts on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: String,
     pub labels: Vec<String>,
@@ -22,7 +22,7 @@ pub struct Block {
 }
 
 /// A block body, in source order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
     pub attrs: Vec<Attr>,
     pub blocks: Vec<Block>,
@@ -70,13 +70,24 @@ impl Lines {
 }
 
 /// Parse one file's text. The error is hcl-edit's message (which names line and column).
+///
+/// Most files are read by [`crate::fast`], which gives what it does not handle to hcl-edit;
+/// the rest, and every file with a syntax error, hcl-edit parses whole.
 pub fn parse(text: &str) -> Result<Body, String> {
+    let lines = Lines::new(text);
+    match crate::fast::parse(text, &lines) {
+        Some(body) => Ok(body),
+        None => parse_with_hcl_edit(text, &lines),
+    }
+}
+
+/// The whole file through hcl-edit's parser.
+pub(crate) fn parse_with_hcl_edit(text: &str, lines: &Lines) -> Result<Body, String> {
     let body = hcl::edit::parser::parse_body(text).map_err(|e| {
         let loc = e.location();
         format!("{}:{}: {}", loc.line(), loc.column(), e.message())
     })?;
-    let lines = Lines::new(text);
-    Ok(convert_body(body, &lines))
+    Ok(convert_body(body, lines))
 }
 
 fn line_of(span: Option<std::ops::Range<usize>>, lines: &Lines) -> u32 {

@@ -1,0 +1,716 @@
+//! A parser for the common subset of HCL's native syntax, building [`crate::tree`] directly.
+//!
+//! hcl-edit keeps every byte of whitespace and comment (decor) so that files can be written
+//! back; ecsnet needs only the values and the lines, and hcl-edit's parser costs about 230
+//! instructions per byte of text. This parser reads blocks, attributes, plain strings,
+//! integers, variables, traversals, function calls, arrays and objects itself, and gives
+//! each attribute expression it does not handle whole (operators, conditionals, templates,
+//! `for` expressions, parentheses, floats, ...) to hcl-edit's expression parser, on that
+//! expression's text alone. Anything else unusual (heredocs, `/* */` comments, a syntax
+//! error, non-ASCII identifiers, a lone carriage return) makes it give up on the file, which
+//! hcl-edit then parses whole, so errors are always hcl-edit's. It accepts nothing hcl-edit
+//! refuses and builds the same tree: `tree::tests` compares both on every file it can find.
+
+use hcl::expr::{
+    Expression as E, FuncCall, FuncName, Object, ObjectKey, Traversal, TraversalOperator as Op,
+    Variable,
+};
+use hcl::Identifier;
+
+use crate::tree::{Attr, Block, Body, Lines};
+
+/// The file's body, or `None` when hcl-edit must parse the file.
+pub(crate) fn parse(text: &str, lines: &Lines) -> Option<Body> {
+    if has_lone_cr(text) {
+        return None;
+    }
+    let mut p = Parser {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        lines,
+    };
+    p.body(false)
+}
+
+/// hcl-edit treats a carriage return differently in comments, strings and line ends; a
+/// file with one that does not start a `\r\n` is left to it.
+fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.contains('\r')
+        && b.iter()
+            .enumerate()
+            .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+#[derive(Clone, Copy)]
+struct Parser<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    i: usize,
+    lines: &'a Lines,
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+fn is_ident_continue(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn at(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
+    }
+
+    /// Spaces and tabs. `None` at a `/* */` comment (left to hcl-edit).
+    fn sp(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t') => self.i += 1,
+                Some(b'/') if self.at(1) == Some(b'*') => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// Whitespace, newlines and line comments.
+    fn ws(&mut self) -> Option<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => self.i += 1,
+                Some(b'#') => self.skip_comment(),
+                Some(b'/') if self.at(1) == Some(b'/') => self.skip_comment(),
+                Some(b'/') if self.at(1) == Some(b'*') => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// To the newline ending a `#` or `//` comment (or the end of the text).
+    fn skip_comment(&mut self) {
+        self.i = self.b[self.i..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(self.b.len(), |p| self.i + p);
+    }
+
+    /// A line comment if one starts here.
+    fn opt_comment(&mut self) {
+        match (self.peek(), self.at(1)) {
+            (Some(b'#'), _) | (Some(b'/'), Some(b'/')) => self.skip_comment(),
+            _ => {}
+        }
+    }
+
+    /// A line ending (`\n` or `\r\n`, a lone `\r` was refused up front).
+    fn newline(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'\n' => self.i += 1,
+            b'\r' => self.i += 2,
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// What ends a structure: spaces, a line comment, then a line ending or the end.
+    fn end_of_line(&mut self) -> Option<()> {
+        self.sp()?;
+        self.opt_comment();
+        match self.peek() {
+            None => Some(()),
+            Some(_) => self.newline(),
+        }
+    }
+
+    /// An ASCII identifier (`None` when one continues with a non-ASCII character).
+    fn ident(&mut self) -> Option<&'a str> {
+        let start = self.i;
+        if !is_ident_start(self.peek()?) {
+            return None;
+        }
+        self.i += 1;
+        while self.peek().is_some_and(is_ident_continue) {
+            self.i += 1;
+        }
+        if self.peek().is_some_and(|c| c >= 0x80) {
+            return None;
+        }
+        Some(&self.text[start..self.i])
+    }
+
+    /// A quoted string without escapes, template sequences or line breaks: its text.
+    fn plain_string(&mut self) -> Option<String> {
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => break,
+                b'\\' | b'\n' | b'\r' => return None,
+                b'$' | b'%' if self.b.get(j + 1) == Some(&b'{') => return None,
+                _ => j += 1,
+            }
+        }
+        self.i = j + 1;
+        Some(self.text[start..j].to_string())
+    }
+
+    /// Structures up to the end of the text (top level) or the closing `}` (a block's).
+    fn body(&mut self, nested: bool) -> Option<Body> {
+        let mut body = Body::default();
+        loop {
+            self.ws()?;
+            match self.peek() {
+                None => return (!nested).then_some(body),
+                Some(b'}') if nested => {
+                    self.i += 1;
+                    return Some(body);
+                }
+                Some(_) => {}
+            }
+            self.structure(&mut body)?;
+            self.end_of_line()?;
+        }
+    }
+
+    /// One attribute or block, added to `body`.
+    fn structure(&mut self, body: &mut Body) -> Option<()> {
+        let line = self.lines.line(self.i);
+        let name = self.ident()?;
+        self.sp()?;
+        if self.peek()? == b'=' {
+            // hcl-edit refuses an attribute defined twice in one body.
+            if body.attrs.iter().any(|a| a.name == name) {
+                return None;
+            }
+            self.i += 1;
+            let expr = self.attr_expr()?;
+            body.attrs.push(Attr {
+                name: name.to_string(),
+                line,
+                expr,
+            });
+            return Some(());
+        }
+        let mut labels = Vec::new();
+        while self.peek()? != b'{' {
+            let label = match self.peek()? {
+                b'"' => self.plain_string()?,
+                _ => self.ident()?.to_string(),
+            };
+            labels.push(label);
+            self.sp()?;
+        }
+        let inner = self.block_body()?;
+        body.blocks.push(Block {
+            kind: name.to_string(),
+            labels,
+            line,
+            body: inner,
+        });
+        Some(())
+    }
+
+    /// From a block's `{` to its `}`: a body on lines of its own, or at most one attribute
+    /// on the line of the braces.
+    fn block_body(&mut self) -> Option<Body> {
+        self.i += 1;
+        self.sp()?;
+        self.opt_comment();
+        match self.peek()? {
+            b'\n' | b'\r' => {
+                self.newline()?;
+                return self.body(true);
+            }
+            b'}' => {
+                self.i += 1;
+                return Some(Body::default());
+            }
+            _ => {}
+        }
+        let line = self.lines.line(self.i);
+        let name = self.ident()?;
+        self.sp()?;
+        if self.peek()? != b'=' {
+            return None;
+        }
+        self.i += 1;
+        let expr = self.attr_expr()?;
+        self.sp()?;
+        if self.peek()? != b'}' {
+            return None;
+        }
+        self.i += 1;
+        Some(Body {
+            attrs: vec![Attr {
+                name: name.to_string(),
+                line,
+                expr,
+            }],
+            blocks: Vec::new(),
+        })
+    }
+
+    /// An attribute's expression: read here, or by hcl-edit from its text.
+    fn attr_expr(&mut self) -> Option<E> {
+        self.sp()?;
+        let start = self.i;
+        if let Some(e) = self.expr() {
+            return Some(e);
+        }
+        self.i = start;
+        let end = expr_end(self.b, start)?;
+        let src = self.text[start..end].trim_end_matches([' ', '\t']);
+        let e = hcl::edit::parser::parse_expr(src).ok()?;
+        self.i = start + src.len();
+        Some(e.into())
+    }
+
+    /// An expression of the subset, ending where nothing that could continue it follows.
+    fn expr(&mut self) -> Option<E> {
+        let mut e = self.term()?;
+        if matches!(self.peek(), Some(b'.' | b'[')) {
+            e = self.traversal(e)?;
+        }
+        self.nothing_continues()?;
+        Some(e)
+    }
+
+    /// `None` if what follows (past whitespace, newlines and comments) could make the
+    /// expression read so far part of a larger one: an operator, a traversal, a call.
+    /// Looking past newlines even where they end the expression only sends more
+    /// expressions to hcl-edit than needed.
+    fn nothing_continues(&self) -> Option<()> {
+        let mut p = *self;
+        p.ws()?;
+        match (p.peek(), p.at(1)) {
+            (Some(b'.' | b'[' | b'(' | b'?' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*'), _)
+            | (Some(b'%' | b'&' | b'|'), _)
+            | (Some(b'='), Some(b'='))
+            | (Some(b':'), Some(b':')) => None,
+            (Some(b'/'), next) if next != Some(b'/') => None,
+            _ => Some(()),
+        }
+    }
+
+    fn term(&mut self) -> Option<E> {
+        match self.peek()? {
+            b'"' => self.plain_string().map(E::String),
+            b'0'..=b'9' => self.number(),
+            b'[' => self.array(),
+            b'{' => self.object(),
+            c if is_ident_start(c) => {
+                let name = self.ident()?;
+                if self.peek() == Some(b'(') {
+                    return self.call(name);
+                }
+                Some(match name {
+                    "null" => E::Null,
+                    "true" => E::Bool(true),
+                    "false" => E::Bool(false),
+                    _ => E::Variable(Variable::unchecked(name)),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Digits up to a character that cannot continue a number (floats are hcl-edit's).
+    fn digits(&mut self) -> Option<u64> {
+        let start = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        if self
+            .peek()
+            .is_some_and(|c| c == b'.' || is_ident_continue(c) || c >= 0x80)
+        {
+            return None;
+        }
+        self.text[start..self.i].parse().ok()
+    }
+
+    fn number(&mut self) -> Option<E> {
+        self.digits().map(|n| E::Number(n.into()))
+    }
+
+    /// Is the next word `for` (a `for` expression, left to hcl-edit)?
+    fn at_for(&self) -> bool {
+        self.b[self.i..].starts_with(b"for") && !self.at(3).is_some_and(is_ident_continue)
+    }
+
+    fn array(&mut self) -> Option<E> {
+        self.i += 1;
+        self.ws()?;
+        if self.at_for() {
+            return None;
+        }
+        let mut items = Vec::new();
+        loop {
+            if self.peek()? == b']' {
+                self.i += 1;
+                return Some(E::Array(items));
+            }
+            items.push(self.expr()?);
+            self.ws()?;
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws()?;
+                }
+                b']' => {}
+                _ => return None,
+            }
+        }
+    }
+
+    fn object(&mut self) -> Option<E> {
+        self.i += 1;
+        self.ws()?;
+        if self.at_for() {
+            return None;
+        }
+        let mut object = Object::new();
+        loop {
+            self.ws()?;
+            if self.peek()? == b'}' {
+                self.i += 1;
+                return Some(E::Object(object));
+            }
+            let key = self.object_key(&object)?;
+            self.sp()?;
+            match (self.peek()?, self.at(1)) {
+                (b'=', next) if next != Some(b'=') => {}
+                (b':', next) if next != Some(b':') => {}
+                _ => return None,
+            }
+            self.i += 1;
+            self.sp()?;
+            let value = self.expr()?;
+            self.sp()?;
+            object.insert(key, value);
+            match self.peek()? {
+                b'}' => {
+                    self.i += 1;
+                    return Some(E::Object(object));
+                }
+                b',' => self.i += 1,
+                _ => {
+                    self.opt_comment();
+                    self.newline()?;
+                }
+            }
+        }
+    }
+
+    /// An identifier (not a keyword) or plain string key, not already in `object` in
+    /// either form.
+    fn object_key(&mut self, object: &Object<ObjectKey, E>) -> Option<ObjectKey> {
+        let quoted = self.peek()? == b'"';
+        let name = if quoted {
+            self.plain_string()?
+        } else {
+            let name = self.ident()?;
+            if matches!(name, "null" | "true" | "false") {
+                return None;
+            }
+            name.to_string()
+        };
+        self.nothing_continues()?;
+        let taken = object.keys().any(|k| match k {
+            ObjectKey::Identifier(id) => id.as_str() == name,
+            ObjectKey::Expression(E::String(s)) => *s == name,
+            _ => false,
+        });
+        if taken {
+            return None;
+        }
+        Some(if quoted {
+            ObjectKey::Expression(E::String(name))
+        } else {
+            ObjectKey::Identifier(Identifier::unchecked(name))
+        })
+    }
+
+    /// Arguments of a call of `name` (no namespace, no `...`).
+    fn call(&mut self, name: &str) -> Option<E> {
+        self.i += 1;
+        let mut args = Vec::new();
+        loop {
+            self.ws()?;
+            if self.peek()? == b')' {
+                self.i += 1;
+                break;
+            }
+            args.push(self.expr()?);
+            self.ws()?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b')' => {}
+                _ => return None,
+            }
+        }
+        Some(E::FuncCall(Box::new(FuncCall {
+            name: FuncName {
+                namespace: Vec::new(),
+                name: Identifier::unchecked(name),
+            },
+            args,
+            expand_final: false,
+        })))
+    }
+
+    /// `.name`, `.0`, `.*`, `[*]` and `[expr]` operators written right after `expr`.
+    fn traversal(&mut self, expr: E) -> Option<E> {
+        let mut operators = Vec::new();
+        loop {
+            let op = match (self.peek(), self.at(1)) {
+                (Some(b'.'), Some(b'*')) => {
+                    self.i += 2;
+                    Op::AttrSplat
+                }
+                (Some(b'.'), Some(b'0'..=b'9')) => {
+                    self.i += 1;
+                    Op::LegacyIndex(self.digits()?)
+                }
+                (Some(b'.'), Some(c)) if is_ident_start(c) => {
+                    self.i += 1;
+                    Op::GetAttr(Identifier::unchecked(self.ident()?))
+                }
+                (Some(b'['), Some(b'*')) if self.at(2) == Some(b']') => {
+                    self.i += 3;
+                    Op::FullSplat
+                }
+                (Some(b'['), _) => {
+                    self.i += 1;
+                    self.ws()?;
+                    let index = self.expr()?;
+                    self.ws()?;
+                    if self.peek()? != b']' {
+                        return None;
+                    }
+                    self.i += 1;
+                    Op::Index(index)
+                }
+                (Some(b'.'), _) => return None,
+                _ => break,
+            };
+            operators.push(op);
+        }
+        Some(E::Traversal(Box::new(Traversal { expr, operators })))
+    }
+}
+
+/// Where the attribute expression starting at `i` ends, for hcl-edit to parse it alone: at
+/// a line ending, a line comment or an unmatched closing bracket outside brackets and
+/// strings (a one-line block's `}`), or the end of the text. `None` for what is left to
+/// hcl-edit's parse of the whole file (heredocs, `/* */` comments, line breaks in strings).
+fn expr_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => {
+                i = string_end(b, i + 1)?;
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => return Some(i),
+            b')' | b']' | b'}' => depth -= 1,
+            b'\n' | b'\r' if depth == 0 => return Some(i),
+            b'#' if depth == 0 => return Some(i),
+            b'/' if b.get(i + 1) == Some(&b'/') && depth == 0 => return Some(i),
+            b'#' => i = comment_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'/') => i = comment_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'*') => return None,
+            b'<' if b.get(i + 1) == Some(&b'<') => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(i)
+}
+
+/// The newline ending the comment at `i` (or the end of the text).
+fn comment_end(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| i + p)
+}
+
+/// Past the closing quote of the string whose text starts at `i`, templates included.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\n' | b'\r' => return None,
+            b'\\' => {
+                if matches!(b.get(i + 1), None | Some(b'\n' | b'\r')) {
+                    return None;
+                }
+                i += 2;
+            }
+            // `$${` and `%%{` are literal.
+            m @ (b'$' | b'%') if b.get(i + 1) == Some(&m) && b.get(i + 2) == Some(&b'{') => i += 3,
+            b'$' | b'%' if b.get(i + 1) == Some(&b'{') => i = template_end(b, i + 2)?,
+            _ => i += 1,
+        }
+    }
+}
+
+/// Past the `}` closing the interpolation or directive whose content starts at `i`.
+fn template_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match *b.get(i)? {
+            b'"' => {
+                i = string_end(b, i + 1)?;
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b'}' if depth == 0 => return Some(i + 1),
+            b')' | b']' | b'}' => depth = depth.checked_sub(1)?,
+            b'\n' | b'\r' | b'#' => return None,
+            b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => return None,
+            b'<' if b.get(i + 1) == Some(&b'<') => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::parse_with_hcl_edit;
+
+    /// Whether the fast parser read `text` whole; when it did, its tree (lines included)
+    /// must be hcl-edit's, and hcl-edit must accept the text.
+    fn agrees(text: &str) -> bool {
+        let lines = Lines::new(text);
+        let Some(fast) = parse(text, &lines) else {
+            return false;
+        };
+        match parse_with_hcl_edit(text, &lines) {
+            Ok(slow) => assert_eq!(fast, slow, "{text}"),
+            Err(e) => panic!("hcl-edit refuses what the fast parser read ({e}):\n{text}"),
+        }
+        true
+    }
+
+    fn tf_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                tf_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "tf") {
+                out.push(p);
+            }
+        }
+    }
+
+    fn scenario_files() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+        let mut paths = Vec::new();
+        tf_files(&root, &mut paths);
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_fast_parser_builds_hcl_edits_tree_for_every_scenario_file() {
+        let texts = scenario_files();
+        assert!(texts.len() > 400, "{}", texts.len());
+        let read = texts.iter().filter(|t| agrees(t)).count();
+        // Heredocs and `/* */` comments are hcl-edit's; nearly every file is read here.
+        assert!(read * 10 > texts.len() * 9, "{read} of {}", texts.len());
+    }
+
+    const READ_HERE: &[&str] = &[
+        "",
+        "\n\n# only a comment\n// and another",
+        "a = 1",
+        "a = 1 # trailing\nb = \"x\" // too\r\nc = null\nd = true\ne = false\n",
+        "resource \"aws_x\" \"y\" {\n  a = var.b.c[0].d[*].e.*.f\n  g = x.0\n}\n",
+        "variable \"v\" { type = string }\nvariable \"w\" {}\nvariable \"u\" { }\n",
+        "locals {\n  m = {\n    a = 1, \"b-c\" = [1, 2,]\n    d: f(x, [y\n    ], {})  # c\n    e = {}\n  }\n}\n",
+        "a = f()\nb = g( )\nc = h(\n  1,\n  # c\n  2,\n)\n",
+        "block label { # c\n  nested {\n    x = [for_each, format]\n  }\n}\n",
+        "a = { for-x = 1 }\nb = [\n  a, // c\n  b\n]\n",
+        "a = \"${var.x}-y\"\nb = a ? b : c\nc = -1\nd = 1.5\ne = (x)\nf = [for x in y : x]\n",
+        "a = \"q\\\"uote\"\nb = \"$${lit}\"\nc = x + y * z\nd = !x\ne = f(x...)\n",
+        "a = { for k, v in m : k => v }\nb = provider::p::f(1)\nc = a == b\nd = x.0.y\n",
+        "a = \"${f(\"}\")}\"\nb = \"%{ if x }y%{ endif }\"\nc = {\"k\" = 1, k2 = 2}\n",
+        "a = 18446744073709551616\nb = 1e3\nd = x[ * ]\n",
+        "one { a = x ? 1 : 2 }\ntwo { b = \"${x}\" }\n",
+        "a = { k = 1, \"k\" = 2 }\n",
+    ];
+
+    const LEFT_TO_HCL_EDIT: &[&str] = &[
+        "a = <<EOT\nx\nEOT\n",
+        "a = /* c */ 1\n",
+        "a = 1\na = 2\n",
+        "a = 1 b = 2\n",
+        "x = 1\r2\n",
+        "a = {\n  k = 1\n  k = 2\n}\n",
+        "a = [1]\n[0]\n",
+        "a = \"unterminated\n",
+        "block {\n  a = 1 }\n",
+        "block { nested {} }\n",
+        "ünïcode = 1\n",
+        "a = 1\n}\n",
+        "block {\n  a = 1\n",
+        "a = x.\n",
+        "a = f(,)\n",
+        "a = \"${\"\n",
+    ];
+
+    #[test]
+    fn what_is_read_here_and_what_is_left_to_hcl_edit() {
+        for text in READ_HERE {
+            assert!(agrees(text), "not read here:\n{text}");
+        }
+        for text in LEFT_TO_HCL_EDIT {
+            assert!(!agrees(text), "read here:\n{text}");
+        }
+    }
+
+    /// Single-byte deletions and insertions, most of them syntax errors or odd corners:
+    /// whatever the fast parser reads must still be hcl-edit's tree.
+    #[test]
+    fn damaged_texts_are_read_as_hcl_edit_reads_them() {
+        let mut texts: Vec<String> = READ_HERE.iter().map(|t| t.to_string()).collect();
+        texts.extend(scenario_files().into_iter().step_by(60));
+        const INSERTS: &[u8] = b"\"{}[](),.=:#/*-\n \\$%<?!x0";
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for text in &texts {
+            let b = text.as_bytes();
+            for _ in 0..60.min(b.len() * 2) {
+                let at = next() as usize % b.len().max(1);
+                let mut damaged = b.to_vec();
+                if next() % 2 == 0 && at < damaged.len() {
+                    damaged.remove(at);
+                } else {
+                    damaged.insert(at, INSERTS[next() as usize % INSERTS.len()]);
+                }
+                if let Ok(t) = String::from_utf8(damaged) {
+                    agrees(&t);
+                }
+            }
+        }
+    }
+}
