@@ -143,13 +143,13 @@ impl Sources {
             root_dir: root.to_path_buf(),
             ..Sources::default()
         };
-        let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+        let mut by_dir: FastMap<PathBuf, usize> = FastMap::default();
         let mut cache = ParseCache {
             by_text: HashMap::default(),
             dirs: Resolver::new(root),
         };
         // Whether each call's directory exists, asked once per path however many calls name it.
-        let mut is_dir: HashMap<PathBuf, bool> = HashMap::new();
+        let mut is_dir: FastMap<PathBuf, bool> = FastMap::default();
         // Breadth-first over module keys.
         let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
         let mut qi = 0;
@@ -253,17 +253,18 @@ impl Sources {
                 (Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
                 _ => base.show(&path),
             };
-            let text = read_tf(&path, &display)?;
-            let parsed = match cache.by_text.entry(text) {
+            let bytes = read_tf(&path, &display)?;
+            let parsed = match cache.by_text.entry(bytes) {
                 // A byte-identical file was read before: same items, same comments.
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
+                    let text = std::str::from_utf8(e.key()).map_err(|_| not_utf8(&display))?;
                     // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree,
                     // then ours); sources are read on a thread of their own.
-                    crate::reserve_thread_heap(e.key().len() * HEAP_PER_TEXT_BYTE);
-                    let body = tree::parse(e.key())
-                        .map_err(|err| SourceError(format!("{display}:{err}")))?;
-                    let suppressions = scan_suppressions(e.key(), 0)
+                    crate::reserve_thread_heap(text.len() * HEAP_PER_TEXT_BYTE);
+                    let body =
+                        tree::parse(text).map_err(|err| SourceError(format!("{display}:{err}")))?;
+                    let suppressions = scan_suppressions(text, 0)
                         .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
                     e.insert(Parsed {
                         items: FileItems::of(body),
@@ -367,10 +368,10 @@ impl Sources {
     }
 }
 
-/// A `.tf` file's text; files over [`MAX_FILE_BYTES`] are refused before they are read.
-fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
-    let cannot = |e: std::io::Error| SourceError(format!("{display}: cannot read: {e}"));
-    let mut f = std::fs::File::open(path).map_err(cannot)?;
+/// A `.tf` file's bytes; files over [`MAX_FILE_BYTES`] are refused before they are read.
+/// Only a text not read before is checked to be UTF-8 ([`not_utf8`]).
+fn read_tf(path: &Path, display: &str) -> Result<Vec<u8>, SourceError> {
+    let f = std::fs::File::open(path).map_err(|e| cannot_read(display, e))?;
     let len = f.metadata().map(|md| md.len()).unwrap_or(0);
     if len > MAX_FILE_BYTES {
         return Err(SourceError(format!(
@@ -378,16 +379,35 @@ fn read_tf(path: &Path, display: &str) -> Result<String, SourceError> {
             MAX_FILE_BYTES >> 20
         )));
     }
-    let mut text = String::with_capacity(len as usize);
-    f.read_to_string(&mut text).map_err(cannot)?;
-    Ok(text)
+    // `File::read_to_end` would ask the file's size again (`statx` and `lseek`); through
+    // `Take` it reads into the room made here, one more read finding the end.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(display, e))?;
+    Ok(bytes)
+}
+
+fn cannot_read(display: &str, e: std::io::Error) -> SourceError {
+    SourceError(format!("{display}: cannot read: {e}"))
+}
+
+/// The error `read_to_string` gives for a file that is not UTF-8.
+fn not_utf8(display: &str) -> SourceError {
+    cannot_read(
+        display,
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ),
+    )
 }
 
 /// The `.tf` texts parsed during one load, by content: a file byte-identical to one read
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
 struct ParseCache {
-    by_text: FastMap<String, Parsed>,
+    by_text: FastMap<Vec<u8>, Parsed>,
     dirs: Resolver,
 }
 
@@ -396,14 +416,14 @@ struct ParseCache {
 /// directory next to one already resolved costs one `lstat`, not a walk of its whole path.
 struct Resolver {
     root_abs: Option<PathBuf>,
-    memo: HashMap<PathBuf, Option<PathBuf>>,
+    memo: FastMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Resolver {
     fn new(root: &Path) -> Resolver {
         Resolver {
             root_abs: std::fs::canonicalize(root).ok(),
-            memo: HashMap::new(),
+            memo: FastMap::default(),
         }
     }
 
@@ -607,6 +627,21 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 fn slash(p: &Path) -> String {
+    // Plain names joined by `/` (a normalized or canonical path) are already what the
+    // components would be joined into.
+    match p.to_str() {
+        Some(s)
+            if std::path::MAIN_SEPARATOR == '/'
+                && s.split('/').all(|c| !c.is_empty() && c != ".") =>
+        {
+            s.to_string()
+        }
+        _ => slash_components(p),
+    }
+}
+
+/// The components of `p` joined by `/` (`.` when there are none).
+fn slash_components(p: &Path) -> String {
     let s: Vec<String> = p
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -649,6 +684,10 @@ impl Base {
     /// [`Base::show`] for a path already resolved to `abs` (empty: could not be).
     fn show_resolved(&self, abs: &Path, path: &Path) -> String {
         if let Some(base) = &self.abs {
+            // Under the base (the usual case), [`relative`] is this prefix removed.
+            if let Ok(rel) = abs.strip_prefix(base) {
+                return slash(rel);
+            }
             if let Some(rel) = relative(abs, base) {
                 return slash(&rel);
             }
@@ -830,5 +869,27 @@ mod tests {
             PathBuf::from("../b/c.tf")
         );
         assert_eq!(normalize(Path::new("./x/../y/./z")), PathBuf::from("y/z"));
+    }
+
+    #[test]
+    fn plain_paths_are_shown_as_their_components_joined() {
+        for p in [
+            "", ".", "a", "a/b.tf", "./a", "a/./b", "a//b", "a/", "/a/b", "../a", "a/../b", "..",
+        ] {
+            assert_eq!(slash(Path::new(p)), slash_components(Path::new(p)), "{p}");
+        }
+        let base = Base {
+            abs: Some(PathBuf::from("/r/repo")),
+        };
+        for abs in [
+            "/r/repo/m/x.tf",
+            "/r/other/x.tf",
+            "/r/repo",
+            "/r/repox/a.tf",
+        ] {
+            let want = relative(Path::new(abs), Path::new("/r/repo")).unwrap();
+            let shown = base.show_resolved(Path::new(abs), Path::new("x.tf"));
+            assert_eq!(shown, slash_components(&want), "{abs}");
+        }
     }
 }

@@ -515,6 +515,13 @@ fn load_errors_are_one_line_naming_the_file() {
     let e = Sources::load(dir.path()).unwrap_err().to_string();
     assert!(e.contains("main.tf:1: ") && e.contains("no reason"), "{e}");
     assert!(!e.starts_with('/'), "{e}");
+    // Bytes that are not UTF-8: the message `read_to_string` gave.
+    std::fs::write(dir.path().join("main.tf"), b"x = \"\xff\"\n").unwrap();
+    let e = Sources::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.ends_with("main.tf: cannot read: stream did not contain valid UTF-8"),
+        "{e}"
+    );
     let e = Sources::load(&dir.path().join("main.tf"))
         .unwrap_err()
         .to_string();
