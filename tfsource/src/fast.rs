@@ -56,8 +56,21 @@ fn is_ident_start(c: u8) -> bool {
 }
 
 fn is_ident_continue(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+    IDENT_CONTINUE[usize::from(c)]
 }
+
+/// ASCII letters, digits, `_` and `-`: one look-up per byte of the identifiers that make up
+/// most of a configuration.
+static IDENT_CONTINUE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        c += 1;
+    }
+    t
+};
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
@@ -135,9 +148,10 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.i += 1;
-        while self.peek().is_some_and(is_ident_continue) {
-            self.i += 1;
-        }
+        self.i += self.b[self.i..]
+            .iter()
+            .position(|&c| !is_ident_continue(c))
+            .unwrap_or(self.b.len() - self.i);
         if self.peek().is_some_and(|c| c >= 0x80) {
             return None;
         }
