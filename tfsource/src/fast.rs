@@ -28,6 +28,7 @@ pub(crate) fn parse(text: &str, lines: &Lines) -> Option<Body> {
         text,
         b: text.as_bytes(),
         i: 0,
+        depth: 0,
         lines,
     };
     p.body(false)
@@ -48,8 +49,14 @@ struct Parser<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
+    /// Block bodies and brackets entered: hcl-edit's nesting depth at this point.
+    depth: usize,
     lines: &'a Lines,
 }
+
+/// hcl-edit refuses a text nested 64 levels deep (blocks and expressions together); past
+/// this depth the file is left to it, which also bounds this parser's recursion.
+const MAX_DEPTH: usize = 56;
 
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
@@ -79,6 +86,12 @@ impl<'a> Parser<'a> {
 
     fn at(&self, k: usize) -> Option<u8> {
         self.b.get(self.i + k).copied()
+    }
+
+    /// One level deeper; `None` past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth < MAX_DEPTH).then_some(())
     }
 
     /// Spaces and tabs. `None` at a `/* */` comment (left to hcl-edit).
@@ -233,6 +246,13 @@ impl<'a> Parser<'a> {
     /// From a block's `{` to its `}`: a body on lines of its own, or at most one attribute
     /// on the line of the braces.
     fn block_body(&mut self) -> Option<Body> {
+        self.enter()?;
+        let body = self.block_body_inner();
+        self.depth -= 1;
+        body
+    }
+
+    fn block_body_inner(&mut self) -> Option<Body> {
         self.i += 1;
         self.sp()?;
         self.opt_comment();
@@ -273,13 +293,19 @@ impl<'a> Parser<'a> {
     /// An attribute's expression: read here, or by hcl-edit from its text.
     fn attr_expr(&mut self) -> Option<E> {
         self.sp()?;
-        let start = self.i;
+        let (start, depth) = (self.i, self.depth);
         if let Some(e) = self.expr() {
             return Some(e);
         }
         self.i = start;
+        self.depth = depth;
         let end = expr_end(self.b, start)?;
         let src = self.text[start..end].trim_end_matches([' ', '\t']);
+        // hcl-edit parses `src` from depth 0, not from this block's depth: only when
+        // neither can reach its limit do both agree.
+        if depth + nesting_bound(src) >= MAX_DEPTH {
+            return None;
+        }
         let e = hcl::edit::parser::parse_expr(src).ok()?;
         self.i = start + src.len();
         Some(e.into())
@@ -316,12 +342,12 @@ impl<'a> Parser<'a> {
         match self.peek()? {
             b'"' => self.plain_string().map(E::String),
             b'0'..=b'9' => self.number(),
-            b'[' => self.array(),
-            b'{' => self.object(),
+            b'[' => self.nested(Self::array),
+            b'{' => self.nested(Self::object),
             c if is_ident_start(c) => {
                 let name = self.ident()?;
                 if self.peek() == Some(b'(') {
-                    return self.call(name);
+                    return self.nested(|p| p.call(name));
                 }
                 Some(match name {
                     "null" => E::Null,
@@ -479,6 +505,28 @@ impl<'a> Parser<'a> {
         })))
     }
 
+    /// `[expr]` of a traversal.
+    fn index(&mut self) -> Option<E> {
+        self.i += 1;
+        self.ws()?;
+        let index = self.expr()?;
+        self.ws()?;
+        if self.peek()? != b']' {
+            return None;
+        }
+        self.i += 1;
+        Some(index)
+    }
+
+    /// `read` one level deeper (the expressions inside brackets and arguments are nested
+    /// ones for hcl-edit).
+    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<E>) -> Option<E> {
+        self.enter()?;
+        let e = read(self);
+        self.depth -= 1;
+        e
+    }
+
     /// `.name`, `.0`, `.*`, `[*]` and `[expr]` operators written right after `expr`.
     fn traversal(&mut self, expr: E) -> Option<E> {
         let mut operators = Vec::new();
@@ -500,17 +548,7 @@ impl<'a> Parser<'a> {
                     self.i += 3;
                     Op::FullSplat
                 }
-                (Some(b'['), _) => {
-                    self.i += 1;
-                    self.ws()?;
-                    let index = self.expr()?;
-                    self.ws()?;
-                    if self.peek()? != b']' {
-                        return None;
-                    }
-                    self.i += 1;
-                    Op::Index(index)
-                }
+                (Some(b'['), _) => Op::Index(self.nested(Self::index)?),
                 (Some(b'.'), _) => return None,
                 _ => break,
             };
@@ -547,6 +585,25 @@ fn expr_end(b: &[u8], mut i: usize) -> Option<usize> {
         i += 1;
     }
     Some(i)
+}
+
+/// At least the nesting depth hcl-edit reaches parsing `src`: brackets (2 levels each, for
+/// `for` expressions), plus one for each operator or template directive that nests without
+/// brackets (`?`, `!`, `-`, `%{`), counted wherever they appear.
+fn nesting_bound(src: &str) -> usize {
+    let (mut depth, mut max, mut others) = (0usize, 0usize, 0usize);
+    for c in src.bytes() {
+        match c {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'?' | b'!' | b'-' | b'%' => others += 1,
+            _ => {}
+        }
+    }
+    2 * max + others + 1
 }
 
 /// The newline ending the comment at `i` (or the end of the text).
@@ -695,6 +752,42 @@ mod tests {
         for text in LEFT_TO_HCL_EDIT {
             assert!(!agrees(text), "read here:\n{text}");
         }
+    }
+
+    /// Blocks in blocks around arrays in arrays, read here or delegated: near hcl-edit's
+    /// limit of 64 levels, what is read here is what hcl-edit reads, and past it neither
+    /// accepts the text.
+    #[test]
+    fn deep_nesting_is_refused_as_hcl_edit_refuses_it() {
+        let nest = |blocks: usize, brackets: usize, delegated: bool| {
+            let value = format!(
+                "{}{}{}",
+                "[".repeat(brackets),
+                if delegated { "x ? 1 : 2" } else { "1" },
+                "]".repeat(brackets)
+            );
+            format!(
+                "{}a = {value}\n{}",
+                "b {\n".repeat(blocks),
+                "}\n".repeat(blocks)
+            )
+        };
+        let mut read = 0;
+        for blocks in [0, 1, 5, 20, 40, 55, 60, 63, 64, 70] {
+            for brackets in [0, 1, 10, 30, 50, 60, 64, 70] {
+                for delegated in [false, true] {
+                    let text = nest(blocks, brackets, delegated);
+                    read += usize::from(agrees(&text));
+                    if blocks + brackets > 64 {
+                        assert!(crate::tree::parse(&text).is_err(), "{blocks} {brackets}");
+                    }
+                }
+            }
+        }
+        assert!(read > 20, "{read}");
+        // Far past the limit: given up early, no deep recursion.
+        let deep = format!("a = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(!agrees(&deep));
     }
 
     /// Single-byte deletions and insertions, most of them syntax errors or odd corners:

@@ -3,8 +3,9 @@
 //! - [`Sources::load`] finds the modules of a configuration from its root module directory
 //!   (module directories through `.terraform/modules/modules.json`, which `terraform init`
 //!   writes for local and registry modules alike, or local `source = "./..."` paths when it
-//!   is absent), parses every `.tf` file with hcl-edit and keeps the line of every block and
-//!   attribute, and the inline suppressions (`# ecsnet:ignore NET044 -- reason`).
+//!   is absent), parses every `.tf` file (with a parser of its own for the common subset of
+//!   HCL, hcl-edit for the rest) and keeps the line of every block and attribute, and the
+//!   inline suppressions (`# ecsnet:ignore NET044 -- reason`).
 //! - [`Sources::locate`] maps a plan address and attribute path
 //!   (`module.svc["a"].aws_ecs_service.this`, `network_configuration[0].subnets`) to a file
 //!   and line, through module calls and `dynamic` blocks; file paths are relative to the

@@ -1,5 +1,6 @@
 //! The parsed `.tf` files: blocks and attributes with their lines, expressions as hcl-rs
-//! values for the evaluator. Parsed with hcl-edit, which keeps byte spans.
+//! values for the evaluator. Parsed by [`crate::fast`], or by hcl-edit (which keeps byte
+//! spans) where that one gives up.
 
 use hcl::edit::structure as es;
 use hcl::edit::Span;
