@@ -208,7 +208,7 @@ struct Cursor<'a> {
 }
 
 /// The ASCII bytes of a name: letters, digits, `_` and `-`.
-static NAME_BYTE: [bool; 256] = {
+pub(crate) static NAME_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {

@@ -62,22 +62,11 @@ fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
 
+/// ASCII letters, digits, `_` and `-` (one look-up per byte of the identifiers that make up
+/// most of a configuration): the bytes of the names of addresses too.
 fn is_ident_continue(c: u8) -> bool {
-    IDENT_CONTINUE[usize::from(c)]
+    crate::address::NAME_BYTE[usize::from(c)]
 }
-
-/// ASCII letters, digits, `_` and `-`: one look-up per byte of the identifiers that make up
-/// most of a configuration.
-static IDENT_CONTINUE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-        c += 1;
-    }
-    t
-};
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
@@ -384,12 +373,16 @@ impl<'a> Parser<'a> {
         self.b[self.i..].starts_with(b"for") && !self.at(3).is_some_and(is_ident_continue)
     }
 
-    fn array(&mut self) -> Option<E> {
+    /// Past the opening bracket of an array or object and the whitespace after it; `None`
+    /// for a `for` expression (left to hcl-edit).
+    fn open_collection(&mut self) -> Option<()> {
         self.i += 1;
         self.ws()?;
-        if self.at_for() {
-            return None;
-        }
+        (!self.at_for()).then_some(())
+    }
+
+    fn array(&mut self) -> Option<E> {
+        self.open_collection()?;
         let mut items = Vec::new();
         loop {
             if self.peek()? == b']' {
@@ -410,11 +403,7 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self) -> Option<E> {
-        self.i += 1;
-        self.ws()?;
-        if self.at_for() {
-            return None;
-        }
+        self.open_collection()?;
         let mut object = Object::new();
         loop {
             self.ws()?;
