@@ -246,7 +246,15 @@ fn unescape(lit: &str) -> String {
 /// `["key"]`) are decoded here; a `\u` escape (rare in addresses) goes through serde_json.
 fn unescape_into(lit: &str, out: &mut String) {
     out.clear();
-    let inner = lit_inner(lit);
+    if !unescape_simple(lit_inner(lit), out) {
+        *out = serde_json::from_str(lit).unwrap_or_default();
+    }
+}
+
+/// Append the string `inner` (a valid literal's text between its quotes) stands for to
+/// `out`, or return false, leaving `out` partly written, at a `\u` escape (surrogate pairs
+/// and their errors are left to serde_json).
+pub(super) fn unescape_simple(inner: &str, out: &mut String) -> bool {
     let b = inner.as_bytes();
     let (mut start, mut from) = (0, 0);
     while let Some(at) = memchr::memchr(b'\\', &b[from..]).map(|i| from + i) {
@@ -259,10 +267,7 @@ fn unescape_into(lit: &str, out: &mut String) {
             Some(b'n') => '\n',
             Some(b'r') => '\r',
             Some(b't') => '\t',
-            _ => {
-                *out = serde_json::from_str(lit).unwrap_or_default();
-                return;
-            }
+            _ => return false,
         };
         out.push_str(&inner[start..at]);
         out.push(c);
@@ -270,6 +275,7 @@ fn unescape_into(lit: &str, out: &mut String) {
         start = from;
     }
     out.push_str(&inner[start..]);
+    true
 }
 
 /// `actions` as a set of bits: no allocation per resource.
