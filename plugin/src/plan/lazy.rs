@@ -8,7 +8,7 @@
 //! result is cached).
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -16,8 +16,49 @@ use serde_json::Value;
 /// in, so that parsing a member later can never hit serde_json's recursion limit (128).
 pub(crate) const MAX_DEPTH: usize = 120;
 
+/// Text shared by the objects whose text lies in it (see `document::copy_kept_texts`).
+pub(crate) type SharedText = Arc<String>;
+
+/// The text of a [`LazyObject`]: its own copy, or a part of a text shared with others.
+#[derive(Clone)]
+enum Text {
+    Owned(Box<str>),
+    Shared {
+        whole: SharedText,
+        start: usize,
+        end: usize,
+    },
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(t) => t,
+            Text::Shared { whole, start, end } => &whole[*start..*end],
+        }
+    }
+}
+
+impl Text {
+    /// `raw` as a part of `whole` when it lies in it, else a copy.
+    fn of(raw: &str, whole: Option<&SharedText>) -> Text {
+        if let Some(whole) = whole {
+            let (base, at) = (whole.as_ptr() as usize, raw.as_ptr() as usize);
+            if at >= base && at + raw.len() <= base + whole.len() {
+                return Text::Shared {
+                    whole: Arc::clone(whole),
+                    start: at - base,
+                    end: at - base + raw.len(),
+                };
+            }
+        }
+        Text::Owned(raw.into())
+    }
+}
+
 pub(crate) struct LazyObject {
-    text: Box<str>,
+    text: Text,
     members: Vec<Member>,
     /// The names of members whose name holds an escape, unescaped, and of those too long
     /// for [`Member::name_len`] (see [`Member`]).
@@ -154,22 +195,27 @@ impl LazyObject {
     /// Take in the text of a JSON object. `None` when it is not an object (the caller parses
     /// it eagerly then), or when it is too long for the offsets kept. The text must be
     /// valid JSON no deeper than [`MAX_DEPTH`].
+    #[cfg(test)]
     pub(crate) fn new(raw: &str) -> Option<LazyObject> {
+        LazyObject::new_in(raw, None)
+    }
+
+    /// [`LazyObject::new`], `raw` kept as a part of `whole` when it lies in it.
+    pub(crate) fn new_in(raw: &str, whole: Option<&SharedText>) -> Option<LazyObject> {
         if !raw.trim_start().starts_with('{') || raw.len() >= u32::MAX as usize {
             return None;
         }
-        let text: Box<str> = raw.into();
         let mut escaped_names: Vec<Box<str>> = Vec::new();
         let members = SCRATCH.with_borrow_mut(|members| {
             members.clear();
-            Self::spans(&text, members, &mut escaped_names)?;
+            Self::spans(raw, members, &mut escaped_names)?;
             // Moved to a vector of their exact size: one allocation, where growing one
             // member at a time took five and copied each time (1.5% of a check's CPU time,
             // with the page faults of the copies).
             Some(members.drain(..).collect::<Vec<_>>())
         })?;
         Some(LazyObject {
-            text,
+            text: Text::of(raw, whole),
             members,
             escaped_names,
             whole: OnceLock::new(),
