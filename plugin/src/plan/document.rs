@@ -1777,4 +1777,47 @@ mod tests {
         // A lone surrogate: what the reader made of it before (nothing).
         assert_eq!(unescape("\"\\ud800\""), "");
     }
+    #[test]
+    fn kept_texts_are_read_from_one_shared_copy() {
+        // Values (one with an escaped name, one not an object), a `before` (kept for
+        // autoscaling groups), and a deferred change (no values read).
+        let doc = serde_json::json!({
+            "format_version": "1.2",
+            "resource_changes": [
+                {"address": "aws_autoscaling_group.a", "mode": "managed",
+                 "type": "aws_autoscaling_group", "name": "a",
+                 "change": {"actions": ["update"],
+                            "before": {"max_size": 1, "n\"q": "b"},
+                            "after": {"max_size": 2, "tag": [{"k": "v\n"}]},
+                            "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}},
+                {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service",
+                 "name": "s",
+                 "change": {"actions": ["create"], "before": null, "after": {"name": "s"},
+                            "after_unknown": {}, "after_sensitive": {}}}
+            ]
+        })
+        .to_string();
+        let plan = parse(doc.as_bytes(), "p.json").unwrap();
+        let asg = plan.resource("aws_autoscaling_group.a").unwrap();
+        let root = asg.values.root();
+        assert_eq!(root.get("max_size").int().get(), Some(&2));
+        assert_eq!(
+            root.get("tag").at(0).get("k").string().get().map(String::as_str),
+            Some("v\n")
+        );
+        let before = asg.before.as_ref().unwrap().root();
+        assert_eq!(before.get("max_size").int().get(), Some(&1));
+        assert_eq!(
+            before.get("n\"q").string().get().map(String::as_str),
+            Some("b")
+        );
+        let svc = plan.resource("aws_ecs_service.s").unwrap();
+        assert_eq!(
+            svc.values.root().get("name").string().get().map(String::as_str),
+            Some("s")
+        );
+        assert!(svc.before.is_none());
+        // No kept entry, no text (and no allocation to advise).
+        assert!(copy_kept_texts(&[]).whole.is_empty());
+    }
 }
