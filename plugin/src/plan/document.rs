@@ -22,8 +22,8 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::attrs::Attrs;
-use super::lazy::SharedText;
 use super::errors;
+use super::lazy::SharedText;
 use super::{
     address, configuration, is_interesting, lazy, Action, Configuration, Mode, Plan, Resource,
     Variable,
@@ -1424,7 +1424,14 @@ fn build_resources(
         .zip(&copied.spans)
         .map(|(k, &[values, before])| {
             let (values, before) = (text(values), text(before));
-            (k, Texts { values, before, whole })
+            (
+                k,
+                Texts {
+                    values,
+                    before,
+                    whole,
+                },
+            )
         })
         .collect();
     // Each entry is built on its own (parsing its unknown/sensitive marks, indexing its
@@ -1802,7 +1809,12 @@ mod tests {
         let root = asg.values.root();
         assert_eq!(root.get("max_size").int().get(), Some(&2));
         assert_eq!(
-            root.get("tag").at(0).get("k").string().get().map(String::as_str),
+            root.get("tag")
+                .at(0)
+                .get("k")
+                .string()
+                .get()
+                .map(String::as_str),
             Some("v\n")
         );
         let before = asg.before.as_ref().unwrap().root();
@@ -1813,7 +1825,12 @@ mod tests {
         );
         let svc = plan.resource("aws_ecs_service.s").unwrap();
         assert_eq!(
-            svc.values.root().get("name").string().get().map(String::as_str),
+            svc.values
+                .root()
+                .get("name")
+                .string()
+                .get()
+                .map(String::as_str),
             Some("s")
         );
         assert!(svc.before.is_none());
