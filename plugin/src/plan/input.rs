@@ -361,13 +361,12 @@ fn read_in_parallel(file: &std::fs::File, len: u64) -> Option<Vec<u8>> {
 /// Ask for 2 MiB pages for a large buffer not yet touched: filling it then takes one page
 /// fault per 2 MiB instead of one per 4 KiB, which is much of the cost of reading a file
 /// that is in the page cache. Only advice: without transparent huge pages it does nothing.
-/// (Also for the spare capacity of a vector, `[MaybeUninit<u8>]`, about to be written.)
 #[cfg(target_os = "linux")]
-pub(crate) fn advise_huge_pages<T>(buf: &mut [T]) {
+pub(super) fn advise_huge_pages(buf: &mut [u8]) {
     const HUGE: usize = 2 << 20;
     let start = buf.as_mut_ptr() as usize;
     let aligned = start.next_multiple_of(HUGE);
-    let end = (start + std::mem::size_of_val(buf)) & !(HUGE - 1);
+    let end = (start + buf.len()) & !(HUGE - 1);
     if end > aligned {
         // SAFETY: the range lies inside `buf`, which this function borrows mutably;
         // MADV_HUGEPAGE changes how pages are backed, never their contents.
@@ -383,7 +382,7 @@ pub(crate) fn advise_huge_pages<T>(buf: &mut [T]) {
 
 /// Transparent huge pages are a Linux feature.
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn advise_huge_pages<T>(_buf: &mut [T]) {}
+pub(super) fn advise_huge_pages(_buf: &mut [u8]) {}
 
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {

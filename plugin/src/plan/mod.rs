@@ -21,8 +21,6 @@ mod lazy;
 pub mod overlay;
 mod references;
 
-pub(crate) use input::advise_huge_pages;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 

@@ -161,13 +161,8 @@ fn write_pieces(
         let chunks: Vec<&[Diagnostic]> = group.chunks(group.len().div_ceil(threads)).collect();
         let pieces = crate::par::map(&chunks, 1, |chunk| {
             // Sized up front: a piece of a large report is megabytes, which doubling would
-            // copy (into fresh pages) about twenty times. Those pages are taken 2 MiB at a
-            // time when they can be: the faults of writing a piece 4 KiB at a time were a
-            // tenth of those of a check of the 100 MB benchmark plan. (The report is written
-            // after the model's peak of memory, which the plan's reading sets.)
-            let mut out = Vec::with_capacity(chunk.iter().map(json_size).sum());
-            crate::plan::advise_huge_pages(out.spare_capacity_mut());
-            let mut out = String::from_utf8(out).unwrap_or_default();
+            // copy (into fresh pages) about twenty times.
+            let mut out = String::with_capacity(chunk.iter().map(json_size).sum());
             for d in chunk.iter() {
                 if !out.is_empty() {
                     out.push(',');
