@@ -1463,9 +1463,10 @@ struct Texts<'t> {
 /// text that the resources built from them share, and where each lies in it (in the order
 /// of the entries). One copy on pages taken two megabytes at a time (when transparent huge
 /// pages can be had) instead of one allocation per text: the copies' allocations and the
-/// page faults of writing them were 5% of the CPU time of a check of the 100 MB benchmark
-/// plan. They take no more memory than separate copies, and the plan's own bytes (a
-/// mapping of the file) can still go once it is read.
+/// page faults of writing them were about 4% of the CPU time of a check of the 100 MB
+/// benchmark plan. They take no more memory than separate copies, and the plan's own bytes
+/// (a mapping of the file) can still go once it is read: read in place instead, the kept
+/// texts held half the mapping in memory for the whole run.
 struct KeptTexts {
     whole: SharedText,
     spans: Vec<[Option<(usize, usize)>; 2]>,
