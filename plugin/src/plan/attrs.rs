@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::lazy::LazyObject;
+use super::lazy::{LazyObject, SharedText};
 use crate::model::{Field, Val};
 
 /// The `after` tree: parsed, or (resources read from a plan) an object parsed member by
@@ -53,8 +53,19 @@ impl Attrs {
 
     /// From the JSON text of `after` (valid JSON, checked no deeper than
     /// [`super::lazy::MAX_DEPTH`]): an object is kept as text and parsed on access.
+    #[cfg(test)]
     pub(crate) fn from_text(after: &str, unknown: Value, sensitive: Value) -> Self {
-        let after = match LazyObject::new(after) {
+        Attrs::from_text_in(after, None, unknown, sensitive)
+    }
+
+    /// [`Attrs::from_text`], an object kept as a part of `whole` when its text lies in it.
+    pub(crate) fn from_text_in(
+        after: &str,
+        whole: Option<&SharedText>,
+        unknown: Value,
+        sensitive: Value,
+    ) -> Self {
+        let after = match LazyObject::new_in(after, whole) {
             Some(l) => After::Lazy(l),
             None => After::Eager(serde_json::from_str(after).unwrap_or(Value::Null)),
         };

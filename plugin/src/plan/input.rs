@@ -362,7 +362,7 @@ fn read_in_parallel(file: &std::fs::File, len: u64) -> Option<Vec<u8>> {
 /// fault per 2 MiB instead of one per 4 KiB, which is much of the cost of reading a file
 /// that is in the page cache. Only advice: without transparent huge pages it does nothing.
 #[cfg(target_os = "linux")]
-fn advise_huge_pages(buf: &mut [u8]) {
+pub(super) fn advise_huge_pages(buf: &mut [u8]) {
     const HUGE: usize = 2 << 20;
     let start = buf.as_mut_ptr() as usize;
     let aligned = start.next_multiple_of(HUGE);
@@ -382,7 +382,7 @@ fn advise_huge_pages(buf: &mut [u8]) {
 
 /// Transparent huge pages are a Linux feature.
 #[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_buf: &mut [u8]) {}
+pub(super) fn advise_huge_pages(_buf: &mut [u8]) {}
 
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {

@@ -8,7 +8,7 @@
 //! result is cached).
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -16,8 +16,49 @@ use serde_json::Value;
 /// in, so that parsing a member later can never hit serde_json's recursion limit (128).
 pub(crate) const MAX_DEPTH: usize = 120;
 
+/// Text shared by the objects whose text lies in it (see `document::copy_kept_texts`).
+pub(crate) type SharedText = Arc<String>;
+
+/// The text of a [`LazyObject`]: its own copy, or a part of a text shared with others.
+#[derive(Clone)]
+enum Text {
+    Owned(Box<str>),
+    Shared {
+        whole: SharedText,
+        start: usize,
+        end: usize,
+    },
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(t) => t,
+            Text::Shared { whole, start, end } => &whole[*start..*end],
+        }
+    }
+}
+
+impl Text {
+    /// `raw` as a part of `whole` when it lies in it, else a copy.
+    fn of(raw: &str, whole: Option<&SharedText>) -> Text {
+        if let Some(whole) = whole {
+            let (base, at) = (whole.as_ptr() as usize, raw.as_ptr() as usize);
+            if at >= base && at + raw.len() <= base + whole.len() {
+                return Text::Shared {
+                    whole: Arc::clone(whole),
+                    start: at - base,
+                    end: at - base + raw.len(),
+                };
+            }
+        }
+        Text::Owned(raw.into())
+    }
+}
+
 pub(crate) struct LazyObject {
-    text: Box<str>,
+    text: Text,
     members: Vec<Member>,
     /// The names of members whose name holds an escape, unescaped, and of those too long
     /// for [`Member::name_len`] (see [`Member`]).
@@ -44,6 +85,11 @@ struct Member {
     start: u32,
     end: u32,
     value: OnceLock<Value>,
+}
+
+thread_local! {
+    /// The members of the object being taken in (see [`LazyObject::new`]).
+    static SCRATCH: std::cell::RefCell<Vec<Member>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// See [`Member::name_len`].
@@ -130,20 +176,64 @@ pub(crate) fn nests_deeper_than(text: &str, limit: usize) -> bool {
     false
 }
 
+/// The value of a member's text. A string is decoded here in one pass into a string of its
+/// final size: `container_definitions` is JSON text held in a string, an escaped quote every
+/// few bytes, and serde_json grew its buffer for it step by step (on fresh pages each time),
+/// then copied it out; that was a third of reading a task definition.
+fn parse(text: &str) -> Value {
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        let mut s = String::with_capacity(inner.len());
+        if super::document::unescape_simple(inner, &mut s) {
+            return Value::String(s);
+        }
+    }
+    // Valid, depth-checked JSON (see `LazyObject::new`): parsing cannot fail.
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
 impl LazyObject {
     /// Take in the text of a JSON object. `None` when it is not an object (the caller parses
     /// it eagerly then), or when it is too long for the offsets kept. The text must be
     /// valid JSON no deeper than [`MAX_DEPTH`].
+    #[cfg(test)]
     pub(crate) fn new(raw: &str) -> Option<LazyObject> {
+        LazyObject::new_in(raw, None)
+    }
+
+    /// [`LazyObject::new`], `raw` kept as a part of `whole` when it lies in it.
+    pub(crate) fn new_in(raw: &str, whole: Option<&SharedText>) -> Option<LazyObject> {
         if !raw.trim_start().starts_with('{') || raw.len() >= u32::MAX as usize {
             return None;
         }
-        let text: Box<str> = raw.into();
-        let mut members = Vec::new();
         let mut escaped_names: Vec<Box<str>> = Vec::new();
+        let members = SCRATCH.with_borrow_mut(|members| {
+            members.clear();
+            Self::spans(raw, members, &mut escaped_names)?;
+            // Moved to a vector of their exact size: one allocation, where growing one
+            // member at a time took five and copied each time (1.5% of a check's CPU time,
+            // with the page faults of the copies).
+            let mut exact = Vec::with_capacity(members.len());
+            exact.append(members);
+            Some(exact)
+        })?;
+        Some(LazyObject {
+            text: Text::of(raw, whole),
+            members,
+            escaped_names,
+            whole: OnceLock::new(),
+        })
+    }
+
+    /// The members of `text` (the spans of their names and values) into `members`, names
+    /// with an escape (unescaped) or too long for a [`Member`] into `escaped_names`.
+    fn spans(
+        text: &str,
+        members: &mut Vec<Member>,
+        escaped_names: &mut Vec<Box<str>>,
+    ) -> Option<()> {
         // The document's own scanner finds the spans (a name with an escape is unescaped
         // as serde_json does, which also refuses what it would refuse).
-        super::document::object_members(&text, |m| {
+        super::document::object_members(text, |m| {
             let len = m.name.1 - m.name.0;
             let (name_start, name_len, (first, last)) = if m.escaped || len >= ESCAPED as usize {
                 let name: Box<str> = if m.escaped {
@@ -168,12 +258,6 @@ impl LazyObject {
                 value: OnceLock::new(),
             });
             Some(())
-        })?;
-        Some(LazyObject {
-            text,
-            members,
-            escaped_names,
-            whole: OnceLock::new(),
         })
     }
 
@@ -202,18 +286,14 @@ impl LazyObject {
         if let Some(v) = m.value.get() {
             return f(Some(v));
         }
-        // Valid, depth-checked JSON (see `new`): parsing cannot fail.
-        let v = serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null);
+        let v = parse(self.value_text(m));
         f(Some(&v))
     }
 
     /// The member named `key`, parsed on first access.
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         let m = self.find(key)?;
-        Some(m.value.get_or_init(|| {
-            // Valid, depth-checked JSON (see `new`): parsing cannot fail.
-            serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
-        }))
+        Some(m.value.get_or_init(|| parse(self.value_text(m))))
     }
 
     /// The member named `key`.
@@ -382,6 +462,28 @@ mod tests {
         // A name serde_json refuses to read (a lone surrogate) makes no object.
         assert!(LazyObject::new(r#"{"\ud800": 1}"#).is_none());
         assert!(LazyObject::new(r#"{"a" 1}"#).is_none());
+    }
+
+    #[test]
+    fn a_value_is_what_serde_json_reads() {
+        let texts = [
+            r#""""#,
+            r#""plain""#,
+            r#""[{\"name\":\"web\",\"portMappings\":[{\"containerPort\":80}]}]""#,
+            r#""\"\\\/\b\f\n\r\t\\\"""#,
+            r#""é \u00e9 \ud83d\ude00 \\u0041""#,
+            r#""\\""#,
+            r#""x\u0022""#,
+            "\"caf\u{e9} \u{1F600}\"",
+            r#"{"a": "\"b\""}"#,
+            r#"["\n", 1]"#,
+            "-1.5e3",
+            "null",
+        ];
+        for t in texts {
+            let want: Value = serde_json::from_str(t).unwrap();
+            assert_eq!(parse(t), want, "{t}");
+        }
     }
 
     #[test]
