@@ -251,6 +251,25 @@ impl LazyObject {
             .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
     }
 
+    /// The whole object, taken out: members already parsed are moved into it rather than
+    /// parsed again (the object is what [`LazyObject::whole`] gives: a later duplicate
+    /// name wins).
+    pub(crate) fn into_value(mut self) -> Value {
+        if let Some(v) = self.whole.take() {
+            return v;
+        }
+        let mut members = std::mem::take(&mut self.members);
+        let mut map = serde_json::Map::new();
+        for m in &mut members {
+            let value = m.value.take().unwrap_or_else(|| {
+                // Valid, depth-checked JSON (see `new`): parsing cannot fail.
+                serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
+            });
+            map.insert(self.key(m).to_string(), value);
+        }
+        Value::Object(map)
+    }
+
     /// Members whose JSON text contains `needle` (a cheap pre-filter before parsing). One
     /// search over the whole text (a search per member cost more to set up than to run):
     /// a hit counts for the member whose value holds all of it.

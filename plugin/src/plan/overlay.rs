@@ -39,14 +39,20 @@ pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::Se
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
 
-/// What the sources say of one resource's unknown parts: the overlaid values (`None`:
-/// the planned values stay, the sources only give references), the references by path,
-/// and the paths they show set (see [`never_null`]).
-type ResourceOverlay = (Option<Attrs>, PathRefs, Vec<String>);
+/// The attributes the overlay merges into one resource's values: name, `after` node,
+/// unknown mirror node and sensitivity additions (`Null` for none). They are put in when
+/// every resource has been looked at (the plan is read meanwhile).
+type Patch = Vec<(String, J, J, J)>;
 
-/// One overlaid resource: its index in the plan, its new values (`None`: unchanged), the
-/// plan resources its unknown parts reference, and the paths the sources show set.
-type Change = (usize, Option<Attrs>, SourceRefs, Vec<String>);
+/// What the sources say of one resource's unknown parts: what changes in its values
+/// (`None`: the planned values stay, the sources only give references), the references by
+/// path, and the paths they show set (see [`never_null`]).
+type ResourceOverlay = (Option<Patch>, PathRefs, Vec<String>);
+
+/// One overlaid resource: its index in the plan, what changes in its values (`None`:
+/// nothing), the plan resources its unknown parts reference, and the paths the sources
+/// show set.
+type Change = (usize, Option<Patch>, SourceRefs, Vec<String>);
 
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,7 +111,8 @@ impl OverlayStats {
 /// Plans with their sources applied, and what the run should say about it.
 #[derive(Debug, Default)]
 pub struct Overlaid {
-    /// The overlaid plans, when any plan has sources; `None`: use the plans as read.
+    /// The overlaid copies of the plans ([`apply_all`]), when any plan has sources; `None`:
+    /// use the plans as read (or as overlaid in place, [`apply_all_in_place`]).
     pub plans: Option<OverlaidPlans>,
     /// At most one note: the sources disagree with the plans.
     pub notes: Vec<String>,
@@ -119,7 +126,7 @@ pub struct Overlaid {
 /// freed on a thread of their own, off the path to the report, when there is another core.
 /// Were no thread to be had, they are freed at once.
 #[derive(Debug, Default)]
-pub struct OverlaidPlans(Vec<Plan>, Vec<Attrs>);
+pub struct OverlaidPlans(Vec<Plan>);
 
 /// Overlaid plans with at least this many resources in all are freed on their own thread.
 const BACKGROUND_FREE_MIN: usize = 256;
@@ -127,9 +134,10 @@ const BACKGROUND_FREE_MIN: usize = 256;
 /// Set by a caller that exits right after its check ([`free_nothing_before_exit`]).
 static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// For a process that ends right after its check (the CLI): overlaid plans are then not
-/// freed at all, as the CLI does not free the plans it read (the OS takes the memory back
-/// at once). Never for a library user or the plugin server, which keep running.
+/// For a process that ends right after its check (the CLI): overlaid plans, and the
+/// evaluators' values, are then not freed at all, as the CLI does not free the plans it
+/// read (the OS takes the memory back at once). Never for a library user or the plugin
+/// server, which keep running.
 pub fn free_nothing_before_exit() {
     EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
 }
@@ -144,14 +152,12 @@ impl std::ops::Deref for OverlaidPlans {
 
 impl Drop for OverlaidPlans {
     fn drop(&mut self) {
-        // With them the values the overlay replaced (freed here rather than while the
-        // sources were applied).
-        let plans = (std::mem::take(&mut self.0), std::mem::take(&mut self.1));
+        let plans = std::mem::take(&mut self.0);
         if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
             std::mem::forget(plans);
             return;
         }
-        let large = plans.0.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
+        let large = plans.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
         if large && crate::par::threads() > 1 {
             // On failure the closure, and the plans with it, is dropped here.
             let _ = std::thread::Builder::new()
@@ -161,23 +167,48 @@ impl Drop for OverlaidPlans {
     }
 }
 
-/// Apply each plan's sources (indexed like the plans; missing or `None`: no sources).
+/// Apply each plan's sources (indexed like the plans; missing or `None`: no sources) to
+/// copies of the plans.
 pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
     if !sources.iter().any(Option::is_some) {
         return Overlaid::default();
     }
-    let mut out = Vec::with_capacity(plans.len());
-    let mut stats = Vec::with_capacity(plans.len());
-    let mut replaced = Vec::new();
-    for (i, plan) in plans.iter().enumerate() {
-        let mut plan = plan.clone();
-        let st = match sources.get(i).and_then(Option::as_ref) {
-            Some(src) => apply_keeping(&mut plan, src, &mut replaced),
-            None => OverlayStats::default(),
-        };
-        out.push(plan);
-        stats.push(st);
+    let mut out = plans.to_vec();
+    let (notes, stats) = overlay_plans(&mut out, sources);
+    Overlaid {
+        plans: Some(OverlaidPlans(out)),
+        notes,
+        stats,
     }
+}
+
+/// [`apply_all`] to the plans themselves: for a caller that does not need them as read
+/// (the plans of the result are `None`).
+pub fn apply_all_in_place(plans: &mut [Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
+    if !sources.iter().any(Option::is_some) {
+        return Overlaid::default();
+    }
+    let (notes, stats) = overlay_plans(plans, sources);
+    Overlaid {
+        plans: None,
+        notes,
+        stats,
+    }
+}
+
+/// Apply each plan's sources: the run's notes, and what the overlay did to each plan.
+fn overlay_plans(
+    plans: &mut [Plan],
+    sources: &[Option<Arc<Sources>>],
+) -> (Vec<String>, Vec<OverlayStats>) {
+    let stats: Vec<OverlayStats> = plans
+        .iter_mut()
+        .enumerate()
+        .map(|(i, plan)| match sources.get(i).and_then(Option::as_ref) {
+            Some(src) => apply(plan, src),
+            None => OverlayStats::default(),
+        })
+        .collect();
     // One note per run: the first plan that disagrees names the place, the count is the
     // total.
     let mut total = OverlayStats::default();
@@ -189,11 +220,7 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
         total.disagreements += st.disagreements;
         total.undeclared += st.undeclared;
     }
-    Overlaid {
-        plans: Some(OverlaidPlans(out, replaced)),
-        notes: total.disagreement_note().into_iter().collect(),
-        stats,
-    }
+    (total.disagreement_note().into_iter().collect(), stats)
 }
 
 /// Without sources: the note saying how many unverifiable notes reading the Terraform
@@ -362,11 +389,6 @@ fn node_hides(node: &ExprNode, json_string: bool) -> bool {
 
 /// Apply the sources to a plan (see the module documentation).
 pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
-    apply_keeping(plan, sources, &mut Vec::new())
-}
-
-/// [`apply`], handing the values it replaces to `replaced` (to be freed later).
-fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) -> OverlayStats {
     let variables = J::Object(
         plan.variables
             .iter()
@@ -449,11 +471,11 @@ fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) 
     stats.filled += user_data.len();
     plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
-    replaced.reserve(changes.len());
     plan.source_refs.reserve(changes.len());
-    for (i, attrs, targets, set) in changes {
-        if let Some(attrs) = attrs {
-            replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
+    for (i, patch, targets, set) in changes {
+        if let Some(patch) = patch {
+            let values = &mut plan.resources[i].values;
+            *values = patched(std::mem::take(values), patch, &secrets);
         }
         if !set.is_empty() {
             let address = plan.resources[i].address.clone();
@@ -614,7 +636,7 @@ fn overlay_resource(
     secrets: &[String],
     stats: &mut OverlayStats,
 ) -> Result<Option<ResourceOverlay>, Undeclared> {
-    let (unknown, sensitive) = res.values.mirrors();
+    let (unknown, _) = res.values.mirrors();
     // The attributes with an unknown part: each is marked in the unknown mirror (a
     // managed resource's mirror is an object; a wholly unknown one has no `after`).
     let keys = unknown
@@ -681,37 +703,41 @@ fn overlay_resource(
     if !differs && secrets.is_empty() {
         return Ok(Some((None, m.refs, m.set)));
     }
-    // The planned members the merge does not replace are copied; those it replaces are
-    // not copied only to be dropped.
-    let kept = |o: Option<&Map<String, J>>| -> Map<String, J> {
-        o.into_iter()
-            .flatten()
-            .filter(|(k, _)| !merged.iter().any(|(key, ..)| *key == k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+    let patch = merged
+        .into_iter()
+        .map(|(key, a, u, s)| (key.to_string(), a, u, s))
+        .collect();
+    Ok(Some((Some(patch), m.refs, m.set)))
+}
+
+/// A resource's values with the overlay's patch put in: the planned members it does not
+/// replace are moved, not copied, into the new values.
+fn patched(values: Attrs, patch: Patch, secrets: &[String]) -> Attrs {
+    let (after, unknown, mut sensitive) = values.into_parts();
+    let object = |v: J| match v {
+        J::Object(o) => o,
+        _ => Map::new(),
     };
-    let mut new_after = kept(res.values.after().as_object());
-    let mut new_unknown = kept(unknown.as_object());
-    let mut new_sensitive = sensitive.clone();
-    for (key, a, u, s) in merged {
-        put(&mut new_after, key, a);
-        put(&mut new_unknown, key, u);
+    let (mut after, mut unknown) = (object(after), object(unknown));
+    for (key, a, u, s) in patch {
         if !s.is_null() {
-            if !new_sensitive.is_object() && new_sensitive != J::Bool(true) {
-                new_sensitive = J::Object(Map::new());
+            if !sensitive.is_object() && sensitive != J::Bool(true) {
+                sensitive = J::Object(Map::new());
             }
-            if let J::Object(o) = &mut new_sensitive {
+            if let J::Object(o) = &mut sensitive {
                 // Keep every mark the plan has: the sources only add.
-                let merged = union(o.get(key).unwrap_or(&J::Null), s);
-                o.insert(key.to_string(), merged);
+                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
+                o.insert(key.clone(), merged);
             }
         }
+        put(&mut after, &key, a);
+        put(&mut unknown, &key, u);
     }
-    let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
+    let mut attrs = Attrs::new(J::Object(after), J::Object(unknown), sensitive);
     if !secrets.is_empty() {
         attrs.mark_sensitive_strings(secrets);
     }
-    Ok(Some((Some(attrs), m.refs, m.set)))
+    attrs
 }
 
 /// Whether a merged node is what the plan has there (absent and null are the same).
