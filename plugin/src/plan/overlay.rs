@@ -879,23 +879,22 @@ impl Merge {
     /// move into the plan's tree): the node, its unknown and sensitivity mirrors, and the
     /// references of the value ([`V::refs`]). `path` is the node's dotted path, extended in
     /// place for its members and restored.
-    fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, Vec<Ref>) {
+    fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, PartRefs) {
         // A part with nothing unknown (most of a container definition) is moved into the
         // plan's tree in one walk: no references, paths or sensitivity to collect.
         if matches!(v, V::List(_) | V::Map(_)) && v.is_wholly_known() {
             let (a, u) = known_json(v, &mut self.filled);
-            return (a, u, J::Null, Vec::new());
+            return (a, u, J::Null, PartRefs::Own(Vec::new()));
         }
         let (out, refs) = match v {
             V::Unknown(u) => {
                 let sensitive = u.sensitive;
                 let set = never_null(&u);
-                let mut refs = Vec::new();
-                add_refs(&mut refs, u.refs);
+                let mut refs = unique(u.refs);
                 match u.json.map(|j| *j) {
                     Some(j @ (V::List(_) | V::Map(_))) => {
                         let (a, un, s, inner) = self.sourced(j, path);
-                        add_refs(&mut refs, inner);
+                        self.add_part_refs(&mut refs, inner);
                         let s = if sensitive { J::Bool(true) } else { s };
                         ((a, un, s), refs)
                     }
@@ -920,7 +919,7 @@ impl Merge {
                     let (a, u, s, r) = self.sourced(item, path);
                     path.truncate(len);
                     parts.push((a, u, s));
-                    add_refs(&mut refs, r);
+                    self.add_part_refs(&mut refs, r);
                 }
                 (array_of(parts), refs)
             }
@@ -935,7 +934,7 @@ impl Merge {
                     path.push_str(&k);
                     let (na, nu, ns, r) = self.sourced(item, path);
                     path.truncate(len);
-                    add_refs(&mut refs, r);
+                    self.add_part_refs(&mut refs, r);
                     if !nu.is_null() {
                         u.insert(k.clone(), nu);
                     }
@@ -954,12 +953,35 @@ impl Merge {
                 )
             }
         };
-        // The references of a part that stays unknown.
+        // The references of a part that stays unknown, recorded with its path (where its
+        // container finds them too).
         if any_true(&out.1) && !refs.is_empty() {
-            self.refs.push((path.clone(), refs.clone()));
+            self.refs.push((path.clone(), refs));
+            return (out.0, out.1, out.2, PartRefs::Recorded(self.refs.len() - 1));
         }
-        (out.0, out.1, out.2, refs)
+        (out.0, out.1, out.2, PartRefs::Own(refs))
     }
+
+    /// Add the references of a part (see [`add_refs`]).
+    fn add_part_refs(&self, refs: &mut Vec<Ref>, part: PartRefs) {
+        match part {
+            PartRefs::Own(more) => add_refs(refs, more),
+            PartRefs::Recorded(i) => {
+                for r in &self.refs[i].1 {
+                    if !refs.contains(r) {
+                        refs.push(r.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The references of a part [`Merge::sourced`] made: its own, or, for a part that stays
+/// unknown, where they are recorded with its path in [`Merge::refs`] (not copied there).
+enum PartRefs {
+    Own(Vec<Ref>),
+    Recorded(usize),
 }
 
 /// A wholly known source value as the plan's tree and its unknown mirror, as
@@ -1009,6 +1031,21 @@ fn push_index(path: &mut String, i: usize) {
             let _ = write!(path, "{i}");
         }
     }
+}
+
+/// References without repeats, in order: the vector itself when it has none (an unknown's
+/// references are most often one or two).
+fn unique(refs: Vec<Ref>) -> Vec<Ref> {
+    let repeats = refs
+        .iter()
+        .enumerate()
+        .any(|(i, r)| refs[..i].contains(r));
+    if !repeats {
+        return refs;
+    }
+    let mut out = Vec::with_capacity(refs.len());
+    add_refs(&mut out, refs);
+    out
 }
 
 /// Add references not yet in `refs`, in order ([`V::refs`] order: a value's own, then
