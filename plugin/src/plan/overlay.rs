@@ -605,27 +605,32 @@ fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
 /// The plan resources a source reference names: the instance, or every instance of a
 /// counted resource whose key the sources do not settle (uncertain).
 fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
-    let attribute = r
-        .attribute
-        .split(['.', '['])
-        .next()
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
-    let target = |address: &str, certain: bool| RefTarget {
-        address: address.to_string(),
+    // The reference's own strings where they are the target's (no copy).
+    let first = r.attribute.split(['.', '[']).next().unwrap_or_default();
+    let attribute: Option<Arc<str>> = match first {
+        "" => None,
+        a if a.len() == r.attribute.len() => Some(r.attribute.clone()),
+        a => Some(a.into()),
+    };
+    let target = |address: Arc<str>, certain: bool| RefTarget {
+        address,
         attribute: attribute.clone(),
         certain,
     };
     if plan.resource(&r.address).is_some() {
-        return vec![target(&r.address, true)];
+        return vec![target(r.address.clone(), true)];
     }
     let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
     let all = plan.instances_of(base);
     if all.is_empty() {
-        return vec![target(base, base == &*r.address)];
+        let exact = base == &*r.address;
+        let address = if exact { r.address.clone() } else { base.into() };
+        return vec![target(address, exact)];
     }
     let certain = all.len() == 1;
-    all.iter().map(|x| target(&x.address, certain)).collect()
+    all.iter()
+        .map(|x| target(x.address.as_str().into(), certain))
+        .collect()
 }
 
 /// The overlaid values of one resource and the references of its unknown parts, or `None`
