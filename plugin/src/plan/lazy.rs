@@ -352,6 +352,22 @@ mod tests {
     }
 
     #[test]
+    fn taken_out_the_object_is_the_whole_one() {
+        let text = r#"{"a": {"x": [1, 2]}, "b\"q": "s", "a": [3], "c": null}"#;
+        let whole: Value = serde_json::from_str(text).unwrap();
+        // Nothing parsed yet; a member parsed before (and moved); everything parsed.
+        assert_eq!(LazyObject::new(text).unwrap().into_value(), whole);
+        let o = LazyObject::new(text).unwrap();
+        assert_eq!(o.get("b\"q").unwrap(), "s");
+        assert_eq!(o.into_value(), whole);
+        let o = LazyObject::new(text).unwrap();
+        let _ = o.whole();
+        assert_eq!(o.into_value(), whole);
+        // A later duplicate wins, as in the whole object.
+        assert_eq!(whole["a"], serde_json::json!([3]));
+    }
+
+    #[test]
     fn a_member_read_once_is_the_member_and_is_not_kept() {
         let o = LazyObject::new(r#"{"a": {"x": [1, 2]}, "b": "s"}"#).unwrap();
         let got = o.with_member("a", |v| v.cloned());

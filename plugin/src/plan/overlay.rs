@@ -624,7 +624,11 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
     let all = plan.instances_of(base);
     if all.is_empty() {
         let exact = base == &*r.address;
-        let address = if exact { r.address.clone() } else { base.into() };
+        let address = if exact {
+            r.address.clone()
+        } else {
+            base.into()
+        };
         return vec![target(address, exact)];
     }
     let certain = all.len() == 1;
@@ -1041,10 +1045,7 @@ fn push_index(path: &mut String, i: usize) {
 /// References without repeats, in order: the vector itself when it has none (an unknown's
 /// references are most often one or two).
 fn unique(refs: Vec<Ref>) -> Vec<Ref> {
-    let repeats = refs
-        .iter()
-        .enumerate()
-        .any(|(i, r)| refs[..i].contains(r));
+    let repeats = refs.iter().enumerate().any(|(i, r)| refs[..i].contains(r));
     if !repeats {
         return refs;
     }
