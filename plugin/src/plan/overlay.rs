@@ -461,10 +461,19 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         }
         (stats, changes, user_data)
     };
-    let ((mut stats, mut changes, user_data), (later, more, _)) = crate::par::join(
+    let ((mut stats, mut changes, user_data), (later, mut more, _)) = crate::par::join(
         !second.is_empty(),
         || run(first, true),
         || run(second, false),
+    );
+    // The values of each run's resources patched as that run was: the second run's lie
+    // after the first's in the plan.
+    let boundary = second.first().map_or(plan.resources.len(), |&i| i);
+    let (low, high) = plan.resources.split_at_mut(boundary);
+    crate::par::join(
+        !more.is_empty(),
+        || patch_values(low, 0, &mut changes, &secrets),
+        || patch_values(high, boundary, &mut more, &secrets),
     );
     stats.add(later);
     changes.extend(more);
@@ -472,11 +481,7 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
     plan.source_refs.reserve(changes.len());
-    for (i, patch, targets, set) in changes {
-        if let Some(patch) = patch {
-            let values = &mut plan.resources[i].values;
-            *values = patched(std::mem::take(values), patch, &secrets);
-        }
+    for (i, _, targets, set) in changes {
         if !set.is_empty() {
             let address = plan.resources[i].address.clone();
             plan.source_set.insert(address, set.into_iter().collect());
@@ -547,7 +552,7 @@ fn overlay_part(
                 continue;
             }
         };
-        if let Some((attrs, refs, set)) = overlay {
+        if let Some((patch, refs, set)) = overlay {
             let mut found: SourceRefs =
                 HashMap::with_capacity_and_hasher(refs.len(), Default::default());
             // A path given twice (a JSON string's structure, then the string) keeps its
@@ -557,7 +562,8 @@ fn overlay_part(
                 let std::collections::hash_map::Entry::Vacant(slot) = found.entry(path) else {
                     continue;
                 };
-                let mut all = Vec::new();
+                // Most references name one resource.
+                let mut all = Vec::with_capacity(rs.len());
                 for r in rs {
                     if let Some(t) = known.get(&r) {
                         all.extend_from_slice(t);
@@ -569,7 +575,7 @@ fn overlay_part(
                 }
                 slot.insert(all);
             }
-            changes.push((i, attrs, found, set));
+            changes.push((i, patch, found, set));
         }
     }
     changes
@@ -717,6 +723,22 @@ fn overlay_resource(
         .map(|(key, a, u, s)| (key.to_string(), a, u, s))
         .collect();
     Ok(Some((Some(patch), m.refs, m.set)))
+}
+
+/// Put the patches of `changes` into the values of `resources` (the plan's from index
+/// `offset` on).
+fn patch_values(
+    resources: &mut [Resource],
+    offset: usize,
+    changes: &mut [Change],
+    secrets: &[String],
+) {
+    for (i, patch, ..) in changes {
+        if let Some(patch) = patch.take() {
+            let values = &mut resources[*i - offset].values;
+            *values = patched(std::mem::take(values), patch, secrets);
+        }
+    }
 }
 
 /// A resource's values with the overlay's patch put in: the planned members it does not
