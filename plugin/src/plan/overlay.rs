@@ -534,6 +534,8 @@ fn overlay_part(
     // resources (`aws_vpc.main.id`).
     let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
         HashMap::with_capacity_and_hasher(part.len(), Default::default());
+    // One seed for the run's maps (making one draws a random number).
+    let seed = super::SeededHash::default();
     for &i in part {
         let res = &plan.resources[i];
         let overlay = match overlay_resource(res, ev, secrets, stats) {
@@ -553,8 +555,7 @@ fn overlay_part(
             }
         };
         if let Some((patch, refs, set)) = overlay {
-            let mut found: SourceRefs =
-                HashMap::with_capacity_and_hasher(refs.len(), Default::default());
+            let mut found: SourceRefs = HashMap::with_capacity_and_hasher(refs.len(), seed);
             // A path given twice (a JSON string's structure, then the string) keeps its
             // last references: taken from the end, a path already found is skipped rather
             // than built and replaced.
