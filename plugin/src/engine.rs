@@ -229,6 +229,28 @@ pub fn check_plans_keeping_model(
     // before the model is built.
     let overlaid = crate::plan::overlay::apply_all(plans, &opts.sources);
     let plans: &[Plan] = overlaid.plans.as_deref().unwrap_or(plans);
+    check_overlaid(plans, overlaid.notes, config, opts)
+}
+
+/// [`check_plans_keeping_model`] for a caller that owns its plans and has no use for them
+/// as read (the CLI): the sources are applied to them in place, which saves copying every
+/// plan (each resource's addresses and values) only to change a few of its resources.
+pub fn check_plans_in_place_keeping_model(
+    plans: &mut [Plan],
+    config: &Config,
+    opts: &CheckOptions,
+) -> (Model, Report) {
+    let notes = crate::plan::overlay::apply_all_in_place(plans, &opts.sources).notes;
+    check_overlaid(plans, notes, config, opts)
+}
+
+/// The check of plans the sources have been applied to, with the overlay's notes.
+fn check_overlaid(
+    plans: &[Plan],
+    overlay_notes: Vec<String>,
+    config: &Config,
+    opts: &CheckOptions,
+) -> (Model, Report) {
     let model = crate::model::build(plans, &config.assume);
     crate::cancel::check();
     let locator = Locator {
@@ -242,7 +264,7 @@ pub fn check_plans_keeping_model(
         opts,
         Some(&locator),
     );
-    report.notes.extend(overlaid.notes);
+    report.notes.extend(overlay_notes);
     report.notes.extend(crate::plan::overlay::settle_note(
         plans,
         &opts.sources,

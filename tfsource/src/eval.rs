@@ -38,7 +38,18 @@ pub struct Instance {
     pub key: String,
     /// Input variables: argument of the call, else the variable's default, else unknown.
     pub vars: BTreeMap<String, Value>,
-    locals: RefCell<FastMap<String, Value>>,
+    /// Locals evaluated, by name.
+    locals: RefCell<FastMap<String, Local>>,
+}
+
+/// A local of a module instance, once evaluated.
+#[derive(Debug)]
+struct Local {
+    /// `None` while moved to the one reader that read it whole (see
+    /// [`Evaluator::take_local`]).
+    value: Option<Value>,
+    /// It was moved once: it is not moved again.
+    taken: bool,
 }
 
 /// Evaluates expressions of a configuration's sources.
@@ -853,7 +864,12 @@ impl<'s> Evaluator<'s> {
                 Some(self.apply_ops(scope, part.clone(), &ops[1 + used..]))
             }
             "local" => {
-                if !scope.inst.locals.borrow().contains_key(n.as_str()) {
+                if ops.len() == 1 {
+                    if let Some(v) = self.take_local(&scope.inst, n.as_str()) {
+                        return Some(Ok(v));
+                    }
+                }
+                if !local_cached(&scope.inst, n.as_str()) {
                     // Evaluates and caches it (or fails: the general path says so).
                     if self.cache_local(&scope.inst, n.as_str()).is_err() {
                         return None;
@@ -861,7 +877,7 @@ impl<'s> Evaluator<'s> {
                 }
                 let (part, used) = {
                     let locals = scope.inst.locals.borrow();
-                    let v = locals.get(n.as_str())?;
+                    let v = locals.get(n.as_str())?.value.as_ref()?;
                     let (part, used) = walk(v, &ops[1..]);
                     (part.clone(), used)
                 };
@@ -927,10 +943,31 @@ impl<'s> Evaluator<'s> {
     }
 
     fn local_value(&self, inst: &Rc<Instance>, name: &str) -> R {
-        if inst.locals.borrow().get(name).is_none() {
+        if !local_cached(inst, name) {
             self.cache_local(inst, name)?;
         }
-        inst.locals.borrow().get(name).cloned().ok_or(Fail)
+        inst.locals
+            .borrow()
+            .get(name)
+            .and_then(|l| l.value.clone())
+            .ok_or(Fail)
+    }
+
+    /// A local read whole (`local.container`, not `local.container.name`), for the first
+    /// time in its instance: its value itself, moved out of the cache rather than copied
+    /// (evaluated first if need be). Most locals are read once per module instance (a
+    /// container definition, a list of subnets), and a copy of a large one cost as much
+    /// as evaluating it. A local read again is evaluated again, and then kept and copied
+    /// for every later reader, as any read in part is: at most one more evaluation.
+    /// `None` when it was taken before, or does not evaluate.
+    fn take_local(&self, inst: &Rc<Instance>, name: &str) -> Option<Value> {
+        if !inst.locals.borrow().contains_key(name) {
+            self.cache_local(inst, name).ok()?;
+        }
+        let mut locals = inst.locals.borrow_mut();
+        let local = locals.get_mut(name).filter(|l| !l.taken)?;
+        local.taken = true;
+        local.value.take()
     }
 
     /// Evaluate a local of an instance into the instance's cache.
@@ -940,7 +977,17 @@ impl<'s> Evaluator<'s> {
         };
         let scope = Scope::new(inst.clone());
         let v = self.eval(&scope, &item.node.expr)?;
-        inst.locals.borrow_mut().insert(name.to_string(), v);
+        let mut locals = inst.locals.borrow_mut();
+        match locals.get_mut(name) {
+            Some(local) => local.value = Some(v),
+            None => {
+                let local = Local {
+                    value: Some(v),
+                    taken: false,
+                };
+                locals.insert(name.to_string(), local);
+            }
+        }
         Ok(())
     }
 
@@ -1352,6 +1399,14 @@ impl<'s> Evaluator<'s> {
         };
         funcs::call(name, args, &cx)
     }
+}
+
+/// Whether a local's value is in its instance's cache (evaluated, and not taken).
+fn local_cached(inst: &Instance, name: &str) -> bool {
+    inst.locals
+        .borrow()
+        .get(name)
+        .is_some_and(|l| l.value.is_some())
 }
 
 fn has_block(body: &Body, kind: &str) -> bool {

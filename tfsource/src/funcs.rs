@@ -856,13 +856,19 @@ pub(crate) fn convert_to_type(
                 ("object", Value::Map(mut m), Some(E::Object(attrs))) => {
                     for (k, t) in attrs.iter() {
                         let key = match k {
-                            hcl::ObjectKey::Identifier(id) => id.to_string(),
-                            hcl::ObjectKey::Expression(E::Variable(v)) => v.to_string(),
-                            hcl::ObjectKey::Expression(E::String(s)) => s.clone(),
+                            hcl::ObjectKey::Identifier(id) => id.as_str(),
+                            hcl::ObjectKey::Expression(E::Variable(v)) => v.as_str(),
+                            hcl::ObjectKey::Expression(E::String(s)) => s.as_str(),
                             _ => continue,
                         };
-                        match m.remove(&key) {
-                            Some(Value::Null) | None => {
+                        // An attribute given is converted where it is (its key is not made
+                        // again); one missing or null takes its default.
+                        match m.get_mut(key) {
+                            Some(x) if !matches!(x, Value::Null) => {
+                                let given = std::mem::replace(x, Value::Null);
+                                *x = convert_to_type(given, t, default_of);
+                            }
+                            slot => {
                                 let d = match t {
                                     E::FuncCall(f) if f.name.name.as_str() == "optional" => f
                                         .args
@@ -873,10 +879,12 @@ pub(crate) fn convert_to_type(
                                         .unwrap_or(Value::Null),
                                     _ => Value::Null,
                                 };
-                                m.insert(key, d);
-                            }
-                            Some(x) => {
-                                m.insert(key, convert_to_type(x, t, default_of));
+                                match slot {
+                                    Some(x) => *x = d,
+                                    None => {
+                                        m.insert(key.to_string(), d);
+                                    }
+                                }
                             }
                         }
                     }

@@ -882,3 +882,48 @@ fn templates_of_expressions_read_one_after_another_are_not_mixed_up() {
         assert_eq!(ev.expression("", text), Some(s(want)), "{text}");
     }
 }
+
+#[test]
+fn a_local_read_whole_twice_or_in_part_gives_the_same_value() {
+    let (_d, src) = load(&[(
+        "main.tf",
+        r#"
+variable "port" { default = 80 }
+locals {
+  c     = { name = "app", ports = [var.port, 443], image = aws_ecr_repository.r.repository_url }
+  outer = [local.c]
+}
+resource "aws_x" "a" {
+  first  = local.c
+  second = local.c
+  part   = local.c.ports[1]
+  third  = local.c
+  nested = local.outer
+}
+"#,
+    )]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let got = ev.attributes(
+        "aws_x.a",
+        ["part", "first", "second", "third", "nested", "first"],
+    );
+    let c = ev.local("", "c").unwrap();
+    assert_eq!(c.get("ports"), Some(&list(vec![n(80.0), n(443.0)])));
+    assert_eq!(
+        refs(c.get("image").unwrap()),
+        ["aws_ecr_repository.r.repository_url"]
+    );
+    assert_eq!(got[0].1, n(443.0));
+    // Read whole (the first read moves it out of the cache), again, and again after
+    // that: the same value each time, and through another local too.
+    for (name, v) in &got[1..5] {
+        let want = if *name == "nested" {
+            list(vec![c.clone()])
+        } else {
+            c.clone()
+        };
+        assert_eq!(v, &want, "{name}");
+    }
+    assert_eq!(got[5].1, c);
+    assert_eq!(ev.local("", "outer"), Some(list(vec![c.clone()])));
+}

@@ -220,7 +220,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         .collect();
     let Inputs {
         config,
-        plans,
+        mut plans,
         sources,
     } = Inputs::load(&args.source, args.config.as_deref(), &outputs)?;
     // Read the baseline before the check, so a bad file fails fast.
@@ -236,9 +236,12 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         quiet: args.quiet,
         sources,
     };
-    // The process ends after the report (see below): nor are the overlaid plans freed.
+    // The process ends after the report (see below): nor are the values the overlay
+    // replaces freed. The plans as read are not used after the check: the sources are
+    // applied to them, not to copies.
     crate::plan::overlay::free_nothing_before_exit();
-    let (model, mut report) = engine::check_plans_keeping_model(&plans, &config, &opts);
+    let (model, mut report) =
+        engine::check_plans_in_place_keeping_model(&mut plans, &config, &opts);
     let locator = crate::locate::Locator {
         plans: &plans,
         sources: &opts.sources,

@@ -793,7 +793,7 @@ fn each_value_of_a_resource_for_each_names_the_instance_with_the_same_key() {
         .to_string();
     let targets = p.resolve_references(assoc, "subnet_id");
     assert_eq!(targets.len(), 1, "{targets:?}");
-    assert_eq!(targets[0].address, format!("aws_subnet.app[\"{key}\"]"));
+    assert_eq!(&*targets[0].address, format!("aws_subnet.app[\"{key}\"]"));
     assert!(targets[0].certain);
     assert_eq!(targets[0].attribute.as_deref(), Some("id"));
 }

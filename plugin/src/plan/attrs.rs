@@ -172,10 +172,17 @@ impl Attrs {
     /// [`Attrs::after`], taken out: for a decoded tree that is consumed whole (container
     /// definitions), which saves copying it.
     pub fn into_after(self) -> Value {
-        match self.after {
+        self.into_parts().0
+    }
+
+    /// The `after` tree and the unknown and sensitivity mirrors, taken out: for values
+    /// rebuilt from these (the source overlay), which saves copying what they keep.
+    pub(crate) fn into_parts(self) -> (Value, Value, Value) {
+        let after = match self.after {
             After::Eager(v) => v,
-            After::Lazy(l) => l.whole().clone(),
-        }
+            After::Lazy(l) => l.into_value(),
+        };
+        (after, self.unknown, self.sensitive)
     }
 }
 

@@ -331,6 +331,25 @@ impl LazyObject {
             .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
     }
 
+    /// The whole object, taken out: members already parsed are moved into it rather than
+    /// parsed again (the object is what [`LazyObject::whole`] gives: a later duplicate
+    /// name wins).
+    pub(crate) fn into_value(mut self) -> Value {
+        if let Some(v) = self.whole.take() {
+            return v;
+        }
+        let mut members = std::mem::take(&mut self.members);
+        let mut map = serde_json::Map::new();
+        for m in &mut members {
+            let value = m.value.take().unwrap_or_else(|| {
+                // Valid, depth-checked JSON (see `new`): parsing cannot fail.
+                serde_json::from_str(self.value_text(m)).unwrap_or(Value::Null)
+            });
+            map.insert(self.key(m).to_string(), value);
+        }
+        Value::Object(map)
+    }
+
     /// Members whose JSON text contains `needle` (a cheap pre-filter before parsing). One
     /// search over the whole text (a search per member cost more to set up than to run):
     /// a hit counts for the member whose value holds all of it.
@@ -410,6 +429,22 @@ mod tests {
         }
         assert!(LazyObject::new("[1]").is_none());
         assert!(LazyObject::new("null").is_none());
+    }
+
+    #[test]
+    fn taken_out_the_object_is_the_whole_one() {
+        let text = r#"{"a": {"x": [1, 2]}, "b\"q": "s", "a": [3], "c": null}"#;
+        let whole: Value = serde_json::from_str(text).unwrap();
+        // Nothing parsed yet; a member parsed before (and moved); everything parsed.
+        assert_eq!(LazyObject::new(text).unwrap().into_value(), whole);
+        let o = LazyObject::new(text).unwrap();
+        assert_eq!(o.get("b\"q").unwrap(), "s");
+        assert_eq!(o.into_value(), whole);
+        let o = LazyObject::new(text).unwrap();
+        let _ = o.whole();
+        assert_eq!(o.into_value(), whole);
+        // A later duplicate wins, as in the whole object.
+        assert_eq!(whole["a"], serde_json::json!([3]));
     }
 
     #[test]

@@ -329,10 +329,10 @@ pub struct Plan {
     keyed_bases: document::KeyedBases,
     /// What the Terraform sources say the unknown parts of resources reference (see
     /// [`overlay`]): resource address → attribute path → targets. Empty without sources.
-    source_refs: HashMap<String, overlay::SourceRefs>,
+    source_refs: HashMap<String, overlay::SourceRefs, document::SeededHash>,
     /// Unknown attribute paths the Terraform sources show to be set (not null): resource
     /// address → dotted paths. Empty without sources.
-    source_set: HashMap<String, HashSet<String>>,
+    source_set: HashMap<String, HashSet<String, document::SeededHash>, document::SeededHash>,
     /// User data the plan shows as its SHA-1, as the sources give it (the digests match):
     /// resource address → text. Empty without sources.
     source_user_data: HashMap<String, String>,

@@ -39,14 +39,20 @@ pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::Se
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
 
-/// What the sources say of one resource's unknown parts: the overlaid values (`None`:
-/// the planned values stay, the sources only give references), the references by path,
-/// and the paths they show set (see [`never_null`]).
-type ResourceOverlay = (Option<Attrs>, PathRefs, Vec<String>);
+/// The attributes the overlay merges into one resource's values: name, `after` node,
+/// unknown mirror node and sensitivity additions (`Null` for none). They are put in when
+/// every resource has been looked at (the plan is read meanwhile).
+type Patch = Vec<(String, J, J, J)>;
 
-/// One overlaid resource: its index in the plan, its new values (`None`: unchanged), the
-/// plan resources its unknown parts reference, and the paths the sources show set.
-type Change = (usize, Option<Attrs>, SourceRefs, Vec<String>);
+/// What the sources say of one resource's unknown parts: what changes in its values
+/// (`None`: the planned values stay, the sources only give references), the references by
+/// path, and the paths they show set (see [`never_null`]).
+type ResourceOverlay = (Option<Patch>, PathRefs, Vec<String>);
+
+/// One overlaid resource: its index in the plan, what changes in its values (`None`:
+/// nothing), the plan resources its unknown parts reference, and the paths the sources
+/// show set.
+type Change = (usize, Option<Patch>, SourceRefs, Vec<String>);
 
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,7 +111,8 @@ impl OverlayStats {
 /// Plans with their sources applied, and what the run should say about it.
 #[derive(Debug, Default)]
 pub struct Overlaid {
-    /// The overlaid plans, when any plan has sources; `None`: use the plans as read.
+    /// The overlaid copies of the plans ([`apply_all`]), when any plan has sources; `None`:
+    /// use the plans as read (or as overlaid in place, [`apply_all_in_place`]).
     pub plans: Option<OverlaidPlans>,
     /// At most one note: the sources disagree with the plans.
     pub notes: Vec<String>,
@@ -119,7 +126,7 @@ pub struct Overlaid {
 /// freed on a thread of their own, off the path to the report, when there is another core.
 /// Were no thread to be had, they are freed at once.
 #[derive(Debug, Default)]
-pub struct OverlaidPlans(Vec<Plan>, Vec<Attrs>);
+pub struct OverlaidPlans(Vec<Plan>);
 
 /// Overlaid plans with at least this many resources in all are freed on their own thread.
 const BACKGROUND_FREE_MIN: usize = 256;
@@ -127,9 +134,10 @@ const BACKGROUND_FREE_MIN: usize = 256;
 /// Set by a caller that exits right after its check ([`free_nothing_before_exit`]).
 static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// For a process that ends right after its check (the CLI): overlaid plans are then not
-/// freed at all, as the CLI does not free the plans it read (the OS takes the memory back
-/// at once). Never for a library user or the plugin server, which keep running.
+/// For a process that ends right after its check (the CLI): overlaid plans, and the
+/// evaluators' values, are then not freed at all, as the CLI does not free the plans it
+/// read (the OS takes the memory back at once). Never for a library user or the plugin
+/// server, which keep running.
 pub fn free_nothing_before_exit() {
     EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
 }
@@ -144,14 +152,12 @@ impl std::ops::Deref for OverlaidPlans {
 
 impl Drop for OverlaidPlans {
     fn drop(&mut self) {
-        // With them the values the overlay replaced (freed here rather than while the
-        // sources were applied).
-        let plans = (std::mem::take(&mut self.0), std::mem::take(&mut self.1));
+        let plans = std::mem::take(&mut self.0);
         if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
             std::mem::forget(plans);
             return;
         }
-        let large = plans.0.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
+        let large = plans.iter().map(|p| p.resources.len()).sum::<usize>() >= BACKGROUND_FREE_MIN;
         if large && crate::par::threads() > 1 {
             // On failure the closure, and the plans with it, is dropped here.
             let _ = std::thread::Builder::new()
@@ -161,23 +167,48 @@ impl Drop for OverlaidPlans {
     }
 }
 
-/// Apply each plan's sources (indexed like the plans; missing or `None`: no sources).
+/// Apply each plan's sources (indexed like the plans; missing or `None`: no sources) to
+/// copies of the plans.
 pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
     if !sources.iter().any(Option::is_some) {
         return Overlaid::default();
     }
-    let mut out = Vec::with_capacity(plans.len());
-    let mut stats = Vec::with_capacity(plans.len());
-    let mut replaced = Vec::new();
-    for (i, plan) in plans.iter().enumerate() {
-        let mut plan = plan.clone();
-        let st = match sources.get(i).and_then(Option::as_ref) {
-            Some(src) => apply_keeping(&mut plan, src, &mut replaced),
-            None => OverlayStats::default(),
-        };
-        out.push(plan);
-        stats.push(st);
+    let mut out = plans.to_vec();
+    let (notes, stats) = overlay_plans(&mut out, sources);
+    Overlaid {
+        plans: Some(OverlaidPlans(out)),
+        notes,
+        stats,
     }
+}
+
+/// [`apply_all`] to the plans themselves: for a caller that does not need them as read
+/// (the plans of the result are `None`).
+pub fn apply_all_in_place(plans: &mut [Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
+    if !sources.iter().any(Option::is_some) {
+        return Overlaid::default();
+    }
+    let (notes, stats) = overlay_plans(plans, sources);
+    Overlaid {
+        plans: None,
+        notes,
+        stats,
+    }
+}
+
+/// Apply each plan's sources: the run's notes, and what the overlay did to each plan.
+fn overlay_plans(
+    plans: &mut [Plan],
+    sources: &[Option<Arc<Sources>>],
+) -> (Vec<String>, Vec<OverlayStats>) {
+    let stats: Vec<OverlayStats> = plans
+        .iter_mut()
+        .enumerate()
+        .map(|(i, plan)| match sources.get(i).and_then(Option::as_ref) {
+            Some(src) => apply(plan, src),
+            None => OverlayStats::default(),
+        })
+        .collect();
     // One note per run: the first plan that disagrees names the place, the count is the
     // total.
     let mut total = OverlayStats::default();
@@ -189,11 +220,7 @@ pub fn apply_all(plans: &[Plan], sources: &[Option<Arc<Sources>>]) -> Overlaid {
         total.disagreements += st.disagreements;
         total.undeclared += st.undeclared;
     }
-    Overlaid {
-        plans: Some(OverlaidPlans(out, replaced)),
-        notes: total.disagreement_note().into_iter().collect(),
-        stats,
-    }
+    (total.disagreement_note().into_iter().collect(), stats)
 }
 
 /// Without sources: the note saying how many unverifiable notes reading the Terraform
@@ -362,11 +389,6 @@ fn node_hides(node: &ExprNode, json_string: bool) -> bool {
 
 /// Apply the sources to a plan (see the module documentation).
 pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
-    apply_keeping(plan, sources, &mut Vec::new())
-}
-
-/// [`apply`], handing the values it replaces to `replaced` (to be freed later).
-fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) -> OverlayStats {
     let variables = J::Object(
         plan.variables
             .iter()
@@ -439,22 +461,27 @@ fn apply_keeping(plan: &mut Plan, sources: &Sources, replaced: &mut Vec<Attrs>) 
         }
         (stats, changes, user_data)
     };
-    let ((mut stats, mut changes, user_data), (later, more, _)) = crate::par::join(
+    let ((mut stats, mut changes, user_data), (later, mut more, _)) = crate::par::join(
         !second.is_empty(),
         || run(first, true),
         || run(second, false),
+    );
+    // The values of each run's resources patched as that run was: the second run's lie
+    // after the first's in the plan.
+    let boundary = second.first().map_or(plan.resources.len(), |&i| i);
+    let (low, high) = plan.resources.split_at_mut(boundary);
+    crate::par::join(
+        !more.is_empty(),
+        || patch_values(low, 0, &mut changes, &secrets),
+        || patch_values(high, boundary, &mut more, &secrets),
     );
     stats.add(later);
     changes.extend(more);
     stats.filled += user_data.len();
     plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
-    replaced.reserve(changes.len());
     plan.source_refs.reserve(changes.len());
-    for (i, attrs, targets, set) in changes {
-        if let Some(attrs) = attrs {
-            replaced.push(std::mem::replace(&mut plan.resources[i].values, attrs));
-        }
+    for (i, _, targets, set) in changes {
         if !set.is_empty() {
             let address = plan.resources[i].address.clone();
             plan.source_set.insert(address, set.into_iter().collect());
@@ -507,6 +534,8 @@ fn overlay_part(
     // resources (`aws_vpc.main.id`).
     let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
         HashMap::with_capacity_and_hasher(part.len(), Default::default());
+    // One seed for the run's maps (making one draws a random number).
+    let seed = super::SeededHash::default();
     for &i in part {
         let res = &plan.resources[i];
         let overlay = match overlay_resource(res, ev, secrets, stats) {
@@ -525,9 +554,8 @@ fn overlay_part(
                 continue;
             }
         };
-        if let Some((attrs, refs, set)) = overlay {
-            let mut found: SourceRefs =
-                HashMap::with_capacity_and_hasher(refs.len(), Default::default());
+        if let Some((patch, refs, set)) = overlay {
+            let mut found: SourceRefs = HashMap::with_capacity_and_hasher(refs.len(), seed);
             // A path given twice (a JSON string's structure, then the string) keeps its
             // last references: taken from the end, a path already found is skipped rather
             // than built and replaced.
@@ -535,7 +563,8 @@ fn overlay_part(
                 let std::collections::hash_map::Entry::Vacant(slot) = found.entry(path) else {
                     continue;
                 };
-                let mut all = Vec::new();
+                // Most references name one resource.
+                let mut all = Vec::with_capacity(rs.len());
                 for r in rs {
                     if let Some(t) = known.get(&r) {
                         all.extend_from_slice(t);
@@ -547,7 +576,7 @@ fn overlay_part(
                 }
                 slot.insert(all);
             }
-            changes.push((i, attrs, found, set));
+            changes.push((i, patch, found, set));
         }
     }
     changes
@@ -583,27 +612,36 @@ fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
 /// The plan resources a source reference names: the instance, or every instance of a
 /// counted resource whose key the sources do not settle (uncertain).
 fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
-    let attribute = r
-        .attribute
-        .split(['.', '['])
-        .next()
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
-    let target = |address: &str, certain: bool| RefTarget {
-        address: address.to_string(),
+    // The reference's own strings where they are the target's (no copy).
+    let first = r.attribute.split(['.', '[']).next().unwrap_or_default();
+    let attribute: Option<Arc<str>> = match first {
+        "" => None,
+        a if a.len() == r.attribute.len() => Some(r.attribute.clone()),
+        a => Some(a.into()),
+    };
+    let target = |address: Arc<str>, certain: bool| RefTarget {
+        address,
         attribute: attribute.clone(),
         certain,
     };
     if plan.resource(&r.address).is_some() {
-        return vec![target(&r.address, true)];
+        return vec![target(r.address.clone(), true)];
     }
     let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
     let all = plan.instances_of(base);
     if all.is_empty() {
-        return vec![target(base, base == &*r.address)];
+        let exact = base == &*r.address;
+        let address = if exact {
+            r.address.clone()
+        } else {
+            base.into()
+        };
+        return vec![target(address, exact)];
     }
     let certain = all.len() == 1;
-    all.iter().map(|x| target(&x.address, certain)).collect()
+    all.iter()
+        .map(|x| target(x.address.as_str().into(), certain))
+        .collect()
 }
 
 /// The overlaid values of one resource and the references of its unknown parts, or `None`
@@ -614,7 +652,7 @@ fn overlay_resource(
     secrets: &[String],
     stats: &mut OverlayStats,
 ) -> Result<Option<ResourceOverlay>, Undeclared> {
-    let (unknown, sensitive) = res.values.mirrors();
+    let (unknown, _) = res.values.mirrors();
     // The attributes with an unknown part: each is marked in the unknown mirror (a
     // managed resource's mirror is an object; a wholly unknown one has no `after`).
     let keys = unknown
@@ -681,37 +719,57 @@ fn overlay_resource(
     if !differs && secrets.is_empty() {
         return Ok(Some((None, m.refs, m.set)));
     }
-    // The planned members the merge does not replace are copied; those it replaces are
-    // not copied only to be dropped.
-    let kept = |o: Option<&Map<String, J>>| -> Map<String, J> {
-        o.into_iter()
-            .flatten()
-            .filter(|(k, _)| !merged.iter().any(|(key, ..)| *key == k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    };
-    let mut new_after = kept(res.values.after().as_object());
-    let mut new_unknown = kept(unknown.as_object());
-    let mut new_sensitive = sensitive.clone();
-    for (key, a, u, s) in merged {
-        put(&mut new_after, key, a);
-        put(&mut new_unknown, key, u);
-        if !s.is_null() {
-            if !new_sensitive.is_object() && new_sensitive != J::Bool(true) {
-                new_sensitive = J::Object(Map::new());
-            }
-            if let J::Object(o) = &mut new_sensitive {
-                // Keep every mark the plan has: the sources only add.
-                let merged = union(o.get(key).unwrap_or(&J::Null), s);
-                o.insert(key.to_string(), merged);
-            }
+    let patch = merged
+        .into_iter()
+        .map(|(key, a, u, s)| (key.to_string(), a, u, s))
+        .collect();
+    Ok(Some((Some(patch), m.refs, m.set)))
+}
+
+/// Put the patches of `changes` into the values of `resources` (the plan's from index
+/// `offset` on).
+fn patch_values(
+    resources: &mut [Resource],
+    offset: usize,
+    changes: &mut [Change],
+    secrets: &[String],
+) {
+    for (i, patch, ..) in changes {
+        if let Some(patch) = patch.take() {
+            let values = &mut resources[*i - offset].values;
+            *values = patched(std::mem::take(values), patch, secrets);
         }
     }
-    let mut attrs = Attrs::new(J::Object(new_after), J::Object(new_unknown), new_sensitive);
+}
+
+/// A resource's values with the overlay's patch put in: the planned members it does not
+/// replace are moved, not copied, into the new values.
+fn patched(values: Attrs, patch: Patch, secrets: &[String]) -> Attrs {
+    let (after, unknown, mut sensitive) = values.into_parts();
+    let object = |v: J| match v {
+        J::Object(o) => o,
+        _ => Map::new(),
+    };
+    let (mut after, mut unknown) = (object(after), object(unknown));
+    for (key, a, u, s) in patch {
+        if !s.is_null() {
+            if !sensitive.is_object() && sensitive != J::Bool(true) {
+                sensitive = J::Object(Map::new());
+            }
+            if let J::Object(o) = &mut sensitive {
+                // Keep every mark the plan has: the sources only add.
+                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
+                o.insert(key.clone(), merged);
+            }
+        }
+        put(&mut after, &key, a);
+        put(&mut unknown, &key, u);
+    }
+    let mut attrs = Attrs::new(J::Object(after), J::Object(unknown), sensitive);
     if !secrets.is_empty() {
         attrs.mark_sensitive_strings(secrets);
     }
-    Ok(Some((Some(attrs), m.refs, m.set)))
+    attrs
 }
 
 /// Whether a merged node is what the plan has there (absent and null are the same).
@@ -853,23 +911,22 @@ impl Merge {
     /// move into the plan's tree): the node, its unknown and sensitivity mirrors, and the
     /// references of the value ([`V::refs`]). `path` is the node's dotted path, extended in
     /// place for its members and restored.
-    fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, Vec<Ref>) {
+    fn sourced(&mut self, v: V, path: &mut String) -> (J, J, J, PartRefs) {
         // A part with nothing unknown (most of a container definition) is moved into the
         // plan's tree in one walk: no references, paths or sensitivity to collect.
         if matches!(v, V::List(_) | V::Map(_)) && v.is_wholly_known() {
             let (a, u) = known_json(v, &mut self.filled);
-            return (a, u, J::Null, Vec::new());
+            return (a, u, J::Null, PartRefs::Own(Vec::new()));
         }
         let (out, refs) = match v {
             V::Unknown(u) => {
                 let sensitive = u.sensitive;
                 let set = never_null(&u);
-                let mut refs = Vec::new();
-                add_refs(&mut refs, u.refs);
+                let mut refs = unique(u.refs);
                 match u.json.map(|j| *j) {
                     Some(j @ (V::List(_) | V::Map(_))) => {
                         let (a, un, s, inner) = self.sourced(j, path);
-                        add_refs(&mut refs, inner);
+                        self.add_part_refs(&mut refs, inner);
                         let s = if sensitive { J::Bool(true) } else { s };
                         ((a, un, s), refs)
                     }
@@ -894,7 +951,7 @@ impl Merge {
                     let (a, u, s, r) = self.sourced(item, path);
                     path.truncate(len);
                     parts.push((a, u, s));
-                    add_refs(&mut refs, r);
+                    self.add_part_refs(&mut refs, r);
                 }
                 (array_of(parts), refs)
             }
@@ -909,7 +966,7 @@ impl Merge {
                     path.push_str(&k);
                     let (na, nu, ns, r) = self.sourced(item, path);
                     path.truncate(len);
-                    add_refs(&mut refs, r);
+                    self.add_part_refs(&mut refs, r);
                     if !nu.is_null() {
                         u.insert(k.clone(), nu);
                     }
@@ -928,12 +985,35 @@ impl Merge {
                 )
             }
         };
-        // The references of a part that stays unknown.
+        // The references of a part that stays unknown, recorded with its path (where its
+        // container finds them too).
         if any_true(&out.1) && !refs.is_empty() {
-            self.refs.push((path.clone(), refs.clone()));
+            self.refs.push((path.clone(), refs));
+            return (out.0, out.1, out.2, PartRefs::Recorded(self.refs.len() - 1));
         }
-        (out.0, out.1, out.2, refs)
+        (out.0, out.1, out.2, PartRefs::Own(refs))
     }
+
+    /// Add the references of a part (see [`add_refs`]).
+    fn add_part_refs(&self, refs: &mut Vec<Ref>, part: PartRefs) {
+        match part {
+            PartRefs::Own(more) => add_refs(refs, more),
+            PartRefs::Recorded(i) => {
+                for r in &self.refs[i].1 {
+                    if !refs.contains(r) {
+                        refs.push(r.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The references of a part [`Merge::sourced`] made: its own, or, for a part that stays
+/// unknown, where they are recorded with its path in [`Merge::refs`] (not copied there).
+enum PartRefs {
+    Own(Vec<Ref>),
+    Recorded(usize),
 }
 
 /// A wholly known source value as the plan's tree and its unknown mirror, as
@@ -983,6 +1063,18 @@ fn push_index(path: &mut String, i: usize) {
             let _ = write!(path, "{i}");
         }
     }
+}
+
+/// References without repeats, in order: the vector itself when it has none (an unknown's
+/// references are most often one or two).
+fn unique(refs: Vec<Ref>) -> Vec<Ref> {
+    let repeats = refs.iter().enumerate().any(|(i, r)| refs[..i].contains(r));
+    if !repeats {
+        return refs;
+    }
+    let mut out = Vec::with_capacity(refs.len());
+    add_refs(&mut out, refs);
+    out
 }
 
 /// Add references not yet in `refs`, in order ([`V::refs`] order: a value's own, then

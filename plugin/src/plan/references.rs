@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -19,9 +20,10 @@ use super::{Mode, Plan};
 pub struct RefTarget {
     /// Absolute address in the planned world: an instance address when the instance is
     /// known, otherwise the resource's address without key (when no instance of it is kept).
-    pub address: String,
+    /// Shared: the source overlay gives the same targets for many attribute paths.
+    pub address: Arc<str>,
     /// The attribute the reference selects (`id`, `arn`, `name`), if any.
-    pub attribute: Option<String>,
+    pub attribute: Option<Arc<str>>,
     /// False when the instance could not be determined: one of several candidates.
     pub certain: bool,
 }
@@ -303,10 +305,10 @@ impl<'p> Ctx<'p, '_> {
                 Step::Index(_) => None,
             })
             .or(self.w.tail.first())
-            .cloned();
+            .map(|a| Arc::from(a.as_str()));
         let push = |out: &mut Vec<RefTarget>, address: String, certain: bool| {
             out.push(RefTarget {
-                address,
+                address: address.into(),
                 attribute: attribute.clone(),
                 certain,
             })

@@ -523,7 +523,7 @@ fn variable_attribute_tail_is_kept() {
     let p = parse(&sample());
     let t = p.resolve_references(&svc(&p, "green"), "iam_role");
     assert_eq!(t.len(), 1);
-    assert_eq!(t[0].address, "aws_cloudwatch_log_group.logs");
+    assert_eq!(&*t[0].address, "aws_cloudwatch_log_group.logs");
     assert_eq!(t[0].attribute.as_deref(), Some("arn"));
 }
 
@@ -531,7 +531,7 @@ fn variable_attribute_tail_is_kept() {
 fn nested_module_output_to_counted_resource() {
     let p = parse(&sample());
     let t = p.resolve_references(&svc(&p, "green"), "network_configuration.0.subnets");
-    let addrs: Vec<&str> = t.iter().map(|t| t.address.as_str()).collect();
+    let addrs: Vec<&str> = t.iter().map(|t| &*t.address).collect();
     assert_eq!(
         addrs,
         vec![
@@ -599,7 +599,7 @@ fn locals_and_unknown_targets() {
     // A resource not in the plan (not kept, not in config) still yields its address.
     let t = p.resolve_references(&s, "task_definition");
     assert_eq!(
-        t[0].address,
+        &*t[0].address,
         r#"module.app["blue"].aws_ecs_task_definition.missing"#
     );
     assert_eq!(t[0].attribute.as_deref(), Some("arn"));
@@ -617,7 +617,7 @@ fn each_key_selects_same_instance_uncertainly() {
     );
     assert_eq!(t.len(), 1, "{t:?}");
     assert_eq!(
-        t[0].address,
+        &*t[0].address,
         r#"module.app["blue"].module.net.aws_subnet.s[1]"#
     );
     assert!(!t[0].certain);

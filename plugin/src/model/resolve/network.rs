@@ -184,7 +184,7 @@ fn hidden_groups_at_most(plan: &crate::plan::Plan, module: &str) -> Result<usize
             match target_type(&t.address) {
                 // A managed group the input names is one more candidate: one instance, or
                 // every instance when the reference names no single one.
-                (_, ty) if one_group(ty) && named.insert(t.address.as_str()) => {
+                (_, ty) if one_group(ty) && named.insert(&*t.address) => {
                     n += if t.address.ends_with(']') {
                         1
                     } else {

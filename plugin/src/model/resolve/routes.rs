@@ -303,13 +303,13 @@ impl Tables {
         plan.resolve_references(res, "route_table_id")
             .into_iter()
             .find_map(|r| match ref_type(&r.address) {
-                "aws_route_table" => Some(Table::Resource(r.address)),
-                "aws_default_route_table" => self.defaults.get(&r.address).cloned(),
+                "aws_route_table" => Some(Table::Resource(r.address.to_string())),
+                "aws_default_route_table" => self.defaults.get(&*r.address).cloned(),
                 "aws_vpc" => matches!(
                     r.attribute.as_deref(),
                     Some("main_route_table_id" | "default_route_table_id")
                 )
-                .then(|| Table::Main(r.address)),
+                .then(|| Table::Main(r.address.to_string())),
                 _ => None,
             })
     }
@@ -324,7 +324,7 @@ impl Tables {
         plan.resolve_references(res, attr)
             .into_iter()
             .find(|r| ref_type(&r.address) == "aws_vpc")
-            .map(|r| Table::Main(r.address))
+            .map(|r| Table::Main(r.address.to_string()))
     }
 
     /// The main route table of a VPC, when the plan shows it.

@@ -119,14 +119,14 @@ fn unknown_values_are_filled_and_references_recorded() {
     // local.td names the task definition exactly.
     let td = p.source_references(&svc, "task_definition");
     assert_eq!(td.len(), 1);
-    assert_eq!(td[0].address, "aws_ecs_task_definition.app");
+    assert_eq!(&*td[0].address, "aws_ecs_task_definition.app");
     assert_eq!(td[0].attribute.as_deref(), Some("arn"));
     assert!(td[0].certain);
     // The dynamic block's subnets: both instances of the counted resource.
     let subnets: Vec<&str> = p
         .source_references(&svc, "network_configuration.0.subnets")
         .iter()
-        .map(|t| t.address.as_str())
+        .map(|t| &*t.address)
         .collect();
     assert_eq!(subnets, ["aws_subnet.a[0]", "aws_subnet.a[1]"]);
     // The set of one security group has a known length, its element stays unknown.
@@ -200,9 +200,32 @@ fn the_plan_wins_and_one_note_names_the_first_disagreement() {
     // Through apply_all: one note for the run, whatever the number of plans.
     let plans = [plan(false), plan(false)];
     let s = Some(Arc::new(src));
-    let o = apply_all(&plans, &[s.clone(), s]);
+    let o = apply_all(&plans, &[s.clone(), s.clone()]);
     assert_eq!(o.notes.len(), 1);
     assert!(o.notes[0].contains("2 places"), "{}", o.notes[0]);
+
+    // In place: the same plans, notes and stats, and no copies.
+    let mut in_place = plans.clone();
+    let p = apply_all_in_place(&mut in_place, &[s.clone(), s]);
+    assert!(p.plans.is_none());
+    assert_eq!((&p.notes, &p.stats), (&o.notes, &o.stats));
+    let copies = o.plans.as_deref().unwrap();
+    for (a, b) in in_place.iter().zip(copies) {
+        assert_eq!(a.resources, b.resources);
+        let svc = a.resource("aws_ecs_service.web").unwrap();
+        let path = "network_configuration.0.subnets";
+        assert_eq!(
+            a.source_references(svc, path),
+            b.source_references(svc, path)
+        );
+        assert!(!a.source_references(svc, path).is_empty());
+    }
+    // Without sources, nothing is done to them.
+    let mut untouched = plans.clone();
+    assert!(apply_all_in_place(&mut untouched, &[None, None])
+        .stats
+        .is_empty());
+    assert_eq!(untouched[0].resources, plans[0].resources);
 }
 
 #[test]
@@ -522,10 +545,14 @@ fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    for (i, attrs, refs, _) in &one {
+    for (i, patch, refs, _) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
-        let attrs = attrs.as_ref().unwrap_or(&plan.resources[*i].values);
+        let planned = plan.resources[*i].values.clone();
+        let attrs = match patch {
+            Some(patch) => patched(planned, patch.clone(), &[]),
+            None => planned,
+        };
         assert_eq!(attrs.after(), res.values.after(), "{}", res.address);
         assert_eq!(attrs.mirrors().0, res.values.mirrors().0, "{}", res.address);
         for (path, targets) in refs {
@@ -546,7 +573,7 @@ fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
     let b = two.resource("module.m[31].aws_subnet.b").unwrap().clone();
     let to = two.source_references(&b, "vpc_id");
     assert_eq!(to.len(), 1);
-    assert_eq!(to[0].address, "module.m[31].aws_subnet.a");
+    assert_eq!(&*to[0].address, "module.m[31].aws_subnet.a");
 }
 
 #[test]
@@ -592,7 +619,7 @@ resource "aws_subnet" "a" {
     let (i, attrs, refs, _) = &changes[0];
     assert_eq!(plan.resources[*i].address, "aws_subnet.a");
     assert!(attrs.is_none());
-    assert_eq!(refs["vpc_id"][0].address, "aws_vpc.main");
+    assert_eq!(&*refs["vpc_id"][0].address, "aws_vpc.main");
     assert_eq!(stats.references, 1);
     assert_eq!(stats.filled, 0);
 
@@ -600,8 +627,9 @@ resource "aws_subnet" "a" {
     let mut stats = OverlayStats::default();
     let secrets = ["hunter2".to_string()];
     let changes = overlay_part(&plan, &all, &ev, &secrets, &mut stats);
-    let rebuilt = changes[0].1.as_ref().expect("rebuilt with secrets");
-    assert_eq!(rebuilt, &plan.resources[*i].values);
+    let patch = changes[0].1.clone().expect("rebuilt with secrets");
+    let rebuilt = patched(plan.resources[*i].values.clone(), patch, &secrets);
+    assert_eq!(rebuilt, plan.resources[*i].values);
 
     // Through `apply`: the same values, and the reference for link resolution.
     let mut p = plan.clone();
@@ -612,7 +640,7 @@ resource "aws_subnet" "a" {
     assert!(subnet.attr("vpc_id").is_unknown());
     let targets = p.source_references(subnet, "vpc_id");
     assert_eq!(targets.len(), 1);
-    assert_eq!(targets[0].address, "aws_vpc.main");
+    assert_eq!(&*targets[0].address, "aws_vpc.main");
     assert_eq!(targets[0].attribute.as_deref(), Some("id"));
 }
 
