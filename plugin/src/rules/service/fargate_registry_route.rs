@@ -388,6 +388,15 @@ const HELP: &str = "Route 0.0.0.0/0 through a NAT gateway, or use public subnets
 /// their subnets, so each subnet's way out is worked out once per run of the rule.
 type Paths<'m> = HashMap<(usize, &'m str, Option<bool>), (String, Path), SeededHash>;
 
+/// assign_public_ip as a memo key: the known value, or `None` when unknown (`verdict` reads
+/// a null one as false, so only unknown is left).
+fn ip_key(public_ip: &Val<bool>) -> Option<bool> {
+    match public_ip {
+        Val::Known(b) => Some(*b),
+        _ => None,
+    }
+}
+
 fn path_memo<'m>(
     paths: &mut Paths<'m>,
     model: &Model,
@@ -395,11 +404,7 @@ fn path_memo<'m>(
     plan: usize,
     public_ip: &Val<bool>,
 ) -> (String, Path) {
-    let ip = match public_ip {
-        Val::Known(b) => Some(*b),
-        // `verdict` reads a null assign_public_ip as false: only unknown is left.
-        _ => None,
-    };
+    let ip = ip_key(public_ip);
     match link.address.as_deref() {
         Some(a) => paths
             .entry((plan, a, ip))
@@ -484,10 +489,7 @@ impl<'m> Memo<'m> {
         plan: usize,
         public_ip: &Val<bool>,
     ) -> (usize, bool) {
-        let ip = match public_ip {
-            Val::Known(b) => Some(*b),
-            _ => None,
-        };
+        let ip = ip_key(public_ip);
         let key: Option<Vec<SubnetName>> = links.iter().map(SubnetName::of).collect();
         let Some(key) = key else {
             self.stages
