@@ -366,26 +366,27 @@ fn json_string(out: &mut String, s: &str) {
 }
 
 /// The first byte at or after `from` that a JSON string must escape: sixteen bytes at a
-/// time where the target has SSE2 (every x86_64 does), then eight at a time while none of
-/// them can be one (all are ASCII, so the text before it ends on a character boundary).
+/// time where the target has SSE2 (every x86_64 does), the last few padded with spaces
+/// (which need no escape) to sixteen; elsewhere eight at a time in a `u64`.
+#[cfg(target_arch = "x86_64")]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    let from = {
-        let mut i = from;
-        while let Some(chunk) = bytes.get(i..i + 16) {
-            let mask = escape_mask16(chunk.try_into().ok()?);
-            if mask != 0 {
-                return Some(i + mask.trailing_zeros() as usize);
-            }
-            i += 16;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let mask = escape_mask16(chunk.try_into().ok()?);
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
         }
-        i
-    };
-    next_escape_swar(bytes, from)
+        i += 16;
+    }
+    let tail = bytes.get(i..).filter(|t| !t.is_empty())?;
+    let mut padded = [b' '; 16];
+    padded[..tail.len()].copy_from_slice(tail);
+    let mask = escape_mask16(&padded);
+    (mask != 0).then(|| i + mask.trailing_zeros() as usize)
 }
 
 /// Bit k set when byte k of `chunk` must be escaped (exact: no false hits, unlike the
-/// eight-byte arithmetic of [`next_escape_swar`]). Most report strings are a few hundred
+/// eight-byte arithmetic used on other targets). Most report strings are a few hundred
 /// plain bytes, so this scan was most of the JSON report's instructions.
 #[cfg(target_arch = "x86_64")]
 fn escape_mask16(chunk: &[u8; 16]) -> u32 {
@@ -405,8 +406,11 @@ fn escape_mask16(chunk: &[u8; 16]) -> u32 {
     }
 }
 
-/// [`next_escape`] eight bytes at a time in a `u64`, for the tail (and other targets).
-fn next_escape_swar(bytes: &[u8], from: usize) -> Option<usize> {
+/// [`next_escape`] eight bytes at a time in a `u64`: a byte to escape sets its high bit in a
+/// mask, the bytes after it maybe falsely, so the word is then looked at byte by byte (all
+/// of them are ASCII, so the text before the byte ends on a character boundary).
+#[cfg(not(target_arch = "x86_64"))]
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
