@@ -366,8 +366,9 @@ fn json_string(out: &mut String, s: &str) {
 }
 
 /// The first byte at or after `from` that a JSON string must escape: sixteen bytes at a
-/// time where the target has SSE2 (every x86_64 does), the last few padded with spaces
-/// (which need no escape) to sixteen; elsewhere eight at a time in a `u64`.
+/// time where the target has SSE2 (every x86_64 does), the last few in the string's last
+/// sixteen bytes (those before them already looked at); a string shorter than sixteen
+/// bytes, and every string elsewhere, eight bytes at a time ([`next_escape_swar`]).
 #[cfg(target_arch = "x86_64")]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
@@ -378,11 +379,19 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
         }
         i += 16;
     }
-    let tail = bytes.get(i..).filter(|t| !t.is_empty())?;
-    let mut padded = [b' '; 16];
-    padded[..tail.len()].copy_from_slice(tail);
-    let mask = escape_mask16(&padded);
-    (mask != 0).then(|| i + mask.trailing_zeros() as usize)
+    let left = bytes.len().checked_sub(i).filter(|&n| n > 0)?;
+    match bytes.len().checked_sub(16) {
+        Some(last) => {
+            let mask = escape_mask16(bytes[last..].try_into().ok()?) >> (16 - left);
+            (mask != 0).then(|| i + mask.trailing_zeros() as usize)
+        }
+        None => next_escape_swar(bytes, i),
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    next_escape_swar(bytes, from)
 }
 
 /// Bit k set when byte k of `chunk` must be escaped (exact: no false hits, unlike the
@@ -409,8 +418,7 @@ fn escape_mask16(chunk: &[u8; 16]) -> u32 {
 /// [`next_escape`] eight bytes at a time in a `u64`: a byte to escape sets its high bit in a
 /// mask, the bytes after it maybe falsely, so the word is then looked at byte by byte (all
 /// of them are ASCII, so the text before the byte ends on a character boundary).
-#[cfg(not(target_arch = "x86_64"))]
-fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+fn next_escape_swar(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
@@ -558,9 +566,9 @@ mod tests {
         assert_eq!(s, via_serde);
     }
 
-    /// The sixteen-byte scan finds the first byte to escape wherever it is: every byte value
-    /// at every offset of texts one to forty bytes long (two chunks and a tail), after a
-    /// plain or non-ASCII lead, and the same byte a second time further on.
+    /// The sixteen-byte scan finds the first byte to escape at or after where it starts:
+    /// every byte value at every offset of texts one to forty bytes long (two chunks and a
+    /// tail), after a plain or non-ASCII lead, and the same byte a second time further on.
     #[test]
     fn next_escape_finds_the_first_byte_to_escape() {
         let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
@@ -575,9 +583,12 @@ mod tests {
                         }
                         let want = t.iter().position(|&c| needs(c));
                         assert_eq!(next_escape(&t, 0), want, "{len} {at} {b}");
-                        let from = at.min(len - 1);
-                        let want = t[from..].iter().position(|&c| needs(c)).map(|k| from + k);
-                        assert_eq!(next_escape(&t, from), want, "{len} {at} {b} from");
+                        // From the byte itself, and from just after it (the bytes before
+                        // `from` share the last sixteen-byte window with those after it).
+                        for from in [at, at + 1] {
+                            let want = t[from..].iter().position(|&c| needs(c)).map(|k| from + k);
+                            assert_eq!(next_escape(&t, from), want, "{len} {at} {b} {from}");
+                        }
                     }
                 }
             }
