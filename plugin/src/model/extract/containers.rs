@@ -6,13 +6,14 @@
 //! the model, and a 200,000-mapping definition over 1 GB. So the text is read in one pass
 //! with serde visitors that keep only what the model reads: the modelled members as typed
 //! fields, and in `Container::raw` the few members rules read through it (`image`,
-//! `logConfiguration`, `secrets`, `systemControls`).
+//! `logConfiguration`, `secrets`, `systemControls`), cut down to what its accessors read.
 //!
 //! It accepts exactly what parsing into a `Value` accepts: everything it does not keep is
 //! still walked with `deserialize_any` (numbers range-checked, strings unescaped), and a
 //! member given twice keeps its last value, as in a `Value` object.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -332,26 +333,86 @@ object_or!(
     }
 );
 
-/// `extraHosts[]`: the `hostname` of an element, when it is a string.
-struct Host(Option<String>);
+/// An object's one member that the model reads (`K` names it), when the last time it is
+/// given it is a string (as a `Value` object keeps the last); `None` for any other value.
+struct Named<K>(Option<String>, PhantomData<K>);
 
-struct HostnameKey;
+impl<'de, K: Members> Deserialize<'de> for Named<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<K>(PhantomData<K>);
+        impl<'de, K: Members> Visitor<'de> for V<K> {
+            type Value = Named<K>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Named<K>, A::Error> {
+                let mut out = None;
+                while let Some(Key(k)) = map.next_key::<Key<Option<K>>>()? {
+                    match k {
+                        Some(_) => out = map.next_value::<Scalar>()?.string(),
+                        None => {
+                            map.next_value::<Skip>()?;
+                        }
+                    }
+                }
+                Ok(Named(out, PhantomData))
+            }
+            other_scalars!(Named<K>, Named(None, PhantomData));
+            other_seq!(Named<K>, Named(None, PhantomData));
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
 
-impl Members for HostnameKey {
+/// A member name that [`Named`] reads; the others are walked and dropped.
+macro_rules! member_name {
+    ($t:ident, $name:literal) => {
+        struct $t;
+
+        impl Members for $t {
+            fn of(name: &str) -> Option<Self> {
+                (name == $name).then_some($t)
+            }
+        }
+    };
+}
+
+member_name!(HostnameKey, "hostname");
+member_name!(LogDriverKey, "logDriver");
+member_name!(ValueFromKey, "valueFrom");
+
+/// `systemControls[]`: an element's `namespace` and `value`, each when a string.
+#[derive(Default)]
+struct Control {
+    namespace: Option<String>,
+    value: Option<String>,
+}
+
+enum ControlKey {
+    Namespace,
+    Value,
+}
+
+impl Members for ControlKey {
     fn of(name: &str) -> Option<Self> {
-        (name == "hostname").then_some(HostnameKey)
+        match name {
+            "namespace" => Some(ControlKey::Namespace),
+            "value" => Some(ControlKey::Value),
+            _ => None,
+        }
     }
 }
 
 object_or!(
-    Host,
-    "an extra host",
-    Host(None),
-    Host(None),
-    |out: &mut Host, map: &mut A| -> Result<(), A::Error> {
-        while let Some(Key(k)) = map.next_key::<Key<Option<HostnameKey>>>()? {
+    Control,
+    "a system control",
+    Control::default(),
+    Control::default(),
+    |out: &mut Control, map: &mut A| -> Result<(), A::Error> {
+        while let Some(Key(k)) = map.next_key::<Key<Option<ControlKey>>>()? {
             match k {
-                Some(HostnameKey) => out.0 = map.next_value::<Scalar>()?.string(),
+                Some(ControlKey::Namespace) => out.namespace = map.next_value::<Scalar>()?.string(),
+                Some(ControlKey::Value) => out.value = map.next_value::<Scalar>()?.string(),
                 None => {
                     map.next_value::<Skip>()?;
                 }
@@ -360,6 +421,26 @@ object_or!(
         Ok(())
     }
 );
+
+impl Control {
+    /// As `Container::system_controls` reads it: elements without a string namespace
+    /// give nothing.
+    fn into_value(self) -> Option<Value> {
+        let mut m = serde_json::Map::new();
+        m.insert("namespace".to_string(), Value::String(self.namespace?));
+        if let Some(v) = self.value {
+            m.insert("value".to_string(), Value::String(v));
+        }
+        Some(Value::Object(m))
+    }
+}
+
+/// One member object `{name: value}`, as `Container::raw` holds what its accessors read.
+fn one_member(name: &str, value: String) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert(name.to_string(), Value::String(value));
+    Value::Object(m)
+}
 
 /// One element of the list: a container, or `None` when it is not an object.
 struct Item(Option<Container>);
@@ -374,12 +455,60 @@ enum ContainerKey {
     DnsServers,
     DnsSearchDomains,
     DisableNetworking,
-    /// Kept whole in `Container::raw`.
-    Raw(&'static str),
+    /// Kept in `Container::raw`, as far as its accessors read it.
+    Raw(RawKey),
 }
 
 /// The members rules read through `Container::raw` (its accessors).
-const RAW_KEYS: &[&str] = &["image", "logConfiguration", "secrets", "systemControls"];
+#[derive(Clone, Copy)]
+enum RawKey {
+    Image,
+    LogConfiguration,
+    Secrets,
+    SystemControls,
+}
+
+impl RawKey {
+    fn name(self) -> &'static str {
+        match self {
+            RawKey::Image => "image",
+            RawKey::LogConfiguration => "logConfiguration",
+            RawKey::Secrets => "secrets",
+            RawKey::SystemControls => "systemControls",
+        }
+    }
+
+    /// The member's value cut down to what `Container`'s accessors read of it: a whole
+    /// `serde_json::Value` tree of every log option and secret name was most of the
+    /// decoding's work. A value they cannot read (not a string, not an object or list)
+    /// becomes `null`, which they cannot read either.
+    fn read<'de, A: MapAccess<'de>>(self, map: &mut A) -> Result<Value, A::Error> {
+        Ok(match self {
+            RawKey::Image => map
+                .next_value::<Scalar>()?
+                .string()
+                .map_or(Value::Null, Value::String),
+            RawKey::LogConfiguration => map
+                .next_value::<Named<LogDriverKey>>()?
+                .0
+                .map_or(Value::Null, |d| one_member("logDriver", d)),
+            RawKey::Secrets => Value::Array(
+                map.next_value::<List<Named<ValueFromKey>>>()?
+                    .0
+                    .into_iter()
+                    .filter_map(|s| Some(one_member("valueFrom", s.0?)))
+                    .collect(),
+            ),
+            RawKey::SystemControls => Value::Array(
+                map.next_value::<List<Control>>()?
+                    .0
+                    .into_iter()
+                    .filter_map(Control::into_value)
+                    .collect(),
+            ),
+        })
+    }
+}
 
 impl Members for ContainerKey {
     fn of(name: &str) -> Option<Self> {
@@ -393,12 +522,11 @@ impl Members for ContainerKey {
             "dnsServers" => ContainerKey::DnsServers,
             "dnsSearchDomains" => ContainerKey::DnsSearchDomains,
             "disableNetworking" => ContainerKey::DisableNetworking,
-            other => {
-                return RAW_KEYS
-                    .iter()
-                    .find(|k| **k == other)
-                    .map(|k| ContainerKey::Raw(k))
-            }
+            "image" => ContainerKey::Raw(RawKey::Image),
+            "logConfiguration" => ContainerKey::Raw(RawKey::LogConfiguration),
+            "secrets" => ContainerKey::Raw(RawKey::Secrets),
+            "systemControls" => ContainerKey::Raw(RawKey::SystemControls),
+            _ => return None,
         })
     }
 }
@@ -448,7 +576,7 @@ object_or!(
                 ContainerKey::Hostname => c.hostname = map.next_value::<Scalar>()?.string(),
                 ContainerKey::ExtraHosts => {
                     c.extra_hosts = map
-                        .next_value::<List<Host>>()?
+                        .next_value::<List<Named<HostnameKey>>>()?
                         .0
                         .into_iter()
                         .filter_map(|h| h.0)
@@ -460,9 +588,9 @@ object_or!(
                     c.disable_networking = map.next_value::<Scalar>()?.bool()
                 }
                 ContainerKey::Raw(key) => {
-                    let v: Value = map.next_value()?;
+                    let v = key.read(map)?;
                     if let Value::Object(m) = &mut c.raw {
-                        m.insert(key.to_string(), v);
+                        m.insert(key.name().to_string(), v);
                     }
                 }
             }
@@ -603,7 +731,15 @@ mod tests {
     /// Member names: what the model reads, and others (one spelled with an escape).
     fn keys() -> Vec<&'static str> {
         let mut keys = super::super::task_definitions::NETWORK_KEYS.to_vec();
-        keys.extend(RAW_KEYS);
+        keys.extend(
+            [
+                RawKey::Image,
+                RawKey::LogConfiguration,
+                RawKey::Secrets,
+                RawKey::SystemControls,
+            ]
+            .map(RawKey::name),
+        );
         keys.extend(["environment", "port\\u004dappings", "cpu"]);
         keys
     }

@@ -36,21 +36,35 @@ pub(crate) enum Kind {
 #[derive(Debug)]
 enum Candidates {
     One((PlanIndex, usize)),
-    Many(Vec<(PlanIndex, usize)>),
+    /// In the order added, and whether that order is ascending: entities are added in plan
+    /// order, so it nearly always is, and then a new one greater than the last is not
+    /// among them without a scan (one key shared by thousands of entities, a placeholder
+    /// `id` say, made the scans quadratic).
+    Many(Vec<(PlanIndex, usize)>, bool),
 }
 
 impl Candidates {
     fn as_slice(&self) -> &[(PlanIndex, usize)] {
         match self {
             Candidates::One(c) => std::slice::from_ref(c),
-            Candidates::Many(v) => v,
+            Candidates::Many(v, _) => v,
         }
     }
 
-    fn push(&mut self, c: (PlanIndex, usize)) {
+    /// Add `c` unless it is already there.
+    fn add(&mut self, c: (PlanIndex, usize)) {
         match self {
-            Candidates::One(first) => *self = Candidates::Many(vec![*first, c]),
-            Candidates::Many(v) => v.push(c),
+            Candidates::One(first) if *first == c => {}
+            Candidates::One(first) => *self = Candidates::Many(vec![*first, c], *first < c),
+            Candidates::Many(v, ascending) => {
+                let after_last = v.last().is_some_and(|&last| last < c);
+                if *ascending && after_last {
+                    v.push(c);
+                } else if !v.contains(&c) {
+                    v.push(c);
+                    *ascending &= after_last;
+                }
+            }
         }
     }
 }
@@ -88,9 +102,7 @@ impl<'p> KeyIndex<'p> {
     }
 
     fn add(entry: &mut Candidates, plan: PlanIndex, pos: usize) {
-        if !entry.as_slice().contains(&(plan, pos)) {
-            entry.push((plan, pos));
-        }
+        entry.add((plan, pos));
     }
 
     /// The entity a key names, preferring the plan the reference comes from. `certain` is
@@ -334,6 +346,33 @@ mod tests {
         k.insert("web", 1, 8);
         assert_eq!(k.pick("web", 1), Some((7, false)));
         assert_eq!(k.pick("api", 0), None);
+    }
+
+    /// Candidates keep the order they were added in and each entity once, whether added in
+    /// plan order (no scan) or out of it (a scan from then on).
+    #[test]
+    fn candidates_are_kept_once_in_the_order_added() {
+        let mut c = Candidates::One((0, 5));
+        for x in [
+            (0, 5),
+            (0, 6),
+            (0, 6),
+            (1, 0),
+            (0, 2),
+            (0, 6),
+            (0, 9),
+            (0, 2),
+            (0, 5),
+        ] {
+            c.add(x);
+        }
+        assert_eq!(c.as_slice(), &[(0, 5), (0, 6), (1, 0), (0, 2), (0, 9)]);
+        let mut c = Candidates::One((0, 1));
+        for pos in (2..100).chain(1..100) {
+            c.add((0, pos));
+        }
+        assert_eq!(c.as_slice(), (1..100).map(|p| (0, p)).collect::<Vec<_>>());
+        assert!(matches!(c, Candidates::Many(_, true)));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! neither start nor stop a task, or the capacity has no room for the tasks they must run
 //! at once.
 
+use std::collections::HashMap;
+
 use crate::capacity::{
     self, compare, ClusterReport, DeployKind, Involved, Need, PortDemand, Verdict,
 };
@@ -119,15 +121,31 @@ impl Rule for DeploymentHeadroom {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let a = capacity::memo::analysis(cx.model, cx.assume);
+        let mut steady = SteadyEniFit::default();
         for i in 0..a.services.len() {
-            for f in judge(&a, i) {
+            for f in judge(&a, i, &mut steady) {
                 f.push(cx, &a, i, out);
             }
         }
     }
 }
 
-fn judge(a: &capacity::Analysis, i: usize) -> Vec<Finding<'_>> {
+/// Whether the desired tasks' ENIs fit pool `pool` of cluster `cluster` (by index), per
+/// cluster and pool: the same for every service judged there, and the sum runs over all
+/// the cluster's services (asking it per service was quadratic in a cluster's services).
+#[derive(Default)]
+struct SteadyEniFit(HashMap<(usize, usize), bool>);
+
+impl SteadyEniFit {
+    fn fits(&mut self, a: &capacity::Analysis, cluster: usize, pool: usize) -> bool {
+        *self.0.entry((cluster, pool)).or_insert_with(|| {
+            let c = &a.clusters[cluster];
+            compare(a.eni_need(c, pool, None).total, c.pools[pool].slots) == Verdict::Fits
+        })
+    }
+}
+
+fn judge<'a>(a: &'a capacity::Analysis, i: usize, steady: &mut SteadyEniFit) -> Vec<Finding<'a>> {
     let d = &a.services[i];
     if d.daemon || d.deploy != DeployKind::Rolling {
         return vec![];
@@ -145,19 +163,19 @@ fn judge(a: &capacity::Analysis, i: usize) -> Vec<Finding<'_>> {
         }
         _ => {}
     }
-    let Some(c) = a.cluster_of(i) else {
+    let Ok(&ci) = a.service_cluster[i].as_ref() else {
         return vec![];
     };
+    let c = &a.clusters[ci];
     let progress = a.progress(i);
     let pools = a.pools_of(i);
     // When the desired tasks do not fit (or may not), NET070 and NET073 say so.
-    let eni_fits = pools
-        .iter()
-        .all(|&p| compare(a.eni_need(c, p, None).total, c.pools[p].slots) == Verdict::Fits);
+    let eni_fits =
+        d.eni_on_instances == Involved::Yes && pools.iter().all(|&p| steady.fits(a, ci, p));
     let mut found = Vec::new();
     for pool in pools {
         let slots = c.pools[pool].slots;
-        if d.eni_on_instances == Involved::Yes && eni_fits {
+        if eni_fits {
             let need = a.eni_need(c, pool, Some(&progress));
             match compare(need.total, slots) {
                 Verdict::Exceeds => found.push(Finding::NoEniRoom { c, pool, need }),
