@@ -108,6 +108,8 @@ pub(crate) fn call(name: &str, args: Vec<Value>, cx: &Context) -> R {
     match name {
         "tostring" => match one(args)? {
             Value::Null => Ok(Value::Null),
+            // Already a string: itself, not a copy.
+            v @ Value::String(_) => Ok(v),
             v => v.to_template_string().map(Value::String).ok_or(Fail),
         },
         "tonumber" => match one(args)? {
