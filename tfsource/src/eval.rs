@@ -799,7 +799,16 @@ impl<'s> Evaluator<'s> {
         if let [Element::Interpolation(i)] = elems {
             return self.eval(scope, &i.expr);
         }
-        let mut out = String::new();
+        // Room for the literal text and short interpolations (a name, a port), so that the
+        // string is not grown piece by piece.
+        let room = elems
+            .iter()
+            .map(|e| match e {
+                Element::Literal(s) => s.len(),
+                _ => 16,
+            })
+            .sum();
+        let mut out = String::with_capacity(room);
         let mut unknown: Vec<Value> = Vec::new();
         self.template_into(scope, elems, &mut out, &mut unknown)?;
         if unknown.is_empty() {

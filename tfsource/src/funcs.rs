@@ -840,11 +840,14 @@ pub(crate) fn convert_to_type(
                         .map(|x| convert_to_type(x, t, default_of))
                         .collect(),
                 ),
-                ("map", Value::Map(m), Some(t)) => Value::Map(
-                    m.into_iter()
-                        .map(|(k, x)| (k, convert_to_type(x, t, default_of)))
-                        .collect(),
-                ),
+                ("map", Value::Map(mut m), Some(t)) => {
+                    // Converted where they are: the map is not built again.
+                    for x in m.values_mut() {
+                        let given = std::mem::replace(x, Value::Null);
+                        *x = convert_to_type(given, t, default_of);
+                    }
+                    Value::Map(m)
+                }
                 ("tuple", Value::List(items), Some(E::Array(ts))) => Value::List(
                     items
                         .into_iter()
