@@ -1165,7 +1165,10 @@ impl<'s> Evaluator<'s> {
         self.depth_hit.set(hit_before || hit);
         let v = v?;
         if !hit {
-            if let Value::Unknown(Unknown { refs, .. }) = &v {
+            // One instance, no key: its address is the instance's and block's.
+            let single =
+                item.node.body.attr("count").is_none() && item.node.body.attr("for_each").is_none();
+            if let (true, Value::Unknown(Unknown { refs, .. })) = (single, &v) {
                 if let [r] = refs.as_slice() {
                     let block: &'s Block = &item.node;
                     self.resolved
