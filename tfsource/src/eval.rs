@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, Operation, TraversalOperator, UnaryOperator,
@@ -94,7 +95,23 @@ pub struct Evaluator<'s> {
     /// reference anything, so their value is the same in every module instance): a module
     /// called 200 times has its defaults evaluated once.
     literals: RefCell<FastMap<usize, Value>>,
+    /// `TYPE.NAME` values by (module instance, resource block) addresses, as
+    /// [`Evaluator::resource_value`] makes them: a resource named by several expressions of
+    /// an instance (or a root resource named by every module call) has its address written,
+    /// and its `count`/`for_each` evaluated, once. Both addresses live as long as the
+    /// evaluator, as for `for_each_values`.
+    resource_values: RefCell<FastMap<(usize, usize), Value>>,
+    /// The module instance and block of the address of each whole-resource unknown in
+    /// `resource_values`, by the address's allocation (held there, so not reused): its
+    /// attributes (`aws_ecr_repository.this.repository_url`) are looked up without
+    /// taking the address apart again.
+    resolved: RefCell<FastMap<usize, (Rc<Instance>, &'s Block)>>,
+    /// A buffer to write a block name into for a lookup, without allocating each time.
+    scratch: RefCell<String>,
     depth: Cell<u32>,
+    /// Set when an evaluation gave up at [`MAX_DEPTH`]: a value made then depends on how
+    /// deep it was asked for, and is not cached.
+    depth_hit: Cell<bool>,
 }
 
 /// Variables in scope besides the module's: `count`, `each`, for-expression and dynamic
@@ -205,7 +222,11 @@ impl<'s> Evaluator<'s> {
             for_each_values: RefCell::default(),
             templates: RefCell::default(),
             literals: RefCell::default(),
+            resource_values: RefCell::default(),
+            resolved: RefCell::default(),
+            scratch: RefCell::default(),
             depth: Cell::new(0),
+            depth_hit: Cell::new(false),
         }
     }
 
@@ -302,27 +323,36 @@ impl<'s> Evaluator<'s> {
         names: impl IntoIterator<Item = &'n str>,
     ) -> Option<Vec<(&'n str, Value)>> {
         let (inst, block, key) = self.resource_block(address)?;
+        Some(self.written_in(inst, block, key.as_ref(), names))
+    }
+
+    /// [`Evaluator::written_attributes`] of a resolved resource instance.
+    fn written_in<'n>(
+        &self,
+        inst: Rc<Instance>,
+        block: &Block,
+        key: Option<&Key>,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Vec<(&'n str, Value)> {
         let body = &block.body;
         let written: Vec<&'n str> = names
             .into_iter()
             .filter(|n| body.attr(n).is_some() || has_block(body, n))
             .collect();
         if written.is_empty() {
-            return Some(Vec::new());
+            return Vec::new();
         }
-        let scope = self.bind_instance_key(Scope::new(inst), body, key.as_ref());
-        Some(
-            written
-                .into_iter()
-                .map(|n| {
-                    let v = match body.attr(n) {
-                        Some(a) => self.eval(&scope, &a.expr),
-                        None => self.nested_blocks(&scope, body, n),
-                    };
-                    (n, v.unwrap_or_else(|_| Value::unknown()))
-                })
-                .collect(),
-        )
+        let scope = self.bind_instance_key(Scope::new(inst), body, key);
+        written
+            .into_iter()
+            .map(|n| {
+                let v = match body.attr(n) {
+                    Some(a) => self.eval(&scope, &a.expr),
+                    None => self.nested_blocks(&scope, body, n),
+                };
+                (n, v.unwrap_or_else(|_| Value::unknown()))
+            })
+            .collect()
     }
 
     /// Every argument and nested block of a resource instance, evaluated: a map from
@@ -613,11 +643,10 @@ impl<'s> Evaluator<'s> {
 
     /// `dynamic "x" { for_each = ...; iterator = it; content { ... } }` → list of contents.
     fn expand_dynamic(&self, scope: &Scope, b: &Block) -> R {
-        let label = b.labels.first().cloned().unwrap_or_default();
+        let label = b.labels.first().map_or("", String::as_str);
         let iter_name = match b.body.attr("iterator").map(|a| &a.expr) {
-            Some(Expression::Variable(v)) => v.as_str().to_string(),
-            Some(Expression::Traversal(_)) | Some(_) => label.clone(),
-            None => label.clone(),
+            Some(Expression::Variable(v)) => v.as_str(),
+            _ => label,
         };
         let Some(content) = b.body.blocks_of("content").next() else {
             return Ok(Value::List(Vec::new()));
@@ -635,7 +664,7 @@ impl<'s> Evaluator<'s> {
             let mut it = BTreeMap::new();
             it.insert("key".to_string(), k);
             it.insert("value".to_string(), v);
-            let s = scope.with(&iter_name, Value::Map(it));
+            let s = scope.with(iter_name, Value::Map(it));
             out.push(self.eval_body(&s, &content.body)?);
         }
         Ok(Value::List(out))
@@ -646,6 +675,7 @@ impl<'s> Evaluator<'s> {
     fn guarded(&self, f: impl FnOnce() -> R) -> R {
         let d = self.depth.get();
         if d >= MAX_DEPTH {
+            self.depth_hit.set(true);
             return Ok(Value::unknown());
         }
         self.depth.set(d + 1);
@@ -769,7 +799,16 @@ impl<'s> Evaluator<'s> {
         if let [Element::Interpolation(i)] = elems {
             return self.eval(scope, &i.expr);
         }
-        let mut out = String::new();
+        // Room for the literal text and short interpolations (a name, a port), so that the
+        // string is not grown piece by piece.
+        let room = elems
+            .iter()
+            .map(|e| match e {
+                Element::Literal(s) => s.len(),
+                _ => 16,
+            })
+            .sum();
+        let mut out = String::with_capacity(room);
         let mut unknown: Vec<Value> = Vec::new();
         self.template_into(scope, elems, &mut out, &mut unknown)?;
         if unknown.is_empty() {
@@ -1093,6 +1132,22 @@ impl<'s> Evaluator<'s> {
     /// own argument when it is written and known, else to an unknown from
     /// `ADDRESS.attr`.
     fn resource_value(&self, inst: &Rc<Instance>, block_name: &[&str]) -> R {
+        let m: &'s Module = self.module_of(inst);
+        let item = {
+            let mut name = self.scratch.borrow_mut();
+            name.clear();
+            block_name.iter().for_each(|p| name.push_str(p));
+            m.resources.get(name.as_str())
+        };
+        let cache_key = item.map(|item| {
+            (
+                Rc::as_ptr(inst) as usize,
+                item as *const crate::sources::Item<Block> as usize,
+            )
+        });
+        if let Some(v) = cache_key.and_then(|k| self.resource_values.borrow().get(&k).cloned()) {
+            return Ok(v);
+        }
         // The address (`module.a.TYPE.NAME`) written once; the block's name is its end.
         let name_len: usize = block_name.iter().map(|p| p.len()).sum();
         let mut addr = String::with_capacity(inst.path.len() + 1 + name_len + 8);
@@ -1100,13 +1155,42 @@ impl<'s> Evaluator<'s> {
             addr.push_str(&inst.path);
             addr.push('.');
         }
-        let start = addr.len();
         block_name.iter().for_each(|p| addr.push_str(p));
-        let block_name = &addr[start..];
-        let m = self.module_of(inst);
-        let Some(item) = m.resources.get(block_name) else {
+        let (Some(item), Some(cache_key)) = (item, cache_key) else {
             return Ok(Value::unknown_whole(addr));
         };
+        let hit_before = self.depth_hit.replace(false);
+        let v = self.declared_resource_value(inst, item, addr);
+        let hit = self.depth_hit.get();
+        self.depth_hit.set(hit_before || hit);
+        let v = v?;
+        if !hit {
+            // One instance, no key: its address is the instance's and block's.
+            let single =
+                item.node.body.attr("count").is_none() && item.node.body.attr("for_each").is_none();
+            if let (true, Value::Unknown(Unknown { refs, .. })) = (single, &v) {
+                if let [r] = refs.as_slice() {
+                    let block: &'s Block = &item.node;
+                    self.resolved
+                        .borrow_mut()
+                        .insert(address_key(&r.address), (inst.clone(), block));
+                }
+            }
+            self.resource_values
+                .borrow_mut()
+                .insert(cache_key, v.clone());
+        }
+        Ok(v)
+    }
+
+    /// [`Evaluator::resource_value`] of a resource the instance's module declares, at
+    /// `addr`.
+    fn declared_resource_value(
+        &self,
+        inst: &Rc<Instance>,
+        item: &crate::sources::Item<Block>,
+        addr: String,
+    ) -> R {
         let scope = Scope::new(inst.clone());
         let body = &item.node.body;
         if let Some(count) = body.attr("count") {
@@ -1169,14 +1253,23 @@ impl<'s> Evaluator<'s> {
     }
 
     /// A resource reference's attribute: the argument as written when known.
-    fn resource_attr(&self, address: &str, attr: &str) -> Option<Value> {
+    /// `None` for an address that is not a resource's (`var.x`).
+    fn resource_attr(&self, address: &Arc<str>, attr: &str) -> Option<Value> {
+        // Checked first: these need no look-up at all.
         if address.ends_with("[*]") || matches!(attr, "id" | "arn") {
+            return None;
+        }
+        let resolved = self.resolved.borrow().get(&address_key(address)).cloned();
+        if resolved.is_none() && !is_resource_address(address) {
             return None;
         }
         // `attr` is one name (a traversal step): [`Evaluator::attribute`] without taking a
         // path apart.
         let v = self.guarded(|| {
-            let written = self.written_attributes(address, [attr]);
+            let written = match resolved {
+                Some((inst, block)) => Some(self.written_in(inst, block, None, [attr])),
+                None => self.written_attributes(address, [attr]),
+            };
             Ok(match written.and_then(|w| w.into_iter().next()) {
                 Some((_, v)) => v,
                 None => Value::unknown(),
@@ -1191,10 +1284,7 @@ impl<'s> Evaluator<'s> {
                 TraversalOperator::GetAttr(id) => {
                     if let Value::Unknown(u) = &v {
                         if let [r] = u.refs.as_slice() {
-                            if r.attribute.is_empty()
-                                && u.json.is_none()
-                                && is_resource_address(&r.address)
-                            {
+                            if r.attribute.is_empty() && u.json.is_none() {
                                 if let Some(known) = self.resource_attr(&r.address, id.as_str()) {
                                     v = known;
                                     continue;
@@ -1439,6 +1529,11 @@ fn prefix(path: &str) -> String {
     } else {
         format!("{path}.")
     }
+}
+
+/// The key of an address in [`Evaluator::resolved`]: where its text is allocated.
+fn address_key(a: &Arc<str>) -> usize {
+    Arc::as_ptr(a) as *const u8 as usize
 }
 
 fn is_resource_address(a: &str) -> bool {

@@ -108,6 +108,8 @@ pub(crate) fn call(name: &str, args: Vec<Value>, cx: &Context) -> R {
     match name {
         "tostring" => match one(args)? {
             Value::Null => Ok(Value::Null),
+            // Already a string: itself, not a copy.
+            v @ Value::String(_) => Ok(v),
             v => v.to_template_string().map(Value::String).ok_or(Fail),
         },
         "tonumber" => match one(args)? {
@@ -838,11 +840,14 @@ pub(crate) fn convert_to_type(
                         .map(|x| convert_to_type(x, t, default_of))
                         .collect(),
                 ),
-                ("map", Value::Map(m), Some(t)) => Value::Map(
-                    m.into_iter()
-                        .map(|(k, x)| (k, convert_to_type(x, t, default_of)))
-                        .collect(),
-                ),
+                ("map", Value::Map(mut m), Some(t)) => {
+                    // Converted where they are: the map is not built again.
+                    for x in m.values_mut() {
+                        let given = std::mem::replace(x, Value::Null);
+                        *x = convert_to_type(given, t, default_of);
+                    }
+                    Value::Map(m)
+                }
                 ("tuple", Value::List(items), Some(E::Array(ts))) => Value::List(
                     items
                         .into_iter()

@@ -61,6 +61,13 @@ fn literals_operators_and_templates() {
 }
 
 #[test]
+fn tostring_of_a_string_is_that_string() {
+    assert_eq!(eval("tostring(\"a b\")"), s("a b"));
+    assert_eq!(eval("tostring(8080)"), s("8080"));
+    assert_eq!(eval("tostring(null)"), Value::Null);
+}
+
+#[test]
 fn an_interpolation_alone_keeps_its_type() {
     assert_eq!(eval("\"${[1, 2]}\""), list(vec![n(1.0), n(2.0)]));
 }
@@ -828,6 +835,57 @@ resource "aws_lb_target_group" "tg" {
         );
         // An attribute the block does not write is absent, not unknown.
         assert_eq!(ev.attribute(&addr, "protocol"), None);
+    }
+}
+
+#[test]
+fn resource_values_are_cached_per_module_instance_and_their_written_attributes_still_read() {
+    // `TYPE.NAME` values are cached by (module instance, block), and their attributes are
+    // read through the block found then: two instances of one module must each see their
+    // own resources and arguments, a resource read twice gives the same value, and a
+    // counted root resource named by every call gives each its instances.
+    let root = r#"
+resource "aws_subnet" "p" { count = 2 }
+module "one" {
+  source  = "./modules/svc"
+  name    = "one"
+  subnets = aws_subnet.p[*].id
+}
+module "two" {
+  source  = "./modules/svc"
+  name    = "two"
+  subnets = aws_subnet.p[*].id
+}
+"#;
+    let child = r#"
+variable "name" {}
+variable "subnets" {}
+resource "aws_cloudwatch_log_group" "this" { name = "/ecs/${var.name}" }
+resource "aws_iam_role" "task" { name = var.name }
+locals {
+  groups = [aws_cloudwatch_log_group.this.name, aws_cloudwatch_log_group.this.name]
+  role   = aws_iam_role.task.arn
+  named  = aws_iam_role.task.name
+  unset  = aws_iam_role.task.path
+}
+"#;
+    let (_d, src) = load(&[("main.tf", root), ("modules/svc/main.tf", child)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    for m in ["one", "two"] {
+        let path = format!("module.{m}");
+        let group = s(&format!("/ecs/{m}"));
+        assert_eq!(
+            ev.local(&path, "groups"),
+            Some(list(vec![group.clone(), group]))
+        );
+        assert_eq!(ev.local(&path, "named"), Some(s(m)));
+        let role = ev.local(&path, "role").unwrap();
+        assert!(role.is_unknown());
+        assert_eq!(refs(&role), [format!("module.{m}.aws_iam_role.task.arn")]);
+        let unset = ev.local(&path, "unset").unwrap();
+        assert_eq!(refs(&unset), [format!("module.{m}.aws_iam_role.task.path")]);
+        let subnets = ev.expression(&path, "var.subnets").unwrap();
+        assert_eq!(refs(&subnets), ["aws_subnet.p[0].id", "aws_subnet.p[1].id"]);
     }
 }
 

@@ -536,9 +536,10 @@ fn overlay_part(
         HashMap::with_capacity_and_hasher(part.len(), Default::default());
     // One seed for the run's maps (making one draws a random number).
     let seed = super::SeededHash::default();
+    let mut managed = ManagedAddresses(HashMap::with_hasher(seed));
     for &i in part {
         let res = &plan.resources[i];
-        let overlay = match overlay_resource(res, ev, secrets, stats) {
+        let overlay = match overlay_resource(res, ev, secrets, stats, &mut managed) {
             Ok(overlay) => overlay,
             Err(Undeclared) => {
                 // A module the sources do not hold (not downloaded) says nothing; a module
@@ -651,6 +652,7 @@ fn overlay_resource(
     ev: &Evaluator<'_>,
     secrets: &[String],
     stats: &mut OverlayStats,
+    managed: &mut ManagedAddresses,
 ) -> Result<Option<ResourceOverlay>, Undeclared> {
     let (unknown, _) = res.values.mirrors();
     // The attributes with an unknown part: each is marked in the unknown mirror (a
@@ -687,6 +689,7 @@ fn overlay_resource(
         set: Vec::new(),
         filled: 0,
         disagreements: Vec::new(),
+        managed,
     };
     let mut merged = Vec::with_capacity(values.len());
     let mut differs = false;
@@ -788,7 +791,7 @@ fn put(o: &mut Map<String, J>, key: &str, v: J) {
     }
 }
 
-struct Merge {
+struct Merge<'m> {
     /// Paths that stay (partly) unknown → the references of the source value there.
     refs: PathRefs,
     /// Paths that stay unknown but are certainly set (see [`never_null`]).
@@ -796,9 +799,27 @@ struct Merge {
     filled: usize,
     /// Attribute paths where a known plan value and a known source value differ.
     disagreements: Vec<String>,
+    managed: &'m mut ManagedAddresses,
 }
 
-impl Merge {
+/// Whether reference addresses are a managed resource's ([`managed_resource`]), by where
+/// each address is allocated: the evaluator shares one allocation among the references to
+/// a resource (a root subnet named by every module call; a resource named by its module's
+/// expressions), so most are looked up once per run rather than parsed each time. An entry
+/// holds its address, so that allocation is not reused for another while it is cached.
+struct ManagedAddresses(HashMap<usize, (Arc<str>, bool), super::document::SeededHash>);
+
+impl ManagedAddresses {
+    fn is_managed(&mut self, address: &Arc<str>) -> bool {
+        let key = Arc::as_ptr(address) as *const u8 as usize;
+        self.0
+            .entry(key)
+            .or_insert_with(|| (address.clone(), managed_resource(address)))
+            .1
+    }
+}
+
+impl Merge<'_> {
     /// Merge one plan node (`after`, its unknown mirror) with the source value: the new
     /// `after` node, unknown mirror and sensitivity additions (`Null` for none). `path` is
     /// the node's dotted path, extended in place for its members and restored.
@@ -921,7 +942,7 @@ impl Merge {
         let (out, refs) = match v {
             V::Unknown(u) => {
                 let sensitive = u.sensitive;
-                let set = never_null(&u);
+                let set = never_null_by(&u, |a| self.managed.is_managed(a));
                 let mut refs = unique(u.refs);
                 match u.json.map(|j| *j) {
                     Some(j @ (V::List(_) | V::Map(_))) => {
@@ -1095,18 +1116,27 @@ fn add_refs(refs: &mut Vec<Ref>, more: Vec<Ref>) {
 /// result of a function that never returns null or of a string template
 /// ([`tfsource::Unknown::not_null`]: `ipv6_cidr_block = cidrsubnet(aws_vpc.this.ipv6_cidr_block,
 /// 8, count.index)`): Terraform fails the plan rather than give null there.
+#[cfg(test)]
 fn never_null(u: &tfsource::Unknown) -> bool {
+    never_null_by(u, |a| managed_resource(a))
+}
+
+/// [`never_null`], with `managed` telling whether an address is [`managed_resource`]'s.
+fn never_null_by(u: &tfsource::Unknown, managed: impl FnOnce(&Arc<str>) -> bool) -> bool {
     if u.not_null {
         return true;
     }
     let [r] = u.refs.as_slice() else {
         return false;
     };
-    u.exact
-        && matches!(&*r.attribute, "arn" | "id")
-        && tfsource::address::Borrowed::scan(&r.address, |_, _| {})
-            // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
-            .is_some_and(|a| !a.data && a.rtype.contains('_'))
+    u.exact && matches!(&*r.attribute, "arn" | "id") && managed(&r.address)
+}
+
+/// Whether an address is a managed resource's.
+fn managed_resource(address: &str) -> bool {
+    tfsource::address::Borrowed::scan(address, |_, _| {})
+        // Resource types are `PROVIDER_TYPE`; `var`, `local`, `each`, `self` are not.
+        .is_some_and(|a| !a.data && a.rtype.contains('_'))
 }
 
 /// For each plan element, the index of the source element it is merged with (a

@@ -354,6 +354,24 @@ fn only_an_exact_managed_arn_or_id_is_never_null() {
 }
 
 #[test]
+fn managed_addresses_are_judged_once_per_allocation_and_by_their_text() {
+    let mut m = ManagedAddresses(HashMap::with_hasher(Default::default()));
+    let role: Arc<str> = "aws_iam_role.svc".into();
+    let data: Arc<str> = "data.aws_iam_role.svc".into();
+    assert!(m.is_managed(&role));
+    // The same allocation (a reference copied): looked up, not parsed again.
+    assert!(m.is_managed(&role.clone()));
+    assert_eq!(m.0.len(), 1);
+    assert!(!m.is_managed(&data));
+    assert!(!m.is_managed(&Arc::from("var.role")));
+    // Another allocation of the same text gives the same answer.
+    assert!(m.is_managed(&Arc::from("aws_iam_role.svc")));
+    // Each entry holds its address: a freed one cannot leave its place to another text.
+    drop(role);
+    assert!(!m.is_managed(&Arc::from("data.aws_vpc.x")));
+}
+
+#[test]
 fn a_role_arn_the_plan_shows_unknown_is_set_by_the_sources() {
     let dir = tempfile::tempdir().unwrap();
     let tf = r#"
