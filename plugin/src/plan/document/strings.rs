@@ -60,21 +60,28 @@ pub(super) fn wide_blocks() -> bool {
 }
 
 /// The position after the closing quote of the string whose inside starts at `i`, when it
-/// ends within the first narrow block with nothing else to look at before its quote: most
-/// member names and short values, read where the scanner is, without a call.
+/// ends within the first two narrow blocks with nothing else to look at before its quote:
+/// most member names and short values, read where the scanner is, without a call.
 #[inline(always)]
 pub(super) fn short_end(b: &[u8], i: usize) -> Option<usize> {
-    // SAFETY: the narrow blocks need no feature the target lacks.
-    let m = unsafe { Narrow::masks(b, i) }?;
-    let stops = m.stops();
-    let first = stops & stops.wrapping_neg();
-    (first & m.quote != 0).then(|| i + first.trailing_zeros() as usize + 1)
+    let mut at = i;
+    for _ in 0..2 {
+        // SAFETY: the narrow blocks need no feature the target lacks.
+        let m = unsafe { Narrow::masks(b, at) }?;
+        let stops = m.stops();
+        if stops != 0 {
+            let first = stops & stops.wrapping_neg();
+            return (first & m.quote != 0).then(|| at + first.trailing_zeros() as usize + 1);
+        }
+        at += Narrow::WIDTH;
+    }
+    None
 }
 
 /// The position after the closing quote of the string whose inside starts at `i`, and
 /// whether it holds an escape; `None` when it is not a string serde_json accepts, or its
-/// text is not UTF-8. `wide` is [`wide_blocks`].
-#[inline(never)]
+/// text is not UTF-8. `wide` is [`wide_blocks`]. Inline: one call, to the search itself.
+#[inline(always)]
 pub(super) fn end(b: &[u8], i: usize, wide: bool) -> Option<(usize, bool)> {
     #[cfg(target_arch = "x86_64")]
     if wide {
@@ -82,6 +89,12 @@ pub(super) fn end(b: &[u8], i: usize, wide: bool) -> Option<(usize, bool)> {
         return unsafe { end_avx2(b, i) };
     }
     let _ = wide;
+    end_narrow(b, i)
+}
+
+/// [`end`] in narrow blocks.
+#[inline(never)]
+fn end_narrow(b: &[u8], i: usize) -> Option<(usize, bool)> {
     // SAFETY: the narrow blocks need no feature the target lacks.
     unsafe { end_from::<Narrow>(b, i, false) }
 }
