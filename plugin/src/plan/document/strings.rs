@@ -122,25 +122,37 @@ unsafe fn end_from<B: Blocks>(b: &[u8], mut i: usize, mut escaped: bool) -> Opti
         let Some(m) = (unsafe { B::masks(b, i) }) else {
             return unsafe { B::tail(b, i, escaped) };
         };
-        // Were every escape `\"`: the bytes escaped, and the quote or other byte that stops.
-        let escapes = m.backslash << 1;
-        let stops = (m.quote & !escapes) | m.other;
-        // The bytes up to the first stop, that one included (all when there is none).
-        let upto = (stops ^ stops.wrapping_sub(1)) & block;
-        if ((m.backslash & escapes) | (escapes & !m.quote)) & upto != 0 {
-            // Another escape, or `\\`: stop by stop.
-            match stop_by_stop(b, i, m.stops(), B::WIDTH, &mut escaped)? {
-                Step::Next(next) => i = next,
-                Step::End(end) => return Some((end, escaped)),
+        let stops = if m.backslash == 0 {
+            let stops = m.quote | m.other;
+            if stops == 0 {
+                // Plain text: the loop most bytes of a long string go round.
+                i += B::WIDTH;
+                continue;
             }
-            continue;
-        }
-        escaped |= m.backslash & upto != 0;
-        if stops == 0 {
-            // A backslash last escapes the next block's first byte: read it again there.
-            i += B::WIDTH - (m.backslash >> (B::WIDTH - 1)) as usize;
-            continue;
-        }
+            stops
+        } else {
+            // Were every escape `\"`: the bytes escaped, and the quote or other byte that
+            // stops.
+            let escapes = m.backslash << 1;
+            let stops = (m.quote & !escapes) | m.other;
+            // The bytes up to the first stop, that one included (all when there is none).
+            let upto = (stops ^ stops.wrapping_sub(1)) & block;
+            if ((m.backslash & escapes) | (escapes & !m.quote)) & upto != 0 {
+                // Another escape, or `\\`: stop by stop.
+                match stop_by_stop(b, i, m.stops(), B::WIDTH, &mut escaped)? {
+                    Step::Next(next) => i = next,
+                    Step::End(end) => return Some((end, escaped)),
+                }
+                continue;
+            }
+            escaped |= m.backslash & upto != 0;
+            if stops == 0 {
+                // A backslash last escapes the next block's first byte: read it again there.
+                i += B::WIDTH - (m.backslash >> (B::WIDTH - 1)) as usize;
+                continue;
+            }
+            stops
+        };
         let at = i + stops.trailing_zeros() as usize;
         match b[at] {
             b'"' => return Some((at + 1, escaped)),
