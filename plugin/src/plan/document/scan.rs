@@ -875,7 +875,7 @@ fn walk<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{collect_with_serde, parse_splitting_from};
     use super::*;
 
@@ -1004,16 +1004,16 @@ mod tests {
     }
 
     /// A small deterministic generator (splitmix64), so that failures repeat.
-    struct Rng(u64);
+    pub(in crate::plan::document) struct Rng(pub(in crate::plan::document) u64);
     impl Rng {
-        fn next(&mut self) -> u64 {
+        pub(in crate::plan::document) fn next(&mut self) -> u64 {
             self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
             let mut z = self.0;
             z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             z ^ (z >> 31)
         }
-        fn below(&mut self, n: usize) -> usize {
+        pub(in crate::plan::document) fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
         fn pick<T: Copy>(&mut self, items: &[T]) -> T {

@@ -381,6 +381,7 @@ impl Blocks for Words {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scan::tests::Rng;
     use super::*;
 
     /// Every way to find a string's end this target has, each against the byte-by-byte one.
@@ -455,13 +456,8 @@ mod tests {
     fn every_block_width_agrees_on_strings_dense_with_escaped_quotes() {
         // A JSON document held in a string: `\"` every few bytes, now and then another
         // stop; texts long enough for several blocks and for the tail.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| r.below(n);
         for _ in 0..20_000 {
             let mut text = Vec::new();
             for _ in 0..next(40) {
