@@ -8,11 +8,12 @@
 //! `resource_changes`, `deferred_changes`, `prior_state`, their modules and resources) and
 //! fills the same [`Collected`], with the same raw slices, through the same
 //! `add_change` / `add_values_resource`. Everything else it skips with a tight loop over
-//! the structure and, inside strings, a block of bytes at a time (see [`super::strings`]). It checks as it goes what serde_json checks when
-//! it skips a value (escapes, control characters in strings, the number grammar, literals,
-//! commas and colons, only whitespace after the document) and also that the text inside
-//! strings is UTF-8, so the separate `from_utf8` pass over the whole file is not needed
-//! when the scan succeeds (outside strings, any byte that is not ASCII is a syntax error).
+//! the structure and, inside strings, a block of bytes at a time (see [`super::strings`]).
+//! It checks as it goes what serde_json checks when it skips a value (escapes, control
+//! characters in strings, the number grammar, literals, commas and colons, only whitespace
+//! after the document) and also that the text inside strings is UTF-8, so the separate
+//! `from_utf8` pass over the whole file is not needed when the scan succeeds (outside
+//! strings, any byte that is not ASCII is a syntax error).
 //!
 //! It gives up (`None`) on anything it does not handle exactly as the seeds do, and the
 //! caller then reads the document with serde_json as before, which gives every message
@@ -42,8 +43,8 @@ pub(super) struct Scanner<'a> {
     stack: Vec<u8>,
     /// Whether whitespace read so far held a newline.
     newline: bool,
-    /// [`strings::wide_blocks`].
-    wide: bool,
+    /// The blocks strings are read in.
+    width: strings::Width,
 }
 
 impl<'a> Scanner<'a> {
@@ -53,7 +54,7 @@ impl<'a> Scanner<'a> {
             pos,
             stack: Vec::new(),
             newline: false,
-            wide: strings::wide_blocks(),
+            width: strings::Width::detect(),
         }
     }
 
@@ -97,7 +98,7 @@ impl<'a> Scanner<'a> {
             self.pos = end;
             return Some(false);
         }
-        let (end, escaped) = strings::end(self.b, self.pos + 1, self.wide)?;
+        let (end, escaped) = strings::end(self.b, self.pos + 1, self.width)?;
         self.pos = end;
         Some(escaped)
     }
@@ -1161,9 +1162,9 @@ pub(super) mod tests {
         let serde =
             std::str::from_utf8(text).is_ok() && serde_json::from_slice::<IgnoredAny>(text).is_ok();
         // Strings in the narrow blocks, then in the wide ones if this CPU has them.
-        for wide in [false, strings::wide_blocks()] {
+        for width in [strings::Width::narrow(), strings::Width::detect()] {
             let mut s = Scanner::new(text, 0);
-            s.wide = wide;
+            s.width = width;
             let scan = s.skip().is_some() && {
                 s.ws();
                 s.pos == text.len()
@@ -1171,7 +1172,7 @@ pub(super) mod tests {
             assert_eq!(
                 scan,
                 serde,
-                "scan {scan} (wide {wide}), serde {serde}: {:?}",
+                "scan {scan} ({width:?}), serde {serde}: {:?}",
                 String::from_utf8_lossy(text)
             );
         }

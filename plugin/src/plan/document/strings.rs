@@ -12,7 +12,7 @@
 //! stop.
 //!
 //! On x86_64 a block is 16 bytes (SSE2, always there) or 32 (AVX2, when the CPU has it:
-//! [`wide_blocks`]); elsewhere eight bytes in a word.
+//! [`Width::detect`]); elsewhere eight bytes in a word.
 
 /// One block: a bit per byte, the lowest for the first.
 #[derive(Clone, Copy)]
@@ -51,12 +51,29 @@ type Narrow = Sse2;
 #[cfg(not(target_arch = "x86_64"))]
 type Narrow = Words;
 
-/// Whether this CPU has the wide blocks (AVX2); asked once per scanner, the answer is cached.
-pub(super) fn wide_blocks() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    false
+/// Which blocks [`end`] reads in: wide (AVX2) only when the CPU has them, which only
+/// [`Width::detect`] can say (so no caller can ask for blocks the CPU lacks).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Width {
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    wide: bool,
+}
+
+impl Width {
+    /// The widest blocks this CPU has (asked once per scanner; the answer is cached).
+    pub(super) fn detect() -> Width {
+        #[cfg(target_arch = "x86_64")]
+        let wide = std::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let wide = false;
+        Width { wide }
+    }
+
+    /// The narrow blocks, which every CPU of the target has.
+    #[cfg(test)]
+    pub(super) fn narrow() -> Width {
+        Width { wide: false }
+    }
 }
 
 /// The position after the closing quote of the string whose inside starts at `i`, when it
@@ -80,15 +97,15 @@ pub(super) fn short_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// The position after the closing quote of the string whose inside starts at `i`, and
 /// whether it holds an escape; `None` when it is not a string serde_json accepts, or its
-/// text is not UTF-8. `wide` is [`wide_blocks`]. Inline: one call, to the search itself.
+/// text is not UTF-8. Inline: one call, to the search itself.
 #[inline(always)]
-pub(super) fn end(b: &[u8], i: usize, wide: bool) -> Option<(usize, bool)> {
+pub(super) fn end(b: &[u8], i: usize, width: Width) -> Option<(usize, bool)> {
     #[cfg(target_arch = "x86_64")]
-    if wide {
-        // SAFETY: `wide` says the CPU has AVX2.
+    if width.wide {
+        // SAFETY: only `Width::detect` makes a wide `Width`, when the CPU has AVX2.
         return unsafe { end_avx2(b, i) };
     }
-    let _ = wide;
+    let _ = width;
     end_narrow(b, i)
 }
 
@@ -394,12 +411,13 @@ mod tests {
         {
             let sse2 = unsafe { end_from::<Sse2>(text, 0, false) };
             assert_eq!(sse2, want, "SSE2: {:?}", String::from_utf8_lossy(text));
-            if wide_blocks() {
+            if Width::detect().wide {
                 let avx2 = unsafe { end_avx2(text, 0) };
                 assert_eq!(avx2, want, "AVX2: {:?}", String::from_utf8_lossy(text));
             }
         }
-        assert_eq!(end(text, 0, wide_blocks()), want);
+        assert_eq!(end(text, 0, Width::detect()), want);
+        assert_eq!(end(text, 0, Width::narrow()), want);
         if let Some(short) = short_end(text, 0) {
             assert_eq!(Some((short, false)), want);
         }
