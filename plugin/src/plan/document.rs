@@ -32,6 +32,7 @@ use crate::error::UserError;
 
 mod scan;
 mod split;
+mod strings;
 
 pub(super) use scan::members as object_members;
 

@@ -8,12 +8,12 @@
 //! `resource_changes`, `deferred_changes`, `prior_state`, their modules and resources) and
 //! fills the same [`Collected`], with the same raw slices, through the same
 //! `add_change` / `add_values_resource`. Everything else it skips with a tight loop over
-//! the structure and, inside strings, eight bytes at a time until a quote, a backslash, a
-//! control character or a non-ASCII byte. It checks as it goes what serde_json checks when
-//! it skips a value (escapes, control characters in strings, the number grammar, literals,
-//! commas and colons, only whitespace after the document) and also that the text inside
-//! strings is UTF-8, so the separate `from_utf8` pass over the whole file is not needed
-//! when the scan succeeds (outside strings, any byte that is not ASCII is a syntax error).
+//! the structure and, inside strings, a block of bytes at a time (see [`super::strings`]).
+//! It checks as it goes what serde_json checks when it skips a value (escapes, control
+//! characters in strings, the number grammar, literals, commas and colons, only whitespace
+//! after the document) and also that the text inside strings is UTF-8, so the separate
+//! `from_utf8` pass over the whole file is not needed when the scan succeeds (outside
+//! strings, any byte that is not ASCII is a syntax error).
 //!
 //! It gives up (`None`) on anything it does not handle exactly as the seeds do, and the
 //! caller then reads the document with serde_json as before, which gives every message
@@ -29,6 +29,7 @@ use std::borrow::Cow;
 use serde::de::IgnoredAny;
 
 use super::split::{self, guess, skip_ws, MAX_MODULE_DEPTH};
+use super::strings;
 use super::{
     Actions, Collected, Frame, Lit, RawChange, RawChangeBody, RawValuesResource, Span, A_CREATE,
     A_DELETE, A_FORGET, A_NOOP, A_OTHER, A_READ, A_UPDATE,
@@ -42,128 +43,8 @@ pub(super) struct Scanner<'a> {
     stack: Vec<u8>,
     /// Whether whitespace read so far held a newline.
     newline: bool,
-}
-
-// The word-at-a-time form of the search, for targets without SSE2 (and tested on all).
-#[cfg(any(test, not(target_arch = "x86_64")))]
-const LO: u64 = 0x0101_0101_0101_0101;
-#[cfg(any(test, not(target_arch = "x86_64")))]
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `v` that is zero; exact up to the first such byte (a borrow
-/// only runs upwards, from a zero byte).
-#[cfg(any(test, not(target_arch = "x86_64")))]
-#[inline(always)]
-fn zero_bytes(v: u64) -> u64 {
-    v.wrapping_sub(LO) & !v & HI
-}
-
-/// The bytes of `w` (eight bytes of a string, in order from the lowest) that end a run of
-/// plain text: `"`, `\`, a control character or the first byte of a non-ASCII character.
-/// The lowest bit set is exact (see [`zero_bytes`]; below 0x20 works the same way).
-#[cfg(any(test, not(target_arch = "x86_64")))]
-#[inline(always)]
-fn stops(w: u64) -> u64 {
-    zero_bytes(w ^ (LO * u64::from(b'"')))
-        | zero_bytes(w ^ (LO * u64::from(b'\\')))
-        | (w.wrapping_sub(LO * 0x20) & !w & HI)
-        | (w & HI)
-}
-
-/// Bytes looked at in one step of a string.
-#[cfg(target_arch = "x86_64")]
-const BLOCK: usize = 16;
-/// log2 of the bits of a [`block_stops`] mask per byte.
-#[cfg(target_arch = "x86_64")]
-const STOP_SHIFT: u32 = 0;
-/// Whether every bit of a [`block_stops`] mask is a stop (not only the lowest).
-#[cfg(target_arch = "x86_64")]
-const EXACT_STOPS: bool = true;
-
-/// One bit per byte of the [`BLOCK`] bytes at `i` (the lowest for the first) that ends a run
-/// of plain text in a string: `"`, `\`, a control character or a byte of a non-ASCII
-/// character. `None` when fewer than [`BLOCK`] bytes are left.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn block_stops(b: &[u8], i: usize) -> Option<u64> {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    let chunk = b.get(i..i + BLOCK)?;
-    // SAFETY: SSE2 is part of every x86_64 target; the load reads the 16 bytes of `chunk`
-    // (unaligned loads allowed).
-    let mask = unsafe {
-        let x = _mm_loadu_si128(chunk.as_ptr().cast());
-        let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
-        let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
-        // Signed: below 0x20 are the control characters and every byte from 0x80 up.
-        let other = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), other))
-    };
-    Some(u64::from(mask as u32 & 0xFFFF))
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-const BLOCK: usize = 8;
-#[cfg(not(target_arch = "x86_64"))]
-const STOP_SHIFT: u32 = 3;
-#[cfg(not(target_arch = "x86_64"))]
-const EXACT_STOPS: bool = false;
-
-/// As above, eight bytes at a time in a word: the high bit of each stop byte. Only the
-/// lowest is sure to be a stop (see [`stops`]): `string` loads the block again after it.
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn block_stops(b: &[u8], i: usize) -> Option<u64> {
-    let chunk = b.get(i..i + BLOCK)?;
-    let mut w = [0u8; 8];
-    w.copy_from_slice(chunk);
-    Some(stops(u64::from_le_bytes(w)))
-}
-
-/// The position after the escape whose backslash is just before `i` (what serde_json
-/// accepts when it skips a string: lone surrogates included). Inline: escaped quotes come
-/// every few bytes in a JSON document held in a string.
-#[inline(always)]
-fn escape(b: &[u8], i: usize) -> Option<usize> {
-    match *b.get(i)? {
-        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(i + 1),
-        b'u' => unicode_escape(b, i),
-        _ => None,
-    }
-}
-
-/// [`escape`] of `\uXXXX`, `i` at the `u`.
-#[inline(never)]
-fn unicode_escape(b: &[u8], i: usize) -> Option<usize> {
-    let hex = b.get(i + 1..i + 5)?;
-    hex.iter().all(u8::is_ascii_hexdigit).then_some(i + 5)
-}
-
-/// The position after the UTF-8 character that starts with the non-ASCII byte at `i`, when
-/// it is well formed as `std::str::from_utf8` requires (shortest form, no surrogates, at
-/// most U+10FFFF).
-#[inline]
-fn utf8_char(b: &[u8], i: usize) -> Option<usize> {
-    let cont = |k: usize| b.get(i + k).is_some_and(|c| c & 0xC0 == 0x80);
-    let second = |lo: u8, hi: u8| b.get(i + 1).is_some_and(|c| (lo..=hi).contains(c));
-    let len = match b[i] {
-        0xC2..=0xDF => 2,
-        0xE0 => 3 * usize::from(second(0xA0, 0xBF)),
-        0xE1..=0xEC | 0xEE..=0xEF => 3 * usize::from(cont(1)),
-        0xED => 3 * usize::from(second(0x80, 0x9F)),
-        0xF0 => 4 * usize::from(second(0x90, 0xBF)),
-        0xF1..=0xF3 => 4 * usize::from(cont(1)),
-        0xF4 => 4 * usize::from(second(0x80, 0x8F)),
-        _ => 0,
-    };
-    match len {
-        2 => cont(1).then_some(i + 2),
-        3 => cont(2).then_some(i + 3),
-        4 => (cont(2) && cont(3)).then_some(i + 4),
-        _ => None,
-    }
+    /// The blocks strings are read in.
+    width: strings::Width,
 }
 
 impl<'a> Scanner<'a> {
@@ -173,6 +54,7 @@ impl<'a> Scanner<'a> {
             pos,
             stack: Vec::new(),
             newline: false,
+            width: strings::Width::detect(),
         }
     }
 
@@ -182,7 +64,7 @@ impl<'a> Scanner<'a> {
         debug_assert!(std::str::from_utf8(bytes).is_ok());
         // SAFETY: every range handed here is one whole JSON value (or a string's inside)
         // the scanner has just read without error: outside strings it accepted only ASCII
-        // bytes, inside strings only ASCII and characters `utf8_char` found well formed
+        // bytes, inside strings only ASCII and characters `strings` found well formed
         // (the rules of `std::str::from_utf8`); the range starts and ends at ASCII bytes.
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
@@ -210,62 +92,15 @@ impl<'a> Scanner<'a> {
 
     /// The string whose opening quote is at the position; after it, the position is past
     /// the closing quote. Whether it holds an escape.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Option<bool> {
-        let b = self.b;
-        let mut i = self.pos + 1;
-        let mut escaped = false;
-        loop {
-            let base = i;
-            let Some(mut mask) = block_stops(b, base) else {
-                // The last bytes of the text, one by one.
-                match *b.get(i)? {
-                    b'"' => {
-                        self.pos = i + 1;
-                        return Some(escaped);
-                    }
-                    b'\\' => {
-                        escaped = true;
-                        i = escape(b, i + 1)?;
-                    }
-                    0..=0x1F => return None,
-                    0x80.. => i = utf8_char(b, i)?,
-                    _ => i += 1,
-                }
-                continue;
-            };
-            if mask == 0 {
-                i = base + BLOCK;
-                continue;
-            }
-            // Each stop of the block in turn, without loading it again (escaped quotes
-            // come every few bytes in a JSON document held in a string).
-            loop {
-                let at = base + (mask.trailing_zeros() >> STOP_SHIFT) as usize;
-                match b[at] {
-                    b'"' => {
-                        self.pos = at + 1;
-                        return Some(escaped);
-                    }
-                    b'\\' => {
-                        escaped = true;
-                        i = escape(b, at + 1)?;
-                    }
-                    0..=0x1F => return None,
-                    _ => i = utf8_char(b, at)?,
-                }
-                let used = i - base;
-                if used >= BLOCK || !EXACT_STOPS {
-                    break;
-                }
-                mask &= u64::MAX << (used << STOP_SHIFT);
-                if mask == 0 {
-                    // Plain text up to the end of the block.
-                    i = base + BLOCK;
-                    break;
-                }
-            }
+        if let Some(end) = strings::short_end(self.b, self.pos + 1) {
+            self.pos = end;
+            return Some(false);
         }
+        let (end, escaped) = strings::end(self.b, self.pos + 1, self.width)?;
+        self.pos = end;
+        Some(escaped)
     }
 
     #[inline]
@@ -312,8 +147,8 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
-    /// A member name and its colon.
-    #[inline]
+    /// A member name and its colon (inline: [`Scanner::skip`] reads one for every member).
+    #[inline(always)]
     fn key(&mut self) -> Option<()> {
         if self.peek()? != b'"' {
             return None;
@@ -1041,7 +876,7 @@ fn walk<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{collect_with_serde, parse_splitting_from};
     use super::*;
 
@@ -1170,16 +1005,16 @@ mod tests {
     }
 
     /// A small deterministic generator (splitmix64), so that failures repeat.
-    struct Rng(u64);
+    pub(in crate::plan::document) struct Rng(pub(in crate::plan::document) u64);
     impl Rng {
-        fn next(&mut self) -> u64 {
+        pub(in crate::plan::document) fn next(&mut self) -> u64 {
             self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
             let mut z = self.0;
             z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             z ^ (z >> 31)
         }
-        fn below(&mut self, n: usize) -> usize {
+        pub(in crate::plan::document) fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
         fn pick<T: Copy>(&mut self, items: &[T]) -> T {
@@ -1326,17 +1161,21 @@ mod tests {
     fn skip_agrees(text: &[u8]) {
         let serde =
             std::str::from_utf8(text).is_ok() && serde_json::from_slice::<IgnoredAny>(text).is_ok();
-        let mut s = Scanner::new(text, 0);
-        let scan = s.skip().is_some() && {
-            s.ws();
-            s.pos == text.len()
-        };
-        assert_eq!(
-            scan,
-            serde,
-            "scan {scan}, serde {serde}: {:?}",
-            String::from_utf8_lossy(text)
-        );
+        // Strings in the narrow blocks, then in the wide ones if this CPU has them.
+        for width in [strings::Width::narrow(), strings::Width::detect()] {
+            let mut s = Scanner::new(text, 0);
+            s.width = width;
+            let scan = s.skip().is_some() && {
+                s.ws();
+                s.pos == text.len()
+            };
+            assert_eq!(
+                scan,
+                serde,
+                "scan {scan} ({width:?}), serde {serde}: {:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
     }
 
     #[test]
@@ -1363,47 +1202,6 @@ mod tests {
             valid > 2_000 && invalid > 2_000,
             "{valid} valid, {invalid} invalid"
         );
-    }
-
-    /// Whether a byte ends a run of plain text in a string.
-    fn is_stop(c: u8) -> bool {
-        c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c)
-    }
-
-    #[test]
-    fn the_block_searches_find_the_stops_byte_by_byte() {
-        let mut r = Rng(0x5151_2323_7777_abcd);
-        let alphabet = [
-            b'a', b'"', b'\\', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0xff, 0x21, 0x5b, 0x5d,
-        ];
-        for _ in 0..100_000 {
-            let w: Vec<u8> = (0..16)
-                .map(|_| {
-                    if r.below(3) == 0 {
-                        r.pick(&alphabet)
-                    } else {
-                        r.next() as u8
-                    }
-                })
-                .collect();
-            // The word form: its lowest bit is the first stop.
-            let m = stops(u64::from_le_bytes(w[..8].try_into().unwrap()));
-            let first = w[..8].iter().position(|&c| is_stop(c));
-            assert_eq!(
-                (m != 0).then(|| (m.trailing_zeros() / 8) as usize),
-                first,
-                "{w:?}"
-            );
-            // The block form: every bit.
-            let m = block_stops(&w, 0).unwrap();
-            for (k, &c) in w[..BLOCK].iter().enumerate() {
-                let bit = (m >> (k << STOP_SHIFT)) & 1 == 1
-                    || (STOP_SHIFT != 0 && (m >> ((k << STOP_SHIFT) + 7)) & 1 == 1);
-                if EXACT_STOPS || Some(k) <= w[..BLOCK].iter().position(|&c| is_stop(c)) {
-                    assert_eq!(bit, is_stop(c), "{w:?} at {k}");
-                }
-            }
-        }
     }
 
     #[test]
