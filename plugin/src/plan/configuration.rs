@@ -89,6 +89,7 @@ pub struct Expression {
     pub references: Vec<String>,
     /// `references` as reference following walks them, parsed on first use: a module's
     /// input or output expression is followed again for every resource that reads it.
+    /// Expressions are read-only once parsed (nothing edits `references` afterwards).
     parsed: ParsedOnce,
 }
 

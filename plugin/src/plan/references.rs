@@ -741,7 +741,9 @@ mod same_as_reparsing {
                     "name": "s", "expressions": {
                         "vpc_id": refs(&["var.vpc_id"]),
                         "tags": refs(&["each.key", "count.index", "var.name"]),
-                        "cidr_block": refs(&["module.inner.id", "module.inner"])},
+                        "cidr_block": refs(&["module.inner.id", "module.inner"]),
+                        "description": refs(&["var.vpc_id", "module.inner.id", "aws_subnet.s",
+                            "var.loop"])},
                     "for_each_expression": refs(&["var.keys"])}],
                 "variables": {"vpc_id": {}, "name": {}, "loop": {}},
                 "outputs": {
