@@ -6,11 +6,13 @@
 //! failing the whole plan, because the planned values remain usable without it.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::references::ParsedRefs;
 use super::{is_interesting, Mode};
 
 /// The configuration section (root module and everything it calls).
@@ -85,9 +87,37 @@ pub struct ConfigOutput {
 pub struct Expression {
     pub constant_value: Option<Value>,
     pub references: Vec<String>,
+    /// `references` as reference following walks them, parsed on first use: a module's
+    /// input or output expression is followed again for every resource that reads it.
+    /// Expressions are read-only once parsed (nothing edits `references` afterwards).
+    parsed: ParsedOnce,
+}
+
+/// A lazily filled cache derived from the expression's own fields: it takes no part in
+/// comparisons. Boxed so that the many expressions never followed stay small.
+#[derive(Clone, Default)]
+struct ParsedOnce(OnceLock<Box<ParsedRefs>>);
+
+impl PartialEq for ParsedOnce {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ParsedOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParsedOnce")
+    }
 }
 
 impl Expression {
+    /// The references parsed into distinct traversals (see [`ParsedRefs`]), once.
+    pub(crate) fn parsed(&self) -> &ParsedRefs {
+        self.parsed
+            .0
+            .get_or_init(|| Box::new(ParsedRefs::new(&self.references)))
+    }
+
     /// Whether the expression reads only `local.*`, `each.*` or `count.*`: the plan's
     /// configuration then hides what it comes from (a local, a `for_each` value), which only
     /// the sources can say. False for a constant or an expression without references.
@@ -162,6 +192,7 @@ impl Expression {
         Some(Expression {
             constant_value: o.get("constant_value").cloned(),
             references,
+            parsed: ParsedOnce::default(),
         })
     }
 

@@ -458,10 +458,18 @@ impl Plan {
     /// not be determined (then every candidate instance is returned).
     pub fn resolve_references(&self, res: &Resource, dotted_path: &str) -> Vec<RefTarget> {
         match self.expression(res, dotted_path) {
-            Some(expr) => {
-                let refs = self.each_value_refs(res, &expr.references);
-                self.follow(&res.module_address, res.index.as_ref(), &refs)
-            }
+            Some(expr) => match self.each_value_refs(res, &expr.references) {
+                // As written: the expression's references, parsed once for all readers.
+                std::borrow::Cow::Borrowed(_) => references::follow_parsed(
+                    self,
+                    &res.module_address,
+                    res.index.as_ref(),
+                    expr.parsed(),
+                ),
+                std::borrow::Cow::Owned(refs) => {
+                    self.follow(&res.module_address, res.index.as_ref(), &refs)
+                }
+            },
             None => Vec::new(),
         }
     }

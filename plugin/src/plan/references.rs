@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -31,62 +32,109 @@ pub struct RefTarget {
 /// Upper bound on expressions visited for one query, against pathological configurations.
 const MAX_WORK: usize = 10_000;
 
+/// An expression's references as [`follow`] walks them: parsed once (an input or output
+/// expression of a module is followed again for every resource that reads it).
+#[derive(Debug, Clone)]
+pub(crate) struct ParsedRefs {
+    /// What [`distinct_traversals`] makes of the references.
+    traversals: Vec<Vec<Step>>,
+    /// Whether the expression reads `each.key` or `count.index`.
+    uses_each: bool,
+    /// The references as written, for the reference algorithm the tests compare with.
+    #[cfg(test)]
+    raw: Vec<String>,
+}
+
+impl ParsedRefs {
+    pub(crate) fn new(refs: &[String]) -> ParsedRefs {
+        ParsedRefs {
+            traversals: distinct_traversals(refs),
+            uses_each: refs
+                .iter()
+                .any(|r| r == "each.key" || r.starts_with("each.key.") || r == "count.index"),
+            #[cfg(test)]
+            raw: refs.to_vec(),
+        }
+    }
+}
+
 struct Work<'r> {
     /// Module instance the references are written in.
     module: Cow<'r, str>,
     /// Instance key of the object evaluating the expression (`each.key` / `count.index`).
     each_key: Option<Cow<'r, Value>>,
-    refs: Cow<'r, [String]>,
+    refs: &'r ParsedRefs,
     certain: bool,
     /// Attribute names selected by the outer reference, applied after this one's own.
     tail: Vec<String>,
 }
 
-/// What [`follow`] remembers of a traversal it has walked: the work's own pieces (the
-/// instance key written out: JSON values do not hash).
-type Visited = HashSet<(String, Vec<Step>, String, Vec<String>)>;
-
-fn visited_key(w: &Work<'_>, steps: &[Step]) -> (String, Vec<Step>, String, Vec<String>) {
-    (
-        w.module.to_string(),
-        steps.to_vec(),
-        w.each_key
-            .as_deref()
-            .map(Value::to_string)
-            .unwrap_or_default(),
-        w.tail.clone(),
-    )
+/// The pieces of a work that tell its traversals apart from the same traversals met in
+/// another work (the instance key written out: JSON values do not hash). Made once per
+/// work and shared by the visited keys of its traversals.
+#[derive(PartialEq, Eq, Hash)]
+struct WorkId {
+    module: String,
+    each_key: String,
+    tail: Vec<String>,
 }
 
-pub(crate) fn follow<'r>(
+impl Work<'_> {
+    fn id(&self) -> Rc<WorkId> {
+        Rc::new(WorkId {
+            module: self.module.to_string(),
+            each_key: self
+                .each_key
+                .as_deref()
+                .map(Value::to_string)
+                .unwrap_or_default(),
+            tail: self.tail.clone(),
+        })
+    }
+}
+
+/// What [`follow`] remembers of a traversal it has walked; the steps are borrowed from the
+/// parsed expressions, which outlive the walk.
+type Visited<'r> = HashSet<(Rc<WorkId>, &'r [Step])>;
+
+pub(crate) fn follow(
+    plan: &Plan,
+    module: &str,
+    each_key: Option<&Value>,
+    refs: &[String],
+) -> Vec<RefTarget> {
+    follow_parsed(plan, module, each_key, &ParsedRefs::new(refs))
+}
+
+/// [`follow`] for references parsed already.
+pub(crate) fn follow_parsed<'r>(
     plan: &'r Plan,
     module: &'r str,
     each_key: Option<&'r Value>,
-    refs: &'r [String],
+    refs: &'r ParsedRefs,
 ) -> Vec<RefTarget> {
     let mut out: Vec<RefTarget> = Vec::new();
     let mut queue = vec![Work {
         module: Cow::Borrowed(module),
         each_key: each_key.map(Cow::Borrowed),
-        refs: Cow::Borrowed(refs),
+        refs,
         certain: true,
         tail: Vec::new(),
     }];
-    let mut visited: Visited = HashSet::new();
+    let mut visited: Visited<'r> = HashSet::new();
     let mut budget = MAX_WORK;
     // The first work's traversals are distinct (see `distinct_traversals`) and nothing was
     // visited before them, so they are remembered only when more work follows them (most
     // references name a resource directly: nothing to remember, no copies made).
     let mut is_first = true;
     while let Some(w) = queue.pop() {
-        let uses_each = w
-            .refs
-            .iter()
-            .any(|r| r == "each.key" || r.starts_with("each.key.") || r == "count.index");
-        let traversals = distinct_traversals(&w.refs);
-        for steps in &traversals {
-            if !is_first && !visited.insert(visited_key(&w, steps)) {
-                continue;
+        let parsed: &'r ParsedRefs = w.refs;
+        let id = (!is_first).then(|| w.id());
+        for steps in &parsed.traversals {
+            if let Some(id) = &id {
+                if !visited.insert((Rc::clone(id), steps)) {
+                    continue;
+                }
             }
             if budget == 0 {
                 return dedupe(out);
@@ -95,15 +143,16 @@ pub(crate) fn follow<'r>(
             let ctx = Ctx {
                 plan,
                 w: &w,
-                uses_each,
+                uses_each: parsed.uses_each,
             };
             ctx.step(steps, &mut queue, &mut out);
         }
         if is_first {
             is_first = false;
             if !queue.is_empty() {
-                for steps in &traversals {
-                    visited.insert(visited_key(&w, steps));
+                let id = w.id();
+                for steps in &parsed.traversals {
+                    visited.insert((Rc::clone(&id), steps));
                 }
             }
         }
@@ -205,7 +254,7 @@ impl<'p> Ctx<'p, '_> {
         queue.push(Work {
             module: Cow::Owned(parent.to_string()),
             each_key: key.map(|k| Cow::Owned(address::key_value(k))),
-            refs: Cow::Borrowed(&expr.references),
+            refs: expr.parsed(),
             certain: self.w.certain,
             tail: concat(names(&steps[2..]), &self.w.tail),
         });
@@ -257,7 +306,7 @@ impl<'p> Ctx<'p, '_> {
             queue.push(Work {
                 module: Cow::Owned(inst),
                 each_key: None,
-                refs: Cow::Borrowed(&expr.references),
+                refs: expr.parsed(),
                 certain,
                 tail: concat(names(&rest[1..]), &self.w.tail),
             });
@@ -392,7 +441,7 @@ pub(crate) fn module_inputs(plan: &Plan, module: &str) -> Vec<(String, Vec<RefTa
         .map(|(var, expr)| {
             (
                 var.clone(),
-                follow(plan, parent, each_key.as_ref(), &expr.references),
+                follow_parsed(plan, parent, each_key.as_ref(), expr.parsed()),
             )
         })
         .filter(|(_, targets)| !targets.is_empty())
@@ -464,5 +513,337 @@ mod tests {
         );
         assert_eq!(module_key("module.a[2]"), Some(serde_json::json!(2)));
         assert_eq!(module_key("module.a"), None);
+    }
+}
+
+/// The walk as it was before each expression's references were parsed once (session 22),
+/// kept to check that the new one gives the same targets in the same order: every work
+/// parses its references again and remembers copies of its pieces.
+#[cfg(test)]
+mod reparsing {
+    use std::collections::HashSet;
+
+    use serde_json::Value;
+
+    use super::{dedupe, distinct_traversals, Ctx, ParsedRefs, RefTarget, Work, MAX_WORK};
+    use crate::plan::address::Step;
+    use crate::plan::Plan;
+
+    type Visited = HashSet<(String, Vec<Step>, String, Vec<String>)>;
+
+    fn visited_key(w: &Work<'_>, steps: &[Step]) -> (String, Vec<Step>, String, Vec<String>) {
+        (
+            w.module.to_string(),
+            steps.to_vec(),
+            w.each_key
+                .as_deref()
+                .map(Value::to_string)
+                .unwrap_or_default(),
+            w.tail.clone(),
+        )
+    }
+
+    pub(super) fn follow(
+        plan: &Plan,
+        module: &str,
+        each_key: Option<&Value>,
+        refs: &[String],
+    ) -> Vec<RefTarget> {
+        let first = ParsedRefs::new(refs);
+        let mut out: Vec<RefTarget> = Vec::new();
+        let mut queue = vec![Work {
+            module: module.into(),
+            each_key: each_key.map(std::borrow::Cow::Borrowed),
+            refs: &first,
+            certain: true,
+            tail: Vec::new(),
+        }];
+        let mut visited: Visited = HashSet::new();
+        let mut budget = MAX_WORK;
+        let mut is_first = true;
+        while let Some(w) = queue.pop() {
+            let raw = &w.refs.raw;
+            let uses_each = raw
+                .iter()
+                .any(|r| r == "each.key" || r.starts_with("each.key.") || r == "count.index");
+            let traversals = distinct_traversals(raw);
+            for steps in &traversals {
+                if !is_first && !visited.insert(visited_key(&w, steps)) {
+                    continue;
+                }
+                if budget == 0 {
+                    return dedupe(out);
+                }
+                budget -= 1;
+                let ctx = Ctx {
+                    plan,
+                    w: &w,
+                    uses_each,
+                };
+                ctx.step(steps, &mut queue, &mut out);
+            }
+            if is_first {
+                is_first = false;
+                if !queue.is_empty() {
+                    for steps in &traversals {
+                        visited.insert(visited_key(&w, steps));
+                    }
+                }
+            }
+        }
+        dedupe(out)
+    }
+}
+
+#[cfg(test)]
+mod same_as_reparsing {
+    use serde_json::{json, Value};
+
+    use super::reparsing;
+    use crate::plan::configuration::{Block, ExprNode, Expression, ModuleConfig};
+    use crate::plan::{parse_bytes, LoadOptions, Plan, DEFAULT_MAX_BYTES};
+
+    fn blocks<'c>(b: &'c Block, path: &str, out: &mut Vec<(String, &'c Expression)>) {
+        for (k, node) in &b.0 {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            match node {
+                ExprNode::Expr(e) => out.push((p, e)),
+                ExprNode::Block(b) => blocks(b, &p, out),
+                ExprNode::List(l) => {
+                    for (i, b) in l.iter().enumerate() {
+                        blocks(b, &format!("{p}.{i}"), out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every expression a module's configuration holds.
+    fn expressions(m: &ModuleConfig) -> Vec<&Expression> {
+        let mut out = Vec::new();
+        for r in m.resources.values() {
+            let mut body = Vec::new();
+            blocks(&r.expressions, "", &mut body);
+            out.extend(body.into_iter().map(|(_, e)| e));
+            out.extend(r.count.iter().chain(&r.for_each));
+        }
+        for c in m.module_calls.values() {
+            out.extend(c.expressions.values());
+            out.extend(c.count.iter().chain(&c.for_each));
+        }
+        out.extend(m.outputs.values().filter_map(|o| o.expression.as_ref()));
+        out
+    }
+
+    /// Compares the two walks on every expression of every module instance (with several
+    /// instance keys) and on every attribute of every resource; returns how many queries
+    /// found targets.
+    fn compare(p: &Plan, what: &str) -> usize {
+        let mut found = 0;
+        let keys = [
+            None,
+            Some(json!("a")),
+            Some(json!("k1")),
+            Some(json!(0)),
+            Some(json!(1)),
+        ];
+        let modules = std::iter::once("").chain(p.module_instances.iter().map(String::as_str));
+        for m in modules {
+            let Some(cfg) = p.module_config(m) else {
+                continue;
+            };
+            for e in expressions(cfg) {
+                for k in &keys {
+                    let new = p.follow(m, k.as_ref(), &e.references);
+                    let parsed = super::follow_parsed(p, m, k.as_ref(), e.parsed());
+                    let old = reparsing::follow(p, m, k.as_ref(), &e.references);
+                    assert_eq!(new, old, "{what}: {m} {k:?} {:?}", e.references);
+                    assert_eq!(parsed, old, "{what}: {m} {k:?} {:?}", e.references);
+                    found += usize::from(!old.is_empty());
+                }
+            }
+        }
+        for r in &p.resources {
+            let Some(cfg) = p.config_resource(r) else {
+                continue;
+            };
+            let mut body = Vec::new();
+            blocks(&cfg.expressions, "", &mut body);
+            for (path, e) in body {
+                let refs = p.each_value_refs(r, &e.references);
+                let old = reparsing::follow(p, &r.module_address, r.index.as_ref(), &refs);
+                assert_eq!(
+                    p.resolve_references(r, &path),
+                    old,
+                    "{what}: {} {path}",
+                    r.address
+                );
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn fixture_plans_follow_as_before() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata");
+        let mut plans = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.file_name().is_some_and(|n| n == "plan.json") {
+                    plans.push(path);
+                }
+            }
+        }
+        let opts = LoadOptions {
+            terraform_bin: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        };
+        let (mut parsed, mut found) = (0, 0);
+        for path in &plans {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            if let Ok(p) = parse_bytes(&bytes, "plan.json", &opts) {
+                parsed += 1;
+                found += compare(&p, &path.display().to_string());
+            }
+        }
+        assert!(parsed > 200, "{parsed} of {} plans parsed", plans.len());
+        assert!(found > 1000, "only {found} queries found targets");
+    }
+
+    /// A module `depth` levels down, `fan` instances per level (for_each, count or one),
+    /// handing `var.vpc_id` down and `id` outputs up, with an input that loops through the
+    /// called module's output (invalid Terraform: the walk must end all the same).
+    fn chain(depth: usize, fan: usize, counted: bool, vpc_count: bool) -> Value {
+        let keys: Vec<String> = (0..fan)
+            .map(|i| {
+                if counted {
+                    i.to_string()
+                } else {
+                    format!("\"k{i}\"")
+                }
+            })
+            .collect();
+        let refs = |r: &[&str]| json!({ "references": r });
+        let mut module = json!({});
+        for level in (1..=depth).rev() {
+            let mut m = json!({
+                "resources": [{"address": "aws_subnet.s", "mode": "managed", "type": "aws_subnet",
+                    "name": "s", "expressions": {
+                        "vpc_id": refs(&["var.vpc_id"]),
+                        "tags": refs(&["each.key", "count.index", "var.name"]),
+                        "cidr_block": refs(&["module.inner.id", "module.inner"]),
+                        "description": refs(&["var.vpc_id", "module.inner.id", "aws_subnet.s",
+                            "var.loop"])},
+                    "for_each_expression": refs(&["var.keys"])}],
+                "variables": {"vpc_id": {}, "name": {}, "loop": {}},
+                "outputs": {
+                    "id": {"expression": if level == depth {
+                        refs(&["aws_subnet.s.id", "aws_subnet.s"])
+                    } else {
+                        refs(&["module.inner.id", "module.inner"])
+                    }},
+                    "loop": {"expression": refs(&["var.loop"])}}
+            });
+            if level < depth {
+                let fan_expr = if counted {
+                    "count_expression"
+                } else {
+                    "for_each_expression"
+                };
+                m["module_calls"] = json!({"inner": {
+                    "source": "./inner",
+                    "expressions": {
+                        "vpc_id": refs(&["var.vpc_id"]),
+                        "name": refs(&["each.key", "count.index"]),
+                        "loop": refs(&["module.inner.loop", "module.inner"])},
+                    fan_expr: refs(&["var.keys"]),
+                    "module": module}});
+            }
+            module = m;
+        }
+        let vpc = if vpc_count {
+            refs(&["aws_vpc.main[0].id", "aws_vpc.main[0]", "aws_vpc.main.id"])
+        } else {
+            refs(&["aws_vpc.main.id", "aws_vpc.main"])
+        };
+        let root_cfg = json!({
+            "resources": [{"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc",
+                "name": "main", "expressions": {}}],
+            "module_calls": {"inner": {"source": "./inner",
+                "expressions": {"vpc_id": vpc, "name": refs(&["aws_vpc.main"]),
+                    "loop": refs(&["module.inner.loop"])},
+                "count_expression": refs(&["var.n"]), "module": module}},
+            "outputs": {"id": {"expression": refs(&["module.inner.id", "module.inner"])}}
+        });
+        // The planned instances: every key at every level.
+        fn instances(prefix: &str, level: usize, depth: usize, keys: &[String]) -> Vec<Value> {
+            if level > depth {
+                return Vec::new();
+            }
+            keys.iter()
+                .map(|k| {
+                    let a = format!("{prefix}module.inner[{k}]");
+                    let subnets: Vec<Value> = ["\"x\"", "\"y\""]
+                        .iter()
+                        .map(|s| {
+                            json!({"address": format!("{a}.aws_subnet.s[{s}]"), "mode": "managed",
+                                "type": "aws_subnet", "name": "s", "index": s.trim_matches('"'),
+                                "values": {}, "sensitive_values": {}})
+                        })
+                        .collect();
+                    json!({"address": a, "resources": subnets,
+                        "child_modules": instances(&format!("{a}."), level + 1, depth, keys)})
+                })
+                .collect()
+        }
+        let vpcs: Vec<Value> = (0..2)
+            .map(|i| {
+                let (address, index) = if vpc_count {
+                    (format!("aws_vpc.main[{i}]"), json!(i))
+                } else {
+                    ("aws_vpc.main".to_string(), Value::Null)
+                };
+                json!({"address": address, "mode": "managed", "type": "aws_vpc", "name": "main",
+                    "index": index, "values": {}, "sensitive_values": {}})
+            })
+            .take(if vpc_count { 2 } else { 1 })
+            .collect();
+        json!({
+            "format_version": "1.2",
+            "terraform_version": "1.9.5",
+            "planned_values": {"root_module": {"resources": vpcs,
+                "child_modules": instances("", 1, depth, &keys)}},
+            "configuration": {"root_module": root_cfg}
+        })
+    }
+
+    #[test]
+    fn generated_module_chains_follow_as_before() {
+        let opts = LoadOptions {
+            terraform_bin: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        };
+        let mut found = 0;
+        for depth in 1..=4 {
+            for fan in 1..=3 {
+                for (counted, vpc_count) in [(false, false), (true, false), (false, true)] {
+                    let plan = chain(depth, fan, counted, vpc_count).to_string();
+                    let p = parse_bytes(plan.as_bytes(), "plan.json", &opts).expect("parses");
+                    assert!(p.module_instances.len() >= depth * fan, "{plan}");
+                    found += compare(&p, &format!("chain {depth} {fan} {counted} {vpc_count}"));
+                }
+            }
+        }
+        assert!(found > 500, "only {found} queries found targets");
     }
 }
