@@ -56,6 +56,9 @@ impl Inputs {
     /// the working directory) and the plans (binary plans through `terraform_bin`), in that order
     /// so the first problem reported is the same whichever command the user ran.
     pub fn load(source: &PlanSource, config: Option<&Path>, outputs: &[&Path]) -> Result<Self> {
+        // First of all, while nothing has been read or written: a large plan is read with
+        // huge pages for the heap, which takes starting again (see the module).
+        super::hugepages::restart_for_large_plans(&source.plans);
         if source.plans.iter().filter(|p| p.as_str() == "-").count() > 1 {
             return Err(UserError::new(
                 "standard input (`-`) is given more than once; pass it once, other plans as files",

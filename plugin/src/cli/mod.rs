@@ -16,6 +16,7 @@ mod common;
 pub use common::write_file;
 mod explain;
 mod generate;
+mod hugepages;
 mod instance_type;
 mod inventory;
 mod rules_cmd;
