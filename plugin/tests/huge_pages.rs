@@ -54,9 +54,11 @@ fn setup() -> Setup {
         b
     };
     let large = dir.path().join("large.tfplan");
-    std::fs::write(&large, zip(9 << 20)).unwrap();
+    // Just over the 32 MiB from which ecsnet starts again.
+    std::fs::write(&large, zip((32 << 20) + 1)).unwrap();
     let small = dir.path().join("small.tfplan");
-    std::fs::write(&small, zip(4096)).unwrap();
+    // Just under it.
+    std::fs::write(&small, zip((32 << 20) - 1)).unwrap();
     Setup {
         _dir: dir,
         terraform,

@@ -17,10 +17,6 @@ pub mod configuration;
 mod document;
 mod errors;
 mod input;
-
-/// Plan files of at least this many bytes are mapped into memory rather than read.
-#[cfg(target_os = "linux")]
-pub const MAPPED_MIN_LEN: u64 = input::mapped::MIN_LEN;
 mod lazy;
 pub mod overlay;
 mod references;
