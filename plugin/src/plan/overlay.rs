@@ -592,8 +592,9 @@ struct Undeclared;
 /// plan's there.
 fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    let read = crate::model::extract::user_data::READ_BY_MODEL;
     for res in &plan.resources {
-        if res.mode != Mode::Managed {
+        if res.mode != Mode::Managed || !read.contains(&res.type_.as_str()) {
             continue;
         }
         let f = res.values.root().get("user_data").string();
