@@ -697,8 +697,9 @@ fn overlay_resource(
     for (key, v) in values {
         let planned = member(key);
         let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
-            // Wholly unknown in the plan: the source value is taken as it is.
-            let (a, u, s, _) = m.sourced(v, &mut key.to_string());
+            // Wholly unknown in the plan: the source value is taken as it is (of a JSON
+            // string's structure, what the model reads).
+            let (a, u, s, _) = m.sourced(read_part(key, v), &mut key.to_string());
             (a, u, s)
         } else {
             m.merge(planned, unknown.get(key), &v, &mut key.to_string())
@@ -728,6 +729,51 @@ fn overlay_resource(
         .map(|(key, a, u, s)| (key.to_string(), a, u, s))
         .collect();
     Ok(Some((Some(patch), m.refs, m.set)))
+}
+
+/// What the model reads of each JSON string attribute's structure (see [`read_part`]).
+fn json_read_members(
+    attribute: &str,
+) -> Option<&'static [(&'static str, Option<&'static [&'static str]>)]> {
+    match attribute {
+        "container_definitions" => Some(crate::model::extract::CONTAINER_READ_MEMBERS),
+        _ => None,
+    }
+}
+
+/// A source value with the structure of a JSON string attribute (an unknown
+/// `jsonencode` result: a list of objects, or one) cut down to the members the model reads
+/// of each object ([`json_read_members`]): the rest would be converted, put into the plan
+/// and copied into the model for no reader. The string's own references, sensitivity and
+/// certainty stay those of the whole value.
+fn read_part(attribute: &str, mut v: V) -> V {
+    let Some(read) = json_read_members(attribute) else {
+        return v;
+    };
+    if let V::Unknown(u) = &mut v {
+        match u.json.as_deref_mut() {
+            Some(V::List(items)) => items.iter_mut().for_each(|o| keep_members(o, read)),
+            Some(o) => keep_members(o, read),
+            None => {}
+        }
+    }
+    v
+}
+
+/// An object's members cut down to those in `read`, and of each, to the members listed
+/// with it.
+fn keep_members(v: &mut V, read: &[(&str, Option<&[&str]>)]) {
+    let V::Map(m) = v else { return };
+    m.retain(|k, member| match read.iter().find(|(name, _)| name == k) {
+        None => false,
+        Some((_, None)) => true,
+        Some((_, Some(inner))) => {
+            if let V::Map(im) = member {
+                im.retain(|k, _| inner.contains(&k.as_str()));
+            }
+            true
+        }
+    });
 }
 
 /// Put the patches of `changes` into the values of `resources` (the plan's from index

@@ -510,6 +510,26 @@ impl RawKey {
     }
 }
 
+/// What the model reads of a container definition: the members [`ContainerKey::of`] takes
+/// (those the network rules read, and those `Container::raw`'s accessors read), each with
+/// the members it reads of an object there (`None`: all of it). The source overlay keeps
+/// only these of the container definitions it evaluates.
+pub(crate) const READ_MEMBERS: &[(&str, Option<&[&str]>)] = &[
+    ("name", None),
+    ("essential", None),
+    ("portMappings", None),
+    ("links", None),
+    ("hostname", None),
+    ("extraHosts", None),
+    ("dnsServers", None),
+    ("dnsSearchDomains", None),
+    ("disableNetworking", None),
+    ("image", None),
+    ("logConfiguration", Some(&["logDriver"])),
+    ("secrets", None),
+    ("systemControls", None),
+];
+
 impl Members for ContainerKey {
     fn of(name: &str) -> Option<Self> {
         Some(match name {
@@ -640,6 +660,79 @@ impl<'de> Deserialize<'de> for Top {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every member of an ECS container definition (the `RegisterTaskDefinition` API's).
+    const ALL_MEMBERS: &[&str] = &[
+        "command",
+        "cpu",
+        "credentialSpecs",
+        "dependsOn",
+        "disableNetworking",
+        "dnsSearchDomains",
+        "dnsServers",
+        "dockerLabels",
+        "dockerSecurityOptions",
+        "entryPoint",
+        "environment",
+        "environmentFiles",
+        "essential",
+        "extraHosts",
+        "firelensConfiguration",
+        "gpu",
+        "healthCheck",
+        "hostname",
+        "image",
+        "interactive",
+        "links",
+        "linuxParameters",
+        "logConfiguration",
+        "memory",
+        "memoryReservation",
+        "mountPoints",
+        "name",
+        "portMappings",
+        "privileged",
+        "pseudoTerminal",
+        "readonlyRootFilesystem",
+        "repositoryCredentials",
+        "resourceRequirements",
+        "restartPolicy",
+        "secrets",
+        "startTimeout",
+        "stopTimeout",
+        "systemControls",
+        "ulimits",
+        "user",
+        "versionConsistency",
+        "volumesFrom",
+        "workingDirectory",
+    ];
+
+    #[test]
+    fn the_members_read_are_those_decoded() {
+        for m in ALL_MEMBERS {
+            assert_eq!(
+                ContainerKey::of(m).is_some(),
+                READ_MEMBERS.iter().any(|(n, _)| n == m),
+                "{m}: READ_MEMBERS and ContainerKey::of disagree"
+            );
+        }
+        for (n, _) in READ_MEMBERS {
+            assert!(ContainerKey::of(n).is_some(), "{n} is not decoded");
+        }
+        for k in super::super::task_definitions::NETWORK_KEYS {
+            assert!(READ_MEMBERS.iter().any(|(n, _)| n == k), "{k}");
+        }
+        // Of `logConfiguration`, `Container::log_driver` reads `logDriver` alone.
+        let c = decode(
+            r#"[{"name":"a","logConfiguration":{"logDriver":"awslogs","options":{"x":"y"}}}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c[0].raw["logConfiguration"],
+            serde_json::json!({"logDriver": "awslogs"})
+        );
+    }
 
     /// What the model read of a container before: the fields, and what rules read
     /// through `raw`.

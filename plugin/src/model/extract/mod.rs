@@ -24,6 +24,9 @@ mod task_sets;
 pub(crate) mod user_data;
 pub(crate) mod written;
 
+/// What the model reads of a container definition (see the source overlay).
+pub(crate) use containers::READ_MEMBERS as CONTAINER_READ_MEMBERS;
+
 #[cfg(test)]
 pub(crate) use services::is_service_linked_role;
 

@@ -232,8 +232,11 @@ fn looks_like_base64(s: &str) -> bool {
 
 /// The resource types whose user data the model reads ([`scan`]): the source overlay
 /// looks for a hashed `user_data` to settle only in these.
-pub(crate) const READ_BY_MODEL: &[&str] =
-    &["aws_instance", "aws_launch_configuration", "aws_launch_template"];
+pub(crate) const READ_BY_MODEL: &[&str] = &[
+    "aws_instance",
+    "aws_launch_configuration",
+    "aws_launch_template",
+];
 
 /// `aws_launch_configuration` (and `aws_instance` before provider v5) stores a hash.
 pub(crate) fn is_sha1_hex(s: &str) -> bool {
