@@ -699,7 +699,7 @@ fn overlay_resource(
         let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
             // Wholly unknown in the plan: the source value is taken as it is (of a JSON
             // string's structure, what the model reads).
-            let (a, u, s, _) = m.sourced(read_part(key, v), &mut key.to_string());
+            let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut key.to_string());
             (a, u, s)
         } else {
             m.merge(planned, unknown.get(key), &v, &mut key.to_string())
@@ -745,15 +745,17 @@ fn json_read_members(
 /// `jsonencode` result: a list of objects, or one) cut down to the members the model reads
 /// of each object ([`json_read_members`]): the rest would be converted, put into the plan
 /// and copied into the model for no reader. The string's own references, sensitivity and
-/// certainty stay those of the whole value.
-fn read_part(attribute: &str, mut v: V) -> V {
+/// certainty stay those of the whole value, and a member holding a sensitive variable's
+/// value (`secrets`) is kept, so that the attribute is marked sensitive as before.
+fn read_part(attribute: &str, mut v: V, secrets: &[String]) -> V {
     let Some(read) = json_read_members(attribute) else {
         return v;
     };
     if let V::Unknown(u) = &mut v {
+        let keep = |o: &mut V| keep_members(o, read, secrets);
         match u.json.as_deref_mut() {
-            Some(V::List(items)) => items.iter_mut().for_each(|o| keep_members(o, read)),
-            Some(o) => keep_members(o, read),
+            Some(V::List(items)) => items.iter_mut().for_each(keep),
+            Some(o) => keep(o),
             None => {}
         }
     }
@@ -761,19 +763,33 @@ fn read_part(attribute: &str, mut v: V) -> V {
 }
 
 /// An object's members cut down to those in `read`, and of each, to the members listed
-/// with it.
-fn keep_members(v: &mut V, read: &[(&str, Option<&[&str]>)]) {
+/// with it; a part holding one of `secrets` stays.
+fn keep_members(v: &mut V, read: &[(&str, Option<&[&str]>)], secrets: &[String]) {
     let V::Map(m) = v else { return };
     m.retain(|k, member| match read.iter().find(|(name, _)| name == k) {
+        _ if holds_secret(member, secrets) => true,
         None => false,
         Some((_, None)) => true,
         Some((_, Some(inner))) => {
             if let V::Map(im) = member {
-                im.retain(|k, _| inner.contains(&k.as_str()));
+                im.retain(|k, x| inner.contains(&k.as_str()) || holds_secret(x, secrets));
             }
             true
         }
     });
+}
+
+/// Whether a string of a value contains one of `secrets` (as [`Attrs::mark_sensitive_strings`]
+/// looks for them once the value is in the plan).
+fn holds_secret(v: &V, secrets: &[String]) -> bool {
+    match v {
+        _ if secrets.is_empty() => false,
+        V::String(s) => secrets.iter().any(|x| s.contains(x.as_str())),
+        V::List(items) => items.iter().any(|x| holds_secret(x, secrets)),
+        V::Map(m) => m.values().any(|x| holds_secret(x, secrets)),
+        V::Unknown(u) => u.json.as_deref().is_some_and(|j| holds_secret(j, secrets)),
+        _ => false,
+    }
 }
 
 /// Put the patches of `changes` into the values of `resources` (the plan's from index

@@ -29,6 +29,8 @@ pub(crate) use containers::READ_MEMBERS as CONTAINER_READ_MEMBERS;
 
 #[cfg(test)]
 pub(crate) use services::is_service_linked_role;
+#[cfg(test)]
+pub(crate) use task_definitions::decode_containers;
 
 /// Extract every ECS-related resource of one plan into `model`.
 pub(crate) fn extract_plan<'p>(
