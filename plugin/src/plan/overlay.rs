@@ -667,7 +667,14 @@ fn overlay_resource(
     // Only what the sources write is evaluated; nothing is copied when they write none
     // of it (an `arn`, an `id`). The address is resolved once, by the evaluator; only
     // when it is not found is it asked whether the sources declare it.
-    let Some(values) = ev.written_attributes(&res.address, keys) else {
+    // Of a JSON string, only the members the model reads are evaluated, unless a string
+    // holding a sensitive variable's value is to be marked (`secrets`).
+    let read = |attribute: &str| json_read_members(attribute).map(|(members, _)| members);
+    let values = match secrets.is_empty() {
+        true => ev.written_attributes_reading(&res.address, keys, &read),
+        false => ev.written_attributes(&res.address, keys),
+    };
+    let Some(values) = values else {
         return match ev.sources().declares(&res.address) {
             true => Ok(None),
             false => Err(Undeclared),
@@ -731,12 +738,18 @@ fn overlay_resource(
     Ok(Some((Some(patch), m.refs, m.set)))
 }
 
-/// What the model reads of each JSON string attribute's structure (see [`read_part`]).
-fn json_read_members(
-    attribute: &str,
-) -> Option<&'static [(&'static str, Option<&'static [&'static str]>)]> {
+/// What the model reads of the objects in each JSON string attribute's structure: the
+/// members, and of those that are objects, the members read where not all are (see
+/// [`read_part`]).
+type ReadMembers = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+fn json_read_members(attribute: &str) -> Option<ReadMembers> {
+    use crate::model::extract::{CONTAINER_READ_MEMBERS, CONTAINER_READ_WITHIN};
     match attribute {
-        "container_definitions" => Some(crate::model::extract::CONTAINER_READ_MEMBERS),
+        "container_definitions" => Some((CONTAINER_READ_MEMBERS, CONTAINER_READ_WITHIN)),
         _ => None,
     }
 }
@@ -745,8 +758,8 @@ fn json_read_members(
 /// `jsonencode` result: a list of objects, or one) cut down to the members the model reads
 /// of each object ([`json_read_members`]): the rest would be converted, put into the plan
 /// and copied into the model for no reader. The string's own references, sensitivity and
-/// certainty stay those of the whole value, and a member holding a sensitive variable's
-/// value (`secrets`) is kept, so that the attribute is marked sensitive as before.
+/// certainty stay those of the value, and a member holding a sensitive variable's value
+/// (`secrets`) is kept, so that the attribute is marked sensitive as before.
 fn read_part(attribute: &str, mut v: V, secrets: &[String]) -> V {
     let Some(read) = json_read_members(attribute) else {
         return v;
@@ -762,20 +775,21 @@ fn read_part(attribute: &str, mut v: V, secrets: &[String]) -> V {
     v
 }
 
-/// An object's members cut down to those in `read`, and of each, to the members listed
-/// with it; a part holding one of `secrets` stays.
-fn keep_members(v: &mut V, read: &[(&str, Option<&[&str]>)], secrets: &[String]) {
+/// An object's members cut down to those read, and of each, to the members read within
+/// it; a part holding one of `secrets` stays.
+fn keep_members(v: &mut V, (read, within): ReadMembers, secrets: &[String]) {
     let V::Map(m) = v else { return };
-    m.retain(|k, member| match read.iter().find(|(name, _)| name == k) {
-        _ if holds_secret(member, secrets) => true,
-        None => false,
-        Some((_, None)) => true,
-        Some((_, Some(inner))) => {
-            if let V::Map(im) = member {
-                im.retain(|k, x| inner.contains(&k.as_str()) || holds_secret(x, secrets));
-            }
-            true
+    m.retain(|k, member| {
+        if holds_secret(member, secrets) {
+            return true;
         }
+        if !read.contains(&k.as_str()) {
+            return false;
+        }
+        if let (Some((_, inner)), V::Map(im)) = (within.iter().find(|(n, _)| n == k), member) {
+            im.retain(|k, x| inner.contains(&k.as_str()) || holds_secret(x, secrets));
+        }
+        true
     });
 }
 

@@ -511,24 +511,27 @@ impl RawKey {
 }
 
 /// What the model reads of a container definition: the members [`ContainerKey::of`] takes
-/// (those the network rules read, and those `Container::raw`'s accessors read), each with
-/// the members it reads of an object there (`None`: all of it). The source overlay keeps
-/// only these of the container definitions it evaluates.
-pub(crate) const READ_MEMBERS: &[(&str, Option<&[&str]>)] = &[
-    ("name", None),
-    ("essential", None),
-    ("portMappings", None),
-    ("links", None),
-    ("hostname", None),
-    ("extraHosts", None),
-    ("dnsServers", None),
-    ("dnsSearchDomains", None),
-    ("disableNetworking", None),
-    ("image", None),
-    ("logConfiguration", Some(&["logDriver"])),
-    ("secrets", None),
-    ("systemControls", None),
+/// (those the network rules read, and those `Container::raw`'s accessors read). The source
+/// overlay evaluates and keeps only these of the container definitions it settles.
+pub(crate) const READ_MEMBERS: &[&str] = &[
+    "name",
+    "essential",
+    "portMappings",
+    "links",
+    "hostname",
+    "extraHosts",
+    "dnsServers",
+    "dnsSearchDomains",
+    "disableNetworking",
+    "image",
+    "logConfiguration",
+    "secrets",
+    "systemControls",
 ];
+
+/// Of the [`READ_MEMBERS`] that are objects, the members the model reads, where it does
+/// not read them whole ([`RawKey::read`]).
+pub(crate) const READ_WITHIN: &[(&str, &[&str])] = &[("logConfiguration", &["logDriver"])];
 
 impl Members for ContainerKey {
     fn of(name: &str) -> Option<Self> {
@@ -713,15 +716,18 @@ mod tests {
         for m in ALL_MEMBERS {
             assert_eq!(
                 ContainerKey::of(m).is_some(),
-                READ_MEMBERS.iter().any(|(n, _)| n == m),
+                READ_MEMBERS.contains(m),
                 "{m}: READ_MEMBERS and ContainerKey::of disagree"
             );
         }
-        for (n, _) in READ_MEMBERS {
+        for n in READ_MEMBERS {
             assert!(ContainerKey::of(n).is_some(), "{n} is not decoded");
         }
         for k in super::super::task_definitions::NETWORK_KEYS {
-            assert!(READ_MEMBERS.iter().any(|(n, _)| n == k), "{k}");
+            assert!(READ_MEMBERS.contains(k), "{k}");
+        }
+        for (n, _) in READ_WITHIN {
+            assert!(READ_MEMBERS.contains(n), "{n}");
         }
         // Of `logConfiguration`, `Container::log_driver` reads `logDriver` alone.
         let c = decode(

@@ -25,7 +25,9 @@ pub(crate) mod user_data;
 pub(crate) mod written;
 
 /// What the model reads of a container definition (see the source overlay).
-pub(crate) use containers::READ_MEMBERS as CONTAINER_READ_MEMBERS;
+pub(crate) use containers::{
+    READ_MEMBERS as CONTAINER_READ_MEMBERS, READ_WITHIN as CONTAINER_READ_WITHIN,
+};
 
 #[cfg(test)]
 pub(crate) use services::is_service_linked_role;
