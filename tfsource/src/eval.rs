@@ -43,6 +43,16 @@ pub struct Instance {
     locals: RefCell<FastMap<String, Local>>,
 }
 
+/// What a reader takes of the objects in a JSON string attribute (see
+/// [`Evaluator::written_attributes_reading`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadMembers<'r> {
+    /// The members taken.
+    pub names: &'r [&'r str],
+    /// Members taken of which, when they are objects, only some members are taken: those.
+    pub within: &'r [(&'r str, &'r [&'r str])],
+}
+
 /// A local of a module instance, once evaluated.
 #[derive(Debug)]
 struct Local {
@@ -343,7 +353,7 @@ impl<'s> Evaluator<'s> {
         &self,
         address: &str,
         names: impl IntoIterator<Item = &'n str>,
-        read: &dyn Fn(&str) -> Option<&'r [&'r str]>,
+        read: &dyn Fn(&str) -> Option<ReadMembers<'r>>,
     ) -> Option<Vec<(&'n str, Value)>> {
         let (inst, block, key) = self.resource_block(address)?;
         let read = (!self.any_sensitive_variable()).then_some(read);
@@ -373,7 +383,7 @@ impl<'s> Evaluator<'s> {
         block: &Block,
         key: Option<&Key>,
         names: impl IntoIterator<Item = &'n str>,
-        read: Option<&dyn Fn(&str) -> Option<&'r [&'r str]>>,
+        read: Option<&dyn Fn(&str) -> Option<ReadMembers<'r>>>,
     ) -> Vec<(&'n str, Value)> {
         let body = &block.body;
         let written: Vec<&'n str> = names
@@ -785,21 +795,27 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// An object literal; with `keep`, only its members of those names (and those whose
-    /// name is computed) are evaluated.
+    /// An object literal; with `keep`, only the members it takes (and those whose name is
+    /// computed) are evaluated.
     fn object(
         &self,
         scope: &Scope,
         obj: &hcl::expr::Object<ObjectKey, Expression>,
-        keep: Option<&[&str]>,
+        keep: Option<ReadMembers<'_>>,
     ) -> R {
         let mut out = BTreeMap::new();
         let mut unknown_key = Vec::new();
         for (k, v) in obj.iter() {
+            let mut within = None;
             if let (Some(keep), Some(name)) = (keep, literal_key(k)) {
-                if !keep.contains(&name) {
+                if !keep.names.contains(&name) {
                     continue;
                 }
+                within = keep
+                    .within
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, w)| *w);
             }
             let key = match k {
                 // A name is the key as it is: no value made of it first.
@@ -812,7 +828,13 @@ impl<'s> Evaluator<'s> {
                 },
                 _ => Err(Value::unknown()),
             };
-            let value = self.eval(scope, v)?;
+            let value = match (within, v) {
+                (Some(names), Expression::Object(o)) => {
+                    let keep = ReadMembers { names, within: &[] };
+                    self.guarded(|| self.object(scope, o, Some(keep)))?
+                }
+                _ => self.eval(scope, v)?,
+            };
             let key = match key {
                 Ok(k) => k,
                 Err(Value::String(s)) => s,
@@ -836,7 +858,7 @@ impl<'s> Evaluator<'s> {
 
     /// `jsonencode([...])` with only the `members` of its objects evaluated (see
     /// [`Evaluator::written_attributes_reading`]); any other expression in full.
-    fn eval_read(&self, scope: &Scope, e: &Expression, members: &[&str]) -> R {
+    fn eval_read(&self, scope: &Scope, e: &Expression, members: ReadMembers<'_>) -> R {
         let Expression::FuncCall(f) = e else {
             return self.eval(scope, e);
         };
@@ -858,7 +880,7 @@ impl<'s> Evaluator<'s> {
     /// An element of [`Evaluator::eval_read`]'s list: an object literal, or a local that is
     /// one and that nothing has read yet, with only `members` evaluated; anything else in
     /// full.
-    fn object_read(&self, scope: &Scope, e: &Expression, members: &[&str]) -> R {
+    fn object_read(&self, scope: &Scope, e: &Expression, members: ReadMembers<'_>) -> R {
         match e {
             Expression::Object(obj) => self.guarded(|| self.object(scope, obj, Some(members))),
             Expression::Traversal(t) if !scope.template_only => {

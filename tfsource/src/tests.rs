@@ -994,6 +994,7 @@ locals {
     image       = aws_ecr_repository.app.repository_url
     environment = local.env
     cpu         = 256
+    log         = { driver = "awslogs", options = { group = aws_cloudwatch_log_group.app.name } }
   }
 }
 resource "aws_ecs_task_definition" "app" {
@@ -1006,8 +1007,12 @@ resource "aws_ecs_task_definition" "other" {
 }
 "#;
 
-fn read_names(attribute: &str) -> Option<&'static [&'static str]> {
-    (attribute == "container_definitions").then_some(&["name", "image"][..])
+fn read_names(attribute: &str) -> Option<crate::ReadMembers<'static>> {
+    let read = crate::ReadMembers {
+        names: &["name", "image", "log"],
+        within: &[("log", &["driver"])],
+    };
+    (attribute == "container_definitions").then_some(read)
 }
 
 /// The JSON structure of an unknown `jsonencode` result.
@@ -1031,16 +1036,17 @@ fn only_the_members_a_reader_takes_of_jsonencode_objects_are_evaluated() {
         .unwrap();
     let v = &read[0].1;
     let items = structure(v).as_list().unwrap();
-    for c in items {
-        let keys: Vec<&String> = c.as_map().unwrap().keys().collect();
-        assert_eq!(keys, ["image", "name"]);
-    }
+    let keys = |v: &Value| v.as_map().unwrap().keys().cloned().collect::<Vec<String>>();
+    assert_eq!(keys(&items[0]), ["image", "log", "name"]);
+    assert_eq!(keys(&items[1]), ["image", "name"]);
+    assert_eq!(keys(items[0].get("log").unwrap()), ["driver"]);
     assert_eq!(items[1].get("image"), Some(&s("busybox")));
     // The string's references are those of the members kept.
     assert_eq!(refs(v), ["aws_ecr_repository.app.repository_url"]);
     // The local is neither cached cut down nor taken: read whole, it is all there.
     let app = ev.local("", "app").unwrap();
     assert!(app.get("environment").is_some() && app.get("cpu").is_some());
+    assert!(app.get("log").unwrap().get("options").is_some());
 
     // Any other form is evaluated whole.
     let other = ev

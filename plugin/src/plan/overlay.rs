@@ -669,9 +669,8 @@ fn overlay_resource(
     // when it is not found is it asked whether the sources declare it.
     // Of a JSON string, only the members the model reads are evaluated, unless a string
     // holding a sensitive variable's value is to be marked (`secrets`).
-    let read = |attribute: &str| json_read_members(attribute).map(|(members, _)| members);
     let values = match secrets.is_empty() {
-        true => ev.written_attributes_reading(&res.address, keys, &read),
+        true => ev.written_attributes_reading(&res.address, keys, &json_read_members),
         false => ev.written_attributes(&res.address, keys),
     };
     let Some(values) = values else {
@@ -738,18 +737,15 @@ fn overlay_resource(
     Ok(Some((Some(patch), m.refs, m.set)))
 }
 
-/// What the model reads of the objects in each JSON string attribute's structure: the
-/// members, and of those that are objects, the members read where not all are (see
+/// What the model reads of the objects in each JSON string attribute's structure (see
 /// [`read_part`]).
-type ReadMembers = (
-    &'static [&'static str],
-    &'static [(&'static str, &'static [&'static str])],
-);
-
-fn json_read_members(attribute: &str) -> Option<ReadMembers> {
+fn json_read_members(attribute: &str) -> Option<tfsource::ReadMembers<'static>> {
     use crate::model::extract::{CONTAINER_READ_MEMBERS, CONTAINER_READ_WITHIN};
     match attribute {
-        "container_definitions" => Some((CONTAINER_READ_MEMBERS, CONTAINER_READ_WITHIN)),
+        "container_definitions" => Some(tfsource::ReadMembers {
+            names: CONTAINER_READ_MEMBERS,
+            within: CONTAINER_READ_WITHIN,
+        }),
         _ => None,
     }
 }
@@ -777,16 +773,17 @@ fn read_part(attribute: &str, mut v: V, secrets: &[String]) -> V {
 
 /// An object's members cut down to those read, and of each, to the members read within
 /// it; a part holding one of `secrets` stays.
-fn keep_members(v: &mut V, (read, within): ReadMembers, secrets: &[String]) {
+fn keep_members(v: &mut V, read: tfsource::ReadMembers<'_>, secrets: &[String]) {
     let V::Map(m) = v else { return };
     m.retain(|k, member| {
         if holds_secret(member, secrets) {
             return true;
         }
-        if !read.contains(&k.as_str()) {
+        if !read.names.contains(&k.as_str()) {
             return false;
         }
-        if let (Some((_, inner)), V::Map(im)) = (within.iter().find(|(n, _)| n == k), member) {
+        let within = read.within.iter().find(|(n, _)| n == k);
+        if let (Some((_, inner)), V::Map(im)) = (within, member) {
             im.retain(|k, x| inner.contains(&k.as_str()) || holds_secret(x, secrets));
         }
         true

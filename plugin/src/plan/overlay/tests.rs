@@ -911,7 +911,6 @@ fn the_scenarios_containers_read_the_same_cut_down() {
         let ev = Evaluator::from_plan_variables(&src, &variables);
         // Its own caches: members left out by the reading evaluator are not evaluated there.
         let reading = Evaluator::from_plan_variables(&src, &variables);
-        let read = |a: &str| json_read_members(a).map(|(members, _)| members);
         // Every task definition the sources write, whether the plan knows its containers
         // or not: more structures to compare.
         for res in &plan.resources {
@@ -924,7 +923,11 @@ fn the_scenarios_containers_read_the_same_cut_down() {
             };
             let cut = read_part("container_definitions", whole.clone(), &[]);
             let only_read = reading
-                .written_attributes_reading(&res.address, ["container_definitions"], &read)
+                .written_attributes_reading(
+                    &res.address,
+                    ["container_definitions"],
+                    &json_read_members,
+                )
                 .and_then(|mut w| w.pop())
                 .map(|(_, v)| read_part("container_definitions", v, &[]))
                 .expect("written");
