@@ -1015,6 +1015,15 @@ fn read_names(attribute: &str) -> Option<crate::ReadMembers<'static>> {
     (attribute == "container_definitions").then_some(read)
 }
 
+/// `container_definitions` of a task definition of `READ_TF`, as a reader of `read_names`
+/// has it evaluated.
+fn read_containers(ev: &Evaluator<'_>, address: &str) -> Value {
+    let mut read = ev
+        .written_attributes_reading(address, ["container_definitions"], &read_names)
+        .unwrap();
+    read.pop().unwrap().1
+}
+
 /// The JSON structure of an unknown `jsonencode` result.
 fn structure(v: &Value) -> &Value {
     match v {
@@ -1027,14 +1036,7 @@ fn structure(v: &Value) -> &Value {
 fn only_the_members_a_reader_takes_of_jsonencode_objects_are_evaluated() {
     let (_d, src) = load(&[("main.tf", READ_TF)]);
     let ev = Evaluator::new(&src, BTreeMap::new());
-    let read = ev
-        .written_attributes_reading(
-            "aws_ecs_task_definition.app",
-            ["container_definitions"],
-            &read_names,
-        )
-        .unwrap();
-    let v = &read[0].1;
+    let v = &read_containers(&ev, "aws_ecs_task_definition.app");
     let items = structure(v).as_list().unwrap();
     let keys = |v: &Value| v.as_map().unwrap().keys().cloned().collect::<Vec<String>>();
     assert_eq!(keys(&items[0]), ["image", "log", "name"]);
@@ -1049,17 +1051,11 @@ fn only_the_members_a_reader_takes_of_jsonencode_objects_are_evaluated() {
     assert!(app.get("log").unwrap().get("options").is_some());
 
     // Any other form is evaluated whole.
-    let other = ev
-        .written_attributes_reading(
-            "aws_ecs_task_definition.other",
-            ["container_definitions"],
-            &read_names,
-        )
-        .unwrap();
+    let other = read_containers(&ev, "aws_ecs_task_definition.other");
     let whole = ev
         .attribute("aws_ecs_task_definition.other", "container_definitions")
         .unwrap();
-    assert_eq!(other[0].1, whole);
+    assert_eq!(other, whole);
     assert!(structure(&whole).as_list().unwrap()[0]
         .get("environment")
         .is_some());
@@ -1085,16 +1081,10 @@ fn with_a_sensitive_variable_in_the_sources_every_member_is_evaluated() {
     let tf = format!("variable \"token\" {{\n  sensitive = true\n}}\n{READ_TF}");
     let (_d, src) = load(&[("main.tf", &tf)]);
     let ev = Evaluator::new(&src, BTreeMap::new());
-    let read = ev
-        .written_attributes_reading(
-            "aws_ecs_task_definition.app",
-            ["container_definitions"],
-            &read_names,
-        )
-        .unwrap();
+    let read = read_containers(&ev, "aws_ecs_task_definition.app");
     let whole = ev
         .attribute("aws_ecs_task_definition.app", "container_definitions")
         .unwrap();
-    assert_eq!(read[0].1, whole);
+    assert_eq!(read, whole);
     assert!(structure(&whole).as_list().unwrap()[0].get("cpu").is_some());
 }

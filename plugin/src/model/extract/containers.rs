@@ -510,9 +510,10 @@ impl RawKey {
     }
 }
 
-/// What the model reads of a container definition: the members [`ContainerKey::of`] takes
-/// (those the network rules read, and those `Container::raw`'s accessors read). The source
-/// overlay evaluates and keeps only these of the container definitions it settles.
+/// What the model reads of a container definition: the members [`ContainerKey::of`] takes,
+/// those the network rules read ([`NETWORK_MEMBERS`] of them, first), then those
+/// `Container::raw`'s accessors read. The source overlay evaluates and keeps only these of
+/// the container definitions it settles.
 pub(crate) const READ_MEMBERS: &[&str] = &[
     "name",
     "essential",
@@ -528,6 +529,9 @@ pub(crate) const READ_MEMBERS: &[&str] = &[
     "secrets",
     "systemControls",
 ];
+
+/// How many of [`READ_MEMBERS`], first, the network rules read.
+pub(super) const NETWORK_MEMBERS: usize = 9;
 
 /// Of the [`READ_MEMBERS`] that are objects, the members the model reads, where it does
 /// not read them whole ([`RawKey::read`]).
@@ -660,6 +664,27 @@ impl<'de> Deserialize<'de> for Top {
     }
 }
 
+/// What the model reads of a container: the fields, and what rules read through `raw`.
+#[cfg(test)]
+pub(crate) fn seen(c: &Container) -> String {
+    format!(
+        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?}",
+        c.name,
+        c.essential,
+        c.port_mappings,
+        c.links,
+        c.hostname,
+        c.extra_hosts,
+        c.dns_servers,
+        c.dns_search_domains,
+        c.disable_networking,
+        c.image(),
+        c.log_driver(),
+        c.secret_sources().collect::<Vec<_>>(),
+        c.system_controls(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -740,26 +765,7 @@ mod tests {
         );
     }
 
-    /// What the model read of a container before: the fields, and what rules read
-    /// through `raw`.
-    fn seen(c: &Container) -> String {
-        format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?}",
-            c.name,
-            c.essential,
-            c.port_mappings,
-            c.links,
-            c.hostname,
-            c.extra_hosts,
-            c.dns_servers,
-            c.dns_search_domains,
-            c.disable_networking,
-            c.image(),
-            c.log_driver(),
-            c.secret_sources().collect::<Vec<_>>(),
-            c.system_controls(),
-        )
-    }
+    use super::seen;
 
     /// The decoding through a `serde_json::Value` tree (`task_definitions::container`, the
     /// definition this module must agree with), with its messages.

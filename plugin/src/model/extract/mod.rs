@@ -30,6 +30,8 @@ pub(crate) use containers::{
 };
 
 #[cfg(test)]
+pub(crate) use containers::seen as container_seen;
+#[cfg(test)]
 pub(crate) use services::is_service_linked_role;
 #[cfg(test)]
 pub(crate) use task_definitions::decode_containers;

@@ -165,18 +165,10 @@ fn structured_containers(
     (Field::known(out).with_sensitive(sensitive), None)
 }
 
-/// The members of a container definition the model reads.
-pub(super) const NETWORK_KEYS: &[&str] = &[
-    "name",
-    "essential",
-    "portMappings",
-    "links",
-    "hostname",
-    "extraHosts",
-    "dnsServers",
-    "dnsSearchDomains",
-    "disableNetworking",
-];
+/// The members of a container definition the network rules read.
+pub(super) const NETWORK_KEYS: &[&str] = super::containers::READ_MEMBERS
+    .split_at(super::containers::NETWORK_MEMBERS)
+    .0;
 
 /// Whether a decoded container list leaves unknown its length or a member the model reads.
 fn network_parts_unknown(root: AttrRef<'_>) -> bool {

@@ -769,26 +769,12 @@ fn indexes_are_added_to_paths_as_decimal_numbers() {
 /// `raw`.
 fn containers_read(a: crate::plan::AttrRef<'_>) -> String {
     let (containers, problem) = crate::model::extract::decode_containers(a);
-    let read = |c: &crate::model::Container| {
-        format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?}",
-            c.name,
-            c.essential,
-            c.port_mappings,
-            c.links,
-            c.hostname,
-            c.extra_hosts,
-            c.dns_servers,
-            c.dns_search_domains,
-            c.disable_networking,
-            c.image(),
-            c.log_driver(),
-            c.secret_sources().collect::<Vec<_>>(),
-            c.system_controls(),
-        )
-    };
     let val = match &containers.val {
-        Val::Known(cs) => cs.iter().map(read).collect::<Vec<_>>().join("; "),
+        Val::Known(cs) => cs
+            .iter()
+            .map(crate::model::extract::container_seen)
+            .collect::<Vec<_>>()
+            .join("; "),
         other => format!("{other:?}"),
     };
     format!("{val} sensitive={} {problem:?}", containers.sensitive)
