@@ -53,6 +53,9 @@ pub struct ReadMembers<'r> {
     pub within: &'r [(&'r str, &'r [&'r str])],
 }
 
+/// What a reader takes of each JSON string attribute, by name (see [`ReadMembers`]).
+type Reader<'f, 'r> = &'f dyn Fn(&str) -> Option<ReadMembers<'r>>;
+
 /// A local of a module instance, once evaluated.
 #[derive(Debug)]
 struct Local {
@@ -353,7 +356,7 @@ impl<'s> Evaluator<'s> {
         &self,
         address: &str,
         names: impl IntoIterator<Item = &'n str>,
-        read: &dyn Fn(&str) -> Option<ReadMembers<'r>>,
+        read: Reader<'_, 'r>,
     ) -> Option<Vec<(&'n str, Value)>> {
         let (inst, block, key) = self.resource_block(address)?;
         let read = (!self.any_sensitive_variable()).then_some(read);
@@ -383,7 +386,7 @@ impl<'s> Evaluator<'s> {
         block: &Block,
         key: Option<&Key>,
         names: impl IntoIterator<Item = &'n str>,
-        read: Option<&dyn Fn(&str) -> Option<ReadMembers<'r>>>,
+        read: Option<Reader<'_, 'r>>,
     ) -> Vec<(&'n str, Value)> {
         let body = &block.body;
         let written: Vec<&'n str> = names
