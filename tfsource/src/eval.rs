@@ -43,6 +43,19 @@ pub struct Instance {
     locals: RefCell<FastMap<String, Local>>,
 }
 
+/// What a reader takes of the objects in a JSON string attribute (see
+/// [`Evaluator::written_attributes_reading`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadMembers<'r> {
+    /// The members taken.
+    pub names: &'r [&'r str],
+    /// Members taken of which, when they are objects, only some members are taken: those.
+    pub within: &'r [(&'r str, &'r [&'r str])],
+}
+
+/// What a reader takes of each JSON string attribute, by name (see [`ReadMembers`]).
+type Reader<'f, 'r> = &'f dyn Fn(&str) -> Option<ReadMembers<'r>>;
+
 /// A local of a module instance, once evaluated.
 #[derive(Debug)]
 struct Local {
@@ -108,6 +121,9 @@ pub struct Evaluator<'s> {
     resolved: RefCell<FastMap<usize, (Rc<Instance>, &'s Block)>>,
     /// A buffer to write a block name into for a lookup, without allocating each time.
     scratch: RefCell<String>,
+    /// Whether some variable of the sources is declared sensitive (see
+    /// [`Evaluator::written_attributes_reading`]), once asked.
+    any_sensitive_variable: std::cell::OnceCell<bool>,
     depth: Cell<u32>,
     /// Set when an evaluation gave up at [`MAX_DEPTH`]: a value made then depends on how
     /// deep it was asked for, and is not cached.
@@ -225,6 +241,7 @@ impl<'s> Evaluator<'s> {
             resource_values: RefCell::default(),
             resolved: RefCell::default(),
             scratch: RefCell::default(),
+            any_sensitive_variable: std::cell::OnceCell::new(),
             depth: Cell::new(0),
             depth_hit: Cell::new(false),
         }
@@ -323,16 +340,53 @@ impl<'s> Evaluator<'s> {
         names: impl IntoIterator<Item = &'n str>,
     ) -> Option<Vec<(&'n str, Value)>> {
         let (inst, block, key) = self.resource_block(address)?;
-        Some(self.written_in(inst, block, key.as_ref(), names))
+        Some(self.written_in(inst, block, key.as_ref(), names, None))
     }
 
-    /// [`Evaluator::written_attributes`] of a resolved resource instance.
-    fn written_in<'n>(
+    /// [`Evaluator::written_attributes`] for a reader that takes only some members of the
+    /// objects in a JSON string attribute: `read(name)` gives them for such an attribute
+    /// (`container_definitions`: the members of a container definition a model reads).
+    /// Written as `jsonencode([...])` whose elements are object literals or locals that
+    /// are (`jsonencode([local.container])`), the other members of those objects are not
+    /// evaluated at all; the value is then that of the members kept (their references; a
+    /// string that has nothing unknown left is known). Only where leaving members out
+    /// cannot hide a sensitive value: no variable of the sources is declared sensitive
+    /// (else every member is evaluated).
+    pub fn written_attributes_reading<'n, 'r>(
+        &self,
+        address: &str,
+        names: impl IntoIterator<Item = &'n str>,
+        read: Reader<'_, 'r>,
+    ) -> Option<Vec<(&'n str, Value)>> {
+        let (inst, block, key) = self.resource_block(address)?;
+        let read = (!self.any_sensitive_variable()).then_some(read);
+        Some(self.written_in(inst, block, key.as_ref(), names, read))
+    }
+
+    /// Whether some module of the sources declares a sensitive variable.
+    fn any_sensitive_variable(&self) -> bool {
+        *self.any_sensitive_variable.get_or_init(|| {
+            self.sources.modules.iter().any(|m| {
+                m.variables.values().any(|v| {
+                    matches!(
+                        v.node.body.attr("sensitive").map(|a| &a.expr),
+                        Some(Expression::Bool(true))
+                    )
+                })
+            })
+        })
+    }
+
+    /// [`Evaluator::written_attributes`] of a resolved resource instance, with the members
+    /// read of JSON string attributes when `read` is given (see
+    /// [`Evaluator::written_attributes_reading`]).
+    fn written_in<'n, 'r>(
         &self,
         inst: Rc<Instance>,
         block: &Block,
         key: Option<&Key>,
         names: impl IntoIterator<Item = &'n str>,
+        read: Option<Reader<'_, 'r>>,
     ) -> Vec<(&'n str, Value)> {
         let body = &block.body;
         let written: Vec<&'n str> = names
@@ -346,9 +400,10 @@ impl<'s> Evaluator<'s> {
         written
             .into_iter()
             .map(|n| {
-                let v = match body.attr(n) {
-                    Some(a) => self.eval(&scope, &a.expr),
-                    None => self.nested_blocks(&scope, body, n),
+                let v = match (body.attr(n), read.and_then(|r| r(n))) {
+                    (Some(a), Some(members)) => self.eval_read(&scope, &a.expr, members),
+                    (Some(a), None) => self.eval(&scope, &a.expr),
+                    (None, _) => self.nested_blocks(&scope, body, n),
                 };
                 (n, v.unwrap_or_else(|_| Value::unknown()))
             })
@@ -700,42 +755,7 @@ impl<'s> Evaluator<'s> {
                     .map(|i| self.eval(scope, i))
                     .collect::<Result<_, _>>()?,
             )),
-            Expression::Object(obj) => {
-                let mut out = BTreeMap::new();
-                let mut unknown_key = Vec::new();
-                for (k, v) in obj.iter() {
-                    let key = match k {
-                        // A name is the key as it is: no value made of it first.
-                        ObjectKey::Identifier(id) => Ok(id.as_str().to_string()),
-                        ObjectKey::Expression(e) => match e {
-                            // `"name" = ...` and `(var.x) = ...` both arrive here.
-                            Expression::Variable(v) => Ok(v.as_str().to_string()),
-                            Expression::String(s) => Ok(s.clone()),
-                            other => Err(self.eval(scope, other)?),
-                        },
-                        _ => Err(Value::unknown()),
-                    };
-                    let value = self.eval(scope, v)?;
-                    let key = match key {
-                        Ok(k) => k,
-                        Err(Value::String(s)) => s,
-                        Err(key) => match key.to_template_string() {
-                            Some(k) => k,
-                            None if key.is_unknown() => {
-                                unknown_key.push(key);
-                                continue;
-                            }
-                            None => return Err(Fail),
-                        },
-                    };
-                    out.insert(key, value);
-                }
-                if unknown_key.is_empty() {
-                    Ok(Value::Map(out))
-                } else {
-                    Ok(unknown_of(&unknown_key))
-                }
-            }
+            Expression::Object(obj) => self.object(scope, obj, None),
             Expression::TemplateExpr(t) => {
                 let tpl = self.template(t)?;
                 self.eval_template(scope, &tpl)
@@ -775,6 +795,118 @@ impl<'s> Evaluator<'s> {
             Expression::Operation(op) => self.operation(scope, op),
             Expression::ForExpr(f) => self.for_expr(scope, f),
             _ => Ok(Value::unknown()),
+        }
+    }
+
+    /// An object literal; with `keep`, only the members it takes (and those whose name is
+    /// computed) are evaluated.
+    fn object(
+        &self,
+        scope: &Scope,
+        obj: &hcl::expr::Object<ObjectKey, Expression>,
+        keep: Option<ReadMembers<'_>>,
+    ) -> R {
+        let mut out = BTreeMap::new();
+        let mut unknown_key = Vec::new();
+        for (k, v) in obj.iter() {
+            let mut within = None;
+            if let (Some(keep), Some(name)) = (keep, literal_key(k)) {
+                if !keep.names.contains(&name) {
+                    continue;
+                }
+                within = keep
+                    .within
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, w)| *w);
+            }
+            let key = match k {
+                // A name is the key as it is: no value made of it first.
+                ObjectKey::Identifier(id) => Ok(id.as_str().to_string()),
+                ObjectKey::Expression(e) => match e {
+                    // `"name" = ...` and `(var.x) = ...` both arrive here.
+                    Expression::Variable(v) => Ok(v.as_str().to_string()),
+                    Expression::String(s) => Ok(s.clone()),
+                    other => Err(self.eval(scope, other)?),
+                },
+                _ => Err(Value::unknown()),
+            };
+            let value = match (within, v) {
+                (Some(names), Expression::Object(o)) => {
+                    let keep = ReadMembers { names, within: &[] };
+                    self.guarded(|| self.object(scope, o, Some(keep)))?
+                }
+                _ => self.eval(scope, v)?,
+            };
+            let key = match key {
+                Ok(k) => k,
+                Err(Value::String(s)) => s,
+                Err(key) => match key.to_template_string() {
+                    Some(k) => k,
+                    None if key.is_unknown() => {
+                        unknown_key.push(key);
+                        continue;
+                    }
+                    None => return Err(Fail),
+                },
+            };
+            out.insert(key, value);
+        }
+        if unknown_key.is_empty() {
+            Ok(Value::Map(out))
+        } else {
+            Ok(unknown_of(&unknown_key))
+        }
+    }
+
+    /// `jsonencode([...])` with only the `members` of its objects evaluated (see
+    /// [`Evaluator::written_attributes_reading`]); any other expression in full.
+    fn eval_read(&self, scope: &Scope, e: &Expression, members: ReadMembers<'_>) -> R {
+        let Expression::FuncCall(f) = e else {
+            return self.eval(scope, e);
+        };
+        let plain = f.name.namespace.is_empty() && !f.expand_final;
+        let (true, "jsonencode", [Expression::Array(items)]) =
+            (plain, f.name.name.as_str(), f.args.as_slice())
+        else {
+            return self.eval(scope, e);
+        };
+        self.guarded(|| {
+            let v = items
+                .iter()
+                .map(|i| self.object_read(scope, i, members))
+                .collect::<Result<_, _>>()?;
+            funcs::jsonencode(Value::List(v))
+        })
+    }
+
+    /// An element of [`Evaluator::eval_read`]'s list: an object literal, or a local that is
+    /// one and that nothing has read yet, with only `members` evaluated; anything else in
+    /// full.
+    fn object_read(&self, scope: &Scope, e: &Expression, members: ReadMembers<'_>) -> R {
+        match e {
+            Expression::Object(obj) => self.guarded(|| self.object(scope, obj, Some(members))),
+            Expression::Traversal(t) if !scope.template_only => {
+                let local = match (&t.expr, t.operators.as_slice()) {
+                    (Expression::Variable(v), [TraversalOperator::GetAttr(n)])
+                        if v.as_str() == "local" && scope.bound("local").is_none() =>
+                    {
+                        n.as_str()
+                    }
+                    _ => return self.eval(scope, e),
+                };
+                let inst = &scope.inst;
+                let item = self.module_of(inst).locals.get(local);
+                match item.map(|i| &i.node.expr) {
+                    // Evaluated as the local is, in its module instance alone; not cached.
+                    Some(Expression::Object(obj)) if !inst.locals.borrow().contains_key(local) => {
+                        let s = Scope::new(inst.clone());
+                        self.guarded(|| self.object(&s, obj, Some(members)))
+                    }
+                    _ => self.eval(scope, e),
+                }
+            }
+            _ => self.eval(scope, e),
         }
     }
 
@@ -1267,7 +1399,7 @@ impl<'s> Evaluator<'s> {
         // path apart.
         let v = self.guarded(|| {
             let written = match resolved {
-                Some((inst, block)) => Some(self.written_in(inst, block, None, [attr])),
+                Some((inst, block)) => Some(self.written_in(inst, block, None, [attr], None)),
                 None => self.written_attributes(address, [attr]),
             };
             Ok(match written.and_then(|w| w.into_iter().next()) {
@@ -1488,6 +1620,17 @@ impl<'s> Evaluator<'s> {
             },
         };
         funcs::call(name, args, &cx)
+    }
+}
+
+/// The name of an object member written as a name or a literal string (`name = ...`,
+/// `"name" = ...`); `None` for a computed one.
+fn literal_key(k: &ObjectKey) -> Option<&str> {
+    match k {
+        ObjectKey::Identifier(id) => Some(id.as_str()),
+        ObjectKey::Expression(Expression::Variable(v)) => Some(v.as_str()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.as_str()),
+        _ => None,
     }
 }
 

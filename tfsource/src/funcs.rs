@@ -440,7 +440,7 @@ fn str1(args: Vec<Value>, f: impl FnOnce(&str) -> R) -> R {
     f(&v.to_template_string().ok_or(Fail)?)
 }
 
-fn jsonencode(v: Value) -> R {
+pub(crate) fn jsonencode(v: Value) -> R {
     // A value with an unknown part has no JSON text: it is not converted (and its strings
     // copied) only to find that out at the unknown part.
     let json = if v.is_wholly_known() {

@@ -28,7 +28,7 @@ pub mod tree;
 mod value;
 
 pub use digest::sha1_hex;
-pub use eval::{Evaluator, Instance};
+pub use eval::{Evaluator, Instance, ReadMembers};
 pub use sources::{
     has_tf_files, Item, Located, Module, SourceError, SourceFile, Sources, Suppression,
 };

@@ -985,3 +985,106 @@ resource "aws_x" "a" {
     assert_eq!(got[5].1, c);
     assert_eq!(ev.local("", "outer"), Some(list(vec![c.clone()])));
 }
+
+const READ_TF: &str = r#"
+locals {
+  env = [for k in ["A", "B"] : { name = k, value = aws_db_instance.db.address }]
+  app = {
+    name        = "app"
+    image       = aws_ecr_repository.app.repository_url
+    environment = local.env
+    cpu         = 256
+    log         = { driver = "awslogs", options = { group = aws_cloudwatch_log_group.app.name } }
+  }
+}
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([local.app, { name = "side", image = "busybox", cpu = 64 }])
+}
+resource "aws_ecs_task_definition" "other" {
+  family                = "other"
+  container_definitions = jsonencode(concat([local.app], []))
+}
+"#;
+
+fn read_names(attribute: &str) -> Option<crate::ReadMembers<'static>> {
+    let read = crate::ReadMembers {
+        names: &["name", "image", "log"],
+        within: &[("log", &["driver"])],
+    };
+    (attribute == "container_definitions").then_some(read)
+}
+
+/// `container_definitions` of a task definition of `READ_TF`, as a reader of `read_names`
+/// has it evaluated.
+fn read_containers(ev: &Evaluator<'_>, address: &str) -> Value {
+    let mut read = ev
+        .written_attributes_reading(address, ["container_definitions"], &read_names)
+        .unwrap();
+    read.pop().unwrap().1
+}
+
+/// The JSON structure of an unknown `jsonencode` result.
+fn structure(v: &Value) -> &Value {
+    match v {
+        Value::Unknown(u) => u.json.as_deref().expect("a structure"),
+        other => panic!("not unknown: {other:?}"),
+    }
+}
+
+#[test]
+fn only_the_members_a_reader_takes_of_jsonencode_objects_are_evaluated() {
+    let (_d, src) = load(&[("main.tf", READ_TF)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let v = &read_containers(&ev, "aws_ecs_task_definition.app");
+    let items = structure(v).as_list().unwrap();
+    let keys = |v: &Value| v.as_map().unwrap().keys().cloned().collect::<Vec<String>>();
+    assert_eq!(keys(&items[0]), ["image", "log", "name"]);
+    assert_eq!(keys(&items[1]), ["image", "name"]);
+    assert_eq!(keys(items[0].get("log").unwrap()), ["driver"]);
+    assert_eq!(items[1].get("image"), Some(&s("busybox")));
+    // The string's references are those of the members kept.
+    assert_eq!(refs(v), ["aws_ecr_repository.app.repository_url"]);
+    // The local is neither cached cut down nor taken: read whole, it is all there.
+    let app = ev.local("", "app").unwrap();
+    assert!(app.get("environment").is_some() && app.get("cpu").is_some());
+    assert!(app.get("log").unwrap().get("options").is_some());
+
+    // Any other form is evaluated whole.
+    let other = read_containers(&ev, "aws_ecs_task_definition.other");
+    let whole = ev
+        .attribute("aws_ecs_task_definition.other", "container_definitions")
+        .unwrap();
+    assert_eq!(other, whole);
+    assert!(structure(&whole).as_list().unwrap()[0]
+        .get("environment")
+        .is_some());
+    // Without a reader's members, the same as `written_attributes`.
+    let all = ev
+        .written_attributes_reading(
+            "aws_ecs_task_definition.app",
+            ["container_definitions", "family"],
+            &|_| None,
+        )
+        .unwrap();
+    let plain = ev
+        .written_attributes(
+            "aws_ecs_task_definition.app",
+            ["container_definitions", "family"],
+        )
+        .unwrap();
+    assert_eq!(all, plain);
+}
+
+#[test]
+fn with_a_sensitive_variable_in_the_sources_every_member_is_evaluated() {
+    let tf = format!("variable \"token\" {{\n  sensitive = true\n}}\n{READ_TF}");
+    let (_d, src) = load(&[("main.tf", &tf)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let read = read_containers(&ev, "aws_ecs_task_definition.app");
+    let whole = ev
+        .attribute("aws_ecs_task_definition.app", "container_definitions")
+        .unwrap();
+    assert_eq!(read, whole);
+    assert!(structure(&whole).as_list().unwrap()[0].get("cpu").is_some());
+}

@@ -442,6 +442,24 @@ impl<'a> AttrRef<'a> {
         })
     }
 
+    /// The structure the Terraform sources gave in place of a JSON string (an array or
+    /// object, see [`AttrRef::decode_json`]), read where it lies: it navigates as the root
+    /// of the tree `decode_json` would copy out, without the copy. `None` for anything
+    /// else (a string, null, unknown).
+    pub(crate) fn json_structure(self) -> Option<AttrRef<'a>> {
+        let Val::Known(v @ (Value::Array(_) | Value::Object(_))) = self.state() else {
+            return None;
+        };
+        Some(AttrRef {
+            value: Node::Value(v),
+            unknown: self.unknown,
+            sensitive: self.sensitive,
+            inherited_unknown: false,
+            inherited_sensitive: self.inherited_sensitive,
+            missing_is_unknown: false,
+        })
+    }
+
     /// Decode a string holding JSON (`container_definitions`). An unknown string gives
     /// Unknown; a sensitive string gives a tree that is sensitive throughout. `Err` when the
     /// string is known but is not JSON. An array or object in place of the string is the

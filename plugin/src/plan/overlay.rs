@@ -592,8 +592,9 @@ struct Undeclared;
 /// plan's there.
 fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    let read = crate::model::extract::user_data::READ_BY_MODEL;
     for res in &plan.resources {
-        if res.mode != Mode::Managed {
+        if res.mode != Mode::Managed || !read.contains(&res.type_.as_str()) {
             continue;
         }
         let f = res.values.root().get("user_data").string();
@@ -666,7 +667,13 @@ fn overlay_resource(
     // Only what the sources write is evaluated; nothing is copied when they write none
     // of it (an `arn`, an `id`). The address is resolved once, by the evaluator; only
     // when it is not found is it asked whether the sources declare it.
-    let Some(values) = ev.written_attributes(&res.address, keys) else {
+    // Of a JSON string, only the members the model reads are evaluated, unless a string
+    // holding a sensitive variable's value is to be marked (`secrets`).
+    let values = match secrets.is_empty() {
+        true => ev.written_attributes_reading(&res.address, keys, &json_read_members),
+        false => ev.written_attributes(&res.address, keys),
+    };
+    let Some(values) = values else {
         return match ev.sources().declares(&res.address) {
             true => Ok(None),
             false => Err(Undeclared),
@@ -696,8 +703,9 @@ fn overlay_resource(
     for (key, v) in values {
         let planned = member(key);
         let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
-            // Wholly unknown in the plan: the source value is taken as it is.
-            let (a, u, s, _) = m.sourced(v, &mut key.to_string());
+            // Wholly unknown in the plan: the source value is taken as it is (of a JSON
+            // string's structure, what the model reads).
+            let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut key.to_string());
             (a, u, s)
         } else {
             m.merge(planned, unknown.get(key), &v, &mut key.to_string())
@@ -727,6 +735,72 @@ fn overlay_resource(
         .map(|(key, a, u, s)| (key.to_string(), a, u, s))
         .collect();
     Ok(Some((Some(patch), m.refs, m.set)))
+}
+
+/// What the model reads of the objects in each JSON string attribute's structure (see
+/// [`read_part`]).
+fn json_read_members(attribute: &str) -> Option<tfsource::ReadMembers<'static>> {
+    use crate::model::extract::{CONTAINER_READ_MEMBERS, CONTAINER_READ_WITHIN};
+    match attribute {
+        "container_definitions" => Some(tfsource::ReadMembers {
+            names: CONTAINER_READ_MEMBERS,
+            within: CONTAINER_READ_WITHIN,
+        }),
+        _ => None,
+    }
+}
+
+/// A source value with the structure of a JSON string attribute (an unknown
+/// `jsonencode` result: a list of objects, or one) cut down to the members the model reads
+/// of each object ([`json_read_members`]): the rest would be converted, put into the plan
+/// and copied into the model for no reader. The string's own references, sensitivity and
+/// certainty stay those of the value, and a member holding a sensitive variable's value
+/// (`secrets`) is kept, so that the attribute is marked sensitive as before.
+fn read_part(attribute: &str, mut v: V, secrets: &[String]) -> V {
+    let Some(read) = json_read_members(attribute) else {
+        return v;
+    };
+    if let V::Unknown(u) = &mut v {
+        let keep = |o: &mut V| keep_members(o, read, secrets);
+        match u.json.as_deref_mut() {
+            Some(V::List(items)) => items.iter_mut().for_each(keep),
+            Some(o) => keep(o),
+            None => {}
+        }
+    }
+    v
+}
+
+/// An object's members cut down to those read, and of each, to the members read within
+/// it; a part holding one of `secrets` stays.
+fn keep_members(v: &mut V, read: tfsource::ReadMembers<'_>, secrets: &[String]) {
+    let V::Map(m) = v else { return };
+    m.retain(|k, member| {
+        if holds_secret(member, secrets) {
+            return true;
+        }
+        if !read.names.contains(&k.as_str()) {
+            return false;
+        }
+        let within = read.within.iter().find(|(n, _)| n == k);
+        if let (Some((_, inner)), V::Map(im)) = (within, member) {
+            im.retain(|k, x| inner.contains(&k.as_str()) || holds_secret(x, secrets));
+        }
+        true
+    });
+}
+
+/// Whether a string of a value contains one of `secrets` (as [`Attrs::mark_sensitive_strings`]
+/// looks for them once the value is in the plan).
+fn holds_secret(v: &V, secrets: &[String]) -> bool {
+    match v {
+        _ if secrets.is_empty() => false,
+        V::String(s) => secrets.iter().any(|x| s.contains(x.as_str())),
+        V::List(items) => items.iter().any(|x| holds_secret(x, secrets)),
+        V::Map(m) => m.values().any(|x| holds_secret(x, secrets)),
+        V::Unknown(u) => u.json.as_deref().is_some_and(|j| holds_secret(j, secrets)),
+        _ => false,
+    }
 }
 
 /// Put the patches of `changes` into the values of `resources` (the plan's from index

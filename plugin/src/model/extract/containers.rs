@@ -510,6 +510,33 @@ impl RawKey {
     }
 }
 
+/// What the model reads of a container definition: the members [`ContainerKey::of`] takes,
+/// those the network rules read ([`NETWORK_MEMBERS`] of them, first), then those
+/// `Container::raw`'s accessors read. The source overlay evaluates and keeps only these of
+/// the container definitions it settles.
+pub(crate) const READ_MEMBERS: &[&str] = &[
+    "name",
+    "essential",
+    "portMappings",
+    "links",
+    "hostname",
+    "extraHosts",
+    "dnsServers",
+    "dnsSearchDomains",
+    "disableNetworking",
+    "image",
+    "logConfiguration",
+    "secrets",
+    "systemControls",
+];
+
+/// How many of [`READ_MEMBERS`], first, the network rules read.
+pub(super) const NETWORK_MEMBERS: usize = 9;
+
+/// Of the [`READ_MEMBERS`] that are objects, the members the model reads, where it does
+/// not read them whole ([`RawKey::read`]).
+pub(crate) const READ_WITHIN: &[(&str, &[&str])] = &[("logConfiguration", &["logDriver"])];
+
 impl Members for ContainerKey {
     fn of(name: &str) -> Option<Self> {
         Some(match name {
@@ -637,30 +664,108 @@ impl<'de> Deserialize<'de> for Top {
     }
 }
 
+/// What the model reads of a container: the fields, and what rules read through `raw`.
+#[cfg(test)]
+pub(crate) fn seen(c: &Container) -> String {
+    format!(
+        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?}",
+        c.name,
+        c.essential,
+        c.port_mappings,
+        c.links,
+        c.hostname,
+        c.extra_hosts,
+        c.dns_servers,
+        c.dns_search_domains,
+        c.disable_networking,
+        c.image(),
+        c.log_driver(),
+        c.secret_sources().collect::<Vec<_>>(),
+        c.system_controls(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// What the model read of a container before: the fields, and what rules read
-    /// through `raw`.
-    fn seen(c: &Container) -> String {
-        format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?}",
-            c.name,
-            c.essential,
-            c.port_mappings,
-            c.links,
-            c.hostname,
-            c.extra_hosts,
-            c.dns_servers,
-            c.dns_search_domains,
-            c.disable_networking,
-            c.image(),
-            c.log_driver(),
-            c.secret_sources().collect::<Vec<_>>(),
-            c.system_controls(),
+    /// Every member of an ECS container definition (the `RegisterTaskDefinition` API's).
+    const ALL_MEMBERS: &[&str] = &[
+        "command",
+        "cpu",
+        "credentialSpecs",
+        "dependsOn",
+        "disableNetworking",
+        "dnsSearchDomains",
+        "dnsServers",
+        "dockerLabels",
+        "dockerSecurityOptions",
+        "entryPoint",
+        "environment",
+        "environmentFiles",
+        "essential",
+        "extraHosts",
+        "firelensConfiguration",
+        "gpu",
+        "healthCheck",
+        "hostname",
+        "image",
+        "interactive",
+        "links",
+        "linuxParameters",
+        "logConfiguration",
+        "memory",
+        "memoryReservation",
+        "mountPoints",
+        "name",
+        "portMappings",
+        "privileged",
+        "pseudoTerminal",
+        "readonlyRootFilesystem",
+        "repositoryCredentials",
+        "resourceRequirements",
+        "restartPolicy",
+        "secrets",
+        "startTimeout",
+        "stopTimeout",
+        "systemControls",
+        "ulimits",
+        "user",
+        "versionConsistency",
+        "volumesFrom",
+        "workingDirectory",
+    ];
+
+    #[test]
+    fn the_members_read_are_those_decoded() {
+        for m in ALL_MEMBERS {
+            assert_eq!(
+                ContainerKey::of(m).is_some(),
+                READ_MEMBERS.contains(m),
+                "{m}: READ_MEMBERS and ContainerKey::of disagree"
+            );
+        }
+        for n in READ_MEMBERS {
+            assert!(ContainerKey::of(n).is_some(), "{n} is not decoded");
+        }
+        for k in super::super::task_definitions::NETWORK_KEYS {
+            assert!(READ_MEMBERS.contains(k), "{k}");
+        }
+        for (n, _) in READ_WITHIN {
+            assert!(READ_MEMBERS.contains(n), "{n}");
+        }
+        // Of `logConfiguration`, `Container::log_driver` reads `logDriver` alone.
+        let c = decode(
+            r#"[{"name":"a","logConfiguration":{"logDriver":"awslogs","options":{"x":"y"}}}]"#,
         )
+        .unwrap();
+        assert_eq!(
+            c[0].raw["logConfiguration"],
+            serde_json::json!({"logDriver": "awslogs"})
+        );
     }
+
+    use super::seen;
 
     /// The decoding through a `serde_json::Value` tree (`task_definitions::container`, the
     /// definition this module must agree with), with its messages.

@@ -24,8 +24,17 @@ mod task_sets;
 pub(crate) mod user_data;
 pub(crate) mod written;
 
+/// What the model reads of a container definition (see the source overlay).
+pub(crate) use containers::{
+    READ_MEMBERS as CONTAINER_READ_MEMBERS, READ_WITHIN as CONTAINER_READ_WITHIN,
+};
+
+#[cfg(test)]
+pub(crate) use containers::seen as container_seen;
 #[cfg(test)]
 pub(crate) use services::is_service_linked_role;
+#[cfg(test)]
+pub(crate) use task_definitions::decode_containers;
 
 /// Extract every ECS-related resource of one plan into `model`.
 pub(crate) fn extract_plan<'p>(

@@ -115,6 +115,10 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
         };
         return (Field::null().with_sensitive(sensitive), Some(problem));
     }
+    // Structure from the Terraform sources, read in place (not copied out first).
+    if let Some(root) = a.json_structure() {
+        return structured_containers(root, sensitive);
+    }
     let decoded = match a.decode_json() {
         Ok(f) => f,
         Err(e) => {
@@ -125,54 +129,49 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
         }
     };
     match decoded.val {
-        // Structure from the Terraform sources with unknown leaves: usable only when what
-        // the network rules read of each container is known (an image or a secret ARN may
-        // stay unknown).
-        Val::Known(attrs) if network_parts_unknown(&attrs) => {
-            (Field::unknown().with_sensitive(sensitive), None)
-        }
-        Val::Known(attrs) => match attrs.into_after() {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    match item {
-                        Value::Object(_) => out.push(container(item)),
-                        _ => {
-                            return (
-                                Field::null().with_sensitive(sensitive),
-                                Some(format!("container_definitions[{i}] is not an object")),
-                            )
-                        }
-                    }
-                }
-                (Field::known(out).with_sensitive(sensitive), None)
-            }
-            _ => (
-                Field::null().with_sensitive(sensitive),
-                Some("container_definitions is not a JSON array".to_string()),
-            ),
-        },
+        Val::Known(attrs) => structured_containers(attrs.root(), sensitive),
         Val::Null => (Field::null().with_sensitive(sensitive), None),
         Val::Unknown => (Field::unknown().with_sensitive(sensitive), None),
     }
 }
 
-/// The members of a container definition the model reads.
-pub(super) const NETWORK_KEYS: &[&str] = &[
-    "name",
-    "essential",
-    "portMappings",
-    "links",
-    "hostname",
-    "extraHosts",
-    "dnsServers",
-    "dnsSearchDomains",
-    "disableNetworking",
-];
+/// Containers from the structure the Terraform sources give for a JSON string the plan
+/// leaves unknown (an array of objects with unknown leaves; `root` is its top): usable only
+/// when what the network rules read of each container is known (an image or a secret ARN
+/// may stay unknown). Each container object is copied into the model.
+fn structured_containers(
+    root: AttrRef<'_>,
+    sensitive: bool,
+) -> (Field<Vec<Container>>, Option<String>) {
+    if network_parts_unknown(root) {
+        return (Field::unknown().with_sensitive(sensitive), None);
+    }
+    let Val::Known(Value::Array(items)) = root.raw().val else {
+        return (
+            Field::null().with_sensitive(sensitive),
+            Some("container_definitions is not a JSON array".to_string()),
+        );
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if !item.is_object() {
+            return (
+                Field::null().with_sensitive(sensitive),
+                Some(format!("container_definitions[{i}] is not an object")),
+            );
+        }
+        out.push(container(item.clone()));
+    }
+    (Field::known(out).with_sensitive(sensitive), None)
+}
+
+/// The members of a container definition the network rules read.
+pub(super) const NETWORK_KEYS: &[&str] = super::containers::READ_MEMBERS
+    .split_at(super::containers::NETWORK_MEMBERS)
+    .0;
 
 /// Whether a decoded container list leaves unknown its length or a member the model reads.
-fn network_parts_unknown(attrs: &crate::plan::Attrs) -> bool {
-    let root = attrs.root();
+fn network_parts_unknown(root: AttrRef<'_>) -> bool {
     if root.is_unknown() {
         return true;
     }

@@ -230,6 +230,14 @@ fn looks_like_base64(s: &str) -> bool {
         && !is_sha1_hex(s)
 }
 
+/// The resource types whose user data the model reads ([`scan`]): the source overlay
+/// looks for a hashed `user_data` to settle only in these.
+pub(crate) const READ_BY_MODEL: &[&str] = &[
+    "aws_instance",
+    "aws_launch_configuration",
+    "aws_launch_template",
+];
+
 /// `aws_launch_configuration` (and `aws_instance` before provider v5) stores a hash.
 pub(crate) fn is_sha1_hex(s: &str) -> bool {
     s.len() == 40 && s.chars().all(|c| c.is_ascii_hexdigit())
@@ -267,6 +275,11 @@ fn scan<T>(plan: &Plan, res: &Resource, attrs: &[&str], parse: fn(&str) -> Optio
         }
     }
     if hashed {
+        debug_assert!(
+            READ_BY_MODEL.contains(&res.type_.as_str()),
+            "{} is missing from READ_BY_MODEL",
+            res.type_
+        );
         // The sources' text, when its digest is the planned one.
         if let Some(found) = plan
             .source_user_data(res)

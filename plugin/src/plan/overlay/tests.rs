@@ -155,9 +155,10 @@ fn unknown_values_are_filled_and_references_recorded() {
         Val::Known(80)
     );
     assert!(c.get("image").is_unknown());
-    // The sensitive variable's value is neither filled in nor visible: unknown, sensitive.
-    let pw = c.get("environment").at(0).get("value");
-    assert!(pw.is_unknown() && pw.is_sensitive());
+    // The sensitive variable's value is neither filled in nor visible: the model does not
+    // read `environment`, which is left out, and the attribute is sensitive.
+    assert!(c.get("environment").raw().is_null());
+    assert!(tdr.attr("container_definitions").is_sensitive());
     assert!(!serde_json::to_string(attrs.after())
         .unwrap()
         .contains("hunter2"));
@@ -762,4 +763,169 @@ fn indexes_are_added_to_paths_as_decimal_numbers() {
         push_index(&mut p, i);
         assert_eq!(p, format!("a.b.{i}"));
     }
+}
+
+/// What the model reads of decoded containers: their fields, and what rules read through
+/// `raw`.
+fn containers_read(a: crate::plan::AttrRef<'_>) -> String {
+    let (containers, problem) = crate::model::extract::decode_containers(a);
+    let val = match &containers.val {
+        Val::Known(cs) => cs
+            .iter()
+            .map(crate::model::extract::container_seen)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => format!("{other:?}"),
+    };
+    format!("{val} sensitive={} {problem:?}", containers.sensitive)
+}
+
+/// A `container_definitions` source value as the overlay puts it into a plan whose value
+/// is unknown.
+fn overlaid_containers(v: V) -> Attrs {
+    let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
+    let mut m = Merge {
+        refs: Vec::new(),
+        set: Vec::new(),
+        filled: 0,
+        disagreements: Vec::new(),
+        managed: &mut managed,
+    };
+    let (a, u, s, _) = m.sourced(v, &mut "container_definitions".to_string());
+    Attrs::new(
+        json!({ "container_definitions": a }),
+        json!({ "container_definitions": u }),
+        json!({ "container_definitions": s }),
+    )
+}
+
+const CONTAINERS_TF: &str = r#"
+variable "token" {
+  default = "s3cr3t-token"
+}
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  container_definitions = jsonencode([
+    {
+      name              = "app"
+      image             = aws_ecr_repository.app.repository_url
+      essential         = true
+      cpu               = 256
+      links             = ["db"]
+      hostname          = "app"
+      extraHosts        = [{ hostname = "db", ipAddress = "10.0.0.9" }]
+      dnsServers        = ["10.0.0.2"]
+      dnsSearchDomains  = ["corp"]
+      disableNetworking = false
+      portMappings      = [{ containerPort = 80, hostPort = 80, protocol = "tcp" }]
+      environment       = [{ name = "TOKEN", value = var.token }, { name = "DB", value = aws_db_instance.db.address }]
+      secrets           = [{ name = "KEY", valueFrom = aws_ssm_parameter.key.arn }]
+      logConfiguration  = { logDriver = "awslogs", options = { awslogs-group = aws_cloudwatch_log_group.app.name } }
+      systemControls    = [{ namespace = "net.core.somaxconn", value = "1024" }]
+      healthCheck       = { command = ["CMD", "true"], interval = 30 }
+    },
+    { name = "sidecar", image = "busybox", essential = false },
+  ])
+}
+"#;
+
+#[test]
+fn the_members_of_containers_the_model_reads_are_kept_and_the_rest_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), CONTAINERS_TF).unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let ev = Evaluator::new(&src, Default::default());
+    let whole = ev
+        .attribute("aws_ecs_task_definition.app", "container_definitions")
+        .expect("written");
+    let cut = read_part("container_definitions", whole.clone(), &[]);
+    let (whole, cut) = (overlaid_containers(whole), overlaid_containers(cut));
+    let at = |a: &Attrs| containers_read(a.root().get("container_definitions"));
+    assert_eq!(at(&cut), at(&whole));
+    assert!(at(&cut).contains("\"app\""), "{}", at(&cut));
+
+    let first = cut.root().get("container_definitions").at(0);
+    for left_out in ["cpu", "environment", "healthCheck"] {
+        assert!(first.get(left_out).raw().is_null(), "{left_out}");
+    }
+    assert!(first.get("logConfiguration").get("options").raw().is_null());
+    assert_eq!(
+        first.get("logConfiguration").get("logDriver").string().val,
+        Val::Known("awslogs".to_string())
+    );
+    // A member holding a sensitive variable's value is kept, to be marked sensitive.
+    let ev = Evaluator::new(&src, Default::default());
+    let v = ev
+        .attribute("aws_ecs_task_definition.app", "container_definitions")
+        .unwrap();
+    let secrets = ["s3cr3t".to_string()];
+    let mut kept = overlaid_containers(read_part("container_definitions", v, &secrets));
+    kept.mark_sensitive_strings(&secrets);
+    let env = kept
+        .root()
+        .get("container_definitions")
+        .at(0)
+        .get("environment");
+    assert!(env.at(0).get("value").is_sensitive());
+    assert!(kept.root().get("container_definitions").is_sensitive());
+}
+
+/// Over every scenario with Terraform sources: what the model reads of the container
+/// definitions the overlay cuts down is what it reads of their whole structure.
+#[test]
+fn the_scenarios_containers_read_the_same_cut_down() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/scenarios/modules");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    let mut compared = 0;
+    for dir in dirs {
+        let Ok(text) = std::fs::read(dir.join("plan.json")) else {
+            continue;
+        };
+        let plan = parse_bytes(&text, "plan.json", &LoadOptions::default()).unwrap();
+        let src = Sources::load(&dir).unwrap();
+        let variables = J::Object(
+            plan.variables
+                .iter()
+                .map(|(k, v)| (k.clone(), json!({ "value": v.value })))
+                .collect(),
+        );
+        let ev = Evaluator::from_plan_variables(&src, &variables);
+        // Its own caches: members left out by the reading evaluator are not evaluated there.
+        let reading = Evaluator::from_plan_variables(&src, &variables);
+        // Every task definition the sources write, whether the plan knows its containers
+        // or not: more structures to compare.
+        for res in &plan.resources {
+            if res.type_ != "aws_ecs_task_definition" {
+                continue;
+            }
+            let whole = match ev.attribute(&res.address, "container_definitions") {
+                Some(v @ V::Unknown(tfsource::Unknown { json: Some(_), .. })) => v,
+                _ => continue,
+            };
+            let cut = read_part("container_definitions", whole.clone(), &[]);
+            let only_read = reading
+                .written_attributes_reading(
+                    &res.address,
+                    ["container_definitions"],
+                    &json_read_members,
+                )
+                .and_then(|mut w| w.pop())
+                .map(|(_, v)| read_part("container_definitions", v, &[]))
+                .expect("written");
+            let at = |v: V| {
+                let a = overlaid_containers(v);
+                containers_read(a.root().get("container_definitions"))
+            };
+            let (whole, cut, only_read) = (at(whole), at(cut), at(only_read));
+            assert_eq!(cut, whole, "{} {}", dir.display(), res.address);
+            assert_eq!(only_read, whole, "{} {}", dir.display(), res.address);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 4, "{compared} container definitions compared");
 }
