@@ -539,17 +539,23 @@ resource "aws_subnet" "b" {
 }
 
 #[test]
-fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
+fn pieces_split_at_module_instances_give_what_one_run_gives() {
     let (_dir, src, plan) = module_instances_plan();
     let all: Vec<usize> = (0..plan.resources.len()).collect();
     assert!(all.len() >= PARALLEL_MIN, "{}", all.len());
-    // The split falls between two module instances, both runs have work.
-    let at = split_at_module(&plan, &all);
-    assert!(at > 0 && at < all.len(), "{at}");
-    assert_ne!(
-        plan.resources[at].module_address,
-        plan.resources[at - 1].module_address
-    );
+    // Several pieces, in order and covering every resource once, each ending between two
+    // module instances.
+    let pieces = module_pieces(&plan, &all);
+    assert!(pieces.len() > 2 && pieces.len() <= PIECES, "{pieces:?}");
+    assert_eq!(pieces.concat(), all);
+    let mut end = 0;
+    for piece in &pieces[..pieces.len() - 1] {
+        end += piece.len();
+        assert_ne!(
+            plan.resources[end].module_address,
+            plan.resources[end - 1].module_address
+        );
+    }
 
     let mut two = plan.clone();
     let stats = apply(&mut two, &src);
