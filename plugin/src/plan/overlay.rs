@@ -448,33 +448,68 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         secrets: &secrets,
         pieces: &pieces,
     };
-    let (mut stats, mut changes, user_data) = job.run();
-    // The values of the changed resources patched in two halves, on two cores when the
-    // overlay was split.
+    let (mut stats, mut changes, found, user_data) = job.run();
+    stats.filled += user_data.len();
+    stats.resources = changes.len();
+    // The values of the changed resources patched in two halves while what the sources
+    // found is recorded, on every core when the overlay was split.
+    let parallel = pieces.len() > 1;
     let mid = changes.len() / 2;
     let boundary = changes.get(mid).map_or(plan.resources.len(), |c| c.0);
     let (low, high) = plan.resources.split_at_mut(boundary);
     let (first, second) = changes.split_at_mut(mid);
+    let (source_refs, source_set) = (&mut plan.source_refs, &mut plan.source_set);
     crate::par::join(
-        pieces.len() > 1,
-        || patch_values(low, 0, first, &secrets),
-        || patch_values(high, boundary, second, &secrets),
+        parallel,
+        || {
+            crate::par::join(
+                parallel,
+                || patch_values(low, 0, first, &secrets),
+                || patch_values(high, boundary, second, &secrets),
+            )
+        },
+        || record_found(source_refs, source_set, found),
     );
-    stats.filled += user_data.len();
     plan.source_user_data.extend(user_data);
-    stats.resources = changes.len();
-    plan.source_refs.reserve(changes.len());
-    for (i, _, targets, set) in changes {
+    stats
+}
+
+/// What the sources found of one changed resource, apart from its values: its address,
+/// the plan resources its unknown parts reference and the paths they show set.
+type Found = (String, SourceRefs, SetPaths);
+
+/// Dotted attribute paths the sources show set (see [`Plan::source_sets`]).
+type SetPaths = std::collections::HashSet<String, super::document::SeededHash>;
+
+/// Take what the sources found of the resources of `changes` out of them, for
+/// [`record_found`] (the plan is read meanwhile: the addresses are copied here).
+fn take_found(plan: &Plan, changes: &mut [Change]) -> Vec<Found> {
+    changes
+        .iter_mut()
+        .filter(|(_, _, targets, set)| !targets.is_empty() || !set.is_empty())
+        .map(|(i, _, targets, set)| {
+            let address = plan.resources[*i].address.clone();
+            let set = std::mem::take(set).into_iter().collect();
+            (address, std::mem::take(targets), set)
+        })
+        .collect()
+}
+
+/// Put what [`take_found`] took into the plan's maps, in address order.
+fn record_found(
+    source_refs: &mut HashMap<String, SourceRefs, super::document::SeededHash>,
+    source_set: &mut HashMap<String, SetPaths, super::document::SeededHash>,
+    found: Vec<Found>,
+) {
+    source_refs.reserve(found.len());
+    for (address, targets, set) in found {
         if !set.is_empty() {
-            let address = plan.resources[i].address.clone();
-            plan.source_set.insert(address, set.into_iter().collect());
+            source_set.insert(address.clone(), set);
         }
         if !targets.is_empty() {
-            let address = plan.resources[i].address.clone();
-            plan.source_refs.insert(address, targets);
+            source_refs.insert(address, targets);
         }
     }
-    stats
 }
 
 /// Plans with at least this many resources to overlay are overlaid in [`PIECES`] pieces
@@ -526,16 +561,17 @@ struct OverlayJob<'a> {
     pieces: &'a [&'a [usize]],
 }
 
-/// What one piece gave: its position among the pieces, its stats and its changes.
-type PieceResult = (usize, OverlayStats, Vec<Change>);
+/// What one piece gave: its position among the pieces, its stats, its changes and what
+/// the sources found of them besides values.
+type PieceResult = (usize, OverlayStats, Vec<Change>, Vec<Found>);
 
 /// What one thread gave: its pieces' results, and the hashed user data when it took that.
 type SeatResult = (Vec<PieceResult>, Option<Vec<(String, String)>>);
 
 impl OverlayJob<'_> {
     /// Overlay every piece, then find the hashed user data (see [`hashed_user_data`]):
-    /// the stats and changes of the pieces in address order, and the user data.
-    fn run(&self) -> (OverlayStats, Vec<Change>, Vec<(String, String)>) {
+    /// the stats, changes and findings of the pieces in address order, and the user data.
+    fn run(&self) -> (OverlayStats, Vec<Change>, Vec<Found>, Vec<(String, String)>) {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let caller = std::thread::current().id();
         let seats = vec![(); crate::par::threads().min(self.pieces.len())];
@@ -549,11 +585,13 @@ impl OverlayJob<'_> {
         results.sort_unstable_by_key(|r| r.0);
         let mut stats = OverlayStats::default();
         let mut changes = Vec::with_capacity(results.iter().map(|r| r.2.len()).sum());
-        for (_, later, more) in results {
+        let mut found = Vec::with_capacity(results.iter().map(|r| r.3.len()).sum());
+        for (_, later, more, more_found) in results {
             stats.add(later);
             changes.extend(more);
+            found.extend(more_found);
         }
-        (stats, changes, user_data)
+        (stats, changes, found, user_data)
     }
 
     /// One thread's share: the next piece not taken until none is left (the one after the
@@ -575,8 +613,9 @@ impl OverlayJob<'_> {
             match self.pieces.get(k) {
                 Some(part) => {
                     let mut stats = OverlayStats::default();
-                    let changes = overlay_part(self.plan, part, ev, self.secrets, &mut stats);
-                    done.push((k, stats, changes));
+                    let mut changes = overlay_part(self.plan, part, ev, self.secrets, &mut stats);
+                    let found = take_found(self.plan, &mut changes);
+                    done.push((k, stats, changes, found));
                 }
                 None => user_data = Some(hashed_user_data(self.plan, ev)),
             }
