@@ -569,7 +569,8 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    for (i, patch, refs, _) in &one {
+    assert!(one.iter().any(|(.., set)| !set.is_empty()));
+    for (i, patch, refs, set) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
         let planned = plan.resources[*i].values.clone();
@@ -586,6 +587,9 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
                 "{} {path}",
                 res.address
             );
+        }
+        for path in set {
+            assert!(two.source_sets(res, path), "{} {path}", res.address);
         }
     }
     // What each run settled: the local from the instance's input, the other's id.
