@@ -565,13 +565,16 @@ struct OverlayJob<'a> {
 /// the sources found of them besides values.
 type PieceResult = (usize, OverlayStats, Vec<Change>, Vec<Found>);
 
+/// Resource address → the user data text the sources give (see [`hashed_user_data`]).
+type UserData = Vec<(String, String)>;
+
 /// What one thread gave: its pieces' results, and the hashed user data when it took that.
-type SeatResult = (Vec<PieceResult>, Option<Vec<(String, String)>>);
+type SeatResult = (Vec<PieceResult>, Option<UserData>);
 
 impl OverlayJob<'_> {
     /// Overlay every piece, then find the hashed user data (see [`hashed_user_data`]):
     /// the stats, changes and findings of the pieces in address order, and the user data.
-    fn run(&self) -> (OverlayStats, Vec<Change>, Vec<Found>, Vec<(String, String)>) {
+    fn run(&self) -> (OverlayStats, Vec<Change>, Vec<Found>, UserData) {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let caller = std::thread::current().id();
         let seats = vec![(); crate::par::threads().min(self.pieces.len())];
