@@ -175,13 +175,6 @@ struct Pool {
     ready: Condvar,
 }
 
-/// Start the pool's workers now rather than on first use, for a caller that will need them
-/// and has other work meanwhile: a worker makes room in its heap when it starts (see
-/// [`worker`]), which then overlaps that work instead of delaying the first run it takes.
-pub fn start_workers() {
-    pool();
-}
-
 /// The process's pool, its workers started on first use; `None` on one core, or when no
 /// worker could be started.
 fn pool() -> Option<&'static Pool> {

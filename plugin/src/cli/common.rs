@@ -142,9 +142,6 @@ impl PendingSources {
     pub fn start(explicit: Option<&Path>, cwd: &Path) -> PendingSources {
         let dir = source_dir(explicit, cwd);
         let reading = dir.as_ref().map(|(d, _)| {
-            // The overlay of the sources will run on every core: its threads start while
-            // the plans and sources are read.
-            crate::par::start_workers();
             let d = d.clone();
             std::thread::spawn(move || Sources::load(&d))
         });
