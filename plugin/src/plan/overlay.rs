@@ -434,88 +434,213 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
         })
         .map(|(i, _)| i)
         .collect();
-    // Two runs, each with its own evaluator, on two cores when there is enough to do:
-    // split where a module instance ends, so that each instance (its inputs and locals)
-    // is evaluated by one run. Their results are merged in address order, as one run
-    // gives them.
-    let (first, second) = candidates.split_at(split_at_module(plan, &candidates));
-    let shared: &Plan = plan;
-    let run = |part: &[usize], user_data: bool| {
-        if !user_data {
-            // The second run is on a thread of its own.
-            tfsource::reserve_thread_heap(part.len() * HEAP_PER_RESOURCE);
-        }
-        let ev = Evaluator::from_plan_variables(sources, &variables)
-            .with_known_instances(instances.clone());
-        let mut stats = OverlayStats::default();
-        let changes = overlay_part(shared, part, &ev, &secrets, &mut stats);
-        let user_data = if user_data {
-            hashed_user_data(shared, &ev)
-        } else {
-            Vec::new()
-        };
-        if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
-            // Its instances, inputs and locals are not freed either (see
-            // [`free_nothing_before_exit`]).
-            std::mem::forget(ev);
-        }
-        (stats, changes, user_data)
+    // The candidates in pieces, each ending where a module instance ends, so that an
+    // instance (its inputs and locals) is evaluated by one evaluator. The threads take the
+    // pieces one at a time: a thread the OS pauses, or a slower piece, leaves the rest to
+    // the others instead of holding up the check. The results are merged in address
+    // order, as one run gives them.
+    let pieces = module_pieces(plan, &candidates);
+    let job = OverlayJob {
+        plan,
+        sources,
+        variables: &variables,
+        instances: &instances,
+        secrets: &secrets,
+        pieces: &pieces,
     };
-    let ((mut stats, mut changes, user_data), (later, mut more, _)) = crate::par::join(
-        !second.is_empty(),
-        || run(first, true),
-        || run(second, false),
-    );
-    // The values of each run's resources patched as that run was: the second run's lie
-    // after the first's in the plan.
-    let boundary = second.first().map_or(plan.resources.len(), |&i| i);
-    let (low, high) = plan.resources.split_at_mut(boundary);
-    crate::par::join(
-        !more.is_empty(),
-        || patch_values(low, 0, &mut changes, &secrets),
-        || patch_values(high, boundary, &mut more, &secrets),
-    );
-    stats.add(later);
-    changes.extend(more);
+    let (mut stats, mut changes, found, user_data) = job.run();
     stats.filled += user_data.len();
-    plan.source_user_data.extend(user_data);
     stats.resources = changes.len();
-    plan.source_refs.reserve(changes.len());
-    for (i, _, targets, set) in changes {
-        if !set.is_empty() {
-            let address = plan.resources[i].address.clone();
-            plan.source_set.insert(address, set.into_iter().collect());
-        }
-        if !targets.is_empty() {
-            let address = plan.resources[i].address.clone();
-            plan.source_refs.insert(address, targets);
-        }
-    }
+    // The values of the changed resources patched in two halves while what the sources
+    // found is recorded, on every core when the overlay was split.
+    let parallel = pieces.len() > 1;
+    let mid = changes.len() / 2;
+    let boundary = changes.get(mid).map_or(plan.resources.len(), |c| c.0);
+    let (low, high) = plan.resources.split_at_mut(boundary);
+    let (first, second) = changes.split_at_mut(mid);
+    let (source_refs, source_set) = (&mut plan.source_refs, &mut plan.source_set);
+    crate::par::join(
+        parallel,
+        || {
+            crate::par::join(
+                parallel,
+                || patch_values(low, 0, first, &secrets),
+                || patch_values(high, boundary, second, &secrets),
+            )
+        },
+        || record_found(source_refs, source_set, found),
+    );
+    plan.source_user_data.extend(user_data);
     stats
 }
 
-/// Plans with at least this many resources to overlay are overlaid in two runs (see
-/// [`apply`]).
+/// What the sources found of one changed resource, apart from its values: its address,
+/// the plan resources its unknown parts reference and the paths they show set.
+type Found = (String, SourceRefs, SetPaths);
+
+/// Dotted attribute paths the sources show set (see [`Plan::source_sets`]).
+type SetPaths = std::collections::HashSet<String, super::document::SeededHash>;
+
+/// Take what the sources found of the resources of `changes` out of them, for
+/// [`record_found`] (the plan is read meanwhile: the addresses are copied here).
+fn take_found(plan: &Plan, changes: &mut [Change]) -> Vec<Found> {
+    changes
+        .iter_mut()
+        .filter(|(_, _, targets, set)| !targets.is_empty() || !set.is_empty())
+        .map(|(i, _, targets, set)| {
+            let address = plan.resources[*i].address.clone();
+            let set = std::mem::take(set).into_iter().collect();
+            (address, std::mem::take(targets), set)
+        })
+        .collect()
+}
+
+/// Put what [`take_found`] took into the plan's maps, in address order.
+fn record_found(
+    source_refs: &mut HashMap<String, SourceRefs, super::document::SeededHash>,
+    source_set: &mut HashMap<String, SetPaths, super::document::SeededHash>,
+    found: Vec<Found>,
+) {
+    source_refs.reserve(found.len());
+    for (address, targets, set) in found {
+        if !set.is_empty() {
+            source_set.insert(address.clone(), set);
+        }
+        if !targets.is_empty() {
+            source_refs.insert(address, targets);
+        }
+    }
+}
+
+/// Plans with at least this many resources to overlay are overlaid in [`PIECES`] pieces
+/// (see [`apply`]); fewer, in one.
 const PARALLEL_MIN: usize = 64;
+
+/// How many pieces the overlay of a large plan is cut into: enough for the threads to end
+/// together when one of them is slowed, few enough that each piece's lookups (the plan
+/// resources a reference names) are mostly hits.
+const PIECES: usize = 8;
 
 /// Heap reserved for the overlay of one resource (evaluator values, the new planned
 /// values): the second run of the sources bench grew its heap by about 960 pages (8 KiB
 /// per resource), and the blocks reserved may first reuse free space in the heap.
 const HEAP_PER_RESOURCE: usize = 16 << 10;
 
-/// Where to split the candidate resources (indexes into `plan.resources`, in address
-/// order) into two runs: about half way, where a module instance ends; `len` (one run)
-/// when there are few.
-fn split_at_module(plan: &Plan, candidates: &[usize]) -> usize {
+/// The candidate resources (indexes into `plan.resources`, in address order) in pieces of
+/// about equal size, each ending where a module instance ends; one piece when there are
+/// few.
+fn module_pieces<'c>(plan: &Plan, candidates: &'c [usize]) -> Vec<&'c [usize]> {
     if candidates.len() < PARALLEL_MIN {
-        return candidates.len();
+        return vec![candidates];
     }
     let module = |i: usize| plan.resources[candidates[i]].module_address.as_str();
-    let mut at = candidates.len() / 2;
-    while at < candidates.len() && module(at) == module(at - 1) {
-        at += 1;
+    let size = candidates.len().div_ceil(PIECES);
+    let mut pieces = Vec::with_capacity(PIECES);
+    let mut rest = candidates;
+    let mut start = 0;
+    while !rest.is_empty() {
+        let mut at = size.min(rest.len());
+        while at < rest.len() && module(start + at) == module(start + at - 1) {
+            at += 1;
+        }
+        let (piece, after) = rest.split_at(at);
+        pieces.push(piece);
+        rest = after;
+        start += at;
     }
-    at
+    pieces
+}
+
+/// The overlay of a plan's candidate resources, piece by piece on every thread.
+struct OverlayJob<'a> {
+    plan: &'a Plan,
+    sources: &'a Sources,
+    variables: &'a J,
+    instances: &'a HashMap<String, Vec<Key>>,
+    secrets: &'a [String],
+    pieces: &'a [&'a [usize]],
+}
+
+/// What one piece gave: its position among the pieces, its stats, its changes and what
+/// the sources found of them besides values.
+type PieceResult = (usize, OverlayStats, Vec<Change>, Vec<Found>);
+
+/// Resource address → the user data text the sources give (see [`hashed_user_data`]).
+type UserData = Vec<(String, String)>;
+
+/// What one thread gave: its pieces' results, and the hashed user data when it took that.
+type SeatResult = (Vec<PieceResult>, Option<UserData>);
+
+impl OverlayJob<'_> {
+    /// Overlay every piece, then find the hashed user data (see [`hashed_user_data`]):
+    /// the stats, changes and findings of the pieces in address order, and the user data.
+    fn run(&self) -> (OverlayStats, Vec<Change>, Vec<Found>, UserData) {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let caller = std::thread::current().id();
+        let seats = vec![(); crate::par::threads().min(self.pieces.len())];
+        let seated = crate::par::map(&seats, 1, |_| self.seat(&next, caller));
+        let mut results: Vec<PieceResult> = Vec::with_capacity(self.pieces.len());
+        let mut user_data = Vec::new();
+        for (done, data) in seated {
+            results.extend(done);
+            user_data.extend(data.into_iter().flatten());
+        }
+        results.sort_unstable_by_key(|r| r.0);
+        let mut stats = OverlayStats::default();
+        let mut changes = Vec::with_capacity(results.iter().map(|r| r.2.len()).sum());
+        let mut found = Vec::with_capacity(results.iter().map(|r| r.3.len()).sum());
+        for (_, later, more, more_found) in results {
+            stats.add(later);
+            changes.extend(more);
+            found.extend(more_found);
+        }
+        (stats, changes, found, user_data)
+    }
+
+    /// One thread's share: the next piece not taken until none is left (the one after the
+    /// last is the user data), with an evaluator of its own, made when it first takes one.
+    fn seat(
+        &self,
+        next: &std::sync::atomic::AtomicUsize,
+        caller: std::thread::ThreadId,
+    ) -> SeatResult {
+        let mut ev: Option<Evaluator<'_>> = None;
+        let mut done = Vec::new();
+        let mut user_data = None;
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if k > self.pieces.len() {
+                break;
+            }
+            let ev = ev.get_or_insert_with(|| self.evaluator(caller));
+            match self.pieces.get(k) {
+                Some(part) => {
+                    let mut stats = OverlayStats::default();
+                    let mut changes = overlay_part(self.plan, part, ev, self.secrets, &mut stats);
+                    let found = take_found(self.plan, &mut changes);
+                    done.push((k, stats, changes, found));
+                }
+                None => user_data = Some(hashed_user_data(self.plan, ev)),
+            }
+        }
+        if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+            // Its instances, inputs and locals are not freed either (see
+            // [`free_nothing_before_exit`]).
+            std::mem::forget(ev);
+        }
+        (done, user_data)
+    }
+
+    /// A thread's evaluator. A thread other than the caller's first makes room in its heap
+    /// for its share of the resources.
+    fn evaluator(&self, caller: std::thread::ThreadId) -> Evaluator<'_> {
+        if std::thread::current().id() != caller {
+            let share = self.pieces.iter().map(|p| p.len()).sum::<usize>() / crate::par::threads();
+            tfsource::reserve_thread_heap(share * HEAP_PER_RESOURCE);
+        }
+        Evaluator::from_plan_variables(self.sources, self.variables)
+            .with_known_instances(self.instances.clone())
+    }
 }
 
 /// Overlay the resources at `part` (indexes into `plan.resources`): the changed ones with

@@ -136,7 +136,10 @@ fn append<T>(to: &mut Vec<T>, mut items: Vec<T>) {
 }
 
 /// Entities of one kind per thread below which [`extract_plan`] decodes them on one thread.
-const PARALLEL_MIN: usize = 256;
+/// A few dozen task definitions are already a millisecond of work, much more than handing
+/// half of them to the pool's waiting thread costs (the model is built on the critical path
+/// of a check: the other core would otherwise be idle).
+const PARALLEL_MIN: usize = 48;
 
 /// The numerous kinds of entity, decoded ahead of being added to the model.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -82,8 +82,9 @@ macro_rules! per_entity {
     }};
 }
 
-/// Entities per thread below which [`per_entity!`] stays on one thread.
-const PARALLEL_MIN: usize = 256;
+/// Entities per thread below which [`per_entity!`] stays on one thread (see the extraction's
+/// `PARALLEL_MIN`).
+const PARALLEL_MIN: usize = 48;
 
 fn vpcs(plans: &[Plan], model: &mut Model, lookup: &Lookup) {
     per_entity!(

@@ -540,17 +540,23 @@ resource "aws_subnet" "b" {
 }
 
 #[test]
-fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
+fn pieces_split_at_module_instances_give_what_one_run_gives() {
     let (_dir, src, plan) = module_instances_plan();
     let all: Vec<usize> = (0..plan.resources.len()).collect();
     assert!(all.len() >= PARALLEL_MIN, "{}", all.len());
-    // The split falls between two module instances, both runs have work.
-    let at = split_at_module(&plan, &all);
-    assert!(at > 0 && at < all.len(), "{at}");
-    assert_ne!(
-        plan.resources[at].module_address,
-        plan.resources[at - 1].module_address
-    );
+    // Several pieces, in order and covering every resource once, each ending between two
+    // module instances.
+    let pieces = module_pieces(&plan, &all);
+    assert!(pieces.len() > 2 && pieces.len() <= PIECES, "{pieces:?}");
+    assert_eq!(pieces.concat(), all);
+    let mut end = 0;
+    for piece in &pieces[..pieces.len() - 1] {
+        end += piece.len();
+        assert_ne!(
+            plan.resources[end].module_address,
+            plan.resources[end - 1].module_address
+        );
+    }
 
     let mut two = plan.clone();
     let stats = apply(&mut two, &src);
@@ -564,7 +570,8 @@ fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    for (i, patch, refs, _) in &one {
+    assert!(one.iter().any(|(.., set)| !set.is_empty()));
+    for (i, patch, refs, set) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
         let planned = plan.resources[*i].values.clone();
@@ -581,6 +588,9 @@ fn two_runs_split_at_a_module_instance_give_what_one_run_gives() {
                 "{} {path}",
                 res.address
             );
+        }
+        for path in set {
+            assert!(two.source_sets(res, path), "{} {path}", res.address);
         }
     }
     // What each run settled: the local from the instance's input, the other's id.
