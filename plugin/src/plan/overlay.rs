@@ -924,12 +924,15 @@ impl Merge<'_> {
             let (a, u, s, _) = self.sourced(v, path);
             return (a, u, s);
         }
-        // The references of the value ([`V::refs`]), taken before its parts move: recorded
-        // with its path when it stays partly unknown.
-        let (out, refs) = match (after, v) {
+        // The references of a collection merged part by part ([`V::refs`]), taken before
+        // its parts move: recorded with its path when it stays partly unknown.
+        let refs = match (after, &v) {
+            (Some(J::Object(_)), V::Map(_)) | (Some(J::Array(_)), V::List(_)) => v.refs(),
+            _ => Vec::new(),
+        };
+        let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
             (Some(J::Object(o)), V::Map(mut vm)) => {
-                let refs = refs_of(vm.values());
                 let um = unknown.and_then(J::as_object);
                 let mut a = Map::new();
                 let mut u = Map::new();
@@ -963,7 +966,7 @@ impl Merge<'_> {
                         s.insert(k.clone(), ns);
                     }
                 }
-                ((J::Object(a), J::Object(u), object_or_null(s)), refs)
+                (J::Object(a), J::Object(u), object_or_null(s))
             }
             // A single nested block the plan shows as an object.
             (Some(J::Object(_)), V::List(mut items)) if items.len() == 1 => {
@@ -974,7 +977,6 @@ impl Merge<'_> {
                 return out;
             }
             (Some(J::Array(xs)), V::List(mut items)) if xs.len() == items.len() => {
-                let refs = refs_of(items.iter());
                 let um = unknown.and_then(J::as_array);
                 // Sets (`load_balancer` blocks, `volume`s) come back in the provider's
                 // order: each plan element goes with the first unused source element that
@@ -993,7 +995,7 @@ impl Merge<'_> {
                         out
                     })
                     .collect();
-                (array_of(parts), refs)
+                array_of(parts)
             }
             (Some(plan), v) => {
                 let contains_unknown = unknown.is_some_and(any_true);
@@ -1152,15 +1154,6 @@ fn known_json(v: V, filled: &mut usize) -> (J, J) {
             (scalar.into_json().unwrap_or(J::Null), J::Null)
         }
     }
-}
-
-/// The references of a collection's parts, as [`V::refs`] gives those of the collection.
-fn refs_of<'v>(parts: impl Iterator<Item = &'v V>) -> Vec<Ref> {
-    let mut refs = Vec::new();
-    for part in parts {
-        add_refs(&mut refs, part.refs());
-    }
-    refs
 }
 
 /// `.I` added to a dotted path: the short lists nested blocks and container definitions
