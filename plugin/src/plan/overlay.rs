@@ -703,10 +703,13 @@ fn overlay_resource(
     // One buffer for the attributes' paths (see [`Merge::merge`]).
     let mut path = String::with_capacity(64);
     for (key, v) in values {
-        let planned = member(key);
+        let wholly_unknown = matches!(unknown.get(key), Some(J::Bool(true)));
+        // A wholly unknown attribute's planned member (most often absent) is looked up only
+        // when the mirrors have not told already that the values change.
+        let planned = if wholly_unknown { None } else { member(key) };
         path.clear();
         path.push_str(key);
-        let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
+        let (a, u, s) = if wholly_unknown {
             // Wholly unknown in the plan: the source value is taken as it is (of a JSON
             // string's structure, what the model reads).
             let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut path);
@@ -714,7 +717,10 @@ fn overlay_resource(
         } else {
             m.merge(planned, unknown.get(key), v, &mut path)
         };
-        differs = differs || !s.is_null() || !same(planned, &a) || !same(unknown.get(key), &u);
+        differs = differs
+            || !s.is_null()
+            || !same(unknown.get(key), &u)
+            || !same(if wholly_unknown { member(key) } else { planned }, &a);
         merged.push((key, a, u, s));
     }
     stats.filled += m.filled;
