@@ -126,9 +126,11 @@ impl Attrs {
                 // it, every member is checked.
                 let mut keys: Vec<&str> = Vec::new();
                 for secret in secrets {
-                    if secret
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || " -_.:/@+=,;!?#$%*()'".contains(c))
+                    // The text of a patched object is no longer its own.
+                    if !l.is_patched()
+                        && secret.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || " -_.:/@+=,;!?#$%*()'".contains(c)
+                        })
                     {
                         keys.extend(l.members_containing(secret));
                     } else {
@@ -154,6 +156,23 @@ impl Attrs {
                 }
             }
         }
+    }
+
+    /// Replace the member `key` of the `after` tree and of the unknown mirror (a null one
+    /// is removed), in place: a lazily read `after` keeps its other members as text (see
+    /// [`LazyObject::set`]). A tree or mirror that is not an object becomes one first.
+    pub(crate) fn set_member(&mut self, key: &str, after: Value, unknown: Value) {
+        let present = |v: Value| (!v.is_null()).then_some(v);
+        match &mut self.after {
+            After::Lazy(l) => l.set(key, present(after)),
+            After::Eager(v) => set_in(v, key, present(after)),
+        }
+        set_in(&mut self.unknown, key, present(unknown));
+    }
+
+    /// The sensitivity mirror, to add marks to.
+    pub(crate) fn sensitive_mut(&mut self) -> &mut Value {
+        &mut self.sensitive
     }
 
     /// The unknown and sensitivity mirrors, as Terraform writes them.
@@ -495,6 +514,25 @@ impl<'a> AttrRef<'a> {
             Val::Known(_) => Err("not a string".to_string()),
             Val::Null => Ok(Field::null().with_sensitive(sensitive)),
             Val::Unknown => Ok(Field::unknown().with_sensitive(sensitive)),
+        }
+    }
+}
+
+/// Replace (`None`: remove) the member `key` of an object, which `v` becomes when it is
+/// not one.
+fn set_in(v: &mut Value, key: &str, member: Option<Value>) {
+    if !v.is_object() {
+        *v = Value::Object(Default::default());
+    }
+    let Value::Object(o) = v else { return };
+    match (member, o.get_mut(key)) {
+        // In place: the name is not allocated again.
+        (Some(m), Some(slot)) => *slot = m,
+        (Some(m), None) => {
+            o.insert(key.to_string(), m);
+        }
+        (None, _) => {
+            o.remove(key);
         }
     }
 }

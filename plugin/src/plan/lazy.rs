@@ -60,10 +60,13 @@ impl Text {
 pub(crate) struct LazyObject {
     text: Text,
     members: Vec<Member>,
-    /// The names of members whose name holds an escape, unescaped, and of those too long
-    /// for [`Member::name_len`] (see [`Member`]).
+    /// The names of members whose name holds an escape, unescaped, of those too long for
+    /// [`Member::name_len`] (see [`Member`]), and of those put in ([`LazyObject::set`]).
     escaped_names: Vec<Box<str>>,
     whole: OnceLock<Value>,
+    /// Whether members were replaced, added or removed ([`LazyObject::set`]): the text is
+    /// then no longer the object's.
+    patched: bool,
 }
 
 /// One member: where its name and value lie in the text (offsets fit 32 bits: a longer
@@ -125,6 +128,7 @@ impl Clone for LazyObject {
                 .collect(),
             escaped_names: self.escaped_names.clone(),
             whole: self.whole.clone(),
+            patched: self.patched,
         }
     }
 }
@@ -221,6 +225,7 @@ impl LazyObject {
             members,
             escaped_names,
             whole: OnceLock::new(),
+            patched: false,
         })
     }
 
@@ -298,15 +303,24 @@ impl LazyObject {
 
     /// The member named `key`.
     fn find(&self, key: &str) -> Option<&Member> {
-        // From the end: a later duplicate key wins, as in serde_json's own maps. Every
-        // attribute the model reads is a search here, over dozens of members: names are
-        // told apart by length and end bytes, and only a likely match is compared as bytes
-        // (a `&str` slice of the text checked char boundaries, and a comparison called
-        // memcmp, for every member).
+        self.position(key).map(|i| &self.members[i])
+    }
+
+    /// Where the member named `key` is in `members`.
+    fn position(&self, key: &str) -> Option<usize> {
+        // From the end: a later duplicate key wins, as in serde_json's own maps.
+        self.position_before(key, self.members.len())
+    }
+
+    /// Where the last member named `key` before `end` is in `members`. Every attribute the
+    /// model reads is a search here, over dozens of members: names are told apart by length
+    /// and end bytes, and only a likely match is compared as bytes (a `&str` slice of the
+    /// text checked char boundaries, and a comparison called memcmp, for every member).
+    fn position_before(&self, key: &str, end: usize) -> Option<usize> {
         let k = key.as_bytes();
         let (first, last) = ends(k);
         let text = self.text.as_bytes();
-        self.members.iter().rev().find(|m| {
+        self.members[..end].iter().rposition(|m| {
             if m.name_len == ESCAPED {
                 return self.escaped_names[m.name_start as usize].as_bytes() == k;
             }
@@ -327,8 +341,49 @@ impl LazyObject {
 
     /// The whole object (parsed once, for callers that want the tree itself).
     pub(crate) fn whole(&self) -> &Value {
-        self.whole
-            .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
+        self.whole.get_or_init(|| match self.patched {
+            false => serde_json::from_str(&self.text).unwrap_or(Value::Null),
+            true => self.clone().into_value(),
+        })
+    }
+
+    /// Whether members were replaced, added or removed ([`LazyObject::set`]).
+    pub(crate) fn is_patched(&self) -> bool {
+        self.patched
+    }
+
+    /// Replace the member `key` by `value` (`None`: remove it), in place: the other
+    /// members stay text, unparsed (the source overlay changes a few attributes of a
+    /// resource that has dozens). A member added has no text: its name is kept with the
+    /// escaped ones and its value is parsed already.
+    pub(crate) fn set(&mut self, key: &str, value: Option<Value>) {
+        self.patched = true;
+        self.whole = OnceLock::new();
+        let Some(mut at) = self.position(key) else {
+            if let Some(value) = value {
+                self.escaped_names.push(key.into());
+                self.members.push(Member {
+                    name_start: (self.escaped_names.len() - 1) as u32,
+                    name_len: ESCAPED,
+                    first: 0,
+                    last: 0,
+                    start: 0,
+                    end: 0,
+                    value: OnceLock::from(value),
+                });
+            }
+            return;
+        };
+        // A member replaced keeps its name where it lies in the text.
+        match value {
+            Some(value) => self.members[at].value = OnceLock::from(value),
+            None => drop(self.members.remove(at)),
+        }
+        // Earlier members of that name go: the object has one.
+        while let Some(i) = self.position_before(key, at) {
+            self.members.remove(i);
+            at -= 1;
+        }
     }
 
     /// The whole object, taken out: members already parsed are moved into it rather than
@@ -350,7 +405,8 @@ impl LazyObject {
         Value::Object(map)
     }
 
-    /// Members whose JSON text contains `needle` (a cheap pre-filter before parsing). One
+    /// Members whose JSON text contains `needle` (a cheap pre-filter before parsing; not
+    /// for an object [`LazyObject::is_patched`], whose text is no longer its own). One
     /// search over the whole text (a search per member cost more to set up than to run):
     /// a hit counts for the member whose value holds all of it.
     pub(crate) fn members_containing<'s>(
@@ -445,6 +501,33 @@ mod tests {
         assert_eq!(o.into_value(), whole);
         // A later duplicate wins, as in the whole object.
         assert_eq!(whole["a"], serde_json::json!([3]));
+    }
+
+    #[test]
+    fn a_member_set_replaces_adds_or_removes_it_in_the_whole_object() {
+        let text = r#"{"a": {"x": [1, 2]}, "b\"q": "s", "a": [3], "c": null, "d": 4}"#;
+        let mut o = LazyObject::new(text).unwrap();
+        let _ = o.whole();
+        assert!(!o.is_patched());
+        // Replaced (a duplicate name too), added, removed; the others stay text.
+        o.set("a", Some(serde_json::json!({"y": true})));
+        o.set("e", Some(Value::from("new")));
+        o.set("c", None);
+        o.set("absent", None);
+        assert!(o.is_patched());
+        let expected = serde_json::json!({"a": {"y": true}, "b\"q": "s", "d": 4, "e": "new"});
+        assert_eq!(o.get("a"), Some(&serde_json::json!({"y": true})));
+        assert_eq!(o.get("e"), Some(&Value::from("new")));
+        assert_eq!(o.get("c"), None);
+        assert_eq!(o.get("b\"q"), Some(&Value::from("s")));
+        assert_eq!(o.with_member("e", |v| v.cloned()), Some(Value::from("new")));
+        assert_eq!(o.keys(), vec!["a", "b\"q", "d", "e"]);
+        assert_eq!(o.whole(), &expected);
+        assert_eq!(o.clone().into_value(), expected);
+        // Set again: the member put in is replaced.
+        o.set("e", Some(Value::from(5)));
+        assert_eq!(o.get("e"), Some(&Value::from(5)));
+        assert_eq!(o.whole()["e"], Value::from(5));
     }
 
     #[test]

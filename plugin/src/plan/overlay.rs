@@ -825,17 +825,27 @@ fn overlay_resource(
     };
     let mut merged = Vec::with_capacity(values.len());
     let mut differs = false;
+    // One buffer for the attributes' paths (see [`Merge::merge`]).
+    let mut path = String::with_capacity(64);
     for (key, v) in values {
-        let planned = member(key);
-        let (a, u, s) = if matches!(unknown.get(key), Some(J::Bool(true))) {
+        let wholly_unknown = matches!(unknown.get(key), Some(J::Bool(true)));
+        // A wholly unknown attribute's planned member (most often absent) is looked up only
+        // when the mirrors have not told already that the values change.
+        let planned = if wholly_unknown { None } else { member(key) };
+        path.clear();
+        path.push_str(key);
+        let (a, u, s) = if wholly_unknown {
             // Wholly unknown in the plan: the source value is taken as it is (of a JSON
             // string's structure, what the model reads).
-            let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut key.to_string());
+            let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut path);
             (a, u, s)
         } else {
-            m.merge(planned, unknown.get(key), &v, &mut key.to_string())
+            m.merge(planned, unknown.get(key), v, &mut path)
         };
-        differs = differs || !s.is_null() || !same(planned, &a) || !same(unknown.get(key), &u);
+        differs = differs
+            || !s.is_null()
+            || !same(unknown.get(key), &u)
+            || !same(if wholly_unknown { member(key) } else { planned }, &a);
         merged.push((key, a, u, s));
     }
     stats.filled += m.filled;
@@ -944,34 +954,38 @@ fn patch_values(
     }
 }
 
-/// A resource's values with the overlay's patch put in: the planned members it does not
-/// replace are moved, not copied, into the new values.
-fn patched(values: Attrs, patch: Patch, secrets: &[String]) -> Attrs {
-    let (after, unknown, mut sensitive) = values.into_parts();
-    let object = |v: J| match v {
-        J::Object(o) => o,
-        _ => Map::new(),
-    };
-    let (mut after, mut unknown) = (object(after), object(unknown));
+/// A resource's values with the overlay's patch put in. Without secrets the patch goes in
+/// place: of a lazily read `after`, only the members replaced are touched, the others stay
+/// text (parsing and moving every member of a service cost more than the merge). With
+/// secrets every string is looked at, so the values are rebuilt: the planned members the
+/// patch does not replace are moved, not copied, into the new values.
+fn patched(mut values: Attrs, patch: Patch, secrets: &[String]) -> Attrs {
+    if !secrets.is_empty() {
+        let (after, unknown, sensitive) = values.into_parts();
+        values = Attrs::new(after, unknown, sensitive);
+    }
     for (key, a, u, s) in patch {
         if !s.is_null() {
-            if !sensitive.is_object() && sensitive != J::Bool(true) {
-                sensitive = J::Object(Map::new());
-            }
-            if let J::Object(o) = &mut sensitive {
-                // Keep every mark the plan has: the sources only add.
-                let merged = union(o.get(&key).unwrap_or(&J::Null), s);
-                o.insert(key.clone(), merged);
-            }
+            add_sensitive(values.sensitive_mut(), &key, s);
         }
-        put(&mut after, &key, a);
-        put(&mut unknown, &key, u);
+        values.set_member(&key, a, u);
     }
-    let mut attrs = Attrs::new(J::Object(after), J::Object(unknown), sensitive);
     if !secrets.is_empty() {
-        attrs.mark_sensitive_strings(secrets);
+        values.mark_sensitive_strings(secrets);
     }
-    attrs
+    values
+}
+
+/// Add the sensitivity marks `s` of attribute `key` to a resource's sensitivity mirror:
+/// every mark the plan has stays, the sources only add.
+fn add_sensitive(sensitive: &mut J, key: &str, s: J) {
+    if !sensitive.is_object() && *sensitive != J::Bool(true) {
+        *sensitive = J::Object(Map::new());
+    }
+    if let J::Object(o) = sensitive {
+        let merged = union(o.get(key).unwrap_or(&J::Null), s);
+        o.insert(key.to_string(), merged);
+    }
 }
 
 /// Whether a merged node is what the plan has there (absent and null are the same).
@@ -1019,14 +1033,15 @@ impl ManagedAddresses {
 }
 
 impl Merge<'_> {
-    /// Merge one plan node (`after`, its unknown mirror) with the source value: the new
-    /// `after` node, unknown mirror and sensitivity additions (`Null` for none). `path` is
-    /// the node's dotted path, extended in place for its members and restored.
+    /// Merge one plan node (`after`, its unknown mirror) with the source value (taken: the
+    /// parts the plan leaves unknown move into its tree, not copied): the new `after` node,
+    /// unknown mirror and sensitivity additions (`Null` for none). `path` is the node's
+    /// dotted path, extended in place for its members and restored.
     fn merge(
         &mut self,
         after: Option<&J>,
         unknown: Option<&J>,
-        v: &V,
+        v: V,
         path: &mut String,
     ) -> (J, J, J) {
         let keep = || {
@@ -1037,12 +1052,18 @@ impl Merge<'_> {
             )
         };
         if matches!(unknown, Some(J::Bool(true))) {
-            let (a, u, s, _) = self.sourced(v.clone(), path);
+            let (a, u, s, _) = self.sourced(v, path);
             return (a, u, s);
         }
+        // The references of a collection merged part by part ([`V::refs`]), taken before
+        // its parts move: recorded with its path when it stays partly unknown.
+        let refs = match (after, &v) {
+            (Some(J::Object(_)), V::Map(_)) | (Some(J::Array(_)), V::List(_)) => v.refs(),
+            _ => Vec::new(),
+        };
         let out = match (after, v) {
             (_, V::Unknown(_)) | (None | Some(J::Null), _) => return keep(),
-            (Some(J::Object(o)), V::Map(vm)) => {
+            (Some(J::Object(o)), V::Map(mut vm)) => {
                 let um = unknown.and_then(J::as_object);
                 let mut a = Map::new();
                 let mut u = Map::new();
@@ -1056,7 +1077,7 @@ impl Merge<'_> {
                     .filter(|k| !o.contains_key(k.as_str()));
                 for k in o.keys().chain(mirror_only) {
                     let (pa, pu) = (o.get(k), um.and_then(|m| m.get(k)));
-                    let Some(sv) = vm.get(k) else {
+                    let Some(sv) = vm.remove(k) else {
                         if let Some(x) = pa {
                             a.insert(k.clone(), x.clone());
                         }
@@ -1079,31 +1100,28 @@ impl Merge<'_> {
                 (J::Object(a), J::Object(u), object_or_null(s))
             }
             // A single nested block the plan shows as an object.
-            (Some(J::Object(_)), V::List(items)) if items.len() == 1 => {
+            (Some(J::Object(_)), V::List(mut items)) if items.len() == 1 => {
                 let len = path.len();
                 path.push_str(".0");
-                let out = self.merge(after, unknown, &items[0], path);
+                let out = self.merge(after, unknown, items.remove(0), path);
                 path.truncate(len);
                 return out;
             }
-            (Some(J::Array(xs)), V::List(items)) if xs.len() == items.len() => {
+            (Some(J::Array(xs)), V::List(mut items)) if xs.len() == items.len() => {
                 let um = unknown.and_then(J::as_array);
                 // Sets (`load_balancer` blocks, `volume`s) come back in the provider's
                 // order: each plan element goes with the first unused source element that
                 // agrees with its known parts, else the one at its own position.
-                let pairing = pair(xs, items);
+                let pairing = pair(xs, &items);
                 let parts = xs
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
                         let len = path.len();
                         push_index(path, i);
-                        let out = self.merge(
-                            Some(x),
-                            um.and_then(|m| m.get(i)),
-                            &items[pairing[i]],
-                            path,
-                        );
+                        // A permutation: each source element is taken once.
+                        let item = std::mem::replace(&mut items[pairing[i]], V::Null);
+                        let out = self.merge(Some(x), um.and_then(|m| m.get(i)), item, path);
                         path.truncate(len);
                         out
                     })
@@ -1112,17 +1130,14 @@ impl Merge<'_> {
             }
             (Some(plan), v) => {
                 let contains_unknown = unknown.is_some_and(any_true);
-                if !contains_unknown && v.is_wholly_known() && !agrees(plan, v) {
+                if !contains_unknown && v.is_wholly_known() && !agrees(plan, &v) {
                     self.disagreements.push(path.clone());
                 }
                 return keep();
             }
         };
-        if any_true(&out.1) {
-            let refs = v.refs();
-            if !refs.is_empty() {
-                self.refs.push((path.clone(), refs));
-            }
+        if !refs.is_empty() && any_true(&out.1) {
+            self.refs.push((path.clone(), refs));
         }
         out
     }
@@ -1396,19 +1411,20 @@ fn union(a: &J, b: J) -> J {
 fn array_of(parts: Vec<(J, J, J)>) -> (J, J, J) {
     let mut a = Vec::with_capacity(parts.len());
     let mut u = Vec::with_capacity(parts.len());
-    let mut s = Vec::with_capacity(parts.len());
+    // The sensitivity mirror is made only once an element has marks (most have none).
+    let mut s: Option<Vec<J>> = None;
     let or_false = |x: J| if x.is_null() { J::Bool(false) } else { x };
-    for (na, nu, ns) in parts {
+    for (i, (na, nu, ns)) in parts.into_iter().enumerate() {
         a.push(na);
         u.push(or_false(nu));
-        s.push(or_false(ns));
+        if s.is_none() && !matches!(ns, J::Null | J::Bool(false)) {
+            s = Some(vec![J::Bool(false); i]);
+        }
+        if let Some(s) = &mut s {
+            s.push(or_false(ns));
+        }
     }
-    let s = if s.iter().all(|x| x == &J::Bool(false)) {
-        J::Null
-    } else {
-        J::Array(s)
-    };
-    (J::Array(a), J::Array(u), s)
+    (J::Array(a), J::Array(u), s.map_or(J::Null, J::Array))
 }
 
 fn object_or_null(m: Map<String, J>) -> J {

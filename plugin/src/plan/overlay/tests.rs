@@ -939,3 +939,55 @@ fn the_scenarios_containers_read_the_same_cut_down() {
     }
     assert!(compared >= 4, "{compared} container definitions compared");
 }
+
+#[test]
+fn a_patch_goes_in_place_into_values_read_lazily() {
+    let after = json!({"name": "svc", "load_balancer": [{"container_port": 80}], "stale": "x",
+                       "tags": {"a": "b"}});
+    let unknown = json!({"load_balancer": [{"target_group_arn": true}], "arn": true});
+    let sensitive = json!({"tags": {"a": true}});
+    let patch: Patch = vec![
+        // Replaced, added, removed (null in the tree and the mirror), marked sensitive.
+        (
+            "load_balancer".into(),
+            json!([{"container_port": 80, "target_group_arn": "tg"}]),
+            json!([{}]),
+            J::Null,
+        ),
+        ("arn".into(), J::Null, J::Bool(true), J::Null),
+        (
+            "container_definitions".into(),
+            json!([{"image": "x"}]),
+            J::Null,
+            J::Bool(true),
+        ),
+        ("stale".into(), J::Null, J::Null, J::Null),
+        (
+            "tags".into(),
+            json!({"a": "b"}),
+            J::Null,
+            json!({"b": true}),
+        ),
+    ];
+    let lazy = Attrs::from_text(&after.to_string(), unknown.clone(), sensitive.clone());
+    let in_place = patched(lazy, patch.clone(), &[]);
+    let expected = Attrs::new(
+        json!({"name": "svc", "load_balancer": [{"container_port": 80, "target_group_arn": "tg"}],
+               "tags": {"a": "b"}, "container_definitions": [{"image": "x"}]}),
+        json!({"load_balancer": [{}], "arn": true}),
+        json!({"tags": {"a": true, "b": true}, "container_definitions": true}),
+    );
+    assert_eq!(in_place, expected);
+    assert!(in_place.root().get("stale").raw().is_null());
+    assert_eq!(
+        in_place
+            .root()
+            .path("load_balancer.0.target_group_arn")
+            .string()
+            .val,
+        Val::Known("tg".to_string())
+    );
+    // The same as the values parsed at once and patched.
+    let eager = Attrs::new(after, unknown, sensitive);
+    assert_eq!(patched(eager, patch, &[]), expected);
+}
