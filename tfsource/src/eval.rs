@@ -53,6 +53,21 @@ pub struct ReadMembers<'r> {
     pub within: &'r [(&'r str, &'r [&'r str])],
 }
 
+impl<'r> ReadMembers<'r> {
+    /// Whether the member `name` is taken.
+    pub fn takes(self, name: &str) -> bool {
+        self.names.contains(&name)
+    }
+
+    /// Of the member `name`, when taken in part, the members taken.
+    pub fn within(self, name: &str) -> Option<&'r [&'r str]> {
+        self.within
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, w)| *w)
+    }
+}
+
 /// What a reader takes of each JSON string attribute, by name (see [`ReadMembers`]).
 type Reader<'f, 'r> = &'f dyn Fn(&str) -> Option<ReadMembers<'r>>;
 
@@ -810,26 +825,18 @@ impl<'s> Evaluator<'s> {
         let mut unknown_key = Vec::new();
         for (k, v) in obj.iter() {
             let mut within = None;
-            if let (Some(keep), Some(name)) = (keep, literal_key(k)) {
-                if !keep.names.contains(&name) {
+            let name = literal_key(k);
+            if let (Some(keep), Some(name)) = (keep, name) {
+                if !keep.takes(name) {
                     continue;
                 }
-                within = keep
-                    .within
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, w)| *w);
+                within = keep.within(name);
             }
-            let key = match k {
+            let key = match (name, k) {
                 // A name is the key as it is: no value made of it first.
-                ObjectKey::Identifier(id) => Ok(id.as_str().to_string()),
-                ObjectKey::Expression(e) => match e {
-                    // `"name" = ...` and `(var.x) = ...` both arrive here.
-                    Expression::Variable(v) => Ok(v.as_str().to_string()),
-                    Expression::String(s) => Ok(s.clone()),
-                    other => Err(self.eval(scope, other)?),
-                },
-                _ => Err(Value::unknown()),
+                (Some(name), _) => Ok(name.to_string()),
+                (None, ObjectKey::Expression(other)) => Err(self.eval(scope, other)?),
+                (None, _) => Err(Value::unknown()),
             };
             let value = match (within, v) {
                 (Some(names), Expression::Object(o)) => {
@@ -1624,7 +1631,7 @@ impl<'s> Evaluator<'s> {
 }
 
 /// The name of an object member written as a name or a literal string (`name = ...`,
-/// `"name" = ...`); `None` for a computed one.
+/// `"name" = ...`; `(var.x) = ...` arrives as a variable too); `None` for a computed one.
 fn literal_key(k: &ObjectKey) -> Option<&str> {
     match k {
         ObjectKey::Identifier(id) => Some(id.as_str()),

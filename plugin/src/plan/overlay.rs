@@ -914,11 +914,10 @@ fn keep_members(v: &mut V, read: tfsource::ReadMembers<'_>, secrets: &[String]) 
         if holds_secret(member, secrets) {
             return true;
         }
-        if !read.names.contains(&k.as_str()) {
+        if !read.takes(k) {
             return false;
         }
-        let within = read.within.iter().find(|(n, _)| n == k);
-        if let (Some((_, inner)), V::Map(im)) = (within, member) {
+        if let (Some(inner), V::Map(im)) = (read.within(k), member) {
             im.retain(|k, x| inner.contains(&k.as_str()) || holds_secret(x, secrets));
         }
         true
