@@ -241,6 +241,7 @@ pub fn check_plans_in_place_keeping_model(
     opts: &CheckOptions,
 ) -> (Model, Report) {
     let notes = crate::plan::overlay::apply_all_in_place(plans, &opts.sources).notes;
+    crate::timings::mark("sources applied");
     check_overlaid(plans, notes, config, opts)
 }
 
@@ -252,6 +253,7 @@ fn check_overlaid(
     opts: &CheckOptions,
 ) -> (Model, Report) {
     let model = crate::model::build(plans, &config.assume);
+    crate::timings::mark("model built");
     crate::cancel::check();
     let locator = Locator {
         plans,
@@ -318,6 +320,7 @@ pub fn check_model_located(
     }
     let cx = Context::new(model, &config.assume);
     let mut diagnostics = rules::run(&cx, &enabled_rules(config));
+    crate::timings::mark("rules run");
     crate::cancel::check();
     assign_plans(model, &mut diagnostics);
     if let Some(l) = locator {
@@ -328,7 +331,9 @@ pub fn check_model_located(
         !(opts.quiet && d.unverifiable) && opts.min_severity.is_none_or(|m| d.severity >= m)
     });
     crate::cancel::check();
-    Report::new(plans, diagnostics, opts.effective_fail_on(config))
+    let report = Report::new(plans, diagnostics, opts.effective_fail_on(config));
+    crate::timings::mark("report built");
+    report
 }
 
 /// How many ECS resources (task definitions, services, task sets, clusters, capacity

@@ -44,3 +44,4 @@ pub mod provider;
 pub mod report;
 pub mod rules;
 pub mod server;
+pub mod timings;

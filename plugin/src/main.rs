@@ -1,3 +1,4 @@
 fn main() -> std::process::ExitCode {
+    ecsnet::timings::start();
     ecsnet::cli::main()
 }

@@ -341,3 +341,62 @@ fn a_suppression_without_reason_is_an_error_naming_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a directory"));
 }
+
+#[test]
+fn timings_name_each_phase_on_stderr_and_leave_the_report_alone() {
+    let dir = scenario("modules/plain-app-module");
+    let plan = dir.join("plan.json");
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        s(&plan),
+        "--source",
+        s(&dir),
+    ];
+    let quiet = ecsnet_in(tmp.path(), &args);
+    let timed = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
+        .args(args)
+        .current_dir(tmp.path())
+        .env_remove("ECSNET_SOURCE")
+        .env("ECSNET_TIMINGS", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ecsnet");
+    assert_eq!(timed.status.code(), Some(0));
+    assert_eq!(timed.stdout, quiet.stdout, "timings change no report");
+    let err = String::from_utf8_lossy(&timed.stderr);
+    let phases: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("ecsnet timing: "))
+        .map(|l| l.split("  ").next().unwrap_or("").trim())
+        .collect();
+    // The sources are read on a thread of their own: their line may come anywhere before
+    // the main thread takes them ("sources ready").
+    let main: Vec<&str> = phases
+        .iter()
+        .copied()
+        .filter(|p| *p != "sources read")
+        .collect();
+    assert_eq!(
+        main,
+        [
+            "plans read",
+            "sources ready",
+            "sources applied",
+            "model built",
+            "rules run",
+            "report built",
+            "report written"
+        ],
+        "{err}"
+    );
+    let sources_read = phases.iter().position(|p| *p == "sources read");
+    let ready = phases.iter().position(|p| *p == "sources ready");
+    assert!(sources_read.is_some() && sources_read < ready, "{err}");
+    // Off by default.
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("ecsnet timing:"));
+}

@@ -310,6 +310,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         report::github::append_step_summary(&report, Path::new(&path))?;
     }
+    crate::timings::mark("report written");
     let status = report.status();
     // As the model and plans above: the report (thousands of findings on a large plan) is
     // left to the process's end rather than freed piece by piece.

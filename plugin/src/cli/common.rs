@@ -78,10 +78,12 @@ impl Inputs {
         let pending =
             (!source.no_source).then(|| PendingSources::start(source.source_dir.as_deref(), &cwd));
         let plans = crate::plan::load_all(&source.plans, &load)?;
+        crate::timings::mark("plans read");
         let sources = match pending {
             Some(p) => p.finish(&plans)?,
             None => vec![None; plans.len()],
         };
+        crate::timings::mark("sources ready");
         Ok(Inputs {
             config,
             plans,
@@ -146,7 +148,14 @@ impl PendingSources {
         let dir = source_dir(explicit, cwd);
         let reading = dir.as_ref().map(|(d, _)| {
             let d = d.clone();
-            std::thread::spawn(move || Sources::load(&d))
+            std::thread::Builder::new()
+                .name("sources".into())
+                .spawn(move || {
+                    let sources = Sources::load(&d);
+                    crate::timings::mark("sources read");
+                    sources
+                })
+                .unwrap_or_else(|e| panic!("cannot start a thread to read the sources: {e}"))
         });
         PendingSources { dir, reading }
     }
