@@ -12,7 +12,8 @@
 //! balancer and capacity provider blocks, a target group, security group, log group and IAM
 //! role). The plan (`plan.json`) holds each call's resources as a create plan writes them:
 //! ARNs, ids and the container definitions (whose image comes from an ECR repository) known
-//! after apply.
+//! after apply; only `resource_changes`, not the `planned_values`, `configuration` and
+//! `relevant_attributes` of a real plan (`aws-standin`'s `plan_dir` makes that one).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -50,6 +51,16 @@ fn args() -> Args {
     }
     a
 }
+
+const VERSIONS: &str = r#"terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "6.47.0"
+    }
+  }
+}
+"#;
 
 const MODULE: &str = r#"variable "name" { type = string }
 variable "cluster_arn" { type = string }
@@ -298,6 +309,9 @@ fn main() {
         changes.push(change(&m, "aws_ecs_service", "this", json!({"name": name, "desired_count": 1 + i % 4, "capacity_provider_strategy": [{"capacity_provider": "FARGATE", "weight": 1, "base": 0}], "network_configuration": [{"assign_public_ip": false}], "load_balancer": [{"container_name": format!("{name}-app"), "container_port": port}]}), json!({"id": true, "cluster": true, "task_definition": true, "network_configuration": [{"subnets": true, "security_groups": true}], "load_balancer": [{"target_group_arn": true}]})));
     }
     std::fs::write(a.out.join("main.tf"), root).expect("main.tf");
+    // The provider version the stand-in serves, for `plan_dir` (scripts/bench_sources.sh
+    // plans the configuration with real Terraform when it is installed).
+    std::fs::write(a.out.join("versions.tf"), VERSIONS).expect("versions.tf");
     let plan = json!({
         "format_version": "1.2",
         "terraform_version": "1.11.4",
