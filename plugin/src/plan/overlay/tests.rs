@@ -946,7 +946,7 @@ fn a_patch_goes_in_place_into_values_read_lazily() {
                        "tags": {"a": "b"}});
     let unknown = json!({"load_balancer": [{"target_group_arn": true}], "arn": true});
     let sensitive = json!({"tags": {"a": true}});
-    let patch: Patch = vec![
+    let merged = vec![
         // Replaced, added, removed (null in the tree and the mirror), marked sensitive.
         (
             "load_balancer".into(),
@@ -969,6 +969,10 @@ fn a_patch_goes_in_place_into_values_read_lazily() {
             json!({"b": true}),
         ),
     ];
+    let patch = Patch {
+        merged,
+        sourced: Vec::new(),
+    };
     let lazy = Attrs::from_text(&after.to_string(), unknown.clone(), sensitive.clone());
     let in_place = patched(lazy, patch.clone(), &[]);
     let expected = Attrs::new(
