@@ -82,6 +82,19 @@ impl Clone for JsonCache {
     }
 }
 
+impl SourcedMembers {
+    /// The planned `after` tree with these members in (made once).
+    fn with_planned(&self, planned: &Value) -> &Value {
+        self.whole.get_or_init(|| {
+            let mut whole = planned.clone();
+            for m in &self.members {
+                set_in(&mut whole, &m.key, Some(source_json(&m.value)));
+            }
+            whole
+        })
+    }
+}
+
 impl JsonCache {
     /// The JSON of `v`, a node of the value this cache belongs to (see [`source_json`]).
     fn json_of<'a>(&'a self, v: &'a Source) -> &'a Value {
@@ -301,13 +314,7 @@ impl Attrs {
             After::Source(s) => s.json.json_of(&s.members[0].value),
         };
         match &self.sourced {
-            Some(s) if !s.members.is_empty() => s.whole.get_or_init(|| {
-                let mut whole = planned.clone();
-                for m in &s.members {
-                    set_in(&mut whole, &m.key, Some(source_json(&m.value)));
-                }
-                whole
-            }),
+            Some(s) if !s.members.is_empty() => s.with_planned(planned),
             _ => planned,
         }
     }
@@ -637,7 +644,9 @@ impl<'a> AttrRef<'a> {
         }
         let value = match (self.value, self.sourced) {
             (Node::Source(v), Some(s)) => Some(s.json.json_of(v)),
-            (node, _) => node.value(),
+            // A resource's root: with the members the sources give.
+            (node, Some(s)) => node.value().map(|planned| s.with_planned(planned)),
+            (node, None) => node.value(),
         };
         match value {
             None | Some(Value::Null) => Val::Null,
