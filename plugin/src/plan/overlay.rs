@@ -837,11 +837,13 @@ fn overlay_resource(
     let mut path = String::with_capacity(64);
     let (_, planned_sensitive) = res.values.mirrors();
     for (key, v) in values {
-        let wholly_unknown = matches!(unknown.get(key), Some(J::Bool(true)));
+        // The attribute's unknown mark, looked up once.
+        let mark = unknown.get(key);
+        let wholly_unknown = matches!(mark, Some(J::Bool(true)));
+        path.clear();
+        path.push_str(key);
         if wholly_unknown && secrets.is_empty() && kept_whole(&v, planned_sensitive.get(key)) {
             // Read by the model as it is: only what the trees would record is recorded.
-            path.clear();
-            path.push_str(key);
             let v = read_part(key, v, secrets);
             m.scan(&v, &mut path);
             differs = true;
@@ -851,18 +853,16 @@ fn overlay_resource(
         // A wholly unknown attribute's planned member (most often absent) is looked up only
         // when the mirrors have not told already that the values change.
         let planned = if wholly_unknown { None } else { member(key) };
-        path.clear();
-        path.push_str(key);
         let (a, u, s) = if wholly_unknown {
             // Wholly unknown in the plan: the source value is taken as it is (of a JSON
             // string's structure, what the model reads).
             let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut path);
             (a, u, s)
         } else {
-            m.merge(planned, unknown.get(key), v, &mut path)
+            m.merge(planned, mark, v, &mut path)
         };
         let changes = !s.is_null()
-            || !same(unknown.get(key), &u)
+            || !same(mark, &u)
             || !same(if wholly_unknown { member(key) } else { planned }, &a);
         differs = differs || changes;
         // A member the sources leave as it is is not put in again (with secrets, the

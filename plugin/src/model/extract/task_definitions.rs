@@ -145,10 +145,11 @@ fn structured_containers(
     root: AttrRef<'_>,
     sensitive: bool,
 ) -> (Field<Vec<Container>>, Option<String>) {
-    if network_parts_unknown(root) {
+    let items = root.items();
+    if network_parts_unknown(root, &items.val) {
         return (Field::unknown().with_sensitive(sensitive), None);
     }
-    let items = match root.items().val {
+    let items = match items.val {
         Val::Known(items) if root.is_array() => items,
         _ => {
             return (
@@ -175,12 +176,13 @@ pub(super) const NETWORK_KEYS: &[&str] = super::containers::READ_MEMBERS
     .split_at(super::containers::NETWORK_MEMBERS)
     .0;
 
-/// Whether a decoded container list leaves unknown its length or a member the model reads.
-fn network_parts_unknown(root: AttrRef<'_>) -> bool {
+/// Whether a decoded container list (`root`, its `items`) leaves unknown its length or a
+/// member the model reads.
+fn network_parts_unknown(root: AttrRef<'_>, items: &Val<Vec<AttrRef<'_>>>) -> bool {
     if root.is_unknown() {
         return true;
     }
-    match root.items().val {
+    match items {
         Val::Known(items) => items
             .iter()
             .any(|c| c.is_unknown() || NETWORK_KEYS.iter().any(|k| c.get(k).contains_unknown())),
