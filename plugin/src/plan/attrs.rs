@@ -490,12 +490,25 @@ impl<'a> AttrRef<'a> {
 
     /// Whether this node is marked unknown as a whole (not inherited).
     fn unknown_here(self) -> bool {
-        is_true(self.unknown) || matches!(self.value.shown_source(), Some(Source::Unknown(_)))
+        is_true(self.unknown) || self.sourced.is_some() && self.source_unknown_here()
     }
 
     /// Whether this node is marked sensitive as a whole (not inherited).
     fn sensitive_here(self) -> bool {
-        is_true(self.sensitive) || matches!(self.value, Node::Source(v) if source_sensitive(v))
+        is_true(self.sensitive)
+            || self.sourced.is_some_and(|s| s.sensitive) && self.source_sensitive_here()
+    }
+
+    /// [`AttrRef::unknown_here`] of a node of a value from the sources.
+    #[cold]
+    fn source_unknown_here(self) -> bool {
+        matches!(self.value.shown_source(), Some(Source::Unknown(_)))
+    }
+
+    /// [`AttrRef::sensitive_here`] of a node of a value from the sources.
+    #[cold]
+    fn source_sensitive_here(self) -> bool {
+        matches!(self.value, Node::Source(v) if source_sensitive(v))
     }
 
     /// At a resource's root, its members the sources give.
@@ -514,7 +527,7 @@ impl<'a> AttrRef<'a> {
     /// Object member.
     pub fn get(self, key: &str) -> AttrRef<'a> {
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
-        if let Some(m) = self.sourced_member(key) {
+        if let Some(m) = self.sourced.and_then(|_| self.sourced_member(key)) {
             // Its unknown parts are marked in it; the plan's sensitivity mark stays.
             return self.child(Node::Source(&m.value), None, pick(self.sensitive));
         }
@@ -531,11 +544,13 @@ impl<'a> AttrRef<'a> {
     /// and dropped after (see [`LazyObject::with_member`]), for a large member read once.
     pub(crate) fn with_member<R>(self, key: &str, f: impl FnOnce(AttrRef<'_>) -> R) -> R {
         match self.value {
-            Node::Lazy(l) if self.sourced_member(key).is_none() => l.with_member(key, |v| {
-                let pick =
-                    |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
-                f(self.child(Node::from(v), pick(self.unknown), pick(self.sensitive)))
-            }),
+            Node::Lazy(l) if self.sourced.is_none() || self.sourced_member(key).is_none() => l
+                .with_member(key, |v| {
+                    let pick = |v: Option<&'a Value>| {
+                        v.and_then(|v| v.as_object()).and_then(|o| o.get(key))
+                    };
+                    f(self.child(Node::from(v), pick(self.unknown), pick(self.sensitive)))
+                }),
             _ => f(self.get(key)),
         }
     }
@@ -589,7 +604,14 @@ impl<'a> AttrRef<'a> {
     pub fn contains_unknown(self) -> bool {
         self.is_unknown()
             || any_true(self.unknown)
-            || matches!(self.value, Node::Source(v) if unknown_within(v))
+            || self.sourced.is_some() && self.source_unknown_within()
+    }
+
+    /// Whether this node's source value, or at a resource's root a member the sources
+    /// give, has an unknown part.
+    #[cold]
+    fn source_unknown_within(self) -> bool {
+        matches!(self.value, Node::Source(v) if unknown_within(v))
             || self.root_members().iter().any(|m| unknown_within(&m.value))
     }
 
@@ -603,6 +625,7 @@ impl<'a> AttrRef<'a> {
 
     /// Whether this node's source value, or at a resource's root a member the sources
     /// give, has a sensitive part.
+    #[cold]
     fn source_sensitive_within(self) -> bool {
         matches!(self.value, Node::Source(v) if sensitive_within(v))
             || self
@@ -642,15 +665,23 @@ impl<'a> AttrRef<'a> {
         if self.is_unknown() {
             return Val::Unknown;
         }
-        let value = match (self.value, self.sourced) {
-            (Node::Source(v), Some(s)) => Some(s.json.json_of(v)),
-            // A resource's root: with the members the sources give.
-            (node, Some(s)) => node.value().map(|planned| s.with_planned(planned)),
-            (node, None) => node.value(),
+        let value = match self.sourced {
+            None => self.value.value(),
+            Some(s) => self.sourced_value(s),
         };
         match value {
             None | Some(Value::Null) => Val::Null,
             Some(v) => Val::Known(v),
+        }
+    }
+
+    /// The JSON of a node of a value from the sources, or of a resource's root with the
+    /// members the sources give.
+    #[cold]
+    fn sourced_value(self, s: &'a SourcedMembers) -> Option<&'a Value> {
+        match self.value {
+            Node::Source(v) => Some(s.json.json_of(v)),
+            node => node.value().map(|planned| s.with_planned(planned)),
         }
     }
 

@@ -790,17 +790,32 @@ fn containers_read(a: crate::plan::AttrRef<'_>) -> String {
     format!("{val} sensitive={} {problem:?}", containers.sensitive)
 }
 
-/// A `container_definitions` source value as the overlay puts it into a plan whose value
-/// is unknown.
-fn overlaid_containers(v: V) -> Attrs {
-    let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
-    let mut m = Merge {
+/// A merge that has found nothing yet.
+fn fresh_merge(managed: &mut ManagedAddresses) -> Merge<'_> {
+    Merge {
         refs: Vec::new(),
         set: Vec::new(),
         filled: 0,
         disagreements: Vec::new(),
-        managed: &mut managed,
-    };
+        managed,
+    }
+}
+
+/// The `container_definitions` value the sources `tf` give `aws_ecs_task_definition.app`.
+fn containers_of(tf: &str) -> V {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let ev = Evaluator::new(&src, Default::default());
+    ev.attribute("aws_ecs_task_definition.app", "container_definitions")
+        .expect("written")
+}
+
+/// A `container_definitions` source value as the overlay puts it into a plan whose value
+/// is unknown.
+fn overlaid_containers(v: V) -> Attrs {
+    let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
+    let mut m = fresh_merge(&mut managed);
     let (a, u, s, _) = m.sourced(v, &mut "container_definitions".to_string());
     Attrs::new(
         json!({ "container_definitions": a }),
@@ -841,13 +856,7 @@ resource "aws_ecs_task_definition" "app" {
 
 #[test]
 fn the_members_of_containers_the_model_reads_are_kept_and_the_rest_left_out() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), CONTAINERS_TF).unwrap();
-    let src = Sources::load(dir.path()).unwrap();
-    let ev = Evaluator::new(&src, Default::default());
-    let whole = ev
-        .attribute("aws_ecs_task_definition.app", "container_definitions")
-        .expect("written");
+    let whole = containers_of(CONTAINERS_TF);
     let cut = read_part("container_definitions", whole.clone(), &[]);
     let (whole, cut) = (overlaid_containers(whole), overlaid_containers(cut));
     let at = |a: &Attrs| containers_read(a.root().get("container_definitions"));
@@ -864,10 +873,7 @@ fn the_members_of_containers_the_model_reads_are_kept_and_the_rest_left_out() {
         Val::Known("awslogs".to_string())
     );
     // A member holding a sensitive variable's value is kept, to be marked sensitive.
-    let ev = Evaluator::new(&src, Default::default());
-    let v = ev
-        .attribute("aws_ecs_task_definition.app", "container_definitions")
-        .unwrap();
+    let v = containers_of(CONTAINERS_TF);
     let secrets = ["s3cr3t".to_string()];
     let mut kept = overlaid_containers(read_part("container_definitions", v, &secrets));
     kept.mark_sensitive_strings(&secrets);
@@ -1063,23 +1069,11 @@ fn assert_kept_as_trees(key: &str, v: &V, plan_sensitive: J) {
         )
     };
     let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
-    let mut trees_merge = Merge {
-        refs: Vec::new(),
-        set: Vec::new(),
-        filled: 0,
-        disagreements: Vec::new(),
-        managed: &mut managed,
-    };
+    let mut trees_merge = fresh_merge(&mut managed);
     let (a, u, s, _) = trees_merge.sourced(v.clone(), &mut key.to_string());
     let (refs, set, filled) = (trees_merge.refs, trees_merge.set, trees_merge.filled);
     let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
-    let mut kept_merge = Merge {
-        refs: Vec::new(),
-        set: Vec::new(),
-        filled: 0,
-        disagreements: Vec::new(),
-        managed: &mut managed,
-    };
+    let mut kept_merge = fresh_merge(&mut managed);
     kept_merge.scan(v, &mut key.to_string());
     assert_eq!(kept_merge.refs, refs, "{key}");
     assert_eq!(kept_merge.set, set, "{key}");
@@ -1124,13 +1118,7 @@ fn a_value_kept_as_the_sources_give_it_reads_as_the_trees_made_of_it() {
         "default = \"s3cr3t-token\"\n  sensitive = true",
     );
     for tf in [CONTAINERS_TF, sensitive.as_str()] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("main.tf"), tf).unwrap();
-        let src = Sources::load(dir.path()).unwrap();
-        let ev = Evaluator::new(&src, Default::default());
-        let v = ev
-            .attribute("aws_ecs_task_definition.app", "container_definitions")
-            .expect("written");
+        let v = containers_of(tf);
         assert!(matches!(&v, V::Unknown(u) if u.json.is_some()), "{v:?}");
         let mut kept = Attrs::new(json!({}), json!({"container_definitions": true}), J::Null);
         kept.set_sourced("container_definitions", v.clone());
