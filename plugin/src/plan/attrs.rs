@@ -526,9 +526,26 @@ impl<'a> AttrRef<'a> {
 
     /// Object member.
     pub fn get(self, key: &str) -> AttrRef<'a> {
+        if self.sourced.is_some() {
+            return self.sourced_get(key);
+        }
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
-        if let Some(m) = self.sourced.and_then(|_| self.sourced_member(key)) {
-            // Its unknown parts are marked in it; the plan's sensitivity mark stays.
+        let value = match self.value {
+            Node::Lazy(l) => Node::from(l.get(key)),
+            Node::Value(v) => Node::from(pick(Some(v))),
+            Node::Source(_) | Node::Missing => Node::Missing,
+        };
+        self.child(value, pick(self.unknown), pick(self.sensitive))
+    }
+
+    /// [`AttrRef::get`] where values from the sources are read: a member of one, or at a
+    /// resource's root a member the sources give (its unknown parts marked in it; the
+    /// plan's sensitivity mark stays).
+    #[cold]
+    #[inline(never)]
+    fn sourced_get(self, key: &str) -> AttrRef<'a> {
+        let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
+        if let Some(m) = self.sourced_member(key) {
             return self.child(Node::Source(&m.value), None, pick(self.sensitive));
         }
         let value = match self.value {
