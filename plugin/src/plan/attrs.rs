@@ -8,10 +8,7 @@
 //! of merging them into one tree we keep all three and walk them in step, so that a lookup
 //! costs only the depth of the path and nothing is copied.
 
-use std::sync::{Mutex, OnceLock, PoisonError};
-
 use serde_json::Value;
-use tfsource::Value as Source;
 
 use super::lazy::{LazyObject, SharedText};
 use crate::model::{Field, Val};
@@ -22,9 +19,6 @@ use crate::model::{Field, Val};
 enum After {
     Eager(Value),
     Lazy(LazyObject),
-    /// A value the Terraform sources gave (a JSON string's structure, decoded): the one
-    /// member, its name empty.
-    Source(Box<SourcedMembers>),
 }
 
 impl Default for After {
@@ -43,75 +37,6 @@ pub struct Attrs {
     /// Deferred data reads: an attribute absent from `after` will be read at apply time, so
     /// absence means unknown rather than null.
     missing_is_unknown: bool,
-    /// Attributes the plan shows wholly unknown whose value the Terraform sources give,
-    /// kept as the evaluator made it (see [`Attrs::set_sourced`]).
-    sourced: Option<Box<SourcedMembers>>,
-}
-
-/// The members of [`Attrs::set_sourced`].
-#[derive(Debug, Clone, Default)]
-struct SourcedMembers {
-    members: Vec<SourcedMember>,
-    /// `after` with these members in, for [`Attrs::after`] (made when asked).
-    whole: OnceLock<Value>,
-    /// The JSON of their nodes, for [`AttrRef::raw`].
-    json: JsonCache,
-    /// Whether any of them has a sensitive part: most have none, and their nodes are then
-    /// not searched for one.
-    sensitive: bool,
-}
-
-/// One attribute's value from the Terraform sources: read in place by [`AttrRef`], its
-/// unknown and sensitive parts marked in it ([`tfsource::Unknown`]) rather than in mirrors.
-#[derive(Debug, Clone)]
-struct SourcedMember {
-    key: String,
-    value: Source,
-}
-
-/// The JSON of the nodes of one source value that [`AttrRef::raw`] was asked for, made
-/// once each. Entries are only ever added, each boxed, so a node's JSON stays where it is
-/// for as long as the cache lives.
-#[derive(Debug, Default)]
-struct JsonCache(Mutex<Vec<(usize, Box<Value>)>>);
-
-impl Clone for JsonCache {
-    /// A copy's value lies elsewhere: it makes its own.
-    fn clone(&self) -> Self {
-        JsonCache::default()
-    }
-}
-
-impl SourcedMembers {
-    /// The planned `after` tree with these members in (made once).
-    fn with_planned(&self, planned: &Value) -> &Value {
-        self.whole.get_or_init(|| {
-            let mut whole = planned.clone();
-            for m in &self.members {
-                set_in(&mut whole, &m.key, Some(source_json(&m.value)));
-            }
-            whole
-        })
-    }
-}
-
-impl JsonCache {
-    /// The JSON of `v`, a node of the value this cache belongs to (see [`source_json`]).
-    fn json_of<'a>(&'a self, v: &'a Source) -> &'a Value {
-        let key = v as *const Source as usize;
-        let mut nodes = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let at = match nodes.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                nodes.push((key, Box::new(source_json(v))));
-                nodes.len() - 1
-            }
-        };
-        let json: *const Value = &*nodes[at].1;
-        // SAFETY: the boxed value is never moved, changed or dropped while the cache lives
-        // (entries are only added), and `'a` borrows the cache.
-        unsafe { &*json }
-    }
 }
 
 impl Attrs {
@@ -123,7 +48,6 @@ impl Attrs {
             unknown,
             sensitive,
             missing_is_unknown: false,
-            sourced: None,
         }
     }
 
@@ -150,7 +74,6 @@ impl Attrs {
             unknown,
             sensitive,
             missing_is_unknown: false,
-            sourced: None,
         }
     }
 
@@ -180,7 +103,6 @@ impl Attrs {
         let value = match &self.after {
             After::Eager(v) => Node::Value(v),
             After::Lazy(l) => Node::Lazy(l),
-            After::Source(s) => Node::Source(&s.members[0].value),
         };
         AttrRef {
             value,
@@ -189,29 +111,6 @@ impl Attrs {
             inherited_unknown: false,
             inherited_sensitive: false,
             missing_is_unknown: self.missing_is_unknown,
-            sourced: match &self.after {
-                After::Source(s) => Some(s),
-                _ => self.sourced.as_deref(),
-            },
-        }
-    }
-
-    /// Decoded JSON the Terraform sources gave as a value (see [`AttrRef::decode_json`]).
-    fn from_source(value: Source, sensitive: Value) -> Self {
-        let members = SourcedMembers {
-            sensitive: sensitive_within(&value),
-            members: vec![SourcedMember {
-                key: String::new(),
-                value,
-            }],
-            ..Default::default()
-        };
-        Attrs {
-            after: After::Source(Box::new(members)),
-            unknown: Value::Null,
-            sensitive,
-            missing_is_unknown: false,
-            sourced: None,
         }
     }
 
@@ -220,9 +119,6 @@ impl Attrs {
     pub fn mark_sensitive_strings(&mut self, secrets: &[String]) {
         match &self.after {
             After::Eager(v) => mark(v, &mut self.sensitive, secrets),
-            // Values from the sources are kept so only without secrets (see
-            // [`Attrs::set_sourced`]).
-            After::Source(_) => {}
             After::Lazy(l) => {
                 // Only members whose text could hold a secret are parsed. A secret appears
                 // in the text JSON-escaped, possibly twice (JSON strings inside JSON), and
@@ -270,29 +166,8 @@ impl Attrs {
         match &mut self.after {
             After::Lazy(l) => l.set(key, present(after)),
             After::Eager(v) => set_in(v, key, present(after)),
-            After::Source(_) => {}
         }
         set_in(&mut self.unknown, key, present(unknown));
-        if let Some(s) = &mut self.sourced {
-            s.members.retain(|m| m.key != key);
-            s.whole = OnceLock::new();
-        }
-    }
-
-    /// Make member `key` the value the Terraform sources give for it, kept as the evaluator
-    /// made it: [`AttrRef`] reads it in place, its unknown parts (`Unknown`, an unknown
-    /// JSON string's structure in its place) and sensitive parts marked in it. The plan's
-    /// member and its unknown mark go; the plan's sensitivity mark (absent or a plain
-    /// `true`) stays. For values the plan shows wholly unknown, without secrets to look
-    /// for in them ([`Attrs::mark_sensitive_strings`] reads the plan's trees only).
-    pub(crate) fn set_sourced(&mut self, key: &str, value: Source) {
-        self.set_member(key, Value::Null, Value::Null);
-        let s = self.sourced.get_or_insert_with(Default::default);
-        s.sensitive = s.sensitive || sensitive_within(&value);
-        s.members.push(SourcedMember {
-            key: key.to_string(),
-            value,
-        });
     }
 
     /// The sensitivity mirror, to add marks to.
@@ -300,22 +175,16 @@ impl Attrs {
         &mut self.sensitive
     }
 
-    /// The unknown and sensitivity mirrors, as Terraform writes them (of the members the
-    /// sources give, [`Attrs::set_sourced`], only the plan's sensitivity mark).
+    /// The unknown and sensitivity mirrors, as Terraform writes them.
     pub fn mirrors(&self) -> (&Value, &Value) {
         (&self.unknown, &self.sensitive)
     }
 
     /// The raw `after` tree (unknown parts absent or null). Prefer [`Attrs::root`].
     pub fn after(&self) -> &Value {
-        let planned = match &self.after {
+        match &self.after {
             After::Eager(v) => v,
             After::Lazy(l) => l.whole(),
-            After::Source(s) => s.json.json_of(&s.members[0].value),
-        };
-        match &self.sourced {
-            Some(s) if !s.members.is_empty() => s.with_planned(planned),
-            _ => planned,
         }
     }
 
@@ -328,14 +197,9 @@ impl Attrs {
     /// The `after` tree and the unknown and sensitivity mirrors, taken out: for values
     /// rebuilt from these (the source overlay), which saves copying what they keep.
     pub(crate) fn into_parts(self) -> (Value, Value, Value) {
-        if self.sourced.is_some() || matches!(self.after, After::Source(_)) {
-            // Their unknown parts are not in the mirrors (see [`Attrs::set_sourced`]).
-            return (self.after().clone(), self.unknown, self.sensitive);
-        }
         let after = match self.after {
             After::Eager(v) => v,
             After::Lazy(l) => l.into_value(),
-            After::Source(_) => Value::Null,
         };
         (after, self.unknown, self.sensitive)
     }
@@ -360,9 +224,6 @@ pub struct AttrRef<'a> {
     inherited_unknown: bool,
     inherited_sensitive: bool,
     missing_is_unknown: bool,
-    /// At a resource's root: its members the sources give ([`Attrs::set_sourced`]); in
-    /// them, where their nodes' JSON is made.
-    sourced: Option<&'a SourcedMembers>,
 }
 
 /// Where an [`AttrRef`] points in the `after` tree.
@@ -371,8 +232,6 @@ enum Node<'a> {
     Missing,
     Value(&'a Value),
     Lazy(&'a LazyObject),
-    /// A node of a value from the sources.
-    Source(&'a Source),
 }
 
 impl<'a> Node<'a> {
@@ -384,78 +243,7 @@ impl<'a> Node<'a> {
             Node::Missing => None,
             Node::Value(v) => Some(v),
             Node::Lazy(l) => Some(l.whole()),
-            // Made by [`AttrRef::state`].
-            Node::Source(_) => None,
         }
-    }
-
-    fn source(v: Option<&'a Source>) -> Self {
-        v.map_or(Node::Missing, Node::Source)
-    }
-
-    /// A source value as it shows here (an unknown JSON string's structure in its place).
-    fn shown_source(self) -> Option<&'a Source> {
-        match self {
-            Node::Source(v) => Some(shown(v)),
-            _ => None,
-        }
-    }
-}
-
-/// What a source value shows: the structure of an unknown JSON string in its place, as the
-/// overlay's trees give it.
-fn shown(v: &Source) -> &Source {
-    match v {
-        Source::Unknown(u) => match u.json.as_deref() {
-            Some(j @ (Source::List(_) | Source::Map(_))) => j,
-            _ => v,
-        },
-        _ => v,
-    }
-}
-
-/// Whether a source value is sensitive as a whole (a value from a sensitive variable, or
-/// a JSON string holding one).
-fn source_sensitive(v: &Source) -> bool {
-    matches!(v, Source::Unknown(u) if u.sensitive)
-}
-
-/// Whether a source value, or a part of it, is unknown. Recursion depth is bounded by the
-/// evaluator's nesting of values.
-fn unknown_within(v: &Source) -> bool {
-    match shown(v) {
-        Source::Unknown(_) => true,
-        Source::List(items) => items.iter().any(unknown_within),
-        Source::Map(m) => m.values().any(unknown_within),
-        _ => false,
-    }
-}
-
-/// Whether a source value, or a part of it, is sensitive.
-fn sensitive_within(v: &Source) -> bool {
-    source_sensitive(v)
-        || match shown(v) {
-            Source::List(items) => items.iter().any(sensitive_within),
-            Source::Map(m) => m.values().any(sensitive_within),
-            _ => false,
-        }
-}
-
-/// A source value as JSON, as the plan's `after` tree would hold it: an unknown part null,
-/// an unknown JSON string its structure.
-fn source_json(v: &Source) -> Value {
-    match shown(v) {
-        Source::Unknown(_) => Value::Null,
-        Source::List(items) => Value::Array(items.iter().map(source_json).collect()),
-        Source::Map(m) => {
-            // Inserted in order: cheaper than collecting, which sorts.
-            let mut o = serde_json::Map::new();
-            for (k, x) in m {
-                o.insert(k.clone(), source_json(x));
-            }
-            Value::Object(o)
-        }
-        scalar => scalar.to_json().unwrap_or(Value::Null),
     }
 }
 
@@ -480,78 +268,18 @@ impl<'a> AttrRef<'a> {
             value,
             unknown,
             sensitive: sens,
-            inherited_unknown: self.inherited_unknown || self.unknown_here(),
-            inherited_sensitive: self.inherited_sensitive || self.sensitive_here(),
+            inherited_unknown: self.inherited_unknown || is_true(self.unknown),
+            inherited_sensitive: self.inherited_sensitive || is_true(self.sensitive),
             missing_is_unknown: self.missing_is_unknown,
-            // A value from the sources keeps where its JSON is made.
-            sourced: self.sourced.filter(|_| matches!(value, Node::Source(_))),
         }
-    }
-
-    /// Whether this node is marked unknown as a whole (not inherited).
-    fn unknown_here(self) -> bool {
-        is_true(self.unknown) || self.sourced.is_some() && self.source_unknown_here()
-    }
-
-    /// Whether this node is marked sensitive as a whole (not inherited).
-    fn sensitive_here(self) -> bool {
-        is_true(self.sensitive)
-            || self.sourced.is_some_and(|s| s.sensitive) && self.source_sensitive_here()
-    }
-
-    /// [`AttrRef::unknown_here`] of a node of a value from the sources.
-    #[cold]
-    fn source_unknown_here(self) -> bool {
-        matches!(self.value.shown_source(), Some(Source::Unknown(_)))
-    }
-
-    /// [`AttrRef::sensitive_here`] of a node of a value from the sources.
-    #[cold]
-    fn source_sensitive_here(self) -> bool {
-        matches!(self.value, Node::Source(v) if source_sensitive(v))
-    }
-
-    /// At a resource's root, its members the sources give.
-    fn root_members(self) -> &'a [SourcedMember] {
-        match (self.value, self.sourced) {
-            (Node::Source(_), _) | (_, None) => &[],
-            (_, Some(s)) => &s.members,
-        }
-    }
-
-    /// The member `key` the sources give, at a resource's root.
-    fn sourced_member(self, key: &str) -> Option<&'a SourcedMember> {
-        self.root_members().iter().find(|m| m.key == key)
     }
 
     /// Object member.
     pub fn get(self, key: &str) -> AttrRef<'a> {
-        if self.sourced.is_some() {
-            return self.sourced_get(key);
-        }
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
         let value = match self.value {
             Node::Lazy(l) => Node::from(l.get(key)),
             Node::Value(v) => Node::from(pick(Some(v))),
-            Node::Source(_) | Node::Missing => Node::Missing,
-        };
-        self.child(value, pick(self.unknown), pick(self.sensitive))
-    }
-
-    /// [`AttrRef::get`] where values from the sources are read: a member of one, or at a
-    /// resource's root a member the sources give (its unknown parts marked in it; the
-    /// plan's sensitivity mark stays).
-    #[cold]
-    #[inline(never)]
-    fn sourced_get(self, key: &str) -> AttrRef<'a> {
-        let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
-        if let Some(m) = self.sourced_member(key) {
-            return self.child(Node::Source(&m.value), None, pick(self.sensitive));
-        }
-        let value = match self.value {
-            Node::Lazy(l) => Node::from(l.get(key)),
-            Node::Value(v) => Node::from(pick(Some(v))),
-            Node::Source(v) => Node::source(shown(v).get(key)),
             Node::Missing => Node::Missing,
         };
         self.child(value, pick(self.unknown), pick(self.sensitive))
@@ -561,13 +289,11 @@ impl<'a> AttrRef<'a> {
     /// and dropped after (see [`LazyObject::with_member`]), for a large member read once.
     pub(crate) fn with_member<R>(self, key: &str, f: impl FnOnce(AttrRef<'_>) -> R) -> R {
         match self.value {
-            Node::Lazy(l) if self.sourced.is_none() || self.sourced_member(key).is_none() => l
-                .with_member(key, |v| {
-                    let pick = |v: Option<&'a Value>| {
-                        v.and_then(|v| v.as_object()).and_then(|o| o.get(key))
-                    };
-                    f(self.child(Node::from(v), pick(self.unknown), pick(self.sensitive)))
-                }),
+            Node::Lazy(l) => l.with_member(key, |v| {
+                let pick =
+                    |v: Option<&'a Value>| v.and_then(|v| v.as_object()).and_then(|o| o.get(key));
+                f(self.child(Node::from(v), pick(self.unknown), pick(self.sensitive)))
+            }),
             _ => f(self.get(key)),
         }
     }
@@ -577,7 +303,6 @@ impl<'a> AttrRef<'a> {
         let pick = |v: Option<&'a Value>| v.and_then(|v| v.as_array()).and_then(|a| a.get(i));
         let value = match self.value {
             Node::Value(v) => Node::from(pick(Some(v))),
-            Node::Source(v) => Node::source(shown(v).as_list().and_then(|l| l.get(i))),
             Node::Lazy(_) | Node::Missing => Node::Missing,
         };
         self.child(value, pick(self.unknown), pick(self.sensitive))
@@ -591,12 +316,11 @@ impl<'a> AttrRef<'a> {
             // Only a numeric segment asks whether the object has such a member (a search
             // of the object: not repeated for every name).
             let has_member = |cur: AttrRef<'a>| match cur.value {
-                Node::Lazy(l) => l.get(seg).is_some() || cur.sourced_member(seg).is_some(),
+                Node::Lazy(l) => l.get(seg).is_some(),
                 Node::Value(Value::Object(o)) => o.contains_key(seg),
-                Node::Source(v) => shown(v).get(seg).is_some(),
                 _ => false,
             };
-            let is_object = cur.is_object();
+            let is_object = matches!(cur.value, Node::Lazy(_) | Node::Value(Value::Object(_)));
             cur = match seg.parse::<usize>() {
                 Err(_) => cur.get(seg),
                 Ok(_) if has_member(cur) => cur.get(seg),
@@ -611,7 +335,7 @@ impl<'a> AttrRef<'a> {
 
     /// Whether this node itself is unknown (not whether something below it is).
     pub fn is_unknown(self) -> bool {
-        if self.inherited_unknown || self.unknown_here() {
+        if self.inherited_unknown || is_true(self.unknown) {
             return true;
         }
         matches!(self.value, Node::Missing) && self.missing_is_unknown
@@ -619,86 +343,22 @@ impl<'a> AttrRef<'a> {
 
     /// Whether this node, or anything below it, is unknown.
     pub fn contains_unknown(self) -> bool {
-        self.is_unknown()
-            || any_true(self.unknown)
-            || self.sourced.is_some() && self.source_unknown_within()
-    }
-
-    /// Whether this node's source value, or at a resource's root a member the sources
-    /// give, has an unknown part.
-    #[cold]
-    fn source_unknown_within(self) -> bool {
-        matches!(self.value, Node::Source(v) if unknown_within(v))
-            || self.root_members().iter().any(|m| unknown_within(&m.value))
+        self.is_unknown() || any_true(self.unknown)
     }
 
     /// Whether this value, or any part of it, is sensitive. A partly sensitive object counts as
     /// sensitive, so that printing it can never leak the sensitive part.
     pub fn is_sensitive(self) -> bool {
-        self.inherited_sensitive
-            || any_true(self.sensitive)
-            || self.sourced.is_some_and(|s| s.sensitive) && self.source_sensitive_within()
-    }
-
-    /// Whether this node's source value, or at a resource's root a member the sources
-    /// give, has a sensitive part.
-    #[cold]
-    fn source_sensitive_within(self) -> bool {
-        matches!(self.value, Node::Source(v) if sensitive_within(v))
-            || self
-                .root_members()
-                .iter()
-                .any(|m| sensitive_within(&m.value))
-    }
-
-    /// Whether this node is an object (a single nested block, a map).
-    pub(crate) fn is_object(self) -> bool {
-        match self.value {
-            Node::Lazy(_) | Node::Value(Value::Object(_)) => true,
-            Node::Source(v) => matches!(shown(v), Source::Map(_)),
-            _ => false,
-        }
-    }
-
-    /// Whether this node is an array (a list, a set, a block list).
-    pub(crate) fn is_array(self) -> bool {
-        match self.value {
-            Node::Value(Value::Array(_)) => true,
-            Node::Source(v) => matches!(shown(v), Source::List(_)),
-            _ => false,
-        }
-    }
-
-    /// This node's value as JSON, owned (unknown parts null): made from the sources' value
-    /// once, where [`AttrRef::raw`] would keep a copy.
-    pub(crate) fn to_json(self) -> Value {
-        match self.value {
-            Node::Source(v) => source_json(v),
-            node => node.value().cloned().unwrap_or(Value::Null),
-        }
+        self.inherited_sensitive || any_true(self.sensitive)
     }
 
     fn state(self) -> Val<&'a Value> {
         if self.is_unknown() {
             return Val::Unknown;
         }
-        let value = match self.sourced {
-            None => self.value.value(),
-            Some(s) => self.sourced_value(s),
-        };
-        match value {
+        match self.value.value() {
             None | Some(Value::Null) => Val::Null,
             Some(v) => Val::Known(v),
-        }
-    }
-
-    /// The JSON of a node of a value from the sources, or of a resource's root with the
-    /// members the sources give.
-    #[cold]
-    fn sourced_value(self, s: &'a SourcedMembers) -> Option<&'a Value> {
-        match self.value {
-            Node::Source(v) => Some(s.json.json_of(v)),
-            node => node.value().map(|planned| s.with_planned(planned)),
         }
     }
 
@@ -780,14 +440,6 @@ impl<'a> AttrRef<'a> {
         if let (Node::Lazy(_), false) = (self.value, self.is_unknown()) {
             return Field::known(vec![self]).with_sensitive(sensitive);
         }
-        if let (Some(v), false) = (self.value.shown_source(), self.is_unknown()) {
-            let items = match v {
-                Source::List(items) => (0..items.len()).map(|i| self.at(i)).collect(),
-                Source::Map(_) => vec![self],
-                _ => return Field::null().with_sensitive(sensitive),
-            };
-            return Field::known(items).with_sensitive(sensitive);
-        }
         match self.state() {
             Val::Known(Value::Array(a)) => {
                 Field::known((0..a.len()).map(|i| self.at(i)).collect()).with_sensitive(sensitive)
@@ -800,30 +452,13 @@ impl<'a> AttrRef<'a> {
 
     /// Member names of a known object (e.g. `tags`), in sorted order.
     pub fn keys(self) -> Field<Vec<&'a str>> {
-        let mut keys = match (self.value, self.is_unknown()) {
-            (Node::Lazy(l), false) => Field::known(l.keys()).with_sensitive(self.is_sensitive()),
-            (Node::Source(v), false) => {
-                let names = match shown(v) {
-                    Source::Map(m) => Val::Known(m.keys().map(String::as_str).collect()),
-                    _ => Val::Null,
-                };
-                Field {
-                    val: names,
-                    sensitive: self.is_sensitive(),
-                }
-            }
-            _ => self.field(|v| {
-                v.as_object()
-                    .map(|o| o.keys().map(String::as_str).collect())
-            }),
-        };
-        // The members the sources give are members too, in their order among the others.
-        if let (Val::Known(k), false) = (&mut keys.val, self.root_members().is_empty()) {
-            k.extend(self.root_members().iter().map(|m| m.key.as_str()));
-            k.sort_unstable();
-            k.dedup();
+        if let (Node::Lazy(l), false) = (self.value, self.is_unknown()) {
+            return Field::known(l.keys()).with_sensitive(self.is_sensitive());
         }
-        keys
+        self.field(|v| {
+            v.as_object()
+                .map(|o| o.keys().map(String::as_str).collect())
+        })
     }
 
     /// The structure the Terraform sources gave in place of a JSON string (an array or
@@ -831,26 +466,16 @@ impl<'a> AttrRef<'a> {
     /// of the tree `decode_json` would copy out, without the copy. `None` for anything
     /// else (a string, null, unknown).
     pub(crate) fn json_structure(self) -> Option<AttrRef<'a>> {
-        let value = match self.value {
-            Node::Source(..) if !self.is_unknown() && (self.is_array() || self.is_object()) => {
-                self.value
-            }
-            Node::Source(..) => return None,
-            _ => {
-                let Val::Known(v @ (Value::Array(_) | Value::Object(_))) = self.state() else {
-                    return None;
-                };
-                Node::Value(v)
-            }
+        let Val::Known(v @ (Value::Array(_) | Value::Object(_))) = self.state() else {
+            return None;
         };
         Some(AttrRef {
-            value,
+            value: Node::Value(v),
             unknown: self.unknown,
             sensitive: self.sensitive,
             inherited_unknown: false,
             inherited_sensitive: self.inherited_sensitive,
             missing_is_unknown: false,
-            sourced: self.sourced.filter(|_| matches!(value, Node::Source(_))),
         })
     }
 
@@ -862,15 +487,6 @@ impl<'a> AttrRef<'a> {
     /// unknown and sensitive mirrors.
     pub fn decode_json(self) -> Result<Field<Attrs>, String> {
         let sensitive = self.is_sensitive();
-        if let (Node::Source(v), Some(_)) = (self.value, self.json_structure()) {
-            let attrs = Attrs::from_source(v.clone(), self.sensitive.cloned().unwrap_or_default());
-            let attrs = if self.inherited_sensitive {
-                attrs.with_all_sensitive()
-            } else {
-                attrs
-            };
-            return Ok(Field::known(attrs).with_sensitive(sensitive));
-        }
         match self.state() {
             Val::Known(v @ (Value::Array(_) | Value::Object(_))) => {
                 let attrs = Attrs::new(

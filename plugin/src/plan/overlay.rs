@@ -39,17 +39,10 @@ pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::Se
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
 
-/// What the overlay puts into one resource's values when every resource has been looked
-/// at (the plan is read meanwhile).
-#[derive(Debug, Clone, Default)]
-struct Patch {
-    /// Attributes merged: name, `after` node, unknown mirror node and sensitivity additions
-    /// (`Null` for none).
-    merged: Vec<(String, J, J, J)>,
-    /// Attributes the plan shows wholly unknown whose value the sources give as a
-    /// collection: name and the value, kept as it is ([`Attrs::set_sourced`]).
-    sourced: Vec<(String, V)>,
-}
+/// The attributes the overlay merges into one resource's values: name, `after` node,
+/// unknown mirror node and sensitivity additions (`Null` for none). They are put in when
+/// every resource has been looked at (the plan is read meanwhile).
+type Patch = Vec<(String, J, J, J)>;
 
 /// What the sources say of one resource's unknown parts: what changes in its values
 /// (`None`: the planned values stay, the sources only give references), the references by
@@ -831,28 +824,18 @@ fn overlay_resource(
         managed,
     };
     let mut merged = Vec::with_capacity(values.len());
-    let mut sourced = Vec::new();
     let mut differs = false;
     // One buffer for the attributes' paths (see [`Merge::merge`]).
     let mut path = String::with_capacity(64);
-    let (_, planned_sensitive) = res.values.mirrors();
     for (key, v) in values {
         // The attribute's unknown mark, looked up once.
         let mark = unknown.get(key);
         let wholly_unknown = matches!(mark, Some(J::Bool(true)));
-        path.clear();
-        path.push_str(key);
-        if wholly_unknown && secrets.is_empty() && kept_whole(&v, planned_sensitive.get(key)) {
-            // Read by the model as it is: only what the trees would record is recorded.
-            let v = read_part(key, v, secrets);
-            m.scan(&v, &mut path);
-            differs = true;
-            sourced.push((key.to_string(), v));
-            continue;
-        }
         // A wholly unknown attribute's planned member (most often absent) is looked up only
         // when the mirrors have not told already that the values change.
         let planned = if wholly_unknown { None } else { member(key) };
+        path.clear();
+        path.push_str(key);
         let (a, u, s) = if wholly_unknown {
             // Wholly unknown in the plan: the source value is taken as it is (of a JSON
             // string's structure, what the model reads).
@@ -888,24 +871,11 @@ fn overlay_resource(
     if !differs && secrets.is_empty() {
         return Ok(Some((None, m.refs, m.set)));
     }
-    let merged = merged
+    let patch = merged
         .into_iter()
         .map(|(key, a, u, s)| (key.to_string(), a, u, s))
         .collect();
-    Ok(Some((Some(Patch { merged, sourced }), m.refs, m.set)))
-}
-
-/// Whether the source value of an attribute the plan shows wholly unknown is kept as it is
-/// rather than made the plan's trees ([`Merge::sourced`]): a collection, or an unknown JSON
-/// string's structure, whose attribute the plan marks sensitive as a whole or not at all
-/// (`sensitive`: its sensitivity mirror), so that its marks are the value's and that one.
-fn kept_whole(v: &V, sensitive: Option<&J>) -> bool {
-    let shown = match v {
-        V::Unknown(u) => u.json.as_deref(),
-        v => Some(v),
-    };
-    matches!(shown, Some(V::List(_) | V::Map(_)))
-        && matches!(sensitive, None | Some(J::Null | J::Bool(_)))
+    Ok(Some((Some(patch), m.refs, m.set)))
 }
 
 /// What the model reads of the objects in each JSON string attribute's structure (see
@@ -999,14 +969,11 @@ fn patched(mut values: Attrs, patch: Patch, secrets: &[String]) -> Attrs {
         let (after, unknown, sensitive) = values.into_parts();
         values = Attrs::new(after, unknown, sensitive);
     }
-    for (key, a, u, s) in patch.merged {
+    for (key, a, u, s) in patch {
         if !s.is_null() {
             add_sensitive(values.sensitive_mut(), &key, s);
         }
         values.set_member(&key, a, u);
-    }
-    for (key, v) in patch.sourced {
-        values.set_sourced(&key, v);
     }
     if !secrets.is_empty() {
         values.mark_sensitive_strings(secrets);
@@ -1267,84 +1234,6 @@ impl Merge<'_> {
         (out.0, out.1, out.2, PartRefs::Own(refs))
     }
 
-    /// [`Merge::sourced`] for a value kept as it is ([`Attrs::set_sourced`]): the same
-    /// references, set paths and filled count, and no trees. Whether the part stays partly
-    /// unknown, and its references.
-    fn scan(&mut self, v: &V, path: &mut String) -> (bool, PartRefs) {
-        if matches!(v, V::List(_) | V::Map(_)) && v.is_wholly_known() {
-            self.filled += scalars(v);
-            return (false, PartRefs::Own(Vec::new()));
-        }
-        let (unknown, refs) = match v {
-            V::Unknown(u) => {
-                let set = never_null_by(u, |a| self.managed.is_managed(a));
-                let mut refs = unique(u.refs.clone());
-                match u.json.as_deref() {
-                    Some(j @ (V::List(_) | V::Map(_))) => {
-                        let (unknown, inner) = self.scan(j, path);
-                        self.add_part_refs(&mut refs, inner);
-                        (unknown, refs)
-                    }
-                    json => {
-                        if set {
-                            self.set.push(path.clone());
-                        }
-                        if let Some(j) = json {
-                            add_refs(&mut refs, j.refs());
-                        }
-                        (true, refs)
-                    }
-                }
-            }
-            V::List(items) => {
-                let parts = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| (Part::Index(i), item));
-                self.scan_parts(parts, path)
-            }
-            V::Map(m) => {
-                let parts = m.iter().map(|(k, item)| (Part::Name(k), item));
-                self.scan_parts(parts, path)
-            }
-            _ => {
-                self.filled += 1;
-                (false, Vec::new())
-            }
-        };
-        // As [`Merge::sourced`] records them.
-        if unknown && !refs.is_empty() {
-            self.refs.push((path.clone(), refs));
-            return (true, PartRefs::Recorded(self.refs.len() - 1));
-        }
-        (unknown, PartRefs::Own(refs))
-    }
-
-    /// [`Merge::scan`] of a collection's parts, each at its path.
-    fn scan_parts<'v>(
-        &mut self,
-        parts: impl Iterator<Item = (Part<'v>, &'v V)>,
-        path: &mut String,
-    ) -> (bool, Vec<Ref>) {
-        let mut unknown = false;
-        let mut refs = Vec::new();
-        for (part, item) in parts {
-            let len = path.len();
-            match part {
-                Part::Index(i) => push_index(path, i),
-                Part::Name(k) => {
-                    path.push('.');
-                    path.push_str(k);
-                }
-            }
-            let (u, r) = self.scan(item, path);
-            path.truncate(len);
-            unknown |= u;
-            self.add_part_refs(&mut refs, r);
-        }
-        (unknown, refs)
-    }
-
     /// Add the references of a part (see [`add_refs`]).
     fn add_part_refs(&self, refs: &mut Vec<Ref>, part: PartRefs) {
         match part {
@@ -1357,22 +1246,6 @@ impl Merge<'_> {
                 }
             }
         }
-    }
-}
-
-/// Where a part of a collection lies in it.
-enum Part<'v> {
-    Index(usize),
-    Name(&'v str),
-}
-
-/// How many scalars (null included) a source value holds: the values [`known_json`]
-/// counts as filled.
-fn scalars(v: &V) -> usize {
-    match v {
-        V::List(items) => items.iter().map(scalars).sum(),
-        V::Map(m) => m.values().map(scalars).sum(),
-        _ => 1,
     }
 }
 

@@ -105,11 +105,6 @@ fn os_family(block: AttrRef<'_>) -> OsFamily {
 /// array of objects gives an error message (which never quotes the content).
 pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Option<String>) {
     let sensitive = a.is_sensitive();
-    // Structure from the Terraform sources, read in place (not copied out first, nor made
-    // JSON as a whole when it is their value).
-    if let Some(root) = a.json_structure() {
-        return structured_containers(root, sensitive);
-    }
     // The usual case, a known string: decoded straight into containers (see `containers`).
     if let Val::Known(Value::String(text)) = a.raw().val {
         let problem = match super::containers::decode(text) {
@@ -119,6 +114,10 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
             Err(Problem::NotObject(i)) => format!("container_definitions[{i}] is not an object"),
         };
         return (Field::null().with_sensitive(sensitive), Some(problem));
+    }
+    // Structure from the Terraform sources, read in place (not copied out first).
+    if let Some(root) = a.json_structure() {
+        return structured_containers(root, sensitive);
     }
     let decoded = match a.decode_json() {
         Ok(f) => f,
@@ -139,34 +138,29 @@ pub(crate) fn decode_containers(a: AttrRef<'_>) -> (Field<Vec<Container>>, Optio
 /// Containers from the structure the Terraform sources give for a JSON string the plan
 /// leaves unknown (an array of objects with unknown leaves; `root` is its top): usable only
 /// when what the network rules read of each container is known (an image or a secret ARN
-/// may stay unknown). Each container object is made JSON for the model (copied, or made
-/// from the sources' value).
+/// may stay unknown). Each container object is copied into the model.
 fn structured_containers(
     root: AttrRef<'_>,
     sensitive: bool,
 ) -> (Field<Vec<Container>>, Option<String>) {
-    let items = root.items();
-    if network_parts_unknown(root, &items.val) {
+    if network_parts_unknown(root) {
         return (Field::unknown().with_sensitive(sensitive), None);
     }
-    let items = match items.val {
-        Val::Known(items) if root.is_array() => items,
-        _ => {
-            return (
-                Field::null().with_sensitive(sensitive),
-                Some("container_definitions is not a JSON array".to_string()),
-            )
-        }
+    let Val::Known(Value::Array(items)) = root.raw().val else {
+        return (
+            Field::null().with_sensitive(sensitive),
+            Some("container_definitions is not a JSON array".to_string()),
+        );
     };
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if !item.is_object() {
             return (
                 Field::null().with_sensitive(sensitive),
                 Some(format!("container_definitions[{i}] is not an object")),
             );
         }
-        out.push(container(item.to_json()));
+        out.push(container(item.clone()));
     }
     (Field::known(out).with_sensitive(sensitive), None)
 }
@@ -176,13 +170,12 @@ pub(super) const NETWORK_KEYS: &[&str] = super::containers::READ_MEMBERS
     .split_at(super::containers::NETWORK_MEMBERS)
     .0;
 
-/// Whether a decoded container list (`root`, its `items`) leaves unknown its length or a
-/// member the model reads.
-fn network_parts_unknown(root: AttrRef<'_>, items: &Val<Vec<AttrRef<'_>>>) -> bool {
+/// Whether a decoded container list leaves unknown its length or a member the model reads.
+fn network_parts_unknown(root: AttrRef<'_>) -> bool {
     if root.is_unknown() {
         return true;
     }
-    match items {
+    match root.items().val {
         Val::Known(items) => items
             .iter()
             .any(|c| c.is_unknown() || NETWORK_KEYS.iter().any(|k| c.get(k).contains_unknown())),
