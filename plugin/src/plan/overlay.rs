@@ -828,7 +828,9 @@ fn overlay_resource(
     // One buffer for the attributes' paths (see [`Merge::merge`]).
     let mut path = String::with_capacity(64);
     for (key, v) in values {
-        let wholly_unknown = matches!(unknown.get(key), Some(J::Bool(true)));
+        // The attribute's unknown mark, looked up once.
+        let mark = unknown.get(key);
+        let wholly_unknown = matches!(mark, Some(J::Bool(true)));
         // A wholly unknown attribute's planned member (most often absent) is looked up only
         // when the mirrors have not told already that the values change.
         let planned = if wholly_unknown { None } else { member(key) };
@@ -840,13 +842,17 @@ fn overlay_resource(
             let (a, u, s, _) = m.sourced(read_part(key, v, secrets), &mut path);
             (a, u, s)
         } else {
-            m.merge(planned, unknown.get(key), v, &mut path)
+            m.merge(planned, mark, v, &mut path)
         };
-        differs = differs
-            || !s.is_null()
-            || !same(unknown.get(key), &u)
+        let changes = !s.is_null()
+            || !same(mark, &u)
             || !same(if wholly_unknown { member(key) } else { planned }, &a);
-        merged.push((key, a, u, s));
+        differs = differs || changes;
+        // A member the sources leave as it is is not put in again (with secrets, the
+        // values are rebuilt all the same).
+        if changes {
+            merged.push((key, a, u, s));
+        }
     }
     stats.filled += m.filled;
     stats.references += m.refs.len();

@@ -991,3 +991,59 @@ fn a_patch_goes_in_place_into_values_read_lazily() {
     let eager = Attrs::new(after, unknown, sensitive);
     assert_eq!(patched(eager, patch, &[]), expected);
 }
+
+#[test]
+fn only_the_members_the_sources_change_are_patched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+locals {
+  cidr = "10.0.1.0/24"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "a" {
+  cidr_block = local.cidr
+  vpc_id     = aws_vpc.main.id
+}
+"#,
+    )
+    .unwrap();
+    let src = Sources::load(dir.path()).unwrap();
+    let doc = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "resource_changes": [
+            change("aws_subnet.a", "aws_subnet", json!({}),
+                json!({"id": true, "cidr_block": true, "vpc_id": true})),
+        ]
+    });
+    let plan = parse_bytes(
+        doc.to_string().as_bytes(),
+        "plan.json",
+        &LoadOptions::default(),
+    )
+    .expect("plan parses");
+    let ev = Evaluator::from_plan_variables(&src, &json!({}));
+    let mut stats = OverlayStats::default();
+    let changes = overlay_part(&plan, &[0], &ev, &[], &mut stats);
+    assert_eq!((stats.filled, stats.references), (1, 1), "{stats:?}");
+    // The CIDR block is filled in; the VPC stays unknown as planned: only its reference is
+    // recorded, its member is not put in again.
+    let (_, patch, refs, _) = &changes[0];
+    let patch = patch.as_ref().expect("a value changes");
+    let keys: Vec<&str> = patch.iter().map(|(k, ..)| k.as_str()).collect();
+    assert_eq!(keys, ["cidr_block"]);
+    assert_eq!(&*refs["vpc_id"][0].address, "aws_vpc.main");
+    let mut p = plan.clone();
+    apply(&mut p, &src);
+    let subnet = p.resource("aws_subnet.a").unwrap();
+    assert_eq!(
+        subnet.attr("cidr_block").string().val,
+        Val::Known("10.0.1.0/24".to_string())
+    );
+    assert!(subnet.attr("vpc_id").is_unknown() && subnet.attr("id").is_unknown());
+    assert_eq!(p.source_references(subnet, "vpc_id").len(), 1);
+}
