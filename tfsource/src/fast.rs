@@ -17,10 +17,10 @@ use hcl::expr::{
 };
 use hcl::Identifier;
 
-use crate::tree::{Attr, Block, Body, Lines};
+use crate::tree::{Attr, Block, Body};
 
 /// The file's body, or `None` when hcl-edit must parse the file.
-pub(crate) fn parse(text: &str, lines: &Lines) -> Option<Body> {
+pub(crate) fn parse(text: &str) -> Option<Body> {
     if has_lone_cr(text) {
         return None;
     }
@@ -29,7 +29,9 @@ pub(crate) fn parse(text: &str, lines: &Lines) -> Option<Body> {
         b: text.as_bytes(),
         i: 0,
         depth: 0,
-        lines,
+        counted: (0, 1),
+        attrs: Vec::new(),
+        blocks: Vec::new(),
     };
     p.body(false)
 }
@@ -44,14 +46,20 @@ fn has_lone_cr(text: &str) -> bool {
             .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
-#[derive(Clone, Copy)]
 struct Parser<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
     /// Block bodies and brackets entered: hcl-edit's nesting depth at this point.
     depth: usize,
-    lines: &'a Lines,
+    /// (offset, its line): newlines are counted from the last structure's start to the
+    /// next one's, not indexed for the whole text up front.
+    counted: (usize, u32),
+    /// The attributes and blocks of the bodies being read, innermost last: each body takes
+    /// its own off the top when it ends, into a vector of its exact size (pushing into a
+    /// body's own vector would grow it several times over).
+    attrs: Vec<Attr>,
+    blocks: Vec<Block>,
 }
 
 /// hcl-edit refuses a text nested 64 levels deep (blocks and expressions together); past
@@ -68,7 +76,25 @@ fn is_ident_continue(c: u8) -> bool {
     crate::address::NAME_BYTE[usize::from(c)]
 }
 
+/// Line feeds in `b` (a loop the compiler vectorizes).
+fn newlines(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c == b'\n').count() as u32
+}
+
 impl<'a> Parser<'a> {
+    /// 1-based line of the current offset (as [`crate::tree::Lines::line`]). Structures
+    /// start at increasing offsets, so each byte is counted once.
+    fn line(&mut self) -> u32 {
+        let (from, line) = self.counted;
+        let line = if self.i >= from {
+            line + newlines(&self.b[from..self.i])
+        } else {
+            1 + newlines(&self.b[..self.i])
+        };
+        self.counted = (self.i, line);
+        line
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -178,35 +204,40 @@ impl<'a> Parser<'a> {
 
     /// Structures up to the end of the text (top level) or the closing `}` (a block's).
     fn body(&mut self, nested: bool) -> Option<Body> {
-        let mut body = Body::default();
+        let from = (self.attrs.len(), self.blocks.len());
         loop {
             self.ws()?;
             match self.peek() {
-                None => return (!nested).then_some(body),
+                None if !nested => break,
+                None => return None,
                 Some(b'}') if nested => {
                     self.i += 1;
-                    return Some(body);
+                    break;
                 }
                 Some(_) => {}
             }
-            self.structure(&mut body)?;
+            self.structure(from.0)?;
             self.end_of_line()?;
         }
+        Some(Body {
+            attrs: self.attrs.drain(from.0..).collect(),
+            blocks: self.blocks.drain(from.1..).collect(),
+        })
     }
 
-    /// One attribute or block, added to `body`.
-    fn structure(&mut self, body: &mut Body) -> Option<()> {
-        let line = self.lines.line(self.i);
+    /// One attribute or block, pushed for the body whose attributes start at `attrs_from`.
+    fn structure(&mut self, attrs_from: usize) -> Option<()> {
+        let line = self.line();
         let name = self.ident()?;
         self.sp()?;
         if self.peek()? == b'=' {
             // hcl-edit refuses an attribute defined twice in one body.
-            if body.attrs.iter().any(|a| a.name == name) {
+            if self.attrs[attrs_from..].iter().any(|a| a.name == name) {
                 return None;
             }
             self.i += 1;
             let expr = self.attr_expr()?;
-            body.attrs.push(Attr {
+            self.attrs.push(Attr {
                 name: name.to_string(),
                 line,
                 expr,
@@ -223,7 +254,7 @@ impl<'a> Parser<'a> {
             self.sp()?;
         }
         let inner = self.block_body()?;
-        body.blocks.push(Block {
+        self.blocks.push(Block {
             kind: name.to_string(),
             labels,
             line,
@@ -256,7 +287,7 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        let line = self.lines.line(self.i);
+        let line = self.line();
         let name = self.ident()?;
         self.sp()?;
         if self.peek()? != b'=' {
@@ -314,10 +345,11 @@ impl<'a> Parser<'a> {
     /// expression read so far part of a larger one: an operator, a traversal, a call.
     /// Looking past newlines even where they end the expression only sends more
     /// expressions to hcl-edit than needed.
-    fn nothing_continues(&self) -> Option<()> {
-        let mut p = *self;
-        p.ws()?;
-        match (p.peek(), p.at(1)) {
+    fn nothing_continues(&mut self) -> Option<()> {
+        let at = self.i;
+        let next = self.ws().map(|()| (self.peek(), self.at(1)));
+        self.i = at;
+        match next? {
             (Some(b'.' | b'[' | b'(' | b'?' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*'), _)
             | (Some(b'%' | b'&' | b'|'), _)
             | (Some(b'='), Some(b'='))
@@ -647,13 +679,13 @@ fn template_end(b: &[u8], mut i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::parse_with_hcl_edit;
+    use crate::tree::{parse_with_hcl_edit, Lines};
 
     /// Whether the fast parser read `text` whole; when it did, its tree (lines included)
     /// must be hcl-edit's, and hcl-edit must accept the text.
     fn agrees(text: &str) -> bool {
         let lines = Lines::new(text);
-        let Some(fast) = parse(text, &lines) else {
+        let Some(fast) = parse(text) else {
             return false;
         };
         match parse_with_hcl_edit(text, &lines) {
@@ -816,7 +848,7 @@ mod generated {
     //! Random programs from a small grammar of HCL (and near-HCL: stray spaces, newlines and
     //! comments where they may or may not go), read by both parsers.
     use super::*;
-    use crate::tree::parse_with_hcl_edit;
+    use crate::tree::{parse_with_hcl_edit, Lines};
 
     /// A xorshift generator picking the next construct.
     struct G(u64);
@@ -1007,7 +1039,7 @@ mod generated {
             let text = g.body(0);
             total += 1;
             let lines = Lines::new(&text);
-            if let Some(fast) = parse(&text, &lines) {
+            if let Some(fast) = parse(&text) {
                 read += 1;
                 match parse_with_hcl_edit(&text, &lines) {
                     Ok(slow) => assert_eq!(fast, slow, "{text}"),

@@ -4,6 +4,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::fmt;
 use std::hash::Hasher;
 use std::io::Read;
@@ -143,21 +144,24 @@ impl Sources {
             root_dir: root.to_path_buf(),
             ..Sources::default()
         };
-        let mut by_dir: FastMap<PathBuf, usize> = FastMap::default();
+        // Keys are normalized paths (plain components joined by the separator), so their
+        // bytes compare as the paths do; bytes hash faster than a path's components.
+        let mut by_dir: FastMap<OsString, usize> = FastMap::default();
         let mut cache = ParseCache {
             by_text: HashMap::default(),
             dirs: Resolver::new(root),
         };
         // Whether each call's directory exists, asked once per path however many calls name it.
-        let mut is_dir: FastMap<PathBuf, bool> = FastMap::default();
+        let mut is_dir: FastMap<OsString, bool> = FastMap::default();
         // Breadth-first over module keys.
         let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
         let mut qi = 0;
         while qi < queue.len() {
-            let (key, rel, depth) = queue[qi].clone();
+            // Each entry is visited once: taken, not copied.
+            let (key, rel, depth) = std::mem::take(&mut queue[qi]);
             qi += 1;
             let norm = normalize(&rel);
-            let idx = match by_dir.get(&norm) {
+            let idx = match by_dir.get(norm.as_os_str()) {
                 Some(&i) => i,
                 None => {
                     if s.modules.len() >= MAX_MODULES {
@@ -168,48 +172,38 @@ impl Sources {
                     }
                     let m = s.read_module(root, &norm, &base, &mut cache)?;
                     s.modules.push(m);
-                    by_dir.insert(norm.clone(), s.modules.len() - 1);
                     s.modules.len() - 1
                 }
             };
-            s.by_key.insert(key.clone(), idx);
-            if depth >= MAX_DEPTH {
-                continue;
-            }
-            let calls: Vec<(String, Option<String>)> = s.modules[idx]
-                .calls
-                .iter()
-                .map(|(name, c)| {
+            if depth < MAX_DEPTH {
+                // The calls are read in place (fields of `s` apart from `modules` are written).
+                for (name, c) in &s.modules[idx].calls {
+                    let child = if key.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{key}.{name}")
+                    };
                     let src = c.node.body.attr("source").and_then(|a| match &a.expr {
-                        hcl::Expression::String(s) => Some(s.clone()),
+                        hcl::Expression::String(s) => Some(s.as_str()),
                         _ => None,
                     });
-                    (name.clone(), src)
-                })
-                .collect();
-            for (name, src) in calls {
-                let child = if key.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{key}.{name}")
-                };
-                let dir = match (&manifest, &src) {
-                    (Some(m), _) if m.contains_key(&child) => Some(PathBuf::from(&m[&child])),
-                    (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
-                        Some(norm.join(src))
+                    let dir = match (&manifest, src) {
+                        (Some(m), _) if m.contains_key(&child) => Some(PathBuf::from(&m[&child])),
+                        (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
+                            Some(norm.join(src))
+                        }
+                        _ => None,
+                    };
+                    match dir {
+                        Some(d) if is_dir_once(&mut is_dir, root, &d) => {
+                            queue.push((child, d, depth + 1))
+                        }
+                        _ => s.unresolved.push(child),
                     }
-                    _ => None,
-                };
-                let mut exists = |d: &PathBuf| {
-                    *is_dir
-                        .entry(d.clone())
-                        .or_insert_with(|| root.join(d).is_dir())
-                };
-                match dir {
-                    Some(d) if exists(&d) => queue.push((child, d, depth + 1)),
-                    _ => s.unresolved.push(child),
                 }
             }
+            by_dir.entry(norm.into_os_string()).or_insert(idx);
+            s.by_key.insert(key, idx);
         }
         Ok(s)
     }
@@ -248,10 +242,16 @@ impl Sources {
             rel_dir: slash(rel),
             ..Module::default()
         };
+        // What the display paths of the directory's files start with, worked out once.
+        let shown_dir = dir_abs.as_deref().and_then(|d| base.prefix_of(d));
         for (path, link) in paths {
-            let display = match (&dir_abs, path.file_name(), link) {
-                (Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
-                _ => base.show(&path),
+            let display = match (&shown_dir, &dir_abs, path.file_name(), link) {
+                (_, _, _, true) | (_, None, _, _) | (_, _, None, _) => base.show(&path),
+                (Some(prefix), _, Some(name), false) => match name.to_str() {
+                    Some(name) => format!("{prefix}{name}"),
+                    None => base.show(&path),
+                },
+                (None, Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
             };
             let bytes = read_tf(&path, &display)?;
             let parsed = match cache.by_text.entry(bytes) {
@@ -368,6 +368,16 @@ impl Sources {
     }
 }
 
+/// Is `root/d` a directory? Asked once per path however many calls name it.
+fn is_dir_once(known: &mut FastMap<OsString, bool>, root: &Path, d: &Path) -> bool {
+    if let Some(&b) = known.get(d.as_os_str()) {
+        return b;
+    }
+    let b = root.join(d).is_dir();
+    known.insert(d.as_os_str().to_owned(), b);
+    b
+}
+
 /// A `.tf` file's bytes; files over [`MAX_FILE_BYTES`] are refused before they are read.
 /// Only a text not read before is checked to be UTF-8 ([`not_utf8`]).
 fn read_tf(path: &Path, display: &str) -> Result<Vec<u8>, SourceError> {
@@ -416,7 +426,16 @@ struct ParseCache {
 /// directory next to one already resolved costs one `lstat`, not a walk of its whole path.
 struct Resolver {
     root_abs: Option<PathBuf>,
-    memo: FastMap<PathBuf, Option<PathBuf>>,
+    /// By canonical parent joined with one name (bytes compare as the paths do).
+    memo: FastMap<OsString, Resolved>,
+}
+
+/// What a path below a canonical directory resolves to.
+enum Resolved {
+    /// The path itself: not a symbolic link.
+    Itself,
+    Link(PathBuf),
+    Missing,
 }
 
 impl Resolver {
@@ -439,21 +458,21 @@ impl Resolver {
                     cur.pop();
                 }
                 Component::Normal(name) => {
-                    let next = cur.join(name);
-                    cur = match self.memo.get(&next) {
-                        Some(known) => known.clone()?,
-                        None => {
-                            let found = match std::fs::symlink_metadata(&next) {
-                                Ok(md) if md.file_type().is_symlink() => {
-                                    std::fs::canonicalize(&next).ok()
-                                }
-                                Ok(_) => Some(next.clone()),
-                                Err(_) => None,
-                            };
-                            self.memo.insert(next, found.clone());
-                            found?
-                        }
-                    };
+                    cur.push(name);
+                    if !self.memo.contains_key(cur.as_os_str()) {
+                        let found = match std::fs::symlink_metadata(&cur) {
+                            Ok(md) if md.file_type().is_symlink() => std::fs::canonicalize(&cur)
+                                .map_or(Resolved::Missing, Resolved::Link),
+                            Ok(_) => Resolved::Itself,
+                            Err(_) => Resolved::Missing,
+                        };
+                        self.memo.insert(cur.as_os_str().to_owned(), found);
+                    }
+                    match &self.memo[cur.as_os_str()] {
+                        Resolved::Itself => {}
+                        Resolved::Link(target) => cur.clone_from(target),
+                        Resolved::Missing => return None,
+                    }
                 }
                 // An absolute directory (a manifest may name one): resolved whole.
                 Component::RootDir | Component::Prefix(_) => {
@@ -679,6 +698,19 @@ impl Base {
             Ok(abs) => self.show_resolved(&abs, path),
             Err(_) => self.show_resolved(Path::new(""), path),
         }
+    }
+
+    /// What [`Base::show_resolved`] shows of every file directly in the canonical directory
+    /// `dir` before the file's name: the directory's path under the base and `/` (nothing
+    /// for the base itself). `None` outside the base.
+    fn prefix_of(&self, dir: &Path) -> Option<String> {
+        let rel = dir.strip_prefix(self.abs.as_ref()?).ok()?;
+        if rel.as_os_str().is_empty() {
+            return Some(String::new());
+        }
+        let mut shown = slash(rel);
+        shown.push('/');
+        Some(shown)
     }
 
     /// [`Base::show`] for a path already resolved to `abs` (empty: could not be).
