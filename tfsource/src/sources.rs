@@ -144,25 +144,23 @@ impl Sources {
             root_dir: root.to_path_buf(),
             ..Sources::default()
         };
-        // Keys are normalized paths (plain components joined by the separator), so their
-        // bytes compare as the paths do; bytes hash faster than a path's components.
-        let mut by_dir: FastMap<OsString, usize> = FastMap::default();
         let mut cache = ParseCache {
-            by_text: HashMap::default(),
+            by_text: FastMap::default(),
+            parsed: Vec::new(),
+            by_texts: FastMap::default(),
             dirs: Resolver::new(root),
         };
-        // Whether each call's directory exists, asked once per path however many calls name it.
-        let mut is_dir: FastMap<OsString, bool> = FastMap::default();
-        // Breadth-first over module keys.
-        let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
+        let mut dirs = ModuleDirs::default();
+        let root_dir = dirs.id_of(PathBuf::from("."));
+        // Breadth-first over module keys: (key, directory, depth).
+        let mut queue: Vec<(String, usize, usize)> = vec![(String::new(), root_dir, 0)];
         let mut qi = 0;
         while qi < queue.len() {
             // Each entry is visited once: taken, not copied.
-            let (key, rel, depth) = std::mem::take(&mut queue[qi]);
+            let (key, dir, depth) = std::mem::take(&mut queue[qi]);
             qi += 1;
-            let norm = normalize(&rel);
-            let idx = match by_dir.get(norm.as_os_str()) {
-                Some(&i) => i,
+            let idx = match dirs.read[dir] {
+                Some(i) => i,
                 None => {
                     if s.modules.len() >= MAX_MODULES {
                         return Err(SourceError(format!(
@@ -170,14 +168,20 @@ impl Sources {
                             root.display()
                         )));
                     }
-                    let m = s.read_module(root, &norm, &base, &mut cache)?;
+                    let m = s.read_module(root, &dirs.paths[dir], &base, &mut cache)?;
                     s.modules.push(m);
+                    dirs.read[dir] = Some(s.modules.len() - 1);
                     s.modules.len() - 1
                 }
             };
-            if depth < MAX_DEPTH {
+            let calls = &s.modules[idx].calls;
+            if depth < MAX_DEPTH && !calls.is_empty() {
+                let parent = dirs.paths[dir].clone();
+                // The calls of one module naming one local source (a module called many
+                // times) find its directory once.
+                let mut by_src: FastMap<&str, Option<usize>> = FastMap::default();
                 // The calls are read in place (fields of `s` apart from `modules` are written).
-                for (name, c) in &s.modules[idx].calls {
+                for (name, c) in calls {
                     let child = if key.is_empty() {
                         name.clone()
                     } else {
@@ -187,22 +191,23 @@ impl Sources {
                         hcl::Expression::String(s) => Some(s.as_str()),
                         _ => None,
                     });
-                    let dir = match (&manifest, src) {
-                        (Some(m), _) if m.contains_key(&child) => Some(PathBuf::from(&m[&child])),
+                    let found = match (&manifest, src) {
+                        (Some(m), _) if m.contains_key(&child) => {
+                            dirs.existing(root, PathBuf::from(&m[&child]))
+                        }
                         (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
-                            Some(norm.join(src))
+                            *by_src
+                                .entry(src)
+                                .or_insert_with(|| dirs.existing(root, parent.join(src)))
                         }
                         _ => None,
                     };
-                    match dir {
-                        Some(d) if is_dir_once(&mut is_dir, root, &d) => {
-                            queue.push((child, d, depth + 1))
-                        }
-                        _ => s.unresolved.push(child),
+                    match found {
+                        Some(d) => queue.push((child, d, depth + 1)),
+                        None => s.unresolved.push(child),
                     }
                 }
             }
-            by_dir.entry(norm.into_os_string()).or_insert(idx);
             s.by_key.insert(key, idx);
         }
         Ok(s)
@@ -238,51 +243,52 @@ impl Sources {
         paths.sort();
         // The directory is resolved once; a file that is a link is resolved on its own.
         let dir_abs = cache.dirs.resolve(root, rel);
-        let mut m = Module {
-            rel_dir: slash(rel),
-            ..Module::default()
-        };
         // What the display paths of the directory's files start with, worked out once.
         let shown_dir = dir_abs.as_deref().and_then(|d| base.prefix_of(d));
+        let first = self.files.len();
+        // The texts of the files, in order, as indexes in `cache.parsed`.
+        let mut texts = Vec::with_capacity(paths.len());
         for (path, link) in paths {
             let display = match (&shown_dir, &dir_abs, path.file_name(), link) {
                 (_, _, _, true) | (_, None, _, _) | (_, _, None, _) => base.show(&path),
                 (Some(prefix), _, Some(name), false) => match name.to_str() {
-                    Some(name) => format!("{prefix}{name}"),
+                    Some(name) => prefix.to_owned() + name,
                     None => base.show(&path),
                 },
                 (None, Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
             };
-            let bytes = read_tf(&path, &display)?;
-            let parsed = match cache.by_text.entry(bytes) {
-                // A byte-identical file was read before: same items, same comments.
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => {
-                    let text = std::str::from_utf8(e.key()).map_err(|_| not_utf8(&display))?;
-                    // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree,
-                    // then ours); sources are read on a thread of their own.
-                    crate::reserve_thread_heap(text.len() * HEAP_PER_TEXT_BYTE);
-                    let body =
-                        tree::parse(text).map_err(|err| SourceError(format!("{display}:{err}")))?;
-                    let suppressions = scan_suppressions(text, 0)
-                        .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
-                    e.insert(Parsed {
-                        items: FileItems::of(body),
-                        suppressions,
-                    })
-                }
-            };
+            let text = cache.parse(read_tf(&path, &display)?, &display)?;
             let file = self.files.len();
             self.files.push(SourceFile { display });
             self.suppressions.extend(
-                parsed
+                cache.parsed[text]
                     .suppressions
                     .iter()
                     .map(|s| Suppression { file, ..s.clone() }),
             );
-            parsed.items.add_to(&mut m, file);
+            texts.push(text);
         }
-        Ok(m)
+        let (rel_dir, idx) = (slash(rel), self.modules.len());
+        match cache.by_texts.entry(texts) {
+            // Another copy of a module (its texts in the same order): its items, in the
+            // files of this directory (which come in the same order).
+            Entry::Occupied(e) => {
+                let (prev, prev_first) = *e.get();
+                Ok(self.modules[prev].moved(rel_dir, prev_first, first))
+            }
+            Entry::Vacant(e) => {
+                let mut m = Module {
+                    rel_dir,
+                    ..Module::default()
+                };
+                for (k, &text) in e.key().iter().enumerate() {
+                    cache.parsed[text].items.add_to(&mut m, first + k);
+                }
+                // The caller adds the module read at this index.
+                e.insert((idx, first));
+                Ok(m)
+            }
+        }
     }
 
     /// The module read for a module key (`""`, `svc`, `svc.inner`).
@@ -368,16 +374,6 @@ impl Sources {
     }
 }
 
-/// Is `root/d` a directory? Asked once per path however many calls name it.
-fn is_dir_once(known: &mut FastMap<OsString, bool>, root: &Path, d: &Path) -> bool {
-    if let Some(&b) = known.get(d.as_os_str()) {
-        return b;
-    }
-    let b = root.join(d).is_dir();
-    known.insert(d.as_os_str().to_owned(), b);
-    b
-}
-
 /// A `.tf` file's bytes; files over [`MAX_FILE_BYTES`] are refused before they are read.
 /// Only a text not read before is checked to be UTF-8 ([`not_utf8`]).
 fn read_tf(path: &Path, display: &str) -> Result<Vec<u8>, SourceError> {
@@ -417,8 +413,79 @@ fn not_utf8(display: &str) -> SourceError {
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
 struct ParseCache {
-    by_text: FastMap<Vec<u8>, Parsed>,
+    /// Index in `parsed` by text.
+    by_text: FastMap<Vec<u8>, usize>,
+    parsed: Vec<Parsed>,
+    /// Module read (index in [`Sources::modules`]) and its first file, by the texts of its
+    /// files in order (indexes in `parsed`).
+    by_texts: FastMap<Vec<usize>, (usize, usize)>,
     dirs: Resolver,
+}
+
+impl ParseCache {
+    /// The index in `parsed` of a file's text, parsed if it was not read before.
+    fn parse(&mut self, bytes: Vec<u8>, display: &str) -> Result<usize, SourceError> {
+        let e = match self.by_text.entry(bytes) {
+            // A byte-identical file was read before: same items, same comments.
+            Entry::Occupied(e) => return Ok(*e.get()),
+            Entry::Vacant(e) => e,
+        };
+        let text = std::str::from_utf8(e.key()).map_err(|_| not_utf8(display))?;
+        // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree, then ours);
+        // sources are read on a thread of their own.
+        crate::reserve_thread_heap(text.len() * HEAP_PER_TEXT_BYTE);
+        let body = tree::parse(text).map_err(|err| SourceError(format!("{display}:{err}")))?;
+        let suppressions = scan_suppressions(text, 0)
+            .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
+        self.parsed.push(Parsed {
+            items: FileItems::of(body),
+            suppressions,
+        });
+        Ok(*e.insert(self.parsed.len() - 1))
+    }
+}
+
+/// The module directories calls lead to, each once, by their normalized path relative to
+/// the root.
+#[derive(Default)]
+struct ModuleDirs {
+    paths: Vec<PathBuf>,
+    /// The module read from each (index in [`Sources::modules`]), once it is.
+    read: Vec<Option<usize>>,
+    /// Index by path (normalized paths are plain components joined by the separator, so
+    /// their bytes compare as the paths do, and hash faster than a path's components).
+    ids: FastMap<OsString, usize>,
+    /// Whether each path a call names is a directory, asked once per path.
+    is_dir: FastMap<OsString, bool>,
+}
+
+impl ModuleDirs {
+    /// The index of directory `d` (relative to the root, as a call names it); `None` when
+    /// it is not a directory.
+    fn existing(&mut self, root: &Path, d: PathBuf) -> Option<usize> {
+        self.is_dir(root, &d).then(|| self.id_of(d))
+    }
+
+    fn is_dir(&mut self, root: &Path, d: &Path) -> bool {
+        if let Some(&known) = self.is_dir.get(d.as_os_str()) {
+            return known;
+        }
+        let found = root.join(d).is_dir();
+        self.is_dir.insert(d.as_os_str().to_owned(), found);
+        found
+    }
+
+    fn id_of(&mut self, d: PathBuf) -> usize {
+        let norm = normalize(&d);
+        if let Some(&id) = self.ids.get(norm.as_os_str()) {
+            return id;
+        }
+        let id = self.paths.len();
+        self.ids.insert(norm.as_os_str().to_owned(), id);
+        self.paths.push(norm);
+        self.read.push(None);
+        id
+    }
 }
 
 /// Resolves module directories to their canonical paths as `std::fs::canonicalize` does, but
@@ -497,6 +564,32 @@ struct FileItems {
     locals: Vec<(String, Arc<Attr>)>,
     outputs: Vec<(String, Arc<Block>)>,
     calls: Vec<(String, Arc<Block>)>,
+}
+
+impl Module {
+    /// The same items in other files: those of this module's files (from `first`) at the
+    /// same places from `to`.
+    fn moved(&self, rel_dir: String, first: usize, to: usize) -> Module {
+        fn moved<T: Clone>(
+            map: &BTreeMap<String, Item<T>>,
+            first: usize,
+            to: usize,
+        ) -> BTreeMap<String, Item<T>> {
+            let mut map = map.clone();
+            for item in map.values_mut() {
+                item.file = item.file - first + to;
+            }
+            map
+        }
+        Module {
+            rel_dir,
+            resources: moved(&self.resources, first, to),
+            variables: moved(&self.variables, first, to),
+            locals: moved(&self.locals, first, to),
+            outputs: moved(&self.outputs, first, to),
+            calls: moved(&self.calls, first, to),
+        }
+    }
 }
 
 impl FileItems {
