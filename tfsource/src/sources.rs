@@ -455,24 +455,13 @@ struct ModuleDirs {
     /// Index by path (normalized paths are plain components joined by the separator, so
     /// their bytes compare as the paths do, and hash faster than a path's components).
     ids: FastMap<OsString, usize>,
-    /// Whether each path a call names is a directory, asked once per path.
-    is_dir: FastMap<OsString, bool>,
 }
 
 impl ModuleDirs {
     /// The index of directory `d` (relative to the root, as a call names it); `None` when
     /// it is not a directory.
     fn existing(&mut self, root: &Path, d: PathBuf) -> Option<usize> {
-        self.is_dir(root, &d).then(|| self.id_of(d))
-    }
-
-    fn is_dir(&mut self, root: &Path, d: &Path) -> bool {
-        if let Some(&known) = self.is_dir.get(d.as_os_str()) {
-            return known;
-        }
-        let found = root.join(d).is_dir();
-        self.is_dir.insert(d.as_os_str().to_owned(), found);
-        found
+        root.join(&d).is_dir().then(|| self.id_of(d))
     }
 
     fn id_of(&mut self, d: PathBuf) -> usize {
@@ -721,6 +710,37 @@ fn read_manifest(root: &Path) -> Result<Option<HashMap<String, String>>, SourceE
 
 /// Remove `.` and resolve `..` lexically.
 fn normalize(p: &Path) -> PathBuf {
+    match p.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' && !s.starts_with('/') => {
+            PathBuf::from(normalize_relative(s))
+        }
+        _ => normalize_components(p),
+    }
+}
+
+/// [`normalize_components`] of a relative path written with `/`, done on its text (the
+/// components a path splits into are its text's between separators, empty ones and `.`
+/// left out but for a leading `.`, which is left out here too).
+fn normalize_relative(s: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for c in s.split('/') {
+        match c {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|&l| l != "..") => {
+                out.pop();
+            }
+            name => out.push(name),
+        }
+    }
+    if out.is_empty() {
+        ".".to_string()
+    } else {
+        out.join("/")
+    }
+}
+
+/// Remove `.` and resolve `..` lexically, component by component.
+fn normalize_components(p: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for c in p.components() {
         match c {
@@ -744,7 +764,9 @@ fn slash(p: &Path) -> String {
     match p.to_str() {
         Some(s)
             if std::path::MAIN_SEPARATOR == '/'
-                && s.split('/').all(|c| !c.is_empty() && c != ".") =>
+                && s.as_bytes()
+                    .split(|&b| b == b'/')
+                    .all(|c| !c.is_empty() && c != b".") =>
         {
             s.to_string()
         }
@@ -797,7 +819,18 @@ impl Base {
     /// `dir` before the file's name: the directory's path under the base and `/` (nothing
     /// for the base itself). `None` outside the base.
     fn prefix_of(&self, dir: &Path) -> Option<String> {
-        let rel = dir.strip_prefix(self.abs.as_ref()?).ok()?;
+        let base = self.abs.as_deref()?;
+        // Canonical paths: the base's text, then a separator, is the base's components.
+        let rel = match (dir.to_str(), base.to_str()) {
+            (Some(d), Some(b)) if std::path::MAIN_SEPARATOR == '/' && !b.ends_with('/') => {
+                match d.strip_prefix(b) {
+                    Some("") => Path::new(""),
+                    Some(rest) => Path::new(rest.strip_prefix('/')?),
+                    None => return None,
+                }
+            }
+            _ => dir.strip_prefix(base).ok()?,
+        };
         if rel.as_os_str().is_empty() {
             return Some(String::new());
         }
@@ -994,6 +1027,61 @@ mod tests {
             PathBuf::from("../b/c.tf")
         );
         assert_eq!(normalize(Path::new("./x/../y/./z")), PathBuf::from("y/z"));
+    }
+
+    #[test]
+    fn relative_paths_normalize_on_their_text_as_by_components() {
+        for p in [
+            "",
+            ".",
+            "./",
+            "a",
+            "./a/b",
+            "a//b/",
+            "a/./b",
+            "a/..",
+            "a/../..",
+            "../a",
+            "../../a/b",
+            "./../a",
+            "a/b/../../c",
+            "a/../../b/..",
+            "..",
+            "../..",
+            "a/.../b",
+            ".a/b.",
+        ] {
+            assert_eq!(
+                PathBuf::from(normalize_relative(p)),
+                normalize_components(Path::new(p)),
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_directorys_prefix_is_what_its_files_are_shown_with() {
+        let base = Base {
+            abs: Some(PathBuf::from("/r/repo")),
+        };
+        for dir in [
+            "/r/repo",
+            "/r/repo/m",
+            "/r/repo/m/n",
+            "/r/repox",
+            "/r/other/m",
+            "/",
+        ] {
+            let file = Path::new(dir).join("main.tf");
+            let shown = base.show_resolved(&file, &file);
+            match base.prefix_of(Path::new(dir)) {
+                Some(prefix) => assert_eq!(prefix + "main.tf", shown, "{dir}"),
+                None => assert!(
+                    shown.starts_with("..") || dir == "/r/repox",
+                    "{dir}: {shown}"
+                ),
+            }
+        }
     }
 
     #[test]
