@@ -196,9 +196,9 @@ impl Sources {
                             dirs.existing(root, PathBuf::from(&m[&child]))
                         }
                         (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
-                            *by_src
-                                .entry(src)
-                                .or_insert_with(|| dirs.existing(root, parent.join(src)))
+                            *by_src.entry(src).or_insert_with(|| {
+                                dirs.existing(root, joined(&parent, Path::new(src)))
+                            })
                         }
                         _ => None,
                     };
@@ -220,17 +220,18 @@ impl Sources {
         base: &Base,
         cache: &mut ParseCache,
     ) -> Result<Module, SourceError> {
-        let dir = root.join(rel);
+        let dir = joined(root, rel);
         // The `.tf` files (symbolic links to files included), with the entry's type from the
         // directory listing, so only links cost a `stat`.
         let mut paths: Vec<(PathBuf, bool)> = std::fs::read_dir(&dir)
             .map_err(|e| SourceError(format!("{}: {e}", base.show(&dir))))?
             .flatten()
             .filter_map(|e| {
-                let p = e.path();
-                if p.extension().is_none_or(|x| x != "tf") {
+                let name = e.file_name();
+                if Path::new(&name).extension().is_none_or(|x| x != "tf") {
                     return None;
                 }
+                let p = joined(&dir, Path::new(&name));
                 let link = e.file_type().ok()?.is_symlink();
                 let file = if link {
                     p.is_file()
@@ -252,7 +253,12 @@ impl Sources {
             let display = match (&shown_dir, &dir_abs, path.file_name(), link) {
                 (_, _, _, true) | (_, None, _, _) | (_, _, None, _) => base.show(&path),
                 (Some(prefix), _, Some(name), false) => match name.to_str() {
-                    Some(name) => prefix.to_owned() + name,
+                    Some(name) => {
+                        let mut shown = String::with_capacity(prefix.len() + name.len());
+                        shown.push_str(prefix);
+                        shown.push_str(name);
+                        shown
+                    }
                     None => base.show(&path),
                 },
                 (None, Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
@@ -461,7 +467,7 @@ impl ModuleDirs {
     /// The index of directory `d` (relative to the root, as a call names it); `None` when
     /// it is not a directory.
     fn existing(&mut self, root: &Path, d: PathBuf) -> Option<usize> {
-        root.join(&d).is_dir().then(|| self.id_of(d))
+        joined(root, &d).is_dir().then(|| self.id_of(d))
     }
 
     fn id_of(&mut self, d: PathBuf) -> usize {
@@ -505,7 +511,11 @@ impl Resolver {
     /// The canonical path of `root/rel` (`rel` normalized); `None` when it cannot be
     /// resolved.
     fn resolve(&mut self, root: &Path, rel: &Path) -> Option<PathBuf> {
-        let mut cur = self.root_abs.clone()?;
+        let root_abs = self.root_abs.as_deref()?;
+        // Room for the whole path (most are the root and plain names).
+        let mut cur =
+            PathBuf::with_capacity(root_abs.as_os_str().len() + rel.as_os_str().len() + 1);
+        cur.push(root_abs);
         for c in rel.components() {
             match c {
                 Component::CurDir => {}
@@ -706,6 +716,14 @@ fn read_manifest(root: &Path) -> Result<Option<HashMap<String, String>>, SourceE
             .map(|e| (e.key, e.dir))
             .collect(),
     ))
+}
+
+/// `a.join(b)` in one allocation (`Path::join` copies `a`, then grows the copy for `b`).
+fn joined(a: &Path, b: &Path) -> PathBuf {
+    let mut p = PathBuf::with_capacity(a.as_os_str().len() + b.as_os_str().len() + 1);
+    p.push(a);
+    p.push(b);
+    p
 }
 
 /// Remove `.` and resolve `..` lexically.
