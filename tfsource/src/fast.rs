@@ -12,8 +12,8 @@
 //! refuses and builds the same tree: `tree::tests` compares both on every file it can find.
 
 use hcl::expr::{
-    Expression as E, FuncCall, FuncName, Object, ObjectKey, Traversal, TraversalOperator as Op,
-    Variable,
+    Expression as E, FuncCall, FuncName, Object, ObjectKey, TemplateExpr, Traversal,
+    TraversalOperator as Op, Variable,
 };
 use hcl::Identifier;
 
@@ -202,6 +202,57 @@ impl<'a> Parser<'a> {
         Some(self.text[start..j].to_string())
     }
 
+    /// A quoted template of plain text and interpolations of names and traversals written
+    /// without spaces (`"${var.name}-app"`), which hcl-edit keeps as the text it reads.
+    /// `None` for anything else in one (escapes, directives, other expressions, control or
+    /// non-ASCII characters): hcl-edit's.
+    fn template(&mut self) -> Option<E> {
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => break,
+                b'$' if self.b.get(j + 1) == Some(&b'{') => j = self.interpolation(j + 2)?,
+                b'$' | b'%' if matches!(self.b.get(j + 1), Some(b'$' | b'%' | b'{')) => {
+                    return None
+                }
+                b'\\' | 0..=0x1f | 0x7f.. => return None,
+                _ => j += 1,
+            }
+        }
+        self.i = j + 1;
+        let text = self.text[start..j].to_string();
+        Some(E::TemplateExpr(Box::new(TemplateExpr::QuotedString(text))))
+    }
+
+    /// Past the `}` of the interpolation whose expression starts at `j`, when that is a
+    /// name or traversal of the subset, written without spaces or leading zeros (which
+    /// hcl-edit would not write back as they are).
+    fn interpolation(&self, j: usize) -> Option<usize> {
+        let end = j + self.b[j..].iter().position(|&c| c == b'}')?;
+        let inner = &self.b[j..end];
+        let plain = inner
+            .iter()
+            .all(|&c| is_ident_continue(c) || matches!(c, b'.' | b'[' | b']' | b'*'));
+        if !plain || has_leading_zero(inner) {
+            return None;
+        }
+        let mut p = Parser {
+            text: &self.text[..end],
+            b: &self.b[..end],
+            i: j,
+            // The template and its interpolation, as hcl-edit counts them.
+            depth: self.depth + 2,
+            counted: (0, 1),
+            attrs: Vec::new(),
+            blocks: Vec::new(),
+        };
+        match p.expr()? {
+            E::Variable(_) | E::Traversal(_) if p.i == end => Some(end + 1),
+            _ => None,
+        }
+    }
+
     /// Structures up to the end of the text (top level) or the closing `}` (a block's).
     fn body(&mut self, nested: bool) -> Option<Body> {
         let from = (self.attrs.len(), self.blocks.len());
@@ -361,7 +412,10 @@ impl<'a> Parser<'a> {
 
     fn term(&mut self) -> Option<E> {
         match self.peek()? {
-            b'"' => self.plain_string().map(E::String),
+            b'"' => match self.plain_string() {
+                Some(s) => Some(E::String(s)),
+                None => self.template(),
+            },
             b'0'..=b'9' => self.number(),
             b'[' => self.nested(Self::array),
             b'{' => self.nested(Self::object),
@@ -579,6 +633,13 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Does a run of digits in `b` start with a zero and go on?
+fn has_leading_zero(b: &[u8]) -> bool {
+    b.windows(2).enumerate().any(|(k, w)| {
+        w[0] == b'0' && w[1].is_ascii_digit() && (k == 0 || !b[k - 1].is_ascii_digit())
+    })
+}
+
 /// Where the attribute expression starting at `i` ends, for hcl-edit to parse it alone: at
 /// a line ending, a line comment or an unmatched closing bracket outside brackets and
 /// strings (a one-line block's `}`), or the end of the text. `None` for what is left to
@@ -744,6 +805,8 @@ mod tests {
         "a = 18446744073709551616\nb = 1e3\nd = x[ * ]\n",
         "one { a = x ? 1 : 2 }\ntwo { b = \"${x}\" }\n",
         "a = { k = 1, \"k\" = 2 }\n",
+        "a = \"${var.x}-y\"\nb = \"${a.b[0].c[*].d}${e}\"\nc = \"x/${a-b.c.*.d}:${f}\"\n",
+        "a = [\"${x}\", { k = \"p${y.z}\" }, f(\"${w}\")]\nb = \"${a.0}$ %\"\n",
     ];
 
     const LEFT_TO_HCL_EDIT: &[&str] = &[
@@ -764,6 +827,39 @@ mod tests {
         "a = f(,)\n",
         "a = \"${\"\n",
     ];
+
+    /// Templates whose text hcl-edit would not keep as it is, or whose expressions are
+    /// not of the subset: read by hcl-edit (the file still is read here).
+    const TEMPLATES_OF_HCL_EDIT: &[&str] = &[
+        "a = \"${ x }\"\n",
+        "a = \"${x.007}\"\n",
+        "a = \"${x[01]}\"\n",
+        "a = \"$${x}\"\n",
+        "a = \"%{if x}y%{endif}\"\n",
+        "a = \"${x}\\n\"\n",
+        "a = \"${f(x)}\"\n",
+        "a = \"${1}\"\n",
+        "a = \"${x~}\"\n",
+        "a = \"\t${x}\"\n",
+        "a = \"é${x}\"\n",
+    ];
+
+    #[test]
+    fn templates_read_here_are_hcl_edits_text() {
+        for text in TEMPLATES_OF_HCL_EDIT {
+            let mut p = Parser {
+                text,
+                b: text.as_bytes(),
+                i: 4,
+                depth: 0,
+                counted: (0, 1),
+                attrs: Vec::new(),
+                blocks: Vec::new(),
+            };
+            assert!(p.template().is_none(), "read here: {text}");
+            agrees(text);
+        }
+    }
 
     #[test]
     fn what_is_read_here_and_what_is_left_to_hcl_edit() {

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::fmt;
-use std::hash::Hasher;
+use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -145,7 +145,7 @@ impl Sources {
             ..Sources::default()
         };
         let mut cache = ParseCache {
-            by_text: FastMap::default(),
+            texts: TextIndex::default(),
             parsed: Vec::new(),
             by_texts: FastMap::default(),
             dirs: Resolver::new(root),
@@ -419,8 +419,8 @@ fn not_utf8(display: &str) -> SourceError {
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
 struct ParseCache {
-    /// Index in `parsed` by text.
-    by_text: FastMap<Vec<u8>, usize>,
+    texts: TextIndex,
+    /// What parsing each text gave (by its index in `texts`).
     parsed: Vec<Parsed>,
     /// Module read (index in [`Sources::modules`]) and its first file, by the texts of its
     /// files in order (indexes in `parsed`).
@@ -431,12 +431,11 @@ struct ParseCache {
 impl ParseCache {
     /// The index in `parsed` of a file's text, parsed if it was not read before.
     fn parse(&mut self, bytes: Vec<u8>, display: &str) -> Result<usize, SourceError> {
-        let e = match self.by_text.entry(bytes) {
-            // A byte-identical file was read before: same items, same comments.
-            Entry::Occupied(e) => return Ok(*e.get()),
-            Entry::Vacant(e) => e,
-        };
-        let text = std::str::from_utf8(e.key()).map_err(|_| not_utf8(display))?;
+        // A byte-identical file was read before: same items, same comments.
+        if let Some(id) = self.texts.find(&bytes) {
+            return Ok(id);
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| not_utf8(display))?;
         // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree, then ours);
         // sources are read on a thread of their own.
         crate::reserve_thread_heap(text.len() * HEAP_PER_TEXT_BYTE);
@@ -447,7 +446,53 @@ impl ParseCache {
             items: FileItems::of(body),
             suppressions,
         });
-        Ok(*e.insert(self.parsed.len() - 1))
+        Ok(self.texts.add(bytes))
+    }
+}
+
+/// Texts read, found again by content: first among the few read of the same length (the
+/// copies of a module are; comparing costs less than hashing), past those by a seeded
+/// hash of the whole text (so that crafted texts cannot be made to pile up on one length).
+#[derive(Default)]
+struct TextIndex {
+    texts: Vec<Vec<u8>>,
+    /// The first [`FEW_OF_A_LENGTH`] texts of each length.
+    by_len: FastMap<usize, Vec<usize>>,
+    /// The others.
+    by_hash: FastMap<u64, Vec<usize>>,
+    seed: Seeded,
+}
+
+/// Texts of one length compared before hashing.
+const FEW_OF_A_LENGTH: usize = 4;
+
+impl TextIndex {
+    /// The index of a text equal to `bytes`.
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        let same_len = self.by_len.get(&bytes.len())?;
+        let equal = |&id: &usize| self.texts[id] == bytes;
+        if let Some(&id) = same_len.iter().find(|id| equal(id)) {
+            return Some(id);
+        }
+        if same_len.len() < FEW_OF_A_LENGTH {
+            return None;
+        }
+        let by_hash = self.by_hash.get(&self.seed.hash_one(bytes))?;
+        by_hash.iter().find(|id| equal(id)).copied()
+    }
+
+    /// Add a text not found; its index.
+    fn add(&mut self, bytes: Vec<u8>) -> usize {
+        let id = self.texts.len();
+        let same_len = self.by_len.entry(bytes.len()).or_default();
+        if same_len.len() < FEW_OF_A_LENGTH {
+            same_len.push(id);
+        } else {
+            let hash = self.seed.hash_one(&bytes[..]);
+            self.by_hash.entry(hash).or_default().push(id);
+        }
+        self.texts.push(bytes);
+        id
     }
 }
 
@@ -669,12 +714,11 @@ pub(crate) struct Seeded(u64);
 
 impl Default for Seeded {
     fn default() -> Self {
-        use std::hash::BuildHasher;
         Seeded(std::collections::hash_map::RandomState::new().hash_one(0u64))
     }
 }
 
-impl std::hash::BuildHasher for Seeded {
+impl BuildHasher for Seeded {
     type Hasher = WordHasher;
     fn build_hasher(&self) -> WordHasher {
         WordHasher(self.0)
@@ -1045,6 +1089,23 @@ mod tests {
             PathBuf::from("../b/c.tf")
         );
         assert_eq!(normalize(Path::new("./x/../y/./z")), PathBuf::from("y/z"));
+    }
+
+    #[test]
+    fn texts_are_found_again_past_the_few_of_their_length() {
+        let mut index = TextIndex::default();
+        let texts: Vec<Vec<u8>> = (0..10u8).map(|k| vec![b'a' + k; 8]).collect();
+        for (k, t) in texts.iter().enumerate() {
+            assert_eq!(index.find(t), None);
+            assert_eq!(index.add(t.clone()), k);
+        }
+        index.add(b"short".to_vec());
+        for (k, t) in texts.iter().enumerate() {
+            assert_eq!(index.find(t), Some(k), "{k}");
+        }
+        assert_eq!(index.find(b"short"), Some(10));
+        assert_eq!(index.find(b"zzzzzzzz"), None);
+        assert_eq!(index.find(b"other"), None);
     }
 
     #[test]
