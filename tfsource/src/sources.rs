@@ -176,6 +176,7 @@ impl Sources {
             };
             let calls = &s.modules[idx].calls;
             if depth < MAX_DEPTH && !calls.is_empty() {
+                s.by_key.reserve(calls.len());
                 let parent = dirs.paths[dir].clone();
                 // The calls of one module naming one local source (a module called many
                 // times) find its directory once.
@@ -283,13 +284,10 @@ impl Sources {
                 Ok(self.modules[prev].moved(rel_dir, prev_first, first))
             }
             Entry::Vacant(e) => {
-                let mut m = Module {
-                    rel_dir,
-                    ..Module::default()
-                };
-                for (k, &text) in e.key().iter().enumerate() {
-                    cache.parsed[text].items.add_to(&mut m, first + k);
-                }
+                let files: Vec<(&FileItems, usize)> = (e.key().iter().enumerate())
+                    .map(|(k, &text)| (&cache.parsed[text].items, first + k))
+                    .collect();
+                let m = FileItems::module(rel_dir, &files);
                 // The caller adds the module read at this index.
                 e.insert((idx, first));
                 Ok(m)
@@ -664,20 +662,39 @@ impl FileItems {
         f
     }
 
-    /// Add the items to a module as those of file `file` (a later file's item of the same
-    /// name replaces an earlier one's).
-    fn add_to(&self, m: &mut Module, file: usize) {
-        fn add<T>(map: &mut BTreeMap<String, Item<T>>, items: &[(String, Arc<T>)], file: usize) {
-            for (key, node) in items {
-                let node = node.clone();
-                map.insert(key.clone(), Item { file, node });
-            }
+    /// The module of the items of `files`, each file's as those of the file of its index (a
+    /// later item of a name replaces an earlier one's).
+    fn module(rel_dir: String, files: &[(&FileItems, usize)]) -> Module {
+        Module {
+            rel_dir,
+            resources: Self::by_name(files, |f| &f.resources),
+            variables: Self::by_name(files, |f| &f.variables),
+            locals: Self::by_name(files, |f| &f.locals),
+            outputs: Self::by_name(files, |f| &f.outputs),
+            calls: Self::by_name(files, |f| &f.calls),
         }
-        add(&mut m.resources, &self.resources, file);
-        add(&mut m.variables, &self.variables, file);
-        add(&mut m.locals, &self.locals, file);
-        add(&mut m.outputs, &self.outputs, file);
-        add(&mut m.calls, &self.calls, file);
+    }
+
+    /// One kind of item of `files` by name: sorted, then made into a map at once (a map
+    /// built one insertion at a time searches and shifts its nodes for each).
+    fn by_name<T>(
+        files: &[(&FileItems, usize)],
+        kind: impl Fn(&FileItems) -> &[(String, Arc<T>)],
+    ) -> BTreeMap<String, Item<T>> {
+        let mut all: Vec<(&String, usize, &Arc<T>)> = (files.iter())
+            .flat_map(|&(f, file)| kind(f).iter().map(move |(key, node)| (key, file, node)))
+            .collect();
+        // Stable: of the items of one name, the last read stays last.
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut sorted: Vec<(String, Item<T>)> = Vec::with_capacity(all.len());
+        for (i, &(key, file, node)) in all.iter().enumerate() {
+            if all.get(i + 1).is_some_and(|next| next.0 == key) {
+                continue; // replaced by the next
+            }
+            let node = node.clone();
+            sorted.push((key.clone(), Item { file, node }));
+        }
+        sorted.into_iter().collect()
     }
 }
 
