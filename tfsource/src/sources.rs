@@ -801,6 +801,15 @@ fn normalize(p: &Path) -> PathBuf {
 /// components a path splits into are its text's between separators, empty ones and `.`
 /// left out but for a leading `.`, which is left out here too).
 fn normalize_relative(s: &str) -> String {
+    // Most are names after leading `./` (a call's `./modules/x` from the root).
+    let mut rest = s;
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let plain = |c: &[u8]| !c.is_empty() && c != b"." && c != b"..";
+    if rest.as_bytes().split(|&b| b == b'/').all(plain) {
+        return rest.to_string();
+    }
     let mut out: Vec<&str> = Vec::new();
     for c in s.split('/') {
         match c {
