@@ -29,7 +29,7 @@ pub(crate) fn parse(text: &str) -> Option<Body> {
         b: text.as_bytes(),
         i: 0,
         depth: 0,
-        counted: (0, 1),
+        line: 1,
         attrs: Vec::new(),
         blocks: Vec::new(),
     };
@@ -52,9 +52,10 @@ struct Parser<'a> {
     i: usize,
     /// Block bodies and brackets entered: hcl-edit's nesting depth at this point.
     depth: usize,
-    /// (offset, its line): newlines are counted from the last structure's start to the
-    /// next one's, not indexed for the whole text up front.
-    counted: (usize, u32),
+    /// The line of offset `i`: line feeds are counted where they are read (`ws` and
+    /// `newline`; the text of an expression given to hcl-edit as it is skipped), and taken
+    /// back with `i` where the parser goes back. Nothing indexes the whole text up front.
+    line: u32,
     /// The attributes and blocks of the bodies being read, innermost last: each body takes
     /// its own off the top when it ends, into a vector of its exact size (pushing into a
     /// body's own vector would grow it several times over).
@@ -76,46 +77,16 @@ fn is_ident_continue(c: u8) -> bool {
     crate::address::NAME_BYTE[usize::from(c)]
 }
 
-/// Line feeds in `b`, eight bytes at a time: each byte of a running `u64` counts those at
-/// its place, for up to 255 words before it is summed.
+/// Line feeds in `b`.
 fn newlines(b: &[u8]) -> u32 {
-    const LF: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut words = b.chunks_exact(8);
-    let (mut n, mut ones, mut left) = (0, 0u64, 255);
-    for w in words.by_ref() {
-        // Zero bytes where `w` has a line feed; then the high bit of exactly those, moved
-        // to the low bit.
-        let x = u64::from_le_bytes(w.try_into().expect("8 bytes")) ^ LF;
-        ones += !(((x & LOW7) + LOW7) | x | LOW7) >> 7;
-        left -= 1;
-        if left == 0 {
-            n += byte_sum(ones);
-            (ones, left) = (0, 255);
-        }
-    }
-    n + byte_sum(ones) + words.remainder().iter().filter(|&&c| c == b'\n').count() as u32
-}
-
-/// The sum of the eight bytes of `x`.
-fn byte_sum(x: u64) -> u32 {
-    const LOW_BYTES: u64 = 0x00ff_00ff_00ff_00ff;
-    let pairs = (x & LOW_BYTES) + ((x >> 8) & LOW_BYTES);
-    (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32
+    b.iter().filter(|&&c| c == b'\n').count() as u32
 }
 
 impl<'a> Parser<'a> {
-    /// 1-based line of the current offset (as [`crate::tree::Lines::line`]). Structures
-    /// start at increasing offsets, so each byte is counted once.
-    fn line(&mut self) -> u32 {
-        let (from, line) = self.counted;
-        let line = if self.i >= from {
-            line + newlines(&self.b[from..self.i])
-        } else {
-            1 + newlines(&self.b[..self.i])
-        };
-        self.counted = (self.i, line);
-        line
+    /// 1-based line of the current offset (as [`crate::tree::Lines::line`]).
+    fn line(&self) -> u32 {
+        debug_assert_eq!(self.line, 1 + newlines(&self.b[..self.i]), "at {}", self.i);
+        self.line
     }
 
     fn peek(&self) -> Option<u8> {
@@ -147,7 +118,11 @@ impl<'a> Parser<'a> {
     fn ws(&mut self) -> Option<()> {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\r' | b'\n') => self.i += 1,
+                Some(b' ' | b'\t' | b'\r') => self.i += 1,
+                Some(b'\n') => {
+                    self.i += 1;
+                    self.line += 1;
+                }
                 Some(b'#') => self.skip_comment(),
                 Some(b'/') if self.at(1) == Some(b'/') => self.skip_comment(),
                 Some(b'/') if self.at(1) == Some(b'*') => return None,
@@ -179,6 +154,7 @@ impl<'a> Parser<'a> {
             b'\r' => self.i += 2,
             _ => return None,
         }
+        self.line += 1;
         Some(())
     }
 
@@ -266,7 +242,7 @@ impl<'a> Parser<'a> {
             i: j,
             // The template and its interpolation, as hcl-edit counts them.
             depth: self.depth + 2,
-            counted: (0, 1),
+            line: self.line,
             attrs: Vec::new(),
             blocks: Vec::new(),
         };
@@ -387,12 +363,11 @@ impl<'a> Parser<'a> {
     /// An attribute's expression: read here, or by hcl-edit from its text.
     fn attr_expr(&mut self) -> Option<E> {
         self.sp()?;
-        let (start, depth) = (self.i, self.depth);
+        let (start, depth, line) = (self.i, self.depth, self.line);
         if let Some(e) = self.expr() {
             return Some(e);
         }
-        self.i = start;
-        self.depth = depth;
+        (self.i, self.depth, self.line) = (start, depth, line);
         let end = expr_end(self.b, start)?;
         let src = self.text[start..end].trim_end_matches([' ', '\t']);
         // hcl-edit parses `src` from depth 0, not from this block's depth: only when
@@ -402,6 +377,7 @@ impl<'a> Parser<'a> {
         }
         let e = hcl::edit::parser::parse_expr(src).ok()?;
         self.i = start + src.len();
+        self.line += newlines(src.as_bytes());
         Some(e.into())
     }
 
@@ -420,9 +396,9 @@ impl<'a> Parser<'a> {
     /// Looking past newlines even where they end the expression only sends more
     /// expressions to hcl-edit than needed.
     fn nothing_continues(&mut self) -> Option<()> {
-        let at = self.i;
+        let (at, line) = (self.i, self.line);
         let next = self.ws().map(|()| (self.peek(), self.at(1)));
-        self.i = at;
+        (self.i, self.line) = (at, line);
         match next? {
             (Some(b'.' | b'[' | b'(' | b'?' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*'), _)
             | (Some(b'%' | b'&' | b'|'), _)
@@ -832,31 +808,6 @@ mod tests {
         "a = [\"${x}\", { k = \"p${y.z}\" }, f(\"${w}\")]\nb = \"${a.0}$ %\"\n",
     ];
 
-    #[test]
-    fn line_feeds_are_counted_eight_bytes_at_a_time() {
-        let mut text = Vec::new();
-        for k in 0..5000usize {
-            text.push(if k % 7 == 0 || k % 11 == 3 {
-                b'\n'
-            } else {
-                b'a' + (k % 26) as u8
-            });
-        }
-        text.extend(std::iter::repeat_n(b'\n', 3000));
-        for (from, to) in [
-            (0, 0),
-            (0, 7),
-            (3, 20),
-            (0, 2047),
-            (1, 5000),
-            (0, text.len()),
-            (17, 7999),
-        ] {
-            let want = text[from..to].iter().filter(|&&c| c == b'\n').count() as u32;
-            assert_eq!(newlines(&text[from..to]), want, "{from}..{to}");
-        }
-    }
-
     const LEFT_TO_HCL_EDIT: &[&str] = &[
         "a = <<EOT\nx\nEOT\n",
         "a = /* c */ 1\n",
@@ -900,7 +851,7 @@ mod tests {
                 b: text.as_bytes(),
                 i: 4,
                 depth: 0,
-                counted: (0, 1),
+                line: 1,
                 attrs: Vec::new(),
                 blocks: Vec::new(),
             };
