@@ -71,6 +71,18 @@ fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
 
+/// The bytes a plain string's text stops at, or looks at twice: its end, escapes, line
+/// ends, and what may start a template sequence.
+static STRING_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut k = 0;
+    while k < 6 {
+        stop[b"\"\\\n\r$%"[k] as usize] = true;
+        k += 1;
+    }
+    stop
+};
+
 /// ASCII letters, digits, `_` and `-` (one look-up per byte of the identifiers that make up
 /// most of a configuration): the bytes of the names of addresses too.
 fn is_ident_continue(c: u8) -> bool {
@@ -190,11 +202,14 @@ impl<'a> Parser<'a> {
         let start = self.i + 1;
         let mut j = start;
         loop {
-            match *self.b.get(j)? {
+            // Past the bytes that are text whatever follows them.
+            j += self.b[j..]
+                .iter()
+                .position(|&c| STRING_STOP[usize::from(c)])?;
+            match self.b[j] {
                 b'"' => break,
-                b'\\' | b'\n' | b'\r' => return None,
-                b'$' | b'%' if self.b.get(j + 1) == Some(&b'{') => return None,
-                _ => j += 1,
+                b'$' | b'%' if self.b.get(j + 1) != Some(&b'{') => j += 1,
+                _ => return None,
             }
         }
         self.i = j + 1;
@@ -437,16 +452,20 @@ impl<'a> Parser<'a> {
     /// Digits up to a character that cannot continue a number (floats are hcl-edit's).
     fn digits(&mut self) -> Option<u64> {
         let start = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+        // The value as they are read; `None` once it overflows (as `str::parse` gives).
+        let mut n = Some(0u64);
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n.and_then(|n| n.checked_mul(10)?.checked_add(u64::from(c - b'0')));
             self.i += 1;
         }
-        if self
-            .peek()
-            .is_some_and(|c| c == b'.' || is_ident_continue(c) || c >= 0x80)
+        if self.i == start
+            || self
+                .peek()
+                .is_some_and(|c| c == b'.' || is_ident_continue(c) || c >= 0x80)
         {
             return None;
         }
-        self.text[start..self.i].parse().ok()
+        n
     }
 
     fn number(&mut self) -> Option<E> {
