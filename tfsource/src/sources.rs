@@ -1118,6 +1118,46 @@ mod tests {
     }
 
     #[test]
+    fn copies_of_a_module_of_several_files_keep_their_own_files() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let calls: String = ["x", "y", "z"]
+            .iter()
+            .map(|m| format!("module \"{m}\" {{\n  source = \"./m/{m}\"\n}}\n"))
+            .collect();
+        std::fs::write(root.join("main.tf"), calls).unwrap();
+        let first = "variable \"v\" {}\nresource \"r\" \"a\" {\n  k = 1\n}\n";
+        // Read after `a.tf`: its `r.a` replaces the first one.
+        let second = "\n\nresource \"r\" \"a\" {\n  k = 2\n}\n";
+        for (m, files) in [
+            ("x", vec![("a.tf", first), ("b.tf", second)]),
+            ("y", vec![("a.tf", first), ("b.tf", second)]),
+            ("z", vec![("a.tf", second), ("b.tf", first)]),
+        ] {
+            std::fs::create_dir_all(root.join("m").join(m)).unwrap();
+            for (name, text) in files {
+                std::fs::write(root.join("m").join(m).join(name), text).unwrap();
+            }
+        }
+        let src = Sources::load(root).unwrap();
+        assert_eq!(src.modules.len(), 4);
+        for (m, file, line) in [("x", "b.tf", 3), ("y", "b.tf", 3), ("z", "b.tf", 2)] {
+            let at = src.locate(&format!("module.{m}.r.a"), Some("k")).unwrap();
+            assert!(
+                at.file.ends_with(&format!("m/{m}/{file}")),
+                "{m}: {}",
+                at.file
+            );
+            assert_eq!(at.line, line + 1, "{m}");
+            let v = &src.module(m).unwrap().variables["v"];
+            let v_file = if m == "z" { "b.tf" } else { "a.tf" };
+            assert!(src.files[v.file]
+                .display
+                .ends_with(&format!("m/{m}/{v_file}")));
+        }
+    }
+
+    #[test]
     fn texts_are_found_again_past_the_few_of_their_length() {
         let mut index = TextIndex::default();
         let texts: Vec<Vec<u8>> = (0..10u8).map(|k| vec![b'a' + k; 8]).collect();
@@ -1165,31 +1205,6 @@ mod tests {
     }
 
     #[test]
-    fn a_directorys_prefix_is_what_its_files_are_shown_with() {
-        let base = Base {
-            abs: Some(PathBuf::from("/r/repo")),
-        };
-        for dir in [
-            "/r/repo",
-            "/r/repo/m",
-            "/r/repo/m/n",
-            "/r/repox",
-            "/r/other/m",
-            "/",
-        ] {
-            let file = Path::new(dir).join("main.tf");
-            let shown = base.show_resolved(&file, &file);
-            match base.prefix_of(Path::new(dir)) {
-                Some(prefix) => assert_eq!(prefix + "main.tf", shown, "{dir}"),
-                None => assert!(
-                    shown.starts_with("..") || dir == "/r/repox",
-                    "{dir}: {shown}"
-                ),
-            }
-        }
-    }
-
-    #[test]
     fn plain_paths_are_shown_as_their_components_joined() {
         for p in [
             "", ".", "a", "a/b.tf", "./a", "a/./b", "a//b", "a/", "/a/b", "../a", "a/../b", "..",
@@ -1208,6 +1223,22 @@ mod tests {
             let want = relative(Path::new(abs), Path::new("/r/repo")).unwrap();
             let shown = base.show_resolved(Path::new(abs), Path::new("x.tf"));
             assert_eq!(shown, slash_components(&want), "{abs}");
+        }
+        // A directory's prefix and a file's name: what the file in it is shown as.
+        for dir in [
+            "/r/repo",
+            "/r/repo/m",
+            "/r/repo/m/n",
+            "/r/repox",
+            "/r/other/m",
+            "/",
+        ] {
+            let file = Path::new(dir).join("main.tf");
+            let shown = base.show_resolved(&file, &file);
+            match base.prefix_of(Path::new(dir)) {
+                Some(prefix) => assert_eq!(prefix + "main.tf", shown, "{dir}"),
+                None => assert!(shown.starts_with(".."), "{dir}: {shown}"),
+            }
         }
     }
 }
