@@ -182,18 +182,20 @@ impl<'a> Parser<'a> {
 
     /// An ASCII identifier (`None` when one continues with a non-ASCII character).
     fn ident(&mut self) -> Option<&'a str> {
-        let start = self.i;
-        if !is_ident_start(self.peek()?) {
+        let rest = &self.b[self.i..];
+        if !is_ident_start(*rest.first()?) {
             return None;
         }
-        self.i += 1;
-        self.i += self.b[self.i..]
+        // The first byte continues one too.
+        let len = rest
             .iter()
             .position(|&c| !is_ident_continue(c))
-            .unwrap_or(self.b.len() - self.i);
-        if self.peek().is_some_and(|c| c >= 0x80) {
+            .unwrap_or(rest.len());
+        if rest.get(len).is_some_and(|&c| c >= 0x80) {
             return None;
         }
+        let start = self.i;
+        self.i += len;
         Some(&self.text[start..self.i])
     }
 
