@@ -12,15 +12,15 @@
 //! refuses and builds the same tree: `tree::tests` compares both on every file it can find.
 
 use hcl::expr::{
-    Expression as E, FuncCall, FuncName, Object, ObjectKey, Traversal, TraversalOperator as Op,
-    Variable,
+    Expression as E, FuncCall, FuncName, Object, ObjectKey, TemplateExpr, Traversal,
+    TraversalOperator as Op, Variable,
 };
 use hcl::Identifier;
 
-use crate::tree::{Attr, Block, Body, Lines};
+use crate::tree::{Attr, Block, Body};
 
 /// The file's body, or `None` when hcl-edit must parse the file.
-pub(crate) fn parse(text: &str, lines: &Lines) -> Option<Body> {
+pub(crate) fn parse(text: &str) -> Option<Body> {
     if has_lone_cr(text) {
         return None;
     }
@@ -29,7 +29,9 @@ pub(crate) fn parse(text: &str, lines: &Lines) -> Option<Body> {
         b: text.as_bytes(),
         i: 0,
         depth: 0,
-        lines,
+        line: 1,
+        attrs: Vec::new(),
+        blocks: Vec::new(),
     };
     p.body(false)
 }
@@ -44,14 +46,21 @@ fn has_lone_cr(text: &str) -> bool {
             .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
-#[derive(Clone, Copy)]
 struct Parser<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
     /// Block bodies and brackets entered: hcl-edit's nesting depth at this point.
     depth: usize,
-    lines: &'a Lines,
+    /// The line of offset `i`: line feeds are counted where they are read (`ws` and
+    /// `newline`; the text of an expression given to hcl-edit as it is skipped), and taken
+    /// back with `i` where the parser goes back. Nothing indexes the whole text up front.
+    line: u32,
+    /// The attributes and blocks of the bodies being read, innermost last: each body takes
+    /// its own off the top when it ends, into a vector of its exact size (pushing into a
+    /// body's own vector would grow it several times over).
+    attrs: Vec<Attr>,
+    blocks: Vec<Block>,
 }
 
 /// hcl-edit refuses a text nested 64 levels deep (blocks and expressions together); past
@@ -62,13 +71,36 @@ fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
 
+/// The bytes a plain string's text stops at, or looks at twice: its end, escapes, line
+/// ends, and what may start a template sequence.
+static STRING_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut k = 0;
+    while k < 6 {
+        stop[b"\"\\\n\r$%"[k] as usize] = true;
+        k += 1;
+    }
+    stop
+};
+
 /// ASCII letters, digits, `_` and `-` (one look-up per byte of the identifiers that make up
 /// most of a configuration): the bytes of the names of addresses too.
 fn is_ident_continue(c: u8) -> bool {
     crate::address::NAME_BYTE[usize::from(c)]
 }
 
+/// Line feeds in `b`.
+fn newlines(b: &[u8]) -> u32 {
+    b.iter().filter(|&&c| c == b'\n').count() as u32
+}
+
 impl<'a> Parser<'a> {
+    /// 1-based line of the current offset (as [`crate::tree::Lines::line`]).
+    fn line(&self) -> u32 {
+        debug_assert_eq!(self.line, 1 + newlines(&self.b[..self.i]), "at {}", self.i);
+        self.line
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -98,7 +130,11 @@ impl<'a> Parser<'a> {
     fn ws(&mut self) -> Option<()> {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\r' | b'\n') => self.i += 1,
+                Some(b' ' | b'\t' | b'\r') => self.i += 1,
+                Some(b'\n') => {
+                    self.i += 1;
+                    self.line += 1;
+                }
                 Some(b'#') => self.skip_comment(),
                 Some(b'/') if self.at(1) == Some(b'/') => self.skip_comment(),
                 Some(b'/') if self.at(1) == Some(b'*') => return None,
@@ -130,6 +166,7 @@ impl<'a> Parser<'a> {
             b'\r' => self.i += 2,
             _ => return None,
         }
+        self.line += 1;
         Some(())
     }
 
@@ -145,18 +182,20 @@ impl<'a> Parser<'a> {
 
     /// An ASCII identifier (`None` when one continues with a non-ASCII character).
     fn ident(&mut self) -> Option<&'a str> {
-        let start = self.i;
-        if !is_ident_start(self.peek()?) {
+        let rest = &self.b[self.i..];
+        if !is_ident_start(*rest.first()?) {
             return None;
         }
-        self.i += 1;
-        self.i += self.b[self.i..]
+        // The first byte continues one too.
+        let len = rest
             .iter()
             .position(|&c| !is_ident_continue(c))
-            .unwrap_or(self.b.len() - self.i);
-        if self.peek().is_some_and(|c| c >= 0x80) {
+            .unwrap_or(rest.len());
+        if rest.get(len).is_some_and(|&c| c >= 0x80) {
             return None;
         }
+        let start = self.i;
+        self.i += len;
         Some(&self.text[start..self.i])
     }
 
@@ -165,48 +204,107 @@ impl<'a> Parser<'a> {
         let start = self.i + 1;
         let mut j = start;
         loop {
-            match *self.b.get(j)? {
+            // Past the bytes that are text whatever follows them.
+            j += self.b[j..]
+                .iter()
+                .position(|&c| STRING_STOP[usize::from(c)])?;
+            match self.b[j] {
                 b'"' => break,
-                b'\\' | b'\n' | b'\r' => return None,
-                b'$' | b'%' if self.b.get(j + 1) == Some(&b'{') => return None,
-                _ => j += 1,
+                b'$' | b'%' if self.b.get(j + 1) != Some(&b'{') => j += 1,
+                _ => return None,
             }
         }
         self.i = j + 1;
         Some(self.text[start..j].to_string())
     }
 
-    /// Structures up to the end of the text (top level) or the closing `}` (a block's).
-    fn body(&mut self, nested: bool) -> Option<Body> {
-        let mut body = Body::default();
+    /// A quoted template of plain text and interpolations of names and traversals written
+    /// without spaces (`"${var.name}-app"`), which hcl-edit keeps as the text it reads.
+    /// `None` for anything else in one (escapes, directives, other expressions, control or
+    /// non-ASCII characters): hcl-edit's.
+    fn template(&mut self) -> Option<E> {
+        let start = self.i + 1;
+        let mut j = start;
         loop {
-            self.ws()?;
-            match self.peek() {
-                None => return (!nested).then_some(body),
-                Some(b'}') if nested => {
-                    self.i += 1;
-                    return Some(body);
+            match *self.b.get(j)? {
+                b'"' => break,
+                b'$' if self.b.get(j + 1) == Some(&b'{') => j = self.interpolation(j + 2)?,
+                b'$' | b'%' if matches!(self.b.get(j + 1), Some(b'$' | b'%' | b'{')) => {
+                    return None
                 }
-                Some(_) => {}
+                b'\\' | 0..=0x1f | 0x7f.. => return None,
+                _ => j += 1,
             }
-            self.structure(&mut body)?;
-            self.end_of_line()?;
+        }
+        self.i = j + 1;
+        let text = self.text[start..j].to_string();
+        Some(E::TemplateExpr(Box::new(TemplateExpr::QuotedString(text))))
+    }
+
+    /// Past the `}` of the interpolation whose expression starts at `j`, when that is a
+    /// name or traversal of the subset, written without spaces or leading zeros (which
+    /// hcl-edit would not write back as they are).
+    fn interpolation(&self, j: usize) -> Option<usize> {
+        let end = j + self.b[j..].iter().position(|&c| c == b'}')?;
+        let inner = &self.b[j..end];
+        let plain = inner
+            .iter()
+            .all(|&c| is_ident_continue(c) || matches!(c, b'.' | b'[' | b']' | b'*'));
+        if !plain || has_leading_zero(inner) {
+            return None;
+        }
+        let mut p = Parser {
+            text: &self.text[..end],
+            b: &self.b[..end],
+            i: j,
+            // The template and its interpolation, as hcl-edit counts them.
+            depth: self.depth + 2,
+            line: self.line,
+            attrs: Vec::new(),
+            blocks: Vec::new(),
+        };
+        match p.expr()? {
+            E::Variable(_) | E::Traversal(_) if p.i == end => Some(end + 1),
+            _ => None,
         }
     }
 
-    /// One attribute or block, added to `body`.
-    fn structure(&mut self, body: &mut Body) -> Option<()> {
-        let line = self.lines.line(self.i);
+    /// Structures up to the end of the text (top level) or the closing `}` (a block's).
+    fn body(&mut self, nested: bool) -> Option<Body> {
+        let from = (self.attrs.len(), self.blocks.len());
+        loop {
+            self.ws()?;
+            match self.peek() {
+                None if !nested => break,
+                None => return None,
+                Some(b'}') if nested => {
+                    self.i += 1;
+                    break;
+                }
+                Some(_) => {}
+            }
+            self.structure(from.0)?;
+            self.end_of_line()?;
+        }
+        Some(Body {
+            attrs: self.attrs.drain(from.0..).collect(),
+            blocks: self.blocks.drain(from.1..).collect(),
+        })
+    }
+
+    /// One attribute or block, pushed for the body whose attributes start at `attrs_from`.
+    fn structure(&mut self, attrs_from: usize) -> Option<()> {
+        let line = self.line();
         let name = self.ident()?;
         self.sp()?;
         if self.peek()? == b'=' {
             // hcl-edit refuses an attribute defined twice in one body.
-            if body.attrs.iter().any(|a| a.name == name) {
+            if self.attrs[attrs_from..].iter().any(|a| a.name == name) {
                 return None;
             }
             self.i += 1;
             let expr = self.attr_expr()?;
-            body.attrs.push(Attr {
+            self.attrs.push(Attr {
                 name: name.to_string(),
                 line,
                 expr,
@@ -223,7 +321,7 @@ impl<'a> Parser<'a> {
             self.sp()?;
         }
         let inner = self.block_body()?;
-        body.blocks.push(Block {
+        self.blocks.push(Block {
             kind: name.to_string(),
             labels,
             line,
@@ -256,7 +354,7 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        let line = self.lines.line(self.i);
+        let line = self.line();
         let name = self.ident()?;
         self.sp()?;
         if self.peek()? != b'=' {
@@ -282,12 +380,11 @@ impl<'a> Parser<'a> {
     /// An attribute's expression: read here, or by hcl-edit from its text.
     fn attr_expr(&mut self) -> Option<E> {
         self.sp()?;
-        let (start, depth) = (self.i, self.depth);
+        let (start, depth, line) = (self.i, self.depth, self.line);
         if let Some(e) = self.expr() {
             return Some(e);
         }
-        self.i = start;
-        self.depth = depth;
+        (self.i, self.depth, self.line) = (start, depth, line);
         let end = expr_end(self.b, start)?;
         let src = self.text[start..end].trim_end_matches([' ', '\t']);
         // hcl-edit parses `src` from depth 0, not from this block's depth: only when
@@ -297,6 +394,7 @@ impl<'a> Parser<'a> {
         }
         let e = hcl::edit::parser::parse_expr(src).ok()?;
         self.i = start + src.len();
+        self.line += newlines(src.as_bytes());
         Some(e.into())
     }
 
@@ -314,10 +412,11 @@ impl<'a> Parser<'a> {
     /// expression read so far part of a larger one: an operator, a traversal, a call.
     /// Looking past newlines even where they end the expression only sends more
     /// expressions to hcl-edit than needed.
-    fn nothing_continues(&self) -> Option<()> {
-        let mut p = *self;
-        p.ws()?;
-        match (p.peek(), p.at(1)) {
+    fn nothing_continues(&mut self) -> Option<()> {
+        let (at, line) = (self.i, self.line);
+        let next = self.ws().map(|()| (self.peek(), self.at(1)));
+        (self.i, self.line) = (at, line);
+        match next? {
             (Some(b'.' | b'[' | b'(' | b'?' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*'), _)
             | (Some(b'%' | b'&' | b'|'), _)
             | (Some(b'='), Some(b'='))
@@ -329,7 +428,10 @@ impl<'a> Parser<'a> {
 
     fn term(&mut self) -> Option<E> {
         match self.peek()? {
-            b'"' => self.plain_string().map(E::String),
+            b'"' => match self.plain_string() {
+                Some(s) => Some(E::String(s)),
+                None => self.template(),
+            },
             b'0'..=b'9' => self.number(),
             b'[' => self.nested(Self::array),
             b'{' => self.nested(Self::object),
@@ -352,16 +454,20 @@ impl<'a> Parser<'a> {
     /// Digits up to a character that cannot continue a number (floats are hcl-edit's).
     fn digits(&mut self) -> Option<u64> {
         let start = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+        // The value as they are read; `None` once it overflows (as `str::parse` gives).
+        let mut n = Some(0u64);
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n.and_then(|n| n.checked_mul(10)?.checked_add(u64::from(c - b'0')));
             self.i += 1;
         }
-        if self
-            .peek()
-            .is_some_and(|c| c == b'.' || is_ident_continue(c) || c >= 0x80)
+        if self.i == start
+            || self
+                .peek()
+                .is_some_and(|c| c == b'.' || is_ident_continue(c) || c >= 0x80)
         {
             return None;
         }
-        self.text[start..self.i].parse().ok()
+        n
     }
 
     fn number(&mut self) -> Option<E> {
@@ -547,6 +653,13 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Does a run of digits in `b` start with a zero and go on?
+fn has_leading_zero(b: &[u8]) -> bool {
+    b.windows(2).enumerate().any(|(k, w)| {
+        w[0] == b'0' && w[1].is_ascii_digit() && (k == 0 || !b[k - 1].is_ascii_digit())
+    })
+}
+
 /// Where the attribute expression starting at `i` ends, for hcl-edit to parse it alone: at
 /// a line ending, a line comment or an unmatched closing bracket outside brackets and
 /// strings (a one-line block's `}`), or the end of the text. `None` for what is left to
@@ -647,13 +760,13 @@ fn template_end(b: &[u8], mut i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::parse_with_hcl_edit;
+    use crate::tree::{parse_with_hcl_edit, Lines};
 
     /// Whether the fast parser read `text` whole; when it did, its tree (lines included)
     /// must be hcl-edit's, and hcl-edit must accept the text.
     fn agrees(text: &str) -> bool {
         let lines = Lines::new(text);
-        let Some(fast) = parse(text, &lines) else {
+        let Some(fast) = parse(text) else {
             return false;
         };
         match parse_with_hcl_edit(text, &lines) {
@@ -712,6 +825,8 @@ mod tests {
         "a = 18446744073709551616\nb = 1e3\nd = x[ * ]\n",
         "one { a = x ? 1 : 2 }\ntwo { b = \"${x}\" }\n",
         "a = { k = 1, \"k\" = 2 }\n",
+        "a = \"${var.x}-y\"\nb = \"${a.b[0].c[*].d}${e}\"\nc = \"x/${a-b.c.*.d}:${f}\"\n",
+        "a = [\"${x}\", { k = \"p${y.z}\" }, f(\"${w}\")]\nb = \"${a.0}$ %\"\n",
     ];
 
     const LEFT_TO_HCL_EDIT: &[&str] = &[
@@ -732,6 +847,39 @@ mod tests {
         "a = f(,)\n",
         "a = \"${\"\n",
     ];
+
+    /// Templates whose text hcl-edit would not keep as it is, or whose expressions are
+    /// not of the subset: read by hcl-edit (the file still is read here).
+    const TEMPLATES_OF_HCL_EDIT: &[&str] = &[
+        "a = \"${ x }\"\n",
+        "a = \"${x.007}\"\n",
+        "a = \"${x[01]}\"\n",
+        "a = \"$${x}\"\n",
+        "a = \"%{if x}y%{endif}\"\n",
+        "a = \"${x}\\n\"\n",
+        "a = \"${f(x)}\"\n",
+        "a = \"${1}\"\n",
+        "a = \"${x~}\"\n",
+        "a = \"\t${x}\"\n",
+        "a = \"é${x}\"\n",
+    ];
+
+    #[test]
+    fn templates_read_here_are_hcl_edits_text() {
+        for text in TEMPLATES_OF_HCL_EDIT {
+            let mut p = Parser {
+                text,
+                b: text.as_bytes(),
+                i: 4,
+                depth: 0,
+                line: 1,
+                attrs: Vec::new(),
+                blocks: Vec::new(),
+            };
+            assert!(p.template().is_none(), "read here: {text}");
+            agrees(text);
+        }
+    }
 
     #[test]
     fn what_is_read_here_and_what_is_left_to_hcl_edit() {
@@ -816,7 +964,7 @@ mod generated {
     //! Random programs from a small grammar of HCL (and near-HCL: stray spaces, newlines and
     //! comments where they may or may not go), read by both parsers.
     use super::*;
-    use crate::tree::parse_with_hcl_edit;
+    use crate::tree::{parse_with_hcl_edit, Lines};
 
     /// A xorshift generator picking the next construct.
     struct G(u64);
@@ -1007,7 +1155,7 @@ mod generated {
             let text = g.body(0);
             total += 1;
             let lines = Lines::new(&text);
-            if let Some(fast) = parse(&text, &lines) {
+            if let Some(fast) = parse(&text) {
                 read += 1;
                 match parse_with_hcl_edit(&text, &lines) {
                     Ok(slow) => assert_eq!(fast, slow, "{text}"),

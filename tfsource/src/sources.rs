@@ -4,8 +4,9 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::fmt;
-use std::hash::Hasher;
+use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -143,22 +144,23 @@ impl Sources {
             root_dir: root.to_path_buf(),
             ..Sources::default()
         };
-        let mut by_dir: FastMap<PathBuf, usize> = FastMap::default();
         let mut cache = ParseCache {
-            by_text: HashMap::default(),
+            texts: TextIndex::default(),
+            parsed: Vec::new(),
+            by_texts: FastMap::default(),
             dirs: Resolver::new(root),
         };
-        // Whether each call's directory exists, asked once per path however many calls name it.
-        let mut is_dir: FastMap<PathBuf, bool> = FastMap::default();
-        // Breadth-first over module keys.
-        let mut queue: Vec<(String, PathBuf, usize)> = vec![(String::new(), PathBuf::from("."), 0)];
+        let mut dirs = ModuleDirs::default();
+        let root_dir = dirs.id_of(PathBuf::from("."));
+        // Breadth-first over module keys: (key, directory, depth).
+        let mut queue: Vec<(String, usize, usize)> = vec![(String::new(), root_dir, 0)];
         let mut qi = 0;
         while qi < queue.len() {
-            let (key, rel, depth) = queue[qi].clone();
+            // Each entry is visited once: taken, not copied.
+            let (key, dir, depth) = std::mem::take(&mut queue[qi]);
             qi += 1;
-            let norm = normalize(&rel);
-            let idx = match by_dir.get(&norm) {
-                Some(&i) => i,
+            let idx = match dirs.read[dir] {
+                Some(i) => i,
                 None => {
                     if s.modules.len() >= MAX_MODULES {
                         return Err(SourceError(format!(
@@ -166,50 +168,48 @@ impl Sources {
                             root.display()
                         )));
                     }
-                    let m = s.read_module(root, &norm, &base, &mut cache)?;
+                    let m = s.read_module(root, &dirs.paths[dir], &base, &mut cache)?;
                     s.modules.push(m);
-                    by_dir.insert(norm.clone(), s.modules.len() - 1);
+                    dirs.read[dir] = Some(s.modules.len() - 1);
                     s.modules.len() - 1
                 }
             };
-            s.by_key.insert(key.clone(), idx);
-            if depth >= MAX_DEPTH {
-                continue;
-            }
-            let calls: Vec<(String, Option<String>)> = s.modules[idx]
-                .calls
-                .iter()
-                .map(|(name, c)| {
+            let calls = &s.modules[idx].calls;
+            if depth < MAX_DEPTH && !calls.is_empty() {
+                s.by_key.reserve(calls.len());
+                let parent = dirs.paths[dir].clone();
+                // The calls of one module naming one local source (a module called many
+                // times) find its directory once.
+                let mut by_src: FastMap<&str, Option<usize>> = FastMap::default();
+                // The calls are read in place (fields of `s` apart from `modules` are written).
+                for (name, c) in calls {
+                    let child = if key.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{key}.{name}")
+                    };
                     let src = c.node.body.attr("source").and_then(|a| match &a.expr {
-                        hcl::Expression::String(s) => Some(s.clone()),
+                        hcl::Expression::String(s) => Some(s.as_str()),
                         _ => None,
                     });
-                    (name.clone(), src)
-                })
-                .collect();
-            for (name, src) in calls {
-                let child = if key.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{key}.{name}")
-                };
-                let dir = match (&manifest, &src) {
-                    (Some(m), _) if m.contains_key(&child) => Some(PathBuf::from(&m[&child])),
-                    (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
-                        Some(norm.join(src))
+                    let found = match (&manifest, src) {
+                        (Some(m), _) if m.contains_key(&child) => {
+                            dirs.existing(root, PathBuf::from(&m[&child]))
+                        }
+                        (_, Some(src)) if src.starts_with("./") || src.starts_with("../") => {
+                            *by_src.entry(src).or_insert_with(|| {
+                                dirs.existing(root, joined(&parent, Path::new(src)))
+                            })
+                        }
+                        _ => None,
+                    };
+                    match found {
+                        Some(d) => queue.push((child, d, depth + 1)),
+                        None => s.unresolved.push(child),
                     }
-                    _ => None,
-                };
-                let mut exists = |d: &PathBuf| {
-                    *is_dir
-                        .entry(d.clone())
-                        .or_insert_with(|| root.join(d).is_dir())
-                };
-                match dir {
-                    Some(d) if exists(&d) => queue.push((child, d, depth + 1)),
-                    _ => s.unresolved.push(child),
                 }
             }
+            s.by_key.insert(key, idx);
         }
         Ok(s)
     }
@@ -221,17 +221,18 @@ impl Sources {
         base: &Base,
         cache: &mut ParseCache,
     ) -> Result<Module, SourceError> {
-        let dir = root.join(rel);
+        let dir = joined(root, rel);
         // The `.tf` files (symbolic links to files included), with the entry's type from the
         // directory listing, so only links cost a `stat`.
         let mut paths: Vec<(PathBuf, bool)> = std::fs::read_dir(&dir)
             .map_err(|e| SourceError(format!("{}: {e}", base.show(&dir))))?
             .flatten()
             .filter_map(|e| {
-                let p = e.path();
-                if p.extension().is_none_or(|x| x != "tf") {
+                let name = e.file_name();
+                if Path::new(&name).extension().is_none_or(|x| x != "tf") {
                     return None;
                 }
+                let p = joined(&dir, Path::new(&name));
                 let link = e.file_type().ok()?.is_symlink();
                 let file = if link {
                     p.is_file()
@@ -244,45 +245,54 @@ impl Sources {
         paths.sort();
         // The directory is resolved once; a file that is a link is resolved on its own.
         let dir_abs = cache.dirs.resolve(root, rel);
-        let mut m = Module {
-            rel_dir: slash(rel),
-            ..Module::default()
-        };
+        // What the display paths of the directory's files start with, worked out once.
+        let shown_dir = dir_abs.as_deref().and_then(|d| base.prefix_of(d));
+        let first = self.files.len();
+        // The texts of the files, in order, as indexes in `cache.parsed`.
+        let mut texts = Vec::with_capacity(paths.len());
         for (path, link) in paths {
-            let display = match (&dir_abs, path.file_name(), link) {
-                (Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
-                _ => base.show(&path),
+            let display = match (&shown_dir, &dir_abs, path.file_name(), link) {
+                (_, _, _, true) | (_, None, _, _) | (_, _, None, _) => base.show(&path),
+                (Some(prefix), _, Some(name), false) => match name.to_str() {
+                    Some(name) => {
+                        let mut shown = String::with_capacity(prefix.len() + name.len());
+                        shown.push_str(prefix);
+                        shown.push_str(name);
+                        shown
+                    }
+                    None => base.show(&path),
+                },
+                (None, Some(d), Some(name), false) => base.show_resolved(&d.join(name), &path),
             };
-            let bytes = read_tf(&path, &display)?;
-            let parsed = match cache.by_text.entry(bytes) {
-                // A byte-identical file was read before: same items, same comments.
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => {
-                    let text = std::str::from_utf8(e.key()).map_err(|_| not_utf8(&display))?;
-                    // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree,
-                    // then ours); sources are read on a thread of their own.
-                    crate::reserve_thread_heap(text.len() * HEAP_PER_TEXT_BYTE);
-                    let body =
-                        tree::parse(text).map_err(|err| SourceError(format!("{display}:{err}")))?;
-                    let suppressions = scan_suppressions(text, 0)
-                        .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
-                    e.insert(Parsed {
-                        items: FileItems::of(body),
-                        suppressions,
-                    })
-                }
-            };
+            let text = cache.parse(read_tf(&path, &display)?, &display)?;
             let file = self.files.len();
             self.files.push(SourceFile { display });
             self.suppressions.extend(
-                parsed
+                cache.parsed[text]
                     .suppressions
                     .iter()
                     .map(|s| Suppression { file, ..s.clone() }),
             );
-            parsed.items.add_to(&mut m, file);
+            texts.push(text);
         }
-        Ok(m)
+        let (rel_dir, idx) = (slash(rel), self.modules.len());
+        match cache.by_texts.entry(texts) {
+            // Another copy of a module (its texts in the same order): its items, in the
+            // files of this directory (which come in the same order).
+            Entry::Occupied(e) => {
+                let (prev, prev_first) = *e.get();
+                Ok(self.modules[prev].moved(rel_dir, prev_first, first))
+            }
+            Entry::Vacant(e) => {
+                let files: Vec<(&FileItems, usize)> = (e.key().iter().enumerate())
+                    .map(|(k, &text)| (&cache.parsed[text].items, first + k))
+                    .collect();
+                let m = FileItems::module(rel_dir, &files);
+                // The caller adds the module read at this index.
+                e.insert((idx, first));
+                Ok(m)
+            }
+        }
     }
 
     /// The module read for a module key (`""`, `svc`, `svc.inner`).
@@ -407,8 +417,113 @@ fn not_utf8(display: &str) -> SourceError {
 /// before (each call of a registry module gets its own copy) is not parsed again; its items
 /// are shared and its suppressions copied (their `file` is set for each copy).
 struct ParseCache {
-    by_text: FastMap<Vec<u8>, Parsed>,
+    texts: TextIndex,
+    /// What parsing each text gave (by its index in `texts`).
+    parsed: Vec<Parsed>,
+    /// Module read (index in [`Sources::modules`]) and its first file, by the texts of its
+    /// files in order (indexes in `parsed`).
+    by_texts: FastMap<Vec<usize>, (usize, usize)>,
     dirs: Resolver,
+}
+
+impl ParseCache {
+    /// The index in `parsed` of a file's text, parsed if it was not read before.
+    fn parse(&mut self, bytes: Vec<u8>, display: &str) -> Result<usize, SourceError> {
+        // A byte-identical file was read before: same items, same comments.
+        if let Some(id) = self.texts.find(&bytes) {
+            return Ok(id);
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| not_utf8(display))?;
+        // Parsing allocates about 27 bytes per byte of text (hcl-edit's tree, then ours);
+        // sources are read on a thread of their own.
+        crate::reserve_thread_heap(text.len() * HEAP_PER_TEXT_BYTE);
+        let body = tree::parse(text).map_err(|err| SourceError(format!("{display}:{err}")))?;
+        let suppressions = scan_suppressions(text, 0)
+            .map_err(|(line, msg)| SourceError(format!("{display}:{line}: {msg}")))?;
+        self.parsed.push(Parsed {
+            items: FileItems::of(body),
+            suppressions,
+        });
+        Ok(self.texts.add(bytes))
+    }
+}
+
+/// Texts read, found again by content: first among the few read of the same length (the
+/// copies of a module are; comparing costs less than hashing), past those by a seeded
+/// hash of the whole text (so that crafted texts cannot be made to pile up on one length).
+#[derive(Default)]
+struct TextIndex {
+    texts: Vec<Vec<u8>>,
+    /// The first [`FEW_OF_A_LENGTH`] texts of each length.
+    by_len: FastMap<usize, Vec<usize>>,
+    /// The others.
+    by_hash: FastMap<u64, Vec<usize>>,
+    seed: Seeded,
+}
+
+/// Texts of one length compared before hashing.
+const FEW_OF_A_LENGTH: usize = 4;
+
+impl TextIndex {
+    /// The index of a text equal to `bytes`.
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        let same_len = self.by_len.get(&bytes.len())?;
+        let equal = |&id: &usize| self.texts[id] == bytes;
+        if let Some(&id) = same_len.iter().find(|id| equal(id)) {
+            return Some(id);
+        }
+        if same_len.len() < FEW_OF_A_LENGTH {
+            return None;
+        }
+        let by_hash = self.by_hash.get(&self.seed.hash_one(bytes))?;
+        by_hash.iter().find(|id| equal(id)).copied()
+    }
+
+    /// Add a text not found; its index.
+    fn add(&mut self, bytes: Vec<u8>) -> usize {
+        let id = self.texts.len();
+        let same_len = self.by_len.entry(bytes.len()).or_default();
+        if same_len.len() < FEW_OF_A_LENGTH {
+            same_len.push(id);
+        } else {
+            let hash = self.seed.hash_one(&bytes[..]);
+            self.by_hash.entry(hash).or_default().push(id);
+        }
+        self.texts.push(bytes);
+        id
+    }
+}
+
+/// The module directories calls lead to, each once, by their normalized path relative to
+/// the root.
+#[derive(Default)]
+struct ModuleDirs {
+    paths: Vec<PathBuf>,
+    /// The module read from each (index in [`Sources::modules`]), once it is.
+    read: Vec<Option<usize>>,
+    /// Index by path (normalized paths are plain components joined by the separator, so
+    /// their bytes compare as the paths do, and hash faster than a path's components).
+    ids: FastMap<OsString, usize>,
+}
+
+impl ModuleDirs {
+    /// The index of directory `d` (relative to the root, as a call names it); `None` when
+    /// it is not a directory.
+    fn existing(&mut self, root: &Path, d: PathBuf) -> Option<usize> {
+        joined(root, &d).is_dir().then(|| self.id_of(d))
+    }
+
+    fn id_of(&mut self, d: PathBuf) -> usize {
+        let norm = normalize(&d);
+        if let Some(&id) = self.ids.get(norm.as_os_str()) {
+            return id;
+        }
+        let id = self.paths.len();
+        self.ids.insert(norm.as_os_str().to_owned(), id);
+        self.paths.push(norm);
+        self.read.push(None);
+        id
+    }
 }
 
 /// Resolves module directories to their canonical paths as `std::fs::canonicalize` does, but
@@ -416,7 +531,16 @@ struct ParseCache {
 /// directory next to one already resolved costs one `lstat`, not a walk of its whole path.
 struct Resolver {
     root_abs: Option<PathBuf>,
-    memo: FastMap<PathBuf, Option<PathBuf>>,
+    /// By canonical parent joined with one name (bytes compare as the paths do).
+    memo: FastMap<OsString, Resolved>,
+}
+
+/// What a path below a canonical directory resolves to.
+enum Resolved {
+    /// The path itself: not a symbolic link.
+    Itself,
+    Link(PathBuf),
+    Missing,
 }
 
 impl Resolver {
@@ -430,7 +554,11 @@ impl Resolver {
     /// The canonical path of `root/rel` (`rel` normalized); `None` when it cannot be
     /// resolved.
     fn resolve(&mut self, root: &Path, rel: &Path) -> Option<PathBuf> {
-        let mut cur = self.root_abs.clone()?;
+        let root_abs = self.root_abs.as_deref()?;
+        // Room for the whole path (most are the root and plain names).
+        let mut cur =
+            PathBuf::with_capacity(root_abs.as_os_str().len() + rel.as_os_str().len() + 1);
+        cur.push(root_abs);
         for c in rel.components() {
             match c {
                 Component::CurDir => {}
@@ -439,21 +567,21 @@ impl Resolver {
                     cur.pop();
                 }
                 Component::Normal(name) => {
-                    let next = cur.join(name);
-                    cur = match self.memo.get(&next) {
-                        Some(known) => known.clone()?,
-                        None => {
-                            let found = match std::fs::symlink_metadata(&next) {
-                                Ok(md) if md.file_type().is_symlink() => {
-                                    std::fs::canonicalize(&next).ok()
-                                }
-                                Ok(_) => Some(next.clone()),
-                                Err(_) => None,
-                            };
-                            self.memo.insert(next, found.clone());
-                            found?
-                        }
-                    };
+                    cur.push(name);
+                    if !self.memo.contains_key(cur.as_os_str()) {
+                        let found = match std::fs::symlink_metadata(&cur) {
+                            Ok(md) if md.file_type().is_symlink() => std::fs::canonicalize(&cur)
+                                .map_or(Resolved::Missing, Resolved::Link),
+                            Ok(_) => Resolved::Itself,
+                            Err(_) => Resolved::Missing,
+                        };
+                        self.memo.insert(cur.as_os_str().to_owned(), found);
+                    }
+                    match &self.memo[cur.as_os_str()] {
+                        Resolved::Itself => {}
+                        Resolved::Link(target) => cur.clone_from(target),
+                        Resolved::Missing => return None,
+                    }
                 }
                 // An absolute directory (a manifest may name one): resolved whole.
                 Component::RootDir | Component::Prefix(_) => {
@@ -478,6 +606,32 @@ struct FileItems {
     locals: Vec<(String, Arc<Attr>)>,
     outputs: Vec<(String, Arc<Block>)>,
     calls: Vec<(String, Arc<Block>)>,
+}
+
+impl Module {
+    /// The same items in other files: those of this module's files (from `first`) at the
+    /// same places from `to`.
+    fn moved(&self, rel_dir: String, first: usize, to: usize) -> Module {
+        fn moved<T: Clone>(
+            map: &BTreeMap<String, Item<T>>,
+            first: usize,
+            to: usize,
+        ) -> BTreeMap<String, Item<T>> {
+            let mut map = map.clone();
+            for item in map.values_mut() {
+                item.file = item.file - first + to;
+            }
+            map
+        }
+        Module {
+            rel_dir,
+            resources: moved(&self.resources, first, to),
+            variables: moved(&self.variables, first, to),
+            locals: moved(&self.locals, first, to),
+            outputs: moved(&self.outputs, first, to),
+            calls: moved(&self.calls, first, to),
+        }
+    }
 }
 
 impl FileItems {
@@ -508,20 +662,39 @@ impl FileItems {
         f
     }
 
-    /// Add the items to a module as those of file `file` (a later file's item of the same
-    /// name replaces an earlier one's).
-    fn add_to(&self, m: &mut Module, file: usize) {
-        fn add<T>(map: &mut BTreeMap<String, Item<T>>, items: &[(String, Arc<T>)], file: usize) {
-            for (key, node) in items {
-                let node = node.clone();
-                map.insert(key.clone(), Item { file, node });
-            }
+    /// The module of the items of `files`, each file's as those of the file of its index (a
+    /// later item of a name replaces an earlier one's).
+    fn module(rel_dir: String, files: &[(&FileItems, usize)]) -> Module {
+        Module {
+            rel_dir,
+            resources: Self::by_name(files, |f| &f.resources),
+            variables: Self::by_name(files, |f| &f.variables),
+            locals: Self::by_name(files, |f| &f.locals),
+            outputs: Self::by_name(files, |f| &f.outputs),
+            calls: Self::by_name(files, |f| &f.calls),
         }
-        add(&mut m.resources, &self.resources, file);
-        add(&mut m.variables, &self.variables, file);
-        add(&mut m.locals, &self.locals, file);
-        add(&mut m.outputs, &self.outputs, file);
-        add(&mut m.calls, &self.calls, file);
+    }
+
+    /// One kind of item of `files` by name: sorted, then made into a map at once (a map
+    /// built one insertion at a time searches and shifts its nodes for each).
+    fn by_name<T>(
+        files: &[(&FileItems, usize)],
+        kind: impl Fn(&FileItems) -> &[(String, Arc<T>)],
+    ) -> BTreeMap<String, Item<T>> {
+        let mut all: Vec<(&String, usize, &Arc<T>)> = (files.iter())
+            .flat_map(|&(f, file)| kind(f).iter().map(move |(key, node)| (key, file, node)))
+            .collect();
+        // Stable: of the items of one name, the last read stays last.
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut sorted: Vec<(String, Item<T>)> = Vec::with_capacity(all.len());
+        for (i, &(key, file, node)) in all.iter().enumerate() {
+            if all.get(i + 1).is_some_and(|next| next.0 == key) {
+                continue; // replaced by the next
+            }
+            let node = node.clone();
+            sorted.push((key.clone(), Item { file, node }));
+        }
+        sorted.into_iter().collect()
     }
 }
 
@@ -558,12 +731,11 @@ pub(crate) struct Seeded(u64);
 
 impl Default for Seeded {
     fn default() -> Self {
-        use std::hash::BuildHasher;
         Seeded(std::collections::hash_map::RandomState::new().hash_one(0u64))
     }
 }
 
-impl std::hash::BuildHasher for Seeded {
+impl BuildHasher for Seeded {
     type Hasher = WordHasher;
     fn build_hasher(&self) -> WordHasher {
         WordHasher(self.0)
@@ -607,8 +779,56 @@ fn read_manifest(root: &Path) -> Result<Option<HashMap<String, String>>, SourceE
     ))
 }
 
+/// `a.join(b)` in one allocation (`Path::join` copies `a`, then grows the copy for `b`).
+fn joined(a: &Path, b: &Path) -> PathBuf {
+    let mut p = PathBuf::with_capacity(a.as_os_str().len() + b.as_os_str().len() + 1);
+    p.push(a);
+    p.push(b);
+    p
+}
+
 /// Remove `.` and resolve `..` lexically.
 fn normalize(p: &Path) -> PathBuf {
+    match p.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' && !s.starts_with('/') => {
+            PathBuf::from(normalize_relative(s))
+        }
+        _ => normalize_components(p),
+    }
+}
+
+/// [`normalize_components`] of a relative path written with `/`, done on its text (the
+/// components a path splits into are its text's between separators, empty ones and `.`
+/// left out but for a leading `.`, which is left out here too).
+fn normalize_relative(s: &str) -> String {
+    // Most are names after leading `./` (a call's `./modules/x` from the root).
+    let mut rest = s;
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let plain = |c: &[u8]| !c.is_empty() && c != b"." && c != b"..";
+    if rest.as_bytes().split(|&b| b == b'/').all(plain) {
+        return rest.to_string();
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for c in s.split('/') {
+        match c {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|&l| l != "..") => {
+                out.pop();
+            }
+            name => out.push(name),
+        }
+    }
+    if out.is_empty() {
+        ".".to_string()
+    } else {
+        out.join("/")
+    }
+}
+
+/// Remove `.` and resolve `..` lexically, component by component.
+fn normalize_components(p: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for c in p.components() {
         match c {
@@ -632,7 +852,9 @@ fn slash(p: &Path) -> String {
     match p.to_str() {
         Some(s)
             if std::path::MAIN_SEPARATOR == '/'
-                && s.split('/').all(|c| !c.is_empty() && c != ".") =>
+                && s.as_bytes()
+                    .split(|&b| b == b'/')
+                    .all(|c| !c.is_empty() && c != b".") =>
         {
             s.to_string()
         }
@@ -679,6 +901,30 @@ impl Base {
             Ok(abs) => self.show_resolved(&abs, path),
             Err(_) => self.show_resolved(Path::new(""), path),
         }
+    }
+
+    /// What [`Base::show_resolved`] shows of every file directly in the canonical directory
+    /// `dir` before the file's name: the directory's path under the base and `/` (nothing
+    /// for the base itself). `None` outside the base.
+    fn prefix_of(&self, dir: &Path) -> Option<String> {
+        let base = self.abs.as_deref()?;
+        // Canonical paths: the base's text, then a separator, is the base's components.
+        let rel = match (dir.to_str(), base.to_str()) {
+            (Some(d), Some(b)) if std::path::MAIN_SEPARATOR == '/' && !b.ends_with('/') => {
+                match d.strip_prefix(b) {
+                    Some("") => Path::new(""),
+                    Some(rest) => Path::new(rest.strip_prefix('/')?),
+                    None => return None,
+                }
+            }
+            _ => dir.strip_prefix(base).ok()?,
+        };
+        if rel.as_os_str().is_empty() {
+            return Some(String::new());
+        }
+        let mut shown = slash(rel);
+        shown.push('/');
+        Some(shown)
     }
 
     /// [`Base::show`] for a path already resolved to `abs` (empty: could not be).
@@ -872,6 +1118,93 @@ mod tests {
     }
 
     #[test]
+    fn copies_of_a_module_of_several_files_keep_their_own_files() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let calls: String = ["x", "y", "z"]
+            .iter()
+            .map(|m| format!("module \"{m}\" {{\n  source = \"./m/{m}\"\n}}\n"))
+            .collect();
+        std::fs::write(root.join("main.tf"), calls).unwrap();
+        let first = "variable \"v\" {}\nresource \"r\" \"a\" {\n  k = 1\n}\n";
+        // Read after `a.tf`: its `r.a` replaces the first one.
+        let second = "\n\nresource \"r\" \"a\" {\n  k = 2\n}\n";
+        for (m, files) in [
+            ("x", vec![("a.tf", first), ("b.tf", second)]),
+            ("y", vec![("a.tf", first), ("b.tf", second)]),
+            ("z", vec![("a.tf", second), ("b.tf", first)]),
+        ] {
+            std::fs::create_dir_all(root.join("m").join(m)).unwrap();
+            for (name, text) in files {
+                std::fs::write(root.join("m").join(m).join(name), text).unwrap();
+            }
+        }
+        let src = Sources::load(root).unwrap();
+        assert_eq!(src.modules.len(), 4);
+        for (m, file, line) in [("x", "b.tf", 3), ("y", "b.tf", 3), ("z", "b.tf", 2)] {
+            let at = src.locate(&format!("module.{m}.r.a"), Some("k")).unwrap();
+            assert!(
+                at.file.ends_with(&format!("m/{m}/{file}")),
+                "{m}: {}",
+                at.file
+            );
+            assert_eq!(at.line, line + 1, "{m}");
+            let v = &src.module(m).unwrap().variables["v"];
+            let v_file = if m == "z" { "b.tf" } else { "a.tf" };
+            assert!(src.files[v.file]
+                .display
+                .ends_with(&format!("m/{m}/{v_file}")));
+        }
+    }
+
+    #[test]
+    fn texts_are_found_again_past_the_few_of_their_length() {
+        let mut index = TextIndex::default();
+        let texts: Vec<Vec<u8>> = (0..10u8).map(|k| vec![b'a' + k; 8]).collect();
+        for (k, t) in texts.iter().enumerate() {
+            assert_eq!(index.find(t), None);
+            assert_eq!(index.add(t.clone()), k);
+        }
+        index.add(b"short".to_vec());
+        for (k, t) in texts.iter().enumerate() {
+            assert_eq!(index.find(t), Some(k), "{k}");
+        }
+        assert_eq!(index.find(b"short"), Some(10));
+        assert_eq!(index.find(b"zzzzzzzz"), None);
+        assert_eq!(index.find(b"other"), None);
+    }
+
+    #[test]
+    fn relative_paths_normalize_on_their_text_as_by_components() {
+        for p in [
+            "",
+            ".",
+            "./",
+            "a",
+            "./a/b",
+            "a//b/",
+            "a/./b",
+            "a/..",
+            "a/../..",
+            "../a",
+            "../../a/b",
+            "./../a",
+            "a/b/../../c",
+            "a/../../b/..",
+            "..",
+            "../..",
+            "a/.../b",
+            ".a/b.",
+        ] {
+            assert_eq!(
+                PathBuf::from(normalize_relative(p)),
+                normalize_components(Path::new(p)),
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
     fn plain_paths_are_shown_as_their_components_joined() {
         for p in [
             "", ".", "a", "a/b.tf", "./a", "a/./b", "a//b", "a/", "/a/b", "../a", "a/../b", "..",
@@ -890,6 +1223,22 @@ mod tests {
             let want = relative(Path::new(abs), Path::new("/r/repo")).unwrap();
             let shown = base.show_resolved(Path::new(abs), Path::new("x.tf"));
             assert_eq!(shown, slash_components(&want), "{abs}");
+        }
+        // A directory's prefix and a file's name: what the file in it is shown as.
+        for dir in [
+            "/r/repo",
+            "/r/repo/m",
+            "/r/repo/m/n",
+            "/r/repox",
+            "/r/other/m",
+            "/",
+        ] {
+            let file = Path::new(dir).join("main.tf");
+            let shown = base.show_resolved(&file, &file);
+            match base.prefix_of(Path::new(dir)) {
+                Some(prefix) => assert_eq!(prefix + "main.tf", shown, "{dir}"),
+                None => assert!(shown.starts_with(".."), "{dir}: {shown}"),
+            }
         }
     }
 }

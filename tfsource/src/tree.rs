@@ -71,10 +71,9 @@ impl Lines {
 /// Most files are read by [`crate::fast`], which gives what it does not handle to hcl-edit;
 /// the rest, and every file with a syntax error, hcl-edit parses whole.
 pub fn parse(text: &str) -> Result<Body, String> {
-    let lines = Lines::new(text);
-    match crate::fast::parse(text, &lines) {
+    match crate::fast::parse(text) {
         Some(body) => Ok(body),
-        None => parse_with_hcl_edit(text, &lines),
+        None => parse_with_hcl_edit(text, &Lines::new(text)),
     }
 }
 
