@@ -37,10 +37,24 @@ pub struct Instance {
     pub path: String,
     /// Module key as in `modules.json` (`svc.inner`).
     pub key: String,
-    /// Input variables: argument of the call, else the variable's default, else unknown.
-    pub vars: BTreeMap<String, Value>,
+    /// The module's input variable names, in order (shared by its instances).
+    var_names: Rc<[Box<str>]>,
+    /// Input variables, as `var_names`: argument of the call, else the variable's default,
+    /// else unknown. By position, not by name: an instance copies no name.
+    vars: Vec<Value>,
     /// Locals evaluated, by name.
     locals: RefCell<FastMap<String, Local>>,
+}
+
+impl Instance {
+    /// The value of an input variable; `None` when the module does not declare it.
+    pub fn var(&self, name: &str) -> Option<&Value> {
+        let i = self
+            .var_names
+            .binary_search_by(|n| (**n).cmp(name))
+            .ok()?;
+        self.vars.get(i)
+    }
 }
 
 /// What a reader takes of the objects in a JSON string attribute (see
@@ -128,7 +142,7 @@ pub struct Evaluator<'s> {
     /// an instance (or a root resource named by every module call) has its address written,
     /// and its `count`/`for_each` evaluated, once. Both addresses live as long as the
     /// evaluator, as for `for_each_values`.
-    resource_values: RefCell<FastMap<(usize, usize), Value>>,
+    resource_values: RefCell<FastMap<(usize, usize), ResourceValue>>,
     /// The module instance and block of the address of each whole-resource unknown in
     /// `resource_values`, by the address's allocation (held there, so not reused): its
     /// attributes (`aws_ecr_repository.this.repository_url`) are looked up without
@@ -136,6 +150,11 @@ pub struct Evaluator<'s> {
     resolved: RefCell<FastMap<usize, (Rc<Instance>, &'s Block)>>,
     /// A buffer to write a block name into for a lookup, without allocating each time.
     scratch: RefCell<String>,
+    /// Attribute names as shared text, once each: `aws_iam_role.task.arn` in 200 module
+    /// instances names `arn` with one allocation, not 200 (see [`Evaluator::get_attr`]).
+    names: RefCell<FastMap<Arc<str>, ()>>,
+    /// Each module's variable names, by module (see [`Instance::var`]).
+    var_names: RefCell<FastMap<usize, Rc<[Box<str>]>>>,
     /// Whether some variable of the sources is declared sensitive (see
     /// [`Evaluator::written_attributes_reading`]), once asked.
     any_sensitive_variable: std::cell::OnceCell<bool>,
@@ -143,6 +162,24 @@ pub struct Evaluator<'s> {
     /// Set when an evaluation gave up at [`MAX_DEPTH`]: a value made then depends on how
     /// deep it was asked for, and is not cached.
     depth_hit: Cell<bool>,
+}
+
+/// A `TYPE.NAME` value as [`Evaluator::resource_values`] keeps it.
+enum ResourceValue {
+    /// One instance, no key: the address, shared; the unknown naming it is made for each
+    /// reader (a copy of a made one would cost as much).
+    Single(Arc<str>),
+    /// With `count` or `for_each`: the list or map of its instances.
+    Counted(Value),
+}
+
+impl ResourceValue {
+    fn value(&self) -> Value {
+        match self {
+            ResourceValue::Single(a) => Value::unknown_whole(a.clone()),
+            ResourceValue::Counted(v) => v.clone(),
+        }
+    }
 }
 
 /// Variables in scope besides the module's: `count`, `each`, for-expression and dynamic
@@ -160,8 +197,45 @@ struct Scope {
 /// One bound name and the names bound before it.
 struct Bind {
     name: Name,
-    value: Value,
+    value: Bound,
     outer: Option<Rc<Bind>>,
+}
+
+/// What a name is bound to.
+enum Bound {
+    Value(Value),
+    /// An iterator's `{ key = ..., value = ... }` (`each`, a `dynamic` block's): kept as
+    /// its two parts, made into an object only when read whole; `it.value.x` reads the
+    /// part in place.
+    Pair(Value, Value),
+}
+
+impl Bound {
+    /// The part `it.key`/`it.value` of a pair for the first step of a traversal; `None`
+    /// for a value, or a step that is not one of them.
+    fn member(&self, op: Option<&TraversalOperator>) -> Option<&Value> {
+        let (Bound::Pair(k, v), Some(TraversalOperator::GetAttr(n))) = (self, op) else {
+            return None;
+        };
+        match n.as_str() {
+            "key" => Some(k),
+            "value" => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value bound, whole.
+    fn to_value(&self) -> Value {
+        match self {
+            Bound::Value(v) => v.clone(),
+            Bound::Pair(k, v) => {
+                let mut m = BTreeMap::new();
+                m.insert("key".to_string(), k.clone());
+                m.insert("value".to_string(), v.clone());
+                Value::Map(m)
+            }
+        }
+    }
 }
 
 impl Drop for Bind {
@@ -220,16 +294,27 @@ impl Scope {
         s
     }
 
+    /// This scope with an iterator bound (see [`Bound::Pair`]).
+    fn with_pair(&self, name: &str, key: Value, value: Value) -> Scope {
+        let mut s = self.clone();
+        s.bind_as(name, Bound::Pair(key, value));
+        s
+    }
+
     /// Bind a name in this scope (a copy made for one element or block).
     fn bind(&mut self, name: &str, v: Value) {
+        self.bind_as(name, Bound::Value(v));
+    }
+
+    fn bind_as(&mut self, name: &str, value: Bound) {
         self.binds = Some(Rc::new(Bind {
             name: Name::new(name),
-            value: v,
+            value,
             outer: self.binds.take(),
         }));
     }
 
-    fn bound(&self, name: &str) -> Option<&Value> {
+    fn bound(&self, name: &str) -> Option<&Bound> {
         let mut b = self.binds.as_deref();
         while let Some(x) = b {
             if x.name.is(name) {
@@ -256,6 +341,8 @@ impl<'s> Evaluator<'s> {
             resource_values: RefCell::default(),
             resolved: RefCell::default(),
             scratch: RefCell::default(),
+            names: RefCell::default(),
+            var_names: RefCell::default(),
             any_sensitive_variable: std::cell::OnceCell::new(),
             depth: Cell::new(0),
             depth_hit: Cell::new(false),
@@ -326,7 +413,7 @@ impl<'s> Evaluator<'s> {
         };
         for step in &steps[1..] {
             v = match step {
-                address::PathStep::Name(n) => get_attr(v, n),
+                address::PathStep::Name(n) => self.get_attr(v, n),
                 address::PathStep::Index(k) => index(v, &key_value(k)),
             }
             .ok()?;
@@ -482,11 +569,12 @@ impl<'s> Evaluator<'s> {
         }
         let inst = if steps.is_empty() {
             let module = *self.sources.by_key.get("")?;
-            let vars = self.inputs(module, None, |name| self.root_vars.get(name).cloned());
+            let vars = self.inputs(module, |name| self.root_vars.get(name).cloned());
             Instance {
                 module,
                 path: path.clone(),
                 key: String::new(),
+                var_names: self.var_names(module),
                 vars,
                 locals: RefCell::default(),
             }
@@ -499,7 +587,7 @@ impl<'s> Evaluator<'s> {
             let mut scope = Scope::new(parent.clone());
             scope = self.bind_instance_key(scope, &call.node.body, step.key.as_ref());
             let args = &call.node.body;
-            let vars = self.inputs(module, Some(&parent), |name| {
+            let vars = self.inputs(module, |name| {
                 args.attr(name).map(|a| {
                     self.eval(&scope, &a.expr)
                         .unwrap_or_else(|_| Value::unknown())
@@ -509,6 +597,7 @@ impl<'s> Evaluator<'s> {
                 module,
                 path: path.clone(),
                 key,
+                var_names: self.var_names(module),
                 vars,
                 locals: RefCell::default(),
             }
@@ -520,14 +609,9 @@ impl<'s> Evaluator<'s> {
 
     /// A module's input values: given, else default, else unknown; sensitive variables
     /// are unknown and marked sensitive.
-    fn inputs(
-        &self,
-        module: usize,
-        _parent: Option<&Rc<Instance>>,
-        given: impl Fn(&str) -> Option<Value>,
-    ) -> BTreeMap<String, Value> {
+    fn inputs(&self, module: usize, given: impl Fn(&str) -> Option<Value>) -> Vec<Value> {
         let m = &self.sources.modules[module];
-        let mut out = BTreeMap::new();
+        let mut out = Vec::with_capacity(m.variables.len());
         for (name, var) in &m.variables {
             let body = &var.node.body;
             let sensitive = matches!(
@@ -560,9 +644,21 @@ impl<'s> Evaluator<'s> {
                     Some(v) => typed(v),
                 }
             };
-            out.insert(name.clone(), v);
+            out.push(v);
         }
         out
+    }
+
+    /// A module's variable names in order, once per evaluator (see [`Instance::var`]).
+    fn var_names(&self, module: usize) -> Rc<[Box<str>]> {
+        self.var_names
+            .borrow_mut()
+            .entry(module)
+            .or_insert_with(|| {
+                let m = &self.sources.modules[module];
+                m.variables.keys().map(|k| k.as_str().into()).collect()
+            })
+            .clone()
     }
 
     /// Bind `count.index` or `each.key`/`each.value` for an instance key, evaluating the
@@ -603,10 +699,7 @@ impl<'s> Evaluator<'s> {
                     Value::List(_) => Value::String(key_s.clone()),
                     other => unknown_of([other]),
                 };
-                let mut m = BTreeMap::new();
-                m.insert("key".to_string(), Value::String(key_s));
-                m.insert("value".to_string(), value);
-                scope.with("each", Value::Map(m))
+                scope.with_pair("each", Value::String(key_s), value)
             }
             _ => scope,
         }
@@ -731,10 +824,7 @@ impl<'s> Evaluator<'s> {
         };
         let mut out = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
-            let mut it = BTreeMap::new();
-            it.insert("key".to_string(), k);
-            it.insert("value".to_string(), v);
-            let s = scope.with(iter_name, Value::Map(it));
+            let s = scope.with_pair(iter_name, k, v);
             out.push(self.eval_body(&s, &content.body)?);
         }
         Ok(Value::List(out))
@@ -1025,8 +1115,15 @@ impl<'s> Evaluator<'s> {
         name: &str,
         ops: &[TraversalOperator],
     ) -> Option<R> {
-        if let Some(v) = scope.bound(name) {
-            let (part, used) = walk(v, ops);
+        if let Some(b) = scope.bound(name) {
+            let (part, used) = match (b.member(ops.first()), b) {
+                (Some(m), _) => {
+                    let (part, used) = walk(m, &ops[1..]);
+                    (part, used + 1)
+                }
+                (None, Bound::Value(v)) => walk(v, ops),
+                (None, Bound::Pair(..)) => return None,
+            };
             return Some(self.apply_ops(scope, part.clone(), &ops[used..]));
         }
         if scope.template_only {
@@ -1037,7 +1134,7 @@ impl<'s> Evaluator<'s> {
         };
         match name {
             "var" => {
-                let v = scope.inst.vars.get(n.as_str())?;
+                let v = scope.inst.var(n.as_str())?;
                 let (part, used) = walk(v, &ops[1..]);
                 Some(self.apply_ops(scope, part.clone(), &ops[1 + used..]))
             }
@@ -1073,8 +1170,8 @@ impl<'s> Evaluator<'s> {
         name: &str,
         ops: &[TraversalOperator],
     ) -> Result<(Value, usize), Fail> {
-        if let Some(v) = scope.bound(name) {
-            return Ok((v.clone(), 0));
+        if let Some(b) = scope.bound(name) {
+            return Ok((b.to_value(), 0));
         }
         if scope.template_only {
             return Err(Fail);
@@ -1088,8 +1185,7 @@ impl<'s> Evaluator<'s> {
             "var" => {
                 let n = attr(0).ok_or(Fail)?;
                 let v = inst
-                    .vars
-                    .get(n)
+                    .var(n)
                     .cloned()
                     .unwrap_or_else(|| Value::unknown_whole(format!("var.{n}")));
                 Ok((v, 1))
@@ -1272,63 +1368,66 @@ impl<'s> Evaluator<'s> {
     /// `ADDRESS.attr`.
     fn resource_value(&self, inst: &Rc<Instance>, block_name: &[&str]) -> R {
         let m: &'s Module = self.module_of(inst);
-        let item = {
-            let mut name = self.scratch.borrow_mut();
-            name.clear();
-            block_name.iter().for_each(|p| name.push_str(p));
-            m.resources.get(name.as_str())
+        // The address (`module.a.TYPE.NAME`) written once, into the scratch buffer; the
+        // block's name is its end.
+        let (item, single) = {
+            let mut addr = self.scratch.borrow_mut();
+            addr.clear();
+            if !inst.path.is_empty() {
+                addr.push_str(&inst.path);
+                addr.push('.');
+            }
+            let name_start = addr.len();
+            block_name.iter().for_each(|p| addr.push_str(p));
+            let Some(item) = m.resources.get(&addr[name_start..]) else {
+                return Ok(Value::unknown_whole(addr.as_str()));
+            };
+            let body = &item.node.body;
+            let single = body.attr("count").is_none() && body.attr("for_each").is_none();
+            (item, single)
         };
-        let cache_key = item.map(|item| {
-            (
-                Rc::as_ptr(inst) as usize,
-                item as *const crate::sources::Item<Block> as usize,
-            )
-        });
-        if let Some(v) = cache_key.and_then(|k| self.resource_values.borrow().get(&k).cloned()) {
+        let cache_key = (
+            Rc::as_ptr(inst) as usize,
+            item as *const crate::sources::Item<Block> as usize,
+        );
+        if let Some(v) = self.resource_values.borrow().get(&cache_key) {
+            return Ok(v.value());
+        }
+        if single {
+            // One instance, no key: its address is the instance's and block's; nothing to
+            // evaluate, so nothing that could hit the depth limit.
+            let address: Arc<str> = self.scratch.borrow().as_str().into();
+            let block: &'s Block = &item.node;
+            self.resolved
+                .borrow_mut()
+                .insert(address_key(&address), (inst.clone(), block));
+            let v = Value::unknown_whole(address.clone());
+            self.resource_values
+                .borrow_mut()
+                .insert(cache_key, ResourceValue::Single(address));
             return Ok(v);
         }
-        // The address (`module.a.TYPE.NAME`) written once; the block's name is its end.
-        let name_len: usize = block_name.iter().map(|p| p.len()).sum();
-        let mut addr = String::with_capacity(inst.path.len() + 1 + name_len + 8);
-        if !inst.path.is_empty() {
-            addr.push_str(&inst.path);
-            addr.push('.');
-        }
-        block_name.iter().for_each(|p| addr.push_str(p));
-        let (Some(item), Some(cache_key)) = (item, cache_key) else {
-            return Ok(Value::unknown_whole(addr));
-        };
+        let addr = self.scratch.borrow().clone();
         let hit_before = self.depth_hit.replace(false);
-        let v = self.declared_resource_value(inst, item, addr);
+        let v = self.counted_resource_value(inst, item, &addr);
         let hit = self.depth_hit.get();
         self.depth_hit.set(hit_before || hit);
         let v = v?;
         if !hit {
-            // One instance, no key: its address is the instance's and block's.
-            let single =
-                item.node.body.attr("count").is_none() && item.node.body.attr("for_each").is_none();
-            if let (true, Value::Unknown(Unknown { refs, .. })) = (single, &v) {
-                if let [r] = refs.as_slice() {
-                    let block: &'s Block = &item.node;
-                    self.resolved
-                        .borrow_mut()
-                        .insert(address_key(&r.address), (inst.clone(), block));
-                }
-            }
             self.resource_values
                 .borrow_mut()
-                .insert(cache_key, v.clone());
+                .insert(cache_key, ResourceValue::Counted(v.clone()));
         }
         Ok(v)
     }
 
-    /// [`Evaluator::resource_value`] of a resource the instance's module declares, at
-    /// `addr`.
-    fn declared_resource_value(
+    /// [`Evaluator::resource_value`] of a resource with `count` or `for_each` the
+    /// instance's module declares, at `addr`.
+    fn counted_resource_value(
         &self,
         inst: &Rc<Instance>,
         item: &crate::sources::Item<Block>,
-        addr: String,
+        addr: &str,
     ) -> R {
         let scope = Scope::new(inst.clone());
         let body = &item.node.body;
@@ -1340,26 +1439,24 @@ impl<'s> Evaluator<'s> {
                         .map(|i| Value::unknown_whole(format!("{addr}[{i}]")))
                         .collect(),
                 ),
-                None => self.known_instances_of(&addr),
+                None => self.known_instances_of(addr),
             });
         }
-        if let Some(fe) = body.attr("for_each") {
-            let v = self.eval(&scope, &fe.expr)?;
-            return Ok(match for_each_pairs(&v) {
-                Some(pairs) => Value::Map(
-                    pairs
-                        .into_iter()
-                        .filter_map(|(k, _)| k.to_template_string())
-                        .map(|k| {
-                            let a = format!("{addr}{}", Key::Str(k.clone()));
-                            (k, Value::unknown_whole(a))
-                        })
-                        .collect(),
-                ),
-                None => self.known_instances_of(&addr),
-            });
-        }
-        Ok(Value::unknown_whole(addr))
+        let fe = body.attr("for_each").ok_or(Fail)?;
+        let v = self.eval(&scope, &fe.expr)?;
+        Ok(match for_each_pairs(&v) {
+            Some(pairs) => Value::Map(
+                pairs
+                    .into_iter()
+                    .filter_map(|(k, _)| k.to_template_string())
+                    .map(|k| {
+                        let a = format!("{addr}{}", Key::Str(k.clone()));
+                        (k, Value::unknown_whole(a))
+                    })
+                    .collect(),
+            ),
+            None => self.known_instances_of(addr),
+        })
     }
 
     /// A counted resource whose `count`/`for_each` does not evaluate: its instances given
@@ -1417,6 +1514,27 @@ impl<'s> Evaluator<'s> {
         v.ok().filter(Value::is_wholly_known)
     }
 
+    /// The member `name` of a value; of an unknown, the unknown one step further.
+    fn get_attr(&self, v: Value, name: &str) -> R {
+        match v {
+            Value::Map(mut m) => m.remove(name).ok_or(Fail),
+            Value::Unknown(u) => Ok(extend_unknown(u, ".", name, None, || {
+                self.shared_name(name)
+            })),
+            _ => Err(Fail),
+        }
+    }
+
+    /// `name` as shared text, allocated once per evaluator (see [`Evaluator::names`]).
+    fn shared_name(&self, name: &str) -> Arc<str> {
+        if let Some((a, _)) = self.names.borrow().get_key_value(name) {
+            return a.clone();
+        }
+        let a: Arc<str> = name.into();
+        self.names.borrow_mut().insert(a.clone(), ());
+        a
+    }
+
     fn apply_ops(&self, scope: &Scope, mut v: Value, ops: &[TraversalOperator]) -> R {
         for (i, op) in ops.iter().enumerate() {
             v = match op {
@@ -1431,7 +1549,7 @@ impl<'s> Evaluator<'s> {
                             }
                         }
                     }
-                    get_attr(v, id.as_str())?
+                    self.get_attr(v, id.as_str())?
                 }
                 TraversalOperator::Index(e) => {
                     let k = self.eval(scope, e)?;
@@ -1661,7 +1779,8 @@ fn literal(e: &Expression) -> Value {
         module: 0,
         path: String::new(),
         key: String::new(),
-        vars: BTreeMap::new(),
+        var_names: Rc::from(Vec::new()),
+        vars: Vec::new(),
         locals: RefCell::default(),
     });
     let scope = Scope {
@@ -1769,13 +1888,6 @@ fn walk<'v>(mut v: &'v Value, ops: &[TraversalOperator]) -> (&'v Value, usize) {
     (v, used)
 }
 
-fn get_attr(v: Value, name: &str) -> R {
-    match v {
-        Value::Map(mut m) => m.remove(name).ok_or(Fail),
-        Value::Unknown(u) => Ok(extend_unknown(u, ".", name, None)),
-        _ => Err(Fail),
-    }
-}
 
 fn index(v: Value, k: &Value) -> R {
     match v {
@@ -1798,7 +1910,7 @@ fn index(v: Value, k: &Value) -> R {
                 Value::String(s) => Some(Key::Str(s.clone())),
                 _ => None,
             };
-            Ok(extend_unknown(u, "", &step, key))
+            Ok(extend_unknown(u, "", &step, key, || step.as_str().into()))
         }
         _ => Err(Fail),
     }
@@ -1806,8 +1918,15 @@ fn index(v: Value, k: &Value) -> R {
 
 /// Walk into an unknown: `[*]` instance keys become the key given; otherwise the step
 /// (`sep` then `step`: `.` and a name, or nothing and `[0]`) extends the attribute path of
-/// its one reference.
-fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Value {
+/// its one reference; `step_text` gives the step as the whole path (a first name), shared
+/// where the caller can.
+fn extend_unknown(
+    mut u: Unknown,
+    sep: &str,
+    step: &str,
+    key: Option<Key>,
+    step_text: impl FnOnce() -> Arc<str>,
+) -> Value {
     if let Some(j) = u.json.take() {
         // An unknown JSON string is still a string: walking into it is an error in
         // Terraform; keep it unknown.
@@ -1828,7 +1947,7 @@ fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Va
         }
         // A path starts with its first name, without the separator.
         r.attribute = if sep == "." && r.attribute.is_empty() {
-            step.into()
+            step_text()
         } else {
             let mut a = String::with_capacity(r.attribute.len() + sep.len() + step.len());
             a.push_str(&r.attribute);

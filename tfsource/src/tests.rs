@@ -372,7 +372,7 @@ output "name" { value = var.name }
         Some(&s("prod-b"))
     );
     let inst = ev.instance("module.svc[\"a\"]").unwrap();
-    assert_eq!(inst.vars.get("cpu"), Some(&n(256.0)));
+    assert_eq!(inst.var("cpu"), Some(&n(256.0)));
     assert_eq!(inst.key, "svc");
     assert!(ev.instance("module.nope").is_none());
 }
