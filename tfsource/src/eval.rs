@@ -49,10 +49,12 @@ pub struct Instance {
 impl Instance {
     /// The value of an input variable; `None` when the module does not declare it.
     pub fn var(&self, name: &str) -> Option<&Value> {
+        // A module has few variables: a scan that compares lengths first mostly compares
+        // no text.
         let i = self
             .var_names
-            .binary_search_by(|n| (**n).cmp(name))
-            .ok()?;
+            .iter()
+            .position(|n| n.len() == name.len() && **n == *name)?;
         self.vars.get(i)
     }
 }
@@ -133,9 +135,9 @@ pub struct Evaluator<'s> {
     /// parsed once.
     templates: RefCell<FastMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
     /// Variable defaults and `optional(...)` type defaults of the sources' modules,
-    /// evaluated once per evaluator by the address of their expression (they may not
-    /// reference anything, so their value is the same in every module instance): a module
-    /// called 200 times has its defaults evaluated once.
+    /// evaluated (and converted to their type) once per evaluator by the address of their
+    /// expression (they may not reference anything, so their value is the same in every
+    /// module instance): a module called 200 times has its defaults evaluated once.
     literals: RefCell<FastMap<usize, Value>>,
     /// `TYPE.NAME` values by (module instance, resource block) addresses, as
     /// [`Evaluator::resource_value`] makes them: a resource named by several expressions of
@@ -612,6 +614,7 @@ impl<'s> Evaluator<'s> {
     fn inputs(&self, module: usize, given: impl Fn(&str) -> Option<Value>) -> Vec<Value> {
         let m = &self.sources.modules[module];
         let mut out = Vec::with_capacity(m.variables.len());
+        let default_of = |d: &Expression, t: &Expression| self.literal(d, Some(t));
         for (name, var) in &m.variables {
             let body = &var.node.body;
             let sensitive = matches!(
@@ -619,7 +622,6 @@ impl<'s> Evaluator<'s> {
                 Some(Expression::Bool(true))
             );
             let ty = body.attr("type").map(|a| &a.expr);
-            let default_of = |e: &Expression| self.literal(e);
             let typed = |v: Value| match ty {
                 Some(t) => funcs::convert_to_type(v, t, &default_of),
                 None => v,
@@ -639,7 +641,7 @@ impl<'s> Evaluator<'s> {
                 match given(name) {
                     Some(Value::Null) | None => body
                         .attr("default")
-                        .map(|a| typed(self.literal(&a.expr)))
+                        .map(|a| self.literal(&a.expr, ty))
                         .unwrap_or_else(|| Value::unknown_whole(format!("var.{name}"))),
                     Some(v) => typed(v),
                 }
@@ -729,8 +731,10 @@ impl<'s> Evaluator<'s> {
         Some((inst, block, b.key))
     }
 
-    /// [`literal`] of an expression of the sources (a default), once per evaluator.
-    fn literal(&self, e: &Expression) -> Value {
+    /// [`literal`] of an expression of the sources (a default) converted to its type,
+    /// once per evaluator: a default belongs to one variable or `optional(...)`, so to one
+    /// type.
+    fn literal(&self, e: &Expression, ty: Option<&Expression>) -> Value {
         // The sources outlive the evaluator and are not changed: an address names one
         // expression for as long as the cache lives.
         let key = e as *const Expression as usize;
@@ -738,6 +742,12 @@ impl<'s> Evaluator<'s> {
             return v.clone();
         }
         let v = literal(e);
+        let v = match ty {
+            Some(t) => {
+                funcs::convert_to_type(v, t, &|d, t| self.literal(d, Some(t)))
+            }
+            None => v,
+        };
         self.literals.borrow_mut().insert(key, v.clone());
         v
     }
@@ -1059,11 +1069,15 @@ impl<'s> Evaluator<'s> {
             match el {
                 Element::Literal(s) => out.push_str(s),
                 Element::Interpolation(i) => {
+                    if self.append_in_place(scope, &i.expr, out) {
+                        continue;
+                    }
                     let v = self.eval(scope, &i.expr)?;
-                    match v.to_template_string() {
-                        Some(s) => out.push_str(&s),
-                        None if v.is_unknown() => unknown.push(v),
-                        None => return Err(Fail),
+                    if !append_template_string(&v, out) {
+                        if !v.is_unknown() {
+                            return Err(Fail);
+                        }
+                        unknown.push(v);
                     }
                 }
                 Element::Directive(d) => match d.as_ref() {
@@ -1103,6 +1117,43 @@ impl<'s> Evaluator<'s> {
             }
         }
         Ok(())
+    }
+
+    /// An interpolation of a variable or bound name's primitive part (`${var.name}`,
+    /// `${each.key}`) appended to `out` where it is stored, without copying it first;
+    /// `false` (and nothing appended) for anything else, which the caller evaluates.
+    fn append_in_place(&self, scope: &Scope, e: &Expression, out: &mut String) -> bool {
+        let Expression::Traversal(t) = e else {
+            return false;
+        };
+        let Expression::Variable(v) = &t.expr else {
+            return false;
+        };
+        let ops = t.operators.as_slice();
+        let (part, used) = match scope.bound(v.as_str()) {
+            Some(b) => match (b.member(ops.first()), b) {
+                (Some(m), _) => {
+                    let (part, used) = walk(m, &ops[1..]);
+                    (part, used + 1)
+                }
+                (None, Bound::Value(x)) => walk(x, ops),
+                (None, Bound::Pair(..)) => return false,
+            },
+            None if scope.template_only || v.as_str() != "var" => return false,
+            None => {
+                let Some(TraversalOperator::GetAttr(n)) = ops.first() else {
+                    return false;
+                };
+                let Some(x) = scope.inst.var(n.as_str()) else {
+                    return false;
+                };
+                let (part, used) = walk(x, &ops[1..]);
+                (part, used + 1)
+            }
+        };
+        used == ops.len()
+            && matches!(part, Value::String(_) | Value::Number(_) | Value::Bool(_))
+            && append_template_string(part, out)
     }
 
     /// `var.x.a[0]`, `local.x.a`, `each.value.a`: walks into the stored value by reference
@@ -1757,6 +1808,18 @@ fn literal_key(k: &ObjectKey) -> Option<&str> {
         ObjectKey::Expression(Expression::String(s)) => Some(s.as_str()),
         _ => None,
     }
+}
+
+/// Appends a primitive's template string ([`Value::to_template_string`]) to `out`;
+/// `false` for null, collections and unknowns.
+fn append_template_string(v: &Value, out: &mut String) -> bool {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&crate::value::number_string(*n)),
+        _ => return false,
+    }
+    true
 }
 
 /// Whether a local's value is in its instance's cache (evaluated, and not taken).

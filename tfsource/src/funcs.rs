@@ -813,11 +813,12 @@ fn show_ip(ip: u128, v6: bool) -> String {
 /// Convert a variable's value to its declared `type` the way Terraform does where it
 /// matters for evaluation: object attributes the value lacks become their `optional()`
 /// default or null; numbers and strings convert to the declared primitive. Anything the
-/// type does not describe is returned unchanged.
+/// type does not describe is returned unchanged. `default_of(d, t)` is the default `d`
+/// converted to `t`.
 pub(crate) fn convert_to_type(
     v: Value,
     ty: &hcl::Expression,
-    default_of: &dyn Fn(&hcl::Expression) -> Value,
+    default_of: &dyn Fn(&hcl::Expression, &hcl::Expression) -> Value,
 ) -> Value {
     use hcl::Expression as E;
     match ty {
@@ -878,9 +879,7 @@ pub(crate) fn convert_to_type(
                                     E::FuncCall(f) if f.name.name.as_str() == "optional" => f
                                         .args
                                         .get(1)
-                                        .map(|d| {
-                                            convert_to_type(default_of(d), &f.args[0], default_of)
-                                        })
+                                        .map(|d| default_of(d, &f.args[0]))
                                         .unwrap_or(Value::Null),
                                     _ => Value::Null,
                                 };
