@@ -495,7 +495,7 @@ impl<'s> Evaluator<'s> {
         let body = &block.body;
         let written: Vec<&'n str> = names
             .into_iter()
-            .filter(|n| body.attr(n).is_some() || has_block(body, n))
+            .filter(|n| writes(body, n))
             .collect();
         if written.is_empty() {
             return Vec::new();
@@ -802,6 +802,8 @@ impl<'s> Evaluator<'s> {
                 items.push(self.eval_body(scope, &b.body)?);
             } else if b.kind == "dynamic" && b.labels.first().map(String::as_str) == Some(kind) {
                 match self.expand_dynamic(scope, b)? {
+                    // The one source of blocks so far: its list is the result's.
+                    Value::List(v) if items.is_empty() => items = v,
                     Value::List(v) => items.extend(v),
                     other => unknown.push(other),
                 }
@@ -832,7 +834,7 @@ impl<'s> Evaluator<'s> {
             Ok(p) => p,
             Err(coll) => return Ok(unknown_of([&coll])),
         };
-        let mut out = Vec::with_capacity(pairs.len());
+        let mut out = Vec::with_capacity(pairs.size_hint().0);
         for (k, v) in pairs {
             let s = scope.with_pair(iter_name, k, v);
             out.push(self.eval_body(&s, &content.body)?);
@@ -1547,8 +1549,12 @@ impl<'s> Evaluator<'s> {
             return None;
         }
         let resolved = self.resolved.borrow().get(&address_key(address)).cloned();
-        if resolved.is_none() && !is_resource_address(address) {
-            return None;
+        match &resolved {
+            // Not written: nothing to evaluate (most attributes read of a resource are
+            // those known only after apply).
+            Some((_, block)) if !writes(&block.body, attr) => return None,
+            None if !is_resource_address(address) => return None,
+            _ => {}
         }
         // `attr` is one name (a traversal step): [`Evaluator::attribute`] without taking a
         // path apart.
@@ -1830,6 +1836,11 @@ fn local_cached(inst: &Instance, name: &str) -> bool {
         .is_some_and(|l| l.value.is_some())
 }
 
+/// Whether a body writes an argument or nested blocks of this name.
+fn writes(body: &Body, name: &str) -> bool {
+    body.attr(name).is_some() || has_block(body, name)
+}
+
 fn has_block(body: &Body, kind: &str) -> bool {
     body.blocks_of(kind).next().is_some() || body.dynamic_of(kind).next().is_some()
 }
@@ -1899,18 +1910,39 @@ pub(crate) fn collection_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
     }
 }
 
-/// [`collection_pairs`] of a value the caller owns: its elements are moved, not copied;
-/// the value back when it has no pairs (an unknown).
-fn into_pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
+/// [`collection_pairs`] of a value the caller owns: its elements are moved, not copied,
+/// one at a time (no list of pairs is made); the value back when it has no pairs (an
+/// unknown).
+fn into_pairs(v: Value) -> Result<Pairs, Value> {
     match v {
-        Value::List(items) => Ok(items
-            .into_iter()
-            .enumerate()
-            .map(|(i, x)| (Value::Number(i as f64), x))
-            .collect()),
-        Value::Map(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
-        Value::Null => Ok(Vec::new()),
+        Value::List(items) => Ok(Pairs::List(items.into_iter().enumerate())),
+        Value::Map(m) => Ok(Pairs::Map(m.into_iter())),
+        Value::Null => Ok(Pairs::List(Vec::new().into_iter().enumerate())),
         other => Err(other),
+    }
+}
+
+/// The (key, value) pairs of an owned list or map (see [`into_pairs`]).
+enum Pairs {
+    List(std::iter::Enumerate<std::vec::IntoIter<Value>>),
+    Map(std::collections::btree_map::IntoIter<String, Value>),
+}
+
+impl Iterator for Pairs {
+    type Item = (Value, Value);
+
+    fn next(&mut self) -> Option<(Value, Value)> {
+        match self {
+            Pairs::List(it) => it.next().map(|(i, x)| (Value::Number(i as f64), x)),
+            Pairs::Map(it) => it.next().map(|(k, x)| (Value::String(k), x)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Pairs::List(it) => it.size_hint(),
+            Pairs::Map(it) => it.size_hint(),
+        }
     }
 }
 
