@@ -12,7 +12,7 @@ use hcl::expr::{
 };
 use hcl::template::{Directive, Element, Template};
 
-use crate::address::{self, Address, Borrowed, Key, ModuleStep};
+use crate::address::{self, Borrowed, Key, ModuleStep};
 use crate::funcs;
 use crate::sources::{FastMap, Module, Sources};
 use crate::tree::{Block, Body};
@@ -725,7 +725,17 @@ impl<'s> Evaluator<'s> {
             .cloned();
         let inst = match known {
             Some(i) => i,
-            None => self.instance_at(&Address::parse(address)?.modules)?,
+            None => {
+                // Its module steps alone: the resource's parts are not copied.
+                let mut steps = Vec::new();
+                Borrowed::scan(address, |name, key| {
+                    steps.push(ModuleStep {
+                        name: name.to_string(),
+                        key,
+                    })
+                })?;
+                self.instance_at(&steps)?
+            }
         };
         let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
         Some((inst, block, b.key))
@@ -1286,6 +1296,8 @@ impl<'s> Evaluator<'s> {
     /// container definition, a list of subnets), and a copy of a large one cost as much
     /// as evaluating it. A local read again is evaluated again, and then kept and copied
     /// for every later reader, as any read in part is: at most one more evaluation.
+    /// A primitive (a name made of a template) is copied as cheaply as it is moved, and
+    /// is kept: read again, it is not evaluated again.
     /// `None` when it was taken before, or does not evaluate.
     fn take_local(&self, inst: &Rc<Instance>, name: &str) -> Option<Value> {
         if !inst.locals.borrow().contains_key(name) {
@@ -1293,6 +1305,9 @@ impl<'s> Evaluator<'s> {
         }
         let mut locals = inst.locals.borrow_mut();
         let local = locals.get_mut(name).filter(|l| !l.taken)?;
+        if let Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) = &local.value {
+            return Some(v.clone());
+        }
         local.taken = true;
         local.value.take()
     }
