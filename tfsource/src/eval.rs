@@ -493,25 +493,28 @@ impl<'s> Evaluator<'s> {
         read: Option<Reader<'_, 'r>>,
     ) -> Vec<(&'n str, Value)> {
         let body = &block.body;
-        let written: Vec<&'n str> = names
-            .into_iter()
-            .filter(|n| writes(body, n))
-            .collect();
-        if written.is_empty() {
-            return Vec::new();
+        // The instance key is bound (its `for_each` evaluated) at the first name written,
+        // before any is evaluated; not at all when none is.
+        let mut inst = Some(inst);
+        let mut scope = None;
+        let mut out = Vec::new();
+        for n in names {
+            let attr = body.attr(n);
+            if attr.is_none() && !has_block(body, n) {
+                continue;
+            }
+            let scope = scope.get_or_insert_with(|| {
+                let inst = inst.take().expect("bound once");
+                self.bind_instance_key(Scope::new(inst), body, key)
+            });
+            let v = match (attr, read.and_then(|r| r(n))) {
+                (Some(a), Some(members)) => self.eval_read(scope, &a.expr, members),
+                (Some(a), None) => self.eval(scope, &a.expr),
+                (None, _) => self.nested_blocks(scope, body, n),
+            };
+            out.push((n, v.unwrap_or_else(|_| Value::unknown())));
         }
-        let scope = self.bind_instance_key(Scope::new(inst), body, key);
-        written
-            .into_iter()
-            .map(|n| {
-                let v = match (body.attr(n), read.and_then(|r| r(n))) {
-                    (Some(a), Some(members)) => self.eval_read(&scope, &a.expr, members),
-                    (Some(a), None) => self.eval(&scope, &a.expr),
-                    (None, _) => self.nested_blocks(&scope, body, n),
-                };
-                (n, v.unwrap_or_else(|_| Value::unknown()))
-            })
-            .collect()
+        out
     }
 
     /// Every argument and nested block of a resource instance, evaluated: a map from

@@ -451,10 +451,11 @@ pub(crate) fn jsonencode(v: Value) -> R {
     match json {
         Some(j) => Ok(Value::String(j.to_string())),
         None => {
-            let refs = v.refs();
+            let mut refs = Vec::new();
+            let sensitive = v.collect_unknowns(&mut refs);
             Ok(Value::Unknown(Unknown {
                 refs,
-                sensitive: v.is_sensitive(),
+                sensitive,
                 json: Some(Box::new(v)),
                 exact: false,
                 // jsonencode(null) is the string "null".
