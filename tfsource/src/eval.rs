@@ -155,6 +155,8 @@ pub struct Evaluator<'s> {
     /// Attribute names as shared text, once each: `aws_iam_role.task.arn` in 200 module
     /// instances names `arn` with one allocation, not 200 (see [`Evaluator::get_attr`]).
     names: RefCell<FastMap<Arc<str>, ()>>,
+    /// [`Evaluator::reads_members_once`] of `dynamic` blocks' contents, by their address.
+    reads_once: RefCell<FastMap<usize, bool>>,
     /// Each module's variable names, by module (see [`Instance::var`]).
     var_names: RefCell<FastMap<usize, Rc<[Box<str>]>>>,
     /// Whether some variable of the sources is declared sensitive (see
@@ -206,36 +208,72 @@ struct Bind {
 /// What a name is bound to.
 enum Bound {
     Value(Value),
-    /// An iterator's `{ key = ..., value = ... }` (`each`, a `dynamic` block's): kept as
-    /// its two parts, made into an object only when read whole; `it.value.x` reads the
-    /// part in place.
-    Pair(Value, Value),
+    Pair(Pair),
 }
 
-impl Bound {
-    /// The part `it.key`/`it.value` of a pair for the first step of a traversal; `None`
-    /// for a value, or a step that is not one of them.
-    fn member(&self, op: Option<&TraversalOperator>) -> Option<&Value> {
-        let (Bound::Pair(k, v), Some(TraversalOperator::GetAttr(n))) = (self, op) else {
+/// An iterator's `{ key = ..., value = ... }` (`each`, a `dynamic` block's): kept as its
+/// two parts, made into an object only when read whole; `it.value.x` reads the part in
+/// place.
+struct Pair {
+    key: Value,
+    value: RefCell<Value>,
+    /// Each member of `value` is read at most once (see
+    /// [`Evaluator::reads_members_once`]): a member read is moved out, not copied.
+    once: bool,
+}
+
+impl Pair {
+    /// Reads `it.key...` or `it.value...` (`ops`: the traversal's steps after the name):
+    /// `f` gets the part the plain steps walk to, and how many steps that took; `None`
+    /// for other steps.
+    fn read<T>(&self, ops: &[TraversalOperator], f: impl FnOnce(&Value, usize) -> T) -> Option<T> {
+        let Some(TraversalOperator::GetAttr(n)) = ops.first() else {
             return None;
         };
         match n.as_str() {
-            "key" => Some(k),
-            "value" => Some(v),
+            "key" => {
+                let (part, used) = walk(&self.key, &ops[1..]);
+                Some(f(part, used + 1))
+            }
+            "value" => {
+                let value = self.value.borrow();
+                let (part, used) = walk(&value, &ops[1..]);
+                Some(f(part, used + 1))
+            }
             _ => None,
         }
     }
 
+    /// The part [`Pair::read`] reads as a value of its own, and the steps taken: a member
+    /// of a value read once moved out (its further steps are the caller's), else a copy.
+    fn part(&self, ops: &[TraversalOperator]) -> Option<(Value, usize)> {
+        if let (true, [TraversalOperator::GetAttr(v), TraversalOperator::GetAttr(n), ..]) =
+            (self.once, ops)
+        {
+            if let (Value::Map(m), "value") = (&mut *self.value.borrow_mut(), v.as_str()) {
+                if let Some(member) = m.get_mut(n.as_str()) {
+                    return Some((std::mem::replace(member, Value::Null), 2));
+                }
+            }
+        }
+        self.read(ops, |part, used| (part.clone(), used))
+    }
+
+    /// The object, whole.
+    fn to_value(&self) -> Value {
+        let mut m = BTreeMap::new();
+        m.insert("key".to_string(), self.key.clone());
+        m.insert("value".to_string(), self.value.borrow().clone());
+        Value::Map(m)
+    }
+}
+
+impl Bound {
     /// The value bound, whole.
     fn to_value(&self) -> Value {
         match self {
             Bound::Value(v) => v.clone(),
-            Bound::Pair(k, v) => {
-                let mut m = BTreeMap::new();
-                m.insert("key".to_string(), k.clone());
-                m.insert("value".to_string(), v.clone());
-                Value::Map(m)
-            }
+            Bound::Pair(p) => p.to_value(),
         }
     }
 }
@@ -296,10 +334,11 @@ impl Scope {
         s
     }
 
-    /// This scope with an iterator bound (see [`Bound::Pair`]).
-    fn with_pair(&self, name: &str, key: Value, value: Value) -> Scope {
+    /// This scope with an iterator bound (see [`Pair`]); `once` as [`Pair::once`].
+    fn with_pair(&self, name: &str, key: Value, value: Value, once: bool) -> Scope {
         let mut s = self.clone();
-        s.bind_as(name, Bound::Pair(key, value));
+        let value = RefCell::new(value);
+        s.bind_as(name, Bound::Pair(Pair { key, value, once }));
         s
     }
 
@@ -345,6 +384,7 @@ impl<'s> Evaluator<'s> {
             scratch: RefCell::default(),
             names: RefCell::default(),
             var_names: RefCell::default(),
+            reads_once: RefCell::default(),
             any_sensitive_variable: std::cell::OnceCell::new(),
             depth: Cell::new(0),
             depth_hit: Cell::new(false),
@@ -704,7 +744,7 @@ impl<'s> Evaluator<'s> {
                     Value::List(_) => Value::String(key_s.clone()),
                     other => unknown_of([other]),
                 };
-                scope.with_pair("each", Value::String(key_s), value)
+                scope.with_pair("each", Value::String(key_s), value, false)
             }
             _ => scope,
         }
@@ -847,12 +887,132 @@ impl<'s> Evaluator<'s> {
             Ok(p) => p,
             Err(coll) => return Ok(unknown_of([&coll])),
         };
+        let once = self.reads_members_once(&content.body, iter_name);
         let mut out = Vec::with_capacity(pairs.size_hint().0);
         for (k, v) in pairs {
-            let s = scope.with_pair(iter_name, k, v);
+            let s = scope.with_pair(iter_name, k, v, once);
             out.push(self.eval_body(&s, &content.body)?);
         }
         Ok(Value::List(out))
+    }
+
+    /// Whether a `dynamic` block's content reads its iterator `it` only as `it.key...` and
+    /// `it.value.NAME...`, with a different NAME each time and none in a loop (a `for`
+    /// expression or directive, after a splat, in a nested `dynamic` block): each member
+    /// of the value is then read at most once, and can be moved out rather than copied.
+    /// Once per content block.
+    fn reads_members_once(&self, content: &Body, it: &str) -> bool {
+        let key = content as *const Body as usize;
+        if let Some(&once) = self.reads_once.borrow().get(&key) {
+            return once;
+        }
+        let mut names = Vec::new();
+        let once = self.body_reads_once(content, it, &mut names);
+        self.reads_once.borrow_mut().insert(key, once);
+        once
+    }
+
+    fn body_reads_once(&self, body: &Body, it: &str, names: &mut Vec<String>) -> bool {
+        body.attrs
+            .iter()
+            .all(|a| self.expr_reads_once(&a.expr, it, names, false))
+            && body
+                .blocks
+                .iter()
+                .all(|b| b.kind != "dynamic" && self.body_reads_once(&b.body, it, names))
+    }
+
+    /// [`Evaluator::reads_members_once`] of an expression; `looped`: evaluated more than
+    /// once.
+    fn expr_reads_once(
+        &self,
+        e: &Expression,
+        it: &str,
+        names: &mut Vec<String>,
+        looped: bool,
+    ) -> bool {
+        if let Expression::Traversal(t) = e {
+            let of_it = matches!(&t.expr, Expression::Variable(v) if v.as_str() == it);
+            if of_it && (looped || !member_read_once(&t.operators, names)) {
+                return false;
+            }
+        }
+        let mut each = |e: &Expression, looped: bool| self.expr_reads_once(e, it, names, looped);
+        match e {
+            Expression::Variable(v) => v.as_str() != it,
+            Expression::Traversal(t) => {
+                let base = match &t.expr {
+                    // Checked above.
+                    Expression::Variable(v) if v.as_str() == it => true,
+                    other => each(other, looped),
+                };
+                let mut after_splat = looped;
+                base && t.operators.iter().all(|op| match op {
+                    TraversalOperator::Index(i) => each(i, after_splat),
+                    TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                        after_splat = true;
+                        true
+                    }
+                    _ => true,
+                })
+            }
+            Expression::Array(items) => items.iter().all(|i| each(i, looped)),
+            Expression::Object(obj) => obj.iter().all(|(k, v)| {
+                let key = match k {
+                    ObjectKey::Expression(k) => each(k, looped),
+                    _ => true,
+                };
+                key && each(v, looped)
+            }),
+            Expression::TemplateExpr(t) => match self.template(t) {
+                Ok(tpl) => self.template_reads_once(tpl.elements(), it, names, looped),
+                // Not evaluated: it fails first.
+                Err(_) => true,
+            },
+            Expression::FuncCall(f) => f.args.iter().all(|a| each(a, looped)),
+            Expression::Parenthesis(e) => each(e, looped),
+            Expression::Conditional(c) => {
+                each(&c.cond_expr, looped) && each(&c.true_expr, looped) && each(&c.false_expr, looped)
+            }
+            Expression::Operation(op) => match op.as_ref() {
+                Operation::Unary(u) => each(&u.expr, looped),
+                Operation::Binary(b) => each(&b.lhs_expr, looped) && each(&b.rhs_expr, looped),
+            },
+            Expression::ForExpr(f) => {
+                each(&f.collection_expr, looped)
+                    && f.key_expr.as_ref().is_none_or(|k| each(k, true))
+                    && each(&f.value_expr, true)
+                    && f.cond_expr.as_ref().is_none_or(|c| each(c, true))
+            }
+            _ => true,
+        }
+    }
+
+    /// [`Evaluator::expr_reads_once`] of a template's elements.
+    fn template_reads_once(
+        &self,
+        elems: &[Element],
+        it: &str,
+        names: &mut Vec<String>,
+        looped: bool,
+    ) -> bool {
+        elems.iter().all(|el| match el {
+            Element::Literal(_) => true,
+            Element::Interpolation(i) => self.expr_reads_once(&i.expr, it, names, looped),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    self.expr_reads_once(&d.cond_expr, it, names, looped)
+                        && self.template_reads_once(d.true_template.elements(), it, names, looped)
+                        && d.false_template.as_ref().is_none_or(|f| {
+                            self.template_reads_once(f.elements(), it, names, looped)
+                        })
+                }
+                Directive::For(d) => {
+                    self.expr_reads_once(&d.collection_expr, it, names, looped)
+                        && self.template_reads_once(d.template.elements(), it, names, true)
+                }
+            },
+        })
     }
 
     // ---- expressions -------------------------------------------------------------------
@@ -1145,16 +1305,18 @@ impl<'s> Evaluator<'s> {
             return false;
         };
         let ops = t.operators.as_slice();
-        let (part, used) = match scope.bound(v.as_str()) {
-            Some(b) => match (b.member(ops.first()), b) {
-                (Some(m), _) => {
-                    let (part, used) = walk(m, &ops[1..]);
-                    (part, used + 1)
-                }
-                (None, Bound::Value(x)) => walk(x, ops),
-                (None, Bound::Pair(..)) => return false,
-            },
-            None if scope.template_only || v.as_str() != "var" => return false,
+        let mut append = |part: &Value, used: usize| {
+            used == ops.len()
+                && matches!(part, Value::String(_) | Value::Number(_) | Value::Bool(_))
+                && append_template_string(part, out)
+        };
+        match scope.bound(v.as_str()) {
+            Some(Bound::Value(x)) => {
+                let (part, used) = walk(x, ops);
+                append(part, used)
+            }
+            Some(Bound::Pair(p)) => p.read(ops, append).unwrap_or(false),
+            None if scope.template_only || v.as_str() != "var" => false,
             None => {
                 let Some(TraversalOperator::GetAttr(n)) = ops.first() else {
                     return false;
@@ -1163,12 +1325,9 @@ impl<'s> Evaluator<'s> {
                     return false;
                 };
                 let (part, used) = walk(x, &ops[1..]);
-                (part, used + 1)
+                append(part, used + 1)
             }
-        };
-        used == ops.len()
-            && matches!(part, Value::String(_) | Value::Number(_) | Value::Bool(_))
-            && append_template_string(part, out)
+        }
     }
 
     /// `var.x.a[0]`, `local.x.a`, `each.value.a`: walks into the stored value by reference
@@ -1182,15 +1341,14 @@ impl<'s> Evaluator<'s> {
         ops: &[TraversalOperator],
     ) -> Option<R> {
         if let Some(b) = scope.bound(name) {
-            let (part, used) = match (b.member(ops.first()), b) {
-                (Some(m), _) => {
-                    let (part, used) = walk(m, &ops[1..]);
-                    (part, used + 1)
+            let (part, used) = match b {
+                Bound::Value(v) => {
+                    let (part, used) = walk(v, ops);
+                    (part.clone(), used)
                 }
-                (None, Bound::Value(v)) => walk(v, ops),
-                (None, Bound::Pair(..)) => return None,
+                Bound::Pair(p) => p.part(ops)?,
             };
-            return Some(self.apply_ops(scope, part.clone(), &ops[used..]));
+            return Some(self.apply_ops(scope, part, &ops[used..]));
         }
         if scope.template_only {
             return None;
@@ -1831,6 +1989,25 @@ fn literal_key(k: &ObjectKey) -> Option<&str> {
         ObjectKey::Expression(Expression::Variable(v)) => Some(v.as_str()),
         ObjectKey::Expression(Expression::String(s)) => Some(s.as_str()),
         _ => None,
+    }
+}
+
+/// Whether an iterator's traversal (`ops`: its steps after the name) reads its key, or a
+/// member of its value not read before (noted in `names`); anything else (the iterator or
+/// its value whole, a member read again) is not a read once.
+fn member_read_once(ops: &[TraversalOperator], names: &mut Vec<String>) -> bool {
+    match ops {
+        [TraversalOperator::GetAttr(k), ..] if k.as_str() == "key" => true,
+        [TraversalOperator::GetAttr(v), TraversalOperator::GetAttr(n), ..]
+            if v.as_str() == "value" =>
+        {
+            if names.iter().any(|x| x == n.as_str()) {
+                return false;
+            }
+            names.push(n.to_string());
+            true
+        }
+        _ => false,
     }
 }
 
