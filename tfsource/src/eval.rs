@@ -796,9 +796,7 @@ impl<'s> Evaluator<'s> {
         }
         let v = literal(e);
         let v = match ty {
-            Some(t) => {
-                funcs::convert_to_type(v, t, &|d, t| self.literal(d, Some(t)))
-            }
+            Some(t) => funcs::convert_to_type(v, t, &|d, t| self.literal(d, Some(t))),
             None => v,
         };
         self.literals.borrow_mut().insert(key, v.clone());
@@ -972,7 +970,9 @@ impl<'s> Evaluator<'s> {
             Expression::FuncCall(f) => f.args.iter().all(|a| each(a, looped)),
             Expression::Parenthesis(e) => each(e, looped),
             Expression::Conditional(c) => {
-                each(&c.cond_expr, looped) && each(&c.true_expr, looped) && each(&c.false_expr, looped)
+                each(&c.cond_expr, looped)
+                    && each(&c.true_expr, looped)
+                    && each(&c.false_expr, looped)
             }
             Expression::Operation(op) => match op.as_ref() {
                 Operation::Unary(u) => each(&u.expr, looped),
@@ -2177,7 +2177,6 @@ fn walk<'v>(mut v: &'v Value, ops: &[TraversalOperator]) -> (&'v Value, usize) {
     }
     (v, used)
 }
-
 
 fn index(v: Value, k: &Value) -> R {
     match v {

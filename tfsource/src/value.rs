@@ -196,12 +196,8 @@ impl Value {
                 }
                 u.sensitive
             }
-            Value::List(v) => v
-                .iter()
-                .fold(false, |s, x| x.collect_unknowns(out) | s),
-            Value::Map(m) => m
-                .values()
-                .fold(false, |s, x| x.collect_unknowns(out) | s),
+            Value::List(v) => v.iter().fold(false, |s, x| x.collect_unknowns(out) | s),
+            Value::Map(m) => m.values().fold(false, |s, x| x.collect_unknowns(out) | s),
             _ => false,
         }
     }
