@@ -155,6 +155,9 @@ pub struct Evaluator<'s> {
     /// Attribute names as shared text, once each: `aws_iam_role.task.arn` in 200 module
     /// instances names `arn` with one allocation, not 200 (see [`Evaluator::get_attr`]).
     names: RefCell<FastMap<Arc<str>, ()>>,
+    /// The module instance of the resource address resolved last (see
+    /// [`Evaluator::in_last_instance`]).
+    last_instance: RefCell<Option<Rc<Instance>>>,
     /// [`Evaluator::reads_members_once`] of `dynamic` blocks' contents, by their address.
     reads_once: RefCell<FastMap<usize, bool>>,
     /// Each module's variable names, by module (see [`Instance::var`]).
@@ -384,6 +387,7 @@ impl<'s> Evaluator<'s> {
             scratch: RefCell::default(),
             names: RefCell::default(),
             var_names: RefCell::default(),
+            last_instance: RefCell::default(),
             reads_once: RefCell::default(),
             any_sensitive_variable: std::cell::OnceCell::new(),
             depth: Cell::new(0),
@@ -496,6 +500,8 @@ impl<'s> Evaluator<'s> {
     /// string that has nothing unknown left is known). Only where leaving members out
     /// cannot hide a sensitive value: no variable of the sources is declared sensitive
     /// (else every member is evaluated).
+    // Kept out of line: profiles measure the evaluator's share of `check --source` by it.
+    #[inline(never)]
     pub fn written_attributes_reading<'n, 'r>(
         &self,
         address: &str,
@@ -758,6 +764,9 @@ impl<'s> Evaluator<'s> {
 
     /// The module instance, block and instance key of a resource address.
     fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
+        if let Some(found) = self.in_last_instance(address) {
+            return found;
+        }
         // The instance's path is the start of the address: a known instance is found
         // without taking its module steps apart.
         let b = Borrowed::scan(address, |_, _| {})?;
@@ -780,8 +789,35 @@ impl<'s> Evaluator<'s> {
                 self.instance_at(&steps)?
             }
         };
+        *self.last_instance.borrow_mut() = Some(inst.clone());
         let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
         Some((inst, block, b.key))
+    }
+
+    /// [`Evaluator::resource_block`] of an address in the module instance of the one
+    /// resolved last (the overlay asks for an instance's resources one after another): the
+    /// instance's path is only compared, not read again and looked up. `None` for an
+    /// address elsewhere.
+    #[allow(clippy::type_complexity)]
+    fn in_last_instance(
+        &self,
+        address: &str,
+    ) -> Option<Option<(Rc<Instance>, &'s Block, Option<Key>)>> {
+        let inst = self.last_instance.borrow().clone()?;
+        let rest = match inst.path.as_str() {
+            "" => address,
+            path => address.strip_prefix(path)?.strip_prefix('.')?,
+        };
+        let b = Borrowed::scan(rest, |_, _| {})?;
+        if b.module_end != 0 {
+            return None;
+        }
+        let block = self
+            .module_of(&inst)
+            .resources
+            .get(b.block_name)
+            .map(|i| &i.node);
+        Some(block.map(|block| (inst, &**block, b.key)))
     }
 
     /// [`literal`] of an expression of the sources (a default) converted to its type,
@@ -1599,7 +1635,7 @@ impl<'s> Evaluator<'s> {
         let m: &'s Module = self.module_of(inst);
         // The address (`module.a.TYPE.NAME`) written once, into the scratch buffer; the
         // block's name is its end.
-        let (item, single) = {
+        let item = {
             let mut addr = self.scratch.borrow_mut();
             addr.clear();
             if !inst.path.is_empty() {
@@ -1611,9 +1647,7 @@ impl<'s> Evaluator<'s> {
             let Some(item) = m.resources.get(&addr[name_start..]) else {
                 return Ok(Value::unknown_whole(addr.as_str()));
             };
-            let body = &item.node.body;
-            let single = body.attr("count").is_none() && body.attr("for_each").is_none();
-            (item, single)
+            item
         };
         let cache_key = (
             Rc::as_ptr(inst) as usize,
@@ -1622,7 +1656,8 @@ impl<'s> Evaluator<'s> {
         if let Some(v) = self.resource_values.borrow().get(&cache_key) {
             return Ok(v.value());
         }
-        if single {
+        let body = &item.node.body;
+        if body.attr("count").is_none() && body.attr("for_each").is_none() {
             // One instance, no key: its address is the instance's and block's; nothing to
             // evaluate, so nothing that could hit the depth limit.
             let address: Arc<str> = self.scratch.borrow().as_str().into();
