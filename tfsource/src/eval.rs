@@ -14,7 +14,7 @@ use hcl::template::{Directive, Element, Template};
 
 use crate::address::{self, Borrowed, Key, ModuleStep};
 use crate::funcs;
-use crate::sources::{FastMap, Module, Sources};
+use crate::sources::{FastMap, Item, Module, Sources};
 use crate::tree::{Block, Body};
 use crate::value::{not_null, unknown_of, Ref, Unknown, Value};
 
@@ -155,6 +155,8 @@ pub struct Evaluator<'s> {
     /// Attribute names as shared text, once each: `aws_iam_role.task.arn` in 200 module
     /// instances names `arn` with one allocation, not 200 (see [`Evaluator::get_attr`]).
     names: RefCell<FastMap<Arc<str>, ()>>,
+    /// Each module's resource blocks by name, by module (see [`Evaluator::block`]).
+    blocks: Vec<std::cell::OnceCell<FastMap<&'s str, &'s Item<Block>>>>,
     /// The module instance of the resource address resolved last (see
     /// [`Evaluator::in_last_instance`]).
     last_instance: RefCell<Option<Rc<Instance>>>,
@@ -387,6 +389,7 @@ impl<'s> Evaluator<'s> {
             scratch: RefCell::default(),
             names: RefCell::default(),
             var_names: RefCell::default(),
+            blocks: sources.modules.iter().map(|_| Default::default()).collect(),
             last_instance: RefCell::default(),
             reads_once: RefCell::default(),
             any_sensitive_variable: std::cell::OnceCell::new(),
@@ -790,7 +793,7 @@ impl<'s> Evaluator<'s> {
             }
         };
         *self.last_instance.borrow_mut() = Some(inst.clone());
-        let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
+        let block = &self.block(inst.module, b.block_name)?.node;
         Some((inst, block, b.key))
     }
 
@@ -812,12 +815,18 @@ impl<'s> Evaluator<'s> {
         if b.module_end != 0 {
             return None;
         }
-        let block = self
-            .module_of(&inst)
-            .resources
-            .get(b.block_name)
-            .map(|i| &i.node);
-        Some(block.map(|block| (inst, &**block, b.key)))
+        let block = self.block(inst.module, b.block_name).map(|i| &*i.node);
+        Some(block.map(|block| (inst, block, b.key)))
+    }
+
+    /// A module's resource block by name (`TYPE.NAME`, `data.TYPE.NAME`): a hash look-up
+    /// in an index made once per module, not a search of its sorted names by text.
+    fn block(&self, module: usize, name: &str) -> Option<&'s Item<Block>> {
+        let index = self.blocks.get(module)?.get_or_init(|| {
+            let m = &self.sources.modules[module];
+            m.resources.iter().map(|(k, v)| (k.as_str(), v)).collect()
+        });
+        index.get(name).copied()
     }
 
     /// [`literal`] of an expression of the sources (a default) converted to its type,
@@ -1632,7 +1641,6 @@ impl<'s> Evaluator<'s> {
     /// own argument when it is written and known, else to an unknown from
     /// `ADDRESS.attr`.
     fn resource_value(&self, inst: &Rc<Instance>, block_name: &[&str]) -> R {
-        let m: &'s Module = self.module_of(inst);
         // The address (`module.a.TYPE.NAME`) written once, into the scratch buffer; the
         // block's name is its end.
         let item = {
@@ -1644,14 +1652,14 @@ impl<'s> Evaluator<'s> {
             }
             let name_start = addr.len();
             block_name.iter().for_each(|p| addr.push_str(p));
-            let Some(item) = m.resources.get(&addr[name_start..]) else {
+            let Some(item) = self.block(inst.module, &addr[name_start..]) else {
                 return Ok(Value::unknown_whole(addr.as_str()));
             };
             item
         };
         let cache_key = (
             Rc::as_ptr(inst) as usize,
-            item as *const crate::sources::Item<Block> as usize,
+            item as *const Item<Block> as usize,
         );
         if let Some(v) = self.resource_values.borrow().get(&cache_key) {
             return Ok(v.value());
@@ -1687,12 +1695,7 @@ impl<'s> Evaluator<'s> {
 
     /// [`Evaluator::resource_value`] of a resource with `count` or `for_each` the
     /// instance's module declares, at `addr`.
-    fn counted_resource_value(
-        &self,
-        inst: &Rc<Instance>,
-        item: &crate::sources::Item<Block>,
-        addr: &str,
-    ) -> R {
+    fn counted_resource_value(&self, inst: &Rc<Instance>, item: &Item<Block>, addr: &str) -> R {
         let scope = Scope::new(inst.clone());
         let body = &item.node.body;
         if let Some(count) = body.attr("count") {
