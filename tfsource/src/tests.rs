@@ -241,6 +241,51 @@ fn unknown_count_gives_a_starred_reference_that_an_index_settles() {
 }
 
 #[test]
+fn addresses_resolve_in_whichever_instance_was_resolved_before() {
+    // `module.a` is a prefix of `module.ab`'s path and of `module.a.module.in`'s: an
+    // address is looked up in the instance resolved just before only when it is that
+    // instance's own.
+    let root = r#"
+module "a" {
+  source = "./m"
+  name   = "x"
+}
+module "ab" {
+  source = "./m"
+  name   = "y"
+}
+resource "aws_s3_bucket" "b" { bucket = "root" }
+"#;
+    let child = r#"
+variable "name" {}
+resource "aws_s3_bucket" "b" { bucket = var.name }
+module "in" {
+  source = "../n"
+}
+"#;
+    let inner = r#"resource "aws_s3_bucket" "b" { bucket = "inner" }"#;
+    let (_d, src) = load(&[
+        ("main.tf", root),
+        ("m/main.tf", child),
+        ("n/main.tf", inner),
+    ]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let bucket = |address: &str| ev.attribute(address, "bucket");
+    for _ in 0..2 {
+        assert_eq!(bucket("module.a.aws_s3_bucket.b"), Some(s("x")));
+        assert_eq!(bucket("module.ab.aws_s3_bucket.b"), Some(s("y")));
+        assert_eq!(bucket("module.a.aws_s3_bucket.b"), Some(s("x")));
+        assert_eq!(
+            bucket("module.a.module.in.aws_s3_bucket.b"),
+            Some(s("inner"))
+        );
+        assert_eq!(bucket("module.a.aws_s3_bucket.nope"), None);
+        assert_eq!(bucket("aws_s3_bucket.b"), Some(s("root")));
+        assert_eq!(bucket("module.ab.aws_s3_bucket.b"), Some(s("y")));
+    }
+}
+
+#[test]
 fn dynamic_block_members_read_once_or_again_keep_their_values() {
     // The first content reads `subnets` twice, the second reads members in a loop, the
     // third reads each member once (moved out of the iterator rather than copied): all
