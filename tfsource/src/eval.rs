@@ -162,8 +162,8 @@ pub struct Evaluator<'s> {
     last_instance: RefCell<Option<Rc<Instance>>>,
     /// [`Evaluator::reads_members_once`] of `dynamic` blocks' contents, by their address.
     reads_once: RefCell<FastMap<usize, bool>>,
-    /// Each module's input variables, by module (see [`Evaluator::module_vars`]).
-    module_vars: Vec<std::cell::OnceCell<ModuleVars<'s>>>,
+    /// Each module's variable names, by module (see [`Instance::var`]).
+    var_names: RefCell<FastMap<usize, Rc<[Box<str>]>>>,
     /// Whether some variable of the sources is declared sensitive (see
     /// [`Evaluator::written_attributes_reading`]), once asked.
     any_sensitive_variable: std::cell::OnceCell<bool>,
@@ -171,22 +171,6 @@ pub struct Evaluator<'s> {
     /// Set when an evaluation gave up at [`MAX_DEPTH`]: a value made then depends on how
     /// deep it was asked for, and is not cached.
     depth_hit: Cell<bool>,
-}
-
-/// A module's input variables: what [`Evaluator::inputs`] reads of their declarations.
-struct ModuleVars<'s> {
-    /// Their names, in order: shared by the module's instances (see [`Instance::var`]).
-    names: Rc<[Box<str>]>,
-    /// Their declarations, in the same order.
-    decls: Vec<VarDecl<'s>>,
-}
-
-/// A `variable` block's arguments that make its value.
-struct VarDecl<'s> {
-    /// `sensitive = true`.
-    sensitive: bool,
-    ty: Option<&'s Expression>,
-    default: Option<&'s Expression>,
 }
 
 /// A `TYPE.NAME` value as [`Evaluator::resource_values`] keeps it.
@@ -404,7 +388,7 @@ impl<'s> Evaluator<'s> {
             resolved: RefCell::default(),
             scratch: RefCell::default(),
             names: RefCell::default(),
-            module_vars: sources.modules.iter().map(|_| Default::default()).collect(),
+            var_names: RefCell::default(),
             blocks: sources.modules.iter().map(|_| Default::default()).collect(),
             last_instance: RefCell::default(),
             reads_once: RefCell::default(),
@@ -644,7 +628,7 @@ impl<'s> Evaluator<'s> {
                 module,
                 path: path.clone(),
                 key: String::new(),
-                var_names: self.module_vars(module).names.clone(),
+                var_names: self.var_names(module),
                 vars,
                 locals: RefCell::default(),
             }
@@ -667,7 +651,7 @@ impl<'s> Evaluator<'s> {
                 module,
                 path: path.clone(),
                 key,
-                var_names: self.module_vars(module).names.clone(),
+                var_names: self.var_names(module),
                 vars,
                 locals: RefCell::default(),
             }
@@ -680,11 +664,21 @@ impl<'s> Evaluator<'s> {
     /// A module's input values: given, else default, else unknown; sensitive variables
     /// are unknown and marked sensitive.
     fn inputs(&self, module: usize, given: impl Fn(&str) -> Option<Value>) -> Vec<Value> {
-        let vars = self.module_vars(module);
+        let m = &self.sources.modules[module];
+        let mut out = Vec::with_capacity(m.variables.len());
         let default_of = |d: &Expression, t: &Expression| self.literal(d, Some(t));
-        let mut out = Vec::with_capacity(vars.decls.len());
-        for (name, var) in vars.names.iter().zip(&vars.decls) {
-            let v = if var.sensitive {
+        for (name, var) in &m.variables {
+            let body = &var.node.body;
+            let sensitive = matches!(
+                body.attr("sensitive").map(|a| &a.expr),
+                Some(Expression::Bool(true))
+            );
+            let ty = body.attr("type").map(|a| &a.expr);
+            let typed = |v: Value| match ty {
+                Some(t) => funcs::convert_to_type(v, t, &default_of),
+                None => v,
+            };
+            let v = if sensitive {
                 Value::Unknown(Unknown {
                     refs: vec![Ref {
                         address: format!("var.{name}").into(),
@@ -696,13 +690,12 @@ impl<'s> Evaluator<'s> {
                     not_null: false,
                 })
             } else {
-                match (given(name), var.ty) {
-                    (Some(Value::Null) | None, _) => var
-                        .default
-                        .map(|e| self.literal(e, var.ty))
+                match given(name) {
+                    Some(Value::Null) | None => body
+                        .attr("default")
+                        .map(|a| self.literal(&a.expr, ty))
                         .unwrap_or_else(|| Value::unknown_whole(format!("var.{name}"))),
-                    (Some(v), Some(t)) => funcs::convert_to_type(v, t, &default_of),
-                    (Some(v), None) => v,
+                    Some(v) => typed(v),
                 }
             };
             out.push(v);
@@ -710,25 +703,16 @@ impl<'s> Evaluator<'s> {
         out
     }
 
-    /// A module's input variables as [`Evaluator::inputs`] reads them, once per
-    /// evaluator.
-    fn module_vars(&self, module: usize) -> &ModuleVars<'s> {
-        self.module_vars[module].get_or_init(|| {
-            let m = &self.sources.modules[module];
-            let decls = m.variables.values().map(|var| {
-                let body = &var.node.body;
-                let expr = |name: &str| body.attr(name).map(|a| &a.expr);
-                VarDecl {
-                    sensitive: matches!(expr("sensitive"), Some(Expression::Bool(true))),
-                    ty: expr("type"),
-                    default: expr("default"),
-                }
-            });
-            ModuleVars {
-                names: m.variables.keys().map(|k| k.as_str().into()).collect(),
-                decls: decls.collect(),
-            }
-        })
+    /// A module's variable names in order, once per evaluator (see [`Instance::var`]).
+    fn var_names(&self, module: usize) -> Rc<[Box<str>]> {
+        self.var_names
+            .borrow_mut()
+            .entry(module)
+            .or_insert_with(|| {
+                let m = &self.sources.modules[module];
+                m.variables.keys().map(|k| k.as_str().into()).collect()
+            })
+            .clone()
     }
 
     /// Bind `count.index` or `each.key`/`each.value` for an instance key, evaluating the
