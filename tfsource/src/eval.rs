@@ -14,13 +14,17 @@ use hcl::template::{Directive, Element, Template};
 
 use crate::address::{self, Borrowed, Key, ModuleStep};
 use crate::funcs;
-use crate::sources::{FastMap, Item, Module, Sources};
+use crate::sources::{FastMap, Item, Module, Seeded, Sources};
 use crate::tree::{Block, Body};
 use crate::value::{not_null, unknown_of, Ref, Unknown, Value};
 
 /// How deep evaluation may nest (locals naming locals, module outputs, resources'
 /// arguments) before a value is given up as unknown: guards against cycles.
 const MAX_DEPTH: u32 = 200;
+
+/// How many look-ups of a module's resource blocks by name before they get a hash index
+/// (see [`Evaluator::block`]): a module called once is asked about ten times.
+const INDEX_AFTER: u32 = 32;
 
 /// An evaluation error in Terraform's sense (a missing attribute, an index out of range,
 /// a wrong type). `try()` and `can()` catch it; the public API turns it into an unknown.
@@ -155,8 +159,14 @@ pub struct Evaluator<'s> {
     /// Attribute names as shared text, once each: `aws_iam_role.task.arn` in 200 module
     /// instances names `arn` with one allocation, not 200 (see [`Evaluator::get_attr`]).
     names: RefCell<FastMap<Arc<str>, ()>>,
-    /// Each module's resource blocks by name, by module (see [`Evaluator::block`]).
-    blocks: Vec<std::cell::OnceCell<FastMap<&'s str, &'s Item<Block>>>>,
+    /// Each module's resource blocks by name, by module, and how often they were asked for
+    /// before (see [`Evaluator::block`]).
+    blocks: Vec<(
+        Cell<u32>,
+        std::cell::OnceCell<FastMap<&'s str, &'s Item<Block>>>,
+    )>,
+    /// The hashing of the evaluator's per-module indexes: one seed, not one per index.
+    seed: Seeded,
     /// The module instance of the resource address resolved last (see
     /// [`Evaluator::in_last_instance`]).
     last_instance: RefCell<Option<Rc<Instance>>>,
@@ -390,6 +400,7 @@ impl<'s> Evaluator<'s> {
             names: RefCell::default(),
             var_names: RefCell::default(),
             blocks: sources.modules.iter().map(|_| Default::default()).collect(),
+            seed: Seeded::default(),
             last_instance: RefCell::default(),
             reads_once: RefCell::default(),
             any_sensitive_variable: std::cell::OnceCell::new(),
@@ -819,12 +830,24 @@ impl<'s> Evaluator<'s> {
         Some(block.map(|block| (inst, block, b.key)))
     }
 
-    /// A module's resource block by name (`TYPE.NAME`, `data.TYPE.NAME`): a hash look-up
-    /// in an index made once per module, not a search of its sorted names by text.
+    /// A module's resource block by name (`TYPE.NAME`, `data.TYPE.NAME`). A module asked
+    /// for often (one called many times) gets a hash index, made once, instead of a search
+    /// of its sorted names by text; one asked a few times (its own copy per call) is not
+    /// worth the index.
     fn block(&self, module: usize, name: &str) -> Option<&'s Item<Block>> {
-        let index = self.blocks.get(module)?.get_or_init(|| {
-            let m = &self.sources.modules[module];
-            m.resources.iter().map(|(k, v)| (k.as_str(), v)).collect()
+        let m: &'s Module = &self.sources.modules[module];
+        let (asked, index) = self.blocks.get(module)?;
+        if let Some(index) = index.get() {
+            return index.get(name).copied();
+        }
+        asked.set(asked.get() + 1);
+        if asked.get() < INDEX_AFTER {
+            return m.resources.get(name);
+        }
+        let index = index.get_or_init(|| {
+            let mut index = FastMap::with_capacity_and_hasher(m.resources.len(), self.seed);
+            index.extend(m.resources.iter().map(|(k, v)| (k.as_str(), v)));
+            index
         });
         index.get(name).copied()
     }
