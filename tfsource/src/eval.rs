@@ -161,10 +161,7 @@ pub struct Evaluator<'s> {
     names: RefCell<FastMap<Arc<str>, ()>>,
     /// Each module's resource blocks by name, by module, and how often they were asked for
     /// before (see [`Evaluator::block`]).
-    blocks: Vec<(
-        Cell<u32>,
-        std::cell::OnceCell<FastMap<&'s str, &'s Item<Block>>>,
-    )>,
+    blocks: Vec<(Cell<u32>, std::cell::OnceCell<BlockIndex<'s>>)>,
     /// The hashing of the evaluator's per-module indexes: one seed, not one per index.
     seed: Seeded,
     /// The module instance of the resource address resolved last (see
@@ -182,6 +179,12 @@ pub struct Evaluator<'s> {
     /// deep it was asked for, and is not cached.
     depth_hit: Cell<bool>,
 }
+
+/// A module's resource blocks by name (see [`Evaluator::block`]).
+type BlockIndex<'s> = FastMap<&'s str, &'s Item<Block>>;
+
+/// A resource address resolved: its module instance, block and instance key.
+type Resolved<'s> = (Rc<Instance>, &'s Block, Option<Key>);
 
 /// A `TYPE.NAME` value as [`Evaluator::resource_values`] keeps it.
 enum ResourceValue {
@@ -777,7 +780,7 @@ impl<'s> Evaluator<'s> {
     }
 
     /// The module instance, block and instance key of a resource address.
-    fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
+    fn resource_block(&self, address: &str) -> Option<Resolved<'s>> {
         if let Some(found) = self.in_last_instance(address) {
             return found;
         }
@@ -812,11 +815,7 @@ impl<'s> Evaluator<'s> {
     /// resolved last (the overlay asks for an instance's resources one after another): the
     /// instance's path is only compared, not read again and looked up. `None` for an
     /// address elsewhere.
-    #[allow(clippy::type_complexity)]
-    fn in_last_instance(
-        &self,
-        address: &str,
-    ) -> Option<Option<(Rc<Instance>, &'s Block, Option<Key>)>> {
+    fn in_last_instance(&self, address: &str) -> Option<Option<Resolved<'s>>> {
         let inst = self.last_instance.borrow().clone()?;
         let rest = match inst.path.as_str() {
             "" => address,
