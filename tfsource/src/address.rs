@@ -144,7 +144,10 @@ impl<'a> Borrowed<'a> {
 
 /// `module.a["k"].module.b` from steps.
 pub fn module_path(steps: &[ModuleStep]) -> String {
-    let mut out = String::new();
+    use std::fmt::Write;
+    // Room for the names and short keys: written in one allocation.
+    let room = steps.iter().map(|m| m.name.len() + 16).sum();
+    let mut out = String::with_capacity(room);
     for (i, m) in steps.iter().enumerate() {
         if i > 0 {
             out.push('.');
@@ -152,7 +155,7 @@ pub fn module_path(steps: &[ModuleStep]) -> String {
         out.push_str("module.");
         out.push_str(&m.name);
         if let Some(k) = &m.key {
-            out.push_str(&k.to_string());
+            let _ = write!(out, "{k}");
         }
     }
     out
@@ -160,11 +163,14 @@ pub fn module_path(steps: &[ModuleStep]) -> String {
 
 /// `a.b` from steps.
 pub fn module_key(steps: &[ModuleStep]) -> String {
-    steps
-        .iter()
-        .map(|m| m.name.as_str())
-        .collect::<Vec<_>>()
-        .join(".")
+    let mut out = String::with_capacity(steps.iter().map(|m| m.name.len() + 1).sum());
+    for (i, m) in steps.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(&m.name);
+    }
+    out
 }
 
 /// Parse a module instance path (`module.a["k"].module.b`, or `""` for the root).

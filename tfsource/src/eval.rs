@@ -12,15 +12,19 @@ use hcl::expr::{
 };
 use hcl::template::{Directive, Element, Template};
 
-use crate::address::{self, Address, Borrowed, Key, ModuleStep};
+use crate::address::{self, Borrowed, Key, ModuleStep};
 use crate::funcs;
-use crate::sources::{FastMap, Module, Sources};
+use crate::sources::{FastMap, Item, Module, Seeded, Sources};
 use crate::tree::{Block, Body};
 use crate::value::{not_null, unknown_of, Ref, Unknown, Value};
 
 /// How deep evaluation may nest (locals naming locals, module outputs, resources'
 /// arguments) before a value is given up as unknown: guards against cycles.
 const MAX_DEPTH: u32 = 200;
+
+/// How many look-ups of a module's resource blocks by name before they get a hash index
+/// (see [`Evaluator::block`]): a module called once is asked about ten times.
+const INDEX_AFTER: u32 = 32;
 
 /// An evaluation error in Terraform's sense (a missing attribute, an index out of range,
 /// a wrong type). `try()` and `can()` catch it; the public API turns it into an unknown.
@@ -37,10 +41,26 @@ pub struct Instance {
     pub path: String,
     /// Module key as in `modules.json` (`svc.inner`).
     pub key: String,
-    /// Input variables: argument of the call, else the variable's default, else unknown.
-    pub vars: BTreeMap<String, Value>,
+    /// The module's input variable names, in order (shared by its instances).
+    var_names: Rc<[Box<str>]>,
+    /// Input variables, as `var_names`: argument of the call, else the variable's default,
+    /// else unknown. By position, not by name: an instance copies no name.
+    vars: Vec<Value>,
     /// Locals evaluated, by name.
     locals: RefCell<FastMap<String, Local>>,
+}
+
+impl Instance {
+    /// The value of an input variable; `None` when the module does not declare it.
+    pub fn var(&self, name: &str) -> Option<&Value> {
+        // A module has few variables: a scan that compares lengths first mostly compares
+        // no text.
+        let i = self
+            .var_names
+            .iter()
+            .position(|n| n.len() == name.len() && **n == *name)?;
+        self.vars.get(i)
+    }
 }
 
 /// What a reader takes of the objects in a JSON string attribute (see
@@ -119,16 +139,16 @@ pub struct Evaluator<'s> {
     /// parsed once.
     templates: RefCell<FastMap<usize, (hcl::expr::TemplateExpr, Rc<Template>)>>,
     /// Variable defaults and `optional(...)` type defaults of the sources' modules,
-    /// evaluated once per evaluator by the address of their expression (they may not
-    /// reference anything, so their value is the same in every module instance): a module
-    /// called 200 times has its defaults evaluated once.
+    /// evaluated (and converted to their type) once per evaluator by the address of their
+    /// expression (they may not reference anything, so their value is the same in every
+    /// module instance): a module called 200 times has its defaults evaluated once.
     literals: RefCell<FastMap<usize, Value>>,
     /// `TYPE.NAME` values by (module instance, resource block) addresses, as
     /// [`Evaluator::resource_value`] makes them: a resource named by several expressions of
     /// an instance (or a root resource named by every module call) has its address written,
     /// and its `count`/`for_each` evaluated, once. Both addresses live as long as the
     /// evaluator, as for `for_each_values`.
-    resource_values: RefCell<FastMap<(usize, usize), Value>>,
+    resource_values: RefCell<FastMap<(usize, usize), ResourceValue>>,
     /// The module instance and block of the address of each whole-resource unknown in
     /// `resource_values`, by the address's allocation (held there, so not reused): its
     /// attributes (`aws_ecr_repository.this.repository_url`) are looked up without
@@ -136,6 +156,21 @@ pub struct Evaluator<'s> {
     resolved: RefCell<FastMap<usize, (Rc<Instance>, &'s Block)>>,
     /// A buffer to write a block name into for a lookup, without allocating each time.
     scratch: RefCell<String>,
+    /// Attribute names as shared text, once each: `aws_iam_role.task.arn` in 200 module
+    /// instances names `arn` with one allocation, not 200 (see [`Evaluator::get_attr`]).
+    names: RefCell<FastMap<Arc<str>, ()>>,
+    /// Each module's resource blocks by name, by module, and how often they were asked for
+    /// before (see [`Evaluator::block`]).
+    blocks: Vec<(Cell<u32>, std::cell::OnceCell<BlockIndex<'s>>)>,
+    /// The hashing of the evaluator's per-module indexes: one seed, not one per index.
+    seed: Seeded,
+    /// The module instance of the resource address resolved last (see
+    /// [`Evaluator::in_last_instance`]).
+    last_instance: RefCell<Option<Rc<Instance>>>,
+    /// [`Evaluator::reads_members_once`] of `dynamic` blocks' contents, by their address.
+    reads_once: RefCell<FastMap<usize, bool>>,
+    /// Each module's variable names, by module (see [`Instance::var`]).
+    var_names: RefCell<FastMap<usize, Rc<[Box<str>]>>>,
     /// Whether some variable of the sources is declared sensitive (see
     /// [`Evaluator::written_attributes_reading`]), once asked.
     any_sensitive_variable: std::cell::OnceCell<bool>,
@@ -143,6 +178,30 @@ pub struct Evaluator<'s> {
     /// Set when an evaluation gave up at [`MAX_DEPTH`]: a value made then depends on how
     /// deep it was asked for, and is not cached.
     depth_hit: Cell<bool>,
+}
+
+/// A module's resource blocks by name (see [`Evaluator::block`]).
+type BlockIndex<'s> = FastMap<&'s str, &'s Item<Block>>;
+
+/// A resource address resolved: its module instance, block and instance key.
+type Resolved<'s> = (Rc<Instance>, &'s Block, Option<Key>);
+
+/// A `TYPE.NAME` value as [`Evaluator::resource_values`] keeps it.
+enum ResourceValue {
+    /// One instance, no key: the address, shared; the unknown naming it is made for each
+    /// reader (a copy of a made one would cost as much).
+    Single(Arc<str>),
+    /// With `count` or `for_each`: the list or map of its instances.
+    Counted(Value),
+}
+
+impl ResourceValue {
+    fn value(&self) -> Value {
+        match self {
+            ResourceValue::Single(a) => Value::unknown_whole(a.clone()),
+            ResourceValue::Counted(v) => v.clone(),
+        }
+    }
 }
 
 /// Variables in scope besides the module's: `count`, `each`, for-expression and dynamic
@@ -160,8 +219,81 @@ struct Scope {
 /// One bound name and the names bound before it.
 struct Bind {
     name: Name,
-    value: Value,
+    value: Bound,
     outer: Option<Rc<Bind>>,
+}
+
+/// What a name is bound to.
+enum Bound {
+    Value(Value),
+    Pair(Pair),
+}
+
+/// An iterator's `{ key = ..., value = ... }` (`each`, a `dynamic` block's): kept as its
+/// two parts, made into an object only when read whole; `it.value.x` reads the part in
+/// place.
+struct Pair {
+    key: Value,
+    value: RefCell<Value>,
+    /// Each member of `value` is read at most once (see
+    /// [`Evaluator::reads_members_once`]): a member read is moved out, not copied.
+    once: bool,
+}
+
+impl Pair {
+    /// Reads `it.key...` or `it.value...` (`ops`: the traversal's steps after the name):
+    /// `f` gets the part the plain steps walk to, and how many steps that took; `None`
+    /// for other steps.
+    fn read<T>(&self, ops: &[TraversalOperator], f: impl FnOnce(&Value, usize) -> T) -> Option<T> {
+        let Some(TraversalOperator::GetAttr(n)) = ops.first() else {
+            return None;
+        };
+        match n.as_str() {
+            "key" => {
+                let (part, used) = walk(&self.key, &ops[1..]);
+                Some(f(part, used + 1))
+            }
+            "value" => {
+                let value = self.value.borrow();
+                let (part, used) = walk(&value, &ops[1..]);
+                Some(f(part, used + 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// The part [`Pair::read`] reads as a value of its own, and the steps taken: a member
+    /// of a value read once moved out (its further steps are the caller's), else a copy.
+    fn part(&self, ops: &[TraversalOperator]) -> Option<(Value, usize)> {
+        if let (true, [TraversalOperator::GetAttr(v), TraversalOperator::GetAttr(n), ..]) =
+            (self.once, ops)
+        {
+            if let (Value::Map(m), "value") = (&mut *self.value.borrow_mut(), v.as_str()) {
+                if let Some(member) = m.get_mut(n.as_str()) {
+                    return Some((std::mem::replace(member, Value::Null), 2));
+                }
+            }
+        }
+        self.read(ops, |part, used| (part.clone(), used))
+    }
+
+    /// The object, whole.
+    fn to_value(&self) -> Value {
+        let mut m = BTreeMap::new();
+        m.insert("key".to_string(), self.key.clone());
+        m.insert("value".to_string(), self.value.borrow().clone());
+        Value::Map(m)
+    }
+}
+
+impl Bound {
+    /// The value bound, whole.
+    fn to_value(&self) -> Value {
+        match self {
+            Bound::Value(v) => v.clone(),
+            Bound::Pair(p) => p.to_value(),
+        }
+    }
 }
 
 impl Drop for Bind {
@@ -220,16 +352,28 @@ impl Scope {
         s
     }
 
+    /// This scope with an iterator bound (see [`Pair`]); `once` as [`Pair::once`].
+    fn with_pair(&self, name: &str, key: Value, value: Value, once: bool) -> Scope {
+        let mut s = self.clone();
+        let value = RefCell::new(value);
+        s.bind_as(name, Bound::Pair(Pair { key, value, once }));
+        s
+    }
+
     /// Bind a name in this scope (a copy made for one element or block).
     fn bind(&mut self, name: &str, v: Value) {
+        self.bind_as(name, Bound::Value(v));
+    }
+
+    fn bind_as(&mut self, name: &str, value: Bound) {
         self.binds = Some(Rc::new(Bind {
             name: Name::new(name),
-            value: v,
+            value,
             outer: self.binds.take(),
         }));
     }
 
-    fn bound(&self, name: &str) -> Option<&Value> {
+    fn bound(&self, name: &str) -> Option<&Bound> {
         let mut b = self.binds.as_deref();
         while let Some(x) = b {
             if x.name.is(name) {
@@ -256,6 +400,12 @@ impl<'s> Evaluator<'s> {
             resource_values: RefCell::default(),
             resolved: RefCell::default(),
             scratch: RefCell::default(),
+            names: RefCell::default(),
+            var_names: RefCell::default(),
+            blocks: sources.modules.iter().map(|_| Default::default()).collect(),
+            seed: Seeded::default(),
+            last_instance: RefCell::default(),
+            reads_once: RefCell::default(),
             any_sensitive_variable: std::cell::OnceCell::new(),
             depth: Cell::new(0),
             depth_hit: Cell::new(false),
@@ -326,7 +476,7 @@ impl<'s> Evaluator<'s> {
         };
         for step in &steps[1..] {
             v = match step {
-                address::PathStep::Name(n) => get_attr(v, n),
+                address::PathStep::Name(n) => self.get_attr(v, n),
                 address::PathStep::Index(k) => index(v, &key_value(k)),
             }
             .ok()?;
@@ -367,6 +517,8 @@ impl<'s> Evaluator<'s> {
     /// string that has nothing unknown left is known). Only where leaving members out
     /// cannot hide a sensitive value: no variable of the sources is declared sensitive
     /// (else every member is evaluated).
+    // Kept out of line: profiles measure the evaluator's share of `check --source` by it.
+    #[inline(never)]
     pub fn written_attributes_reading<'n, 'r>(
         &self,
         address: &str,
@@ -404,25 +556,28 @@ impl<'s> Evaluator<'s> {
         read: Option<Reader<'_, 'r>>,
     ) -> Vec<(&'n str, Value)> {
         let body = &block.body;
-        let written: Vec<&'n str> = names
-            .into_iter()
-            .filter(|n| body.attr(n).is_some() || has_block(body, n))
-            .collect();
-        if written.is_empty() {
-            return Vec::new();
+        // The instance key is bound (its `for_each` evaluated) at the first name written,
+        // before any is evaluated; not at all when none is.
+        let mut inst = Some(inst);
+        let mut scope = None;
+        let mut out = Vec::new();
+        for n in names {
+            let attr = body.attr(n);
+            if attr.is_none() && !has_block(body, n) {
+                continue;
+            }
+            let scope = scope.get_or_insert_with(|| {
+                let inst = inst.take().expect("bound once");
+                self.bind_instance_key(Scope::new(inst), body, key)
+            });
+            let v = match (attr, read.and_then(|r| r(n))) {
+                (Some(a), Some(members)) => self.eval_read(scope, &a.expr, members),
+                (Some(a), None) => self.eval(scope, &a.expr),
+                (None, _) => self.nested_blocks(scope, body, n),
+            };
+            out.push((n, v.unwrap_or_else(|_| Value::unknown())));
         }
-        let scope = self.bind_instance_key(Scope::new(inst), body, key);
-        written
-            .into_iter()
-            .map(|n| {
-                let v = match (body.attr(n), read.and_then(|r| r(n))) {
-                    (Some(a), Some(members)) => self.eval_read(&scope, &a.expr, members),
-                    (Some(a), None) => self.eval(&scope, &a.expr),
-                    (None, _) => self.nested_blocks(&scope, body, n),
-                };
-                (n, v.unwrap_or_else(|_| Value::unknown()))
-            })
-            .collect()
+        out
     }
 
     /// Every argument and nested block of a resource instance, evaluated: a map from
@@ -482,11 +637,12 @@ impl<'s> Evaluator<'s> {
         }
         let inst = if steps.is_empty() {
             let module = *self.sources.by_key.get("")?;
-            let vars = self.inputs(module, None, |name| self.root_vars.get(name).cloned());
+            let vars = self.inputs(module, |name| self.root_vars.get(name).cloned());
             Instance {
                 module,
                 path: path.clone(),
                 key: String::new(),
+                var_names: self.var_names(module),
                 vars,
                 locals: RefCell::default(),
             }
@@ -499,7 +655,7 @@ impl<'s> Evaluator<'s> {
             let mut scope = Scope::new(parent.clone());
             scope = self.bind_instance_key(scope, &call.node.body, step.key.as_ref());
             let args = &call.node.body;
-            let vars = self.inputs(module, Some(&parent), |name| {
+            let vars = self.inputs(module, |name| {
                 args.attr(name).map(|a| {
                     self.eval(&scope, &a.expr)
                         .unwrap_or_else(|_| Value::unknown())
@@ -509,6 +665,7 @@ impl<'s> Evaluator<'s> {
                 module,
                 path: path.clone(),
                 key,
+                var_names: self.var_names(module),
                 vars,
                 locals: RefCell::default(),
             }
@@ -520,14 +677,10 @@ impl<'s> Evaluator<'s> {
 
     /// A module's input values: given, else default, else unknown; sensitive variables
     /// are unknown and marked sensitive.
-    fn inputs(
-        &self,
-        module: usize,
-        _parent: Option<&Rc<Instance>>,
-        given: impl Fn(&str) -> Option<Value>,
-    ) -> BTreeMap<String, Value> {
+    fn inputs(&self, module: usize, given: impl Fn(&str) -> Option<Value>) -> Vec<Value> {
         let m = &self.sources.modules[module];
-        let mut out = BTreeMap::new();
+        let mut out = Vec::with_capacity(m.variables.len());
+        let default_of = |d: &Expression, t: &Expression| self.literal(d, Some(t));
         for (name, var) in &m.variables {
             let body = &var.node.body;
             let sensitive = matches!(
@@ -535,7 +688,6 @@ impl<'s> Evaluator<'s> {
                 Some(Expression::Bool(true))
             );
             let ty = body.attr("type").map(|a| &a.expr);
-            let default_of = |e: &Expression| self.literal(e);
             let typed = |v: Value| match ty {
                 Some(t) => funcs::convert_to_type(v, t, &default_of),
                 None => v,
@@ -555,14 +707,26 @@ impl<'s> Evaluator<'s> {
                 match given(name) {
                     Some(Value::Null) | None => body
                         .attr("default")
-                        .map(|a| typed(self.literal(&a.expr)))
+                        .map(|a| self.literal(&a.expr, ty))
                         .unwrap_or_else(|| Value::unknown_whole(format!("var.{name}"))),
                     Some(v) => typed(v),
                 }
             };
-            out.insert(name.clone(), v);
+            out.push(v);
         }
         out
+    }
+
+    /// A module's variable names in order, once per evaluator (see [`Instance::var`]).
+    fn var_names(&self, module: usize) -> Rc<[Box<str>]> {
+        self.var_names
+            .borrow_mut()
+            .entry(module)
+            .or_insert_with(|| {
+                let m = &self.sources.modules[module];
+                m.variables.keys().map(|k| k.as_str().into()).collect()
+            })
+            .clone()
     }
 
     /// Bind `count.index` or `each.key`/`each.value` for an instance key, evaluating the
@@ -603,10 +767,7 @@ impl<'s> Evaluator<'s> {
                     Value::List(_) => Value::String(key_s.clone()),
                     other => unknown_of([other]),
                 };
-                let mut m = BTreeMap::new();
-                m.insert("key".to_string(), Value::String(key_s));
-                m.insert("value".to_string(), value);
-                scope.with("each", Value::Map(m))
+                scope.with_pair("each", Value::String(key_s), value, false)
             }
             _ => scope,
         }
@@ -619,7 +780,10 @@ impl<'s> Evaluator<'s> {
     }
 
     /// The module instance, block and instance key of a resource address.
-    fn resource_block(&self, address: &str) -> Option<(Rc<Instance>, &'s Block, Option<Key>)> {
+    fn resource_block(&self, address: &str) -> Option<Resolved<'s>> {
+        if let Some(found) = self.in_last_instance(address) {
+            return found;
+        }
         // The instance's path is the start of the address: a known instance is found
         // without taking its module steps apart.
         let b = Borrowed::scan(address, |_, _| {})?;
@@ -630,14 +794,67 @@ impl<'s> Evaluator<'s> {
             .cloned();
         let inst = match known {
             Some(i) => i,
-            None => self.instance_at(&Address::parse(address)?.modules)?,
+            None => {
+                // Its module steps alone: the resource's parts are not copied.
+                let mut steps = Vec::new();
+                Borrowed::scan(address, |name, key| {
+                    steps.push(ModuleStep {
+                        name: name.to_string(),
+                        key,
+                    })
+                })?;
+                self.instance_at(&steps)?
+            }
         };
-        let block = &self.module_of(&inst).resources.get(b.block_name)?.node;
+        *self.last_instance.borrow_mut() = Some(inst.clone());
+        let block = &self.block(inst.module, b.block_name)?.node;
         Some((inst, block, b.key))
     }
 
-    /// [`literal`] of an expression of the sources (a default), once per evaluator.
-    fn literal(&self, e: &Expression) -> Value {
+    /// [`Evaluator::resource_block`] of an address in the module instance of the one
+    /// resolved last (the overlay asks for an instance's resources one after another): the
+    /// instance's path is only compared, not read again and looked up. `None` for an
+    /// address elsewhere.
+    fn in_last_instance(&self, address: &str) -> Option<Option<Resolved<'s>>> {
+        let inst = self.last_instance.borrow().clone()?;
+        let rest = match inst.path.as_str() {
+            "" => address,
+            path => address.strip_prefix(path)?.strip_prefix('.')?,
+        };
+        let b = Borrowed::scan(rest, |_, _| {})?;
+        if b.module_end != 0 {
+            return None;
+        }
+        let block = self.block(inst.module, b.block_name).map(|i| &*i.node);
+        Some(block.map(|block| (inst, block, b.key)))
+    }
+
+    /// A module's resource block by name (`TYPE.NAME`, `data.TYPE.NAME`). A module asked
+    /// for often (one called many times) gets a hash index, made once, instead of a search
+    /// of its sorted names by text; one asked a few times (its own copy per call) is not
+    /// worth the index.
+    fn block(&self, module: usize, name: &str) -> Option<&'s Item<Block>> {
+        let m: &'s Module = &self.sources.modules[module];
+        let (asked, index) = self.blocks.get(module)?;
+        if let Some(index) = index.get() {
+            return index.get(name).copied();
+        }
+        asked.set(asked.get() + 1);
+        if asked.get() < INDEX_AFTER {
+            return m.resources.get(name);
+        }
+        let index = index.get_or_init(|| {
+            let mut index = FastMap::with_capacity_and_hasher(m.resources.len(), self.seed);
+            index.extend(m.resources.iter().map(|(k, v)| (k.as_str(), v)));
+            index
+        });
+        index.get(name).copied()
+    }
+
+    /// [`literal`] of an expression of the sources (a default) converted to its type,
+    /// once per evaluator: a default belongs to one variable or `optional(...)`, so to one
+    /// type.
+    fn literal(&self, e: &Expression, ty: Option<&Expression>) -> Value {
         // The sources outlive the evaluator and are not changed: an address names one
         // expression for as long as the cache lives.
         let key = e as *const Expression as usize;
@@ -645,6 +862,10 @@ impl<'s> Evaluator<'s> {
             return v.clone();
         }
         let v = literal(e);
+        let v = match ty {
+            Some(t) => funcs::convert_to_type(v, t, &|d, t| self.literal(d, Some(t))),
+            None => v,
+        };
         self.literals.borrow_mut().insert(key, v.clone());
         v
     }
@@ -699,6 +920,8 @@ impl<'s> Evaluator<'s> {
                 items.push(self.eval_body(scope, &b.body)?);
             } else if b.kind == "dynamic" && b.labels.first().map(String::as_str) == Some(kind) {
                 match self.expand_dynamic(scope, b)? {
+                    // The one source of blocks so far: its list is the result's.
+                    Value::List(v) if items.is_empty() => items = v,
                     Value::List(v) => items.extend(v),
                     other => unknown.push(other),
                 }
@@ -729,15 +952,134 @@ impl<'s> Evaluator<'s> {
             Ok(p) => p,
             Err(coll) => return Ok(unknown_of([&coll])),
         };
-        let mut out = Vec::with_capacity(pairs.len());
+        let once = self.reads_members_once(&content.body, iter_name);
+        let mut out = Vec::with_capacity(pairs.size_hint().0);
         for (k, v) in pairs {
-            let mut it = BTreeMap::new();
-            it.insert("key".to_string(), k);
-            it.insert("value".to_string(), v);
-            let s = scope.with(iter_name, Value::Map(it));
+            let s = scope.with_pair(iter_name, k, v, once);
             out.push(self.eval_body(&s, &content.body)?);
         }
         Ok(Value::List(out))
+    }
+
+    /// Whether a `dynamic` block's content reads its iterator `it` only as `it.key...` and
+    /// `it.value.NAME...`, with a different NAME each time and none in a loop (a `for`
+    /// expression or directive, after a splat, in a nested `dynamic` block): each member
+    /// of the value is then read at most once, and can be moved out rather than copied.
+    /// Once per content block.
+    fn reads_members_once(&self, content: &Body, it: &str) -> bool {
+        let key = content as *const Body as usize;
+        if let Some(&once) = self.reads_once.borrow().get(&key) {
+            return once;
+        }
+        let mut names = Vec::new();
+        let once = self.body_reads_once(content, it, &mut names);
+        self.reads_once.borrow_mut().insert(key, once);
+        once
+    }
+
+    fn body_reads_once(&self, body: &Body, it: &str, names: &mut Vec<String>) -> bool {
+        body.attrs
+            .iter()
+            .all(|a| self.expr_reads_once(&a.expr, it, names, false))
+            && body
+                .blocks
+                .iter()
+                .all(|b| b.kind != "dynamic" && self.body_reads_once(&b.body, it, names))
+    }
+
+    /// [`Evaluator::reads_members_once`] of an expression; `looped`: evaluated more than
+    /// once.
+    fn expr_reads_once(
+        &self,
+        e: &Expression,
+        it: &str,
+        names: &mut Vec<String>,
+        looped: bool,
+    ) -> bool {
+        if let Expression::Traversal(t) = e {
+            let of_it = matches!(&t.expr, Expression::Variable(v) if v.as_str() == it);
+            if of_it && (looped || !member_read_once(&t.operators, names)) {
+                return false;
+            }
+        }
+        let mut each = |e: &Expression, looped: bool| self.expr_reads_once(e, it, names, looped);
+        match e {
+            Expression::Variable(v) => v.as_str() != it,
+            Expression::Traversal(t) => {
+                let base = match &t.expr {
+                    // Checked above.
+                    Expression::Variable(v) if v.as_str() == it => true,
+                    other => each(other, looped),
+                };
+                let mut after_splat = looped;
+                base && t.operators.iter().all(|op| match op {
+                    TraversalOperator::Index(i) => each(i, after_splat),
+                    TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                        after_splat = true;
+                        true
+                    }
+                    _ => true,
+                })
+            }
+            Expression::Array(items) => items.iter().all(|i| each(i, looped)),
+            Expression::Object(obj) => obj.iter().all(|(k, v)| {
+                let key = match k {
+                    ObjectKey::Expression(k) => each(k, looped),
+                    _ => true,
+                };
+                key && each(v, looped)
+            }),
+            Expression::TemplateExpr(t) => match self.template(t) {
+                Ok(tpl) => self.template_reads_once(tpl.elements(), it, names, looped),
+                // Not evaluated: it fails first.
+                Err(_) => true,
+            },
+            Expression::FuncCall(f) => f.args.iter().all(|a| each(a, looped)),
+            Expression::Parenthesis(e) => each(e, looped),
+            Expression::Conditional(c) => {
+                each(&c.cond_expr, looped)
+                    && each(&c.true_expr, looped)
+                    && each(&c.false_expr, looped)
+            }
+            Expression::Operation(op) => match op.as_ref() {
+                Operation::Unary(u) => each(&u.expr, looped),
+                Operation::Binary(b) => each(&b.lhs_expr, looped) && each(&b.rhs_expr, looped),
+            },
+            Expression::ForExpr(f) => {
+                each(&f.collection_expr, looped)
+                    && f.key_expr.as_ref().is_none_or(|k| each(k, true))
+                    && each(&f.value_expr, true)
+                    && f.cond_expr.as_ref().is_none_or(|c| each(c, true))
+            }
+            _ => true,
+        }
+    }
+
+    /// [`Evaluator::expr_reads_once`] of a template's elements.
+    fn template_reads_once(
+        &self,
+        elems: &[Element],
+        it: &str,
+        names: &mut Vec<String>,
+        looped: bool,
+    ) -> bool {
+        elems.iter().all(|el| match el {
+            Element::Literal(_) => true,
+            Element::Interpolation(i) => self.expr_reads_once(&i.expr, it, names, looped),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    self.expr_reads_once(&d.cond_expr, it, names, looped)
+                        && self.template_reads_once(d.true_template.elements(), it, names, looped)
+                        && d.false_template.as_ref().is_none_or(|f| {
+                            self.template_reads_once(f.elements(), it, names, looped)
+                        })
+                }
+                Directive::For(d) => {
+                    self.expr_reads_once(&d.collection_expr, it, names, looped)
+                        && self.template_reads_once(d.template.elements(), it, names, true)
+                }
+            },
+        })
     }
 
     // ---- expressions -------------------------------------------------------------------
@@ -969,11 +1311,15 @@ impl<'s> Evaluator<'s> {
             match el {
                 Element::Literal(s) => out.push_str(s),
                 Element::Interpolation(i) => {
+                    if self.append_in_place(scope, &i.expr, out) {
+                        continue;
+                    }
                     let v = self.eval(scope, &i.expr)?;
-                    match v.to_template_string() {
-                        Some(s) => out.push_str(&s),
-                        None if v.is_unknown() => unknown.push(v),
-                        None => return Err(Fail),
+                    if !append_template_string(&v, out) {
+                        if !v.is_unknown() {
+                            return Err(Fail);
+                        }
+                        unknown.push(v);
                     }
                 }
                 Element::Directive(d) => match d.as_ref() {
@@ -1015,6 +1361,42 @@ impl<'s> Evaluator<'s> {
         Ok(())
     }
 
+    /// An interpolation of a variable or bound name's primitive part (`${var.name}`,
+    /// `${each.key}`) appended to `out` where it is stored, without copying it first;
+    /// `false` (and nothing appended) for anything else, which the caller evaluates.
+    fn append_in_place(&self, scope: &Scope, e: &Expression, out: &mut String) -> bool {
+        let Expression::Traversal(t) = e else {
+            return false;
+        };
+        let Expression::Variable(v) = &t.expr else {
+            return false;
+        };
+        let ops = t.operators.as_slice();
+        let mut append = |part: &Value, used: usize| {
+            used == ops.len()
+                && matches!(part, Value::String(_) | Value::Number(_) | Value::Bool(_))
+                && append_template_string(part, out)
+        };
+        match scope.bound(v.as_str()) {
+            Some(Bound::Value(x)) => {
+                let (part, used) = walk(x, ops);
+                append(part, used)
+            }
+            Some(Bound::Pair(p)) => p.read(ops, append).unwrap_or(false),
+            None if scope.template_only || v.as_str() != "var" => false,
+            None => {
+                let Some(TraversalOperator::GetAttr(n)) = ops.first() else {
+                    return false;
+                };
+                let Some(x) = scope.inst.var(n.as_str()) else {
+                    return false;
+                };
+                let (part, used) = walk(x, &ops[1..]);
+                append(part, used + 1)
+            }
+        }
+    }
+
     /// `var.x.a[0]`, `local.x.a`, `each.value.a`: walks into the stored value by reference
     /// as far as plain attribute and literal index steps go, and clones only the part
     /// reached (a large variable or local read many times is not copied whole each time).
@@ -1025,9 +1407,15 @@ impl<'s> Evaluator<'s> {
         name: &str,
         ops: &[TraversalOperator],
     ) -> Option<R> {
-        if let Some(v) = scope.bound(name) {
-            let (part, used) = walk(v, ops);
-            return Some(self.apply_ops(scope, part.clone(), &ops[used..]));
+        if let Some(b) = scope.bound(name) {
+            let (part, used) = match b {
+                Bound::Value(v) => {
+                    let (part, used) = walk(v, ops);
+                    (part.clone(), used)
+                }
+                Bound::Pair(p) => p.part(ops)?,
+            };
+            return Some(self.apply_ops(scope, part, &ops[used..]));
         }
         if scope.template_only {
             return None;
@@ -1037,7 +1425,7 @@ impl<'s> Evaluator<'s> {
         };
         match name {
             "var" => {
-                let v = scope.inst.vars.get(n.as_str())?;
+                let v = scope.inst.var(n.as_str())?;
                 let (part, used) = walk(v, &ops[1..]);
                 Some(self.apply_ops(scope, part.clone(), &ops[1 + used..]))
             }
@@ -1073,8 +1461,8 @@ impl<'s> Evaluator<'s> {
         name: &str,
         ops: &[TraversalOperator],
     ) -> Result<(Value, usize), Fail> {
-        if let Some(v) = scope.bound(name) {
-            return Ok((v.clone(), 0));
+        if let Some(b) = scope.bound(name) {
+            return Ok((b.to_value(), 0));
         }
         if scope.template_only {
             return Err(Fail);
@@ -1088,8 +1476,7 @@ impl<'s> Evaluator<'s> {
             "var" => {
                 let n = attr(0).ok_or(Fail)?;
                 let v = inst
-                    .vars
-                    .get(n)
+                    .var(n)
                     .cloned()
                     .unwrap_or_else(|| Value::unknown_whole(format!("var.{n}")));
                 Ok((v, 1))
@@ -1137,6 +1524,8 @@ impl<'s> Evaluator<'s> {
     /// container definition, a list of subnets), and a copy of a large one cost as much
     /// as evaluating it. A local read again is evaluated again, and then kept and copied
     /// for every later reader, as any read in part is: at most one more evaluation.
+    /// A primitive (a name made of a template) is copied as cheaply as it is moved, and
+    /// is kept: read again, it is not evaluated again.
     /// `None` when it was taken before, or does not evaluate.
     fn take_local(&self, inst: &Rc<Instance>, name: &str) -> Option<Value> {
         if !inst.locals.borrow().contains_key(name) {
@@ -1144,6 +1533,9 @@ impl<'s> Evaluator<'s> {
         }
         let mut locals = inst.locals.borrow_mut();
         let local = locals.get_mut(name).filter(|l| !l.taken)?;
+        if let Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) = &local.value {
+            return Some(v.clone());
+        }
         local.taken = true;
         local.value.take()
     }
@@ -1271,65 +1663,61 @@ impl<'s> Evaluator<'s> {
     /// own argument when it is written and known, else to an unknown from
     /// `ADDRESS.attr`.
     fn resource_value(&self, inst: &Rc<Instance>, block_name: &[&str]) -> R {
-        let m: &'s Module = self.module_of(inst);
+        // The address (`module.a.TYPE.NAME`) written once, into the scratch buffer; the
+        // block's name is its end.
         let item = {
-            let mut name = self.scratch.borrow_mut();
-            name.clear();
-            block_name.iter().for_each(|p| name.push_str(p));
-            m.resources.get(name.as_str())
+            let mut addr = self.scratch.borrow_mut();
+            addr.clear();
+            if !inst.path.is_empty() {
+                addr.push_str(&inst.path);
+                addr.push('.');
+            }
+            let name_start = addr.len();
+            block_name.iter().for_each(|p| addr.push_str(p));
+            let Some(item) = self.block(inst.module, &addr[name_start..]) else {
+                return Ok(Value::unknown_whole(addr.as_str()));
+            };
+            item
         };
-        let cache_key = item.map(|item| {
-            (
-                Rc::as_ptr(inst) as usize,
-                item as *const crate::sources::Item<Block> as usize,
-            )
-        });
-        if let Some(v) = cache_key.and_then(|k| self.resource_values.borrow().get(&k).cloned()) {
+        let cache_key = (
+            Rc::as_ptr(inst) as usize,
+            item as *const Item<Block> as usize,
+        );
+        if let Some(v) = self.resource_values.borrow().get(&cache_key) {
+            return Ok(v.value());
+        }
+        let body = &item.node.body;
+        if body.attr("count").is_none() && body.attr("for_each").is_none() {
+            // One instance, no key: its address is the instance's and block's; nothing to
+            // evaluate, so nothing that could hit the depth limit.
+            let address: Arc<str> = self.scratch.borrow().as_str().into();
+            let block: &'s Block = &item.node;
+            self.resolved
+                .borrow_mut()
+                .insert(address_key(&address), (inst.clone(), block));
+            let v = Value::unknown_whole(address.clone());
+            self.resource_values
+                .borrow_mut()
+                .insert(cache_key, ResourceValue::Single(address));
             return Ok(v);
         }
-        // The address (`module.a.TYPE.NAME`) written once; the block's name is its end.
-        let name_len: usize = block_name.iter().map(|p| p.len()).sum();
-        let mut addr = String::with_capacity(inst.path.len() + 1 + name_len + 8);
-        if !inst.path.is_empty() {
-            addr.push_str(&inst.path);
-            addr.push('.');
-        }
-        block_name.iter().for_each(|p| addr.push_str(p));
-        let (Some(item), Some(cache_key)) = (item, cache_key) else {
-            return Ok(Value::unknown_whole(addr));
-        };
+        let addr = self.scratch.borrow().clone();
         let hit_before = self.depth_hit.replace(false);
-        let v = self.declared_resource_value(inst, item, addr);
+        let v = self.counted_resource_value(inst, item, &addr);
         let hit = self.depth_hit.get();
         self.depth_hit.set(hit_before || hit);
         let v = v?;
         if !hit {
-            // One instance, no key: its address is the instance's and block's.
-            let single =
-                item.node.body.attr("count").is_none() && item.node.body.attr("for_each").is_none();
-            if let (true, Value::Unknown(Unknown { refs, .. })) = (single, &v) {
-                if let [r] = refs.as_slice() {
-                    let block: &'s Block = &item.node;
-                    self.resolved
-                        .borrow_mut()
-                        .insert(address_key(&r.address), (inst.clone(), block));
-                }
-            }
             self.resource_values
                 .borrow_mut()
-                .insert(cache_key, v.clone());
+                .insert(cache_key, ResourceValue::Counted(v.clone()));
         }
         Ok(v)
     }
 
-    /// [`Evaluator::resource_value`] of a resource the instance's module declares, at
-    /// `addr`.
-    fn declared_resource_value(
-        &self,
-        inst: &Rc<Instance>,
-        item: &crate::sources::Item<Block>,
-        addr: String,
-    ) -> R {
+    /// [`Evaluator::resource_value`] of a resource with `count` or `for_each` the
+    /// instance's module declares, at `addr`.
+    fn counted_resource_value(&self, inst: &Rc<Instance>, item: &Item<Block>, addr: &str) -> R {
         let scope = Scope::new(inst.clone());
         let body = &item.node.body;
         if let Some(count) = body.attr("count") {
@@ -1340,26 +1728,24 @@ impl<'s> Evaluator<'s> {
                         .map(|i| Value::unknown_whole(format!("{addr}[{i}]")))
                         .collect(),
                 ),
-                None => self.known_instances_of(&addr),
+                None => self.known_instances_of(addr),
             });
         }
-        if let Some(fe) = body.attr("for_each") {
-            let v = self.eval(&scope, &fe.expr)?;
-            return Ok(match for_each_pairs(&v) {
-                Some(pairs) => Value::Map(
-                    pairs
-                        .into_iter()
-                        .filter_map(|(k, _)| k.to_template_string())
-                        .map(|k| {
-                            let a = format!("{addr}{}", Key::Str(k.clone()));
-                            (k, Value::unknown_whole(a))
-                        })
-                        .collect(),
-                ),
-                None => self.known_instances_of(&addr),
-            });
-        }
-        Ok(Value::unknown_whole(addr))
+        let fe = body.attr("for_each").ok_or(Fail)?;
+        let v = self.eval(&scope, &fe.expr)?;
+        Ok(match for_each_pairs(&v) {
+            Some(pairs) => Value::Map(
+                pairs
+                    .into_iter()
+                    .filter_map(|(k, _)| k.to_template_string())
+                    .map(|k| {
+                        let a = format!("{addr}{}", Key::Str(k.clone()));
+                        (k, Value::unknown_whole(a))
+                    })
+                    .collect(),
+            ),
+            None => self.known_instances_of(addr),
+        })
     }
 
     /// A counted resource whose `count`/`for_each` does not evaluate: its instances given
@@ -1399,8 +1785,12 @@ impl<'s> Evaluator<'s> {
             return None;
         }
         let resolved = self.resolved.borrow().get(&address_key(address)).cloned();
-        if resolved.is_none() && !is_resource_address(address) {
-            return None;
+        match &resolved {
+            // Not written: nothing to evaluate (most attributes read of a resource are
+            // those known only after apply).
+            Some((_, block)) if !writes(&block.body, attr) => return None,
+            None if !is_resource_address(address) => return None,
+            _ => {}
         }
         // `attr` is one name (a traversal step): [`Evaluator::attribute`] without taking a
         // path apart.
@@ -1417,6 +1807,27 @@ impl<'s> Evaluator<'s> {
         v.ok().filter(Value::is_wholly_known)
     }
 
+    /// The member `name` of a value; of an unknown, the unknown one step further.
+    fn get_attr(&self, v: Value, name: &str) -> R {
+        match v {
+            Value::Map(mut m) => m.remove(name).ok_or(Fail),
+            Value::Unknown(u) => Ok(extend_unknown(u, ".", name, None, || {
+                self.shared_name(name)
+            })),
+            _ => Err(Fail),
+        }
+    }
+
+    /// `name` as shared text, allocated once per evaluator (see [`Evaluator::names`]).
+    fn shared_name(&self, name: &str) -> Arc<str> {
+        if let Some((a, _)) = self.names.borrow().get_key_value(name) {
+            return a.clone();
+        }
+        let a: Arc<str> = name.into();
+        self.names.borrow_mut().insert(a.clone(), ());
+        a
+    }
+
     fn apply_ops(&self, scope: &Scope, mut v: Value, ops: &[TraversalOperator]) -> R {
         for (i, op) in ops.iter().enumerate() {
             v = match op {
@@ -1431,7 +1842,7 @@ impl<'s> Evaluator<'s> {
                             }
                         }
                     }
-                    get_attr(v, id.as_str())?
+                    self.get_attr(v, id.as_str())?
                 }
                 TraversalOperator::Index(e) => {
                     let k = self.eval(scope, e)?;
@@ -1641,12 +2052,48 @@ fn literal_key(k: &ObjectKey) -> Option<&str> {
     }
 }
 
+/// Whether an iterator's traversal (`ops`: its steps after the name) reads its key, or a
+/// member of its value not read before (noted in `names`); anything else (the iterator or
+/// its value whole, a member read again) is not a read once.
+fn member_read_once(ops: &[TraversalOperator], names: &mut Vec<String>) -> bool {
+    match ops {
+        [TraversalOperator::GetAttr(k), ..] if k.as_str() == "key" => true,
+        [TraversalOperator::GetAttr(v), TraversalOperator::GetAttr(n), ..]
+            if v.as_str() == "value" =>
+        {
+            if names.iter().any(|x| x == n.as_str()) {
+                return false;
+            }
+            names.push(n.to_string());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Appends a primitive's template string ([`Value::to_template_string`]) to `out`;
+/// `false` for null, collections and unknowns.
+fn append_template_string(v: &Value, out: &mut String) -> bool {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&crate::value::number_string(*n)),
+        _ => return false,
+    }
+    true
+}
+
 /// Whether a local's value is in its instance's cache (evaluated, and not taken).
 fn local_cached(inst: &Instance, name: &str) -> bool {
     inst.locals
         .borrow()
         .get(name)
         .is_some_and(|l| l.value.is_some())
+}
+
+/// Whether a body writes an argument or nested blocks of this name.
+fn writes(body: &Body, name: &str) -> bool {
+    body.attr(name).is_some() || has_block(body, name)
 }
 
 fn has_block(body: &Body, kind: &str) -> bool {
@@ -1661,7 +2108,8 @@ fn literal(e: &Expression) -> Value {
         module: 0,
         path: String::new(),
         key: String::new(),
-        vars: BTreeMap::new(),
+        var_names: Rc::from(Vec::new()),
+        vars: Vec::new(),
         locals: RefCell::default(),
     });
     let scope = Scope {
@@ -1717,18 +2165,39 @@ pub(crate) fn collection_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
     }
 }
 
-/// [`collection_pairs`] of a value the caller owns: its elements are moved, not copied;
-/// the value back when it has no pairs (an unknown).
-fn into_pairs(v: Value) -> Result<Vec<(Value, Value)>, Value> {
+/// [`collection_pairs`] of a value the caller owns: its elements are moved, not copied,
+/// one at a time (no list of pairs is made); the value back when it has no pairs (an
+/// unknown).
+fn into_pairs(v: Value) -> Result<Pairs, Value> {
     match v {
-        Value::List(items) => Ok(items
-            .into_iter()
-            .enumerate()
-            .map(|(i, x)| (Value::Number(i as f64), x))
-            .collect()),
-        Value::Map(m) => Ok(m.into_iter().map(|(k, x)| (Value::String(k), x)).collect()),
-        Value::Null => Ok(Vec::new()),
+        Value::List(items) => Ok(Pairs::List(items.into_iter().enumerate())),
+        Value::Map(m) => Ok(Pairs::Map(m.into_iter())),
+        Value::Null => Ok(Pairs::List(Vec::new().into_iter().enumerate())),
         other => Err(other),
+    }
+}
+
+/// The (key, value) pairs of an owned list or map (see [`into_pairs`]).
+enum Pairs {
+    List(std::iter::Enumerate<std::vec::IntoIter<Value>>),
+    Map(std::collections::btree_map::IntoIter<String, Value>),
+}
+
+impl Iterator for Pairs {
+    type Item = (Value, Value);
+
+    fn next(&mut self) -> Option<(Value, Value)> {
+        match self {
+            Pairs::List(it) => it.next().map(|(i, x)| (Value::Number(i as f64), x)),
+            Pairs::Map(it) => it.next().map(|(k, x)| (Value::String(k), x)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Pairs::List(it) => it.size_hint(),
+            Pairs::Map(it) => it.size_hint(),
+        }
     }
 }
 
@@ -1769,14 +2238,6 @@ fn walk<'v>(mut v: &'v Value, ops: &[TraversalOperator]) -> (&'v Value, usize) {
     (v, used)
 }
 
-fn get_attr(v: Value, name: &str) -> R {
-    match v {
-        Value::Map(mut m) => m.remove(name).ok_or(Fail),
-        Value::Unknown(u) => Ok(extend_unknown(u, ".", name, None)),
-        _ => Err(Fail),
-    }
-}
-
 fn index(v: Value, k: &Value) -> R {
     match v {
         Value::List(mut items) => {
@@ -1798,7 +2259,7 @@ fn index(v: Value, k: &Value) -> R {
                 Value::String(s) => Some(Key::Str(s.clone())),
                 _ => None,
             };
-            Ok(extend_unknown(u, "", &step, key))
+            Ok(extend_unknown(u, "", &step, key, || step.as_str().into()))
         }
         _ => Err(Fail),
     }
@@ -1806,8 +2267,15 @@ fn index(v: Value, k: &Value) -> R {
 
 /// Walk into an unknown: `[*]` instance keys become the key given; otherwise the step
 /// (`sep` then `step`: `.` and a name, or nothing and `[0]`) extends the attribute path of
-/// its one reference.
-fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Value {
+/// its one reference; `step_text` gives the step as the whole path (a first name), shared
+/// where the caller can.
+fn extend_unknown(
+    mut u: Unknown,
+    sep: &str,
+    step: &str,
+    key: Option<Key>,
+    step_text: impl FnOnce() -> Arc<str>,
+) -> Value {
     if let Some(j) = u.json.take() {
         // An unknown JSON string is still a string: walking into it is an error in
         // Terraform; keep it unknown.
@@ -1828,7 +2296,7 @@ fn extend_unknown(mut u: Unknown, sep: &str, step: &str, key: Option<Key>) -> Va
         }
         // A path starts with its first name, without the separator.
         r.attribute = if sep == "." && r.attribute.is_empty() {
-            step.into()
+            step_text()
         } else {
             let mut a = String::with_capacity(r.attribute.len() + sep.len() + step.len());
             a.push_str(&r.attribute);

@@ -451,10 +451,11 @@ pub(crate) fn jsonencode(v: Value) -> R {
     match json {
         Some(j) => Ok(Value::String(j.to_string())),
         None => {
-            let refs = v.refs();
+            let mut refs = Vec::new();
+            let sensitive = v.collect_unknowns(&mut refs);
             Ok(Value::Unknown(Unknown {
                 refs,
-                sensitive: v.is_sensitive(),
+                sensitive,
                 json: Some(Box::new(v)),
                 exact: false,
                 // jsonencode(null) is the string "null".
@@ -813,11 +814,12 @@ fn show_ip(ip: u128, v6: bool) -> String {
 /// Convert a variable's value to its declared `type` the way Terraform does where it
 /// matters for evaluation: object attributes the value lacks become their `optional()`
 /// default or null; numbers and strings convert to the declared primitive. Anything the
-/// type does not describe is returned unchanged.
+/// type does not describe is returned unchanged. `default_of(d, t)` is the default `d`
+/// converted to `t`.
 pub(crate) fn convert_to_type(
     v: Value,
     ty: &hcl::Expression,
-    default_of: &dyn Fn(&hcl::Expression) -> Value,
+    default_of: &dyn Fn(&hcl::Expression, &hcl::Expression) -> Value,
 ) -> Value {
     use hcl::Expression as E;
     match ty {
@@ -878,9 +880,7 @@ pub(crate) fn convert_to_type(
                                     E::FuncCall(f) if f.name.name.as_str() == "optional" => f
                                         .args
                                         .get(1)
-                                        .map(|d| {
-                                            convert_to_type(default_of(d), &f.args[0], default_of)
-                                        })
+                                        .map(|d| default_of(d, &f.args[0]))
                                         .unwrap_or(Value::Null),
                                     _ => Value::Null,
                                 };

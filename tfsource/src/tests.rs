@@ -241,6 +241,111 @@ fn unknown_count_gives_a_starred_reference_that_an_index_settles() {
 }
 
 #[test]
+fn addresses_resolve_in_whichever_instance_was_resolved_before() {
+    // `module.a` is a prefix of `module.ab`'s path and of `module.a.module.in`'s: an
+    // address is looked up in the instance resolved just before only when it is that
+    // instance's own.
+    let root = r#"
+module "a" {
+  source = "./m"
+  name   = "x"
+}
+module "ab" {
+  source = "./m"
+  name   = "y"
+}
+resource "aws_s3_bucket" "b" { bucket = "root" }
+"#;
+    let child = r#"
+variable "name" {}
+resource "aws_s3_bucket" "b" { bucket = var.name }
+module "in" {
+  source = "../n"
+}
+"#;
+    let inner = r#"resource "aws_s3_bucket" "b" { bucket = "inner" }"#;
+    let (_d, src) = load(&[
+        ("main.tf", root),
+        ("m/main.tf", child),
+        ("n/main.tf", inner),
+    ]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    let bucket = |address: &str| ev.attribute(address, "bucket");
+    for _ in 0..2 {
+        assert_eq!(bucket("module.a.aws_s3_bucket.b"), Some(s("x")));
+        assert_eq!(bucket("module.ab.aws_s3_bucket.b"), Some(s("y")));
+        assert_eq!(bucket("module.a.aws_s3_bucket.b"), Some(s("x")));
+        assert_eq!(
+            bucket("module.a.module.in.aws_s3_bucket.b"),
+            Some(s("inner"))
+        );
+        assert_eq!(bucket("module.a.aws_s3_bucket.nope"), None);
+        assert_eq!(bucket("aws_s3_bucket.b"), Some(s("root")));
+        assert_eq!(bucket("module.ab.aws_s3_bucket.b"), Some(s("y")));
+    }
+}
+
+#[test]
+fn dynamic_block_members_read_once_or_again_keep_their_values() {
+    // The first content reads `subnets` twice, the second reads members in a loop, the
+    // third reads each member once (moved out of the iterator rather than copied): all
+    // give the members' values, every time the resource is evaluated.
+    let tf = r#"
+locals {
+  nets = [{ subnets = ["a", "b"], groups = ["g"], name = "n1" }]
+}
+resource "aws_ecs_service" "svc" {
+  dynamic "network_configuration" {
+    for_each = local.nets
+    iterator = net
+    content {
+      subnets          = net.value.subnets
+      security_groups  = net.value.groups
+      assign_public_ip = "${net.value.name}-${net.key}"
+      settings {
+        first = net.value.subnets[0]
+      }
+    }
+  }
+  dynamic "load_balancer" {
+    for_each = local.nets
+    content {
+      a = load_balancer.value.subnets
+      b = [for g in load_balancer.value.groups : "${g}-${load_balancer.value.name}"]
+    }
+  }
+  dynamic "capacity_provider_strategy" {
+    for_each = local.nets
+    content {
+      subnets = capacity_provider_strategy.value.subnets[1]
+      groups  = capacity_provider_strategy.value.groups
+      whole   = capacity_provider_strategy.key
+    }
+  }
+}
+"#;
+    let (_d, src) = load(&[("main.tf", tf)]);
+    let ev = Evaluator::new(&src, BTreeMap::new());
+    for _ in 0..2 {
+        let r = ev.resource("aws_ecs_service.svc").unwrap();
+        let first = |kind: &str| r.get(kind).unwrap().as_list().unwrap()[0].clone();
+        let net = first("network_configuration");
+        assert_eq!(net.get("subnets"), Some(&list(vec![s("a"), s("b")])));
+        assert_eq!(net.get("security_groups"), Some(&list(vec![s("g")])));
+        assert_eq!(net.get("assign_public_ip"), Some(&s("n1-0")));
+        let settings = net.get("settings").unwrap().as_list().unwrap();
+        assert_eq!(settings[0].get("first"), Some(&s("a")));
+        let lb = first("load_balancer");
+        assert_eq!(lb.get("a"), Some(&list(vec![s("a"), s("b")])));
+        assert_eq!(lb.get("b"), Some(&list(vec![s("g-n1")])));
+        let cap = first("capacity_provider_strategy");
+        assert_eq!(cap.get("subnets"), Some(&s("b")));
+        assert_eq!(cap.get("groups"), Some(&list(vec![s("g")])));
+        assert_eq!(cap.get("whole"), Some(&n(0.0)));
+    }
+}
+
+#[test]
 fn resources_evaluate_with_count_index_each_and_dynamic_blocks() {
     let tf = r#"
 variable "subnets" { default = ["s-1", "s-2"] }
@@ -372,7 +477,7 @@ output "name" { value = var.name }
         Some(&s("prod-b"))
     );
     let inst = ev.instance("module.svc[\"a\"]").unwrap();
-    assert_eq!(inst.vars.get("cpu"), Some(&n(256.0)));
+    assert_eq!(inst.var("cpu"), Some(&n(256.0)));
     assert_eq!(inst.key, "svc");
     assert!(ev.instance("module.nope").is_none());
 }

@@ -177,11 +177,13 @@ impl Value {
     /// Every reference the value depends on, in order of appearance, without repeats.
     pub fn refs(&self) -> Vec<Ref> {
         let mut out = Vec::new();
-        self.collect_refs(&mut out);
+        self.collect_unknowns(&mut out);
         out
     }
 
-    fn collect_refs(&self, out: &mut Vec<Ref>) {
+    /// Appends the references of [`Value::refs`] not in `out` yet; tells in the same walk
+    /// whether some part is sensitive ([`Value::is_sensitive`]).
+    pub(crate) fn collect_unknowns(&self, out: &mut Vec<Ref>) -> bool {
         match self {
             Value::Unknown(u) => {
                 for r in &u.refs {
@@ -190,12 +192,13 @@ impl Value {
                     }
                 }
                 if let Some(j) = &u.json {
-                    j.collect_refs(out);
+                    j.collect_unknowns(out);
                 }
+                u.sensitive
             }
-            Value::List(v) => v.iter().for_each(|x| x.collect_refs(out)),
-            Value::Map(m) => m.values().for_each(|x| x.collect_refs(out)),
-            _ => {}
+            Value::List(v) => v.iter().fold(false, |s, x| x.collect_unknowns(out) | s),
+            Value::Map(m) => m.values().fold(false, |s, x| x.collect_unknowns(out) | s),
+            _ => false,
         }
     }
 
@@ -340,9 +343,8 @@ pub fn unknown_of<'a>(parts: impl IntoIterator<Item = &'a Value>) -> Value {
     let mut u = Unknown::default();
     for p in parts {
         // The references straight into the result (in [`Value::refs`] order, without
-        // repeats): no list of its own per part.
-        p.collect_refs(&mut u.refs);
-        u.sensitive |= p.is_sensitive();
+        // repeats): no list of its own per part; sensitivity in the same walk.
+        u.sensitive |= p.collect_unknowns(&mut u.refs);
     }
     Value::Unknown(u)
 }
