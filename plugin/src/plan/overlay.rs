@@ -32,9 +32,43 @@ use crate::model::Val;
 /// Attributes holding JSON text whose structure the overlay may give.
 pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 
-/// References the sources give for the unknown parts of one resource: dotted attribute
-/// path (`network_configuration.0.subnets`) → targets.
-pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::SeededHash>;
+/// What the sources found of one overlaid resource besides its values: the plan resources
+/// its unknown parts reference and the unknown paths they show set (see
+/// [`Plan::source_references`], [`Plan::source_sets`]). A few paths per resource: sorted
+/// vectors, searched by halves, rather than hashed maps built and moved per resource.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct SourceFound {
+    /// Dotted attribute path (`network_configuration.0.subnets`) → targets, by path, one
+    /// entry per path.
+    refs: Vec<(String, Vec<RefTarget>)>,
+    /// Dotted paths the sources show set, sorted, without repeats.
+    set: Vec<String>,
+}
+
+impl SourceFound {
+    /// The targets recorded for a path (empty when none).
+    pub(super) fn references(&self, path: &str) -> &[RefTarget] {
+        self.refs
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .map_or(&[], |at| &self.refs[at].1)
+    }
+
+    /// Whether the sources show a path set.
+    pub(super) fn sets(&self, path: &str) -> bool {
+        self.set
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// Whether any reference was recorded.
+    pub(super) fn has_references(&self) -> bool {
+        !self.refs.is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.refs.is_empty() && self.set.is_empty()
+    }
+}
 
 /// The source references found while merging one resource: path → references.
 type PathRefs = Vec<(String, Vec<Ref>)>;
@@ -50,9 +84,8 @@ type Patch = Vec<(String, J, J, J)>;
 type ResourceOverlay = (Option<Patch>, PathRefs, Vec<String>);
 
 /// One overlaid resource: its index in the plan, what changes in its values (`None`:
-/// nothing), the plan resources its unknown parts reference, and the paths the sources
-/// show set.
-type Change = (usize, Option<Patch>, SourceRefs, Vec<String>);
+/// nothing), and what the sources found besides.
+type Change = (usize, Option<Patch>, SourceFound);
 
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -458,58 +491,28 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     let boundary = changes.get(mid).map_or(plan.resources.len(), |c| c.0);
     let (low, high) = plan.resources.split_at_mut(boundary);
     let (first, second) = changes.split_at_mut(mid);
-    let (source_refs, source_set) = (&mut plan.source_refs, &mut plan.source_set);
     crate::par::join(
         parallel,
-        || {
-            crate::par::join(
-                parallel,
-                || patch_values(low, 0, first, &secrets),
-                || patch_values(high, boundary, second, &secrets),
-            )
-        },
-        || record_found(source_refs, source_set, found),
+        || patch_values(low, 0, first, &secrets),
+        || patch_values(high, boundary, second, &secrets),
     );
+    // Already in index order, as the plan keeps it: moved in whole, nothing rehashed.
+    plan.source_found = found;
     plan.source_user_data.extend(user_data);
     stats
 }
 
-/// What the sources found of one changed resource, apart from its values: its address,
-/// the plan resources its unknown parts reference and the paths they show set.
-type Found = (String, SourceRefs, SetPaths);
+/// What the sources found of one changed resource, apart from its values: its index in
+/// the plan and the findings (see [`Plan::source_references`]).
+pub(super) type Found = (usize, SourceFound);
 
-/// Dotted attribute paths the sources show set (see [`Plan::source_sets`]).
-type SetPaths = std::collections::HashSet<String, super::document::SeededHash>;
-
-/// Take what the sources found of the resources of `changes` out of them, for
-/// [`record_found`] (the plan is read meanwhile: the addresses are copied here).
-fn take_found(plan: &Plan, changes: &mut [Change]) -> Vec<Found> {
+/// Take what the sources found of the resources of `changes` out of them, for the plan.
+fn take_found(changes: &mut [Change]) -> Vec<Found> {
     changes
         .iter_mut()
-        .filter(|(_, _, targets, set)| !targets.is_empty() || !set.is_empty())
-        .map(|(i, _, targets, set)| {
-            let address = plan.resources[*i].address.clone();
-            let set = std::mem::take(set).into_iter().collect();
-            (address, std::mem::take(targets), set)
-        })
+        .filter(|(.., found)| !found.is_empty())
+        .map(|(i, _, found)| (*i, std::mem::take(found)))
         .collect()
-}
-
-/// Put what [`take_found`] took into the plan's maps, in address order.
-fn record_found(
-    source_refs: &mut HashMap<String, SourceRefs, super::document::SeededHash>,
-    source_set: &mut HashMap<String, SetPaths, super::document::SeededHash>,
-    found: Vec<Found>,
-) {
-    source_refs.reserve(found.len());
-    for (address, targets, set) in found {
-        if !set.is_empty() {
-            source_set.insert(address.clone(), set);
-        }
-        if !targets.is_empty() {
-            source_refs.insert(address, targets);
-        }
-    }
 }
 
 /// Plans with at least this many resources to overlay are overlaid in [`PIECES`] pieces
@@ -617,7 +620,7 @@ impl OverlayJob<'_> {
                 Some(part) => {
                     let mut stats = OverlayStats::default();
                     let mut changes = overlay_part(self.plan, part, ev, self.secrets, &mut stats);
-                    let found = take_found(self.plan, &mut changes);
+                    let found = take_found(&mut changes);
                     done.push((k, stats, changes, found));
                 }
                 None => user_data = Some(hashed_user_data(self.plan, ev)),
@@ -654,11 +657,6 @@ fn overlay_part(
 ) -> Vec<Change> {
     let sources = ev.sources();
     let mut changes = Vec::new();
-    // The plan resources each reference names, looked up once per run: a part's
-    // references are also its container's, and module instances name the same root
-    // resources (`aws_vpc.main.id`).
-    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
-        HashMap::with_capacity_and_hasher(part.len(), Default::default());
     // One seed for the run's maps (making one draws a random number).
     let seed = super::SeededHash::default();
     let mut managed = ManagedAddresses(HashMap::with_hasher(seed));
@@ -681,31 +679,41 @@ fn overlay_part(
             }
         };
         if let Some((patch, refs, set)) = overlay {
-            let mut found: SourceRefs = HashMap::with_capacity_and_hasher(refs.len(), seed);
-            // A path given twice (a JSON string's structure, then the string) keeps its
-            // last references: taken from the end, a path already found is skipped rather
-            // than built and replaced.
-            for (path, rs) in refs.into_iter().rev() {
-                let std::collections::hash_map::Entry::Vacant(slot) = found.entry(path) else {
-                    continue;
-                };
-                // Most references name one resource.
-                let mut all = Vec::with_capacity(rs.len());
-                for r in rs {
-                    if let Some(t) = known.get(&r) {
-                        all.extend_from_slice(t);
-                    } else {
-                        let t = targets(plan, &r);
-                        all.extend_from_slice(&t);
-                        known.insert(r, t);
-                    }
-                }
-                slot.insert(all);
-            }
-            changes.push((i, patch, found, set));
+            changes.push((i, patch, found(plan, refs, set)));
         }
     }
     changes
+}
+
+/// What [`overlay_resource`] recorded of one resource as the plan keeps it: each path's
+/// references as the plan resources they name, the set paths sorted.
+fn found(plan: &Plan, refs: PathRefs, mut set: Vec<String>) -> SourceFound {
+    // A part's references are also its container's: each distinct reference is looked up
+    // once per resource.
+    let mut named: Vec<(Ref, Vec<RefTarget>)> = Vec::new();
+    let mut out: Vec<(String, Vec<RefTarget>)> = Vec::with_capacity(refs.len());
+    // A path given twice (a JSON string's structure, then the string) keeps its last
+    // references: taken from the end, the stable sort keeps the last given first.
+    for (path, rs) in refs.into_iter().rev() {
+        // Most references name one resource.
+        let mut all = Vec::with_capacity(rs.len());
+        for r in rs {
+            match named.iter().find(|(n, _)| *n == r) {
+                Some((_, t)) => all.extend_from_slice(t),
+                None => {
+                    let t = targets(plan, &r);
+                    all.extend_from_slice(&t);
+                    named.push((r, t));
+                }
+            }
+        }
+        out.push((path, all));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|later, first| later.0 == first.0);
+    set.sort_unstable();
+    set.dedup();
+    SourceFound { refs: out, set }
 }
 
 /// The sources do not declare a resource of the plan.

@@ -570,8 +570,8 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    assert!(one.iter().any(|(.., set)| !set.is_empty()));
-    for (i, patch, refs, set) in &one {
+    assert!(one.iter().any(|(.., found)| !found.set.is_empty()));
+    for (i, patch, found) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
         let planned = plan.resources[*i].values.clone();
@@ -581,7 +581,7 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
         };
         assert_eq!(attrs.after(), res.values.after(), "{}", res.address);
         assert_eq!(attrs.mirrors().0, res.values.mirrors().0, "{}", res.address);
-        for (path, targets) in refs {
+        for (path, targets) in &found.refs {
             assert_eq!(
                 two.source_references(res, path),
                 *targets,
@@ -589,7 +589,7 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
                 res.address
             );
         }
-        for path in set {
+        for path in &found.set {
             assert!(two.source_sets(res, path), "{} {path}", res.address);
         }
     }
@@ -645,10 +645,10 @@ resource "aws_subnet" "a" {
     let mut stats = OverlayStats::default();
     let changes = overlay_part(&plan, &all, &ev, &[], &mut stats);
     assert_eq!(changes.len(), 1);
-    let (i, attrs, refs, _) = &changes[0];
+    let (i, attrs, found) = &changes[0];
     assert_eq!(plan.resources[*i].address, "aws_subnet.a");
     assert!(attrs.is_none());
-    assert_eq!(&*refs["vpc_id"][0].address, "aws_vpc.main");
+    assert_eq!(&*found.references("vpc_id")[0].address, "aws_vpc.main");
     assert_eq!(stats.references, 1);
     assert_eq!(stats.filled, 0);
 
@@ -1032,11 +1032,11 @@ resource "aws_subnet" "a" {
     assert_eq!((stats.filled, stats.references), (1, 1), "{stats:?}");
     // The CIDR block is filled in; the VPC stays unknown as planned: only its reference is
     // recorded, its member is not put in again.
-    let (_, patch, refs, _) = &changes[0];
+    let (_, patch, found) = &changes[0];
     let patch = patch.as_ref().expect("a value changes");
     let keys: Vec<&str> = patch.iter().map(|(k, ..)| k.as_str()).collect();
     assert_eq!(keys, ["cidr_block"]);
-    assert_eq!(&*refs["vpc_id"][0].address, "aws_vpc.main");
+    assert_eq!(&*found.references("vpc_id")[0].address, "aws_vpc.main");
     let mut p = plan.clone();
     apply(&mut p, &src);
     let subnet = p.resource("aws_subnet.a").unwrap();
