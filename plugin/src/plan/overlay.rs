@@ -34,44 +34,73 @@ pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 
 /// What the sources found of one overlaid resource besides its values: the plan resources
 /// its unknown parts reference and the unknown paths they show set (see
-/// [`Plan::source_references`], [`Plan::source_sets`]). A few paths per resource: sorted
-/// vectors, searched by halves, rather than hashed maps built and moved per resource.
+/// [`Plan::source_references`], [`Plan::source_sets`]). A few paths per resource: kept in
+/// three allocations, searched by halves, rather than a string and a vector per path in
+/// hashed maps built and moved per resource.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct SourceFound {
-    /// Dotted attribute path (`network_configuration.0.subnets`) → targets, by path, one
-    /// entry per path.
-    refs: Vec<(String, Vec<RefTarget>)>,
-    /// Dotted paths the sources show set, sorted, without repeats.
-    set: Vec<String>,
+    /// The dotted paths (`network_configuration.0.subnets`), one after another.
+    paths: String,
+    /// One per path, by path.
+    entries: Vec<FoundPath>,
+    /// The targets of every path, one path's after another's.
+    targets: Vec<RefTarget>,
+}
+
+/// One path of a [`SourceFound`]: where it and its targets are, and whether it is set.
+#[derive(Debug, Clone, PartialEq)]
+struct FoundPath {
+    path: std::ops::Range<usize>,
+    targets: std::ops::Range<usize>,
+    set: bool,
 }
 
 impl SourceFound {
+    fn entry(&self, path: &str) -> Option<&FoundPath> {
+        self.entries
+            .binary_search_by(|e| self.paths[e.path.clone()].cmp(path))
+            .ok()
+            .map(|at| &self.entries[at])
+    }
+
     /// The targets recorded for a path (empty when none).
     pub(super) fn references(&self, path: &str) -> &[RefTarget] {
-        self.refs
-            .binary_search_by(|(p, _)| p.as_str().cmp(path))
-            .map_or(&[], |at| &self.refs[at].1)
+        self.entry(path)
+            .map_or(&[], |e| &self.targets[e.targets.clone()])
     }
 
     /// Whether the sources show a path set.
     pub(super) fn sets(&self, path: &str) -> bool {
-        self.set
-            .binary_search_by(|p| p.as_str().cmp(path))
-            .is_ok()
+        self.entry(path).is_some_and(|e| e.set)
     }
 
     /// Whether any reference was recorded.
     pub(super) fn has_references(&self) -> bool {
-        !self.refs.is_empty()
+        !self.targets.is_empty()
     }
 
     fn is_empty(&self) -> bool {
-        self.refs.is_empty() && self.set.is_empty()
+        self.entries.is_empty()
+    }
+
+    /// Every path with its targets and whether it is set, by path.
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = (&str, &[RefTarget], bool)> {
+        self.entries.iter().map(|e| {
+            let targets = &self.targets[e.targets.clone()];
+            (&self.paths[e.path.clone()], targets, e.set)
+        })
     }
 }
 
-/// The source references found while merging one resource: path → references.
-type PathRefs = Vec<(String, Vec<Ref>)>;
+/// A path [`Merge`] recorded: where it is in [`Merge::paths`], the references of the
+/// source value there (none when it is only set), and whether the sources show it set
+/// (see [`never_null`]).
+struct Recorded {
+    path: std::ops::Range<usize>,
+    refs: Vec<Ref>,
+    set: bool,
+}
 
 /// The attributes the overlay merges into one resource's values: name, `after` node,
 /// unknown mirror node and sensitivity additions (`Null` for none). They are put in when
@@ -79,9 +108,9 @@ type PathRefs = Vec<(String, Vec<Ref>)>;
 type Patch = Vec<(String, J, J, J)>;
 
 /// What the sources say of one resource's unknown parts: what changes in its values
-/// (`None`: the planned values stay, the sources only give references), the references by
-/// path, and the paths they show set (see [`never_null`]).
-type ResourceOverlay = (Option<Patch>, PathRefs, Vec<String>);
+/// (`None`: the planned values stay, the sources only give references), and the paths
+/// recorded (see [`Recorded`]) with the text they are in.
+type ResourceOverlay = (Option<Patch>, String, Vec<Recorded>);
 
 /// One overlaid resource: its index in the plan, what changes in its values (`None`:
 /// nothing), and what the sources found besides.
@@ -678,42 +707,58 @@ fn overlay_part(
                 continue;
             }
         };
-        if let Some((patch, refs, set)) = overlay {
-            changes.push((i, patch, found(plan, refs, set)));
+        if let Some((patch, paths, recorded)) = overlay {
+            changes.push((i, patch, found(plan, paths, recorded)));
         }
     }
     changes
 }
 
-/// What [`overlay_resource`] recorded of one resource as the plan keeps it: each path's
-/// references as the plan resources they name, the set paths sorted.
-fn found(plan: &Plan, refs: PathRefs, mut set: Vec<String>) -> SourceFound {
+/// What [`overlay_resource`] recorded of one resource (`paths` holds the recorded paths)
+/// as the plan keeps it: each path's references as the plan resources they name.
+fn found(plan: &Plan, paths: String, recorded: Vec<Recorded>) -> SourceFound {
     // A part's references are also its container's: each distinct reference is looked up
-    // once per resource.
-    let mut named: Vec<(Ref, Vec<RefTarget>)> = Vec::new();
-    let mut out: Vec<(String, Vec<RefTarget>)> = Vec::with_capacity(refs.len());
-    // A path given twice (a JSON string's structure, then the string) keeps its last
-    // references: taken from the end, the stable sort keeps the last given first.
-    for (path, rs) in refs.into_iter().rev() {
-        // Most references name one resource.
-        let mut all = Vec::with_capacity(rs.len());
-        for r in rs {
+    // once per resource (where its targets are in `targets`).
+    let mut named: Vec<(Ref, std::ops::Range<usize>)> = Vec::new();
+    let mut targets = Vec::with_capacity(recorded.len());
+    let mut entries = Vec::with_capacity(recorded.len());
+    // Taken from the end: of a path recorded twice (a JSON string's structure, then the
+    // string), the last given comes first, the stable sort keeps it first.
+    for rec in recorded.into_iter().rev() {
+        let start = targets.len();
+        for r in rec.refs {
             match named.iter().find(|(n, _)| *n == r) {
-                Some((_, t)) => all.extend_from_slice(t),
+                Some((_, at)) => targets.extend_from_within(at.clone()),
                 None => {
-                    let t = targets(plan, &r);
-                    all.extend_from_slice(&t);
-                    named.push((r, t));
+                    let at = targets.len();
+                    push_targets(plan, &r, &mut targets);
+                    named.push((r, at..targets.len()));
                 }
             }
         }
-        out.push((path, all));
+        entries.push(FoundPath {
+            path: rec.path,
+            targets: start..targets.len(),
+            set: rec.set,
+        });
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.dedup_by(|later, first| later.0 == first.0);
-    set.sort_unstable();
-    set.dedup();
-    SourceFound { refs: out, set }
+    entries.sort_by(|a, b| paths[a.path.clone()].cmp(&paths[b.path.clone()]));
+    // One entry per path: the last references given, set when set in any.
+    entries.dedup_by(|later, first| {
+        if paths[later.path.clone()] != paths[first.path.clone()] {
+            return false;
+        }
+        if first.targets.is_empty() {
+            first.targets = later.targets.clone();
+        }
+        first.set |= later.set;
+        true
+    });
+    SourceFound {
+        paths,
+        entries,
+        targets,
+    }
 }
 
 /// The sources do not declare a resource of the plan.
@@ -744,9 +789,9 @@ fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
     out
 }
 
-/// The plan resources a source reference names: the instance, or every instance of a
-/// counted resource whose key the sources do not settle (uncertain).
-fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
+/// The plan resources a source reference names, added to `out`: the instance, or every
+/// instance of a counted resource whose key the sources do not settle (uncertain).
+fn push_targets(plan: &Plan, r: &Ref, out: &mut Vec<RefTarget>) {
     // The reference's own strings where they are the target's (no copy).
     let first = r.attribute.split(['.', '[']).next().unwrap_or_default();
     let attribute: Option<Arc<str>> = match first {
@@ -760,7 +805,8 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
         certain,
     };
     if plan.resource(&r.address).is_some() {
-        return vec![target(r.address.clone(), true)];
+        out.push(target(r.address.clone(), true));
+        return;
     }
     let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
     let all = plan.instances_of(base);
@@ -771,12 +817,14 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
         } else {
             base.into()
         };
-        return vec![target(address, exact)];
+        out.push(target(address, exact));
+        return;
     }
     let certain = all.len() == 1;
-    all.iter()
-        .map(|x| target(x.address.as_str().into(), certain))
-        .collect()
+    out.extend(
+        all.iter()
+            .map(|x| target(x.address.as_str().into(), certain)),
+    );
 }
 
 /// The overlaid values of one resource and the references of its unknown parts, or `None`
@@ -824,13 +872,7 @@ fn overlay_resource(
         Val::Known(v) => Some(v),
         _ => None,
     };
-    let mut m = Merge {
-        refs: Vec::new(),
-        set: Vec::new(),
-        filled: 0,
-        disagreements: Vec::new(),
-        managed,
-    };
+    let mut m = Merge::new(managed);
     let mut merged = Vec::with_capacity(values.len());
     let mut differs = false;
     // One buffer for the attributes' paths (see [`Merge::merge`]).
@@ -863,27 +905,28 @@ fn overlay_resource(
         }
     }
     stats.filled += m.filled;
-    stats.references += m.refs.len();
+    let references = m.recorded.iter().filter(|r| !r.refs.is_empty()).count();
+    stats.references += references;
     if let Some(first) = m.disagreements.first() {
         stats
             .first_disagreement
             .get_or_insert_with(|| (res.address.clone(), first.clone()));
     }
     stats.disagreements += m.disagreements.len();
-    if m.filled == 0 && m.refs.is_empty() {
+    if m.filled == 0 && references == 0 {
         return Ok(None);
     }
     // A value the sources fill in that holds a sensitive variable's value (through a
     // resource argument written with it, say) is sensitive too: with secrets, the
     // values are always rebuilt and marked.
     if !differs && secrets.is_empty() {
-        return Ok(Some((None, m.refs, m.set)));
+        return Ok(Some((None, m.paths, m.recorded)));
     }
     let patch = merged
         .into_iter()
         .map(|(key, a, u, s)| (key.to_string(), a, u, s))
         .collect();
-    Ok(Some((Some(patch), m.refs, m.set)))
+    Ok(Some((Some(patch), m.paths, m.recorded)))
 }
 
 /// What the model reads of the objects in each JSON string attribute's structure (see
@@ -1018,10 +1061,11 @@ fn put(o: &mut Map<String, J>, key: &str, v: J) {
 }
 
 struct Merge<'m> {
-    /// Paths that stay (partly) unknown → the references of the source value there.
-    refs: PathRefs,
-    /// Paths that stay unknown but are certainly set (see [`never_null`]).
-    set: Vec<String>,
+    /// The recorded paths, one after another: one string per resource, not one per path.
+    paths: String,
+    /// Paths that stay (partly) unknown, with the references of the source value there,
+    /// and paths that stay unknown but are certainly set (see [`never_null`]).
+    recorded: Vec<Recorded>,
     filled: usize,
     /// Attribute paths where a known plan value and a known source value differ.
     disagreements: Vec<String>,
@@ -1045,7 +1089,26 @@ impl ManagedAddresses {
     }
 }
 
-impl Merge<'_> {
+impl<'m> Merge<'m> {
+    fn new(managed: &'m mut ManagedAddresses) -> Self {
+        Merge {
+            paths: String::new(),
+            recorded: Vec::new(),
+            filled: 0,
+            disagreements: Vec::new(),
+            managed,
+        }
+    }
+
+    /// Record a path (see [`Recorded`]): its index in [`Merge::recorded`].
+    fn record(&mut self, path: &str, refs: Vec<Ref>, set: bool) -> usize {
+        let start = self.paths.len();
+        self.paths.push_str(path);
+        let path = start..self.paths.len();
+        self.recorded.push(Recorded { path, refs, set });
+        self.recorded.len() - 1
+    }
+
     /// Merge one plan node (`after`, its unknown mirror) with the source value (taken: the
     /// parts the plan leaves unknown move into its tree, not copied): the new `after` node,
     /// unknown mirror and sensitivity additions (`Null` for none). `path` is the node's
@@ -1150,7 +1213,7 @@ impl Merge<'_> {
             }
         };
         if !refs.is_empty() && any_true(&out.1) {
-            self.refs.push((path.clone(), refs));
+            self.record(path, refs, false);
         }
         out
     }
@@ -1166,6 +1229,8 @@ impl Merge<'_> {
             let (a, u) = known_json(v, &mut self.filled);
             return (a, u, J::Null, PartRefs::Own(Vec::new()));
         }
+        // Whether this (unknown) part is certainly set.
+        let mut set_here = false;
         let (out, refs) = match v {
             V::Unknown(u) => {
                 let sensitive = u.sensitive;
@@ -1179,9 +1244,7 @@ impl Merge<'_> {
                         ((a, un, s), refs)
                     }
                     json => {
-                        if set {
-                            self.set.push(path.clone());
-                        }
+                        set_here = set;
                         if let Some(j) = json {
                             add_refs(&mut refs, j.refs());
                         }
@@ -1234,10 +1297,13 @@ impl Merge<'_> {
             }
         };
         // The references of a part that stays unknown, recorded with its path (where its
-        // container finds them too).
+        // container finds them too); a path that is set, recorded once with them.
         if any_true(&out.1) && !refs.is_empty() {
-            self.refs.push((path.clone(), refs));
-            return (out.0, out.1, out.2, PartRefs::Recorded(self.refs.len() - 1));
+            let at = self.record(path, refs, set_here);
+            return (out.0, out.1, out.2, PartRefs::Recorded(at));
+        }
+        if set_here {
+            self.record(path, Vec::new(), true);
         }
         (out.0, out.1, out.2, PartRefs::Own(refs))
     }
@@ -1247,7 +1313,7 @@ impl Merge<'_> {
         match part {
             PartRefs::Own(more) => add_refs(refs, more),
             PartRefs::Recorded(i) => {
-                for r in &self.refs[i].1 {
+                for r in &self.recorded[i].refs {
                     if !refs.contains(r) {
                         refs.push(r.clone());
                     }
@@ -1258,7 +1324,7 @@ impl Merge<'_> {
 }
 
 /// The references of a part [`Merge::sourced`] made: its own, or, for a part that stays
-/// unknown, where they are recorded with its path in [`Merge::refs`] (not copied there).
+/// unknown, where they are recorded with its path in [`Merge::recorded`] (not copied there).
 enum PartRefs {
     Own(Vec<Ref>),
     Recorded(usize),

@@ -570,7 +570,7 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    assert!(one.iter().any(|(.., found)| !found.set.is_empty()));
+    assert!(one.iter().any(|(.., found)| found.iter().any(|(.., set)| set)));
     for (i, patch, found) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
@@ -581,16 +581,14 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
         };
         assert_eq!(attrs.after(), res.values.after(), "{}", res.address);
         assert_eq!(attrs.mirrors().0, res.values.mirrors().0, "{}", res.address);
-        for (path, targets) in &found.refs {
+        for (path, targets, set) in found.iter() {
             assert_eq!(
                 two.source_references(res, path),
-                *targets,
+                targets,
                 "{} {path}",
                 res.address
             );
-        }
-        for path in &found.set {
-            assert!(two.source_sets(res, path), "{} {path}", res.address);
+            assert_eq!(two.source_sets(res, path), set, "{} {path}", res.address);
         }
     }
     // What each run settled: the local from the instance's input, the other's id.
@@ -794,13 +792,7 @@ fn containers_read(a: crate::plan::AttrRef<'_>) -> String {
 /// is unknown.
 fn overlaid_containers(v: V) -> Attrs {
     let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
-    let mut m = Merge {
-        refs: Vec::new(),
-        set: Vec::new(),
-        filled: 0,
-        disagreements: Vec::new(),
-        managed: &mut managed,
-    };
+    let mut m = Merge::new(&mut managed);
     let (a, u, s, _) = m.sourced(v, &mut "container_definitions".to_string());
     Attrs::new(
         json!({ "container_definitions": a }),
