@@ -34,14 +34,15 @@ pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 
 /// What the sources found of one overlaid resource besides its values: the plan resources
 /// its unknown parts reference and the unknown paths they show set (see
-/// [`Plan::source_references`], [`Plan::source_sets`]). A few paths per resource: kept in
-/// three allocations, searched by halves, rather than a string and a vector per path in
-/// hashed maps built and moved per resource.
+/// [`Plan::source_references`], [`Plan::source_sets`]). A few paths per resource (five on
+/// the sources bench): kept in three allocations and searched one by one (most differ in
+/// length), rather than a string and a vector per path in hashed maps built and moved per
+/// resource, or sorted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct SourceFound {
     /// The dotted paths (`network_configuration.0.subnets`), one after another.
     paths: String,
-    /// One per path, by path.
+    /// One per path.
     entries: Vec<FoundPath>,
     /// The targets of every path, one path's after another's.
     targets: Vec<RefTarget>,
@@ -58,9 +59,8 @@ struct FoundPath {
 impl SourceFound {
     fn entry(&self, path: &str) -> Option<&FoundPath> {
         self.entries
-            .binary_search_by(|e| self.paths[e.path.clone()].cmp(path))
-            .ok()
-            .map(|at| &self.entries[at])
+            .iter()
+            .find(|e| self.paths.get(e.path.clone()) == Some(path))
     }
 
     /// The targets recorded for a path (empty when none).
@@ -83,7 +83,7 @@ impl SourceFound {
         self.entries.is_empty()
     }
 
-    /// Every path with its targets and whether it is set, by path.
+    /// Every path with its targets and whether it is set.
     #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = (&str, &[RefTarget], bool)> {
         self.entries.iter().map(|e| {
@@ -721,39 +721,39 @@ fn found(plan: &Plan, paths: String, recorded: Vec<Recorded>) -> SourceFound {
     // once per resource (where its targets are in `targets`).
     let mut named: Vec<(Ref, std::ops::Range<usize>)> = Vec::new();
     let mut targets = Vec::with_capacity(recorded.len());
-    let mut entries = Vec::with_capacity(recorded.len());
+    let mut entries: Vec<FoundPath> = Vec::with_capacity(recorded.len());
     // Taken from the end: of a path recorded twice (a JSON string's structure, then the
-    // string), the last given comes first, the stable sort keeps it first.
+    // string), the last references given are kept; it is set when set in either.
     for rec in recorded.into_iter().rev() {
+        let path = &paths[rec.path.clone()];
+        let at = entries.iter().position(|e| &paths[e.path.clone()] == path);
+        if let Some(at) = at {
+            entries[at].set |= rec.set;
+            if !entries[at].targets.is_empty() || rec.refs.is_empty() {
+                continue;
+            }
+        }
         let start = targets.len();
         for r in rec.refs {
             match named.iter().find(|(n, _)| *n == r) {
-                Some((_, at)) => targets.extend_from_within(at.clone()),
+                Some((_, was)) => targets.extend_from_within(was.clone()),
                 None => {
-                    let at = targets.len();
+                    let first = targets.len();
                     push_targets(plan, &r, &mut targets);
-                    named.push((r, at..targets.len()));
+                    named.push((r, first..targets.len()));
                 }
             }
         }
-        entries.push(FoundPath {
-            path: rec.path,
-            targets: start..targets.len(),
-            set: rec.set,
-        });
+        match at {
+            // Only set until now.
+            Some(at) => entries[at].targets = start..targets.len(),
+            None => entries.push(FoundPath {
+                path: rec.path,
+                targets: start..targets.len(),
+                set: rec.set,
+            }),
+        }
     }
-    entries.sort_by(|a, b| paths[a.path.clone()].cmp(&paths[b.path.clone()]));
-    // One entry per path: the last references given, set when set in any.
-    entries.dedup_by(|later, first| {
-        if paths[later.path.clone()] != paths[first.path.clone()] {
-            return false;
-        }
-        if first.targets.is_empty() {
-            first.targets = later.targets.clone();
-        }
-        first.set |= later.set;
-        true
-    });
     SourceFound {
         paths,
         entries,
