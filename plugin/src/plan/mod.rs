@@ -486,13 +486,25 @@ impl Plan {
         self.source_found(res).is_some_and(|f| f.sets(dotted_path))
     }
 
+    /// A resource's index in `resources`: where it is when it is one of them (as readers
+    /// pass them), else by its address (not hashed in the first case).
+    fn index_of(&self, res: &Resource) -> Option<usize> {
+        let offset = (res as *const Resource as usize)
+            .wrapping_sub(self.resources.as_ptr() as usize);
+        let i = offset / std::mem::size_of::<Resource>().max(1);
+        match self.resources.get(i) {
+            Some(r) if std::ptr::eq(r, res) => Some(i),
+            _ => self.by_address.get(&res.address).copied(),
+        }
+    }
+
     /// What the Terraform sources found of a resource's unknown parts, if anything.
     fn source_found(&self, res: &Resource) -> Option<&overlay::SourceFound> {
         // Without sources, no address is hashed.
         if self.source_found.is_empty() {
             return None;
         }
-        let i = *self.by_address.get(&res.address)?;
+        let i = self.index_of(res)?;
         let at = self.source_found.binary_search_by_key(&i, |f| f.0).ok()?;
         Some(&self.source_found[at].1)
     }

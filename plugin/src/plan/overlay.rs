@@ -60,7 +60,7 @@ impl SourceFound {
     fn entry(&self, path: &str) -> Option<&FoundPath> {
         self.entries
             .iter()
-            .find(|e| self.paths.get(e.path.clone()) == Some(path))
+            .find(|e| same_path(&self.paths, &e.path, path))
     }
 
     /// The targets recorded for a path (empty when none).
@@ -91,6 +91,12 @@ impl SourceFound {
             (&self.paths[e.path.clone()], targets, e.set)
         })
     }
+}
+
+/// Whether the path at `at` in `paths` is `path`: compared as bytes (the lengths first),
+/// no character boundaries to check.
+fn same_path(paths: &str, at: &std::ops::Range<usize>, path: &str) -> bool {
+    at.len() == path.len() && paths.as_bytes()[at.clone()] == *path.as_bytes()
 }
 
 /// A path [`Merge`] recorded: where it is in [`Merge::paths`], the references of the
@@ -726,7 +732,7 @@ fn found(plan: &Plan, paths: String, recorded: Vec<Recorded>) -> SourceFound {
     // string), the last references given are kept; it is set when set in either.
     for rec in recorded.into_iter().rev() {
         let path = &paths[rec.path.clone()];
-        let at = entries.iter().position(|e| &paths[e.path.clone()] == path);
+        let at = entries.iter().position(|e| same_path(&paths, &e.path, path));
         if let Some(at) = at {
             entries[at].set |= rec.set;
             if !entries[at].targets.is_empty() || rec.refs.is_empty() {
@@ -1060,6 +1066,9 @@ fn put(o: &mut Map<String, J>, key: &str, v: J) {
     }
 }
 
+/// Bytes first reserved for the paths [`Merge`] records of a resource.
+const RECORDED_TEXT: usize = 256;
+
 struct Merge<'m> {
     /// The recorded paths, one after another: one string per resource, not one per path.
     paths: String,
@@ -1102,6 +1111,11 @@ impl<'m> Merge<'m> {
 
     /// Record a path (see [`Recorded`]): its index in [`Merge::recorded`].
     fn record(&mut self, path: &str, refs: Vec<Ref>, set: bool) -> usize {
+        if self.recorded.is_empty() {
+            // Sized once for a resource's few paths (a container definition's: about 5).
+            self.paths.reserve(RECORDED_TEXT);
+            self.recorded.reserve(8);
+        }
         let start = self.paths.len();
         self.paths.push_str(path);
         let path = start..self.paths.len();
