@@ -489,8 +489,8 @@ impl Plan {
     /// A resource's index in `resources`: where it is when it is one of them (as readers
     /// pass them), else by its address (not hashed in the first case).
     fn index_of(&self, res: &Resource) -> Option<usize> {
-        let offset = (res as *const Resource as usize)
-            .wrapping_sub(self.resources.as_ptr() as usize);
+        let offset =
+            (res as *const Resource as usize).wrapping_sub(self.resources.as_ptr() as usize);
         let i = offset / std::mem::size_of::<Resource>().max(1);
         match self.resources.get(i) {
             Some(r) if std::ptr::eq(r, res) => Some(i),

@@ -732,7 +732,9 @@ fn found(plan: &Plan, paths: String, recorded: Vec<Recorded>) -> SourceFound {
     // string), the last references given are kept; it is set when set in either.
     for rec in recorded.into_iter().rev() {
         let path = &paths[rec.path.clone()];
-        let at = entries.iter().position(|e| same_path(&paths, &e.path, path));
+        let at = entries
+            .iter()
+            .position(|e| same_path(&paths, &e.path, path));
         if let Some(at) = at {
             entries[at].set |= rec.set;
             if !entries[at].targets.is_empty() || rec.refs.is_empty() {

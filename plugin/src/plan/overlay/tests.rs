@@ -354,6 +354,68 @@ fn only_an_exact_managed_arn_or_id_is_never_null() {
     assert!(!never_null(&two));
 }
 
+/// Paths recorded one after another in one text, as [`Merge::record`] does.
+fn recorded(paths: &[(&str, &[&str], bool)]) -> (String, Vec<Recorded>) {
+    let mut text = String::new();
+    let mut out = Vec::new();
+    for (path, addresses, set) in paths {
+        let start = text.len();
+        text.push_str(path);
+        let refs = addresses
+            .iter()
+            .map(|a| Ref {
+                address: (*a).into(),
+                attribute: "id".into(),
+            })
+            .collect();
+        out.push(Recorded {
+            path: start..text.len(),
+            refs,
+            set: *set,
+        });
+    }
+    (text, out)
+}
+
+#[test]
+fn a_path_recorded_twice_keeps_its_last_references_and_is_set_when_either_is() {
+    let plan = Plan::default();
+    let (text, recs) = recorded(&[
+        ("a", &["aws_vpc.one"], false),
+        ("b", &[], true),
+        ("a", &["aws_vpc.two", "aws_vpc.one"], false),
+        ("b", &["aws_vpc.one"], false),
+        ("c", &["aws_vpc.two"], true),
+        ("cd", &[], true),
+    ]);
+    let found = found(&plan, text, recs);
+    let addresses = |path: &str| -> Vec<String> {
+        let targets = found.references(path);
+        targets.iter().map(|t| t.address.to_string()).collect()
+    };
+    assert_eq!(addresses("a"), ["aws_vpc.two", "aws_vpc.one"]);
+    assert_eq!(addresses("b"), ["aws_vpc.one"]);
+    assert_eq!(addresses("c"), ["aws_vpc.two"]);
+    assert!(addresses("cd").is_empty() && addresses("d").is_empty());
+    let set: Vec<bool> = ["a", "b", "c", "cd", "d"]
+        .iter()
+        .map(|p| found.sets(p))
+        .collect();
+    assert_eq!(set, [false, true, true, true, false]);
+    assert_eq!(found.iter().count(), 4);
+    assert!(found.has_references());
+    // Targets of a reference named again are copied, not looked up again: each names the
+    // same plan resource with the attribute the reference selects.
+    let one = &found.references("a")[1];
+    assert_eq!(one, &found.references("b")[0]);
+    assert_eq!(one.attribute.as_deref(), Some("id"));
+
+    // Only set: found, without references.
+    let (text, recs) = recorded(&[("iam_role", &[], true)]);
+    let found = super::found(&plan, text, recs);
+    assert!(found.sets("iam_role") && !found.has_references() && !found.is_empty());
+}
+
 #[test]
 fn managed_addresses_are_judged_once_per_allocation_and_by_their_text() {
     let mut m = ManagedAddresses(HashMap::with_hasher(Default::default()));
@@ -570,7 +632,9 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    assert!(one.iter().any(|(.., found)| found.iter().any(|(.., set)| set)));
+    assert!(one
+        .iter()
+        .any(|(.., found)| found.iter().any(|(.., set)| set)));
     for (i, patch, found) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
