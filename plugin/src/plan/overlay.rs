@@ -1060,11 +1060,22 @@ fn same(planned: Option<&J>, merged: &J) -> bool {
     }
 }
 
-fn put(o: &mut Map<String, J>, key: &str, v: J) {
-    if v.is_null() {
-        o.remove(key);
-    } else {
-        o.insert(key.to_string(), v);
+/// Put a merged member into the new `after` and unknown mirror objects (each built
+/// member by member, without repeats), leaving it out where null: the source value's own
+/// key moves into one of them, a copy is made only when both hold it.
+fn put(a: &mut Map<String, J>, u: &mut Map<String, J>, key: String, na: J, nu: J) {
+    match (na.is_null(), nu.is_null()) {
+        (false, false) => {
+            u.insert(key.clone(), nu);
+            a.insert(key, na);
+        }
+        (false, true) => {
+            a.insert(key, na);
+        }
+        (true, false) => {
+            u.insert(key, nu);
+        }
+        (true, true) => {}
     }
 }
 
@@ -1169,7 +1180,7 @@ impl<'m> Merge<'m> {
                     .filter(|k| !o.contains_key(k.as_str()));
                 for k in o.keys().chain(mirror_only) {
                     let (pa, pu) = (o.get(k), um.and_then(|m| m.get(k)));
-                    let Some(sv) = vm.remove(k) else {
+                    let Some((key, sv)) = vm.remove_entry(k) else {
                         if let Some(x) = pa {
                             a.insert(k.clone(), x.clone());
                         }
@@ -1183,11 +1194,10 @@ impl<'m> Merge<'m> {
                     path.push_str(k);
                     let (na, nu, ns) = self.merge(pa, pu, sv, path);
                     path.truncate(len);
-                    put(&mut a, k, na);
-                    put(&mut u, k, nu);
                     if !ns.is_null() {
                         s.insert(k.clone(), ns);
                     }
+                    put(&mut a, &mut u, key, na, nu);
                 }
                 (J::Object(a), J::Object(u), object_or_null(s))
             }
