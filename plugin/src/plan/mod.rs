@@ -21,7 +21,7 @@ mod lazy;
 pub mod overlay;
 mod references;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 pub(crate) use address::{last_module_call, ModuleCalls};
@@ -327,12 +327,10 @@ pub struct Plan {
     /// Addresses without key of every resource (any type) that has keyed instances, with
     /// their instance keys (raw JSON) in the plan.
     keyed_bases: document::KeyedBases,
-    /// What the Terraform sources say the unknown parts of resources reference (see
-    /// [`overlay`]): resource address → attribute path → targets. Empty without sources.
-    source_refs: HashMap<String, overlay::SourceRefs, document::SeededHash>,
-    /// Unknown attribute paths the Terraform sources show to be set (not null): resource
-    /// address → dotted paths. Empty without sources.
-    source_set: HashMap<String, HashSet<String, document::SeededHash>, document::SeededHash>,
+    /// What the Terraform sources say of the unknown parts of resources (see [`overlay`]):
+    /// what they reference and which are set (not null), by index into `resources`, in
+    /// index order. Empty without sources.
+    source_found: Vec<overlay::Found>,
     /// User data the plan shows as its SHA-1, as the sources give it (the digests match):
     /// resource address → text. Empty without sources.
     source_user_data: HashMap<String, String>,
@@ -478,19 +476,37 @@ impl Plan {
     /// `network_configuration.0.subnets`) of this resource references; empty without
     /// sources (see [`overlay::apply`]).
     pub fn source_references(&self, res: &Resource, dotted_path: &str) -> &[RefTarget] {
-        self.source_refs
-            .get(&res.address)
-            .and_then(|m| m.get(dotted_path))
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.source_found(res)
+            .map_or(&[], |f| f.references(dotted_path))
     }
 
     /// Whether the Terraform sources show an unknown attribute (dotted path) of this
     /// resource to be set, not null, once applied (`iam_role = aws_iam_role.svc.arn`).
     pub fn source_sets(&self, res: &Resource, dotted_path: &str) -> bool {
-        self.source_set
-            .get(&res.address)
-            .is_some_and(|s| s.contains(dotted_path))
+        self.source_found(res).is_some_and(|f| f.sets(dotted_path))
+    }
+
+    /// A resource's index in `resources`: where it is when it is one of them (as readers
+    /// pass them), else by its address (not hashed in the first case).
+    fn index_of(&self, res: &Resource) -> Option<usize> {
+        let offset =
+            (res as *const Resource as usize).wrapping_sub(self.resources.as_ptr() as usize);
+        let i = offset / std::mem::size_of::<Resource>().max(1);
+        match self.resources.get(i) {
+            Some(r) if std::ptr::eq(r, res) => Some(i),
+            _ => self.by_address.get(&res.address).copied(),
+        }
+    }
+
+    /// What the Terraform sources found of a resource's unknown parts, if anything.
+    fn source_found(&self, res: &Resource) -> Option<&overlay::SourceFound> {
+        // Without sources, no address is hashed.
+        if self.source_found.is_empty() {
+            return None;
+        }
+        let i = self.index_of(res)?;
+        let at = self.source_found.binary_search_by_key(&i, |f| f.0).ok()?;
+        Some(&self.source_found[at].1)
     }
 
     /// The text of this resource's `user_data`, which the plan shows only as its SHA-1,
@@ -501,7 +517,7 @@ impl Plan {
 
     /// Whether the Terraform sources were applied to this plan with any effect.
     pub fn has_source_overlay(&self) -> bool {
-        !self.source_refs.is_empty()
+        self.source_found.iter().any(|f| f.1.has_references())
     }
 
     /// `each.value.ATTR…` in a resource whose `for_each` is one resource (`for_each =

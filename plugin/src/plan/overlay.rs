@@ -32,12 +32,81 @@ use crate::model::Val;
 /// Attributes holding JSON text whose structure the overlay may give.
 pub const JSON_STRING_ATTRIBUTES: &[&str] = &["container_definitions"];
 
-/// References the sources give for the unknown parts of one resource: dotted attribute
-/// path (`network_configuration.0.subnets`) → targets.
-pub(super) type SourceRefs = HashMap<String, Vec<RefTarget>, super::document::SeededHash>;
+/// What the sources found of one overlaid resource besides its values: the plan resources
+/// its unknown parts reference and the unknown paths they show set (see
+/// [`Plan::source_references`], [`Plan::source_sets`]). A few paths per resource (five on
+/// the sources bench): kept in three allocations and searched one by one (most differ in
+/// length), rather than a string and a vector per path in hashed maps built and moved per
+/// resource, or sorted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct SourceFound {
+    /// The dotted paths (`network_configuration.0.subnets`), one after another.
+    paths: String,
+    /// One per path.
+    entries: Vec<FoundPath>,
+    /// The targets of every path, one path's after another's.
+    targets: Vec<RefTarget>,
+}
 
-/// The source references found while merging one resource: path → references.
-type PathRefs = Vec<(String, Vec<Ref>)>;
+/// One path of a [`SourceFound`]: where it and its targets are, and whether it is set.
+#[derive(Debug, Clone, PartialEq)]
+struct FoundPath {
+    path: std::ops::Range<usize>,
+    targets: std::ops::Range<usize>,
+    set: bool,
+}
+
+impl SourceFound {
+    fn entry(&self, path: &str) -> Option<&FoundPath> {
+        self.entries
+            .iter()
+            .find(|e| same_path(&self.paths, &e.path, path))
+    }
+
+    /// The targets recorded for a path (empty when none).
+    pub(super) fn references(&self, path: &str) -> &[RefTarget] {
+        self.entry(path)
+            .map_or(&[], |e| &self.targets[e.targets.clone()])
+    }
+
+    /// Whether the sources show a path set.
+    pub(super) fn sets(&self, path: &str) -> bool {
+        self.entry(path).is_some_and(|e| e.set)
+    }
+
+    /// Whether any reference was recorded.
+    pub(super) fn has_references(&self) -> bool {
+        !self.targets.is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every path with its targets and whether it is set.
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = (&str, &[RefTarget], bool)> {
+        self.entries.iter().map(|e| {
+            let targets = &self.targets[e.targets.clone()];
+            (&self.paths[e.path.clone()], targets, e.set)
+        })
+    }
+}
+
+/// Whether the path at `at` in `paths` is `path`: compared as bytes (the lengths first),
+/// no character boundaries to check.
+fn same_path(paths: &str, at: &std::ops::Range<usize>, path: &str) -> bool {
+    at.len() == path.len() && paths.as_bytes()[at.clone()] == *path.as_bytes()
+}
+
+/// A path [`Merge`] recorded: where it is in [`Merge::paths`], the references of the
+/// source value there (none when it is only set), and whether the sources show it set
+/// (see [`never_null`]).
+struct Recorded {
+    path: std::ops::Range<usize>,
+    refs: Vec<Ref>,
+    set: bool,
+}
 
 /// The attributes the overlay merges into one resource's values: name, `after` node,
 /// unknown mirror node and sensitivity additions (`Null` for none). They are put in when
@@ -45,14 +114,13 @@ type PathRefs = Vec<(String, Vec<Ref>)>;
 type Patch = Vec<(String, J, J, J)>;
 
 /// What the sources say of one resource's unknown parts: what changes in its values
-/// (`None`: the planned values stay, the sources only give references), the references by
-/// path, and the paths they show set (see [`never_null`]).
-type ResourceOverlay = (Option<Patch>, PathRefs, Vec<String>);
+/// (`None`: the planned values stay, the sources only give references), and the paths
+/// recorded (see [`Recorded`]) with the text they are in.
+type ResourceOverlay = (Option<Patch>, String, Vec<Recorded>);
 
 /// One overlaid resource: its index in the plan, what changes in its values (`None`:
-/// nothing), the plan resources its unknown parts reference, and the paths the sources
-/// show set.
-type Change = (usize, Option<Patch>, SourceRefs, Vec<String>);
+/// nothing), and what the sources found besides.
+type Change = (usize, Option<Patch>, SourceFound);
 
 /// What the overlay did to one plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -458,58 +526,28 @@ pub fn apply(plan: &mut Plan, sources: &Sources) -> OverlayStats {
     let boundary = changes.get(mid).map_or(plan.resources.len(), |c| c.0);
     let (low, high) = plan.resources.split_at_mut(boundary);
     let (first, second) = changes.split_at_mut(mid);
-    let (source_refs, source_set) = (&mut plan.source_refs, &mut plan.source_set);
     crate::par::join(
         parallel,
-        || {
-            crate::par::join(
-                parallel,
-                || patch_values(low, 0, first, &secrets),
-                || patch_values(high, boundary, second, &secrets),
-            )
-        },
-        || record_found(source_refs, source_set, found),
+        || patch_values(low, 0, first, &secrets),
+        || patch_values(high, boundary, second, &secrets),
     );
+    // Already in index order, as the plan keeps it: moved in whole, nothing rehashed.
+    plan.source_found = found;
     plan.source_user_data.extend(user_data);
     stats
 }
 
-/// What the sources found of one changed resource, apart from its values: its address,
-/// the plan resources its unknown parts reference and the paths they show set.
-type Found = (String, SourceRefs, SetPaths);
+/// What the sources found of one changed resource, apart from its values: its index in
+/// the plan and the findings (see [`Plan::source_references`]).
+pub(super) type Found = (usize, SourceFound);
 
-/// Dotted attribute paths the sources show set (see [`Plan::source_sets`]).
-type SetPaths = std::collections::HashSet<String, super::document::SeededHash>;
-
-/// Take what the sources found of the resources of `changes` out of them, for
-/// [`record_found`] (the plan is read meanwhile: the addresses are copied here).
-fn take_found(plan: &Plan, changes: &mut [Change]) -> Vec<Found> {
+/// Take what the sources found of the resources of `changes` out of them, for the plan.
+fn take_found(changes: &mut [Change]) -> Vec<Found> {
     changes
         .iter_mut()
-        .filter(|(_, _, targets, set)| !targets.is_empty() || !set.is_empty())
-        .map(|(i, _, targets, set)| {
-            let address = plan.resources[*i].address.clone();
-            let set = std::mem::take(set).into_iter().collect();
-            (address, std::mem::take(targets), set)
-        })
+        .filter(|(.., found)| !found.is_empty())
+        .map(|(i, _, found)| (*i, std::mem::take(found)))
         .collect()
-}
-
-/// Put what [`take_found`] took into the plan's maps, in address order.
-fn record_found(
-    source_refs: &mut HashMap<String, SourceRefs, super::document::SeededHash>,
-    source_set: &mut HashMap<String, SetPaths, super::document::SeededHash>,
-    found: Vec<Found>,
-) {
-    source_refs.reserve(found.len());
-    for (address, targets, set) in found {
-        if !set.is_empty() {
-            source_set.insert(address.clone(), set);
-        }
-        if !targets.is_empty() {
-            source_refs.insert(address, targets);
-        }
-    }
 }
 
 /// Plans with at least this many resources to overlay are overlaid in [`PIECES`] pieces
@@ -617,7 +655,7 @@ impl OverlayJob<'_> {
                 Some(part) => {
                     let mut stats = OverlayStats::default();
                     let mut changes = overlay_part(self.plan, part, ev, self.secrets, &mut stats);
-                    let found = take_found(self.plan, &mut changes);
+                    let found = take_found(&mut changes);
                     done.push((k, stats, changes, found));
                 }
                 None => user_data = Some(hashed_user_data(self.plan, ev)),
@@ -654,11 +692,6 @@ fn overlay_part(
 ) -> Vec<Change> {
     let sources = ev.sources();
     let mut changes = Vec::new();
-    // The plan resources each reference names, looked up once per run: a part's
-    // references are also its container's, and module instances name the same root
-    // resources (`aws_vpc.main.id`).
-    let mut known: HashMap<Ref, Vec<RefTarget>, super::document::SeededHash> =
-        HashMap::with_capacity_and_hasher(part.len(), Default::default());
     // One seed for the run's maps (making one draws a random number).
     let seed = super::SeededHash::default();
     let mut managed = ManagedAddresses(HashMap::with_hasher(seed));
@@ -680,32 +713,60 @@ fn overlay_part(
                 continue;
             }
         };
-        if let Some((patch, refs, set)) = overlay {
-            let mut found: SourceRefs = HashMap::with_capacity_and_hasher(refs.len(), seed);
-            // A path given twice (a JSON string's structure, then the string) keeps its
-            // last references: taken from the end, a path already found is skipped rather
-            // than built and replaced.
-            for (path, rs) in refs.into_iter().rev() {
-                let std::collections::hash_map::Entry::Vacant(slot) = found.entry(path) else {
-                    continue;
-                };
-                // Most references name one resource.
-                let mut all = Vec::with_capacity(rs.len());
-                for r in rs {
-                    if let Some(t) = known.get(&r) {
-                        all.extend_from_slice(t);
-                    } else {
-                        let t = targets(plan, &r);
-                        all.extend_from_slice(&t);
-                        known.insert(r, t);
-                    }
-                }
-                slot.insert(all);
-            }
-            changes.push((i, patch, found, set));
+        if let Some((patch, paths, recorded)) = overlay {
+            changes.push((i, patch, found(plan, paths, recorded)));
         }
     }
     changes
+}
+
+/// What [`overlay_resource`] recorded of one resource (`paths` holds the recorded paths)
+/// as the plan keeps it: each path's references as the plan resources they name.
+fn found(plan: &Plan, paths: String, recorded: Vec<Recorded>) -> SourceFound {
+    // A part's references are also its container's: each distinct reference is looked up
+    // once per resource (where its targets are in `targets`).
+    let mut named: Vec<(Ref, std::ops::Range<usize>)> = Vec::new();
+    let mut targets = Vec::with_capacity(recorded.len());
+    let mut entries: Vec<FoundPath> = Vec::with_capacity(recorded.len());
+    // Taken from the end: of a path recorded twice (a JSON string's structure, then the
+    // string), the last references given are kept; it is set when set in either.
+    for rec in recorded.into_iter().rev() {
+        let path = &paths[rec.path.clone()];
+        let at = entries
+            .iter()
+            .position(|e| same_path(&paths, &e.path, path));
+        if let Some(at) = at {
+            entries[at].set |= rec.set;
+            if !entries[at].targets.is_empty() || rec.refs.is_empty() {
+                continue;
+            }
+        }
+        let start = targets.len();
+        for r in rec.refs {
+            match named.iter().find(|(n, _)| *n == r) {
+                Some((_, was)) => targets.extend_from_within(was.clone()),
+                None => {
+                    let first = targets.len();
+                    push_targets(plan, &r, &mut targets);
+                    named.push((r, first..targets.len()));
+                }
+            }
+        }
+        match at {
+            // Only set until now.
+            Some(at) => entries[at].targets = start..targets.len(),
+            None => entries.push(FoundPath {
+                path: rec.path,
+                targets: start..targets.len(),
+                set: rec.set,
+            }),
+        }
+    }
+    SourceFound {
+        paths,
+        entries,
+        targets,
+    }
 }
 
 /// The sources do not declare a resource of the plan.
@@ -736,9 +797,9 @@ fn hashed_user_data(plan: &Plan, ev: &Evaluator<'_>) -> Vec<(String, String)> {
     out
 }
 
-/// The plan resources a source reference names: the instance, or every instance of a
-/// counted resource whose key the sources do not settle (uncertain).
-fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
+/// The plan resources a source reference names, added to `out`: the instance, or every
+/// instance of a counted resource whose key the sources do not settle (uncertain).
+fn push_targets(plan: &Plan, r: &Ref, out: &mut Vec<RefTarget>) {
     // The reference's own strings where they are the target's (no copy).
     let first = r.attribute.split(['.', '[']).next().unwrap_or_default();
     let attribute: Option<Arc<str>> = match first {
@@ -752,7 +813,8 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
         certain,
     };
     if plan.resource(&r.address).is_some() {
-        return vec![target(r.address.clone(), true)];
+        out.push(target(r.address.clone(), true));
+        return;
     }
     let base = r.address.strip_suffix("[*]").unwrap_or(&r.address);
     let all = plan.instances_of(base);
@@ -763,12 +825,14 @@ fn targets(plan: &Plan, r: &Ref) -> Vec<RefTarget> {
         } else {
             base.into()
         };
-        return vec![target(address, exact)];
+        out.push(target(address, exact));
+        return;
     }
     let certain = all.len() == 1;
-    all.iter()
-        .map(|x| target(x.address.as_str().into(), certain))
-        .collect()
+    out.extend(
+        all.iter()
+            .map(|x| target(x.address.as_str().into(), certain)),
+    );
 }
 
 /// The overlaid values of one resource and the references of its unknown parts, or `None`
@@ -816,13 +880,7 @@ fn overlay_resource(
         Val::Known(v) => Some(v),
         _ => None,
     };
-    let mut m = Merge {
-        refs: Vec::new(),
-        set: Vec::new(),
-        filled: 0,
-        disagreements: Vec::new(),
-        managed,
-    };
+    let mut m = Merge::new(managed);
     let mut merged = Vec::with_capacity(values.len());
     let mut differs = false;
     // One buffer for the attributes' paths (see [`Merge::merge`]).
@@ -855,27 +913,28 @@ fn overlay_resource(
         }
     }
     stats.filled += m.filled;
-    stats.references += m.refs.len();
+    let references = m.recorded.iter().filter(|r| !r.refs.is_empty()).count();
+    stats.references += references;
     if let Some(first) = m.disagreements.first() {
         stats
             .first_disagreement
             .get_or_insert_with(|| (res.address.clone(), first.clone()));
     }
     stats.disagreements += m.disagreements.len();
-    if m.filled == 0 && m.refs.is_empty() {
+    if m.filled == 0 && references == 0 {
         return Ok(None);
     }
     // A value the sources fill in that holds a sensitive variable's value (through a
     // resource argument written with it, say) is sensitive too: with secrets, the
     // values are always rebuilt and marked.
     if !differs && secrets.is_empty() {
-        return Ok(Some((None, m.refs, m.set)));
+        return Ok(Some((None, m.paths, m.recorded)));
     }
     let patch = merged
         .into_iter()
         .map(|(key, a, u, s)| (key.to_string(), a, u, s))
         .collect();
-    Ok(Some((Some(patch), m.refs, m.set)))
+    Ok(Some((Some(patch), m.paths, m.recorded)))
 }
 
 /// What the model reads of the objects in each JSON string attribute's structure (see
@@ -1001,19 +1060,34 @@ fn same(planned: Option<&J>, merged: &J) -> bool {
     }
 }
 
-fn put(o: &mut Map<String, J>, key: &str, v: J) {
-    if v.is_null() {
-        o.remove(key);
-    } else {
-        o.insert(key.to_string(), v);
+/// Put a merged member into the new `after` and unknown mirror objects (each built
+/// member by member, without repeats), leaving it out where null: the source value's own
+/// key moves into one of them, a copy is made only when both hold it.
+fn put(a: &mut Map<String, J>, u: &mut Map<String, J>, key: String, na: J, nu: J) {
+    match (na.is_null(), nu.is_null()) {
+        (false, false) => {
+            u.insert(key.clone(), nu);
+            a.insert(key, na);
+        }
+        (false, true) => {
+            a.insert(key, na);
+        }
+        (true, false) => {
+            u.insert(key, nu);
+        }
+        (true, true) => {}
     }
 }
 
+/// Bytes first reserved for the paths [`Merge`] records of a resource.
+const RECORDED_TEXT: usize = 256;
+
 struct Merge<'m> {
-    /// Paths that stay (partly) unknown → the references of the source value there.
-    refs: PathRefs,
-    /// Paths that stay unknown but are certainly set (see [`never_null`]).
-    set: Vec<String>,
+    /// The recorded paths, one after another: one string per resource, not one per path.
+    paths: String,
+    /// Paths that stay (partly) unknown, with the references of the source value there,
+    /// and paths that stay unknown but are certainly set (see [`never_null`]).
+    recorded: Vec<Recorded>,
     filled: usize,
     /// Attribute paths where a known plan value and a known source value differ.
     disagreements: Vec<String>,
@@ -1037,7 +1111,31 @@ impl ManagedAddresses {
     }
 }
 
-impl Merge<'_> {
+impl<'m> Merge<'m> {
+    fn new(managed: &'m mut ManagedAddresses) -> Self {
+        Merge {
+            paths: String::new(),
+            recorded: Vec::new(),
+            filled: 0,
+            disagreements: Vec::new(),
+            managed,
+        }
+    }
+
+    /// Record a path (see [`Recorded`]): its index in [`Merge::recorded`].
+    fn record(&mut self, path: &str, refs: Vec<Ref>, set: bool) -> usize {
+        if self.recorded.is_empty() {
+            // Sized once for a resource's few paths (a container definition's: about 5).
+            self.paths.reserve(RECORDED_TEXT);
+            self.recorded.reserve(8);
+        }
+        let start = self.paths.len();
+        self.paths.push_str(path);
+        let path = start..self.paths.len();
+        self.recorded.push(Recorded { path, refs, set });
+        self.recorded.len() - 1
+    }
+
     /// Merge one plan node (`after`, its unknown mirror) with the source value (taken: the
     /// parts the plan leaves unknown move into its tree, not copied): the new `after` node,
     /// unknown mirror and sensitivity additions (`Null` for none). `path` is the node's
@@ -1082,7 +1180,7 @@ impl Merge<'_> {
                     .filter(|k| !o.contains_key(k.as_str()));
                 for k in o.keys().chain(mirror_only) {
                     let (pa, pu) = (o.get(k), um.and_then(|m| m.get(k)));
-                    let Some(sv) = vm.remove(k) else {
+                    let Some((key, sv)) = vm.remove_entry(k) else {
                         if let Some(x) = pa {
                             a.insert(k.clone(), x.clone());
                         }
@@ -1096,11 +1194,10 @@ impl Merge<'_> {
                     path.push_str(k);
                     let (na, nu, ns) = self.merge(pa, pu, sv, path);
                     path.truncate(len);
-                    put(&mut a, k, na);
-                    put(&mut u, k, nu);
                     if !ns.is_null() {
                         s.insert(k.clone(), ns);
                     }
+                    put(&mut a, &mut u, key, na, nu);
                 }
                 (J::Object(a), J::Object(u), object_or_null(s))
             }
@@ -1142,7 +1239,7 @@ impl Merge<'_> {
             }
         };
         if !refs.is_empty() && any_true(&out.1) {
-            self.refs.push((path.clone(), refs));
+            self.record(path, refs, false);
         }
         out
     }
@@ -1158,6 +1255,8 @@ impl Merge<'_> {
             let (a, u) = known_json(v, &mut self.filled);
             return (a, u, J::Null, PartRefs::Own(Vec::new()));
         }
+        // Whether this (unknown) part is certainly set.
+        let mut set_here = false;
         let (out, refs) = match v {
             V::Unknown(u) => {
                 let sensitive = u.sensitive;
@@ -1171,9 +1270,7 @@ impl Merge<'_> {
                         ((a, un, s), refs)
                     }
                     json => {
-                        if set {
-                            self.set.push(path.clone());
-                        }
+                        set_here = set;
                         if let Some(j) = json {
                             add_refs(&mut refs, j.refs());
                         }
@@ -1226,10 +1323,13 @@ impl Merge<'_> {
             }
         };
         // The references of a part that stays unknown, recorded with its path (where its
-        // container finds them too).
+        // container finds them too); a path that is set, recorded once with them.
         if any_true(&out.1) && !refs.is_empty() {
-            self.refs.push((path.clone(), refs));
-            return (out.0, out.1, out.2, PartRefs::Recorded(self.refs.len() - 1));
+            let at = self.record(path, refs, set_here);
+            return (out.0, out.1, out.2, PartRefs::Recorded(at));
+        }
+        if set_here {
+            self.record(path, Vec::new(), true);
         }
         (out.0, out.1, out.2, PartRefs::Own(refs))
     }
@@ -1239,7 +1339,7 @@ impl Merge<'_> {
         match part {
             PartRefs::Own(more) => add_refs(refs, more),
             PartRefs::Recorded(i) => {
-                for r in &self.refs[i].1 {
+                for r in &self.recorded[i].refs {
                     if !refs.contains(r) {
                         refs.push(r.clone());
                     }
@@ -1250,7 +1350,7 @@ impl Merge<'_> {
 }
 
 /// The references of a part [`Merge::sourced`] made: its own, or, for a part that stays
-/// unknown, where they are recorded with its path in [`Merge::refs`] (not copied there).
+/// unknown, where they are recorded with its path in [`Merge::recorded`] (not copied there).
 enum PartRefs {
     Own(Vec<Ref>),
     Recorded(usize),

@@ -354,6 +354,68 @@ fn only_an_exact_managed_arn_or_id_is_never_null() {
     assert!(!never_null(&two));
 }
 
+/// Paths recorded one after another in one text, as [`Merge::record`] does.
+fn recorded(paths: &[(&str, &[&str], bool)]) -> (String, Vec<Recorded>) {
+    let mut text = String::new();
+    let mut out = Vec::new();
+    for (path, addresses, set) in paths {
+        let start = text.len();
+        text.push_str(path);
+        let refs = addresses
+            .iter()
+            .map(|a| Ref {
+                address: (*a).into(),
+                attribute: "id".into(),
+            })
+            .collect();
+        out.push(Recorded {
+            path: start..text.len(),
+            refs,
+            set: *set,
+        });
+    }
+    (text, out)
+}
+
+#[test]
+fn a_path_recorded_twice_keeps_its_last_references_and_is_set_when_either_is() {
+    let plan = Plan::default();
+    let (text, recs) = recorded(&[
+        ("a", &["aws_vpc.one"], false),
+        ("b", &[], true),
+        ("a", &["aws_vpc.two", "aws_vpc.one"], false),
+        ("b", &["aws_vpc.one"], false),
+        ("c", &["aws_vpc.two"], true),
+        ("cd", &[], true),
+    ]);
+    let found = found(&plan, text, recs);
+    let addresses = |path: &str| -> Vec<String> {
+        let targets = found.references(path);
+        targets.iter().map(|t| t.address.to_string()).collect()
+    };
+    assert_eq!(addresses("a"), ["aws_vpc.two", "aws_vpc.one"]);
+    assert_eq!(addresses("b"), ["aws_vpc.one"]);
+    assert_eq!(addresses("c"), ["aws_vpc.two"]);
+    assert!(addresses("cd").is_empty() && addresses("d").is_empty());
+    let set: Vec<bool> = ["a", "b", "c", "cd", "d"]
+        .iter()
+        .map(|p| found.sets(p))
+        .collect();
+    assert_eq!(set, [false, true, true, true, false]);
+    assert_eq!(found.iter().count(), 4);
+    assert!(found.has_references());
+    // Targets of a reference named again are copied, not looked up again: each names the
+    // same plan resource with the attribute the reference selects.
+    let one = &found.references("a")[1];
+    assert_eq!(one, &found.references("b")[0]);
+    assert_eq!(one.attribute.as_deref(), Some("id"));
+
+    // Only set: found, without references.
+    let (text, recs) = recorded(&[("iam_role", &[], true)]);
+    let found = super::found(&plan, text, recs);
+    assert!(found.sets("iam_role") && !found.has_references() && !found.is_empty());
+}
+
 #[test]
 fn managed_addresses_are_judged_once_per_allocation_and_by_their_text() {
     let mut m = ManagedAddresses(HashMap::with_hasher(Default::default()));
@@ -570,8 +632,10 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
     assert_eq!(one.len(), 80);
     assert_eq!(one_stats.filled, stats.filled);
     assert_eq!(one_stats.references, stats.references);
-    assert!(one.iter().any(|(.., set)| !set.is_empty()));
-    for (i, patch, refs, set) in &one {
+    assert!(one
+        .iter()
+        .any(|(.., found)| found.iter().any(|(.., set)| set)));
+    for (i, patch, found) in &one {
         let res = &two.resources[*i];
         // Unchanged values (`None`) stay the plan's in both.
         let planned = plan.resources[*i].values.clone();
@@ -581,16 +645,14 @@ fn pieces_split_at_module_instances_give_what_one_run_gives() {
         };
         assert_eq!(attrs.after(), res.values.after(), "{}", res.address);
         assert_eq!(attrs.mirrors().0, res.values.mirrors().0, "{}", res.address);
-        for (path, targets) in refs {
+        for (path, targets, set) in found.iter() {
             assert_eq!(
                 two.source_references(res, path),
-                *targets,
+                targets,
                 "{} {path}",
                 res.address
             );
-        }
-        for path in set {
-            assert!(two.source_sets(res, path), "{} {path}", res.address);
+            assert_eq!(two.source_sets(res, path), set, "{} {path}", res.address);
         }
     }
     // What each run settled: the local from the instance's input, the other's id.
@@ -645,10 +707,10 @@ resource "aws_subnet" "a" {
     let mut stats = OverlayStats::default();
     let changes = overlay_part(&plan, &all, &ev, &[], &mut stats);
     assert_eq!(changes.len(), 1);
-    let (i, attrs, refs, _) = &changes[0];
+    let (i, attrs, found) = &changes[0];
     assert_eq!(plan.resources[*i].address, "aws_subnet.a");
     assert!(attrs.is_none());
-    assert_eq!(&*refs["vpc_id"][0].address, "aws_vpc.main");
+    assert_eq!(&*found.references("vpc_id")[0].address, "aws_vpc.main");
     assert_eq!(stats.references, 1);
     assert_eq!(stats.filled, 0);
 
@@ -794,13 +856,7 @@ fn containers_read(a: crate::plan::AttrRef<'_>) -> String {
 /// is unknown.
 fn overlaid_containers(v: V) -> Attrs {
     let mut managed = ManagedAddresses(HashMap::with_hasher(Default::default()));
-    let mut m = Merge {
-        refs: Vec::new(),
-        set: Vec::new(),
-        filled: 0,
-        disagreements: Vec::new(),
-        managed: &mut managed,
-    };
+    let mut m = Merge::new(&mut managed);
     let (a, u, s, _) = m.sourced(v, &mut "container_definitions".to_string());
     Attrs::new(
         json!({ "container_definitions": a }),
@@ -1032,11 +1088,11 @@ resource "aws_subnet" "a" {
     assert_eq!((stats.filled, stats.references), (1, 1), "{stats:?}");
     // The CIDR block is filled in; the VPC stays unknown as planned: only its reference is
     // recorded, its member is not put in again.
-    let (_, patch, refs, _) = &changes[0];
+    let (_, patch, found) = &changes[0];
     let patch = patch.as_ref().expect("a value changes");
     let keys: Vec<&str> = patch.iter().map(|(k, ..)| k.as_str()).collect();
     assert_eq!(keys, ["cidr_block"]);
-    assert_eq!(&*refs["vpc_id"][0].address, "aws_vpc.main");
+    assert_eq!(&*found.references("vpc_id")[0].address, "aws_vpc.main");
     let mut p = plan.clone();
     apply(&mut p, &src);
     let subnet = p.resource("aws_subnet.a").unwrap();
