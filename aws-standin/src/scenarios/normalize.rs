@@ -12,6 +12,10 @@
 //!   Terraform lists the references of the block's arguments in Go map order. Each reference
 //!   is followed by the shorter ones it implies (`aws_vpc.main.id`, `aws_vpc.main`); these
 //!   groups are sorted, each kept as written, so "longest first" still holds;
+//! - `child_modules` in `planned_values` and `prior_state`: Terraform 1.11 mostly lists
+//!   them by address, but not in every run (`module.stack.module.service["gateway"]` came
+//!   before `module.stack.module.asg` in one run of the same sources); they are sorted by
+//!   address, at every level;
 //! - the `id` of a `terraform_data` resource, a random UUID made at apply (so it shows in
 //!   update plans), becomes `00000000-0000-0000-0000-<n>`, numbered by address, everywhere
 //!   it appears.
@@ -41,11 +45,75 @@ pub fn normalize_plan(json: &[u8]) -> Result<Vec<u8>, String> {
                 edits.push((start, end, compact_array(&sorted)));
             }
             "configuration" => reference_edits(json, start, &mut edits)?,
+            "planned_values" => root_module_edit(json, start, &[], &mut edits)?,
+            "prior_state" => root_module_edit(json, start, &["values"], &mut edits)?,
             _ => {}
         }
     }
     let out = apply_edits(json, edits);
     renumber_terraform_data_ids(out)
+}
+
+/// The edit that sorts the child modules of the `root_module` found under the object at
+/// `start` through the members `path` (none when the object is missing or not one).
+fn root_module_edit(
+    b: &[u8],
+    start: usize,
+    path: &[&str],
+    edits: &mut Vec<Edit>,
+) -> Result<(), String> {
+    let mut at = start;
+    for key in path.iter().chain(&["root_module"]) {
+        if b.get(at) != Some(&b'{') {
+            return Ok(());
+        }
+        let (members, _) = object_members(b, at)?;
+        match members.iter().find(|m| m.0 == *key) {
+            Some(&(_, s, _)) => at = s,
+            None => return Ok(()),
+        }
+    }
+    if b.get(at) != Some(&b'{') {
+        return Ok(());
+    }
+    let (_, end) = object_members(b, at)?;
+    edits.push((at, end, sorted_child_modules(b, at, end)?));
+    Ok(())
+}
+
+/// The module object at `start..end` with its `child_modules` (and theirs) sorted by
+/// address: Terraform 1.11 mostly lists them so, but not in every run.
+fn sorted_child_modules(b: &[u8], start: usize, end: usize) -> Result<Vec<u8>, String> {
+    let (members, _) = object_members(b, start)?;
+    let Some(&(_, s, e)) = members.iter().find(|m| m.0 == "child_modules") else {
+        return Ok(b[start..end].to_vec());
+    };
+    if b.get(s) != Some(&b'[') {
+        return Ok(b[start..end].to_vec());
+    }
+    let (elements, _) = array_elements(b, s)?;
+    let mut children = Vec::with_capacity(elements.len());
+    for (cs, ce) in elements {
+        if b.get(cs) != Some(&b'{') {
+            return Err(format!(
+                "plan JSON: a child module that is not an object at byte {cs}"
+            ));
+        }
+        let (child, _) = object_members(b, cs)?;
+        let address = child
+            .iter()
+            .find(|m| m.0 == "address")
+            .and_then(|&(_, a, z)| serde_json::from_slice::<String>(&b[a..z]).ok())
+            .unwrap_or_default();
+        children.push((address, sorted_child_modules(b, cs, ce)?));
+    }
+    // Stable: modules without an address keep their order.
+    children.sort_by(|x, y| x.0.cmp(&y.0));
+    let parts: Vec<&[u8]> = children.iter().map(|c| c.1.as_slice()).collect();
+    let mut out = b[start..s].to_vec();
+    out.extend_from_slice(&compact_array(&parts));
+    out.extend_from_slice(&b[e..end]);
+    Ok(out)
 }
 
 /// Replace the bytes from .0 to .1 by .2.
@@ -332,6 +400,21 @@ mod tests {
         );
         let empty = br#"{"relevant_attributes":[]}"#;
         assert_eq!(normalize_plan(empty).unwrap(), empty.to_vec());
+    }
+
+    #[test]
+    fn sorts_child_modules_by_address_at_every_level() {
+        let plan = br#"{"planned_values":{"outputs":{},"root_module":{"resources":[],"child_modules":[{"address":"module.s","child_modules":[{"address":"module.s.module.svc[\"gw\"]","resources":[1]},{"address":"module.s.module.asg","resources":[2]}]},{"address":"module.a"}]}},"prior_state":{"values":{"root_module":{"child_modules":[{"address":"module.z"},{"address":"module.b"}]}}},"configuration":{"root_module":{"child_modules":[{"address":"module.z"},{"address":"module.b"}]}}}"#;
+        let out = String::from_utf8(normalize_plan(plan).unwrap()).unwrap();
+        let expected = r#"{"planned_values":{"outputs":{},"root_module":{"resources":[],"child_modules":[{"address":"module.a"},{"address":"module.s","child_modules":[{"address":"module.s.module.asg","resources":[2]},{"address":"module.s.module.svc[\"gw\"]","resources":[1]}]}]}},"prior_state":{"values":{"root_module":{"child_modules":[{"address":"module.b"},{"address":"module.z"}]}}},"configuration":{"root_module":{"child_modules":[{"address":"module.z"},{"address":"module.b"}]}}}"#;
+        assert_eq!(out, expected);
+        // Sorted already, or no child modules: byte for byte as it was.
+        for same in [
+            &br#"{"planned_values":{"root_module":{"child_modules":[{"address":"module.a"},{"address":"module.b"}]}}}"#[..],
+            &br#"{"planned_values":{"root_module":{}},"prior_state":{"format_version":"1.0"}}"#[..],
+        ] {
+            assert_eq!(normalize_plan(same).unwrap(), same.to_vec());
+        }
     }
 
     #[test]
