@@ -5,15 +5,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use aws_standin::scenarios::{find_on_path, terraform_version, TERRAFORM_VERSION};
+use aws_standin::scenarios::TERRAFORM_VERSION;
 
-/// Uncaptured `eprintln!` for the one line a skipping test prints.
-macro_rules! skip_note {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[path = "support/terraform.rs"]
+mod support;
 
 fn plan_dir() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plan_dir"));
@@ -48,18 +43,9 @@ resource "aws_ecs_cluster" "this" {
 
 #[test]
 fn a_configuration_is_planned_as_real_terraform_plans_it() {
-    let Some(terraform) = find_on_path("terraform") else {
-        skip_note!("plan_dir not run: terraform is not on PATH");
+    let Some(_terraform) = support::terraform_or_skip("plan_dir not run") else {
         return;
     };
-    match terraform_version(&terraform) {
-        Ok(v) if v == TERRAFORM_VERSION => {}
-        Ok(v) => {
-            skip_note!("plan_dir not run: terraform on PATH is {v}, not {TERRAFORM_VERSION}");
-            return;
-        }
-        Err(e) => panic!("{e}"),
-    }
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("modules/app")).unwrap();

@@ -5,19 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_standin::scenarios::{
-    discover, find_on_path, generate_all, terraform_version, Keep, Scenario, Terraform,
-    TERRAFORM_VERSION,
-};
+use aws_standin::scenarios::{discover, generate_all, Keep, Scenario, Terraform};
 
-/// Uncaptured `eprintln!` for the one line a skipping test prints (cargo captures what a
-/// passing test prints through `eprintln!`, not writes to the process's stderr itself).
-macro_rules! skip_note {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {}", format_args!($($arg)*));
-    }};
-}
+#[path = "support/terraform.rs"]
+mod support;
 
 /// Scenarios planned when present (and then their plans must be committed); when one is
 /// gone, another listed scenario with committed plans fills its role (see [`choose`]).
@@ -96,20 +87,9 @@ fn choose(all: &[Scenario]) -> Result<Vec<Scenario>, String> {
 
 #[test]
 fn a_few_scenarios_plan_to_their_committed_plans() {
-    let Some(terraform) = find_on_path("terraform") else {
-        skip_note!("scenario plans not regenerated: terraform is not on PATH");
+    let Some(terraform) = support::terraform_or_skip("scenario plans not regenerated") else {
         return;
     };
-    match terraform_version(&terraform) {
-        Ok(v) if v == TERRAFORM_VERSION => {}
-        Ok(v) => {
-            skip_note!(
-                "scenario plans not regenerated: terraform on PATH is {v}, the plans are made with {TERRAFORM_VERSION}"
-            );
-            return;
-        }
-        Err(e) => panic!("{e}"),
-    }
 
     let root = scenarios_root();
     let found = discover(&root).expect("reading testdata/scenarios");
